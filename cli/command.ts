@@ -1,0 +1,101 @@
+/**
+ * What every `parley` command shares: its option table, --help, --db, and
+ * the one-line usage error (exit 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { openWarehouse, resolveDbPath, type Warehouse } from '../warehouse/connection.js';
+import { migrate } from '../warehouse/migrate.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Io {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  /** `metrics summary` for a subcommand. */
+  name: string;
+  summary: string;
+  usage: string;
+  /** Longer help: options and examples. */
+  help: string;
+  options: Options;
+  allowPositionals?: boolean;
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, io: Io): Promise<number>;
+}
+
+/** Bad usage: printed as one line, exit status 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Work that could not be done: printed as one line, exit status 1. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export const DB_OPTION: Options = { db: { type: 'string' } };
+export const HELP_OPTION: Options = { help: { type: 'boolean', short: 'h' } };
+
+export function parse(command: Command, argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...command.options, ...DB_OPTION, ...HELP_OPTION },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), command.name);
+  }
+}
+
+/** Checks a flag's value against a list; a wrong one is a usage error. */
+export function oneOf<T extends string>(command: Command, flag: string, value: string | boolean | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}")`, command.name);
+  }
+  return value as T;
+}
+
+/** Opens the warehouse named by --db / PARLEY_DB and brings its schema up to date. */
+export async function openFor(values: Record<string, unknown>, io: Io): Promise<Warehouse> {
+  const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env));
+  try {
+    await migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Runs `fn` with the warehouse open, closing it afterwards. */
+export async function withWarehouse<T>(values: Record<string, unknown>, io: Io, fn: (db: Warehouse) => Promise<T>): Promise<T> {
+  const db = await openFor(values, io);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Fails with a clear next step when the models have not been built. */
+export async function requireBuilt(db: Warehouse): Promise<void> {
+  const row = await db.one<{ n: number }>(
+    "select count(*) as n from information_schema.tables where table_name = 'conversation_metrics'",
+  );
+  if (!row?.n) throw new CommandError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
+}

@@ -1,0 +1,96 @@
+import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
+import { write, type Format } from '../output.js';
+import { DIMENSIONS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
+
+/** Columns shown by `--format table` when --metrics is not given: the headline figures. */
+export const HEADLINE = [
+  'conversations',
+  'first_response_s_median',
+  'first_response_s_p90',
+  'full_resolution_s_median',
+  'fcr_rate',
+  'reopen_rate',
+  'transfer_rate',
+  'containment_rate',
+  'csat_rate',
+  'effort_index_mean',
+];
+
+function parseList(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+export const metricsSummaryCommand: Command = {
+  name: 'metrics summary',
+  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team or agent',
+  usage: 'parley metrics summary [--by month,channel,intent,team,agent] [--format json|csv|table] [--metrics a,b]',
+  help: `
+Summarises conversation_metrics over groups. Rates are fractions 0–1 (shown as % in a table),
+durations seconds. A statistic over fewer than 10 values is left empty; its count stays.
+
+  --by DIMS      comma-separated: ${Object.keys(DIMENSIONS).join(', ')} (default: one row for everything)
+  --format F     table (default), json or csv
+  --metrics A,B  the fields to show (table default: the headline figures; json/csv default: all)
+
+Examples:
+  parley metrics summary --by month
+  parley metrics summary --by month,channel --format csv`,
+  options: { by: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
+  async run({ values }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
+    const by = parseList(values['by']);
+    const unknown = by.filter((d) => !isDimension(d));
+    if (unknown.length) throw new UsageError(`--by takes ${Object.keys(DIMENSIONS).join(', ')} (not ${unknown.join(', ')})`, this.name);
+    const dims = [...new Set(by)] as Dimension[];
+    const rows = await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
+      return db.all(summarySql(dims));
+    });
+    const wanted = parseList(values['metrics']);
+    const available = rows[0] ? Object.keys(rows[0]) : [];
+    const missing = wanted.filter((m) => !available.includes(m));
+    if (missing.length && rows.length) throw new UsageError(`unknown fields in --metrics: ${missing.join(', ')}`, this.name);
+    const columns = wanted.length ? [...dims, ...wanted] : format === 'table' ? [...dims, ...HEADLINE] : undefined;
+    write(io.out, rows, format, columns);
+    return 0;
+  },
+};
+
+export const metricsConversationsCommand: Command = {
+  name: 'metrics conversations',
+  summary: 'one row per conversation with every per-conversation metric',
+  usage: 'parley metrics conversations [--format jsonl|csv|table] [--limit N]',
+  help: `
+Exports conversation_metrics: conversation_id, its grouping fields and every per-conversation
+metric under its catalogue name (seconds for durations, true/false for flags, empty when a
+metric is not defined for the conversation).
+
+  --format F  jsonl (default), csv or table
+  --limit N   at most N rows (newest first)`,
+  options: { format: { type: 'string' }, limit: { type: 'string' } },
+  async run({ values }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['jsonl', 'csv', 'table'] as const, 'jsonl');
+    const limit = values['limit'] === undefined ? undefined : Number(values['limit']);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new UsageError('--limit must be a positive whole number', this.name);
+    }
+    await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
+      // a table is for reading: without --limit it shows the newest 50
+      const max = limit ?? (format === 'table' ? 50 : Infinity);
+      const order = Number.isFinite(max) ? 'created_at desc' : 'created_at';
+      const pageSize = 20_000;
+      // pages keep memory bounded on large warehouses
+      for (let offset = 0; offset < max; offset += pageSize) {
+        const size = Math.min(pageSize, max - offset);
+        const rows = await db.all(
+          `select * from conversation_metrics order by ${order}, source, conversation_id limit ${size} offset ${offset}`,
+        );
+        if (rows.length === 0 && offset === 0) throw new CommandError('the warehouse has no conversations: load some with `parley ingest`');
+        write(io.out, rows, format, undefined, { header: offset === 0 });
+        if (rows.length < size) break;
+      }
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * `parley`: the command line of DESIGN.md's contract.
+ *
+ *   parley ingest FILE... [--format auto|canonical] [--source NAME] [--json]
+ *   parley build [--config FILE]
+ *   parley metrics conversations [--format jsonl|csv|table]
+ *   parley metrics summary [--by month,channel,intent,team,agent] [--format json|csv|table]
+ *   parley sql "SELECT ..." [--format json|csv|table]
+ *
+ * Exit status: 0 done, 1 could not be done, 2 bad usage.
+ */
+import { WarehouseLockedError } from '../warehouse/connection.js';
+import { CommandError, UsageError, parse, type Command, type Io } from './command.js';
+import { ingestCommand } from './commands/ingest.js';
+import { buildCommand } from './commands/build.js';
+import { metricsConversationsCommand, metricsSummaryCommand } from './commands/metrics.js';
+import { sqlCommand } from './commands/sql.js';
+import { demoCommand } from './commands/demo.js';
+import { docsMetricsCommand } from './commands/docs.js';
+
+export const COMMANDS: readonly Command[] = [
+  ingestCommand,
+  buildCommand,
+  metricsConversationsCommand,
+  metricsSummaryCommand,
+  sqlCommand,
+  demoCommand,
+  docsMetricsCommand,
+];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'parley — a QA and analytics warehouse for customer messaging support',
+    '',
+    'Usage: parley COMMAND [options]   (every command takes --db PATH; default $PARLEY_DB or ./parley.duckdb)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'parley COMMAND --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trim()}\n\n  --db PATH     the warehouse file (default $PARLEY_DB, else ./parley.duckdb)\n  -h, --help    this help\n`;
+}
+
+/** Finds the command for argv: one word, or two for `metrics …` and `docs …`. */
+function resolve(argv: string[]): { command: Command; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+const defaultIo: Io = { out: process.stdout, err: process.stderr, env: process.env };
+
+/** Runs the command line; resolves to the exit status. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    (argv.length === 0 ? io.err : io.out).write(overview());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = resolve(argv);
+  if (!found) {
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+    const hint = group.length ? ` (did you mean ${group.map((c) => `'parley ${c.name}'`).join(' or ')}?)` : '';
+    io.err.write(`parley: unknown command '${argv.slice(0, group.length ? 2 : 1).join(' ')}'${hint}; run 'parley --help'\n`);
+    return 2;
+  }
+  const { command, rest } = found;
+  try {
+    const args = parse(command, rest);
+    if (args.values['help']) {
+      io.out.write(commandHelp(command));
+      return 0;
+    }
+    return await command.run(args as never, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`parley ${command.name}: ${error.message}; run 'parley ${command.name} --help'\n`);
+      return 2;
+    }
+    if (error instanceof CommandError || error instanceof WarehouseLockedError) {
+      io.err.write(`parley ${command.name}: ${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err.write(`parley ${command.name}: ${message.split('\n')[0]}\n`);
+    if (io.env['PARLEY_DEBUG'] && error instanceof Error) io.err.write(`${error.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The canonical conversation format (`spec/conversation-format.md`, version 1)
+ * as a zod schema: the contract in code. The loader checks records in bulk in
+ * DuckDB (`canonical-checks.ts`); this schema explains, in words a person
+ * understands, why a record that failed those checks was quarantined, and
+ * adapters use its types to build canonical records.
+ *
+ * @example
+ *   const reason = explainRecord('{"id":"c1"}', new Date());
+ *   // → 'channel: is missing (a string such as "webchat" or "email")'
+ */
+import { z } from 'zod';
+
+export const ROLES = ['customer', 'agent', 'bot', 'system'] as const;
+export const STATUSES = ['open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
+export const EVENT_TYPES = ['status', 'assign', 'escalate'] as const;
+export const SURVEY_KINDS = ['csat', 'ces', 'nps'] as const;
+export const DEFAULT_SCALES: Record<(typeof SURVEY_KINDS)[number], [number, number]> = {
+  csat: [1, 5],
+  ces: [1, 7],
+  nps: [0, 10],
+};
+
+/** ISO 8601 with `T`, optional seconds and fraction, optional `Z` or ±hh[:]mm offset. */
+export const TIMESTAMP_PATTERN = String.raw`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$`;
+const timestampRe = new RegExp(TIMESTAMP_PATTERN);
+/** Records dated before this are absurd (spec: "before 1990"). */
+export const EARLIEST = new Date('1990-01-01T00:00:00Z');
+/** Records dated more than this after the load are absurd (spec: "more than a day in the future"). */
+export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
+
+/** Parses a contract timestamp; a timestamp without an offset is UTC. */
+export function parseTimestamp(value: string): Date | undefined {
+  if (!timestampRe.test(value)) return undefined;
+  const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+  const normalised = withZone.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const date = new Date(normalised);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function timestamp(loadedAt: Date) {
+  return z.string({ error: (i) => (i.input === undefined ? 'is missing' : 'must be a timestamp string') }).superRefine((value, ctx) => {
+    const date = parseTimestamp(value);
+    if (!date) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value.slice(0, 40)}" is not an ISO 8601 timestamp (write 2026-10-04T09:15:00Z or 2026-10-04T11:15:00+02:00)`,
+      });
+    } else if (date < EARLIEST) {
+      ctx.addIssue({ code: 'custom', message: `${value} is before 1990: an absurd date, probably a default or a unit mix-up` });
+    } else if (date.getTime() > loadedAt.getTime() + FUTURE_TOLERANCE_MS) {
+      ctx.addIssue({ code: 'custom', message: `${value} is more than a day after the load: a clock or time-zone error` });
+    }
+  });
+}
+
+const requiredString = (hint: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `is missing (${hint})` : `must be a string (${hint})`) })
+    .min(1, { error: `is empty (${hint})` });
+
+/** The schema of one conversation record, checked against the moment of the load. */
+export function conversationSchema(loadedAt: Date) {
+  const at = timestamp(loadedAt);
+  const message = z.object({
+    id: requiredString('unique within the conversation'),
+    at,
+    author: z.object(
+      {
+        role: z.enum(ROLES, { error: (i) => `${i.input === undefined ? 'is missing' : `"${String(i.input)}" is not a role`}: use one of ${ROLES.join(', ')}` }),
+        id: z.string().optional(),
+        name: z.string().optional(),
+      },
+      { error: 'is missing: an object such as {"role": "customer"}' },
+    ),
+    body: z.string({ error: (i) => (i.input === undefined ? 'is missing (may be "" when attachments > 0)' : 'must be a string') }),
+    internal: z.boolean({ error: 'must be true or false' }).optional(),
+    channel: z.string().optional(),
+    attachments: z.number({ error: 'must be a number' }).int().min(0).optional(),
+  }).superRefine((m, ctx) => {
+    if (m.body === '' && !(m.attachments && m.attachments > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'is empty and the message has no attachments' });
+    }
+  });
+  const event = z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('status'), at, status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }) }),
+      z
+        .object({ type: z.literal('assign'), at, agent_id: z.string().optional(), team: z.string().optional() })
+        .refine((e) => Boolean(e.agent_id) || Boolean(e.team), { error: 'an assign event needs agent_id or team (or both)' }),
+      z.object({ type: z.literal('escalate'), at, team: z.string().optional(), reason: z.string().optional() }),
+    ],
+    { error: `type must be one of ${EVENT_TYPES.join(', ')}` },
+  );
+  const survey = z.object({
+    at,
+    kind: z.enum(SURVEY_KINDS, { error: `must be one of ${SURVEY_KINDS.join(', ')}` }),
+    score: z.number({ error: 'must be a number' }),
+    scale: z
+      .tuple([z.number(), z.number()], { error: 'must be [lowest, highest]' })
+      .refine(([lo, hi]) => lo < hi, { error: 'lowest must be below highest' })
+      .optional(),
+    comment: z.string().optional(),
+  });
+  return z
+    .object({
+      id: requiredString('unique within its source'),
+      source: z.string().min(1).optional(),
+      channel: requiredString('a lowercase word such as "webchat" or "email"'),
+      created_at: at,
+      customer: z.object(
+        { id: requiredString('the customer\'s id in the source'), segment: z.string().optional(), locale: z.string().optional() },
+        { error: (i) => (i.input === undefined ? 'is missing: an object such as {"id": "cus_1"}' : 'must be an object such as {"id": "cus_1"}') },
+      ),
+      subject: z.string().optional(),
+      intent: z.string().optional(),
+      priority: z.string().optional(),
+      tags: z.array(z.string()).optional(),
+      messages: z.array(message, { error: (i) => (i.input === undefined ? 'is missing (use [] when the conversation only has events)' : 'must be an array') }),
+      events: z.array(event).optional(),
+      surveys: z.array(survey).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.messages.length === 0 && (c.events ?? []).length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the conversation has no messages and no events: nothing to load' });
+      }
+      c.surveys?.forEach((s, i) => {
+        const [lo, hi] = s.scale ?? DEFAULT_SCALES[s.kind];
+        if (s.score < lo || s.score > hi) {
+          ctx.addIssue({ code: 'custom', path: ['surveys', i, 'score'], message: `${s.score} is outside the scale [${lo}, ${hi}]` });
+        }
+      });
+    });
+}
+
+export type CanonicalConversation = z.infer<ReturnType<typeof conversationSchema>>;
+export type CanonicalMessage = CanonicalConversation['messages'][number];
+
+export const agentSchema = z.object({
+  id: requiredString('the agent id used in messages and assign events'),
+  name: z.string().optional(),
+  team: z.string().optional(),
+  email: z.string().optional(),
+  active: z.boolean().optional(),
+});
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+/**
+ * Why a raw line breaks the contract, in one sentence; undefined when it does not.
+ * Used only for records the bulk checks refused, so it is never on the hot path.
+ */
+export function explainRecord(raw: string, loadedAt: Date, schema: z.ZodType = conversationSchema(loadedAt)): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return `not valid JSON: ${(error as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `not a JSON object: each line must be one conversation object, this one is ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'null' : `a ${typeof value}`}`;
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0]!;
+  const where = formatPath(issue.path);
+  return where ? `${where}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,113 @@
+/**
+ * `parley build`: runs the SQL models in dependency order.
+ *
+ * A model is a `.sql` file in `staging/`, `intermediate/` or `marts/`; its
+ * name is the file name. Its dependencies are the other models it names, so
+ * the order is found, not written down. Staging models become views;
+ * intermediate models and marts become tables. `{{name}}` in a model is a
+ * constant of the metric catalogue. Last, the summary mart is generated from
+ * the catalogue (summary.ts).
+ *
+ * @example
+ *   const steps = await buildModels(db, loadConfig());
+ *   // [{ model: 'stg_conversations', layer: 'staging', seconds: 0.002 }, ...]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Warehouse } from '../warehouse/connection.js';
+import { MODEL_CONSTANTS } from './catalogue.js';
+import { writeConfigTables, type ParleyConfig } from './config.js';
+import { metricSummaryMartSql } from './summary.js';
+
+const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
+const LAYERS = ['staging', 'intermediate', 'marts'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export interface Model {
+  name: string;
+  layer: Layer;
+  sql: string;
+  dependsOn: string[];
+}
+
+export interface BuildStep {
+  model: string;
+  layer: Layer | 'generated';
+  seconds: number;
+}
+
+/** Every model with its dependencies, in an order that runs each after what it reads. */
+export function discoverModels(dir = MODELS_DIR): Model[] {
+  const models: Model[] = [];
+  for (const layer of LAYERS) {
+    for (const file of readdirSync(path.join(dir, layer)).filter((f) => f.endsWith('.sql')).sort()) {
+      models.push({ name: file.slice(0, -4), layer, sql: readFileSync(path.join(dir, layer, file), 'utf8'), dependsOn: [] });
+    }
+  }
+  const names = new Set(models.map((m) => m.name));
+  for (const m of models) {
+    const code = m.sql.replace(/--.*$/gm, '');
+    m.dependsOn = [...names].filter((n) => n !== m.name && new RegExp(`\\b${n}\\b`).test(code));
+  }
+  return topologicalOrder(models);
+}
+
+function topologicalOrder(models: Model[]): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Model[] = [];
+  const visit = (m: Model, trail: string[]) => {
+    if (done.has(m.name)) return;
+    if (visiting.has(m.name)) throw new Error(`models depend on each other in a circle: ${[...trail, m.name].join(' → ')}`);
+    visiting.add(m.name);
+    for (const d of m.dependsOn) visit(byName.get(d)!, [...trail, m.name]);
+    visiting.delete(m.name);
+    done.add(m.name);
+    out.push(m);
+  };
+  for (const m of models) visit(m, []);
+  return out;
+}
+
+/** Replaces `{{name}}` with the catalogue's constant; an unknown name is an error. */
+export function renderModel(sql: string, constants: Record<string, string | number> = MODEL_CONSTANTS): string {
+  return sql.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    if (!(name in constants)) throw new Error(`unknown constant {{${name}}} in a model`);
+    return String(constants[name]);
+  });
+}
+
+/** Runs every model, then the generated summary mart, in one transaction. */
+export async function buildModels(
+  db: Warehouse,
+  config: ParleyConfig,
+  onStep?: (step: BuildStep) => void,
+): Promise<BuildStep[]> {
+  const steps: BuildStep[] = [];
+  const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
+    const t = performance.now();
+    try {
+      await db.run(sql);
+    } catch (error) {
+      throw new Error(`model ${model} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const step = { model, layer, seconds: (performance.now() - t) / 1000 };
+    steps.push(step);
+    onStep?.(step);
+  };
+  await db.transaction(async () => {
+    await writeConfigTables(db, config);
+    for (const m of discoverModels()) {
+      const kind = m.layer === 'staging' ? 'view' : 'table';
+      // a model may change kind between versions: drop whichever exists
+      await db.run(`drop view if exists ${m.name}; drop table if exists ${m.name}`);
+      await timed(m.name, m.layer, `create ${kind} ${m.name} as\n${renderModel(m.sql)}`);
+    }
+    await timed('metric_summary', 'generated', metricSummaryMartSql());
+    await db.run("delete from warehouse_meta where key = 'built_at'");
+    await db.run("insert into warehouse_meta values ('built_at', $1)", [new Date().toISOString()]);
+  });
+  return steps;
+}

@@ -1,0 +1,445 @@
+/**
+ * The metric catalogue: one entry per metric of `spec/metrics.md`, the only
+ * place where a metric's name, meaning, unit and direction live. The CLI, the
+ * summary mart, `docs/metrics.md` and (later) the dashboard and notebooks
+ * all read it.
+ *
+ * @example
+ *   const fcr = metric('fcr_rate');
+ *   fcr.unit;           // 'rate'
+ *   fcr.higherIsBetter; // true
+ *   formatValue(fcr, 0.734); // '73.4%'
+ */
+
+export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent';
+export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality';
+
+/** How the summary mart aggregates a metric over a group of conversations. */
+export type Summary =
+  /** A count over the group: `sql` is an aggregate expression. */
+  | { kind: 'total'; sql: string }
+  /** numerator ÷ denominator, both conditions on conversation_metrics. */
+  | { kind: 'rate'; numerator: string; denominator: string }
+  /** median, 90th percentile and mean of a per-conversation duration. */
+  | { kind: 'distribution' }
+  /** mean of a per-conversation value. */
+  | { kind: 'mean' };
+
+export interface Metric {
+  name: string;
+  label: string;
+  group: Group;
+  /** What it means, in the words of spec/metrics.md. */
+  definition: string;
+  unit: Unit;
+  /** True when a higher value is better; null when neither is. */
+  higherIsBetter: boolean | null;
+  /** Built on inferred resolutions too (spec: such metrics are flagged). */
+  usesInferredResolution: boolean;
+  /** The column of `conversation_metrics`, for per-conversation metrics. */
+  column?: string;
+  summary?: Summary;
+  /** Where it is computed when not in conversation_metrics / metric_summary. */
+  computedIn?: string;
+}
+
+/** A statistic over fewer values than this shows its count and no value (spec: "Grouping"). */
+export const MIN_GROUP_SIZE = 10;
+
+/** customer messages whose word sets overlap at least this much (Jaccard) repeat each other. */
+export const RE_EXPLANATION_SIMILARITY = 0.6;
+/** messages with fewer distinct words than this are too short to count as a re-explanation. */
+export const RE_EXPLANATION_MIN_WORDS = 3;
+
+/**
+ * effort_index = round(100 × (1 − e^(−raw / scale)), 1), where
+ * raw = messages × max(customer_messages_to_resolution − 1, 0) + re_explanations × w
+ *       + channel_switches × w + transfers × w + reopens × w.
+ * Every weight is positive, so the index rises with each signal (monotone) and
+ * stays below 100; a conversation settled in one customer message scores 0.
+ */
+export const EFFORT = {
+  weights: { messages: 1, re_explanations: 3, channel_switches: 2, transfers: 2, reopens: 3 },
+  scale: 8,
+} as const;
+
+const EFFORT_FORMULA =
+  `round(100 × (1 − e^(−raw / ${EFFORT.scale})), 1) with raw = ` +
+  `${EFFORT.weights.messages} × max(customer_messages_to_resolution − 1, 0) + ${EFFORT.weights.re_explanations} × re_explanations + ` +
+  `${EFFORT.weights.channel_switches} × channel_switches + ${EFFORT.weights.transfers} × transfers + ${EFFORT.weights.reopens} × reopens`;
+
+/** Values the SQL models take from the catalogue (`{{name}}` in a model). */
+export const MODEL_CONSTANTS: Record<string, string | number> = {
+  re_explanation_similarity: RE_EXPLANATION_SIMILARITY,
+  re_explanation_min_words: RE_EXPLANATION_MIN_WORDS,
+  effort_weight_messages: EFFORT.weights.messages,
+  effort_weight_re_explanations: EFFORT.weights.re_explanations,
+  effort_weight_channel_switches: EFFORT.weights.channel_switches,
+  effort_weight_transfers: EFFORT.weights.transfers,
+  effort_weight_reopens: EFFORT.weights.reopens,
+  effort_scale: EFFORT.scale,
+};
+
+const duration = (
+  name: string,
+  label: string,
+  group: Group,
+  definition: string,
+  usesInferredResolution = false,
+): Metric => ({
+  name,
+  label,
+  group,
+  definition,
+  unit: 'seconds',
+  higherIsBetter: false,
+  usesInferredResolution,
+  column: name,
+  summary: { kind: 'distribution' },
+});
+
+export const CATALOGUE: readonly Metric[] = [
+  // Volume
+  {
+    name: 'conversations',
+    label: 'Conversations',
+    group: 'volume',
+    definition: 'conversations in the group, counted by `created_at`.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: false,
+    summary: { kind: 'total', sql: 'count(*)' },
+  },
+  {
+    name: 'customer_messages',
+    label: 'Customer messages',
+    group: 'volume',
+    definition: 'public customer messages in those conversations.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: false,
+    column: 'customer_messages',
+    summary: { kind: 'total', sql: 'sum(customer_messages)' },
+  },
+  {
+    name: 'resolved_conversations',
+    label: 'Resolved conversations',
+    group: 'volume',
+    definition: 'conversations with at least one resolution.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    column: 'resolved',
+    summary: { kind: 'total', sql: 'count(*) filter (where resolved)' },
+  },
+  // Responsiveness
+  duration(
+    'first_response_s',
+    'First response time',
+    'responsiveness',
+    'time from the first customer message to the first human reply after it. Null when no human ever replied. Conversations that have no customer message (outbound) are left out.',
+  ),
+  duration(
+    'first_response_any_s',
+    'First response time (any reply)',
+    'responsiveness',
+    'the same as first_response_s, counting automated replies too (how fast anything answered).',
+  ),
+  duration(
+    'reply_time_s',
+    'Reply time',
+    'responsiveness',
+    "for each customer turn, time from its start to the next public agent reply; a conversation's value is the mean over its answered turns.",
+  ),
+  {
+    name: 'unanswered_turns',
+    label: 'Unanswered turns',
+    group: 'responsiveness',
+    definition: 'customer turns that never received a human or bot reply.',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 'unanswered_turns',
+    summary: { kind: 'mean' },
+  },
+  duration(
+    'business_first_response_s',
+    'First response time (business hours)',
+    'responsiveness',
+    '`first_response_s` counting only time inside the configured business hours (time zone, weekly schedule, holidays).',
+  ),
+  // Resolution
+  duration(
+    'first_resolution_s',
+    'First resolution time',
+    'resolution',
+    'first customer message (else `created_at`) to first resolution.',
+    true,
+  ),
+  duration(
+    'full_resolution_s',
+    'Full resolution time',
+    'resolution',
+    'first customer message (else `created_at`) to last resolution, for conversations whose latest status is resolved or closed.',
+    true,
+  ),
+  {
+    name: 'reopens',
+    label: 'Reopens',
+    group: 'resolution',
+    definition:
+      'how many times the conversation left a resolution: a `status` event to `open`/`pending`/`snoozed` after a resolution, or a public customer message after a resolution with no such event in between (each resolution can be left once).',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 'reopens',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'reopen_rate',
+    label: 'Re-open rate',
+    group: 'resolution',
+    definition: 'resolved conversations with `reopens` ≥ 1 ÷ resolved conversations.',
+    unit: 'rate',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    summary: { kind: 'rate', numerator: 'resolved and reopens >= 1', denominator: 'resolved' },
+  },
+  {
+    name: 'transfers',
+    label: 'Transfers',
+    group: 'resolution',
+    definition:
+      'the assignment is a pair (agent, team), both empty at the start; each `assign` event sets the parts it names. A transfer is an `assign` event that replaces a non-empty agent with a different agent, or a non-empty team with a different team. Filling an empty part is routing, not a transfer; re-assigning to the same agent and team is nothing.',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 'transfers',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'transfer_rate',
+    label: 'Transfer rate',
+    group: 'resolution',
+    definition: 'conversations with `transfers` ≥ 1 ÷ conversations with at least one assignment.',
+    unit: 'rate',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    summary: { kind: 'rate', numerator: 'assigned and transfers >= 1', denominator: 'assigned' },
+  },
+  {
+    name: 'escalations',
+    label: 'Escalations',
+    group: 'resolution',
+    definition: '`escalate` events.',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 'escalations',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'recontact_7d',
+    label: 'Re-contact within 7 days',
+    group: 'resolution',
+    definition:
+      "the same customer opens another conversation within 7 days after this one's first resolution, and, when both have an `intent`, with the same intent. Null while the window reaches past the data horizon and no re-contact has been seen.",
+    unit: 'flag',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    column: 'recontact_7d',
+  },
+  {
+    name: 'fcr',
+    label: 'First contact resolution',
+    group: 'resolution',
+    definition:
+      'first contact resolution: resolved, and `reopens` = 0, `transfers` = 0, `escalations` = 0, and not `recontact_7d`. Null while the 7-day window is open and nothing else has ruled it out.',
+    unit: 'flag',
+    higherIsBetter: true,
+    usesInferredResolution: true,
+    column: 'fcr',
+  },
+  {
+    name: 'fcr_rate',
+    label: 'FCR rate',
+    group: 'resolution',
+    definition:
+      'conversations with `fcr` ÷ resolved conversations whose 7-day window after first resolution is closed by the data horizon.',
+    unit: 'rate',
+    higherIsBetter: true,
+    usesInferredResolution: true,
+    summary: { kind: 'rate', numerator: 'fcr', denominator: 'resolved and fcr_window_closed' },
+  },
+  // Automation
+  {
+    name: 'contained',
+    label: 'Contained by automation',
+    group: 'automation',
+    definition: 'resolved, at least one automated reply, no human reply, and `reopens` = 0.',
+    unit: 'flag',
+    higherIsBetter: true,
+    usesInferredResolution: true,
+    column: 'contained',
+  },
+  {
+    name: 'containment_rate',
+    label: 'Containment rate',
+    group: 'automation',
+    definition: 'contained conversations ÷ conversations that had at least one automated reply.',
+    unit: 'rate',
+    higherIsBetter: true,
+    usesInferredResolution: true,
+    summary: { kind: 'rate', numerator: 'contained', denominator: 'had_automated_reply' },
+  },
+  {
+    name: 'handoff_from_bot',
+    label: 'Handed over from bot',
+    group: 'automation',
+    definition: 'had an automated reply and later a human reply.',
+    unit: 'flag',
+    higherIsBetter: null,
+    usesInferredResolution: false,
+    column: 'handoff_from_bot',
+  },
+  // Customer experience
+  {
+    name: 'csat_score',
+    label: 'CSAT score',
+    group: 'experience',
+    definition: 'latest `csat` answer in the conversation, rescaled to 0–100 over its scale.',
+    unit: 'score',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    column: 'csat_score',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'csat_rate',
+    label: 'CSAT (% satisfied)',
+    group: 'experience',
+    definition:
+      'conversations whose latest `csat` answer is in the top two points of its scale ÷ conversations with a `csat` answer.',
+    unit: 'rate',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    summary: { kind: 'rate', numerator: 'csat_satisfied', denominator: 'csat_score is not null' },
+  },
+  {
+    name: 'ces_score',
+    label: 'CES score',
+    group: 'experience',
+    definition: 'latest `ces` answer rescaled to 0–100 (100 = effortless).',
+    unit: 'score',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    column: 'ces_score',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'customer_messages_to_resolution',
+    label: 'Customer messages to resolution',
+    group: 'experience',
+    definition:
+      'public customer messages sent before the first resolution (all of them while the conversation has not been resolved).',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    column: 'customer_messages_to_resolution',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 're_explanations',
+    label: 'Re-explanations',
+    group: 'experience',
+    definition: `customer messages after a transfer or escalation that repeat an earlier customer message of the same conversation (word-set Jaccard similarity ≥ ${RE_EXPLANATION_SIMILARITY}, both of at least ${RE_EXPLANATION_MIN_WORDS} distinct words): the customer had to say it again.`,
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 're_explanations',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'channel_switches',
+    label: 'Channel switches',
+    group: 'experience',
+    definition:
+      "messages whose `channel` differs from the previous message's channel; a message without `channel` stays on the previous message's channel, and the first message on the conversation's.",
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: false,
+    column: 'channel_switches',
+    summary: { kind: 'mean' },
+  },
+  {
+    name: 'effort_index',
+    label: 'Effort index',
+    group: 'experience',
+    definition: `0–100, higher is harder, for every conversation whether or not a survey was answered: ${EFFORT_FORMULA}.`,
+    unit: 'score',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    column: 'effort_index',
+    summary: { kind: 'mean' },
+  },
+  // Workload
+  {
+    name: 'owner_agent',
+    label: 'Owner agent',
+    group: 'workload',
+    definition:
+      'the agent of the last `assign` event before the first resolution; with no assignments, the agent who sent the most human replies.',
+    unit: 'agent',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    column: 'owner_agent',
+  },
+  // Quality
+  {
+    name: 'qa_score',
+    label: 'QA score',
+    group: 'quality',
+    definition:
+      "one review's score, 0–100: the weighted mean of its rated criteria, each rated criterion normalised to 0–100 over its scale; criteria marked N/A leave both numerator and denominator; any failed critical criterion makes the score 0.",
+    unit: 'score',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    computedIn: 'scorecards (not yet built)',
+  },
+];
+
+const byName = new Map(CATALOGUE.map((m) => [m.name, m]));
+
+/** The catalogue entry for `name`; throws for an unknown name. */
+export function metric(name: string): Metric {
+  const m = byName.get(name);
+  if (!m) throw new Error(`unknown metric "${name}"`);
+  return m;
+}
+
+/** Formats a value in its metric's unit for people (tables, prose). */
+export function formatValue(m: Pick<Metric, 'unit'>, value: unknown): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value !== 'number') return String(value);
+  switch (m.unit) {
+    case 'rate':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'seconds':
+      return formatDuration(value);
+    case 'score':
+      return value.toFixed(1);
+    case 'count':
+      return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+    default:
+      return String(value);
+  }
+}
+
+/** 42 → '42s', 3720 → '1h 02m', 200000 → '2d 7h'. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (Math.abs(s) < 60) return `${s}s`;
+  if (Math.abs(s) < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  if (Math.abs(s) < 86400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}

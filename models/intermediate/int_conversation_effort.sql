@@ -1,0 +1,116 @@
+-- One row per conversation: the effort signals of metrics.md
+-- (customer_messages_to_resolution, re_explanations, channel_switches).
+--
+-- customer_messages_to_resolution: public customer messages before the first
+-- resolution; all of them when the conversation was never resolved.
+-- channel_switches: over all messages in order, a message without `channel`
+-- stays on the previous message's channel, the first on the conversation's.
+-- re_explanations: public customer messages after the first transfer or
+-- escalation whose word-set Jaccard similarity with an earlier public customer
+-- message of the conversation reaches {{re_explanation_similarity}}; messages
+-- of fewer than {{re_explanation_min_words}} distinct words are too short to judge.
+with messages as (
+  select
+    t.source,
+    t.conversation_id,
+    t.ord,
+    t.occurred_at,
+    t.author_role,
+    t.is_public,
+    t.body,
+    coalesce(
+      last_value(t.channel ignore nulls) over (partition by t.source, t.conversation_id order by t.ord),
+      c.channel
+    ) as effective_channel,
+    c.channel as conversation_channel
+  from int_timeline t
+  join stg_conversations c using (source, conversation_id)
+  where t.kind = 'message'
+),
+
+with_previous_channel as (
+  select
+    source,
+    conversation_id,
+    effective_channel,
+    coalesce(
+      lag(effective_channel) over (partition by source, conversation_id order by ord),
+      conversation_channel
+    ) as previous_channel
+  from messages
+),
+
+switches as (
+  select
+    source,
+    conversation_id,
+    count(*) filter (where effective_channel <> previous_channel) as channel_switches
+  from with_previous_channel
+  group by source, conversation_id
+),
+
+to_resolution as (
+  select
+    m.source,
+    m.conversation_id,
+    count(*) filter (
+      where m.is_public and m.author_role = 'customer'
+        and (r.first_resolution_ord is null or m.ord < r.first_resolution_ord)
+    ) as customer_messages_to_resolution
+  from messages m
+  join int_conversation_resolutions r using (source, conversation_id)
+  group by m.source, m.conversation_id
+),
+
+customer_words as (
+  select
+    m.source,
+    m.conversation_id,
+    m.ord,
+    m.occurred_at,
+    a.first_handover_at,
+    list_distinct(list_filter(regexp_split_to_array(lower(m.body), '[^[:alnum:]]+'), w -> length(w) >= 2)) as words
+  from messages m
+  join int_conversation_assignments a using (source, conversation_id)
+  where m.is_public
+    and m.author_role = 'customer'
+    and a.first_handover_at is not null
+),
+
+repeats as (
+  select
+    later.source,
+    later.conversation_id,
+    later.ord
+  from customer_words later
+  join customer_words earlier
+    on later.source = earlier.source
+    and later.conversation_id = earlier.conversation_id
+    and earlier.ord < later.ord
+  where later.occurred_at > later.first_handover_at
+    and len(later.words) >= {{re_explanation_min_words}}
+    and len(earlier.words) >= {{re_explanation_min_words}}
+    and len(list_intersect(later.words, earlier.words))
+      / len(list_distinct(list_concat(later.words, earlier.words))) >= {{re_explanation_similarity}}
+  group by later.source, later.conversation_id, later.ord
+),
+
+re_explanations as (
+  select
+    source,
+    conversation_id,
+    count(*) as re_explanations
+  from repeats
+  group by source, conversation_id
+)
+
+select
+  c.source,
+  c.conversation_id,
+  coalesce(t.customer_messages_to_resolution, 0) as customer_messages_to_resolution,
+  coalesce(x.re_explanations, 0) as re_explanations,
+  coalesce(s.channel_switches, 0) as channel_switches
+from stg_conversations c
+left join to_resolution t using (source, conversation_id)
+left join re_explanations x using (source, conversation_id)
+left join switches s using (source, conversation_id)

@@ -1,0 +1,93 @@
+-- One row per conversation: its resolutions and reopens (metrics.md
+-- "resolution", "inferred resolution", reopens).
+--
+-- The resolved state moves only on status events and public customer
+-- messages. After any of these items the conversation is resolved exactly
+-- when the item is a status to resolved/closed, so with the previous item at
+-- hand (lag):
+--   a resolution is a resolved/closed status whose previous item was not one
+--     (resolved → closed, or resolved twice, is not a second resolution);
+--   a reopen is a status to open/pending/snoozed, or a public customer
+--     message, whose previous item was a resolution (each resolution is left once).
+-- A conversation with no status events at all is resolved, inferred, at its
+-- last public agent or bot message when the customer has not written after it
+-- and the data reach 24 h past it.
+with state_items as (
+  select
+    source,
+    conversation_id,
+    ord,
+    occurred_at,
+    case
+      when kind = 'event' and status in ('resolved', 'closed') then 'R'
+      when kind = 'event' then 'O'
+      else 'C'
+    end as item
+  from int_timeline
+  where (kind = 'event' and event_type = 'status')
+    or (kind = 'message' and is_public and author_role = 'customer')
+),
+
+with_previous as (
+  select
+    *,
+    lag(item) over (partition by source, conversation_id order by ord) as previous_item
+  from state_items
+),
+
+explicit as (
+  select
+    source,
+    conversation_id,
+    count(*) filter (where item in ('R', 'O')) > 0 as has_status_events,
+    min(ord) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as first_resolution_ord,
+    min(occurred_at) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as first_resolution_at,
+    max(occurred_at) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as last_resolution_at,
+    count(*) filter (where item in ('O', 'C') and previous_item = 'R') as reopens,
+    arg_max(item, ord) = 'R' as ends_resolved
+  from with_previous
+  group by source, conversation_id
+),
+
+replies as (
+  select
+    source,
+    conversation_id,
+    max(ord) filter (where author_role in ('agent', 'bot')) as last_reply_ord,
+    max(occurred_at) filter (where author_role in ('agent', 'bot')) as last_reply_at,
+    max(ord) filter (where author_role = 'customer') as last_customer_ord
+  from int_timeline
+  where kind = 'message' and is_public
+  group by source, conversation_id
+),
+
+inferred as (
+  select
+    r.source,
+    r.conversation_id,
+    r.last_reply_ord,
+    r.last_reply_at
+  from replies r
+  cross join int_data_horizon h
+  left join explicit e using (source, conversation_id)
+  where not coalesce(e.has_status_events, false)
+    and r.last_reply_ord is not null
+    and coalesce(r.last_customer_ord, 0) < r.last_reply_ord
+    and h.horizon >= r.last_reply_at + interval 24 hours
+)
+
+select
+  c.source,
+  c.conversation_id,
+  i.conversation_id is not null as inferred_resolution,
+  coalesce(e.first_resolution_ord, i.last_reply_ord) as first_resolution_ord,
+  coalesce(e.first_resolution_at, i.last_reply_at) as first_resolution_at,
+  -- the last resolution counts only while the conversation is still resolved
+  case
+    when i.conversation_id is not null then i.last_reply_at
+    when e.ends_resolved then e.last_resolution_at
+  end as final_resolution_at,
+  coalesce(e.reopens, 0) as reopens
+from stg_conversations c
+left join explicit e using (source, conversation_id)
+left join inferred i using (source, conversation_id)

@@ -1,0 +1,51 @@
+-- One row per conversation: message counts and responsiveness
+-- (metrics.md: first_response_s, first_response_any_s, reply_time_s,
+-- unanswered_turns, handoff_from_bot). The first customer turn starts at the
+-- first public customer message, so its replies give the first responses.
+-- Outbound conversations (no customer message) have no turns: their response
+-- times stay null.
+with counts as (
+  select
+    source,
+    conversation_id,
+    count(*) filter (where is_public and author_role = 'customer') as customer_messages,
+    count(*) filter (where is_public and author_role = 'agent') as human_replies,
+    count(*) filter (where is_public and author_role = 'bot') as automated_replies,
+    min(ord) filter (where is_public and author_role = 'bot') as first_automated_ord,
+    max(ord) filter (where is_public and author_role = 'agent') as last_human_ord
+  from int_timeline
+  where kind = 'message'
+  group by source, conversation_id
+),
+
+turn_stats as (
+  select
+    source,
+    conversation_id,
+    min(turn_at) as first_customer_at,
+    min(human_reply_at) filter (where turn_number = 1) as first_human_reply_at,
+    min(any_reply_at) filter (where turn_number = 1) as first_any_reply_at,
+    avg(epoch(human_reply_at) - epoch(turn_at)) filter (where human_reply_at is not null) as reply_time_s,
+    count(*) filter (where any_reply_at is null) as unanswered_turns
+  from int_conversation_turns
+  group by source, conversation_id
+)
+
+select
+  c.source,
+  c.conversation_id,
+  coalesce(n.customer_messages, 0) as customer_messages,
+  coalesce(n.human_replies, 0) as human_replies,
+  coalesce(n.automated_replies, 0) as automated_replies,
+  t.first_customer_at,
+  t.first_human_reply_at,
+  t.first_any_reply_at,
+  epoch(t.first_human_reply_at) - epoch(t.first_customer_at) as first_response_s,
+  epoch(t.first_any_reply_at) - epoch(t.first_customer_at) as first_response_any_s,
+  t.reply_time_s,
+  coalesce(t.unanswered_turns, 0) as unanswered_turns,
+  -- an automated reply, and later a human reply
+  coalesce(n.first_automated_ord < n.last_human_ord, false) as handoff_from_bot
+from stg_conversations c
+left join counts n using (source, conversation_id)
+left join turn_stats t using (source, conversation_id)

@@ -1,0 +1,28 @@
+-- One row per conversation with a survey: the latest csat and ces answers
+-- (latest by time, then by position in the array), rescaled to 0–100 over
+-- their scales; csat_satisfied when the csat answer is in the top two points
+-- of its scale (metrics.md csat_score, csat_rate, ces_score).
+with ranked as (
+  select
+    *,
+    row_number() over (partition by source, conversation_id, kind order by answered_at desc, seq desc) as recency
+  from stg_surveys
+  where kind in ('csat', 'ces')
+),
+
+latest as (
+  select
+    *,
+    100.0 * (score - scale_min) / (scale_max - scale_min) as scaled
+  from ranked
+  where recency = 1
+)
+
+select
+  source,
+  conversation_id,
+  max(scaled) filter (where kind = 'csat') as csat_score,
+  bool_or(score >= scale_max - 1) filter (where kind = 'csat') as csat_satisfied,
+  max(scaled) filter (where kind = 'ces') as ces_score
+from latest
+group by source, conversation_id

@@ -1,0 +1,44 @@
+-- One row per resolved conversation: recontact_7d (metrics.md) — the same
+-- customer (within the same source) opens another conversation after this
+-- one's first resolution and within 7 days of it, with the same intent when
+-- both carry one. While the 7-day window still reaches past the data horizon
+-- and no re-contact has been seen, the answer is not known yet: null.
+with resolved as (
+  select
+    c.source,
+    c.conversation_id,
+    c.customer_id,
+    c.intent,
+    r.first_resolution_at
+  from stg_conversations c
+  join int_conversation_resolutions r using (source, conversation_id)
+  where r.first_resolution_at is not null
+),
+
+found as (
+  select
+    a.source,
+    a.conversation_id,
+    count(b.conversation_id) > 0 as recontacted
+  from resolved a
+  left join stg_conversations b
+    on b.source = a.source
+    and b.customer_id = a.customer_id
+    and b.conversation_id <> a.conversation_id
+    and b.created_at > a.first_resolution_at
+    and b.created_at <= a.first_resolution_at + interval 7 day
+    and (a.intent is null or b.intent is null or a.intent = b.intent)
+  group by a.source, a.conversation_id
+)
+
+select
+  r.source,
+  r.conversation_id,
+  r.first_resolution_at + interval 7 day <= h.horizon as window_closed,
+  case
+    when f.recontacted then true
+    when r.first_resolution_at + interval 7 day <= h.horizon then false
+  end as recontact_7d
+from resolved r
+join found f using (source, conversation_id)
+cross join int_data_horizon h

@@ -1,0 +1,8 @@
+-- One row per agent of the roster (agents.jsonl).
+select
+  agent_id,
+  name as agent_name,
+  team,
+  email,
+  coalesce(active, true) as active
+from raw_agents

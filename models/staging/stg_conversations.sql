@@ -1,0 +1,14 @@
+-- One row per conversation, as loaded (raw_conversations), typed and renamed.
+select
+  source,
+  conversation_id,
+  lower(channel) as channel,
+  created_at,
+  customer_id,
+  customer_segment,
+  customer_locale,
+  subject,
+  nullif(trim(intent), '') as intent,
+  priority,
+  tags
+from raw_conversations

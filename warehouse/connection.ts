@@ -1,0 +1,159 @@
+/**
+ * Opening the warehouse: one DuckDB file, held by one process at a time.
+ *
+ * The path comes from `--db PATH`, else `PARLEY_DB`, else `./parley.duckdb`.
+ * A file held by another process is reported in one line
+ * ({@link WarehouseLockedError}); nothing waits and nothing is corrupted.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import path from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export const DEFAULT_DB = './parley.duckdb';
+
+/** A row as the warehouse returns it: BIGINTs that fit become numbers, timestamps are Dates. */
+export type Row = Record<string, unknown>;
+export type Params = readonly unknown[];
+
+export class WarehouseLockedError extends Error {
+  constructor(
+    readonly dbPath: string,
+    readonly pid: number | undefined,
+  ) {
+    super(
+      `the warehouse ${dbPath} is in use by another process${pid ? ` (PID ${pid})` : ''}, ` +
+        `most likely \`parley serve\`: stop it, or pass --db PATH to use another file`,
+    );
+    this.name = 'WarehouseLockedError';
+  }
+}
+
+export interface Warehouse {
+  readonly path: string;
+  /** Runs a statement (or several separated by `;`) and discards the result. */
+  run(sql: string, params?: Params): Promise<void>;
+  /** Runs a query and returns its rows as plain objects. */
+  all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** The first row of a query, or undefined. */
+  one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined>;
+  /** Runs `fn` inside BEGIN … COMMIT; any error rolls the whole of it back. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** The underlying connection, for the appender. Use only inside {@link Warehouse.exclusive}. */
+  readonly connection: DuckDBConnection;
+  /** Runs `fn` while no other query of this warehouse object runs. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/** Resolves the warehouse path from a flag value and the environment. */
+export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env['PARLEY_DB'] ?? DEFAULT_DB;
+}
+
+/**
+ * Opens (creating when absent) the warehouse file.
+ *
+ * @example
+ *   const db = await openWarehouse('./parley.duckdb');
+ *   const [{ n }] = await db.all('select count(*) as n from raw_conversations');
+ *   db.close();
+ */
+export async function openWarehouse(dbPath: string): Promise<Warehouse> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(dbPath, {
+      autoinstall_known_extensions: 'false',
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/Could not set lock on file/.test(message)) {
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      throw new WarehouseLockedError(dbPath, pid ? Number(pid) : undefined);
+    }
+    throw new Error(`cannot open the warehouse ${dbPath}: ${firstLine(message)}`);
+  }
+  const connection = await instance.connect();
+  await connection.run("set TimeZone = 'UTC'");
+  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection);
+}
+
+function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection): Warehouse {
+  // One connection, one query at a time: a promise chain serialises callers.
+  // Calls made from inside an exclusive section (a transaction) run at once;
+  // AsyncLocalStorage tells them apart from concurrent callers, who wait.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inside = new AsyncLocalStorage<true>();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (inside.getStore()) return fn();
+    const next = queue.then(() => inside.run(true, fn));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const all = <T extends Row>(sql: string, params?: Params) =>
+    exclusive(async () => {
+      const reader = await connection.runAndReadAll(sql, toValues(params));
+      return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
+    });
+  return {
+    path: dbPath,
+    connection,
+    exclusive,
+    all,
+    async one<T extends Row>(sql: string, params?: Params) {
+      return (await all<T>(sql, params))[0];
+    },
+    run: (sql, params) =>
+      exclusive(async () => {
+        await connection.run(sql, toValues(params));
+      }),
+    transaction: <T>(fn: () => Promise<T>) =>
+      exclusive(async () => {
+        await connection.run('begin transaction');
+        try {
+          const result = await fn();
+          await connection.run('commit');
+          return result;
+        } catch (error) {
+          await connection.run('rollback').catch(() => undefined);
+          throw error;
+        }
+      }),
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function toValues(params?: Params): DuckDBValue[] | undefined {
+  if (!params || params.length === 0) return undefined;
+  return params.map((p) => {
+    if (p === undefined) return null;
+    if (p instanceof Date) return p.toISOString();
+    if (typeof p === 'boolean' || typeof p === 'number' || typeof p === 'string' || typeof p === 'bigint' || p === null)
+      return p;
+    return JSON.stringify(p);
+  });
+}
+
+/** BIGINT counts become numbers when they fit, so callers see plain JSON-like values. */
+export function normaliseValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(normaliseValue);
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    return normaliseRow(value as Row);
+  }
+  return value;
+}
+
+function normaliseRow(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = normaliseValue(v);
+  return out;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

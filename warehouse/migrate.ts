@@ -1,0 +1,72 @@
+/**
+ * Versioned schema migrations. Each file in `warehouse/migrations/` is
+ * `NNN-name.sql`; a warehouse records the versions it has in
+ * `schema_migrations`, and opening it with a newer Parley applies the missing
+ * ones in order, each in its own transaction, so an older warehouse is
+ * upgraded in place and keeps its data.
+ *
+ * @example
+ *   const applied = await migrate(db); // [] when already current
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Warehouse } from './connection.js';
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The migrations shipped with this version of Parley, in order. */
+export function migrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}-.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({
+      version: Number(f.slice(0, 3)),
+      name: f.slice(4, -4),
+      sql: readFileSync(path.join(dir, f), 'utf8'),
+    }));
+}
+
+export const LATEST_VERSION = Math.max(...migrations().map((m) => m.version));
+
+/** The schema version of a warehouse (0 for a new, empty file). */
+export async function schemaVersion(db: Warehouse): Promise<number> {
+  const exists = await db.one<{ n: number }>(
+    "select count(*) as n from information_schema.tables where table_name = 'schema_migrations' and table_schema = 'main'",
+  );
+  if (!exists?.n) return 0;
+  const row = await db.one<{ v: number | null }>('select max(version) as v from schema_migrations');
+  return row?.v ?? 0;
+}
+
+/**
+ * Applies every migration above the warehouse's version, up to `to`
+ * (default: the latest). Returns the versions applied.
+ */
+export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<number[]> {
+  await db.run(
+    'create table if not exists schema_migrations (version integer not null, name varchar not null, applied_at timestamptz not null)',
+  );
+  const current = await schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(
+      `the warehouse ${db.path} has schema version ${current}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`,
+    );
+  }
+  const applied: number[] = [];
+  for (const m of migrations()) {
+    if (m.version <= current || m.version > to) continue;
+    await db.transaction(async () => {
+      await db.run(m.sql);
+      await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [m.version, m.name]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
