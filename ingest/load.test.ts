@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
+import { migrate } from '../warehouse/migrate.js';
+import { loadFiles } from './load.js';
+import { goodConversation } from './testing/records.js';
+
+let dir: string;
+let db: Warehouse;
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'parley-ingest-'));
+  db = await openWarehouse(':memory:');
+  await migrate(db);
+});
+
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, lines: (string | object)[]): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  return p;
+}
+
+const quarantined = () => db.all<{ line: number; reason: string; raw: string }>('select line, reason, raw from quarantine order by line');
+const conversationIds = async () =>
+  (await db.all<{ id: string }>('select conversation_id as id from raw_conversations order by 1')).map((r) => r.id);
+
+describe('each class of broken record is quarantined with a reason a person understands', () => {
+  const good = goodConversation('ok');
+  const messages = good['messages'] as Record<string, unknown>[];
+  const cases: [string, string | object, RegExp][] = [
+    ['not JSON', '{"id": "x1", "channel": ', /^not valid JSON/],
+    ['a JSON array', '[1, 2]', /^not a JSON object.*an array/],
+    ['a missing field', goodConversation('x2', { channel: undefined }), /^channel: is missing/],
+    ['a missing customer', goodConversation('x3', { customer: undefined }), /^customer: is missing/],
+    [
+      'an unknown role',
+      goodConversation('x4', { messages: [{ ...messages[0], author: { role: 'robot' } }] }),
+      /^messages\[0\]\.author\.role: "robot" is not a role: use one of customer, agent, bot, system/,
+    ],
+    ['an unparseable timestamp', goodConversation('x5', { created_at: '04/10/2026 09:00' }), /^created_at: "04\/10\/2026 09:00" is not an ISO 8601 timestamp/],
+    ['a timestamp before 1990', goodConversation('x6', { created_at: '1970-01-01T00:00:00Z' }), /before 1990/],
+    [
+      'a message dated far in the future',
+      goodConversation('x7', { messages: [{ ...messages[0], at: '2031-01-01T00:00:00Z' }] }),
+      /^messages\[0\]\.at: .*more than a day after the load/,
+    ],
+    ['no messages and no events', goodConversation('x8', { messages: [], events: [] }), /no messages and no events/],
+    ['a bad event status', goodConversation('x9', { events: [{ at: '2026-10-04T09:10:00Z', type: 'status', status: 'done' }] }), /^events\[0\]\.status/],
+    ['an assign event naming nobody', goodConversation('x10', { events: [{ at: '2026-10-04T09:10:00Z', type: 'assign' }] }), /agent_id or team/],
+    ['a survey score off its scale', goodConversation('x11', { surveys: [{ at: '2026-10-04T10:00:00Z', kind: 'csat', score: 9 }] }), /outside the scale \[1, 5\]/],
+  ];
+
+  it.each(cases)('%s', async (_name, broken, reason) => {
+    const p = file('mixed.jsonl', [good, broken, goodConversation('ok2')]);
+    const summary = await loadFiles(db, [{ file: p }], { now: new Date('2026-11-01T00:00:00Z') });
+    expect(summary).toMatchObject({ read: 3, loaded: 2, quarantined: 1 });
+    const [q] = await quarantined();
+    expect(q!.line).toBe(2);
+    expect(q!.reason).toMatch(reason);
+    expect(q!.raw).toBe(typeof broken === 'string' ? broken : JSON.stringify(broken));
+    // nothing else in the load is lost
+    expect(await conversationIds()).toEqual(['ok', 'ok2']);
+  });
+});
+
+describe('files', () => {
+  it('loads .jsonl.gz exactly as .jsonl, with the checksum of the file on disk', async () => {
+    const lines = [goodConversation('g1'), goodConversation('g2')].map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const p = path.join(dir, 'a.jsonl.gz');
+    writeFileSync(p, gzipSync(lines));
+    const summary = await loadFiles(db, [{ file: p }]);
+    expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    const [log] = await db.all<{ checksum: string; bytes: number }>('select checksum, bytes from load_log');
+    expect(log!.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(log!.bytes).toBe(gzipSync(lines).length);
+  });
+
+  it('a truncated .gz loads the records before the cut and says the file is cut off', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => JSON.stringify(goodConversation(`t${i}`))).join('\n') + '\n';
+    const whole = gzipSync(lines);
+    const p = path.join(dir, 'cut.jsonl.gz');
+    writeFileSync(p, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const summary = await loadFiles(db, [{ file: p }]);
+    const [result] = summary.perFile;
+    expect(result!.failed).toBe(true);
+    expect(result!.problem).toMatch(/ends abruptly/);
+    expect(summary.loaded).toBeGreaterThan(0);
+    expect(summary.loaded).toBeLessThan(400);
+    expect(summary.read).toBe(summary.loaded + summary.quarantined);
+    const q = await quarantined();
+    // the partial last record, if the cut fell inside one, is kept in the quarantine
+    for (const r of q) expect(r.reason).toMatch(/truncated/);
+  });
+
+  it('a file that does not exist is reported and the other files still load', async () => {
+    const p = file('a.jsonl', [goodConversation('a1')]);
+    const summary = await loadFiles(db, [{ file: path.join(dir, 'nope.jsonl') }, { file: p }]);
+    expect(summary.perFile[0]).toMatchObject({ failed: true, read: 0 });
+    expect(summary.perFile[0]!.problem).toMatch(/nope\.jsonl does not exist/);
+    expect(await conversationIds()).toEqual(['a1']);
+    const log = await db.all<{ problem: string | null }>('select problem from load_log order by file');
+    expect(log.map((l) => l.problem)).toEqual([null, expect.stringMatching(/does not exist/)]);
+  });
+
+  it('an empty file loads nothing and says so, without failing', async () => {
+    const p = path.join(dir, 'empty.jsonl');
+    writeFileSync(p, '');
+    const summary = await loadFiles(db, [{ file: p }]);
+    expect(summary.perFile[0]).toMatchObject({ failed: false, read: 0, loaded: 0, quarantined: 0 });
+    expect(summary.perFile[0]!.problem).toMatch(/empty/);
+  });
+
+  it('bytes that are not UTF-8 quarantine their line, not the file', async () => {
+    const p = path.join(dir, 'latin1.jsonl');
+    const bad = Buffer.concat([Buffer.from('{"id":"b1","channel":"email","subject":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    writeFileSync(p, Buffer.concat([Buffer.from(JSON.stringify(goodConversation('u1')) + '\n'), bad]));
+    const summary = await loadFiles(db, [{ file: p }]);
+    expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
+    expect((await quarantined())[0]!.reason).toMatch(/not valid UTF-8/);
+  });
+
+  it('counts lines of the file, so blank lines and CRLF endings keep line numbers true', async () => {
+    const p = path.join(dir, 'crlf.jsonl');
+    writeFileSync(p, [JSON.stringify(goodConversation('r1')), '', '{broken', JSON.stringify(goodConversation('r2'))].join('\r\n') + '\r\n');
+    const summary = await loadFiles(db, [{ file: p }]);
+    expect(summary).toMatchObject({ read: 3, loaded: 2, quarantined: 1 });
+    expect((await quarantined())[0]!.line).toBe(3);
+  });
+});
+
+describe('replacing conversations', () => {
+  it('a conversation seen again in a later load replaces the earlier one whole', async () => {
+    await loadFiles(db, [{ file: file('v1.jsonl', [goodConversation('c1'), goodConversation('c2')]) }]);
+    const v2 = goodConversation('c1', {
+      messages: [{ id: 'only', at: '2026-10-05T09:00:00Z', author: { role: 'customer' }, body: 'still waiting' }],
+      events: [],
+    });
+    const summary = await loadFiles(db, [{ file: file('v2.jsonl', [v2]) }]);
+    expect(summary.replaced).toBe(1);
+    const messages = await db.all<{ id: string; message_id: string }>(
+      'select conversation_id as id, message_id from raw_messages order by 1, 2',
+    );
+    expect(messages).toEqual([
+      { id: 'c1', message_id: 'only' },
+      { id: 'c2', message_id: 'm1' },
+      { id: 'c2', message_id: 'm2' },
+    ]);
+    expect(await db.all('select count(*) as n from raw_events where conversation_id = $1', ['c1'])).toEqual([{ n: 0 }]);
+  });
+
+  it('within one load the later line wins', async () => {
+    const p = file('dup.jsonl', [goodConversation('d1', { channel: 'email' }), goodConversation('d1', { channel: 'sms' })]);
+    const summary = await loadFiles(db, [{ file: p }]);
+    expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    expect(await db.all('select channel, line from raw_conversations')).toEqual([{ channel: 'sms', line: 2 }]);
+  });
+
+  it('the key is source + id: the same id from two sources is two conversations', async () => {
+    await loadFiles(db, [{ file: file('a.jsonl', [goodConversation('s1')]) }], { source: 'acme' });
+    await loadFiles(db, [{ file: file('b.jsonl', [goodConversation('s1', { source: 'zendesk' })]) }], { source: 'acme' });
+    expect(await db.all('select source from raw_conversations order by 1')).toEqual([{ source: 'acme' }, { source: 'zendesk' }]);
+  });
+});
+
+describe('the load log', () => {
+  it('records file, counts and duration for every file of a load under one load id', async () => {
+    const a = file('a.jsonl', [goodConversation('a1'), '{bad']);
+    const b = file('b.jsonl', [goodConversation('b1')]);
+    await loadFiles(db, [{ file: a }, { file: b }]);
+    const log = await db.all('select load_id, file, "read", loaded, quarantined from load_log order by file');
+    expect(log).toEqual([
+      { load_id: 1, file: a, read: 2, loaded: 1, quarantined: 1 },
+      { load_id: 1, file: b, read: 1, loaded: 1, quarantined: 0 },
+    ]);
+  });
+
+  it('reads the agent roster from agents.jsonl', async () => {
+    const roster = file('agents.jsonl', [{ id: 'a1', name: 'Ana', team: 'Billing' }, { name: 'no id' }]);
+    const summary = await loadFiles(db, [{ file: roster }]);
+    expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
+    expect(await db.all('select agent_id, name, team from raw_agents')).toEqual([{ agent_id: 'a1', name: 'Ana', team: 'Billing' }]);
+    expect((await quarantined())[0]!.reason).toMatch(/^id: is missing/);
+  });
+});
