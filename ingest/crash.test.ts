@@ -50,8 +50,8 @@ beforeAll(async () => {
   dbPath = path.join(dir, 'w.duckdb');
   big = path.join(dir, 'big.jsonl');
   const out = createWriteStream(big);
-  for (const line of syntheticLines(BIG, 10)) if (!out.write(line + '\n')) await new Promise((r) => out.once('drain', r));
-  await new Promise((r) => out.end(r));
+  for (const line of syntheticLines(BIG, 10)) if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((r) => out.end(() => r()));
   const small = path.join(dir, 'small.jsonl');
   writeFileSync(small, [goodConversation('before1'), goodConversation('before2')].map((r) => JSON.stringify(r)).join('\n') + '\n');
   const first = await ingestInChild([small]);

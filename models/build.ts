@@ -102,7 +102,12 @@ export async function buildModels(
     for (const m of discoverModels()) {
       const kind = m.layer === 'staging' ? 'view' : 'table';
       // a model may change kind between versions: drop whichever exists
-      await db.run(`drop view if exists ${m.name}; drop table if exists ${m.name}`);
+      // (DuckDB refuses `drop view if exists` on a table, so ask the catalog)
+      const existing = await db.one<{ table_type: string }>(
+        "select table_type from information_schema.tables where table_schema = 'main' and table_name = $1",
+        [m.name],
+      );
+      if (existing) await db.run(`drop ${existing.table_type === 'VIEW' ? 'view' : 'table'} ${m.name}`);
       await timed(m.name, m.layer, `create ${kind} ${m.name} as\n${renderModel(m.sql)}`);
     }
     await timed('metric_summary', 'generated', metricSummaryMartSql());

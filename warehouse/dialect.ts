@@ -49,6 +49,12 @@ class DuckDBDriver implements Driver {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         const rows = await this.warehouse.all(query.sql, query.parameters);
+        // DuckDB answers a write without RETURNING with one row { Count: n }:
+        // Kysely reads that as numAffectedRows (numUpdatedRows, numDeletedRows, ...).
+        if (isWriteWithoutReturning(query)) {
+          const count = rows[0]?.['Count'];
+          return { rows: [], numAffectedRows: BigInt(typeof count === 'number' || typeof count === 'bigint' ? count : 0) };
+        }
         return { rows: rows as R[] };
       },
       streamQuery: async function* <R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -87,6 +93,13 @@ class DuckDBDriver implements Driver {
   }
 
   async destroy() {}
+}
+
+const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode']);
+
+function isWriteWithoutReturning(query: CompiledQuery): boolean {
+  const node = query.query as { kind: string; returning?: unknown };
+  return WRITES.has(node.kind) && !node.returning;
 }
 
 /** A typed Kysely over the warehouse. Closing the warehouse is the caller's job. */

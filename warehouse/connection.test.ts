@@ -1,0 +1,176 @@
+/**
+ * Opening the warehouse: where the file is, what a second process sees while
+ * another holds it, and how values come back and bind.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DB, WarehouseLockedError, openWarehouse, resolveDbPath, type Warehouse } from './connection.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const connectionModule = pathToFileURL(path.join(repoRoot, 'warehouse', 'connection.ts')).href;
+
+describe('resolveDbPath', () => {
+  it('takes the --db flag first', () => {
+    expect(resolveDbPath('flag.duckdb', { PARLEY_DB: 'env.duckdb' })).toBe('flag.duckdb');
+  });
+
+  it('takes PARLEY_DB when there is no flag', () => {
+    expect(resolveDbPath(undefined, { PARLEY_DB: 'env.duckdb' })).toBe('env.duckdb');
+  });
+
+  it('falls back to ./parley.duckdb', () => {
+    expect(resolveDbPath(undefined, {})).toBe('./parley.duckdb');
+    expect(DEFAULT_DB).toBe('./parley.duckdb');
+  });
+});
+
+/** Starts a process that opens `dbPath` and holds it until killed; resolves once it has the lock. */
+async function holdInAnotherProcess(dbPath: string): Promise<ChildProcess> {
+  const script = `
+    const { openWarehouse } = await import(${JSON.stringify(connectionModule)});
+    await openWarehouse(${JSON.stringify(dbPath)});
+    process.stdout.write('locked\\n');
+    setInterval(() => {}, 60_000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new Error(`the holder did not report the lock in time: ${stderr}`)), 20_000);
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('locked')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the holder exited (${code}) before taking the lock: ${stderr}`));
+      });
+    });
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('a warehouse file held by another process', () => {
+  let dir: string;
+  let dbPath: string;
+  let holder: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-lock-'));
+    dbPath = path.join(dir, 'held.duckdb');
+    holder = await holdInAnotherProcess(dbPath);
+  });
+
+  afterAll(async () => {
+    try {
+      if (holder) await stop(holder);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused with a one-line WarehouseLockedError naming the file and the PID', async () => {
+    const error = await openWarehouse(dbPath).then(
+      (db) => {
+        db.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WarehouseLockedError);
+    const locked = error as WarehouseLockedError;
+    expect(locked.message).not.toContain('\n');
+    expect(locked.message).toContain(dbPath);
+    expect(locked.message).toContain(`PID ${holder!.pid}`);
+    expect(locked.pid).toBe(holder!.pid);
+  });
+
+  it('makes the CLI print exactly one line to stderr and exit 1, without a stack trace', async () => {
+    const run = promisify(execFile);
+    const result = await run(process.execPath, [path.join(repoRoot, 'cli', 'parley.js'), 'sql', 'select 1', '--db', dbPath], {
+      cwd: repoRoot,
+      env: { ...process.env, PARLEY_DEBUG: '' },
+    }).then(
+      () => ({ code: 0, stderr: '', stdout: '' }),
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^parley sql: the warehouse .*held\.duckdb is in use by another process \(PID \d+\)/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('values in and out', () => {
+  let db: Warehouse;
+  beforeAll(async () => {
+    db = await openWarehouse(':memory:');
+  });
+  afterAll(() => db.close());
+
+  it('returns bigint counts as numbers', async () => {
+    const row = await db.one('select count(*) as n, sum(x)::bigint as total from range(5) t(x)');
+    expect(row).toEqual({ n: 5, total: 10 });
+    expect(typeof row!['n']).toBe('number');
+  });
+
+  it('keeps bigints beyond the safe range as bigints', async () => {
+    const row = await db.one('select 9007199254740993::bigint as big');
+    expect(row!['big']).toBe(9007199254740993n);
+  });
+
+  it('binds $1 parameters', async () => {
+    const rows = await db.all('select x from range(10) t(x) where x >= $1 and x < $2 order by x', [7, 9]);
+    expect(rows).toEqual([{ x: 7 }, { x: 8 }]);
+    expect(await db.one('select $1::varchar as s, $2 as missing', ["it's", undefined])).toEqual({
+      s: "it's",
+      missing: null,
+    });
+  });
+
+  it('binds Dates and returns timestamps as Dates', async () => {
+    const when = new Date('2026-10-04T09:15:00.000Z');
+    const row = await db.one<{ t: Date; later: boolean }>('select $1::timestamptz as t, $1::timestamptz > $2::timestamptz as later', [
+      when,
+      new Date('2026-10-04T09:14:59Z'),
+    ]);
+    expect(row!.t).toBeInstanceOf(Date);
+    expect(row!.t.toISOString()).toBe('2026-10-04T09:15:00.000Z');
+    expect(row!.later).toBe(true);
+  });
+
+  it('rolls a failed transaction back and commits a good one', async () => {
+    await db.run('create table t (x integer)');
+    await expect(
+      db.transaction(async () => {
+        await db.run('insert into t values (1)');
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    await db.transaction(() => db.run('insert into t values (2)'));
+    expect(await db.all('select x from t')).toEqual([{ x: 2 }]);
+  });
+});
