@@ -16,8 +16,8 @@ with messages as (
     t.ord,
     t.occurred_at,
     t.author_role,
+    t.seq,
     t.is_public,
-    t.body,
     coalesce(
       last_value(t.channel ignore nulls) over (partition by t.source, t.conversation_id order by t.ord),
       c.channel
@@ -62,19 +62,40 @@ to_resolution as (
   group by m.source, m.conversation_id
 ),
 
-customer_words as (
+-- only conversations with a transfer or escalation can have re-explanations:
+-- narrow to them before any text is split into words
+handover_messages as materialized (
   select
     m.source,
     m.conversation_id,
     m.ord,
     m.occurred_at,
-    a.first_handover_at,
-    list_distinct(list_filter(regexp_split_to_array(lower(m.body), '[^[:alnum:]]+'), w -> length(w) >= 2)) as words
+    b.body,
+    a.first_handover_at
   from messages m
   join int_conversation_assignments a using (source, conversation_id)
+  join stg_messages b using (source, conversation_id, seq)
   where m.is_public
     and m.author_role = 'customer'
     and a.first_handover_at is not null
+),
+
+customer_words as (
+  select
+    source,
+    conversation_id,
+    ord,
+    occurred_at,
+    first_handover_at,
+    list_distinct(list_filter(regexp_split_to_array(lower(body), '[^[:alnum:]]+'), w -> length(w) >= 2)) as words
+  from handover_messages
+),
+
+customer_word_counts as (
+  select
+    *,
+    len(words) as n_words
+  from customer_words
 ),
 
 repeats as (
@@ -82,16 +103,18 @@ repeats as (
     later.source,
     later.conversation_id,
     later.ord
-  from customer_words later
-  join customer_words earlier
+  from customer_word_counts later
+  join customer_word_counts earlier
     on later.source = earlier.source
     and later.conversation_id = earlier.conversation_id
     and earlier.ord < later.ord
   where later.occurred_at > later.first_handover_at
-    and len(later.words) >= {{re_explanation_min_words}}
-    and len(earlier.words) >= {{re_explanation_min_words}}
+    and later.n_words >= {{re_explanation_min_words}}
+    and earlier.n_words >= {{re_explanation_min_words}}
+    -- Jaccard |A ∩ B| / |A ∪ B| can only reach the threshold when the sizes are close
+    and least(later.n_words, earlier.n_words) >= {{re_explanation_similarity}} * greatest(later.n_words, earlier.n_words)
     and len(list_intersect(later.words, earlier.words))
-      / len(list_distinct(list_concat(later.words, earlier.words))) >= {{re_explanation_similarity}}
+      / (later.n_words + earlier.n_words - len(list_intersect(later.words, earlier.words))) >= {{re_explanation_similarity}}
   group by later.source, later.conversation_id, later.ord
 ),
 

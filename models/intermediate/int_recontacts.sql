@@ -9,36 +9,38 @@ with resolved as (
     c.conversation_id,
     c.customer_id,
     c.intent,
-    r.first_resolution_at
+    r.first_resolution_at,
+    -- computed once here: time-zone-aware interval arithmetic is costly inside a join
+    r.first_resolution_at + interval 7 day as window_ends_at
   from stg_conversations c
   join int_conversation_resolutions r using (source, conversation_id)
   where r.first_resolution_at is not null
 ),
 
-found as (
-  select
+-- an inner join with the intent rule in `where`: inside a left join's `on`
+-- the `or` would turn the hash join into a nested loop
+recontacted as (
+  select distinct
     a.source,
-    a.conversation_id,
-    count(b.conversation_id) > 0 as recontacted
+    a.conversation_id
   from resolved a
-  left join stg_conversations b
+  join stg_conversations b
     on b.source = a.source
     and b.customer_id = a.customer_id
     and b.conversation_id <> a.conversation_id
     and b.created_at > a.first_resolution_at
-    and b.created_at <= a.first_resolution_at + interval 7 day
-    and (a.intent is null or b.intent is null or a.intent = b.intent)
-  group by a.source, a.conversation_id
+    and b.created_at <= a.window_ends_at
+  where a.intent is null or b.intent is null or a.intent = b.intent
 )
 
 select
   r.source,
   r.conversation_id,
-  r.first_resolution_at + interval 7 day <= h.horizon as window_closed,
+  r.window_ends_at <= h.horizon as window_closed,
   case
-    when f.recontacted then true
-    when r.first_resolution_at + interval 7 day <= h.horizon then false
+    when x.conversation_id is not null then true
+    when r.window_ends_at <= h.horizon then false
   end as recontact_7d
 from resolved r
-join found f using (source, conversation_id)
+left join recontacted x using (source, conversation_id)
 cross join int_data_horizon h

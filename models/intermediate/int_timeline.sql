@@ -2,7 +2,8 @@
 -- conversation-format.md: by timestamp; on equal timestamps messages stand
 -- before events (an exporter that keeps only minutes writes the customer's
 -- last message and the agent's "solved" in the same minute), and each keeps
--- the order of its own array.
+-- the order of its own array. Bodies stay in stg_messages (joined by seq
+-- where text is needed), so the timeline stays narrow.
 with messages as (
   select
     source,
@@ -14,7 +15,6 @@ with messages as (
     author_role,
     author_id,
     is_public,
-    body,
     channel
   from stg_messages
 ),
