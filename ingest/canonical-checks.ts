@@ -1,11 +1,15 @@
 /**
- * The canonical contract as bulk SQL checks over `_ingest_lines(raw)`.
+ * The canonical contract as bulk SQL over `_ingest_lines(raw)`.
  *
- * One `json_transform` parses each line into a typed struct; a `case` names
- * the first rule the record breaks (null when it keeps them all). The zod
- * schema (`canonical-schema.ts`) then words the reason precisely for the
- * few records that fail. The two are kept in step by tests that run the
- * same broken records through both.
+ * Each line is parsed once (`json_transform` into a typed struct), then
+ * flattened into one temp table per kind of row — conversations, messages,
+ * events, surveys — where every rule is a plain column check (no per-element
+ * lambdas) and each row carries the first rule it breaks. A conversation's
+ * `problem` is its own, else its first bad message, event or survey. The
+ * flat tables are what the loader then writes, so nothing is extracted twice.
+ *
+ * The zod schema (`canonical-schema.ts`) words the reason precisely for the
+ * few records that fail; tests run the same broken records through both.
  */
 import { TIMESTAMP_PATTERN, ROLES, STATUSES, EVENT_TYPES, SURVEY_KINDS, EARLIEST, FUTURE_TOLERANCE_MS } from './canonical-schema.js';
 
@@ -51,10 +55,9 @@ create or replace temp macro _filled(s) as coalesce(s, '') <> '';
 `;
 }
 
-/** 0-based index of the first list element failing `ok`, as text for a reason. */
-const firstBad = (listExpr: string, ok: string) => `list_position(list_transform(coalesce(${listExpr}, []), x -> coalesce(${ok}, false)), false)`;
+type Check = [ok: string, reason: string];
 
-const messageChecks: [string, string][] = [
+const messageChecks: Check[] = [
   ['_filled(x.id)', 'id is missing'],
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.author.role in (${list(ROLES)})`, `author.role is not one of ${ROLES.join(', ')}`],
@@ -63,14 +66,14 @@ const messageChecks: [string, string][] = [
   ['x.attachments is null or try_cast(x.attachments as integer) >= 0', 'attachments must be a whole number'],
 ];
 
-const eventChecks: [string, string][] = [
+const eventChecks: Check[] = [
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.type in (${list(EVENT_TYPES)})`, `type is not one of ${EVENT_TYPES.join(', ')}`],
   [`x.type <> 'status' or x.status in (${list(STATUSES)})`, `status is not one of ${STATUSES.join(', ')}`],
   ["x.type <> 'assign' or _filled(x.agent_id) or _filled(x.team)", 'an assign event needs agent_id or team'],
 ];
 
-const surveyChecks: [string, string][] = [
+const surveyChecks: Check[] = [
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.kind in (${list(SURVEY_KINDS)})`, `kind is not one of ${SURVEY_KINDS.join(', ')}`],
   ['try_cast(x.score as double) is not null', 'score is not a number'],
@@ -86,94 +89,149 @@ const surveyChecks: [string, string][] = [
   ],
 ];
 
-/** The first CTE of both parses: each line of one kind, whether it is JSON and what kind of value. */
-function parsedLines(kind: 'conversation' | 'agents'): string {
-  return `parsed as (
-  select
+/** `case` naming the first rule an element `x` of `field` breaks, as "field[i]: reason"; null when none. */
+function elementProblem(field: string, checks: Check[]): string {
+  const rules = checks.map(([ok, reason]) => `when not coalesce(${ok}, false) then ${sqlString(reason)}`).join('\n      ');
+  return `'${field}[' || (seq - 1) || ']: ' || case\n      ${rules}\n    end`;
+}
+
+/** The text rules a line breaks before its content is read. */
+const LINE_PROBLEMS = `when truncated then 'the file ends in the middle of this record (truncated file)'
+    when bad_encoding then 'not valid UTF-8 text: re-export the file as UTF-8'`;
+
+/**
+ * Parses the lines of one kind once: `try(json_transform(...))` is null for
+ * text that is not JSON (a JSON value that is not an object parses to a
+ * struct of nulls and fails the first required field).
+ */
+function typedLines(kind: 'conversation' | 'agents', structure: string, alias: string): string {
+  return `select
     file_no,
     line,
-    raw,
     bad_encoding,
     truncated,
-    json_valid(raw) as is_json,
-    case when json_valid(raw) then json_type(raw::json) end as json_kind
+    case when not bad_encoding and not truncated then try(json_transform(decode(raw), '${structure}')) end as ${alias}
   from _ingest_lines
-  where kind = '${kind}'
+  where kind = '${kind}'`;
+}
+
+/** Flattens one list of the parsed records into `_ingest_<name>`, each row with its `problem`. */
+function flatten(name: string, field: string, checks: Check[], columns: string[]): string {
+  return `
+create or replace temp table _ingest_${name} as
+select
+  file_no,
+  line,
+  seq::integer as seq,
+  ${columns.join(',\n  ')},
+  ${elementProblem(field, checks)} as problem
+from (
+  select file_no, line, unnest(r.${field}) as x, generate_subscripts(r.${field}, 1) as seq
+  from _ingest_docs
+  where len(r.${field}) > 0
 )`;
 }
 
-/** Problems of the line itself, before its content is read. */
-const LINE_PROBLEMS = `when truncated then 'the file ends in the middle of this record (truncated file)'
-    when bad_encoding then 'not valid UTF-8 text: re-export the file as UTF-8'
-    when not is_json then 'not valid JSON'
-    when json_kind <> 'OBJECT' then 'not a JSON object'`;
-
-function listProblems(field: string, checks: [string, string][]): string {
-  return checks
-    .map(
-      ([ok, reason]) =>
-        `when ${firstBad(`r.${field}`, ok)} > 0 then '${field}[' || (${firstBad(`r.${field}`, ok)} - 1) || ']: ${reason.replace(/'/g, "''")}'`,
-    )
-    .join('\n    ');
-}
-
 /**
- * SQL: `_ingest_parsed` — every line with its parsed struct `r` and `problem`
- * (the first rule it breaks, or null).
+ * SQL statements, run in order, that leave the flat tables
+ * `_ingest_conversations`, `_ingest_messages`, `_ingest_events`,
+ * `_ingest_surveys` (typed values, and `problem` null when the row keeps
+ * every rule) and `_ingest_agents`.
  */
-export function parseAndCheckSql(): string {
-  return `
-create or replace temp table _ingest_parsed as
-with ${parsedLines('conversation')},
-typed as (
+export function checkStatements(): string[] {
+  return [
+    `create or replace temp table _ingest_docs as\n${typedLines('conversation', RECORD_STRUCTURE, 'r')}`,
+    flatten('messages', 'messages', messageChecks, [
+      'x.id as message_id',
+      '_ts(x."at") as sent_at',
+      'x.author.role as author_role',
+      'x.author.id as author_id',
+      'x.author.name as author_name',
+      'x.body as body',
+      "coalesce(x.internal = 'true', false) as internal",
+      'x.channel as channel',
+      'try_cast(x.attachments as integer) as attachments',
+    ]),
+    flatten('events', 'events', eventChecks, [
+      '_ts(x."at") as event_at',
+      'x.type as type',
+      'x.status as status',
+      "nullif(x.agent_id, '') as agent_id",
+      "nullif(x.team, '') as team",
+      'x.reason as reason',
+    ]),
+    flatten('surveys', 'surveys', surveyChecks, [
+      '_ts(x."at") as answered_at',
+      'x.kind as kind',
+      'try_cast(x.score as double) as score',
+      "coalesce(try_cast(x.scale[1] as double), case x.kind when 'nps' then 0 else 1 end) as scale_min",
+      "coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end) as scale_max",
+      'x.comment as comment',
+    ]),
+    `
+create or replace temp table _ingest_conversations as
+with element_problems as (
+  select file_no, line, 1 as part, seq, problem from _ingest_messages where problem is not null
+  union all
+  select file_no, line, 2, seq, problem from _ingest_events where problem is not null
+  union all
+  select file_no, line, 3, seq, problem from _ingest_surveys where problem is not null
+),
+
+first_element_problem as (
   select
-    *,
-    case when json_kind = 'OBJECT' then json_transform(raw, '${RECORD_STRUCTURE}') end as r
-  from parsed
+    file_no,
+    line,
+    arg_min(problem, part * 1000000 + seq) as problem
+  from element_problems
+  group by file_no, line
 )
+
 select
-  file_no,
-  line,
-  raw,
-  r,
+  d.file_no,
+  d.line,
+  d.r.id as id,
+  d.r.source as source,
+  d.r.channel as channel,
+  _ts(d.r.created_at) as created_at,
+  d.r.customer.id as customer_id,
+  d.r.customer.segment as customer_segment,
+  d.r.customer.locale as customer_locale,
+  d.r.subject as subject,
+  d.r.intent as intent,
+  d.r.priority as priority,
+  d.r.tags as tags,
+  d.r.metadata as metadata,
   case
     ${LINE_PROBLEMS}
-    when not _filled(r.id) then 'id is missing'
-    when not _filled(r.channel) then 'channel is missing'
-    when r.created_at is null then 'created_at is missing'
-    when not _ts_ok(r.created_at) then 'created_at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'
-    when not _filled(r.customer.id) then 'customer.id is missing'
-    when r.messages is null then 'messages is missing'
-    when len(r.messages) = 0 and len(coalesce(r.events, [])) = 0 then 'no messages and no events'
-    ${listProblems('messages', messageChecks)}
-    ${listProblems('events', eventChecks)}
-    ${listProblems('surveys', surveyChecks)}
+    when d.r is null then 'not valid JSON'
+    when not _filled(d.r.id) then 'id is missing'
+    when not _filled(d.r.channel) then 'channel is missing'
+    when d.r.created_at is null then 'created_at is missing'
+    when not _ts_ok(d.r.created_at) then 'created_at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'
+    when not _filled(d.r.customer.id) then 'customer.id is missing'
+    when d.r.messages is null then 'messages is missing'
+    when len(d.r.messages) = 0 and len(coalesce(d.r.events, [])) = 0 then 'no messages and no events'
+    else e.problem
   end as problem
-from typed
-`;
-}
-
-/** SQL: `_ingest_agents` — roster lines (agents.jsonl) with their `problem`. */
-export function parseAgentsSql(): string {
-  return `
+from _ingest_docs d
+left join first_element_problem e using (file_no, line)`,
+    'drop table _ingest_docs',
+    `
 create or replace temp table _ingest_agents as
-with ${parsedLines('agents')},
-typed as (
-  select
-    *,
-    case when json_kind = 'OBJECT' then json_transform(raw, '{"id":"VARCHAR","name":"VARCHAR","team":"VARCHAR","email":"VARCHAR","active":"VARCHAR"}') end as a
-  from parsed
+with typed as (
+  ${typedLines('agents', '{"id":"VARCHAR","name":"VARCHAR","team":"VARCHAR","email":"VARCHAR","active":"VARCHAR"}', 'a')}
 )
 select
   file_no,
   line,
-  raw,
   a,
   case
     ${LINE_PROBLEMS}
+    when a is null then 'not valid JSON'
     when not _filled(a.id) then 'id is missing'
     when a.active is not null and a.active not in ('true', 'false') then 'active must be true or false'
   end as problem
-from typed
-`;
+from typed`,
+  ];
 }

@@ -12,13 +12,15 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
+import { isUtf8 } from 'node:buffer';
 import { Transform, type Readable } from 'node:stream';
 
 export interface Line {
   /** 1-based line number in the (decompressed) file. */
   line: number;
-  text: string;
-  /** The bytes were not valid UTF-8 (the text holds replacement characters). */
+  /** The line's bytes, without its line ending; UTF-8 unless `badEncoding`. */
+  bytes: Buffer;
+  /** The bytes are not valid UTF-8. */
   badEncoding: boolean;
   /** The file ended inside this line. */
   truncated: boolean;
@@ -47,15 +49,9 @@ export async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-const strict = new TextDecoder('utf-8', { fatal: true });
-const lenient = new TextDecoder('utf-8');
-
-function decode(bytes: Buffer): { text: string; badEncoding: boolean } {
-  try {
-    return { text: strict.decode(bytes), badEncoding: false };
-  } catch {
-    return { text: lenient.decode(bytes), badEncoding: true };
-  }
+/** A line as bytes: no text is decoded in JavaScript; DuckDB decodes (and so validates) it. */
+function toLine(line: number, bytes: Buffer, truncated: boolean): Line {
+  return { line, bytes, badEncoding: !isUtf8(bytes), truncated };
 }
 
 /**
@@ -63,7 +59,7 @@ function decode(bytes: Buffer): { text: string; badEncoding: boolean } {
  *
  * @example
  *   const digest = { checksum: '', bytes: 0 };
- *   for await (const { line, text } of readLines('a.jsonl.gz', digest)) console.log(line, text.length);
+ *   for await (const { line, bytes } of readLines('a.jsonl.gz', digest)) console.log(line, bytes.length);
  */
 export async function* readLines(file: string, digest: FileDigest): AsyncGenerator<Line> {
   const gzip = await isGzip(file);
@@ -98,8 +94,7 @@ export async function* readLines(file: string, digest: FileDigest): AsyncGenerat
         if (nl < 0) break;
         lineNo++;
         const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        const { text, badEncoding } = decode(buf.subarray(start, end));
-        yield { line: lineNo, text, badEncoding, truncated: false };
+        yield toLine(lineNo, buf.subarray(start, end), false);
         start = nl + 1;
       }
       carry = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
@@ -111,8 +106,7 @@ export async function* readLines(file: string, digest: FileDigest): AsyncGenerat
   if (carry.length) {
     lineNo++;
     const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    const { text, badEncoding } = decode(carry.subarray(0, end));
-    yield { line: lineNo, text, badEncoding, truncated: failure !== undefined };
+    yield toLine(lineNo, carry.subarray(0, end), failure !== undefined);
   }
   digest.checksum = hash.digest('hex');
   digest.bytes = bytes;

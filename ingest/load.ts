@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { readLines, TruncatedFileError, type FileDigest, type Line } from './line-reader.js';
-import { checkMacros, parseAgentsSql, parseAndCheckSql } from './canonical-checks.js';
+import { checkMacros, checkStatements } from './canonical-checks.js';
 import { agentSchema, conversationSchema, explainRecord } from './canonical-schema.js';
 
 export type RecordKind = 'conversation' | 'agents';
@@ -93,7 +93,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   return db.transaction(async () => {
     const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
     await db.run(
-      'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw varchar, bad_encoding boolean, truncated boolean)',
+      'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean)',
     );
     await db.run('create or replace temp table _ingest_files (file_no integer, file varchar)');
     for (const [fileNo, input] of inputs.entries()) {
@@ -130,7 +130,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
         try {
           for await (const line of lines) {
-            if (!line.truncated && line.text.trim() === '') continue;
+            if (!line.truncated && isBlank(line.bytes)) continue;
             appendLine(appender, fileNo, kind, line);
             result.read++;
             if (++records % PROGRESS_EVERY === 0) progress({ phase: 'reading', file: input.file, records, seconds: elapsed() });
@@ -153,23 +153,22 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
 
     // 2. The contract's checks, in bulk.
     await db.run(checkMacros(now));
-    await db.run(parseAndCheckSql());
-    await db.run(parseAgentsSql());
+    for (const sql of checkStatements()) await db.run(sql);
 
     // 3. Refused records to the quarantine, each with a reason a person understands.
     const schema = conversationSchema(now);
-    await quarantine(db, loadId, inputs, '_ingest_parsed', (raw) => explainRecord(raw, now, schema), now);
+    await quarantine(db, loadId, inputs, '_ingest_conversations', (raw) => explainRecord(raw, now, schema), now);
     await quarantine(db, loadId, inputs, '_ingest_agents', (raw) => explainRecord(raw, now, agentSchema), now);
 
     // 4. Replace what was loaded before, then write the raw layer.
     progress({ phase: 'writing', records, seconds: elapsed() });
+    // the rows to write: valid, and the last of each (source, id) in this load
     await db.run(
       `create or replace temp table _ingest_valid as
-       select v.file_no, v.line, v.r, v.r.id as id, coalesce(nullif(v.r.source, ''), $1) as src, f.file
-       from _ingest_parsed v
-       join _ingest_files f using (file_no)
-       where v.problem is null
-       qualify row_number() over (partition by src, id order by v.file_no desc, v.line desc) = 1`,
+       select file_no, line, id, coalesce(nullif(source, ''), $1) as src
+       from _ingest_conversations
+       where problem is null
+       qualify row_number() over (partition by src, id order by file_no desc, line desc) = 1`,
       [source],
     );
     const replaced =
@@ -188,7 +187,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     // 5. Counts per file and the load log.
     const counts = await db.all<{ file_no: number; loaded: number; quarantined: number }>(
       `select file_no, count(*) filter (where problem is null) as loaded, count(*) filter (where problem is not null) as quarantined
-       from (select file_no, problem from _ingest_parsed union all select file_no, problem from _ingest_agents)
+       from (select file_no, problem from _ingest_conversations union all select file_no, problem from _ingest_agents)
        group by file_no`,
     );
     for (const c of counts) {
@@ -203,7 +202,9 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         [loadId, r.file, r.format, source, r.checksum, r.bytes, r.read, r.loaded, r.quarantined, replaced, startedAt, r.seconds, r.problem],
       );
     }
-    await db.run('drop table _ingest_lines; drop table _ingest_parsed; drop table _ingest_agents; drop table _ingest_valid; drop table _ingest_files');
+    await db.run(
+      ['lines', 'conversations', 'messages', 'events', 'surveys', 'agents', 'valid', 'files'].map((t) => `drop table _ingest_${t}`).join(';'),
+    );
 
     const sum = (k: 'read' | 'loaded' | 'quarantined') => results.reduce((n, r) => n + r[k], 0);
     return {
@@ -223,10 +224,16 @@ function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, 
   appender.appendInteger(fileNo);
   appender.appendVarchar(kind);
   appender.appendInteger(line.line);
-  appender.appendVarchar(line.text);
+  appender.appendBlob(line.bytes);
   appender.appendBoolean(line.badEncoding);
   appender.appendBoolean(line.truncated);
   appender.endRow();
+}
+
+/** True for a line of nothing but spaces and tabs (line endings are already gone). */
+function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  return true;
 }
 
 /** Why a path cannot be loaded at all, or undefined. */
@@ -252,27 +259,37 @@ async function quarantine(
   explain: (raw: string) => string | undefined,
   now: Date,
 ) {
+  const refused = await db.one<{ n: number }>(`select count(*) as n from ${table} where problem is not null`);
+  if (!refused?.n) return;
+  // the refused lines with their text, gathered in one scan, then read a page at a time
+  await db.run(
+    `create or replace temp table _ingest_refused as
+     select r.file_no, r.line, l.raw, r.problem
+     from (select file_no, line, problem from ${table} where problem is not null) r
+     join _ingest_lines l using (file_no, line)`,
+  );
   const PAGE = 2000;
   let after = { file_no: -1, line: -1 };
   const appender = await db.connection.createAppender('quarantine');
   try {
     for (;;) {
-      const rows = await db.all<{ file_no: number; line: number; raw: string; problem: string }>(
-        `select file_no, line, raw, problem from ${table}
-         where problem is not null and (file_no, line) > ($1, $2)
+      const rows = await db.all<{ file_no: number; line: number; raw: Uint8Array; problem: string }>(
+        `select file_no, line, raw, problem from _ingest_refused
+         where file_no > $1 or (file_no = $1 and line > $2)
          order by file_no, line limit ${PAGE}`,
         [after.file_no, after.line],
       );
       for (const row of rows) {
         // zod words the reason; the bulk check's own words stand where zod sees nothing wrong
         // (lines cut short or badly encoded are refused before their content is read).
+        const raw = Buffer.from(row.raw).toString('utf8');
         const lineProblem = /^(the file ends|not valid UTF-8)/.test(row.problem);
-        const reason = (!lineProblem && explain(row.raw)) || row.problem;
+        const reason = (!lineProblem && explain(raw)) || row.problem;
         appender.appendInteger(loadId);
         appender.appendVarchar(inputs[row.file_no]!.file);
         appender.appendInteger(row.line);
         appender.appendVarchar(reason);
-        appender.appendVarchar(row.raw);
+        appender.appendVarchar(raw);
         appender.appendVarchar(now.toISOString());
         appender.endRow();
       }
@@ -284,45 +301,31 @@ async function quarantine(
   } finally {
     appender.closeSync();
   }
+  await db.run('drop table _ingest_refused');
 }
 
-/** SQL writing `_ingest_valid` into the four raw tables. */
+/** SQL writing the flat rows of the records named by `_ingest_valid` into the four raw tables. */
 function insertRawSql(loadId: number): string {
+  const of = (table: string) => `_ingest_${table} t join _ingest_valid v using (file_no, line)`;
   return `
 insert into raw_conversations
-select
-  src,
-  id,
-  r.channel,
-  _ts(r.created_at),
-  r.customer.id,
-  r.customer.segment,
-  r.customer.locale,
-  r.subject,
-  r.intent,
-  r.priority,
-  r.tags,
-  r.metadata,
-  ${loadId},
-  file,
-  line
-from _ingest_valid;
+select v.src, v.id, t.channel, t.created_at, t.customer_id, t.customer_segment, t.customer_locale,
+  t.subject, t.intent, t.priority, t.tags, t.metadata, ${loadId}, f.file, v.line
+from ${of('conversations')}
+join _ingest_files f using (file_no);
 
 insert into raw_messages
-select src, id, seq::integer, m.id, _ts(m."at"), m.author.role, m.author.id, m.author.name, m.body,
-  coalesce(m.internal = 'true', false), m.channel, try_cast(m.attachments as integer)
-from (select src, id, unnest(r.messages) as m, generate_subscripts(r.messages, 1) as seq from _ingest_valid);
+select v.src, v.id, t.seq, t.message_id, t.sent_at, t.author_role, t.author_id, t.author_name, t.body,
+  t.internal, t.channel, t.attachments
+from ${of('messages')};
 
 insert into raw_events
-select src, id, seq::integer, _ts(e."at"), e.type, e.status, nullif(e.agent_id, ''), nullif(e.team, ''), e.reason
-from (select src, id, unnest(r.events) as e, generate_subscripts(r.events, 1) as seq from _ingest_valid where len(r.events) > 0);
+select v.src, v.id, t.seq, t.event_at, t.type, t.status, t.agent_id, t.team, t.reason
+from ${of('events')};
 
 insert into raw_surveys
-select src, id, seq::integer, _ts(s."at"), s.kind, s.score::double,
-  coalesce(try_cast(s.scale[1] as double), case s.kind when 'nps' then 0 else 1 end),
-  coalesce(try_cast(s.scale[2] as double), case s.kind when 'csat' then 5 when 'ces' then 7 else 10 end),
-  s.comment
-from (select src, id, unnest(r.surveys) as s, generate_subscripts(r.surveys, 1) as seq from _ingest_valid where len(r.surveys) > 0);
+select v.src, v.id, t.seq, t.answered_at, t.kind, t.score, t.scale_min, t.scale_max, t.comment
+from ${of('surveys')};
 `;
 }
 
