@@ -96,7 +96,8 @@ function elementProblem(field: string, checks: Check[]): string {
 }
 
 /** The text rules a line breaks before its content is read. */
-const LINE_PROBLEMS = `when truncated then 'the file ends in the middle of this record (truncated file)'
+const LINE_PROBLEMS = `when preset_problem is not null then preset_problem
+    when truncated then 'the file ends in the middle of this record (truncated file)'
     when bad_encoding then 'not valid UTF-8 text: re-export the file as UTF-8'`;
 
 /**
@@ -110,7 +111,8 @@ function typedLines(kind: 'conversation' | 'agents', structure: string, alias: s
     line,
     bad_encoding,
     truncated,
-    case when not bad_encoding and not truncated then try(json_transform(decode(raw), '${structure}')) end as ${alias}
+    preset_problem,
+    case when preset_problem is null and not bad_encoding and not truncated then try(json_transform(decode(raw), '${structure}')) end as ${alias}
   from _ingest_lines
   where kind = '${kind}'`;
 }

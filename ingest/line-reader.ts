@@ -24,6 +24,8 @@ export interface Line {
   badEncoding: boolean;
   /** The file ended inside this line. */
   truncated: boolean;
+  /** Set by an adapter that could not turn a source record into canonical JSON: the reason, naming the fix. */
+  problem?: string;
 }
 
 export interface FileDigest {

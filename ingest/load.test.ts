@@ -190,3 +190,25 @@ describe('the load log', () => {
     expect((await quarantined())[0]!.reason).toMatch(/^id: is missing/);
   });
 });
+
+describe('adapter inputs', () => {
+  it('loads canonical lines produced by a query, and quarantines the ones an adapter refused with its reason', async () => {
+    const good = JSON.stringify(goodConversation('q1')).replace(/'/g, "''");
+    const summary = await loadFiles(db, [
+      {
+        file: 'export.csv',
+        format: 'test-adapter',
+        sql: `select * from (values
+          (2, '${good}', null),
+          (3, 'x,y,2026/10/04', 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format')
+        ) t(line, raw, problem)`,
+        digest: async () => ({ checksum: 'abc', bytes: 10 }),
+      },
+    ]);
+    expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
+    expect(await quarantined()).toEqual([
+      { line: 3, reason: 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format', raw: 'x,y,2026/10/04' },
+    ]);
+    expect(await db.all('select format, checksum from load_log')).toEqual([{ format: 'test-adapter', checksum: 'abc' }]);
+  });
+});

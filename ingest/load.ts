@@ -31,6 +31,15 @@ export interface LoadInput {
   format?: string;
   /** Canonical JSON lines to load instead of reading `file` as JSON Lines. */
   lines?: (digest: FileDigest) => AsyncIterable<Line>;
+  /**
+   * Or a query that yields the canonical lines in bulk, for adapters that
+   * transform an export inside DuckDB: columns `line` (integer: the source
+   * record's number), `raw` (varchar: canonical JSON, or the source text when
+   * refused) and `problem` (varchar: why the record was refused, else null).
+   */
+  sql?: string;
+  /** With `sql`: the checksum and size of what was read. */
+  digest?: () => Promise<FileDigest>;
 }
 
 export interface LoadOptions {
@@ -93,7 +102,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   return db.transaction(async () => {
     const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
     await db.run(
-      'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean)',
+      'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean, preset_problem varchar)',
     );
     await db.run('create or replace temp table _ingest_files (file_no integer, file varchar)');
     for (const [fileNo, input] of inputs.entries()) {
@@ -121,12 +130,30 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
           failed: false,
         };
         results.push(result);
-        const problem = await unreadable(input.file);
+        const problem = input.sql ? undefined : await unreadable(input.file);
         if (problem) {
           Object.assign(result, { problem, failed: true });
           continue;
         }
         const digest: FileDigest = { checksum: '', bytes: 0 };
+        if (input.sql) {
+          appender.flushSync();
+          try {
+            await db.run(
+              `insert into _ingest_lines
+               select ${fileNo}, '${kind}', line, encode(raw), false, false, problem from (${input.sql})`,
+            );
+            const n = await db.one<{ n: number }>(`select count(*) as n from _ingest_lines where file_no = ${fileNo}`);
+            result.read = n?.n ?? 0;
+            records += result.read;
+            Object.assign(digest, await input.digest?.());
+          } catch (error) {
+            result.failed = true;
+            result.problem = `${input.file} could not be read: ${(error as Error).message.split('\n')[0]}`;
+          }
+          finishFile(result, digest, fileStarted);
+          continue;
+        }
         const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
         try {
           for await (const line of lines) {
@@ -140,10 +167,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
           result.problem =
             error instanceof TruncatedFileError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message}`;
         }
-        result.checksum = digest.checksum || null;
-        result.bytes = digest.bytes;
-        if (result.read === 0 && !result.problem) result.problem = 'the file is empty: nothing to load';
-        result.seconds = (performance.now() - fileStarted) / 1000;
+        finishFile(result, digest, fileStarted);
       }
       appender.flushSync();
     } finally {
@@ -220,6 +244,13 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   });
 }
 
+function finishFile(result: FileResult, digest: FileDigest, started: number) {
+  result.checksum = digest.checksum || null;
+  result.bytes = digest.bytes;
+  if (result.read === 0 && !result.problem) result.problem = 'the file is empty: nothing to load';
+  result.seconds = (performance.now() - started) / 1000;
+}
+
 function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, line: Line) {
   appender.appendInteger(fileNo);
   appender.appendVarchar(kind);
@@ -227,6 +258,8 @@ function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, 
   appender.appendBlob(line.bytes);
   appender.appendBoolean(line.badEncoding);
   appender.appendBoolean(line.truncated);
+  if (line.problem === undefined) appender.appendNull();
+  else appender.appendVarchar(line.problem);
   appender.endRow();
 }
 
@@ -264,7 +297,8 @@ async function quarantine(
   // the refused lines with their text, gathered in one scan, then read a page at a time
   await db.run(
     `create or replace temp table _ingest_refused as
-     select r.file_no, r.line, l.raw, r.problem
+     select r.file_no, r.line, l.raw, r.problem,
+       l.truncated or l.bad_encoding or l.preset_problem is not null as line_problem
      from (select file_no, line, problem from ${table} where problem is not null) r
      join _ingest_lines l using (file_no, line)`,
   );
@@ -273,18 +307,17 @@ async function quarantine(
   const appender = await db.connection.createAppender('quarantine');
   try {
     for (;;) {
-      const rows = await db.all<{ file_no: number; line: number; raw: Uint8Array; problem: string }>(
-        `select file_no, line, raw, problem from _ingest_refused
+      const rows = await db.all<{ file_no: number; line: number; raw: Uint8Array; problem: string; line_problem: boolean }>(
+        `select file_no, line, raw, problem, line_problem from _ingest_refused
          where file_no > $1 or (file_no = $1 and line > $2)
          order by file_no, line limit ${PAGE}`,
         [after.file_no, after.line],
       );
       for (const row of rows) {
-        // zod words the reason; the bulk check's own words stand where zod sees nothing wrong
-        // (lines cut short or badly encoded are refused before their content is read).
+        // zod words the reason; the bulk check's own words stand for lines refused before their
+        // content was read (cut short, badly encoded, or refused by an adapter) and where zod sees nothing wrong.
         const raw = Buffer.from(row.raw).toString('utf8');
-        const lineProblem = /^(the file ends|not valid UTF-8)/.test(row.problem);
-        const reason = (!lineProblem && explain(raw)) || row.problem;
+        const reason = (!row.line_problem && explain(raw)) || row.problem;
         appender.appendInteger(loadId);
         appender.appendVarchar(inputs[row.file_no]!.file);
         appender.appendInteger(row.line);
