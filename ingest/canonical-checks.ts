@@ -11,7 +11,17 @@
  * The zod schema (`canonical-schema.ts`) words the reason precisely for the
  * few records that fail; tests run the same broken records through both.
  */
-import { TIMESTAMP_PATTERN, ROLES, STATUSES, EVENT_TYPES, SURVEY_KINDS, EARLIEST, FUTURE_TOLERANCE_MS } from './canonical-schema.js';
+import {
+  TIMESTAMP_PATTERN,
+  ROLES,
+  STATUSES,
+  EVENT_TYPES,
+  SURVEY_KINDS,
+  PRIORITIES,
+  CHANNEL_PATTERN,
+  EARLIEST,
+  FUTURE_TOLERANCE_MS,
+} from './canonical-schema.js';
 
 /** The shape every line is parsed into; scalars that need strict checks are read as text. */
 export const RECORD_STRUCTURE = JSON.stringify({
@@ -52,6 +62,7 @@ create or replace temp macro _ts(s) as
 create or replace temp macro _ts_ok(s) as
   coalesce(_ts(s) between timestamptz '${EARLIEST.toISOString()}' and timestamptz '${latest}', false);
 create or replace temp macro _filled(s) as coalesce(s, '') <> '';
+create or replace temp macro _channel_ok(s) as s is null or regexp_full_match(s, ${sqlString(CHANNEL_PATTERN.slice(1, -1))});
 `;
 }
 
@@ -63,6 +74,7 @@ const messageChecks: Check[] = [
   [`x.author.role in (${list(ROLES)})`, `author.role is not one of ${ROLES.join(', ')}`],
   ["x.body is not null and (x.body <> '' or try_cast(x.attachments as integer) > 0)", 'body is missing or empty without attachments'],
   ["x.internal is null or x.internal in ('true', 'false')", 'internal must be true or false'],
+  ['_channel_ok(x.channel)', 'channel must be a lowercase word'],
   ['x.attachments is null or try_cast(x.attachments as integer) >= 0', 'attachments must be a whole number'],
 ];
 
@@ -209,12 +221,16 @@ select
     when d.r is null then 'not valid JSON'
     when not _filled(d.r.id) then 'id is missing'
     when not _filled(d.r.channel) then 'channel is missing'
+    when not _channel_ok(d.r.channel) then 'channel must be a lowercase word'
     when d.r.created_at is null then 'created_at is missing'
     when not _ts_ok(d.r.created_at) then 'created_at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'
     when not _filled(d.r.customer.id) then 'customer.id is missing'
     when d.r.messages is null then 'messages is missing'
+    when d.r.priority is not null and d.r.priority not in (${list(PRIORITIES)}) then 'priority is not one of ${PRIORITIES.join(', ')}'
+    when d.r.metadata is not null and json_type(d.r.metadata) <> 'OBJECT' then 'metadata must be an object'
     when len(d.r.messages) = 0 and len(coalesce(d.r.events, [])) = 0 then 'no messages and no events'
-    else e.problem
+    when e.problem is not null then e.problem
+    when len(d.r.messages) <> len(list_distinct(list_transform(d.r.messages, m -> m.id))) then 'message ids must be unique within the conversation'
   end as problem
 from _ingest_docs d
 left join first_element_problem e using (file_no, line)`,

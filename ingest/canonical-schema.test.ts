@@ -43,6 +43,13 @@ describe('the bulk SQL checks and the zod contract agree', () => {
     goodConversation('survey-bad-scale', { surveys: [{ at: '2026-10-04T10:00:00Z', kind: 'csat', score: 3, scale: [5, 1] }] }),
     goodConversation('no-role', { messages: [{ ...m0, author: {} }] }),
     goodConversation('no-author', { messages: [{ ...m0, author: undefined }] }),
+    goodConversation('bad-priority', { priority: 'P1' }),
+    goodConversation('good-priority', { priority: 'urgent' }),
+    goodConversation('Channel-Caps', { channel: 'WebChat' }),
+    goodConversation('message-channel', { messages: [{ ...m0, channel: 'E-mail' }] }),
+    goodConversation('dup-ids', { messages: [m0, { ...m0 }] }),
+    goodConversation('metadata-string', { metadata: 'x' }),
+    goodConversation('metadata-object', { metadata: { plan: 'pro' } }),
   ];
 
   it('a record is quarantined exactly when the zod schema finds a problem in it', async () => {
@@ -73,6 +80,11 @@ describe('the bulk SQL checks and the zod contract agree', () => {
         'survey-bad-scale',
         'no-role',
         'no-author',
+        'bad-priority',
+        'Channel-Caps',
+        'message-channel',
+        'dup-ids',
+        'metadata-string',
       ]);
     } finally {
       db.close();

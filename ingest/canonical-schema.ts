@@ -15,6 +15,10 @@ export const ROLES = ['customer', 'agent', 'bot', 'system'] as const;
 export const STATUSES = ['open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
 export const EVENT_TYPES = ['status', 'assign', 'escalate'] as const;
 export const SURVEY_KINDS = ['csat', 'ces', 'nps'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** A channel is a lowercase word: `webchat`, `in_app`, `whatsapp`, or any other. */
+export const CHANNEL_PATTERN = '^[a-z][a-z0-9_-]*$';
+const channelRe = new RegExp(CHANNEL_PATTERN);
 export const DEFAULT_SCALES: Record<(typeof SURVEY_KINDS)[number], [number, number]> = {
   csat: [1, 5],
   ces: [1, 7],
@@ -75,7 +79,7 @@ export function conversationSchema(loadedAt: Date) {
     ),
     body: z.string({ error: (i) => (i.input === undefined ? 'is missing (may be "" when attachments > 0)' : 'must be a string') }),
     internal: z.boolean({ error: 'must be true or false' }).optional(),
-    channel: z.string().optional(),
+    channel: z.string().regex(channelRe, { error: 'must be a lowercase word such as "email" or "whatsapp"' }).optional(),
     attachments: z.number({ error: 'must be a number' }).int().min(0).optional(),
   }).superRefine((m, ctx) => {
     if (m.body === '' && !(m.attachments && m.attachments > 0)) {
@@ -107,7 +111,9 @@ export function conversationSchema(loadedAt: Date) {
     .object({
       id: requiredString('unique within its source'),
       source: z.string().min(1).optional(),
-      channel: requiredString('a lowercase word such as "webchat" or "email"'),
+      channel: requiredString('a lowercase word such as "webchat" or "email"').regex(channelRe, {
+        error: 'must be a lowercase word such as "webchat" or "email"',
+      }),
       created_at: at,
       customer: z.object(
         { id: requiredString('the customer\'s id in the source'), segment: z.string().optional(), locale: z.string().optional() },
@@ -115,7 +121,7 @@ export function conversationSchema(loadedAt: Date) {
       ),
       subject: z.string().optional(),
       intent: z.string().optional(),
-      priority: z.string().optional(),
+      priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional(),
       tags: z.array(z.string()).optional(),
       messages: z.array(message, { error: (i) => (i.input === undefined ? 'is missing (use [] when the conversation only has events)' : 'must be an array') }),
       events: z.array(event).optional(),
@@ -123,6 +129,11 @@ export function conversationSchema(loadedAt: Date) {
       metadata: z.record(z.string(), z.unknown()).optional(),
     })
     .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      c.messages.forEach((m, i) => {
+        if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'id'], message: `"${m.id}" is used by an earlier message: ids must be unique within the conversation` });
+        seen.add(m.id);
+      });
       if (c.messages.length === 0 && (c.events ?? []).length === 0) {
         ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the conversation has no messages and no events: nothing to load' });
       }
