@@ -45,7 +45,11 @@ export function metricOfColumn(column: string): Metric | undefined {
 
 function tableCell(column: string, value: unknown): string {
   if (value === null || value === undefined) return '–';
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    // a DATE column arrives as midnight UTC: show the day alone
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$/, 'Z');
+  }
   const m = metricOfColumn(column);
   if (m && typeof value === 'number') return formatValue(m, value);
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(3);

@@ -394,6 +394,27 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: true,
     column: 'owner_agent',
   },
+  {
+    name: 'concurrency',
+    label: 'Concurrency',
+    group: 'workload',
+    definition:
+      'per agent and minute, conversations owned by the agent that are open (between first human reply and resolution) and had activity in the last 30 minutes; reported as mean (over the minutes with at least one) and peak per agent-day.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    computedIn: 'mart agent_concurrency_daily (mean_concurrency, peak_concurrency, active_minutes)',
+  },
+  {
+    name: 'backlog',
+    label: 'Backlog',
+    group: 'workload',
+    definition: 'at a moment, conversations opened and not yet resolved; reported at the end of each day.',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    computedIn: 'mart backlog_daily (by day, channel and team)',
+  },
   // Quality
   {
     name: 'qa_score',
@@ -404,7 +425,28 @@ export const CATALOGUE: readonly Metric[] = [
     unit: 'score',
     higherIsBetter: true,
     usesInferredResolution: false,
-    computedIn: 'scorecards (not yet built)',
+    computedIn: 'scorecards/scoring.ts (scoreReview), stored in qa_reviews; mart qa_reviews_scored',
+  },
+  {
+    name: 'internal_quality_score',
+    label: 'Internal quality score',
+    group: 'quality',
+    definition: 'mean `qa_score` over reviews in a period and group.',
+    unit: 'score',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    computedIn: 'marts qa_internal_quality (by month × agent / team / channel) and qa_agent_scorecards; calibration reviews excluded',
+  },
+  {
+    name: 'agreement',
+    label: 'Agreement',
+    group: 'quality',
+    definition:
+      "inter-rater agreement for conversations reviewed by two or more reviewers: Krippendorff's alpha (ordinal) per criterion, and the share of exact matches.",
+    unit: 'score',
+    higherIsBetter: true,
+    usesInferredResolution: false,
+    computedIn: 'mart qa_calibration_agreement (SQL), scorecards/krippendorff.ts (TypeScript, same arithmetic)',
   },
 ];
 
