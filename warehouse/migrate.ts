@@ -1,9 +1,9 @@
 /**
  * Versioned schema migrations. Each file in `warehouse/migrations/` is
  * `NNN-name.sql`; a warehouse records the versions it has in
- * `schema_migrations`, and opening it with a newer Parley applies the missing
- * ones in order, each in its own transaction, so an older warehouse is
- * upgraded in place and keeps its data.
+ * `schema_migrations`, and opening it with a newer Parley applies every
+ * missing one in order, each in its own transaction, so an older warehouse
+ * is upgraded in place and keeps its data.
  *
  * @example
  *   const applied = await migrate(db); // [] when already current
@@ -46,8 +46,8 @@ export async function schemaVersion(db: Warehouse): Promise<number> {
 }
 
 /**
- * Applies every migration above the warehouse's version, up to `to`
- * (default: the latest). Returns the versions applied.
+ * Applies every migration the warehouse lacks, up to `to` (default: the
+ * latest). Returns the versions applied.
  */
 export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<number[]> {
   await db.run(
@@ -59,9 +59,12 @@ export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<numbe
       `the warehouse ${db.path} has schema version ${current}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`,
     );
   }
+  // every shipped migration the warehouse lacks, not only those above its highest:
+  // a warehouse may hold a later version without an earlier one
+  const have = new Set((await db.all<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
   const applied: number[] = [];
   for (const m of migrations()) {
-    if (m.version <= current || m.version > to) continue;
+    if (have.has(m.version) || m.version > to) continue;
     await db.transaction(async () => {
       await db.run(m.sql);
       await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [m.version, m.name]);
