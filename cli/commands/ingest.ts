@@ -1,34 +1,47 @@
 import path from 'node:path';
 import { loadFiles, type LoadInput } from '../../ingest/load.js';
-import { UsageError, oneOf, withWarehouse, type Command } from '../command.js';
+import { ADAPTERS, detectFormat, type Format } from '../../ingest/adapters/index.js';
+import { AdapterError, type Prepared } from '../../ingest/adapters/types.js';
+import { CommandError, UsageError, oneOf, withWarehouse, type Command } from '../command.js';
 import { count, progressLine } from '../progress.js';
 
-const FORMATS = ['auto', 'canonical'] as const;
-type Format = (typeof FORMATS)[number];
+const FORMATS = ['auto', 'canonical', 'zendesk', 'intercom', 'chatwoot', 'twcs', 'servicenow', 'mapping'] as const;
 
-/** The format of a file by its name, or undefined when it cannot be told. */
-export function detectFormat(file: string): Exclude<Format, 'auto'> | undefined {
-  return /\.(jsonl|ndjson)(\.gz)?$/i.test(path.basename(file)) ? 'canonical' : undefined;
-}
+const FORMAT_NAMES: Record<Format, string> = {
+  canonical: 'canonical JSON Lines',
+  zendesk: 'Zendesk',
+  intercom: 'Intercom',
+  chatwoot: 'Chatwoot',
+  twcs: 'Twitter support threads (twcs)',
+  servicenow: 'ServiceNow incident audit log',
+  mapping: 'a mapped CSV/JSON export',
+};
 
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load conversation exports into the warehouse (bad records are quarantined, never lost)',
-  usage: 'parley ingest FILE... [--format auto|canonical] [--source NAME] [--json]',
+  usage: 'parley ingest FILE... [--format auto|canonical|zendesk|intercom|chatwoot|twcs|servicenow|mapping] [--mapping FILE] [--source NAME] [--json]',
   help: `
-Loads one or more files as one transaction: all of it lands, or none.
+Loads one or more files (or export folders) as one transaction: all of it lands, or none.
 A conversation loaded again replaces the earlier one (key: source + id).
 Records that break the contract go to the quarantine with file, line and reason.
 A file named agents*.jsonl is read as the agent roster.
 
-  --format F     auto (default: chosen from the file name) or canonical (.jsonl, .jsonl.gz)
-  --source NAME  source for records that do not name one (default "canonical")
-  --json         print one summary object: files, read, loaded, quarantined, seconds
+  --format F      auto (default: told from the name, header or contents, and said on stderr),
+                  canonical (.jsonl, .jsonl.gz), zendesk (API JSON with audits, or a folder of
+                  Fivetran/Airbyte tables), intercom (API JSON, or a folder of Fivetran tables),
+                  chatwoot (API JSON), twcs (Twitter support CSV), servicenow (incident audit log
+                  CSV), mapping (any CSV/JSON, with --mapping)
+  --mapping FILE  YAML naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)
+  --source NAME   source for records that do not name one (default: the format's name, or "canonical")
+  --json          print one summary object: files, read, loaded, quarantined, seconds
 
 Examples:
   parley ingest exports/2026-10.jsonl.gz --source acme-chat
-  parley ingest data/*.jsonl data/agents.jsonl --json`,
-  options: { format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
+  parley ingest exports/zendesk/                       # a folder of ticket.csv, ticket_comment.csv, …
+  parley ingest twcs.csv incident_event_log.csv.gz
+  parley ingest tickets.csv --mapping freshdesk-mapping.yaml`,
+  options: { format: { type: 'string' }, mapping: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const format = oneOf(this, 'format', values['format'], FORMATS, 'auto');
@@ -37,31 +50,69 @@ Examples:
     if (source !== undefined && !/^[a-z0-9][a-z0-9_.-]*$/.test(source)) {
       throw new UsageError(`--source must be a lowercase name such as "zendesk" or "acme-chat" (got "${source}")`, this.name);
     }
-    const inputs: LoadInput[] = positionals.map((file) => {
-      const chosen = format === 'auto' ? detectFormat(file) : format;
-      if (!chosen) {
+    const mapping = values['mapping'] as string | undefined;
+    if (format === 'mapping' && !mapping) throw new UsageError('--format mapping needs --mapping FILE (a YAML file naming the columns)', this.name);
+    if (mapping && format !== 'auto' && format !== 'mapping') throw new UsageError(`--mapping goes with --format mapping (got --format ${format})`, this.name);
+
+    // 1. The format of each path, before the warehouse is opened.
+    const chosen: { file: string; format: Format; why?: string }[] = [];
+    for (const file of positionals) {
+      if (format !== 'auto') {
+        chosen.push({ file, format });
+        continue;
+      }
+      if (mapping) {
+        chosen.push({ file, format: 'mapping', why: 'a mapping file was given' });
+        continue;
+      }
+      const detected = await detectFormat(file);
+      if (!detected) {
         throw new UsageError(
-          `cannot tell the format of ${file} from its name: canonical files end in .jsonl or .jsonl.gz; pass --format canonical to read it as JSON Lines`,
+          `cannot tell the format of ${file} from its name or contents: pass --format (canonical, zendesk, intercom, chatwoot, twcs, servicenow), or --mapping FILE for any other CSV or JSON export`,
           this.name,
         );
       }
-      return { file, format: chosen };
-    });
-    if (format === 'auto' && !values['json']) {
-      io.err.write(`reading ${inputs.length === 1 ? inputs[0]!.file : `${inputs.length} files`} as canonical JSON Lines (chosen from the file name; --format to choose)\n`);
+      chosen.push({ file, ...detected });
     }
+    if (format === 'auto' && !values['json']) {
+      for (const c of chosen) io.err.write(`reading ${c.file} as ${FORMAT_NAMES[c.format]} (${c.why}; --format to choose)\n`);
+    }
+
+    // 2. Adapters stage their exports, then one load takes everything.
     const progress = progressLine(io.err);
-    const summary = await withWarehouse(values, io, (db) =>
-      loadFiles(db, inputs, {
-        ...(source ? { source } : {}),
-        onProgress: (p) =>
-          progress.update(
-            p.phase === 'reading'
-              ? `reading ${path.basename(p.file ?? '')}: ${count(p.records)} records (${count(p.records / Math.max(p.seconds, 0.001))}/s)`
-              : `${p.phase} ${count(p.records)} records…`,
-          ),
-      }),
-    );
+    const summary = await withWarehouse(values, io, async (db) => {
+      const inputs: LoadInput[] = [];
+      const prepared: Prepared[] = [];
+      try {
+        for (const f of FORMATS) {
+          if (f === 'auto') continue;
+          const files = chosen.filter((c) => c.format === f).map((c) => c.file);
+          if (files.length === 0) continue;
+          if (f === 'canonical') {
+            inputs.push(...files.map((file) => ({ file, format: 'canonical' })));
+            continue;
+          }
+          progress.update(`reading ${files.length === 1 ? path.basename(files[0]!) : `${files.length} ${f} files`} as ${FORMAT_NAMES[f]}…`);
+          const p = await ADAPTERS[f].prepare(db, files, { ...(source ? { source } : {}), ...(mapping ? { mapping } : {}) });
+          prepared.push(p);
+          inputs.push(...p.inputs);
+        }
+        return await loadFiles(db, inputs, {
+          ...(source ? { source } : {}),
+          onProgress: (p) =>
+            progress.update(
+              p.phase === 'reading'
+                ? `reading ${path.basename(p.file ?? '')}: ${count(p.records)} records (${count(p.records / Math.max(p.seconds, 0.001))}/s)`
+                : `${p.phase} ${count(p.records)} records…`,
+            ),
+        });
+      } catch (error) {
+        if (error instanceof AdapterError) throw new CommandError(error.message);
+        throw error;
+      } finally {
+        for (const p of prepared) await p.cleanup();
+      }
+    });
     progress.done();
     const failed = summary.perFile.filter((f) => f.failed);
     if (values['json']) {

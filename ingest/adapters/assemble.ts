@@ -1,0 +1,83 @@
+/**
+ * Assembling canonical conversations from two flat relations, shared by the
+ * adapters whose exports are tables or activity streams (mapping, Zendesk,
+ * Intercom, Chatwoot): one row per conversation, one row per message or
+ * event. Everything runs as one DuckDB query; JSON is built with
+ * `json_object` and list aggregates, ordered by timestamp and then by the
+ * order the source recorded things in (`ord`).
+ *
+ * conversations: conversation_id, line, created_at (timestamptz), channel,
+ *   customer_id, subject, intent, priority, tags (varchar[]), metadata (json)
+ * activities: conversation_id, ts (timestamptz), ord (sortable), kind
+ *   ('message' | 'status' | 'assign' | 'escalate'), message_id, role,
+ *   author_id, author_name, body, internal (boolean), channel, attachments,
+ *   status, agent_id, team, reason
+ *
+ * @example
+ *   assembleSql({ conversations: '_c', activities: '_a', source: 'zendesk' })
+ *   // → select line, raw, problem … (one canonical JSON per conversation)
+ */
+import { isoSql, sqlString, withoutNulls } from './sql.js';
+
+export interface AssembleParts {
+  conversations: string;
+  activities: string;
+  source: string;
+}
+
+/** SQL yielding (line, raw, problem) with one canonical conversation per row of `conversations`. */
+export function assembleSql(parts: AssembleParts): string {
+  return `
+select
+  c.line,
+  ${withoutNulls(`json_object(
+    'id', c.conversation_id,
+    'source', ${sqlString(parts.source)},
+    'channel', c.channel,
+    'created_at', ${isoSql('c.created_at')},
+    'customer', json_object('id', c.customer_id),
+    'subject', c.subject,
+    'intent', c.intent,
+    'priority', c.priority,
+    'tags', c.tags,
+    'messages', coalesce(m.messages, []::json[]),
+    'events', coalesce(e.events, []::json[]),
+    'metadata', c.metadata)`)} as raw,
+  null::varchar as problem
+from ${parts.conversations} c
+left join (
+  select
+    conversation_id,
+    list(json_object(
+      'id', message_id,
+      'at', ${isoSql('ts')},
+      'author', json_object('role', role, 'id', author_id, 'name', author_name),
+      'body', body,
+      'internal', internal,
+      'channel', channel,
+      'attachments', attachments) order by ts, ord) as messages
+  from ${parts.activities}
+  where kind = 'message'
+  group by conversation_id
+) m using (conversation_id)
+left join (
+  select
+    conversation_id,
+    list(json_object(
+      'at', ${isoSql('ts')},
+      'type', kind,
+      'status', status,
+      'agent_id', agent_id,
+      'team', team,
+      'reason', reason) order by ts, ord) as events
+  from ${parts.activities}
+  where kind <> 'message'
+  group by conversation_id
+) e using (conversation_id)`;
+}
+
+/** The activity columns, for `select ... union all by name` builders: every column typed, null by default. */
+export const ACTIVITY_NULLS = `
+  null::varchar as message_id, null::varchar as role, null::varchar as author_id, null::varchar as author_name,
+  null::varchar as body, null::boolean as internal, null::varchar as channel, null::integer as attachments,
+  null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason`;

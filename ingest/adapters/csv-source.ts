@@ -1,0 +1,263 @@
+/**
+ * Reading a CSV export into a DuckDB temp table, the way every CSV adapter
+ * does it: the header is checked first (a missing or renamed column refuses
+ * the file in one line), every column is read as text with DuckDB's own
+ * reader, and rows DuckDB cannot read (bad encoding, a field too few) land
+ * in a rejects table with their line, never dropped.
+ *
+ * DuckDB's reader takes a bare carriage return for a line break even inside
+ * an unquoted field (the Twitter support export has one, tweet 3399), so a
+ * file holding one is first copied, streaming, with each bare `\r` written
+ * as U+FFFE; {@link restoreCr} turns it back in SQL.
+ *
+ * @example
+ *   const t = await stageCsv(db, { file: 'ticket.csv', table: '_zd_ticket', columns: { id: ['id'], created_at: ['created_at'] } });
+ *   // temp table _zd_ticket(_line, id, created_at), rejects in _zd_ticket_rej(line, problem, raw)
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { FileDigest } from '../line-reader.js';
+import { AdapterError } from './types.js';
+import { sqlString, ident } from './sql.js';
+
+/** Stands in for a bare carriage return while DuckDB reads the file. */
+export const CR_STAND_IN = '\uFFFE';
+
+/** SQL turning the stand-in back into a carriage return. */
+export function restoreCr(expr: string): string {
+  return `replace(${expr}, '${CR_STAND_IN}', chr(13))`;
+}
+
+function open(file: string): Readable {
+  const stream = createReadStream(file);
+  return /\.gz$/i.test(file) ? stream.pipe(createGunzip()) : stream;
+}
+
+/** The header row's column names (first record of the file; BOM and quotes removed). */
+export async function readHeader(file: string): Promise<string[]> {
+  let text = '';
+  try {
+    for await (const chunk of open(file)) {
+      text += (chunk as Buffer).toString('utf8');
+      if (/[\r\n]/.test(text) || text.length > 1 << 20) break;
+    }
+  } catch (error) {
+    throw new AdapterError(`${file} cannot be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const line = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/)[0] ?? '';
+  if (!line.trim()) throw new AdapterError(`${file} is empty: it has no header row`);
+  return splitCsvLine(line);
+}
+
+/** Splits one CSV line (RFC 4180 quotes) into fields. */
+export function splitCsvLine(line: string, delimiter = ','): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) fields.push(field), (field = '');
+    else field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+/** Checksum and size of a file, and whether it holds a bare carriage return. */
+export async function scanFile(file: string): Promise<FileDigest & { bareCr: boolean }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let bareCr = false;
+  let lastWasCr = false;
+  const raw = createReadStream(file);
+  raw.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    bytes += chunk.length;
+  });
+  const text = /\.gz$/i.test(file) ? raw.pipe(createGunzip()) : raw;
+  try {
+    for await (const chunk of text) {
+      const buf = chunk as Buffer;
+      if (bareCr) continue;
+      if (lastWasCr && buf[0] !== 0x0a) bareCr = true;
+      for (let i = buf.indexOf(0x0d); i >= 0 && !bareCr; i = buf.indexOf(0x0d, i + 1)) {
+        if (i === buf.length - 1) lastWasCr = true;
+        else if (buf[i + 1] !== 0x0a) bareCr = true;
+      }
+      if (buf[buf.length - 1] !== 0x0d) lastWasCr = false;
+    }
+  } catch (error) {
+    throw new AdapterError(`${file} cannot be read to the end: ${(error as Error).message.split('\n')[0]} (a cut-off or corrupt file: copy or export it again)`);
+  }
+  if (lastWasCr) bareCr = true;
+  return { checksum: hash.digest('hex'), bytes, bareCr };
+}
+
+/** Copies `file` (decompressed) to `out`, each bare `\r` written as {@link CR_STAND_IN}. */
+export async function copyWithoutBareCr(file: string, out: string): Promise<void> {
+  const standIn = Buffer.from(CR_STAND_IN, 'utf8');
+  let pendingCr = false;
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const parts: Buffer[] = [];
+      let start = 0;
+      if (pendingCr) {
+        parts.push(chunk[0] === 0x0a ? Buffer.from('\r') : standIn);
+        pendingCr = false;
+      }
+      for (let i = chunk.indexOf(0x0d); i >= 0; i = chunk.indexOf(0x0d, i + 1)) {
+        if (i === chunk.length - 1) {
+          parts.push(chunk.subarray(start, i));
+          pendingCr = true;
+          start = chunk.length;
+          break;
+        }
+        if (chunk[i + 1] !== 0x0a) {
+          parts.push(chunk.subarray(start, i), standIn);
+          start = i + 1;
+        }
+      }
+      parts.push(chunk.subarray(start));
+      done(null, Buffer.concat(parts));
+    },
+    flush(done) {
+      done(null, pendingCr ? standIn : undefined);
+    },
+  });
+  await pipeline(open(file), transform, createWriteStream(out));
+}
+
+/** A temp folder for an adapter's working files, removed by the returned function. */
+export async function workDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'parley-adapter-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface CsvSpec {
+  file: string;
+  /** Temp table to create. */
+  table: string;
+  /** Wanted column → the header names it may have (first match wins); all required. */
+  columns: Record<string, readonly string[]>;
+  /** Columns read when present (null otherwise). */
+  optional?: Record<string, readonly string[]>;
+  /** What the file is, for messages: "the Zendesk ticket table". */
+  what?: string;
+  /** Where bare carriage returns may be rewritten. */
+  scratchDir?: string;
+}
+
+export interface StagedCsv {
+  file: string;
+  table: string;
+  /** Table of refused rows: line, problem, raw. */
+  rejects: string;
+  rows: number;
+  rejected: number;
+  digest: FileDigest;
+  /** Optional columns that the file does not have. */
+  absent: string[];
+}
+
+/** Finds each wanted column in a header; a missing one refuses the file with the fix. */
+export function matchColumns(file: string, header: readonly string[], wanted: Record<string, readonly string[]>, what?: string): Record<string, string> {
+  const lower = new Map(header.map((h) => [h.toLowerCase(), h]));
+  const found: Record<string, string> = {};
+  for (const [name, aliases] of Object.entries(wanted)) {
+    const hit = aliases.map((a) => lower.get(a.toLowerCase())).find((h) => h !== undefined);
+    if (hit === undefined) {
+      const shown = header.slice(0, 12).map((h) => h || '(unnamed)').join(', ') + (header.length > 12 ? ', …' : '');
+      throw new AdapterError(
+        `${file}${what ? ` (${what})` : ''} has no column ${aliases.join(' or ')}; found: ${shown}. ` +
+          `Export it again with the platform's column names, or load it with --format mapping and a mapping file`,
+      );
+    }
+    found[name] = hit;
+  }
+  return found;
+}
+
+const REJECT_REASONS: Record<string, string> = {
+  'INVALID ENCODING': 'is not valid UTF-8 text: re-export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)',
+  'MISSING COLUMNS': 'has fewer fields than the header: a value was cut or a delimiter is missing; fix the row or export the file again',
+  'TOO MANY COLUMNS': 'has more fields than the header: a value holds an unquoted comma; export the file again with quoted fields',
+  'UNQUOTED VALUE': 'has a quote inside an unquoted value: export the file again with quoted fields',
+  'LINE SIZE OVER MAXIMUM': 'is longer than 2 MB: a quote is probably not closed; fix the row or export the file again',
+};
+
+/**
+ * Reads a CSV (plain or .gz) into a temp table of text columns named as
+ * `columns`/`optional` say, plus `_line` (the record's line, exact for
+ * records on one line). Rows DuckDB cannot read go to `<table>_rej`.
+ */
+export async function stageCsv(db: Warehouse, spec: CsvSpec): Promise<StagedCsv> {
+  const label = path.basename(spec.file);
+  const header = await readHeader(spec.file);
+  const found = matchColumns(label, header, spec.columns, spec.what);
+  const optional: Record<string, string | undefined> = {};
+  const absent: string[] = [];
+  for (const [name, aliases] of Object.entries(spec.optional ?? {})) {
+    const lower = new Map(header.map((h) => [h.toLowerCase(), h]));
+    optional[name] = aliases.map((a) => lower.get(a.toLowerCase())).find((h) => h !== undefined);
+    if (!optional[name]) absent.push(name);
+  }
+  const scan = await scanFile(spec.file);
+  let readPath = spec.file;
+  if (scan.bareCr) {
+    if (!spec.scratchDir) throw new Error('stageCsv: a scratchDir is needed for files with bare carriage returns');
+    readPath = path.join(spec.scratchDir, `${spec.table}.csv`);
+    await copyWithoutBareCr(spec.file, readPath);
+  }
+  // every header column as text, unnamed ones numbered
+  const names = header.map((h, i) => h || `column${i}`);
+  const columnsArg = `{${names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(', ')}}`;
+  const rej = `${spec.table}_rej`;
+  const select = [
+    ...Object.entries(found).map(([name, col]) => `${ident(names[header.indexOf(col)]!)} as ${ident(name)}`),
+    ...Object.entries(optional).map(([name, col]) =>
+      col !== undefined ? `${ident(names[header.indexOf(col)]!)} as ${ident(name)}` : `null::varchar as ${ident(name)}`,
+    ),
+  ];
+  await db.run(`
+    create or replace temp table ${spec.table}_read as
+    select row_number() over () as _rec, ${select.join(', ')}
+    from read_csv(${sqlString(readPath)}, columns = ${columnsArg}, header = true, auto_detect = false,
+      delim = ',', quote = '"', escape = '"', store_rejects = true,
+      rejects_table = '${rej}_errors', rejects_scan = '${rej}_scan')`);
+  // refused rows, one per line, with a reason naming the fix
+  await db.run(`
+    create or replace temp table ${rej} as
+    select line::integer as line,
+      ${sqlString(label)} || ' line ' || line || ': the row ' || case error_type
+        ${Object.entries(REJECT_REASONS).map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`).join('\n        ')}
+        else 'cannot be read (' || error_message || '): fix the row or export the file again' end as problem,
+      coalesce(csv_line, '') as raw
+    from (select *, row_number() over (partition by line order by column_idx) as n from ${rej}_errors)
+    where n = 1;
+    drop table ${rej}_errors; drop table ${rej}_scan;`);
+  const rejected = (await db.one<{ n: number }>(`select count(*) as n from ${rej}`))?.n ?? 0;
+  // the line of each readable record: its record number, skipping refused lines (exact for one-line records)
+  await db.run(
+    rejected === 0
+      ? `create or replace temp table ${spec.table} as select (_rec + 1)::integer as _line, * exclude (_rec) from ${spec.table}_read`
+      : `create or replace temp table ${spec.table} as
+         with skipped as (select line - 1 - (row_number() over (order by line) - 1) as before from ${rej})
+         select (_rec + 1 + (select count(*) from skipped where before <= _rec))::integer as _line, * exclude (_rec)
+         from ${spec.table}_read`,
+  );
+  await db.run(`drop table ${spec.table}_read`);
+  const rows = (await db.one<{ n: number }>(`select count(*) as n from ${spec.table}`))?.n ?? 0;
+  return { file: spec.file, table: spec.table, rejects: rej, rows, rejected, digest: { checksum: scan.checksum, bytes: scan.bytes }, absent };
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../cli/main.js';
+import { detectFormat } from './index.js';
+import { fixture, repoRoot, sharedData } from './testing/harness.js';
+
+describe('format detection', () => {
+  it.each([
+    [sharedData('twcs/twcs_head5000.csv'), 'twcs'],
+    [sharedData('servicenow/incident_event_log.csv.gz'), 'servicenow'],
+    [sharedData('zendesk-seeds'), 'zendesk'],
+    [sharedData('zendesk-seeds/ticket_data.csv'), 'zendesk'],
+    [sharedData('intercom-seeds'), 'intercom'],
+    [fixture('zendesk-api.jsonl'), 'zendesk'],
+    [fixture('intercom-api.json'), 'intercom'],
+    [fixture('chatwoot.jsonl'), 'chatwoot'],
+    [fixture('does-not-exist.jsonl'), 'canonical'],
+  ])('%s is %s', async (file, format) => {
+    expect((await detectFormat(file))?.format).toBe(format);
+  });
+
+  it('leaves a CSV it does not know to the user (--format or --mapping)', async () => {
+    expect(await detectFormat(path.join(repoRoot, 'ingest/adapters/examples/freshdesk-conversations.csv'))).toBeUndefined();
+    expect(await detectFormat(fixture('mapping-bad.csv'))).toBeUndefined();
+  });
+});
+
+describe('parley ingest with adapters', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-adapters-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function parley(...argv: string[]) {
+    let out = '';
+    let err = '';
+    const sink = (f: (s: string) => void) => new Writable({ write: (chunk, _e, done) => (f(String(chunk)), done()) });
+    const code = await main(argv, { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env: {} });
+    return { code, out, err };
+  }
+
+  it('says on stderr which format it chose, and loads every format of one command in one load', async () => {
+    const db = path.join(dir, 'auto.duckdb');
+    const r = await parley('ingest', sharedData('twcs/twcs_head5000.csv'), fixture('chatwoot.jsonl'), '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('as Twitter support threads (twcs) (its header has tweet_id, inbound and in_response_to_tweet_id; --format to choose)');
+    expect(r.err).toContain('chatwoot.jsonl as Chatwoot');
+    expect(r.out).toMatch(/^loaded 1,314 of 1,316 records from 2 files/);
+    const sources = await parley('sql', 'select source, count(*) as n from raw_conversations group by 1 order by 1', '--db', db, '--format', 'json');
+    expect(JSON.parse(sources.out)).toEqual([
+      { source: 'chatwoot', n: 2 },
+      { source: 'twcs', n: 1312 },
+    ]);
+  });
+
+  it('loads any CSV through --mapping, and --json prints the summary contract', async () => {
+    const example = (f: string) => path.join(repoRoot, 'ingest/adapters/examples', f);
+    const r = await parley('ingest', example('freshdesk-conversations.csv'), '--mapping', example('freshdesk-mapping.yaml'), '--json', '--db', path.join(dir, 'm.duckdb'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ files: 1, read: 2, loaded: 2, quarantined: 0 });
+  });
+
+  it('refuses an export with a renamed column in one line, exit 1, no stack trace', async () => {
+    const r = await parley('ingest', fixture('zendesk-renamed'), '--db', path.join(dir, 'r.duckdb'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n').pop()).toBe(
+      "parley ingest: ticket.csv (the Zendesk ticket table) has no column requester_id; found: id, created_at, requester, status. Export it again with the platform's column names, or load it with --format mapping and a mapping file",
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('asks for --mapping with --format mapping, and for --format when it cannot tell', async () => {
+    const a = await parley('ingest', fixture('mapping-bad.csv'), '--format', 'mapping', '--db', path.join(dir, 'u.duckdb'));
+    expect(a.code).toBe(2);
+    expect(a.err).toMatch(/--format mapping needs --mapping FILE/);
+    const b = await parley('ingest', fixture('mapping-bad.csv'), '--db', path.join(dir, 'u.duckdb'));
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/cannot tell the format of .*mapping-bad\.csv .*--mapping FILE for any other CSV or JSON export/);
+  });
+});

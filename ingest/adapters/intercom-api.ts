@@ -1,0 +1,141 @@
+/**
+ * Intercom API JSON: one conversation per record (JSON Lines or an array),
+ * as GET /conversations/{id} returns it, with `source` (the opening
+ * message), `contacts`, `conversation_parts` and `tags`. Timestamps are
+ * Unix seconds (ISO 8601 is read too). See `intercom-common.ts` for how
+ * parts and authors read.
+ *
+ * A record with a bad timestamp or a part by an author of unknown type is
+ * quarantined whole, naming the part.
+ *
+ * @example
+ *   parley ingest conversations.jsonl --format intercom
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { LoadInput } from '../load.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { assembleSql } from './assemble.js';
+import { flexibleTimestampSql, stageDocs } from './json-docs.js';
+import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
+import { dropTables } from './twcs.js';
+
+const author = { type: 'VARCHAR', id: 'VARCHAR', name: 'VARCHAR' };
+const CONVERSATION = JSON.stringify({
+  id: 'VARCHAR',
+  created_at: 'VARCHAR',
+  updated_at: 'VARCHAR',
+  state: 'VARCHAR',
+  priority: 'VARCHAR',
+  title: 'VARCHAR',
+  source: { type: 'VARCHAR', delivered_as: 'VARCHAR', subject: 'VARCHAR', body: 'VARCHAR', author },
+  contacts: { contacts: [{ id: 'VARCHAR' }] },
+  tags: { tags: [{ name: 'VARCHAR' }] },
+  conversation_parts: {
+    conversation_parts: [{ id: 'VARCHAR', part_type: 'VARCHAR', body: 'VARCHAR', created_at: 'VARCHAR', author, assigned_to: { type: 'VARCHAR', id: 'VARCHAR' } }],
+  },
+});
+
+/** SQL yielding (line, raw, problem) for staged conversation documents in `t`. */
+export function intercomApiSql(t: string, label: string, source: string): string {
+  const lbl = label.replace(/'/g, "''");
+  const ts = flexibleTimestampSql;
+  return `
+with docs as (
+  select _line, doc, json_transform(doc, '${CONVERSATION}') as c from ${t}
+),
+
+raw_parts as (
+  select d._line, d.c.id as conversation_id, p.n, p.part
+  from docs d, lateral (
+    select unnest(d.c.conversation_parts.conversation_parts) as part,
+      generate_subscripts(d.c.conversation_parts.conversation_parts, 1) as n) p
+),
+
+part_problems as (
+  select _line, arg_min(problem, n) as problem from (
+    select _line, n, case
+      when ${ts('part.created_at')} is null then 'part ' || coalesce(part.id, n::varchar) || ': created_at "' || coalesce(part.created_at, '') || '" is neither Unix seconds nor ISO 8601'
+      when coalesce(part.body, '') <> '' and ${intercomRoleSql('part.author.type')} is null
+        then 'part ' || coalesce(part.id, n::varchar) || ': author type "' || coalesce(part.author.type, '') || '" is not one of ${INTERCOM_AUTHORS}'
+    end as problem
+    from raw_parts)
+  where problem is not null
+  group by _line
+),
+
+checked as (
+  select
+    d.*,
+    ${ts('d.c.created_at')} as created,
+    case
+      when coalesce(d.c.id, '') = '' then '${lbl} record ' || d._line || ': id is missing: is this an Intercom conversation?'
+      when ${ts('d.c.created_at')} is null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): created_at "' || coalesce(d.c.created_at, '') || '" is neither Unix seconds nor ISO 8601'
+      when p.problem is not null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '), ' || p.problem
+    end as problem
+  from docs d
+  left join part_problems p using (_line)
+),
+
+convs as (
+  select
+    c.id as conversation_id,
+    _line as line,
+    created,
+    ${ts('c.updated_at')} as updated,
+    c.contacts.contacts[1].id as customer_id,
+    coalesce(nullif(c.title, ''), nullif(c.source.subject, '')) as subject,
+    c.priority,
+    c.state,
+    list_transform(c.tags.tags, x -> x.name) as tags,
+    c.source.body as source_body,
+    c.source.author.type as source_author_type,
+    c.source.author.id as source_author_id,
+    c.source.author.name as source_author_name,
+    c.source.delivered_as
+  from checked
+  where problem is null
+),
+
+parts as (
+  select
+    conversation_id,
+    coalesce(part.id, conversation_id || '-' || n) as part_id,
+    ${ts('part.created_at')} as ts,
+    n as ord,
+    part.part_type,
+    part.body,
+    part.author.type as author_type,
+    part.author.id as author_id,
+    part.author.name as author_name,
+    part.assigned_to.type as assigned_type,
+    part.assigned_to.id as assigned_id
+  from raw_parts
+  where _line in (select line from convs)
+)${intercomCtes('convs', 'parts')}
+
+${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+union all
+select _line, doc::varchar, problem from checked where problem is not null`;
+}
+
+export const intercomApiAdapter: Adapter = {
+  format: 'intercom',
+  label: 'Intercom API JSON (conversations with parts)',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    const tables: string[] = [];
+    try {
+      const inputs: LoadInput[] = [];
+      for (const [i, file] of paths.entries()) {
+        const table = `_ic_api_${i}`;
+        tables.push(table);
+        const digest = await stageDocs(db, file, table);
+        inputs.push({ file, format: 'intercom-api', sql: intercomApiSql(table, path.basename(file), options.source ?? 'intercom'), digest: async () => digest });
+      }
+      return { inputs, cleanup: () => dropTables(db, tables) };
+    } catch (error) {
+      await dropTables(db, tables);
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * Intercom as Fivetran lands it: `conversation_history` and
+ * `conversation_part_history` (one row per version of a conversation or
+ * part; the latest version is read), with `admin` for names and
+ * `conversation_contact_history` for the customer, as CSV or Parquet files
+ * in a folder (`conversation_history.csv` or `conversation_history_data.csv`).
+ * See `intercom-common.ts` for how parts and authors read.
+ *
+ * A part of a conversation missing from conversation_history, a bad date,
+ * or an author of unknown type is quarantined under the part table's file.
+ *
+ * @example
+ *   parley ingest exports/intercom/ --format intercom
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { LoadInput } from '../load.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { AdapterError } from './types.js';
+import { workDir, type StagedCsv } from './csv-source.js';
+import { findTables, stageTable } from './table-source.js';
+import { timestampSql } from './mapping.js';
+import { assembleSql } from './assemble.js';
+import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
+import { dropTables } from './twcs.js';
+
+const TABLES = {
+  conversation_history: {
+    columns: { id: ['id'], created_at: ['created_at'], updated_at: ['updated_at'], state: ['state'] },
+    optional: {
+      source_author_id: ['source_author_id'],
+      source_author_type: ['source_author_type'],
+      source_body: ['source_body'],
+      source_subject: ['source_subject'],
+      source_delivered_as: ['source_delivered_as'],
+      priority: ['priority'],
+    },
+  },
+  conversation_part_history: {
+    columns: { id: ['id'], conversation_id: ['conversation_id'], created_at: ['created_at'], part_type: ['part_type'], author_type: ['author_type'] },
+    optional: { updated_at: ['updated_at'], author_id: ['author_id'], body: ['body'], assigned_to_id: ['assigned_to_id'], assigned_to_type: ['assigned_to_type'] },
+  },
+  admin: { columns: { id: ['id'] }, optional: { name: ['name'] } },
+  conversation_contact_history: { columns: { contact_id: ['contact_id'], conversation_id: ['conversation_id'] }, optional: {} },
+} as const;
+
+type Table = keyof typeof TABLES;
+
+const esc = (s: string) => s.replace(/'/g, "''");
+
+function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string): { ctes: string; sql: string } {
+  const ts = (e: string) => timestampSql(e, 'iso');
+  const dateFix = 'is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates';
+  const ctes = `
+with versions as (
+  select *, ${ts('created_at')} as created, ${ts('updated_at')} as updated,
+    row_number() over (partition by id order by ${ts('updated_at')} desc nulls last, _line desc) as version
+  from ${t.conversation_history}
+),
+
+checked_convs as (
+  select *,
+    case
+      when coalesce(id, '') = '' then '${esc(labels.conversation_history)} line ' || _line || ': id is empty'
+      when created is null then '${esc(labels.conversation_history)} line ' || _line || ' (conversation ' || id || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
+    end as problem
+  from versions
+  where version = 1
+),
+
+admins as (
+  select id, any_value(name) as name from ${t.admin} group by id
+),
+
+part_versions as (
+  select p.*, ${ts('p.created_at')} as ts,
+    row_number() over (partition by p.id order by ${ts('p.updated_at')} desc nulls last, p._line desc) as version
+  from ${t.conversation_part_history} p
+),
+
+checked_parts as (
+  select p.*, a.name as author_name,
+    case
+      when c.id is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): conversation_id ' || coalesce(p.conversation_id, '') || ' refers to no conversation in ${esc(labels.conversation_history)}; export both tables from the same sync'
+      when p.ts is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): created_at "' || coalesce(p.created_at, '') || '" ${dateFix}'
+      when coalesce(p.body, '') <> '' and ${intercomRoleSql('p.author_type')} is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): author_type "' || coalesce(p.author_type, '') || '" is not one of ${INTERCOM_AUTHORS}'
+    end as problem
+  from part_versions p
+  left join checked_convs c on c.id = p.conversation_id and c.problem is null
+  left join admins a on a.id = p.author_id and lower(p.author_type) = 'admin'
+  where p.version = 1
+),
+
+convs as (
+  select
+    c.id as conversation_id,
+    c._line as line,
+    c.created,
+    c.updated,
+    (select min(contact_id) from ${t.conversation_contact_history} cc where cc.conversation_id = c.id) as customer_id,
+    c.source_subject as subject,
+    c.priority,
+    c.state,
+    null::varchar[] as tags,
+    c.source_body,
+    c.source_author_type,
+    c.source_author_id,
+    (select name from admins a where a.id = c.source_author_id and lower(c.source_author_type) = 'admin') as source_author_name,
+    c.source_delivered_as as delivered_as
+  from checked_convs c
+  where c.problem is null
+),
+
+parts as (
+  select conversation_id, id as part_id, ts, _line as ord, part_type, body, author_type, author_id, author_name,
+    assigned_to_type as assigned_type, assigned_to_id as assigned_id
+  from checked_parts
+  where problem is null
+)${intercomCtes('convs', 'parts')}`;
+  const sql = `${ctes}
+${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+union all
+select _line, to_json(struct_pack(id, created_at, updated_at, state))::varchar, problem from checked_convs where problem is not null
+union all
+select line, raw, problem from ${t.conversation_history}_rej`;
+  return { ctes, sql };
+}
+
+export const intercomTablesAdapter: Adapter = {
+  format: 'intercom',
+  label: 'Intercom tables (Fivetran landing)',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    const files = await findTables(paths, Object.keys(TABLES));
+    if (!files['conversation_history']) {
+      throw new AdapterError(`${paths.join(', ')}: no conversation_history table (conversation_history.csv, conversation_history_data.csv or .parquet) found: point at the folder of the Intercom sync`);
+    }
+    const scratch = await workDir();
+    const created: string[] = [];
+    try {
+      const t = {} as Record<Table, string>;
+      const labels = {} as Record<Table, string>;
+      const staged = {} as Partial<Record<Table, StagedCsv>>;
+      for (const [name, spec] of Object.entries(TABLES) as [Table, (typeof TABLES)[Table]][]) {
+        t[name] = `_ic_${name}`;
+        labels[name] = files[name] ? path.basename(files[name]) : `${name}.csv`;
+        created.push(t[name], `${t[name]}_rej`);
+        const file = files[name];
+        if (file) {
+          staged[name] = await stageTable(db, { file, table: t[name], columns: spec.columns, optional: spec.optional, what: `the Intercom ${name} table`, scratchDir: scratch.dir });
+        } else {
+          const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `"${c}" varchar`).join(', ');
+          await db.run(`create or replace temp table ${t[name]} (_line integer, ${cols}); create or replace temp table ${t[name]}_rej (line integer, problem varchar, raw varchar)`);
+        }
+      }
+      const { ctes, sql } = intercomTablesSql(t, labels, options.source ?? 'intercom');
+      const inputs: LoadInput[] = [{ file: files['conversation_history'], format: 'intercom-tables', sql, digest: async () => staged.conversation_history!.digest }];
+      const partsFile = files['conversation_part_history'];
+      if (partsFile) {
+        const refused = `${ctes}
+select _line as line, to_json(struct_pack(id, conversation_id, created_at, part_type, author_type, body))::varchar as raw, problem from checked_parts where problem is not null
+union all
+select line, raw, problem from ${t.conversation_part_history}_rej`;
+        const n = await db.one<{ n: number }>(`select count(*) as n from (${refused})`);
+        if (n?.n) inputs.push({ file: partsFile, format: 'intercom-tables', sql: refused, digest: async () => staged.conversation_part_history!.digest });
+      }
+      return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
+    } catch (error) {
+      await dropTables(db, created);
+      await scratch.remove();
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { intercomApiAdapter } from './intercom-api.js';
+import { intercomTablesAdapter } from './intercom-tables.js';
+import { AdapterError } from './types.js';
+
+describe('intercom API JSON', () => {
+  let w: AdapterWarehouse;
+  beforeAll(async () => {
+    w = await adapterWarehouse(intercomApiAdapter, [fixture('intercom-api.json')], { build: true });
+  });
+  afterAll(() => w.close());
+
+  it('reads the opening message, bot and admin comments, notes as internal, assignments and closes', async () => {
+    const c = await w.conversation('101');
+    expect(c.messages.map((m) => [m['message_id'], m['author_role'], m['internal']])).toEqual([
+      ['source', 'customer', false],
+      ['901', 'bot', false],
+      ['904', 'agent', true],
+      ['905', 'agent', false],
+      ['907', 'customer', false],
+      ['909', 'agent', false],
+    ]);
+    expect(c.events.map((e) => [e['type'], e['status'] ?? e['agent_id'] ?? e['team']])).toEqual([
+      ['assign', 't1'],
+      ['assign', 'a1'],
+      ['status', 'closed'],
+      ['assign', 'a2'],
+      ['status', 'closed'],
+    ]);
+    expect(c.conversation).toMatchObject({ customer_id: 'u1', priority: 'high', tags: ['billing'], channel: 'in_app' });
+  });
+
+  it('a customer reply after the close is a reopen, reassignment between admins a transfer, the bot a handoff', async () => {
+    const m = await w.db.all(
+      'select conversation_id, first_response_s, first_response_any_s, reopens, transfers, handoff_from_bot, contained from conversation_metrics order by 1',
+    );
+    expect(m).toEqual([
+      { conversation_id: '101', first_response_s: 300, first_response_any_s: 60, reopens: 1, transfers: 1, handoff_from_bot: true, contained: false },
+      { conversation_id: '102', first_response_s: null, first_response_any_s: 30, reopens: 0, transfers: 0, handoff_from_bot: false, contained: true },
+    ]);
+  });
+
+  it('quarantines a conversation with an author of unknown type and one with a bad date, naming the part', async () => {
+    expect((await w.quarantine()).map((r) => r.reason)).toEqual([
+      'intercom-api.json record 3 (conversation 103), part 913: author type "visitor" is not one of user, lead, contact, admin, team, bot',
+      'intercom-api.json record 4 (conversation 104): created_at "yesterday" is neither Unix seconds nor ISO 8601',
+    ]);
+  });
+});
+
+describe('intercom Fivetran tables', () => {
+  it('on the seed tables: the latest version of each conversation; parts of conversations not in the export are quarantined', async () => {
+    const w = await adapterWarehouse(intercomTablesAdapter, [sharedData('intercom-seeds')]);
+    expect(w.load.perFile.map((f) => [f.file.split('/').pop(), f.read, f.loaded, f.quarantined])).toEqual([
+      ['conversation_history_data.csv', 2, 2, 0],
+      ['conversation_part_history_data.csv', 9, 0, 9],
+    ]);
+    const c = await w.conversation('156643300001311');
+    // no status part: the latest state (closed) as of its last update
+    expect(c.events.map((e) => [e['type'], e['status'], e['event_at']])).toEqual([['status', 'closed', new Date('2020-11-02T14:17:59Z')]]);
+    expect((await w.quarantine())[0]!.reason).toBe(
+      'conversation_part_history_data.csv line 2 (part 6862013567): conversation_id 12 refers to no conversation in conversation_history_data.csv; export both tables from the same sync',
+    );
+    w.close();
+  });
+
+  it('on a hand-written landing: notes, routing, names from admin, and each bad part under its file', async () => {
+    const w = await adapterWarehouse(intercomTablesAdapter, [fixture('intercom-tables')], { build: true });
+    const c = await w.conversation('201');
+    expect(c.messages.map((m) => [m['author_role'], m['internal'], m['author_name'], m['body']])).toEqual([
+      ['customer', false, null, 'My export fails'],
+      ['agent', true, 'Ann', 'looking'],
+      ['agent', false, 'Ann', 'Fixed it'],
+    ]);
+    const m = await w.db.one('select first_response_s, transfers, resolved, owner_agent from conversation_metrics where conversation_id = $1', ['201']);
+    expect(m).toEqual({ first_response_s: 600, transfers: 0, resolved: true, owner_agent: 'a1' });
+    expect((await w.quarantine()).map((r) => r.reason)).toEqual([
+      'conversation_part_history.csv line 7 (part 6): conversation_id 999 refers to no conversation in conversation_history.csv; export both tables from the same sync',
+      'conversation_part_history.csv line 8 (part 7): author_type "robot" is not one of user, lead, contact, admin, team, bot',
+      'conversation_part_history.csv line 9 (part 8): created_at "05/01/2026 11:03" is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates',
+    ]);
+    w.close();
+  });
+
+  it('refuses a folder without the conversation table', async () => {
+    const error = await adapterWarehouse(intercomTablesAdapter, [fixture('zendesk-tables')]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as Error).message).toMatch(/no conversation_history table .* found: point at the folder of the Intercom sync/);
+  });
+});

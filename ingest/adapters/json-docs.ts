@@ -1,0 +1,40 @@
+/**
+ * Staging a JSON export of nested records (one ticket or conversation per
+ * record, as APIs return them) for the API adapters: each record's raw text
+ * is kept, so a refused record is quarantined as it was exported. JSON
+ * Lines and a top-level array both work, plain or .gz; DuckDB parses.
+ *
+ * @example
+ *   await stageDocs(db, 'tickets.jsonl', '_zd_api_0');   // temp table (_line, doc json)
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { FileDigest } from '../line-reader.js';
+import { AdapterError } from './types.js';
+import { scanFile } from './csv-source.js';
+import { sqlString } from './sql.js';
+
+/** Reads the records of `file` into `table(_line integer, doc json)`; `_line` is the record's number. */
+export async function stageDocs(db: Warehouse, file: string, table: string): Promise<FileDigest & { records: number }> {
+  const label = path.basename(file);
+  const scan = await scanFile(file);
+  try {
+    await db.run(`
+      create or replace temp table ${table} as
+      select (row_number() over ())::integer as _line, json as doc
+      from read_json_objects(${sqlString(file)}, format = 'auto')`);
+  } catch (error) {
+    const detail = (error as Error).message.split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*"/, '');
+    throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
+  }
+  const records = (await db.one<{ n: number }>(`select count(*) as n from ${table}`))?.n ?? 0;
+  return { checksum: scan.checksum, bytes: scan.bytes, records };
+}
+
+/** SQL: a timestamp given as Unix seconds or as ISO 8601 text (null when neither). */
+export function flexibleTimestampSql(expr: string): string {
+  return `case
+      when regexp_full_match(trim(${expr}), '\\d{9,11}(\\.\\d+)?') then to_timestamp(try_cast(trim(${expr}) as double))
+      when regexp_full_match(trim(${expr}), '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)? ?(Z|[+-]\\d{2}(:?\\d{2})?)?') then try_cast(trim(${expr}) as timestamptz)
+    end`;
+}

@@ -1,0 +1,99 @@
+/**
+ * The mapping file (YAML) that lets any CSV or JSON export be loaded: it
+ * names the export's columns for the canonical fields, and maps values
+ * (author roles, statuses, channels) to canonical ones. Validated by zod;
+ * every mistake is reported as one line naming the file and the key.
+ *
+ * @example
+ *   const mapping = readMapping('examples/freshdesk-mapping.yaml');
+ *   mapping.columns.conversation_id   // 'ticket_id'
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { PRIORITIES, ROLES, STATUSES } from '../canonical-schema.js';
+import { AdapterError } from './types.js';
+
+const column = z.string().min(1, { error: 'must name a column' });
+const word = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, { error: 'must be a lowercase word such as "email"' });
+
+export const mappingSchema = z
+  .object({
+    /** csv, or json (JSON Lines or one JSON array of records); default: from the file's extension. */
+    format: z.enum(['csv', 'json']).optional(),
+    /** The `source` of the loaded conversations (default "mapping"; --source wins). */
+    source: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: 'must be a lowercase name such as "freshdesk"' }).optional(),
+    /**
+     * How timestamps are written: `iso` (ISO 8601, the default; `2026-10-04 09:15:00` too),
+     * `epoch` / `epoch_ms` (Unix seconds / milliseconds), or a strptime format such as `%d/%m/%Y %H:%M`.
+     * Timestamps without an offset are UTC.
+     */
+    timestamp_format: z.string().min(1).default('iso'),
+    /** Export column for each canonical field. Each row is one message and/or one change of status or assignee. */
+    columns: z
+      .object({
+        conversation_id: column,
+        timestamp: column,
+        author_role: column,
+        body: column,
+        message_id: column.optional(),
+        author_id: column.optional(),
+        author_name: column.optional(),
+        customer_id: column.optional(),
+        channel: column.optional(),
+        status: column.optional(),
+        assignee: column.optional(),
+        team: column.optional(),
+        internal: column.optional(),
+        subject: column.optional(),
+        intent: column.optional(),
+        priority: column.optional(),
+      })
+      .strict(),
+    /** Value maps: export value → canonical value. */
+    values: z
+      .object({
+        author_role: z.record(z.string(), z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` })),
+        status: z.record(z.string(), z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` })).optional(),
+        channel: z.record(z.string(), word).optional(),
+        /** Export priority → low, normal, high, urgent (default: those four, and medium → normal). */
+        priority: z.record(z.string(), z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` })).optional(),
+        /** Values of the internal column that mean "a private note" (default: true, 1, yes). */
+        internal: z.array(z.string()).optional(),
+      })
+      .strict(),
+    /** Channel for conversations whose rows name none. */
+    default_channel: word.optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.columns.channel && !m.default_channel) {
+      ctx.addIssue({ code: 'custom', path: ['default_channel'], message: 'is needed when columns.channel is not set (for example default_channel: email)' });
+    }
+  });
+
+export type Mapping = z.infer<typeof mappingSchema>;
+
+/** Reads and checks a mapping file; a mistake is an {@link AdapterError} naming the file and the key. */
+export function readMapping(file: string): Mapping {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AdapterError(code === 'ENOENT' ? `the mapping file ${file} does not exist: check the path given to --mapping` : `the mapping file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new AdapterError(`the mapping file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const result = mappingSchema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.map(String).join('.');
+    throw new AdapterError(`the mapping file ${file}: ${where ? `${where}: ` : ''}${issue.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,208 @@
+/**
+ * Any CSV or JSON export, through a mapping file (`mapping-schema.ts`) that
+ * names its columns: for a team on Freshdesk, Help Scout, Gorgias, Front or
+ * a home-grown tool. Each row is one activity of a conversation: a message
+ * when its body is not empty, a status change when its status differs from
+ * the conversation's previous one, an assignment when its assignee or team
+ * differs from the previous one.
+ *
+ * A row whose role, status or timestamp the mapping cannot read is
+ * quarantined with the fix (add the value to the mapping, or set
+ * `timestamp_format`); a column the mapping names that the file lacks
+ * refuses the file.
+ *
+ * @example
+ *   parley ingest tickets.csv --format mapping --mapping freshdesk-mapping.yaml
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { AdapterError } from './types.js';
+import { restoreCr, stageCsv, workDir } from './csv-source.js';
+import { readMapping, type Mapping } from './mapping-schema.js';
+import { assembleSql } from './assemble.js';
+import { ident, sqlString } from './sql.js';
+import { dropTables } from './twcs.js';
+import { stageJson } from './json-source.js';
+
+type Field = keyof Mapping['columns'];
+
+/** SQL: a timestamp text column read as the mapping says. */
+export function timestampSql(expr: string, format: string): string {
+  const v = `nullif(trim(${expr}), '')`;
+  if (format === 'iso') {
+    return `case when regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)? ?(Z|[+-]\\d{2}(:?\\d{2})?)?')
+      then try_cast(${v} as timestamptz) end`;
+  }
+  if (format === 'epoch') return `to_timestamp(try_cast(${v} as double))`;
+  if (format === 'epoch_ms') return `to_timestamp(try_cast(${v} as double) / 1000)`;
+  return `try_strptime(${v}, ${sqlString(format)})::timestamptz`;
+}
+
+const FORMAT_HINT: Record<string, string> = {
+  iso: 'an ISO 8601 timestamp such as 2026-10-04T09:15:00Z',
+  epoch: 'Unix seconds such as 1791105300',
+  epoch_ms: 'Unix milliseconds such as 1791105300000',
+};
+
+/** `case` mapping a text column through a value map (case-insensitive keys); null when unmapped. */
+function valueMap(expr: string, map: Record<string, string>): string {
+  const entries = Object.entries(map);
+  if (entries.length === 0) return 'null::varchar';
+  return `case lower(trim(${expr}))\n      ${entries.map(([k, v]) => `when ${sqlString(k.toLowerCase())} then ${sqlString(v)}`).join('\n      ')}\n    end`;
+}
+
+/** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
+export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string): string {
+  const at = `${label.replace(/'/g, "''")} line ' || _line || '`;
+  const mapLabel = mappingLabel.replace(/'/g, "''");
+  const has = (f: Field) => m.columns[f] !== undefined;
+  const colName = (f: Field) => (m.columns[f] ?? f).replace(/'/g, "''");
+  const statusMap = m.values.status ?? Object.fromEntries(['open', 'pending', 'snoozed', 'resolved', 'closed'].map((s) => [s, s]));
+  const knownRoles = Object.keys(m.values.author_role).join(', ');
+  const knownStatuses = Object.keys(statusMap).join(', ');
+  const priorityMap = m.values.priority ?? { low: 'low', normal: 'normal', medium: 'normal', high: 'high', urgent: 'urgent' };
+  const knownPriorities = Object.keys(priorityMap).join(', ');
+  const internalValues = (m.values.internal ?? ['true', '1', 'yes']).map((v) => sqlString(v.toLowerCase())).join(', ');
+  const text = (f: Field) => (has(f) ? `nullif(trim(${ident(f)}), '')` : 'null::varchar');
+  return `
+with typed as (
+  select
+    _line,
+    trim(conversation_id) as cid,
+    ${ident('timestamp')} as ts_text,
+    ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
+    author_role as role_text,
+    ${valueMap('author_role', m.values.author_role)} as role,
+    ${restoreCr('body')} as body,
+    ${text('status')} as status_text,
+    ${has('status') ? valueMap('status', statusMap) : 'null::varchar'} as status,
+    ${text('message_id')} as message_id,
+    ${text('author_id')} as author_id,
+    ${text('author_name')} as author_name,
+    ${text('customer_id')} as customer_id,
+    ${has('channel') ? `coalesce(${m.values.channel ? valueMap('channel', m.values.channel) : 'null'}, nullif(regexp_replace(lower(trim(channel)), '[^a-z0-9]+', '_', 'g'), ''))` : 'null::varchar'} as channel,
+    ${text('assignee')} as assignee,
+    ${text('team')} as team,
+    ${has('internal') ? `coalesce(lower(trim(internal)) in (${internalValues}), false)` : 'false'} as internal,
+    ${text('subject')} as subject,
+    ${text('intent')} as intent,
+    ${text('priority')} as priority_text,
+    ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority
+  from ${t}
+),
+
+checked as (
+  select
+    *,
+    case
+      when coalesce(cid, '') = '' then '${at}: ${colName('conversation_id')} (the conversation id) is empty: every row needs one'
+      when ts is null then '${at} (conversation ' || cid || '): ${colName('timestamp')} "' || coalesce(ts_text, '') || '" is not ${(FORMAT_HINT[m.timestamp_format] ?? `in the format ${m.timestamp_format}`).replace(/'/g, "''")}: set timestamp_format in ${mapLabel}'
+      when coalesce(body, '') <> '' and role is null then '${at} (conversation ' || cid || '): ${colName('author_role')} "' || coalesce(role_text, '') || '" is not in values.author_role of ${mapLabel} (it maps ${knownRoles.replace(/'/g, "''")}): add it there'
+      when status_text is not null and status is null then '${at} (conversation ' || cid || '): ${colName('status')} "' || status_text || '" is not in values.status of ${mapLabel} (it maps ${knownStatuses.replace(/'/g, "''")}): add it there'
+      when priority_text is not null and priority is null then '${at} (conversation ' || cid || '): ${colName('priority')} "' || priority_text || '" is not in values.priority of ${mapLabel} (it maps ${knownPriorities.replace(/'/g, "''")}): add it there'
+      when coalesce(body, '') = '' and status is null and assignee is null and team is null then '${at} (conversation ' || cid || '): the row has no ${colName('body')}, no status and no assignee: nothing to load; drop such rows or map the right body column'
+    end as problem
+  from typed
+),
+
+rows as (
+  select * from checked where problem is null
+),
+
+status_rows as (
+  select *, lag(status) over (partition by cid order by ts, _line) as previous_status
+  from rows where status is not null
+),
+
+assign_rows as (
+  select *, lag(assignee) over w as previous_assignee, lag(team) over w as previous_team
+  from (select * exclude (assignee, team),
+          last_value(assignee ignore nulls) over (partition by cid order by ts, _line) as assignee,
+          last_value(team ignore nulls) over (partition by cid order by ts, _line) as team
+        from rows)
+  window w as (partition by cid order by ts, _line)
+),
+
+activities as (
+  select cid as conversation_id, ts, _line * 4 as ord, 'message' as kind,
+    coalesce(message_id, _line::varchar) as message_id, role, author_id, author_name, body, internal,
+    null::varchar as channel, null::integer as attachments, null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason
+  from rows where coalesce(body, '') <> ''
+  union all
+  select cid, ts, _line * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null, assignee, team, null
+  from assign_rows
+  where (assignee is not null or team is not null)
+    and (assignee is distinct from previous_assignee or team is distinct from previous_team)
+  union all
+  select cid, ts, _line * 4 + 2, 'status', null, null, null, null, null, null, null, null, status, null, null, null
+  from status_rows where status is distinct from previous_status
+),
+
+conversations as (
+  select
+    cid as conversation_id,
+    min(_line) as line,
+    min(ts) as created_at,
+    coalesce(arg_min(channel, (ts, _line)) filter (where channel is not null), ${sqlString(m.default_channel ?? 'other')}) as channel,
+    coalesce(
+      arg_min(customer_id, (ts, _line)) filter (where customer_id is not null),
+      arg_min(author_id, (ts, _line)) filter (where role = 'customer' and author_id is not null),
+      'unknown') as customer_id,
+    arg_min(subject, (ts, _line)) filter (where subject is not null) as subject,
+    arg_max(intent, (ts, _line)) filter (where intent is not null) as intent,
+    arg_max(priority, (ts, _line)) filter (where priority is not null) as priority,
+    null::varchar[] as tags,
+    null::json as metadata
+  from rows
+  group by cid
+)
+
+${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+union all
+select _line, to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar, problem from checked where problem is not null
+${rejects ? `union all\nselect line, raw, problem from ${rejects}` : ''}`;
+}
+
+export const mappingAdapter: Adapter = {
+  format: 'mapping',
+  label: 'a CSV or JSON export through a mapping file',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    if (!options.mapping) throw new AdapterError('--format mapping needs --mapping FILE: a YAML file naming the export\'s columns (see ingest/adapters/examples/freshdesk-mapping.yaml)');
+    const mapping = readMapping(options.mapping);
+    const mappingLabel = path.basename(options.mapping);
+    const scratch = await workDir();
+    const tables: string[] = [];
+    const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col]]));
+    const unmapped = Object.fromEntries(
+      ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
+        .filter((f) => !(f in mapping.columns))
+        .map((f) => [f, [] as string[]]),
+    );
+    try {
+      const inputs = [];
+      for (const [i, file] of paths.entries()) {
+        const table = `_mapping_${i}`;
+        const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
+        if (!format) throw new AdapterError(`${file}: cannot tell whether it is CSV or JSON from its name: set format: csv or format: json in ${mappingLabel}`);
+        const what = `columns named by ${mappingLabel}`;
+        const staged =
+          format === 'csv'
+            ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir: scratch.dir })
+            : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
+        tables.push(table, staged.rejects);
+        inputs.push({
+          file,
+          format: 'mapping',
+          sql: mappingSql(table, staged.rejects, path.basename(file), mappingLabel, mapping, options.source ?? mapping.source ?? 'mapping'),
+          digest: async () => staged.digest,
+        });
+      }
+      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
+    } catch (error) {
+      await dropTables(db, tables);
+      await scratch.remove();
+      throw error;
+    }
+  },
+};

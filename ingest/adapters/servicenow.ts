@@ -1,0 +1,249 @@
+/**
+ * ServiceNow incident audit log (`incident_event_log.csv[.gz]`, as exported
+ * from the incident table's history or the public event-log data set): one
+ * row per update of an incident, no message text.
+ *
+ * One conversation per incident `number`, created at `opened_at`, with the
+ * caller as customer and `contact_type` as channel (Phone → voice). The
+ * rows, in update order (`sys_updated_at`, then `sys_mod_count`), become
+ * events: a `status` event where the state changes (New/Active → open,
+ * Awaiting … → pending, Resolved, Closed), an `assign` event where the
+ * assignment group or assignee changes.
+ *
+ * One rule follows the platform rather than the first row: ServiceNow
+ * stamps `resolved_at` again on each save of a resolved incident, so a run
+ * of consecutive Resolved rows is one resolution at its last save. The
+ * models then find the platform's own `resolved_at` as the last resolution.
+ * State `-100` (a placeholder for "no state") leaves the state unchanged.
+ * Two rows for one version (the same `sys_mod_count`) contradict each
+ * other: the earliest is kept, the other quarantined with both named.
+ * The platform's counters (`reopen_count`, `reassignment_count`,
+ * `resolved_at`, …) are kept in `metadata` for comparison.
+ *
+ * @example
+ *   parley ingest incident_event_log.csv.gz --format servicenow
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { AdapterError } from './types.js';
+import { stageCsv, workDir } from './csv-source.js';
+import { isoSql, sqlString, withoutNulls, wordSql } from './sql.js';
+import { dropTables } from './twcs.js';
+
+export const SERVICENOW_COLUMNS = {
+  number: ['number'],
+  incident_state: ['incident_state', 'state'],
+  sys_mod_count: ['sys_mod_count'],
+  opened_at: ['opened_at'],
+  sys_updated_at: ['sys_updated_at'],
+  assignment_group: ['assignment_group'],
+  assigned_to: ['assigned_to'],
+} as const;
+
+export const SERVICENOW_OPTIONAL = {
+  caller_id: ['caller_id'],
+  contact_type: ['contact_type'],
+  priority: ['priority'],
+  category: ['category'],
+  subcategory: ['subcategory'],
+  reassignment_count: ['reassignment_count'],
+  reopen_count: ['reopen_count'],
+  made_sla: ['made_sla'],
+  resolved_at: ['resolved_at'],
+  closed_at: ['closed_at'],
+  closed_code: ['closed_code'],
+} as const;
+
+const DATE = '%d/%m/%Y %H:%M';
+const STATES = "'New', 'Active', 'Awaiting User Info', 'Awaiting Vendor', 'Awaiting Problem', 'Awaiting Evidence', 'Resolved', 'Closed', '-100'";
+
+/** SQL yielding (line, raw, problem) for a staged incident log `t` of file `label`. */
+export function servicenowSql(t: string, rejects: string, label: string, source: string): string {
+  const at = `${label.replace(/'/g, "''")} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
+  const date = (col: string) => `try_strptime(nullif(nullif(${col}, '?'), ''), '${DATE}')`;
+  const dateProblem = (col: string) =>
+    `when ${date(col)} is null and coalesce(${col}, '?') not in ('?', '') then '${at}: ${col} "' || ${col} || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'`;
+  const order = 'order by updated, mod_count, _line';
+  return `
+with typed as (
+  select
+    *,
+    ${date('sys_updated_at')} as updated,
+    ${date('opened_at')} as opened,
+    try_cast(sys_mod_count as integer) as mod_count,
+    case
+      when incident_state in ('New', 'Active') then 'open'
+      when incident_state like 'Awaiting%' then 'pending'
+      when incident_state = 'Resolved' then 'resolved'
+      when incident_state = 'Closed' then 'closed'
+    end as status,
+    nullif(nullif(assignment_group, '?'), '') as team,
+    nullif(nullif(assigned_to, '?'), '') as agent
+  from ${t}
+),
+
+checked as (
+  select
+    *,
+    case
+      when coalesce(number, '') = '' then '${label.replace(/'/g, "''")} line ' || _line || ': number is empty: every row needs its incident number'
+      when updated is null then '${at}: sys_updated_at "' || coalesce(sys_updated_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
+      when opened is null then '${at}: opened_at "' || coalesce(opened_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
+      ${dateProblem('resolved_at')}
+      when mod_count is null then '${at}: sys_mod_count "' || coalesce(sys_mod_count, '') || '" is not a whole number'
+      when incident_state not in (${STATES}) then '${at}: incident_state "' || coalesce(incident_state, '') || '" is not a known state (New, Active, Awaiting …, Resolved, Closed): map custom states before export'
+    end as problem
+  from typed
+),
+
+-- two rows for one version (sys_mod_count) contradict each other: the trail keeps the
+-- version's first record and refuses the other, naming both
+versions as (
+  select
+    *,
+    row_number() over (partition by number, mod_count order by updated, _line) as copy,
+    first_value(_line) over (partition by number, mod_count order by updated, _line) as first_line,
+    first_value(sys_updated_at) over (partition by number, mod_count order by updated, _line) as first_updated
+  from checked
+  where problem is null
+),
+
+duplicates as (
+  select
+    _line,
+    to_json(struct_pack(number, incident_state, sys_mod_count, opened_at, sys_updated_at, resolved_at))::varchar as raw,
+    '${at}: a second row for sys_mod_count ' || mod_count || ' (the first, line ' || first_line || ', is dated '
+      || first_updated || '): one version cannot have two states, so the trail keeps the first; check the export for a duplicated update' as problem
+  from versions
+  where copy > 1
+),
+
+updates as (
+  select
+    * exclude (copy, first_line, first_updated),
+    last_value(status ignore nulls) over (partition by number ${order} rows between unbounded preceding and 1 preceding) as previous_status,
+    first_value(status ignore nulls) over (partition by number ${order} rows between 1 following and unbounded following) as next_status,
+    lag(team) over (partition by number ${order}) as previous_team,
+    lag(agent) over (partition by number ${order}) as previous_agent,
+    row_number() over (partition by number ${order}) as update_no
+  from versions
+  where copy = 1
+),
+
+-- a run of Resolved rows is one resolution, at its last save (as resolved_at is stamped)
+events as (
+  select number, updated, mod_count, _line, 0 as part,
+    json_object('at', ${isoSql('updated')}, 'type', 'assign', 'agent_id', agent, 'team', team) as event
+  from updates
+  where (agent is not null or team is not null)
+    and (update_no = 1 or team is distinct from previous_team or agent is distinct from previous_agent)
+  union all
+  select number, updated, mod_count, _line, 1,
+    json_object('at', ${isoSql('updated')}, 'type', 'status', 'status', status)
+  from updates
+  where status is not null
+    and case when status = 'resolved' then next_status is distinct from 'resolved'
+             else status is distinct from previous_status end
+),
+
+incidents as (
+  select
+    number,
+    min(_line) as line,
+    min(opened) as opened,
+    arg_max(nullif(caller_id, '?'), (updated, mod_count, _line)) as caller,
+    arg_max(contact_type, (updated, mod_count, _line)) as contact_type,
+    arg_max(priority, (updated, mod_count, _line)) as priority,
+    arg_max(nullif(category, '?'), (updated, mod_count, _line)) as category,
+    arg_max(nullif(subcategory, '?'), (updated, mod_count, _line)) as subcategory,
+    arg_max(try_cast(reopen_count as integer), (updated, mod_count, _line)) as reopen_count,
+    arg_max(try_cast(reassignment_count as integer), (updated, mod_count, _line)) as reassignment_count,
+    arg_max(made_sla, (updated, mod_count, _line)) as made_sla,
+    arg_max(${date('resolved_at')}, (updated, mod_count, _line)) as resolved_at,
+    arg_max(${date('closed_at')}, (updated, mod_count, _line)) as closed_at,
+    arg_max(nullif(closed_code, '?'), (updated, mod_count, _line)) as closed_code,
+    count(*) as updates
+  from updates
+  group by number
+),
+
+trails as (
+  select number, list(event order by updated, mod_count, _line, part) as events
+  from events
+  group by number
+),
+
+conversations as (
+  select
+    i.line,
+    ${withoutNulls(`json_object(
+      'id', i.number,
+      'source', ${sqlString(source)},
+      'channel', case lower(i.contact_type) when 'phone' then 'voice' else coalesce(${wordSql('i.contact_type')}, 'other') end,
+      'created_at', ${isoSql('i.opened')},
+      'customer', json_object('id', coalesce(i.caller, 'unknown caller')),
+      'intent', i.category,
+      'priority', case left(i.priority, 1) when '1' then 'urgent' when '2' then 'high' when '3' then 'normal' when '4' then 'low' end,
+      'messages', json('[]'),
+      'events', coalesce(tr.events, []),
+      'metadata', json_object(
+        'platform', 'servicenow',
+        'updates', i.updates,
+        'subcategory', i.subcategory,
+        'reopen_count', i.reopen_count,
+        'reassignment_count', i.reassignment_count,
+        'made_sla', i.made_sla,
+        'resolved_at', ${isoSql('i.resolved_at')},
+        'closed_at', ${isoSql('i.closed_at')},
+        'closed_code', i.closed_code))`)} as raw,
+    null::varchar as problem
+  from incidents i
+  left join trails tr using (number)
+)
+
+select line, raw, problem from conversations
+union all
+select _line, to_json(struct_pack(number, incident_state, sys_mod_count, opened_at, sys_updated_at, resolved_at))::varchar, problem
+from checked where problem is not null
+union all
+select _line, raw, problem from duplicates
+union all
+select line, raw, problem from ${rejects}`;
+}
+
+export const servicenowAdapter: Adapter = {
+  format: 'servicenow',
+  label: 'ServiceNow incident audit log',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    const scratch = await workDir();
+    const tables: string[] = [];
+    try {
+      const inputs = [];
+      for (const [i, file] of paths.entries()) {
+        if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv or .csv.gz file: export the incident audit log as CSV`);
+        const table = `_servicenow_${i}`;
+        const staged = await stageCsv(db, {
+          file,
+          table,
+          columns: SERVICENOW_COLUMNS,
+          optional: SERVICENOW_OPTIONAL,
+          what: 'ServiceNow incident audit log',
+          scratchDir: scratch.dir,
+        });
+        tables.push(table, staged.rejects);
+        inputs.push({
+          file,
+          format: 'servicenow',
+          sql: servicenowSql(table, staged.rejects, path.basename(file), options.source ?? 'servicenow'),
+          digest: async () => staged.digest,
+        });
+      }
+      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
+    } catch (error) {
+      await dropTables(db, tables);
+      await scratch.remove();
+      throw error;
+    }
+  },
+};

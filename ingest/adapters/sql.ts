@@ -1,0 +1,28 @@
+/**
+ * Small SQL-text helpers shared by the adapters: quoting, canonical
+ * timestamps, and the JSON clean-up that leaves out null fields.
+ *
+ * @example
+ *   isoSql('t.created')   // strftime(timezone('UTC', (t.created)::timestamptz), '%Y-%m-%dT%H:%M:%SZ')
+ */
+
+/** A SQL string literal. */
+export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** A quoted SQL identifier. */
+export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** A timestamp (or timestamptz) expression as a canonical UTC timestamp string. */
+export const isoSql = (expr: string) => `strftime(timezone('UTC', (${expr})::timestamptz), '%Y-%m-%dT%H:%M:%SZ')`;
+
+/**
+ * A JSON value (from json_object/to_json) as text without its null fields,
+ * so that optional fields are absent rather than null. Every object the
+ * adapters build starts with a field that is never null, so the pattern
+ * only ever has to remove `,"key":null`; escaped quotes inside strings
+ * (`\"`) cannot match it.
+ */
+export const withoutNulls = (json: string) => `regexp_replace((${json})::varchar, ',"[A-Za-z_]+":null', '', 'g')`;
+
+/** Lowercase word for a channel or status text ("Self service" → "self_service"). */
+export const wordSql = (expr: string) => `nullif(regexp_replace(lower(trim(${expr})), '[^a-z0-9]+', '_', 'g'), '')`;

@@ -1,0 +1,79 @@
+/**
+ * Staging one table of a warehouse-style export (Fivetran, Airbyte, Stitch
+ * landings): CSV (plain or .gz) or Parquet, found in a folder by its table
+ * name (`ticket.csv`, `ticket_data.csv`, `ticket.parquet`, …).
+ *
+ * @example
+ *   const files = await findTables(['exports/zendesk'], ['ticket', 'ticket_comment']);
+ *   await stageTable(db, { file: files.ticket!, table: '_zd_ticket', columns: { id: ['id'] }, scratchDir });
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import { AdapterError } from './types.js';
+import { matchColumns, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
+import { ident, sqlString } from './sql.js';
+
+const TABLE_FILE = /^(.*?)(_data)?\.(csv|csv\.gz|parquet)$/i;
+
+/** The table a file holds, by its name: `ticket_comment_data.csv` → `ticket_comment`. */
+export function tableName(file: string): string | undefined {
+  const m = TABLE_FILE.exec(path.basename(file));
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+/** The files of the wanted tables among `paths` (files, or folders whose files are looked at). */
+export async function findTables(paths: readonly string[], wanted: readonly string[]): Promise<Record<string, string>> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let s;
+    try {
+      s = await stat(p);
+    } catch {
+      throw new AdapterError(`${p} does not exist: check the path`);
+    }
+    if (s.isDirectory()) files.push(...(await readdir(p)).sort().map((f) => path.join(p, f)));
+    else files.push(p);
+  }
+  const found: Record<string, string> = {};
+  for (const f of files) {
+    const plain = tableName(f);
+    // Airbyte names its streams in the plural (tickets, ticket_comments)
+    const name = plain && !wanted.includes(plain) && wanted.includes(plain.replace(/s$/, '')) ? plain.replace(/s$/, '') : plain;
+    if (name && wanted.includes(name)) {
+      if (found[name]) throw new AdapterError(`two files hold the ${name} table: ${found[name]} and ${f}; keep one`);
+      found[name] = f;
+    }
+  }
+  return found;
+}
+
+/** Reads a CSV or Parquet table into a temp table of text columns (see `stageCsv`). */
+export async function stageTable(db: Warehouse, spec: CsvSpec): Promise<StagedCsv> {
+  if (!/\.parquet$/i.test(spec.file)) return stageCsv(db, spec);
+  const label = path.basename(spec.file);
+  let header: string[];
+  try {
+    header = (await db.all<{ column_name: string }>(`describe select * from read_parquet(${sqlString(spec.file)})`)).map((r) => r.column_name);
+  } catch (error) {
+    throw new AdapterError(`${label} cannot be read as Parquet: ${(error as Error).message.split('\n')[0]}; copy or export it again`);
+  }
+  const found = matchColumns(label, header, spec.columns, spec.what);
+  const lower = new Map(header.map((h) => [h.toLowerCase(), h]));
+  const select = [
+    ...Object.entries(found).map(([name, col]) => `${ident(col)}::varchar as ${ident(name)}`),
+    ...Object.entries(spec.optional ?? {}).map(([name, aliases]) => {
+      const col = aliases.map((a) => lower.get(a.toLowerCase())).find((h) => h !== undefined);
+      return col ? `${ident(col)}::varchar as ${ident(name)}` : `null::varchar as ${ident(name)}`;
+    }),
+  ];
+  await db.run(`
+    create or replace temp table ${spec.table} as
+    select (file_row_number + 1)::integer as _line, ${select.join(', ')}
+    from read_parquet(${sqlString(spec.file)}, file_row_number = true)`);
+  const rejects = `${spec.table}_rej`;
+  await db.run(`create or replace temp table ${rejects} (line integer, problem varchar, raw varchar)`);
+  const scan = await scanFile(spec.file);
+  const rows = (await db.one<{ n: number }>(`select count(*) as n from ${spec.table}`))?.n ?? 0;
+  return { file: spec.file, table: spec.table, rejects, rows, rejected: 0, digest: { checksum: scan.checksum, bytes: scan.bytes }, absent: [] };
+}

@@ -1,0 +1,153 @@
+/**
+ * Twitter customer-support threads (the public "Customer Support on Twitter"
+ * export, `twcs.csv`): one row per tweet with `tweet_id`, `author_id`,
+ * `inbound` (True = customer), `created_at` (`Tue Oct 31 22:10:47 +0000 2017`),
+ * `text`, `response_tweet_id`, `in_response_to_tweet_id`.
+ *
+ * A conversation is a reply tree: its id is the root tweet's id (a tweet
+ * whose parent is empty or not in the export), its channel `social`, the
+ * brand's account (inbound False) the agent, every inbound author a
+ * customer. There are no status events: the models infer resolution.
+ *
+ * @example
+ *   parley ingest twcs.csv --format twcs
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { AdapterError } from './types.js';
+import { restoreCr, stageCsv, workDir } from './csv-source.js';
+import { isoSql, sqlString, withoutNulls } from './sql.js';
+
+export const TWCS_COLUMNS = {
+  tweet_id: ['tweet_id'],
+  author_id: ['author_id'],
+  inbound: ['inbound'],
+  created_at: ['created_at'],
+  text: ['text'],
+  in_response_to_tweet_id: ['in_response_to_tweet_id'],
+} as const;
+
+const TWITTER_DATE = '%a %b %d %H:%M:%S %z %Y';
+
+/** SQL yielding (line, raw, problem) for a staged TWCS table `t` of file `label`. */
+export function twcsSql(t: string, rejects: string, label: string, source: string): string {
+  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  return `
+with typed as (
+  select
+    _line,
+    tweet_id,
+    author_id,
+    text,
+    created_at,
+    in_response_to_tweet_id,
+    try_cast(tweet_id as bigint) as id,
+    try_strptime(created_at, '${TWITTER_DATE}') as ts,
+    lower(inbound) as inbound,
+    try_cast(try_cast(nullif(in_response_to_tweet_id, '') as double) as bigint) as parent,
+    row_number() over (partition by tweet_id order by _line) as copy
+  from ${t}
+),
+
+checked as (
+  select
+    *,
+    case
+      when id is null then '${at('_line')}: tweet_id "' || coalesce(tweet_id, '') || '" is not a number: the row is damaged; export it again'
+      when copy > 1 then '${at('_line')}: tweet_id ' || tweet_id || ' appears a second time: remove the duplicate row'
+      when coalesce(author_id, '') = '' then '${at('_line')} (tweet ' || tweet_id || '): author_id is empty: every tweet needs its author'
+      when inbound is null or inbound not in ('true', 'false') then '${at('_line')} (tweet ' || tweet_id || '): inbound is "' || coalesce(inbound, '') || '", not True or False'
+      when ts is null then '${at('_line')} (tweet ' || tweet_id || '): created_at "' || coalesce(created_at, '') || '" is not a Twitter date such as "Tue Oct 31 22:10:47 +0000 2017": export created_at as the API gives it'
+      when parent is null and coalesce(in_response_to_tweet_id, '') <> '' then '${at('_line')} (tweet ' || tweet_id || '): in_response_to_tweet_id "' || in_response_to_tweet_id || '" is not a tweet id'
+      when coalesce(text, '') = '' then '${at('_line')} (tweet ' || tweet_id || '): text is empty'
+    end as problem
+  from typed
+),
+
+tweets as (
+  select * from checked where problem is null
+),
+
+-- every tweet with the root of its reply tree (a root's parent is empty or not in the export)
+trees as materialized (
+  with recursive walk(id, root) as (
+    select id, id from tweets where parent is null or parent not in (select id from tweets)
+    union all
+    select c.id, w.root from tweets c join walk w on c.parent = w.id
+  )
+  select * from walk
+),
+
+placed as (
+  select t.*, w.root from tweets t left join trees w using (id)
+),
+
+conversations as (
+  select
+    min(_line) as line,
+    ${withoutNulls(`json_object(
+      'id', root::varchar,
+      'source', ${sqlString(source)},
+      'channel', 'social',
+      'created_at', ${isoSql('min(ts)')},
+      'customer', json_object('id', coalesce(
+        arg_min(author_id, (ts, id)) filter (where inbound = 'true'),
+        regexp_extract(arg_min(text, (ts, id)), '@(\\w+)', 1),
+        arg_min(author_id, (ts, id)))),
+      'messages', list(json_object(
+        'id', id::varchar,
+        'at', ${isoSql('ts')},
+        'author', json_object('role', case when inbound = 'true' then 'customer' else 'agent' end, 'id', author_id),
+        'body', ${restoreCr('text')}) order by ts, id),
+      'metadata', json_object('brand', arg_min(author_id, (ts, id)) filter (where inbound = 'false'), 'tweets', count(*)))`)} as raw,
+    null::varchar as problem
+  from placed
+  where root is not null
+  group by root
+)
+
+select line, raw, problem from conversations
+union all
+select _line, to_json(struct_pack(tweet_id, author_id, created_at, text))::varchar, problem from checked where problem is not null
+union all
+select _line, to_json(struct_pack(tweet_id, author_id, created_at, text))::varchar,
+  '${at('_line')} (tweet ' || tweet_id || '): in_response_to_tweet_id leads round a cycle of replies and never to a first tweet: fix the reply ids'
+from placed where root is null
+union all
+select line, raw, problem from ${rejects}`;
+}
+
+export const twcsAdapter: Adapter = {
+  format: 'twcs',
+  label: 'Twitter customer-support threads (twcs.csv)',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    const scratch = await workDir();
+    const tables: string[] = [];
+    try {
+      const inputs = [];
+      for (const [i, file] of paths.entries()) {
+        if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);
+        const table = `_twcs_${i}`;
+        const staged = await stageCsv(db, { file, table, columns: TWCS_COLUMNS, what: 'Twitter support export', scratchDir: scratch.dir });
+        tables.push(table, staged.rejects);
+        inputs.push({
+          file,
+          format: 'twcs',
+          sql: twcsSql(table, staged.rejects, path.basename(file), options.source ?? 'twcs'),
+          digest: async () => staged.digest,
+        });
+      }
+      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
+    } catch (error) {
+      await dropTables(db, tables);
+      await scratch.remove();
+      throw error;
+    }
+  },
+};
+
+/** Drops the named temp tables, if they exist. */
+export async function dropTables(db: Warehouse, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await db.run(`drop table if exists ${t}`);
+}

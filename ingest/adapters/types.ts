@@ -1,0 +1,49 @@
+/**
+ * What every source adapter shares: it turns one platform's export into
+ * canonical conversations and hands them to the loader as
+ * {@link LoadInput}s whose `sql` yields `(line, raw, problem)` rows.
+ *
+ * An adapter first stages the export in DuckDB temp tables (`prepare`), so
+ * that refused records (a bad date, a reference to a ticket that does not
+ * exist, an undecodable line) can be listed beside the conversations; the
+ * loader then runs the whole load as one transaction.
+ *
+ * @example
+ *   const prepared = await twcsAdapter.prepare(db, ['twcs.csv'], {});
+ *   try { await loadFiles(db, prepared.inputs); } finally { await prepared.cleanup(); }
+ */
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { LoadInput } from '../load.js';
+
+export const ADAPTER_FORMATS = ['zendesk', 'intercom', 'chatwoot', 'twcs', 'servicenow', 'mapping'] as const;
+export type AdapterFormat = (typeof ADAPTER_FORMATS)[number];
+
+export interface PrepareOptions {
+  /** The `source` written into every conversation (default: the adapter's own name). */
+  source?: string;
+  /** The mapping file, for the mapping adapter. */
+  mapping?: string;
+}
+
+export interface Prepared {
+  inputs: LoadInput[];
+  /** Drops the temp tables and files the adapter made. */
+  cleanup(): Promise<void>;
+}
+
+export interface Adapter {
+  /** The `--format` name. */
+  format: AdapterFormat;
+  /** A short label for messages: "Zendesk tables (Fivetran/Airbyte)". */
+  label: string;
+  /** Stages `paths` (files or folders) and returns what the loader reads. */
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared>;
+}
+
+/** An export that cannot be read at all (a missing column, an unknown layout): one line, naming file and fix. */
+export class AdapterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdapterError';
+  }
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { zendeskTablesAdapter } from './zendesk-tables.js';
+import { AdapterError } from './types.js';
+
+describe('zendesk tables on the Fivetran seed tables', () => {
+  let w: AdapterWarehouse;
+  beforeAll(async () => {
+    w = await adapterWarehouse(zendeskTablesAdapter, [sharedData('zendesk-seeds')], { build: true });
+  });
+  afterAll(() => w.close());
+
+  it('loads every ticket but the deleted ones; comments and history of tickets not in the export are quarantined under their own file', async () => {
+    expect(w.load.perFile.map((f) => [f.file.split('/').pop(), f.read, f.loaded, f.quarantined])).toEqual([
+      ['ticket_data.csv', 10, 8, 2],
+      ['ticket_comment_data.csv', 20, 0, 20],
+      ['ticket_field_history_data.csv', 18, 0, 18],
+    ]);
+    const q = await w.quarantine();
+    expect(q.filter((r) => r.file.endsWith('ticket_data.csv')).map((r) => r.reason)).toEqual([
+      "ticket_data.csv line 2 (ticket 1595): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk's reports leave them out too)",
+      "ticket_data.csv line 7 (ticket 11013): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk's reports leave them out too)",
+    ]);
+    expect(q.find((r) => r.file.endsWith('ticket_comment_data.csv'))!.reason).toBe(
+      'ticket_comment_data.csv line 2 (comment 1030820361033): ticket_id 1077 refers to no ticket in ticket_data.csv; export both tables from the same sync',
+    );
+  });
+
+  it('reads the status trail of ticket 11071 from its field history (on-hold → pending, solved → resolved)', async () => {
+    const c = await w.conversation('11071');
+    expect(c.events.filter((e) => e['type'] === 'status').map((e) => e['status'])).toEqual([
+      'open', 'pending', 'pending', 'pending', 'open', 'pending', 'pending', 'open', 'pending', 'pending', 'open', 'resolved', 'closed',
+    ]);
+    expect(c.events.filter((e) => e['type'] === 'assign').map((e) => e['agent_id'])).toEqual(['1111']);
+    expect(c.conversation).toMatchObject({ customer_id: '2222', channel: 'email', priority: 'urgent' });
+  });
+});
+
+describe('zendesk tables on a hand-written landing', () => {
+  let w: AdapterWarehouse;
+  beforeAll(async () => {
+    w = await adapterWarehouse(zendeskTablesAdapter, [fixture('zendesk-tables')], { build: true });
+  });
+  afterAll(() => w.close());
+
+  it('private comments are internal, user -1 is a bot, end-users are customers, agents and admins agents', async () => {
+    const c = await w.conversation('1');
+    expect(c.messages.map((m) => [m['message_id'], m['author_role'], m['internal'], m['author_name']])).toEqual([
+      ['501', 'customer', false, 'Carla Customer'],
+      ['502', 'agent', true, 'Arthur Agent'],
+      ['503', 'bot', false, null],
+      ['504', 'agent', false, 'Arthur Agent'],
+      ['505', 'customer', false, 'Carla Customer'],
+      ['506', 'agent', false, 'Berta Boss'],
+    ]);
+    expect(c.conversation).toMatchObject({ channel: 'web', intent: 'problem', priority: 'high' });
+  });
+
+  it('reassignment is one transfer, the reopen counts, and replies are timed from the comments', async () => {
+    const m = await w.db.one(
+      'select first_response_s, first_response_any_s, reopens, transfers, resolved, team, owner_agent from conversation_metrics where conversation_id = $1',
+      ['1'],
+    );
+    // bot auto-reply at 09:11 (any response), first human public reply at 09:30; the private note does not count
+    expect(m).toEqual({ first_response_s: 1800, first_response_any_s: 660, reopens: 1, transfers: 1, resolved: true, team: 'Support', owner_agent: '200' });
+    // team and owner are those before the first resolution (Support, Arthur); the move to Returns came after the reopen
+  });
+
+  it('a merged ticket keeps its comments and names the ticket it was merged into; a user of unknown role is the customer when the requester', async () => {
+    const c3 = await w.conversation('3');
+    expect(JSON.parse(c3.conversation['metadata'] as string)).toEqual({ platform: 'zendesk', status: 'closed', merged_into: '4' });
+    expect(c3.messages.map((m) => m['author_role'])).toEqual(['customer']);
+    // no assignment history: the ticket's current group and assignee, from its creation
+    expect(c3.events.map((e) => [e['type'], e['agent_id'] ?? e['status'], e['team']])).toEqual([
+      ['status', 'open', null],
+      ['assign', '200', 'Support'],
+      ['status', 'closed', null],
+    ]);
+    const c4 = await w.conversation('4');
+    expect(c4.messages.map((m) => m['message_id'])).toEqual(['508', '513']);
+    // no status history: the current status at updated_at
+    expect(c4.events.filter((e) => e['type'] === 'status').map((e) => [e['status'], e['event_at']])).toEqual([['resolved', new Date('2026-01-06T09:00:00Z')]]);
+  });
+
+  it('quarantines a deleted ticket, an unknown author, a comment on a missing ticket, a wrong date and a bad encoding, each under its file', async () => {
+    expect((await w.quarantine()).map((r) => `${r.file.split('/').pop()}:${r.line} ${r.reason}`)).toEqual([
+      "ticket.csv:3 ticket.csv line 3 (ticket 2): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk's reports leave them out too)",
+      'ticket_comment.csv:10 ticket_comment.csv line 10 (comment 509): its author, user 300, has no row in user.csv; export the user table from the same sync',
+      'ticket_comment.csv:11 ticket_comment.csv line 11 (comment 510): ticket_id 99 refers to no ticket in ticket.csv; export both tables from the same sync',
+      'ticket_comment.csv:12 ticket_comment.csv line 12 (comment 511): created "06/01/2026 09:00" is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates',
+      'ticket_comment.csv:13 ticket_comment.csv line 13: the row is not valid UTF-8 text: re-export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)',
+      'ticket_field_history.csv:14 ticket_field_history.csv line 14: ticket_id 77 refers to no ticket in ticket.csv; export both tables from the same sync',
+    ]);
+    expect(w.load).toMatchObject({ loaded: 3, quarantined: 6 });
+  });
+
+  it('refuses a ticket table with a renamed column, naming it and what was found', async () => {
+    const error = await adapterWarehouse(zendeskTablesAdapter, [fixture('zendesk-renamed')]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as Error).message).toMatch(/^ticket\.csv \(the Zendesk ticket table\) has no column requester_id; found: id, created_at, requester, status\./);
+    const none = await adapterWarehouse(zendeskTablesAdapter, [fixture('servicenow-bad.csv')]).catch((e: unknown) => e);
+    expect((none as Error).message).toMatch(/no ticket table \(ticket\.csv, ticket_data\.csv or ticket\.parquet\) found/);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * Zendesk as Fivetran or Airbyte land it: `ticket`, `ticket_comment`,
+ * `ticket_field_history`, `user`, `group` (and optionally `ticket_tag`),
+ * as CSV or Parquet files in a folder (`ticket.csv` or `ticket_data.csv`).
+ *
+ * One conversation per ticket. Comments are messages: the author's role
+ * comes from the user table (end-user → customer, agent/admin → agent,
+ * user -1 → bot), private comments are internal notes. Field history rows
+ * for `status`, `assignee_id` and `group_id` are status and assign events
+ * (solved → resolved, hold → pending). A ticket without status history
+ * gets its current status at `updated_at`; without assignment history, its
+ * current group and assignee at `created_at`. Deleted tickets are not
+ * loaded (quarantined with the reason, as Zendesk's own reports leave them
+ * out); a ticket merged into another keeps its own comments and names the
+ * other in `metadata.merged_into`.
+ *
+ * A comment or history row that refers to a ticket missing from the ticket
+ * table, a bad date, or a comment by a user of unknown role is quarantined
+ * under its own file with the fix.
+ *
+ * @example
+ *   parley ingest exports/zendesk/ --format zendesk
+ */
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/connection.js';
+import type { LoadInput } from '../load.js';
+import type { Adapter, PrepareOptions, Prepared } from './types.js';
+import { AdapterError } from './types.js';
+import { restoreCr, workDir, type StagedCsv } from './csv-source.js';
+import { findTables, stageTable } from './table-source.js';
+import { timestampSql } from './mapping.js';
+import { assembleSql } from './assemble.js';
+import { zendeskChannelSql, zendeskRoleSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
+import { dropTables } from './twcs.js';
+
+const TABLES = {
+  ticket: {
+    columns: { id: ['id'], created_at: ['created_at'], requester_id: ['requester_id'], status: ['status'] },
+    optional: {
+      updated_at: ['updated_at'],
+      subject: ['subject', 'raw_subject'],
+      priority: ['priority'],
+      channel: ['via_channel', 'via__channel'],
+      assignee_id: ['assignee_id'],
+      group_id: ['group_id'],
+      type: ['type'],
+      merged_ticket_ids: ['merged_ticket_ids'],
+    },
+  },
+  ticket_comment: {
+    columns: { id: ['id'], ticket_id: ['ticket_id'], created: ['created', 'created_at'], user_id: ['user_id', 'author_id'], body: ['body', 'plain_body'], public: ['public'] },
+    optional: {},
+  },
+  ticket_field_history: {
+    columns: { field_name: ['field_name'], ticket_id: ['ticket_id'], updated: ['updated', 'updated_at'], value: ['value'] },
+    optional: { user_id: ['user_id'] },
+  },
+  user: { columns: { id: ['id'], role: ['role'] }, optional: { name: ['name'] } },
+  group: { columns: { id: ['id'], name: ['name'] }, optional: {} },
+  ticket_tag: { columns: { ticket_id: ['ticket_id'], tag: ['tag'] }, optional: {} },
+} as const;
+
+type Table = keyof typeof TABLES;
+
+/** The files of a Zendesk table landing among `paths`, or undefined when there is no ticket table. */
+export async function zendeskTableFiles(paths: readonly string[]): Promise<Partial<Record<Table, string>> | undefined> {
+  const found = await findTables(paths, Object.keys(TABLES));
+  return found['ticket'] ? (found as Partial<Record<Table, string>>) : undefined;
+}
+
+const esc = (s: string) => s.replace(/'/g, "''");
+
+/**
+ * The named CTEs over the staged tables (`ctes`), and the query yielding the
+ * conversations and the ticket table's refused rows (`sql`).
+ */
+function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string): { ctes: string; sql: string } {
+  const at = (table: Table, what: string) => `${esc(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
+  const ts = (e: string) => timestampSql(e, 'iso');
+  const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
+  const ctes = `
+with tickets as (
+  select
+    *,
+    ${ts('created_at')} as created,
+    ${ts('updated_at')} as updated,
+    case
+      when coalesce(id, '') = '' then '${esc(labels.ticket)} line ' || _line || ': id is empty'
+      when ${ts('created_at')} is null then '${at('ticket', 'ticket')}id, '') || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
+      when coalesce(requester_id, '') = '' then '${at('ticket', 'ticket')}id, '') || '): requester_id is empty: every ticket needs its requester'
+      when lower(status) = 'deleted' then '${at('ticket', 'ticket')}id, '') || '): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk''s reports leave them out too)'
+      when ${zendeskStatusSql('status')} is null then '${at('ticket', 'ticket')}id, '') || '): status "' || coalesce(status, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
+    end as problem,
+    row_number() over (partition by id order by _line) as copy
+  from ${t.ticket}
+),
+
+ok_tickets as (
+  select * from tickets where problem is null and copy = 1
+),
+
+merged as (
+  select trim(unnest(string_split(regexp_replace(merged_ticket_ids, '[\\[\\]\\s"]', '', 'g'), ','))) as merged_id, id as into_id
+  from ok_tickets where coalesce(merged_ticket_ids, '') not in ('', '[]')
+),
+
+users as (
+  select id, any_value(role) as role, any_value(name) as name from ${t.user} group by id
+),
+
+groups as (
+  select id, any_value(name) as name from ${t.group} group by id
+),
+
+comments as (
+  select
+    c.*,
+    ${ts('c.created')} as ts,
+    k.id as known_ticket,
+    k.requester_id,
+    u.role,
+    u.name as user_name,
+    ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} as author_role,
+    case
+      when k.id is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): ticket_id ' || coalesce(c.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
+      when ${ts('c.created')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): created "' || coalesce(c.created, '') || '" ${dateFix}'
+      when ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): its author, user ' || coalesce(c.user_id, '?') || ', has ' || case when u.id is null then 'no row in ${esc(labels.user)}' else 'the role "' || coalesce(u.role, '') || '", not end-user, agent or admin' end || '; export the user table from the same sync'
+      when coalesce(c.body, '') = '' then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): body is empty'
+    end as problem
+  from ${t.ticket_comment} c
+  left join ok_tickets k on k.id = c.ticket_id
+  left join users u on u.id = c.user_id
+  where not exists (select 1 from tickets d where d.id = c.ticket_id and d.problem is not null)
+),
+
+history as (
+  select
+    h.*,
+    ${ts('h.updated')} as ts,
+    ${zendeskStatusSql('h.value')} as status,
+    case
+      when k.id is null then '${esc(labels.ticket_field_history)} line ' || h._line || ': ticket_id ' || coalesce(h.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
+      when ${ts('h.updated')} is null then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): updated "' || coalesce(h.updated, '') || '" ${dateFix}'
+      when h.field_name = 'status' and ${zendeskStatusSql('h.value')} is null and lower(h.value) <> 'deleted' then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): status "' || coalesce(h.value, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
+    end as problem
+  from ${t.ticket_field_history} h
+  left join ok_tickets k on k.id = h.ticket_id
+  where h.field_name in ('status', 'assignee_id', 'group_id')
+    and not exists (select 1 from tickets d where d.id = h.ticket_id and d.problem is not null)
+),
+
+-- assignee and group as they stood after each change, so that an assign event names both
+assignment_changes as (
+  select
+    ticket_id,
+    ts,
+    _line,
+    last_value(case when field_name = 'assignee_id' then coalesce(nullif(value, ''), '-') end ignore nulls)
+      over (partition by ticket_id order by ts, _line) as assignee,
+    last_value(case when field_name = 'group_id' then coalesce(nullif(value, ''), '-') end ignore nulls)
+      over (partition by ticket_id order by ts, _line) as group_id,
+    field_name
+  from history
+  where problem is null and field_name in ('assignee_id', 'group_id')
+  -- changes of assignee and group in one update are one reassignment
+  qualify row_number() over (partition by ticket_id, ts order by _line desc) = 1
+),
+
+activities as (
+  select ticket_id as conversation_id, ts, _line * 4 as ord, 'message' as kind,
+    id as message_id, author_role as role, user_id as author_id, user_name as author_name, ${restoreCr('body')} as body,
+    lower(public) not in ('true', 't', '1') as internal, null::varchar as channel, null::integer as attachments,
+    null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason
+  from comments where problem is null
+  union all
+  select ticket_id, ts, 1000000000 + _line * 4, 'status', null, null, null, null, null, null, null, null, status, null, null, null
+  from history where problem is null and field_name = 'status' and status is not null
+  union all
+  select a.ticket_id, a.ts, 1000000000 + a._line * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null,
+    nullif(a.assignee, '-'), coalesce(g.name, nullif(a.group_id, '-')), null
+  from assignment_changes a left join groups g on g.id = a.group_id
+  where nullif(a.assignee, '-') is not null or nullif(a.group_id, '-') is not null
+  union all
+  -- no status history: the ticket's current status, as of its last update
+  select k.id, coalesce(k.updated, k.created), 2000000000 + k._line * 4, 'status', null, null, null, null, null, null, null, null,
+    ${zendeskStatusSql('k.status')}, null, null, null
+  from ok_tickets k
+  where not exists (select 1 from history h where h.ticket_id = k.id and h.field_name = 'status' and h.problem is null)
+  union all
+  -- no assignment history: the ticket's current group and assignee, from its creation
+  select k.id, k.created, 2000000000 + k._line * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null,
+    nullif(k.assignee_id, ''), coalesce(g.name, nullif(k.group_id, '')), null
+  from ok_tickets k left join groups g on g.id = k.group_id
+  where (coalesce(k.assignee_id, '') <> '' or coalesce(k.group_id, '') <> '')
+    and not exists (select 1 from history h where h.ticket_id = k.id and h.field_name in ('assignee_id', 'group_id') and h.problem is null)
+),
+
+conversations as (
+  select
+    k.id as conversation_id,
+    k._line as line,
+    k.created as created_at,
+    ${zendeskChannelSql('k.channel')} as channel,
+    k.requester_id as customer_id,
+    nullif(k.subject, '') as subject,
+    nullif(lower(k.type), '') as intent,
+    case lower(k.priority) when 'low' then 'low' when 'normal' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
+    (select list(distinct tg.tag order by tg.tag) from ${t.ticket_tag} tg where tg.ticket_id = k.id) as tags,
+    json_object('platform', 'zendesk', 'status', lower(k.status), 'merged_into', m.into_id) as metadata
+  from ok_tickets k
+  left join merged m on m.merged_id = k.id
+)`;
+  const sql = `${ctes}
+${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+union all
+select _line, to_json(struct_pack(id, created_at, requester_id, status))::varchar,
+  coalesce(problem, '${esc(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
+from tickets where problem is not null or copy > 1
+union all
+select line, raw, problem from ${t.ticket}_rej`;
+  return { ctes, sql };
+}
+
+/** SQL for the refused rows of a secondary table (comments or history): they are reported under their own file. */
+function refusedSql(cte: string, table: Table, t: Record<Table, string>, columns: string): string {
+  return `${cte}
+select _line as line, to_json(struct_pack(${columns}))::varchar as raw, problem from ${table === 'ticket_comment' ? 'comments' : 'history'} where problem is not null
+union all
+select line, raw, problem from ${t[table]}_rej`;
+}
+
+export const zendeskTablesAdapter: Adapter = {
+  format: 'zendesk',
+  label: 'Zendesk tables (Fivetran / Airbyte landing)',
+  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    const files = await zendeskTableFiles(paths);
+    if (!files) throw new AdapterError(`${paths.join(', ')}: no ticket table (ticket.csv, ticket_data.csv or ticket.parquet) found: point at the folder of the Zendesk sync`);
+    const scratch = await workDir();
+    const created: string[] = [];
+    try {
+      const t = {} as Record<Table, string>;
+      const labels = {} as Record<Table, string>;
+      const staged = {} as Partial<Record<Table, StagedCsv>>;
+      for (const [name, spec] of Object.entries(TABLES) as [Table, (typeof TABLES)[Table]][]) {
+        t[name] = `_zd_${name}`;
+        labels[name] = files[name] ? path.basename(files[name]) : `${name}.csv`;
+        created.push(t[name], `${t[name]}_rej`);
+        const file = files[name];
+        if (file) {
+          staged[name] = await stageTable(db, { file, table: t[name], columns: spec.columns, optional: spec.optional, what: `the Zendesk ${name} table`, scratchDir: scratch.dir });
+        } else {
+          // an absent optional table is an empty one
+          const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `"${c}" varchar`).join(', ');
+          await db.run(`create or replace temp table ${t[name]} (_line integer, ${cols}); create or replace temp table ${t[name]}_rej (line integer, problem varchar, raw varchar)`);
+        }
+      }
+      const source = options.source ?? 'zendesk';
+      const { ctes, sql: main } = ticketsSql(t, labels, source);
+      const inputs: LoadInput[] = [{ file: files.ticket!, format: 'zendesk-tables', sql: main, digest: async () => staged.ticket!.digest }];
+      for (const [table, columns] of [
+        ['ticket_comment', 'id, ticket_id, created, user_id, body, public'],
+        ['ticket_field_history', 'field_name, ticket_id, updated, value'],
+      ] as const) {
+        const file = files[table];
+        if (!file) continue;
+        const sql = refusedSql(ctes, table, t, columns);
+        const n = await db.one<{ n: number }>(`select count(*) as n from (${sql})`);
+        if (n?.n) inputs.push({ file, format: 'zendesk-tables', sql, digest: async () => staged[table]!.digest });
+      }
+      return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
+    } catch (error) {
+      await dropTables(db, created);
+      await scratch.remove();
+      throw error;
+    }
+  },
+};
