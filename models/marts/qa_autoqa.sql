@@ -1,0 +1,124 @@
+-- One row per conversation: the AutoQA checks of scorecards/autoqa-checks.ts
+-- and the AutoQA score (share of applicable checks passed × 100; SCORING.md §5).
+-- A check is null (not applicable) when the conversation gives it nothing to
+-- judge: no human reply (greeting, closing, empathy, length, readability) or
+-- no customer turn (unanswered, silence). AutoQA never changes a human score.
+-- Limits (AUTOQA_LIMITS in autoqa-checks.ts; a test keeps the two equal):
+-- long silence 3600 s, reply length 5–120 words, 20 words per sentence.
+with public_messages as (
+  select
+    source,
+    conversation_id,
+    seq,
+    sent_at,
+    author_role,
+    lower(coalesce(body, '')) as text
+  from stg_messages
+  where is_public
+),
+
+human_replies as (
+  select
+    source,
+    conversation_id,
+    text,
+    -- words: runs of non-space characters; sentences: runs ended by . ! ? (at least one)
+    len(regexp_extract_all(text, '\S+')) as words,
+    greatest(len(regexp_extract_all(text, '[^.!?]*[a-z0-9][^.!?]*([.!?]+|$)')), 1) as sentences,
+    row_number() over (partition by source, conversation_id order by sent_at, seq) as reply_number,
+    row_number() over (partition by source, conversation_id order by sent_at desc, seq desc) as reply_from_end
+  from public_messages
+  where author_role = 'agent'
+),
+
+reply_checks as (
+  select
+    source,
+    conversation_id,
+    count(*) as human_replies,
+    bool_or(
+      reply_number = 1
+      and regexp_matches(text, '\b(hi|hello|hey|good (morning|afternoon|evening)|welcome|thanks? (you )?for (reaching out|contacting|waiting|getting in touch))\b')
+    ) as greeting,
+    bool_or(
+      reply_from_end <= 2
+      and regexp_matches(text, '(anything else|something else|is (everything|it) working|does (that|this) (help|solve|answer)|did (that|this) (help|solve)|resolved (it|your)|solved (it|your)|glad i could help)')
+    ) as closing_confirmation,
+    bool_or(
+      regexp_matches(text, '\b(sorry|apologi[sz]e|apologies|i understand|understand your|frustrat\w*|inconvenience|thanks? (you )?for your patience|i can imagine)\b')
+    ) as empathy,
+    avg(words) as mean_reply_words,
+    sum(words) / sum(sentences) as words_per_sentence
+  from human_replies
+  group by source, conversation_id
+),
+
+turn_checks as (
+  select
+    source,
+    conversation_id,
+    count(*) as customer_turns,
+    -- a turn still waiting at the data horizon counts as unanswered (below), not as a silence
+    max(epoch(human_reply_at) - epoch(turn_at)) as longest_wait_s
+  from int_conversation_turns
+  group by source, conversation_id
+),
+
+checks as (
+  select
+    m.source,
+    m.conversation_id,
+    m.owner_agent,
+    m.month,
+    r.human_replies,
+    r.mean_reply_words,
+    r.words_per_sentence,
+    t.longest_wait_s,
+    case when r.human_replies > 0 then r.greeting end as greeting,
+    case when r.human_replies > 0 then r.closing_confirmation end as closing_confirmation,
+    case when r.human_replies > 0 then r.empathy end as empathy,
+    case when t.customer_turns > 0 then m.unanswered_turns = 0 end as no_unanswered_turns,
+    case when t.customer_turns > 0 then coalesce(t.longest_wait_s, 0) <= 3600 end as no_long_silence,
+    case when r.human_replies > 0 then r.mean_reply_words between 5 and 120 end as reply_length,
+    case when r.human_replies > 0 then r.words_per_sentence <= 20 end as readability
+  from conversation_metrics as m
+  left join reply_checks as r
+    on r.source = m.source
+    and r.conversation_id = m.conversation_id
+  left join turn_checks as t
+    on t.source = m.source
+    and t.conversation_id = m.conversation_id
+),
+
+scored as (
+  select
+    *,
+    list_filter(
+      [greeting, closing_confirmation, empathy, no_unanswered_turns, no_long_silence, reply_length, readability],
+      x -> x is not null
+    ) as applicable
+  from checks
+)
+
+select
+  source,
+  conversation_id,
+  owner_agent,
+  month,
+  human_replies,
+  mean_reply_words,
+  words_per_sentence,
+  longest_wait_s,
+  greeting,
+  closing_confirmation,
+  empathy,
+  no_unanswered_turns,
+  no_long_silence,
+  reply_length,
+  readability,
+  len(applicable) as autoqa_checks,
+  case
+    when len(applicable) > 0
+      then 100.0 * len(list_filter(applicable, x -> x)) / len(applicable)
+  end as autoqa_score
+from scored

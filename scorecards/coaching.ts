@@ -1,0 +1,106 @@
+/**
+ * Coaching: notes and sessions a supervisor writes for an agent, linked to
+ * reviews and to catalogue metrics; the agent acknowledges them.
+ *
+ * @example
+ *   const note = await addCoaching(db, { agent_id: 'agent-07', author_id: 'sup-1', kind: 'note',
+ *     body: 'Confirm the fix before closing.', review_ids: ['rev_…'], metrics: ['reopen_rate'] });
+ *   await acknowledgeCoaching(db, { coaching_id: note.coaching_id, agent_id: 'agent-07' });
+ */
+import { z } from 'zod';
+import type { Warehouse } from '../warehouse/connection.js';
+import { CATALOGUE } from '../models/catalogue.js';
+import { newId, ScorecardError, textArray } from './store.js';
+
+const METRIC_NAMES = CATALOGUE.map((m) => m.name);
+
+export const coachingInputSchema = z.strictObject({
+  agent_id: z.string().min(1),
+  author_id: z.string().min(1),
+  kind: z.enum(['note', 'session']).default('note'),
+  body: z.string().trim().min(1, 'write what the coaching is about'),
+  review_ids: z.array(z.string().min(1)).default([]),
+  /** Catalogue metric names (fcr_rate, reopen_rate, qa_score …). */
+  metrics: z.array(z.string().min(1)).default([]),
+  /** When the session takes (or took) place, for kind 'session'. */
+  session_at: z.coerce.date().optional(),
+});
+export type CoachingInput = z.input<typeof coachingInputSchema>;
+
+export interface Coaching {
+  coaching_id: string;
+  agent_id: string;
+  author_id: string;
+  kind: 'note' | 'session';
+  body: string;
+  review_ids: string[];
+  metrics: string[];
+  session_at: Date | null;
+  created_at: Date;
+  acknowledged_at: Date | null;
+}
+
+/** Adds a coaching note or session; linked reviews must be of this agent, metrics from the catalogue. */
+export async function addCoaching(db: Warehouse, body: CoachingInput, now = new Date()): Promise<Coaching> {
+  const parsed = coachingInputSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ScorecardError(`coaching ${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  const input = parsed.data;
+  const unknownMetric = input.metrics.find((m) => !METRIC_NAMES.includes(m));
+  if (unknownMetric) throw new ScorecardError(`coaching metrics: "${unknownMetric}" is not a metric of the catalogue (docs/metrics.md)`);
+  return db.transaction(async () => {
+    for (const id of input.review_ids) {
+      const r = await db.one<{ agent_id: string | null }>('select agent_id from qa_reviews where review_id = $1', [id]);
+      if (!r) throw new ScorecardError(`coaching review_ids: no review ${id}`, 'not_found');
+      if (r.agent_id !== input.agent_id) throw new ScorecardError(`coaching review_ids: review ${id} is of ${r.agent_id ?? 'no agent'}, not ${input.agent_id}`);
+    }
+    const coaching: Coaching = {
+      coaching_id: newId('coa'),
+      agent_id: input.agent_id,
+      author_id: input.author_id,
+      kind: input.kind,
+      body: input.body,
+      review_ids: input.review_ids,
+      metrics: input.metrics,
+      session_at: input.session_at ?? null,
+      created_at: now,
+      acknowledged_at: null,
+    };
+    await db.run(
+      'insert into qa_coaching values ($1, $2, $3, $4, $5, cast($6 as json)::varchar[], cast($7 as json)::varchar[], $8, $9, null)',
+      [coaching.coaching_id, coaching.agent_id, coaching.author_id, coaching.kind, coaching.body, textArray(coaching.review_ids), textArray(coaching.metrics), coaching.session_at, now],
+    );
+    return coaching;
+  });
+}
+
+/** The agent acknowledges a coaching item (once; only the agent it is for). */
+export async function acknowledgeCoaching(db: Warehouse, input: { coaching_id: string; agent_id: string }, now = new Date()): Promise<Coaching> {
+  return db.transaction(async () => {
+    const row = await db.one<Coaching & Record<string, unknown>>('select * from qa_coaching where coaching_id = $1', [input.coaching_id]);
+    if (!row) throw new ScorecardError(`no coaching item ${input.coaching_id}`, 'not_found');
+    if (row.agent_id !== input.agent_id) throw new ScorecardError(`coaching ${input.coaching_id} is for ${row.agent_id}: only that agent acknowledges it`, 'conflict');
+    if (row.acknowledged_at) return row;
+    await db.run('update qa_coaching set acknowledged_at = $2 where coaching_id = $1', [input.coaching_id, now]);
+    return { ...row, acknowledged_at: now };
+  });
+}
+
+/**
+ * An agent's coaching, newest first.
+ *
+ * @example
+ *   const pending = (await listCoaching(db, { agent_id: 'agent-07' })).filter((c) => !c.acknowledged_at);
+ */
+export async function listCoaching(db: Warehouse, filter: { agent_id?: string; author_id?: string; unacknowledged?: boolean } = {}): Promise<Coaching[]> {
+  return db.all<Coaching & Record<string, unknown>>(
+    `select * from qa_coaching
+     where ($1::varchar is null or agent_id = $1)
+       and ($2::varchar is null or author_id = $2)
+       and (not $3 or acknowledged_at is null)
+     order by created_at desc, coaching_id`,
+    [filter.agent_id ?? null, filter.author_id ?? null, filter.unacknowledged ?? false],
+  );
+}

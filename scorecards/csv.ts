@@ -1,0 +1,154 @@
+/**
+ * Spreadsheet round trip for teams still grading in spreadsheets: export a
+ * sample's items as CSV (one column per criterion, the accepted ratings in
+ * the second line), fill it in, import the grades back. An import is all or
+ * nothing: every problem is listed by row, and nothing is saved unless every
+ * filled row is valid. Rows left blank are skipped (not graded yet); a row
+ * already reviewed is refused, never overwritten.
+ *
+ * @example
+ *   const text = await exportSampleCsv(db, 'smp_…');
+ *   const { saved } = await importGradesCsv(db, 'smp_…', editedText, 'grades.csv');
+ */
+import type { Warehouse } from '../warehouse/connection.js';
+import { saveReviewInTransaction, type Review } from './reviews.js';
+import { getRubric } from './rubric-store.js';
+import { criteriaOf } from './rubric-schema.js';
+import { getSample } from './sampling.js';
+import { scaleRatings, type Grade } from './scoring.js';
+import { ScorecardError } from './store.js';
+
+const FIXED = ['source', 'conversation_id', 'agent_id', 'reviewer_id'] as const;
+const TAIL = ['comment', 'time_spent_s'] as const;
+/** The second line of an export: a hint row, skipped on import. */
+const HINT = '#accepted';
+
+function cell(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Parses CSV text (RFC 4180: quotes, doubled quotes, newlines in quotes) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+}
+
+/**
+ * A sample as CSV for grading: fixed columns, one column per criterion
+ * (`<id>`), `<id>.root_causes` where the criterion has choices, comment and
+ * time spent. Line 2 lists the accepted ratings.
+ */
+export async function exportSampleCsv(db: Warehouse, sampleId: string, options: { reviewer_id?: string } = {}): Promise<string> {
+  const sample = await getSample(db, sampleId);
+  const rubric = await getRubric(db, sample.rubric_id, sample.rubric_version);
+  const criteria = criteriaOf(rubric);
+  const header: string[] = [...FIXED];
+  const hint: string[] = [HINT, '', '', ''];
+  for (const c of criteria) {
+    header.push(c.id);
+    hint.push(`${scaleRatings(c.scale).join(' | ')}${c.na_allowed ? ' | n/a' : ''}`);
+    if (c.root_causes.length) {
+      header.push(`${c.id}.root_causes`);
+      hint.push(`; between: ${c.root_causes.join(' | ')}`);
+    }
+  }
+  header.push(...TAIL);
+  hint.push('', 'seconds');
+  const lines = [header, hint];
+  for (const item of sample.items) {
+    if (options.reviewer_id && item.reviewer_id !== options.reviewer_id && item.reviewer_id !== null) continue;
+    lines.push([item.source, item.conversation_id, item.agent_id ?? '', item.reviewer_id ?? '', ...header.slice(FIXED.length).map(() => '')]);
+  }
+  return lines.map((l) => l.map(cell).join(',')).join('\n') + '\n';
+}
+
+/** Imports filled-in grades of a sample (see the module comment). */
+export async function importGradesCsv(db: Warehouse, sampleId: string, text: string, file = 'grades.csv', now = new Date()): Promise<{ saved: Review[]; skipped: number }> {
+  const sample = await getSample(db, sampleId);
+  const rubric = await getRubric(db, sample.rubric_id, sample.rubric_version);
+  const criteria = criteriaOf(rubric);
+  const rows = parseCsv(text);
+  const header = rows[0]?.map((h) => h.trim()) ?? [];
+  const missing = [...FIXED.filter((c) => c !== 'agent_id'), ...criteria.map((c) => c.id)].filter((c) => !header.includes(c));
+  if (missing.length) throw new ScorecardError(`${file}: the header lacks ${missing.join(', ')}: export the sample again (parley sample export) and fill that file`);
+  const known = new Set([...FIXED, ...TAIL, ...criteria.flatMap((c) => [c.id, `${c.id}.root_causes`])]);
+  const extra = header.filter((h) => h && !known.has(h));
+  if (extra.length) throw new ScorecardError(`${file}: column ${extra.map((e) => `"${e}"`).join(', ')} is not a criterion of rubric ${rubric.id} v${rubric.version}`);
+  const col = (row: string[], name: string) => (header.indexOf(name) >= 0 ? (row[header.indexOf(name)] ?? '').trim() : '');
+  const problems: string[] = [];
+  let skipped = 0;
+  return db.transaction(async () => {
+    const saved: Review[] = [];
+    for (const [i, row] of rows.entries()) {
+      if (i === 0 || row[0] === HINT) continue;
+      const line = i + 1;
+      const where = `${file} row ${line} (${col(row, 'conversation_id') || 'no conversation_id'})`;
+      if (criteria.every((c) => col(row, c.id) === '')) {
+        skipped++;
+        continue;
+      }
+      const grades: Grade[] = criteria.map((c) => {
+        const rating = col(row, c.id);
+        const causes = col(row, `${c.id}.root_causes`);
+        const root_causes = causes ? causes.split(';').map((x) => x.trim()).filter(Boolean) : undefined;
+        const base = root_causes ? { criterion: c.id, root_causes } : { criterion: c.id };
+        return rating.toLowerCase() === 'n/a' ? { ...base, na: true } : { ...base, rating };
+      });
+      const time = col(row, 'time_spent_s');
+      if (time && !/^\d+(\.\d+)?$/.test(time)) {
+        problems.push(`${where}: time_spent_s "${time}" is not a number of seconds`);
+        continue;
+      }
+      try {
+        saved.push(
+          await saveReviewInTransaction(
+            db,
+            {
+              sample_id: sampleId,
+              source: col(row, 'source'),
+              conversation_id: col(row, 'conversation_id'),
+              reviewer_id: col(row, 'reviewer_id'),
+              grades,
+              ...(col(row, 'comment') ? { comment: col(row, 'comment') } : {}),
+              ...(time ? { time_spent_s: Number(time) } : {}),
+            },
+            now,
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ScorecardError)) throw error;
+        problems.push(`${where}: ${error.message.replace(/^review of [^:]+: /, '')}`);
+      }
+    }
+    if (problems.length) throw new ScorecardError(`nothing imported; fix these rows and import again: ${problems.join(' | ')}`);
+    return { saved, skipped };
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * Disputes: the only path by which a submitted review's grades change. An
+ * agent disputes named criteria of a review with a reason; a supervisor
+ * accepts (changing every disputed criterion), partly accepts (changing some)
+ * or rejects (changing none). Every change is written to `qa_audit`: who,
+ * when, the value before and after, per criterion and for the qa_score.
+ *
+ * @example
+ *   const d = await fileDispute(db, { review_id: 'rev_…', agent_id: 'agent-07', criteria: ['accuracy'], reason: 'The refund policy changed on 1 Oct.' });
+ *   await resolveDispute(db, { dispute_id: d.dispute_id, supervisor_id: 'sup-1', decision: 'accepted',
+ *     changes: [{ criterion: 'accuracy', rating: 'pass' }], note: 'Policy v2 applies.' });
+ */
+import { z } from 'zod';
+import type { Warehouse } from '../warehouse/connection.js';
+import { getReview, type Review } from './reviews.js';
+import { getRubric } from './rubric-store.js';
+import { criteriaOf } from './rubric-schema.js';
+import { normalise, readRating, summarise, type CriterionScore } from './scoring.js';
+import { newId, ScorecardError, textArray } from './store.js';
+
+export const fileDisputeSchema = z.strictObject({
+  review_id: z.string().min(1),
+  agent_id: z.string().min(1),
+  criteria: z.array(z.string().min(1)).min(1, 'name at least one criterion you dispute'),
+  reason: z.string().trim().min(1, 'say why the grade is wrong'),
+});
+export type FileDisputeInput = z.input<typeof fileDisputeSchema>;
+
+export const resolveDisputeSchema = z.strictObject({
+  dispute_id: z.string().min(1),
+  supervisor_id: z.string().min(1),
+  decision: z.enum(['accepted', 'partly_accepted', 'rejected']),
+  /** New grades for disputed criteria (a rating, or na: true). */
+  changes: z
+    .array(
+      z.strictObject({
+        criterion: z.string().min(1),
+        rating: z.union([z.number(), z.string()]).optional(),
+        na: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+  note: z.string().optional(),
+});
+export type ResolveDisputeInput = z.input<typeof resolveDisputeSchema>;
+
+export type DisputeStatus = 'open' | 'accepted' | 'partly_accepted' | 'rejected';
+
+export interface Dispute {
+  dispute_id: string;
+  review_id: string;
+  agent_id: string;
+  criteria: string[];
+  reason: string;
+  status: DisputeStatus;
+  filed_at: Date;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+  resolution_note: string | null;
+}
+
+export interface AuditEntry {
+  audit_id: string;
+  review_id: string;
+  dispute_id: string | null;
+  field: 'criterion' | 'qa_score';
+  criterion_id: string | null;
+  before_value: unknown;
+  after_value: unknown;
+  changed_by: string;
+  changed_at: Date;
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ScorecardError(`${what} ${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** An agent disputes named criteria of one of their reviews. */
+export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = new Date()): Promise<Dispute> {
+  const input = parse(fileDisputeSchema, body, 'dispute');
+  return db.transaction(async () => {
+    const review = await getReview(db, input.review_id);
+    if (review.kind !== 'review') throw new ScorecardError(`review ${review.review_id} is a ${review.kind} review: only reviews that score an agent can be disputed`);
+    if (review.agent_id !== input.agent_id) {
+      throw new ScorecardError(`review ${review.review_id} is of agent ${review.agent_id ?? '(none)'}, not ${input.agent_id}: agents dispute their own reviews`, 'conflict');
+    }
+    const known = new Set(review.criteria.map((c) => c.criterion));
+    const unknown = input.criteria.filter((c) => !known.has(c));
+    if (unknown.length) throw new ScorecardError(`review ${review.review_id} has no criterion ${unknown.map((c) => `"${c}"`).join(', ')} (its criteria: ${[...known].join(', ')})`);
+    const open = await db.one<{ dispute_id: string }>("select dispute_id from qa_disputes where review_id = $1 and status = 'open'", [review.review_id]);
+    if (open) throw new ScorecardError(`review ${review.review_id} already has an open dispute (${open.dispute_id}): wait for its answer`, 'conflict');
+    const dispute: Dispute = {
+      dispute_id: newId('dsp'),
+      review_id: review.review_id,
+      agent_id: input.agent_id,
+      criteria: [...new Set(input.criteria)],
+      reason: input.reason,
+      status: 'open',
+      filed_at: now,
+      resolved_by: null,
+      resolved_at: null,
+      resolution_note: null,
+    };
+    await db.run('insert into qa_disputes values ($1, $2, $3, cast($4 as json)::varchar[], $5, $6, $7, null, null, null)', [
+      dispute.dispute_id, dispute.review_id, dispute.agent_id, textArray(dispute.criteria), dispute.reason, dispute.status, now,
+    ]);
+    return dispute;
+  });
+}
+
+/** One dispute. */
+export async function getDispute(db: Warehouse, disputeId: string): Promise<Dispute> {
+  const row = await db.one<Dispute & Record<string, unknown>>('select * from qa_disputes where dispute_id = $1', [disputeId]);
+  if (!row) throw new ScorecardError(`no dispute ${disputeId}`, 'not_found');
+  return row;
+}
+
+/**
+ * A supervisor's answer. Accepted: `changes` regrade every disputed
+ * criterion; partly accepted: some of them; rejected: none. The review's
+ * qa_score is recomputed and every change audited, in one transaction.
+ */
+export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, now = new Date()): Promise<{ dispute: Dispute; review: Review }> {
+  const input = parse(resolveDisputeSchema, body, 'dispute resolution');
+  return db.transaction(async () => {
+    const dispute = await getDispute(db, input.dispute_id);
+    if (dispute.status !== 'open') throw new ScorecardError(`dispute ${dispute.dispute_id} was already answered (${dispute.status}) by ${dispute.resolved_by}`, 'conflict');
+    if (input.supervisor_id === dispute.agent_id) throw new ScorecardError(`${input.supervisor_id} filed dispute ${dispute.dispute_id} and cannot answer it`, 'conflict');
+    const outside = input.changes.filter((c) => !dispute.criteria.includes(c.criterion));
+    if (outside.length) throw new ScorecardError(`dispute ${dispute.dispute_id} is about ${dispute.criteria.join(', ')}: "${outside[0]!.criterion}" was not disputed and cannot change here`);
+    const changed = new Set(input.changes.map((c) => c.criterion));
+    if (changed.size !== input.changes.length) throw new ScorecardError('each criterion may change once per answer');
+    if (input.decision === 'rejected' && input.changes.length) throw new ScorecardError('a rejected dispute changes no grade: leave changes empty');
+    if (input.decision === 'accepted' && changed.size !== dispute.criteria.length) {
+      throw new ScorecardError(`an accepted dispute regrades every disputed criterion (${dispute.criteria.join(', ')}); use partly_accepted to change only some`);
+    }
+    if (input.decision === 'partly_accepted' && changed.size === 0) throw new ScorecardError('a partly accepted dispute changes at least one disputed criterion');
+
+    const review = await getReview(db, dispute.review_id);
+    const rubric = await getRubric(db, review.rubric_id, review.rubric_version);
+    const definitions = new Map(criteriaOf(rubric).map((c) => [c.id, c]));
+    const updated: CriterionScore[] = review.criteria.map((c) => {
+      const change = input.changes.find((x) => x.criterion === c.criterion);
+      if (!change) return c;
+      const def = definitions.get(c.criterion)!;
+      if (change.na === true) {
+        if (!def.na_allowed) throw new ScorecardError(`criterion "${c.criterion}" cannot be N/A in rubric ${rubric.id}`);
+        return { ...c, rating: null, points: null, score: null, na: true, failed: false };
+      }
+      if (change.rating === undefined) throw new ScorecardError(`criterion "${c.criterion}": give the new rating or na: true`);
+      const read = readRating(def, change.rating);
+      if (typeof read === 'string') throw new ScorecardError(`criterion "${c.criterion}": ${read}`);
+      return { ...c, rating: read.label, points: read.points, score: normalise(def.scale, read.points), na: false, failed: read.failed };
+    });
+    const scored = summarise(updated);
+    const audit = async (field: AuditEntry['field'], criterion: string | null, before: unknown, after: unknown) => {
+      await db.run('insert into qa_audit values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        newId('aud'), review.review_id, dispute.dispute_id, field, criterion, JSON.stringify(before), JSON.stringify(after), input.supervisor_id, now,
+      ]);
+    };
+    const view = (c: CriterionScore) => ({ rating: c.rating, na: c.na, score: c.score });
+    for (const [i, c] of updated.entries()) {
+      const before = review.criteria[i]!;
+      if (JSON.stringify(view(before)) === JSON.stringify(view(c))) continue;
+      await db.run('update qa_review_criteria set rating = $3, points = $4, score = $5, na = $6, failed = $7 where review_id = $1 and criterion_id = $2', [
+        review.review_id, c.criterion, c.rating, c.points, c.score, c.na, c.failed,
+      ]);
+      await audit('criterion', c.criterion, view(before), view(c));
+    }
+    if (scored.qa_score !== review.qa_score || scored.auto_failed !== review.auto_failed) {
+      await audit('qa_score', null, { qa_score: review.qa_score, auto_failed: review.auto_failed }, { qa_score: scored.qa_score, auto_failed: scored.auto_failed });
+    }
+    await db.run('update qa_reviews set qa_score = $2, score_before_auto_fail = $3, auto_failed = $4, updated_at = $5 where review_id = $1', [
+      review.review_id, scored.qa_score, scored.score_before_auto_fail, scored.auto_failed, now,
+    ]);
+    await db.run('update qa_disputes set status = $2, resolved_by = $3, resolved_at = $4, resolution_note = $5 where dispute_id = $1', [
+      dispute.dispute_id, input.decision, input.supervisor_id, now, input.note?.trim() || null,
+    ]);
+    return { dispute: await getDispute(db, dispute.dispute_id), review: await getReview(db, review.review_id) };
+  });
+}
+
+/**
+ * Disputes, newest first, optionally by status, agent or review.
+ *
+ * @example
+ *   const open = await listDisputes(db, { status: 'open' });
+ */
+export async function listDisputes(db: Warehouse, filter: { status?: DisputeStatus; agent_id?: string; review_id?: string } = {}): Promise<Dispute[]> {
+  return db.all<Dispute & Record<string, unknown>>(
+    `select * from qa_disputes
+     where ($1::varchar is null or status = $1)
+       and ($2::varchar is null or agent_id = $2)
+       and ($3::varchar is null or review_id = $3)
+     order by filed_at desc, dispute_id`,
+    [filter.status ?? null, filter.agent_id ?? null, filter.review_id ?? null],
+  );
+}
+
+/**
+ * Every change of a review, oldest first.
+ *
+ * @example
+ *   const trail = await auditTrail(db, 'rev_…'); // [{ field: 'criterion', criterion_id: 'accuracy', before_value: {...}, after_value: {...}, changed_by: 'sup-1', ... }]
+ */
+export async function auditTrail(db: Warehouse, reviewId: string): Promise<AuditEntry[]> {
+  const rows = await db.all<AuditEntry & Record<string, unknown>>(
+    "select * from qa_audit where review_id = $1 order by changed_at, case field when 'criterion' then 0 else 1 end, criterion_id",
+    [reviewId],
+  );
+  return rows.map((r) => ({
+    ...r,
+    before_value: typeof r.before_value === 'string' ? JSON.parse(r.before_value) : r.before_value,
+    after_value: typeof r.after_value === 'string' ? JSON.parse(r.after_value) : r.after_value,
+  }));
+}
