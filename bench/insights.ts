@@ -1,0 +1,52 @@
+/**
+ * `npm run bench:insights`: `parley insights build` on a demo warehouse of
+ * at least 1M customer messages (about 210,000 conversations; generated,
+ * ingested and built once into bench/data/, then reused). Prints seconds,
+ * customer messages per second and peak memory of the insights build alone
+ * (its own process).
+ *
+ *   npm run bench:insights
+ *   npm run bench:insights -- --conversations 50000
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateDemo } from '../demo/generate.js';
+import { fmt, measure } from './measure.js';
+
+const { values } = parseArgs({ options: { conversations: { type: 'string' }, seed: { type: 'string' } } });
+const conversations = Number(values.conversations ?? 215_000);
+const seed = Number(values.seed ?? 11);
+const dataDir = path.resolve('bench/data');
+mkdirSync(dataDir, { recursive: true });
+const db = path.join(dataDir, `bench-insights-${conversations}-${seed}.duckdb`);
+
+if (!existsSync(db)) {
+  const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
+  const file = path.join(genDir, 'conversations.jsonl');
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
+    await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: genDir });
+  }
+  process.stderr.write('ingesting and building the models …\n');
+  await measure('parley', ['ingest', file, '--db', db, '--json']);
+  await measure('parley', ['build', '--db', db, '--json']);
+}
+
+const run = await measure('parley', ['insights', 'build', '--db', db, '--json']);
+const summary = JSON.parse(run.output.slice(run.output.indexOf('{'))) as {
+  messages: number;
+  conversations: number;
+  seconds: number;
+  intents: { macroF1: number | null };
+  steps: Array<{ step: string; seconds: number }>;
+};
+process.stdout.write(
+  `\nwarehouse: ${path.relative(process.cwd(), db)} — ${summary.conversations.toLocaleString('en-US')} conversations, ` +
+    `${summary.messages.toLocaleString('en-US')} customer messages\n\n` +
+    `parley insights build: ${fmt(run.seconds, 1)} s wall (process), ${fmt(summary.seconds, 1)} s in the build, peak ${fmt(run.peakMiB, 0)} MiB\n` +
+    `rate: ${fmt(summary.messages / run.seconds, 0)} customer messages/s (wall)\n` +
+    `held-out macro F1: ${summary.intents.macroF1?.toFixed(3) ?? '–'}\n\n` +
+    summary.steps.map((s) => `  ${s.step.padEnd(34)} ${fmt(s.seconds, 2).padStart(8)} s`).join('\n') +
+    '\n',
+);

@@ -1,0 +1,107 @@
+import { buildInsights } from '../../insights/build.js';
+import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
+import { write, type Format } from '../output.js';
+import { count, progressLine } from '../progress.js';
+
+export const insightsBuildCommand: Command = {
+  name: 'insights build',
+  summary: 'mine customer messages: sentiment, intents, pain points (terms, topics) and emerging topics',
+  usage: 'parley insights build [--json]',
+  help: `
+Reads every public customer message (after \`parley build\`), and rewrites the insight_* tables
+in one transaction: sentiment per message and conversation, an intent for every conversation
+(naive Bayes trained on labelled conversations and reviewers' corrections, with a held-out
+report), TF-IDF terms per month and intent, topics with their volume, trend, FCR, re-open rate
+and CSAT, PII-masked examples, and emerging topics per month. See insights/README.md.
+
+  --json  print the summary (counts, held-out macro F1, timings) as JSON`,
+  options: { json: { type: 'boolean' } },
+  async run({ values }, io) {
+    const summary = await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
+      const progress = progressLine(io.err);
+      try {
+        return await buildInsights(db, {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
+      } finally {
+        progress.done();
+      }
+    });
+    if (values['json']) {
+      io.out.write(JSON.stringify(summary, null, 2) + '\n');
+      return 0;
+    }
+    const f1 = summary.intents.macroF1 === null ? 'no labelled conversations to train on' : `held-out macro F1 ${summary.intents.macroF1.toFixed(3)} on ${count(summary.intents.tested)} conversations`;
+    io.out.write(
+      `insights built from ${count(summary.messages)} customer messages in ${count(summary.conversations)} conversations in ${summary.seconds.toFixed(1)} s ` +
+        `(${count(summary.messages / Math.max(summary.seconds, 1e-9))} messages/s)\n` +
+        `${count(summary.terms)} terms, ${summary.topics} topics, ${summary.emerging} emerging rises; ` +
+        `intents: ${f1}; ${count(summary.intents.predicted)} predicted (${count(summary.intents.lowConfidence)} low-confidence)\n` +
+        `next: parley insights top --month YYYY-MM\n`,
+    );
+    return 0;
+  },
+};
+
+export const insightsTopCommand: Command = {
+  name: 'insights top',
+  summary: "a month's top pain points (topics by volume, with FCR, re-open rate and CSAT) and emerging topics",
+  usage: 'parley insights top [--month YYYY-MM] [--limit N] [--format table|json|csv]',
+  help: `
+Prints, for one month (default: the latest), the topics customers wrote about most, with their
+share of the month, trend and rates beside the average, then what rose significantly against
+the previous months (topics first, then single terms). Run \`parley insights build\` first.
+
+  --month YYYY-MM  the month (as in conversation_metrics.month)
+  --limit N        rows per list (default 10)
+  --format F       table (default), json or csv
+
+Example:
+  parley insights top --month 2026-09`,
+  options: { month: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } },
+  async run({ values }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
+    const limit = Number(values['limit'] ?? 10);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number', this.name);
+    const wanted = values['month'] as string | undefined;
+    if (wanted !== undefined && !/^\d{4}-\d{2}$/.test(wanted)) throw new UsageError(`--month takes YYYY-MM (got "${wanted}")`, this.name);
+    const { month, pains, emerging } = await withWarehouse(values, io, async (db) => {
+      const built = await db.one<{ n: number }>("select count(*) as n from information_schema.tables where table_name = 'insight_emerging'");
+      if (!built?.n) throw new CommandError(`the warehouse ${db.path} has no insights yet: run \`parley insights build\` first`);
+      const month = wanted ?? (await db.one<{ m: string | null }>('select max(month) as m from insight_topic_months'))?.m ?? undefined;
+      if (!month) throw new CommandError('the insights hold no months: load conversations with customer messages, then run `parley insights build`');
+      const known = await db.one<{ n: number }>('select count(*) as n from insight_topic_months where month = $1', [month]);
+      if (!known?.n) throw new CommandError(`no insights for ${month}: pick a month that has conversations (see \`parley metrics summary --by month\`)`);
+      const pains = await db.all(
+        `select t.name as topic, m.conversations, m.share, t.trend, t.fcr_rate, t.fcr_rate_all, t.reopen_rate, t.reopen_rate_all,
+                t.csat_rate, t.csat_rate_all, t.top_intent, t.topic_id
+         from insight_topic_months m join insight_topics t using (topic_id)
+         where m.month = $1 and m.conversations > 0
+         order by m.conversations desc, t.topic_id limit ${limit}`,
+        [month],
+      );
+      const emerging = await db.all(
+        `select kind, label, conversations, round(expected, 1) as expected, round(ratio, 1) as ratio, p_value
+         from insight_emerging where month = $1
+         order by case kind when 'topic' then 0 else 1 end, rank limit ${limit}`,
+        [month],
+      );
+      return { month, pains, emerging };
+    });
+    if (format === 'table') {
+      const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : v);
+      for (const p of pains) for (const k of ['share', 'fcr_rate_all', 'reopen_rate_all', 'csat_rate_all']) p[k] = pct(p[k]);
+      for (const e of emerging) e['p_value'] = typeof e['p_value'] === 'number' ? (e['p_value'] as number).toExponential(1) : e['p_value'];
+      io.out.write(`Top pain points, ${month} (rates: topic vs all conversations)\n\n`);
+      write(io.out, pains, 'table', ['topic', 'conversations', 'share', 'trend', 'fcr_rate', 'fcr_rate_all', 'reopen_rate', 'reopen_rate_all', 'csat_rate', 'csat_rate_all', 'top_intent']);
+      io.out.write(`\nEmerging in ${month} (against up to 3 previous months; Poisson test, Bonferroni)\n\n`);
+      if (emerging.length) write(io.out, emerging, 'table');
+      else io.out.write('(nothing rose significantly)\n');
+    } else if (format === 'json') {
+      write(io.out, [{ month, pain_points: pains, emerging }], 'json');
+    } else {
+      write(io.out, pains.map((p) => ({ month, list: 'pain_point', ...p })), 'csv');
+      write(io.out, emerging.map((e) => ({ month, list: 'emerging', ...e })), 'csv');
+    }
+    return 0;
+  },
+};

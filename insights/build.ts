@@ -1,0 +1,216 @@
+/**
+ * `parley insights build`: customer text → sentiment, terms, intents, pain
+ * points (TF-IDF terms and topics with their metrics), emerging topics.
+ *
+ *   1. prepare.ts   one streamed JS pass over public customer messages (appender)
+ *   2. tables.ts    kept terms, sentiment tables (SQL)
+ *   3. intents.ts   naive Bayes trained on labels + corrections; report
+ *   4. tables.ts    insight_intents, insight_terms (SQL)
+ *   5. topics.ts    topics, their months and metrics, examples
+ *   6. emerging.ts  rises tested month by month
+ *
+ * Every output table is recreated in one transaction: readers see the
+ * previous build or this one, never half of it. insights/README.md is the
+ * table contract.
+ */
+import type { Warehouse } from '../warehouse/connection.js';
+import { buildEmerging, type EmergingRow } from './emerging.js';
+import { classifyIntents } from './intents.js';
+import { prepareText } from './prepare.js';
+import { EMERGING_DEFAULTS } from './significance.js';
+import { intentsSql, keptTermsSql, sentimentSql, termsSql, topicsSql } from './tables.js';
+import { buildExamples, buildTopics } from './topics.js';
+import { LOW_CONFIDENCE } from './classifier.js';
+import { HELD_OUT_FRACTION, SPLIT_SEED } from './intents.js';
+
+export interface InsightOptions {
+  /** A term is kept when at least this many conversations mention it. */
+  minDf: number;
+  /** Terms kept per group in insight_terms. */
+  topTerms: number;
+  /** Candidates for topics: the top this many terms of each month and intent. */
+  topicCandidates: number;
+  maxTopics: number;
+  examplesPerTopic: number;
+  /** Emerging: minimum conversations in the month, minimum ratio to expected, alpha (Bonferroni). */
+  minCount: number;
+  minRatio: number;
+  alpha: number;
+  baselineMonths: number;
+}
+
+export const DEFAULT_INSIGHT_OPTIONS: InsightOptions = {
+  minDf: 5,
+  topTerms: 30,
+  topicCandidates: 12,
+  maxTopics: 40,
+  examplesPerTopic: 5,
+  minCount: EMERGING_DEFAULTS.minCount,
+  minRatio: EMERGING_DEFAULTS.minRatio,
+  alpha: EMERGING_DEFAULTS.alpha,
+  baselineMonths: 3,
+};
+
+export interface InsightSummary {
+  conversations: number;
+  messages: number;
+  terms: number;
+  topics: number;
+  emerging: number;
+  intents: { trained: number; tested: number; macroF1: number | null; accuracy: number | null; predicted: number; lowConfidence: number };
+  seconds: number;
+  steps: Array<{ step: string; seconds: number }>;
+}
+
+export interface BuildProgress {
+  step: string;
+  messages?: number;
+}
+
+/**
+ * Builds every insight table. The models must have been built
+ * (conversation_metrics).
+ *
+ * @example
+ *   const summary = await buildInsights(db);
+ *   summary.intents.macroF1 // 0.93
+ */
+export async function buildInsights(
+  db: Warehouse,
+  options: Partial<InsightOptions> = {},
+  onProgress?: (p: BuildProgress) => void,
+): Promise<InsightSummary> {
+  const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...options };
+  const started = performance.now();
+  const steps: InsightSummary['steps'] = [];
+  let t = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push({ step: name, seconds: (now - t) / 1000 });
+    t = now;
+    onProgress?.({ step: name });
+  };
+
+  return db.transaction(async () => {
+    const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
+    step('text and sentiment (JS)');
+
+    await db.run(keptTermsSql(opts.minDf));
+    const termRows = await db.all<{ term: string }>('select term from _ins_df order by term');
+    await db.run('create or replace temp table _ins_term_labels (term varchar, label varchar)');
+    const labels = await db.connection.createAppender('_ins_term_labels', 'main', 'temp');
+    try {
+      for (const { term } of termRows) {
+        labels.appendVarchar(term);
+        labels.appendVarchar(prepared.forms.label(term));
+        labels.endRow();
+      }
+      labels.flushSync();
+    } finally {
+      labels.closeSync();
+    }
+    await db.run(sentimentSql);
+    step('terms and sentiment tables (SQL)');
+
+    // features: single words and two-word phrases
+    const vocabulary = termRows.map((r) => r.term).filter((term) => term.split(' ').length <= 2);
+    const intents = await classifyIntents(db, vocabulary);
+    await db.run(intentsSql);
+    await writeIntentReport(db, intents);
+    step('intents');
+
+    await db.run(termsSql(opts.topTerms));
+    const topics = await buildTopics(db, { perGroup: opts.topicCandidates, minCount: opts.minCount, maxTopics: opts.maxTopics });
+    await db.run(topicsSql);
+    await buildExamples(db, opts.examplesPerTopic);
+    step('pain points');
+
+    const termLabels = new Map(termRows.map((r) => [r.term, prepared.forms.label(r.term)]));
+    const topicNames = new Map(topics.map((tp) => [String(tp.id), tp.name]));
+    const emerging: EmergingRow[] = await buildEmerging(
+      db,
+      { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, baselineMonths: opts.baselineMonths },
+      (kind, item) => (kind === 'topic' ? topicNames.get(item) : termLabels.get(item)) ?? item,
+    );
+    // insight_term_labels: one row per kept term: as customers wrote it, and in how many conversations
+    await db.run(`
+      create or replace table insight_term_labels as
+      select l.term, l.label, d.df as conversations
+      from _ins_term_labels l join _ins_df d using (term)
+      order by term`);
+    // insight_conversation_terms: one row per (conversation, kept term it mentions)
+    await db.run(`
+      create or replace table insight_conversation_terms as
+      select c.source, c.conversation_id, k.term
+      from _ins_kept k join _ins_conv c using (doc)
+      order by c.source, c.conversation_id, k.term`);
+    step('emerging');
+
+    const counts = await db.one<{ predicted: number; low: number }>(
+      "select count(*) filter (where intent_source = 'model') as predicted, count(*) filter (where low_confidence) as low from insight_intents",
+    );
+    await db.run("delete from warehouse_meta where key = 'insights_built_at'");
+    await db.run("insert into warehouse_meta values ('insights_built_at', strftime(current_timestamp, '%Y-%m-%dT%H:%M:%SZ'))");
+    for (const table of ['_ins_conv', '_ins_text', '_ins_message_scores', '_ins_docs', '_ins_df', '_ins_kept', '_ins_term_labels', '_ins_labels', '_ins_predictions', '_ins_attr', '_ins_candidates', '_ins_topics', '_ins_topic_terms', '_ins_topic_docs']) {
+      await db.run(`drop table if exists ${table}`);
+    }
+    return {
+      conversations: prepared.conversations,
+      messages: prepared.messages,
+      terms: termRows.length,
+      topics: topics.length,
+      emerging: emerging.length,
+      intents: {
+        trained: intents.trained,
+        tested: intents.evaluation?.tested ?? 0,
+        macroF1: intents.evaluation?.macroF1 ?? null,
+        accuracy: intents.evaluation?.accuracy ?? null,
+        predicted: counts?.predicted ?? 0,
+        lowConfidence: counts?.low ?? 0,
+      },
+      seconds: (performance.now() - started) / 1000,
+      steps,
+    };
+  });
+}
+
+/**
+ * insight_intent_report: one row per intent of the held-out split —
+ * precision, recall, F1, support (true intent), predicted.
+ * insight_intent_confusion: one row per (actual, predicted) pair with its count.
+ * insight_intent_evaluation: one row — when, split sizes, accuracy, macro F1,
+ * the low-confidence threshold, and the share and accuracy of the held-out
+ * predictions at or above it.
+ */
+async function writeIntentReport(db: Warehouse, result: Awaited<ReturnType<typeof classifyIntents>>): Promise<void> {
+  await db.run(`create or replace table insight_intent_report (
+    intent varchar, precision double, recall double, f1 double, support integer, predicted integer)`);
+  await db.run('create or replace table insight_intent_confusion (actual varchar, predicted varchar, conversations integer)');
+  await db.run(`create or replace table insight_intent_evaluation (
+    built_at timestamptz, trained_conversations integer, tested_conversations integer, held_out_fraction double, split_seed integer,
+    vocabulary integer, accuracy double, macro_f1 double, low_confidence_threshold double, confident_share double, confident_accuracy double)`);
+  const e = result.evaluation;
+  if (!e) return;
+  for (const r of e.perIntent) {
+    await db.run('insert into insight_intent_report values ($1, $2, $3, $4, $5, $6)', [r.intent, r.precision, r.recall, r.f1, r.support, r.predicted]);
+  }
+  if (e.confusion.length) {
+    await db.run('insert into insight_intent_confusion select unnest($1::varchar[]), unnest($2::varchar[]), unnest($3::integer[])', [
+      e.confusion.map((c) => c.actual),
+      e.confusion.map((c) => c.predicted),
+      e.confusion.map((c) => c.n),
+    ]);
+  }
+  await db.run('insert into insight_intent_evaluation values (current_timestamp, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+    result.trained - e.tested,
+    e.tested,
+    HELD_OUT_FRACTION,
+    SPLIT_SEED,
+    result.model?.vocabulary.size ?? 0,
+    e.accuracy,
+    e.macroF1,
+    LOW_CONFIDENCE,
+    result.confident.share,
+    result.confident.accuracy,
+  ]);
+}

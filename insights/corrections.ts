@@ -1,0 +1,39 @@
+/**
+ * Reviewers' intent corrections (table insight_intent_corrections, migration
+ * 004). A correction overrides the platform's label in insight_intents and is
+ * training data for the next `parley insights build`; the latest correction
+ * of a conversation wins. The QA workspace calls {@link recordIntentCorrection}.
+ */
+import { z } from 'zod';
+import type { Warehouse } from '../warehouse/connection.js';
+
+export const intentCorrectionSchema = z.object({
+  source: z.string().min(1),
+  conversationId: z.string().min(1),
+  intent: z.string().regex(/^[a-z][a-z0-9_]*$/, 'an intent is a lowercase word with underscores, such as delivery_delay'),
+  correctedBy: z.string().min(1).optional(),
+  note: z.string().max(2000).optional(),
+  at: z.date().optional(),
+});
+
+export type IntentCorrection = z.infer<typeof intentCorrectionSchema>;
+
+/**
+ * Records that a reviewer fixed a conversation's intent.
+ *
+ * @example
+ *   await recordIntentCorrection(db, { source: 'demo', conversationId: 'c000042', intent: 'billing', correctedBy: 'agt_007' });
+ */
+export async function recordIntentCorrection(db: Warehouse, correction: IntentCorrection): Promise<void> {
+  const c = intentCorrectionSchema.parse(correction);
+  const known = await db.one<{ n: number }>('select count(*) as n from raw_conversations where source = $1 and conversation_id = $2', [c.source, c.conversationId]);
+  if (!known?.n) throw new Error(`no conversation ${c.source}/${c.conversationId} in the warehouse: check the source and id`);
+  await db.run('insert into insight_intent_corrections values ($1, $2, $3, $4, $5, $6)', [
+    c.source,
+    c.conversationId,
+    c.intent,
+    c.correctedBy ?? null,
+    c.at ?? new Date(),
+    c.note ?? null,
+  ]);
+}

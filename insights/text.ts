@@ -1,0 +1,240 @@
+/**
+ * Text preparation for insights: PII masking, tokenising, stop words,
+ * stemming and phrases (bigrams, trigrams) over public customer messages.
+ *
+ * Personal data never becomes a term: e-mail addresses, URLs, handles,
+ * card-like and phone-like numbers, order/tracking references and the
+ * author's own name are replaced by a placeholder (`[email]`, `[phone]`…)
+ * before anything is tokenised, placeholders end a phrase, and a token that
+ * holds a digit is never a term (except a bare three-digit code such as an
+ * HTTP error `502`).
+ *
+ * Stemming is natural's Porter stemmer, memoised; a term is the stems of one
+ * to three consecutive content words of one sentence, joined by a space
+ * (`card declin`). {@link SurfaceForms} turns a stemmed term back into the
+ * words people wrote (`card declined`).
+ */
+import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import { STOP_WORDS } from './stop-words.js';
+
+/** The placeholders {@link maskPii} writes, by kind of personal data. */
+export const PII_PLACEHOLDERS = ['[url]', '[email]', '[handle]', '[card]', '[phone]', '[ref]', '[name]'] as const;
+
+const HTML_TAG_RE = /<\/?[a-z][^<>]{0,200}>/gi;
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+const EMAIL_RE = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const HANDLE_RE = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]{1,30}/gu;
+// 13–19 digits, optionally grouped by spaces or dashes: a payment card number
+const CARD_RE = /\b(?:\d[ -]?){12,18}\d\b/g;
+// 7–15 digits with phone punctuation, optionally +country code
+const PHONE_RE = /(?:\+|\b)\d(?:[\d ().-]{5,18})\d\b/g;
+// order, ticket and tracking references: #12345, A-10442, 1Z999AA1, INV-2025-48211 (letters and digits mixed)
+const REF_RE = /#\s?[\p{L}\p{N}-]*\p{N}[\p{L}\p{N}-]*|\b(?=[\p{L}-]*\p{N})(?=[\p{N}-]*[\p{L}])[\p{L}\p{N}][\p{L}\p{N}-]{4,}\b/gu;
+// other long digit runs (postcodes, account and ticket numbers)
+const LONG_NUMBER_RE = /\b\p{N}{5,}\b/gu;
+
+function digits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/**
+ * Replaces personal data in `text` by placeholders. `names` are the author's
+ * own names (first and last name are masked separately; words shorter than
+ * two letters are ignored).
+ *
+ * @example
+ *   maskPii('Mail me at ada@example.com or call +44 20 7946 0958, Ada', ['Ada Lovelace'])
+ *   // 'Mail me at [email] or call [phone], [name]'
+ */
+export function maskPii(text: string, names: readonly (string | null | undefined)[] = []): string {
+  let out = text;
+  // each pattern runs only when its telltale character is there: most messages have none
+  if (out.includes('<') || out.includes('&')) out = out.replace(HTML_TAG_RE, ' ').replace(/&(?:amp|lt|gt|quot|nbsp|#\d+);/g, ' ');
+  if (out.includes('http') || out.includes('www.')) out = out.replace(URL_RE, '[url]');
+  if (out.includes('@')) out = out.replace(EMAIL_RE, '[email]').replace(HANDLE_RE, (_m, pre: string) => `${pre}[handle]`);
+  if (HAS_DIGIT.test(out)) {
+    out = out
+      .replace(REF_RE, '[ref]')
+      .replace(CARD_RE, (m) => (digits(m) >= 13 ? '[card]' : m))
+      .replace(PHONE_RE, (m) => {
+        const n = digits(m);
+        return n >= 7 && n <= 15 ? '[phone]' : m;
+      })
+      .replace(LONG_NUMBER_RE, '[ref]');
+  }
+  let parts: Set<string> | undefined;
+  let lower: string | undefined;
+  for (const name of names) {
+    if (!name) continue;
+    for (const part of name.toLowerCase().split(/[\s,]+/)) {
+      if (part.length < 2) continue;
+      lower ??= out.toLowerCase();
+      // a cheap substring check first: most messages do not hold the author's name
+      if (lower.includes(part)) (parts ??= new Set()).add(part);
+    }
+  }
+  if (parts) {
+    const found = parts;
+    out = out.replace(NAME_WORD_RE, (w) => (found.has(w.toLowerCase()) ? '[name]' : w));
+  }
+  return out;
+}
+
+const HAS_DIGIT = /\d/;
+const NAME_WORD_RE = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/gu;
+
+// A sentence ends at punctuation, a line break or a placeholder; phrases never cross it.
+const SEGMENT_RE = /\[(?:url|email|handle|card|phone|ref|name)\]|[.!?;:,()"“”«»\n\r\t[\]{}<>|/\\…]+/;
+const WORD_RE = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{N}\p{M}'’_-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
+const THREE_DIGITS = /^\d{3}$/;
+// amounts and decimals (£146.95, 12,50 €, 3.5) are never terms and end a phrase
+const AMOUNT_RE = /[£$€¥]\s?\p{N}[\p{N}.,]*|\p{N}+(?:[.,]\p{N}+)+(?:\s?[€£$])?|\p{N}+\s?[€£$]/gu;
+
+/**
+ * Lower-cased word tokens of a (masked) text, in order; apostrophes are
+ * normalised and possessive `'s` dropped. Numbers are kept as tokens here
+ * (sentiment counts them as words); {@link terms} drops them.
+ *
+ * @example
+ *   tokenize("Where's my parcel?? It's been 5 days") // ["where's", 'my', 'parcel', "it's", 'been', '5', 'days']
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(WORD_RE)) {
+    let w = m[0].replace(/’/g, "'");
+    if (w.endsWith("'s") && !STOP_WORDS.has(w)) w = w.slice(0, -2);
+    w = w.replace(/'+$/, '');
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 200_000;
+
+/** natural's Porter stem of a lower-case word, memoised. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = PorterStemmer.stem(word);
+    if (stemCache.size < STEM_CACHE_MAX) stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Is this token a content word (can be part of a term)? */
+export function isContentWord(token: string): boolean {
+  if (STOP_WORDS.has(token)) return false;
+  const c = token.charCodeAt(0);
+  if (c >= 48 && c <= 57) return THREE_DIGITS.test(token);
+  // a word with a digit inside is a reference, never a term; one letter is noise
+  return token.length > 1 && !/\d/.test(token);
+}
+
+/** Options of {@link terms}. */
+export interface TermOptions {
+  /** Longest phrase in words (1–3); default 3. */
+  maxN?: number;
+  /** Called with each content word and its stem (for {@link SurfaceForms}). */
+  onWord?: (word: string, stemmed: string) => void;
+  /** The text went through {@link maskPii} already (saves masking twice). */
+  masked?: boolean;
+}
+
+/**
+ * The terms of one text: stems of single content words and of two- and
+ * three-word phrases within a sentence, after PII masking and stop words.
+ * Duplicates are kept (callers count or de-duplicate).
+ *
+ * @example
+ *   terms('Hi, my card keeps getting declined! Error code 502.')
+ *   // ['card', 'keep', 'get', 'declin', 'card keep', …, 'error', 'code', '502', 'error code', 'code 502', 'error code 502']
+ */
+export function terms(text: string, names: readonly (string | null | undefined)[] = [], opts: TermOptions = {}): string[] {
+  const maxN = opts.maxN ?? 3;
+  const out: string[] = [];
+  const masked = opts.masked ? text : maskPii(text, names);
+  for (const segment of masked.replace(AMOUNT_RE, ' | ').split(SEGMENT_RE)) {
+    if (!segment) continue;
+    // a reference (a word holding digits) ends a phrase like a placeholder does
+    const runs: string[][] = [[]];
+    for (const token of tokenize(segment)) {
+      if (!isContentWord(token)) {
+        if (/\d/.test(token) && runs[runs.length - 1]!.length) runs.push([]);
+        continue;
+      }
+      const s = stem(token);
+      if (STOP_STEMS.has(s)) continue;
+      opts.onWord?.(token, s);
+      runs[runs.length - 1]!.push(s);
+    }
+    for (const stems of runs) {
+      for (let i = 0; i < stems.length; i++) {
+        const a = stems[i] as string;
+        out.push(a);
+        if (maxN >= 2 && i + 1 < stems.length) {
+          const b = stems[i + 1] as string;
+          if (b !== a) out.push(`${a} ${b}`);
+          if (maxN >= 3 && i + 2 < stems.length) out.push(`${a} ${b} ${stems[i + 2]}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Stems of stop words too (so "thanks", "thanked" and "thanking" all go).
+const STOP_STEMS = new Set([...STOP_WORDS].filter((w) => /^[a-z]+$/.test(w) && w.length > 3).map((w) => PorterStemmer.stem(w)));
+
+/**
+ * Remembers which words produced each stem, so that a stemmed term can be
+ * shown as people wrote it. Memory is bounded by the number of distinct
+ * content words (not phrases).
+ *
+ * @example
+ *   const forms = new SurfaceForms();
+ *   terms('card declined', [], { onWord: forms.add });
+ *   forms.label('card declin') // 'card declined'
+ */
+export class SurfaceForms {
+  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly best = new Map<string, string>();
+
+  readonly add = (word: string, stemmed: string): void => {
+    let m = this.counts.get(stemmed);
+    if (!m) {
+      if (this.counts.size >= 500_000) return;
+      m = new Map();
+      this.counts.set(stemmed, m);
+    }
+    m.set(word, (m.get(word) ?? 0) + 1);
+    this.best.delete(stemmed);
+  };
+
+  /** The most frequent word for each stem of `term` (ties: the shorter, then alphabetical). */
+  label(term: string): string {
+    return term
+      .split(' ')
+      .map((s) => {
+        let b = this.best.get(s);
+        if (b === undefined) {
+          b = s;
+          let n = -1;
+          for (const [w, c] of this.counts.get(s) ?? []) {
+            if (c > n || (c === n && (w.length < b.length || (w.length === b.length && w < b)))) {
+              b = w;
+              n = c;
+            }
+          }
+          this.best.set(s, b);
+        }
+        return b;
+      })
+      .join(' ');
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Topics a person can name: the terms that rank high by TF-IDF in some month
+ * or intent, and are at least {@link CANDIDATE_LIFT} times as common there as
+ * overall, are the candidates, with the few terms a month says far more
+ * often than usual ({@link MONTH_LIFT}: an incident's words); candidates that occur in the same
+ * conversations are grouped (greedy: the most distinctive candidate not yet
+ * placed seeds a topic, and every unplaced candidate whose Jaccard similarity
+ * of conversations with the seed reaches {@link TOPIC_JACCARD} joins it). A
+ * topic's name is its seed and its two most frequent other terms, as
+ * customers wrote them (`parcel stuck · swiftparcel · depot`). A conversation
+ * belongs to every topic one of whose terms it mentions.
+ */
+import type { Warehouse } from '../warehouse/connection.js';
+import { maskPii } from './text.js';
+
+export const TOPIC_JACCARD = 0.25;
+/** A candidate is at least this many times as common in its month or intent as overall. */
+export const CANDIDATE_LIFT = 2;
+/** A month's own candidates: at least this many times as common that month as overall. */
+export const MONTH_LIFT = 3;
+
+export interface Candidate {
+  term: string;
+  label: string;
+  df: number;
+  /** best TF-IDF in any month or intent */
+  score: number;
+}
+
+export interface Topic {
+  id: number;
+  seed: string;
+  terms: string[];
+  labels: string[];
+  name: string;
+}
+
+/**
+ * Groups candidates into topics. `pairs` holds the conversations shared by
+ * two candidates (key `a\tb` with a < b).
+ *
+ * @example
+ *   clusterTopics(
+ *     [{ term: 'swiftparcel', label: 'swiftparcel', df: 40, score: 0.3 }, { term: 'depot', label: 'depot', df: 38, score: 0.2 }],
+ *     new Map([['depot\tswiftparcel', 30]]), 10,
+ *   ) // [{ id: 1, name: 'swiftparcel · depot', terms: ['swiftparcel', 'depot'], … }]
+ */
+export function clusterTopics(candidates: readonly Candidate[], pairs: ReadonlyMap<string, number>, maxTopics: number): Topic[] {
+  const order = [...candidates].sort((a, b) => b.score - a.score || b.df - a.df || a.term.localeCompare(b.term));
+  const placed = new Set<string>();
+  const topics: Topic[] = [];
+  const shared = (a: string, b: string) => pairs.get(a < b ? `${a}\t${b}` : `${b}\t${a}`) ?? 0;
+  for (const seed of order) {
+    if (placed.has(seed.term)) continue;
+    if (topics.length >= maxTopics) break;
+    placed.add(seed.term);
+    const members = [seed];
+    for (const c of order) {
+      if (placed.has(c.term)) continue;
+      const both = shared(seed.term, c.term);
+      const jaccard = both / (seed.df + c.df - both);
+      if (jaccard >= TOPIC_JACCARD) {
+        members.push(c);
+        placed.add(c.term);
+      }
+    }
+    const rest = members.slice(1).sort((a, b) => b.df - a.df || a.term.localeCompare(b.term));
+    const named = [seed, ...rest];
+    topics.push({
+      id: topics.length + 1,
+      seed: seed.term,
+      terms: named.map((m) => m.term),
+      labels: named.map((m) => m.label),
+      name: named.slice(0, 3).map((m) => m.label).join(' · '),
+    });
+  }
+  return topics;
+}
+
+/**
+ * Finds the topics of the current build: reads candidates from insight_terms
+ * (the top `perGroup` of each month and intent with at least `minCount`
+ * conversations), their co-occurrence from `_ins_kept`, clusters them and
+ * writes `_ins_topics` and `_ins_topic_terms`.
+ */
+export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCount: number; maxTopics: number }): Promise<Topic[]> {
+  const candidates = await db.all<Candidate & Record<string, unknown>>(
+    `with
+     total as (select max(group_conversations)::double as n from insight_terms where scope = 'all'),
+     ranked as (
+       -- distinctive: at least CANDIDATE_LIFT times as common in the group as overall
+       select term, label, df, tfidf as score
+       from insight_terms
+       where scope in ('month', 'intent') and rank <= ${opts.perGroup} and df >= ${opts.minCount}
+         and share >= ${CANDIDATE_LIFT} * df / (select n from total)
+     ),
+     month_counts as (
+       select a.month, k.term, count(*) as n
+       from _ins_kept k join _ins_attr a using (doc)
+       group by all
+     ),
+     month_sizes as (select month, count(*) as size from _ins_attr group by month),
+     lifted as (
+       -- what a month says far more often than usual (an incident): its top few by TF-IDF
+       select m.term, l.label, d.df, m.n / s.size * ln((select n from total) / d.df) as score,
+         row_number() over (partition by m.month order by m.n / s.size * ln((select n from total) / d.df) desc, m.term) as r
+       from month_counts m
+       join month_sizes s using (month)
+       join _ins_df d using (term)
+       join _ins_term_labels l using (term)
+       where m.n >= ${opts.minCount} and m.n / s.size >= ${MONTH_LIFT} * d.df / (select n from total)
+     )
+     select term, any_value(label) as label, any_value(df) as df, max(score) as score
+     from (select term, label, df, score from ranked union all select term, label, df, score from lifted where r <= 5)
+     group by term
+     order by term`,
+  );
+  await db.run('create or replace temp table _ins_candidates as select unnest($1::varchar[]) as term', [candidates.map((c) => c.term)]);
+  const pairRows = await db.all<{ a: string; b: string; n: number }>(`
+    with c as (select k.doc, k.term from _ins_kept k semi join _ins_candidates using (term))
+    select x.term as a, y.term as b, count(*) as n
+    from c x join c y on x.doc = y.doc and x.term < y.term
+    group by all`);
+  const pairs = new Map(pairRows.map((r) => [`${r.a}\t${r.b}`, r.n]));
+  const topics = clusterTopics(candidates, pairs, opts.maxTopics);
+  await db.run('create or replace temp table _ins_topics (topic_id integer, name varchar, terms varchar[], labels varchar[])');
+  await db.run('create or replace temp table _ins_topic_terms (topic_id integer, term varchar)');
+  for (const t of topics) {
+    await db.run('insert into _ins_topics values ($1, $2, $3::varchar[], $4::varchar[])', [t.id, t.name, t.terms, t.labels]);
+  }
+  if (topics.length) {
+    await db.run(
+      `insert into _ins_topic_terms select unnest($1::integer[]), unnest($2::varchar[])`,
+      [topics.flatMap((t) => t.terms.map(() => t.id)), topics.flatMap((t) => t.terms)],
+    );
+  }
+  return topics;
+}
+
+/** An example's text is the first customer message of at least this many characters, when there is one. */
+export const MIN_EXAMPLE_CHARS = 25;
+/** Characters of an example's text. */
+export const EXAMPLE_CHARS = 280;
+
+/**
+ * insight_topic_examples: per topic up to `perTopic` conversations — those
+ * mentioning the most of its terms, newest first — with the conversation's
+ * first customer message of some length ({@link MIN_EXAMPLE_CHARS}), PII-masked (never a name, e-mail, phone,
+ * handle or customer id). Runs after insight_topics exists.
+ */
+export async function buildExamples(db: Warehouse, perTopic: number): Promise<number> {
+  const rows = await db.all<{ topic_id: number; rank: number; source: string; conversation_id: string; month: string; intent: string | null; body: string; author_name: string | null }>(`
+    with hits as (
+      select t.topic_id, k.doc, count(*) as matched
+      from _ins_topic_terms t
+      join _ins_kept k using (term)
+      group by all
+    ),
+    picked as (
+      select
+        h.topic_id,
+        h.doc,
+        row_number() over (partition by h.topic_id order by h.matched desc, c.created_at desc, c.source, c.conversation_id) as rank
+      from hits h
+      join _ins_conv c using (doc)
+      qualify rank <= ${perTopic}
+    ),
+    first_text as (
+      -- the first customer message that says something (a bare "Hi" is skipped when there is more)
+      select
+        doc,
+        coalesce(arg_min(body, seq) filter (where length(body) >= ${MIN_EXAMPLE_CHARS}), arg_min(body, seq)) as body,
+        coalesce(arg_min(author_name, seq) filter (where length(body) >= ${MIN_EXAMPLE_CHARS}), arg_min(author_name, seq)) as author_name
+      from _ins_text
+      semi join picked using (doc)
+      group by doc
+    )
+    select p.topic_id, p.rank, c.source, c.conversation_id, c.month, a.intent, f.body, f.author_name
+    from picked p
+    join _ins_conv c using (doc)
+    join first_text f using (doc)
+    left join _ins_attr a using (doc)
+    order by p.topic_id, p.rank`);
+  await db.run(`create or replace table insight_topic_examples (
+    topic_id integer, rank integer, source varchar, conversation_id varchar, month varchar, intent varchar, text varchar)`);
+  const appender = await db.connection.createAppender('insight_topic_examples');
+  try {
+    for (const r of rows) {
+      const masked = maskPii(r.body, r.author_name ? [r.author_name] : []).replace(/\s+/g, ' ').trim();
+      appender.appendInteger(r.topic_id);
+      appender.appendInteger(r.rank);
+      appender.appendVarchar(r.source);
+      appender.appendVarchar(r.conversation_id);
+      appender.appendVarchar(r.month);
+      if (r.intent === null) appender.appendNull();
+      else appender.appendVarchar(r.intent);
+      appender.appendVarchar(masked.length > EXAMPLE_CHARS ? `${masked.slice(0, EXAMPLE_CHARS - 1)}…` : masked);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return rows.length;
+}
