@@ -1,0 +1,105 @@
+/**
+ * `parley notebook list` and `parley notebook render FILE [--param k=v]… [--out F] [--pdf F]`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CommandError, UsageError, requireBuilt, withWarehouse, type Command } from '../command.js';
+import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebook } from '../../notebooks/index.js';
+import { checkValue } from '../../notebooks/params.js';
+import { printPdf } from '../../notebooks/pdf.js';
+
+/** `--param month=2026-10 --param team=billing` → { month: '2026-10', team: 'billing' }. */
+export function parseParams(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param takes NAME=VALUE (got "${item}")`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A notebook named by path, or by id among the shipped notebooks (`monthly-report`). */
+function locate(name: string): string {
+  if (existsSync(name)) return name;
+  const shipped = path.join(NOTEBOOKS_DIR, name.endsWith('.md') ? name : `${name}.md`);
+  if (existsSync(shipped)) return shipped;
+  throw new UsageError(`no notebook "${name}": give a .md file or one of the names from 'parley notebook list'`);
+}
+
+export const notebookRenderCommand: Command = {
+  name: 'notebook render',
+  summary: 'render a notebook to one self-contained HTML file (and optionally a PDF)',
+  usage: 'parley notebook render FILE [--param NAME=VALUE]... [--out FILE.html] [--pdf FILE.pdf]',
+  help: `
+Runs the notebook's queries on the warehouse with the given parameters (bound values, never
+spliced into SQL) and writes one HTML file: inline CSS, charts as inline SVG, no script and
+no network. A block that fails is shown in place with its name and the problem; the rest of
+the report still renders, and the command then exits 1 after writing the file.
+
+  FILE               a notebook .md file, or the name of a shipped one (see 'parley notebook list')
+  --param NAME=VALUE a parameter (repeatable); others take their defaults (month: the latest complete month)
+  --out FILE         where to write the HTML (default: stdout unless --pdf is given)
+  --pdf FILE         also print it to PDF through Chromium (/usr/bin/chromium or $CHROMIUM_PATH)
+
+Examples:
+  parley notebook render monthly-report --param month=2026-10 --out report.html
+  parley notebook render notebooks/coaching-pack.md --param team=billing --pdf coaching.pdf`,
+  options: { param: { type: 'string', multiple: true }, out: { type: 'string' }, pdf: { type: 'string' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('give one notebook: parley notebook render FILE', this.name);
+    const file = locate(positionals[0]!);
+    const given = parseParams((values['param'] as unknown as string[] | undefined) ?? []);
+    const notebook = await loadNotebook(file);
+    const declared = new Map(notebook.params.map((p) => [p.name, p]));
+    for (const [name, value] of Object.entries(given)) {
+      const p = declared.get(name);
+      if (!p) throw new UsageError(`unknown parameter "${name}" for ${path.basename(file)}: it takes ${notebook.params.map((q) => q.name).join(', ') || 'no parameters'}`, this.name);
+      const problem = checkValue(p, value);
+      if (problem) throw new UsageError(problem, this.name);
+    }
+    const out = values['out'] as string | undefined;
+    const pdf = values['pdf'] as string | undefined;
+    const result = await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
+      return renderNotebook(db, notebook, given);
+    });
+    if (out) {
+      await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+      await writeFile(out, result.html);
+    } else if (!pdf) io.out.write(result.html);
+    if (pdf) {
+      try {
+        await printPdf(result.html, pdf, io.env);
+      } catch (error) {
+        throw new CommandError((error as Error).message);
+      }
+    }
+    const written = [out, pdf].filter(Boolean).join(' and ');
+    for (const e of result.errors) io.err.write(`${path.basename(file)}: ${e.block}${/at line \d+$/.test(e.block) ? '' : ` (line ${e.line})`}: ${e.message}\n`);
+    if (written) io.err.write(`wrote ${written} (${result.title}${Object.keys(given).length ? `, ${Object.entries(given).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''})${result.errors.length ? ` with ${result.errors.length} broken block${result.errors.length > 1 ? 's' : ''}` : ''}\n`);
+    return result.errors.length ? 1 : 0;
+  },
+};
+
+export const notebookListCommand: Command = {
+  name: 'notebook list',
+  summary: 'the shipped notebooks (or those in --dir) with their parameters',
+  usage: 'parley notebook list [--dir DIR]',
+  help: `
+Lists the notebooks: name, title and parameters with their defaults.
+
+  --dir DIR  a folder of notebooks (default: the ones shipped with Parley)`,
+  options: { dir: { type: 'string' } },
+  async run({ values }, io) {
+    const list = await listNotebooks((values['dir'] as string | undefined) ?? NOTEBOOKS_DIR);
+    const width = Math.max(0, ...list.map((n) => n.id.length));
+    for (const n of list) {
+      const params = n.params.map((p) => `--param ${p.name}=${p.type === 'month' ? 'YYYY-MM' : p.type.toUpperCase()}${p.default ? ` (default ${p.default})` : ''}`).join(' ');
+      io.out.write(`${n.id.padEnd(width)}  ${n.title}${params ? `\n${' '.repeat(width)}  ${params}` : ''}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * Running one notebook query: a single read-only statement (SELECT, WITH …
+ * SELECT, FROM …) with bound values, returning its rows and column names.
+ * Anything else — two statements, an INSERT, a DROP — is refused before it
+ * runs, so a notebook can never change the warehouse.
+ *
+ * @example
+ *   await runQuery(db, 'select month, fcr_rate from metric_summary where month = $1', ['2026-10'])
+ *   // { rows: [{ month: '2026-10', fcr_rate: 0.78 }], columns: ['month', 'fcr_rate'] }
+ */
+import { StatementType, type DuckDBValue } from '@duckdb/node-api';
+import { normaliseValue, type Row, type Warehouse } from '../warehouse/connection.js';
+
+export interface QueryResult {
+  rows: Row[];
+  columns: string[];
+}
+
+/** A query that cannot run; its message is one line naming the problem. */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
+function firstLine(message: string): string {
+  // DuckDB messages look like "Binder Error: Referenced column "x" not found …\n\nLINE 1: …"
+  return message.split('\n')[0]!.replace(/^Failed to extract statements: /, '').trim();
+}
+
+/** Runs one read-only statement with positional values `$1…`. */
+export async function runQuery(db: Warehouse, sql: string, values: readonly (string | number | boolean | null)[]): Promise<QueryResult> {
+  return db.exclusive(async () => {
+    let extracted;
+    try {
+      extracted = await db.connection.extractStatements(sql);
+    } catch (error) {
+      throw new QueryError(firstLine((error as Error).message));
+    }
+    if (extracted.count !== 1) throw new QueryError(`a block holds one query, this one holds ${extracted.count} statements`);
+    let prepared;
+    try {
+      prepared = await extracted.prepare(0);
+    } catch (error) {
+      throw new QueryError(firstLine((error as Error).message));
+    }
+    try {
+      if (prepared.statementType !== StatementType.SELECT) {
+        throw new QueryError('only a query (select … / with … select …) can run in a notebook; it never changes the warehouse');
+      }
+      if (prepared.parameterCount !== values.length) {
+        throw new QueryError(`the query has ${prepared.parameterCount} placeholders but ${values.length} values`);
+      }
+      if (values.length) prepared.bind(values as DuckDBValue[]);
+      const reader = await prepared.runAndReadAll();
+      const columns = reader.columnNames();
+      const rows = reader.getRowObjectsJS().map((row) => normaliseValue(row) as Row);
+      return { rows, columns };
+    } catch (error) {
+      if (error instanceof QueryError) throw error;
+      throw new QueryError(firstLine((error as Error).message));
+    } finally {
+      prepared.destroySync();
+    }
+  });
+}
