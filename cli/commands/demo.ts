@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadFiles } from '../../ingest/load.js';
@@ -9,28 +10,36 @@ import { UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
 import { HEADLINE } from './metrics.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } from '../../dashboard/lib/server/demo-accounts.js';
+import { parsePort, startDashboard, untilStopped } from './serve.js';
+
+const MARTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../models/marts');
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'fill an empty warehouse with a year of generated demo conversations, build it, show the monthly summary',
-  usage: 'parley demo [--conversations N] [--seed N]',
+  summary: 'fill an empty warehouse with a year of generated demo conversations, build it, show the monthly summary, serve the dashboard',
+  usage: 'parley demo [--conversations N] [--seed N] [--port N] [--no-serve]',
   help: `
 What \`npm start\` runs. When the warehouse holds no conversations, it generates a seeded,
 realistic year of support conversations (five channels, bots, transfers, reopens, surveys,
 two incidents), loads them with source "demo", and builds the models. A warehouse that
 already holds data is only rebuilt when it has never been built. Then it prints the
-monthly summary.
+monthly summary and serves the dashboard on it (demo accounts, one per role, are
+created with the generated data; their password is in the README).
 
   --conversations N  how many to generate (default 50000)
-  --seed N           the generator's seed (default 42): the same seed gives the same data`,
-  options: { conversations: { type: 'string' }, seed: { type: 'string' } },
+  --seed N           the generator's seed (default 42): the same seed gives the same data
+  --port N           the dashboard's port (default 5173)
+  --no-serve         stop after the summary instead of serving the dashboard`,
+  options: { conversations: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
   async run({ values }, io) {
     const conversations = Number(values['conversations'] ?? 50_000);
     const seed = Number(values['seed'] ?? 42);
     if (!Number.isInteger(conversations) || conversations < 100) throw new UsageError('--conversations must be a whole number of at least 100', this.name);
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', this.name);
     const config = loadConfig();
-    const rows = await withWarehouse(values, io, async (db) => {
+    const port = parsePort(values['port'], this);
+    return withWarehouse(values, io, async (db) => {
       const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
       const progress = progressLine(io.err);
       if (n === 0) {
@@ -58,15 +67,36 @@ monthly summary.
         }
       }
       const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
-      if (n === 0 || !built?.n) {
+      // A warehouse built by an older Parley lacks the marts added since (the dashboard reads them): build again.
+      const marts = readdirSync(MARTS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+      const present = await db.one<{ n: number }>(
+        "select count(*) as n from information_schema.tables where table_schema = 'main' and list_contains(cast($1 as json)::varchar[], table_name)",
+        [JSON.stringify(marts)],
+      );
+      if (n === 0 || !built?.n || (present?.n ?? 0) < marts.length) {
         const t = performance.now();
         const steps = await buildModels(db, config);
         io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
       }
-      return db.all(summarySql(['month']));
+      // A demo warehouse has its accounts and its QA (the default rubric, a sample in the demo reviewers'
+      // queues); one made before those existed gets them now.
+      const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
+      if (demo?.value === 'true') {
+        await seedDemoAccounts(db);
+        const samples = await db.one<{ n: number }>('select count(*) as n from qa_samples');
+        if (!samples?.n) await seedDemoQa(db);
+      }
+      const rows = await db.all(summarySql(['month']));
+      io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
+      write(io.out, rows, 'table', ['month', ...HEADLINE]);
+      if (values['no-serve']) return 0;
+      const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io);
+      io.out.write(
+        `\nParley dashboard on the demo data: ${serving.url}  (Ctrl-C stops it)\n` +
+          `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`,
+      );
+      await untilStopped(serving);
+      return 0;
     });
-    io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
-    write(io.out, rows, 'table', ['month', ...HEADLINE]);
-    return 0;
   },
 };

@@ -1,0 +1,134 @@
+/**
+ * npm run bench:dashboard — server response times of every dashboard page on
+ * a warehouse of at least 1M messages, under 10 concurrent clients, over
+ * loopback only, with a bounded number of requests per page.
+ *
+ * Makes (once, kept in bench/data/, git-ignored) a demo warehouse of 100,000
+ * conversations (about 1.1M messages) with `parley demo --no-serve`, then
+ * serves it from this process (as `parley serve` does) and, page by page,
+ * sends REQUESTS requests from CLIENTS concurrent keep-alive clients, each
+ * signed in. Prints median, p95 and max per page, and the target (p95 < 150 ms).
+ * The server keeps mart results while it runs (the marts cannot change under
+ * it), so most pages are measured as people use them — views repeat — and two
+ * "cold" rows give every request a date range never asked before.
+ *
+ *   npm run bench:dashboard [-- --conversations N --requests N --clients N]
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { main } from '../cli/main.js';
+import { startDashboard } from '../cli/commands/serve.js';
+import { openFor } from '../cli/command.js';
+import { fmt } from './measure.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: { conversations: { type: 'string' }, requests: { type: 'string' }, clients: { type: 'string' } },
+});
+const CONVERSATIONS = Number(values.conversations ?? 100_000);
+const REQUESTS = Number(values.requests ?? 200);
+const CLIENTS = Number(values.clients ?? 10);
+const TARGET_P95_MS = 150;
+
+const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
+const dir = path.join(here, 'data');
+mkdirSync(dir, { recursive: true });
+const dbPath = path.join(dir, `dashboard-${CONVERSATIONS}.duckdb`);
+if (!existsSync(dbPath)) {
+  const code = await main(['demo', '--conversations', String(CONVERSATIONS), '--db', dbPath, '--no-serve'], quietIo);
+  if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
+}
+
+const db = await openFor({ db: dbPath }, quietIo);
+const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages'))?.n ?? 0;
+const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo);
+const base = new URL(serving.url);
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function get(pathname: string, cookie: string, body?: string): Promise<{ status: number; ms: number; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path: pathname,
+        method: body ? 'POST' : 'GET',
+        agent,
+        headers: {
+          cookie,
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', origin: serving.url, 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const login = await get('/login', '', 'username=admin&password=parley-demo');
+const setCookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0] ?? '');
+const cookie = setCookie.split(';')[0]!;
+if (!cookie.startsWith('parley_session=')) throw new Error('could not sign in as the demo admin');
+
+const some = await db.one<{ source: string; conversation_id: string; owner_agent: string }>(
+  'select source, conversation_id, owner_agent from conversation_metrics where owner_agent is not null order by created_at desc limit 1',
+);
+const sample = await db.one<{ sample_id: string }>('select sample_id from qa_samples limit 1');
+const channels = ['email', 'webchat', 'whatsapp', 'sms', 'in_app'];
+const last = (await db.one<{ d: string }>('select max(created_at)::date::varchar as d from conversation_metrics'))!.d;
+/** A date range no earlier request used: the page's results cannot come from the server's cache. */
+const fresh = (i: number) => `from=${new Date(Date.parse(`${last}T00:00:00Z`) - (40 + i) * 86_400_000).toISOString().slice(0, 10)}`;
+const pages: { name: string; paths: (i: number) => string }[] = [
+  { name: 'overview', paths: (i) => (i % 2 ? '/' : `/?channel=${channels[i % channels.length]}`) },
+  { name: 'overview, cold', paths: (i) => `/?${fresh(i)}&channel=${channels[i % channels.length]}` },
+  { name: 'metric, cold', paths: (i) => `/metrics/fcr_rate?${fresh(i)}` },
+  { name: 'metric (fcr_rate)', paths: (i) => (i % 2 ? '/metrics/fcr_rate' : `/metrics/fcr_rate?channel=${channels[i % channels.length]}`) },
+  { name: 'metric (first_response_s)', paths: () => '/metrics/first_response_s' },
+  { name: 'conversation list', paths: (i) => `/conversations?metric=fcr_rate&channel=${channels[i % channels.length]}&page=${i % 5}` },
+  { name: 'conversation', paths: () => `/conversations/${some!.source}/${some!.conversation_id}` },
+  { name: 'agent scorecard', paths: () => `/agents/${some!.owner_agent}` },
+  { name: 'agents', paths: () => '/agents' },
+  { name: 'QA queue', paths: () => '/qa' },
+  ...(sample ? [{ name: 'QA grading', paths: () => `/qa/${sample.sample_id}/1` }] : []),
+  { name: 'disputes', paths: () => '/disputes' },
+  { name: 'pain points', paths: () => '/pain-points' },
+  { name: 'data', paths: () => '/data' },
+];
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+console.log(`\nDashboard: ${fmt(messages, 0)} messages, ${CLIENTS} concurrent clients, ${REQUESTS} requests per page (loopback)\n`);
+console.log(`${'page'.padEnd(28)}${'median ms'.padStart(10)}${'p95 ms'.padStart(10)}${'max ms'.padStart(10)}  status`);
+let worst = 0;
+for (const page of pages) {
+  if (!page.name.endsWith('cold')) await get(page.paths(0), cookie); // warm
+  const times: number[] = [];
+  const statuses = new Set<number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const r = await get(page.paths(i), cookie);
+        times.push(r.ms);
+        statuses.add(r.status);
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  const p95 = quantile(times, 0.95);
+  worst = Math.max(worst, p95);
+  console.log(`${page.name.padEnd(28)}${fmt(quantile(times, 0.5)).padStart(10)}${fmt(p95).padStart(10)}${fmt(times.at(-1)!).padStart(10)}  ${[...statuses].join(',')}`);
+}
+console.log(`\nworst p95 ${fmt(worst)} ms; target p95 < ${TARGET_P95_MS} ms: ${worst < TARGET_P95_MS ? 'met' : 'NOT met'}`);
+agent.destroy();
+serving.server.closeAllConnections();
+await serving.close();
+db.close();

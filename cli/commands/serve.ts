@@ -1,0 +1,137 @@
+/**
+ * `parley serve`: the dashboard. Builds the SvelteKit app into build/ when it
+ * is missing or older than its sources, opens the warehouse in this process
+ * (so the server owns the DuckDB file), and serves the built handler.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Warehouse } from '../../warehouse/connection.js';
+import { CommandError, UsageError, openFor, requireBuilt, type Command, type Io } from '../command.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUILD = path.join(ROOT, 'build');
+const PROTOCOL_HEADER = 'x-parley-protocol';
+const SOURCES = ['dashboard', 'models', 'warehouse', 'scorecards', 'insights', 'notebooks', 'svelte.config.js', 'vite.config.ts'];
+
+function newest(p: string): number {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let t = s.mtimeMs;
+  for (const name of readdirSync(p)) if (!name.startsWith('.') && name !== 'node_modules') t = Math.max(t, newest(path.join(p, name)));
+  return t;
+}
+
+/** True when build/ is missing or older than any source of the app. */
+export function needsBuild(): boolean {
+  const handler = path.join(BUILD, 'handler.js');
+  if (!existsSync(handler)) return true;
+  const built = statSync(handler).mtimeMs;
+  return SOURCES.some((s) => newest(path.join(ROOT, s)) > built);
+}
+
+/** Runs `vite build` for the dashboard (into build/). */
+export async function buildDashboard(io: Io): Promise<void> {
+  io.err.write('building the dashboard (vite build)…\n');
+  const t = performance.now();
+  const vite = await import('vite');
+  await vite.build({ root: ROOT, logLevel: 'error', configFile: path.join(ROOT, 'vite.config.ts') });
+  io.err.write(`built the dashboard in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+}
+
+export interface Serving {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the dashboard over `db` from this process.
+ *
+ * @example
+ *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io);
+ */
+export async function startDashboard(db: Warehouse, o: { port: number; host: string }, io: Io): Promise<Serving> {
+  if (needsBuild()) await buildDashboard(io);
+  const { provideWarehouse } = await import('../../dashboard/lib/server/warehouse.js');
+  provideWarehouse(db);
+  // adapter-node reads its settings from the environment when the handler is imported. Without
+  // ORIGIN it takes the protocol from a header (default https): this server speaks plain http
+  // itself, so it sets that header on every request (overwriting any value a client sent), and
+  // SvelteKit's origin check (CSRF) compares against http://<Host>. Behind an https proxy, set ORIGIN.
+  process.env['PROTOCOL_HEADER'] ??= PROTOCOL_HEADER;
+  // The bundled app finds notebooks/ (for its Reports page) from here.
+  process.env['PARLEY_ROOT'] ??= ROOT;
+  const mod = (await import(pathToFileURL(path.join(BUILD, 'handler.js')).href)) as {
+    handler: (req: unknown, res: unknown, next?: () => void) => void;
+  };
+  const server = createServer((req, res) => {
+    req.headers[PROTOCOL_HEADER] = 'http';
+    mod.handler(req, res);
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new CommandError(`port ${o.port} on ${o.host} is in use: pass --port N`) : error),
+    );
+    server.listen(o.port, o.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+  return { server, url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Waits for SIGINT/SIGTERM, then stops the server and lets the caller close the warehouse. */
+export function untilStopped(serving: Serving): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      serving.server.closeAllConnections();
+      void serving.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function parsePort(value: unknown, command: Command): number {
+  const port = Number(value ?? 5173);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a whole number from 0 to 65535', command.name);
+  return port;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'the dashboard: overview, metric pages, conversations, QA workspace, scorecards, data',
+  usage: 'parley serve [--port N] [--host 127.0.0.1] [--build]',
+  help: `
+Builds the SvelteKit app (into build/) when it is missing or out of date, then serves it
+over the warehouse, which this process holds while it runs. Sign in with an account made
+by \`parley user add\` (the demo warehouse comes with demo accounts: see the README).
+
+  --port N      the port (default 5173; 0 picks a free one)
+  --host ADDR   the address to listen on (default 127.0.0.1, this machine only)
+  --build       rebuild the app first even when it looks current`,
+  options: { port: { type: 'string' }, host: { type: 'string' }, build: { type: 'boolean' } },
+  async run({ values }, io) {
+    const port = parsePort(values['port'], this);
+    const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+    if (values['build']) await buildDashboard(io);
+    const db = await openFor(values, io);
+    try {
+      await requireBuilt(db);
+      const serving = await startDashboard(db, { port, host }, io);
+      io.out.write(`Parley dashboard: ${serving.url}  (warehouse ${db.path}; Ctrl-C stops it)\n`);
+      await untilStopped(serving);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

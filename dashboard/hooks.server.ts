@@ -1,0 +1,23 @@
+/**
+ * Every request: find the session from its HttpOnly cookie, note whether the
+ * warehouse holds demo data, and add security headers.
+ */
+import type { Handle } from '@sveltejs/kit';
+import { sessionAccount } from './lib/server/accounts.js';
+import { SESSION_COOKIE } from './lib/server/session-cookie.js';
+import { isDemo, warehouse } from './lib/server/warehouse.js';
+
+let demo: boolean | undefined;
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const db = await warehouse();
+  demo ??= await isDemo(db);
+  event.locals.demo = demo;
+  const token = event.cookies.get(SESSION_COOKIE);
+  event.locals.user = token ? await sessionAccount(db, token) : null;
+  const response = await resolve(event);
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'same-origin');
+  response.headers.set('x-frame-options', 'DENY');
+  return response;
+};

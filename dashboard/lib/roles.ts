@@ -1,0 +1,47 @@
+/**
+ * Roles and what each may do. Every server load and form action asks
+ * {@link can} (through `requireRole` in lib/server/auth.ts); components only
+ * use it to hide links a person could not follow anyway.
+ *
+ * @example
+ *   can('reviewer', 'grade'); // true
+ *   can('agent', 'viewAllScorecards'); // false
+ */
+export const ROLES = ['admin', 'supervisor', 'reviewer', 'leadership', 'product', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Permission =
+  /** overview, metric pages, aggregate breakdowns */
+  | 'viewMetrics'
+  /** conversation lists and threads (message bodies: customer data) */
+  | 'viewConversations'
+  /** the QA workspace: queue, rubric form, calibration */
+  | 'grade'
+  /** any agent's scorecard */
+  | 'viewAllScorecards'
+  /** coaching notes */
+  | 'coach'
+  /** answering disputes */
+  | 'resolveDisputes'
+  /** the load log and the quarantine */
+  | 'viewData'
+  /** pain points (product sees them without customer identities) */
+  | 'viewPainPoints';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints'],
+  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints'],
+  reviewer: ['viewMetrics', 'viewConversations', 'grade'],
+  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints'],
+  product: ['viewMetrics', 'viewPainPoints'],
+  agent: [],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** True when `role` holds `permission`. */
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}

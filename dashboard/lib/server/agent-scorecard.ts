@@ -1,0 +1,86 @@
+/**
+ * An agent's operational figures beside their team's, over the filter's date
+ * range, from models/summary.ts (parameterised where). QA figures come from
+ * scorecards/ (lib/server/qa.ts).
+ *
+ * @example
+ *   const ops = await loadAgentOperations(db, 'agt_001', filters);
+ *   ops.rows[0]; // { metric: 'conversations', label: 'Volume', agent: '141', team: '1,203' }
+ */
+import type { Row, Warehouse } from '../../../warehouse/connection.js';
+import { formatValue, metric } from '../../../models/catalogue.js';
+import { cachedAll, memo, summary } from './mart-query.js';
+import { filterQuery, filterWhere, numbered, type Filters } from './filters.js';
+
+export interface AgentInfo {
+  agentId: string;
+  name: string | null;
+  team: string | null;
+  active: boolean | null;
+}
+
+const ROWS: { metric: string; field: string; label: string }[] = [
+  { metric: 'conversations', field: 'conversations', label: 'Conversations owned' },
+  { metric: 'first_response_s', field: 'first_response_s_median', label: 'First response (median)' },
+  { metric: 'first_response_s', field: 'first_response_s_p90', label: 'First response (p90)' },
+  { metric: 'first_resolution_s', field: 'first_resolution_s_median', label: 'Resolution time (median)' },
+  { metric: 'fcr_rate', field: 'fcr_rate', label: 'First contact resolution' },
+  { metric: 'reopen_rate', field: 'reopen_rate', label: 'Re-open rate' },
+  { metric: 'transfer_rate', field: 'transfer_rate', label: 'Transfer rate' },
+  { metric: 'csat_rate', field: 'csat_rate', label: 'CSAT (satisfied)' },
+  { metric: 'effort_index', field: 'effort_index_mean', label: 'Effort index (mean)' },
+];
+
+/** The roster entry of an agent (falls back to conversation_metrics for an agent missing from the roster). */
+export function agentInfo(db: Warehouse, agentId: string): Promise<AgentInfo | null> {
+  return memo(db, `agent\u0000${agentId}`, () => findAgent(db, agentId));
+}
+
+async function findAgent(db: Warehouse, agentId: string): Promise<AgentInfo | null> {
+  const row = await db.one<{ name: string | null; team: string | null; active: boolean | null }>(
+    'select name, team, active from raw_agents where agent_id = $1 order by load_id desc limit 1',
+    [agentId],
+  );
+  if (row) return { agentId, ...row };
+  const seen = await db.one<{ team: string | null }>(
+    'select any_value(team) as team from conversation_metrics where owner_agent = $1 having count(*) > 0',
+    [agentId],
+  );
+  return seen ? { agentId, name: null, team: seen.team, active: null } : null;
+}
+
+/** The agent's operational figures beside the team's (memoised: marts only). */
+export function loadAgentOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
+  return memo(db, `agent-ops\u0000${agent.agentId}\u0000${f.from}\u0000${f.to}`, () => computeOperations(db, agent, f));
+}
+
+async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
+  const range = filterWhere({ from: f.from, to: f.to });
+  const mine = numbered([['owner_agent = ?', agent.agentId]], range.params.length + 1);
+  const team = numbered([['team = ?', agent.team]], range.params.length + 1);
+  const fields = ROWS.map((r) => r.field);
+  const [[a], [t]] = await Promise.all([
+    summary(db, [], { sql: `${range.sql} and ${mine.sql}`, params: [...range.params, ...mine.params] }, fields),
+    agent.team ? summary(db, [], { sql: `${range.sql} and ${team.sql}`, params: [...range.params, ...team.params] }, fields) : Promise.resolve([] as Row[]),
+  ]);
+  return {
+    rows: ROWS.map((r) => {
+      const m = metric(r.metric);
+      return { metric: r.metric, label: r.label, agent: formatValue(m, a?.[r.field]), team: formatValue(m, t?.[r.field]) };
+    }),
+    conversationsHref: `/conversations${filterQuery({ from: f.from, to: f.to, agent: agent.agentId })}`,
+  };
+}
+
+/** Agents with conversations in the range, by team, for the agents index. */
+export async function listAgents(db: Warehouse, f: Filters) {
+  const range = filterWhere({ from: f.from, to: f.to }, { prefix: 'cm' });
+  return cachedAll<{ agent_id: string; name: string | null; team: string | null; conversations: number }>(
+    db,
+    `select cm.owner_agent as agent_id, any_value(a.name) as name, coalesce(any_value(a.team), any_value(cm.team)) as team, count(*) as conversations
+     from conversation_metrics cm left join raw_agents a on a.agent_id = cm.owner_agent
+     where ${range.sql} and cm.owner_agent is not null
+     group by cm.owner_agent order by team, agent_id`,
+    range.params,
+  );
+}

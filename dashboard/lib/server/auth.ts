@@ -1,0 +1,35 @@
+/**
+ * The role check every server load and form action starts with.
+ *
+ * @example
+ *   export const load = async ({ locals, url }) => {
+ *     const user = requirePermission(locals, url, 'viewMetrics');
+ *     ...
+ *   };
+ */
+import { error, redirect } from '@sveltejs/kit';
+import { can, type Permission } from '../roles.js';
+import type { Account } from './accounts.js';
+
+export type { Account } from './accounts.js';
+
+/** The signed-in account; anyone else is sent to the sign-in page. */
+export function requireUser(locals: App.Locals, url: URL): Account {
+  if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  return locals.user;
+}
+
+/** The signed-in account when it holds `permission`; 403 otherwise. */
+export function requirePermission(locals: App.Locals, url: URL, permission: Permission): Account {
+  const user = requireUser(locals, url);
+  if (!can(user.role, permission)) error(403, `Your role (${user.role}) may not open this page.`);
+  return user;
+}
+
+/** For agent-scoped pages: supervisors and admins see any agent; an agent only their own id. */
+export function requireAgentAccess(locals: App.Locals, url: URL, agentId: string): Account {
+  const user = requireUser(locals, url);
+  if (can(user.role, 'viewAllScorecards')) return user;
+  if (user.role === 'agent' && user.agentId === agentId) return user;
+  error(403, user.role === 'agent' ? 'You can open only your own scorecard.' : `Your role (${user.role}) may not open scorecards.`);
+}

@@ -1,0 +1,61 @@
+/**
+ * The demo warehouse's accounts, one per role, all with the password the
+ * README states. Only `parley demo` creates them, and only in a warehouse it
+ * filled with generated data itself.
+ *
+ * @example
+ *   await seedDemoAccounts(db); // [{ username: 'admin', role: 'admin' }, ...]
+ */
+import type { Warehouse } from '../../../warehouse/connection.js';
+import type { Role } from '../roles.js';
+import { addAccount } from './accounts.js';
+import { defaultRubric, registerRubric, createSample } from '../../../scorecards/index.js';
+
+export const DEMO_PASSWORD = 'parley-demo';
+
+/** The agent account sees the scorecard of the first demo agent (Amara Okafor, Tier 1 EMEA). */
+export const DEMO_ACCOUNTS: readonly { username: string; role: Role; agentId?: string }[] = [
+  { username: 'admin', role: 'admin' },
+  { username: 'supervisor', role: 'supervisor' },
+  { username: 'reviewer', role: 'reviewer' },
+  { username: 'leadership', role: 'leadership' },
+  { username: 'product', role: 'product' },
+  { username: 'agent', role: 'agent', agentId: 'agt_001' },
+];
+
+/** Creates the demo accounts that do not exist yet. */
+export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
+  const existing = new Set((await db.all<{ username: string }>('select username from accounts')).map((r) => r.username));
+  const made: string[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    if (existing.has(a.username)) continue;
+    await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, agentId: a.agentId ?? null });
+    made.push(a.username);
+  }
+  return made;
+}
+
+/**
+ * The demo's QA: the default rubric registered and a review sample of 20
+ * recent conversations in the queues of the demo reviewer and supervisor.
+ */
+export async function seedDemoQa(db: Warehouse, now = new Date()): Promise<void> {
+  const { rubric_id } = await registerRubric(db, defaultRubric(), now);
+  const to = now.toISOString().slice(0, 10);
+  const from = new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+  await createSample(
+    db,
+    {
+      name: 'Demo weekly review',
+      cycle: to.slice(0, 7),
+      seed: 42,
+      rubric_id,
+      method: 'random',
+      size: 20,
+      filter: { match: 'all', from, to },
+      reviewers: ['reviewer', 'supervisor'],
+      created_by: 'supervisor',
+    },
+    now,
+  );
+}

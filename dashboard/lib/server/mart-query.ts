@@ -1,0 +1,136 @@
+/**
+ * Reads of the marts (conversation_metrics and what models/ builds from it)
+ * for the dashboard, with two economies:
+ *
+ * - `summary(db, dims, where, fields)` runs models/summary.ts's summarySql
+ *   but keeps only the fields a page shows; DuckDB then drops every other
+ *   aggregate (a metric page computes one metric, not forty).
+ * - Results are kept in a bounded LRU cache keyed by SQL and parameters. This
+ *   is sound because the server process owns the warehouse file: the marts
+ *   change only through `parley build`, which cannot run while it serves.
+ *   Never use it for tables the app writes (reviews, disputes, sessions).
+ *
+ * @example
+ *   const rows = await summary(db, ['month'], w, ['conversations', 'fcr_rate']);
+ */
+import type { Params, Row, Warehouse } from '../../../warehouse/connection.js';
+import { DIMENSIONS, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
+import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
+
+const MAX_ENTRIES = 2_000;
+const cache = new Map<string, Promise<unknown>>();
+
+/**
+ * The value of `fn` for `key`, computed once while the server runs (LRU).
+ * Only for results that depend on the marts and raw layer alone — a page's
+ * summary figures and their rendered charts — never on tables the app writes.
+ */
+export function memo<T>(db: Warehouse, key: string, fn: () => Promise<T>): Promise<T> {
+  const full = `${db.path}\u0000${key}`;
+  const hit = cache.get(full);
+  if (hit) {
+    cache.delete(full);
+    cache.set(full, hit);
+    return hit as Promise<T>;
+  }
+  const pending = fn();
+  cache.set(full, pending);
+  pending.catch(() => cache.delete(full));
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  return pending;
+}
+
+/** A read of data that do not change while the server runs, cached (LRU). */
+export function cachedAll<T extends Row = Row>(db: Warehouse, sql: string, params: Params = []): Promise<T[]> {
+  return memo(db, `sql\u0000${sql}\u0000${JSON.stringify(params)}`, () => db.all<T>(sql, params));
+}
+
+/** The summary grouped by `dims` over `where`, with only `fields` (plus the dimensions). */
+export function summary(db: Warehouse, dims: readonly Dimension[], where: Where, fields: readonly string[]): Promise<Row[]> {
+  const unique = [...new Set(fields)].filter((f) => /^[a-z_0-9]+$/.test(f));
+  const order = dims.length ? ` order by ${dims.join(', ')}` : '';
+  const sql = `select ${[...dims, ...unique].join(', ')} from (${summarySql(dims, where.sql)})${order}`;
+  return cachedAll(db, sql, where.params);
+}
+
+/**
+ * Monthly summary rows over `f`'s date range (whole months), with `fields`.
+ * When the range ends with the data (or at a month's end) and at most one of
+ * channel, intent and team is filtered, the rows come straight from the
+ * `metric_summary` mart (the same aggregates, precomputed by `parley build`);
+ * otherwise from conversation_metrics.
+ *
+ * @example
+ *   await monthly(db, trendRange(filters), ['conversations', 'fcr_rate']);
+ */
+export async function monthly(db: Warehouse, f: Filters, fields: readonly string[]): Promise<Row[]> {
+  const dims = (['channel', 'intent', 'team'] as const).filter((d) => f[d]);
+  const { last } = await dataDays(db);
+  const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
+  if (!whole || dims.length > 1 || f.agent || f.month || !(await hasMart(db))) return summary(db, ['month'], filterWhere(f), fields);
+  const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const dim = dims[0];
+  const sql = `select month, ${unique.join(', ')} from metric_summary
+    where "grouping" = $1 and month between $2 and $3${dim ? ` and ${dim} = $4` : ''} order by month`;
+  return cachedAll(db, sql, [dim ? `month,${dim}` : 'month', f.from.slice(0, 7), f.to.slice(0, 7), ...(dim ? [f[dim]] : [])]);
+}
+
+function isLastDay(d: string): boolean {
+  const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
+  return next.getUTCDate() === 1;
+}
+
+async function hasMart(db: Warehouse): Promise<boolean> {
+  const [row] = await cachedAll<{ n: number }>(db, "select count(*) as n from information_schema.tables where table_name = 'metric_summary'");
+  return (row?.n ?? 0) > 0;
+}
+
+/**
+ * The summary over `where` for several single-dimension groupings (and the
+ * total) in one scan: GROUPING SETS over the same catalogue aggregates as
+ * summarySql, keeping only `fields`. Each row says its `dimension` ('' for
+ * the total) and its group in `key`.
+ *
+ * @example
+ *   const rows = await summaryBySets(db, ['channel', 'team'], w, ['fcr_rate']);
+ *   // [{ dimension: '', key: null, fcr_rate: 0.74 }, { dimension: 'channel', key: 'email', fcr_rate: 0.79 }, ...]
+ */
+export function summaryBySets(db: Warehouse, dims: readonly Dimension[], where: Where, fields: readonly string[]): Promise<Row[]> {
+  const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const cols = dims.map((d) => DIMENSIONS[d]);
+  const label = `case ${cols.map((c, i) => `when grouping(${c}) = 0 then '${dims[i]}'`).join(' ')} else '' end`;
+  const key = `coalesce(${cols.map((c) => `case when grouping(${c}) = 0 then ${c}::varchar end`).join(', ')})`;
+  const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
+  const sql = `select dimension, key, ${unique.join(', ')} from (
+    select ${label} as dimension, ${key} as key, ${summaryAggregates().join(', ')}
+    from conversation_metrics where ${where.sql}
+    group by grouping sets (${sets})
+  )`;
+  return cachedAll(db, sql, where.params);
+}
+
+/**
+ * The summary of two adjacent date ranges (a period and the one before it)
+ * in one scan, as rows `{ period: 'now' | 'before', ...fields }`. `now` and
+ * `before` carry the same group filters; only their dates differ.
+ *
+ * @example
+ *   const [now, before] = await summaryOfPeriods(db, f, previousPeriod(f), ['fcr_rate']);
+ */
+export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filters, fields: readonly string[]): Promise<[Row, Row]> {
+  const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const groups = filterWhere(now, { dates: false, start: 4 });
+  const sql = `select period, ${unique.join(', ')} from (
+    select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates().join(', ')}
+    from conversation_metrics
+    where created_at >= $1::date and created_at < $3::date + 1 and ${groups.sql}
+    group by 1
+  )`;
+  const rows = await cachedAll(db, sql, [before.from, now.from, now.to, ...groups.params]);
+  // A period without conversations has no group: its row (counts 0, the rest null) comes from summarySql.
+  const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), unique))[0] ?? {};
+  return Promise.all([
+    rows.find((r) => r['period'] === 'now') ?? empty(now),
+    rows.find((r) => r['period'] === 'before') ?? empty(before),
+  ]);
+}

@@ -1,0 +1,161 @@
+/**
+ * A metric page's loader: the catalogue entry, its monthly trend, its
+ * breakdowns by channel, intent, team and agent, and its distribution. Every
+ * bar and point links to the conversations behind it.
+ *
+ * @example
+ *   const page = await loadMetricPage(db, metric('fcr_rate'), filters);
+ *   page.breakdowns.map((b) => b.dimension); // ['channel', 'intent', 'team', 'agent']
+ */
+import type { Warehouse } from '../../../warehouse/connection.js';
+import { formatValue, type Metric } from '../../../models/catalogue.js';
+import type { Dimension } from '../../../models/summary.js';
+import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
+import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
+import { trendChart } from './charts/trend-chart.js';
+import { breakdownChart } from './charts/breakdown-chart.js';
+import { histogram, type Bin } from './charts/histogram.js';
+
+/** The summary field that stands for a metric on charts (a duration's median). */
+export function headlineField(m: Metric): string | null {
+  switch (m.summary?.kind) {
+    case 'total':
+    case 'rate':
+      return m.name;
+    case 'distribution':
+      return `${m.name}_median`;
+    case 'mean':
+      return `${m.name}_mean`;
+    default:
+      return null;
+  }
+}
+
+/** Fixed bin edges per unit: the edges are code, never input. */
+function edgesFor(m: Metric): number[] | null {
+  if (!m.column) return null;
+  if (m.unit === 'seconds') return [0, 60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
+  if (m.name === 'effort_index') return [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.0001];
+  if (m.unit === 'score' || m.unit === 'count') return [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 21];
+  return null;
+}
+
+function binLabel(m: Metric, lo: number, hi: number | null): string {
+  if (m.unit === 'seconds') return hi === null ? `≥ ${shortDuration(lo)}` : lo === 0 ? `< ${shortDuration(hi)}` : `${shortDuration(lo)}–${shortDuration(hi)}`;
+  if (m.name === 'effort_index') return hi === null ? `≥ ${lo}` : `${lo}–${Math.floor(hi)}`;
+  if (hi === null) return `≥ ${lo}`;
+  return hi - lo === 1 ? String(lo) : `${lo}–${hi - 1}`;
+}
+
+/** 60 → '1m', 14400 → '4h', 259200 → '3d' (bin edges are whole units). */
+function shortDuration(s: number): string {
+  if (s < 3600) return `${Math.round(s / 60)}m`;
+  if (s < 86_400) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+export interface Breakdown {
+  dimension: Dimension;
+  title: string;
+  svg: string;
+  rows: { key: string; value: string; base: number | null; href: string }[];
+}
+
+export interface MetricPage {
+  trend: string;
+  trendP90: string;
+  breakdowns: Breakdown[];
+  distribution: string;
+  total: string;
+}
+
+const DIMS: { dim: Dimension; title: string; limit: number }[] = [
+  { dim: 'channel', title: 'By channel', limit: 20 },
+  { dim: 'intent', title: 'By intent', limit: 20 },
+  { dim: 'team', title: 'By team', limit: 20 },
+  { dim: 'agent', title: 'By agent (top 20 by conversations)', limit: 20 },
+];
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+/** A metric page for `f` (memoised: it depends on the marts only). */
+export function loadMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<MetricPage> {
+  return memo(db, `metric\u0000${m.name}\u0000${JSON.stringify(f)}`, () => computeMetricPage(db, m, f));
+}
+
+async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<MetricPage> {
+  const field = headlineField(m);
+  const fmt = (v: number) => formatValue(m, v);
+  const list = (extra: Partial<Filters>) => `/conversations${filterQuery({ ...f, ...extra }, { metric: m.name })}`;
+  const w = filterWhere(f);
+  const trend = trendRange(f);
+  const baseField = m.summary?.kind === 'rate' ? `${m.name}_base` : 'conversations';
+  const fields = field ? [field, baseField, 'conversations', ...(m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])] : ['conversations'];
+  const [monthly, sets] = await Promise.all([monthlySummary(db, trend, fields), summaryBySets(db, DIMS.map((d) => d.dim), w, fields)]);
+  const total = sets.find((r) => r['dimension'] === '');
+  const groups = DIMS.map((d) => sets.filter((r) => r['dimension'] === d.dim).map((r) => ({ ...r, [d.dim]: r['key'] })));
+  const monthHref = (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined, month }, { metric: m.name })}`;
+  const trendSvg = field
+    ? trendChart(
+        monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
+        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt },
+      )
+    : '';
+  const trendP90 =
+    m.summary?.kind === 'distribution'
+      ? trendChart(
+          monthly.map((r) => ({ month: String(r['month']), value: num(r[`${m.name}_p90`]) })),
+          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt },
+        )
+      : '';
+  const breakdowns: Breakdown[] = field
+    ? DIMS.map((d, i) => {
+        const rows = (groups[i] ?? [])
+          .filter((r) => r[d.dim] !== null)
+          .sort((a, b) => (num(b['conversations']) ?? 0) - (num(a['conversations']) ?? 0))
+          .slice(0, d.limit);
+        const href = (key: string) => list({ [d.dim]: key } as Partial<Filters>);
+        return {
+          dimension: d.dim,
+          title: d.title,
+          svg: breakdownChart(
+            rows.map((r) => ({ key: String(r[d.dim]), value: num(r[field]) })),
+            { label: m.label, href, format: fmt },
+          ),
+          rows: rows.map((r) => ({ key: String(r[d.dim]), value: formatValue(m, r[field]), base: num(r[baseField]), href: href(String(r[d.dim])) })),
+        };
+      })
+    : [];
+  return {
+    trend: trendSvg,
+    trendP90,
+    breakdowns,
+    distribution: await distribution(db, m, f),
+    total: field ? formatValue(m, total?.[field]) : '–',
+  };
+}
+
+async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<string> {
+  const edges = edgesFor(m);
+  if (!edges || !m.column) return '';
+  const w = filterWhere(f);
+  const cases = edges.map((e, i) => `when ${m.column} < ${edges[i + 1] ?? 'null'} then ${i}`).slice(0, -1).join(' ');
+  const rows = await cachedAll<{ bin: number; n: number }>(
+    db,
+    `select case ${cases} else ${edges.length - 1} end as bin, count(*) as n
+     from conversation_metrics where ${w.sql} and ${m.column} is not null and ${m.column} >= ${edges[0]}
+     group by 1 order by 1`,
+    w.params,
+  );
+  const byBin = new Map(rows.map((r) => [r.bin, r.n]));
+  const bins: (Bin & { lo: number; hi: number | null })[] = edges.map((lo, i) => ({
+    lo,
+    hi: edges[i + 1] ?? null,
+    bin: binLabel(m, lo, edges[i + 1] ?? null),
+    n: byBin.get(i) ?? 0,
+  }));
+  const hrefOf = new Map(
+    bins.map((b) => [b.bin, `/conversations${filterQuery(f, { metric: m.name, min: String(b.lo), ...(b.hi === null ? {} : { max: String(b.hi) }) })}`]),
+  );
+  return histogram(bins, { label: m.label, href: (b) => hrefOf.get(b.bin) ?? '/conversations' });
+}

@@ -1,0 +1,170 @@
+/**
+ * The QA workspace's loaders and actions, over the scorecards/ API: the
+ * reviewer's queue, drawing a sample, one sample item with its rubric, and
+ * saving a grade (scorecards scores it; nothing is scored here).
+ *
+ * @example
+ *   const queue = await reviewerQueue(db, 'reviewer');
+ *   const saved = await gradeItem(db, user, item, formData);  // { reviewId, qaScore, ... }
+ */
+import { z } from 'zod';
+import type { Warehouse } from '../../../warehouse/connection.js';
+import { getRubric, listRubrics, createSample, getSample, listQueue, listSamples, listReviews, saveReview, scaleRatings, ScorecardError, type Grade } from '../../../scorecards/index.js';
+import type { Account } from './accounts.js';
+
+export { ScorecardError };
+
+export async function reviewerQueue(db: Warehouse, reviewer: string) {
+  const items = await listQueue(db, { reviewer_id: reviewer });
+  return items.map((i) => ({
+    sampleId: i.sample_id,
+    sampleName: i.sample_name,
+    position: i.position,
+    source: i.source,
+    conversationId: i.conversation_id,
+    agentId: i.agent_id,
+    assigned: i.reviewer_id,
+    channel: i.channel,
+    intent: i.intent,
+    createdAt: i.created_at ? i.created_at.toISOString().slice(0, 10) : null,
+  }));
+}
+
+export async function samplesOverview(db: Warehouse) {
+  const [samples, rubrics, reviewers] = await Promise.all([
+    listSamples(db),
+    listRubrics(db),
+    db.all<{ username: string }>("select username from accounts where role in ('reviewer', 'supervisor', 'admin') order by username"),
+  ]);
+  return {
+    samples: samples.map((s) => ({ ...s, created_at: s.created_at.toISOString().slice(0, 10) })),
+    rubrics: rubrics.map((r) => ({ id: r.rubric_id, version: r.version, name: r.name })),
+    reviewers: reviewers.map((r) => r.username),
+  };
+}
+
+const sampleForm = z.object({
+  name: z.string().trim().min(1, 'give the sample a name').max(100),
+  rubric: z.string().min(1, 'choose a rubric').max(100),
+  size: z.coerce.number().int().min(1, 'size: at least 1').max(500, 'size: at most 500'),
+  method: z.enum(['random', 'risk']),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
+  agent: z.string().max(100).optional(),
+  reviewers: z.array(z.string().min(1).max(40)).min(1, 'choose at least one reviewer'),
+});
+
+/** Draws a sample from the form of the QA page. */
+export async function drawSampleFromForm(db: Warehouse, user: Account, form: FormData) {
+  const parsed = sampleForm.safeParse({ ...Object.fromEntries(form), reviewers: form.getAll('reviewers') });
+  if (!parsed.success) return { ok: false as const, message: parsed.error.issues.map((i) => i.message).join('; ') };
+  const f = parsed.data;
+  const report = await createSample(db, {
+    name: f.name,
+    cycle: new Date().toISOString().slice(0, 7),
+    seed: `${f.name}:${Date.now()}`,
+    rubric_id: f.rubric,
+    method: f.method,
+    size: f.size,
+    filter: { match: 'all', ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}), ...(f.agent ? { agents: [f.agent] } : {}) },
+    reviewers: f.reviewers,
+    created_by: user.username,
+  });
+  return { ok: true as const, message: `Drew ${report.sample.items.length} conversations into “${f.name}”.`, sampleId: report.sample.sample_id };
+}
+
+export interface RubricCriterionView {
+  id: string;
+  section: string;
+  name: string;
+  guidance: string;
+  weight: number;
+  critical: boolean;
+  naAllowed: boolean;
+  ratings: string[];
+}
+
+/** One sample item, its rubric (the version the sample pinned) and any review already saved. */
+export async function loadItem(db: Warehouse, sampleId: string, position: number) {
+  const sample = await getSample(db, sampleId);
+  const item = sample.items.find((i) => i.position === position);
+  if (!item) return null;
+  const { rubric, criteria } = await rubricView(db, sample.rubric_id, sample.rubric_version);
+  return itemView(db, sample, item, rubric, criteria, position);
+}
+
+/** A pinned rubric version and its criteria as the rubric form shows them. */
+export async function rubricView(db: Warehouse, rubricId: string, version: number) {
+  const rubric = await getRubric(db, rubricId, version);
+  const criteria: RubricCriterionView[] = rubric.sections.flatMap((s) =>
+    s.criteria.map((c) => ({
+      id: c.id,
+      section: s.name,
+      name: c.name,
+      guidance: c.guidance,
+      weight: c.weight,
+      critical: c.critical,
+      naAllowed: c.na_allowed,
+      ratings: scaleRatings(c.scale),
+    })),
+  );
+  return { rubric, criteria };
+}
+
+async function itemView(
+  db: Warehouse,
+  sample: Awaited<ReturnType<typeof getSample>>,
+  item: Awaited<ReturnType<typeof getSample>>['items'][number],
+  rubric: Awaited<ReturnType<typeof getRubric>>,
+  criteria: RubricCriterionView[],
+  position: number,
+) {
+  const [existing] = await listReviews(db, { sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, kind: 'review', limit: 1 });
+  const next = sample.items.find((i) => i.position > position && (i.reviewer_id === item.reviewer_id || i.reviewer_id === null));
+  return {
+    sample: { id: sample.sample_id, name: sample.name, rubric: `${rubric.name} (v${rubric.version})`, size: sample.items.length },
+    item,
+    criteria,
+    review: existing
+      ? { reviewId: existing.review_id, qaScore: existing.qa_score, autoFailed: existing.auto_failed, reviewer: existing.reviewer_id, criteria: existing.criteria.map((c) => ({ criterion: c.criterion, rating: c.rating, na: c.na, score: c.score })) }
+      : null,
+    nextPosition: next?.position ?? null,
+  };
+}
+
+/** Saves a grade from the rubric form; scorecards/ checks it against the rubric and scores it. */
+export async function gradeItem(
+  db: Warehouse,
+  user: Account,
+  target: { sample_id: string } | { session_id: string },
+  item: { source: string; conversation_id: string },
+  criteria: RubricCriterionView[],
+  form: FormData,
+) {
+  const grades = criteria.flatMap((c): Grade[] => {
+    const v = form.get(`rating:${c.id}`);
+    const comment = String(form.get(`comment:${c.id}`) ?? '').trim();
+    if (v === 'n/a') return [{ criterion: c.id, na: true, ...(comment ? { comment } : {}) }];
+    if (typeof v !== 'string' || v === '') return [];
+    return [{ criterion: c.id, rating: v, ...(comment ? { comment } : {}) }];
+  });
+  const missing = criteria.filter((c) => !grades.some((g) => g.criterion === c.id));
+  if (missing.length) return { ok: false as const, message: `Rate every criterion: ${missing.map((c) => c.name).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rating.` };
+  const started = Number(form.get('started_at'));
+  const spent = Number.isFinite(started) && started > 0 ? Math.max(0, (Date.now() - started) / 1000) : undefined;
+  try {
+    const review = await saveReview(db, {
+      ...target,
+      source: item.source,
+      conversation_id: item.conversation_id,
+      reviewer_id: user.username,
+      grades,
+      ...(String(form.get('comment') ?? '').trim() ? { comment: String(form.get('comment')).slice(0, 4000) } : {}),
+      ...(spent !== undefined && spent < 86_400 ? { time_spent_s: Math.round(spent) } : {}),
+    });
+    return { ok: true as const, reviewId: review.review_id, qaScore: review.qa_score, autoFailed: review.auto_failed };
+  } catch (error) {
+    if (error instanceof ScorecardError) return { ok: false as const, message: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { signIn } from '$lib/server/accounts.js';
+import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/session-cookie.js';
+import { warehouse } from '$lib/server/warehouse.js';
+import type { Actions, PageServerLoad } from './$types';
+
+const form = z.object({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) });
+
+/** Only a local path may follow sign-in (no open redirect). */
+function safeNext(next: string | null): string {
+  return next && /^\/(?!\/)/.test(next) ? next : '/';
+}
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+  return {};
+};
+
+export const actions: Actions = {
+  default: async ({ request, cookies, url }) => {
+    const parsed = form.safeParse(Object.fromEntries(await request.formData()));
+    if (!parsed.success) return fail(400, { message: 'Enter a username and a password.', username: '' });
+    const db = await warehouse();
+    const token = await signIn(db, parsed.data.username, parsed.data.password);
+    if (!token) return fail(400, { message: 'That username and password do not match.', username: parsed.data.username });
+    cookies.set(SESSION_COOKIE, token, sessionCookieOptions(url));
+    redirect(303, safeNext(url.searchParams.get('next')));
+  },
+};

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { requirePermission } from '$lib/server/auth.js';
+import { loadPainPoints } from '$lib/server/pain-points.js';
+import { warehouse } from '$lib/server/warehouse.js';
+import { can } from '$lib/roles.js';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const user = requirePermission(locals, url, 'viewPainPoints');
+  const month = z.string().regex(/^\d{4}-\d{2}$/).optional().catch(undefined).parse(url.searchParams.get('month') ?? undefined);
+  const data = await loadPainPoints(await warehouse(), month);
+  // Product sees masked examples without conversation ids (no way back to a customer).
+  const identities = can(user.role, 'viewConversations');
+  return {
+    identities,
+    insights: data && {
+      ...data,
+      topics: data.topics.map((t) => ({
+        ...t,
+        examples: t.examples.map((e) => ({ month: e.month, text: e.text, ...(identities ? { source: e.source, conversationId: e.conversation_id } : {}) })),
+      })),
+    },
+  };
+};

@@ -1,0 +1,27 @@
+import { fail } from '@sveltejs/kit';
+import { requirePermission } from '$lib/server/auth.js';
+import { drawSampleFromForm, reviewerQueue, samplesOverview, ScorecardError } from '$lib/server/qa.js';
+import { warehouse } from '$lib/server/warehouse.js';
+import { filterOptions } from '$lib/server/filters.js';
+import { can } from '$lib/roles.js';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const user = requirePermission(locals, url, 'grade');
+  const db = await warehouse();
+  const [queue, overview, options] = await Promise.all([reviewerQueue(db, user.username), samplesOverview(db), filterOptions(db)]);
+  return { queue, ...overview, agents: options.agents, canDraw: can(user.role, 'coach') };
+};
+
+export const actions: Actions = {
+  sample: async ({ locals, url, request }) => {
+    const user = requirePermission(locals, url, 'coach');
+    try {
+      const result = await drawSampleFromForm(await warehouse(), user, await request.formData());
+      return result.ok ? { message: result.message } : fail(400, { message: result.message });
+    } catch (error) {
+      if (error instanceof ScorecardError) return fail(400, { message: error.message });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,42 @@
+import { error, fail } from '@sveltejs/kit';
+import { requirePermission } from '$lib/server/auth.js';
+import { loadConversation } from '$lib/server/conversation.js';
+import { gradeItem, loadItem, ScorecardError } from '$lib/server/qa.js';
+import { warehouse } from '$lib/server/warehouse.js';
+import type { Account } from '$lib/server/accounts.js';
+import type { Actions, PageServerLoad } from './$types';
+
+async function item(user: Account, sample: string, position: string) {
+  const db = await warehouse();
+  const n = Number(position);
+  if (!Number.isInteger(n) || n < 1) error(404, 'There is no such sample item.');
+  let found;
+  try {
+    found = await loadItem(db, sample, n);
+  } catch (e) {
+    if (e instanceof ScorecardError) error(404, e.message);
+    throw e;
+  }
+  if (!found) error(404, `Sample ${sample} has no item ${n}.`);
+  if (found.item.reviewer_id && found.item.reviewer_id !== user.username && user.role !== 'admin' && user.role !== 'supervisor') {
+    error(403, `This conversation is assigned to ${found.item.reviewer_id}.`);
+  }
+  return { db, found };
+}
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+  const user = requirePermission(locals, url, 'grade');
+  const { db, found } = await item(user, params.sample, params.position);
+  const conversation = await loadConversation(db, found.item.source, found.item.conversation_id);
+  if (!conversation) error(404, `The conversation ${found.item.conversation_id} is no longer in the warehouse.`);
+  return { ...found, conversation, startedAt: Date.now() };
+};
+
+export const actions: Actions = {
+  default: async ({ locals, url, params, request }) => {
+    const user = requirePermission(locals, url, 'grade');
+    const { db, found } = await item(user, params.sample, params.position);
+    const result = await gradeItem(db, user, { sample_id: params.sample }, found.item, found.criteria, await request.formData());
+    return result.ok ? { saved: result } : fail(400, { message: result.message });
+  },
+};

@@ -1,0 +1,54 @@
+// Browser tests of the dashboard (tests/e2e/), driving Debian's Chromium.
+// The web server is `parley serve` over a fresh small demo warehouse made by `parley demo`
+// (generated data, models, demo accounts, a QA sample).
+import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const PORT = Number(process.env['PARLEY_E2E_PORT'] ?? 5297);
+const DB = path.join(tmpdir(), `parley-e2e-${PORT}.duckdb`);
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    viewport: { width: 1280, height: 900 },
+    trace: 'off',
+  },
+  webServer: {
+    // A fresh demo warehouse (accounts, a QA sample), plus a hostile fixture: bodies with HTML and
+    // script, and a broken record for the quarantine.
+    command: [
+      `rm -f ${DB} ${DB}.wal`,
+      `node cli/parley.js demo --conversations 3000 --db ${DB} --no-serve`,
+      `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source e2e --db ${DB}`,
+      `node cli/parley.js build --db ${DB}`,
+      `node cli/parley.js serve --db ${DB} --port ${PORT}`,
+    ].join(' && '),
+    url: `http://127.0.0.1:${PORT}/login`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

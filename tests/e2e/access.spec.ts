@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.js';
+
+test('bodies with HTML or script are shown as text, never run', async ({ page }) => {
+  await signIn(page, 'reviewer', '/conversations/e2e/xss-1');
+  const thread = page.getByRole('list', { name: 'Conversation timeline' });
+  await expect(thread).toContainText('<script>window.__pwned = true</script>Hello <b>there</b>');
+  await expect(thread).toContainText('<img src=x onerror="window.__pwned=true"> We are on it.');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("<img src=x onerror=alert('subject')>");
+  await expect(thread.locator('script, img, b, a')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+});
+
+test('the data page shows what was refused and why, to admins only', async ({ page }) => {
+  await signIn(page, 'admin', '/data');
+  await expect(page.getByRole('heading', { name: 'Load log' })).toBeVisible();
+  await expect(page.locator('table').nth(1)).toContainText('hostile.jsonl');
+  await expect(page.locator('table').nth(1)).toContainText('created_at');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, 'leadership');
+  expect((await page.goto('/data'))?.status()).toBe(403);
+});
+
+test('product and leadership read metrics but not conversations', async ({ page }) => {
+  await signIn(page, 'product', '/metrics/fcr_rate');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('FCR');
+  expect((await page.goto('/conversations/e2e/xss-1'))?.status()).toBe(403);
+  await page.goto('/conversations?channel=webchat');
+  await expect(page.locator('thead')).not.toContainText('Subject');
+  await expect(page.locator('tbody a')).toHaveCount(0);
+});
+
+test('a form post from another origin is refused', async ({ request, baseURL }) => {
+  const response = await request.post(`${baseURL}/login`, {
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    data: 'username=admin&password=parley-demo',
+  });
+  expect(response.status()).toBe(403);
+});
+
+test('leadership opens a report rendered from the notebooks; an agent may not', async ({ page }) => {
+  await signIn(page, 'leadership', '/reports');
+  await page.getByRole('button', { name: /^Open Monthly/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Monthly');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, 'agent');
+  expect((await page.goto('/reports'))?.status()).toBe(403);
+});

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.js';
+
+test('a bar of the monthly chart lists the conversations behind it', async ({ page }) => {
+  await signIn(page, 'supervisor');
+  const bars = page.locator('figure', { hasText: 'Conversations per month' }).locator('a');
+  const count = await bars.count();
+  expect(count).toBeGreaterThan(3);
+  const last = bars.nth(count - 1);
+  const title = (await last.locator('title').textContent()) ?? '';
+  const [month, n] = title.split(': ');
+  await last.click();
+  await expect(page).toHaveURL(new RegExp(`/conversations\\?.*month=${month}`));
+  await expect(page.getByTestId('list-scope')).toContainText(`${n} conversations`);
+  // …and from the list into one thread.
+  await page.locator('tbody a').first().click();
+  await expect(page.getByRole('list', { name: 'Conversation timeline' })).toBeVisible();
+});
+
+test('a breakdown bar on a metric page lists that group only', async ({ page }) => {
+  await signIn(page, 'admin', '/metrics/fcr_rate');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('FCR');
+  const bar = page.locator('figure', { hasText: 'By channel' }).locator('a').first();
+  const channel = ((await bar.locator('title').textContent()) ?? '').split(': ')[0]!;
+  await bar.click();
+  await expect(page).toHaveURL(new RegExp(`channel=${channel}`));
+  const channels = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+  expect(channels.length).toBeGreaterThan(0);
+  expect(new Set(channels)).toEqual(new Set([channel]));
+});
