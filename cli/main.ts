@@ -17,6 +17,11 @@ import { metricsConversationsCommand, metricsSummaryCommand } from './commands/m
 import { sqlCommand } from './commands/sql.js';
 import { demoCommand } from './commands/demo.js';
 import { docsMetricsCommand } from './commands/docs.js';
+import { insightsBuildCommand, insightsTopCommand } from './commands/insights.js';
+import { notebookListCommand, notebookRenderCommand } from './commands/notebook.js';
+import { serveCommand } from './commands/serve.js';
+import { userAddCommand } from './commands/user.js';
+import { SCORECARD_COMMANDS } from './commands/scorecards.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -26,6 +31,13 @@ export const COMMANDS: readonly Command[] = [
   sqlCommand,
   demoCommand,
   docsMetricsCommand,
+  insightsBuildCommand,
+  insightsTopCommand,
+  notebookRenderCommand,
+  notebookListCommand,
+  serveCommand,
+  userAddCommand,
+  ...SCORECARD_COMMANDS,
 ];
 
 function overview(): string {
