@@ -4,7 +4,7 @@
  * A model is a `.sql` file in `staging/`, `intermediate/` or `marts/`; its
  * name is the file name. Its dependencies are the other models it names, so
  * the order is found, not written down. Staging models become views;
- * intermediate models and marts become tables. `{{name}}` in a model is a
+ * intermediate models temporary tables of the build, marts tables. `{{name}}` in a model is a
  * constant of the metric catalogue. Last, the summary mart is generated from
  * the catalogue (summary.ts).
  *
@@ -100,7 +100,10 @@ export async function buildModels(
   await db.transaction(async () => {
     await writeConfigTables(db, config);
     for (const m of discoverModels()) {
-      const kind = m.layer === 'staging' ? 'view' : 'table';
+      // staging: views; intermediate: temporary tables that live only for the build
+      // (nothing outside the models reads them, and not writing them to disk saves
+      // about a second on 1M messages); marts: tables
+      const create = { staging: 'create view', intermediate: 'create or replace temp table', marts: 'create table' }[m.layer];
       // a model may change kind between versions: drop whichever exists
       // (DuckDB refuses `drop view if exists` on a table, so ask the catalog)
       const existing = await db.one<{ table_type: string }>(
@@ -108,7 +111,7 @@ export async function buildModels(
         [m.name],
       );
       if (existing) await db.run(`drop ${existing.table_type === 'VIEW' ? 'view' : 'table'} ${m.name}`);
-      await timed(m.name, m.layer, `create ${kind} ${m.name} as\n${renderModel(m.sql)}`);
+      await timed(m.name, m.layer, `${create} ${m.name} as\n${renderModel(m.sql)}`);
     }
     await timed('metric_summary', 'generated', metricSummaryMartSql());
     await db.run("delete from warehouse_meta where key = 'built_at'");

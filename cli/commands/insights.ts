@@ -1,4 +1,3 @@
-import { buildInsights } from '../../insights/build.js';
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { count, progressLine } from '../progress.js';
@@ -21,6 +20,8 @@ and CSAT, PII-masked examples, and emerging topics per month. See insights/READM
       await requireBuilt(db);
       const progress = progressLine(io.err);
       try {
+        // natural and the classifier load only when insights are built
+        const { buildInsights } = await import('../../insights/build.js');
         return await buildInsights(db, {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
       } finally {
         progress.done();

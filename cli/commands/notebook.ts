@@ -5,9 +5,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommandError, UsageError, requireBuilt, withWarehouse, type Command } from '../command.js';
-import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebook } from '../../notebooks/index.js';
-import { checkValue } from '../../notebooks/params.js';
-import { printPdf } from '../../notebooks/pdf.js';
+import { fileURLToPath } from 'node:url';
+
+// The renderer (marked, Plot, a DOM) loads only when a notebook command runs,
+// so that every other command starts fast.
+const renderer = () => import('../../notebooks/index.js');
+const NOTEBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../notebooks');
 
 /** `--param month=2026-10 --param team=billing` → { month: '2026-10', team: 'billing' }. */
 export function parseParams(list: readonly string[]): Record<string, string> {
@@ -52,6 +55,8 @@ Examples:
     if (positionals.length !== 1) throw new UsageError('give one notebook: parley notebook render FILE', this.name);
     const file = locate(positionals[0]!);
     const given = parseParams((values['param'] as unknown as string[] | undefined) ?? []);
+    const { loadNotebook, renderNotebook } = await renderer();
+    const { checkValue } = await import('../../notebooks/params.js');
     const notebook = await loadNotebook(file);
     const declared = new Map(notebook.params.map((p) => [p.name, p]));
     for (const [name, value] of Object.entries(given)) {
@@ -72,6 +77,7 @@ Examples:
     } else if (!pdf) io.out.write(result.html);
     if (pdf) {
       try {
+        const { printPdf } = await import('../../notebooks/pdf.js');
         await printPdf(result.html, pdf, io.env);
       } catch (error) {
         throw new CommandError((error as Error).message);
@@ -94,6 +100,7 @@ Lists the notebooks: name, title and parameters with their defaults.
   --dir DIR  a folder of notebooks (default: the ones shipped with Parley)`,
   options: { dir: { type: 'string' } },
   async run({ values }, io) {
+    const { listNotebooks } = await renderer();
     const list = await listNotebooks((values['dir'] as string | undefined) ?? NOTEBOOKS_DIR);
     const width = Math.max(0, ...list.map((n) => n.id.length));
     for (const n of list) {

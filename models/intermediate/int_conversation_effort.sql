@@ -11,21 +11,41 @@
 -- of fewer than {{re_explanation_min_words}} distinct words are too short to judge.
 with messages as (
   select
-    t.source,
-    t.conversation_id,
-    t.ord,
-    t.occurred_at,
-    t.author_role,
-    t.seq,
-    t.is_public,
+    source,
+    conversation_id,
+    ord,
+    occurred_at,
+    author_role,
+    seq,
+    is_public,
+    channel
+  from int_timeline
+  where kind = 'message'
+),
+
+-- a switch needs a message that names a channel: only those conversations
+-- (a few percent) go through the windows below
+with_named_channel as (
+  select distinct
+    source,
+    conversation_id
+  from messages
+  where channel is not null
+),
+
+effective_channels as (
+  select
+    m.source,
+    m.conversation_id,
+    m.ord,
     coalesce(
-      last_value(t.channel ignore nulls) over (partition by t.source, t.conversation_id order by t.ord),
+      last_value(m.channel ignore nulls) over (partition by m.source, m.conversation_id order by m.ord),
       c.channel
     ) as effective_channel,
     c.channel as conversation_channel
-  from int_timeline t
+  from messages m
+  join with_named_channel using (source, conversation_id)
   join stg_conversations c using (source, conversation_id)
-  where t.kind = 'message'
 ),
 
 with_previous_channel as (
@@ -37,7 +57,7 @@ with_previous_channel as (
       lag(effective_channel) over (partition by source, conversation_id order by ord),
       conversation_channel
     ) as previous_channel
-  from messages
+  from effective_channels
 ),
 
 switches as (

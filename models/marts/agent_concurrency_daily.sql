@@ -7,10 +7,9 @@
 --
 -- Minutes are whole epoch minutes. A message or event at t makes its
 -- conversation count for the minutes m with t <= m < t + 30 min, inside the
--- open span. A conversation's windows are merged into islands of activity,
--- islands are cut at local midnight, and each agent-day's concurrency is the
--- running sum of island starts (+1) and ends (−1), weighted by how long each
--- level lasts.
+-- open span. A conversation's windows make islands of activity; an agent's
+-- concurrency is the running sum of island starts (+1) and ends (−1), cut at
+-- each local midnight, weighted by how long each level lasts.
 with settings as (
   select timezone from config_settings
 ),
@@ -29,94 +28,93 @@ open_spans as (
     and p.first_human_reply_at is not null
 ),
 
+-- activity whose 30-minute window reaches into the open span
 activity as (
   select
-    s.source,
-    s.conversation_id,
-    s.owner_agent,
-    s.opens_minute,
-    s.closes_minute,
-    ceil(epoch(t.occurred_at) / 60)::bigint as minute
-  from open_spans s
-  join int_timeline t using (source, conversation_id)
-),
-
--- every activity window is 30 minutes long, so in time order a new island of
--- activity starts exactly where the gap since the previous activity exceeds 30 minutes
-numbered as (
-  select
-    *,
-    sum(case when minute - previous_minute <= 30 then 0 else 1 end) over (
-      partition by source, conversation_id order by minute
-      rows between unbounded preceding and current row
-    ) as island
+    *
   from (
     select
-      *,
-      lag(minute) over (partition by source, conversation_id order by minute) as previous_minute
-    from activity
+      s.source,
+      s.conversation_id,
+      s.owner_agent,
+      s.opens_minute,
+      s.closes_minute,
+      ceil(epoch(t.occurred_at) / 60)::bigint as minute
+    from open_spans s
+    join int_timeline t using (source, conversation_id)
   )
+  where minute + 30 > opens_minute
+    and minute < closes_minute
 ),
 
-islands as (
+neighbours as (
   select
-    source,
-    conversation_id,
-    owner_agent,
-    greatest(min(minute), any_value(opens_minute)) as starts_minute,
-    least(max(minute) + 30, any_value(closes_minute)) as ends_minute
-  from numbered
-  group by source, conversation_id, owner_agent, island
-  having greatest(min(minute), any_value(opens_minute)) < least(max(minute) + 30, any_value(closes_minute))
+    *,
+    lag(minute) over by_time as previous_minute,
+    lead(minute) over by_time as next_minute
+  from activity
+  window by_time as (partition by source, conversation_id order by minute)
 ),
 
--- local days each island touches, with their boundaries in epoch minutes
-island_days as (
+-- every window is 30 minutes long, so an island of activity starts where the gap
+-- since the previous activity exceeds 30 minutes and ends 30 minutes after an
+-- activity with none in the 30 that follow; each island is clipped to the open span
+island_edges as (
+  select owner_agent, greatest(minute, opens_minute) as minute, 1 as delta
+  from neighbours
+  where previous_minute is null or minute - previous_minute > 30
+  union all
+  select owner_agent, least(minute + 30, closes_minute), -1
+  from neighbours
+  where next_minute is null or next_minute - minute > 30
+),
+
+-- each local midnight of the agent's days, so that no stretch of time crosses a day
+agent_days as (
   select
-    i.*,
+    e.owner_agent,
     cast(unnest(generate_series(
-      cast(timezone(s.timezone, to_timestamp(i.starts_minute * 60)) as date),
-      cast(timezone(s.timezone, to_timestamp((i.ends_minute - 1) * 60)) as date),
+      cast(timezone(s.timezone, to_timestamp(min(e.minute) * 60)) as date),
+      cast(timezone(s.timezone, to_timestamp(max(e.minute) * 60)) as date),
       interval 1 day
     )) as date) as day,
-    s.timezone
-  from islands i
+    any_value(s.timezone) as timezone
+  from island_edges e
   cross join settings s
+  group by e.owner_agent, s.timezone
 ),
 
-pieces as (
+midnights as (
   select
     owner_agent,
-    day,
-    greatest(starts_minute, (epoch(timezone(timezone, day::timestamp)) / 60)::bigint) as starts_minute,
-    least(ends_minute, (epoch(timezone(timezone, (day + interval 1 day)::timestamp)) / 60)::bigint) as ends_minute
-  from island_days
-),
-
-boundaries as (
-  select owner_agent, day, starts_minute as minute, 1 as delta from pieces where starts_minute < ends_minute
-  union all
-  select owner_agent, day, ends_minute, -1 from pieces where starts_minute < ends_minute
+    (epoch(timezone(timezone, day::timestamp)) / 60)::bigint as minute,
+    0 as delta,
+    day
+  from agent_days
 ),
 
 changes as (
   select
     owner_agent,
-    day,
     minute,
-    sum(delta) as delta
-  from boundaries
-  group by all
+    sum(delta) as delta,
+    max(day) as day
+  from (
+    select owner_agent, minute, delta, null::date as day from island_edges
+    union all
+    select owner_agent, minute, delta, day from midnights
+  )
+  group by owner_agent, minute
 ),
 
 levels as (
   select
     owner_agent,
-    day,
-    minute,
-    sum(delta) over (partition by owner_agent, day order by minute) as level,
-    lead(minute) over (partition by owner_agent, day order by minute) - minute as lasts
+    last_value(day ignore nulls) over by_time as day,
+    sum(delta) over by_time as level,
+    lead(minute) over (partition by owner_agent order by minute) - minute as lasts
   from changes
+  window by_time as (partition by owner_agent order by minute rows between unbounded preceding and current row)
 )
 
 select
@@ -127,3 +125,4 @@ select
   max(level) as peak_concurrency
 from levels
 group by owner_agent, day
+having sum(lasts) filter (where level > 0) > 0

@@ -22,28 +22,23 @@ human_replies as (
     source,
     conversation_id,
     text,
-    -- words: runs of non-space characters; sentences: runs ended by . ! ? (at least one)
+    -- reply order without a window: the timestamp in microseconds, then the array position
+    epoch_us(sent_at)::hugeint * 100000 + seq as reply_order,
+    -- words: runs of non-space characters; sentences: the pieces between runs of . ! ?
+    -- that hold a letter or digit (at least one)
     len(regexp_extract_all(text, '\S+')) as words,
-    greatest(len(regexp_extract_all(text, '[^.!?]*[a-z0-9][^.!?]*([.!?]+|$)')), 1) as sentences,
-    row_number() over (partition by source, conversation_id order by sent_at, seq) as reply_number,
-    row_number() over (partition by source, conversation_id order by sent_at desc, seq desc) as reply_from_end
+    greatest(len(list_filter(string_split_regex(text, '[.!?]+'), piece -> regexp_matches(piece, '[a-z0-9]'))), 1) as sentences
   from public_messages
   where author_role = 'agent'
 ),
 
-reply_checks as (
+reply_aggregates as (
   select
     source,
     conversation_id,
     count(*) as human_replies,
-    bool_or(
-      reply_number = 1
-      and regexp_matches(text, '\b(hi|hello|hey|good (morning|afternoon|evening)|welcome|thanks? (you )?for (reaching out|contacting|waiting|getting in touch))\b')
-    ) as greeting,
-    bool_or(
-      reply_from_end <= 2
-      and regexp_matches(text, '(anything else|something else|is (everything|it) working|does (that|this) (help|solve|answer)|did (that|this) (help|solve)|resolved (it|your)|solved (it|your)|glad i could help)')
-    ) as closing_confirmation,
+    arg_min(text, reply_order) as first_reply,
+    arg_max(text, reply_order, 2) as last_two_replies,
     bool_or(
       regexp_matches(text, '\b(sorry|apologi[sz]e|apologies|i understand|understand your|frustrat\w*|inconvenience|thanks? (you )?for your patience|i can imagine)\b')
     ) as empathy,
@@ -51,6 +46,23 @@ reply_checks as (
     sum(words) / sum(sentences) as words_per_sentence
   from human_replies
   group by source, conversation_id
+),
+
+reply_checks as (
+  select
+    source,
+    conversation_id,
+    human_replies,
+    -- greeting in the first human reply; closing confirmation in one of the last two
+    regexp_matches(first_reply, '\b(hi|hello|hey|good (morning|afternoon|evening)|welcome|thanks? (you )?for (reaching out|contacting|waiting|getting in touch))\b') as greeting,
+    list_bool_or(list_transform(
+      last_two_replies,
+      reply -> regexp_matches(reply, '(anything else|something else|is (everything|it) working|does (that|this) (help|solve|answer)|did (that|this) (help|solve)|resolved (it|your)|solved (it|your)|glad i could help)')
+    )) as closing_confirmation,
+    empathy,
+    mean_reply_words,
+    words_per_sentence
+  from reply_aggregates
 ),
 
 turn_checks as (
