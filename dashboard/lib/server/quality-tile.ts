@@ -39,7 +39,7 @@ export async function qualityTile(db: Warehouse, f: Filters): Promise<Tile | nul
   return {
     ...base,
     value: last?.score == null ? '–' : last.score.toFixed(1),
-    second: last ? `${last.month}, ${last.reviews} reviews` : 'no reviews in the range',
+    second: last ? `${last.month}, ${last.reviews} review${last.reviews === 1 ? '' : 's'}` : 'no reviews in the range',
     change: delta === null ? null : `${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(1)} pts vs ${before!.month}`,
     tone: delta === null ? null : Math.abs(delta) < 1e-9 ? 'same' : delta > 0 ? 'better' : 'worse',
     spark: sparkline(rows.map((r) => ({ month: r.month, value: r.score }))),
