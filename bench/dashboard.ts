@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
-import { startDashboard } from '../cli/commands/serve.js';
+import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
 import { openFor } from '../cli/command.js';
 import { fmt } from './measure.js';
 
@@ -42,7 +42,7 @@ if (!existsSync(dbPath)) {
   if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
 }
 
-const db = await openFor({ db: dbPath }, quietIo);
+const db = await openFor({ db: dbPath }, quietIo, { readers: SERVER_READERS });
 const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages'))?.n ?? 0;
 const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo);
 const base = new URL(serving.url);

@@ -3,7 +3,7 @@
  * the one-line usage error (exit 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { openWarehouse, resolveDbPath, type Warehouse } from '../warehouse/connection.js';
+import { openWarehouse, resolveDbPath, type OpenOptions, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -71,8 +71,8 @@ export function oneOf<T extends string>(command: Command, flag: string, value: s
 }
 
 /** Opens the warehouse named by --db / PARLEY_DB and brings its schema up to date. */
-export async function openFor(values: Record<string, unknown>, io: Io): Promise<Warehouse> {
-  const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env));
+export async function openFor(values: Record<string, unknown>, io: Io, options: OpenOptions = {}): Promise<Warehouse> {
+  const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env), options);
   try {
     await migrate(db);
   } catch (error) {
@@ -83,8 +83,13 @@ export async function openFor(values: Record<string, unknown>, io: Io): Promise<
 }
 
 /** Runs `fn` with the warehouse open, closing it afterwards. */
-export async function withWarehouse<T>(values: Record<string, unknown>, io: Io, fn: (db: Warehouse) => Promise<T>): Promise<T> {
-  const db = await openFor(values, io);
+export async function withWarehouse<T>(
+  values: Record<string, unknown>,
+  io: Io,
+  fn: (db: Warehouse) => Promise<T>,
+  options: OpenOptions = {},
+): Promise<T> {
+  const db = await openFor(values, io, options);
   try {
     return await fn(db);
   } finally {

@@ -29,8 +29,18 @@ export function isDimension(name: string): name is Dimension {
 
 const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GROUP_SIZE} then ${value} end`;
 
-/** The aggregate select list, one line per output field. */
-export function summaryAggregates(): string[] {
+/**
+ * The aggregate select list, one line per output field; with `fields`, only
+ * the aggregates that produce those fields (a quantile not asked for is not computed).
+ */
+export function summaryAggregates(fields?: readonly string[]): string[] {
+  const all = allAggregates();
+  if (!fields) return all;
+  const wanted = new Set(fields);
+  return all.filter((a) => wanted.has(a.slice(a.lastIndexOf(' as ') + 4)));
+}
+
+function allAggregates(): string[] {
   const out: string[] = [];
   for (const m of CATALOGUE) {
     const s = m.summary;
@@ -61,10 +71,10 @@ export function summaryAggregates(): string[] {
   return out;
 }
 
-/** SQL for the summary grouped by `dims` (none: one row for everything). */
-export function summarySql(dims: readonly Dimension[], where = ''): string {
+/** SQL for the summary grouped by `dims` (none: one row for everything); `fields` limits the aggregates. */
+export function summarySql(dims: readonly Dimension[], where = '', fields?: readonly string[]): string {
   const keys = dims.map((d) => (DIMENSIONS[d] === d ? d : `${DIMENSIONS[d]} as ${d}`));
-  const select = [...keys, ...summaryAggregates()].join(',\n  ');
+  const select = [...keys, ...summaryAggregates(fields)].join(',\n  ');
   const group = dims.length ? `\ngroup by ${dims.map((d) => DIMENSIONS[d]).join(', ')}\norder by ${dims.map((d) => DIMENSIONS[d]).join(', ')}` : '';
   return `select\n  ${select}\nfrom conversation_metrics${where ? `\nwhere ${where}` : ''}${group}`;
 }

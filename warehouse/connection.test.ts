@@ -174,3 +174,29 @@ describe('values in and out', () => {
     expect(await db.all('select x from t')).toEqual([{ x: 2 }]);
   });
 });
+
+describe('reader connections', () => {
+  it('answer reads side by side, while transactions keep to the main connection', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-readers-'));
+    const db = await openWarehouse(path.join(dir, 'w.duckdb'), { readers: 2 });
+    try {
+      await db.run('create table t (n integer)');
+      await db.run('insert into t select range from range(1000)');
+      const sums = await Promise.all(Array.from({ length: 12 }, (_, i) => db.all<{ s: number }>('select sum(n) + $1 as s from t', [i])));
+      expect(sums.map((r) => r[0]!.s)).toEqual(Array.from({ length: 12 }, (_, i) => 499500 + i));
+      // inside a transaction a read sees the transaction's own uncommitted write
+      const seen = await db.transaction(async () => {
+        await db.run('insert into t values (5000)');
+        return (await db.one<{ n: number }>('select count(*) as n from t'))!.n;
+      });
+      expect(seen).toBe(1001);
+      expect((await db.one<{ n: number }>('select count(*) as n from t'))!.n).toBe(1001);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -50,6 +50,15 @@ export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.en
   return flag ?? env['PARLEY_DB'] ?? DEFAULT_DB;
 }
 
+export interface OpenOptions {
+  /**
+   * Extra connections for reads made outside a transaction, so that a server
+   * answers several requests at once (default 0: every query on one
+   * connection). Writes and transactions always use the main connection.
+   */
+  readers?: number;
+}
+
 /**
  * Opens (creating when absent) the warehouse file.
  *
@@ -58,7 +67,7 @@ export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.en
  *   const [{ n }] = await db.all('select count(*) as n from raw_conversations');
  *   db.close();
  */
-export async function openWarehouse(dbPath: string): Promise<Warehouse> {
+export async function openWarehouse(dbPath: string, options: OpenOptions = {}): Promise<Warehouse> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(dbPath, {
@@ -72,12 +81,25 @@ export async function openWarehouse(dbPath: string): Promise<Warehouse> {
     }
     throw new Error(`cannot open the warehouse ${dbPath}: ${firstLine(message)}`);
   }
-  const connection = await instance.connect();
-  await connection.run("set TimeZone = 'UTC'");
-  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection);
+  const connect = async () => {
+    const c = await instance.connect();
+    await c.run("set TimeZone = 'UTC'");
+    return c;
+  };
+  const connection = await connect();
+  const readers: DuckDBConnection[] = [];
+  for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
+  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection, readers);
 }
 
-function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection): Warehouse {
+/** A connection with its own queue: one query at a time on it. */
+interface Lane {
+  connection: DuckDBConnection;
+  queue: Promise<unknown>;
+  waiting: number;
+}
+
+function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection, readers: DuckDBConnection[]): Warehouse {
   // One connection, one query at a time: a promise chain serialises callers.
   // Calls made from inside an exclusive section (a transaction) run at once;
   // AsyncLocalStorage tells them apart from concurrent callers, who wait.
@@ -89,11 +111,20 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
     queue = next.catch(() => undefined);
     return next;
   };
-  const all = <T extends Row>(sql: string, params?: Params) =>
-    exclusive(async () => {
-      const reader = await connection.runAndReadAll(sql, toValues(params));
-      return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
-    });
+  const read = async <T extends Row>(on: DuckDBConnection, sql: string, params?: Params) => {
+    const reader = await on.runAndReadAll(sql, toValues(params));
+    return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
+  };
+  // reads outside a transaction go to the reader connection with the shortest queue
+  const lanes: Lane[] = readers.map((c) => ({ connection: c, queue: Promise.resolve(), waiting: 0 }));
+  const all = <T extends Row>(sql: string, params?: Params): Promise<T[]> => {
+    if (lanes.length === 0 || inside.getStore()) return exclusive(() => read<T>(connection, sql, params));
+    const lane = lanes.reduce((a, b) => (b.waiting < a.waiting ? b : a));
+    lane.waiting++;
+    const next = lane.queue.then(() => read<T>(lane.connection, sql, params)).finally(() => lane.waiting--);
+    lane.queue = next.catch(() => undefined);
+    return next;
+  };
   return {
     path: dbPath,
     connection,
@@ -119,6 +150,7 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
         }
       }),
     close() {
+      for (const r of readers) r.closeSync();
       connection.closeSync();
       instance.closeSync();
     },

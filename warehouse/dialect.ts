@@ -48,7 +48,8 @@ class DuckDBDriver implements Driver {
   constructor(private readonly warehouse: Warehouse) {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        const rows = await this.warehouse.all(query.sql, query.parameters);
+        // on the main connection: a Kysely transaction's statements must share one connection
+        const rows = await this.warehouse.exclusive(() => this.warehouse.all(query.sql, query.parameters));
         // DuckDB answers a write without RETURNING with one row { Count: n }:
         // Kysely reads that as numAffectedRows (numUpdatedRows, numDeletedRows, ...).
         if (isWriteWithoutReturning(query)) {

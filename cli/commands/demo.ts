@@ -11,7 +11,7 @@ import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
 import { HEADLINE } from './metrics.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } from '../../dashboard/lib/server/demo-accounts.js';
-import { parsePort, startDashboard, untilStopped } from './serve.js';
+import { SERVER_READERS, parsePort, startDashboard, untilStopped } from './serve.js';
 
 const MARTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../models/marts');
 
@@ -97,6 +97,6 @@ created with the generated data; their password is in the README).
       );
       await untilStopped(serving);
       return 0;
-    });
+    }, { readers: values['no-serve'] ? 0 : SERVER_READERS });
   },
 };

@@ -13,6 +13,8 @@ import { CommandError, UsageError, openFor, requireBuilt, type Command, type Io 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = path.join(ROOT, 'build');
 const PROTOCOL_HEADER = 'x-parley-protocol';
+/** Reader connections of a serving warehouse (besides the main one, which writes). */
+export const SERVER_READERS = 3;
 const SOURCES = ['dashboard', 'models', 'warehouse', 'scorecards', 'insights', 'notebooks', 'svelte.config.js', 'vite.config.ts'];
 
 function newest(p: string): number {
@@ -123,7 +125,8 @@ by \`parley user add\` (the demo warehouse comes with demo accounts: see the REA
     const port = parsePort(values['port'], this);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
     if (values['build']) await buildDashboard(io);
-    const db = await openFor(values, io);
+    // reader connections let the server answer requests side by side
+    const db = await openFor(values, io, { readers: SERVER_READERS });
     try {
       await requireBuilt(db);
       const serving = await startDashboard(db, { port, host }, io);

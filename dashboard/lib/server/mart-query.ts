@@ -49,7 +49,7 @@ export function cachedAll<T extends Row = Row>(db: Warehouse, sql: string, param
 export function summary(db: Warehouse, dims: readonly Dimension[], where: Where, fields: readonly string[]): Promise<Row[]> {
   const unique = [...new Set(fields)].filter((f) => /^[a-z_0-9]+$/.test(f));
   const order = dims.length ? ` order by ${dims.join(', ')}` : '';
-  const sql = `select ${[...dims, ...unique].join(', ')} from (${summarySql(dims, where.sql)})${order}`;
+  const sql = `select ${[...dims, ...unique].join(', ')} from (${summarySql(dims, where.sql, unique)})${order}`;
   return cachedAll(db, sql, where.params);
 }
 
@@ -102,7 +102,7 @@ export function summaryBySets(db: Warehouse, dims: readonly Dimension[], where: 
   const key = `coalesce(${cols.map((c) => `case when grouping(${c}) = 0 then ${c}::varchar end`).join(', ')})`;
   const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
   const sql = `select dimension, key, ${unique.join(', ')} from (
-    select ${label} as dimension, ${key} as key, ${summaryAggregates().join(', ')}
+    select ${label} as dimension, ${key} as key, ${summaryAggregates(unique).join(', ')}
     from conversation_metrics where ${where.sql}
     group by grouping sets (${sets})
   )`;
@@ -121,7 +121,7 @@ export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filt
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
   const groups = filterWhere(now, { dates: false, start: 4 });
   const sql = `select period, ${unique.join(', ')} from (
-    select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates().join(', ')}
+    select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates(unique).join(', ')}
     from conversation_metrics
     where created_at >= $1::date and created_at < $3::date + 1 and ${groups.sql}
     group by 1

@@ -91,7 +91,12 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   const trend = trendRange(f);
   const baseField = m.summary?.kind === 'rate' ? `${m.name}_base` : 'conversations';
   const fields = field ? [field, baseField, 'conversations', ...(m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])] : ['conversations'];
-  const [monthly, sets] = await Promise.all([monthlySummary(db, trend, fields), summaryBySets(db, DIMS.map((d) => d.dim), w, fields)]);
+  // the three queries run side by side on the server's reader connections
+  const [monthly, sets, histogram] = await Promise.all([
+    monthlySummary(db, trend, fields),
+    summaryBySets(db, DIMS.map((d) => d.dim), w, fields),
+    distribution(db, m, f),
+  ]);
   const total = sets.find((r) => r['dimension'] === '');
   const groups = DIMS.map((d) => sets.filter((r) => r['dimension'] === d.dim).map((r) => ({ ...r, [d.dim]: r['key'] })));
   const monthHref = (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined, month }, { metric: m.name })}`;
@@ -130,7 +135,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
     trend: trendSvg,
     trendP90,
     breakdowns,
-    distribution: await distribution(db, m, f),
+    distribution: histogram,
     total: field ? formatValue(m, total?.[field]) : '–',
   };
 }
