@@ -10,7 +10,6 @@ import { UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
 import { HEADLINE } from './metrics.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } from '../../dashboard/lib/server/demo-accounts.js';
 import { SERVER_READERS, parsePort, startDashboard, untilStopped } from './serve.js';
 
 const MARTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../models/marts');
@@ -39,6 +38,8 @@ created with the generated data; their password is in the README).
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', this.name);
     const config = loadConfig();
     const port = parsePort(values['port'], this);
+    // the dashboard's account code loads only when the demo runs
+    const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } = await import('../../dashboard/lib/server/demo-accounts.js');
     return withWarehouse(values, io, async (db) => {
       const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
       const progress = progressLine(io.err);

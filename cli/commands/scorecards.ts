@@ -6,26 +6,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
-import {
-  agentScorecard,
-  createSample,
-  defaultRubric,
-  exportSampleCsv,
-  importGradesCsv,
-  listRubrics,
-  listSamples,
-  loadRubricFile,
-  qaScoreSpread,
-  registerRubric,
-  RubricError,
-  sampleSize,
-  ScorecardError,
-  criteriaOf,
-} from '../../scorecards/index.js';
+import type * as Scorecards from '../../scorecards/index.js';
 import type { Warehouse } from '../../warehouse/connection.js';
+
+let module: typeof Scorecards | undefined;
+/** The scorecards module, loaded when a scorecard command runs so that the others start fast. */
+async function scorecards(): Promise<typeof Scorecards> {
+  return (module ??= await import('../../scorecards/index.js'));
+}
 
 /** Runs scorecard work, turning its refusals into one-line command errors. */
 async function refusals<T>(fn: () => Promise<T>): Promise<T> {
+  const { ScorecardError, RubricError } = await scorecards();
   try {
     return await fn();
   } catch (error) {
@@ -43,6 +35,7 @@ const int = (command: Command, flag: string, value: unknown): number | undefined
 
 /** The default rubric is registered on first use (unchanged content keeps its version). */
 async function ensureDefaultRubric(db: Warehouse): Promise<void> {
+  const { registerRubric, defaultRubric } = await scorecards();
   await registerRubric(db, defaultRubric());
 }
 
@@ -59,6 +52,7 @@ Example:
   options: {},
   allowPositionals: true,
   async run({ positionals }, io) {
+    const { loadRubricFile, RubricError, criteriaOf } = await scorecards();
     if (!positionals.length) throw new UsageError('give one or more rubric files', this.name);
     let bad = 0;
     for (const file of positionals) {
@@ -88,6 +82,7 @@ Example:
   options: {},
   allowPositionals: true,
   async run({ values, positionals }, io) {
+    const { loadRubricFile, registerRubric } = await scorecards();
     if (!positionals.length) throw new UsageError('give one or more rubric files', this.name);
     const rubrics = await refusals(async () => positionals.map((f) => loadRubricFile(f)));
     await withWarehouse(values, io, async (db) => {
@@ -110,6 +105,7 @@ Lists every registered rubric version (the default messaging rubric is registere
   --format F  table (default), json or csv`,
   options: { format: { type: 'string' } },
   async run({ values }, io) {
+    const { listRubrics } = await scorecards();
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
     const rows = await withWarehouse(values, io, async (db) => {
       await ensureDefaultRubric(db);
@@ -153,6 +149,7 @@ Example:
     reviewers: { type: 'string' }, cap: { type: 'string' }, json: { type: 'boolean' },
   },
   async run({ values }, io) {
+    const { createSample } = await scorecards();
     let spec: Record<string, unknown> = {};
     if (typeof values['spec'] === 'string') {
       try {
@@ -209,6 +206,7 @@ export const sampleListCommand: Command = {
   --format F  table (default), json or csv`,
   options: { format: { type: 'string' } },
   async run({ values }, io) {
+    const { listSamples } = await scorecards();
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
     const rows = await withWarehouse(values, io, (db) => listSamples(db));
     write(io.out, rows as never, format);
@@ -229,6 +227,7 @@ n/a where the rubric allows it), root causes separated by ";", comment and time_
   options: { out: { type: 'string' }, reviewer: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
+    const { exportSampleCsv } = await scorecards();
     if (positionals.length !== 1) throw new UsageError('give one sample id (parley sample list)', this.name);
     const text = await withWarehouse(values, io, (db) =>
       refusals(() => exportSampleCsv(db, positionals[0]!, typeof values['reviewer'] === 'string' ? { reviewer_id: values['reviewer'] } : {})),
@@ -252,6 +251,7 @@ problem is listed with its row.`,
   options: {},
   allowPositionals: true,
   async run({ values, positionals }, io) {
+    const { importGradesCsv } = await scorecards();
     if (positionals.length !== 2) throw new UsageError('give the sample id and the CSV file', this.name);
     const [sampleId, file] = positionals as [string, string];
     let text: string;
@@ -278,6 +278,7 @@ Example:
   parley sample size --margin 5 --agent agent-07 --population 240`,
   options: { margin: { type: 'string' }, sd: { type: 'string' }, agent: { type: 'string' }, team: { type: 'string' }, population: { type: 'string' } },
   async run({ values }, io) {
+    const { qaScoreSpread, sampleSize } = await scorecards();
     const number = (flag: string) => {
       const v = values[flag];
       if (v === undefined) return undefined;
@@ -316,6 +317,7 @@ Example:
   options: { month: { type: 'string' }, format: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
+    const { agentScorecard } = await scorecards();
     const format = oneOf(this, 'format', values['format'], ['table', 'json'] as const, 'table');
     if (positionals.length !== 1) throw new UsageError('give one agent id', this.name);
     const card = await withWarehouse(values, io, async (db) => {
