@@ -16,13 +16,10 @@
  * @example
  *   parley ingest chatwoot-conversations.json --format chatwoot
  */
-import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { LoadInput } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { flexibleTimestampSql, stageDocs } from './json-docs.js';
-import { dropTables } from './twcs.js';
+import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 
 const person = { id: 'VARCHAR', name: 'VARCHAR', type: 'VARCHAR' };
 const CONVERSATION = JSON.stringify({
@@ -207,20 +204,7 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const chatwootAdapter: Adapter = {
   format: 'chatwoot',
   label: 'Chatwoot API JSON (conversations with messages)',
-  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    const tables: string[] = [];
-    try {
-      const inputs: LoadInput[] = [];
-      for (const [i, file] of paths.entries()) {
-        const table = `_cw_${i}`;
-        tables.push(table);
-        const digest = await stageDocs(db, file, table);
-        inputs.push({ file, format: 'chatwoot', sql: chatwootSql(table, path.basename(file), options.source ?? 'chatwoot'), digest: async () => digest });
-      }
-      return { inputs, cleanup: () => dropTables(db, tables) };
-    } catch (error) {
-      await dropTables(db, tables);
-      throw error;
-    }
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name) => chatwootSql(table, name, options.source ?? 'chatwoot') });
   },
 };

@@ -11,14 +11,11 @@
  * @example
  *   parley ingest conversations.jsonl --format intercom
  */
-import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { LoadInput } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { flexibleTimestampSql, stageDocs } from './json-docs.js';
+import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
-import { dropTables } from './twcs.js';
 
 const author = { type: 'VARCHAR', id: 'VARCHAR', name: 'VARCHAR' };
 const CONVERSATION = JSON.stringify({
@@ -122,20 +119,7 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const intercomApiAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom API JSON (conversations with parts)',
-  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    const tables: string[] = [];
-    try {
-      const inputs: LoadInput[] = [];
-      for (const [i, file] of paths.entries()) {
-        const table = `_ic_api_${i}`;
-        tables.push(table);
-        const digest = await stageDocs(db, file, table);
-        inputs.push({ file, format: 'intercom-api', sql: intercomApiSql(table, path.basename(file), options.source ?? 'intercom'), digest: async () => digest });
-      }
-      return { inputs, cleanup: () => dropTables(db, tables) };
-    } catch (error) {
-      await dropTables(db, tables);
-      throw error;
-    }
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', sql: (table, name) => intercomApiSql(table, name, options.source ?? 'intercom') });
   },
 };

@@ -17,12 +17,12 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { workDir, type StagedCsv } from './csv-source.js';
-import { findTables, stageTable } from './table-source.js';
+import { workDir } from './csv-source.js';
+import { findTables, stageTables } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
-import { dropTables } from './twcs.js';
+import { dropTables } from './sql.js';
 
 const TABLES = {
   conversation_history: {
@@ -137,21 +137,9 @@ export const intercomTablesAdapter: Adapter = {
     const scratch = await workDir();
     const created: string[] = [];
     try {
-      const t = {} as Record<Table, string>;
-      const labels = {} as Record<Table, string>;
-      const staged = {} as Partial<Record<Table, StagedCsv>>;
-      for (const [name, spec] of Object.entries(TABLES) as [Table, (typeof TABLES)[Table]][]) {
-        t[name] = `_ic_${name}`;
-        labels[name] = files[name] ? path.basename(files[name]) : `${name}.csv`;
-        created.push(t[name], `${t[name]}_rej`);
-        const file = files[name];
-        if (file) {
-          staged[name] = await stageTable(db, { file, table: t[name], columns: spec.columns, optional: spec.optional, what: `the Intercom ${name} table`, scratchDir: scratch.dir });
-        } else {
-          const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `"${c}" varchar`).join(', ');
-          await db.run(`create or replace temp table ${t[name]} (_line integer, ${cols}); create or replace temp table ${t[name]}_rej (line integer, problem varchar, raw varchar)`);
-        }
-      }
+      const stagedTables = await stageTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom', scratchDir: scratch.dir });
+      const { t, labels, staged } = stagedTables;
+      created.push(...stagedTables.created);
       const { ctes, sql } = intercomTablesSql(t, labels, options.source ?? 'intercom');
       const inputs: LoadInput[] = [{ file: files['conversation_history'], format: 'intercom-tables', sql, digest: async () => staged.conversation_history!.digest }];
       const partsFile = files['conversation_part_history'];

@@ -10,9 +10,12 @@
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { FileDigest } from '../line-reader.js';
+import type { LoadInput } from '../load.js';
+import type { Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { scanFile } from './csv-source.js';
 import { sqlString } from './sql.js';
+import { dropTables } from './sql.js';
 
 /** Reads the records of `file` into `table(_line integer, doc json)`; `_line` is the record's number. */
 export async function stageDocs(db: Warehouse, file: string, table: string): Promise<FileDigest & { records: number }> {
@@ -37,4 +40,33 @@ export function flexibleTimestampSql(expr: string): string {
       when regexp_full_match(trim(${expr}), '\\d{9,11}(\\.\\d+)?') then to_timestamp(try_cast(trim(${expr}) as double))
       when regexp_full_match(trim(${expr}), '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)? ?(Z|[+-]\\d{2}(:?\\d{2})?)?') then try_cast(trim(${expr}) as timestamptz)
     end`;
+}
+
+/**
+ * The `prepare` of a JSON-document adapter: stages each file into its own
+ * table, and hands the loader one query per file built by `sql`; the staged
+ * tables are dropped by `cleanup` (or at once when staging fails).
+ *
+ * @example
+ *   return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name) => chatwootSql(table, name, source) });
+ */
+export async function prepareJsonDocs(
+  db: Warehouse,
+  paths: readonly string[],
+  o: { prefix: string; format: string; sql: (table: string, fileName: string) => string },
+): Promise<Prepared> {
+  const tables: string[] = [];
+  try {
+    const inputs: LoadInput[] = [];
+    for (const [i, file] of paths.entries()) {
+      const table = `${o.prefix}_${i}`;
+      tables.push(table);
+      const digest = await stageDocs(db, file, table);
+      inputs.push({ file, format: o.format, sql: o.sql(table, path.basename(file)), digest: async () => digest });
+    }
+    return { inputs, cleanup: () => dropTables(db, tables) };
+  } catch (error) {
+    await dropTables(db, tables);
+    throw error;
+  }
 }

@@ -22,7 +22,7 @@ import { restoreCr, stageCsv, workDir } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { ident, sqlString } from './sql.js';
-import { dropTables } from './twcs.js';
+import { dropTables } from './sql.js';
 import { stageJson } from './json-source.js';
 
 type Field = keyof Mapping['columns'];

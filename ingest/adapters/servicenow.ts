@@ -29,7 +29,7 @@ import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { stageCsv, workDir } from './csv-source.js';
 import { isoSql, sqlString, withoutNulls, wordSql } from './sql.js';
-import { dropTables } from './twcs.js';
+import { dropTables } from './sql.js';
 
 export const SERVICENOW_COLUMNS = {
   number: ['number'],

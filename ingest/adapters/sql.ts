@@ -1,10 +1,12 @@
 /**
- * Small SQL-text helpers shared by the adapters: quoting, canonical
- * timestamps, and the JSON clean-up that leaves out null fields.
+ * Small SQL helpers shared by the adapters: quoting, canonical timestamps,
+ * the JSON clean-up that leaves out null fields, and dropping staged tables.
  *
  * @example
  *   isoSql('t.created')   // strftime(timezone('UTC', (t.created)::timestamptz), '%Y-%m-%dT%H:%M:%SZ')
  */
+
+import type { Warehouse } from '../../warehouse/connection.js';
 
 /** A SQL string literal. */
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -26,3 +28,8 @@ export const withoutNulls = (json: string) => `regexp_replace((${json})::varchar
 
 /** Lowercase word for a channel or status text ("Self service" → "self_service"). */
 export const wordSql = (expr: string) => `nullif(regexp_replace(lower(trim(${expr})), '[^a-z0-9]+', '_', 'g'), '')`;
+
+/** Drops the named temp tables, if they exist. */
+export async function dropTables(db: Warehouse, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await db.run(`drop table if exists ${t}`);
+}

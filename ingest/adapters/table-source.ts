@@ -77,3 +77,46 @@ export async function stageTable(db: Warehouse, spec: CsvSpec): Promise<StagedCs
   const rows = (await db.one<{ n: number }>(`select count(*) as n from ${spec.table}`))?.n ?? 0;
   return { file: spec.file, table: spec.table, rejects, rows, rejected: 0, digest: { checksum: scan.checksum, bytes: scan.bytes }, absent: [] };
 }
+
+/** The tables of a platform's sync: each wanted column with the header names it may have. */
+export type TableSpecs<T extends string> = Record<T, { columns: Record<string, readonly string[]>; optional: Record<string, readonly string[]> }>;
+
+export interface StagedTables<T extends string> {
+  /** Temp table of each table. */
+  t: Record<T, string>;
+  /** File name of each table, for messages. */
+  labels: Record<T, string>;
+  staged: Partial<Record<T, StagedCsv>>;
+  /** Every temp table made, to drop afterwards. */
+  created: string[];
+}
+
+/**
+ * Stages every table of a sync folder; a table the folder lacks becomes an
+ * empty one, so the SQL that joins them needs no special case.
+ *
+ * @example
+ *   const { t, labels, staged, created } = await stageTables(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk', scratchDir });
+ */
+export async function stageTables<T extends string>(
+  db: Warehouse,
+  files: Partial<Record<T, string>>,
+  specs: TableSpecs<T>,
+  o: { prefix: string; platform: string; scratchDir: string },
+): Promise<StagedTables<T>> {
+  const out = { t: {}, labels: {}, staged: {}, created: [] } as unknown as StagedTables<T>;
+  for (const [name, spec] of Object.entries(specs) as [T, TableSpecs<T>[T]][]) {
+    const table = `${o.prefix}_${name}`;
+    out.t[name] = table;
+    out.labels[name] = files[name] ? path.basename(files[name]!) : `${name}.csv`;
+    out.created.push(table, `${table}_rej`);
+    const file = files[name];
+    if (file) {
+      out.staged[name] = await stageTable(db, { file, table, columns: spec.columns, optional: spec.optional, what: `the ${o.platform} ${name} table`, scratchDir: o.scratchDir });
+    } else {
+      const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `${ident(c)} varchar`).join(', ');
+      await db.run(`create or replace temp table ${table} (_line integer, ${cols}); create or replace temp table ${table}_rej (line integer, problem varchar, raw varchar)`);
+    }
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { restoreCr, stageCsv, workDir } from './csv-source.js';
-import { isoSql, sqlString, withoutNulls } from './sql.js';
+import { dropTables, isoSql, sqlString, withoutNulls } from './sql.js';
 
 export const TWCS_COLUMNS = {
   tweet_id: ['tweet_id'],
@@ -146,8 +146,3 @@ export const twcsAdapter: Adapter = {
     }
   },
 };
-
-/** Drops the named temp tables, if they exist. */
-export async function dropTables(db: Warehouse, tables: readonly string[]): Promise<void> {
-  for (const t of tables) await db.run(`drop table if exists ${t}`);
-}

@@ -16,14 +16,11 @@
  * @example
  *   parley ingest tickets-with-audits.jsonl --format zendesk
  */
-import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { LoadInput } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { flexibleTimestampSql, stageDocs } from './json-docs.js';
+import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
-import { dropTables } from './twcs.js';
 
 const TICKET = JSON.stringify({
   id: 'VARCHAR',
@@ -178,20 +175,7 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
-  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    const tables: string[] = [];
-    try {
-      const inputs: LoadInput[] = [];
-      for (const [i, file] of paths.entries()) {
-        const table = `_zd_api_${i}`;
-        tables.push(table);
-        const digest = await stageDocs(db, file, table);
-        inputs.push({ file, format: 'zendesk-api', sql: zendeskApiSql(table, path.basename(file), options.source ?? 'zendesk'), digest: async () => digest });
-      }
-      return { inputs, cleanup: () => dropTables(db, tables) };
-    } catch (error) {
-      await dropTables(db, tables);
-      throw error;
-    }
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', sql: (table, name) => zendeskApiSql(table, name, options.source ?? 'zendesk') });
   },
 };

@@ -26,12 +26,12 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { restoreCr, workDir, type StagedCsv } from './csv-source.js';
-import { findTables, stageTable } from './table-source.js';
+import { restoreCr, workDir } from './csv-source.js';
+import { findTables, stageTables } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
-import { dropTables } from './twcs.js';
+import { dropTables } from './sql.js';
 
 const TABLES = {
   ticket: {
@@ -238,22 +238,9 @@ export const zendeskTablesAdapter: Adapter = {
     const scratch = await workDir();
     const created: string[] = [];
     try {
-      const t = {} as Record<Table, string>;
-      const labels = {} as Record<Table, string>;
-      const staged = {} as Partial<Record<Table, StagedCsv>>;
-      for (const [name, spec] of Object.entries(TABLES) as [Table, (typeof TABLES)[Table]][]) {
-        t[name] = `_zd_${name}`;
-        labels[name] = files[name] ? path.basename(files[name]) : `${name}.csv`;
-        created.push(t[name], `${t[name]}_rej`);
-        const file = files[name];
-        if (file) {
-          staged[name] = await stageTable(db, { file, table: t[name], columns: spec.columns, optional: spec.optional, what: `the Zendesk ${name} table`, scratchDir: scratch.dir });
-        } else {
-          // an absent optional table is an empty one
-          const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `"${c}" varchar`).join(', ');
-          await db.run(`create or replace temp table ${t[name]} (_line integer, ${cols}); create or replace temp table ${t[name]}_rej (line integer, problem varchar, raw varchar)`);
-        }
-      }
+      const stagedTables = await stageTables<Table>(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk', scratchDir: scratch.dir });
+      const { t, labels, staged } = stagedTables;
+      created.push(...stagedTables.created);
       const source = options.source ?? 'zendesk';
       const { ctes, sql: main } = ticketsSql(t, labels, source);
       const inputs: LoadInput[] = [{ file: files.ticket!, format: 'zendesk-tables', sql: main, digest: async () => staged.ticket!.digest }];
