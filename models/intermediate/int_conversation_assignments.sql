@@ -72,7 +72,7 @@ top_replier as (
   select
     source,
     conversation_id,
-    arg_max(author_id, replies * 1e12 - first_ord) as agent_id
+    first(author_id order by replies desc, first_ord) as agent_id
   from (
     select source, conversation_id, author_id, count(*) as replies, min(ord) as first_ord
     from int_timeline

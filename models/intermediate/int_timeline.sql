@@ -1,9 +1,11 @@
--- One row per message or event of a conversation, numbered in the order of
--- conversation-format.md: by timestamp; on equal timestamps messages stand
--- before events (an exporter that keeps only minutes writes the customer's
--- last message and the agent's "solved" in the same minute), and each keeps
--- the order of its own array. Bodies stay in stg_messages (joined by seq
--- where text is needed), so the timeline stays narrow.
+-- One row per message or event of a conversation, with `ord`, a key that
+-- sorts them in the order of conversation-format.md: by timestamp; on equal
+-- timestamps messages stand before events (an exporter that keeps only
+-- minutes writes the customer's last message and the agent's "solved" in the
+-- same minute), and each keeps the order of its own array. `ord` compares
+-- within a conversation only; it is not a count (no window sort is needed to
+-- make it). Bodies stay in stg_messages (joined by seq where text is
+-- needed), so the timeline stays narrow.
 with messages as (
   select
     source,
@@ -42,5 +44,5 @@ unioned as (
 
 select
   *,
-  row_number() over (partition by source, conversation_id order by occurred_at, kind_rank, seq) as ord
+  (epoch_us(occurred_at)::hugeint * 2 + kind_rank) * 1000000 + seq as ord
 from unioned

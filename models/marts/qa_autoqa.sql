@@ -26,7 +26,8 @@ human_replies as (
     epoch_us(sent_at)::hugeint * 100000 + seq as reply_order,
     -- words: runs of non-space characters; sentences: the pieces between runs of . ! ?
     -- that hold a letter or digit (at least one)
-    len(regexp_extract_all(text, '\S+')) as words,
+    -- (tab, line feed, form feed and carriage return become spaces: the same runs as the regex \S+, faster)
+    len(list_filter(string_split(translate(text, chr(9) || chr(10) || chr(12) || chr(13), '    '), ' '), w -> w <> '')) as words,
     greatest(len(list_filter(string_split_regex(text, '[.!?]+'), piece -> regexp_matches(piece, '[a-z0-9]'))), 1) as sentences
   from public_messages
   where author_role = 'agent'
