@@ -1,12 +1,12 @@
 /**
  * The canonical contract as bulk SQL over `_ingest_lines(raw)`.
  *
- * Each line is parsed once (`json_transform` into a typed struct), then
- * flattened into one temp table per kind of row — conversations, messages,
- * events, surveys — where every rule is a plain column check (no per-element
- * lambdas) and each row carries the first rule it breaks. A conversation's
- * `problem` is its own, else its first bad message, event or survey. The
- * flat tables are what the loader then writes, so nothing is extracted twice.
+ * Each line is parsed once (`json_transform` into a typed struct). Its
+ * messages, events and surveys are unnested and every rule is a plain column
+ * check on them (no per-element lambdas); only the elements that break a
+ * rule are kept. A conversation's `problem` is its own, else its first bad
+ * message, event or survey. The loader then writes the valid records'
+ * elements straight from the parsed structs.
  *
  * The zod schema (`canonical-schema.ts`) words the reason precisely for the
  * few records that fail; tests run the same broken records through both.
@@ -129,67 +129,63 @@ function typedLines(kind: 'conversation' | 'agents', structure: string, alias: s
   where kind = '${kind}'`;
 }
 
-/** Flattens one list of the parsed records into `_ingest_<name>`, each row with its `problem`. */
-function flatten(name: string, field: string, checks: Check[], columns: string[]): string {
-  return `
-create or replace temp table _ingest_${name} as
-select
-  file_no,
-  line,
-  seq::integer as seq,
-  ${columns.join(',\n  ')},
-  ${elementProblem(field, checks)} as problem
-from (
-  select file_no, line, unnest(r.${field}) as x, generate_subscripts(r.${field}, 1) as seq
-  from _ingest_docs
-  where len(r.${field}) > 0
-)`;
+/** The elements of one list of the parsed records that break a rule: (file_no, line, part, seq, problem). */
+function elementProblems(part: number, field: string, checks: Check[]): string {
+  return `select file_no, line, ${part} as part, seq, problem
+  from (
+    select file_no, line, seq, ${elementProblem(field, checks)} as problem
+    from (
+      select file_no, line, unnest(r.${field}) as x, generate_subscripts(r.${field}, 1) as seq
+      from _ingest_docs
+      where len(r.${field}) > 0
+    )
+  )
+  where problem is not null`;
 }
 
+/** How each element of a list becomes a row of its raw table (`x` is the element, `seq` its position). */
+export const ELEMENT_COLUMNS = {
+  messages: [
+    'x.id',
+    '_ts(x."at")',
+    'x.author.role',
+    'x.author.id',
+    'x.author.name',
+    'x.body',
+    "coalesce(x.internal = 'true', false)",
+    'x.channel',
+    'try_cast(x.attachments as integer)',
+  ],
+  events: ['_ts(x."at")', 'x.type', 'x.status', "nullif(x.agent_id, '')", "nullif(x.team, '')", 'x.reason'],
+  surveys: [
+    '_ts(x."at")',
+    'x.kind',
+    'try_cast(x.score as double)',
+    "coalesce(try_cast(x.scale[1] as double), case x.kind when 'nps' then 0 else 1 end)",
+    "coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end)",
+    'x.comment',
+  ],
+} as const;
+
 /**
- * SQL statements, run in order, that leave the flat tables
- * `_ingest_conversations`, `_ingest_messages`, `_ingest_events`,
- * `_ingest_surveys` (typed values, and `problem` null when the row keeps
- * every rule) and `_ingest_agents`.
+ * SQL statements, run in order, that leave `_ingest_docs` (each line parsed),
+ * `_ingest_conversations` (the conversation's own columns, typed, and
+ * `problem`: null when the record keeps every rule, else its first broken
+ * rule, its own or its first bad message, event or survey's) and
+ * `_ingest_agents`. Elements are checked without being copied: the loader
+ * writes them straight from `_ingest_docs` ({@link ELEMENT_COLUMNS}).
  */
 export function checkStatements(): string[] {
   return [
     `create or replace temp table _ingest_docs as\n${typedLines('conversation', RECORD_STRUCTURE, 'r')}`,
-    flatten('messages', 'messages', messageChecks, [
-      'x.id as message_id',
-      '_ts(x."at") as sent_at',
-      'x.author.role as author_role',
-      'x.author.id as author_id',
-      'x.author.name as author_name',
-      'x.body as body',
-      "coalesce(x.internal = 'true', false) as internal",
-      'x.channel as channel',
-      'try_cast(x.attachments as integer) as attachments',
-    ]),
-    flatten('events', 'events', eventChecks, [
-      '_ts(x."at") as event_at',
-      'x.type as type',
-      'x.status as status',
-      "nullif(x.agent_id, '') as agent_id",
-      "nullif(x.team, '') as team",
-      'x.reason as reason',
-    ]),
-    flatten('surveys', 'surveys', surveyChecks, [
-      '_ts(x."at") as answered_at',
-      'x.kind as kind',
-      'try_cast(x.score as double) as score',
-      "coalesce(try_cast(x.scale[1] as double), case x.kind when 'nps' then 0 else 1 end) as scale_min",
-      "coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end) as scale_max",
-      'x.comment as comment',
-    ]),
     `
 create or replace temp table _ingest_conversations as
 with element_problems as (
-  select file_no, line, 1 as part, seq, problem from _ingest_messages where problem is not null
+  ${elementProblems(1, 'messages', messageChecks)}
   union all
-  select file_no, line, 2, seq, problem from _ingest_events where problem is not null
+  ${elementProblems(2, 'events', eventChecks)}
   union all
-  select file_no, line, 3, seq, problem from _ingest_surveys where problem is not null
+  ${elementProblems(3, 'surveys', surveyChecks)}
 ),
 
 first_element_problem as (
@@ -234,7 +230,6 @@ select
   end as problem
 from _ingest_docs d
 left join first_element_problem e using (file_no, line)`,
-    'drop table _ingest_docs',
     `
 create or replace temp table _ingest_agents as
 with typed as (

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { readLines, TruncatedFileError, type FileDigest, type Line } from './line-reader.js';
-import { checkMacros, checkStatements } from './canonical-checks.js';
+import { ELEMENT_COLUMNS, checkMacros, checkStatements } from './canonical-checks.js';
 import { agentSchema, conversationSchema, explainRecord } from './canonical-schema.js';
 
 export type RecordKind = 'conversation' | 'agents';
@@ -227,7 +227,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
       );
     }
     await db.run(
-      ['lines', 'conversations', 'messages', 'events', 'surveys', 'agents', 'valid', 'files'].map((t) => `drop table _ingest_${t}`).join(';'),
+      ['lines', 'docs', 'conversations', 'agents', 'valid', 'files'].map((t) => `drop table _ingest_${t}`).join(';'),
     );
 
     const sum = (k: 'read' | 'loaded' | 'quarantined') => results.reduce((n, r) => n + r[k], 0);
@@ -337,28 +337,27 @@ async function quarantine(
   await db.run('drop table _ingest_refused');
 }
 
-/** SQL writing the flat rows of the records named by `_ingest_valid` into the four raw tables. */
+/** SQL writing the records named by `_ingest_valid` into the four raw tables. */
 function insertRawSql(loadId: number): string {
-  const of = (table: string) => `_ingest_${table} t join _ingest_valid v using (file_no, line)`;
+  const elements = (table: string, field: keyof typeof ELEMENT_COLUMNS) => `
+insert into ${table}
+select src, id, seq::integer, ${ELEMENT_COLUMNS[field].join(', ')}
+from (
+  select v.src, v.id, unnest(d.r.${field}) as x, generate_subscripts(d.r.${field}, 1) as seq
+  from _ingest_docs d
+  join _ingest_valid v using (file_no, line)
+  where len(d.r.${field}) > 0
+);`;
   return `
 insert into raw_conversations
 select v.src, v.id, t.channel, t.created_at, t.customer_id, t.customer_segment, t.customer_locale,
   t.subject, t.intent, t.priority, t.tags, t.metadata, ${loadId}, f.file, v.line
-from ${of('conversations')}
+from _ingest_conversations t
+join _ingest_valid v using (file_no, line)
 join _ingest_files f using (file_no);
-
-insert into raw_messages
-select v.src, v.id, t.seq, t.message_id, t.sent_at, t.author_role, t.author_id, t.author_name, t.body,
-  t.internal, t.channel, t.attachments
-from ${of('messages')};
-
-insert into raw_events
-select v.src, v.id, t.seq, t.event_at, t.type, t.status, t.agent_id, t.team, t.reason
-from ${of('events')};
-
-insert into raw_surveys
-select v.src, v.id, t.seq, t.answered_at, t.kind, t.score, t.scale_min, t.scale_max, t.comment
-from ${of('surveys')};
+${elements('raw_messages', 'messages')}
+${elements('raw_events', 'events')}
+${elements('raw_surveys', 'surveys')}
 `;
 }
 
