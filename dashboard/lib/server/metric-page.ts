@@ -92,11 +92,14 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   const baseField = m.summary?.kind === 'rate' ? `${m.name}_base` : 'conversations';
   const fields = field ? [field, baseField, 'conversations', ...(m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])] : ['conversations'];
   // the three queries run side by side on the server's reader connections
-  const [monthly, sets, histogram] = await Promise.all([
+  const [monthly, sets, histogram, names] = await Promise.all([
     monthlySummary(db, trend, fields),
     summaryBySets(db, DIMS.map((d) => d.dim), w, fields),
     distribution(db, m, f),
+    agentNames(db),
   ]);
+  // agents are shown by name where the roster has one; links keep the id
+  const shown = (dim: string, key: string) => (dim === 'agent' ? (names.get(key) ?? key) : key);
   const total = sets.find((r) => r['dimension'] === '');
   const groups = DIMS.map((d) => sets.filter((r) => r['dimension'] === d.dim).map((r) => ({ ...r, [d.dim]: r['key'] })));
   const monthHref = (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined, month }, { metric: m.name })}`;
@@ -124,10 +127,15 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
           dimension: d.dim,
           title: d.title,
           svg: breakdownChart(
-            rows.map((r) => ({ key: String(r[d.dim]), value: num(r[field]) })),
+            rows.map((r) => ({ key: String(r[d.dim]), label: shown(d.dim, String(r[d.dim])), value: num(r[field]) })),
             { label: m.label, href, format: fmt },
           ),
-          rows: rows.map((r) => ({ key: String(r[d.dim]), value: formatValue(m, r[field]), base: num(r[baseField]), href: href(String(r[d.dim])) })),
+          rows: rows.map((r) => ({
+            key: shown(d.dim, String(r[d.dim])),
+            value: formatValue(m, r[field]),
+            base: num(r[baseField]),
+            href: href(String(r[d.dim])),
+          })),
         };
       })
     : [];
@@ -138,6 +146,15 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
     distribution: histogram,
     total: field ? formatValue(m, total?.[field]) : '–',
   };
+}
+
+/** Agent id → name from the roster (the latest load of each). */
+async function agentNames(db: Warehouse): Promise<Map<string, string>> {
+  const rows = await cachedAll<{ agent_id: string; name: string }>(
+    db,
+    'select agent_id, arg_max(name, load_id) as name from raw_agents where name is not null group by agent_id',
+  );
+  return new Map(rows.map((r) => [r.agent_id, r.name]));
 }
 
 async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<string> {

@@ -17,6 +17,8 @@ import { CHART_STYLE } from './render.js';
 export interface BreakdownRow {
   key: string;
   value: number | null;
+  /** What the bar is called on screen, when not its key (an agent's name). */
+  label?: string;
 }
 
 export interface BreakdownOptions {
@@ -46,7 +48,9 @@ export function niceTicks(lo: number, hi: number, count = 4): number[] {
 }
 
 export function breakdownChart(rows: readonly BreakdownRow[], o: BreakdownOptions): string {
-  const data = rows.filter((r) => r.value !== null).map((r) => ({ key: r.key, value: r.value as number, href: o.href(r.key) }));
+  const data = rows
+    .filter((r) => r.value !== null)
+    .map((r) => ({ key: r.label ?? r.key, value: r.value as number, href: o.href(r.key) }));
   if (data.length === 0) return '';
   const fmt = o.format ?? String;
   const width = o.width ?? WIDTH;
