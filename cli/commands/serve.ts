@@ -39,7 +39,21 @@ export async function buildDashboard(io: Io): Promise<void> {
   io.err.write('building the dashboard (vite build)…\n');
   const t = performance.now();
   const vite = await import('vite');
-  await vite.build({ root: ROOT, logLevel: 'error', configFile: path.join(ROOT, 'vite.config.ts') });
+  // The build's chatter (SvelteKit's notes on the root tsconfig, which is the
+  // CLI's, and "run npm run preview") is kept back, and shown only if it fails.
+  const held: string[] = [];
+  const { log, warn } = console;
+  console.log = (...args: unknown[]) => void held.push(args.join(' '));
+  console.warn = (...args: unknown[]) => void held.push(args.join(' '));
+  try {
+    await vite.build({ root: ROOT, logLevel: 'error', configFile: path.join(ROOT, 'vite.config.ts') });
+  } catch (error) {
+    io.err.write(held.join('\n') + '\n');
+    throw error;
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
   io.err.write(`built the dashboard in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
