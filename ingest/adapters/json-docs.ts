@@ -10,12 +10,11 @@
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { FileDigest } from '../line-reader.js';
-import type { LoadInput } from '../load.js';
 import type { Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { scanFile } from './csv-source.js';
 import { sqlString } from './sql.js';
-import { dropTables } from './sql.js';
+import { prepareFiles } from './prepare.js';
 
 /** Reads the records of `file` into `table(_line integer, doc json)`; `_line` is the record's number. */
 export async function stageDocs(db: Warehouse, file: string, table: string): Promise<FileDigest & { records: number }> {
@@ -50,23 +49,14 @@ export function flexibleTimestampSql(expr: string): string {
  * @example
  *   return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name) => chatwootSql(table, name, source) });
  */
-export async function prepareJsonDocs(
+export function prepareJsonDocs(
   db: Warehouse,
   paths: readonly string[],
   o: { prefix: string; format: string; sql: (table: string, fileName: string) => string },
 ): Promise<Prepared> {
-  const tables: string[] = [];
-  try {
-    const inputs: LoadInput[] = [];
-    for (const [i, file] of paths.entries()) {
-      const table = `${o.prefix}_${i}`;
-      tables.push(table);
-      const digest = await stageDocs(db, file, table);
-      inputs.push({ file, format: o.format, sql: o.sql(table, path.basename(file)), digest: async () => digest });
-    }
-    return { inputs, cleanup: () => dropTables(db, tables) };
-  } catch (error) {
-    await dropTables(db, tables);
-    throw error;
-  }
+  return prepareFiles(db, paths, async (file, i) => {
+    const table = `${o.prefix}_${i}`;
+    const digest = await stageDocs(db, file, table);
+    return { tables: [table], input: { file, format: o.format, sql: o.sql(table, path.basename(file)), digest: async () => digest } };
+  });
 }

@@ -18,11 +18,11 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { restoreCr, stageCsv, workDir } from './csv-source.js';
+import { prepareFiles } from './prepare.js';
+import { restoreCr, stageCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { ident, sqlString } from './sql.js';
-import { dropTables } from './sql.js';
 import { stageJson } from './json-source.js';
 
 type Field = keyof Mapping['columns'];
@@ -171,38 +171,30 @@ export const mappingAdapter: Adapter = {
     if (!options.mapping) throw new AdapterError('--format mapping needs --mapping FILE: a YAML file naming the export\'s columns (see ingest/adapters/examples/freshdesk-mapping.yaml)');
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
-    const scratch = await workDir();
-    const tables: string[] = [];
     const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col]]));
     const unmapped = Object.fromEntries(
       ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
         .filter((f) => !(f in mapping.columns))
         .map((f) => [f, [] as string[]]),
     );
-    try {
-      const inputs = [];
-      for (const [i, file] of paths.entries()) {
-        const table = `_mapping_${i}`;
-        const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
-        if (!format) throw new AdapterError(`${file}: cannot tell whether it is CSV or JSON from its name: set format: csv or format: json in ${mappingLabel}`);
-        const what = `columns named by ${mappingLabel}`;
-        const staged =
-          format === 'csv'
-            ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir: scratch.dir })
-            : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
-        tables.push(table, staged.rejects);
-        inputs.push({
+    return prepareFiles(db, paths, async (file, i, scratchDir) => {
+      const table = `_mapping_${i}`;
+      const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
+      if (!format) throw new AdapterError(`${file}: cannot tell whether it is CSV or JSON from its name: set format: csv or format: json in ${mappingLabel}`);
+      const what = `columns named by ${mappingLabel}`;
+      const staged =
+        format === 'csv'
+          ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
+          : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
+      return {
+        tables: [table, staged.rejects],
+        input: {
           file,
           format: 'mapping',
           sql: mappingSql(table, staged.rejects, path.basename(file), mappingLabel, mapping, options.source ?? mapping.source ?? 'mapping'),
           digest: async () => staged.digest,
-        });
-      }
-      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
-    } catch (error) {
-      await dropTables(db, tables);
-      await scratch.remove();
-      throw error;
-    }
+        },
+      };
+    });
   },
 };

@@ -27,9 +27,9 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { stageCsv, workDir } from './csv-source.js';
+import { prepareFiles } from './prepare.js';
+import { stageCsv } from './csv-source.js';
 import { isoSql, sqlString, withoutNulls, wordSql } from './sql.js';
-import { dropTables } from './sql.js';
 
 export const SERVICENOW_COLUMNS = {
   number: ['number'],
@@ -215,35 +215,27 @@ select line, raw, problem from ${rejects}`;
 export const servicenowAdapter: Adapter = {
   format: 'servicenow',
   label: 'ServiceNow incident audit log',
-  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    const scratch = await workDir();
-    const tables: string[] = [];
-    try {
-      const inputs = [];
-      for (const [i, file] of paths.entries()) {
-        if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv or .csv.gz file: export the incident audit log as CSV`);
-        const table = `_servicenow_${i}`;
-        const staged = await stageCsv(db, {
-          file,
-          table,
-          columns: SERVICENOW_COLUMNS,
-          optional: SERVICENOW_OPTIONAL,
-          what: 'ServiceNow incident audit log',
-          scratchDir: scratch.dir,
-        });
-        tables.push(table, staged.rejects);
-        inputs.push({
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    return prepareFiles(db, paths, async (file, i, scratchDir) => {
+      if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv or .csv.gz file: export the incident audit log as CSV`);
+      const table = `_servicenow_${i}`;
+      const staged = await stageCsv(db, {
+        file,
+        table,
+        columns: SERVICENOW_COLUMNS,
+        optional: SERVICENOW_OPTIONAL,
+        what: 'ServiceNow incident audit log',
+        scratchDir,
+      });
+      return {
+        tables: [table, staged.rejects],
+        input: {
           file,
           format: 'servicenow',
           sql: servicenowSql(table, staged.rejects, path.basename(file), options.source ?? 'servicenow'),
           digest: async () => staged.digest,
-        });
-      }
-      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
-    } catch (error) {
-      await dropTables(db, tables);
-      await scratch.remove();
-      throw error;
-    }
+        },
+      };
+    });
   },
 };

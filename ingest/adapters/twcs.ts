@@ -16,8 +16,9 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { restoreCr, stageCsv, workDir } from './csv-source.js';
-import { dropTables, isoSql, sqlString, withoutNulls } from './sql.js';
+import { prepareFiles } from './prepare.js';
+import { restoreCr, stageCsv } from './csv-source.js';
+import { isoSql, sqlString, withoutNulls } from './sql.js';
 
 export const TWCS_COLUMNS = {
   tweet_id: ['tweet_id'],
@@ -121,28 +122,20 @@ select line, raw, problem from ${rejects}`;
 export const twcsAdapter: Adapter = {
   format: 'twcs',
   label: 'Twitter customer-support threads (twcs.csv)',
-  async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    const scratch = await workDir();
-    const tables: string[] = [];
-    try {
-      const inputs = [];
-      for (const [i, file] of paths.entries()) {
-        if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);
-        const table = `_twcs_${i}`;
-        const staged = await stageCsv(db, { file, table, columns: TWCS_COLUMNS, what: 'Twitter support export', scratchDir: scratch.dir });
-        tables.push(table, staged.rejects);
-        inputs.push({
+  prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
+    return prepareFiles(db, paths, async (file, i, scratchDir) => {
+      if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);
+      const table = `_twcs_${i}`;
+      const staged = await stageCsv(db, { file, table, columns: TWCS_COLUMNS, what: 'Twitter support export', scratchDir });
+      return {
+        tables: [table, staged.rejects],
+        input: {
           file,
           format: 'twcs',
           sql: twcsSql(table, staged.rejects, path.basename(file), options.source ?? 'twcs'),
           digest: async () => staged.digest,
-        });
-      }
-      return { inputs, cleanup: async () => (await dropTables(db, tables), await scratch.remove()) };
-    } catch (error) {
-      await dropTables(db, tables);
-      await scratch.remove();
-      throw error;
-    }
+        },
+      };
+    });
   },
 };
