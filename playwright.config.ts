@@ -14,7 +14,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry on CI: a fresh-check run once failed one test, and the failure
+  // could not be reproduced in the six runs after it; Playwright still reports such a test as flaky, so it stays visible.
+  retries: process.env['CI'] ? 1 : 0,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
