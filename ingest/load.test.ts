@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
-import { loadFiles } from './load.js';
+import { LoadError, inPart, loadFiles } from './load.js';
 import { goodConversation } from './testing/records.js';
 
 let dir: string;
@@ -210,5 +210,75 @@ describe('adapter inputs', () => {
       { line: 3, reason: 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format', raw: 'x,y,2026/10/04' },
     ]);
     expect(await db.all('select format, checksum from load_log')).toEqual([{ format: 'test-adapter', checksum: 'abc' }]);
+  });
+});
+
+describe('a load in chunks and parts (memory stays flat as the input grows)', () => {
+  const snapshot = async () => ({
+    conversations: await db.all('select source, conversation_id, channel, line, load_id from raw_conversations order by all'),
+    messages: await db.all('select conversation_id, message_id, seq from raw_messages order by all'),
+    events: await db.all('select conversation_id, seq from raw_events order by all'),
+    quarantine: await db.all('select file, line, reason from quarantine order by all'),
+    log: await db.all('select file, "read", loaded, quarantined, replaced from load_log order by all'),
+  });
+
+  it('a line at a time gives the same warehouse as one chunk: later lines win, replacements counted once', async () => {
+    const lines = [
+      goodConversation('c1', { channel: 'email' }),
+      '{bad',
+      goodConversation('c2'),
+      goodConversation('c1', { channel: 'sms' }),
+      goodConversation('c3', { created_at: 'yesterday' }),
+      goodConversation('c1', { channel: 'chat' }),
+    ];
+    const results = [];
+    for (const chunkBytes of [Infinity, 1]) {
+      db.close();
+      db = await openWarehouse(':memory:');
+      await migrate(db);
+      await loadFiles(db, [{ file: file('first.jsonl', [goodConversation('c2'), goodConversation('c9')]) }]);
+      const a = file('a.jsonl', lines);
+      const b = file('b.jsonl', [goodConversation('c2', { channel: 'whatsapp' })]);
+      const summary = await loadFiles(db, [{ file: a }, { file: b }], { chunkBytes });
+      expect(summary).toMatchObject({ read: 7, loaded: 5, quarantined: 2, replaced: 1 });
+      results.push(await snapshot());
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]!.conversations).toMatchObject([
+      { conversation_id: 'c1', channel: 'chat', line: 6 },
+      { conversation_id: 'c2', channel: 'whatsapp', line: 1 },
+      { conversation_id: 'c9' },
+    ]);
+  });
+
+  it('an adapter query in parts yields each row once, and every part is written', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `(${i + 1}, '${JSON.stringify(goodConversation(`p${i}`)).replace(/'/g, "''")}', null)`);
+    const asked: number[] = [];
+    const summary = await loadFiles(db, [
+      {
+        file: 'export.json',
+        format: 'test-adapter',
+        parts: 4,
+        sql: (part) => {
+          asked.push(part.index);
+          return `select * from (values ${rows.join(', ')}) t(line, raw, problem) where ${inPart(part, 'line')}`;
+        },
+      },
+    ]);
+    expect(asked).toEqual([0, 1, 2, 3]);
+    expect(summary).toMatchObject({ read: 40, loaded: 40, quarantined: 0 });
+    expect(await db.all('select count(distinct conversation_id) as n from raw_conversations')).toEqual([{ n: 40 }]);
+  });
+
+  it('an adapter query that fails stops the load with the file named, and nothing is written', async () => {
+    const good = JSON.stringify(goodConversation('ok1')).replace(/'/g, "''");
+    const load = loadFiles(db, [
+      { file: file('ok.jsonl', [goodConversation('ok0')]) },
+      { file: 'broken.json', sql: `select 1 as line, '${good}' as raw, null as problem union all select 'x'::integer, '', null` },
+    ]);
+    await expect(load).rejects.toThrow(LoadError);
+    await expect(load).rejects.toThrow(/^broken\.json could not be loaded: Conversion Error/);
+    expect(await db.all('select count(*) as n from raw_conversations')).toEqual([{ n: 0 }]);
+    expect(await db.all('select count(*) as n from load_log')).toEqual([{ n: 0 }]);
   });
 });

@@ -8,6 +8,11 @@
  * `read = loaded + quarantined`. A conversation seen again, in this load or
  * an earlier one, replaces the earlier one whole (key: source + id).
  *
+ * Memory stays flat as the input grows: lines are checked and written a
+ * chunk at a time (about {@link CHUNK_BYTES} of text), and an adapter's
+ * query runs in parts (by a hash of the conversation key), each part checked
+ * and written before the next is read — all inside the one transaction.
+ *
  * @example
  *   const summary = await loadFiles(db, [{ file: 'export.jsonl.gz' }], { source: 'acme-chat' });
  *   // { files: 1, read: 1200, loaded: 1198, quarantined: 2, seconds: 0.41, ... }
@@ -36,8 +41,12 @@ export interface LoadInput {
    * transform an export inside DuckDB: columns `line` (integer: the source
    * record's number), `raw` (varchar: canonical JSON, or the source text when
    * refused) and `problem` (varchar: why the record was refused, else null).
+   * A function is asked for one query per part (see {@link inPart}); together
+   * the parts yield every row once.
    */
-  sql?: string;
+  sql?: string | ((part: Part) => string);
+  /** With a function `sql`: how many parts to run it in (default 1). */
+  parts?: number;
   /** With `sql`: the checksum and size of what was read. */
   digest?: () => Promise<FileDigest>;
 }
@@ -48,6 +57,55 @@ export interface LoadOptions {
   /** The moment of the load, for the "more than a day in the future" rule (default now). */
   now?: Date;
   onProgress?: (progress: LoadProgress) => void;
+  /** Lines of text checked and written together (default {@link CHUNK_BYTES}). */
+  chunkBytes?: number;
+}
+
+/** One of `count` parts of an adapter's query. */
+export interface Part {
+  index: number;
+  count: number;
+}
+
+/** SQL: true when the key `expr` falls in `part` (by its hash; always true for a single part). */
+export function inPart(part: Part, expr: string): string {
+  return part.count <= 1 ? 'true' : `hash(${expr}) % ${part.count} = ${part.index}`;
+}
+
+/**
+ * SQL: true when the row number `expr` (1…`total`) falls in `part`'s range —
+ * for exports of one record per conversation, where a later part must hold
+ * later records (the later record of a conversation wins).
+ */
+export function inRange(part: Part, total: number, expr: string): string {
+  if (part.count <= 1) return 'true';
+  const size = Math.ceil(total / part.count);
+  return `${expr} > ${part.index * size} and ${expr} <= ${(part.index + 1) * size}`;
+}
+
+/** How many parts an adapter's query over a staged JSON export of `bytes` runs in: about {@link BYTES_PER_PART} each. */
+export function partsForBytes(bytes: number, perPart = BYTES_PER_PART): number {
+  return Math.max(1, Math.ceil(bytes / perPart));
+}
+
+/** How many parts an adapter's query over `rows` staged rows runs in: about {@link ROWS_PER_PART} rows each. */
+export function partsFor(rows: number, perPart = ROWS_PER_PART): number {
+  return Math.max(1, Math.ceil(rows / perPart));
+}
+
+/** Lines of canonical text checked and written together. */
+export const CHUNK_BYTES = 256 * 2 ** 20;
+/** Staged export rows (messages, audits, tweets) per part of an adapter's query. */
+export const ROWS_PER_PART = 400_000;
+/** Bytes of a JSON export (one record per conversation) per part of an adapter's query. */
+export const BYTES_PER_PART = 64 * 2 ** 20;
+
+/** A load that could not run to the end; the transaction is rolled back. */
+export class LoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadError';
+  }
 }
 
 export interface LoadProgress {
@@ -99,6 +157,8 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   const elapsed = () => (performance.now() - started) / 1000;
   const progress = options.onProgress ?? (() => undefined);
 
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+
   return db.transaction(async () => {
     const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
     await db.run(
@@ -108,11 +168,30 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     for (const [fileNo, input] of inputs.entries()) {
       await db.run('insert into _ingest_files values ($1, $2)', [fileNo, input.file]);
     }
+    await db.run(checkMacros(now));
     const results: FileResult[] = [];
+    const chunk = { lines: 0, bytes: 0 };
     let records = 0;
+    let replaced = 0;
 
-    // 1. Lines into DuckDB, file by file.
-    const appender = await db.connection.createAppender('_ingest_lines', 'main', 'temp');
+    /** Checks and writes the lines gathered so far, then empties `_ingest_lines`. */
+    const writeChunk = async () => {
+      if (chunk.lines === 0) return;
+      progress({ phase: 'checking', records, seconds: elapsed() });
+      replaced += await checkAndWrite(db, loadId, inputs, results, source, now);
+      progress({ phase: 'writing', records, seconds: elapsed() });
+      await db.run('delete from _ingest_lines');
+      chunk.lines = 0;
+      chunk.bytes = 0;
+    };
+
+    let appender: DuckDBAppender | undefined;
+    const closeAppender = () => {
+      if (!appender) return;
+      appender.flushSync();
+      appender.closeSync();
+      appender = undefined;
+    };
     try {
       for (const [fileNo, input] of inputs.entries()) {
         const fileStarted = performance.now();
@@ -137,20 +216,28 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         }
         const digest: FileDigest = { checksum: '', bytes: 0 };
         if (input.sql) {
-          appender.flushSync();
-          try {
-            await db.run(
-              `insert into _ingest_lines
-               select ${fileNo}, '${kind}', line, encode(raw), false, false, problem from (${input.sql})`,
-            );
-            const n = await db.one<{ n: number }>(`select count(*) as n from _ingest_lines where file_no = ${fileNo}`);
-            result.read = n?.n ?? 0;
-            records += result.read;
-            Object.assign(digest, await input.digest?.());
-          } catch (error) {
-            result.failed = true;
-            result.problem = `${input.file} could not be read: ${(error as Error).message.split('\n')[0]}`;
+          // an adapter's query, part by part: each part checked and written before the next runs
+          closeAppender();
+          const sql = input.sql;
+          const count = typeof sql === 'string' ? 1 : Math.max(1, input.parts ?? 1);
+          for (let index = 0; index < count; index++) {
+            const query = typeof sql === 'string' ? sql : sql({ index, count });
+            try {
+              await db.run(
+                `insert into _ingest_lines
+                 select ${fileNo}, '${kind}', line, encode(raw), false, false, problem from (${query})`,
+              );
+            } catch (error) {
+              throw new LoadError(readFailure(input.file, error));
+            }
+            const n = (await db.one<{ n: number }>(`select count(*) as n from _ingest_lines where file_no = ${fileNo}`))?.n ?? 0;
+            result.read += n;
+            records += n;
+            chunk.lines += n;
+            if (count > 1) progress({ phase: 'reading', file: input.file, records, seconds: elapsed() });
+            await writeChunk();
           }
+          Object.assign(digest, await input.digest?.());
           finishFile(result, digest, fileStarted);
           continue;
         }
@@ -158,9 +245,16 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         try {
           for await (const line of lines) {
             if (!line.truncated && isBlank(line.bytes)) continue;
+            appender ??= await db.connection.createAppender('_ingest_lines', 'main', 'temp');
             appendLine(appender, fileNo, kind, line);
             result.read++;
+            chunk.lines++;
+            chunk.bytes += line.bytes.length;
             if (++records % PROGRESS_EVERY === 0) progress({ phase: 'reading', file: input.file, records, seconds: elapsed() });
+            if (chunk.bytes >= chunkBytes) {
+              closeAppender();
+              await writeChunk();
+            }
           }
         } catch (error) {
           result.failed = true;
@@ -169,56 +263,13 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         }
         finishFile(result, digest, fileStarted);
       }
-      appender.flushSync();
+      closeAppender();
     } finally {
-      appender.closeSync();
+      if (appender) appender.closeSync();
     }
-    progress({ phase: 'checking', records, seconds: elapsed() });
+    await writeChunk();
 
-    // 2. The contract's checks, in bulk.
-    await db.run(checkMacros(now));
-    for (const sql of checkStatements()) await db.run(sql);
-
-    // 3. Refused records to the quarantine, each with a reason a person understands.
-    const schema = conversationSchema(now);
-    await quarantine(db, loadId, inputs, '_ingest_conversations', (raw) => explainRecord(raw, now, schema), now);
-    await quarantine(db, loadId, inputs, '_ingest_agents', (raw) => explainRecord(raw, now, agentSchema), now);
-
-    // 4. Replace what was loaded before, then write the raw layer.
-    progress({ phase: 'writing', records, seconds: elapsed() });
-    // the rows to write: valid, and the last of each (source, id) in this load
-    await db.run(
-      `create or replace temp table _ingest_valid as
-       select file_no, line, id, coalesce(nullif(source, ''), $1) as src
-       from _ingest_conversations
-       where problem is null
-       qualify row_number() over (partition by src, id order by file_no desc, line desc) = 1`,
-      [source],
-    );
-    const replaced =
-      (await db.one<{ n: number }>(
-        `select count(*) as n from _ingest_valid v
-         where exists (select 1 from raw_conversations c where c.source = v.src and c.conversation_id = v.id)`,
-      ))?.n ?? 0;
-    for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
-      await db.run(
-        `delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`,
-      );
-    }
-    await db.run(insertRawSql(loadId));
-    await writeAgents(db, loadId);
-
-    // 5. Counts per file and the load log.
-    const counts = await db.all<{ file_no: number; loaded: number; quarantined: number }>(
-      `select file_no, count(*) filter (where problem is null) as loaded, count(*) filter (where problem is not null) as quarantined
-       from (select file_no, problem from _ingest_conversations union all select file_no, problem from _ingest_agents)
-       group by file_no`,
-    );
-    for (const c of counts) {
-      const r = results[c.file_no]!;
-      r.loaded = c.loaded;
-      r.quarantined = c.quarantined;
-    }
+    // the load log, a row per file
     const startedAt = new Date(Date.now() - elapsed() * 1000);
     for (const r of results) {
       await db.run(
@@ -226,9 +277,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
         [loadId, r.file, r.format, source, r.checksum, r.bytes, r.read, r.loaded, r.quarantined, replaced, startedAt, r.seconds, r.problem],
       );
     }
-    await db.run(
-      ['lines', 'docs', 'conversations', 'agents', 'valid', 'files'].map((t) => `drop table _ingest_${t}`).join(';'),
-    );
+    await db.run('drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents');
 
     const sum = (k: 'read' | 'loaded' | 'quarantined') => results.reduce((n, r) => n + r[k], 0);
     return {
@@ -242,6 +291,67 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
       perFile: results,
     };
   });
+}
+
+/**
+ * The contract's checks over the lines in `_ingest_lines`, the refused ones
+ * to the quarantine, the rest written to the raw layer (replacing what was
+ * loaded before under the same key); adds the counts to `results`. Returns
+ * how many conversations loaded before this load were replaced.
+ */
+async function checkAndWrite(db: Warehouse, loadId: number, inputs: readonly LoadInput[], results: FileResult[], source: string, now: Date): Promise<number> {
+  // 1. The contract's checks, in bulk.
+  for (const sql of checkStatements()) await db.run(sql);
+
+  // 2. Refused records to the quarantine, each with a reason a person understands.
+  const schema = conversationSchema(now);
+  await quarantine(db, loadId, inputs, '_ingest_conversations', (raw) => explainRecord(raw, now, schema), now);
+  await quarantine(db, loadId, inputs, '_ingest_agents', (raw) => explainRecord(raw, now, agentSchema), now);
+
+  // 3. Replace what was loaded before, then write the raw layer.
+  // the rows to write: valid, and the last of each (source, id) in this chunk (a later chunk replaces an earlier one)
+  await db.run(
+    `create or replace temp table _ingest_valid as
+     select file_no, line, id, coalesce(nullif(source, ''), $1) as src
+     from _ingest_conversations
+     where problem is null
+     qualify row_number() over (partition by src, id order by file_no desc, line desc) = 1`,
+    [source],
+  );
+  const replaced =
+    (await db.one<{ n: number }>(
+      `select count(*) as n from _ingest_valid v
+       where exists (select 1 from raw_conversations c where c.source = v.src and c.conversation_id = v.id and c.load_id <> ${loadId})`,
+    ))?.n ?? 0;
+  for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
+    await db.run(`delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`);
+  }
+  await db.run(insertRawSql(loadId));
+  await writeAgents(db, loadId);
+  await db.run('drop table _ingest_valid');
+
+  // 4. Counts per file.
+  const counts = await db.all<{ file_no: number; loaded: number; quarantined: number }>(
+    `select file_no, count(*) filter (where problem is null) as loaded, count(*) filter (where problem is not null) as quarantined
+     from (select file_no, problem from _ingest_conversations union all select file_no, problem from _ingest_agents)
+     group by file_no`,
+  );
+  for (const c of counts) {
+    const r = results[c.file_no]!;
+    r.loaded += c.loaded;
+    r.quarantined += c.quarantined;
+  }
+  return replaced;
+}
+
+/** One line for a query of an adapter that failed, with what to do when DuckDB ran out of memory. */
+function readFailure(file: string, error: unknown): string {
+  const first = (error as Error).message.split('\n')[0]!;
+  if (/Out of Memory/i.test(first)) {
+    const used = /\(([^)]*used)\)/.exec(first)?.[1];
+    return `${file} could not be loaded: DuckDB ran out of memory${used ? ` (${used})` : ''}; raise --memory-limit, or split the export into smaller files`;
+  }
+  return `${file} could not be loaded: ${first}`;
 }
 
 function finishFile(result: FileResult, digest: FileDigest, started: number) {

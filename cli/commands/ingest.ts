@@ -1,11 +1,14 @@
 import path from 'node:path';
-import { loadFiles, type LoadInput } from '../../ingest/load.js';
+import { LoadError, loadFiles, type LoadInput } from '../../ingest/load.js';
 import { ADAPTERS, detectFormat, type Format } from '../../ingest/adapters/index.js';
 import { AdapterError, type Prepared } from '../../ingest/adapters/types.js';
 import { CommandError, UsageError, oneOf, withWarehouse, type Command } from '../command.js';
 import { count, progressLine } from '../progress.js';
 
 const FORMATS = ['auto', 'canonical', 'zendesk', 'intercom', 'chatwoot', 'twcs', 'servicenow', 'mapping'] as const;
+
+/** DuckDB's memory during a load: the loader works in chunks and parts well inside it. */
+export const DEFAULT_MEMORY_LIMIT = '2GB';
 
 const FORMAT_NAMES: Record<Format, string> = {
   canonical: 'canonical JSON Lines',
@@ -20,7 +23,7 @@ const FORMAT_NAMES: Record<Format, string> = {
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load conversation exports into the warehouse (bad records are quarantined, never lost)',
-  usage: 'parley ingest FILE... [--format auto|canonical|zendesk|intercom|chatwoot|twcs|servicenow|mapping] [--mapping FILE] [--source NAME] [--json]',
+  usage: 'parley ingest FILE... [--format auto|canonical|zendesk|intercom|chatwoot|twcs|servicenow|mapping] [--mapping FILE] [--source NAME] [--memory-limit SIZE] [--json]',
   help: `
 Loads one or more files (or export folders) as one transaction: all of it lands, or none.
 A conversation loaded again replaces the earlier one (key: source + id).
@@ -34,6 +37,9 @@ A file named agents*.jsonl is read as the agent roster.
                   CSV), mapping (any CSV/JSON, with --mapping)
   --mapping FILE  YAML naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)
   --source NAME   source for records that do not name one (default: the format's name, or "canonical")
+  --memory-limit SIZE
+                  the most memory DuckDB may use for the load (default ${DEFAULT_MEMORY_LIMIT}); work beyond it
+                  goes to temporary files beside the warehouse, so a larger export needs no larger machine
   --json          print one summary object: files, read, loaded, quarantined, seconds
 
 Examples:
@@ -41,7 +47,7 @@ Examples:
   parley ingest exports/zendesk/                       # a folder of ticket.csv, ticket_comment.csv, …
   parley ingest twcs.csv incident_event_log.csv.gz
   parley ingest tickets.csv --mapping freshdesk-mapping.yaml`,
-  options: { format: { type: 'string' }, mapping: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
+  options: { format: { type: 'string' }, mapping: { type: 'string' }, source: { type: 'string' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const format = oneOf(this, 'format', values['format'], FORMATS, 'auto');
@@ -49,6 +55,10 @@ Examples:
     const source = values['source'] as string | undefined;
     if (source !== undefined && !/^[a-z0-9][a-z0-9_.-]*$/.test(source)) {
       throw new UsageError(`--source must be a lowercase name such as "zendesk" or "acme-chat" (got "${source}")`, this.name);
+    }
+    const memoryLimit = (values['memory-limit'] as string | undefined) ?? DEFAULT_MEMORY_LIMIT;
+    if (!/^\d+(\.\d+)?\s*(MB|GB|TB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
+      throw new UsageError(`--memory-limit takes a size such as 2GB or 512MB (got "${memoryLimit}")`, this.name);
     }
     const mapping = values['mapping'] as string | undefined;
     if (format === 'mapping' && !mapping) throw new UsageError('--format mapping needs --mapping FILE (a YAML file naming the columns)', this.name);
@@ -81,6 +91,7 @@ Examples:
     // 2. Adapters stage their exports, then one load takes everything.
     const progress = progressLine(io.err);
     const summary = await withWarehouse(values, io, async (db) => {
+      await db.run(`set memory_limit = '${memoryLimit}'`);
       const inputs: LoadInput[] = [];
       const prepared: Prepared[] = [];
       try {
@@ -107,7 +118,7 @@ Examples:
             ),
         });
       } catch (error) {
-        if (error instanceof AdapterError) throw new CommandError(error.message);
+        if (error instanceof AdapterError || error instanceof LoadError) throw new CommandError(error.message);
         throw error;
       } finally {
         for (const p of prepared) await p.cleanup();

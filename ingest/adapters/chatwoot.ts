@@ -78,13 +78,27 @@ const channelSql = (expr: string) => `case regexp_replace(lower(coalesce(${expr}
     else regexp_replace(regexp_replace(lower(${expr}), '^channel::', ''), '[^a-z0-9]+', '_', 'g')
   end`;
 
-/** SQL yielding (line, raw, problem) for staged conversation documents in `t`. */
-export function chatwootSql(t: string, label: string, source: string): string {
+/**
+ * SQL: the agents' names (as activity texts name them) with the ids their
+ * messages carry, from every record of `t` — an agent named in one part of
+ * the export may have written only in another.
+ */
+export function chatwootAgentsSql(t: string): string {
+  const senders = JSON.stringify({ messages: [{ message_type: 'VARCHAR', sender_type: 'VARCHAR', sender_id: 'VARCHAR', sender: person }] });
+  return `
+  select coalesce(sender.name, '') as name, min(sender_id) as id
+  from (select unnest(m) from (select unnest(json_transform(doc, '${senders}').messages) as m from ${t}))
+  where ${roleSql} = 'agent' and sender.name is not null
+  group by 1`;
+}
+
+/** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
+export function chatwootSql(t: string, label: string, source: string, where = 'true', agents = chatwootAgentsSql(t)): string {
   const lbl = label.replace(/'/g, "''");
   const ts = flexibleTimestampSql;
   return `
 with docs as (
-  select _line, doc, json_transform(doc, '${CONVERSATION}') as c from ${t}
+  select _line, doc, json_transform(doc, '${CONVERSATION}') as c from ${t} where ${where}
 ),
 
 raw_messages as (
@@ -128,10 +142,7 @@ ok_messages as (
   select * from messages where _line in (select _line from checked where problem is null)
 ),
 
--- agent names in activity texts, resolved to the ids their messages carry
-agents as (
-  select coalesce(sender.name, '') as name, min(sender_id) as id from messages where role = 'agent' and sender.name is not null group by 1
-),
+agents as (${agents}),
 
 activity_events as (
   select
@@ -205,6 +216,12 @@ export const chatwootAdapter: Adapter = {
   format: 'chatwoot',
   label: 'Chatwoot API JSON (conversations with messages)',
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name) => chatwootSql(table, name, options.source ?? 'chatwoot') });
+    return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', partBytes: options.partSize?.bytes, sql: (table, name, where) => chatwootSql(table, name, options.source ?? 'chatwoot', where, `select * from ${table}_agents`),
+      // agent names resolve against the whole export, whichever part they are read in
+      stage: async (table) => {
+        await db.run(`create or replace temp table ${table}_agents as ${chatwootAgentsSql(table)}`);
+        return [`${table}_agents`];
+      },
+    });
   },
 };

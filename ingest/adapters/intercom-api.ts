@@ -33,13 +33,13 @@ const CONVERSATION = JSON.stringify({
   },
 });
 
-/** SQL yielding (line, raw, problem) for staged conversation documents in `t`. */
-export function intercomApiSql(t: string, label: string, source: string): string {
+/** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
+export function intercomApiSql(t: string, label: string, source: string, where = 'true'): string {
   const lbl = label.replace(/'/g, "''");
   const ts = flexibleTimestampSql;
   return `
 with docs as (
-  select _line, doc, json_transform(doc, '${CONVERSATION}') as c from ${t}
+  select _line, doc, json_transform(doc, '${CONVERSATION}') as c from ${t} where ${where}
 ),
 
 raw_parts as (
@@ -120,6 +120,6 @@ export const intercomApiAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom API JSON (conversations with parts)',
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', sql: (table, name) => intercomApiSql(table, name, options.source ?? 'intercom') });
+    return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where) });
   },
 };

@@ -12,6 +12,7 @@
  * @example
  *   parley ingest exports/intercom/ --format intercom
  */
+import { inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
@@ -48,7 +49,7 @@ type Table = keyof typeof TABLES;
 
 const esc = (s: string) => s.replace(/'/g, "''");
 
-function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string): { ctes: string; sql: string } {
+function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = { index: 0, count: 1 }): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = 'is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates';
   const ctes = `
@@ -56,6 +57,7 @@ with versions as (
   select *, ${ts('created_at')} as created, ${ts('updated_at')} as updated,
     row_number() over (partition by id order by ${ts('updated_at')} desc nulls last, _line desc) as version
   from ${t.conversation_history}
+  where ${inPart(part, 'id')}
 ),
 
 checked_convs as (
@@ -76,6 +78,7 @@ part_versions as (
   select p.*, ${ts('p.created_at')} as ts,
     row_number() over (partition by p.id order by ${ts('p.updated_at')} desc nulls last, p._line desc) as version
   from ${t.conversation_part_history} p
+  where ${inPart(part, 'p.conversation_id')}
 ),
 
 checked_parts as (
@@ -122,7 +125,7 @@ ${assembleSql({ conversations: 'conversations', activities: 'activities', source
 union all
 select _line, to_json(struct_pack(id, created_at, updated_at, state))::varchar, problem from checked_convs where problem is not null
 union all
-select line, raw, problem from ${t.conversation_history}_rej`;
+select line, raw, problem from ${t.conversation_history}_rej where ${inPart(part, 'line')}`;
   return { ctes, sql };
 }
 
@@ -140,16 +143,20 @@ export const intercomTablesAdapter: Adapter = {
       const stagedTables = await stageTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom', scratchDir: scratch.dir });
       const { t, labels, staged } = stagedTables;
       created.push(...stagedTables.created);
-      const { ctes, sql } = intercomTablesSql(t, labels, options.source ?? 'intercom');
-      const inputs: LoadInput[] = [{ file: files['conversation_history'], format: 'intercom-tables', sql, digest: async () => staged.conversation_history!.digest }];
+      const source = options.source ?? 'intercom';
+      // parts by conversation: a conversation and its parts are always in the same part
+      const parts = partsFor(Object.values(staged).reduce((n, x) => n + (x?.rows ?? 0), 0), options.partSize?.rows);
+      const inputs: LoadInput[] = [
+        { file: files['conversation_history'], format: 'intercom-tables', parts, sql: (part) => intercomTablesSql(t, labels, source, part).sql, digest: async () => staged.conversation_history!.digest },
+      ];
       const partsFile = files['conversation_part_history'];
       if (partsFile) {
-        const refused = `${ctes}
+        const refused = (part: Part) => `${intercomTablesSql(t, labels, source, part).ctes}
 select _line as line, to_json(struct_pack(id, conversation_id, created_at, part_type, author_type, body))::varchar as raw, problem from checked_parts where problem is not null
 union all
-select line, raw, problem from ${t.conversation_part_history}_rej`;
-        const n = await db.one<{ n: number }>(`select count(*) as n from (${refused})`);
-        if (n?.n) inputs.push({ file: partsFile, format: 'intercom-tables', sql: refused, digest: async () => staged.conversation_part_history!.digest });
+select line, raw, problem from ${t.conversation_part_history}_rej where ${inPart(part, 'line')}`;
+        const n = await db.one<{ n: number }>(`select count(*) as n from (${refused({ index: 0, count: 1 })})`);
+        if (n?.n) inputs.push({ file: partsFile, format: 'intercom-tables', parts, sql: refused, digest: async () => staged.conversation_part_history!.digest });
       }
       return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
     } catch (error) {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { FileDigest } from '../line-reader.js';
 import type { Prepared } from './types.js';
+import { inRange, partsForBytes, type Part } from '../load.js';
 import { AdapterError } from './types.js';
 import { scanFile } from './csv-source.js';
 import { sqlString } from './sql.js';
@@ -43,20 +44,46 @@ export function flexibleTimestampSql(expr: string): string {
 
 /**
  * The `prepare` of a JSON-document adapter: stages each file into its own
- * table, and hands the loader one query per file built by `sql`; the staged
- * tables are dropped by `cleanup` (or at once when staging fails).
+ * table, and hands the loader a query per file built by `sql`, run in parts
+ * of consecutive records (`where` is the part's condition on `_line`).
+ * `stage`, when given, makes further tables from the whole file first (a
+ * lookup that must see every record). Staged tables are dropped by
+ * `cleanup` (or at once when staging fails).
  *
  * @example
- *   return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name) => chatwootSql(table, name, source) });
+ *   return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name, where) => chatwootSql(table, name, source, where) });
  */
 export function prepareJsonDocs(
   db: Warehouse,
   paths: readonly string[],
-  o: { prefix: string; format: string; sql: (table: string, fileName: string) => string },
+  o: {
+    prefix: string;
+    format: string;
+    sql: (table: string, fileName: string, where: string) => string;
+    stage?: (table: string) => Promise<string[]>;
+    /** Bytes per part (default: the loader's). */
+    partBytes?: number;
+  },
 ): Promise<Prepared> {
   return prepareFiles(db, paths, async (file, i) => {
     const table = `${o.prefix}_${i}`;
     const digest = await stageDocs(db, file, table);
-    return { tables: [table], input: { file, format: o.format, sql: o.sql(table, path.basename(file)), digest: async () => digest } };
+    const tables = [table];
+    try {
+      if (o.stage) tables.push(...(await o.stage(table)));
+    } catch (error) {
+      await db.run(`drop table if exists ${table}`);
+      throw error;
+    }
+    return {
+      tables,
+      input: {
+        file,
+        format: o.format,
+        parts: partsForBytes(digest.bytes, o.partBytes),
+        sql: (part: Part) => o.sql(table, path.basename(file), inRange(part, digest.records, '_line')),
+        digest: async () => digest,
+      },
+    };
   });
 }

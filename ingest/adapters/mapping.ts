@@ -22,6 +22,7 @@ import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
+import { inPart, partsFor, type Part } from '../load.js';
 import { ident, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
 
@@ -53,7 +54,7 @@ function valueMap(expr: string, map: Record<string, string>): string {
 }
 
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
-export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string): string {
+export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = { index: 0, count: 1 }): string {
   const at = `${label.replace(/'/g, "''")} line ' || _line || '`;
   const mapLabel = mappingLabel.replace(/'/g, "''");
   const has = (f: Field) => m.columns[f] !== undefined;
@@ -90,6 +91,7 @@ with typed as (
     ${text('priority')} as priority_text,
     ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority
   from ${t}
+  where ${inPart(part, 'trim(conversation_id)')}
 ),
 
 checked as (
@@ -161,7 +163,7 @@ conversations as (
 ${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
 union all
 select _line, to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar, problem from checked where problem is not null
-${rejects ? `union all\nselect line, raw, problem from ${rejects}` : ''}`;
+${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
 }
 
 export const mappingAdapter: Adapter = {
@@ -191,7 +193,8 @@ export const mappingAdapter: Adapter = {
         input: {
           file,
           format: 'mapping',
-          sql: mappingSql(table, staged.rejects, path.basename(file), mappingLabel, mapping, options.source ?? mapping.source ?? 'mapping'),
+          parts: partsFor(staged.rows, options.partSize?.rows),
+          sql: (part) => mappingSql(table, staged.rejects, path.basename(file), mappingLabel, mapping, options.source ?? mapping.source ?? 'mapping', part),
           digest: async () => staged.digest,
         },
       };

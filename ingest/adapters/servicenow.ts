@@ -23,6 +23,7 @@
  * @example
  *   parley ingest incident_event_log.csv.gz --format servicenow
  */
+import { inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
@@ -59,7 +60,7 @@ const DATE = '%d/%m/%Y %H:%M';
 const STATES = "'New', 'Active', 'Awaiting User Info', 'Awaiting Vendor', 'Awaiting Problem', 'Awaiting Evidence', 'Resolved', 'Closed', '-100'";
 
 /** SQL yielding (line, raw, problem) for a staged incident log `t` of file `label`. */
-export function servicenowSql(t: string, rejects: string, label: string, source: string): string {
+export function servicenowSql(t: string, rejects: string, label: string, source: string, part: Part = { index: 0, count: 1 }): string {
   const at = `${label.replace(/'/g, "''")} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
   const date = (col: string) => `try_strptime(nullif(nullif(${col}, '?'), ''), '${DATE}')`;
   const dateProblem = (col: string) =>
@@ -81,6 +82,7 @@ with typed as (
     nullif(nullif(assignment_group, '?'), '') as team,
     nullif(nullif(assigned_to, '?'), '') as agent
   from ${t}
+  where ${inPart(part, 'number')}
 ),
 
 checked as (
@@ -209,7 +211,7 @@ from checked where problem is not null
 union all
 select _line, raw, problem from duplicates
 union all
-select line, raw, problem from ${rejects}`;
+select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 }
 
 export const servicenowAdapter: Adapter = {
@@ -232,7 +234,8 @@ export const servicenowAdapter: Adapter = {
         input: {
           file,
           format: 'servicenow',
-          sql: servicenowSql(table, staged.rejects, path.basename(file), options.source ?? 'servicenow'),
+          parts: partsFor(staged.rows, options.partSize?.rows),
+          sql: (part) => servicenowSql(table, staged.rejects, path.basename(file), options.source ?? 'servicenow', part),
           digest: async () => staged.digest,
         },
       };

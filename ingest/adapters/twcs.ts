@@ -18,7 +18,8 @@ import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
-import { isoSql, sqlString, withoutNulls } from './sql.js';
+import { dropTables, isoSql, sqlString, withoutNulls } from './sql.js';
+import { inPart, partsFor, type Part } from '../load.js';
 
 export const TWCS_COLUMNS = {
   tweet_id: ['tweet_id'],
@@ -31,10 +32,16 @@ export const TWCS_COLUMNS = {
 
 const TWITTER_DATE = '%a %b %d %H:%M:%S %z %Y';
 
-/** SQL yielding (line, raw, problem) for a staged TWCS table `t` of file `label`. */
-export function twcsSql(t: string, rejects: string, label: string, source: string): string {
+/**
+ * SQL making `placed` from a staged TWCS table `t`: every tweet with its
+ * problem (null when it can be loaded) and the root of its reply tree (null
+ * when refused, or when its replies lead round a cycle). Run once; the
+ * conversations are then built from it part by part.
+ */
+export function twcsPlaceSql(t: string, placed: string, label: string): string {
   const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
   return `
+create or replace temp table ${placed} as
 with typed as (
   select
     _line,
@@ -78,10 +85,19 @@ trees as materialized (
     select c.id, w.root from tweets c join walk w on c.parent = w.id
   )
   select * from walk
-),
+)
 
-placed as (
-  select t.*, w.root from tweets t left join trees w using (id)
+-- (a join on the id alone: a further condition in ON makes DuckDB loop over every pair of rows)
+select c.* exclude (copy, parent, created_at, in_response_to_tweet_id), c.created_at, w.root
+from checked c left join trees w using (id)`;
+}
+
+/** SQL yielding (line, raw, problem) for one part of the placed tweets of file `label`. */
+export function twcsSql(placed: string, rejects: string, label: string, source: string, part: Part): string {
+  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  return `
+with placed as (
+  select * from ${placed} where problem is null and root is not null and ${inPart(part, 'root')}
 ),
 
 conversations as (
@@ -110,13 +126,14 @@ conversations as (
 
 select line, raw, problem from conversations
 union all
-select _line, to_json(struct_pack(tweet_id, author_id, created_at, text))::varchar, problem from checked where problem is not null
+select _line, to_json(struct_pack(tweet_id, author_id, created_at, text))::varchar, problem
+from ${placed} where problem is not null and ${inPart(part, '_line')}
 union all
 select _line, to_json(struct_pack(tweet_id, author_id, created_at, text))::varchar,
   '${at('_line')} (tweet ' || tweet_id || '): in_response_to_tweet_id leads round a cycle of replies and never to a first tweet: fix the reply ids'
-from placed where root is null
+from ${placed} where problem is null and root is null and ${inPart(part, '_line')}
 union all
-select line, raw, problem from ${rejects}`;
+select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 }
 
 export const twcsAdapter: Adapter = {
@@ -127,12 +144,16 @@ export const twcsAdapter: Adapter = {
       if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);
       const table = `_twcs_${i}`;
       const staged = await stageCsv(db, { file, table, columns: TWCS_COLUMNS, what: 'Twitter support export', scratchDir });
+      const placed = `${table}_placed`;
+      await db.run(twcsPlaceSql(table, placed, path.basename(file)));
+      await dropTables(db, [table]);
       return {
-        tables: [table, staged.rejects],
+        tables: [placed, staged.rejects],
         input: {
           file,
           format: 'twcs',
-          sql: twcsSql(table, staged.rejects, path.basename(file), options.source ?? 'twcs'),
+          parts: partsFor(staged.rows, options.partSize?.rows),
+          sql: (part) => twcsSql(placed, staged.rejects, path.basename(file), options.source ?? 'twcs', part),
           digest: async () => staged.digest,
         },
       };

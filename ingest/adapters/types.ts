@@ -23,6 +23,8 @@ export interface PrepareOptions {
   source?: string;
   /** The mapping file, for the mapping adapter. */
   mapping?: string;
+  /** Smaller parts than the loader's defaults (staged rows, or bytes of a JSON export, per part): tests use it. */
+  partSize?: { rows?: number; bytes?: number };
 }
 
 export interface Prepared {

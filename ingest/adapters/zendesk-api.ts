@@ -47,13 +47,13 @@ const TICKET = JSON.stringify({
   users: [{ id: 'VARCHAR', role: 'VARCHAR', name: 'VARCHAR' }],
 });
 
-/** SQL yielding (line, raw, problem) for the staged ticket documents in `t`. */
-export function zendeskApiSql(t: string, label: string, source: string): string {
+/** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged ticket documents in `t`. */
+export function zendeskApiSql(t: string, label: string, source: string, where = 'true'): string {
   const lbl = label.replace(/'/g, "''");
   const ts = flexibleTimestampSql;
   return `
 with tickets as (
-  select _line, doc, json_transform(doc, '${TICKET}') as k from ${t}
+  select _line, doc, json_transform(doc, '${TICKET}') as k from ${t} where ${where}
 ),
 
 audits as (
@@ -176,6 +176,6 @@ export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', sql: (table, name) => zendeskApiSql(table, name, options.source ?? 'zendesk') });
+    return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where) });
   },
 };

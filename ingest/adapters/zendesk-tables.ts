@@ -21,6 +21,7 @@
  * @example
  *   parley ingest exports/zendesk/ --format zendesk
  */
+import { inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
@@ -74,7 +75,7 @@ const esc = (s: string) => s.replace(/'/g, "''");
  * The named CTEs over the staged tables (`ctes`), and the query yielding the
  * conversations and the ticket table's refused rows (`sql`).
  */
-function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string): { ctes: string; sql: string } {
+function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = { index: 0, count: 1 }): { ctes: string; sql: string } {
   const at = (table: Table, what: string) => `${esc(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
@@ -93,15 +94,19 @@ with tickets as (
     end as problem,
     row_number() over (partition by id order by _line) as copy
   from ${t.ticket}
+  where ${inPart(part, 'id')}
 ),
 
 ok_tickets as (
   select * from tickets where problem is null and copy = 1
 ),
 
+-- from every ticket, not just this part's: a ticket and the one it was merged into may fall in different parts
 merged as (
-  select trim(unnest(string_split(regexp_replace(merged_ticket_ids, '[\\[\\]\\s"]', '', 'g'), ','))) as merged_id, id as into_id
-  from ok_tickets where coalesce(merged_ticket_ids, '') not in ('', '[]')
+  select merged_id, min(id) as into_id from (
+    select trim(unnest(string_split(regexp_replace(merged_ticket_ids, '[\\[\\]\\s"]', '', 'g'), ','))) as merged_id, id
+    from ${t.ticket} where coalesce(merged_ticket_ids, '') not in ('', '[]') and coalesce(id, '') <> '')
+  group by merged_id
 ),
 
 users as (
@@ -130,7 +135,8 @@ comments as (
   from ${t.ticket_comment} c
   left join ok_tickets k on k.id = c.ticket_id
   left join users u on u.id = c.user_id
-  where not exists (select 1 from tickets d where d.id = c.ticket_id and d.problem is not null)
+  where ${inPart(part, 'c.ticket_id')}
+    and not exists (select 1 from tickets d where d.id = c.ticket_id and d.problem is not null)
 ),
 
 history as (
@@ -145,7 +151,7 @@ history as (
     end as problem
   from ${t.ticket_field_history} h
   left join ok_tickets k on k.id = h.ticket_id
-  where h.field_name in ('status', 'assignee_id', 'group_id')
+  where ${inPart(part, 'h.ticket_id')} and h.field_name in ('status', 'assignee_id', 'group_id')
     and not exists (select 1 from tickets d where d.id = h.ticket_id and d.problem is not null)
 ),
 
@@ -217,16 +223,16 @@ select _line, to_json(struct_pack(id, created_at, requester_id, status))::varcha
   coalesce(problem, '${esc(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
 from tickets where problem is not null or copy > 1
 union all
-select line, raw, problem from ${t.ticket}_rej`;
+select line, raw, problem from ${t.ticket}_rej where ${inPart(part, 'line')}`;
   return { ctes, sql };
 }
 
 /** SQL for the refused rows of a secondary table (comments or history): they are reported under their own file. */
-function refusedSql(cte: string, table: Table, t: Record<Table, string>, columns: string): string {
+function refusedSql(cte: string, table: Table, t: Record<Table, string>, columns: string, part: Part = { index: 0, count: 1 }): string {
   return `${cte}
 select _line as line, to_json(struct_pack(${columns}))::varchar as raw, problem from ${table === 'ticket_comment' ? 'comments' : 'history'} where problem is not null
 union all
-select line, raw, problem from ${t[table]}_rej`;
+select line, raw, problem from ${t[table]}_rej where ${inPart(part, 'line')}`;
 }
 
 export const zendeskTablesAdapter: Adapter = {
@@ -242,8 +248,12 @@ export const zendeskTablesAdapter: Adapter = {
       const { t, labels, staged } = stagedTables;
       created.push(...stagedTables.created);
       const source = options.source ?? 'zendesk';
-      const { ctes, sql: main } = ticketsSql(t, labels, source);
-      const inputs: LoadInput[] = [{ file: files.ticket!, format: 'zendesk-tables', sql: main, digest: async () => staged.ticket!.digest }];
+      const { ctes } = ticketsSql(t, labels, source);
+      // parts by ticket: a ticket, its comments and its history are always in the same part
+      const parts = partsFor(Object.values(staged).reduce((n, x) => n + (x?.rows ?? 0), 0), options.partSize?.rows);
+      const inputs: LoadInput[] = [
+        { file: files.ticket!, format: 'zendesk-tables', parts, sql: (part) => ticketsSql(t, labels, source, part).sql, digest: async () => staged.ticket!.digest },
+      ];
       for (const [table, columns] of [
         ['ticket_comment', 'id, ticket_id, created, user_id, body, public'],
         ['ticket_field_history', 'field_name, ticket_id, updated, value'],
@@ -252,7 +262,15 @@ export const zendeskTablesAdapter: Adapter = {
         if (!file) continue;
         const sql = refusedSql(ctes, table, t, columns);
         const n = await db.one<{ n: number }>(`select count(*) as n from (${sql})`);
-        if (n?.n) inputs.push({ file, format: 'zendesk-tables', sql, digest: async () => staged[table]!.digest });
+        if (n?.n) {
+          inputs.push({
+            file,
+            format: 'zendesk-tables',
+            parts,
+            sql: (part) => refusedSql(ticketsSql(t, labels, source, part).ctes, table, t, columns, part),
+            digest: async () => staged[table]!.digest,
+          });
+        }
       }
       return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
     } catch (error) {
