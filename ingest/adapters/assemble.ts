@@ -12,6 +12,9 @@
  *   ('message' | 'status' | 'assign' | 'escalate'), message_id, role,
  *   author_id, author_name, body, internal (boolean), channel, attachments,
  *   status, agent_id, team, reason
+ * surveys (optional): conversation_id, ts (timestamptz), kind ('csat' |
+ *   'ces' | 'nps'), score, scale_min, scale_max (null: the kind's default
+ *   scale), comment
  *
  * @example
  *   assembleSql({ conversations: '_c', activities: '_a', source: 'zendesk' })
@@ -22,6 +25,8 @@ import { isoSql, sqlString, withoutNulls } from './sql.js';
 export interface AssembleParts {
   conversations: string;
   activities: string;
+  /** Survey answers, when the platform exports them. */
+  surveys?: string;
   source: string;
 }
 
@@ -42,6 +47,7 @@ select
     'tags', c.tags,
     'messages', coalesce(m.messages, []::json[]),
     'events', coalesce(e.events, []::json[]),
+    'surveys', ${parts.surveys ? 's.surveys' : 'null'},
     'metadata', c.metadata)`)} as raw,
   null::varchar as problem
 from ${parts.conversations} c
@@ -73,7 +79,23 @@ left join (
   from ${parts.activities}
   where kind <> 'message'
   group by conversation_id
-) e using (conversation_id)`;
+) e using (conversation_id)${
+    parts.surveys
+      ? `
+left join (
+  select
+    conversation_id,
+    list(json_object(
+      'at', ${isoSql('ts')},
+      'kind', kind,
+      'score', score,
+      'scale', case when scale_min is not null then [scale_min, scale_max] end,
+      'comment', nullif(comment, '')) order by ts, kind) as surveys
+  from ${parts.surveys}
+  group by conversation_id
+) s using (conversation_id)`
+      : ''
+  }`;
 }
 
 /** The activity columns, for `select ... union all by name` builders: every column typed, null by default. */

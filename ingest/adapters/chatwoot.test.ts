@@ -26,8 +26,16 @@ describe('chatwoot API JSON', () => {
       ['11', 'agent', false],
       ['12', 'agent', false],
       ['13', 'system', false],
+      ['14', 'bot', false],
     ]);
     expect(c.messages[10]).toMatchObject({ body: '', attachments: 1 });
+  });
+
+  it("the customer's answer to the CSAT survey is a csat answer (1–5) with its feedback, dated when it was given", async () => {
+    expect(await w.db.all('select conversation_id, answered_at, kind, score, scale_min, scale_max, comment from raw_surveys')).toEqual([
+      { conversation_id: '301', answered_at: new Date('2026-01-05T10:30:00Z'), kind: 'csat', score: 2, scale_min: 1, scale_max: 5, comment: 'Took two tries' },
+    ]);
+    expect(await w.db.one('select csat_score, csat_satisfied from conversation_metrics where conversation_id = $1', ['301'])).toEqual({ csat_score: 25, csat_satisfied: false });
   });
 
   it('activity texts give status and assign events (agent names resolved to ids): a reopen and a reassignment', async () => {

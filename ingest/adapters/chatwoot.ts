@@ -11,7 +11,10 @@
  * notes. Without activity messages, the conversation's current status
  * (open, resolved, pending, snoozed) stands at its last update and its
  * current assignee from the start. A record with an unknown message type,
- * an unknown sender type or a bad timestamp is quarantined whole.
+ * an unknown sender type or a bad timestamp is quarantined whole. The
+ * customer's answer to the CSAT survey (an `input_csat` message's
+ * submitted rating, 1–5, and feedback) is a `csat` answer, dated when the
+ * message was last updated (the answer updates it), else when it was sent.
  *
  * @example
  *   parley ingest chatwoot-conversations.json --format chatwoot
@@ -44,6 +47,9 @@ const CONVERSATION = JSON.stringify({
       sender_id: 'VARCHAR',
       sender: person,
       attachments: ['JSON'],
+      content_type: 'VARCHAR',
+      updated_at: 'VARCHAR',
+      content_attributes: { submitted_values: { csat_survey_response: { rating: 'VARCHAR', feedback_message: 'VARCHAR' } } },
     },
   ],
 });
@@ -191,6 +197,15 @@ activities as (
     and not exists (select 1 from activity_events e where e.conversation_id = c.c.id and (e.agent_name is not null or e.team is not null))
 ),
 
+surveys as (
+  select conversation_id, coalesce(${ts('updated_at')}, ts) as ts, 'csat' as kind,
+    try_cast(content_attributes.submitted_values.csat_survey_response.rating as double) as score,
+    null::double as scale_min, null::double as scale_max,
+    content_attributes.submitted_values.csat_survey_response.feedback_message as comment
+  from ok_messages
+  where content_type = 'input_csat' and coalesce(content_attributes.submitted_values.csat_survey_response.rating, '') <> ''
+),
+
 conversations as (
   select
     c.c.id as conversation_id,
@@ -207,7 +222,7 @@ conversations as (
   where c.problem is null
 )
 
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, doc::varchar, problem from checked where problem is not null`;
 }

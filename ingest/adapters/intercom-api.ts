@@ -5,6 +5,8 @@
  * Unix seconds (ISO 8601 is read too). See `intercom-common.ts` for how
  * parts and authors read.
  *
+ * The customer's `conversation_rating` (1–5) becomes a `csat` answer.
+ *
  * A record with a bad timestamp or a part by an author of unknown type is
  * quarantined whole, naming the part.
  *
@@ -28,6 +30,7 @@ const CONVERSATION = JSON.stringify({
   source: { type: 'VARCHAR', delivered_as: 'VARCHAR', subject: 'VARCHAR', body: 'VARCHAR', author },
   contacts: { contacts: [{ id: 'VARCHAR' }] },
   tags: { tags: [{ name: 'VARCHAR' }] },
+  conversation_rating: { rating: 'VARCHAR', remark: 'VARCHAR', created_at: 'VARCHAR' },
   conversation_parts: {
     conversation_parts: [{ id: 'VARCHAR', part_type: 'VARCHAR', body: 'VARCHAR', created_at: 'VARCHAR', author, assigned_to: { type: 'VARCHAR', id: 'VARCHAR' } }],
   },
@@ -89,7 +92,10 @@ convs as (
     c.source.author.type as source_author_type,
     c.source.author.id as source_author_id,
     c.source.author.name as source_author_name,
-    c.source.delivered_as
+    c.source.delivered_as,
+    c.conversation_rating.rating as rating_value,
+    c.conversation_rating.remark as rating_remark,
+    ${ts('c.conversation_rating.created_at')} as rating_at
   from checked
   where problem is null
 ),
@@ -111,7 +117,7 @@ parts as (
   where _line in (select line from convs)
 )${intercomCtes('convs', 'parts')}
 
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, doc::varchar, problem from checked where problem is not null`;
 }

@@ -9,10 +9,13 @@
  * snoozed, `unsnoozed` / `timer_unsnooze` → open; any part with a body is
  * also a message. Authors: user, lead and contact are customers, admin and
  * team agents, bot a bot. The conversation's opening message (`source`)
- * is the first message; `delivered_as: automated` makes it a bot's.
+ * is the first message; `delivered_as: automated` makes it a bot's. The
+ * conversation rating (1–5, with its remark) is a `csat` answer, dated when
+ * it was given (else at the conversation's last update).
  *
  * convs: conversation_id, line, created, updated, customer_id, subject, priority, state, tags,
- *   source_body, source_author_type, source_author_id, source_author_name, delivered_as
+ *   source_body, source_author_type, source_author_id, source_author_name, delivered_as,
+ *   rating_value, rating_remark, rating_at
  * parts: conversation_id, part_id, ts, ord, part_type, body, author_type, author_id, author_name,
  *   assigned_type, assigned_id
  *
@@ -45,7 +48,7 @@ const ASSIGN_PARTS = "('assignment', 'default_assignment', 'away_mode_assignment
 /** Intercom `state` → canonical status. */
 const stateSql = (expr: string) => `case lower(${expr}) when 'open' then 'open' when 'closed' then 'closed' when 'snoozed' then 'snoozed' end`;
 
-/** The `activities` and `conversations` CTEs (preceded by a comma) over checked `convs` and `parts`. */
+/** The `activities`, `surveys` and `conversations` CTEs (preceded by a comma) over checked `convs` and `parts`. */
 export function intercomCtes(convs: string, parts: string): string {
   return `,
 
@@ -77,6 +80,13 @@ activities as (
   from ${convs} c
   where ${stateSql('c.state')} is not null
     and not exists (select 1 from ${parts} p where p.conversation_id = c.conversation_id and ${STATUS_PARTS.replace(/part_type/g, 'p.part_type')} is not null)
+),
+
+surveys as (
+  select conversation_id, coalesce(rating_at, updated, created) as ts, 'csat' as kind,
+    try_cast(rating_value as double) as score, null::double as scale_min, null::double as scale_max, rating_remark as comment
+  from ${convs}
+  where coalesce(rating_value, '') <> ''
 ),
 
 conversations as (

@@ -35,6 +35,9 @@ const TABLES = {
       source_subject: ['source_subject'],
       source_delivered_as: ['source_delivered_as'],
       priority: ['priority'],
+      conversation_rating_value: ['conversation_rating_value'],
+      conversation_rating_remark: ['conversation_rating_remark'],
+      conversation_rating_created_at: ['conversation_rating_created_at'],
     },
   },
   conversation_part_history: {
@@ -109,7 +112,10 @@ convs as (
     c.source_author_type,
     c.source_author_id,
     (select name from admins a where a.id = c.source_author_id and lower(c.source_author_type) = 'admin') as source_author_name,
-    c.source_delivered_as as delivered_as
+    c.source_delivered_as as delivered_as,
+    c.conversation_rating_value as rating_value,
+    c.conversation_rating_remark as rating_remark,
+    ${ts('c.conversation_rating_created_at')} as rating_at
   from checked_convs c
   where c.problem is null
 ),
@@ -121,7 +127,7 @@ parts as (
   where problem is null
 )${intercomCtes('convs', 'parts')}`;
   const sql = `${ctes}
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, to_json(struct_pack(id, created_at, updated_at, state))::varchar, problem from checked_convs where problem is not null
 union all

@@ -41,6 +41,16 @@ describe('intercom API JSON', () => {
     ]);
   });
 
+  it('the conversation rating is a csat answer on the 1–5 scale, with its remark; an empty rating is none', async () => {
+    expect(await w.db.all('select conversation_id, answered_at, kind, score, scale_min, scale_max, comment from raw_surveys order by 1')).toEqual([
+      { conversation_id: '101', answered_at: new Date('2026-01-05T10:13:20Z'), kind: 'csat', score: 4, scale_min: 1, scale_max: 5, comment: 'Quick once a person answered' },
+    ]);
+    expect(await w.db.all('select conversation_id, csat_score, csat_satisfied from conversation_metrics order by 1')).toEqual([
+      { conversation_id: '101', csat_score: 75, csat_satisfied: true },
+      { conversation_id: '102', csat_score: null, csat_satisfied: null },
+    ]);
+  });
+
   it('quarantines a conversation with an author of unknown type and one with a bad date, naming the part', async () => {
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'intercom-api.json record 3 (conversation 103), part 913: author type "visitor" is not one of user, lead, contact, admin, team, bot',
@@ -75,6 +85,10 @@ describe('intercom Fivetran tables', () => {
     ]);
     const m = await w.db.one('select first_response_s, transfers, resolved, owner_agent from conversation_metrics where conversation_id = $1', ['201']);
     expect(m).toEqual({ first_response_s: 600, transfers: 0, resolved: true, owner_agent: 'a1' });
+    // the rating of the latest version of the conversation
+    expect(await w.db.all('select conversation_id, answered_at, kind, score, comment from raw_surveys')).toEqual([
+      { conversation_id: '201', answered_at: new Date('2026-01-05T10:05:00Z'), kind: 'csat', score: 2, comment: 'Took two tries, but fixed' },
+    ]);
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'conversation_part_history.csv line 7 (part 6): conversation_id 999 refers to no conversation in conversation_history.csv; export both tables from the same sync',
       'conversation_part_history.csv line 8 (part 7): author_type "robot" is not one of user, lead, contact, admin, team, bot',

@@ -37,6 +37,19 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
     expect(m).toEqual({ first_response_s: 1800, first_response_any_s: 660, reopens: 1, transfers: 1, owner_agent: '200' });
   });
 
+  it('satisfaction ratings are csat answers (good 5, bad 1 on 1–5): each rating change with its comment, else the ticket\'s rating', async () => {
+    expect(await w.db.all('select conversation_id, answered_at, score, scale_min, scale_max, comment from raw_surveys order by 1, 2')).toEqual([
+      { conversation_id: '1', answered_at: new Date('2026-01-07T12:00:00Z'), score: 1, scale_min: 1, scale_max: 5, comment: 'Had to ask twice' },
+      { conversation_id: '1', answered_at: new Date('2026-01-08T08:00:00Z'), score: 5, scale_min: 1, scale_max: 5, comment: null },
+      { conversation_id: '3', answered_at: new Date('2026-01-06T09:30:00Z'), score: 1, scale_min: 1, scale_max: 5, comment: 'Closed without an answer' },
+    ]);
+    // the latest answer counts: Zendesk's own satisfaction, good ÷ rated
+    expect(await w.db.all('select conversation_id, csat_score, csat_satisfied from conversation_metrics where csat_score is not null order by 1')).toEqual([
+      { conversation_id: '1', csat_score: 100, csat_satisfied: true },
+      { conversation_id: '3', csat_score: 0, csat_satisfied: false },
+    ]);
+  });
+
   it('a ticket closed by a merge loads, flagged; its requester with an unknown role is the customer', async () => {
     const c = await w.conversation('3');
     expect(JSON.parse(c.conversation['metadata'] as string)).toEqual({ platform: 'zendesk', status: 'closed', closed_by_merge: true });

@@ -11,7 +11,11 @@
  * date, a comment whose author has no known role, an unknown status) is
  * quarantined whole, with the reason naming ticket, audit and event;
  * deleted tickets are quarantined as not loaded; tickets closed by a merge
- * carry `metadata.closed_by_merge`.
+ * carry `metadata.closed_by_merge`. A `satisfaction_score` change to good
+ * or bad is a `csat` answer at its audit's time (see
+ * `zendeskSatisfactionSql`), with the `satisfaction_comment` of the same
+ * audit; a ticket whose audits hold none keeps its `satisfaction_rating`,
+ * dated at the ticket's last update.
  *
  * @example
  *   parley ingest tickets-with-audits.jsonl --format zendesk
@@ -20,7 +24,7 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
-import { zendeskChannelSql, zendeskRoleSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
+import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
 const TICKET = JSON.stringify({
   id: 'VARCHAR',
@@ -35,6 +39,7 @@ const TICKET = JSON.stringify({
   type: 'VARCHAR',
   via: { channel: 'VARCHAR' },
   tags: ['VARCHAR'],
+  satisfaction_rating: { score: 'VARCHAR', comment: 'VARCHAR' },
   audits: [
     {
       id: 'VARCHAR',
@@ -151,6 +156,26 @@ activities as (
   where nullif(agent, '-') is not null or nullif(team, '-') is not null
 ),
 
+audit_ratings as (
+  select
+    ticket_id, ts, audit_no,
+    max(${zendeskSatisfactionSql('event.value')}) filter (where event.field_name = 'satisfaction_score') as score,
+    max(event.value) filter (where event.field_name = 'satisfaction_comment') as comment
+  from typed_events
+  where event.type in ('Create', 'Change') and event.field_name in ('satisfaction_score', 'satisfaction_comment') and _line in (select _line from ok)
+  group by all
+),
+
+surveys as (
+  select ticket_id as conversation_id, ts, 'csat' as kind, score, null::double as scale_min, null::double as scale_max, comment
+  from audit_ratings where score is not null
+  union all
+  select c.k.id, coalesce(c.updated, c.created), 'csat', ${zendeskSatisfactionSql('c.k.satisfaction_rating.score')}, null, null, c.k.satisfaction_rating.comment
+  from checked c
+  where c.problem is null and ${zendeskSatisfactionSql('c.k.satisfaction_rating.score')} is not null
+    and not exists (select 1 from audit_ratings r where r.ticket_id = c.k.id and r.score is not null)
+),
+
 conversations as (
   select
     c.k.id as conversation_id,
@@ -167,7 +192,7 @@ conversations as (
   where c.problem is null
 )
 
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, doc::varchar, problem from checked where problem is not null`;
 }

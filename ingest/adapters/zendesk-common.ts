@@ -51,3 +51,16 @@ export const zendeskRoleSql = (role: string, userId: string, requesterId: string
   end`;
 
 export const ZENDESK_STATUSES = 'new, open, pending, hold, solved, closed';
+
+/**
+ * Zendesk's satisfaction rating (good or bad) as a `csat` score on the 1–5
+ * scale: good is 5, bad is 1. Stored so because metrics.md counts an answer
+ * "satisfied" when it is in the top two points of its scale, and on a
+ * two-point scale every answer would be; at 5 and 1, `csat_rate` is
+ * Zendesk's own satisfaction (good ÷ rated) and `csat_score` 100 × that.
+ * Offered, unoffered and other values are no answer (null).
+ */
+export const zendeskSatisfactionSql = (expr: string) => `case regexp_replace(lower(trim(${expr})), '_with_comment$', '')
+    when 'good' then 5.0
+    when 'bad' then 1.0
+  end`;

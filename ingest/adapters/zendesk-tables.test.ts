@@ -66,6 +66,17 @@ describe('zendesk tables on a hand-written landing', () => {
     // team and owner are those before the first resolution (Support, Arthur); the move to Returns came after the reopen
   });
 
+  it('satisfaction changes to good or bad are csat answers (good 5, bad 1 on 1–5) with the comment of the same update', async () => {
+    expect(await w.db.all('select conversation_id, answered_at, score, comment from raw_surveys order by 1')).toEqual([
+      { conversation_id: '1', answered_at: new Date('2026-01-07T09:00:00Z'), score: 1, comment: 'Fixed, but only the second time' },
+      { conversation_id: '3', answered_at: new Date('2026-01-06T10:00:00Z'), score: 5, comment: null },
+    ]);
+    expect(await w.db.all('select conversation_id, csat_satisfied from conversation_metrics where csat_score is not null order by 1')).toEqual([
+      { conversation_id: '1', csat_satisfied: false },
+      { conversation_id: '3', csat_satisfied: true },
+    ]);
+  });
+
   it('a merged ticket keeps its comments and names the ticket it was merged into; a user of unknown role is the customer when the requester', async () => {
     const c3 = await w.conversation('3');
     expect(JSON.parse(c3.conversation['metadata'] as string)).toEqual({ platform: 'zendesk', status: 'closed', merged_into: '4' });

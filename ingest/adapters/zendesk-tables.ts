@@ -12,7 +12,10 @@
  * current group and assignee at `created_at`. Deleted tickets are not
  * loaded (quarantined with the reason, as Zendesk's own reports leave them
  * out); a ticket merged into another keeps its own comments and names the
- * other in `metadata.merged_into`.
+ * other in `metadata.merged_into`. A `satisfaction_score` change to good
+ * or bad is a `csat` answer (good 5, bad 1 on 1–5: see
+ * `zendeskSatisfactionSql`) with the `satisfaction_comment` of the same
+ * update.
  *
  * A comment or history row that refers to a ticket missing from the ticket
  * table, a bad date, or a comment by a user of unknown role is quarantined
@@ -31,7 +34,7 @@ import { restoreCr, workDir } from './csv-source.js';
 import { findTables, stageTables } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
-import { zendeskChannelSql, zendeskRoleSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
+import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 import { dropTables } from './sql.js';
 
 const TABLES = {
@@ -151,7 +154,7 @@ history as (
     end as problem
   from ${t.ticket_field_history} h
   left join ok_tickets k on k.id = h.ticket_id
-  where ${inPart(part, 'h.ticket_id')} and h.field_name in ('status', 'assignee_id', 'group_id')
+  where ${inPart(part, 'h.ticket_id')} and h.field_name in ('status', 'assignee_id', 'group_id', 'satisfaction_score', 'satisfaction_comment')
     and not exists (select 1 from tickets d where d.id = h.ticket_id and d.problem is not null)
 ),
 
@@ -201,6 +204,19 @@ activities as (
     and not exists (select 1 from history h where h.ticket_id = k.id and h.field_name in ('assignee_id', 'group_id') and h.problem is null)
 ),
 
+-- a satisfaction_score change to good or bad is an answer, with the comment set in the same update
+surveys as (
+  select ticket_id as conversation_id, ts, 'csat' as kind, score, null::double as scale_min, null::double as scale_max, comment
+  from (
+    select ticket_id, ts,
+      max(${zendeskSatisfactionSql('value')}) filter (where field_name = 'satisfaction_score') as score,
+      max(value) filter (where field_name = 'satisfaction_comment') as comment
+    from history
+    where problem is null and field_name in ('satisfaction_score', 'satisfaction_comment')
+    group by ticket_id, ts)
+  where score is not null
+),
+
 conversations as (
   select
     k.id as conversation_id,
@@ -217,7 +233,7 @@ conversations as (
   left join merged m on m.merged_id = k.id
 )`;
   const sql = `${ctes}
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, to_json(struct_pack(id, created_at, requester_id, status))::varchar,
   coalesce(problem, '${esc(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
