@@ -42,6 +42,7 @@ async function parley(...argv: string[]): Promise<Run> {
 }
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+const twcsSample = path.resolve(repoRoot, '../shared/data/twcs/twcs_head5000.csv');
 
 // Three conversations in two months, and one line that is not JSON.
 const FIXTURE = [
@@ -123,6 +124,7 @@ describe('bad usage exits 2 with one line on stderr, and touches no warehouse', 
     ['ingest without files', ['ingest'], /name at least one file/],
     ['ingest of a file it cannot tell the format of', ['ingest', 'file.csv'], /cannot tell the format of file\.csv/],
     ['a bad --source name', ['ingest', 'x.jsonl', '--source', 'Not Valid'], /--source must be a lowercase name/],
+    ['a bad --memory-limit', ['ingest', 'x.jsonl', '--memory-limit', 'lots'], /--memory-limit takes a size such as 2GB or 512MB \(got "lots"\)/],
     ['sql without a query', ['sql'], /give exactly one query/],
   ])('%s', async (_what, argv, message) => {
     const file = db(`usage-${argv.join('-').replace(/\W+/g, '_')}.duckdb`);
@@ -156,6 +158,15 @@ describe('ingest, build and metrics', () => {
     expect(summary).toMatchObject({ files: 1, read: 4, loaded: 3, quarantined: 1 });
     expect(summary['read']).toBe(summary['loaded']! + summary['quarantined']!);
     expect(typeof summary['seconds']).toBe('number');
+  });
+
+  it('an ingest that runs out of --memory-limit says so in one line, with what to do, and loads nothing', async () => {
+    const file = db('tiny-memory.duckdb');
+    const r = await parley('ingest', twcsSample, '--memory-limit', '8MB', '--db', file);
+    expect(r.code).toBe(1);
+    expect(lines(r.err).at(-1)).toMatch(/^parley ingest: DuckDB ran out of memory \(.* used\); raise --memory-limit, or split the export into smaller files \(the limit is 8MB\)$/);
+    const count = await parley('sql', 'select count(*) as n from raw_conversations', '--db', file, '--format', 'json');
+    expect(JSON.parse(count.out)).toEqual([{ n: 0 }]);
   });
 
   it('build exits 0', async () => {

@@ -346,12 +346,15 @@ async function checkAndWrite(db: Warehouse, loadId: number, inputs: readonly Loa
 
 /** One line for a query of an adapter that failed, with what to do when DuckDB ran out of memory. */
 function readFailure(file: string, error: unknown): string {
-  const first = (error as Error).message.split('\n')[0]!;
-  if (/Out of Memory/i.test(first)) {
-    const used = /\(([^)]*used)\)/.exec(first)?.[1];
-    return `${file} could not be loaded: DuckDB ran out of memory${used ? ` (${used})` : ''}; raise --memory-limit, or split the export into smaller files`;
-  }
-  return `${file} could not be loaded: ${first}`;
+  return `${file} could not be loaded: ${outOfMemory(error) ?? (error as Error).message.split('\n')[0]!}`;
+}
+
+/** When `error` is DuckDB running out of memory: what happened and what to do, in words; else undefined. */
+export function outOfMemory(error: unknown): string | undefined {
+  const first = (error as Error).message?.split('\n')[0] ?? '';
+  if (!/Out of Memory/i.test(first)) return undefined;
+  const used = /\(([^)]*used)\)/.exec(first)?.[1];
+  return `DuckDB ran out of memory${used ? ` (${used})` : ''}; raise --memory-limit, or split the export into smaller files`;
 }
 
 function finishFile(result: FileResult, digest: FileDigest, started: number) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LoadError, loadFiles, type LoadInput } from '../../ingest/load.js';
+import { LoadError, loadFiles, outOfMemory, type LoadInput } from '../../ingest/load.js';
 import { ADAPTERS, detectFormat, type Format } from '../../ingest/adapters/index.js';
 import { AdapterError, type Prepared } from '../../ingest/adapters/types.js';
 import { CommandError, UsageError, oneOf, withWarehouse, type Command } from '../command.js';
@@ -119,6 +119,8 @@ Examples:
         });
       } catch (error) {
         if (error instanceof AdapterError || error instanceof LoadError) throw new CommandError(error.message);
+        const oom = outOfMemory(error);
+        if (oom) throw new CommandError(`${oom} (the limit is ${memoryLimit})`);
         throw error;
       } finally {
         for (const p of prepared) await p.cleanup();
