@@ -18,7 +18,7 @@ import { sqlString } from './sql.js';
 import { prepareFiles } from './prepare.js';
 
 /** Reads the records of `file` into `table(_line integer, doc json)`; `_line` is the record's number. */
-export async function stageDocs(db: Warehouse, file: string, table: string): Promise<FileDigest & { records: number }> {
+export async function stageDocs(db: Warehouse, file: string, table: string): Promise<FileDigest & { records: number; textBytes: number }> {
   const label = path.basename(file);
   const scan = await scanFile(file);
   try {
@@ -30,8 +30,9 @@ export async function stageDocs(db: Warehouse, file: string, table: string): Pro
     const detail = (error as Error).message.split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*"/, '');
     throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
   }
-  const records = (await db.one<{ n: number }>(`select count(*) as n from ${table}`))?.n ?? 0;
-  return { checksum: scan.checksum, bytes: scan.bytes, records };
+  // the records' text as read (a .gz file's bytes on disk say little about it)
+  const size = await db.one<{ n: number; text: number | null }>(`select count(*) as n, sum(strlen(doc::varchar))::double as text from ${table}`);
+  return { checksum: scan.checksum, bytes: scan.bytes, records: size?.n ?? 0, textBytes: size?.text ?? 0 };
 }
 
 /** SQL: a timestamp given as Unix seconds or as ISO 8601 text (null when neither). */
@@ -80,9 +81,9 @@ export function prepareJsonDocs(
       input: {
         file,
         format: o.format,
-        parts: partsForBytes(digest.bytes, o.partBytes),
+        parts: partsForBytes(digest.textBytes, o.partBytes),
         sql: (part: Part) => o.sql(table, path.basename(file), inRange(part, digest.records, '_line')),
-        digest: async () => digest,
+        digest: async () => ({ checksum: digest.checksum, bytes: digest.bytes }),
       },
     };
   });
