@@ -32,6 +32,7 @@ const example = (name: string) => fixture('../examples', name);
 const cases: [string, Adapter, string[], PrepareOptions, { rows?: number; bytes?: number }][] = [
   ['twcs (the shared 5,000 tweets)', twcsAdapter, [sharedData('twcs/twcs_head5000.csv')], {}, { rows: 700 }],
   ['twcs (bad rows)', twcsAdapter, [fixture('twcs-bad.csv')], {}, { rows: 2 }],
+  ['servicenow (the shared audit log)', servicenowAdapter, [sharedData('servicenow/incident_event_log.csv.gz')], {}, { rows: 40_000 }],
   ['servicenow (bad rows)', servicenowAdapter, [fixture('servicenow-bad.csv')], {}, { rows: 3 }],
   ['mapping (csv)', mappingAdapter, [example('freshdesk-conversations.csv')], { mapping: example('freshdesk-mapping.yaml') }, { rows: 3 }],
   ['mapping (bad rows)', mappingAdapter, [fixture('mapping-bad.csv')], { mapping: fixture('mapping-bad.yaml') }, { rows: 2 }],
