@@ -161,9 +161,12 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
 
   return db.transaction(async () => {
     const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
-    await db.run(
-      'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean, preset_problem varchar)',
-    );
+    // made anew for each chunk: dropping a table is instant, deleting its rows is not
+    const newLines = () =>
+      db.run(
+        'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean, preset_problem varchar)',
+      );
+    await newLines();
     await db.run('create or replace temp table _ingest_files (file_no integer, file varchar)');
     for (const [fileNo, input] of inputs.entries()) {
       await db.run('insert into _ingest_files values ($1, $2)', [fileNo, input.file]);
@@ -180,7 +183,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
       progress({ phase: 'checking', records, seconds: elapsed() });
       replaced += await checkAndWrite(db, loadId, inputs, results, source, now);
       progress({ phase: 'writing', records, seconds: elapsed() });
-      await db.run('delete from _ingest_lines');
+      await newLines();
       chunk.lines = 0;
       chunk.bytes = 0;
     };
