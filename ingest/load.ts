@@ -67,6 +67,9 @@ export interface Part {
   count: number;
 }
 
+/** The whole of a query, as one part. */
+export const WHOLE: Part = { index: 0, count: 1 };
+
 /** SQL: true when the key `expr` falls in `part` (by its hash; always true for a single part). */
 export function inPart(part: Part, expr: string): string {
   return part.count <= 1 ? 'true' : `hash(${expr}) % ${part.count} = ${part.index}`;

@@ -98,8 +98,12 @@ export function chatwootAgentsSql(t: string): string {
   group by 1`;
 }
 
-/** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
-export function chatwootSql(t: string, label: string, source: string, where = 'true', agents = chatwootAgentsSql(t)): string {
+/**
+ * SQL yielding (line, raw, problem) for the records (`where`: a condition on
+ * `_line`) of staged conversation documents in `t`; `agents` is a query for
+ * the whole export's agent names and ids ({@link chatwootAgentsSql}, staged once).
+ */
+export function chatwootSql(t: string, label: string, source: string, where: string, agents: string): string {
   const lbl = label.replace(/'/g, "''");
   const ts = flexibleTimestampSql;
   return `
@@ -231,7 +235,11 @@ export const chatwootAdapter: Adapter = {
   format: 'chatwoot',
   label: 'Chatwoot API JSON (conversations with messages)',
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', partBytes: options.partSize?.bytes, sql: (table, name, where) => chatwootSql(table, name, options.source ?? 'chatwoot', where, `select * from ${table}_agents`),
+    return prepareJsonDocs(db, paths, {
+      prefix: '_cw',
+      format: 'chatwoot',
+      partBytes: options.partSize?.bytes,
+      sql: (table, name, where) => chatwootSql(table, name, options.source ?? 'chatwoot', where, `select * from ${table}_agents`),
       // agent names resolve against the whole export, whichever part they are read in
       stage: async (table) => {
         await db.run(`create or replace temp table ${table}_agents as ${chatwootAgentsSql(table)}`);

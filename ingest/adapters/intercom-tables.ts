@@ -12,18 +12,15 @@
  * @example
  *   parley ingest exports/intercom/ --format intercom
  */
-import { inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { LoadInput } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { workDir } from './csv-source.js';
-import { findTables, stageTables } from './table-source.js';
+import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
-import { dropTables } from './sql.js';
 
 const TABLES = {
   conversation_history: {
@@ -52,7 +49,7 @@ type Table = keyof typeof TABLES;
 
 const esc = (s: string) => s.replace(/'/g, "''");
 
-function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = { index: 0, count: 1 }): { ctes: string; sql: string } {
+function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = 'is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates';
   const ctes = `
@@ -143,32 +140,21 @@ export const intercomTablesAdapter: Adapter = {
     if (!files['conversation_history']) {
       throw new AdapterError(`${paths.join(', ')}: no conversation_history table (conversation_history.csv, conversation_history_data.csv or .parquet) found: point at the folder of the Intercom sync`);
     }
-    const scratch = await workDir();
-    const created: string[] = [];
-    try {
-      const stagedTables = await stageTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom', scratchDir: scratch.dir });
-      const { t, labels, staged } = stagedTables;
-      created.push(...stagedTables.created);
-      const source = options.source ?? 'intercom';
+    const source = options.source ?? 'intercom';
+    return prepareTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom' }, async ({ t, labels, staged, rows }) => {
       // parts by conversation: a conversation and its parts are always in the same part
-      const parts = partsFor(Object.values(staged).reduce((n, x) => n + (x?.rows ?? 0), 0), options.partSize?.rows);
-      const inputs: LoadInput[] = [
-        { file: files['conversation_history'], format: 'intercom-tables', parts, sql: (part) => intercomTablesSql(t, labels, source, part).sql, digest: async () => staged.conversation_history!.digest },
-      ];
-      const partsFile = files['conversation_part_history'];
-      if (partsFile) {
-        const refused = (part: Part) => `${intercomTablesSql(t, labels, source, part).ctes}
+      const parts = partsFor(rows, options.partSize?.rows);
+      const refused = (part: Part) => `${intercomTablesSql(t, labels, source, part).ctes}
 select _line as line, to_json(struct_pack(id, conversation_id, created_at, part_type, author_type, body))::varchar as raw, problem from checked_parts where problem is not null
 union all
 select line, raw, problem from ${t.conversation_part_history}_rej where ${inPart(part, 'line')}`;
-        const n = await db.one<{ n: number }>(`select count(*) as n from (${refused({ index: 0, count: 1 })})`);
-        if (n?.n) inputs.push({ file: partsFile, format: 'intercom-tables', parts, sql: refused, digest: async () => staged.conversation_part_history!.digest });
-      }
-      return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
-    } catch (error) {
-      await dropTables(db, created);
-      await scratch.remove();
-      throw error;
-    }
+      const partsFile = files['conversation_part_history'];
+      return [
+        { file: files['conversation_history']!, format: 'intercom-tables', parts, sql: (part) => intercomTablesSql(t, labels, source, part).sql, digest: async () => staged.conversation_history!.digest },
+        ...(partsFile
+          ? await refusedRowsInput(db, { file: partsFile, format: 'intercom-tables', parts, sql: refused, digest: async () => staged.conversation_part_history!.digest })
+          : []),
+      ];
+    });
   },
 };

@@ -52,7 +52,7 @@ export function flexibleTimestampSql(expr: string): string {
  * `cleanup` (or at once when staging fails).
  *
  * @example
- *   return prepareJsonDocs(db, paths, { prefix: '_cw', format: 'chatwoot', sql: (table, name, where) => chatwootSql(table, name, source, where) });
+ *   return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', sql: (table, name, where) => intercomApiSql(table, name, source, where) });
  */
 export function prepareJsonDocs(
   db: Warehouse,

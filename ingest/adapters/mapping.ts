@@ -22,7 +22,7 @@ import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
-import { inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../load.js';
 import { ident, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
 
@@ -54,7 +54,7 @@ function valueMap(expr: string, map: Record<string, string>): string {
 }
 
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
-export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = { index: 0, count: 1 }): string {
+export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
   const at = `${label.replace(/'/g, "''")} line ' || _line || '`;
   const mapLabel = mappingLabel.replace(/'/g, "''");
   const has = (f: Field) => m.columns[f] !== undefined;

@@ -23,7 +23,7 @@
  * @example
  *   parley ingest incident_event_log.csv.gz --format servicenow
  */
-import { inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
@@ -60,7 +60,7 @@ const DATE = '%d/%m/%Y %H:%M';
 const STATES = "'New', 'Active', 'Awaiting User Info', 'Awaiting Vendor', 'Awaiting Problem', 'Awaiting Evidence', 'Resolved', 'Closed', '-100'";
 
 /** SQL yielding (line, raw, problem) for a staged incident log `t` of file `label`. */
-export function servicenowSql(t: string, rejects: string, label: string, source: string, part: Part = { index: 0, count: 1 }): string {
+export function servicenowSql(t: string, rejects: string, label: string, source: string, part: Part = WHOLE): string {
   const at = `${label.replace(/'/g, "''")} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
   const date = (col: string) => `try_strptime(nullif(nullif(${col}, '?'), ''), '${DATE}')`;
   const dateProblem = (col: string) =>

@@ -10,9 +10,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { AdapterError } from './types.js';
-import { matchColumns, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
-import { ident, sqlString } from './sql.js';
+import { WHOLE, type LoadInput, type Part } from '../load.js';
+import { AdapterError, type Prepared } from './types.js';
+import { matchColumns, scanFile, stageCsv, workDir, type CsvSpec, type StagedCsv } from './csv-source.js';
+import { dropTables, ident, sqlString } from './sql.js';
 
 const TABLE_FILE = /^(.*?)(_data)?\.(csv|csv\.gz|parquet)$/i;
 
@@ -89,6 +90,8 @@ export interface StagedTables<T extends string> {
   staged: Partial<Record<T, StagedCsv>>;
   /** Every temp table made, to drop afterwards. */
   created: string[];
+  /** Rows staged across all the tables. */
+  rows: number;
 }
 
 /**
@@ -104,7 +107,7 @@ export async function stageTables<T extends string>(
   specs: TableSpecs<T>,
   o: { prefix: string; platform: string; scratchDir: string },
 ): Promise<StagedTables<T>> {
-  const out = { t: {}, labels: {}, staged: {}, created: [] } as unknown as StagedTables<T>;
+  const out = { t: {}, labels: {}, staged: {}, created: [], rows: 0 } as unknown as StagedTables<T>;
   for (const [name, spec] of Object.entries(specs) as [T, TableSpecs<T>[T]][]) {
     const table = `${o.prefix}_${name}`;
     out.t[name] = table;
@@ -112,11 +115,54 @@ export async function stageTables<T extends string>(
     out.created.push(table, `${table}_rej`);
     const file = files[name];
     if (file) {
-      out.staged[name] = await stageTable(db, { file, table, columns: spec.columns, optional: spec.optional, what: `the ${o.platform} ${name} table`, scratchDir: o.scratchDir });
+      const staged = await stageTable(db, { file, table, columns: spec.columns, optional: spec.optional, what: `the ${o.platform} ${name} table`, scratchDir: o.scratchDir });
+      out.staged[name] = staged;
+      out.rows += staged.rows;
     } else {
       const cols = [...Object.keys(spec.columns), ...Object.keys(spec.optional)].map((c) => `${ident(c)} varchar`).join(', ');
       await db.run(`create or replace temp table ${table} (_line integer, ${cols}); create or replace temp table ${table}_rej (line integer, problem varchar, raw varchar)`);
     }
   }
   return out;
+}
+
+/**
+ * The `prepare` of an adapter for a sync folder: stages its tables in a
+ * scratch folder, lets `build` turn them into loader inputs, and drops the
+ * tables and the folder on cleanup — or at once when either step fails.
+ *
+ * @example
+ *   return prepareTables(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk' }, async ({ t, labels, staged, rows }) => [ … ]);
+ */
+export async function prepareTables<T extends string>(
+  db: Warehouse,
+  files: Partial<Record<T, string>>,
+  specs: TableSpecs<T>,
+  o: { prefix: string; platform: string },
+  build: (staged: StagedTables<T>) => Promise<LoadInput[]>,
+): Promise<Prepared> {
+  const scratch = await workDir();
+  const created: string[] = [];
+  const cleanup = async () => {
+    await dropTables(db, created);
+    await scratch.remove();
+  };
+  try {
+    const staged = await stageTables(db, files, specs, { ...o, scratchDir: scratch.dir });
+    created.push(...staged.created);
+    return { inputs: await build(staged), cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * A loader input for the refused rows of a secondary table (comments,
+ * history, parts), reported under that table's own file — or none when the
+ * table has no refused rows, so that it is not logged as an empty file.
+ */
+export async function refusedRowsInput(db: Warehouse, input: LoadInput & { sql: (part: Part) => string }): Promise<LoadInput[]> {
+  const n = await db.one<{ n: number }>(`select count(*) as n from (${input.sql(WHOLE)})`);
+  return n?.n ? [input] : [];
 }

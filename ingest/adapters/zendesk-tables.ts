@@ -24,18 +24,16 @@
  * @example
  *   parley ingest exports/zendesk/ --format zendesk
  */
-import { inPart, partsFor, type Part } from '../load.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { LoadInput } from '../load.js';
+import { WHOLE, inPart, partsFor, type LoadInput, type Part } from '../load.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { restoreCr, workDir } from './csv-source.js';
-import { findTables, stageTables } from './table-source.js';
+import { restoreCr } from './csv-source.js';
+import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
-import { dropTables } from './sql.js';
 
 const TABLES = {
   ticket: {
@@ -78,7 +76,7 @@ const esc = (s: string) => s.replace(/'/g, "''");
  * The named CTEs over the staged tables (`ctes`), and the query yielding the
  * conversations and the ticket table's refused rows (`sql`).
  */
-function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = { index: 0, count: 1 }): { ctes: string; sql: string } {
+function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
   const at = (table: Table, what: string) => `${esc(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
@@ -244,7 +242,7 @@ select line, raw, problem from ${t.ticket}_rej where ${inPart(part, 'line')}`;
 }
 
 /** SQL for the refused rows of a secondary table (comments or history): they are reported under their own file. */
-function refusedSql(cte: string, table: Table, t: Record<Table, string>, columns: string, part: Part = { index: 0, count: 1 }): string {
+function refusedSql(cte: string, table: Table, t: Record<Table, string>, columns: string, part: Part = WHOLE): string {
   return `${cte}
 select _line as line, to_json(struct_pack(${columns}))::varchar as raw, problem from ${table === 'ticket_comment' ? 'comments' : 'history'} where problem is not null
 union all
@@ -257,16 +255,10 @@ export const zendeskTablesAdapter: Adapter = {
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await zendeskTableFiles(paths);
     if (!files) throw new AdapterError(`${paths.join(', ')}: no ticket table (ticket.csv, ticket_data.csv or ticket.parquet) found: point at the folder of the Zendesk sync`);
-    const scratch = await workDir();
-    const created: string[] = [];
-    try {
-      const stagedTables = await stageTables<Table>(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk', scratchDir: scratch.dir });
-      const { t, labels, staged } = stagedTables;
-      created.push(...stagedTables.created);
-      const source = options.source ?? 'zendesk';
-      const { ctes } = ticketsSql(t, labels, source);
+    const source = options.source ?? 'zendesk';
+    return prepareTables<Table>(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk' }, async ({ t, labels, staged, rows }) => {
       // parts by ticket: a ticket, its comments and its history are always in the same part
-      const parts = partsFor(Object.values(staged).reduce((n, x) => n + (x?.rows ?? 0), 0), options.partSize?.rows);
+      const parts = partsFor(rows, options.partSize?.rows);
       const inputs: LoadInput[] = [
         { file: files.ticket!, format: 'zendesk-tables', parts, sql: (part) => ticketsSql(t, labels, source, part).sql, digest: async () => staged.ticket!.digest },
       ];
@@ -276,23 +268,17 @@ export const zendeskTablesAdapter: Adapter = {
       ] as const) {
         const file = files[table];
         if (!file) continue;
-        const sql = refusedSql(ctes, table, t, columns);
-        const n = await db.one<{ n: number }>(`select count(*) as n from (${sql})`);
-        if (n?.n) {
-          inputs.push({
+        inputs.push(
+          ...(await refusedRowsInput(db, {
             file,
             format: 'zendesk-tables',
             parts,
             sql: (part) => refusedSql(ticketsSql(t, labels, source, part).ctes, table, t, columns, part),
             digest: async () => staged[table]!.digest,
-          });
-        }
+          })),
+        );
       }
-      return { inputs, cleanup: async () => (await dropTables(db, created), await scratch.remove()) };
-    } catch (error) {
-      await dropTables(db, created);
-      await scratch.remove();
-      throw error;
-    }
+      return inputs;
+    });
   },
 };
