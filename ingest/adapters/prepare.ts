@@ -22,10 +22,30 @@ export interface PreparedFile {
   input: LoadInput;
 }
 
-export async function prepareFiles(
+export function prepareFiles(
   db: Warehouse,
   paths: readonly string[],
   each: (file: string, index: number, scratchDir: string) => Promise<PreparedFile>,
+): Promise<Prepared> {
+  return prepareInScratch(db, async (scratchDir, tables) => {
+    const inputs: LoadInput[] = [];
+    for (const [i, file] of paths.entries()) {
+      const made = await each(file, i, scratchDir);
+      tables.push(...made.tables);
+      inputs.push(made.input);
+    }
+    return inputs;
+  });
+}
+
+/**
+ * Runs `build` with a scratch folder and a list to name the temp tables it
+ * makes in; the cleanup drops those tables and the folder — at once when
+ * `build` fails. The frame of every adapter's `prepare`.
+ */
+export async function prepareInScratch(
+  db: Warehouse,
+  build: (scratchDir: string, tables: string[]) => Promise<LoadInput[]>,
 ): Promise<Prepared> {
   const scratch = await workDir();
   const tables: string[] = [];
@@ -34,13 +54,7 @@ export async function prepareFiles(
     await scratch.remove();
   };
   try {
-    const inputs: LoadInput[] = [];
-    for (const [i, file] of paths.entries()) {
-      const made = await each(file, i, scratch.dir);
-      tables.push(...made.tables);
-      inputs.push(made.input);
-    }
-    return { inputs, cleanup };
+    return { inputs: await build(scratch.dir, tables), cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -12,8 +12,9 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { WHOLE, type LoadInput, type Part } from '../load.js';
 import { AdapterError, type Prepared } from './types.js';
-import { matchColumns, scanFile, stageCsv, workDir, type CsvSpec, type StagedCsv } from './csv-source.js';
-import { dropTables, ident, sqlString } from './sql.js';
+import { matchColumns, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
+import { ident, sqlString } from './sql.js';
+import { prepareInScratch } from './prepare.js';
 
 const TABLE_FILE = /^(.*?)(_data)?\.(csv|csv\.gz|parquet)$/i;
 
@@ -134,27 +135,18 @@ export async function stageTables<T extends string>(
  * @example
  *   return prepareTables(db, files, TABLES, { prefix: '_zd', platform: 'Zendesk' }, async ({ t, labels, staged, rows }) => [ … ]);
  */
-export async function prepareTables<T extends string>(
+export function prepareTables<T extends string>(
   db: Warehouse,
   files: Partial<Record<T, string>>,
   specs: TableSpecs<T>,
   o: { prefix: string; platform: string },
   build: (staged: StagedTables<T>) => Promise<LoadInput[]>,
 ): Promise<Prepared> {
-  const scratch = await workDir();
-  const created: string[] = [];
-  const cleanup = async () => {
-    await dropTables(db, created);
-    await scratch.remove();
-  };
-  try {
-    const staged = await stageTables(db, files, specs, { ...o, scratchDir: scratch.dir });
-    created.push(...staged.created);
-    return { inputs: await build(staged), cleanup };
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
+  return prepareInScratch(db, async (scratchDir, tables) => {
+    const staged = await stageTables(db, files, specs, { ...o, scratchDir });
+    tables.push(...staged.created);
+    return build(staged);
+  });
 }
 
 /**
