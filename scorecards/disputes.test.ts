@@ -46,42 +46,42 @@ describe('disputes', () => {
 
   it('partly accepted changes some criteria; rejected changes none', async () => {
     const r = await review('a1-2', { tone_empathy: 1, closure: 'fail' });
-    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' });
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] })).rejects.toThrow(
+    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' }, T0);
+    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1)).rejects.toThrow(
       'an accepted dispute regrades every disputed criterion (tone_empathy, closure); use partly_accepted to change only some',
     );
-    const { review: after } = await resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'closure', rating: 'pass' }] });
+    const { review: after } = await resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1);
     // tone 1/5 → 0 × 10; everything else 100: 90 ÷ 100
     expect(after.qa_score).toBe(90);
     expect((await auditTrail(w.db, r.review_id)).map((t) => t.criterion_id)).toEqual(['closure', null]);
 
     const r2 = await review('a1-3', { clarity: 1 });
-    const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' });
-    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] })).rejects.toThrow(
+    const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
+    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] }, T1)).rejects.toThrow(
       'a rejected dispute changes no grade: leave changes empty',
     );
-    await resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', note: 'Steps were out of order.' });
+    await resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', note: 'Steps were out of order.' }, T1);
     expect((await getReview(w.db, r2.review_id)).qa_score).toBe(r2.qa_score);
     expect(await auditTrail(w.db, r2.review_id)).toEqual([]);
-    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 4 }] })).rejects.toThrow(
+    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 4 }] }, T1)).rejects.toThrow(
       /was already answered \(rejected\) by sup/,
     );
   });
 
   it('refuses disputes of another agent, of unknown criteria, a second open one, and changes outside the dispute', async () => {
     const r = await review('a2-1', { clarity: 2 });
-    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'x' })).rejects.toThrow('is of agent a2, not a1');
-    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['speed'], reason: 'x' })).rejects.toThrow('has no criterion "speed"');
-    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: ' ' })).rejects.toThrow('dispute reason: say why the grade is wrong');
-    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'x' });
-    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'y' })).rejects.toThrow('already has an open dispute');
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] })).rejects.toThrow(
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'x' }, T0)).rejects.toThrow('is of agent a2, not a1');
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['speed'], reason: 'x' }, T0)).rejects.toThrow('has no criterion "speed"');
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: ' ' }, T0)).rejects.toThrow('dispute reason: say why the grade is wrong');
+    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'x' }, T0);
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'y' }, T0)).rejects.toThrow('already has an open dispute');
+    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] }, T1)).rejects.toThrow(
       '"accuracy" was not disputed and cannot change here',
     );
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 9 }] })).rejects.toThrow(
+    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 9 }] }, T1)).rejects.toThrow(
       'criterion "clarity": 9 is not on its 4-point scale',
     );
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'a2', decision: 'rejected' })).rejects.toThrow('cannot answer it');
+    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'a2', decision: 'rejected' }, T1)).rejects.toThrow('cannot answer it');
     expect((await listDisputes(w.db, { status: 'open' })).map((x) => x.dispute_id)).toEqual([d.dispute_id]);
   });
 
@@ -103,15 +103,15 @@ describe('coaching', () => {
     expect(note).toMatchObject({ kind: 'note', review_ids: [r.review_id], metrics: ['reopen_rate', 'qa_score'], acknowledged_at: null });
     const session = await addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', kind: 'session', body: '1:1 on closing', session_at: '2026-11-05T15:00:00Z' }, T1);
     expect((await listCoaching(w.db, { agent_id: 'a3', unacknowledged: true })).map((c) => c.coaching_id)).toEqual([session.coaching_id, note.coaching_id]);
-    await expect(acknowledgeCoaching(w.db, { coaching_id: note.coaching_id, agent_id: 'a1' })).rejects.toThrow('only that agent acknowledges it');
+    await expect(acknowledgeCoaching(w.db, { coaching_id: note.coaching_id, agent_id: 'a1' }, T1)).rejects.toThrow('only that agent acknowledges it');
     const ack = await acknowledgeCoaching(w.db, { coaching_id: note.coaching_id, agent_id: 'a3' }, T1);
     expect(ack.acknowledged_at).toEqual(T1);
     expect((await listCoaching(w.db, { agent_id: 'a3', unacknowledged: true })).map((c) => c.coaching_id)).toEqual([session.coaching_id]);
   });
 
   it('refuses unknown metrics and reviews of another agent', async () => {
-    await expect(addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'x', metrics: ['happiness'] })).rejects.toThrow('"happiness" is not a metric of the catalogue');
+    await expect(addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'x', metrics: ['happiness'] }, T0)).rejects.toThrow('"happiness" is not a metric of the catalogue');
     const r = await review('a2-2');
-    await expect(addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'x', review_ids: [r.review_id] })).rejects.toThrow(`review ${r.review_id} is of a2, not a3`);
+    await expect(addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'x', review_ids: [r.review_id] }, T0)).rejects.toThrow(`review ${r.review_id} is of a2, not a3`);
   });
 });
