@@ -1,4 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+// dashboard/tsconfig.json extends the one `svelte-kit sync` writes; on a fresh
+// clone it is not there yet, and every dashboard import would fail to load.
+// Writing it here lets `npx vitest run` work on its own, as `npm test` does.
+if (!existsSync('.svelte-kit/tsconfig.json')) {
+  execFileSync(process.execPath, ['node_modules/@sveltejs/kit/svelte-kit.js', 'sync'], { stdio: 'inherit' });
+}
 
 export default defineConfig({
   test: {
