@@ -14,14 +14,12 @@ import { escapeXml as escape } from './render.js';
 import { chartStyle, styleAttribute, THEME } from './theme.js';
 import { niceTicks, unitTicks, type ValueUnit } from './ticks.js';
 
-const WIDTH = 560;
-/** Height of one bar's row. */
-const BAR = 22;
-const TOP = 22;
-const BOTTOM = 24;
-const RIGHT = 60;
-/** The label column grows with the longest label (6.5px a character), up to this. */
-const MAX_LEFT = 220;
+/**
+ * Width, the height of a bar's row and the margins in px; the label column
+ * grows with the longest label (6.5px a character) up to `maxLeft`.
+ */
+const DEFAULTS = { width: 560, bar: 22, top: 22, bottom: 24, right: 60, maxLeft: 220 } as const;
+const { bar: BAR, top: TOP, bottom: BOTTOM, right: RIGHT } = DEFAULTS;
 
 export interface BreakdownRow {
   /** The group (a channel, an agent id): what `href` gets. */
@@ -53,8 +51,8 @@ export function breakdownChart(rows: readonly BreakdownRow[], o: BreakdownProps)
   const fmt = o.format ?? String;
   const unit = unitTicks(o.unit, data.map((d) => d.value), true);
   const tickFormat = unit.tickFormat ?? fmt;
-  const width = o.width ?? WIDTH;
-  const left = Math.min(MAX_LEFT, 16 + 6.5 * Math.max(...data.map((d) => d.key.length)));
+  const width = o.width ?? DEFAULTS.width;
+  const left = Math.min(DEFAULTS.maxLeft, 16 + 6.5 * Math.max(...data.map((d) => d.key.length)));
   const height = TOP + data.length * BAR + BOTTOM;
   const lo = Math.min(0, ...data.map((d) => d.value));
   const top = Math.max(0, ...data.map((d) => d.value));

@@ -9,12 +9,8 @@ import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 
-const WIDTH = 560;
-const HEIGHT = 200;
-const MARGIN_LEFT = 56;
-const MARGIN_BOTTOM = 48;
-/** More bins than this and their labels are turned, so they do not overlap. */
-const LABELS_FLAT_UP_TO = 8;
+/** Size and margins in px; with more bins than `flatLabels` their labels are turned, so they do not overlap. */
+const DEFAULTS = { width: 560, height: 200, marginLeft: 56, marginBottom: 48, flatLabels: 8 } as const;
 
 export interface Bin {
   /** The bin's label on the x axis ('1m–5m'). */
@@ -38,11 +34,11 @@ export function histogram<B extends Bin>(bins: readonly B[], o: HistogramProps<B
   if (bins.length === 0) return '';
   const data = bins.map((b) => ({ ...b, href: o.href(b) }));
   return renderPlot({
-    width: o.width ?? WIDTH,
-    height: o.height ?? HEIGHT,
-    marginLeft: MARGIN_LEFT,
-    marginBottom: MARGIN_BOTTOM,
-    x: { label: o.label, type: 'band', domain: data.map((d) => d.bin), tickRotate: data.length > LABELS_FLAT_UP_TO ? -30 : 0 },
+    width: o.width ?? DEFAULTS.width,
+    height: o.height ?? DEFAULTS.height,
+    marginLeft: DEFAULTS.marginLeft,
+    marginBottom: DEFAULTS.marginBottom,
+    x: { label: o.label, type: 'band', domain: data.map((d) => d.bin), tickRotate: data.length > DEFAULTS.flatLabels ? -30 : 0 },
     y: { label: 'Conversations', grid: true },
     marks: [Plot.barY(data, { x: 'bin', y: 'n', fill: THEME.accent, href: 'href', title: (d: Bin) => `${d.bin}: ${d.n}` }), Plot.ruleY([0])],
   });

@@ -14,18 +14,14 @@ import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { monthTick, unitTicks, type ValueUnit } from './ticks.js';
 
-/** One width for every result chart, so a report's charts line up. */
-const WIDTH = 720;
-const HEIGHT = 260;
-const MARGIN_LEFT = 60;
-const MARGIN_RIGHT = 20;
-const MARGIN_BOTTOM = 36;
-/** A horizontal bar chart: a row per category, a label column growing with the longest label (6.4px a character) up to a limit. */
-const ROW = 26;
-const MIN_HEIGHT_HORIZONTAL = 120;
-const MAX_LABEL_COLUMN = 260;
-/** Lines with at most this many points mark each point. */
-const MARKERS_UP_TO = 40;
+/**
+ * Size and margins in px: one width for every result chart, so a report's
+ * charts line up. A horizontal bar chart has a `row` per category (at least
+ * `minHeightHorizontal` in all) and a label column growing with the longest
+ * label (6.4px a character) up to `maxLabelColumn`. Lines with at most
+ * `markersUpTo` points mark each point.
+ */
+const DEFAULTS = { width: 720, height: 260, marginLeft: 60, marginRight: 20, marginBottom: 36, row: 26, minHeightHorizontal: 120, maxLabelColumn: 260, markersUpTo: 40 } as const;
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -72,12 +68,12 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
   const horizontal = p.type === 'bar' && p.horizontal === true;
   const categories = horizontal ? new Set(rows.map((r) => String(r[x]))).size : 0;
   const longest = horizontal ? Math.max(...rows.map((r) => String(r[x] ?? '').length)) : 0;
-  const height = p.height ?? (horizontal ? Math.max(MIN_HEIGHT_HORIZONTAL, categories * ROW + 50) : HEIGHT);
+  const height = p.height ?? (horizontal ? Math.max(DEFAULTS.minHeightHorizontal, categories * DEFAULTS.row + 50) : DEFAULTS.height);
 
   const marks: Plot.Markish[] = [];
   switch (p.type) {
     case 'line':
-      marks.push(Plot.lineY(data, { x, y, stroke, strokeWidth: 2, marker: rows.length <= MARKERS_UP_TO ? 'circle-stroke' : null, ...(color ? { z: color } : {}) }));
+      marks.push(Plot.lineY(data, { x, y, stroke, strokeWidth: 2, marker: rows.length <= DEFAULTS.markersUpTo ? 'circle-stroke' : null, ...(color ? { z: color } : {}) }));
       break;
     case 'area':
       marks.push(Plot.areaY(data, { x, y, fill: color ?? THEME.accent, fillOpacity: color ? 0.85 : 0.25, ...(color ? { z: color } : {}) }));
@@ -109,11 +105,11 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
     ...(timeAxis ? { tickFormat: (d: Date, i: number) => monthTick(d.toISOString().slice(0, 7), i) } : {}),
   };
   const options = {
-    width: WIDTH,
+    width: DEFAULTS.width,
     height,
-    marginLeft: horizontal ? Math.min(MAX_LABEL_COLUMN, 12 + longest * 6.4) : MARGIN_LEFT,
-    marginRight: MARGIN_RIGHT,
-    marginBottom: MARGIN_BOTTOM,
+    marginLeft: horizontal ? Math.min(DEFAULTS.maxLabelColumn, 12 + longest * 6.4) : DEFAULTS.marginLeft,
+    marginRight: DEFAULTS.marginRight,
+    marginBottom: DEFAULTS.marginBottom,
     color: { range: [...THEME.palette], ...(color ? { legend: true } : {}) },
     x: horizontal ? valueAxis : categoryAxis,
     y: horizontal ? { label: null, tickSize: 0 } : { ...valueAxis, labelAnchor: 'top', labelArrow: 'none' },

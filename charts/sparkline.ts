@@ -8,11 +8,8 @@
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 
-const WIDTH = 120;
-const HEIGHT = 32;
-const MARGIN = 3;
-const LINE_WIDTH = 1.5;
-const DOT_RADIUS = 2;
+/** Size and margin in px; the line's width and the last dot's radius. */
+const DEFAULTS = { width: 120, height: 32, margin: 3, lineWidth: 1.5, dotRadius: 2 } as const;
 
 export interface SparkPoint {
   /** 'YYYY-MM'. */
@@ -28,18 +25,18 @@ export interface SparklineProps {
   height?: number;
 }
 
-export function sparkline(points: readonly SparkPoint[], { width = WIDTH, height = HEIGHT }: SparklineProps = {}): string {
+export function sparkline(points: readonly SparkPoint[], { width = DEFAULTS.width, height = DEFAULTS.height }: SparklineProps = {}): string {
   const data = points.filter((p) => p.value !== null).map((p) => ({ x: new Date(`${p.month}-01T00:00:00Z`), y: p.value }));
   if (data.length < 2) return '';
   return renderPlot({
     width,
     height,
-    margin: MARGIN,
+    margin: DEFAULTS.margin,
     axis: null,
     x: { type: 'utc' },
     marks: [
-      Plot.lineY(data, { x: 'x', y: 'y', stroke: 'currentColor', strokeWidth: LINE_WIDTH }),
-      Plot.dot(data.slice(-1), { x: 'x', y: 'y', r: DOT_RADIUS, fill: 'currentColor' }),
+      Plot.lineY(data, { x: 'x', y: 'y', stroke: 'currentColor', strokeWidth: DEFAULTS.lineWidth }),
+      Plot.dot(data.slice(-1), { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: 'currentColor' }),
     ],
   });
 }

@@ -11,11 +11,8 @@ import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 
-const WIDTH = 560;
-const HEIGHT = 220;
-const MARGIN_LEFT = 72;
-const DOT_RADIUS = 5;
-const LINE_WIDTH = 2;
+/** Size and left margin in px; the line's width and its dots' radius. */
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, lineWidth: 2, dotRadius: 5 } as const;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
@@ -63,7 +60,7 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
   const ticks = unitTicks(o.unit, data.map((d) => d.y), o.kind === 'bar');
   const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
-  const common = { width: o.width ?? WIDTH, height: o.height ?? HEIGHT, marginLeft: MARGIN_LEFT, y };
+  const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
   if (o.kind === 'bar') {
     return renderPlot({
@@ -76,8 +73,8 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     ...common,
     x: { label: null, type: 'utc' },
     marks: [
-      Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: LINE_WIDTH }),
-      Plot.dot(data, { x: 'x', y: 'y', r: DOT_RADIUS, fill: THEME.accent, href: 'href', title }),
+      Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
+      Plot.dot(data, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
     ],
   });
 }
