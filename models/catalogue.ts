@@ -11,6 +11,8 @@
  *   formatValue(fcr, 0.734); // '73.4%'
  */
 
+import { formatDuration } from '../charts/duration.js';
+
 export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent';
 export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality';
 
@@ -477,11 +479,5 @@ export function formatValue(m: Pick<Metric, 'unit'>, value: unknown): string {
   }
 }
 
-/** 42 → '42s', 3720 → '1h 02m', 200000 → '2d 7h'. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (Math.abs(s) < 60) return `${s}s`;
-  if (Math.abs(s) < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  if (Math.abs(s) < 86400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
-}
+/** 42 → '42s', 3720 → '1h 02m', 200000 → '2d 7h' (the one duration format, shared with the charts' ticks). */
+export { formatDuration };

@@ -15,7 +15,7 @@ const BUILD = path.join(ROOT, 'build');
 const PROTOCOL_HEADER = 'x-parley-protocol';
 /** Reader connections of a serving warehouse (besides the main one, which writes). */
 export const SERVER_READERS = 3;
-const SOURCES = ['dashboard', 'models', 'warehouse', 'scorecards', 'insights', 'notebooks', 'svelte.config.js', 'vite.config.ts'];
+const SOURCES = ['dashboard', 'models', 'warehouse', 'scorecards', 'insights', 'notebooks', 'charts', 'svelte.config.js', 'vite.config.ts'];
 
 function newest(p: string): number {
   if (!existsSync(p)) return 0;

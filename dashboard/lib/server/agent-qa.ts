@@ -13,7 +13,7 @@ import { formatValue, metric } from '../../../models/catalogue.js';
 import { agentScorecard, listReviews, ScorecardError } from '../../../scorecards/index.js';
 import type { AgentInfo } from './agent-scorecard.js';
 import { memo } from './mart-query.js';
-import { trendChart } from './charts/trend-chart.js';
+import { trendChart } from '../../../charts/trend.js';
 
 const score = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '–');
 

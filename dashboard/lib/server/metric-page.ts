@@ -12,9 +12,10 @@ import { formatValue, type Metric } from '../../../models/catalogue.js';
 import type { Dimension } from '../../../models/summary.js';
 import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
 import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
-import { trendChart } from './charts/trend-chart.js';
-import { breakdownChart } from './charts/breakdown-chart.js';
-import { histogram, type Bin } from './charts/histogram.js';
+import { trendChart } from '../../../charts/trend.js';
+import { breakdownChart } from '../../../charts/breakdown.js';
+import { histogram, type Bin } from '../../../charts/histogram.js';
+import { durationTick } from '../../../charts/duration.js';
 
 /** The summary field that stands for a metric on charts (a duration's median). */
 export function headlineField(m: Metric): string | null {
@@ -41,17 +42,11 @@ function edgesFor(m: Metric): number[] | null {
 }
 
 function binLabel(m: Metric, lo: number, hi: number | null): string {
-  if (m.unit === 'seconds') return hi === null ? `≥ ${shortDuration(lo)}` : lo === 0 ? `< ${shortDuration(hi)}` : `${shortDuration(lo)}–${shortDuration(hi)}`;
+  // edges are whole units: '1m', '4h', '3d'
+  if (m.unit === 'seconds') return hi === null ? `≥ ${durationTick(lo)}` : lo === 0 ? `< ${durationTick(hi)}` : `${durationTick(lo)}–${durationTick(hi)}`;
   if (m.name === 'effort_index') return hi === null ? `≥ ${lo}` : `${lo}–${Math.floor(hi)}`;
   if (hi === null) return `≥ ${lo}`;
   return hi - lo === 1 ? String(lo) : `${lo}–${hi - 1}`;
-}
-
-/** 60 → '1m', 14400 → '4h', 259200 → '3d' (bin edges are whole units). */
-function shortDuration(s: number): string {
-  if (s < 3600) return `${Math.round(s / 60)}m`;
-  if (s < 86_400) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86_400)}d`;
 }
 
 export interface Breakdown {
@@ -106,14 +101,14 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   const trendSvg = field
     ? trendChart(
         monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
-        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt },
+        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit },
       )
     : '';
   const trendP90 =
     m.summary?.kind === 'distribution'
       ? trendChart(
           monthly.map((r) => ({ month: String(r['month']), value: num(r[`${m.name}_p90`]) })),
-          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt },
+          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit },
         )
       : '';
   const breakdowns: Breakdown[] = field
@@ -128,7 +123,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
           title: d.title,
           svg: breakdownChart(
             rows.map((r) => ({ key: String(r[d.dim]), label: shown(d.dim, String(r[d.dim])), value: num(r[field]) })),
-            { label: m.label, href, format: fmt },
+            { label: m.label, href, format: fmt, unit: m.unit },
           ),
           rows: rows.map((r) => ({
             key: shown(d.dim, String(r[d.dim])),

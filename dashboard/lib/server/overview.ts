@@ -11,8 +11,8 @@ import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric, type Metric } from '../../../models/catalogue.js';
 import { memo, monthly as monthlySummary, summaryOfPeriods } from './mart-query.js';
 import { filterQuery, previousPeriod, trendRange, type Filters } from './filters.js';
-import { sparkline } from './charts/sparkline.js';
-import { trendChart } from './charts/trend-chart.js';
+import { sparkline } from '../../../charts/sparkline.js';
+import { trendChart } from '../../../charts/trend.js';
 import { qualityTile } from './quality-tile.js';
 
 /** One headline tile: a summary field of a catalogue metric. */
@@ -112,7 +112,7 @@ function trendPart(db: Warehouse, f: Filters) {
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;
     const chart = (title: string, name: string, field: string, kind: 'bar' | 'line') => {
       const m = metric(name);
-      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v) }) };
+      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
     };
     return {
       sparks: Object.fromEntries(TILES.map((t) => [t.field, sparkline(series(t.field))])) as Record<string, string>,

@@ -12,7 +12,7 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { filterQuery, trendRange, type Filters } from './filters.js';
 import { cachedAll } from './mart-query.js';
-import { sparkline } from './charts/sparkline.js';
+import { sparkline } from '../../../charts/sparkline.js';
 import type { Tile } from './overview.js';
 
 export async function qualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {

@@ -1,0 +1,54 @@
+/**
+ * Axis ticks shared by every chart: round numbers, value labels by unit
+ * (a rate axis reads 70%, a duration axis 1h 30m on round times) and month
+ * labels.
+ *
+ * @example
+ *   niceTicks(0, 0.83);                     // [0, 0.2, 0.4, 0.6, 0.8]
+ *   unitTicks('rate', [0.61, 0.74], false);  // { tickFormat: (v) => '70%' … }
+ *   unitTicks('seconds', [130, 2900], true); // { tickFormat, domain: [0, 3000], ticks: [0, 600, …, 3000] }
+ *   monthTick('2026-10', 0);                // 'Oct 2026'   monthTick('2026-11', 1) → 'Nov'
+ */
+import { durationTick, durationTicks } from './duration.js';
+
+/** The unit of a chart's values, as the metric catalogue names it; other units tick as plain numbers. */
+export type ValueUnit = 'rate' | 'seconds' | (string & {});
+
+/** About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k). */
+export function niceTicks(lo: number, hi: number, count = 4): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => (hi - lo) / s <= count + 1) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
+/** A rate tick: 0.7 → '70%', 0.725 → '72.5%'. */
+export function rateTick(v: number): string {
+  return `${Math.round(v * 1000) / 10}%`;
+}
+
+/**
+ * How an axis of `values` in `unit` is ticked: rates as percentages, durations
+ * on round times with a domain that ends on a tick (`zero`: the domain starts
+ * at 0). Other units get `{}`: the chart's own format, or Plot's.
+ */
+export function unitTicks(
+  unit: ValueUnit | undefined,
+  values: ReadonlyArray<number | null>,
+  zero: boolean,
+): { tickFormat?: (v: number) => string; domain?: [number, number]; ticks?: number[] } {
+  if (unit === 'rate') return { tickFormat: rateTick };
+  if (unit === 'seconds') return { tickFormat: durationTick, ...durationTicks(values, zero) };
+  return {};
+}
+
+/** A month tick: 'Oct', with the year on the first tick and on January ('Jan 2026'). */
+export function monthTick(month: string, index: number): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return month;
+  const short = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  return index === 0 || month.endsWith('-01') ? `${short} ${m[1]}` : short;
+}
