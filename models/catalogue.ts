@@ -10,6 +10,7 @@
  *   fcr.higherIsBetter; // true
  *   formatValue(fcr, 0.734); // '73.4%'
  */
+import { AUTOQA_LIMITS } from './autoqa-limits.js';
 
 export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent';
 export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality';
@@ -68,7 +69,7 @@ const EFFORT_FORMULA =
   `${EFFORT.weights.messages} × max(customer_messages_to_resolution − 1, 0) + ${EFFORT.weights.re_explanations} × re_explanations + ` +
   `${EFFORT.weights.channel_switches} × channel_switches + ${EFFORT.weights.transfers} × transfers + ${EFFORT.weights.reopens} × reopens`;
 
-/** Values the SQL models take from the catalogue (`{{name}}` in a model). */
+/** Values the SQL models take from the catalogue and AUTOQA_LIMITS (`{{name}}` in a model). */
 export const MODEL_CONSTANTS: Record<string, string | number> = {
   re_explanation_similarity: RE_EXPLANATION_SIMILARITY,
   re_explanation_min_words: RE_EXPLANATION_MIN_WORDS,
@@ -78,6 +79,10 @@ export const MODEL_CONSTANTS: Record<string, string | number> = {
   effort_weight_transfers: EFFORT.weights.transfers,
   effort_weight_reopens: EFFORT.weights.reopens,
   effort_scale: EFFORT.scale,
+  autoqa_long_silence_s: AUTOQA_LIMITS.longSilenceSeconds,
+  autoqa_reply_words_min: AUTOQA_LIMITS.replyWordsMin,
+  autoqa_reply_words_max: AUTOQA_LIMITS.replyWordsMax,
+  autoqa_words_per_sentence_max: AUTOQA_LIMITS.wordsPerSentenceMax,
 };
 
 const duration = (
