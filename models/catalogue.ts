@@ -26,6 +26,19 @@ export type Summary =
   /** mean of a per-conversation value. */
   | { kind: 'mean' };
 
+/**
+ * A headline figure: a tile of the dashboard's overview, a column of
+ * `parley metrics summary`'s table, a figure the notebooks' month in brief
+ * looks at. It shows the summary field that stands for the metric (a
+ * duration's median: summaryFields in summary.ts).
+ */
+export interface Headline {
+  /** The overview tile's label. */
+  label: string;
+  /** A second figure under the tile's value: a summary field and its short label. */
+  second?: { field: string; label: string };
+}
+
 export interface Metric {
   name: string;
   label: string;
@@ -42,6 +55,8 @@ export interface Metric {
   summary?: Summary;
   /** Where it is computed when not in conversation_metrics / metric_summary. */
   computedIn?: string;
+  /** Set for the headline figures, in catalogue order. */
+  headline?: Headline;
 }
 
 /** A statistic over fewer values than this shows its count and no value (spec: "Grouping"). */
@@ -114,6 +129,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: null,
     usesInferredResolution: false,
     summary: { kind: 'total', sql: 'count(*)' },
+    headline: { label: 'Volume' },
   },
   {
     name: 'customer_messages',
@@ -138,12 +154,15 @@ export const CATALOGUE: readonly Metric[] = [
     summary: { kind: 'total', sql: 'count(*) filter (where resolved)' },
   },
   // Responsiveness
-  duration(
-    'first_response_s',
-    'First response time',
-    'responsiveness',
-    'time from the first customer message to the first human reply after it. Null when no human ever replied. Conversations that have no customer message (outbound) are left out.',
-  ),
+  {
+    ...duration(
+      'first_response_s',
+      'First response time',
+      'responsiveness',
+      'time from the first customer message to the first human reply after it. Null when no human ever replied. Conversations that have no customer message (outbound) are left out.',
+    ),
+    headline: { label: 'First response (median)', second: { field: 'first_response_s_p90', label: 'p90' } },
+  },
   duration(
     'first_response_any_s',
     'First response time (any reply)',
@@ -181,13 +200,16 @@ export const CATALOGUE: readonly Metric[] = [
     'first customer message (else `created_at`) to first resolution.',
     true,
   ),
-  duration(
-    'full_resolution_s',
-    'Full resolution time',
-    'resolution',
-    'first customer message (else `created_at`) to last resolution, for conversations whose latest status is resolved or closed.',
-    true,
-  ),
+  {
+    ...duration(
+      'full_resolution_s',
+      'Full resolution time',
+      'resolution',
+      'first customer message (else `created_at`) to last resolution, for conversations whose latest status is resolved or closed.',
+      true,
+    ),
+    headline: { label: 'Resolution time (median)', second: { field: 'full_resolution_s_p90', label: 'p90' } },
+  },
   {
     name: 'reopens',
     label: 'Reopens',
@@ -209,6 +231,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: false,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'resolved and reopens >= 1', denominator: 'resolved' },
+    headline: { label: 'Re-open rate' },
   },
   {
     name: 'transfers',
@@ -231,6 +254,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: false,
     usesInferredResolution: false,
     summary: { kind: 'rate', numerator: 'assigned and transfers >= 1', denominator: 'assigned' },
+    headline: { label: 'Transfer rate' },
   },
   {
     name: 'escalations',
@@ -275,6 +299,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'fcr', denominator: 'resolved and fcr_window_closed' },
+    headline: { label: 'First contact resolution' },
   },
   // Automation
   {
@@ -296,6 +321,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'contained', denominator: 'had_automated_reply' },
+    headline: { label: 'Containment' },
   },
   {
     name: 'handoff_from_bot',
@@ -329,6 +355,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: false,
     summary: { kind: 'rate', numerator: 'csat_satisfied', denominator: 'csat_score is not null' },
+    headline: { label: 'CSAT (satisfied)', second: { field: 'csat_score_mean', label: 'mean score' } },
   },
   {
     name: 'ces_score',
@@ -340,6 +367,7 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: false,
     column: 'ces_score',
     summary: { kind: 'mean' },
+    headline: { label: 'CES (mean)' },
   },
   {
     name: 'customer_messages_to_resolution',
@@ -386,6 +414,7 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: true,
     column: 'effort_index',
     summary: { kind: 'mean' },
+    headline: { label: 'Effort index (mean)' },
   },
   // Workload
   {

@@ -12,7 +12,8 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { Row } from '../warehouse/connection.js';
 import type { ChartSpec } from './parse.js';
-import { columnLabel, columnMetric, formatMonth } from './format.js';
+import { columnLabel, formatMonth } from './format.js';
+import { fieldMetric } from '../models/summary.js';
 import { formatDuration } from '../models/catalogue.js';
 
 /** Chart defaults: one width for every chart so reports line up. */
@@ -35,7 +36,7 @@ function monthTick(month: string, index: number): string {
 }
 
 function tickFormatFor(column: string): ((d: unknown) => string) | undefined {
-  const unit = columnMetric(column);
+  const unit = fieldMetric(column);
   if (!unit || unit.stat === 'base') return undefined;
   switch (unit.metric.unit) {
     case 'rate':
@@ -138,7 +139,7 @@ export function renderChart(spec: ChartSpec, rows: readonly Row[], columns: read
     grid: true,
     ...(valueFormat ? { tickFormat: valueFormat } : {}),
     ...(zero ? { zero: true } : {}),
-    ...(columnMetric(y)?.metric.unit === 'seconds' && !columnMetric(y)?.stat?.startsWith('base') ? durationTicks(rows.map((r) => r[y] as number | null), zero) : {}),
+    ...(fieldMetric(y)?.metric.unit === 'seconds' && !fieldMetric(y)?.stat?.startsWith('base') ? durationTicks(rows.map((r) => r[y] as number | null), zero) : {}),
   };
   const categoryAxis = {
     label: spec.x_label ?? (timeAxis || monthBars ? null : columnLabel(x)),
