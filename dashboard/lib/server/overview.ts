@@ -9,42 +9,16 @@
  *   data.tiles[0]; // { metric: 'conversations', label: 'Volume', value: '4,210', change: '+3.1%', ... }
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { formatValue, metric, type Metric } from '../../../models/catalogue.js';
+import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
 import { memo, monthly as monthlySummary, summaryOfPeriods } from './mart-query.js';
 import { filterQuery, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from './charts/sparkline.js';
 import { trendChart } from './charts/trend-chart.js';
-import { qualityTile } from './quality-tile.js';
-
-export interface Tile {
-  metric: string;
-  label: string;
-  value: string;
-  second: string | null;
-  /** Change against the previous period, formatted, or null when either side is missing. */
-  change: string | null;
-  /** 'better' | 'worse' | 'same' | null (no direction). */
-  tone: 'better' | 'worse' | 'same' | null;
-  spark: string;
-  href: string;
-}
+import { internalQualityTile } from './internal-quality-tile.js';
+import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
 
 type SummaryRow = Record<string, number | string | null>;
-
-function change(m: Metric, now: unknown, before: unknown): Pick<Tile, 'change' | 'tone'> {
-  if (typeof now !== 'number' || typeof before !== 'number') return { change: null, tone: null };
-  const delta = now - before;
-  const text =
-    m.unit === 'rate'
-      ? `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pts`
-      : before === 0
-        ? null
-        : `${delta >= 0 ? '+' : '−'}${Math.abs((delta / before) * 100).toFixed(1)}%`;
-  const same = Math.abs(delta) < 1e-9;
-  const tone = same ? 'same' : m.higherIsBetter === null ? null : (delta > 0) === m.higherIsBetter ? 'better' : 'worse';
-  return { change: text, tone };
-}
 
 export interface Overview {
   tiles: Tile[];
@@ -62,7 +36,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const [[now, before], trends, quality] = await Promise.all([
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
-    qualityTile(db, f),
+    internalQualityTile(db, f),
   ]);
   const tiles: Tile[] = HEADLINES.map((t) => {
     const m = t.metric;
@@ -72,6 +46,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
       value: formatValue(m, now[t.field]),
       second: t.second ? `${t.second.label} ${formatValue(fieldMetric(t.second.field)?.metric ?? m, now[t.second.field])}` : null,
       ...change(m, now[t.field], before[t.field]),
+      comparedWith: PREVIOUS_PERIOD,
       spark: trends.sparks[t.field] ?? '',
       href: `/metrics/${m.name}${filterQuery(f)}`,
     };
