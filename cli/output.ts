@@ -7,6 +7,7 @@
  *   write(process.stdout, rows, 'csv');
  */
 import { CATALOGUE, formatValue, type Metric } from '../models/catalogue.js';
+import { fieldMetric } from '../models/summary.js';
 
 export type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -29,18 +30,13 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const SUFFIXES = ['_median', '_p90', '_mean', '_base'];
-
-/** The catalogue entry a column reports, if any (`fcr_rate`, `first_response_s_p90`, ...). */
+/** The catalogue entry a column reports, if any (`fcr_rate`, `resolved`, `first_response_s_p90`, ...). */
 export function metricOfColumn(column: string): Metric | undefined {
   const exact = CATALOGUE.find((m) => m.name === column || m.column === column);
   if (exact) return exact;
-  const suffix = SUFFIXES.find((s) => column.endsWith(s));
-  if (!suffix) return undefined;
-  const base = CATALOGUE.find((m) => m.name === column.slice(0, -suffix.length));
-  if (!base) return undefined;
+  const field = fieldMetric(column);
   // a rate's base is a count; a mean of a count is a count
-  return suffix === '_base' ? { ...base, unit: 'count' } : base;
+  return field?.stat === 'base' ? { ...field.metric, unit: 'count' } : field?.metric;
 }
 
 function tableCell(column: string, value: unknown): string {

@@ -10,6 +10,7 @@
  *   fcr.higherIsBetter; // true
  *   formatValue(fcr, 0.734); // '73.4%'
  */
+import { AUTOQA_LIMITS } from './autoqa-limits.js';
 
 import { formatDuration } from '../charts/duration.js';
 
@@ -27,6 +28,19 @@ export type Summary =
   /** mean of a per-conversation value. */
   | { kind: 'mean' };
 
+/**
+ * A headline figure: a tile of the dashboard's overview, a column of
+ * `parley metrics summary`'s table, a figure the notebooks' month in brief
+ * looks at. It shows the summary field that stands for the metric (a
+ * duration's median: summaryFields in summary.ts).
+ */
+export interface Headline {
+  /** The overview tile's label. */
+  label: string;
+  /** A second figure under the tile's value: a summary field and its short label. */
+  second?: { field: string; label: string };
+}
+
 export interface Metric {
   name: string;
   label: string;
@@ -43,6 +57,8 @@ export interface Metric {
   summary?: Summary;
   /** Where it is computed when not in conversation_metrics / metric_summary. */
   computedIn?: string;
+  /** Set for the headline figures, in catalogue order. */
+  headline?: Headline;
 }
 
 /** A statistic over fewer values than this shows its count and no value (spec: "Grouping"). */
@@ -70,7 +86,7 @@ const EFFORT_FORMULA =
   `${EFFORT.weights.messages} × max(customer_messages_to_resolution − 1, 0) + ${EFFORT.weights.re_explanations} × re_explanations + ` +
   `${EFFORT.weights.channel_switches} × channel_switches + ${EFFORT.weights.transfers} × transfers + ${EFFORT.weights.reopens} × reopens`;
 
-/** Values the SQL models take from the catalogue (`{{name}}` in a model). */
+/** Values the SQL models take from the catalogue and AUTOQA_LIMITS (`{{name}}` in a model). */
 export const MODEL_CONSTANTS: Record<string, string | number> = {
   re_explanation_similarity: RE_EXPLANATION_SIMILARITY,
   re_explanation_min_words: RE_EXPLANATION_MIN_WORDS,
@@ -80,6 +96,10 @@ export const MODEL_CONSTANTS: Record<string, string | number> = {
   effort_weight_transfers: EFFORT.weights.transfers,
   effort_weight_reopens: EFFORT.weights.reopens,
   effort_scale: EFFORT.scale,
+  autoqa_long_silence_s: AUTOQA_LIMITS.longSilenceSeconds,
+  autoqa_reply_words_min: AUTOQA_LIMITS.replyWordsMin,
+  autoqa_reply_words_max: AUTOQA_LIMITS.replyWordsMax,
+  autoqa_words_per_sentence_max: AUTOQA_LIMITS.wordsPerSentenceMax,
 };
 
 const duration = (
@@ -111,6 +131,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: null,
     usesInferredResolution: false,
     summary: { kind: 'total', sql: 'count(*)' },
+    headline: { label: 'Volume' },
   },
   {
     name: 'customer_messages',
@@ -135,12 +156,15 @@ export const CATALOGUE: readonly Metric[] = [
     summary: { kind: 'total', sql: 'count(*) filter (where resolved)' },
   },
   // Responsiveness
-  duration(
-    'first_response_s',
-    'First response time',
-    'responsiveness',
-    'time from the first customer message to the first human reply after it. Null when no human ever replied. Conversations that have no customer message (outbound) are left out.',
-  ),
+  {
+    ...duration(
+      'first_response_s',
+      'First response time',
+      'responsiveness',
+      'time from the first customer message to the first human reply after it. Null when no human ever replied. Conversations that have no customer message (outbound) are left out.',
+    ),
+    headline: { label: 'First response (median)', second: { field: 'first_response_s_p90', label: 'p90' } },
+  },
   duration(
     'first_response_any_s',
     'First response time (any reply)',
@@ -178,13 +202,16 @@ export const CATALOGUE: readonly Metric[] = [
     'first customer message (else `created_at`) to first resolution.',
     true,
   ),
-  duration(
-    'full_resolution_s',
-    'Full resolution time',
-    'resolution',
-    'first customer message (else `created_at`) to last resolution, for conversations whose latest status is resolved or closed.',
-    true,
-  ),
+  {
+    ...duration(
+      'full_resolution_s',
+      'Full resolution time',
+      'resolution',
+      'first customer message (else `created_at`) to last resolution, for conversations whose latest status is resolved or closed.',
+      true,
+    ),
+    headline: { label: 'Resolution time (median)', second: { field: 'full_resolution_s_p90', label: 'p90' } },
+  },
   {
     name: 'reopens',
     label: 'Reopens',
@@ -206,6 +233,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: false,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'resolved and reopens >= 1', denominator: 'resolved' },
+    headline: { label: 'Re-open rate' },
   },
   {
     name: 'transfers',
@@ -228,6 +256,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: false,
     usesInferredResolution: false,
     summary: { kind: 'rate', numerator: 'assigned and transfers >= 1', denominator: 'assigned' },
+    headline: { label: 'Transfer rate' },
   },
   {
     name: 'escalations',
@@ -272,6 +301,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'fcr', denominator: 'resolved and fcr_window_closed' },
+    headline: { label: 'First contact resolution' },
   },
   // Automation
   {
@@ -293,6 +323,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: true,
     summary: { kind: 'rate', numerator: 'contained', denominator: 'had_automated_reply' },
+    headline: { label: 'Containment' },
   },
   {
     name: 'handoff_from_bot',
@@ -326,6 +357,7 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: true,
     usesInferredResolution: false,
     summary: { kind: 'rate', numerator: 'csat_satisfied', denominator: 'csat_score is not null' },
+    headline: { label: 'CSAT (satisfied)', second: { field: 'csat_score_mean', label: 'mean score' } },
   },
   {
     name: 'ces_score',
@@ -337,6 +369,7 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: false,
     column: 'ces_score',
     summary: { kind: 'mean' },
+    headline: { label: 'CES (mean)' },
   },
   {
     name: 'customer_messages_to_resolution',
@@ -383,6 +416,7 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: true,
     column: 'effort_index',
     summary: { kind: 'mean' },
+    headline: { label: 'Effort index (mean)' },
   },
   // Workload
   {

@@ -10,7 +10,8 @@
  */
 import type { Row } from '../warehouse/connection.js';
 import type { ChartSpec } from './parse.js';
-import { columnLabel, columnMetric } from './format.js';
+import { columnLabel } from './format.js';
+import { fieldMetric } from '../models/summary.js';
 import { resultChart } from '../charts/result-chart.js';
 
 /** Most points a chart will draw; more means the query should aggregate. */
@@ -32,7 +33,7 @@ export function renderChart(spec: ChartSpec, rows: readonly Row[], columns: read
   if (bad) return { problem: `y: column "${spec.y}" holds ${JSON.stringify(String(bad[spec.y]))}, not a number` };
 
   // a rate's base is a count: it ticks as a plain number
-  const cm = columnMetric(spec.y);
+  const cm = fieldMetric(spec.y);
   const unit = cm && cm.stat !== 'base' ? cm.metric.unit : undefined;
   try {
     const svg = resultChart(rows, {

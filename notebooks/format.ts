@@ -10,29 +10,14 @@
  *   columnLabel('first_response_s_median');          // 'First response time (median)'
  *   formatChange('fcr_rate', -0.042);                // '−4.2 pts'
  */
-import { CATALOGUE, formatDuration, formatValue, type Metric } from '../models/catalogue.js';
+import { formatDuration, formatValue } from '../models/catalogue.js';
+import { fieldMetric, type Stat } from '../models/summary.js';
 
-const byName = new Map(CATALOGUE.map((m) => [m.name, m]));
-const STAT: Record<string, string> = { median: 'median', p90: '90th percentile', mean: 'mean', base: 'base' };
-
-export interface ColumnMetric {
-  metric: Metric;
-  /** median, p90, mean or base (the denominator of a rate), for summary fields. */
-  stat?: string;
-}
-
-/** The catalogue metric a column reports, if any. */
-export function columnMetric(column: string): ColumnMetric | undefined {
-  const exact = byName.get(column);
-  if (exact) return { metric: exact };
-  const m = /^(.*)_(median|p90|mean|base)$/.exec(column);
-  const base = m ? byName.get(m[1]!) : undefined;
-  return base && m ? { metric: base, stat: m[2]! } : undefined;
-}
+const STAT: Record<Stat, string> = { median: 'median', p90: '90th percentile', mean: 'mean', base: 'base' };
 
 /** A column's heading: the metric's label (with its statistic), else the name in words. */
 export function columnLabel(column: string): string {
-  const cm = columnMetric(column);
+  const cm = fieldMetric(column);
   if (!cm) return column.charAt(0).toUpperCase() + column.slice(1).replaceAll('_', ' ');
   if (cm.stat === 'base') return `${cm.metric.label} (base)`;
   return cm.stat ? `${cm.metric.label} (${STAT[cm.stat]})` : cm.metric.label;
@@ -52,7 +37,7 @@ export function formatMonth(month: string, long = true): string {
 /** A value in its column's unit (catalogue), or plainly: numbers grouped, dates as ISO days. */
 export function formatColumn(column: string, value: unknown): string {
   if (value === null || value === undefined) return '–';
-  const cm = columnMetric(column);
+  const cm = fieldMetric(column);
   if (cm) return formatValue(cm.stat === 'base' ? { unit: 'count' } : cm.metric, value);
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
   if (typeof value === 'bigint') return value.toLocaleString('en-US');
@@ -72,7 +57,7 @@ export function formatChange(column: string, delta: number | null | undefined): 
   if (delta === null || delta === undefined || !Number.isFinite(delta)) return '–';
   const sign = delta > 0 ? '+' : delta < 0 ? MINUS : '±';
   const abs = Math.abs(delta);
-  const cm = columnMetric(column);
+  const cm = fieldMetric(column);
   const unit = cm ? (cm.stat === 'base' ? 'count' : cm.metric.unit) : 'count';
   switch (unit) {
     case 'rate':
@@ -96,7 +81,7 @@ export function formatRelative(current: number, previous: number): string {
 
 /** Whether a rise in this column is good (true), bad (false) or neither (null), per the catalogue. */
 export function higherIsBetter(column: string): boolean | null {
-  const cm = columnMetric(column);
+  const cm = fieldMetric(column);
   if (!cm || cm.stat === 'base') return null;
   return cm.metric.higherIsBetter;
 }

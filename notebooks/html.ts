@@ -7,7 +7,8 @@
  *   escapeHtml('<b>') // '&lt;b&gt;'
  *   page({ title: 'Monthly report', subtitle: 'October 2026', body: '<p>…</p>' }) // '<!doctype html>…'
  */
-import { columnLabel, columnMetric, formatChange, formatColumn, formatMonth, higherIsBetter } from './format.js';
+import { columnLabel, formatChange, formatColumn, formatMonth, higherIsBetter } from './format.js';
+import { fieldMetric } from '../models/summary.js';
 import { moveSize } from './notable-changes.js';
 import type { Row } from '../warehouse/connection.js';
 
@@ -45,7 +46,7 @@ export function tableHtml(rows: readonly Row[], columns: readonly TableColumn[],
   // a plain numeric column (not a catalogue metric) shows one number of decimals throughout
   const decimals = new Map(
     columns
-      .filter((c) => numeric.has(c.column) && !columnMetric(c.column))
+      .filter((c) => numeric.has(c.column) && !fieldMetric(c.column))
       .map((c) => [c.column, Math.min(2, Math.max(0, ...shown.map((r) => (typeof r[c.column] === 'number' ? (String(r[c.column]).split('.')[1] ?? '').length : 0))))]),
   );
   const cell = (column: string, value: unknown): string => {

@@ -20,7 +20,7 @@ export { renderNotebook } from './render.js';
 export type { RenderError, RenderOptions, RenderResult } from './render.js';
 export { paramChoices, resolveParams, type ParamValues } from './params.js';
 export { NOTEBOOK_CSS } from './html.js';
-export { findNotableChanges, HEADLINE_COLUMNS } from './notable-changes-sql.js';
+export { findNotableChanges } from './notable-changes-sql.js';
 export type { NotableChange } from './notable-changes-sql.js';
 
 /** The folder of the notebooks shipped with Parley. */

@@ -3,31 +3,18 @@
  * and the month before from `metric_summary`, each group's part of a move
  * from `conversation_metrics` (using the catalogue's own numerator and
  * denominator for a rate), and the driver's busiest day. The wording is in
- * notable-changes.ts.
+ * notable-changes.ts. By default it looks at the catalogue's headline
+ * figures (HEADLINE_FIELDS).
  *
  * @example
  *   await findNotableChanges(db, '2026-10')
  *   // { compared: true, changes: [{ column: 'fcr_rate', sentence: 'FCR rate fell 4.2 points to 74.1% (from 78.3%), most of it in billing conversations (−3.1 pts).', better: false, … }] }
  */
 import { MIN_GROUP_SIZE } from '../models/catalogue.js';
+import { fieldMetric, HEADLINE_FIELDS } from '../models/summary.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { columnMetric } from './format.js';
 import { describeChange, pickDriver, rankMoves, THRESHOLDS, type Driver, type Move, type RankedMove, type Spike } from './notable-changes.js';
 import { shiftMonth } from './params.js';
-
-/** The figures a leader reads first; the default set the summary looks at. */
-export const HEADLINE_COLUMNS = [
-  'conversations',
-  'first_response_s_median',
-  'full_resolution_s_median',
-  'fcr_rate',
-  'reopen_rate',
-  'transfer_rate',
-  'containment_rate',
-  'csat_rate',
-  'ces_score_mean',
-  'effort_index_mean',
-] as const;
 
 export const DRIVER_DIMENSIONS = ['channel', 'intent', 'team'] as const;
 type Dim = (typeof DRIVER_DIMENSIONS)[number];
@@ -42,7 +29,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /** Each group's part of a move of `column` between `previous` and `month`, for one dimension. */
 export function driverSql(column: string, dimension: Dim): { sql: string; kind: Driver['kind'] } | undefined {
-  const cm = columnMetric(column);
+  const cm = fieldMetric(column);
   const s = cm?.metric.summary;
   if (!cm || !s || cm.stat === 'base') return undefined;
   const col = cm.metric.column ?? cm.metric.name;
@@ -126,14 +113,14 @@ export async function findNotableChanges(
   month: string,
   options: { columns?: readonly string[]; by?: readonly Dim[]; top?: number } = {},
 ): Promise<{ compared: boolean; changes: NotableChange[] }> {
-  const columns = options.columns ?? HEADLINE_COLUMNS;
+  const columns = options.columns ?? HEADLINE_FIELDS;
   const previous = shiftMonth(month, -1);
   const rows = await db.all("select * from metric_summary where grouping = 'month' and month in ($1, $2)", [month, previous]);
   const now = rows.find((r) => r['month'] === month);
   const before = rows.find((r) => r['month'] === previous);
   if (!now || !before) return { compared: false, changes: [] };
   const moves: Move[] = columns.map((column) => {
-    const cm = columnMetric(column);
+    const cm = fieldMetric(column);
     const rate = cm?.metric.unit === 'rate' && !cm.stat;
     return {
       column,

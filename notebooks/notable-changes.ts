@@ -22,7 +22,8 @@
  *   describeChange(move, { dimension: 'intent', value: 'billing', kind: 'contribution', amount: -0.03, share: 0.75 })
  *   // 'FCR rate fell 4.0 points to 74.0% (from 78.0%), most of it in billing conversations (−3.0 pts).'
  */
-import { columnLabel, columnMetric, formatChange, formatColumn, formatRelative, higherIsBetter } from './format.js';
+import { fieldMetric } from '../models/summary.js';
+import { columnLabel, formatChange, formatColumn, formatRelative, higherIsBetter } from './format.js';
 
 /** One metric_summary field in the month and the month before. */
 export interface Move {
@@ -94,7 +95,7 @@ export function proportionZ(p1: number, n1: number, p2: number, n2: number): num
 export function moveSize(move: Move): number {
   const { current, previous } = move;
   if (current === null || previous === null || !Number.isFinite(current) || !Number.isFinite(previous)) return 0;
-  const cm = columnMetric(move.column);
+  const cm = fieldMetric(move.column);
   const unit = cm ? (cm.stat === 'base' ? 'count' : cm.metric.unit) : 'count';
   const delta = current - previous;
   switch (unit) {
@@ -171,7 +172,7 @@ function dayPhrase(day: string): string {
 
 /** One sentence for a move, its driver and the driver's spike. */
 export function describeChange(move: RankedMove, driver?: Driver, spike?: Spike): string {
-  const cm = columnMetric(move.column);
+  const cm = fieldMetric(move.column);
   const unit = cm ? (cm.stat === 'base' ? 'count' : cm.metric.unit) : 'count';
   const verb = move.delta > 0 ? 'rose' : 'fell';
   const label = columnLabel(move.column);

@@ -18,7 +18,8 @@ import { runQuery, type QueryResult } from './query.js';
 import { renderChart } from './chart.js';
 import { articleHtml, compareHtml, errorBox, escapeHtml, page, tableHtml, unavailableBox, type Comparison, type PageParts } from './html.js';
 import { columnLabel, formatColumn, formatMonth } from './format.js';
-import { findNotableChanges, HEADLINE_COLUMNS } from './notable-changes-sql.js';
+import { findNotableChanges } from './notable-changes-sql.js';
+import { HEADLINE_FIELDS } from '../models/summary.js';
 
 /** A block that could not be rendered: its label (`chart "fcr_trend"`), line and the problem. */
 export interface RenderError {
@@ -183,7 +184,7 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
         else if (!tables.has('metric_summary')) body += unavailableBox(['metric_summary']);
         else {
           try {
-            const { compared, changes } = await findNotableChanges(db, month, { columns: spec.metrics ?? HEADLINE_COLUMNS, ...(spec.by ? { by: spec.by } : {}), top: spec.top ?? 4 });
+            const { compared, changes } = await findNotableChanges(db, month, { columns: spec.metrics ?? HEADLINE_FIELDS, ...(spec.by ? { by: spec.by } : {}), top: spec.top ?? 4 });
             const previous = formatMonth(values[`${param}_previous`] ?? '');
             if (!compared) body += `<p class="nb-note">No summary of changes: the data do not hold both ${escapeHtml(formatMonth(month))} and ${escapeHtml(previous)}.</p>\n`;
             else if (!changes.length) body += `<ul class="nb-changes"><li>No headline figure moved notably against ${escapeHtml(previous)}.</li></ul>\n`;

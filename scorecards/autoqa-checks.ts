@@ -30,11 +30,5 @@ export const AUTOQA_CHECK_DESCRIPTIONS: Record<AutoQaCheck, string> = {
   readability: 'the human replies average at most the maximum words per sentence',
 };
 
-/** Thresholds of the checks (SQL constants of qa_autoqa.sql). */
-export const AUTOQA_LIMITS = {
-  /** a wait for an agent reply longer than this (seconds) is a long silence */
-  longSilenceSeconds: 3600,
-  replyWordsMin: 5,
-  replyWordsMax: 120,
-  wordsPerSentenceMax: 20,
-} as const;
+/** Thresholds of the checks (the constants of qa_autoqa.sql, kept in models/ where the model reads them). */
+export { AUTOQA_LIMITS } from '../models/autoqa-limits.js';

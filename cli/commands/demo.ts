@@ -5,11 +5,10 @@ import path from 'node:path';
 import { loadFiles } from '../../ingest/load.js';
 import { buildModels } from '../../models/build.js';
 import { loadConfig } from '../../models/config.js';
-import { summarySql } from '../../models/summary.js';
+import { HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
 import { UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
-import { HEADLINE } from './metrics.js';
 import { SERVER_READERS, parsePort, startDashboard, untilStopped } from './serve.js';
 
 const MARTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../models/marts');
@@ -89,7 +88,7 @@ created with the generated data; their password is in the README).
       }
       const rows = await db.all(summarySql(['month']));
       io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
-      write(io.out, rows, 'table', ['month', ...HEADLINE]);
+      write(io.out, rows, 'table', ['month', ...HEADLINE_FIELDS]);
       if (values['no-serve']) return 0;
       const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io);
       io.out.write(

@@ -1,20 +1,6 @@
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
-import { DIMENSIONS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
-
-/** Columns shown by `--format table` when --metrics is not given: the headline figures. */
-export const HEADLINE = [
-  'conversations',
-  'first_response_s_median',
-  'first_response_s_p90',
-  'full_resolution_s_median',
-  'fcr_rate',
-  'reopen_rate',
-  'transfer_rate',
-  'containment_rate',
-  'csat_rate',
-  'effort_index_mean',
-];
+import { DIMENSIONS, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
 
 function parseList(value: unknown): string[] {
   return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
@@ -50,7 +36,8 @@ Examples:
     const available = rows[0] ? Object.keys(rows[0]) : [];
     const missing = wanted.filter((m) => !available.includes(m));
     if (missing.length && rows.length) throw new UsageError(`unknown fields in --metrics: ${missing.join(', ')}`, this.name);
-    const columns = wanted.length ? [...dims, ...wanted] : format === 'table' ? [...dims, ...HEADLINE] : undefined;
+    // a table without --metrics shows the catalogue's headline figures
+    const columns = wanted.length ? [...dims, ...wanted] : format === 'table' ? [...dims, ...HEADLINE_FIELDS] : undefined;
     write(io.out, rows, format, columns);
     return 0;
   },

@@ -3,8 +3,8 @@
 -- A check is null (not applicable) when the conversation gives it nothing to
 -- judge: no human reply (greeting, closing, empathy, length, readability) or
 -- no customer turn (unanswered, silence). AutoQA never changes a human score.
--- Limits (AUTOQA_LIMITS in autoqa-checks.ts; a test keeps the two equal):
--- long silence 3600 s, reply length 5–120 words, 20 words per sentence.
+-- Limits: the autoqa_* constants, filled by the build from AUTOQA_LIMITS
+-- (models/autoqa-limits.ts): long silence, reply length, words per sentence.
 with public_messages as (
   select
     source,
@@ -91,9 +91,9 @@ checks as (
     case when r.human_replies > 0 then r.closing_confirmation end as closing_confirmation,
     case when r.human_replies > 0 then r.empathy end as empathy,
     case when t.customer_turns > 0 then m.unanswered_turns = 0 end as no_unanswered_turns,
-    case when t.customer_turns > 0 then coalesce(t.longest_wait_s, 0) <= 3600 end as no_long_silence,
-    case when r.human_replies > 0 then r.mean_reply_words between 5 and 120 end as reply_length,
-    case when r.human_replies > 0 then r.words_per_sentence <= 20 end as readability
+    case when t.customer_turns > 0 then coalesce(t.longest_wait_s, 0) <= {{autoqa_long_silence_s}} end as no_long_silence,
+    case when r.human_replies > 0 then r.mean_reply_words between {{autoqa_reply_words_min}} and {{autoqa_reply_words_max}} end as reply_length,
+    case when r.human_replies > 0 then r.words_per_sentence <= {{autoqa_words_per_sentence_max}} end as readability
   from conversation_metrics as m
   left join reply_checks as r
     on r.source = m.source

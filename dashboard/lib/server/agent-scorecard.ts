@@ -1,7 +1,7 @@
 /**
  * An agent's operational figures beside their team's, over the filter's date
  * range, from models/summary.ts (parameterised where). QA figures come from
- * scorecards/ (lib/server/qa.ts).
+ * scorecards/ (lib/server/agent-qa.ts).
  *
  * @example
  *   const ops = await loadAgentOperations(db, 'agt_001', filters);

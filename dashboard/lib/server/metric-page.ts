@@ -9,7 +9,7 @@
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, type Metric } from '../../../models/catalogue.js';
-import type { Dimension } from '../../../models/summary.js';
+import { summaryFields, type Dimension } from '../../../models/summary.js';
 import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
 import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
 import { trendChart } from '../../../charts/trend.js';
@@ -19,17 +19,7 @@ import { durationTick } from '../../../charts/duration.js';
 
 /** The summary field that stands for a metric on charts (a duration's median). */
 export function headlineField(m: Metric): string | null {
-  switch (m.summary?.kind) {
-    case 'total':
-    case 'rate':
-      return m.name;
-    case 'distribution':
-      return `${m.name}_median`;
-    case 'mean':
-      return `${m.name}_mean`;
-    default:
-      return null;
-  }
+  return summaryFields(m)[0] ?? null;
 }
 
 /** Fixed bin edges per unit: the edges are code, never input. */

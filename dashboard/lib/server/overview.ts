@@ -1,70 +1,24 @@
 /**
- * The overview's loader: headline tiles (this period, the previous period of
- * the same length, a monthly sparkline) and monthly trend charts, all from
- * models/summary.ts over conversation_metrics with parameterised filters.
+ * The overview's loader: tiles of the catalogue's headline figures (this
+ * period, the previous period of the same length, a monthly sparkline) and
+ * monthly trend charts, all from models/summary.ts over conversation_metrics
+ * with parameterised filters.
  *
  * @example
  *   const data = await loadOverview(db, filters);
  *   data.tiles[0]; // { metric: 'conversations', label: 'Volume', value: '4,210', change: '+3.1%', ... }
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { formatValue, metric, type Metric } from '../../../models/catalogue.js';
+import { formatValue, metric } from '../../../models/catalogue.js';
+import { fieldMetric, HEADLINES } from '../../../models/summary.js';
 import { memo, monthly as monthlySummary, summaryOfPeriods } from './mart-query.js';
 import { filterQuery, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
-import { qualityTile } from './quality-tile.js';
-
-/** One headline tile: a summary field of a catalogue metric. */
-interface TileSpec {
-  metric: string;
-  field: string;
-  label: string;
-  /** A second figure under the value (e.g. p90 beside the median). */
-  second?: { field: string; label: string; metric?: string };
-}
-
-export const TILES: readonly TileSpec[] = [
-  { metric: 'conversations', field: 'conversations', label: 'Volume' },
-  { metric: 'first_response_s', field: 'first_response_s_median', label: 'First response (median)', second: { field: 'first_response_s_p90', label: 'p90' } },
-  { metric: 'first_resolution_s', field: 'first_resolution_s_median', label: 'Resolution time (median)', second: { field: 'first_resolution_s_p90', label: 'p90' } },
-  { metric: 'fcr_rate', field: 'fcr_rate', label: 'First contact resolution' },
-  { metric: 'reopen_rate', field: 'reopen_rate', label: 'Re-open rate' },
-  { metric: 'transfer_rate', field: 'transfer_rate', label: 'Transfer rate' },
-  { metric: 'csat_rate', field: 'csat_rate', label: 'CSAT (satisfied)', second: { field: 'csat_score_mean', label: 'mean score', metric: 'csat_score' } },
-  { metric: 'ces_score', field: 'ces_score_mean', label: 'CES (mean)' },
-  { metric: 'effort_index', field: 'effort_index_mean', label: 'Effort index (mean)' },
-  { metric: 'containment_rate', field: 'containment_rate', label: 'Containment' },
-];
-
-export interface Tile {
-  metric: string;
-  label: string;
-  value: string;
-  second: string | null;
-  /** Change against the previous period, formatted, or null when either side is missing. */
-  change: string | null;
-  /** 'better' | 'worse' | 'same' | null (no direction). */
-  tone: 'better' | 'worse' | 'same' | null;
-  spark: string;
-  href: string;
-}
+import { internalQualityTile } from './internal-quality-tile.js';
+import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
 
 type SummaryRow = Record<string, number | string | null>;
-
-function change(m: Metric, now: unknown, before: unknown): Pick<Tile, 'change' | 'tone'> {
-  if (typeof now !== 'number' || typeof before !== 'number') return { change: null, tone: null };
-  const delta = now - before;
-  const text =
-    m.unit === 'rate'
-      ? `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pts`
-      : before === 0
-        ? null
-        : `${delta >= 0 ? '+' : '−'}${Math.abs((delta / before) * 100).toFixed(1)}%`;
-  const same = Math.abs(delta) < 1e-9;
-  const tone = same ? 'same' : m.higherIsBetter === null ? null : (delta > 0) === m.higherIsBetter ? 'better' : 'worse';
-  return { change: text, tone };
-}
 
 export interface Overview {
   tiles: Tile[];
@@ -82,18 +36,19 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const [[now, before], trends, quality] = await Promise.all([
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
-    qualityTile(db, f),
+    internalQualityTile(db, f),
   ]);
-  const tiles: Tile[] = TILES.map((t) => {
-    const m = metric(t.metric);
+  const tiles: Tile[] = HEADLINES.map((t) => {
+    const m = t.metric;
     return {
-      metric: t.metric,
+      metric: m.name,
       label: t.label,
       value: formatValue(m, now[t.field]),
-      second: t.second ? `${t.second.label} ${formatValue(t.second.metric ? metric(t.second.metric) : m, now[t.second.field])}` : null,
+      second: t.second ? `${t.second.label} ${formatValue(fieldMetric(t.second.field)?.metric ?? m, now[t.second.field])}` : null,
       ...change(m, now[t.field], before[t.field]),
+      comparedWith: PREVIOUS_PERIOD,
       spark: trends.sparks[t.field] ?? '',
-      href: `/metrics/${t.metric}${filterQuery(f)}`,
+      href: `/metrics/${m.name}${filterQuery(f)}`,
     };
   });
   if (quality) tiles.push(quality);
@@ -115,7 +70,7 @@ function trendPart(db: Warehouse, f: Filters) {
       return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
     };
     return {
-      sparks: Object.fromEntries(TILES.map((t) => [t.field, sparkline(series(t.field))])) as Record<string, string>,
+      sparks: Object.fromEntries(HEADLINES.map((t) => [t.field, sparkline(series(t.field))])) as Record<string, string>,
       charts: [
         chart('Conversations per month', 'conversations', 'conversations', 'bar'),
         chart('First response time, median', 'first_response_s', 'first_response_s_median', 'line'),
@@ -127,7 +82,7 @@ function trendPart(db: Warehouse, f: Filters) {
 }
 
 /** Every summary field the tiles and charts show. */
-const FIELDS = TILES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]);
+const FIELDS = HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]);
 
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

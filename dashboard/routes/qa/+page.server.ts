@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
-import { drawSampleFromForm, reviewerQueue, samplesOverview, ScorecardError } from '$lib/server/qa.js';
+import { drawSampleFromForm, reviewerQueue, samplesOverview, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import { filterOptions } from '$lib/server/filters.js';
 import { can } from '$lib/roles.js';

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { createSessionFromForm, listSessions } from '$lib/server/calibration.js';
-import { samplesOverview } from '$lib/server/qa.js';
+import { samplesOverview } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import { can } from '$lib/roles.js';
 import type { Actions, PageServerLoad } from './$types';

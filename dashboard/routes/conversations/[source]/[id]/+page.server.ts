@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
-import { loadConversationQa } from '$lib/server/quality.js';
+import { loadConversationQa } from '$lib/server/conversation-qa.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
-import { gradeItem, loadItem, ScorecardError } from '$lib/server/qa.js';
+import { gradeItem, loadItem, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Account } from '$lib/server/accounts.js';
 import type { Actions, PageServerLoad } from './$types';

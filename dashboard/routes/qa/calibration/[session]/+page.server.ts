@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { calibrationSession, closeSession } from '$lib/server/calibration.js';
-import { ScorecardError } from '$lib/server/qa.js';
+import { ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Actions, PageServerLoad } from './$types';
 

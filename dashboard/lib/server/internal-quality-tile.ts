@@ -7,18 +7,20 @@
  * together) the tile says so instead of showing a number.
  *
  * @example
- *   const tile = await qualityTile(db, filters); // { label: 'Internal quality score', value: '84.2', ... }
+ *   const tile = await internalQualityTile(db, filters); // { label: 'Internal quality score', value: '84.2', ... }
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
+import { formatValue, metric } from '../../../models/catalogue.js';
 import { filterQuery, trendRange, type Filters } from './filters.js';
 import { cachedAll } from './mart-query.js';
 import { sparkline } from '../../../charts/sparkline.js';
-import type { Tile } from './overview.js';
+import { change, type Tile } from './tiles.js';
 
-export async function qualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {
+export async function internalQualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {
   const [built] = await cachedAll<{ n: number }>(db, "select count(*) as n from information_schema.tables where table_name = 'qa_internal_quality'");
   if (!built?.n) return null;
-  const base = { metric: 'qa_score', label: 'Internal quality score', href: `/agents${filterQuery({ from: f.from, to: f.to })}`, spark: '' };
+  const m = metric('internal_quality_score');
+  const base = { metric: 'qa_score', label: m.label, href: `/agents${filterQuery({ from: f.from, to: f.to })}`, spark: '', comparedWith: 'previous month' };
   if (f.intent || (f.team && f.channel)) {
     return { ...base, value: '–', second: 'not kept by intent', change: null, tone: null };
   }
@@ -35,13 +37,13 @@ export async function qualityTile(db: Warehouse, f: Filters): Promise<Tile | nul
   const inRange = rows.filter((r) => r.month >= f.from.slice(0, 7));
   const last = inRange.at(-1);
   const before = last ? rows[rows.indexOf(last) - 1] : undefined;
-  const delta = last?.score != null && before?.score != null ? last.score - before.score : null;
   return {
     ...base,
-    value: last?.score == null ? '–' : last.score.toFixed(1),
+    value: formatValue(m, last?.score),
     second: last ? `${last.month}, ${last.reviews} review${last.reviews === 1 ? '' : 's'}` : 'no reviews in the range',
-    change: delta === null ? null : `${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(1)} pts vs ${before!.month}`,
-    tone: delta === null ? null : Math.abs(delta) < 1e-9 ? 'same' : delta > 0 ? 'better' : 'worse',
+    // a 0–100 score: its change in points, against the month before the last reviewed one
+    ...change(m, last?.score, before?.score, 'points'),
+    ...(before ? { comparedWith: before.month } : {}),
     spark: sparkline(rows.map((r) => ({ month: r.month, value: r.score }))),
   };
 }

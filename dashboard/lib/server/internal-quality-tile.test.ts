@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse, type Warehouse } from '../../../warehouse/connection.js';
+import { internalQualityTile } from './internal-quality-tile.js';
+
+let db: Warehouse;
+beforeAll(async () => {
+  db = await openWarehouse(':memory:');
+  await db.run(`
+    create table qa_internal_quality as
+    select * from (values
+      ('month', '2026-08', null, null, 80.0, 5),
+      ('month', '2026-09', null, null, 82.5, 4),
+      ('month', '2026-10', null, null, 84.0, 3)
+    ) t("grouping", month, team, channel, internal_quality_score, reviews)`);
+});
+afterAll(() => db.close());
+
+describe('the internal quality score tile', () => {
+  it('shows the last reviewed month against the month before, in points, naming that month', async () => {
+    const tile = await internalQualityTile(db, { from: '2026-10-01', to: '2026-10-31' });
+    expect(tile).toMatchObject({
+      label: 'Internal quality score',
+      value: '84.0',
+      second: '2026-10, 3 reviews',
+      change: '+1.5 pts',
+      comparedWith: '2026-09',
+      tone: 'better',
+    });
+  });
+
+  it('says the mart has no intent grouping instead of showing a number', async () => {
+    const tile = await internalQualityTile(db, { from: '2026-10-01', to: '2026-10-31', intent: 'billing' });
+    expect(tile).toMatchObject({ value: '–', second: 'not kept by intent', change: null, tone: null });
+  });
+});
