@@ -50,7 +50,9 @@ const isTest = (rel: string) => /\.test\.ts$/.test(rel) || rel.startsWith(`${TES
 
 /** The project files `file` imports, as paths relative to the root (packages left out). */
 export function importsOf(file: string, text: string): string[] {
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+  // comments hold examples of imports (`@example import … from '../scorecards/index.js'`)
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const specs = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
   const out: string[] = [];
   for (const spec of specs) {
     let target: string;
