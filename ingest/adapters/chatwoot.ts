@@ -22,6 +22,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 
 const person = { id: 'VARCHAR', name: 'VARCHAR', type: 'VARCHAR' };
@@ -104,7 +105,7 @@ export function chatwootAgentsSql(t: string): string {
  * the whole export's agent names and ids ({@link chatwootAgentsSql}, staged once).
  */
 export function chatwootSql(t: string, label: string, source: string, where: string, agents: string): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with docs as (

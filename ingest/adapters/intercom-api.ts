@@ -16,6 +16,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
@@ -38,7 +39,7 @@ const CONVERSATION = JSON.stringify({
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
 export function intercomApiSql(t: string, label: string, source: string, where = 'true'): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with docs as (

@@ -20,6 +20,7 @@ import { AdapterError } from './types.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
 const TABLES = {
@@ -47,7 +48,6 @@ const TABLES = {
 
 type Table = keyof typeof TABLES;
 
-const esc = (s: string) => s.replace(/'/g, "''");
 
 function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
@@ -63,8 +63,8 @@ with versions as (
 checked_convs as (
   select *,
     case
-      when coalesce(id, '') = '' then '${esc(labels.conversation_history)} line ' || _line || ': id is empty'
-      when created is null then '${esc(labels.conversation_history)} line ' || _line || ' (conversation ' || id || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
+      when coalesce(id, '') = '' then '${sqlEscape(labels.conversation_history)} line ' || _line || ': id is empty'
+      when created is null then '${sqlEscape(labels.conversation_history)} line ' || _line || ' (conversation ' || id || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
     end as problem
   from versions
   where version = 1
@@ -84,9 +84,9 @@ part_versions as (
 checked_parts as (
   select p.*, a.name as author_name,
     case
-      when c.id is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): conversation_id ' || coalesce(p.conversation_id, '') || ' refers to no conversation in ${esc(labels.conversation_history)}; export both tables from the same sync'
-      when p.ts is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): created_at "' || coalesce(p.created_at, '') || '" ${dateFix}'
-      when coalesce(p.body, '') <> '' and ${intercomRoleSql('p.author_type')} is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): author_type "' || coalesce(p.author_type, '') || '" is not one of ${INTERCOM_AUTHORS}'
+      when c.id is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): conversation_id ' || coalesce(p.conversation_id, '') || ' refers to no conversation in ${sqlEscape(labels.conversation_history)}; export both tables from the same sync'
+      when p.ts is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): created_at "' || coalesce(p.created_at, '') || '" ${dateFix}'
+      when coalesce(p.body, '') <> '' and ${intercomRoleSql('p.author_type')} is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): author_type "' || coalesce(p.author_type, '') || '" is not one of ${INTERCOM_AUTHORS}'
     end as problem
   from part_versions p
   left join checked_convs c on c.id = p.conversation_id and c.problem is null

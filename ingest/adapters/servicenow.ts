@@ -30,7 +30,7 @@ import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { stageCsv } from './csv-source.js';
-import { isoSql, sqlString, withoutNulls, wordSql } from './sql.js';
+import { isoSql, sqlEscape, sqlString, withoutNulls, wordSql } from './sql.js';
 
 export const SERVICENOW_COLUMNS = {
   number: ['number'],
@@ -61,7 +61,7 @@ const STATES = "'New', 'Active', 'Awaiting User Info', 'Awaiting Vendor', 'Await
 
 /** SQL yielding (line, raw, problem) for a staged incident log `t` of file `label`. */
 export function servicenowSql(t: string, rejects: string, label: string, source: string, part: Part = WHOLE): string {
-  const at = `${label.replace(/'/g, "''")} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
+  const at = `${sqlEscape(label)} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
   const date = (col: string) => `try_strptime(nullif(nullif(${col}, '?'), ''), '${DATE}')`;
   const dateProblem = (col: string) =>
     `when ${date(col)} is null and coalesce(${col}, '?') not in ('?', '') then '${at}: ${col} "' || ${col} || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'`;
@@ -89,7 +89,7 @@ checked as (
   select
     *,
     case
-      when coalesce(number, '') = '' then '${label.replace(/'/g, "''")} line ' || _line || ': number is empty: every row needs its incident number'
+      when coalesce(number, '') = '' then '${sqlEscape(label)} line ' || _line || ': number is empty: every row needs its incident number'
       when updated is null then '${at}: sys_updated_at "' || coalesce(sys_updated_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
       when opened is null then '${at}: opened_at "' || coalesce(opened_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
       ${dateProblem('resolved_at')}

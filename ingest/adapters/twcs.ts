@@ -18,7 +18,7 @@ import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
-import { dropTables, isoSql, sqlString, withoutNulls } from './sql.js';
+import { dropTables, isoSql, sqlEscape, sqlString, withoutNulls } from './sql.js';
 import { inPart, partsFor, type Part } from '../load.js';
 
 export const TWCS_COLUMNS = {
@@ -39,7 +39,7 @@ const TWITTER_DATE = '%a %b %d %H:%M:%S %z %Y';
  * conversations are then built from it part by part.
  */
 export function twcsPlaceSql(t: string, placed: string, label: string): string {
-  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  const at = (line: string) => `${sqlEscape(label)} line ' || ${line} || '`;
   return `
 create or replace temp table ${placed} as
 with typed as (
@@ -94,7 +94,7 @@ from checked c left join trees w using (id)`;
 
 /** SQL yielding (line, raw, problem) for one part of the placed tweets of file `label`. */
 export function twcsSql(placed: string, rejects: string, label: string, source: string, part: Part): string {
-  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  const at = (line: string) => `${sqlEscape(label)} line ' || ${line} || '`;
   return `
 with placed as (
   select * from ${placed} where problem is null and root is not null and ${inPart(part, 'root')}

@@ -23,6 +23,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
@@ -54,7 +55,7 @@ const TICKET = JSON.stringify({
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged ticket documents in `t`. */
 export function zendeskApiSql(t: string, label: string, source: string, where = 'true'): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with tickets as (

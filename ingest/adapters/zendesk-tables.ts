@@ -33,6 +33,7 @@ import { restoreCr } from './csv-source.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
 const TABLES = {
@@ -70,14 +71,13 @@ export async function zendeskTableFiles(paths: readonly string[]): Promise<Parti
   return found['ticket'] ? (found as Partial<Record<Table, string>>) : undefined;
 }
 
-const esc = (s: string) => s.replace(/'/g, "''");
 
 /**
  * The named CTEs over the staged tables (`ctes`), and the query yielding the
  * conversations and the ticket table's refused rows (`sql`).
  */
 function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
-  const at = (table: Table, what: string) => `${esc(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
+  const at = (table: Table, what: string) => `${sqlEscape(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
   const ctes = `
@@ -87,7 +87,7 @@ with tickets as (
     ${ts('created_at')} as created,
     ${ts('updated_at')} as updated,
     case
-      when coalesce(id, '') = '' then '${esc(labels.ticket)} line ' || _line || ': id is empty'
+      when coalesce(id, '') = '' then '${sqlEscape(labels.ticket)} line ' || _line || ': id is empty'
       when ${ts('created_at')} is null then '${at('ticket', 'ticket')}id, '') || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
       when coalesce(requester_id, '') = '' then '${at('ticket', 'ticket')}id, '') || '): requester_id is empty: every ticket needs its requester'
       when lower(status) = 'deleted' then '${at('ticket', 'ticket')}id, '') || '): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk''s reports leave them out too)'
@@ -128,10 +128,10 @@ comments as (
     u.name as user_name,
     ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} as author_role,
     case
-      when k.id is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): ticket_id ' || coalesce(c.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
-      when ${ts('c.created')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): created "' || coalesce(c.created, '') || '" ${dateFix}'
-      when ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): its author, user ' || coalesce(c.user_id, '?') || ', has ' || case when u.id is null then 'no row in ${esc(labels.user)}' else 'the role "' || coalesce(u.role, '') || '", not end-user, agent or admin' end || '; export the user table from the same sync'
-      when coalesce(c.body, '') = '' then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): body is empty'
+      when k.id is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): ticket_id ' || coalesce(c.ticket_id, '') || ' refers to no ticket in ${sqlEscape(labels.ticket)}; export both tables from the same sync'
+      when ${ts('c.created')} is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): created "' || coalesce(c.created, '') || '" ${dateFix}'
+      when ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): its author, user ' || coalesce(c.user_id, '?') || ', has ' || case when u.id is null then 'no row in ${sqlEscape(labels.user)}' else 'the role "' || coalesce(u.role, '') || '", not end-user, agent or admin' end || '; export the user table from the same sync'
+      when coalesce(c.body, '') = '' then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): body is empty'
     end as problem
   from ${t.ticket_comment} c
   left join ok_tickets k on k.id = c.ticket_id
@@ -146,9 +146,9 @@ history as (
     ${ts('h.updated')} as ts,
     ${zendeskStatusSql('h.value')} as status,
     case
-      when k.id is null then '${esc(labels.ticket_field_history)} line ' || h._line || ': ticket_id ' || coalesce(h.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
-      when ${ts('h.updated')} is null then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): updated "' || coalesce(h.updated, '') || '" ${dateFix}'
-      when h.field_name = 'status' and ${zendeskStatusSql('h.value')} is null and lower(h.value) <> 'deleted' then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): status "' || coalesce(h.value, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
+      when k.id is null then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ': ticket_id ' || coalesce(h.ticket_id, '') || ' refers to no ticket in ${sqlEscape(labels.ticket)}; export both tables from the same sync'
+      when ${ts('h.updated')} is null then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): updated "' || coalesce(h.updated, '') || '" ${dateFix}'
+      when h.field_name = 'status' and ${zendeskStatusSql('h.value')} is null and lower(h.value) <> 'deleted' then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): status "' || coalesce(h.value, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
     end as problem
   from ${t.ticket_field_history} h
   left join ok_tickets k on k.id = h.ticket_id
@@ -234,7 +234,7 @@ conversations as (
 ${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, to_json(struct_pack(id, created_at, requester_id, status))::varchar,
-  coalesce(problem, '${esc(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
+  coalesce(problem, '${sqlEscape(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
 from tickets where problem is not null or copy > 1
 union all
 select line, raw, problem from ${t.ticket}_rej where ${inPart(part, 'line')}`;
