@@ -11,13 +11,12 @@
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { filterQuery, trendRange, type Filters } from './filters.js';
-import { cachedAll } from './mart-query.js';
+import { cachedAll, martsBuilt } from './mart-query.js';
 import { sparkline } from './charts/sparkline.js';
 import type { Tile } from './overview.js';
 
 export async function qualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {
-  const [built] = await cachedAll<{ n: number }>(db, "select count(*) as n from information_schema.tables where table_name = 'qa_internal_quality'");
-  if (!built?.n) return null;
+  if (!(await martsBuilt(db, 'qa_internal_quality'))) return null;
   const base = { metric: 'qa_score', label: 'Internal quality score', href: `/agents${filterQuery({ from: f.from, to: f.to })}`, spark: '' };
   if (f.intent || (f.team && f.channel)) {
     return { ...base, value: '–', second: 'not kept by intent', change: null, tone: null };
