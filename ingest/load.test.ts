@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
-import { LoadError, inPart, loadFiles } from './load.js';
+import { LoadError, loadFiles } from './load.js';
+import { inPart } from './parts.js';
 import { goodConversation } from './testing/records.js';
 import { sqlEscape, sqlString } from './adapters/sql.js';
 

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';

@@ -22,7 +22,7 @@ import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
 

@@ -23,7 +23,7 @@
  * @example
  *   parley ingest incident_event_log.csv.gz --format servicenow
  */
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';

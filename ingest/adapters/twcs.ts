@@ -19,7 +19,7 @@ import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { dropTables, isoSql, sqlEscape, sqlString, withoutNulls } from './sql.js';
-import { inPart, partsFor, type Part } from '../load.js';
+import { inPart, partsFor, type Part } from '../parts.js';
 
 export const TWCS_COLUMNS = {
   tweet_id: ['tweet_id'],

@@ -26,7 +26,8 @@
  */
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { WHOLE, inPart, partsFor, type LoadInput, type Part } from '../load.js';
+import type { LoadInput } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { restoreCr } from './csv-source.js';
