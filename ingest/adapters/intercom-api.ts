@@ -126,6 +126,10 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const intercomApiAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom API JSON (conversations with parts)',
+  detect(probe) {
+    if (probe.kind === 'json' && /"conversation_parts"|"part_type"\s*:/.test(probe.text)) return { format: 'intercom', why: 'its records have conversation_parts' };
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where) });
   },

@@ -21,6 +21,7 @@ import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { sqlEscape } from './sql.js';
+import { has } from './detect.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
 const TABLES = {
@@ -135,6 +136,17 @@ select line, raw, problem from ${t.conversation_history}_rej where ${inPart(part
 export const intercomTablesAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom tables (Fivetran landing)',
+  detect(probe) {
+    if (probe.kind === 'folder') {
+      const found = probe.tables.has('conversation_history') || probe.tables.has('conversation_part_history');
+      return found ? { format: 'intercom', why: 'the folder holds Intercom conversation_history tables' } : undefined;
+    }
+    if (probe.kind === 'parquet') return /^conversation/.test(probe.table) ? { format: 'intercom', why: 'an Intercom table by its name' } : undefined;
+    if (probe.kind === 'csv' && probe.table?.replace(/s$/, '') === 'conversation_history' && has(probe.header, 'id', 'state')) {
+      return { format: 'intercom', why: 'an Intercom conversation_history table by its name and header' };
+    }
+    return undefined;
+  },
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await findTables(paths, Object.keys(TABLES));
     if (!files['conversation_history']) {

@@ -31,6 +31,7 @@ import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { stageCsv } from './csv-source.js';
 import { isoSql, sqlEscape, sqlString, withoutNulls, wordSql } from './sql.js';
+import { has } from './detect.js';
 
 export const SERVICENOW_COLUMNS = {
   number: ['number'],
@@ -217,6 +218,12 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const servicenowAdapter: Adapter = {
   format: 'servicenow',
   label: 'ServiceNow incident audit log',
+  detect(probe) {
+    if (probe.kind === 'csv' && has(probe.header, 'number', 'incident_state', 'sys_mod_count')) {
+      return { format: 'servicenow', why: 'its header has number, incident_state and sys_mod_count' };
+    }
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv or .csv.gz file: export the incident audit log as CSV`);

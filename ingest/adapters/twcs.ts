@@ -19,6 +19,7 @@ import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { dropTables, isoSql, sqlEscape, sqlString, withoutNulls } from './sql.js';
+import { has } from './detect.js';
 import { inPart, partsFor, type Part } from '../parts.js';
 
 export const TWCS_COLUMNS = {
@@ -139,6 +140,12 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const twcsAdapter: Adapter = {
   format: 'twcs',
   label: 'Twitter customer-support threads (twcs.csv)',
+  detect(probe) {
+    if (probe.kind === 'csv' && has(probe.header, 'tweet_id', 'inbound', 'in_response_to_tweet_id')) {
+      return { format: 'twcs', why: 'its header has tweet_id, inbound and in_response_to_tweet_id' };
+    }
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);

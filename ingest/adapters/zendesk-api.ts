@@ -201,6 +201,10 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
+  detect(probe) {
+    if (probe.kind === 'json' && /"audits"\s*:|"requester_id"\s*:/.test(probe.text)) return { format: 'zendesk', why: 'its records are Zendesk tickets with audits' };
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where) });
   },

@@ -35,6 +35,7 @@ import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
 import { sqlEscape } from './sql.js';
+import { has } from './detect.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
 const TABLES = {
@@ -253,6 +254,16 @@ select line, raw, problem from ${t[table]}_rej where ${inPart(part, 'line')}`;
 export const zendeskTablesAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk tables (Fivetran / Airbyte landing)',
+  detect(probe) {
+    if (probe.kind === 'folder') return probe.tables.has('ticket') ? { format: 'zendesk', why: 'the folder holds a Zendesk ticket table' } : undefined;
+    if (probe.kind === 'parquet') return /^ticket/.test(probe.table) ? { format: 'zendesk', why: 'a Zendesk table by its name' } : undefined;
+    if (probe.kind !== 'csv') return undefined;
+    const name = probe.table?.replace(/s$/, '');
+    if ((name === 'ticket' && has(probe.header, 'requester_id', 'status')) || (name === 'ticket_comment' && has(probe.header, 'ticket_id', 'public'))) {
+      return { format: 'zendesk', why: `a Zendesk ${name} table by its name and header` };
+    }
+    return undefined;
+  },
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await zendeskTableFiles(paths);
     if (!files) throw new AdapterError(`${paths.join(', ')}: no ticket table (ticket.csv, ticket_data.csv or ticket.parquet) found: point at the folder of the Zendesk sync`);
