@@ -2,6 +2,7 @@
 // prints its own peak memory last.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { main } from '../cli/main.js';
+import { sqlString } from '../ingest/adapters/sql.js';
 
 const [task, ...args] = process.argv.slice(2);
 
@@ -17,7 +18,7 @@ switch (task) {
     const [file, db] = args as [string, string];
     const instance = await DuckDBInstance.create(db);
     const connection = await instance.connect();
-    await connection.run(`create or replace table baseline as select * from read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited')`);
+    await connection.run(`create or replace table baseline as select * from read_json(${sqlString(file)}, format = 'newline_delimited')`);
     const reader = await connection.runAndReadAll('select count(*) as n from baseline');
     process.stdout.write(`rows ${reader.getRows()[0]![0]}\n`);
     connection.closeSync();

@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openWarehouse, resolveDbPath, type OpenOptions, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
+import { tableExists } from '../warehouse/table-exists.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -99,8 +100,5 @@ export async function withWarehouse<T>(
 
 /** Fails with a clear next step when the models have not been built. */
 export async function requireBuilt(db: Warehouse): Promise<void> {
-  const row = await db.one<{ n: number }>(
-    "select count(*) as n from information_schema.tables where table_name = 'conversation_metrics'",
-  );
-  if (!row?.n) throw new CommandError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
+  if (!(await tableExists(db, 'conversation_metrics'))) throw new CommandError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
 }

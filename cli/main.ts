@@ -21,7 +21,9 @@ import { insightsBuildCommand, insightsTopCommand } from './commands/insights.js
 import { notebookListCommand, notebookRenderCommand } from './commands/notebook.js';
 import { serveCommand } from './commands/serve.js';
 import { userAddCommand } from './commands/user.js';
-import { SCORECARD_COMMANDS } from './commands/scorecards.js';
+import { rubricsAddCommand, rubricsListCommand, rubricsValidateCommand } from './commands/rubrics.js';
+import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleListCommand, sampleSizeCommand } from './commands/sample.js';
+import { scorecardCommand } from './commands/scorecard.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -37,7 +39,15 @@ export const COMMANDS: readonly Command[] = [
   notebookListCommand,
   serveCommand,
   userAddCommand,
-  ...SCORECARD_COMMANDS,
+  rubricsValidateCommand,
+  rubricsAddCommand,
+  rubricsListCommand,
+  sampleCreateCommand,
+  sampleListCommand,
+  sampleExportCommand,
+  sampleImportCommand,
+  sampleSizeCommand,
+  scorecardCommand,
 ];
 
 function overview(): string {

@@ -22,6 +22,7 @@ import {
   EARLIEST,
   FUTURE_TOLERANCE_MS,
 } from './canonical-schema.js';
+import { sqlString } from './adapters/sql.js';
 
 /** The shape every line is parsed into; scalars that need strict checks are read as text. */
 export const RECORD_STRUCTURE = JSON.stringify({
@@ -51,7 +52,6 @@ export const RECORD_STRUCTURE = JSON.stringify({
 });
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Temp macros the checks use; `loadedAt` bounds the "absurd timestamp" rule. */
 export function checkMacros(loadedAt: Date): string {

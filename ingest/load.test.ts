@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
-import { LoadError, inPart, loadFiles } from './load.js';
+import { LoadError, loadFiles } from './load.js';
+import { inPart } from './parts.js';
 import { goodConversation } from './testing/records.js';
+import { sqlEscape, sqlString } from './adapters/sql.js';
 
 let dir: string;
 let db: Warehouse;
@@ -193,7 +195,7 @@ describe('the load log', () => {
 
 describe('adapter inputs', () => {
   it('loads canonical lines produced by a query, and quarantines the ones an adapter refused with its reason', async () => {
-    const good = JSON.stringify(goodConversation('q1')).replace(/'/g, "''");
+    const good = sqlEscape(JSON.stringify(goodConversation('q1')));
     const summary = await loadFiles(db, [
       {
         file: 'export.csv',
@@ -252,7 +254,7 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
   });
 
   it('an adapter query in parts yields each row once, and every part is written', async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => `(${i + 1}, '${JSON.stringify(goodConversation(`p${i}`)).replace(/'/g, "''")}', null)`);
+    const rows = Array.from({ length: 40 }, (_, i) => `(${i + 1}, ${sqlString(JSON.stringify(goodConversation(`p${i}`)))}, null)`);
     const asked: number[] = [];
     const summary = await loadFiles(db, [
       {
@@ -271,7 +273,7 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
   });
 
   it('an adapter query that fails stops the load with the file named, and nothing is written', async () => {
-    const good = JSON.stringify(goodConversation('ok1')).replace(/'/g, "''");
+    const good = sqlEscape(JSON.stringify(goodConversation('ok1')));
     const load = loadFiles(db, [
       { file: file('ok.jsonl', [goodConversation('ok0')]) },
       { file: 'broken.json', sql: `select 1 as line, '${good}' as raw, null as problem union all select 'x'::integer, '', null` },

@@ -16,6 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../warehouse/connection.js';
+import { tableType } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { metricSummaryMartSql } from './summary.js';
@@ -106,11 +107,8 @@ export async function buildModels(
       const create = { staging: 'create view', intermediate: 'create or replace temp table', marts: 'create table' }[m.layer];
       // a model may change kind between versions: drop whichever exists
       // (DuckDB refuses `drop view if exists` on a table, so ask the catalog)
-      const existing = await db.one<{ table_type: string }>(
-        "select table_type from information_schema.tables where table_schema = 'main' and table_name = $1",
-        [m.name],
-      );
-      if (existing) await db.run(`drop ${existing.table_type === 'VIEW' ? 'view' : 'table'} ${m.name}`);
+      const existing = await tableType(db, m.name);
+      if (existing) await db.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${m.name}`);
       await timed(m.name, m.layer, `${create} ${m.name} as\n${renderModel(m.sql)}`);
     }
     await timed('metric_summary', 'generated', metricSummaryMartSql());

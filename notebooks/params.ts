@@ -8,6 +8,7 @@
  *   // { values: { month: '2026-10', month_previous: '2026-09', month_year_ago: '2025-10' }, problems: [] }
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { tableExists } from '../warehouse/table-exists.js';
 import type { Notebook, ParamSpec, ParamType } from './parse.js';
 
 export type ParamValues = Record<string, string | null>;
@@ -31,11 +32,6 @@ export function shiftMonth(month: string, delta: number): string {
 /** The names a notebook's queries may use: every parameter and the derived months. */
 export function knownNames(params: readonly ParamSpec[]): string[] {
   return params.flatMap((p) => (p.type === 'month' ? [p.name, `${p.name}_previous`, `${p.name}_year_ago`] : [p.name]));
-}
-
-async function tableExists(db: Warehouse, name: string): Promise<boolean> {
-  const row = await db.one<{ n: number }>('select count(*) as n from information_schema.tables where table_name = $1', [name]);
-  return (row?.n ?? 0) > 0;
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
 import type { Row, Warehouse } from '../warehouse/connection.js';
+import { tableNames } from '../warehouse/table-exists.js';
 import type { Block, Notebook } from './parse.js';
 import { knownNames, resolveParams, type ParamValues } from './params.js';
 import { bindNamed } from './sql-params.js';
@@ -44,11 +45,6 @@ export interface RenderOptions {
 
 type Outcome = { state: 'ok'; result: QueryResult } | { state: 'error'; message: string } | { state: 'unavailable'; missing: string[] };
 
-async function existingTables(db: Warehouse): Promise<Set<string>> {
-  const rows = await db.all<{ name: string }>('select distinct table_name as name from information_schema.tables');
-  return new Set(rows.map((r) => r.name));
-}
-
 /** A parameter value for people: months as 'October 2026', nothing as 'all'. */
 function shownParam(value: string | null, type?: string): string {
   if (value === null) return 'all';
@@ -61,7 +57,7 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
   const { values, problems } = await resolveParams(db, notebook, given);
   for (const message of problems) errors.push({ block: `notebook "${notebook.id}"`, line: 1, message });
   const names = knownNames(notebook.params);
-  const tables = await existingTables(db);
+  const tables = await tableNames(db);
 
   // 1. every query, in order
   const outcomes = new Map<string, Outcome>();

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { tableExists } from '../warehouse/table-exists.js';
 import { getRubric } from './rubric-store.js';
 import { GradeError, gradeSchema, scoreReview, type CriterionScore, type ScoredReview } from './scoring.js';
 import { newId, ScorecardError, textArray } from './store.js';
@@ -78,8 +79,7 @@ interface Target {
 }
 
 async function ownerAgent(db: Warehouse, source: string, conversationId: string): Promise<string | null> {
-  const built = await db.one<{ n: number }>("select count(*) as n from information_schema.tables where table_schema = 'main' and table_name = 'conversation_metrics'");
-  if (built?.n) {
+  if (await tableExists(db, 'conversation_metrics')) {
     const row = await db.one<{ owner_agent: string | null }>('select owner_agent from conversation_metrics where source = $1 and conversation_id = $2', [source, conversationId]);
     if (row) return row.owner_agent;
   }

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { tableExists } from '../warehouse/table-exists.js';
 import { getRubric } from './rubric-store.js';
 import { parseSampleSpec, sampleSql, type SampleSpec, type SampleSpecInput } from './sampling-sql.js';
 import { fromJson, newId, ScorecardError } from './store.js';
@@ -76,10 +77,7 @@ export function assignReviewers(items: ReadonlyArray<{ agent_id: string | null }
 
 /** Draws the sample rows for a spec without storing anything (a preview). */
 export async function drawSample(db: Warehouse, spec: SampleSpec): Promise<Array<Omit<SampleItem, 'position' | 'reviewer_id'>>> {
-  const built = await db.one<{ n: number }>(
-    "select count(*) as n from information_schema.tables where table_schema = 'main' and table_name in ('conversation_metrics', 'qa_autoqa')",
-  );
-  if ((built?.n ?? 0) < 2) throw new ScorecardError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
+  if (!(await tableExists(db, 'conversation_metrics', 'qa_autoqa'))) throw new ScorecardError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
   const { sql, params } = sampleSql(spec);
   return db.all(sql, params);
 }
@@ -194,10 +192,7 @@ export interface QueueItem extends SampleItem {
  */
 export async function listQueue(db: Warehouse, filter: QueueFilter): Promise<QueueItem[]> {
   const f = queueFilterSchema.parse(filter);
-  const hasMetrics = await db.one<{ n: number }>(
-    "select count(*) as n from information_schema.tables where table_schema = 'main' and table_name = 'conversation_metrics'",
-  );
-  const metrics = hasMetrics?.n
+  const metrics = (await tableExists(db, 'conversation_metrics'))
     ? 'left join conversation_metrics m on m.source = i.source and m.conversation_id = i.conversation_id'
     : 'left join (select null::varchar as source, null::varchar as conversation_id, null::timestamptz as created_at, null::varchar as channel, null::varchar as intent) m on false';
   return db.all<QueueItem & Record<string, unknown>>(

@@ -9,6 +9,7 @@
  *   card.months[0].internal_quality_score; // 84.2
  */
 import type { Row, Warehouse } from '../warehouse/connection.js';
+import { tableExists } from '../warehouse/table-exists.js';
 import { ScorecardError } from './store.js';
 
 export interface AgentScorecard {
@@ -25,8 +26,7 @@ export interface AgentScorecard {
 }
 
 export async function agentScorecard(db: Warehouse, agentId: string, options: { month?: string; reviews?: number } = {}): Promise<AgentScorecard> {
-  const built = await db.one<{ n: number }>("select count(*) as n from information_schema.tables where table_schema = 'main' and table_name = 'qa_agent_scorecards'");
-  if (!built?.n) throw new ScorecardError(`the warehouse ${db.path} has no scorecard marts yet: run \`parley build\` first`);
+  if (!(await tableExists(db, 'qa_agent_scorecards'))) throw new ScorecardError(`the warehouse ${db.path} has no scorecard marts yet: run \`parley build\` first`);
   const months = await db.all('select * from qa_agent_scorecards where agent_id = $1 order by month', [agentId]);
   if (!months.length) {
     throw new ScorecardError(`no agent ${agentId} in the scorecards: agents are owner_agent ids of conversation_metrics (parley sql "select distinct owner_agent from conversation_metrics")`, 'not_found');

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Warehouse } from './connection.js';
+import { tableExists } from './table-exists.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -37,10 +38,7 @@ export const LATEST_VERSION = Math.max(...migrations().map((m) => m.version));
 
 /** The schema version of a warehouse (0 for a new, empty file). */
 export async function schemaVersion(db: Warehouse): Promise<number> {
-  const exists = await db.one<{ n: number }>(
-    "select count(*) as n from information_schema.tables where table_name = 'schema_migrations' and table_schema = 'main'",
-  );
-  if (!exists?.n) return 0;
+  if (!(await tableExists(db, 'schema_migrations'))) return 0;
   const row = await db.one<{ v: number | null }>('select max(version) as v from schema_migrations');
   return row?.v ?? 0;
 }

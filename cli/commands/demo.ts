@@ -6,6 +6,7 @@ import { loadFiles } from '../../ingest/load.js';
 import { buildModels } from '../../models/build.js';
 import { loadConfig } from '../../models/config.js';
 import { HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
+import { tableExists } from '../../warehouse/table-exists.js';
 import { UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
@@ -69,11 +70,7 @@ created with the generated data; their password is in the README).
       const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
       // A warehouse built by an older Parley lacks the marts added since (the dashboard reads them): build again.
       const marts = readdirSync(MARTS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
-      const present = await db.one<{ n: number }>(
-        "select count(*) as n from information_schema.tables where table_schema = 'main' and list_contains(cast($1 as json)::varchar[], table_name)",
-        [JSON.stringify(marts)],
-      );
-      if (n === 0 || !built?.n || (present?.n ?? 0) < marts.length) {
+      if (n === 0 || !built?.n || !(await tableExists(db, ...marts))) {
         const t = performance.now();
         const steps = await buildModels(db, config);
         io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);

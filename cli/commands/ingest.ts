@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LoadError, loadFiles, outOfMemory, type LoadInput } from '../../ingest/load.js';
-import { ADAPTERS, detectFormat, type Format } from '../../ingest/adapters/index.js';
-import { AdapterError, type Prepared } from '../../ingest/adapters/types.js';
+import { ADAPTERS, detectFormat } from '../../ingest/adapters/index.js';
+import { AdapterError, type Format, type Prepared } from '../../ingest/adapters/types.js';
 import { CommandError, UsageError, oneOf, withWarehouse, type Command } from '../command.js';
 import { count, progressLine } from '../progress.js';
 

@@ -1,3 +1,4 @@
+import { tableExists } from '../../warehouse/table-exists.js';
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { count, progressLine } from '../progress.js';
@@ -66,8 +67,7 @@ Example:
     const wanted = values['month'] as string | undefined;
     if (wanted !== undefined && !/^\d{4}-\d{2}$/.test(wanted)) throw new UsageError(`--month takes YYYY-MM (got "${wanted}")`, this.name);
     const { month, pains, emerging } = await withWarehouse(values, io, async (db) => {
-      const built = await db.one<{ n: number }>("select count(*) as n from information_schema.tables where table_name = 'insight_emerging'");
-      if (!built?.n) throw new CommandError(`the warehouse ${db.path} has no insights yet: run \`parley insights build\` first`);
+      if (!(await tableExists(db, 'insight_emerging'))) throw new CommandError(`the warehouse ${db.path} has no insights yet: run \`parley insights build\` first`);
       const month = wanted ?? (await db.one<{ m: string | null }>('select max(month) as m from insight_topic_months'))?.m ?? undefined;
       if (!month) throw new CommandError('the insights hold no months: load conversations with customer messages, then run `parley insights build`');
       const known = await db.one<{ n: number }>('select count(*) as n from insight_topic_months where month = $1', [month]);

@@ -22,6 +22,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 
 const person = { id: 'VARCHAR', name: 'VARCHAR', type: 'VARCHAR' };
@@ -104,7 +105,7 @@ export function chatwootAgentsSql(t: string): string {
  * the whole export's agent names and ids ({@link chatwootAgentsSql}, staged once).
  */
 export function chatwootSql(t: string, label: string, source: string, where: string, agents: string): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with docs as (
@@ -234,6 +235,10 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const chatwootAdapter: Adapter = {
   format: 'chatwoot',
   label: 'Chatwoot API JSON (conversations with messages)',
+  detect(probe) {
+    if (probe.kind === 'json' && /"message_type"\s*:|"inbox_id"\s*:/.test(probe.text)) return { format: 'chatwoot', why: 'its records have Chatwoot inbox_id / message_type' };
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
       prefix: '_cw',

@@ -4,10 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../cli/main.js';
-import { detectFormat } from './index.js';
+import { ADAPTERS, detectFormat } from './index.js';
+import { ADAPTER_FORMATS } from './types.js';
 import { fixture, repoRoot, sharedData } from './testing/harness.js';
 
 describe('format detection', () => {
+  it('has an adapter for every --format', () => {
+    expect(Object.keys(ADAPTERS).sort()).toEqual([...ADAPTER_FORMATS].sort());
+    for (const [format, adapter] of Object.entries(ADAPTERS)) expect(adapter.format).toBe(format);
+  });
+
   it.each([
     [sharedData('twcs/twcs_head5000.csv'), 'twcs'],
     [sharedData('servicenow/incident_event_log.csv.gz'), 'servicenow'],

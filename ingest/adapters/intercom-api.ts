@@ -16,6 +16,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
@@ -38,7 +39,7 @@ const CONVERSATION = JSON.stringify({
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
 export function intercomApiSql(t: string, label: string, source: string, where = 'true'): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with docs as (
@@ -125,6 +126,10 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const intercomApiAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom API JSON (conversations with parts)',
+  detect(probe) {
+    if (probe.kind === 'json' && /"conversation_parts"|"part_type"\s*:/.test(probe.text)) return { format: 'intercom', why: 'its records have conversation_parts' };
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where) });
   },

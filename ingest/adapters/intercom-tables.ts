@@ -14,12 +14,14 @@
  */
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
+import { has } from './detect.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
 const TABLES = {
@@ -47,7 +49,6 @@ const TABLES = {
 
 type Table = keyof typeof TABLES;
 
-const esc = (s: string) => s.replace(/'/g, "''");
 
 function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
@@ -63,8 +64,8 @@ with versions as (
 checked_convs as (
   select *,
     case
-      when coalesce(id, '') = '' then '${esc(labels.conversation_history)} line ' || _line || ': id is empty'
-      when created is null then '${esc(labels.conversation_history)} line ' || _line || ' (conversation ' || id || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
+      when coalesce(id, '') = '' then '${sqlEscape(labels.conversation_history)} line ' || _line || ': id is empty'
+      when created is null then '${sqlEscape(labels.conversation_history)} line ' || _line || ' (conversation ' || id || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
     end as problem
   from versions
   where version = 1
@@ -84,9 +85,9 @@ part_versions as (
 checked_parts as (
   select p.*, a.name as author_name,
     case
-      when c.id is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): conversation_id ' || coalesce(p.conversation_id, '') || ' refers to no conversation in ${esc(labels.conversation_history)}; export both tables from the same sync'
-      when p.ts is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): created_at "' || coalesce(p.created_at, '') || '" ${dateFix}'
-      when coalesce(p.body, '') <> '' and ${intercomRoleSql('p.author_type')} is null then '${esc(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): author_type "' || coalesce(p.author_type, '') || '" is not one of ${INTERCOM_AUTHORS}'
+      when c.id is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): conversation_id ' || coalesce(p.conversation_id, '') || ' refers to no conversation in ${sqlEscape(labels.conversation_history)}; export both tables from the same sync'
+      when p.ts is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): created_at "' || coalesce(p.created_at, '') || '" ${dateFix}'
+      when coalesce(p.body, '') <> '' and ${intercomRoleSql('p.author_type')} is null then '${sqlEscape(labels.conversation_part_history)} line ' || p._line || ' (part ' || coalesce(p.id, '') || '): author_type "' || coalesce(p.author_type, '') || '" is not one of ${INTERCOM_AUTHORS}'
     end as problem
   from part_versions p
   left join checked_convs c on c.id = p.conversation_id and c.problem is null
@@ -135,6 +136,17 @@ select line, raw, problem from ${t.conversation_history}_rej where ${inPart(part
 export const intercomTablesAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom tables (Fivetran landing)',
+  detect(probe) {
+    if (probe.kind === 'folder') {
+      const found = probe.tables.has('conversation_history') || probe.tables.has('conversation_part_history');
+      return found ? { format: 'intercom', why: 'the folder holds Intercom conversation_history tables' } : undefined;
+    }
+    if (probe.kind === 'parquet') return /^conversation/.test(probe.table) ? { format: 'intercom', why: 'an Intercom table by its name' } : undefined;
+    if (probe.kind === 'csv' && probe.table?.replace(/s$/, '') === 'conversation_history' && has(probe.header, 'id', 'state')) {
+      return { format: 'intercom', why: 'an Intercom conversation_history table by its name and header' };
+    }
+    return undefined;
+  },
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await findTables(paths, Object.keys(TABLES));
     if (!files['conversation_history']) {

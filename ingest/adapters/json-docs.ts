@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { FileDigest } from '../line-reader.js';
 import type { Prepared } from './types.js';
-import { inRange, partsForBytes, type Part } from '../load.js';
+import { inRange, partsForBytes, type Part } from '../parts.js';
 import { AdapterError } from './types.js';
 import { scanFile } from './csv-source.js';
 import { sqlString } from './sql.js';

@@ -22,8 +22,8 @@ import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
-import { ident, sqlString } from './sql.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
+import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
 
 type Field = keyof Mapping['columns'];
@@ -55,10 +55,10 @@ function valueMap(expr: string, map: Record<string, string>): string {
 
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
 export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
-  const at = `${label.replace(/'/g, "''")} line ' || _line || '`;
-  const mapLabel = mappingLabel.replace(/'/g, "''");
+  const at = `${sqlEscape(label)} line ' || _line || '`;
+  const mapLabel = sqlEscape(mappingLabel);
   const has = (f: Field) => m.columns[f] !== undefined;
-  const colName = (f: Field) => (m.columns[f] ?? f).replace(/'/g, "''");
+  const colName = (f: Field) => sqlEscape(m.columns[f] ?? f);
   const statusMap = m.values.status ?? Object.fromEntries(['open', 'pending', 'snoozed', 'resolved', 'closed'].map((s) => [s, s]));
   const knownRoles = Object.keys(m.values.author_role).join(', ');
   const knownStatuses = Object.keys(statusMap).join(', ');
@@ -99,10 +99,10 @@ checked as (
     *,
     case
       when coalesce(cid, '') = '' then '${at}: ${colName('conversation_id')} (the conversation id) is empty: every row needs one'
-      when ts is null then '${at} (conversation ' || cid || '): ${colName('timestamp')} "' || coalesce(ts_text, '') || '" is not ${(FORMAT_HINT[m.timestamp_format] ?? `in the format ${m.timestamp_format}`).replace(/'/g, "''")}: set timestamp_format in ${mapLabel}'
-      when coalesce(body, '') <> '' and role is null then '${at} (conversation ' || cid || '): ${colName('author_role')} "' || coalesce(role_text, '') || '" is not in values.author_role of ${mapLabel} (it maps ${knownRoles.replace(/'/g, "''")}): add it there'
-      when status_text is not null and status is null then '${at} (conversation ' || cid || '): ${colName('status')} "' || status_text || '" is not in values.status of ${mapLabel} (it maps ${knownStatuses.replace(/'/g, "''")}): add it there'
-      when priority_text is not null and priority is null then '${at} (conversation ' || cid || '): ${colName('priority')} "' || priority_text || '" is not in values.priority of ${mapLabel} (it maps ${knownPriorities.replace(/'/g, "''")}): add it there'
+      when ts is null then '${at} (conversation ' || cid || '): ${colName('timestamp')} "' || coalesce(ts_text, '') || '" is not ${sqlEscape(FORMAT_HINT[m.timestamp_format] ?? `in the format ${m.timestamp_format}`)}: set timestamp_format in ${mapLabel}'
+      when coalesce(body, '') <> '' and role is null then '${at} (conversation ' || cid || '): ${colName('author_role')} "' || coalesce(role_text, '') || '" is not in values.author_role of ${mapLabel} (it maps ${sqlEscape(knownRoles)}): add it there'
+      when status_text is not null and status is null then '${at} (conversation ' || cid || '): ${colName('status')} "' || status_text || '" is not in values.status of ${mapLabel} (it maps ${sqlEscape(knownStatuses)}): add it there'
+      when priority_text is not null and priority is null then '${at} (conversation ' || cid || '): ${colName('priority')} "' || priority_text || '" is not in values.priority of ${mapLabel} (it maps ${sqlEscape(knownPriorities)}): add it there'
       when coalesce(body, '') = '' and status is null and assignee is null and team is null then '${at} (conversation ' || cid || '): the row has no ${colName('body')}, no status and no assignee: nothing to load; drop such rows or map the right body column'
     end as problem
   from typed

@@ -23,14 +23,15 @@
  * @example
  *   parley ingest incident_event_log.csv.gz --format servicenow
  */
-import { WHOLE, inPart, partsFor, type Part } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { stageCsv } from './csv-source.js';
-import { isoSql, sqlString, withoutNulls, wordSql } from './sql.js';
+import { isoSql, sqlEscape, sqlString, withoutNulls, wordSql } from './sql.js';
+import { has } from './detect.js';
 
 export const SERVICENOW_COLUMNS = {
   number: ['number'],
@@ -61,7 +62,7 @@ const STATES = "'New', 'Active', 'Awaiting User Info', 'Awaiting Vendor', 'Await
 
 /** SQL yielding (line, raw, problem) for a staged incident log `t` of file `label`. */
 export function servicenowSql(t: string, rejects: string, label: string, source: string, part: Part = WHOLE): string {
-  const at = `${label.replace(/'/g, "''")} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
+  const at = `${sqlEscape(label)} line ' || _line || ' (incident ' || coalesce(number, '?') || ')`;
   const date = (col: string) => `try_strptime(nullif(nullif(${col}, '?'), ''), '${DATE}')`;
   const dateProblem = (col: string) =>
     `when ${date(col)} is null and coalesce(${col}, '?') not in ('?', '') then '${at}: ${col} "' || ${col} || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'`;
@@ -89,7 +90,7 @@ checked as (
   select
     *,
     case
-      when coalesce(number, '') = '' then '${label.replace(/'/g, "''")} line ' || _line || ': number is empty: every row needs its incident number'
+      when coalesce(number, '') = '' then '${sqlEscape(label)} line ' || _line || ': number is empty: every row needs its incident number'
       when updated is null then '${at}: sys_updated_at "' || coalesce(sys_updated_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
       when opened is null then '${at}: opened_at "' || coalesce(opened_at, '') || '" is not a date like 29/2/2016 01:23 (d/m/yyyy HH:MM): export dates in the instance''s default format'
       ${dateProblem('resolved_at')}
@@ -217,6 +218,12 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const servicenowAdapter: Adapter = {
   format: 'servicenow',
   label: 'ServiceNow incident audit log',
+  detect(probe) {
+    if (probe.kind === 'csv' && has(probe.header, 'number', 'incident_state', 'sys_mod_count')) {
+      return { format: 'servicenow', why: 'its header has number, incident_state and sys_mod_count' };
+    }
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv or .csv.gz file: export the incident audit log as CSV`);

@@ -8,8 +8,11 @@
 
 import type { Warehouse } from '../../warehouse/connection.js';
 
+/** `s` to go inside a SQL string literal, its quotes doubled: `'${sqlEscape(label)} line ' || _line`. */
+export const sqlEscape = (s: string) => s.replace(/'/g, "''");
+
 /** A SQL string literal. */
-export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+export const sqlString = (s: string) => `'${sqlEscape(s)}'`;
 
 /** A quoted SQL identifier. */
 export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;

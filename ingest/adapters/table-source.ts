@@ -10,7 +10,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { WHOLE, type LoadInput, type Part } from '../load.js';
+import type { LoadInput } from '../load.js';
+import { WHOLE, type Part } from '../parts.js';
 import { AdapterError, type Prepared } from './types.js';
 import { matchColumns, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
 import { ident, sqlString } from './sql.js';

@@ -18,8 +18,9 @@ import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
 import { restoreCr, stageCsv } from './csv-source.js';
-import { dropTables, isoSql, sqlString, withoutNulls } from './sql.js';
-import { inPart, partsFor, type Part } from '../load.js';
+import { dropTables, isoSql, sqlEscape, sqlString, withoutNulls } from './sql.js';
+import { has } from './detect.js';
+import { inPart, partsFor, type Part } from '../parts.js';
 
 export const TWCS_COLUMNS = {
   tweet_id: ['tweet_id'],
@@ -39,7 +40,7 @@ const TWITTER_DATE = '%a %b %d %H:%M:%S %z %Y';
  * conversations are then built from it part by part.
  */
 export function twcsPlaceSql(t: string, placed: string, label: string): string {
-  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  const at = (line: string) => `${sqlEscape(label)} line ' || ${line} || '`;
   return `
 create or replace temp table ${placed} as
 with typed as (
@@ -94,7 +95,7 @@ from checked c left join trees w using (id)`;
 
 /** SQL yielding (line, raw, problem) for one part of the placed tweets of file `label`. */
 export function twcsSql(placed: string, rejects: string, label: string, source: string, part: Part): string {
-  const at = (line: string) => `${label.replace(/'/g, "''")} line ' || ${line} || '`;
+  const at = (line: string) => `${sqlEscape(label)} line ' || ${line} || '`;
   return `
 with placed as (
   select * from ${placed} where problem is null and root is not null and ${inPart(part, 'root')}
@@ -139,6 +140,12 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const twcsAdapter: Adapter = {
   format: 'twcs',
   label: 'Twitter customer-support threads (twcs.csv)',
+  detect(probe) {
+    if (probe.kind === 'csv' && has(probe.header, 'tweet_id', 'inbound', 'in_response_to_tweet_id')) {
+      return { format: 'twcs', why: 'its header has tweet_id, inbound and in_response_to_tweet_id' };
+    }
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       if (!/\.csv(\.gz)?$/i.test(file)) throw new AdapterError(`${file} is not a .csv file: the Twitter support export is a CSV such as twcs.csv`);

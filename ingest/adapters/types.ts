@@ -17,6 +17,8 @@ import type { LoadInput } from '../load.js';
 
 export const ADAPTER_FORMATS = ['zendesk', 'intercom', 'chatwoot', 'twcs', 'servicenow', 'mapping'] as const;
 export type AdapterFormat = (typeof ADAPTER_FORMATS)[number];
+/** What `--format` names: canonical JSON Lines or an adapter's export. */
+export type Format = 'canonical' | AdapterFormat;
 
 export interface PrepareOptions {
   /** The `source` written into every conversation (default: the adapter's own name). */
@@ -40,7 +42,36 @@ export interface Adapter {
   label: string;
   /** Stages `paths` (files or folders) and returns what the loader reads. */
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared>;
+  /**
+   * For `--format auto`: this adapter's format, and why, when `probe` looks
+   * like its export; else undefined. Without it the adapter is only chosen by name.
+   *
+   * @example
+   *   detect: (p) => (p.kind === 'csv' && has(p.header, 'tweet_id') ? { format: 'twcs', why: 'its header has tweet_id' } : undefined)
+   */
+  detect?(probe: Probe): Detected | undefined;
 }
+
+export interface Detected {
+  format: Format;
+  /** Why, for the message that says which format was chosen. */
+  why: string;
+}
+
+/** What `--format auto` sees of a path; an adapter's `detect()` judges by it alone. */
+export type Probe =
+  /** A path that does not exist (the loader will say so): only its name. */
+  | { kind: 'missing'; path: string }
+  /** A folder: the table names of its files, without a plural s (`tickets.csv` → `ticket`). */
+  | { kind: 'folder'; path: string; tables: ReadonlySet<string> }
+  /** A Parquet file: its table name ('' when it has none). */
+  | { kind: 'parquet'; path: string; table: string }
+  /** A CSV file (plain or .gz) and its header row; `table` is its table name, if any. */
+  | { kind: 'csv'; path: string; table: string | undefined; header: string[] }
+  /** A JSON or JSON Lines file (plain or .gz): the start of its text. */
+  | { kind: 'json'; path: string; text: string }
+  /** Anything else, or a CSV whose header cannot be read. */
+  | { kind: 'other'; path: string };
 
 /** An export that cannot be read at all (a missing column, an unknown layout): one line, naming file and fix. */
 export class AdapterError extends Error {

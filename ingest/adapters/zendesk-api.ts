@@ -23,6 +23,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
@@ -54,7 +55,7 @@ const TICKET = JSON.stringify({
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged ticket documents in `t`. */
 export function zendeskApiSql(t: string, label: string, source: string, where = 'true'): string {
-  const lbl = label.replace(/'/g, "''");
+  const lbl = sqlEscape(label);
   const ts = flexibleTimestampSql;
   return `
 with tickets as (
@@ -200,6 +201,10 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
+  detect(probe) {
+    if (probe.kind === 'json' && /"audits"\s*:|"requester_id"\s*:/.test(probe.text)) return { format: 'zendesk', why: 'its records are Zendesk tickets with audits' };
+    return undefined;
+  },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where) });
   },

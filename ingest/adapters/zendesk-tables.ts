@@ -26,13 +26,16 @@
  */
 import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
-import { WHOLE, inPart, partsFor, type LoadInput, type Part } from '../load.js';
+import type { LoadInput } from '../load.js';
+import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { restoreCr } from './csv-source.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
+import { sqlEscape } from './sql.js';
+import { has } from './detect.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
 const TABLES = {
@@ -70,14 +73,13 @@ export async function zendeskTableFiles(paths: readonly string[]): Promise<Parti
   return found['ticket'] ? (found as Partial<Record<Table, string>>) : undefined;
 }
 
-const esc = (s: string) => s.replace(/'/g, "''");
 
 /**
  * The named CTEs over the staged tables (`ctes`), and the query yielding the
  * conversations and the ticket table's refused rows (`sql`).
  */
 function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
-  const at = (table: Table, what: string) => `${esc(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
+  const at = (table: Table, what: string) => `${sqlEscape(labels[table])} line ' || _line || ' (${what} ' || coalesce(`;
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
   const ctes = `
@@ -87,7 +89,7 @@ with tickets as (
     ${ts('created_at')} as created,
     ${ts('updated_at')} as updated,
     case
-      when coalesce(id, '') = '' then '${esc(labels.ticket)} line ' || _line || ': id is empty'
+      when coalesce(id, '') = '' then '${sqlEscape(labels.ticket)} line ' || _line || ': id is empty'
       when ${ts('created_at')} is null then '${at('ticket', 'ticket')}id, '') || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
       when coalesce(requester_id, '') = '' then '${at('ticket', 'ticket')}id, '') || '): requester_id is empty: every ticket needs its requester'
       when lower(status) = 'deleted' then '${at('ticket', 'ticket')}id, '') || '): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk''s reports leave them out too)'
@@ -128,10 +130,10 @@ comments as (
     u.name as user_name,
     ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} as author_role,
     case
-      when k.id is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): ticket_id ' || coalesce(c.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
-      when ${ts('c.created')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): created "' || coalesce(c.created, '') || '" ${dateFix}'
-      when ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} is null then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): its author, user ' || coalesce(c.user_id, '?') || ', has ' || case when u.id is null then 'no row in ${esc(labels.user)}' else 'the role "' || coalesce(u.role, '') || '", not end-user, agent or admin' end || '; export the user table from the same sync'
-      when coalesce(c.body, '') = '' then '${esc(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): body is empty'
+      when k.id is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): ticket_id ' || coalesce(c.ticket_id, '') || ' refers to no ticket in ${sqlEscape(labels.ticket)}; export both tables from the same sync'
+      when ${ts('c.created')} is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): created "' || coalesce(c.created, '') || '" ${dateFix}'
+      when ${zendeskRoleSql('u.role', 'c.user_id', 'k.requester_id')} is null then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): its author, user ' || coalesce(c.user_id, '?') || ', has ' || case when u.id is null then 'no row in ${sqlEscape(labels.user)}' else 'the role "' || coalesce(u.role, '') || '", not end-user, agent or admin' end || '; export the user table from the same sync'
+      when coalesce(c.body, '') = '' then '${sqlEscape(labels.ticket_comment)} line ' || c._line || ' (comment ' || coalesce(c.id, '') || '): body is empty'
     end as problem
   from ${t.ticket_comment} c
   left join ok_tickets k on k.id = c.ticket_id
@@ -146,9 +148,9 @@ history as (
     ${ts('h.updated')} as ts,
     ${zendeskStatusSql('h.value')} as status,
     case
-      when k.id is null then '${esc(labels.ticket_field_history)} line ' || h._line || ': ticket_id ' || coalesce(h.ticket_id, '') || ' refers to no ticket in ${esc(labels.ticket)}; export both tables from the same sync'
-      when ${ts('h.updated')} is null then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): updated "' || coalesce(h.updated, '') || '" ${dateFix}'
-      when h.field_name = 'status' and ${zendeskStatusSql('h.value')} is null and lower(h.value) <> 'deleted' then '${esc(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): status "' || coalesce(h.value, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
+      when k.id is null then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ': ticket_id ' || coalesce(h.ticket_id, '') || ' refers to no ticket in ${sqlEscape(labels.ticket)}; export both tables from the same sync'
+      when ${ts('h.updated')} is null then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): updated "' || coalesce(h.updated, '') || '" ${dateFix}'
+      when h.field_name = 'status' and ${zendeskStatusSql('h.value')} is null and lower(h.value) <> 'deleted' then '${sqlEscape(labels.ticket_field_history)} line ' || h._line || ' (ticket ' || h.ticket_id || '): status "' || coalesce(h.value, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
     end as problem
   from ${t.ticket_field_history} h
   left join ok_tickets k on k.id = h.ticket_id
@@ -234,7 +236,7 @@ conversations as (
 ${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, to_json(struct_pack(id, created_at, requester_id, status))::varchar,
-  coalesce(problem, '${esc(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
+  coalesce(problem, '${sqlEscape(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
 from tickets where problem is not null or copy > 1
 union all
 select line, raw, problem from ${t.ticket}_rej where ${inPart(part, 'line')}`;
@@ -252,6 +254,16 @@ select line, raw, problem from ${t[table]}_rej where ${inPart(part, 'line')}`;
 export const zendeskTablesAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk tables (Fivetran / Airbyte landing)',
+  detect(probe) {
+    if (probe.kind === 'folder') return probe.tables.has('ticket') ? { format: 'zendesk', why: 'the folder holds a Zendesk ticket table' } : undefined;
+    if (probe.kind === 'parquet') return /^ticket/.test(probe.table) ? { format: 'zendesk', why: 'a Zendesk table by its name' } : undefined;
+    if (probe.kind !== 'csv') return undefined;
+    const name = probe.table?.replace(/s$/, '');
+    if ((name === 'ticket' && has(probe.header, 'requester_id', 'status')) || (name === 'ticket_comment' && has(probe.header, 'ticket_id', 'public'))) {
+      return { format: 'zendesk', why: `a Zendesk ${name} table by its name and header` };
+    }
+    return undefined;
+  },
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await zendeskTableFiles(paths);
     if (!files) throw new AdapterError(`${paths.join(', ')}: no ticket table (ticket.csv, ticket_data.csv or ticket.parquet) found: point at the folder of the Zendesk sync`);

@@ -8,7 +8,7 @@
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { AUTOQA_CHECKS, AUTOQA_CHECK_DESCRIPTIONS, listReviews } from '../../../scorecards/index.js';
-import { cachedAll } from './mart-query.js';
+import { cachedAll, martsBuilt } from './mart-query.js';
 
 export interface ConversationQa {
   checks: { check: string; description: string; passed: boolean | null }[];
@@ -24,13 +24,8 @@ export interface ConversationQa {
   }[];
 }
 
-async function hasTable(db: Warehouse, name: string): Promise<boolean> {
-  const [row] = await cachedAll<{ n: number }>(db, 'select count(*) as n from information_schema.tables where table_name = $1', [name]);
-  return (row?.n ?? 0) > 0;
-}
-
 export async function loadConversationQa(db: Warehouse, source: string, id: string): Promise<ConversationQa> {
-  const auto = (await hasTable(db, 'qa_autoqa'))
+  const auto = (await martsBuilt(db, 'qa_autoqa'))
     ? (await cachedAll(db, 'select * from qa_autoqa where source = $1 and conversation_id = $2', [source, id]))[0]
     : undefined;
   const reviews = await listReviews(db, { source, conversation_id: id, limit: 50 });

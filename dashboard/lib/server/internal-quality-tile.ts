@@ -12,13 +12,12 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { filterQuery, trendRange, type Filters } from './filters.js';
-import { cachedAll } from './mart-query.js';
+import { cachedAll, martsBuilt } from './mart-query.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { change, type Tile } from './tiles.js';
 
 export async function internalQualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {
-  const [built] = await cachedAll<{ n: number }>(db, "select count(*) as n from information_schema.tables where table_name = 'qa_internal_quality'");
-  if (!built?.n) return null;
+  if (!(await martsBuilt(db, 'qa_internal_quality'))) return null;
   const m = metric('internal_quality_score');
   const base = { metric: 'qa_score', label: m.label, href: `/agents${filterQuery({ from: f.from, to: f.to })}`, spark: '', comparedWith: 'previous month' };
   if (f.intent || (f.team && f.channel)) {

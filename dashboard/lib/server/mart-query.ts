@@ -14,6 +14,7 @@
  *   const rows = await summary(db, ['month'], w, ['conversations', 'fcr_rate']);
  */
 import type { Params, Row, Warehouse } from '../../../warehouse/connection.js';
+import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
 import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
 
@@ -67,7 +68,7 @@ export async function monthly(db: Warehouse, f: Filters, fields: readonly string
   const dims = (['channel', 'intent', 'team'] as const).filter((d) => f[d]);
   const { last } = await dataDays(db);
   const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
-  if (!whole || dims.length > 1 || f.agent || f.month || !(await hasMart(db))) return summary(db, ['month'], filterWhere(f), fields);
+  if (!whole || dims.length > 1 || f.agent || f.month || !(await martsBuilt(db, 'metric_summary'))) return summary(db, ['month'], filterWhere(f), fields);
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
   const dim = dims[0];
   const sql = `select month, ${unique.join(', ')} from metric_summary
@@ -80,9 +81,9 @@ function isLastDay(d: string): boolean {
   return next.getUTCDate() === 1;
 }
 
-async function hasMart(db: Warehouse): Promise<boolean> {
-  const [row] = await cachedAll<{ n: number }>(db, "select count(*) as n from information_schema.tables where table_name = 'metric_summary'");
-  return (row?.n ?? 0) > 0;
+/** Whether every one of the marts `names` is built, cached like the marts themselves (see {@link tableExists}). */
+export function martsBuilt(db: Warehouse, ...names: string[]): Promise<boolean> {
+  return memo(db, `exists\u0000${names.join(',')}`, () => tableExists(db, ...names));
 }
 
 /**

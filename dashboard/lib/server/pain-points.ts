@@ -8,6 +8,7 @@
  *   const p = await loadPainPoints(db, '2026-10'); // null before `parley insights build`
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
+import { tableExists } from '../../../warehouse/table-exists.js';
 
 export type Topic = {
   topic_id: string;
@@ -25,10 +26,7 @@ export type Topic = {
 }
 
 export async function loadPainPoints(db: Warehouse, month: string | undefined) {
-  const built = await db.one<{ n: number }>(
-    "select count(*) as n from information_schema.tables where table_name in ('insight_topics', 'insight_emerging', 'insight_topic_examples')",
-  );
-  if ((built?.n ?? 0) < 3) return null;
+  if (!(await tableExists(db, 'insight_topics', 'insight_emerging', 'insight_topic_examples'))) return null;
   const months = (await db.all<{ month: string }>('select distinct month from insight_emerging order by month desc')).map((r) => r.month);
   const chosen = month && months.includes(month) ? month : months[0];
   const [topics, emerging, examples] = await Promise.all([

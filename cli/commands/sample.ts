@@ -1,119 +1,19 @@
 /**
- * The scorecard commands: rubrics, samples (create, list, export and import
- * as CSV, sizes) and an agent's scorecard. The work is done by scorecards/.
+ * The sample commands: create a review sample, list samples, export one as
+ * CSV and import its grades, and how many reviews a margin of error needs.
+ * The work is done by scorecards/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
-import type * as Scorecards from '../../scorecards/index.js';
-import type { Warehouse } from '../../warehouse/connection.js';
-
-let module: typeof Scorecards | undefined;
-/** The scorecards module, loaded when a scorecard command runs so that the others start fast. */
-async function scorecards(): Promise<typeof Scorecards> {
-  return (module ??= await import('../../scorecards/index.js'));
-}
-
-/** Runs scorecard work, turning its refusals into one-line command errors. */
-async function refusals<T>(fn: () => Promise<T>): Promise<T> {
-  const { ScorecardError, RubricError } = await scorecards();
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ScorecardError || error instanceof RubricError) throw new CommandError(error.message);
-    throw error;
-  }
-}
+import { ensureDefaultRubric, refusals, scorecards } from '../scorecards.js';
 
 const list = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 const int = (command: Command, flag: string, value: unknown): number | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${flag} takes a whole number above 0 (got "${String(value)}")`, command.name);
   return Number(value);
-};
-
-/** The default rubric is registered on first use (unchanged content keeps its version). */
-async function ensureDefaultRubric(db: Warehouse): Promise<void> {
-  const { registerRubric, defaultRubric } = await scorecards();
-  await registerRubric(db, defaultRubric());
-}
-
-export const rubricsValidateCommand: Command = {
-  name: 'rubrics validate',
-  summary: 'check rubric YAML files; each problem names the criterion and the fix',
-  usage: 'parley rubrics validate FILE...',
-  help: `
-Validates rubric files (scorecards/rubrics/*.yaml shows the format). Prints one line per
-file, or one line per problem; exit status 1 when any file is invalid. Needs no warehouse.
-
-Example:
-  parley rubrics validate scorecards/rubrics/messaging-default.yaml`,
-  options: {},
-  allowPositionals: true,
-  async run({ positionals }, io) {
-    const { loadRubricFile, RubricError, criteriaOf } = await scorecards();
-    if (!positionals.length) throw new UsageError('give one or more rubric files', this.name);
-    let bad = 0;
-    for (const file of positionals) {
-      try {
-        const r = loadRubricFile(file);
-        io.out.write(`${file}: ok — rubric ${r.id}, ${r.sections.length} sections, ${criteriaOf(r).length} criteria\n`);
-      } catch (error) {
-        if (!(error instanceof RubricError)) throw error;
-        bad++;
-        for (const p of error.problems) io.err.write(`${file}: ${p}\n`);
-      }
-    }
-    return bad ? 1 : 0;
-  },
-};
-
-export const rubricsAddCommand: Command = {
-  name: 'rubrics add',
-  summary: 'register rubric files in the warehouse (a changed rubric becomes a new version)',
-  usage: 'parley rubrics add FILE...',
-  help: `
-Stores each rubric as a version in the warehouse. The same content again keeps its version;
-changed content becomes version n+1, and the versions that reviews use never change.
-
-Example:
-  parley rubrics add my-rubric.yaml`,
-  options: {},
-  allowPositionals: true,
-  async run({ values, positionals }, io) {
-    const { loadRubricFile, registerRubric } = await scorecards();
-    if (!positionals.length) throw new UsageError('give one or more rubric files', this.name);
-    const rubrics = await refusals(async () => positionals.map((f) => loadRubricFile(f)));
-    await withWarehouse(values, io, async (db) => {
-      for (const [i, r] of rubrics.entries()) {
-        const v = await registerRubric(db, r);
-        io.out.write(`${positionals[i]}: rubric ${v.rubric_id} version ${v.version}${v.created ? ' registered' : ' (unchanged)'}\n`);
-      }
-    });
-    return 0;
-  },
-};
-
-export const rubricsListCommand: Command = {
-  name: 'rubrics list',
-  summary: 'rubric versions in the warehouse and how many reviews use each',
-  usage: 'parley rubrics list [--format table|json|csv]',
-  help: `
-Lists every registered rubric version (the default messaging rubric is registered on first use).
-
-  --format F  table (default), json or csv`,
-  options: { format: { type: 'string' } },
-  async run({ values }, io) {
-    const { listRubrics } = await scorecards();
-    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
-    const rows = await withWarehouse(values, io, async (db) => {
-      await ensureDefaultRubric(db);
-      return listRubrics(db);
-    });
-    write(io.out, rows as never, format);
-    return 0;
-  },
 };
 
 export const sampleCreateCommand: Command = {
@@ -303,65 +203,3 @@ Example:
     return 0;
   },
 };
-
-export const scorecardCommand: Command = {
-  name: 'scorecard',
-  summary: "an agent's scorecard: QA score by month beside FCR, reopens, response times and CSAT",
-  usage: 'parley scorecard AGENT_ID [--month YYYY-MM] [--format table|json]',
-  help: `
-Reads the scorecard marts (run 'parley build' after new reviews). The criterion averages are
-for --month (default: the latest month with reviews).
-
-Example:
-  parley scorecard agent-07 --month 2026-10`,
-  options: { month: { type: 'string' }, format: { type: 'string' } },
-  allowPositionals: true,
-  async run({ values, positionals }, io) {
-    const { agentScorecard } = await scorecards();
-    const format = oneOf(this, 'format', values['format'], ['table', 'json'] as const, 'table');
-    if (positionals.length !== 1) throw new UsageError('give one agent id', this.name);
-    const card = await withWarehouse(values, io, async (db) => {
-      await requireBuilt(db);
-      return refusals(() => agentScorecard(db, positionals[0]!, typeof values['month'] === 'string' ? { month: values['month'] } : {}));
-    });
-    if (format === 'json') {
-      write(io.out, [card as never], 'json');
-      return 0;
-    }
-    io.out.write(`Scorecard of ${card.agent_id}${card.agent_name ? ` (${card.agent_name})` : ''}${card.team ? `, team ${card.team}` : ''}\n\n`);
-    write(
-      io.out,
-      card.months.map((m) => ({
-        month: m['month'],
-        reviews: m['reviews'],
-        internal_quality_score: m['internal_quality_score'],
-        team_internal_quality_score: m['team_internal_quality_score'],
-        conversations: m['conversations'],
-        fcr_rate: m['fcr_rate'],
-        team_fcr_rate: m['team_fcr_rate'],
-        reopen_rate: m['reopen_rate'],
-        first_response_s_median: m['first_response_s_median'],
-        csat_rate: m['csat_rate'],
-        team_csat_rate: m['team_csat_rate'],
-      })),
-      'table',
-    );
-    io.out.write(`\nCriteria, ${card.month ?? 'no month'} (0–100, N/A left out, not zeroed by auto-fails):\n`);
-    write(io.out, card.criteria, 'table');
-    io.out.write('\nLatest reviews:\n');
-    write(io.out, card.reviews, 'table');
-    return 0;
-  },
-};
-
-export const SCORECARD_COMMANDS: readonly Command[] = [
-  rubricsValidateCommand,
-  rubricsAddCommand,
-  rubricsListCommand,
-  sampleCreateCommand,
-  sampleListCommand,
-  sampleExportCommand,
-  sampleImportCommand,
-  sampleSizeCommand,
-  scorecardCommand,
-];
