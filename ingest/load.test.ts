@@ -3,18 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { LoadError, inPart, loadFiles } from './load.js';
-import { goodConversation } from './testing/records.js';
+import { goodConversation } from '../testing/records.js';
+import { testWarehouse } from '../testing/warehouse.js';
 
 let dir: string;
 let db: Warehouse;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-ingest-'));
-  db = await openWarehouse(':memory:');
-  await migrate(db);
+  db = (await testWarehouse()).db;
 });
 
 afterEach(() => {
@@ -234,8 +233,7 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     const results = [];
     for (const chunkBytes of [Infinity, 1]) {
       db.close();
-      db = await openWarehouse(':memory:');
-      await migrate(db);
+      db = (await testWarehouse()).db;
       await loadFiles(db, [{ file: file('first.jsonl', [goodConversation('c2'), goodConversation('c9')]) }]);
       const a = file('a.jsonl', lines);
       const b = file('b.jsonl', [goodConversation('c2', { channel: 'whatsapp' })]);

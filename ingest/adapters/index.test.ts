@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../cli/main.js';
 import { detectFormat } from './index.js';
-import { fixture, repoRoot, sharedData } from './testing/harness.js';
+import { fixture, repoRoot, sharedData } from '../../testing/paths.js';
 
 describe('format detection', () => {
   it.each([

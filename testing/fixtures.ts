@@ -1,6 +1,6 @@
 /**
  * Tiny builders of canonical records (spec/conversation-format.md) for the
- * hand-worked metric tests in models/metrics-*.test.ts. Each returns exactly
+ * hand-worked metric tests (models/metrics-*.test.ts, the scorecard fixtures). Each returns exactly
  * the JSON an adapter would write, so every expected number can be checked
  * against the timestamps written in the test itself.
  *
