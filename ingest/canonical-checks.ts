@@ -19,8 +19,10 @@ import {
   SURVEY_KINDS,
   PRIORITIES,
   CHANNEL_PATTERN,
+  DEFAULT_SCALES,
   EARLIEST,
   FUTURE_TOLERANCE_MS,
+  type EventType,
 } from './canonical-schema.js';
 
 /** The shape every line is parsed into; scalars that need strict checks are read as text. */
@@ -52,6 +54,9 @@ export const RECORD_STRUCTURE = JSON.stringify({
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A survey's scale bound when it gives none: `case x.kind when 'csat' then 1 ... end` from {@link DEFAULT_SCALES}. */
+const defaultScale = (bound: 0 | 1) => `case x.kind ${SURVEY_KINDS.map((k) => `when '${k}' then ${DEFAULT_SCALES[k][bound]}`).join(' ')} end`;
+const typeIsNot = (type: EventType) => `x.type <> '${type}'`;
 
 /** Temp macros the checks use; `loadedAt` bounds the "absurd timestamp" rule. */
 export function checkMacros(loadedAt: Date): string {
@@ -81,8 +86,8 @@ const messageChecks: Check[] = [
 const eventChecks: Check[] = [
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.type in (${list(EVENT_TYPES)})`, `type is not one of ${EVENT_TYPES.join(', ')}`],
-  [`x.type <> 'status' or x.status in (${list(STATUSES)})`, `status is not one of ${STATUSES.join(', ')}`],
-  ["x.type <> 'assign' or _filled(x.agent_id) or _filled(x.team)", 'an assign event needs agent_id or team'],
+  [`${typeIsNot('status')} or x.status in (${list(STATUSES)})`, `status is not one of ${STATUSES.join(', ')}`],
+  [`${typeIsNot('assign')} or _filled(x.agent_id) or _filled(x.team)`, 'an assign event needs agent_id or team'],
 ];
 
 const surveyChecks: Check[] = [
@@ -95,8 +100,8 @@ const surveyChecks: Check[] = [
   ],
   [
     `try_cast(x.score as double) between
-       coalesce(try_cast(x.scale[1] as double), case x.kind when 'csat' then 1 when 'ces' then 1 else 0 end)
-       and coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end)`,
+       coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})
+       and coalesce(try_cast(x.scale[2] as double), ${defaultScale(1)})`,
     'score is outside its scale',
   ],
 ];
@@ -161,8 +166,8 @@ export const ELEMENT_COLUMNS = {
     '_ts(x."at")',
     'x.kind',
     'try_cast(x.score as double)',
-    "coalesce(try_cast(x.scale[1] as double), case x.kind when 'nps' then 0 else 1 end)",
-    "coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end)",
+    `coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})`,
+    `coalesce(try_cast(x.scale[2] as double), ${defaultScale(1)})`,
     'x.comment',
   ],
 } as const;
