@@ -5,22 +5,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { parley } from '../testing/cli.js';
 import { AGENTS, fixtureConversations } from '../testing/scorecards.js';
 import { testWarehouse } from '../testing/warehouse.js';
 
 let dir: string;
 let db: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (f(String(chunk)), done()) });
-  const code = await main([...argv, '--db', db], { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env: {} });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => parley(...argv, '--db', db);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-scorecards-'));
