@@ -8,10 +8,15 @@
  * message, event or survey. The loader then writes the valid records'
  * elements straight from the parsed structs.
  *
- * The zod schema (`canonical-schema.ts`) words the reason precisely for the
- * few records that fail; tests run the same broken records through both.
+ * The zod schema (`canonical-schema.ts`) is where the format is written:
+ * the parsed shape, the allowed values and the default scales come from it,
+ * and it words the reason precisely for the few records that fail; tests run
+ * the same broken records through both.
  */
+import type { z } from 'zod';
 import {
+  agentSchema,
+  conversationSchema,
   TIMESTAMP_PATTERN,
   ROLES,
   STATUSES,
@@ -25,32 +30,34 @@ import {
   type EventType,
 } from './canonical-schema.js';
 
-/** The shape every line is parsed into; scalars that need strict checks are read as text. */
-export const RECORD_STRUCTURE = JSON.stringify({
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  channel: 'VARCHAR',
-  created_at: 'VARCHAR',
-  customer: { id: 'VARCHAR', segment: 'VARCHAR', locale: 'VARCHAR' },
-  subject: 'VARCHAR',
-  intent: 'VARCHAR',
-  priority: 'VARCHAR',
-  tags: ['VARCHAR'],
-  messages: [
-    {
-      id: 'VARCHAR',
-      at: 'VARCHAR',
-      author: { role: 'VARCHAR', id: 'VARCHAR', name: 'VARCHAR' },
-      body: 'VARCHAR',
-      internal: 'VARCHAR',
-      channel: 'VARCHAR',
-      attachments: 'VARCHAR',
-    },
-  ],
-  events: [{ at: 'VARCHAR', type: 'VARCHAR', status: 'VARCHAR', agent_id: 'VARCHAR', team: 'VARCHAR', reason: 'VARCHAR' }],
-  surveys: [{ at: 'VARCHAR', kind: 'VARCHAR', score: 'VARCHAR', scale: ['VARCHAR'], comment: 'VARCHAR' }],
-  metadata: 'JSON',
-});
+/**
+ * The DuckDB type `json_transform` reads a record of `schema` into: its
+ * fields as the schema names them, every scalar as text (the checks below
+ * are strict about it), lists as lists, a free-form object as JSON.
+ */
+function structure(schema: z.ZodType): unknown {
+  switch (schema.def.type) {
+    case 'optional':
+      return structure((schema as z.ZodOptional).unwrap() as z.ZodType);
+    case 'object':
+      return Object.fromEntries(Object.entries((schema as z.ZodObject).shape).map(([key, field]) => [key, structure(field as z.ZodType)]));
+    case 'array':
+      return [structure((schema as z.ZodArray).element as z.ZodType)];
+    case 'tuple':
+      return [structure((schema as z.ZodTuple).def.items[0] as z.ZodType)];
+    case 'union':
+      // a discriminated union (events): one struct with the fields of every option
+      return Object.assign({}, ...(schema as z.ZodUnion).options.map((option) => structure(option as z.ZodType)));
+    case 'record':
+      return 'JSON';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+/** The shape every line is parsed into, from the schema. */
+export const RECORD_STRUCTURE = JSON.stringify(structure(conversationSchema(new Date(0))));
+const AGENT_STRUCTURE = JSON.stringify(structure(agentSchema));
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -238,7 +245,7 @@ left join first_element_problem e using (file_no, line)`,
     `
 create or replace temp table _ingest_agents as
 with typed as (
-  ${typedLines('agents', '{"id":"VARCHAR","name":"VARCHAR","team":"VARCHAR","email":"VARCHAR","active":"VARCHAR"}', 'a')}
+  ${typedLines('agents', AGENT_STRUCTURE, 'a')}
 )
 select
   file_no,

@@ -109,11 +109,11 @@ export function conversationSchema(loadedAt: Date) {
   const event = z.discriminatedUnion(
     'type',
     [
-      z.object({ type: z.literal(eventType.enum.status), at, status: conversationStatus }),
+      z.object({ at, type: z.literal(eventType.enum.status), status: conversationStatus }),
       z
-        .object({ type: z.literal(eventType.enum.assign), at, agent_id: z.string().optional(), team: z.string().optional() })
+        .object({ at, type: z.literal(eventType.enum.assign), agent_id: z.string().optional(), team: z.string().optional() })
         .refine((e) => Boolean(e.agent_id) || Boolean(e.team), { error: 'an assign event needs agent_id or team (or both)' }),
-      z.object({ type: z.literal(eventType.enum.escalate), at, team: z.string().optional(), reason: z.string().optional() }),
+      z.object({ at, type: z.literal(eventType.enum.escalate), team: z.string().optional(), reason: z.string().optional() }),
     ],
     { error: `type must be one of ${EVENT_TYPES.join(', ')}` },
   );
