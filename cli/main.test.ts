@@ -8,38 +8,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../models/catalogue.js';
-import { COMMANDS, main } from './main.js';
+import { COMMANDS } from './main.js';
+import { parley } from '../testing/cli.js';
+import { repoRoot } from '../testing/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function parley(...argv: string[]): Promise<Run> {
-  const out = collector();
-  const err = collector();
-  const code = await main(argv, { out: out.stream, err: err.stream, env: {} });
-  return { code, out: out.text(), err: err.text() };
-}
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const twcsSample = path.resolve(repoRoot, '../shared/data/twcs/twcs_head5000.csv');

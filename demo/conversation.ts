@@ -9,6 +9,16 @@
  * rated. Everything after the end of the data is cut off, so recent
  * conversations are still open.
  */
+import type {
+  CanonicalAuthor,
+  CanonicalConversation,
+  CanonicalEvent,
+  CanonicalMessage,
+  CanonicalSurvey,
+  ConversationStatus,
+  EventType,
+  SurveyKind,
+} from '../ingest/canonical-schema.js';
 import type { DemoCustomer, Segment } from './customers.js';
 import { demoCustomer } from './customers.js';
 import type { Rng } from './random.js';
@@ -34,55 +44,6 @@ import {
   VOCABULARY,
   render,
 } from './vocabulary.js';
-
-// ---------------------------------------------------------------- canonical types
-
-export type Role = 'customer' | 'agent' | 'bot' | 'system';
-
-export interface CanonicalAuthor {
-  role: Role;
-  id?: string;
-  name?: string;
-}
-
-export interface CanonicalMessage {
-  id: string;
-  at: string;
-  author: CanonicalAuthor;
-  body: string;
-  internal?: boolean;
-  channel?: string;
-  attachments?: number;
-}
-
-export type CanonicalEvent =
-  | { at: string; type: 'status'; status: 'open' | 'pending' | 'snoozed' | 'resolved' | 'closed' }
-  | { at: string; type: 'assign'; agent_id?: string; team?: string }
-  | { at: string; type: 'escalate'; team?: string; reason?: string };
-
-export interface CanonicalSurvey {
-  at: string;
-  kind: 'csat' | 'ces' | 'nps';
-  score: number;
-  scale?: [number, number];
-  comment?: string;
-}
-
-export interface CanonicalConversation {
-  id: string;
-  source?: string;
-  channel: string;
-  created_at: string;
-  customer: { id: string; segment?: string; locale?: string };
-  subject?: string;
-  intent?: string;
-  priority?: 'low' | 'normal' | 'high' | 'urgent';
-  tags?: string[];
-  messages: CanonicalMessage[];
-  events?: CanonicalEvent[];
-  surveys?: CanonicalSurvey[];
-  metadata?: Record<string, unknown>;
-}
 
 // ---------------------------------------------------------------- channels
 
@@ -266,10 +227,13 @@ interface RawMessage {
   attachments: number;
 }
 
+type DemoStatus = Exclude<ConversationStatus, 'snoozed'>;
+
 interface RawEvent {
   t: number;
-  type: 'status' | 'assign' | 'escalate';
-  status?: 'open' | 'pending' | 'resolved' | 'closed';
+  type: EventType;
+  /** The demo never snoozes. */
+  status?: DemoStatus;
   agentId?: string;
   team?: string;
   reason?: string;
@@ -419,7 +383,7 @@ function say(s: Sim, author: CanonicalAuthor, body: string, internal = false, ch
   s.msgs.push({ t: s.now, author, body, internal, channel, attachments });
 }
 
-function setStatus(s: Sim, status: 'open' | 'pending' | 'resolved' | 'closed'): void {
+function setStatus(s: Sim, status: DemoStatus): void {
   if (!s.legacy) s.events.push({ t: s.now, type: 'status', status });
 }
 
@@ -842,7 +806,8 @@ function maybeReopen(s: Sim): void {
 
 interface RawSurvey {
   t: number;
-  kind: 'csat' | 'ces';
+  /** The demo asks for CSAT and CES, never NPS. */
+  kind: Exclude<SurveyKind, 'nps'>;
   score: number;
   comment: string | undefined;
 }

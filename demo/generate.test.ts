@@ -2,15 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCALES, PRIORITIES as PRIORITY_LIST, ROLES as ROLE_LIST, STATUSES as STATUS_LIST, SURVEY_KINDS, agentSchema, conversationSchema } from '../ingest/canonical-schema.js';
 import { DEMO_AGENTS, DEMO_INCIDENTS, INTENTS, demoIncidentWindows, generateDemo } from './generate.js';
 import type { DemoOptions, DemoResult } from './generate.js';
 
 const END = new Date('2026-07-01T00:00:00Z');
 const DAY_MS = 86_400_000;
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const ROLES = new Set(['customer', 'agent', 'bot', 'system']);
-const STATUSES = new Set(['open', 'pending', 'snoozed', 'resolved', 'closed']);
-const PRIORITIES = new Set(['low', 'normal', 'high', 'urgent']);
+const ROLES = new Set<string>(ROLE_LIST);
+const STATUSES = new Set<string>(STATUS_LIST);
+const PRIORITIES = new Set<string>(PRIORITY_LIST);
 
 type Json = Record<string, any>;
 
@@ -76,8 +77,8 @@ function problems(c: Json): string[] {
   }
   for (const s of c.surveys ?? []) {
     need(!Number.isNaN(time(s.at)), 'survey at');
-    const scale: [number, number] = s.scale ?? (s.kind === 'csat' ? [1, 5] : s.kind === 'ces' ? [1, 7] : [0, 10]);
-    need(['csat', 'ces', 'nps'].includes(s.kind), `survey kind ${s.kind}`);
+    const scale: readonly [number, number] = s.scale ?? DEFAULT_SCALES[s.kind as keyof typeof DEFAULT_SCALES] ?? [0, 10];
+    need((SURVEY_KINDS as readonly string[]).includes(s.kind), `survey kind ${s.kind}`);
     need(typeof s.score === 'number' && s.score >= scale[0] && s.score <= scale[1], `survey score ${s.score}`);
     need(s.comment === undefined || typeof s.comment === 'string', 'survey comment');
   }
@@ -181,6 +182,7 @@ describe('generateDemo', () => {
     expect(new Set(agents.map((a) => a.team)).size).toBe(5);
     expect(agents.some((a) => a.active === false)).toBe(true);
     for (const a of agents) expect(Object.keys(a)).toEqual(['id', 'name', 'team', 'email', 'active']);
+    expect(agents.filter((a) => !agentSchema.safeParse(a).success)).toEqual([]);
   });
 
   it('rejects bad options', async () => {
@@ -211,6 +213,12 @@ describe('the demo data set', () => {
   it('follows the canonical format on every line', () => {
     const all = convs.flatMap(problems);
     expect(all.slice(0, 10)).toEqual([]);
+    const schema = conversationSchema(END);
+    const refused = convs.flatMap((c) => {
+      const result = schema.safeParse(c);
+      return result.success ? [] : [`${c.id}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`];
+    });
+    expect(refused.slice(0, 10)).toEqual([]);
     expect(convs).toHaveLength(6000);
     expect(result.messages).toBe(convs.reduce((s, c) => s + c.messages.length, 0));
     expect(new Set(convs.map((c) => c.id)).size).toBe(convs.length);

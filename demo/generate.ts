@@ -29,7 +29,7 @@ export { DEMO_AGENTS } from './roster.js';
 export type { DemoAgent } from './roster.js';
 export { INTENTS } from './vocabulary.js';
 export { CHANNELS } from './conversation.js';
-export type { CanonicalConversation, CanonicalEvent, CanonicalMessage, CanonicalSurvey } from './conversation.js';
+export type { CanonicalConversation, CanonicalEvent, CanonicalMessage, CanonicalSurvey } from '../ingest/canonical-schema.js';
 
 export interface DemoOptions {
   /** How many conversations to write. */

@@ -8,10 +8,15 @@
  * message, event or survey. The loader then writes the valid records'
  * elements straight from the parsed structs.
  *
- * The zod schema (`canonical-schema.ts`) words the reason precisely for the
- * few records that fail; tests run the same broken records through both.
+ * The zod schema (`canonical-schema.ts`) is where the format is written:
+ * the parsed shape, the allowed values and the default scales come from it,
+ * and it words the reason precisely for the few records that fail; tests run
+ * the same broken records through both.
  */
+import type { z } from 'zod';
 import {
+  agentSchema,
+  conversationSchema,
   TIMESTAMP_PATTERN,
   ROLES,
   STATUSES,
@@ -19,39 +24,46 @@ import {
   SURVEY_KINDS,
   PRIORITIES,
   CHANNEL_PATTERN,
+  DEFAULT_SCALES,
   EARLIEST,
   FUTURE_TOLERANCE_MS,
+  type EventType,
 } from './canonical-schema.js';
 import { sqlString } from './adapters/sql.js';
 
-/** The shape every line is parsed into; scalars that need strict checks are read as text. */
-export const RECORD_STRUCTURE = JSON.stringify({
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  channel: 'VARCHAR',
-  created_at: 'VARCHAR',
-  customer: { id: 'VARCHAR', segment: 'VARCHAR', locale: 'VARCHAR' },
-  subject: 'VARCHAR',
-  intent: 'VARCHAR',
-  priority: 'VARCHAR',
-  tags: ['VARCHAR'],
-  messages: [
-    {
-      id: 'VARCHAR',
-      at: 'VARCHAR',
-      author: { role: 'VARCHAR', id: 'VARCHAR', name: 'VARCHAR' },
-      body: 'VARCHAR',
-      internal: 'VARCHAR',
-      channel: 'VARCHAR',
-      attachments: 'VARCHAR',
-    },
-  ],
-  events: [{ at: 'VARCHAR', type: 'VARCHAR', status: 'VARCHAR', agent_id: 'VARCHAR', team: 'VARCHAR', reason: 'VARCHAR' }],
-  surveys: [{ at: 'VARCHAR', kind: 'VARCHAR', score: 'VARCHAR', scale: ['VARCHAR'], comment: 'VARCHAR' }],
-  metadata: 'JSON',
-});
+/**
+ * The DuckDB type `json_transform` reads a record of `schema` into: its
+ * fields as the schema names them, every scalar as text (the checks below
+ * are strict about it), lists as lists, a free-form object as JSON.
+ */
+function structure(schema: z.ZodType): unknown {
+  switch (schema.def.type) {
+    case 'optional':
+      return structure((schema as z.ZodOptional).unwrap() as z.ZodType);
+    case 'object':
+      return Object.fromEntries(Object.entries((schema as z.ZodObject).shape).map(([key, field]) => [key, structure(field as z.ZodType)]));
+    case 'array':
+      return [structure((schema as z.ZodArray).element as z.ZodType)];
+    case 'tuple':
+      return [structure((schema as z.ZodTuple).def.items[0] as z.ZodType)];
+    case 'union':
+      // a discriminated union (events): one struct with the fields of every option
+      return Object.assign({}, ...(schema as z.ZodUnion).options.map((option) => structure(option as z.ZodType)));
+    case 'record':
+      return 'JSON';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+/** The shape every line is parsed into, from the schema. */
+export const RECORD_STRUCTURE = JSON.stringify(structure(conversationSchema(new Date(0))));
+const AGENT_STRUCTURE = JSON.stringify(structure(agentSchema));
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+/** A survey's scale bound when it gives none: `case x.kind when 'csat' then 1 ... end` from {@link DEFAULT_SCALES}. */
+const defaultScale = (bound: 0 | 1) => `case x.kind ${SURVEY_KINDS.map((k) => `when '${k}' then ${DEFAULT_SCALES[k][bound]}`).join(' ')} end`;
+const typeIsNot = (type: EventType) => `x.type <> '${type}'`;
 
 /** Temp macros the checks use; `loadedAt` bounds the "absurd timestamp" rule. */
 export function checkMacros(loadedAt: Date): string {
@@ -81,8 +93,8 @@ const messageChecks: Check[] = [
 const eventChecks: Check[] = [
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.type in (${list(EVENT_TYPES)})`, `type is not one of ${EVENT_TYPES.join(', ')}`],
-  [`x.type <> 'status' or x.status in (${list(STATUSES)})`, `status is not one of ${STATUSES.join(', ')}`],
-  ["x.type <> 'assign' or _filled(x.agent_id) or _filled(x.team)", 'an assign event needs agent_id or team'],
+  [`${typeIsNot('status')} or x.status in (${list(STATUSES)})`, `status is not one of ${STATUSES.join(', ')}`],
+  [`${typeIsNot('assign')} or _filled(x.agent_id) or _filled(x.team)`, 'an assign event needs agent_id or team'],
 ];
 
 const surveyChecks: Check[] = [
@@ -95,8 +107,8 @@ const surveyChecks: Check[] = [
   ],
   [
     `try_cast(x.score as double) between
-       coalesce(try_cast(x.scale[1] as double), case x.kind when 'csat' then 1 when 'ces' then 1 else 0 end)
-       and coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end)`,
+       coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})
+       and coalesce(try_cast(x.scale[2] as double), ${defaultScale(1)})`,
     'score is outside its scale',
   ],
 ];
@@ -161,8 +173,8 @@ export const ELEMENT_COLUMNS = {
     '_ts(x."at")',
     'x.kind',
     'try_cast(x.score as double)',
-    "coalesce(try_cast(x.scale[1] as double), case x.kind when 'nps' then 0 else 1 end)",
-    "coalesce(try_cast(x.scale[2] as double), case x.kind when 'csat' then 5 when 'ces' then 7 else 10 end)",
+    `coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})`,
+    `coalesce(try_cast(x.scale[2] as double), ${defaultScale(1)})`,
     'x.comment',
   ],
 } as const;
@@ -233,7 +245,7 @@ left join first_element_problem e using (file_no, line)`,
     `
 create or replace temp table _ingest_agents as
 with typed as (
-  ${typedLines('agents', '{"id":"VARCHAR","name":"VARCHAR","team":"VARCHAR","email":"VARCHAR","active":"VARCHAR"}', 'a')}
+  ${typedLines('agents', AGENT_STRUCTURE, 'a')}
 )
 select
   file_no,

@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openWarehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
-import { loadFiles } from './load.js';
 import { explainRecord, parseTimestamp } from './canonical-schema.js';
-import { goodConversation } from './testing/records.js';
+import { goodConversation } from '../testing/records.js';
+import { testWarehouse } from '../testing/warehouse.js';
 
 describe('parseTimestamp', () => {
   it('reads offsets and Z, and a timestamp without an offset as UTC', () => {
@@ -56,11 +54,9 @@ describe('the bulk SQL checks and the zod contract agree', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-agree-'));
     const file = path.join(dir, 'all.jsonl');
     writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const db = await openWarehouse(':memory:');
+    const now = new Date('2026-11-01T00:00:00Z');
+    const { db } = await testWarehouse({ files: [file], now });
     try {
-      await migrate(db);
-      const now = new Date('2026-11-01T00:00:00Z');
-      await loadFiles(db, [{ file }], { now });
       const refused = new Set((await db.all<{ line: number }>('select line from quarantine')).map((r) => r.line));
       const verdicts = records.map((r, i) => ({
         id: (r as { id: string }).id,

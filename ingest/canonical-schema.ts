@@ -11,15 +11,35 @@
  */
 import { z } from 'zod';
 
-export const ROLES = ['customer', 'agent', 'bot', 'system'] as const;
-export const STATUSES = ['open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
-export const EVENT_TYPES = ['status', 'assign', 'escalate'] as const;
-export const SURVEY_KINDS = ['csat', 'ces', 'nps'] as const;
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+// The closed lists of the format, each written once: the schema below, the
+// bulk SQL checks (`canonical-checks.ts`), the demo and the tests read them here.
+const authorRole = z.enum(['customer', 'agent', 'bot', 'system'], {
+  error: (i): string => `${i.input === undefined ? 'is missing' : `"${String(i.input)}" is not a role`}: use one of ${ROLES.join(', ')}`,
+});
+const conversationStatus = z.enum(['open', 'pending', 'snoozed', 'resolved', 'closed'], { error: (): string => `must be one of ${STATUSES.join(', ')}` });
+const eventType = z.enum(['status', 'assign', 'escalate']);
+const surveyKind = z.enum(['csat', 'ces', 'nps'], { error: (): string => `must be one of ${SURVEY_KINDS.join(', ')}` });
+const priority = z.enum(['low', 'normal', 'high', 'urgent'], { error: (): string => `must be one of ${PRIORITIES.join(', ')}` });
+
+export type AuthorRole = z.infer<typeof authorRole>;
+export type ConversationStatus = z.infer<typeof conversationStatus>;
+export type EventType = z.infer<typeof eventType>;
+export type SurveyKind = z.infer<typeof surveyKind>;
+export type Priority = z.infer<typeof priority>;
+
+/** Who writes a message: `customer`, `agent`, `bot`, `system`. */
+export const ROLES: readonly AuthorRole[] = authorRole.options;
+/** The statuses of a `status` event. */
+export const STATUSES: readonly ConversationStatus[] = conversationStatus.options;
+/** The kinds of event: `status`, `assign`, `escalate`. */
+export const EVENT_TYPES: readonly EventType[] = eventType.options;
+/** The kinds of survey: `csat`, `ces`, `nps`. */
+export const SURVEY_KINDS: readonly SurveyKind[] = surveyKind.options;
+export const PRIORITIES: readonly Priority[] = priority.options;
 /** A channel is a lowercase word: `webchat`, `in_app`, `whatsapp`, or any other. */
 export const CHANNEL_PATTERN = '^[a-z][a-z0-9_-]*$';
 const channelRe = new RegExp(CHANNEL_PATTERN);
-export const DEFAULT_SCALES: Record<(typeof SURVEY_KINDS)[number], [number, number]> = {
+export const DEFAULT_SCALES: Readonly<Record<SurveyKind, readonly [number, number]>> = {
   csat: [1, 5],
   ces: [1, 7],
   nps: [0, 10],
@@ -71,7 +91,7 @@ export function conversationSchema(loadedAt: Date) {
     at,
     author: z.object(
       {
-        role: z.enum(ROLES, { error: (i) => `${i.input === undefined ? 'is missing' : `"${String(i.input)}" is not a role`}: use one of ${ROLES.join(', ')}` }),
+        role: authorRole,
         id: z.string().optional(),
         name: z.string().optional(),
       },
@@ -89,17 +109,17 @@ export function conversationSchema(loadedAt: Date) {
   const event = z.discriminatedUnion(
     'type',
     [
-      z.object({ type: z.literal('status'), at, status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }) }),
+      z.object({ at, type: z.literal(eventType.enum.status), status: conversationStatus }),
       z
-        .object({ type: z.literal('assign'), at, agent_id: z.string().optional(), team: z.string().optional() })
+        .object({ at, type: z.literal(eventType.enum.assign), agent_id: z.string().optional(), team: z.string().optional() })
         .refine((e) => Boolean(e.agent_id) || Boolean(e.team), { error: 'an assign event needs agent_id or team (or both)' }),
-      z.object({ type: z.literal('escalate'), at, team: z.string().optional(), reason: z.string().optional() }),
+      z.object({ at, type: z.literal(eventType.enum.escalate), team: z.string().optional(), reason: z.string().optional() }),
     ],
     { error: `type must be one of ${EVENT_TYPES.join(', ')}` },
   );
   const survey = z.object({
     at,
-    kind: z.enum(SURVEY_KINDS, { error: `must be one of ${SURVEY_KINDS.join(', ')}` }),
+    kind: surveyKind,
     score: z.number({ error: 'must be a number' }),
     scale: z
       .tuple([z.number(), z.number()], { error: 'must be [lowest, highest]' })
@@ -121,7 +141,7 @@ export function conversationSchema(loadedAt: Date) {
       ),
       subject: z.string().optional(),
       intent: z.string().optional(),
-      priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional(),
+      priority: priority.optional(),
       tags: z.array(z.string()).optional(),
       messages: z.array(message, { error: (i) => (i.input === undefined ? 'is missing (use [] when the conversation only has events)' : 'must be an array') }),
       events: z.array(event).optional(),
@@ -146,8 +166,12 @@ export function conversationSchema(loadedAt: Date) {
     });
 }
 
+/** One canonical conversation record: the type of the format, derived from the schema. */
 export type CanonicalConversation = z.infer<ReturnType<typeof conversationSchema>>;
 export type CanonicalMessage = CanonicalConversation['messages'][number];
+export type CanonicalAuthor = CanonicalMessage['author'];
+export type CanonicalEvent = NonNullable<CanonicalConversation['events']>[number];
+export type CanonicalSurvey = NonNullable<CanonicalConversation['surveys']>[number];
 
 export const agentSchema = z.object({
   id: requiredString('the agent id used in messages and assign events'),
@@ -156,6 +180,7 @@ export const agentSchema = z.object({
   email: z.string().optional(),
   active: z.boolean().optional(),
 });
+export type CanonicalAgent = z.infer<typeof agentSchema>;
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');

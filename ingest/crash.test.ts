@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openWarehouse } from '../warehouse/connection.js';
-import { goodConversation, syntheticLines } from './testing/records.js';
+import { goodConversation, syntheticLines } from '../testing/records.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = path.join(here, 'testing', 'ingest-child.ts');
+const child = path.join(here, '..', 'testing', 'ingest-child.ts');
 let dir: string;
 let dbPath: string;
 let big: string;

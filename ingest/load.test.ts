@@ -7,7 +7,8 @@ import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
 import { LoadError, loadFiles } from './load.js';
 import { inPart } from './parts.js';
-import { goodConversation } from './testing/records.js';
+import { goodConversation } from '../testing/records.js';
+import { testWarehouse } from '../testing/warehouse.js';
 import { sqlEscape, sqlString } from './adapters/sql.js';
 
 let dir: string;
@@ -15,8 +16,7 @@ let db: Warehouse;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-ingest-'));
-  db = await openWarehouse(':memory:');
-  await migrate(db);
+  db = (await testWarehouse()).db;
 });
 
 afterEach(() => {
@@ -236,8 +236,7 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     const results = [];
     for (const chunkBytes of [Infinity, 1]) {
       db.close();
-      db = await openWarehouse(':memory:');
-      await migrate(db);
+      db = (await testWarehouse()).db;
       await loadFiles(db, [{ file: file('first.jsonl', [goodConversation('c2'), goodConversation('c9')]) }]);
       const a = file('a.jsonl', lines);
       const b = file('b.jsonl', [goodConversation('c2', { channel: 'whatsapp' })]);

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
-import { loadFiles } from '../ingest/load.js';
-import { buildModels } from '../models/build.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { loadConfig } from '../models/config.js';
+import { testWarehouse } from '../testing/warehouse.js';
 import { createTrainer, evaluate, isHeldOut, predict } from './classifier.js';
 import { buildInsights } from './build.js';
 import { recordIntentCorrection } from './corrections.js';
@@ -80,10 +78,7 @@ describe('intents in the warehouse: training, prediction and corrections', () =>
     lines.push(conversation('u1', 'Where is my refund for the jacket?'));
     lines.push(conversation('u2', 'voucher'));
     writeFileSync(path.join(dir, 'c.jsonl'), lines.join('\n') + '\n');
-    db = await openWarehouse(':memory:');
-    await migrate(db);
-    await loadFiles(db, [{ file: path.join(dir, 'c.jsonl') }], { source: 't' });
-    await buildModels(db, loadConfig());
+    db = (await testWarehouse({ files: [path.join(dir, 'c.jsonl')], source: 't', build: loadConfig() })).db;
   });
   afterAll(() => {
     db?.close();

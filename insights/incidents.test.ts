@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
-import { loadFiles } from '../ingest/load.js';
-import { buildModels } from '../models/build.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { loadConfig } from '../models/config.js';
+import { testWarehouse } from '../testing/warehouse.js';
 import { generateDemo, demoIncidentWindows } from '../demo/generate.js';
 import { buildInsights, type InsightSummary } from './build.js';
 
@@ -19,10 +17,7 @@ describe('on the demo warehouse', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'parley-insights-demo-'));
     const demo = await generateDemo({ conversations: 20_000, seed: 3, end: END, outDir: dir });
-    db = await openWarehouse(':memory:');
-    await migrate(db);
-    await loadFiles(db, demo.files.map((file) => ({ file })), { source: 'demo' });
-    await buildModels(db, loadConfig());
+    db = (await testWarehouse({ files: demo.files, source: 'demo', build: loadConfig() })).db;
     summary = await buildInsights(db);
   }, 120_000);
   afterAll(() => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import { testWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { loadConfig } from '../models/config.js';
 import { buildInsights } from './build.js';
@@ -22,8 +22,7 @@ describe('on real Twitter support threads (twcs)', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'parley-twcs-'));
     const csv = path.join(dir, 'twcs.csv');
     writeFileSync(csv, readFileSync(CSV, 'utf8').replace(/\r(?!\n)/g, ' '));
-    db = await openWarehouse(':memory:');
-    await migrate(db);
+    db = (await testWarehouse()).db;
     await db.run(`
       create temp table tweets as
       select tweet_id::varchar as id, author_id, strptime(created_at, '%a %b %d %H:%M:%S %z %Y') as sent_at, text,

@@ -5,12 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from './catalogue.js';
 import { catalogueMarkdown } from './catalogue-doc.js';
+import { repoRoot } from '../testing/paths.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = path.resolve(repoRoot, '../shared/spec/metrics.md');
 
 /**

@@ -7,8 +7,8 @@
  * + 3 × re_explanations + 2 × channel_switches + 2 × transfers + 3 × reopens).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warehouseWith, type TestWarehouse } from './testing.js';
-import { agent, assign, bot, ces, conversation, csat, customer, escalate, horizon, note, on, status, type Item } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, assign, bot, ces, conversation, csat, customer, escalate, horizon, note, on, status, type Item } from '../testing/fixtures.js';
 
 const at = on('2026-10-06');
 const later = '2026-10-30T00:00:00Z';
@@ -16,7 +16,7 @@ const later = '2026-10-30T00:00:00Z';
 describe('automation: contained and handoff_from_bot', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       conversation('contained', [customer(at('09:00')), bot(at('09:01')), status(at('09:05'), 'resolved')]),
       conversation('handoff', [customer(at('09:00')), bot(at('09:01')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
       conversation('bot-reopened', [
@@ -33,7 +33,7 @@ describe('automation: contained and handoff_from_bot', () => {
       conversation('internal-bot', [customer(at('09:00')), bot(at('09:01'), { internal: true }), agent(at('09:05')), status(at('09:10'), 'resolved')]),
       conversation('bot-unresolved', [customer(at('09:00')), bot(at('09:01')), customer(at('09:02'))]),
       horizon(later),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 
@@ -71,7 +71,7 @@ describe('surveys: csat and ces', () => {
   const surveyed = (id: string, surveys: Item[]) => conversation(id, [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved'), ...surveys]);
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       surveyed('csat-4', [csat(at('10:00'), 4)]),
       surveyed('csat-3', [csat(at('10:00'), 3)]),
       surveyed('csat-9-of-10', [csat(at('10:00'), 9, [0, 10])]),
@@ -82,7 +82,7 @@ describe('surveys: csat and ces', () => {
       surveyed('ces-latest', [ces(at('10:00'), 1), ces(at('10:30'), 7)]),
       surveyed('ces-1-to-5', [ces(at('10:00'), 2, [1, 5])]),
       surveyed('no-survey', []),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 
@@ -129,7 +129,7 @@ describe('effort: messages to resolution, re-explanations, channel switches, eff
     ]);
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       conversation('one-message', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
       conversation('channels', [
         customer(at('09:00')), // webchat, the conversation's channel
@@ -181,7 +181,7 @@ describe('effort: messages to resolution, re-explanations, channel switches, eff
       ]),
       conversation('unresolved', [customer(at('09:00')), customer(at('09:05'))]),
       horizon(later),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 

@@ -5,8 +5,8 @@
  * recontact_7d, fcr and fcr_window_closed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warehouseWith, type TestWarehouse } from './testing.js';
-import { agent, assign, bot, conversation, customer, escalate, horizon, note, on, status, type Item } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, assign, bot, conversation, customer, escalate, horizon, note, on, status, type Item } from '../testing/fixtures.js';
 
 const at = on('2026-10-06');
 const later = '2026-10-30T00:00:00Z'; // closes every 7-day and 24 h window below
@@ -14,7 +14,7 @@ const later = '2026-10-30T00:00:00Z'; // closes every 7-day and 24 h window belo
 describe('resolutions and reopens', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       conversation('simple', [customer(at('09:00')), agent(at('09:10')), status(at('09:20'), 'resolved')]),
       conversation('resolved-closed', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved'), status(at('10:00'), 'closed')]),
       conversation('resolved-twice', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:30'), 'resolved')]),
@@ -47,7 +47,7 @@ describe('resolutions and reopens', () => {
       conversation('note-after-reply', [customer(at('09:00')), agent(at('09:10')), note(at('09:30'))]),
       conversation('status-but-no-resolution', [customer(at('09:00')), status(at('09:05'), 'pending'), agent(at('09:10'))]),
       horizon(later),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 
@@ -132,8 +132,8 @@ describe('transfers, escalations and ownership', () => {
     conversation(id, [customer(at('09:00')), ...events, ...extra, agent(at('09:30')), status(at('09:40'), 'resolved')]);
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith(
-      [
+    w = await testWarehouse({
+      records: [
         handled('routing', [assign(at('09:01'), { team: 'Billing' }), assign(at('09:02'), { agent_id: 'a1' })]),
         handled('agent-then-team', [assign(at('09:01'), { agent_id: 'a1' }), assign(at('09:02'), { team: 'Billing' })]),
         handled('agent-to-agent', [assign(at('09:01'), { agent_id: 'a1', team: 'Billing' }), assign(at('09:02'), { agent_id: 'a2' })]),
@@ -161,8 +161,9 @@ describe('transfers, escalations and ownership', () => {
         conversation('owner-team-only', [customer(at('09:00')), assign(at('09:01'), { team: 'Support' }), agent(at('09:10'), 'a1'), status(at('09:30'), 'resolved')]),
         horizon(later),
       ],
-      { agents: [{ id: 'a1', name: 'Ana', team: 'Billing' }, { id: 'a2', name: 'Ben', team: 'Tech' }, { id: 'a3', name: 'Cy', team: 'Billing' }] },
-    );
+      agents: [{ id: 'a1', name: 'Ana', team: 'Billing' }, { id: 'a2', name: 'Ben', team: 'Tech' }, { id: 'a3', name: 'Cy', team: 'Billing' }],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 
@@ -225,7 +226,7 @@ describe('recontact_7d and fcr with the windows closed', () => {
     });
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       resolvedOn('first-contact', '2026-10-06', 'k', 'billing'),
       resolvedOn('second-contact', '2026-10-10', 'k', 'billing'),
       resolvedOn('billing', '2026-10-06', 'm', 'billing'),
@@ -237,7 +238,7 @@ describe('recontact_7d and fcr with the windows closed', () => {
       conversation('long-wait', [customer(at('09:00')), agent(at('09:10')), status(at('12:00'), 'resolved')], { customer: 'q' }),
       conversation('opened-meanwhile', [customer(at('11:00'))], { customer: 'q' }), // before long-wait's resolution
       horizon(later),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 
@@ -267,7 +268,7 @@ describe('windows still open at the data horizon', () => {
   // no far-later conversation: the horizon is the 'late' message, 2026-10-22T23:00Z
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       conversation('open-window', [customer('2026-10-20T09:00:00Z'), agent('2026-10-20T09:10:00Z'), status('2026-10-20T10:00:00Z', 'resolved')]),
       conversation('open-window-reopened', [
         customer('2026-10-20T09:00:00Z'),
@@ -281,7 +282,7 @@ describe('windows still open at the data horizon', () => {
       conversation('too-recent', [customer('2026-10-22T00:00:00Z'), agent('2026-10-22T00:10:00Z')]), // 22 h 50 min before the horizon
       conversation('just-24h', [customer('2026-10-21T22:00:00Z'), agent('2026-10-21T23:00:00Z')]), // exactly 24 h before
       conversation('late', [customer('2026-10-22T23:00:00Z')]),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 

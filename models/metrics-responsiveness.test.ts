@@ -4,15 +4,15 @@
  * business_first_response_s. Expected values come from the timestamps below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warehouseWith, type TestWarehouse } from './testing.js';
-import { agent, bot, conversation, customer, note, on, system } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, bot, conversation, customer, note, on, system } from '../testing/fixtures.js';
 
 const at = on('2026-10-06'); // a Tuesday
 
 describe('first responses, reply time and unanswered turns', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith([
+    w = await testWarehouse({ records: [
       conversation('internal-and-bot', [customer(at('09:00')), note(at('09:01')), bot(at('09:02')), agent(at('09:10'))]),
       conversation('bot-only', [customer(at('09:00')), bot(at('09:01'))]),
       conversation('outbound', [agent(at('09:00')), agent(at('09:30'))]),
@@ -31,7 +31,7 @@ describe('first responses, reply time and unanswered turns', () => {
         agent(at('10:20')),
         customer(at('11:00')), // never answered
       ]),
-    ]);
+    ], build: true });
   });
   afterAll(() => w.close());
 
@@ -112,8 +112,8 @@ describe('business_first_response_s in Europe/Berlin', () => {
   };
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith(
-      [
+    w = await testWarehouse({
+      records: [
         conversation('inside', [customer('2026-10-06T09:00:00+02:00'), agent('2026-10-06T08:00:00Z')]),
         conversation('weekend', [customer('2026-10-10T08:00:00Z'), agent('2026-10-12T07:30:00Z')]),
         conversation('weekend-only', [customer('2026-10-10T08:00:00Z'), agent('2026-10-10T10:00:00Z')]),
@@ -123,8 +123,8 @@ describe('business_first_response_s in Europe/Berlin', () => {
         conversation('dst-week', [customer('2026-10-23T14:00:00Z'), agent('2026-10-26T08:30:00Z')]),
         conversation('no-reply', [customer('2026-10-06T08:00:00Z'), bot('2026-10-06T08:01:00Z')]),
       ],
-      { config },
-    );
+      build: config,
+    });
   });
   afterAll(() => w.close());
 

@@ -7,13 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
 import { loadFiles } from '../ingest/load.js';
 import { buildModels } from './build.js';
 import { parseConfig } from './config.js';
-import { warehouseWith, type TestWarehouse } from './testing.js';
-import { agent, assign, bot, conversation, csat, customer, horizon, status, type Item } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, assign, bot, conversation, csat, customer, horizon, status, type Item } from '../testing/fixtures.js';
 
 /** 2026-10-06T09:00:00Z plus `s` seconds. */
 const t = (s: number) => new Date(Date.parse('2026-10-06T09:00:00Z') + s * 1000).toISOString();
@@ -42,8 +40,8 @@ const smsCase = (id: string, createdAt: string) =>
 describe('summary rates and distributions', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await warehouseWith(
-      [
+    w = await testWarehouse({
+      records: [
         //        id     wait  outcome      assignment     csat
         emailCase('e01', 60, 'resolved', 'a1', 5),
         emailCase('e02', 60, 'resolved', 'a1', 4),
@@ -65,8 +63,8 @@ describe('summary rates and distributions', () => {
         smsCase('s3', '2026-10-06T09:00:00Z'),
         horizon('2026-10-30T12:00:00Z'),
       ],
-      { config: { timezone: 'Europe/Berlin' } },
-    );
+      build: { timezone: 'Europe/Berlin' },
+    });
   });
   afterAll(() => w.close());
 
@@ -142,7 +140,7 @@ describe('snapshots replaced by later ones', () => {
   ]);
 
   it('keeps the later line when one file holds the same conversation twice', async () => {
-    const w = await warehouseWith([first, second]);
+    const w = await testWarehouse({ records: [first, second], build: true });
     expect(await w.metrics('snap')).toMatchObject({ customer_messages: 2, first_response_s: 300, reopens: 1 });
     expect((await w.summary())[0]?.conversations).toBe(1);
     w.close();
@@ -150,9 +148,8 @@ describe('snapshots replaced by later ones', () => {
 
   it('replaces the whole conversation when a later load brings it again', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-snap-'));
-    const db = await openWarehouse(':memory:');
+    const { db } = await testWarehouse();
     try {
-      await migrate(db);
       const config = parseConfig({});
       const load = async (name: string, record: object) => {
         const file = path.join(dir, name);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warehouseWith, type TestWarehouse } from './testing.js';
-import { agent, conversation, customer, horizon, on, status } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, conversation, customer, horizon, on, status } from '../testing/fixtures.js';
 
 const oct6 = on('2026-10-06');
 const oct7 = on('2026-10-07');
@@ -9,14 +9,14 @@ const oct8 = on('2026-10-08');
 let w: TestWarehouse;
 
 beforeAll(async () => {
-  w = await warehouseWith([
+  w = await testWarehouse({ records: [
     // a1 owns both (most human replies, no assignment); open spans [09:05, 09:40] and [09:30, 10:00]
     conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), customer(oct6('09:20')), agent(oct6('09:25')), status(oct6('09:40'), 'resolved')]),
     conversation('c2', [customer(oct6('09:30')), agent(oct6('09:30')), status(oct6('10:00'), 'resolved')]),
     // b2's conversation is never resolved and runs across midnight
     conversation('c3', [customer(oct7('23:50')), agent(oct7('23:55'), 'b2'), customer(oct8('00:10'))]),
     horizon('2026-10-20T00:00:00Z'),
-  ]);
+  ], build: true });
 });
 
 afterAll(() => w.close());

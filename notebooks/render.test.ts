@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.js';
-import { loadFiles } from '../ingest/load.js';
-import { buildModels } from '../models/build.js';
-import { parseConfig } from '../models/config.js';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
+import { testWarehouse } from '../testing/warehouse.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, paramChoices, parseNotebook, renderNotebook, resolveParams } from './index.js';
 
 // A small fixed warehouse: the seeded demo generator, a fixed end date, built in memory.
@@ -16,10 +13,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-notebooks-'));
   try {
     const demo = await generateDemo({ conversations: 3000, seed: 7, end: new Date('2026-07-01T00:00:00Z'), outDir: dir });
-    db = await openWarehouse(':memory:');
-    await migrate(db);
-    await loadFiles(db, demo.files.map((file) => ({ file })), { source: 'demo', now: new Date('2026-07-01T00:00:00Z') });
-    await buildModels(db, parseConfig({}));
+    db = (await testWarehouse({ files: demo.files, source: 'demo', now: new Date('2026-07-01T00:00:00Z'), build: true })).db;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

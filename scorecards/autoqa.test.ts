@@ -3,12 +3,12 @@
  * and its agreement with human reviews on the same criteria.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agent, assign, conversation, customer, on, status } from '../models/fixtures.js';
-import type { TestWarehouse } from '../models/testing.js';
+import { agent, assign, conversation, customer, on, status } from '../testing/fixtures.js';
+import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { parseConfig } from '../models/config.js';
 import { saveReview } from './reviews.js';
-import { gradesFor, scorecardWarehouse } from './testing.js';
+import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
 
 const at = on('2026-11-10');
 const LONG = 'please open the billing page then choose the invoice then click the small arrow then pick the month then press export and wait for the file to arrive';

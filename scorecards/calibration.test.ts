@@ -6,14 +6,14 @@
  * from the benchmark; calibration never enters agent scores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWarehouse } from '../models/testing.js';
+import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { parseConfig } from '../models/config.js';
 import { calibrationResults, closeCalibrationSession, createCalibrationSession, listCalibrationSessions, sessionReviews, type CalibrationSession } from './calibration.js';
 import { saveReview } from './reviews.js';
 import { registerRubric } from './rubric-store.js';
 import { validateRubric } from './rubric-schema.js';
-import { scorecardWarehouse } from './testing.js';
+import { scorecardWarehouse } from '../testing/scorecards.js';
 
 const _ = null;
 // prettier-ignore

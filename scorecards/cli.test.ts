@@ -5,38 +5,26 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
-import { loadFiles } from '../ingest/load.js';
-import { buildModels } from '../models/build.js';
-import { parseConfig } from '../models/config.js';
-import { openWarehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
-import { AGENTS, fixtureConversations } from './testing.js';
+import { parley } from '../testing/cli.js';
+import { AGENTS, fixtureConversations } from '../testing/scorecards.js';
+import { testWarehouse } from '../testing/warehouse.js';
 
 let dir: string;
 let db: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (f(String(chunk)), done()) });
-  const code = await main([...argv, '--db', db], { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env: {} });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => parley(...argv, '--db', db);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-scorecards-'));
   db = path.join(dir, 'w.duckdb');
-  const conversations = path.join(dir, 'conversations.jsonl');
-  const agents = path.join(dir, 'agents.jsonl');
-  writeFileSync(conversations, fixtureConversations({ perAgent: 4 }).map((c) => JSON.stringify(c)).join('\n') + '\n');
-  writeFileSync(agents, AGENTS.map(({ agent_id, ...r }) => JSON.stringify({ id: agent_id, ...r })).join('\n') + '\n');
-  const w = await openWarehouse(db);
-  await migrate(w);
-  await loadFiles(w, [{ file: conversations }, { file: agents }], { now: new Date('2027-01-15T00:00:00Z') });
-  await buildModels(w, parseConfig({}));
+  const w = await testWarehouse({
+    path: db,
+    records: fixtureConversations({ perAgent: 4 }),
+    agents: AGENTS.map(({ agent_id, ...r }) => ({ id: agent_id, ...r })),
+    now: new Date('2027-01-15T00:00:00Z'),
+    build: true,
+  });
   w.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,13 +3,13 @@
  * change is in the audit trail; coaching links agents, reviews and metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWarehouse } from '../models/testing.js';
+import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { parseConfig } from '../models/config.js';
 import { acknowledgeCoaching, addCoaching, listCoaching } from './coaching.js';
 import { auditTrail, fileDispute, listDisputes, resolveDispute } from './disputes.js';
 import { getReview, saveReview, type Review } from './reviews.js';
-import { gradesFor, scorecardWarehouse } from './testing.js';
+import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
 
 let w: TestWarehouse;
 const T0 = new Date('2026-11-02T10:00:00Z');

@@ -3,7 +3,7 @@
  * grades, and the qa marts building with and without reviews.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWarehouse } from '../models/testing.js';
+import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { MIN_GROUP_SIZE } from '../models/catalogue.js';
 import { parseConfig } from '../models/config.js';
@@ -11,7 +11,7 @@ import { getReview, listReviews, saveReview } from './reviews.js';
 import { getRubric, listRubrics, registerRubric } from './rubric-store.js';
 import { defaultRubric } from './rubrics.js';
 import { createSample } from './sampling.js';
-import { gradesFor, scorecardWarehouse } from './testing.js';
+import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
 
 let w: TestWarehouse;
 beforeAll(async () => {

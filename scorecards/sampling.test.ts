@@ -4,11 +4,11 @@
  * round-robin assignment with caps, and the sample-size helper.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWarehouse } from '../models/testing.js';
+import type { TestWarehouse } from '../testing/warehouse.js';
 import { parseSampleSpec } from './sampling-sql.js';
 import { assignReviewers, createSample, drawSample, getSample, listQueue, listSamples, sampleSize } from './sampling.js';
 import { saveReview } from './reviews.js';
-import { gradesFor, scorecardWarehouse } from './testing.js';
+import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
 
 let w: TestWarehouse;
 // 6 conversations per agent; a?-3 and a?-6 are escalated

@@ -5,27 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-
-function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function parley(...argv: string[]) {
-  const out = collector();
-  const err = collector();
-  const code = await main(argv, { out: out.stream, err: err.stream, env: {} });
-  return { code, out: out.text(), err: err.text() };
-}
+import { parley } from '../../testing/cli.js';
 
 describe('parley insights', () => {
   let dir: string;

@@ -6,31 +6,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../demo/generate.js';
-import { main } from '../main.js';
-
-function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-// The only setting passed through: where Chromium is (npm run test:dates starts it with the real clock).
-const env = process.env['CHROMIUM_PATH'] ? { CHROMIUM_PATH: process.env['CHROMIUM_PATH'] } : {};
-
-async function parley(...argv: string[]) {
-  const out = collector();
-  const err = collector();
-  const code = await main(argv, { out: out.stream, err: err.stream, env });
-  return { code, out: out.text(), err: err.text() };
-}
+import { parley } from '../../testing/cli.js';
 
 let dir: string;
 let db: string;

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, type AdapterWarehouse } from './testing/harness.js';
+import { fixture } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { chatwootAdapter } from './chatwoot.js';
 import { AdapterError } from './types.js';
 
 describe('chatwoot API JSON', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(chatwootAdapter, [fixture('chatwoot.jsonl')], { build: true });
+    w = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot.jsonl')], build: true });
   });
   afterAll(() => w.close());
 
@@ -71,14 +72,14 @@ describe('chatwoot API JSON', () => {
 
 describe('chatwoot bad input', () => {
   it('quarantines a wrong date format, a record without id and an unknown status; refuses a file that is not UTF-8', async () => {
-    const w = await adapterWarehouse(chatwootAdapter, [fixture('chatwoot-bad.jsonl')]);
+    const w = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot-bad.jsonl')] });
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'chatwoot-bad.jsonl record 1 (conversation 401): created_at "05/01/2026 09:00" is neither Unix seconds nor ISO 8601',
       'chatwoot-bad.jsonl record 2: id is missing: is this a Chatwoot conversation?',
       'chatwoot-bad.jsonl record 3 (conversation 403): status "closed" is not open, resolved, pending or snoozed',
     ]);
     w.close();
-    const error = await adapterWarehouse(chatwootAdapter, [fixture('chatwoot-latin1.jsonl')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot-latin1.jsonl')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^chatwoot-latin1\.jsonl cannot be read as JSON: .*UTF-8.*; fix that record or export the file again/);
   });

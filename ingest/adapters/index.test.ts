@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../cli/main.js';
+import { parley } from '../../testing/cli.js';
 import { ADAPTERS, detectFormat } from './index.js';
 import { ADAPTER_FORMATS } from './types.js';
-import { fixture, repoRoot, sharedData } from './testing/harness.js';
+import { fixture, repoRoot, sharedData } from '../../testing/paths.js';
 
 describe('format detection', () => {
   it('has an adapter for every --format', () => {
@@ -40,14 +41,6 @@ describe('parley ingest with adapters', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'parley-adapters-cli-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  async function parley(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const sink = (f: (s: string) => void) => new Writable({ write: (chunk, _e, done) => (f(String(chunk)), done()) });
-    const code = await main(argv, { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env: {} });
-    return { code, out, err };
-  }
 
   it('says on stderr which format it chose, and loads every format of one command in one load', async () => {
     const db = path.join(dir, 'auto.duckdb');

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { fixture, sharedData } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { intercomApiAdapter } from './intercom-api.js';
 import { intercomTablesAdapter } from './intercom-tables.js';
 import { AdapterError } from './types.js';
 
 describe('intercom API JSON', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(intercomApiAdapter, [fixture('intercom-api.json')], { build: true });
+    w = await testWarehouse({ adapter: intercomApiAdapter, files: [fixture('intercom-api.json')], build: true });
   });
   afterAll(() => w.close());
 
@@ -61,7 +62,7 @@ describe('intercom API JSON', () => {
 
 describe('intercom Fivetran tables', () => {
   it('on the seed tables: the latest version of each conversation; parts of conversations not in the export are quarantined', async () => {
-    const w = await adapterWarehouse(intercomTablesAdapter, [sharedData('intercom-seeds')]);
+    const w = await testWarehouse({ adapter: intercomTablesAdapter, files: [sharedData('intercom-seeds')] });
     expect(w.load.perFile.map((f) => [f.file.split('/').pop(), f.read, f.loaded, f.quarantined])).toEqual([
       ['conversation_history_data.csv', 2, 2, 0],
       ['conversation_part_history_data.csv', 9, 0, 9],
@@ -76,7 +77,7 @@ describe('intercom Fivetran tables', () => {
   });
 
   it('on a hand-written landing: notes, routing, names from admin, and each bad part under its file', async () => {
-    const w = await adapterWarehouse(intercomTablesAdapter, [fixture('intercom-tables')], { build: true });
+    const w = await testWarehouse({ adapter: intercomTablesAdapter, files: [fixture('intercom-tables')], build: true });
     const c = await w.conversation('201');
     expect(c.messages.map((m) => [m['author_role'], m['internal'], m['author_name'], m['body']])).toEqual([
       ['customer', false, null, 'My export fails'],
@@ -98,7 +99,7 @@ describe('intercom Fivetran tables', () => {
   });
 
   it('refuses a folder without the conversation table', async () => {
-    const error = await adapterWarehouse(intercomTablesAdapter, [fixture('zendesk-tables')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: intercomTablesAdapter, files: [fixture('zendesk-tables')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/no conversation_history table .* found: point at the folder of the Intercom sync/);
   });

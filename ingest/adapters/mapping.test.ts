@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, repoRoot } from './testing/harness.js';
+import { fixture, repoRoot } from '../../testing/paths.js';
+import { testWarehouse } from '../../testing/warehouse.js';
 import { mappingAdapter } from './mapping.js';
 import { readMapping } from './mapping-schema.js';
 import { AdapterError } from './types.js';
@@ -9,7 +10,7 @@ const example = (f: string) => path.join(repoRoot, 'ingest/adapters/examples', f
 
 describe('mapping adapter', () => {
   it('loads the worked Freshdesk example: roles, private notes, statuses, assignments and channels from value maps', async () => {
-    const w = await adapterWarehouse(mappingAdapter, [example('freshdesk-conversations.csv')], { mapping: example('freshdesk-mapping.yaml'), build: true });
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [example('freshdesk-conversations.csv')], mapping: example('freshdesk-mapping.yaml'), build: true });
     expect(w.load).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
     const c = await w.conversation('1001');
     expect(c.conversation).toMatchObject({ source: 'freshdesk', channel: 'email', customer_id: 'u77', subject: 'Double charge on invoice', priority: 'high' });
@@ -38,7 +39,7 @@ describe('mapping adapter', () => {
   });
 
   it('reads JSON Lines with epoch timestamps', async () => {
-    const w = await adapterWarehouse(mappingAdapter, [fixture('mapping-rows.jsonl')], { mapping: fixture('mapping-json.yaml') });
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-rows.jsonl')], mapping: fixture('mapping-json.yaml') });
     expect(w.load).toMatchObject({ read: 1, loaded: 1, quarantined: 0 });
     const c = await w.conversation('J1');
     expect(c.conversation).toMatchObject({ source: 'mapping', channel: 'webchat', created_at: new Date(1791105300 * 1000) });
@@ -47,7 +48,7 @@ describe('mapping adapter', () => {
   });
 
   it('quarantines a wrong date format, an unmapped role, an unmapped status, bad encoding and an empty row, each with the fix', async () => {
-    const w = await adapterWarehouse(mappingAdapter, [fixture('mapping-bad.csv')], { mapping: fixture('mapping-bad.yaml') });
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-bad.csv')], mapping: fixture('mapping-bad.yaml') });
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'mapping-bad.csv line 4 (conversation T1): when "05/10/2026 09:00" is not an ISO 8601 timestamp such as 2026-10-04T09:15:00Z: set timestamp_format in mapping-bad.yaml',
       'mapping-bad.csv line 5 (conversation T1): who "robot" is not in values.author_role of mapping-bad.yaml (it maps requester, staff): add it there',
@@ -61,14 +62,14 @@ describe('mapping adapter', () => {
   });
 
   it('refuses a file without a column the mapping names, and a mapping that breaks its schema', async () => {
-    const missing = await adapterWarehouse(mappingAdapter, [fixture('mapping-bad.csv')], { mapping: fixture('mapping-renamed.yaml') }).catch((e: unknown) => e);
+    const missing = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-bad.csv')], mapping: fixture('mapping-renamed.yaml') }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(AdapterError);
     expect((missing as Error).message).toBe(
       "mapping-bad.csv (columns named by mapping-renamed.yaml) has no column ticket_id; found: ticket, when, who, text, state. Export it again with the platform's column names, or load it with --format mapping and a mapping file",
     );
     expect(() => readMapping(fixture('mapping-invalid.yaml'))).toThrow(/mapping-invalid\.yaml: values\.author_role\.staff: must be one of customer, agent, bot, system$/);
     expect(() => readMapping(fixture('nope.yaml'))).toThrow(/does not exist: check the path given to --mapping/);
-    const noMapping = await adapterWarehouse(mappingAdapter, [fixture('mapping-bad.csv')]).catch((e: unknown) => e);
+    const noMapping = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-bad.csv')] }).catch((e: unknown) => e);
     expect((noMapping as Error).message).toMatch(/^--format mapping needs --mapping FILE/);
   });
 });

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions } from './types.js';
-import { adapterWarehouse, fixture, sharedData } from './testing/harness.js';
+import { fixture, sharedData } from '../../testing/paths.js';
+import { testWarehouse } from '../../testing/warehouse.js';
 import { twcsAdapter } from './twcs.js';
 import { servicenowAdapter } from './servicenow.js';
 import { mappingAdapter } from './mapping.js';
@@ -46,8 +47,8 @@ const cases: [string, Adapter, string[], PrepareOptions, { rows?: number; bytes?
 
 describe('an adapter in many parts loads exactly what it loads in one', () => {
   it.each(cases)('%s', async (_name, adapter, paths, options, partSize) => {
-    const whole = await adapterWarehouse(adapter, paths, options);
-    const inParts = await adapterWarehouse(adapter, paths, { ...options, partSize });
+    const whole = await testWarehouse({ adapter, files: paths, ...options });
+    const inParts = await testWarehouse({ adapter, files: paths, ...options, partSize });
     try {
       const prepared = await adapter.prepare(inParts.db, paths, { ...options, partSize });
       await prepared.cleanup();

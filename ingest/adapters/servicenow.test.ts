@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { fixture, sharedData } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { servicenowAdapter } from './servicenow.js';
 import { AdapterError } from './types.js';
 
 describe('servicenow adapter on the real incident audit log', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(servicenowAdapter, [sharedData('servicenow/incident_event_log.csv.gz')], { build: true });
+    w = await testWarehouse({ adapter: servicenowAdapter, files: [sharedData('servicenow/incident_event_log.csv.gz')], build: true });
     await w.db.run(`
       create temp table compared as
       select
@@ -73,13 +74,13 @@ describe('servicenow adapter on the real incident audit log', () => {
 
 describe('servicenow adapter on bad input', () => {
   it('refuses a log with renamed columns, naming the file, the column and what it found', async () => {
-    const error = await adapterWarehouse(servicenowAdapter, [fixture('servicenow-renamed-column.csv')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: servicenowAdapter, files: [fixture('servicenow-renamed-column.csv')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^servicenow-renamed-column\.csv \(ServiceNow incident audit log\) has no column sys_updated_at; found: number, state, sys_mod_count, opened_at, updated_at/);
   });
 
   it('quarantines a wrong date format, a bad encoding, an unknown state and a repeated version, loading the rest', async () => {
-    const w = await adapterWarehouse(servicenowAdapter, [fixture('servicenow-bad.csv')], { build: true });
+    const w = await testWarehouse({ adapter: servicenowAdapter, files: [fixture('servicenow-bad.csv')], build: true });
     expect((await w.quarantine()).map((r) => [r.line, r.reason])).toEqual([
       [9, expect.stringMatching(/^servicenow-bad\.csv line 9 \(incident INC2\): sys_updated_at "2016-03-01 09:00" is not a date like 29\/2\/2016 01:23/)],
       [10, expect.stringMatching(/^servicenow-bad\.csv line 10: the row is not valid UTF-8 text/)],

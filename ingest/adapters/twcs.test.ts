@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { fixture, sharedData } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { twcsAdapter } from './twcs.js';
 import { AdapterError } from './types.js';
 
@@ -42,9 +43,9 @@ const tweets = records.map((r) => ({
 }));
 
 describe('twcs adapter on the real Twitter support export', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(twcsAdapter, [file], { build: true });
+    w = await testWarehouse({ adapter: twcsAdapter, files: [file], build: true });
   });
   afterAll(() => w.close());
 
@@ -98,13 +99,13 @@ describe('twcs adapter on the real Twitter support export', () => {
 
 describe('twcs adapter on bad input', () => {
   it('refuses a file with a renamed column in one line naming the file, the column and what it found', async () => {
-    const error = await adapterWarehouse(twcsAdapter, [fixture('twcs-renamed-column.csv')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: twcsAdapter, files: [fixture('twcs-renamed-column.csv')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^twcs-renamed-column\.csv \(Twitter support export\) has no column created_at; found: .*tweet_id, author_id, inbound, timestamp/);
   });
 
   it('quarantines a wrong date, a bad encoding, a short row, a duplicate and a reply cycle, loading the rest', async () => {
-    const w = await adapterWarehouse(twcsAdapter, [fixture('twcs-bad.csv')]);
+    const w = await testWarehouse({ adapter: twcsAdapter, files: [fixture('twcs-bad.csv')] });
     const q = await w.quarantine();
     const reasons = q.map((r) => r.reason);
     expect(reasons).toEqual([

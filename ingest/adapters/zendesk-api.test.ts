@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, type AdapterWarehouse } from './testing/harness.js';
+import { fixture } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { zendeskApiAdapter } from './zendesk-api.js';
 import { AdapterError } from './types.js';
 
 describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(zendeskApiAdapter, [fixture('zendesk-api.jsonl')], { build: true });
+    w = await testWarehouse({ adapter: zendeskApiAdapter, files: [fixture('zendesk-api.jsonl')], build: true });
   });
   afterAll(() => w.close());
 
@@ -70,13 +71,13 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
   });
 
   it('quarantines a ticket without its requester (a missing field)', async () => {
-    const m = await adapterWarehouse(zendeskApiAdapter, [fixture('zendesk-api-missing.jsonl')]);
+    const m = await testWarehouse({ adapter: zendeskApiAdapter, files: [fixture('zendesk-api-missing.jsonl')] });
     expect((await m.quarantine()).map((r) => r.reason)).toEqual(['zendesk-api-missing.jsonl record 1 (ticket 6): requester_id is missing']);
     m.close();
   });
 
   it('refuses a file that is not valid JSON, saying where it broke', async () => {
-    const error = await adapterWarehouse(zendeskApiAdapter, [fixture('zendesk-api-broken.json')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: zendeskApiAdapter, files: [fixture('zendesk-api-broken.json')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^zendesk-api-broken\.json cannot be read as JSON: Malformed JSON.*; fix that record or export the file again/);
   });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterWarehouse, fixture, sharedData, type AdapterWarehouse } from './testing/harness.js';
+import { fixture, sharedData } from '../../testing/paths.js';
+import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { zendeskTablesAdapter } from './zendesk-tables.js';
 import { AdapterError } from './types.js';
 
 describe('zendesk tables on the Fivetran seed tables', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(zendeskTablesAdapter, [sharedData('zendesk-seeds')], { build: true });
+    w = await testWarehouse({ adapter: zendeskTablesAdapter, files: [sharedData('zendesk-seeds')], build: true });
   });
   afterAll(() => w.close());
 
@@ -37,9 +38,9 @@ describe('zendesk tables on the Fivetran seed tables', () => {
 });
 
 describe('zendesk tables on a hand-written landing', () => {
-  let w: AdapterWarehouse;
+  let w: TestWarehouse;
   beforeAll(async () => {
-    w = await adapterWarehouse(zendeskTablesAdapter, [fixture('zendesk-tables')], { build: true });
+    w = await testWarehouse({ adapter: zendeskTablesAdapter, files: [fixture('zendesk-tables')], build: true });
   });
   afterAll(() => w.close());
 
@@ -106,10 +107,10 @@ describe('zendesk tables on a hand-written landing', () => {
   });
 
   it('refuses a ticket table with a renamed column, naming it and what was found', async () => {
-    const error = await adapterWarehouse(zendeskTablesAdapter, [fixture('zendesk-renamed')]).catch((e: unknown) => e);
+    const error = await testWarehouse({ adapter: zendeskTablesAdapter, files: [fixture('zendesk-renamed')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^ticket\.csv \(the Zendesk ticket table\) has no column requester_id; found: id, created_at, requester, status\./);
-    const none = await adapterWarehouse(zendeskTablesAdapter, [fixture('servicenow-bad.csv')]).catch((e: unknown) => e);
+    const none = await testWarehouse({ adapter: zendeskTablesAdapter, files: [fixture('servicenow-bad.csv')] }).catch((e: unknown) => e);
     expect((none as Error).message).toMatch(/no ticket table \(ticket\.csv, ticket_data\.csv or ticket\.parquet\) found/);
   });
 });

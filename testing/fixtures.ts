@@ -1,6 +1,6 @@
 /**
  * Tiny builders of canonical records (spec/conversation-format.md) for the
- * hand-worked metric tests in models/metrics-*.test.ts. Each returns exactly
+ * hand-worked metric tests (models/metrics-*.test.ts, the scorecard fixtures). Each returns exactly
  * the JSON an adapter would write, so every expected number can be checked
  * against the timestamps written in the test itself.
  *
@@ -11,26 +11,12 @@
  *   //   messages: [{ id: 'm1', ... }, { id: 'm2', ... }], events: [{ at: ..., type: 'status', status: 'resolved' }], surveys: [] }
  */
 
-export interface Message {
-  at: string;
-  author: { role: 'customer' | 'agent' | 'bot' | 'system'; id?: string };
-  body: string;
-  internal?: boolean;
-  channel?: string;
-}
-export interface Event {
-  at: string;
-  type: 'status' | 'assign' | 'escalate';
-  status?: string;
-  agent_id?: string;
-  team?: string;
-}
-export interface Survey {
-  at: string;
-  kind: 'csat' | 'ces' | 'nps';
-  score: number;
-  scale?: [number, number];
-}
+import type { CanonicalConversation, CanonicalEvent, CanonicalMessage, CanonicalSurvey, ConversationStatus } from '../ingest/canonical-schema.js';
+
+/** A message before `conversation()` numbers it. */
+export type Message = Omit<CanonicalMessage, 'id'>;
+export type Event = CanonicalEvent;
+export type Survey = CanonicalSurvey;
 export type Item = Message | Event | Survey;
 
 /** `on('2026-10-06')('09:15')` → '2026-10-06T09:15:00Z' (UTC). */
@@ -56,7 +42,7 @@ export const bot = (at: string, extra: Partial<Message> = {}): Message => ({ at,
 export const note = (at: string, agentId = 'a1'): Message => ({ at, author: { role: 'agent', id: agentId }, body: 'note', internal: true });
 export const system = (at: string): Message => ({ at, author: { role: 'system' }, body: 'conversation assigned' });
 
-export const status = (at: string, to: 'open' | 'pending' | 'snoozed' | 'resolved' | 'closed'): Event => ({ at, type: 'status', status: to });
+export const status = (at: string, to: ConversationStatus): Event => ({ at, type: 'status', status: to });
 export const assign = (at: string, parts: { agent_id?: string; team?: string }): Event => ({ at, type: 'assign', ...parts });
 export const escalate = (at: string): Event => ({ at, type: 'escalate' });
 
@@ -76,14 +62,15 @@ export interface ConversationOptions {
  * A conversation from items in the order written: messages (numbered m1, m2, …),
  * events and surveys are sorted into their arrays by shape.
  */
-export function conversation(id: string, items: readonly Item[], options: ConversationOptions = {}): object {
+export function conversation(id: string, items: readonly Item[], options: ConversationOptions = {}): CanonicalConversation {
   const messages = items.filter((i): i is Message => 'author' in i).map((m, n) => ({ id: `m${n + 1}`, ...m }));
   const events = items.filter((i): i is Event => 'type' in i);
   const surveys = items.filter((i): i is Survey => 'kind' in i);
   return {
     id,
     channel: options.channel ?? 'webchat',
-    created_at: options.created_at ?? items[0]?.at,
+    // missing when there are no items and no created_at: a record the loader refuses
+    created_at: (options.created_at ?? items[0]?.at) as string,
     customer: { id: options.customer ?? `cust-${id}` },
     ...(options.intent ? { intent: options.intent } : {}),
     messages,
@@ -93,5 +80,5 @@ export function conversation(id: string, items: readonly Item[], options: Conver
 }
 
 /** A later conversation of another customer, which moves the data horizon to `at`. */
-export const horizon = (at: string, channel = 'voice'): object =>
+export const horizon = (at: string, channel = 'voice'): CanonicalConversation =>
   conversation('horizon', [customer(at)], { customer: 'horizon-customer', channel });

@@ -1,9 +1,9 @@
 // Loads the files named on the command line into the warehouse named by
 // PARLEY_DB, printing each progress phase on stdout: the crash-safety test
 // kills this process at a chosen phase.
-import { openWarehouse } from '../../warehouse/connection.js';
-import { migrate } from '../../warehouse/migrate.js';
-import { loadFiles } from '../load.js';
+import { openWarehouse } from '../warehouse/connection.js';
+import { migrate } from '../warehouse/migrate.js';
+import { loadFiles } from '../ingest/load.js';
 
 const db = await openWarehouse(process.env['PARLEY_DB']!);
 await migrate(db);

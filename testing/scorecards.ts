@@ -8,10 +8,10 @@
  *   await saveReview(w.db, { ... });
  *   w.close();
  */
-import { agent, assign, conversation, csat, customer, escalate, horizon, status, type Item } from '../models/fixtures.js';
-import { warehouseWith, type TestWarehouse } from '../models/testing.js';
-import { registerRubric } from './rubric-store.js';
-import { defaultRubric } from './rubrics.js';
+import { registerRubric } from '../scorecards/rubric-store.js';
+import { defaultRubric } from '../scorecards/rubrics.js';
+import { agent, assign, conversation, csat, customer, escalate, horizon, status, type Item } from './fixtures.js';
+import { testWarehouse, type TestWarehouse } from './warehouse.js';
 
 export const AGENTS = [
   { agent_id: 'a1', name: 'Ada', team: 'billing' },
@@ -52,10 +52,12 @@ export function fixtureConversations(options: FixtureOptions = {}): object[] {
 
 /** The fixture warehouse with the default rubric registered. */
 export async function scorecardWarehouse(options: FixtureOptions = {}): Promise<TestWarehouse> {
-  const w = await warehouseWith(fixtureConversations(options), {
+  const w = await testWarehouse({
+    records: fixtureConversations(options),
     agents: AGENTS.map(({ agent_id, ...rest }) => ({ id: agent_id, ...rest })),
     // a fixed load time, so the horizon conversation is never "in the future"
     now: new Date('2027-01-15T00:00:00Z'),
+    build: true,
   });
   await registerRubric(w.db, defaultRubric());
   return w;

@@ -1,0 +1,40 @@
+/**
+ * Runs the `parley` command in-process, as the CLI tests do: collecting
+ * streams for stdout and stderr and an empty environment (so no PARLEY_DB
+ * or server of the machine running the tests leaks in), save where
+ * Chromium is (`npm run test:dates` starts it with the real clock).
+ *
+ * @example
+ *   const r = await parley('metrics', 'summary', '--format', 'json', '--db', file);
+ *   expect(r.code).toBe(0);
+ *   JSON.parse(r.out);
+ */
+import { Writable } from 'node:stream';
+import { main } from '../cli/main.js';
+
+export interface CliRun {
+  /** The exit status. */
+  code: number;
+  out: string;
+  err: string;
+}
+
+function collector() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+const env = process.env['CHROMIUM_PATH'] ? { CHROMIUM_PATH: process.env['CHROMIUM_PATH'] } : {};
+
+export async function parley(...argv: string[]): Promise<CliRun> {
+  const out = collector();
+  const err = collector();
+  const code = await main(argv, { out: out.stream, err: err.stream, env });
+  return { code, out: out.text(), err: err.text() };
+}
