@@ -161,7 +161,7 @@ type TsOf<S> = S extends `${infer T} null`
             ? string[]
             : never;
 
-type FromColumns = { [T in keyof typeof COLUMNS]: { -readonly [C in keyof (typeof COLUMNS)[T]]: TsOf<(typeof COLUMNS)[T][C]> } };
+type FromColumns = { -readonly [T in keyof typeof COLUMNS]: { -readonly [C in keyof (typeof COLUMNS)[T]]: TsOf<(typeof COLUMNS)[T][C]> } };
 
 let warehouse: Warehouse;
 
