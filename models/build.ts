@@ -119,3 +119,22 @@ export async function buildModels(
   });
   return steps;
 }
+
+/**
+ * True when the warehouse needs a build before the dashboard reads it: it was
+ * never built, or it was built by an older Parley and lacks a mart added since.
+ *
+ * @example
+ *   if (await buildIsStale(db)) await buildModels(db, loadConfig());
+ */
+export async function buildIsStale(db: Warehouse, dir = MODELS_DIR): Promise<boolean> {
+  const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
+  if (!built?.n) return true;
+  const marts = readdirSync(path.join(dir, 'marts')).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+  const present = await db.one<{ n: number }>(
+    "select count(*) as n from information_schema.tables where table_schema = 'main' and list_contains(cast($1 as json)::varchar[], table_name)",
+    [JSON.stringify(marts)],
+  );
+  return (present?.n ?? 0) < marts.length;
+}
+

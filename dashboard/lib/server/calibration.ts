@@ -20,8 +20,8 @@ import {
   sessionReviews,
   ScorecardError,
 } from '../../../scorecards/index.js';
-import type { Account } from './accounts.js';
-import type { Outcome } from './disputes.js';
+import type { Account } from '../../../accounts/index.js';
+import type { Outcome } from './form-outcome.js';
 
 export { getCalibrationSession };
 

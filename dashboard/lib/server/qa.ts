@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { getRubric, listRubrics, createSample, getSample, listQueue, listSamples, listReviews, saveReview, scaleRatings, ScorecardError, type Grade } from '../../../scorecards/index.js';
-import type { Account } from './accounts.js';
+import type { Account } from '../../../accounts/index.js';
 
 export { ScorecardError };
 
