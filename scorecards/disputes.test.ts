@@ -46,7 +46,7 @@ describe('disputes', () => {
 
   it('partly accepted changes some criteria; rejected changes none', async () => {
     const r = await review('a1-2', { tone_empathy: 1, closure: 'fail' });
-    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' });
+    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' }, T0);
     await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] })).rejects.toThrow(
       'an accepted dispute regrades every disputed criterion (tone_empathy, closure); use partly_accepted to change only some',
     );
@@ -56,7 +56,7 @@ describe('disputes', () => {
     expect((await auditTrail(w.db, r.review_id)).map((t) => t.criterion_id)).toEqual(['closure', null]);
 
     const r2 = await review('a1-3', { clarity: 1 });
-    const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' });
+    const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
     await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] })).rejects.toThrow(
       'a rejected dispute changes no grade: leave changes empty',
     );
@@ -73,7 +73,7 @@ describe('disputes', () => {
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'x' })).rejects.toThrow('is of agent a2, not a1');
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['speed'], reason: 'x' })).rejects.toThrow('has no criterion "speed"');
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: ' ' })).rejects.toThrow('dispute reason: say why the grade is wrong');
-    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'x' });
+    const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'x' }, T0);
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'y' })).rejects.toThrow('already has an open dispute');
     await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] })).rejects.toThrow(
       '"accuracy" was not disputed and cannot change here',

@@ -19,7 +19,7 @@
  *     filter: { from: '2026-10-01', to: '2026-10-31' }, per_agent: 5, reviewers: ['ana'] }));
  */
 import { z } from 'zod';
-import { ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export const CONDITIONS = ['reopened', 'transferred', 'escalated', 'low_csat', 'long_resolution', 'unanswered_turns', 'low_autoqa'] as const;
 export type Condition = (typeof CONDITIONS)[number];

@@ -9,7 +9,7 @@
  *   card.months[0].internal_quality_score; // 84.2
  */
 import type { Row, Warehouse } from '../warehouse/connection.js';
-import { ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export interface AgentScorecard {
   agent_id: string;
