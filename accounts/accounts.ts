@@ -48,6 +48,18 @@ export async function addAccount(db: Warehouse, input: NewAccount): Promise<Acco
   });
 }
 
+/**
+ * The usernames of the accounts holding one of `roles`, in order.
+ *
+ * @example
+ *   await usernamesWithRole(db, ['reviewer', 'supervisor']); // ['ada', 'reviewer', ...]
+ */
+export async function usernamesWithRole(db: Warehouse, roles: readonly Role[]): Promise<string[]> {
+  if (!roles.length) return [];
+  const rows = await tables(db).selectFrom('accounts').select('username').where('role', 'in', roles).orderBy('username').execute();
+  return rows.map((r) => r.username);
+}
+
 /** The usernames of every account. */
 export async function accountNames(db: Warehouse): Promise<string[]> {
   return (await tables(db).selectFrom('accounts').select('username').execute()).map((r) => r.username);

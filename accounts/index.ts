@@ -8,7 +8,7 @@
  *   await addAccount(db, { username: 'ada', password: 'correct horse', role: 'admin' });
  *   const account = await sessionAccount(db, (await signIn(db, 'ada', 'correct horse'))!);
  */
-export { addAccount, accountNames, newAccountSchema, MIN_PASSWORD_LENGTH } from './accounts.js';
+export { addAccount, accountNames, usernamesWithRole, newAccountSchema, MIN_PASSWORD_LENGTH } from './accounts.js';
 export type { Account, NewAccount } from './accounts.js';
 export { signIn, sessionAccount, signOut, LOGIN_SESSION_HOURS } from './login-sessions.js';
 export { hashPassword, verifyPassword } from './passwords.js';

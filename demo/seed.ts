@@ -8,6 +8,7 @@
  *   await seedDemoQa(db, now);
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { tables } from '../warehouse/tables.js';
 import { accountNames, addAccount, type Role } from '../accounts/index.js';
 import { defaultRubric, registerRubric, createSample } from '../scorecards/index.js';
 
@@ -33,6 +34,11 @@ export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
     made.push(a.username);
   }
   return made;
+}
+
+/** True when the warehouse holds a QA sample (a demo made before its QA existed holds none). */
+export async function hasSamples(db: Warehouse): Promise<boolean> {
+  return (await tables(db).selectFrom('qa_samples').select('sample_id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 /**

@@ -36,7 +36,7 @@ created with the generated data; their password is in the README).
     const config = loadConfig();
     const port = parsePort(values['port'], this);
     // the account and seeding code loads only when the demo runs
-    const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } = await import('../../demo/seed.js');
+    const { DEMO_ACCOUNTS, DEMO_PASSWORD, hasSamples, seedDemoAccounts, seedDemoQa } = await import('../../demo/seed.js');
     return withWarehouse(values, io, async (db) => {
       const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
       const progress = progressLine(io.err);
@@ -74,8 +74,7 @@ created with the generated data; their password is in the README).
       const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
       if (demo?.value === 'true') {
         await seedDemoAccounts(db);
-        const samples = await db.one<{ n: number }>('select count(*) as n from qa_samples');
-        if (!samples?.n) await seedDemoQa(db);
+        if (!(await hasSamples(db))) await seedDemoQa(db);
       }
       const rows = await db.all(summarySql(['month']));
       io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
