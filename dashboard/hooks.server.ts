@@ -3,7 +3,7 @@
  * warehouse holds demo data, and add security headers.
  */
 import type { Handle } from '@sveltejs/kit';
-import { sessionAccount } from './lib/server/accounts.js';
+import { sessionAccount } from '../accounts/index.js';
 import { SESSION_COOKIE } from './lib/server/session-cookie.js';
 import { isDemo, warehouse } from './lib/server/warehouse.js';
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { tables } from '../warehouse/tables.js';
 
 export const intentCorrectionSchema = z.object({
   source: z.string().min(1),
@@ -28,12 +29,15 @@ export async function recordIntentCorrection(db: Warehouse, correction: IntentCo
   const c = intentCorrectionSchema.parse(correction);
   const known = await db.one<{ n: number }>('select count(*) as n from raw_conversations where source = $1 and conversation_id = $2', [c.source, c.conversationId]);
   if (!known?.n) throw new Error(`no conversation ${c.source}/${c.conversationId} in the warehouse: check the source and id`);
-  await db.run('insert into insight_intent_corrections values ($1, $2, $3, $4, $5, $6)', [
-    c.source,
-    c.conversationId,
-    c.intent,
-    c.correctedBy ?? null,
-    c.at ?? new Date(),
-    c.note ?? null,
-  ]);
+  await tables(db)
+    .insertInto('insight_intent_corrections')
+    .values({
+      source: c.source,
+      conversation_id: c.conversationId,
+      intent: c.intent,
+      corrected_by: c.correctedBy ?? null,
+      corrected_at: c.at ?? new Date(),
+      note: c.note ?? null,
+    })
+    .execute();
 }

@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../warehouse/connection.js';
-import { tableType } from '../warehouse/table-exists.js';
+import { tableExists, tableType } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { metricSummaryMartSql } from './summary.js';
@@ -117,3 +117,18 @@ export async function buildModels(
   });
   return steps;
 }
+
+/**
+ * True when the warehouse needs a build before the dashboard reads it: it was
+ * never built, or it was built by an older Parley and lacks a mart added since.
+ *
+ * @example
+ *   if (await buildIsStale(db)) await buildModels(db, loadConfig());
+ */
+export async function buildIsStale(db: Warehouse, dir = MODELS_DIR): Promise<boolean> {
+  const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
+  if (!built?.n) return true;
+  const marts = readdirSync(path.join(dir, 'marts')).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+  return !(await tableExists(db, ...marts));
+}
+

@@ -8,6 +8,7 @@
  *   bindNamed("select * from metric_summary where month = $month and team = ${team}", ['month', 'team'])
  *   // { sql: 'select * from metric_summary where month = $1 and team = $2', names: ['month', 'team'], problems: [] }
  */
+import { binder } from '../warehouse/params.js';
 
 export interface BoundSql {
   /** The query with positional placeholders. */
@@ -24,6 +25,7 @@ const IDENT = /[A-Za-z0-9_]/;
 /** Translates named placeholders to positional ones; `known` lists the names a query may use. */
 export function bindNamed(sql: string, known: readonly string[]): BoundSql {
   const names: string[] = [];
+  const bind = binder(names);
   const problems: string[] = [];
   const unknown = new Set<string>();
   let out = '';
@@ -33,9 +35,8 @@ export function bindNamed(sql: string, known: readonly string[]): BoundSql {
       unknown.add(name);
       return `$${name}`;
     }
-    let at = names.indexOf(name);
-    if (at < 0) at = names.push(name) - 1;
-    return `$${at + 1}`;
+    const at = names.indexOf(name);
+    return at < 0 ? bind(name) : `$${at + 1}`;
   };
   while (i < sql.length) {
     const c = sql[i]!;

@@ -13,13 +13,16 @@
  *   await closeCalibrationSession(db, { session_id: s.session_id, facilitator_id: 'lead' });
  *   const results = await calibrationResults(db, s.session_id);
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { fromJson, tables, textArray } from '../warehouse/tables.js';
 import { exactMatchShare, krippendorffAlpha } from './krippendorff.js';
 import { listReviews, type Review } from './reviews.js';
 import { getRubric } from './rubric-store.js';
 import { criteriaOf } from './rubric-schema.js';
-import { fromJson, newId, ScorecardError, textArray } from './store.js';
+import { newId } from './ids.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export const calibrationInputSchema = z.strictObject({
   name: z.string().min(1),
@@ -64,15 +67,16 @@ export async function createCalibrationSession(db: Warehouse, body: CalibrationI
     created_at: now,
     closed_at: null,
   };
-  await db.run('insert into qa_calibration_sessions values ($1, $2, $3, $4, $5, cast($6 as json)::varchar[], $7, $8, null)', [
-    session.session_id, session.name, session.rubric_id, session.rubric_version, session.facilitator_id, textArray(session.reviewers), JSON.stringify(session.conversations), now,
-  ]);
+  await tables(db)
+    .insertInto('qa_calibration_sessions')
+    .values({ ...session, reviewers: textArray(session.reviewers), conversations: JSON.stringify(session.conversations) })
+    .execute();
   return session;
 }
 
 /** One calibration session. */
 export async function getCalibrationSession(db: Warehouse, sessionId: string): Promise<CalibrationSession> {
-  const row = await db.one<Omit<CalibrationSession, 'conversations'> & { conversations: unknown }>('select * from qa_calibration_sessions where session_id = $1', [sessionId]);
+  const row = await tables(db).selectFrom('qa_calibration_sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
   if (!row) throw new ScorecardError(`no calibration session ${sessionId}`, 'not_found');
   return { ...row, conversations: fromJson(row.conversations) };
 }
@@ -81,7 +85,7 @@ export async function getCalibrationSession(db: Warehouse, sessionId: string): P
 export async function closeCalibrationSession(db: Warehouse, input: { session_id: string; facilitator_id: string }, now = new Date()): Promise<CalibrationSession> {
   const session = await getCalibrationSession(db, input.session_id);
   if (session.facilitator_id !== input.facilitator_id) throw new ScorecardError(`only the facilitator (${session.facilitator_id}) closes calibration session ${session.session_id}`, 'conflict');
-  if (!session.closed_at) await db.run('update qa_calibration_sessions set closed_at = $2 where session_id = $1', [session.session_id, now]);
+  if (!session.closed_at) await tables(db).updateTable('qa_calibration_sessions').set({ closed_at: now }).where('session_id', '=', session.session_id).execute();
   return getCalibrationSession(db, session.session_id);
 }
 
@@ -162,12 +166,14 @@ export async function calibrationResults(db: Warehouse, sessionId: string): Prom
  *   const mine = await listCalibrationSessions(db, { participant: 'ana', open: true });
  */
 export async function listCalibrationSessions(db: Warehouse, filter: { participant?: string; open?: boolean } = {}): Promise<CalibrationSession[]> {
-  const rows = await db.all<Omit<CalibrationSession, 'conversations'> & { conversations: unknown } & Record<string, unknown>>(
-    `select * from qa_calibration_sessions
-     where ($1::varchar is null or facilitator_id = $1 or list_contains(reviewers, $1))
-       and (not $2 or closed_at is null)
-     order by created_at desc, session_id`,
-    [filter.participant ?? null, filter.open ?? false],
-  );
+  const { participant } = filter;
+  const rows = await tables(db)
+    .selectFrom('qa_calibration_sessions')
+    .selectAll()
+    .$if(participant != null, (q) => q.where((eb) => eb.or([eb('facilitator_id', '=', participant!), sql<boolean>`list_contains(reviewers, ${participant})`])))
+    .$if(filter.open === true, (q) => q.where('closed_at', 'is', null))
+    .orderBy('created_at', 'desc')
+    .orderBy('session_id')
+    .execute();
   return rows.map((r) => ({ ...r, conversations: fromJson(r.conversations) }));
 }

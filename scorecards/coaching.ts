@@ -9,8 +9,10 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { tables, textArray } from '../warehouse/tables.js';
 import { CATALOGUE } from '../models/catalogue.js';
-import { newId, ScorecardError, textArray } from './store.js';
+import { newId } from './ids.js';
+import { ScorecardError } from './scorecard-error.js';
 
 const METRIC_NAMES = CATALOGUE.map((m) => m.name);
 
@@ -50,9 +52,10 @@ export async function addCoaching(db: Warehouse, body: CoachingInput, now = new 
   const input = parsed.data;
   const unknownMetric = input.metrics.find((m) => !METRIC_NAMES.includes(m));
   if (unknownMetric) throw new ScorecardError(`coaching metrics: "${unknownMetric}" is not a metric of the catalogue (docs/metrics.md)`);
+  const t = tables(db);
   return db.transaction(async () => {
     for (const id of input.review_ids) {
-      const r = await db.one<{ agent_id: string | null }>('select agent_id from qa_reviews where review_id = $1', [id]);
+      const r = await t.selectFrom('qa_reviews').select('agent_id').where('review_id', '=', id).executeTakeFirst();
       if (!r) throw new ScorecardError(`coaching review_ids: no review ${id}`, 'not_found');
       if (r.agent_id !== input.agent_id) throw new ScorecardError(`coaching review_ids: review ${id} is of ${r.agent_id ?? 'no agent'}, not ${input.agent_id}`);
     }
@@ -68,22 +71,23 @@ export async function addCoaching(db: Warehouse, body: CoachingInput, now = new 
       created_at: now,
       acknowledged_at: null,
     };
-    await db.run(
-      'insert into qa_coaching values ($1, $2, $3, $4, $5, cast($6 as json)::varchar[], cast($7 as json)::varchar[], $8, $9, null)',
-      [coaching.coaching_id, coaching.agent_id, coaching.author_id, coaching.kind, coaching.body, textArray(coaching.review_ids), textArray(coaching.metrics), coaching.session_at, now],
-    );
+    await t
+      .insertInto('qa_coaching')
+      .values({ ...coaching, review_ids: textArray(coaching.review_ids), metrics: textArray(coaching.metrics) })
+      .execute();
     return coaching;
   });
 }
 
 /** The agent acknowledges a coaching item (once; only the agent it is for). */
 export async function acknowledgeCoaching(db: Warehouse, input: { coaching_id: string; agent_id: string }, now = new Date()): Promise<Coaching> {
+  const t = tables(db);
   return db.transaction(async () => {
-    const row = await db.one<Coaching & Record<string, unknown>>('select * from qa_coaching where coaching_id = $1', [input.coaching_id]);
+    const row = (await t.selectFrom('qa_coaching').selectAll().where('coaching_id', '=', input.coaching_id).executeTakeFirst()) as Coaching | undefined;
     if (!row) throw new ScorecardError(`no coaching item ${input.coaching_id}`, 'not_found');
     if (row.agent_id !== input.agent_id) throw new ScorecardError(`coaching ${input.coaching_id} is for ${row.agent_id}: only that agent acknowledges it`, 'conflict');
     if (row.acknowledged_at) return row;
-    await db.run('update qa_coaching set acknowledged_at = $2 where coaching_id = $1', [input.coaching_id, now]);
+    await t.updateTable('qa_coaching').set({ acknowledged_at: now }).where('coaching_id', '=', input.coaching_id).execute();
     return { ...row, acknowledged_at: now };
   });
 }
@@ -95,12 +99,14 @@ export async function acknowledgeCoaching(db: Warehouse, input: { coaching_id: s
  *   const pending = (await listCoaching(db, { agent_id: 'agent-07' })).filter((c) => !c.acknowledged_at);
  */
 export async function listCoaching(db: Warehouse, filter: { agent_id?: string; author_id?: string; unacknowledged?: boolean } = {}): Promise<Coaching[]> {
-  return db.all<Coaching & Record<string, unknown>>(
-    `select * from qa_coaching
-     where ($1::varchar is null or agent_id = $1)
-       and ($2::varchar is null or author_id = $2)
-       and (not $3 or acknowledged_at is null)
-     order by created_at desc, coaching_id`,
-    [filter.agent_id ?? null, filter.author_id ?? null, filter.unacknowledged ?? false],
-  );
+  const rows = await tables(db)
+    .selectFrom('qa_coaching')
+    .selectAll()
+    .$if(filter.agent_id != null, (q) => q.where('agent_id', '=', filter.agent_id!))
+    .$if(filter.author_id != null, (q) => q.where('author_id', '=', filter.author_id!))
+    .$if(filter.unacknowledged === true, (q) => q.where('acknowledged_at', 'is', null))
+    .orderBy('created_at', 'desc')
+    .orderBy('coaching_id')
+    .execute();
+  return rows as Coaching[];
 }

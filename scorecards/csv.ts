@@ -16,7 +16,7 @@ import { getRubric } from './rubric-store.js';
 import { criteriaOf } from './rubric-schema.js';
 import { getSample } from './sampling.js';
 import { scaleRatings, type Grade } from './scoring.js';
-import { ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
 
 const FIXED = ['source', 'conversation_id', 'agent_id', 'reviewer_id'] as const;
 const TAIL = ['comment', 'time_spent_s'] as const;

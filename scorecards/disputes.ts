@@ -10,13 +10,16 @@
  *   await resolveDispute(db, { dispute_id: d.dispute_id, supervisor_id: 'sup-1', decision: 'accepted',
  *     changes: [{ criterion: 'accuracy', rating: 'pass' }], note: 'Policy v2 applies.' });
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { fromJson, tables, textArray } from '../warehouse/tables.js';
 import { getReview, type Review } from './reviews.js';
 import { getRubric } from './rubric-store.js';
 import { criteriaOf } from './rubric-schema.js';
 import { normalise, readRating, summarise, type CriterionScore } from './scoring.js';
-import { newId, ScorecardError, textArray } from './store.js';
+import { newId } from './ids.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export const fileDisputeSchema = z.strictObject({
   review_id: z.string().min(1),
@@ -83,6 +86,7 @@ function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.o
 /** An agent disputes named criteria of one of their reviews. */
 export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = new Date()): Promise<Dispute> {
   const input = parse(fileDisputeSchema, body, 'dispute');
+  const t = tables(db);
   return db.transaction(async () => {
     const review = await getReview(db, input.review_id);
     if (review.kind !== 'review') throw new ScorecardError(`review ${review.review_id} is a ${review.kind} review: only reviews that score an agent can be disputed`);
@@ -92,7 +96,7 @@ export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = n
     const known = new Set(review.criteria.map((c) => c.criterion));
     const unknown = input.criteria.filter((c) => !known.has(c));
     if (unknown.length) throw new ScorecardError(`review ${review.review_id} has no criterion ${unknown.map((c) => `"${c}"`).join(', ')} (its criteria: ${[...known].join(', ')})`);
-    const open = await db.one<{ dispute_id: string }>("select dispute_id from qa_disputes where review_id = $1 and status = 'open'", [review.review_id]);
+    const open = await t.selectFrom('qa_disputes').select('dispute_id').where('review_id', '=', review.review_id).where('status', '=', 'open').executeTakeFirst();
     if (open) throw new ScorecardError(`review ${review.review_id} already has an open dispute (${open.dispute_id}): wait for its answer`, 'conflict');
     const dispute: Dispute = {
       dispute_id: newId('dsp'),
@@ -106,18 +110,16 @@ export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = n
       resolved_at: null,
       resolution_note: null,
     };
-    await db.run('insert into qa_disputes values ($1, $2, $3, cast($4 as json)::varchar[], $5, $6, $7, null, null, null)', [
-      dispute.dispute_id, dispute.review_id, dispute.agent_id, textArray(dispute.criteria), dispute.reason, dispute.status, now,
-    ]);
+    await t.insertInto('qa_disputes').values({ ...dispute, criteria: textArray(dispute.criteria) }).execute();
     return dispute;
   });
 }
 
 /** One dispute. */
 export async function getDispute(db: Warehouse, disputeId: string): Promise<Dispute> {
-  const row = await db.one<Dispute & Record<string, unknown>>('select * from qa_disputes where dispute_id = $1', [disputeId]);
+  const row = await tables(db).selectFrom('qa_disputes').selectAll().where('dispute_id', '=', disputeId).executeTakeFirst();
   if (!row) throw new ScorecardError(`no dispute ${disputeId}`, 'not_found');
-  return row;
+  return row as Dispute;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function getDispute(db: Warehouse, disputeId: string): Promise<Disp
  */
 export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, now = new Date()): Promise<{ dispute: Dispute; review: Review }> {
   const input = parse(resolveDisputeSchema, body, 'dispute resolution');
+  const t = tables(db);
   return db.transaction(async () => {
     const dispute = await getDispute(db, input.dispute_id);
     if (dispute.status !== 'open') throw new ScorecardError(`dispute ${dispute.dispute_id} was already answered (${dispute.status}) by ${dispute.resolved_by}`, 'conflict');
@@ -159,28 +162,46 @@ export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, n
     });
     const scored = summarise(updated);
     const audit = async (field: AuditEntry['field'], criterion: string | null, before: unknown, after: unknown) => {
-      await db.run('insert into qa_audit values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        newId('aud'), review.review_id, dispute.dispute_id, field, criterion, JSON.stringify(before), JSON.stringify(after), input.supervisor_id, now,
-      ]);
+      await t
+        .insertInto('qa_audit')
+        .values({
+          audit_id: newId('aud'),
+          review_id: review.review_id,
+          dispute_id: dispute.dispute_id,
+          field,
+          criterion_id: criterion,
+          before_value: JSON.stringify(before),
+          after_value: JSON.stringify(after),
+          changed_by: input.supervisor_id,
+          changed_at: now,
+        })
+        .execute();
     };
     const view = (c: CriterionScore) => ({ rating: c.rating, na: c.na, score: c.score });
     for (const [i, c] of updated.entries()) {
       const before = review.criteria[i]!;
       if (JSON.stringify(view(before)) === JSON.stringify(view(c))) continue;
-      await db.run('update qa_review_criteria set rating = $3, points = $4, score = $5, na = $6, failed = $7 where review_id = $1 and criterion_id = $2', [
-        review.review_id, c.criterion, c.rating, c.points, c.score, c.na, c.failed,
-      ]);
+      await t
+        .updateTable('qa_review_criteria')
+        .set({ rating: c.rating, points: c.points, score: c.score, na: c.na, failed: c.failed })
+        .where('review_id', '=', review.review_id)
+        .where('criterion_id', '=', c.criterion)
+        .execute();
       await audit('criterion', c.criterion, view(before), view(c));
     }
     if (scored.qa_score !== review.qa_score || scored.auto_failed !== review.auto_failed) {
       await audit('qa_score', null, { qa_score: review.qa_score, auto_failed: review.auto_failed }, { qa_score: scored.qa_score, auto_failed: scored.auto_failed });
     }
-    await db.run('update qa_reviews set qa_score = $2, score_before_auto_fail = $3, auto_failed = $4, updated_at = $5 where review_id = $1', [
-      review.review_id, scored.qa_score, scored.score_before_auto_fail, scored.auto_failed, now,
-    ]);
-    await db.run('update qa_disputes set status = $2, resolved_by = $3, resolved_at = $4, resolution_note = $5 where dispute_id = $1', [
-      dispute.dispute_id, input.decision, input.supervisor_id, now, input.note?.trim() || null,
-    ]);
+    await t
+      .updateTable('qa_reviews')
+      .set({ qa_score: scored.qa_score, score_before_auto_fail: scored.score_before_auto_fail, auto_failed: scored.auto_failed, updated_at: now })
+      .where('review_id', '=', review.review_id)
+      .execute();
+    await t
+      .updateTable('qa_disputes')
+      .set({ status: input.decision, resolved_by: input.supervisor_id, resolved_at: now, resolution_note: input.note?.trim() || null })
+      .where('dispute_id', '=', dispute.dispute_id)
+      .execute();
     return { dispute: await getDispute(db, dispute.dispute_id), review: await getReview(db, review.review_id) };
   });
 }
@@ -192,14 +213,16 @@ export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, n
  *   const open = await listDisputes(db, { status: 'open' });
  */
 export async function listDisputes(db: Warehouse, filter: { status?: DisputeStatus; agent_id?: string; review_id?: string } = {}): Promise<Dispute[]> {
-  return db.all<Dispute & Record<string, unknown>>(
-    `select * from qa_disputes
-     where ($1::varchar is null or status = $1)
-       and ($2::varchar is null or agent_id = $2)
-       and ($3::varchar is null or review_id = $3)
-     order by filed_at desc, dispute_id`,
-    [filter.status ?? null, filter.agent_id ?? null, filter.review_id ?? null],
-  );
+  const rows = await tables(db)
+    .selectFrom('qa_disputes')
+    .selectAll()
+    .$if(filter.status != null, (q) => q.where('status', '=', filter.status!))
+    .$if(filter.agent_id != null, (q) => q.where('agent_id', '=', filter.agent_id!))
+    .$if(filter.review_id != null, (q) => q.where('review_id', '=', filter.review_id!))
+    .orderBy('filed_at', 'desc')
+    .orderBy('dispute_id')
+    .execute();
+  return rows as Dispute[];
 }
 
 /**
@@ -209,13 +232,13 @@ export async function listDisputes(db: Warehouse, filter: { status?: DisputeStat
  *   const trail = await auditTrail(db, 'rev_…'); // [{ field: 'criterion', criterion_id: 'accuracy', before_value: {...}, after_value: {...}, changed_by: 'sup-1', ... }]
  */
 export async function auditTrail(db: Warehouse, reviewId: string): Promise<AuditEntry[]> {
-  const rows = await db.all<AuditEntry & Record<string, unknown>>(
-    "select * from qa_audit where review_id = $1 order by changed_at, case field when 'criterion' then 0 else 1 end, criterion_id",
-    [reviewId],
-  );
-  return rows.map((r) => ({
-    ...r,
-    before_value: typeof r.before_value === 'string' ? JSON.parse(r.before_value) : r.before_value,
-    after_value: typeof r.after_value === 'string' ? JSON.parse(r.after_value) : r.after_value,
-  }));
+  const rows = await tables(db)
+    .selectFrom('qa_audit')
+    .selectAll()
+    .where('review_id', '=', reviewId)
+    .orderBy('changed_at')
+    .orderBy(sql`case field when 'criterion' then 0 else 1 end`)
+    .orderBy('criterion_id')
+    .execute();
+  return rows.map((r) => ({ ...r, field: r.field as AuditEntry['field'], before_value: fromJson(r.before_value), after_value: fromJson(r.after_value) }));
 }

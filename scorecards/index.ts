@@ -11,7 +11,7 @@
  *   const review = await saveReview(db, { sample_id: queue[0].sample_id, source: queue[0].source,
  *     conversation_id: queue[0].conversation_id, reviewer_id: 'ana', grades, time_spent_s: 200 });
  */
-export { ScorecardError } from './store.js';
+export { ScorecardError } from './scorecard-error.js';
 
 // rubrics
 export { parseRubric, validateRubric, criteriaOf, RubricError, rubricSchema } from './rubric-schema.js';

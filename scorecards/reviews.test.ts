@@ -7,7 +7,7 @@ import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
 import { MIN_GROUP_SIZE } from '../models/catalogue.js';
 import { parseConfig } from '../models/config.js';
-import { getReview, listReviews, saveReview } from './reviews.js';
+import { getReview, listReviews, reviewsQuery, saveReview } from './reviews.js';
 import { getRubric, listRubrics, registerRubric } from './rubric-store.js';
 import { defaultRubric } from './rubrics.js';
 import { createSample } from './sampling.js';
@@ -170,3 +170,21 @@ describe('agreement between ordinary reviews', () => {
     ]);
   });
 });
+
+describe('the review list query', () => {
+  it('has one = condition per field given, and runs', async () => {
+    const all = reviewsQuery(w.db).compile();
+    expect(all.sql).toBe('select * from "qa_reviews" order by "created_at" desc, "review_id" limit $1');
+    expect(all.parameters).toEqual([500]);
+    const some = reviewsQuery(w.db, { agent_id: 'a1', kind: 'review', conversation_id: 'a1-2', limit: 3 }).compile();
+    expect(some.sql).toBe(
+      'select * from "qa_reviews" where "agent_id" = $1 and "kind" = $2 and "conversation_id" = $3 order by "created_at" desc, "review_id" limit $4',
+    );
+    expect(some.parameters).toEqual(['a1', 'review', 'a1-2', 3]);
+    const rows = await reviewsQuery(w.db, { agent_id: 'a1', kind: 'review' }).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.agent_id === 'a1' && r.kind === 'review')).toBe(true);
+    expect((await listReviews(w.db, { agent_id: 'a1', kind: 'review' })).map((r) => r.review_id)).toEqual(rows.map((r) => r.review_id));
+  });
+});
+

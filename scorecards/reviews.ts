@@ -12,12 +12,15 @@
  *   });
  *   review.qa_score; // 86.7
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
+import { fromJson, tables, textArray, type Database } from '../warehouse/tables.js';
 import { getRubric } from './rubric-store.js';
 import { GradeError, gradeSchema, scoreReview, type CriterionScore, type ScoredReview } from './scoring.js';
-import { newId, ScorecardError, textArray } from './store.js';
+import { newId } from './ids.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export const reviewInputSchema = z.strictObject({
   /** The sample the conversation was drawn in (its rubric version is used). */
@@ -92,24 +95,29 @@ async function ownerAgent(db: Warehouse, source: string, conversationId: string)
 async function target(db: Warehouse, input: z.output<typeof reviewInputSchema>): Promise<Target> {
   const key = `${input.source}/${input.conversation_id}`;
   if (input.sample_id && input.session_id) throw new ScorecardError('a review belongs to a sample or to a calibration session, not both');
+  const t = tables(db);
   if (input.sample_id) {
-    const sample = await db.one<{ rubric_id: string; rubric_version: number; kind: string }>(
-      'select rubric_id, rubric_version, kind from qa_samples where sample_id = $1',
-      [input.sample_id],
-    );
+    const sample = await t.selectFrom('qa_samples').select(['rubric_id', 'rubric_version', 'kind']).where('sample_id', '=', input.sample_id).executeTakeFirst();
     if (!sample) throw new ScorecardError(`no sample ${input.sample_id}: check the sample id (parley sample list)`, 'not_found');
-    const item = await db.one<{ agent_id: string | null; reviewer_id: string | null }>(
-      'select agent_id, reviewer_id from qa_sample_items where sample_id = $1 and source = $2 and conversation_id = $3',
-      [input.sample_id, input.source, input.conversation_id],
-    );
+    const item = await t
+      .selectFrom('qa_sample_items')
+      .select(['agent_id', 'reviewer_id'])
+      .where('sample_id', '=', input.sample_id)
+      .where('source', '=', input.source)
+      .where('conversation_id', '=', input.conversation_id)
+      .executeTakeFirst();
     if (!item) throw new ScorecardError(`conversation ${key} is not in sample ${input.sample_id}: samples are frozen, review only their items`, 'not_found');
     if (item.reviewer_id && item.reviewer_id !== input.reviewer_id) {
       throw new ScorecardError(`conversation ${key} of sample ${input.sample_id} is assigned to ${item.reviewer_id}, not ${input.reviewer_id}`, 'conflict');
     }
-    const existing = await db.one<{ review_id: string; reviewer_id: string; created_at: Date }>(
-      "select review_id, reviewer_id, created_at from qa_reviews where sample_id = $1 and source = $2 and conversation_id = $3 and kind = 'review'",
-      [input.sample_id, input.source, input.conversation_id],
-    );
+    const existing = await t
+      .selectFrom('qa_reviews')
+      .select(['review_id', 'reviewer_id', 'created_at'])
+      .where('sample_id', '=', input.sample_id)
+      .where('source', '=', input.source)
+      .where('conversation_id', '=', input.conversation_id)
+      .where('kind', '=', 'review')
+      .executeTakeFirst();
     if (existing) {
       throw new ScorecardError(
         `conversation ${key} of sample ${input.sample_id} was already reviewed (${existing.review_id} by ${existing.reviewer_id} at ${existing.created_at.toISOString()}): ` +
@@ -120,13 +128,14 @@ async function target(db: Warehouse, input: z.output<typeof reviewInputSchema>):
     return { kind: 'review', rubric_id: sample.rubric_id, rubric_version: sample.rubric_version, agent_id: item.agent_id };
   }
   if (input.session_id) {
-    const session = await db.one<{ rubric_id: string; rubric_version: number; facilitator_id: string; reviewers: string[]; conversations: unknown; closed_at: Date | null }>(
-      'select rubric_id, rubric_version, facilitator_id, reviewers, conversations, closed_at from qa_calibration_sessions where session_id = $1',
-      [input.session_id],
-    );
+    const session = await t
+      .selectFrom('qa_calibration_sessions')
+      .select(['rubric_id', 'rubric_version', 'facilitator_id', 'reviewers', 'conversations', 'closed_at'])
+      .where('session_id', '=', input.session_id)
+      .executeTakeFirst();
     if (!session) throw new ScorecardError(`no calibration session ${input.session_id}`, 'not_found');
     if (session.closed_at) throw new ScorecardError(`calibration session ${input.session_id} is closed: its reviews no longer change`, 'conflict');
-    const conversations = (typeof session.conversations === 'string' ? JSON.parse(session.conversations) : session.conversations) as Array<{ source: string; conversation_id: string }>;
+    const conversations = fromJson<Array<{ source: string; conversation_id: string }>>(session.conversations);
     if (!conversations.some((c) => c.source === input.source && c.conversation_id === input.conversation_id)) {
       throw new ScorecardError(`conversation ${key} is not part of calibration session ${input.session_id}`, 'not_found');
     }
@@ -134,10 +143,14 @@ async function target(db: Warehouse, input: z.output<typeof reviewInputSchema>):
     if (kind === 'calibration' && !session.reviewers.includes(input.reviewer_id)) {
       throw new ScorecardError(`${input.reviewer_id} is not a reviewer of calibration session ${input.session_id} (reviewers: ${session.reviewers.join(', ')})`, 'conflict');
     }
-    const existing = await db.one<{ review_id: string }>(
-      'select review_id from qa_reviews where session_id = $1 and source = $2 and conversation_id = $3 and reviewer_id = $4',
-      [input.session_id, input.source, input.conversation_id, input.reviewer_id],
-    );
+    const existing = await t
+      .selectFrom('qa_reviews')
+      .select('review_id')
+      .where('session_id', '=', input.session_id)
+      .where('source', '=', input.source)
+      .where('conversation_id', '=', input.conversation_id)
+      .where('reviewer_id', '=', input.reviewer_id)
+      .executeTakeFirst();
     if (existing) throw new ScorecardError(`${input.reviewer_id} already graded ${key} in calibration session ${input.session_id} (${existing.review_id})`, 'conflict');
     const agent = await ownerAgent(db, input.source, input.conversation_id);
     return { kind, rubric_id: session.rubric_id, rubric_version: session.rubric_version, agent_id: agent };
@@ -150,21 +163,31 @@ async function target(db: Warehouse, input: z.output<typeof reviewInputSchema>):
 
 /** Writes one scored review's rows (inside the caller's transaction). */
 async function insertReview(db: Warehouse, review: Omit<Review, 'criteria'>, scored: ScoredReview): Promise<void> {
-  await db.run(
-    `insert into qa_reviews (review_id, sample_id, session_id, kind, source, conversation_id, agent_id, reviewer_id, rubric_id, rubric_version,
-       qa_score, score_before_auto_fail, auto_failed, comment, time_spent_s, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-    [
-      review.review_id, review.sample_id, review.session_id, review.kind, review.source, review.conversation_id, review.agent_id,
-      review.reviewer_id, review.rubric_id, review.rubric_version, scored.qa_score, scored.score_before_auto_fail, scored.auto_failed,
-      review.comment, review.time_spent_s, review.created_at, review.updated_at,
-    ],
-  );
+  const t = tables(db);
+  await t
+    .insertInto('qa_reviews')
+    .values({ ...review, qa_score: scored.qa_score, score_before_auto_fail: scored.score_before_auto_fail, auto_failed: scored.auto_failed })
+    .execute();
   for (const [position, c] of scored.criteria.entries()) {
-    await db.run(
-      `insert into qa_review_criteria values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, cast($13 as json)::varchar[], $14)`,
-      [review.review_id, c.criterion, c.section, position, c.rating, c.points, c.score, c.na, c.weight, c.critical, c.failed, c.comment, textArray(c.root_causes), c.autoqa],
-    );
+    await t
+      .insertInto('qa_review_criteria')
+      .values({
+        review_id: review.review_id,
+        criterion_id: c.criterion,
+        section_id: c.section,
+        position,
+        rating: c.rating,
+        points: c.points,
+        score: c.score,
+        na: c.na,
+        weight: c.weight,
+        critical: c.critical,
+        failed: c.failed,
+        comment: c.comment,
+        root_causes: textArray(c.root_causes),
+        autoqa_check: c.autoqa,
+      })
+      .execute();
   }
 }
 
@@ -215,11 +238,28 @@ export async function saveReviewInTransaction(db: Warehouse, body: ReviewInput, 
   }
 }
 
-type ReviewRow = Omit<Review, 'criteria'> & Record<string, unknown>;
-type CriterionRow = CriterionScore & { review_id: string } & Record<string, unknown>;
+/** The criteria of reviews, in the names of {@link CriterionScore}. */
+function criteriaOfReviews(db: Warehouse) {
+  return tables(db)
+    .selectFrom('qa_review_criteria')
+    .select([
+      'review_id',
+      'criterion_id as criterion',
+      'section_id as section',
+      'rating',
+      'points',
+      'score',
+      'na',
+      'weight',
+      'critical',
+      'failed',
+      'comment',
+      'root_causes',
+      'autoqa_check as autoqa',
+    ]);
+}
 
-const CRITERIA_SQL = `select review_id, criterion_id as criterion, section_id as section, rating, points, score, na, weight, critical, failed,
-  comment, root_causes, autoqa_check as autoqa from qa_review_criteria`;
+const asReview = (row: Database['qa_reviews'], criteria: CriterionScore[]): Review => ({ ...row, kind: row.kind as ReviewKind, criteria });
 
 /**
  * One review with its criteria.
@@ -228,10 +268,10 @@ const CRITERIA_SQL = `select review_id, criterion_id as criterion, section_id as
  *   const r = await getReview(db, 'rev_…'); r.criteria[0].score;
  */
 export async function getReview(db: Warehouse, reviewId: string): Promise<Review> {
-  const row = await db.one<ReviewRow>('select * from qa_reviews where review_id = $1', [reviewId]);
+  const row = await tables(db).selectFrom('qa_reviews').selectAll().where('review_id', '=', reviewId).executeTakeFirst();
   if (!row) throw new ScorecardError(`no review ${reviewId}`, 'not_found');
-  const criteria = await db.all<CriterionRow>(`${CRITERIA_SQL} where review_id = $1 order by position`, [reviewId]);
-  return { ...row, criteria: criteria.map(({ review_id: _, ...c }) => c as CriterionScore) };
+  const criteria = await criteriaOfReviews(db).where('review_id', '=', reviewId).orderBy('position').execute();
+  return asReview(row, criteria.map(({ review_id: _, ...c }) => c as CriterionScore));
 }
 
 export const reviewFilterSchema = z.strictObject({
@@ -253,26 +293,25 @@ export type ReviewFilter = z.input<typeof reviewFilterSchema>;
  *   const mine = await listReviews(db, { agent_id: 'agent-07', kind: 'review' });
  */
 export async function listReviews(db: Warehouse, filter: ReviewFilter = {}): Promise<Review[]> {
-  const f = reviewFilterSchema.parse(filter);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  for (const key of ['agent_id', 'reviewer_id', 'sample_id', 'session_id', 'kind', 'source', 'conversation_id'] as const) {
-    if (f[key] !== undefined) {
-      params.push(f[key]);
-      where.push(`${key} = $${params.length}`);
-    }
-  }
-  params.push(f.limit);
-  const rows = await db.all<ReviewRow>(
-    `select * from qa_reviews ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, review_id limit $${params.length}`,
-    params,
-  );
+  const rows = await reviewsQuery(db, filter).execute();
   if (!rows.length) return [];
-  const criteria = await db.all<CriterionRow>(
-    `${CRITERIA_SQL} where review_id in (select unnest(cast($1 as json)::varchar[])) order by review_id, position`,
-    [JSON.stringify(rows.map((r) => r.review_id))],
-  );
+  const criteria = await criteriaOfReviews(db)
+    .where('review_id', 'in', sql<string>`(select unnest(${textArray(rows.map((r) => r.review_id))}))`)
+    .orderBy('review_id')
+    .orderBy('position')
+    .execute();
   const byReview = new Map<string, CriterionScore[]>();
   for (const { review_id, ...c } of criteria) byReview.set(review_id, [...(byReview.get(review_id) ?? []), c as CriterionScore]);
-  return rows.map((r) => ({ ...r, criteria: byReview.get(r.review_id) ?? [] }));
+  return rows.map((r) => asReview(r, byReview.get(r.review_id) ?? []));
+}
+
+/** The query of {@link listReviews} before it runs: one `=` condition per field of the filter given. */
+export function reviewsQuery(db: Warehouse, filter: ReviewFilter = {}) {
+  const f = reviewFilterSchema.parse(filter);
+  let query = tables(db).selectFrom('qa_reviews').selectAll();
+  for (const key of ['agent_id', 'reviewer_id', 'sample_id', 'session_id', 'kind', 'source', 'conversation_id'] as const) {
+    const value = f[key];
+    if (value !== undefined) query = query.where(key, '=', value);
+  }
+  return query.orderBy('created_at', 'desc').orderBy('review_id').limit(f.limit);
 }

@@ -9,9 +9,11 @@
  *   const rubric = await getRubric(db, rubric_id, version);
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.js';
+import { fromJson, tables } from '../warehouse/tables.js';
 import { validateRubric, type Rubric } from './rubric-schema.js';
-import { fromJson, ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export interface RubricVersion {
   rubric_id: string;
@@ -30,14 +32,21 @@ function digestOf(rubric: Rubric): string {
 export async function registerRubric(db: Warehouse, rubric: Rubric, now = new Date()): Promise<{ rubric_id: string; version: number; created: boolean }> {
   const valid = validateRubric(rubric, `rubric ${rubric.id}`);
   const digest = digestOf(valid);
+  const t = tables(db);
   return db.transaction(async () => {
-    const latest = await db.one<{ version: number; digest: string }>(
-      'select version, digest from qa_rubrics where rubric_id = $1 order by version desc limit 1',
-      [valid.id],
-    );
+    const latest = await t
+      .selectFrom('qa_rubrics')
+      .select(['version', 'digest'])
+      .where('rubric_id', '=', valid.id)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (latest && latest.digest === digest) return { rubric_id: valid.id, version: latest.version, created: false };
     const version = (latest?.version ?? 0) + 1;
-    await db.run('insert into qa_rubrics values ($1, $2, $3, $4, $5, $6)', [valid.id, version, valid.name, JSON.stringify(valid), digest, now]);
+    await t
+      .insertInto('qa_rubrics')
+      .values({ rubric_id: valid.id, version, name: valid.name, definition: JSON.stringify(valid), digest, created_at: now })
+      .execute();
     return { rubric_id: valid.id, version, created: true };
   });
 }
@@ -49,12 +58,14 @@ export async function registerRubric(db: Warehouse, rubric: Rubric, now = new Da
  *   const r = await getRubric(db, 'messaging_default'); // latest version
  */
 export async function getRubric(db: Warehouse, rubricId: string, version?: number): Promise<Rubric & { version: number }> {
-  const row = await db.one<{ definition: unknown; version: number }>(
-    version === undefined
-      ? 'select definition, version from qa_rubrics where rubric_id = $1 order by version desc limit 1'
-      : 'select definition, version from qa_rubrics where rubric_id = $1 and version = $2',
-    version === undefined ? [rubricId] : [rubricId, version],
-  );
+  const row = await tables(db)
+    .selectFrom('qa_rubrics')
+    .select(['definition', 'version'])
+    .where('rubric_id', '=', rubricId)
+    .$if(version !== undefined, (q) => q.where('version', '=', version!))
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) {
     throw new ScorecardError(
       `no rubric ${rubricId}${version === undefined ? '' : ` version ${version}`} in the warehouse: register it first (parley rubrics add FILE)`,
@@ -66,11 +77,12 @@ export async function getRubric(db: Warehouse, rubricId: string, version?: numbe
 
 /** Every rubric version with how many reviews use it. */
 export async function listRubrics(db: Warehouse): Promise<RubricVersion[]> {
-  return db.all<RubricVersion & Record<string, unknown>>(
-    `select r.rubric_id, r.version, r.name, r.created_at, count(v.review_id)::integer as reviews
-     from qa_rubrics r
-     left join qa_reviews v on v.rubric_id = r.rubric_id and v.rubric_version = r.version
-     group by all
-     order by r.rubric_id, r.version`,
-  );
+  return tables(db)
+    .selectFrom('qa_rubrics as r')
+    .leftJoin('qa_reviews as v', (join) => join.onRef('v.rubric_id', '=', 'r.rubric_id').onRef('v.rubric_version', '=', 'r.version'))
+    .select(['r.rubric_id', 'r.version', 'r.name', 'r.created_at', sql<number>`count(v.review_id)::integer`.as('reviews')])
+    .groupBy(['r.rubric_id', 'r.version', 'r.name', 'r.created_at'])
+    .orderBy('r.rubric_id')
+    .orderBy('r.version')
+    .execute();
 }

@@ -19,7 +19,8 @@
  *     filter: { from: '2026-10-01', to: '2026-10-31' }, per_agent: 5, reviewers: ['ana'] }));
  */
 import { z } from 'zod';
-import { ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
+import { binder } from '../warehouse/params.js';
 
 export const CONDITIONS = ['reopened', 'transferred', 'escalated', 'low_csat', 'long_resolution', 'unanswered_turns', 'low_autoqa'] as const;
 export type Condition = (typeof CONDITIONS)[number];
@@ -113,10 +114,7 @@ export function parseSampleSpec(raw: unknown, where = 'sample spec'): SampleSpec
 /** A SQL boolean expression for a filter; pushes its values onto `params`. */
 export function filterSql(filter: z.output<typeof filterSchema>, params: unknown[]): string {
   const parts: string[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const param = binder(params);
   if (filter.from) parts.push(`m.created_at >= cast(${param(filter.from)} as date)`);
   if (filter.to) parts.push(`m.created_at < cast(${param(filter.to)} as date) + interval 1 day`);
   const lists: Array<[keyof typeof filter, string]> = [
@@ -150,12 +148,10 @@ export function sampleSql(spec: SampleSpec): { sql: string; params: unknown[] } 
   const params: unknown[] = [];
   const main = filterSql(spec.filter, params);
   const backup = spec.backup ? filterSql(spec.backup, params) : 'false';
-  params.push(spec.cycle);
-  const cycle = `$${params.length}`;
-  params.push(spec.seed);
-  const seed = `$${params.length}`;
-  params.push(spec.per_agent ?? spec.size!);
-  const limit = `$${params.length}`;
+  const bind = binder(params);
+  const cycle = bind(spec.cycle);
+  const seed = bind(spec.seed);
+  const limit = bind(spec.per_agent ?? spec.size!);
   const sortKey = spec.method === 'risk' ? '-ln(u) / risk_weight' : 'u';
   const partition = spec.per_agent !== undefined ? 'partition by agent_id ' : '';
   const sql = `with candidates as (

@@ -11,12 +11,15 @@
  *   });
  *   const queue = await listQueue(db, { reviewer_id: 'ana' });
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
+import { fromJson, tables } from '../warehouse/tables.js';
 import { getRubric } from './rubric-store.js';
 import { parseSampleSpec, sampleSql, type SampleSpec, type SampleSpecInput } from './sampling-sql.js';
-import { fromJson, newId, ScorecardError } from './store.js';
+import { newId } from './ids.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export interface SampleItem {
   position: number;
@@ -78,8 +81,8 @@ export function assignReviewers(items: ReadonlyArray<{ agent_id: string | null }
 /** Draws the sample rows for a spec without storing anything (a preview). */
 export async function drawSample(db: Warehouse, spec: SampleSpec): Promise<Array<Omit<SampleItem, 'position' | 'reviewer_id'>>> {
   if (!(await tableExists(db, 'conversation_metrics', 'qa_autoqa'))) throw new ScorecardError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
-  const { sql, params } = sampleSql(spec);
-  return db.all(sql, params);
+  const query = sampleSql(spec);
+  return db.all(query.sql, query.params);
 }
 
 /**
@@ -89,27 +92,43 @@ export async function drawSample(db: Warehouse, spec: SampleSpec): Promise<Array
  */
 export async function createSample(db: Warehouse, input: SampleSpecInput, now = new Date()): Promise<SampleReport> {
   const spec = parseSampleSpec(input);
+  const t = tables(db);
   return db.transaction(async () => {
     const rubric = await getRubric(db, spec.rubric_id, spec.rubric_version);
     const rows = await drawSample(db, spec);
     const reviewers = assignReviewers(rows, spec.reviewers, spec.reviewer_cap);
     const sampleId = newId('smp');
-    await db.run('insert into qa_samples values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
-      sampleId, spec.name, spec.kind, spec.cycle, spec.seed, spec.rubric_id, rubric.version, JSON.stringify(spec), spec.created_by ?? null, now,
-    ]);
+    await t
+      .insertInto('qa_samples')
+      .values({
+        sample_id: sampleId,
+        name: spec.name,
+        kind: spec.kind,
+        cycle: spec.cycle,
+        seed: spec.seed,
+        rubric_id: spec.rubric_id,
+        rubric_version: rubric.version,
+        spec: JSON.stringify(spec),
+        created_by: spec.created_by ?? null,
+        created_at: now,
+      })
+      .execute();
     const items: SampleItem[] = rows.map((r, i) => ({ ...r, position: i + 1, reviewer_id: reviewers[i] ?? null }));
     if (items.length) {
-      await db.run(
-        `insert into qa_sample_items
-         select $1, t.position, t.source, t.conversation_id, t.agent_id, t.reviewer_id, t.tier, t.risk_weight
-         from (
-           select unnest(
-             cast($2 as json)::struct(position integer, source varchar, conversation_id varchar, agent_id varchar, reviewer_id varchar, tier integer, risk_weight double)[],
-             recursive := true
-           )
-         ) as t`,
-        [sampleId, JSON.stringify(items)],
-      );
+      // one statement for every item: the items travel as one JSON parameter
+      await t
+        .insertInto('qa_sample_items')
+        .columns(['sample_id', 'position', 'source', 'conversation_id', 'agent_id', 'reviewer_id', 'tier', 'risk_weight'])
+        .expression(
+          sql`select ${sampleId}, t.position, t.source, t.conversation_id, t.agent_id, t.reviewer_id, t.tier, t.risk_weight
+           from (
+             select unnest(
+               cast(${JSON.stringify(items)} as json)::struct(position integer, source varchar, conversation_id varchar, agent_id varchar, reviewer_id varchar, tier integer, risk_weight double)[],
+               recursive := true
+             )
+           ) as t`,
+        )
+        .execute();
     }
     const short: Record<string, number> = {};
     if (spec.per_agent !== undefined) {
@@ -132,13 +151,16 @@ export async function createSample(db: Warehouse, input: SampleSpecInput, now = 
  *   const s = await getSample(db, 'smp_…'); s.items.length;
  */
 export async function getSample(db: Warehouse, sampleId: string): Promise<Sample> {
-  const row = await db.one<Omit<Sample, 'items' | 'spec'> & { spec: unknown }>('select * from qa_samples where sample_id = $1', [sampleId]);
+  const t = tables(db);
+  const row = await t.selectFrom('qa_samples').selectAll().where('sample_id', '=', sampleId).executeTakeFirst();
   if (!row) throw new ScorecardError(`no sample ${sampleId}: check the id (parley sample list)`, 'not_found');
-  const items = await db.all<SampleItem & Record<string, unknown>>(
-    'select position, source, conversation_id, agent_id, reviewer_id, tier, risk_weight from qa_sample_items where sample_id = $1 order by position',
-    [sampleId],
-  );
-  return { ...row, spec: fromJson<SampleSpec>(row.spec), items };
+  const items = await t
+    .selectFrom('qa_sample_items')
+    .select(['position', 'source', 'conversation_id', 'agent_id', 'reviewer_id', 'tier', 'risk_weight'])
+    .where('sample_id', '=', sampleId)
+    .orderBy('position')
+    .execute();
+  return { ...row, kind: row.kind as Sample['kind'], spec: fromJson<SampleSpec>(row.spec), items };
 }
 
 export interface SampleSummary {
@@ -155,13 +177,14 @@ export interface SampleSummary {
 
 /** Every sample, newest first, with its progress. */
 export async function listSamples(db: Warehouse): Promise<SampleSummary[]> {
-  return db.all<SampleSummary & Record<string, unknown>>(
-    `select s.sample_id, s.name, s.kind, s.cycle, s.rubric_id, s.rubric_version, s.created_at,
-       (select count(*) from qa_sample_items i where i.sample_id = s.sample_id)::integer as items,
-       (select count(*) from qa_reviews r where r.sample_id = s.sample_id and r.kind = 'review')::integer as reviewed
-     from qa_samples s
-     order by s.created_at desc, s.sample_id`,
-  );
+  return tables(db)
+    .selectFrom('qa_samples as s')
+    .select(['s.sample_id', 's.name', 's.kind', 's.cycle', 's.rubric_id', 's.rubric_version', 's.created_at'])
+    .select(sql<number>`(select count(*) from qa_sample_items i where i.sample_id = s.sample_id)::integer`.as('items'))
+    .select(sql<number>`(select count(*) from qa_reviews r where r.sample_id = s.sample_id and r.kind = 'review')::integer`.as('reviewed'))
+    .orderBy('s.created_at', 'desc')
+    .orderBy('s.sample_id')
+    .execute();
 }
 
 export const queueFilterSchema = z.strictObject({

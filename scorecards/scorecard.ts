@@ -10,7 +10,7 @@
  */
 import type { Row, Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { ScorecardError } from './store.js';
+import { ScorecardError } from './scorecard-error.js';
 
 export interface AgentScorecard {
   agent_id: string;

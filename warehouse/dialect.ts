@@ -3,8 +3,10 @@
  *
  * DuckDB speaks PostgreSQL's flavour closely enough that Kysely's Postgres
  * query compiler (double-quoted identifiers, `$1` parameters) and adapter
- * serve as they are; only the driver is ours. It runs every query on the
- * warehouse's single connection, one at a time.
+ * serve as they are; only the driver is ours. Its queries go through the
+ * warehouse's own queue: inside `warehouse.transaction(...)` they run in that
+ * transaction, on its connection; a Kysely transaction holds the warehouse's
+ * main connection until it commits or rolls back.
  *
  * @example
  *   const db = createKysely<Tables>(warehouse);
@@ -21,6 +23,7 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+import { AsyncResource } from 'node:async_hooks';
 import type { Warehouse } from './connection.js';
 
 export class DuckDBDialect implements Dialect {
@@ -40,60 +43,109 @@ export class DuckDBDialect implements Dialect {
 }
 
 class DuckDBDriver implements Driver {
-  // A single-connection pool: the next acquire waits for the previous release.
-  private held: Promise<void> = Promise.resolve();
-  private release: (() => void) | undefined;
-  private readonly connection: DatabaseConnection;
-
-  constructor(private readonly warehouse: Warehouse) {
-    this.connection = {
-      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        // on the main connection: a Kysely transaction's statements must share one connection
-        const rows = await this.warehouse.exclusive(() => this.warehouse.all(query.sql, query.parameters));
-        // DuckDB answers a write without RETURNING with one row { Count: n }:
-        // Kysely reads that as numAffectedRows (numUpdatedRows, numDeletedRows, ...).
-        if (isWriteWithoutReturning(query)) {
-          const count = rows[0]?.['Count'];
-          return { rows: [], numAffectedRows: BigInt(typeof count === 'number' || typeof count === 'bigint' ? count : 0) };
-        }
-        return { rows: rows as R[] };
-      },
-      streamQuery: async function* <R>(): AsyncIterableIterator<QueryResult<R>> {
-        throw new Error('streaming queries are not supported by the DuckDB dialect');
-      },
-    };
-  }
+  constructor(private readonly warehouse: Warehouse) {}
 
   async init() {}
 
+  // Every acquire gets its own connection object: a query outside a Kysely
+  // transaction waits for nothing but the warehouse's own queue, so a Kysely
+  // query made inside `warehouse.transaction(...)` runs at once, in that
+  // transaction, on its connection.
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.held;
-    let release!: () => void;
-    this.held = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    this.release = release;
-    return this.connection;
+    return new WarehouseConnection(this.warehouse);
   }
 
   async beginTransaction(connection: DatabaseConnection) {
-    await connection.executeQuery(CompiledQuery.raw('begin transaction'));
+    await (connection as WarehouseConnection).begin();
   }
 
   async commitTransaction(connection: DatabaseConnection) {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await (connection as WarehouseConnection).end('commit');
   }
 
   async rollbackTransaction(connection: DatabaseConnection) {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await (connection as WarehouseConnection).end('rollback');
   }
 
-  async releaseConnection() {
-    const release = this.release;
-    this.release = undefined;
-    release?.();
+  async releaseConnection(connection: DatabaseConnection) {
+    (connection as WarehouseConnection).release();
   }
 
   async destroy() {}
+}
+
+/**
+ * One Kysely connection over the warehouse. Outside a Kysely transaction a
+ * select goes where `warehouse.all` sends it (a reader connection when the
+ * warehouse has them, the main one inside `warehouse.transaction`) and a write
+ * to the main connection. A Kysely transaction holds the warehouse's main
+ * connection from begin to commit, so no other caller's statement lands in it.
+ */
+class WarehouseConnection implements DatabaseConnection {
+  private held: Held | undefined;
+
+  constructor(private readonly warehouse: Warehouse) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const w = this.warehouse;
+    const read = () => w.all(query.sql, query.parameters);
+    const rows = this.held
+      ? await this.held.run(read)
+      : (query.query as { kind?: string } | undefined)?.kind === 'SelectQueryNode'
+        ? await read()
+        : await w.exclusive(read);
+    // DuckDB answers a write without RETURNING with one row { Count: n }:
+    // Kysely reads that as numAffectedRows (numUpdatedRows, numDeletedRows, ...).
+    if (isWriteWithoutReturning(query)) {
+      const count = rows[0]?.['Count'];
+      return { rows: [], numAffectedRows: BigInt(typeof count === 'number' || typeof count === 'bigint' ? count : 0) };
+    }
+    return { rows: rows as R[] };
+  }
+
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not supported by the DuckDB dialect');
+  }
+
+  async begin() {
+    this.held = await hold(this.warehouse);
+    await this.held.run(() => this.warehouse.run('begin transaction'));
+  }
+
+  async end(statement: 'commit' | 'rollback') {
+    try {
+      await this.held?.run(() => this.warehouse.run(statement));
+    } finally {
+      this.release();
+    }
+  }
+
+  release() {
+    this.held?.release();
+    this.held = undefined;
+  }
+}
+
+interface Held {
+  /** Runs `fn` inside the held section (on the main connection, without queueing). */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  release(): void;
+}
+
+/** Enters `warehouse.exclusive` and stays there until released. */
+function hold(warehouse: Warehouse): Promise<Held> {
+  return new Promise<Held>((entered, failed) => {
+    warehouse
+      .exclusive(
+        () =>
+          new Promise<void>((release) => {
+            // bound to the exclusive section's async context: calls made through it count as inside
+            const inside = AsyncResource.bind(<T>(fn: () => Promise<T>) => fn());
+            entered({ run: (fn) => inside(fn), release: () => release() });
+          }),
+      )
+      .catch(failed);
+  });
 }
 
 const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode']);

@@ -1,18 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadFiles } from '../../ingest/load.js';
-import { buildModels } from '../../models/build.js';
+import { buildIsStale, buildModels } from '../../models/build.js';
 import { loadConfig } from '../../models/config.js';
 import { HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
-import { tableExists } from '../../warehouse/table-exists.js';
 import { UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
 import { SERVER_READERS, parsePort, startDashboard, untilStopped } from './serve.js';
-
-const MARTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../models/marts');
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -38,8 +34,8 @@ created with the generated data; their password is in the README).
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', this.name);
     const config = loadConfig();
     const port = parsePort(values['port'], this);
-    // the dashboard's account code loads only when the demo runs
-    const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts, seedDemoQa } = await import('../../dashboard/lib/server/demo-accounts.js');
+    // the account and seeding code loads only when the demo runs
+    const { DEMO_ACCOUNTS, DEMO_PASSWORD, hasSamples, seedDemoAccounts, seedDemoQa } = await import('../../demo/seed.js');
     return withWarehouse(values, io, async (db) => {
       const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
       const progress = progressLine(io.err);
@@ -67,10 +63,7 @@ created with the generated data; their password is in the README).
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
-      // A warehouse built by an older Parley lacks the marts added since (the dashboard reads them): build again.
-      const marts = readdirSync(MARTS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
-      if (n === 0 || !built?.n || !(await tableExists(db, ...marts))) {
+      if (n === 0 || (await buildIsStale(db))) {
         const t = performance.now();
         const steps = await buildModels(db, config);
         io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
@@ -80,8 +73,7 @@ created with the generated data; their password is in the README).
       const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
       if (demo?.value === 'true') {
         await seedDemoAccounts(db);
-        const samples = await db.one<{ n: number }>('select count(*) as n from qa_samples');
-        if (!samples?.n) await seedDemoQa(db);
+        if (!(await hasSamples(db))) await seedDemoQa(db);
       }
       const rows = await db.all(summarySql(['month']));
       io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);

@@ -10,8 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/connection.js';
-import { sessionAccount, signIn, signOut } from '../../dashboard/lib/server/accounts.js';
-import { hashPassword, verifyPassword } from '../../dashboard/lib/server/passwords.js';
+import { hashPassword, sessionAccount, signIn, signOut, verifyPassword } from '../../accounts/index.js';
 import { can } from '../../dashboard/lib/roles.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,8 +4,7 @@
  * appears on the command line.
  */
 import { createInterface } from 'node:readline';
-import { addAccount } from '../../dashboard/lib/server/accounts.js';
-import { ROLES, isRole } from '../../dashboard/lib/roles.js';
+import { addAccount, ROLES, isRole } from '../../accounts/index.js';
 import { CommandError, UsageError, withWarehouse, type Command, type Io } from '../command.js';
 
 /** Reads one line: the password, typed without echo on a terminal or piped on stdin. */

@@ -7,8 +7,7 @@
  *   can('reviewer', 'grade'); // true
  *   can('agent', 'viewAllScorecards'); // false
  */
-export const ROLES = ['admin', 'supervisor', 'reviewer', 'leadership', 'product', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../accounts/roles.js';
 
 export type Permission =
   /** overview, metric pages, aggregate breakdowns */
@@ -36,10 +35,6 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   product: ['viewMetrics', 'viewPainPoints'],
   agent: [],
 };
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
 
 /** True when `role` holds `permission`. */
 export function can(role: Role, permission: Permission): boolean {

@@ -9,9 +9,9 @@
  */
 import { error, redirect } from '@sveltejs/kit';
 import { can, type Permission } from '../roles.js';
-import type { Account } from './accounts.js';
+import type { Account } from '../../../accounts/index.js';
 
-export type { Account } from './accounts.js';
+export type { Account } from '../../../accounts/index.js';
 
 /** The signed-in account; anyone else is sent to the sign-in page. */
 export function requireUser(locals: App.Locals, url: URL): Account {

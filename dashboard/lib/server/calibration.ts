@@ -9,6 +9,7 @@
  *   const s = await calibrationSession(db, 'cal_…', user);
  *   s.results?.criteria[0].alpha_ordinal;
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import {
@@ -20,19 +21,22 @@ import {
   sessionReviews,
   ScorecardError,
 } from '../../../scorecards/index.js';
-import type { Account } from './accounts.js';
-import type { Outcome } from './disputes.js';
+import type { Account } from '../../../accounts/index.js';
+import { tables } from '../../../warehouse/tables.js';
+import type { Outcome } from './form-outcome.js';
 
 export { getCalibrationSession };
 
 /** Sessions the user facilitates or calibrates in (all of them for admins and supervisors). */
 export async function listSessions(db: Warehouse, user: Account) {
-  const rows = await db.all<{ session_id: string; name: string; facilitator_id: string; reviewers: string[]; created_at: Date; closed_at: Date | null }>(
-    `select session_id, name, facilitator_id, reviewers, created_at, closed_at from qa_calibration_sessions
-     where $1 or facilitator_id = $2 or list_contains(reviewers, $2)
-     order by created_at desc limit 100`,
-    [user.role === 'admin' || user.role === 'supervisor', user.username],
-  );
+  const everyone = user.role === 'admin' || user.role === 'supervisor';
+  const rows = await tables(db)
+    .selectFrom('qa_calibration_sessions')
+    .select(['session_id', 'name', 'facilitator_id', 'reviewers', 'created_at', 'closed_at'])
+    .$if(!everyone, (q) => q.where((eb) => eb.or([eb('facilitator_id', '=', user.username), sql<boolean>`list_contains(reviewers, ${user.username})`])))
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
   return rows.map((r) => ({ ...r, reviewers: [...r.reviewers], created_at: r.created_at.toISOString().slice(0, 10), open: r.closed_at === null }));
 }
 

@@ -1,8 +1,8 @@
 /**
- * Disputes and coaching in the dashboard, over scorecards/: an agent files a
- * dispute on one of their reviews; a supervisor answers it (scorecards
- * regrades, rescores and audits); supervisors add coaching notes, agents
- * acknowledge them. Form data are read here; every rule lives in scorecards.
+ * Disputes in the dashboard, over scorecards/: an agent files a dispute on
+ * one of their reviews; a supervisor answers it (scorecards regrades,
+ * rescores and audits). Form data are read here; every rule lives in
+ * scorecards. Coaching is coaching.ts.
  *
  * @example
  *   await fileDisputeFromForm(db, agentAccount, formData);
@@ -10,20 +10,10 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { fileDispute, listDisputes, resolveDispute, auditTrail, acknowledgeCoaching, addCoaching, listCoaching, getReview, getRubric, scaleRatings, ScorecardError } from '../../../scorecards/index.js';
+import { fileDispute, listDisputes, resolveDispute, auditTrail, getReview, getRubric, scaleRatings } from '../../../scorecards/index.js';
 import { can } from '../roles.js';
-import type { Account } from './accounts.js';
-
-export type Outcome = { ok: true; message: string } | { ok: false; message: string };
-
-async function attempt(fn: () => Promise<string>): Promise<Outcome> {
-  try {
-    return { ok: true, message: await fn() };
-  } catch (error) {
-    if (error instanceof ScorecardError) return { ok: false, message: error.message };
-    throw error;
-  }
-}
+import type { Account } from '../../../accounts/index.js';
+import { attempt, type Outcome } from './form-outcome.js';
 
 const disputeForm = z.object({
   review_id: z.string().min(1).max(100),
@@ -106,52 +96,4 @@ export async function disputesInbox(db: Warehouse, user: Account) {
     });
   }
   return items;
-}
-
-const coachingForm = z.object({
-  kind: z.enum(['note', 'session']),
-  body: z.string().trim().min(1, 'write what the coaching is about').max(4000),
-  session_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-});
-
-/** A supervisor's coaching note for an agent. */
-export async function addCoachingFromForm(db: Warehouse, user: Account, agentId: string, form: FormData): Promise<Outcome> {
-  if (!can(user.role, 'coach')) return { ok: false, message: `Your role (${user.role}) does not coach.` };
-  const parsed = coachingForm.safeParse({ kind: form.get('kind'), body: form.get('body'), session_at: form.get('session_at') || undefined });
-  if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
-  const reviewIds = form.getAll('review_ids').map(String).filter(Boolean).slice(0, 20);
-  return attempt(async () => {
-    await addCoaching(db, {
-      agent_id: agentId,
-      author_id: user.username,
-      kind: parsed.data.kind,
-      body: parsed.data.body,
-      review_ids: reviewIds,
-      ...(parsed.data.session_at ? { session_at: parsed.data.session_at } : {}),
-    });
-    return 'Coaching note saved.';
-  });
-}
-
-/** The agent acknowledges a coaching note meant for them. */
-export async function acknowledgeFromForm(db: Warehouse, user: Account, form: FormData): Promise<Outcome> {
-  if (user.role !== 'agent' || !user.agentId) return { ok: false, message: 'Only the coached agent acknowledges a note.' };
-  const id = String(form.get('coaching_id') ?? '');
-  const agentId = user.agentId;
-  return attempt(async () => {
-    await acknowledgeCoaching(db, { coaching_id: id, agent_id: agentId });
-    return 'Acknowledged.';
-  });
-}
-
-export async function coachingFor(db: Warehouse, agentId: string) {
-  return (await listCoaching(db, { agent_id: agentId })).map((c) => ({
-    id: c.coaching_id,
-    kind: c.kind,
-    author: c.author_id,
-    body: c.body,
-    sessionAt: c.session_at ? c.session_at.toISOString().slice(0, 10) : null,
-    createdAt: c.created_at.toISOString().slice(0, 10),
-    acknowledged: c.acknowledged_at !== null,
-  }));
 }

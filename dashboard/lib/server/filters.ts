@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
+import { binder } from '../../../warehouse/params.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)));
 const value = z.string().min(1).max(200);
@@ -108,11 +109,12 @@ export function filterWhere(f: Filters, options: { dates?: boolean; start?: numb
   return numbered(parts, options.start ?? 1);
 }
 
-/** Joins `?`-conditions with `and`, numbering the placeholders `$start…`. */
+/** Joins conditions with one `?` each (its value beside it) with `and`, numbering the placeholders `$start…`. */
 export function numbered(parts: readonly (readonly [string, unknown])[], start = 1): Where {
-  let n = start;
-  const sql = parts.map(([cond]) => cond.replace(/\?/g, () => `$${n++}`)).join(' and ');
-  return { sql: sql || 'true', params: parts.map(([, v]) => v) };
+  const params: unknown[] = [];
+  const bind = binder(params, start - 1);
+  const sql = parts.map(([cond, value]) => cond.replace('?', () => bind(value))).join(' and ');
+  return { sql: sql || 'true', params };
 }
 
 /** The URL query of filters (for links that keep the view). */

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { getRubric, listRubrics, createSample, getSample, listQueue, listSamples, listReviews, saveReview, scaleRatings, ScorecardError, type Grade } from '../../../scorecards/index.js';
-import type { Account } from './accounts.js';
+import { usernamesWithRole, type Account } from '../../../accounts/index.js';
 
 export { ScorecardError };
 
@@ -34,12 +34,12 @@ export async function samplesOverview(db: Warehouse) {
   const [samples, rubrics, reviewers] = await Promise.all([
     listSamples(db),
     listRubrics(db),
-    db.all<{ username: string }>("select username from accounts where role in ('reviewer', 'supervisor', 'admin') order by username"),
+    usernamesWithRole(db, ['reviewer', 'supervisor', 'admin']),
   ]);
   return {
     samples: samples.map((s) => ({ ...s, created_at: s.created_at.toISOString().slice(0, 10) })),
     rubrics: rubrics.map((r) => ({ id: r.rubric_id, version: r.version, name: r.name })),
-    reviewers: reviewers.map((r) => r.username),
+    reviewers,
   };
 }
 

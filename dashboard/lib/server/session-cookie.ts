@@ -1,10 +1,10 @@
 /**
- * The session cookie: HttpOnly, SameSite=Lax, Secure when served over https.
+ * The login session cookie: HttpOnly, SameSite=Lax, Secure when served over https.
  *
  * @example
  *   cookies.set(SESSION_COOKIE, token, sessionCookieOptions(url));
  */
-import { SESSION_HOURS } from './accounts.js';
+import { LOGIN_SESSION_HOURS } from '../../../accounts/index.js';
 
 export const SESSION_COOKIE = 'parley_session';
 
@@ -14,6 +14,6 @@ export function sessionCookieOptions(url: URL) {
     httpOnly: true,
     sameSite: 'lax' as const,
     secure: url.protocol === 'https:',
-    maxAge: SESSION_HOURS * 3600,
+    maxAge: LOGIN_SESSION_HOURS * 3600,
   };
 }

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { signIn } from '$lib/server/accounts.js';
+import { signIn } from '../../../accounts/index.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/session-cookie.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { signOut } from '$lib/server/accounts.js';
+import { signOut } from '../../../accounts/index.js';
 import { SESSION_COOKIE } from '$lib/server/session-cookie.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Actions, PageServerLoad } from './$types';

@@ -3,7 +3,7 @@ import { requirePermission } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
 import { gradeItem, loadItem, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
-import type { Account } from '$lib/server/accounts.js';
+import type { Account } from '$lib/server/auth.js';
 import type { Actions, PageServerLoad } from './$types';
 
 async function item(user: Account, sample: string, position: string) {

@@ -4,7 +4,7 @@ import { loadConversation } from '$lib/server/conversation.js';
 import { gradeItem, rubricView, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import { getCalibrationSession } from '$lib/server/calibration.js';
-import type { Account } from '$lib/server/accounts.js';
+import type { Account } from '$lib/server/auth.js';
 import type { Actions, PageServerLoad } from './$types';
 
 async function target(user: Account, sessionId: string, n: string) {

@@ -1,15 +1,16 @@
 /**
- * The demo warehouse's accounts, one per role, all with the password the
- * README states. Only `parley demo` creates them, and only in a warehouse it
- * filled with generated data itself.
+ * What `parley demo` seeds into a warehouse it filled with generated data
+ * itself: the accounts, one per role, all with the password the README
+ * states, and the QA to start from (the default rubric and a review sample).
  *
  * @example
- *   await seedDemoAccounts(db); // [{ username: 'admin', role: 'admin' }, ...]
+ *   await seedDemoAccounts(db); // ['admin', 'supervisor', ...]
+ *   await seedDemoQa(db, now);
  */
-import type { Warehouse } from '../../../warehouse/connection.js';
-import type { Role } from '../roles.js';
-import { addAccount } from './accounts.js';
-import { defaultRubric, registerRubric, createSample } from '../../../scorecards/index.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import { tables } from '../warehouse/tables.js';
+import { accountNames, addAccount, type Role } from '../accounts/index.js';
+import { defaultRubric, registerRubric, createSample } from '../scorecards/index.js';
 
 export const DEMO_PASSWORD = 'parley-demo';
 
@@ -25,7 +26,7 @@ export const DEMO_ACCOUNTS: readonly { username: string; role: Role; agentId?: s
 
 /** Creates the demo accounts that do not exist yet. */
 export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
-  const existing = new Set((await db.all<{ username: string }>('select username from accounts')).map((r) => r.username));
+  const existing = new Set(await accountNames(db));
   const made: string[] = [];
   for (const a of DEMO_ACCOUNTS) {
     if (existing.has(a.username)) continue;
@@ -33,6 +34,11 @@ export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
     made.push(a.username);
   }
   return made;
+}
+
+/** True when the warehouse holds a QA sample (a demo made before its QA existed holds none). */
+export async function hasSamples(db: Warehouse): Promise<boolean> {
+  return (await tables(db).selectFrom('qa_samples').select('sample_id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 /**

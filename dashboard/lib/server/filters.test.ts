@@ -1,0 +1,38 @@
+/**
+ * The dashboard's drill-down conditions: pin the SQL they generate, then run
+ * it on a small conversation_metrics.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse, type Warehouse } from '../../../warehouse/connection.js';
+import { filterWhere, numbered } from './filters.js';
+
+let db: Warehouse;
+beforeAll(async () => {
+  db = await openWarehouse(':memory:');
+  await db.run(`create table conversation_metrics as
+    select * from (values
+      ('c1', timestamptz '2026-10-01 09:00:00+00', '2026-10', 'webchat', 'billing', 'tier1', 'a1', 300),
+      ('c2', timestamptz '2026-10-31 23:59:00+00', '2026-10', 'webchat', 'billing', 'tier1', 'a2', 900),
+      ('c3', timestamptz '2026-11-01 00:00:00+00', '2026-11', 'email', 'billing', 'tier1', 'a1', 60)
+    ) as t(conversation_id, created_at, month, channel, intent, team, owner_agent, first_response_s)`);
+});
+afterAll(() => db.close());
+
+describe('filterWhere', () => {
+  it('writes the date range and every filter given as numbered conditions, and they select the right rows', async () => {
+    const w = filterWhere({ from: '2026-10-01', to: '2026-10-31', channel: 'webchat', team: 'tier1', agent: 'a1' });
+    expect(w.sql).toBe('created_at >= $1::date and created_at < $2::date + 1 and channel = $3 and team = $4 and owner_agent = $5');
+    expect(w.params).toEqual(['2026-10-01', '2026-10-31', 'webchat', 'tier1', 'a1']);
+    expect(await db.all(`select conversation_id from conversation_metrics where ${w.sql} order by 1`, w.params)).toEqual([{ conversation_id: 'c1' }]);
+  });
+
+  it('numbers after a start, with a prefix and without dates; more conditions follow it', async () => {
+    const base = filterWhere({ from: '2026-01-01', to: '2026-12-31', month: '2026-10', intent: 'billing' }, { dates: false, prefix: 'cm', start: 2 });
+    expect(base.sql).toBe('cm.month = $2 and cm.intent = $3');
+    const more = numbered([['cm.first_response_s >= ?', 600]], base.params.length + 2);
+    expect(more.sql).toBe('cm.first_response_s >= $4');
+    expect(numbered([])).toEqual({ sql: 'true', params: [] });
+    const rows = await db.all(`select cm.conversation_id from conversation_metrics cm where cm.channel = $1 and ${base.sql} and ${more.sql}`, ['webchat', ...base.params, ...more.params]);
+    expect(rows).toEqual([{ conversation_id: 'c2' }]);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * When `parley demo` builds again: a warehouse never built, or built before a
+ * mart existed.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
+import { migrate } from '../warehouse/migrate.js';
+import { buildIsStale } from './build.js';
+
+let db: Warehouse;
+let dir: string;
+beforeAll(async () => {
+  db = await openWarehouse(':memory:');
+  await migrate(db);
+  dir = mkdtempSync(path.join(tmpdir(), 'parley-models-'));
+  mkdirSync(path.join(dir, 'marts'));
+  writeFileSync(path.join(dir, 'marts', 'mart_a.sql'), 'select 1 as x');
+  writeFileSync(path.join(dir, 'marts', 'mart_b.sql'), 'select 2 as x');
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('buildIsStale', () => {
+  it('is true until the warehouse was built with every mart, then false', async () => {
+    await db.run('create table mart_a as select 1 as x; create table mart_b as select 2 as x');
+    expect(await buildIsStale(db, dir)).toBe(true); // never built
+    await db.run("insert into warehouse_meta values ('built_at', '2026-10-01T00:00:00Z')");
+    expect(await buildIsStale(db, dir)).toBe(false);
+    await db.run('drop table mart_b'); // built by a Parley that had no mart_b yet
+    expect(await buildIsStale(db, dir)).toBe(true);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * The warehouse's application tables as one typed Kysely `Database`: what the
+ * scorecards, the accounts and the insights read and write from TypeScript.
+ * Each interface is the `create table` of its migration, column for column
+ * (a test checks them against the migrated warehouse). Models and marts are
+ * plain SQL and are not typed here.
+ *
+ * Values as the warehouse returns them: timestamps are Dates, integers and
+ * doubles numbers, `json` columns JSON text ({@link fromJson}), `varchar[]`
+ * string arrays (written with {@link textArray}).
+ *
+ * @example
+ *   const db = tables(warehouse);
+ *   const open = await db.selectFrom('qa_disputes').selectAll().where('status', '=', 'open').execute();
+ *   // inside warehouse.transaction(...) the same queries run in that transaction, on its connection
+ *   await warehouse.transaction(async () => {
+ *     await db.updateTable('qa_coaching').set({ acknowledged_at: now }).where('coaching_id', '=', id).execute();
+ *   });
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Warehouse } from './connection.js';
+import { createKysely } from './dialect.js';
+
+/** A `json` column: JSON text. */
+export type Json = string;
+
+/** migrations/003-scorecards.sql */
+export interface QaRubrics {
+  rubric_id: string;
+  version: number;
+  name: string;
+  definition: Json;
+  digest: string;
+  created_at: Date;
+}
+
+export interface QaSamples {
+  sample_id: string;
+  name: string;
+  kind: string;
+  cycle: string;
+  seed: string;
+  rubric_id: string;
+  rubric_version: number;
+  spec: Json;
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface QaSampleItems {
+  sample_id: string;
+  position: number;
+  source: string;
+  conversation_id: string;
+  agent_id: string | null;
+  reviewer_id: string | null;
+  tier: number;
+  risk_weight: number;
+}
+
+export interface QaReviews {
+  review_id: string;
+  sample_id: string | null;
+  session_id: string | null;
+  kind: string;
+  source: string;
+  conversation_id: string;
+  agent_id: string | null;
+  reviewer_id: string;
+  rubric_id: string;
+  rubric_version: number;
+  qa_score: number | null;
+  score_before_auto_fail: number | null;
+  auto_failed: boolean;
+  comment: string | null;
+  time_spent_s: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface QaReviewCriteria {
+  review_id: string;
+  criterion_id: string;
+  section_id: string;
+  position: number;
+  rating: string | null;
+  points: number | null;
+  score: number | null;
+  na: boolean;
+  weight: number;
+  critical: boolean;
+  failed: boolean;
+  comment: string | null;
+  root_causes: string[];
+  autoqa_check: string | null;
+}
+
+export interface QaCalibrationSessions {
+  session_id: string;
+  name: string;
+  rubric_id: string;
+  rubric_version: number;
+  facilitator_id: string;
+  reviewers: string[];
+  conversations: Json;
+  created_at: Date;
+  closed_at: Date | null;
+}
+
+export interface QaDisputes {
+  dispute_id: string;
+  review_id: string;
+  agent_id: string;
+  criteria: string[];
+  reason: string;
+  status: string;
+  filed_at: Date;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+  resolution_note: string | null;
+}
+
+export interface QaAudit {
+  audit_id: string;
+  review_id: string;
+  dispute_id: string | null;
+  field: string;
+  criterion_id: string | null;
+  before_value: Json | null;
+  after_value: Json | null;
+  changed_by: string;
+  changed_at: Date;
+}
+
+export interface QaCoaching {
+  coaching_id: string;
+  agent_id: string;
+  author_id: string;
+  kind: string;
+  body: string;
+  review_ids: string[];
+  metrics: string[];
+  session_at: Date | null;
+  created_at: Date;
+  acknowledged_at: Date | null;
+}
+
+/** migrations/004-insights.sql */
+export interface InsightIntentCorrections {
+  source: string;
+  conversation_id: string;
+  intent: string;
+  corrected_by: string | null;
+  corrected_at: Date;
+  note: string | null;
+}
+
+/** migrations/005-accounts.sql */
+export interface Accounts {
+  username: string;
+  password_hash: string;
+  role: string;
+  agent_id: string | null;
+  created_at: Date;
+}
+
+/** Login sessions of the dashboard (not calibration sessions: those are qa_calibration_sessions). */
+export interface Sessions {
+  token_hash: string;
+  username: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export interface Database {
+  qa_rubrics: QaRubrics;
+  qa_samples: QaSamples;
+  qa_sample_items: QaSampleItems;
+  qa_reviews: QaReviews;
+  qa_review_criteria: QaReviewCriteria;
+  qa_calibration_sessions: QaCalibrationSessions;
+  qa_disputes: QaDisputes;
+  qa_audit: QaAudit;
+  qa_coaching: QaCoaching;
+  insight_intent_corrections: InsightIntentCorrections;
+  accounts: Accounts;
+  sessions: Sessions;
+}
+
+const instances = new WeakMap<Warehouse, Kysely<Database>>();
+
+/**
+ * The typed application tables of a warehouse (one Kysely per warehouse
+ * object). Closing the warehouse is the caller's job.
+ *
+ * @example
+ *   const row = await tables(db).selectFrom('accounts').select('role').where('username', '=', 'ada').executeTakeFirst();
+ */
+export function tables(warehouse: Warehouse): Kysely<Database> {
+  let db = instances.get(warehouse);
+  if (!db) instances.set(warehouse, (db = createKysely<Database>(warehouse)));
+  return db;
+}
+
+/**
+ * A `varchar[]` value to write: bound as JSON text and cast in SQL.
+ *
+ * @example
+ *   await tables(db).insertInto('qa_disputes').values({ ..., criteria: textArray(['tone']) }).execute();
+ */
+export function textArray(values: readonly string[]): RawBuilder<string[]> {
+  return sql<string[]>`cast(${JSON.stringify(values)} as json)::varchar[]`;
+}
+
+/** A `json` column as the warehouse returns it (text) → value. */
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
