@@ -11,7 +11,7 @@ if (!existsSync('.svelte-kit/tsconfig.json')) {
 
 export default defineConfig({
   test: {
-    include: ['{warehouse,ingest,models,cli,demo,scorecards,insights,notebooks}/**/*.test.ts'],
+    include: ['{warehouse,ingest,models,cli,service,demo,scorecards,insights,notebooks}/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC' },
