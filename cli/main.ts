@@ -60,7 +60,8 @@ function overview(): string {
     'While `parley serve` runs on the warehouse, every command except serve, demo, docs and',
     '`notebook list` is handed to that server, which runs it on the warehouse it holds and',
     'sends back what the command prints (same output, same exit status; relative paths are',
-    'yours). Without a server, a command opens the warehouse file itself.',
+    'yours). Without a server, a command opens the warehouse file itself; a file left by a',
+    'killed server (<warehouse>.serve.json) is ignored.',
     '',
   ].join('\n');
 }

@@ -153,9 +153,9 @@ by \`parley user add\` (the demo warehouse comes with demo accounts: see the REA
 While it runs, other \`parley\` commands on the same warehouse (ingest, build, sql, metrics,
 notebook render, user add, …) are handed to it: it runs them one at a time on the warehouse
 it holds, with the caller's working directory, and they print what they print without a
-server. It finds them through <warehouse>.serve.json (mode 0600: pid, a port on 127.0.0.1
-and a random token), which it removes when it stops; a file left by a killed server is
-ignored and removed by the next command, and replaced by the next serve.
+server. Commands find it through <warehouse>.serve.json (mode 0600: pid, a port on
+127.0.0.1 and a random token), which it removes when it stops; a file left by a killed
+server is ignored and removed by the next command, and replaced by the next serve.
 
   --port N      the port (default 5173; 0 picks a free one)
   --host ADDR   the address to listen on (default 127.0.0.1, this machine only)
