@@ -1,6 +1,8 @@
 /**
  * What every `parley` command shares: its option table, --help, --db, and
- * the one-line usage error (exit 2).
+ * the one-line usage error (exit 2). Commands open the warehouse through
+ * {@link withWarehouse}: inside `parley serve` (a command handed over by
+ * another process, see service/) that is the server's open warehouse.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openWarehouse, resolveDbPath, type OpenOptions, type Warehouse } from '../warehouse/connection.js';
@@ -13,6 +15,14 @@ export interface Io {
   out: NodeJS.WritableStream & { isTTY?: boolean };
   err: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** The caller's stdin (default process.stdin), for a command that reads it. */
+  in?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /**
+   * Set when the command runs inside the server that holds the warehouse
+   * (service/server.ts): commands use it instead of opening the file, and do
+   * not close it.
+   */
+  warehouse?: Warehouse;
 }
 
 export interface Command {
@@ -24,6 +34,13 @@ export interface Command {
   help: string;
   options: Options;
   allowPositionals?: boolean;
+  /**
+   * Runs in the calling process even while `parley serve` holds the warehouse:
+   * the server itself, and commands that do not use the warehouse.
+   */
+  local?: boolean;
+  /** Reads stdin: a command handed to the server sends the caller's stdin along. */
+  stdin?: boolean;
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, io: Io): Promise<number>;
 }
 
@@ -71,8 +88,13 @@ export function oneOf<T extends string>(command: Command, flag: string, value: s
   return value as T;
 }
 
-/** Opens the warehouse named by --db / PARLEY_DB and brings its schema up to date. */
+/**
+ * Opens the warehouse named by --db / PARLEY_DB and brings its schema up to
+ * date; inside the server, hands back the server's warehouse (whose close()
+ * does nothing).
+ */
 export async function openFor(values: Record<string, unknown>, io: Io, options: OpenOptions = {}): Promise<Warehouse> {
+  if (io.warehouse) return io.warehouse;
   const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env), options);
   try {
     await migrate(db);
@@ -83,13 +105,14 @@ export async function openFor(values: Record<string, unknown>, io: Io, options: 
   return db;
 }
 
-/** Runs `fn` with the warehouse open, closing it afterwards. */
+/** Runs `fn` with the warehouse open, closing it afterwards (the server's stays open). */
 export async function withWarehouse<T>(
   values: Record<string, unknown>,
   io: Io,
   fn: (db: Warehouse) => Promise<T>,
   options: OpenOptions = {},
 ): Promise<T> {
+  if (io.warehouse) return fn(io.warehouse);
   const db = await openFor(values, io, options);
   try {
     return await fn(db);

@@ -8,8 +8,13 @@
  *   parley sql "SELECT ..." [--format json|csv|table]
  *
  * Exit status: 0 done, 1 could not be done, 2 bad usage.
+ *
+ * While `parley serve` holds the warehouse, a command (other than `local`
+ * ones) is handed to that server and prints what the server sends back
+ * (service/client.ts); without a server it opens the file itself.
  */
-import { WarehouseLockedError } from '../warehouse/connection.js';
+import { WarehouseLockedError, resolveDbPath } from '../warehouse/connection.js';
+import { forward } from '../service/client.js';
 import { CommandError, UsageError, parse, type Command, type Io } from './command.js';
 import { ingestCommand } from './commands/ingest.js';
 import { buildCommand } from './commands/build.js';
@@ -62,6 +67,12 @@ function overview(): string {
     '',
     "Run 'parley COMMAND --help' for a command's options.",
     '',
+    'While `parley serve` runs on the warehouse, every command except serve, demo, docs and',
+    '`notebook list` is handed to that server, which runs it on the warehouse it holds and',
+    'sends back what the command prints (same output, same exit status; relative paths are',
+    'yours). Without a server, a command opens the warehouse file itself; a file left by a',
+    'killed server (<warehouse>.serve.json) is ignored.',
+    '',
   ].join('\n');
 }
 
@@ -79,7 +90,14 @@ function resolve(argv: string[]): { command: Command; rest: string[] } | undefin
   return undefined;
 }
 
-const defaultIo: Io = { out: process.stdout, err: process.stderr, env: process.env };
+const defaultIo: Io = {
+  out: process.stdout,
+  err: process.stderr,
+  env: process.env,
+  get in() {
+    return process.stdin;
+  },
+};
 
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -100,6 +118,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (args.values['help']) {
       io.out.write(commandHelp(command));
       return 0;
+    }
+    if (!command.local && !io.warehouse) {
+      const db = resolveDbPath(args.values['db'] as string | undefined, io.env);
+      const served = await forward({ argv, db, env: io.env, io, stdin: command.stdin === true });
+      if (served !== undefined) return served;
     }
     return await command.run(args as never, io);
   } catch (error) {

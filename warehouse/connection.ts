@@ -70,7 +70,9 @@ export interface OpenOptions {
 export async function openWarehouse(dbPath: string, options: OpenOptions = {}): Promise<Warehouse> {
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(dbPath, {
+    // DuckDB gets an absolute path: it finds its WAL and temp files by this path later, and a
+    // server changes its working directory while it runs a command for another process.
+    instance = await DuckDBInstance.create(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), {
       autoinstall_known_extensions: 'false',
     });
   } catch (error) {

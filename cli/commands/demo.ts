@@ -27,6 +27,7 @@ created with the generated data; their password is in the README).
   --port N           the dashboard's port (default 5173)
   --no-serve         stop after the summary instead of serving the dashboard`,
   options: { conversations: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
+  local: true,
   async run({ values }, io) {
     const conversations = Number(values['conversations'] ?? 50_000);
     const seed = Number(values['seed'] ?? 42);

@@ -10,6 +10,7 @@ export const docsMetricsCommand: Command = {
   --out FILE  write to FILE instead of standard output
   --check     exit 1 when FILE differs from the catalogue`,
   options: { out: { type: 'string' }, check: { type: 'boolean' } },
+  local: true,
   async run({ values }, io) {
     const text = catalogueMarkdown();
     const out = values['out'] as string | undefined;

@@ -99,6 +99,7 @@ Lists the notebooks: name, title and parameters with their defaults.
 
   --dir DIR  a folder of notebooks (default: the ones shipped with Parley)`,
   options: { dir: { type: 'string' } },
+  local: true,
   async run({ values }, io) {
     const { listNotebooks } = await renderer();
     const list = await listNotebooks((values['dir'] as string | undefined) ?? NOTEBOOKS_DIR);

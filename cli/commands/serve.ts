@@ -1,13 +1,16 @@
 /**
  * `parley serve`: the dashboard. Builds the SvelteKit app into build/ when it
  * is missing or older than its sources, opens the warehouse in this process
- * (so the server owns the DuckDB file), and serves the built handler.
+ * (so the server owns the DuckDB file), and serves the built handler. It also
+ * takes the CLI commands of other processes on a loopback port and runs them
+ * on its warehouse (service/server.ts), so every command works while it runs.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
+import { serveCommands } from '../../service/server.js';
 import { CommandError, UsageError, openFor, requireBuilt, type Command, type Io } from '../command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,7 +67,8 @@ export interface Serving {
 }
 
 /**
- * Serves the dashboard over `db` from this process.
+ * Serves the dashboard over `db` from this process, and takes the CLI's
+ * commands on it (a loopback port named in `<db>.serve.json`) until closed.
  *
  * @example
  *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io);
@@ -104,7 +108,17 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-  return { server, url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // cli/main.ts imports this file: the runner loads when the server starts
+  const { main } = await import('../main.js');
+  const commands = await serveCommands(db, main);
+  return {
+    server,
+    url,
+    close: async () => {
+      await commands.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Waits for SIGINT/SIGTERM, then stops the server and lets the caller close the warehouse. */
@@ -136,10 +150,18 @@ Builds the SvelteKit app (into build/) when it is missing or out of date, then s
 over the warehouse, which this process holds while it runs. Sign in with an account made
 by \`parley user add\` (the demo warehouse comes with demo accounts: see the README).
 
+While it runs, other \`parley\` commands on the same warehouse (ingest, build, sql, metrics,
+notebook render, user add, …) are handed to it: it runs them one at a time on the warehouse
+it holds, with the caller's working directory, and they print what they print without a
+server. Commands find it through <warehouse>.serve.json (mode 0600: pid, a port on
+127.0.0.1 and a random token), which it removes when it stops; a file left by a killed
+server is ignored and removed by the next command, and replaced by the next serve.
+
   --port N      the port (default 5173; 0 picks a free one)
   --host ADDR   the address to listen on (default 127.0.0.1, this machine only)
   --build       rebuild the app first even when it looks current`,
   options: { port: { type: 'string' }, host: { type: 'string' }, build: { type: 'boolean' } },
+  local: true,
   async run({ values }, io) {
     const port = parsePort(values['port'], this);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';

@@ -8,11 +8,14 @@ import { addAccount, ROLES, isRole } from '../../accounts/index.js';
 import { CommandError, UsageError, withWarehouse, type Command, type Io } from '../command.js';
 
 /** Reads one line: the password, typed without echo on a terminal or piped on stdin. */
-async function readPassword(io: Io, input: NodeJS.ReadStream = process.stdin): Promise<string> {
+async function readPassword(
+  io: Io,
+  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown } = io.in ?? process.stdin,
+): Promise<string> {
   if (input.isTTY) io.err.write('Password (at least 8 characters, not shown): ');
   const rl = createInterface({ input, terminal: false });
   const muted = input.isTTY && typeof input.setRawMode === 'function';
-  if (muted) input.setRawMode(false);
+  if (muted) input.setRawMode?.(false);
   try {
     for await (const line of rl) return line.replace(/\r$/, '');
     return '';
@@ -37,6 +40,7 @@ Example:
   printf '%s\\n' 'a long passphrase' | parley user add ada --role admin`,
   options: { role: { type: 'string' }, 'agent-id': { type: 'string' } },
   allowPositionals: true,
+  stdin: true,
   async run({ values, positionals }, io) {
     const [name, ...extra] = positionals;
     if (!name || extra.length) throw new UsageError('give exactly one NAME', this.name);

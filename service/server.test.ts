@@ -1,0 +1,118 @@
+/**
+ * The command port in-process, with a stand-in for cli/main.ts: output
+ * streams back while the command runs, commands run one at a time, and each
+ * runs with the caller's working directory, environment and terminal flags.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
+import { forward } from './client.js';
+import { discoveryPath, readDiscovery } from './discovery.js';
+import { serveCommands, type CommandService, type Runner, type ServedIo } from './server.js';
+
+function collector(isTTY = false) {
+  const chunks: string[] = [];
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+    { isTTY },
+  );
+  return { stream, chunks, text: () => chunks.join('') };
+}
+
+let dir: string;
+let db: Warehouse;
+let service: CommandService;
+let runner: Runner = async () => 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'parley-service-server-'));
+  db = await openWarehouse(path.join(dir, 'w.duckdb'), { readers: 1 });
+  service = await serveCommands(db, (argv, io) => runner(argv, io));
+});
+
+afterAll(async () => {
+  await service.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const send = (argv: string[], io = { out: collector().stream, err: collector().stream }, env: NodeJS.ProcessEnv = {}) =>
+  forward({ argv, db: 'w.duckdb', cwd: dir, env, io });
+
+describe('serveCommands', () => {
+  it('names itself in a discovery file beside the warehouse, and the exit status comes back', async () => {
+    expect(readDiscovery(path.join(dir, 'w.duckdb'))).toMatchObject({ pid: process.pid, port: service.port, token: service.token });
+    runner = async () => 3;
+    expect(await send(['anything'])).toBe(3);
+  });
+
+  it('streams what the command writes while it runs, stderr and stdout in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    runner = async (_argv, io) => {
+      io.err.write('reading a.jsonl…\n');
+      await gate;
+      io.out.write(Buffer.from('done\n'));
+      return 0;
+    };
+    const err = collector();
+    const out = collector();
+    const pending = send(['ingest'], { out: out.stream, err: err.stream });
+    await expect.poll(() => err.text(), { timeout: 5_000 }).toBe('reading a.jsonl…\n');
+    expect(out.text()).toBe('');
+    release();
+    expect(await pending).toBe(0);
+    expect(out.text()).toBe('done\n');
+  });
+
+  it('runs commands one at a time, in the order they came', async () => {
+    const log: string[] = [];
+    runner = async ([name]) => {
+      log.push(`start ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      log.push(`end ${name}`);
+      return 0;
+    };
+    await Promise.all([send(['a']), send(['b']), send(['c'])]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+
+  it("runs a command with the caller's cwd, env and tty, on the server's warehouse, which it cannot close", async () => {
+    let seen: { cwd: string; env: NodeJS.ProcessEnv; tty: boolean; path: string } | undefined;
+    runner = async (_argv, io: ServedIo) => {
+      seen = { cwd: process.cwd(), env: io.env, tty: Boolean(io.err.isTTY), path: io.warehouse.path };
+      io.warehouse.close();
+      return 0;
+    };
+    const before = process.cwd();
+    await send(['sql'], { out: collector().stream, err: collector(true).stream }, { PARLEY_DEBUG: '1' });
+    expect(seen).toEqual({ cwd: dir, env: { PARLEY_DEBUG: '1' }, tty: true, path: path.join(dir, 'w.duckdb') });
+    expect(process.cwd()).toBe(before);
+    expect(await db.one('select 42 as n')).toEqual({ n: 42 });
+  });
+
+  it('refuses a command for another warehouse (a discovery file copied with a backup): the caller runs it itself', async () => {
+    const copy = mkdtempSync(path.join(dir, 'copy-'));
+    copyFileSync(discoveryPath(path.join(dir, 'w.duckdb')), discoveryPath(path.join(copy, 'w.duckdb')));
+    const r = await forward({ argv: ['sql'], db: 'w.duckdb', cwd: copy, env: {}, io: { out: collector().stream, err: collector().stream } });
+    expect(r).toBeUndefined();
+    expect(readDiscovery(path.join(copy, 'w.duckdb'))).toBeUndefined();
+  });
+
+  it('removes its discovery file when it stops', async () => {
+    const other = await openWarehouse(path.join(dir, 'other.duckdb'));
+    const s = await serveCommands(other, async () => 0);
+    expect(readDiscovery(path.join(dir, 'other.duckdb'))).toMatchObject({ port: s.port });
+    await s.close();
+    other.close();
+    expect(readDiscovery(path.join(dir, 'other.duckdb'))).toBeUndefined();
+  });
+});
