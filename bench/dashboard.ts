@@ -44,7 +44,7 @@ if (!existsSync(dbPath)) {
 
 const db = await openFor({ db: dbPath }, quietIo, { readers: SERVER_READERS });
 const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages'))?.n ?? 0;
-const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo);
+const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo, main);
 const base = new URL(serving.url);
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 

@@ -25,6 +25,9 @@ export interface Io {
   warehouse?: Warehouse;
 }
 
+/** Runs a whole command line (cli/main.ts's `main`); resolves to the exit status. */
+export type CommandLine = (argv: string[], io: Io) => Promise<number>;
+
 export interface Command {
   /** `metrics summary` for a subcommand. */
   name: string;
@@ -41,7 +44,8 @@ export interface Command {
   local?: boolean;
   /** Reads stdin: a command handed to the server sends the caller's stdin along. */
   stdin?: boolean;
-  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, io: Io): Promise<number>;
+  /** `cli` is the command line itself, for a command that runs others (serve runs those handed to it). */
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, io: Io, cli: CommandLine): Promise<number>;
 }
 
 /** Bad usage: printed as one line, exit status 2. */

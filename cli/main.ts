@@ -124,7 +124,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const served = await forward({ argv, db, env: io.env, io, stdin: command.stdin === true });
       if (served !== undefined) return served;
     }
-    return await command.run(args as never, io);
+    return await command.run(args as never, io, main);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err.write(`parley ${command.name}: ${error.message}; run 'parley ${command.name} --help'\n`);

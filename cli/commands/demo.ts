@@ -28,7 +28,7 @@ created with the generated data; their password is in the README).
   --no-serve         stop after the summary instead of serving the dashboard`,
   options: { conversations: { type: 'string' }, seed: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } },
   local: true,
-  async run({ values }, io) {
+  async run({ values }, io, cli) {
     const conversations = Number(values['conversations'] ?? 50_000);
     const seed = Number(values['seed'] ?? 42);
     if (!Number.isInteger(conversations) || conversations < 100) throw new UsageError('--conversations must be a whole number of at least 100', this.name);
@@ -80,7 +80,7 @@ created with the generated data; their password is in the README).
       io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
       write(io.out, rows, 'table', ['month', ...HEADLINE_FIELDS]);
       if (values['no-serve']) return 0;
-      const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io);
+      const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io, cli);
       io.out.write(
         `\nParley dashboard on the demo data: ${serving.url}  (Ctrl-C stops it)\n` +
           `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`,

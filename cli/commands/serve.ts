@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { serveCommands } from '../../service/server.js';
-import { CommandError, UsageError, openFor, requireBuilt, type Command, type Io } from '../command.js';
+import { CommandError, UsageError, openFor, requireBuilt, type Command, type CommandLine, type Io } from '../command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = path.join(ROOT, 'build');
@@ -71,9 +71,9 @@ export interface Serving {
  * commands on it (a loopback port named in `<db>.serve.json`) until closed.
  *
  * @example
- *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io);
+ *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io, main);
  */
-export async function startDashboard(db: Warehouse, o: { port: number; host: string }, io: Io): Promise<Serving> {
+export async function startDashboard(db: Warehouse, o: { port: number; host: string }, io: Io, cli: CommandLine): Promise<Serving> {
   if (needsBuild()) await buildDashboard(io);
   // Many small queries at once: each runs on its own reader connection's thread, and
   // DuckDB's extra worker threads would only contend with them (p95 of a cold
@@ -108,9 +108,7 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-  // cli/main.ts imports this file: the runner loads when the server starts
-  const { main } = await import('../main.js');
-  const commands = await serveCommands(db, main);
+  const commands = await serveCommands(db, cli);
   return {
     server,
     url,
@@ -162,7 +160,7 @@ server is ignored and removed by the next command, and replaced by the next serv
   --build       rebuild the app first even when it looks current`,
   options: { port: { type: 'string' }, host: { type: 'string' }, build: { type: 'boolean' } },
   local: true,
-  async run({ values }, io) {
+  async run({ values }, io, cli) {
     const port = parsePort(values['port'], this);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
     if (values['build']) await buildDashboard(io);
@@ -170,7 +168,7 @@ server is ignored and removed by the next command, and replaced by the next serv
     const db = await openFor(values, io, { readers: SERVER_READERS });
     try {
       await requireBuilt(db);
-      const serving = await startDashboard(db, { port, host }, io);
+      const serving = await startDashboard(db, { port, host }, io, cli);
       io.out.write(`Parley dashboard: ${serving.url}  (warehouse ${db.path}; Ctrl-C stops it)\n`);
       await untilStopped(serving);
       return 0;
