@@ -22,9 +22,7 @@ export interface Account {
 export const MIN_PASSWORD_LENGTH = 8;
 
 export const newAccountSchema = z.object({
-  username: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, 'a username is 2–40 characters: lowercase letters, digits, . _ -'),
+  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, 'a username is 2–40 characters: lowercase letters, digits, . _ -'),
   password: z.string().min(MIN_PASSWORD_LENGTH, `a password has at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
   role: z.enum(ROLES),
   agentId: z.string().min(1).max(100).nullish(),
@@ -43,7 +41,10 @@ export async function addAccount(db: Warehouse, input: NewAccount): Promise<Acco
   return db.transaction(async () => {
     const taken = await t.selectFrom('accounts').select('username').where('username', '=', username).executeTakeFirst();
     if (taken) throw new Error(`the username "${username}" is taken: choose another`);
-    await t.insertInto('accounts').values({ username, password_hash: hash, role, agent_id: agentId, created_at: sql`now()` }).execute();
+    await t
+      .insertInto('accounts')
+      .values({ username, password_hash: hash, role, agent_id: agentId, created_at: sql`now()` })
+      .execute();
     return { username, role, agentId };
   });
 }

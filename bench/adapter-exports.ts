@@ -57,7 +57,18 @@ export async function twcs(file: string, messages: number): Promise<void> {
     for (let k = 0; k < 4 && id < messages; k++) {
       id++;
       const inbound = k % 2 === 0;
-      await w.line(row(id - 1, id, inbound ? `${100000 + (t % 50000)}` : 'acmecare', inbound ? 'True' : 'False', fmt(start + k * 240_000), `@x ${body(t, k)}`, '', k === 0 ? '' : `${id - 1}.0`));
+      await w.line(
+        row(
+          id - 1,
+          id,
+          inbound ? `${100000 + (t % 50000)}` : 'acmecare',
+          inbound ? 'True' : 'False',
+          fmt(start + k * 240_000),
+          `@x ${body(t, k)}`,
+          '',
+          k === 0 ? '' : `${id - 1}.0`,
+        ),
+      );
     }
   }
   await w.end();
@@ -67,7 +78,9 @@ const SN_STATES = ['New', 'Active', 'Awaiting User Info', 'Active', 'Resolved', 
 
 export async function servicenow(file: string, rows: number): Promise<void> {
   const w = writer(file);
-  await w.line('number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,category,resolved_at');
+  await w.line(
+    'number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,category,resolved_at',
+  );
   const dmy = (ms: number) => {
     const d = new Date(ms);
     return `${d.getUTCDate()}/${d.getUTCMonth() + 1}/${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
@@ -76,7 +89,25 @@ export async function servicenow(file: string, rows: number): Promise<void> {
   for (let i = 0; n < rows; i++) {
     const start = BASE + i * 60_000;
     for (let k = 0; k < SN_STATES.length && n < rows; k++, n++) {
-      await w.line(row(`INC${String(i).padStart(8, '0')}`, SN_STATES[k]!, k < 5 ? 'true' : 'false', k >= 3 ? 1 : 0, 0, k, `Caller ${i % 9000}`, dmy(start), dmy(start + k * 1_800_000), 'Phone', '3 - Moderate', k >= 3 ? `Group ${i % 40}` : `Group ${(i + 1) % 40}`, `Resolver ${i % 300}`, `Category ${i % 50}`, dmy(start + 4 * 1_800_000)));
+      await w.line(
+        row(
+          `INC${String(i).padStart(8, '0')}`,
+          SN_STATES[k]!,
+          k < 5 ? 'true' : 'false',
+          k >= 3 ? 1 : 0,
+          0,
+          k,
+          `Caller ${i % 9000}`,
+          dmy(start),
+          dmy(start + k * 1_800_000),
+          'Phone',
+          '3 - Moderate',
+          k >= 3 ? `Group ${i % 40}` : `Group ${(i + 1) % 40}`,
+          `Resolver ${i % 300}`,
+          `Category ${i % 50}`,
+          dmy(start + 4 * 1_800_000),
+        ),
+      );
     }
   }
   await w.end();
@@ -89,7 +120,24 @@ export async function mapping(file: string, messages: number): Promise<void> {
     const t = Math.floor(m / 5);
     const k = m % 5;
     const incoming = k % 2 === 0;
-    await w.line(row(t, m, iso(BASE + t * 30_000 + k * 600_000), incoming ? 'true' : 'false', incoming ? `u${t % 20000}` : `a${t % 200}`, `u${t % 20000}`, body(t, k), 'false', 1, k === 4 ? 4 : 2, `a${t % 200}`, 'Support', `Order ${t}`, 'Medium'));
+    await w.line(
+      row(
+        t,
+        m,
+        iso(BASE + t * 30_000 + k * 600_000),
+        incoming ? 'true' : 'false',
+        incoming ? `u${t % 20000}` : `a${t % 200}`,
+        `u${t % 20000}`,
+        body(t, k),
+        'false',
+        1,
+        k === 4 ? 4 : 2,
+        `a${t % 200}`,
+        'Support',
+        `Order ${t}`,
+        'Medium',
+      ),
+    );
   }
   await w.end();
 }
@@ -138,7 +186,21 @@ export async function zendeskApi(file: string, messages: number): Promise<void> 
       if (k === 9) events.push({ id: m * 10 + 1, type: 'Change', field_name: 'status', value: 'solved' });
       audits.push({ id: m, created_at: iso(start + k * 600_000), author_id: k % 2 === 0 ? t % 20000 : agent, via: { channel: 'web' }, events });
     }
-    await w.line(JSON.stringify({ id: t, created_at: iso(start), updated_at: iso(start + 9 * 600_000), status: 'solved', requester_id: t % 20000, subject: `Order ${t}`, priority: 'normal', via: { channel: 'web' }, tags: [], audits, users: users(t, agent) }));
+    await w.line(
+      JSON.stringify({
+        id: t,
+        created_at: iso(start),
+        updated_at: iso(start + 9 * 600_000),
+        status: 'solved',
+        requester_id: t % 20000,
+        subject: `Order ${t}`,
+        priority: 'normal',
+        via: { channel: 'web' },
+        tags: [],
+        audits,
+        users: users(t, agent),
+      }),
+    );
   }
   await w.end();
 }
@@ -150,11 +212,29 @@ export async function intercomApi(file: string, messages: number): Promise<void>
     const parts = [];
     for (let k = 1; k < 10 && m < messages; k++, m++) {
       const admin = k % 2 === 1;
-      parts.push({ id: `${c}-${k}`, part_type: k === 5 ? 'note' : 'comment', body: `<p>${body(c, k)}</p>`, created_at: unix(start + k * 600_000), author: { type: admin ? 'admin' : 'user', id: admin ? `a${c % 200}` : `u${c % 20000}` }, assigned_to: null });
+      parts.push({
+        id: `${c}-${k}`,
+        part_type: k === 5 ? 'note' : 'comment',
+        body: `<p>${body(c, k)}</p>`,
+        created_at: unix(start + k * 600_000),
+        author: { type: admin ? 'admin' : 'user', id: admin ? `a${c % 200}` : `u${c % 20000}` },
+        assigned_to: null,
+      });
     }
     parts.push({ id: `${c}-close`, part_type: 'close', body: null, created_at: unix(start + 10 * 600_000), author: { type: 'admin', id: `a${c % 200}` }, assigned_to: null });
     m++; // the source message
-    await w.line(JSON.stringify({ type: 'conversation', id: String(c), created_at: unix(start), updated_at: unix(start + 10 * 600_000), state: 'closed', source: { delivered_as: 'customer_initiated', body: `<p>${body(c, 0)}</p>`, author: { type: 'user', id: `u${c % 20000}` } }, contacts: { contacts: [{ id: `u${c % 20000}` }] }, conversation_parts: { conversation_parts: parts } }));
+    await w.line(
+      JSON.stringify({
+        type: 'conversation',
+        id: String(c),
+        created_at: unix(start),
+        updated_at: unix(start + 10 * 600_000),
+        state: 'closed',
+        source: { delivered_as: 'customer_initiated', body: `<p>${body(c, 0)}</p>`, author: { type: 'user', id: `u${c % 20000}` } },
+        contacts: { contacts: [{ id: `u${c % 20000}` }] },
+        conversation_parts: { conversation_parts: parts },
+      }),
+    );
   }
   await w.end();
 }
@@ -172,7 +252,20 @@ export async function intercomTables(dir: string, messages: number): Promise<voi
     m++;
     for (let k = 1; k < 10 && m < messages; k++, m++) {
       const admin = k % 2 === 1;
-      await pw.line(row(`${c}-${k}`, plain(start + k * 600_000), c, plain(start + k * 600_000), k === 5 ? 'note' : 'comment', admin ? 'admin' : 'user', admin ? `a${c % 200}` : `u${c % 20000}`, body(c, k), '', ''));
+      await pw.line(
+        row(
+          `${c}-${k}`,
+          plain(start + k * 600_000),
+          c,
+          plain(start + k * 600_000),
+          k === 5 ? 'note' : 'comment',
+          admin ? 'admin' : 'user',
+          admin ? `a${c % 200}` : `u${c % 20000}`,
+          body(c, k),
+          '',
+          '',
+        ),
+      );
     }
     await pw.line(row(`${c}-close`, plain(start + 10 * 600_000), c, plain(start + 10 * 600_000), 'close', 'admin', `a${c % 200}`, '', '', ''));
   }
@@ -186,13 +279,31 @@ export async function chatwoot(file: string, messages: number): Promise<void> {
     const msgs = [];
     for (let k = 0; k < 9 && m < messages; k++, m++) {
       const incoming = k % 2 === 0;
-      msgs.push({ id: m, content: body(c, k), message_type: incoming ? 0 : 1, created_at: unix(start + k * 600_000), private: k === 5, sender_type: incoming ? 'Contact' : 'User', sender_id: incoming ? c % 20000 : 100000 + (c % 200), sender: { id: incoming ? c % 20000 : 100000 + (c % 200), name: incoming ? `Customer ${c % 20000}` : `Agent ${c % 200}` } });
+      msgs.push({
+        id: m,
+        content: body(c, k),
+        message_type: incoming ? 0 : 1,
+        created_at: unix(start + k * 600_000),
+        private: k === 5,
+        sender_type: incoming ? 'Contact' : 'User',
+        sender_id: incoming ? c % 20000 : 100000 + (c % 200),
+        sender: { id: incoming ? c % 20000 : 100000 + (c % 200), name: incoming ? `Customer ${c % 20000}` : `Agent ${c % 200}` },
+      });
     }
     if (m < messages) {
-      msgs.push({ id: m, content: `Conversation was marked resolved by Agent ${c % 200}`, message_type: 2, created_at: unix(start + 9 * 600_000), private: false, sender_type: null });
+      msgs.push({
+        id: m,
+        content: `Conversation was marked resolved by Agent ${c % 200}`,
+        message_type: 2,
+        created_at: unix(start + 9 * 600_000),
+        private: false,
+        sender_type: null,
+      });
       m++;
     }
-    await w.line(JSON.stringify({ id: c, inbox_id: 1, status: 'resolved', created_at: unix(start), meta: { sender: { id: c % 20000 }, channel: 'Channel::WebWidget' }, messages: msgs }));
+    await w.line(
+      JSON.stringify({ id: c, inbox_id: 1, status: 'resolved', created_at: unix(start), meta: { sender: { id: c % 20000 }, channel: 'Channel::WebWidget' }, messages: msgs }),
+    );
   }
   await w.end();
 }

@@ -36,7 +36,13 @@ interface Case {
 const cases: Case[] = [
   { name: 'twcs', format: 'twcs', target: 'twcs.csv', make: (t, n) => gen.twcs(t, n) },
   { name: 'servicenow', format: 'servicenow', target: 'incident_event_log.csv', make: (t, n) => gen.servicenow(t, n) },
-  { name: 'mapping (csv)', format: 'mapping', target: 'freshdesk.csv', make: (t, n) => gen.mapping(t, n), extra: ['--mapping', path.resolve('ingest/adapters/examples/freshdesk-mapping.yaml')] },
+  {
+    name: 'mapping (csv)',
+    format: 'mapping',
+    target: 'freshdesk.csv',
+    make: (t, n) => gen.mapping(t, n),
+    extra: ['--mapping', path.resolve('ingest/adapters/examples/freshdesk-mapping.yaml')],
+  },
   { name: 'zendesk tables', format: 'zendesk', target: 'zendesk-tables', make: (t, n) => gen.zendeskTables(t, n) },
   { name: 'zendesk api', format: 'zendesk', target: 'zendesk-api.jsonl', make: (t, n) => gen.zendeskApi(t, n) },
   { name: 'intercom api', format: 'intercom', target: 'intercom-api.jsonl', make: (t, n) => gen.intercomApi(t, n) },
@@ -64,7 +70,14 @@ async function run(name: string, size: number, target: string, args: string[]) {
   process.stderr.write(`${name}: loading ${path.relative(process.cwd(), target)} …\n`);
   const ingest = await measure('parley', ['ingest', target, ...args, '--db', db, '--json']);
   const summary = JSON.parse(ingest.output.trim().split('\n').pop()!) as { read: number; quarantined: number };
-  const counted = await measure('parley', ['sql', 'select (select count(*) from raw_messages) + (select count(*) from raw_events where type = \'status\' and source = \'servicenow\') as n', '--db', db, '--format', 'json']);
+  const counted = await measure('parley', [
+    'sql',
+    "select (select count(*) from raw_messages) + (select count(*) from raw_events where type = 'status' and source = 'servicenow') as n",
+    '--db',
+    db,
+    '--format',
+    'json',
+  ]);
   const n = (JSON.parse(counted.output) as { n: number }[])[0]!.n;
   results.push({ name, size, mib: sizeOf(target) / 2 ** 20, read: summary.read, quarantined: summary.quarantined, messages: n, seconds: ingest.seconds, peakMiB: ingest.peakMiB });
   for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });

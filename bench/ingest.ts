@@ -45,7 +45,7 @@ if (messages < 0) messages = (JSON.parse(counted.output) as { n: number }[])[0]!
 const mib = statSync(file).size / 2 ** 20;
 const rows = [
   ['parley ingest', ingest.seconds, ingest.peakMiB],
-  ["DuckDB read_json (baseline)", baseline.seconds, baseline.peakMiB],
+  ['DuckDB read_json (baseline)', baseline.seconds, baseline.peakMiB],
   ['parley build', build.seconds, build.peakMiB],
 ] as const;
 process.stdout.write(

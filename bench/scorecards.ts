@@ -51,18 +51,37 @@ const [steps1, build1] = await timed(() => buildModels(db, parseConfig({})));
 await registerRubric(db, defaultRubric());
 const month = (await db.one<{ m: string }>('select max(month) as m from conversation_metrics where month < (select max(month) from conversation_metrics)'))!.m;
 const [report, sampleSeconds] = await timed(() =>
-  createSample(db, { name: 'bench', cycle: month, seed: 1, rubric_id: 'messaging_default', method: 'risk', filter: { from: `${month}-01`, to: `${month}-28` }, per_agent: 10, reviewers: ['r1', 'r2', 'r3', 'r4'] }),
+  createSample(db, {
+    name: 'bench',
+    cycle: month,
+    seed: 1,
+    rubric_id: 'messaging_default',
+    method: 'risk',
+    filter: { from: `${month}-01`, to: `${month}-28` },
+    per_agent: 10,
+    reviewers: ['r1', 'r2', 'r3', 'r4'],
+  }),
 );
 const items = report.sample.items.slice(0, reviews);
 const grades = ['understanding', 'accuracy', 'process', 'clarity', 'tone_empathy', 'proactive_guidance', 'closure'];
 const ratings: Record<string, Array<string | number>> = {
-  understanding: [1, 2, 3, 4], accuracy: ['pass', 'fail'], process: ['pass', 'fail'], clarity: [1, 2, 3, 4], tone_empathy: [1, 2, 3, 4, 5], proactive_guidance: ['Not done', 'Partly', 'Done'], closure: ['pass', 'fail'],
+  understanding: [1, 2, 3, 4],
+  accuracy: ['pass', 'fail'],
+  process: ['pass', 'fail'],
+  clarity: [1, 2, 3, 4],
+  tone_empathy: [1, 2, 3, 4, 5],
+  proactive_guidance: ['Not done', 'Partly', 'Done'],
+  closure: ['pass', 'fail'],
 };
 const [, saveSeconds] = await timed(async () => {
   for (const [i, item] of items.entries()) {
     await saveReview(db, {
-      sample_id: report.sample.sample_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: item.reviewer_id!,
-      grades: grades.map((c, j) => ({ criterion: c, rating: ratings[c]![(i * 7 + j * 3) % ratings[c]!.length]! })), time_spent_s: 120,
+      sample_id: report.sample.sample_id,
+      source: item.source,
+      conversation_id: item.conversation_id,
+      reviewer_id: item.reviewer_id!,
+      grades: grades.map((c, j) => ({ criterion: c, rating: ratings[c]![(i * 7 + j * 3) % ratings[c]!.length]! })),
+      time_spent_s: 120,
     });
   }
 });

@@ -44,12 +44,14 @@ export interface BreakdownProps {
 }
 
 export function breakdownChart(rows: readonly BreakdownRow[], o: BreakdownProps): string {
-  const data = rows
-    .filter((r) => r.value !== null)
-    .map((r) => ({ key: r.label ?? r.key, value: r.value as number, href: o.href(r.key) }));
+  const data = rows.filter((r) => r.value !== null).map((r) => ({ key: r.label ?? r.key, value: r.value as number, href: o.href(r.key) }));
   if (data.length === 0) return '';
   const fmt = o.format ?? String;
-  const unit = unitTicks(o.unit, data.map((d) => d.value), true);
+  const unit = unitTicks(
+    o.unit,
+    data.map((d) => d.value),
+    true,
+  );
   const tickFormat = unit.tickFormat ?? fmt;
   const width = o.width ?? DEFAULTS.width;
   const left = Math.min(DEFAULTS.maxLeft, 16 + 6.5 * Math.max(...data.map((d) => d.key.length)));

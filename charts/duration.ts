@@ -21,7 +21,9 @@ export function formatDuration(seconds: number): string {
 
 /** A duration on a round value, without its zero part: 60 → '1m', 5400 → '1h 30m', 259200 → '3d' (ticks, bin edges). */
 export function durationTick(seconds: number): string {
-  return formatDuration(seconds).replace(/ 0+[sm]$/, '').replace(/ 0h$/, '');
+  return formatDuration(seconds)
+    .replace(/ 0+[sm]$/, '')
+    .replace(/ 0h$/, '');
 }
 
 /** Tick steps a duration axis may take, in seconds: every second … every week. */

@@ -97,7 +97,11 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
     label: p.yLabel ?? columnLabel(y),
     grid: true,
     ...(zero ? { zero: true } : {}),
-    ...unitTicks(p.unit, rows.map((r) => r[y] as number | null), zero),
+    ...unitTicks(
+      p.unit,
+      rows.map((r) => r[y] as number | null),
+      zero,
+    ),
   };
   const categoryAxis = {
     label: p.xLabel ?? (timeAxis || monthBars ? null : columnLabel(x)),

@@ -15,6 +15,11 @@ describe('sparkline', () => {
   });
 
   it('draws nothing for fewer than two values', () => {
-    expect(sparkline([{ month: '2026-01', value: 0.7 }, { month: '2026-02', value: null }])).toBe('');
+    expect(
+      sparkline([
+        { month: '2026-01', value: 0.7 },
+        { month: '2026-02', value: null },
+      ]),
+    ).toBe('');
   });
 });

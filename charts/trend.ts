@@ -44,9 +44,7 @@ const drawn = new Map<string, string>();
 const KEEP = 500;
 
 export function trendChart(points: readonly TrendPoint[], o: TrendProps): string {
-  const data = points
-    .filter((p) => p.value !== null)
-    .map((p) => ({ month: p.month, x: new Date(`${p.month}-01T00:00:00Z`), y: p.value as number, href: o.href(p.month) }));
+  const data = points.filter((p) => p.value !== null).map((p) => ({ month: p.month, x: new Date(`${p.month}-01T00:00:00Z`), y: p.value as number, href: o.href(p.month) }));
   if (data.length === 0) return '';
   const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
   const kept = drawn.get(key);
@@ -58,7 +56,11 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 }
 
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
-  const ticks = unitTicks(o.unit, data.map((d) => d.y), o.kind === 'bar');
+  const ticks = unitTicks(
+    o.unit,
+    data.map((d) => d.y),
+    o.kind === 'bar',
+  );
   const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
   const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;

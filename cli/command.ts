@@ -110,12 +110,7 @@ export async function openFor(values: Record<string, unknown>, io: Io, options: 
 }
 
 /** Runs `fn` with the warehouse open, closing it afterwards (the server's stays open). */
-export async function withWarehouse<T>(
-  values: Record<string, unknown>,
-  io: Io,
-  fn: (db: Warehouse) => Promise<T>,
-  options: OpenOptions = {},
-): Promise<T> {
+export async function withWarehouse<T>(values: Record<string, unknown>, io: Io, fn: (db: Warehouse) => Promise<T>, options: OpenOptions = {}): Promise<T> {
   if (io.warehouse) return fn(io.warehouse);
   const db = await openFor(values, io, options);
   try {

@@ -15,7 +15,6 @@ import { COMMANDS } from './main.js';
 import { parley } from '../testing/cli.js';
 import { repoRoot } from '../testing/paths.js';
 
-
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const twcsSample = path.resolve(repoRoot, '../shared/data/twcs/twcs_head5000.csv');
 

@@ -9,16 +9,7 @@
  * rated. Everything after the end of the data is cut off, so recent
  * conversations are still open.
  */
-import type {
-  CanonicalAuthor,
-  CanonicalConversation,
-  CanonicalEvent,
-  CanonicalMessage,
-  CanonicalSurvey,
-  ConversationStatus,
-  EventType,
-  SurveyKind,
-} from '../ingest/canonical-schema.js';
+import type { CanonicalAuthor, CanonicalConversation, ConversationStatus, EventType, SurveyKind } from '../ingest/canonical-schema.js';
 import type { DemoCustomer, Segment } from './customers.js';
 import { demoCustomer } from './customers.js';
 import type { Rng } from './random.js';
@@ -74,11 +65,76 @@ interface ChannelConfig {
 }
 
 const CONFIG: Record<Channel, ChannelConfig> = {
-  webchat: { firstResp: 100, firstSigma: 0.9, reply: 70, replySigma: 0.7, custReply: 40, custSigma: 0.8, exchanges: [1, 3], bot: 0.75, burst: 0.25, business: false, async: false, thanks: 0.6 },
-  in_app: { firstResp: 240, firstSigma: 1.0, reply: 120, replySigma: 0.8, custReply: 150, custSigma: 1.0, exchanges: [1, 3], bot: 0.85, burst: 0.2, business: false, async: false, thanks: 0.5 },
-  whatsapp: { firstResp: 540, firstSigma: 1.1, reply: 240, replySigma: 1.0, custReply: 420, custSigma: 1.3, exchanges: [1, 3], bot: 0.65, burst: 0.3, business: false, async: true, thanks: 0.55 },
-  sms: { firstResp: 900, firstSigma: 1.0, reply: 600, replySigma: 1.0, custReply: 900, custSigma: 1.2, exchanges: [0, 2], bot: 0, burst: 0.15, business: false, async: true, thanks: 0.45 },
-  email: { firstResp: 10_800, firstSigma: 0.9, reply: 10_800, replySigma: 0.9, custReply: 18_000, custSigma: 1.1, exchanges: [0, 2], bot: 0, burst: 0, business: true, async: true, thanks: 0.3 },
+  webchat: {
+    firstResp: 100,
+    firstSigma: 0.9,
+    reply: 70,
+    replySigma: 0.7,
+    custReply: 40,
+    custSigma: 0.8,
+    exchanges: [1, 3],
+    bot: 0.75,
+    burst: 0.25,
+    business: false,
+    async: false,
+    thanks: 0.6,
+  },
+  in_app: {
+    firstResp: 240,
+    firstSigma: 1.0,
+    reply: 120,
+    replySigma: 0.8,
+    custReply: 150,
+    custSigma: 1.0,
+    exchanges: [1, 3],
+    bot: 0.85,
+    burst: 0.2,
+    business: false,
+    async: false,
+    thanks: 0.5,
+  },
+  whatsapp: {
+    firstResp: 540,
+    firstSigma: 1.1,
+    reply: 240,
+    replySigma: 1.0,
+    custReply: 420,
+    custSigma: 1.3,
+    exchanges: [1, 3],
+    bot: 0.65,
+    burst: 0.3,
+    business: false,
+    async: true,
+    thanks: 0.55,
+  },
+  sms: {
+    firstResp: 900,
+    firstSigma: 1.0,
+    reply: 600,
+    replySigma: 1.0,
+    custReply: 900,
+    custSigma: 1.2,
+    exchanges: [0, 2],
+    bot: 0,
+    burst: 0.15,
+    business: false,
+    async: true,
+    thanks: 0.45,
+  },
+  email: {
+    firstResp: 10_800,
+    firstSigma: 0.9,
+    reply: 10_800,
+    replySigma: 0.9,
+    custReply: 18_000,
+    custSigma: 1.1,
+    exchanges: [0, 2],
+    bot: 0,
+    burst: 0,
+    business: true,
+    async: true,
+    thanks: 0.3,
+  },
 };
 
 const CHANNEL_BASE: Record<Channel, number> = { webchat: 0.31, whatsapp: 0.17, email: 0.23, sms: 0.1, in_app: 0.19 };
@@ -169,10 +225,7 @@ export function isoTime(t: number, offsetMinutes = 0): string {
     cachedDate = new Date(day * DAY * 1000).toISOString().slice(0, 11);
   }
   const s = x - day * DAY;
-  const suffix =
-    offsetMinutes === 0
-      ? 'Z'
-      : `${offsetMinutes > 0 ? '+' : '-'}${P2[Math.floor(Math.abs(offsetMinutes) / 60)]}:${P2[Math.abs(offsetMinutes) % 60]}`;
+  const suffix = offsetMinutes === 0 ? 'Z' : `${offsetMinutes > 0 ? '+' : '-'}${P2[Math.floor(Math.abs(offsetMinutes) / 60)]}:${P2[Math.abs(offsetMinutes) % 60]}`;
   return `${cachedDate}${P2[Math.floor(s / 3600)]}:${P2[Math.floor(s / 60) % 60]}:${P2[s % 60]}${suffix}`;
 }
 

@@ -2,7 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCALES, PRIORITIES as PRIORITY_LIST, ROLES as ROLE_LIST, STATUSES as STATUS_LIST, SURVEY_KINDS, agentSchema, conversationSchema } from '../ingest/canonical-schema.js';
+import {
+  DEFAULT_SCALES,
+  PRIORITIES as PRIORITY_LIST,
+  ROLES as ROLE_LIST,
+  STATUSES as STATUS_LIST,
+  SURVEY_KINDS,
+  agentSchema,
+  conversationSchema,
+} from '../ingest/canonical-schema.js';
 import { DEMO_AGENTS, DEMO_INCIDENTS, INTENTS, demoIncidentWindows, generateDemo } from './generate.js';
 import type { DemoOptions, DemoResult } from './generate.js';
 
@@ -13,6 +21,7 @@ const ROLES = new Set<string>(ROLE_LIST);
 const STATUSES = new Set<string>(STATUS_LIST);
 const PRIORITIES = new Set<string>(PRIORITY_LIST);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test walks generated JSON of any shape
 type Json = Record<string, any>;
 
 let dir: string;
@@ -89,10 +98,9 @@ function problems(c: Json): string[] {
 function facts(c: Json) {
   const events: Json[] = c.events ?? [];
   const pub: Json[] = c.messages.filter((m: Json) => !m.internal);
-  const items = [
-    ...c.messages.map((m: Json, i: number) => ({ t: time(m.at), k: 1, i, m })),
-    ...events.map((e, i) => ({ t: time(e.at), k: 0, i, e })),
-  ].sort((a, b) => a.t - b.t || a.k - b.k || a.i - b.i);
+  const items = [...c.messages.map((m: Json, i: number) => ({ t: time(m.at), k: 1, i, m })), ...events.map((e, i) => ({ t: time(e.at), k: 0, i, e }))].sort(
+    (a, b) => a.t - b.t || a.k - b.k || a.i - b.i,
+  );
   let resolved = false;
   let resolutions = 0;
   let reopens = 0;
@@ -224,7 +232,12 @@ describe('the demo data set', () => {
     expect(new Set(convs.map((c) => c.id)).size).toBe(convs.length);
     expect(convs.every((c) => /^c\d{6}$/.test(c.id) && /^cus_\d{6}$/.test(c.customer.id))).toBe(true);
     const start = Date.UTC(2025, 6, 1);
-    const stamps = convs.flatMap((c) => [c.created_at, ...c.messages.map((m: Json) => m.at), ...(c.events ?? []).map((e: Json) => e.at), ...(c.surveys ?? []).map((s: Json) => s.at)]);
+    const stamps = convs.flatMap((c) => [
+      c.created_at,
+      ...c.messages.map((m: Json) => m.at),
+      ...(c.events ?? []).map((e: Json) => e.at),
+      ...(c.surveys ?? []).map((s: Json) => s.at),
+    ]);
     expect(stamps.every((s) => time(s) >= start && time(s) <= END.getTime())).toBe(true);
     const known = new Set(DEMO_AGENTS.map((a) => a.id));
     const agentIds = convs.flatMap((c) => [
@@ -317,7 +330,13 @@ describe('the demo data set', () => {
     expect(some((c) => c.messages.some((m: Json) => /\+\d[\d ()-]{7,}/.test(m.body)))).toBeGreaterThan(0.005);
     expect(some((c) => c.messages.some((m: Json) => /<(p|div|br)\b/.test(m.body)))).toBeGreaterThan(0.02);
     // customers re-explaining after a transfer
-    expect(some((c) => c.messages.filter((m: Json) => m.author.role === 'customer').length > 1 && c.messages.some((m: Json) => /^(As I said before: |Like I told your colleague, |Again: )/.test(m.body)))).toBeGreaterThan(0.005);
+    expect(
+      some(
+        (c) =>
+          c.messages.filter((m: Json) => m.author.role === 'customer').length > 1 &&
+          c.messages.some((m: Json) => /^(As I said before: |Like I told your colleague, |Again: )/.test(m.body)),
+      ),
+    ).toBeGreaterThan(0.005);
   });
 
   it('has surveys on resolved conversations, with scores that follow how it went', () => {
@@ -372,7 +391,11 @@ describe('the demo data set', () => {
       const spike = inWindow.length / days / (before.length / 28);
       expect(spike, `${w.key} spike`).toBeGreaterThan(3);
       const phrase = new RegExp(w.phrases.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
-      const text = (c: Json): string => c.messages.filter((m: Json) => m.author.role === 'customer').map((m: Json) => m.body).join(' ');
+      const text = (c: Json): string =>
+        c.messages
+          .filter((m: Json) => m.author.role === 'customer')
+          .map((m: Json) => m.body)
+          .join(' ');
       expect(share(inWindow.filter((c) => phrase.test(text(c))).length, inWindow.length)).toBeGreaterThan(0.6);
       const elsewhere = convs.filter((c) => time(c.created_at) < w.start.getTime() - 7 * DAY_MS || time(c.created_at) >= w.end.getTime() + 7 * DAY_MS);
       expect(share(elsewhere.filter((c) => phrase.test(text(c))).length, elsewhere.length)).toBeLessThan(0.01);

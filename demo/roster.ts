@@ -5,13 +5,7 @@
  * every demo data set.
  */
 
-export const TEAMS = [
-  'Tier 1 EMEA',
-  'Tier 1 Americas',
-  'Billing Specialists',
-  'Technical Support',
-  'Escalations',
-] as const;
+export const TEAMS = ['Tier 1 EMEA', 'Tier 1 Americas', 'Billing Specialists', 'Technical Support', 'Escalations'] as const;
 
 export type Team = (typeof TEAMS)[number];
 
@@ -92,20 +86,18 @@ function emailOf(name: string): string {
  * @example
  * DEMO_AGENTS.filter((a) => a.team === 'Escalations').length // 4
  */
-export const DEMO_AGENTS: readonly DemoAgent[] = ROWS.map(
-  ([name, team, speed, quality, capacity = 1, joinsAt = 0, leavesAt = 1], i) => ({
-    id: `agt_${String(i + 1).padStart(3, '0')}`,
-    name,
-    team,
-    email: emailOf(name),
-    active: leavesAt >= 1,
-    speed,
-    quality,
-    capacity,
-    joinsAt,
-    leavesAt,
-  }),
-);
+export const DEMO_AGENTS: readonly DemoAgent[] = ROWS.map(([name, team, speed, quality, capacity = 1, joinsAt = 0, leavesAt = 1], i) => ({
+  id: `agt_${String(i + 1).padStart(3, '0')}`,
+  name,
+  team,
+  email: emailOf(name),
+  active: leavesAt >= 1,
+  speed,
+  quality,
+  capacity,
+  joinsAt,
+  leavesAt,
+}));
 
 /** First name of an agent, as used in greetings. */
 export function firstName(agent: DemoAgent): string {

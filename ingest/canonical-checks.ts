@@ -101,10 +101,7 @@ const surveyChecks: Check[] = [
   ['_ts_ok(x."at")', 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'],
   [`x.kind in (${list(SURVEY_KINDS)})`, `kind is not one of ${SURVEY_KINDS.join(', ')}`],
   ['try_cast(x.score as double) is not null', 'score is not a number'],
-  [
-    'x.scale is null or (len(x.scale) = 2 and try_cast(x.scale[1] as double) < try_cast(x.scale[2] as double))',
-    'scale must be [lowest, highest]',
-  ],
+  ['x.scale is null or (len(x.scale) = 2 and try_cast(x.scale[1] as double) < try_cast(x.scale[2] as double))', 'scale must be [lowest, highest]'],
   [
     `try_cast(x.score as double) between
        coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})

@@ -79,33 +79,33 @@ function timestamp(loadedAt: Date) {
 }
 
 const requiredString = (hint: string) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `is missing (${hint})` : `must be a string (${hint})`) })
-    .min(1, { error: `is empty (${hint})` });
+  z.string({ error: (i) => (i.input === undefined ? `is missing (${hint})` : `must be a string (${hint})`) }).min(1, { error: `is empty (${hint})` });
 
 /** The schema of one conversation record, checked against the moment of the load. */
 export function conversationSchema(loadedAt: Date) {
   const at = timestamp(loadedAt);
-  const message = z.object({
-    id: requiredString('unique within the conversation'),
-    at,
-    author: z.object(
-      {
-        role: authorRole,
-        id: z.string().optional(),
-        name: z.string().optional(),
-      },
-      { error: 'is missing: an object such as {"role": "customer"}' },
-    ),
-    body: z.string({ error: (i) => (i.input === undefined ? 'is missing (may be "" when attachments > 0)' : 'must be a string') }),
-    internal: z.boolean({ error: 'must be true or false' }).optional(),
-    channel: z.string().regex(channelRe, { error: 'must be a lowercase word such as "email" or "whatsapp"' }).optional(),
-    attachments: z.number({ error: 'must be a number' }).int().min(0).optional(),
-  }).superRefine((m, ctx) => {
-    if (m.body === '' && !(m.attachments && m.attachments > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: 'is empty and the message has no attachments' });
-    }
-  });
+  const message = z
+    .object({
+      id: requiredString('unique within the conversation'),
+      at,
+      author: z.object(
+        {
+          role: authorRole,
+          id: z.string().optional(),
+          name: z.string().optional(),
+        },
+        { error: 'is missing: an object such as {"role": "customer"}' },
+      ),
+      body: z.string({ error: (i) => (i.input === undefined ? 'is missing (may be "" when attachments > 0)' : 'must be a string') }),
+      internal: z.boolean({ error: 'must be true or false' }).optional(),
+      channel: z.string().regex(channelRe, { error: 'must be a lowercase word such as "email" or "whatsapp"' }).optional(),
+      attachments: z.number({ error: 'must be a number' }).int().min(0).optional(),
+    })
+    .superRefine((m, ctx) => {
+      if (m.body === '' && !(m.attachments && m.attachments > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['body'], message: 'is empty and the message has no attachments' });
+      }
+    });
   const event = z.discriminatedUnion(
     'type',
     [
@@ -136,7 +136,7 @@ export function conversationSchema(loadedAt: Date) {
       }),
       created_at: at,
       customer: z.object(
-        { id: requiredString('the customer\'s id in the source'), segment: z.string().optional(), locale: z.string().optional() },
+        { id: requiredString("the customer's id in the source"), segment: z.string().optional(), locale: z.string().optional() },
         { error: (i) => (i.input === undefined ? 'is missing: an object such as {"id": "cus_1"}' : 'must be an object such as {"id": "cus_1"}') },
       ),
       subject: z.string().optional(),
@@ -151,7 +151,8 @@ export function conversationSchema(loadedAt: Date) {
     .superRefine((c, ctx) => {
       const seen = new Set<string>();
       c.messages.forEach((m, i) => {
-        if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['messages', i, 'id'], message: `"${m.id}" is used by an earlier message: ids must be unique within the conversation` });
+        if (seen.has(m.id))
+          ctx.addIssue({ code: 'custom', path: ['messages', i, 'id'], message: `"${m.id}" is used by an earlier message: ids must be unique within the conversation` });
         seen.add(m.id);
       });
       if (c.messages.length === 0 && (c.events ?? []).length === 0) {

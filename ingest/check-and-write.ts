@@ -45,10 +45,12 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
     [source],
   );
   const replaced =
-    (await db.one<{ n: number }>(
-      `select count(*) as n from _ingest_valid v
+    (
+      await db.one<{ n: number }>(
+        `select count(*) as n from _ingest_valid v
        where exists (select 1 from raw_conversations c where c.source = v.src and c.conversation_id = v.id and c.load_id <> ${loadId})`,
-    ))?.n ?? 0;
+      )
+    )?.n ?? 0;
   for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
     await db.run(`delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`);
   }
@@ -66,14 +68,7 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
 }
 
 /** Moves the refused lines of `table` into the quarantine, a page at a time. */
-async function quarantine(
-  db: Warehouse,
-  loadId: number,
-  files: readonly string[],
-  table: string,
-  explain: (raw: string) => string | undefined,
-  now: Date,
-) {
+async function quarantine(db: Warehouse, loadId: number, files: readonly string[], table: string, explain: (raw: string) => string | undefined, now: Date) {
   const refused = await db.one<{ n: number }>(`select count(*) as n from ${table} where problem is not null`);
   if (!refused?.n) return;
   // the refused lines with their text, gathered in one scan, then read a page at a time

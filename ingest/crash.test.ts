@@ -39,7 +39,9 @@ function ingestInChild(files: string[], killAt?: RegExp): Promise<{ killed: bool
 async function counts() {
   const db = await openWarehouse(dbPath);
   try {
-    return await db.one('select (select count(*) from raw_conversations) as conversations, (select count(*) from raw_messages) as messages, (select count(*) from load_log) as loads');
+    return await db.one(
+      'select (select count(*) from raw_conversations) as conversations, (select count(*) from raw_messages) as messages, (select count(*) from load_log) as loads',
+    );
   } finally {
     db.close();
   }

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { migrate } from '../warehouse/migrate.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { LoadError, loadFiles } from './load.js';
 import { inPart } from './parts.js';
 import { goodConversation } from '../testing/records.js';
@@ -31,8 +30,7 @@ function file(name: string, lines: (string | object)[]): string {
 }
 
 const quarantined = () => db.all<{ line: number; reason: string; raw: string }>('select line, reason, raw from quarantine order by line');
-const conversationIds = async () =>
-  (await db.all<{ id: string }>('select conversation_id as id from raw_conversations order by 1')).map((r) => r.id);
+const conversationIds = async () => (await db.all<{ id: string }>('select conversation_id as id from raw_conversations order by 1')).map((r) => r.id);
 
 describe('each class of broken record is quarantined with a reason a person understands', () => {
   const good = goodConversation('ok');
@@ -147,9 +145,7 @@ describe('replacing conversations', () => {
     });
     const summary = await loadFiles(db, [{ file: file('v2.jsonl', [v2]) }]);
     expect(summary.replaced).toBe(1);
-    const messages = await db.all<{ id: string; message_id: string }>(
-      'select conversation_id as id, message_id from raw_messages order by 1, 2',
-    );
+    const messages = await db.all<{ id: string; message_id: string }>('select conversation_id as id, message_id from raw_messages order by 1, 2');
     expect(messages).toEqual([
       { id: 'c1', message_id: 'only' },
       { id: 'c2', message_id: 'm1' },
@@ -208,9 +204,7 @@ describe('adapter inputs', () => {
       },
     ]);
     expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
-    expect(await quarantined()).toEqual([
-      { line: 3, reason: 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format', raw: 'x,y,2026/10/04' },
-    ]);
+    expect(await quarantined()).toEqual([{ line: 3, reason: 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format', raw: 'x,y,2026/10/04' }]);
     expect(await db.all('select format, checksum from load_log')).toEqual([{ format: 'test-adapter', checksum: 'abc' }]);
   });
 });

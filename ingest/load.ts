@@ -154,7 +154,9 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     }
     await writeChunk(run);
     await writeLoadLog(run);
-    await db.run('drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents');
+    await db.run(
+      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents',
+    );
     return summarise(run);
   });
 }
@@ -270,8 +272,7 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
     }
   } catch (error) {
     result.failed = true;
-    result.problem =
-      error instanceof TruncatedFileError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message}`;
+    result.problem = error instanceof TruncatedFileError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message}`;
   }
 }
 
@@ -308,10 +309,21 @@ async function writeChunk(run: Run): Promise<void> {
 async function writeLoadLog(run: Run): Promise<void> {
   const startedAt = new Date(Date.now() - run.elapsed() * 1000);
   for (const r of run.results) {
-    await run.db.run(
-      `insert into load_log values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13)`,
-      [run.loadId, r.file, r.format, run.source, r.checksum, r.bytes, r.read, r.loaded, r.quarantined, run.replaced, startedAt, r.seconds, r.problem],
-    );
+    await run.db.run(`insert into load_log values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13)`, [
+      run.loadId,
+      r.file,
+      r.format,
+      run.source,
+      r.checksum,
+      r.bytes,
+      r.read,
+      r.loaded,
+      r.quarantined,
+      run.replaced,
+      startedAt,
+      r.seconds,
+      r.problem,
+    ]);
   }
 }
 

@@ -75,11 +75,7 @@ export interface BuildProgress {
  *   const summary = await buildInsights(db);
  *   summary.intents.macroF1 // 0.93
  */
-export async function buildInsights(
-  db: Warehouse,
-  options: Partial<InsightOptions> = {},
-  onProgress?: (p: BuildProgress) => void,
-): Promise<InsightSummary> {
+export async function buildInsights(db: Warehouse, options: Partial<InsightOptions> = {}, onProgress?: (p: BuildProgress) => void): Promise<InsightSummary> {
   const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...options };
   const started = performance.now();
   const steps: InsightSummary['steps'] = [];
@@ -151,7 +147,22 @@ export async function buildInsights(
     );
     await db.run("delete from warehouse_meta where key = 'insights_built_at'");
     await db.run("insert into warehouse_meta values ('insights_built_at', strftime(current_timestamp, '%Y-%m-%dT%H:%M:%SZ'))");
-    for (const table of ['_ins_conv', '_ins_text', '_ins_message_scores', '_ins_docs', '_ins_df', '_ins_kept', '_ins_term_labels', '_ins_labels', '_ins_predictions', '_ins_attr', '_ins_candidates', '_ins_topics', '_ins_topic_terms', '_ins_topic_docs']) {
+    for (const table of [
+      '_ins_conv',
+      '_ins_text',
+      '_ins_message_scores',
+      '_ins_docs',
+      '_ins_df',
+      '_ins_kept',
+      '_ins_term_labels',
+      '_ins_labels',
+      '_ins_predictions',
+      '_ins_attr',
+      '_ins_candidates',
+      '_ins_topics',
+      '_ins_topic_terms',
+      '_ins_topic_docs',
+    ]) {
       await db.run(`drop table if exists ${table}`);
     }
     return {

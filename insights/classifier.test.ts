@@ -87,9 +87,11 @@ describe('intents in the warehouse: training, prediction and corrections', () =>
 
   const intents = async () =>
     Object.fromEntries(
-      (await db.all<{ conversation_id: string; intent: string; intent_source: string; low_confidence: boolean }>(
-        'select conversation_id, intent, intent_source, low_confidence from insight_intents',
-      )).map((r) => [r.conversation_id, r]),
+      (
+        await db.all<{ conversation_id: string; intent: string; intent_source: string; low_confidence: boolean }>(
+          'select conversation_id, intent, intent_source, low_confidence from insight_intents',
+        )
+      ).map((r) => [r.conversation_id, r]),
     );
 
   it('labels unlabelled conversations with the model and keeps the platform labels', async () => {

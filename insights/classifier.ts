@@ -209,10 +209,12 @@ export function evaluate(pairs: Iterable<{ actual: string; predicted: string }>)
     perIntent,
     macroF1,
     accuracy: tested ? hits / tested : 0,
-    confusion: [...confusion].map(([k, n]) => {
-      const [actual, predicted] = k.split('\u0000') as [string, string];
-      return { actual, predicted, n };
-    }).sort((a, b) => a.actual.localeCompare(b.actual) || a.predicted.localeCompare(b.predicted)),
+    confusion: [...confusion]
+      .map(([k, n]) => {
+        const [actual, predicted] = k.split('\u0000') as [string, string];
+        return { actual, predicted, n };
+      })
+      .sort((a, b) => a.actual.localeCompare(b.actual) || a.predicted.localeCompare(b.predicted)),
     tested,
   };
 }

@@ -30,10 +30,7 @@ describe('on the demo warehouse', () => {
     expect(windows.length).toBe(2);
     for (const w of windows) {
       const month = w.start.toISOString().slice(0, 7);
-      const rows = await db.all<{ label: string; conversations: number }>(
-        "select label, conversations from insight_emerging where kind = 'topic' and month = $1",
-        [month],
-      );
+      const rows = await db.all<{ label: string; conversations: number }>("select label, conversations from insight_emerging where kind = 'topic' and month = $1", [month]);
       const words = w.phrases.flatMap((p) => p.toLowerCase().split(' '));
       const hit = rows.find((r) => words.some((word) => r.label.includes(word)));
       expect(hit, `${w.key} in ${month}: ${JSON.stringify(rows)}`).toBeDefined();

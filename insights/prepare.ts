@@ -64,10 +64,10 @@ export async function prepareText(db: Warehouse, onProgress?: (messages: number)
   let conversations = 0;
   try {
     for (let from = 1; from <= maxDoc; from += BATCH_CONVERSATIONS) {
-      const reader = await db.connection.runAndReadAll(
-        'select doc, seq, body, author_name from _ins_text where doc between $1 and $2 order by doc, seq',
-        [from, from + BATCH_CONVERSATIONS - 1],
-      );
+      const reader = await db.connection.runAndReadAll('select doc, seq, body, author_name from _ins_text where doc between $1 and $2 order by doc, seq', [
+        from,
+        from + BATCH_CONVERSATIONS - 1,
+      ]);
       const rows = reader.getRows() as Array<[number, number, string, string | null]>;
       let current = -1;
       let bag = new Set<string>();

@@ -37,8 +37,8 @@ mainly far instead actually basically literally anyway`;
 
 /** Every stop word, lower case. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
- [naturalStopWords as readonly string[], CONTRACTIONS.split(/\s+/), MORE_FUNCTION_WORDS.split(/\s+/), SUPPORT_BOILERPLATE.split(/\s+/)]
- .flat()
- .map((w) => w.trim().toLowerCase())
- .filter(Boolean),
+  [naturalStopWords as readonly string[], CONTRACTIONS.split(/\s+/), MORE_FUNCTION_WORDS.split(/\s+/), SUPPORT_BOILERPLATE.split(/\s+/)]
+    .flat()
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean),
 );

@@ -8,10 +8,7 @@ describe('maskPii', () => {
       'Hi @acme_support, I am Ada Lovelace (ada.lovelace+shop@example.co.uk). Call +44 20 7946 0958 or 030 1234567. ' +
       'Card 4111 1111 1111 1111 was charged for order #A-10442, tracking 1Z999AA10123456784. See https://shop.example.com/o?id=9.';
     const masked = maskPii(text, ['Ada Lovelace']);
-    expect(masked).toBe(
-      'Hi [handle], I am [name] [name] ([email]). Call [phone] or [phone]. ' +
-        'Card [card] was charged for order [ref], tracking [ref]. See [url]',
-    );
+    expect(masked).toBe('Hi [handle], I am [name] [name] ([email]). Call [phone] or [phone]. ' + 'Card [card] was charged for order [ref], tracking [ref]. See [url]');
   });
 
   it('leaves ordinary numbers, amounts and error codes alone', () => {
@@ -42,10 +39,7 @@ describe('terms', () => {
   });
 
   it('never turns personal data into a term', () => {
-    const t = terms(
-      'Email me at jane.doe@example.com or call 07700 900123, card 5500-0000-0000-0004, @janedoe, order #88213, I am Jane Doe',
-      ['Jane Doe'],
-    );
+    const t = terms('Email me at jane.doe@example.com or call 07700 900123, card 5500-0000-0000-0004, @janedoe, order #88213, I am Jane Doe', ['Jane Doe']);
     const all = t.join(' ');
     for (const bit of ['jane', 'doe', 'example', '07700', '900123', '5500', '0004', 'janedo', '88213', 'email me']) expect(all).not.toContain(bit);
     expect(t).toContain('order');

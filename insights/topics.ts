@@ -71,7 +71,10 @@ export function clusterTopics(candidates: readonly Candidate[], pairs: ReadonlyM
       seed: seed.term,
       terms: named.map((m) => m.term),
       labels: named.map((m) => m.label),
-      name: named.slice(0, 3).map((m) => m.label).join(' · '),
+      name: named
+        .slice(0, 3)
+        .map((m) => m.label)
+        .join(' · '),
     });
   }
   return topics;
@@ -129,10 +132,10 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
     await db.run('insert into _ins_topics values ($1, $2, $3::varchar[], $4::varchar[])', [t.id, t.name, t.terms, t.labels]);
   }
   if (topics.length) {
-    await db.run(
-      `insert into _ins_topic_terms select unnest($1::integer[]), unnest($2::varchar[])`,
-      [topics.flatMap((t) => t.terms.map(() => t.id)), topics.flatMap((t) => t.terms)],
-    );
+    await db.run(`insert into _ins_topic_terms select unnest($1::integer[]), unnest($2::varchar[])`, [
+      topics.flatMap((t) => t.terms.map(() => t.id)),
+      topics.flatMap((t) => t.terms),
+    ]);
   }
   return topics;
 }
@@ -149,7 +152,16 @@ export const EXAMPLE_CHARS = 280;
  * handle or customer id). Runs after insight_topics exists.
  */
 export async function buildExamples(db: Warehouse, perTopic: number): Promise<number> {
-  const rows = await db.all<{ topic_id: number; rank: number; source: string; conversation_id: string; month: string; intent: string | null; body: string; author_name: string | null }>(`
+  const rows = await db.all<{
+    topic_id: number;
+    rank: number;
+    source: string;
+    conversation_id: string;
+    month: string;
+    intent: string | null;
+    body: string;
+    author_name: string | null;
+  }>(`
     with hits as (
       select t.topic_id, k.doc, count(*) as matched
       from _ins_topic_terms t
@@ -186,7 +198,9 @@ export async function buildExamples(db: Warehouse, perTopic: number): Promise<nu
   const appender = await db.connection.createAppender('insight_topic_examples');
   try {
     for (const r of rows) {
-      const masked = maskPii(r.body, r.author_name ? [r.author_name] : []).replace(/\s+/g, ' ').trim();
+      const masked = maskPii(r.body, r.author_name ? [r.author_name] : [])
+        .replace(/\s+/g, ' ')
+        .trim();
       appender.appendInteger(r.topic_id);
       appender.appendInteger(r.rank);
       appender.appendVarchar(r.source);

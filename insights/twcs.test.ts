@@ -54,7 +54,7 @@ describe('on real Twitter support threads (twcs)', () => {
       qualify rank <= 8
       order by c.brand, rank`);
     // labels as customers wrote them
-    const labels = new Map((await db.all<{ term: string; label: string }>("select term, label from insight_term_labels")).map((r) => [r.term, r.label]));
+    const labels = new Map((await db.all<{ term: string; label: string }>('select term, label from insight_term_labels')).map((r) => [r.term, r.label]));
     top = top.map((r) => ({ ...r, label: labels.get((r as unknown as { term: string }).term) ?? (r as unknown as { term: string }).term }));
   }, 120_000);
   afterAll(() => {

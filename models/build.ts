@@ -42,7 +42,9 @@ export interface BuildStep {
 export function discoverModels(dir = MODELS_DIR): Model[] {
   const models: Model[] = [];
   for (const layer of LAYERS) {
-    for (const file of readdirSync(path.join(dir, layer)).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(path.join(dir, layer))
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       models.push({ name: file.slice(0, -4), layer, sql: readFileSync(path.join(dir, layer, file), 'utf8'), dependsOn: [] });
     }
   }
@@ -81,11 +83,7 @@ export function renderModel(sql: string, constants: Record<string, string | numb
 }
 
 /** Runs every model, then the generated summary mart, in one transaction. */
-export async function buildModels(
-  db: Warehouse,
-  config: ParleyConfig,
-  onStep?: (step: BuildStep) => void,
-): Promise<BuildStep[]> {
+export async function buildModels(db: Warehouse, config: ParleyConfig, onStep?: (step: BuildStep) => void): Promise<BuildStep[]> {
   const steps: BuildStep[] = [];
   const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
     const t = performance.now();
@@ -128,7 +126,8 @@ export async function buildModels(
 export async function buildIsStale(db: Warehouse, dir = MODELS_DIR): Promise<boolean> {
   const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
   if (!built?.n) return true;
-  const marts = readdirSync(path.join(dir, 'marts')).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+  const marts = readdirSync(path.join(dir, 'marts'))
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => f.slice(0, -4));
   return !(await tableExists(db, ...marts));
 }
-

@@ -27,7 +27,7 @@ export function catalogueMarkdown(): string {
     'Every figure Parley shows is computed as written here; the definitions follow',
     '`spec/metrics.md`. Per-conversation metrics are columns of the `conversation_metrics`',
     'mart; rates and distributions are fields of `parley metrics summary` and the',
-    '`metric_summary` mart (`<rate>_base` is a rate\'s denominator; durations have',
+    "`metric_summary` mart (`<rate>_base` is a rate's denominator; durations have",
     '`_median`, `_p90` and `_mean`). A statistic over fewer than',
     `${MIN_GROUP_SIZE} values is left empty and its count stays. "Inferred" marks metrics that`,
     'count inferred resolutions (no status events; resolved at the last reply after 24 h of quiet).',

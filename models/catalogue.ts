@@ -102,13 +102,7 @@ export const MODEL_CONSTANTS: Record<string, string | number> = {
   autoqa_words_per_sentence_max: AUTOQA_LIMITS.wordsPerSentenceMax,
 };
 
-const duration = (
-  name: string,
-  label: string,
-  group: Group,
-  definition: string,
-  usesInferredResolution = false,
-): Metric => ({
+const duration = (name: string, label: string, group: Group, definition: string, usesInferredResolution = false): Metric => ({
   name,
   label,
   group,
@@ -195,13 +189,7 @@ export const CATALOGUE: readonly Metric[] = [
     '`first_response_s` counting only time inside the configured business hours (time zone, weekly schedule, holidays).',
   ),
   // Resolution
-  duration(
-    'first_resolution_s',
-    'First resolution time',
-    'resolution',
-    'first customer message (else `created_at`) to first resolution.',
-    true,
-  ),
+  duration('first_resolution_s', 'First resolution time', 'resolution', 'first customer message (else `created_at`) to first resolution.', true),
   {
     ...duration(
       'full_resolution_s',
@@ -295,8 +283,7 @@ export const CATALOGUE: readonly Metric[] = [
     name: 'fcr_rate',
     label: 'FCR rate',
     group: 'resolution',
-    definition:
-      'conversations with `fcr` ÷ resolved conversations whose 7-day window after first resolution is closed by the data horizon.',
+    definition: 'conversations with `fcr` ÷ resolved conversations whose 7-day window after first resolution is closed by the data horizon.',
     unit: 'rate',
     higherIsBetter: true,
     usesInferredResolution: true,
@@ -351,8 +338,7 @@ export const CATALOGUE: readonly Metric[] = [
     name: 'csat_rate',
     label: 'CSAT (% satisfied)',
     group: 'experience',
-    definition:
-      'conversations whose latest `csat` answer is in the top two points of its scale ÷ conversations with a `csat` answer.',
+    definition: 'conversations whose latest `csat` answer is in the top two points of its scale ÷ conversations with a `csat` answer.',
     unit: 'rate',
     higherIsBetter: true,
     usesInferredResolution: false,
@@ -375,8 +361,7 @@ export const CATALOGUE: readonly Metric[] = [
     name: 'customer_messages_to_resolution',
     label: 'Customer messages to resolution',
     group: 'experience',
-    definition:
-      'public customer messages sent before the first resolution (all of them while the conversation has not been resolved).',
+    definition: 'public customer messages sent before the first resolution (all of them while the conversation has not been resolved).',
     unit: 'count',
     higherIsBetter: false,
     usesInferredResolution: true,
@@ -423,8 +408,7 @@ export const CATALOGUE: readonly Metric[] = [
     name: 'owner_agent',
     label: 'Owner agent',
     group: 'workload',
-    definition:
-      'the agent of the last `assign` event before the first resolution; with no assignments, the agent who sent the most human replies.',
+    definition: 'the agent of the last `assign` event before the first resolution; with no assignments, the agent who sent the most human replies.',
     unit: 'agent',
     higherIsBetter: null,
     usesInferredResolution: true,
@@ -477,8 +461,7 @@ export const CATALOGUE: readonly Metric[] = [
     name: 'agreement',
     label: 'Agreement',
     group: 'quality',
-    definition:
-      "inter-rater agreement for conversations reviewed by two or more reviewers: Krippendorff's alpha (ordinal) per criterion, and the share of exact matches.",
+    definition: "inter-rater agreement for conversations reviewed by two or more reviewers: Krippendorff's alpha (ordinal) per criterion, and the share of exact matches.",
     unit: 'score',
     higherIsBetter: true,
     usesInferredResolution: false,

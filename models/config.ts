@@ -24,14 +24,17 @@ const span = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { error: 'write a span as "09:00-17:00" (24-hour clock, end may be 24:00)' })
   .refine((s) => toMinutes(s.slice(0, 5)) < toMinutes(s.slice(6)), { error: 'a span must end after it starts' });
 
-const timezone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, { error: 'is not an IANA time zone (for example "UTC" or "Europe/Berlin")' });
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'is not an IANA time zone (for example "UTC" or "Europe/Berlin")' },
+);
 
 export const configSchema = z
   .object({

@@ -16,24 +16,27 @@ const later = '2026-10-30T00:00:00Z';
 describe('automation: contained and handoff_from_bot', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      conversation('contained', [customer(at('09:00')), bot(at('09:01')), status(at('09:05'), 'resolved')]),
-      conversation('handoff', [customer(at('09:00')), bot(at('09:01')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
-      conversation('bot-reopened', [
-        customer(at('09:00')),
-        bot(at('09:01')),
-        status(at('09:02'), 'resolved'),
-        customer(at('09:10')),
-        bot(at('09:11')),
-        status(at('09:12'), 'resolved'),
-      ]),
-      conversation('bot-inferred', [customer(at('09:00')), bot(at('09:01'))]),
-      conversation('bot-after-human', [customer(at('09:00')), agent(at('09:01')), bot(at('09:05')), status(at('09:10'), 'resolved')]),
-      conversation('bot-with-note', [customer(at('09:00')), bot(at('09:01')), note(at('09:02')), status(at('09:05'), 'resolved')]),
-      conversation('internal-bot', [customer(at('09:00')), bot(at('09:01'), { internal: true }), agent(at('09:05')), status(at('09:10'), 'resolved')]),
-      conversation('bot-unresolved', [customer(at('09:00')), bot(at('09:01')), customer(at('09:02'))]),
-      horizon(later),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        conversation('contained', [customer(at('09:00')), bot(at('09:01')), status(at('09:05'), 'resolved')]),
+        conversation('handoff', [customer(at('09:00')), bot(at('09:01')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
+        conversation('bot-reopened', [
+          customer(at('09:00')),
+          bot(at('09:01')),
+          status(at('09:02'), 'resolved'),
+          customer(at('09:10')),
+          bot(at('09:11')),
+          status(at('09:12'), 'resolved'),
+        ]),
+        conversation('bot-inferred', [customer(at('09:00')), bot(at('09:01'))]),
+        conversation('bot-after-human', [customer(at('09:00')), agent(at('09:01')), bot(at('09:05')), status(at('09:10'), 'resolved')]),
+        conversation('bot-with-note', [customer(at('09:00')), bot(at('09:01')), note(at('09:02')), status(at('09:05'), 'resolved')]),
+        conversation('internal-bot', [customer(at('09:00')), bot(at('09:01'), { internal: true }), agent(at('09:05')), status(at('09:10'), 'resolved')]),
+        conversation('bot-unresolved', [customer(at('09:00')), bot(at('09:01')), customer(at('09:02'))]),
+        horizon(later),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 
@@ -71,18 +74,21 @@ describe('surveys: csat and ces', () => {
   const surveyed = (id: string, surveys: Item[]) => conversation(id, [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved'), ...surveys]);
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      surveyed('csat-4', [csat(at('10:00'), 4)]),
-      surveyed('csat-3', [csat(at('10:00'), 3)]),
-      surveyed('csat-9-of-10', [csat(at('10:00'), 9, [0, 10])]),
-      surveyed('csat-8-of-10', [csat(at('10:00'), 8, [0, 10])]),
-      surveyed('csat-latest', [csat(at('11:00'), 2), csat(at('10:00'), 5)]), // written out of time order
-      surveyed('csat-same-time', [csat(at('10:00'), 5), csat(at('10:00'), 1)]),
-      surveyed('both-kinds', [csat(at('10:00'), 5), ces(at('10:00'), 4), { at: at('10:00'), kind: 'nps', score: 0 }]),
-      surveyed('ces-latest', [ces(at('10:00'), 1), ces(at('10:30'), 7)]),
-      surveyed('ces-1-to-5', [ces(at('10:00'), 2, [1, 5])]),
-      surveyed('no-survey', []),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        surveyed('csat-4', [csat(at('10:00'), 4)]),
+        surveyed('csat-3', [csat(at('10:00'), 3)]),
+        surveyed('csat-9-of-10', [csat(at('10:00'), 9, [0, 10])]),
+        surveyed('csat-8-of-10', [csat(at('10:00'), 8, [0, 10])]),
+        surveyed('csat-latest', [csat(at('11:00'), 2), csat(at('10:00'), 5)]), // written out of time order
+        surveyed('csat-same-time', [csat(at('10:00'), 5), csat(at('10:00'), 1)]),
+        surveyed('both-kinds', [csat(at('10:00'), 5), ces(at('10:00'), 4), { at: at('10:00'), kind: 'nps', score: 0 }]),
+        surveyed('ces-latest', [ces(at('10:00'), 1), ces(at('10:30'), 7)]),
+        surveyed('ces-1-to-5', [ces(at('10:00'), 2, [1, 5])]),
+        surveyed('no-survey', []),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 
@@ -129,59 +135,62 @@ describe('effort: messages to resolution, re-explanations, channel switches, eff
     ]);
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      conversation('one-message', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
-      conversation('channels', [
-        customer(at('09:00')), // webchat, the conversation's channel
-        agent(at('09:05'), 'a1', { channel: 'email' }), // switch 1
-        customer(at('09:10')), // stays on email
-        customer(at('09:15'), 'hello', { channel: 'email' }),
-        agent(at('09:20'), 'a1', { channel: 'webchat' }), // switch 2
-        status(at('09:30'), 'resolved'),
-      ]),
-      conversation('first-elsewhere', [customer(at('09:00'), 'hello', { channel: 'whatsapp' }), agent(at('09:05'))], { channel: 'email' }),
-      conversation('re-explained', [
-        customer(at('09:00'), invoice),
-        assign(at('09:01'), { agent_id: 'a1' }),
-        agent(at('09:02'), 'a1'),
-        customer(at('09:03'), invoice), // a repeat, but before the transfer
-        assign(at('09:05'), { agent_id: 'a2' }), // transfer
-        customer(at('09:10'), `${invoice} please`), // 7 shared of 8 words
-        agent(at('09:15'), 'a2'),
-        status(at('09:20'), 'resolved'),
-      ]),
-      conversation('escalated-repeat', [
-        customer(at('09:00'), 'The app crashes when I open settings'),
-        escalate(at('09:05')),
-        customer(at('09:10'), 'the app crashes when i open settings'),
-        agent(at('09:15')),
-        status(at('09:20'), 'resolved'),
-      ]),
-      conversation('routed-repeat', [
-        customer(at('09:00'), invoice),
-        assign(at('09:01'), { team: 'Billing' }),
-        assign(at('09:02'), { agent_id: 'a1' }), // routing, not a transfer
-        customer(at('09:10'), invoice),
-        agent(at('09:15')),
-        status(at('09:20'), 'resolved'),
-      ]),
-      handedOver('at-threshold', 'card payment failed', 'card payment failed again today'), // 3 / 5 = 0.6
-      handedOver('below-threshold', 'card payment failed', 'card payment failed again today twice'), // 3 / 6 = 0.5
-      handedOver('too-short', 'hi there', 'hi there'), // 2 words
-      handedOver('different', invoice, 'thanks that fixed everything'),
-      conversation('effortful', [
-        customer(at('09:00')),
-        customer(at('09:01')),
-        assign(at('09:02'), { agent_id: 'a1' }),
-        assign(at('09:03'), { agent_id: 'a2' }), // transfer
-        customer(at('09:04'), 'hello', { channel: 'email' }), // switch
-        status(at('09:10'), 'resolved'),
-        customer(at('09:20')), // reopen
-        status(at('09:30'), 'resolved'),
-      ]),
-      conversation('unresolved', [customer(at('09:00')), customer(at('09:05'))]),
-      horizon(later),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        conversation('one-message', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved')]),
+        conversation('channels', [
+          customer(at('09:00')), // webchat, the conversation's channel
+          agent(at('09:05'), 'a1', { channel: 'email' }), // switch 1
+          customer(at('09:10')), // stays on email
+          customer(at('09:15'), 'hello', { channel: 'email' }),
+          agent(at('09:20'), 'a1', { channel: 'webchat' }), // switch 2
+          status(at('09:30'), 'resolved'),
+        ]),
+        conversation('first-elsewhere', [customer(at('09:00'), 'hello', { channel: 'whatsapp' }), agent(at('09:05'))], { channel: 'email' }),
+        conversation('re-explained', [
+          customer(at('09:00'), invoice),
+          assign(at('09:01'), { agent_id: 'a1' }),
+          agent(at('09:02'), 'a1'),
+          customer(at('09:03'), invoice), // a repeat, but before the transfer
+          assign(at('09:05'), { agent_id: 'a2' }), // transfer
+          customer(at('09:10'), `${invoice} please`), // 7 shared of 8 words
+          agent(at('09:15'), 'a2'),
+          status(at('09:20'), 'resolved'),
+        ]),
+        conversation('escalated-repeat', [
+          customer(at('09:00'), 'The app crashes when I open settings'),
+          escalate(at('09:05')),
+          customer(at('09:10'), 'the app crashes when i open settings'),
+          agent(at('09:15')),
+          status(at('09:20'), 'resolved'),
+        ]),
+        conversation('routed-repeat', [
+          customer(at('09:00'), invoice),
+          assign(at('09:01'), { team: 'Billing' }),
+          assign(at('09:02'), { agent_id: 'a1' }), // routing, not a transfer
+          customer(at('09:10'), invoice),
+          agent(at('09:15')),
+          status(at('09:20'), 'resolved'),
+        ]),
+        handedOver('at-threshold', 'card payment failed', 'card payment failed again today'), // 3 / 5 = 0.6
+        handedOver('below-threshold', 'card payment failed', 'card payment failed again today twice'), // 3 / 6 = 0.5
+        handedOver('too-short', 'hi there', 'hi there'), // 2 words
+        handedOver('different', invoice, 'thanks that fixed everything'),
+        conversation('effortful', [
+          customer(at('09:00')),
+          customer(at('09:01')),
+          assign(at('09:02'), { agent_id: 'a1' }),
+          assign(at('09:03'), { agent_id: 'a2' }), // transfer
+          customer(at('09:04'), 'hello', { channel: 'email' }), // switch
+          status(at('09:10'), 'resolved'),
+          customer(at('09:20')), // reopen
+          status(at('09:30'), 'resolved'),
+        ]),
+        conversation('unresolved', [customer(at('09:00')), customer(at('09:05'))]),
+        horizon(later),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 

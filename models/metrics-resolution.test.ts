@@ -14,40 +14,43 @@ const later = '2026-10-30T00:00:00Z'; // closes every 7-day and 24 h window belo
 describe('resolutions and reopens', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      conversation('simple', [customer(at('09:00')), agent(at('09:10')), status(at('09:20'), 'resolved')]),
-      conversation('resolved-closed', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved'), status(at('10:00'), 'closed')]),
-      conversation('resolved-twice', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:30'), 'resolved')]),
-      conversation('reopen-status', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:20'), 'open'), status(at('09:40'), 'resolved')]),
-      conversation('reopen-customer', [
-        customer(at('09:00')),
-        agent(at('09:05')),
-        status(at('09:10'), 'resolved'),
-        customer(at('10:00')),
-        agent(at('10:05')),
-        status(at('10:10'), 'resolved'),
-      ]),
-      conversation('left-once', [
-        customer(at('09:00')),
-        status(at('09:10'), 'resolved'),
-        customer(at('09:20')), // leaves the 09:10 resolution
-        status(at('09:25'), 'open'), // already left: nothing
-        status(at('09:40'), 'resolved'),
-        status(at('09:50'), 'pending'), // leaves the 09:40 resolution
-        customer(at('09:55')), // already left: nothing
-        status(at('10:00'), 'closed'),
-      ]),
-      conversation('snoozed', [customer(at('09:00')), status(at('09:10'), 'closed'), status(at('09:20'), 'snoozed'), status(at('09:30'), 'closed')]),
-      conversation('offset-resolution', [customer('2026-10-06T09:00:00Z'), status('2026-10-06T13:30:00+02:00', 'resolved')]),
-      conversation('ends-open', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:20'), 'open')]),
-      conversation('ends-with-customer', [customer(at('09:00')), status(at('09:10'), 'resolved'), customer(at('10:00'))]),
-      conversation('outbound', [agent(at('09:00')), status(at('09:30'), 'resolved')], { created_at: at('08:50') }),
-      conversation('inferred', [customer(at('09:00')), agent(at('09:10')), bot(at('09:15'))]),
-      conversation('customer-wrote-last', [customer(at('09:00')), agent(at('09:10')), customer(at('09:20'))]),
-      conversation('note-after-reply', [customer(at('09:00')), agent(at('09:10')), note(at('09:30'))]),
-      conversation('status-but-no-resolution', [customer(at('09:00')), status(at('09:05'), 'pending'), agent(at('09:10'))]),
-      horizon(later),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        conversation('simple', [customer(at('09:00')), agent(at('09:10')), status(at('09:20'), 'resolved')]),
+        conversation('resolved-closed', [customer(at('09:00')), agent(at('09:05')), status(at('09:10'), 'resolved'), status(at('10:00'), 'closed')]),
+        conversation('resolved-twice', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:30'), 'resolved')]),
+        conversation('reopen-status', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:20'), 'open'), status(at('09:40'), 'resolved')]),
+        conversation('reopen-customer', [
+          customer(at('09:00')),
+          agent(at('09:05')),
+          status(at('09:10'), 'resolved'),
+          customer(at('10:00')),
+          agent(at('10:05')),
+          status(at('10:10'), 'resolved'),
+        ]),
+        conversation('left-once', [
+          customer(at('09:00')),
+          status(at('09:10'), 'resolved'),
+          customer(at('09:20')), // leaves the 09:10 resolution
+          status(at('09:25'), 'open'), // already left: nothing
+          status(at('09:40'), 'resolved'),
+          status(at('09:50'), 'pending'), // leaves the 09:40 resolution
+          customer(at('09:55')), // already left: nothing
+          status(at('10:00'), 'closed'),
+        ]),
+        conversation('snoozed', [customer(at('09:00')), status(at('09:10'), 'closed'), status(at('09:20'), 'snoozed'), status(at('09:30'), 'closed')]),
+        conversation('offset-resolution', [customer('2026-10-06T09:00:00Z'), status('2026-10-06T13:30:00+02:00', 'resolved')]),
+        conversation('ends-open', [customer(at('09:00')), status(at('09:10'), 'resolved'), status(at('09:20'), 'open')]),
+        conversation('ends-with-customer', [customer(at('09:00')), status(at('09:10'), 'resolved'), customer(at('10:00'))]),
+        conversation('outbound', [agent(at('09:00')), status(at('09:30'), 'resolved')], { created_at: at('08:50') }),
+        conversation('inferred', [customer(at('09:00')), agent(at('09:10')), bot(at('09:15'))]),
+        conversation('customer-wrote-last', [customer(at('09:00')), agent(at('09:10')), customer(at('09:20'))]),
+        conversation('note-after-reply', [customer(at('09:00')), agent(at('09:10')), note(at('09:30'))]),
+        conversation('status-but-no-resolution', [customer(at('09:00')), status(at('09:05'), 'pending'), agent(at('09:10'))]),
+        horizon(later),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 
@@ -156,12 +159,22 @@ describe('transfers, escalations and ownership', () => {
           assign(at('10:00'), { agent_id: 'a3' }), // after the first resolution: not the owner
         ]),
         conversation('owner-by-replies', [customer(at('09:00')), agent(at('09:05'), 'a1'), agent(at('09:10'), 'a2'), agent(at('09:20'), 'a2'), status(at('09:30'), 'resolved')]),
-        conversation('owner-notes-not-replies', [customer(at('09:00')), agent(at('09:05'), 'a1'), note(at('09:06'), 'a2'), note(at('09:07'), 'a2'), status(at('09:30'), 'resolved')]),
+        conversation('owner-notes-not-replies', [
+          customer(at('09:00')),
+          agent(at('09:05'), 'a1'),
+          note(at('09:06'), 'a2'),
+          note(at('09:07'), 'a2'),
+          status(at('09:30'), 'resolved'),
+        ]),
         conversation('owner-unresolved', [customer(at('09:00')), assign(at('09:01'), { agent_id: 'a1' }), assign(at('09:05'), { agent_id: 'a3' }), customer(at('09:10'))]),
         conversation('owner-team-only', [customer(at('09:00')), assign(at('09:01'), { team: 'Support' }), agent(at('09:10'), 'a1'), status(at('09:30'), 'resolved')]),
         horizon(later),
       ],
-      agents: [{ id: 'a1', name: 'Ana', team: 'Billing' }, { id: 'a2', name: 'Ben', team: 'Tech' }, { id: 'a3', name: 'Cy', team: 'Billing' }],
+      agents: [
+        { id: 'a1', name: 'Ana', team: 'Billing' },
+        { id: 'a2', name: 'Ben', team: 'Tech' },
+        { id: 'a3', name: 'Cy', team: 'Billing' },
+      ],
       build: true,
     });
   });
@@ -226,19 +239,22 @@ describe('recontact_7d and fcr with the windows closed', () => {
     });
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      resolvedOn('first-contact', '2026-10-06', 'k', 'billing'),
-      resolvedOn('second-contact', '2026-10-10', 'k', 'billing'),
-      resolvedOn('billing', '2026-10-06', 'm', 'billing'),
-      resolvedOn('shipping', '2026-10-08', 'm', 'shipping'),
-      resolvedOn('with-intent', '2026-10-06', 'n', 'billing'),
-      resolvedOn('without-intent', '2026-10-07', 'n'),
-      resolvedOn('week-ago', '2026-10-06', 'p'),
-      conversation('eight-days-later', [customer('2026-10-13T10:01:00Z')], { customer: 'p' }), // 7 days + 1 minute after 10:00
-      conversation('long-wait', [customer(at('09:00')), agent(at('09:10')), status(at('12:00'), 'resolved')], { customer: 'q' }),
-      conversation('opened-meanwhile', [customer(at('11:00'))], { customer: 'q' }), // before long-wait's resolution
-      horizon(later),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        resolvedOn('first-contact', '2026-10-06', 'k', 'billing'),
+        resolvedOn('second-contact', '2026-10-10', 'k', 'billing'),
+        resolvedOn('billing', '2026-10-06', 'm', 'billing'),
+        resolvedOn('shipping', '2026-10-08', 'm', 'shipping'),
+        resolvedOn('with-intent', '2026-10-06', 'n', 'billing'),
+        resolvedOn('without-intent', '2026-10-07', 'n'),
+        resolvedOn('week-ago', '2026-10-06', 'p'),
+        conversation('eight-days-later', [customer('2026-10-13T10:01:00Z')], { customer: 'p' }), // 7 days + 1 minute after 10:00
+        conversation('long-wait', [customer(at('09:00')), agent(at('09:10')), status(at('12:00'), 'resolved')], { customer: 'q' }),
+        conversation('opened-meanwhile', [customer(at('11:00'))], { customer: 'q' }), // before long-wait's resolution
+        horizon(later),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 
@@ -268,21 +284,24 @@ describe('windows still open at the data horizon', () => {
   // no far-later conversation: the horizon is the 'late' message, 2026-10-22T23:00Z
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      conversation('open-window', [customer('2026-10-20T09:00:00Z'), agent('2026-10-20T09:10:00Z'), status('2026-10-20T10:00:00Z', 'resolved')]),
-      conversation('open-window-reopened', [
-        customer('2026-10-20T09:00:00Z'),
-        status('2026-10-20T10:00:00Z', 'resolved'),
-        status('2026-10-20T11:00:00Z', 'open'),
-        status('2026-10-20T12:00:00Z', 'resolved'),
-      ]),
-      conversation('returns', [customer('2026-10-20T09:00:00Z'), status('2026-10-20T10:00:00Z', 'resolved')], { customer: 'r' }),
-      conversation('return', [customer('2026-10-21T09:00:00Z')], { customer: 'r' }),
-      conversation('closed-window', [customer('2026-10-14T08:00:00Z'), status('2026-10-14T09:00:00Z', 'resolved')]), // window ends 10-21 09:00
-      conversation('too-recent', [customer('2026-10-22T00:00:00Z'), agent('2026-10-22T00:10:00Z')]), // 22 h 50 min before the horizon
-      conversation('just-24h', [customer('2026-10-21T22:00:00Z'), agent('2026-10-21T23:00:00Z')]), // exactly 24 h before
-      conversation('late', [customer('2026-10-22T23:00:00Z')]),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        conversation('open-window', [customer('2026-10-20T09:00:00Z'), agent('2026-10-20T09:10:00Z'), status('2026-10-20T10:00:00Z', 'resolved')]),
+        conversation('open-window-reopened', [
+          customer('2026-10-20T09:00:00Z'),
+          status('2026-10-20T10:00:00Z', 'resolved'),
+          status('2026-10-20T11:00:00Z', 'open'),
+          status('2026-10-20T12:00:00Z', 'resolved'),
+        ]),
+        conversation('returns', [customer('2026-10-20T09:00:00Z'), status('2026-10-20T10:00:00Z', 'resolved')], { customer: 'r' }),
+        conversation('return', [customer('2026-10-21T09:00:00Z')], { customer: 'r' }),
+        conversation('closed-window', [customer('2026-10-14T08:00:00Z'), status('2026-10-14T09:00:00Z', 'resolved')]), // window ends 10-21 09:00
+        conversation('too-recent', [customer('2026-10-22T00:00:00Z'), agent('2026-10-22T00:10:00Z')]), // 22 h 50 min before the horizon
+        conversation('just-24h', [customer('2026-10-21T22:00:00Z'), agent('2026-10-21T23:00:00Z')]), // exactly 24 h before
+        conversation('late', [customer('2026-10-22T23:00:00Z')]),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 

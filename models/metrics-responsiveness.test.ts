@@ -12,26 +12,29 @@ const at = on('2026-10-06'); // a Tuesday
 describe('first responses, reply time and unanswered turns', () => {
   let w: TestWarehouse;
   beforeAll(async () => {
-    w = await testWarehouse({ records: [
-      conversation('internal-and-bot', [customer(at('09:00')), note(at('09:01')), bot(at('09:02')), agent(at('09:10'))]),
-      conversation('bot-only', [customer(at('09:00')), bot(at('09:01'))]),
-      conversation('outbound', [agent(at('09:00')), agent(at('09:30'))]),
-      conversation('outbound-then-customer', [agent(at('09:00')), customer(at('10:00')), agent(at('10:30'))]),
-      conversation('system-notice', [customer(at('09:00')), system(at('09:01')), customer(at('09:05')), agent(at('09:30'))]),
-      conversation('note-only', [customer(at('09:00')), note(at('09:05')), customer(at('09:10'))]),
-      conversation('offsets', [customer('2026-10-06T11:00:00+02:00'), agent('2026-10-06T09:15:00Z'), customer('2026-10-06T09:20:00Z'), agent('2026-10-06T05:30:00-04:00')]),
-      conversation('turns', [
-        customer(at('09:00')),
-        customer(at('09:01')), // same turn as 09:00
-        agent(at('09:05')),
-        customer(at('10:00')),
-        note(at('10:01')), // does not end the turn
-        bot(at('10:02')),
-        customer(at('10:03')), // follows a bot reply: a new turn
-        agent(at('10:20')),
-        customer(at('11:00')), // never answered
-      ]),
-    ], build: true });
+    w = await testWarehouse({
+      records: [
+        conversation('internal-and-bot', [customer(at('09:00')), note(at('09:01')), bot(at('09:02')), agent(at('09:10'))]),
+        conversation('bot-only', [customer(at('09:00')), bot(at('09:01'))]),
+        conversation('outbound', [agent(at('09:00')), agent(at('09:30'))]),
+        conversation('outbound-then-customer', [agent(at('09:00')), customer(at('10:00')), agent(at('10:30'))]),
+        conversation('system-notice', [customer(at('09:00')), system(at('09:01')), customer(at('09:05')), agent(at('09:30'))]),
+        conversation('note-only', [customer(at('09:00')), note(at('09:05')), customer(at('09:10'))]),
+        conversation('offsets', [customer('2026-10-06T11:00:00+02:00'), agent('2026-10-06T09:15:00Z'), customer('2026-10-06T09:20:00Z'), agent('2026-10-06T05:30:00-04:00')]),
+        conversation('turns', [
+          customer(at('09:00')),
+          customer(at('09:01')), // same turn as 09:00
+          agent(at('09:05')),
+          customer(at('10:00')),
+          note(at('10:01')), // does not end the turn
+          bot(at('10:02')),
+          customer(at('10:03')), // follows a bot reply: a new turn
+          agent(at('10:20')),
+          customer(at('11:00')), // never answered
+        ]),
+      ],
+      build: true,
+    });
   });
   afterAll(() => w.close());
 

@@ -33,9 +33,13 @@ function emailCase(id: string, wait: number | null, outcome: Outcome, assignment
 }
 
 const smsCase = (id: string, createdAt: string) =>
-  conversation(id, [customer(createdAt), agent(new Date(Date.parse(createdAt) + 600_000).toISOString()), status(new Date(Date.parse(createdAt) + 1_200_000).toISOString(), 'resolved')], {
-    channel: 'sms',
-  });
+  conversation(
+    id,
+    [customer(createdAt), agent(new Date(Date.parse(createdAt) + 600_000).toISOString()), status(new Date(Date.parse(createdAt) + 1_200_000).toISOString(), 'resolved')],
+    {
+      channel: 'sms',
+    },
+  );
 
 describe('summary rates and distributions', () => {
   let w: TestWarehouse;
@@ -131,7 +135,12 @@ describe('summary rates and distributions', () => {
 });
 
 describe('snapshots replaced by later ones', () => {
-  const first = conversation('snap', [customer('2026-10-06T09:00:00Z'), customer('2026-10-06T09:01:00Z'), agent('2026-10-06T09:30:00Z'), status('2026-10-06T09:40:00Z', 'resolved')]);
+  const first = conversation('snap', [
+    customer('2026-10-06T09:00:00Z'),
+    customer('2026-10-06T09:01:00Z'),
+    agent('2026-10-06T09:30:00Z'),
+    status('2026-10-06T09:40:00Z', 'resolved'),
+  ]);
   const second = conversation('snap', [
     customer('2026-10-06T09:00:00Z'),
     agent('2026-10-06T09:05:00Z'),

@@ -9,14 +9,17 @@ const oct8 = on('2026-10-08');
 let w: TestWarehouse;
 
 beforeAll(async () => {
-  w = await testWarehouse({ records: [
-    // a1 owns both (most human replies, no assignment); open spans [09:05, 09:40] and [09:30, 10:00]
-    conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), customer(oct6('09:20')), agent(oct6('09:25')), status(oct6('09:40'), 'resolved')]),
-    conversation('c2', [customer(oct6('09:30')), agent(oct6('09:30')), status(oct6('10:00'), 'resolved')]),
-    // b2's conversation is never resolved and runs across midnight
-    conversation('c3', [customer(oct7('23:50')), agent(oct7('23:55'), 'b2'), customer(oct8('00:10'))]),
-    horizon('2026-10-20T00:00:00Z'),
-  ], build: true });
+  w = await testWarehouse({
+    records: [
+      // a1 owns both (most human replies, no assignment); open spans [09:05, 09:40] and [09:30, 10:00]
+      conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), customer(oct6('09:20')), agent(oct6('09:25')), status(oct6('09:40'), 'resolved')]),
+      conversation('c2', [customer(oct6('09:30')), agent(oct6('09:30')), status(oct6('10:00'), 'resolved')]),
+      // b2's conversation is never resolved and runs across midnight
+      conversation('c3', [customer(oct7('23:50')), agent(oct7('23:55'), 'b2'), customer(oct8('00:10'))]),
+      horizon('2026-10-20T00:00:00Z'),
+    ],
+    build: true,
+  });
 });
 
 afterAll(() => w.close());
@@ -45,8 +48,7 @@ describe('concurrency', () => {
 });
 
 describe('backlog', () => {
-  const backlog = (channel: string) =>
-    w.db.all("select strftime(day, '%Y-%m-%d') as day, backlog from backlog_daily where channel = $1 order by day", [channel]);
+  const backlog = (channel: string) => w.db.all("select strftime(day, '%Y-%m-%d') as day, backlog from backlog_daily where channel = $1 order by day", [channel]);
 
   it('is the conversations opened and not yet resolved at the end of each day', async () => {
     const webchat = await backlog('webchat');

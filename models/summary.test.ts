@@ -19,7 +19,7 @@ describe('the summary SQL', () => {
 });
 
 describe('summary fields', () => {
-  it('names each metric\'s fields, the one that stands for it first', () => {
+  it("names each metric's fields, the one that stands for it first", () => {
     expect(summaryFields(metric('conversations'))).toEqual(['conversations']);
     expect(summaryFields(metric('fcr_rate'))).toEqual(['fcr_rate', 'fcr_rate_base']);
     expect(summaryFields(metric('first_response_s'))).toEqual(['first_response_s_median', 'first_response_s_p90', 'first_response_s_mean']);

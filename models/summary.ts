@@ -92,9 +92,7 @@ export interface HeadlineFigure extends Headline {
  * @example
  *   HEADLINES[0]; // { metric: conversations, field: 'conversations', label: 'Volume' }
  */
-export const HEADLINES: readonly HeadlineFigure[] = CATALOGUE.flatMap((m) =>
-  m.headline ? [{ metric: m, field: summaryFields(m)[0]!, ...m.headline }] : [],
-);
+export const HEADLINES: readonly HeadlineFigure[] = CATALOGUE.flatMap((m) => (m.headline ? [{ metric: m, field: summaryFields(m)[0]!, ...m.headline }] : []));
 
 /** The summary fields of the headline figures: ['conversations', 'first_response_s_median', …]. */
 export const HEADLINE_FIELDS: readonly string[] = HEADLINES.map((h) => h.field);

@@ -27,7 +27,9 @@ export function renderChart(spec: ChartSpec, rows: readonly Row[], columns: read
   }
   if (rows.length === 0) return { problem: `the result "${spec.data}" has no rows to draw` };
   if (rows.length > MAX_CHART_ROWS) {
-    return { problem: `the result "${spec.data}" has ${rows.length.toLocaleString('en-US')} rows, more than the ${MAX_CHART_ROWS.toLocaleString('en-US')} a chart draws: aggregate it in the query` };
+    return {
+      problem: `the result "${spec.data}" has ${rows.length.toLocaleString('en-US')} rows, more than the ${MAX_CHART_ROWS.toLocaleString('en-US')} a chart draws: aggregate it in the query`,
+    };
   }
   const bad = rows.find((r) => r[spec.y] !== null && typeof r[spec.y] !== 'number');
   if (bad) return { problem: `y: column "${spec.y}" holds ${JSON.stringify(String(bad[spec.y]))}, not a number` };

@@ -94,7 +94,7 @@ function changeHtml(metric: string, now: Row, c: Comparison): string {
   if (typeof a !== 'number' || typeof b !== 'number') return `<span class="nb-delta nb-na">–</span>`;
   const delta = a - b;
   const hib = higherIsBetter(metric);
-  const tone = delta === 0 || hib === null || minor(metric, now, c.row) ? 'flat' : (delta > 0) === hib ? 'good' : 'bad';
+  const tone = delta === 0 || hib === null || minor(metric, now, c.row) ? 'flat' : delta > 0 === hib ? 'good' : 'bad';
   const arrow = delta > 0 ? '▲' : delta < 0 ? '▼' : '●';
   return `<span class="nb-delta nb-${tone}" title="${escapeHtml(`${c.heading}: ${formatColumn(metric, b)}`)}">${arrow} ${escapeHtml(formatChange(metric, delta))}</span>`;
 }
@@ -115,7 +115,11 @@ export function compareHtml(metrics: readonly string[], now: Row, nowHeading: st
     return `${heading}<div class="nb-cards">\n${cards.join('\n')}\n</div>\n${note}`;
   }
   const shown = (c: Comparison) => (c.key && /^\d{4}-\d{2}$/.test(c.key) ? formatMonth(c.key, false) : c.heading);
-  const head = ['<th></th>', `<th class="num">${escapeHtml(nowHeading)}</th>`, ...against.flatMap((c) => [`<th class="num">${escapeHtml(shown(c))}</th>`, `<th class="num">vs ${escapeHtml(c.heading)}</th>`])].join('');
+  const head = [
+    '<th></th>',
+    `<th class="num">${escapeHtml(nowHeading)}</th>`,
+    ...against.flatMap((c) => [`<th class="num">${escapeHtml(shown(c))}</th>`, `<th class="num">vs ${escapeHtml(c.heading)}</th>`]),
+  ].join('');
   const body = metrics.map((m) => {
     const cells = against.flatMap((c) => [`<td class="num">${escapeHtml(formatColumn(m, c.row![m]))}</td>`, `<td class="num">${changeHtml(m, now, c)}</td>`]);
     return `<tr><th scope="row">${escapeHtml(columnLabel(m))}</th><td class="num nb-strong">${escapeHtml(formatColumn(m, now[m]))}</td>${cells.join('')}</tr>`;
@@ -205,9 +209,7 @@ export interface PageParts {
 
 /** The inner part of a rendered notebook (for embedding in a page that carries NOTEBOOK_CSS). */
 export function articleHtml(p: PageParts): string {
-  const params = p.params?.length
-    ? `<dl class="nb-params">${p.params.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>`
-    : '';
+  const params = p.params?.length ? `<dl class="nb-params">${p.params.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>` : '';
   const problems = p.problems?.length ? `<div class="nb-problems" role="alert">${p.problems.map((x) => `<div>${escapeHtml(x)}</div>`).join('')}</div>\n` : '';
   return [
     `<article class="nb-page">`,

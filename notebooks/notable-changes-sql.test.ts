@@ -75,10 +75,7 @@ describe('findNotableChanges on constructed numbers', () => {
   });
 
   it('the parts of a rate move add up to the move', async () => {
-    const rows = await db.all<{ amount: number }>(
-      (await import('./notable-changes-sql.js')).driverSql('fcr_rate', 'channel')!.sql,
-      ['2025-10', '2025-09'],
-    );
+    const rows = await db.all<{ amount: number }>((await import('./notable-changes-sql.js')).driverSql('fcr_rate', 'channel')!.sql, ['2025-10', '2025-09']);
     expect(rows.reduce((s, r) => s + r.amount, 0)).toBeCloseTo(-0.15, 9);
     expect(rows.map((r) => r.amount)).toEqual([expect.closeTo(-0.075, 9), expect.closeTo(-0.075, 9)]);
   });

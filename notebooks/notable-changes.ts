@@ -123,7 +123,7 @@ export function rankMoves(moves: readonly Move[], top = 4): RankedMove[] {
       const previous = m.previous as number;
       const delta = current - previous;
       const hib = higherIsBetter(m.column);
-      return { ...m, current, previous, delta, better: hib === null || delta === 0 ? null : (delta > 0) === hib };
+      return { ...m, current, previous, delta, better: hib === null || delta === 0 ? null : delta > 0 === hib };
     })
     .sort((a, b) => b.size - a.size || a.column.localeCompare(b.column))
     .slice(0, top);

@@ -68,9 +68,7 @@ async function defaultValue(db: Warehouse, p: ParamSpec, ready: boolean): Promis
   }
   if (d === 'largest' && column) {
     if (!ready) return null;
-    const row = await db.one<{ v: string }>(
-      `select ${column} as v from conversation_metrics where ${column} is not null group by 1 order by count(*) desc, 1 limit 1`,
-    );
+    const row = await db.one<{ v: string }>(`select ${column} as v from conversation_metrics where ${column} is not null group by 1 order by count(*) desc, 1 limit 1`);
     return row?.v ?? null;
   }
   return d;

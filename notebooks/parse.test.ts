@@ -42,7 +42,9 @@ describe('parseNotebook', () => {
   });
 
   it('marks a chart with a bad option and an unnamed or duplicate query, and keeps going', () => {
-    const nb = parseNotebook('---\ntitle: T\n---\n```sql\nselect 1\n```\n```sql a\nselect 1\n```\n```sql a\nselect 2\n```\n```chart\ntype: pie\ndata: a\nx: n\ny: n\n```\n```table\ndata: a\n```\n');
+    const nb = parseNotebook(
+      '---\ntitle: T\n---\n```sql\nselect 1\n```\n```sql a\nselect 1\n```\n```sql a\nselect 2\n```\n```chart\ntype: pie\ndata: a\nx: n\ny: n\n```\n```table\ndata: a\n```\n',
+    );
     expect(nb.blocks.map((b) => b.problem)).toEqual([
       'a sql block needs a name: write ```sql my_name',
       undefined,

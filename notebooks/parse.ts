@@ -198,7 +198,12 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
   for (const token of new Lexer().lex(body)) {
     const tokenLine = line;
     line += (token.raw.match(/\n/g) ?? []).length;
-    const info = token.type === 'code' ? String((token as { lang?: string }).lang ?? '').trim().split(/\s+/) : [];
+    const info =
+      token.type === 'code'
+        ? String((token as { lang?: string }).lang ?? '')
+            .trim()
+            .split(/\s+/)
+        : [];
     const kind = info[0];
     if (token.type !== 'code' || !['sql', 'chart', 'table', 'compare', 'changes'].includes(kind ?? '')) {
       if (!markdown && token.type === 'space') continue; // leading blank lines: the text starts at its first line

@@ -55,7 +55,11 @@ export async function screenshot(html: string, file: string, options: { width?: 
     const page = await browser.newPage({ viewport: { width: options.width ?? 900, height: 1200 }, deviceScaleFactor: 1 });
     await page.setContent(html, { waitUntil: 'load' });
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await page.screenshot({ path: file, fullPage: !options.clipHeight, ...(options.clipHeight ? { clip: { x: 0, y: 0, width: options.width ?? 900, height: options.clipHeight } } : {}) });
+    await page.screenshot({
+      path: file,
+      fullPage: !options.clipHeight,
+      ...(options.clipHeight ? { clip: { x: 0, y: 0, width: options.width ?? 900, height: options.clipHeight } } : {}),
+    });
   } finally {
     await browser.close();
   }

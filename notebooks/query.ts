@@ -23,7 +23,10 @@ export class QueryError extends Error {
 
 function firstLine(message: string): string {
   // DuckDB messages look like "Binder Error: Referenced column "x" not found …\n\nLINE 1: …"
-  return message.split('\n')[0]!.replace(/^Failed to extract statements: /, '').trim();
+  return message
+    .split('\n')[0]!
+    .replace(/^Failed to extract statements: /, '')
+    .trim();
 }
 
 /** Runs one read-only statement with positional values `$1…`. */

@@ -73,7 +73,14 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
       else if (bound.problems.length) outcome = { state: 'error', message: bound.problems.join('; ') };
       else {
         try {
-          outcome = { state: 'ok', result: await runQuery(db, bound.sql, bound.names.map((n) => values[n] ?? null)) };
+          outcome = {
+            state: 'ok',
+            result: await runQuery(
+              db,
+              bound.sql,
+              bound.names.map((n) => values[n] ?? null),
+            ),
+          };
         } catch (error) {
           outcome = { state: 'error', message: (error as Error).message };
         }
@@ -140,9 +147,15 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
           body += r;
           break;
         }
-        const cols = (spec.columns ?? r.columns).map((c) => (typeof c === 'string' ? { column: c, label: columnLabel(c) } : { column: Object.keys(c)[0]!, label: Object.values(c)[0]! }));
+        const cols = (spec.columns ?? r.columns).map((c) =>
+          typeof c === 'string' ? { column: c, label: columnLabel(c) } : { column: Object.keys(c)[0]!, label: Object.values(c)[0]! },
+        );
         const missing = cols.filter((c) => !r.columns.includes(c.column)).map((c) => c.column);
-        if (missing.length) body += fail(block, `column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the result "${spec.data}" (its columns: ${r.columns.join(', ')})`);
+        if (missing.length)
+          body += fail(
+            block,
+            `column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the result "${spec.data}" (its columns: ${r.columns.join(', ')})`,
+          );
         else body += tableHtml(r.rows, cols, spec.limit ?? 50, spec.title, spec.empty);
         break;
       }
@@ -155,8 +168,13 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
         }
         const missing = [spec.by, ...spec.metrics].filter((c) => !r.columns.includes(c));
         const unknownParams = [spec.current, ...Object.values(spec.against)].filter((p) => !(p in values));
-        if (missing.length) body += fail(block, `column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the result "${spec.data}" (its columns: ${r.columns.join(', ')})`);
-        else if (unknownParams.length) body += fail(block, `unknown parameter ${unknownParams.map((p) => `"${p}"`).join(', ')}: this notebook has ${Object.keys(values).join(', ') || 'none'}`);
+        if (missing.length)
+          body += fail(
+            block,
+            `column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the result "${spec.data}" (its columns: ${r.columns.join(', ')})`,
+          );
+        else if (unknownParams.length)
+          body += fail(block, `unknown parameter ${unknownParams.map((p) => `"${p}"`).join(', ')}: this notebook has ${Object.keys(values).join(', ') || 'none'}`);
         else {
           const key = values[spec.current] ?? null;
           const now = r.rows.find((row) => row[spec.by] === key);
@@ -180,7 +198,11 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
         else if (!tables.has('metric_summary')) body += unavailableBox(['metric_summary']);
         else {
           try {
-            const { compared, changes } = await findNotableChanges(db, month, { columns: spec.metrics ?? HEADLINE_FIELDS, ...(spec.by ? { by: spec.by } : {}), top: spec.top ?? 4 });
+            const { compared, changes } = await findNotableChanges(db, month, {
+              columns: spec.metrics ?? HEADLINE_FIELDS,
+              ...(spec.by ? { by: spec.by } : {}),
+              top: spec.top ?? 4,
+            });
             const previous = formatMonth(values[`${param}_previous`] ?? '');
             if (!compared) body += `<p class="nb-note">No summary of changes: the data do not hold both ${escapeHtml(formatMonth(month))} and ${escapeHtml(previous)}.</p>\n`;
             else if (!changes.length) body += `<ul class="nb-changes"><li>No headline figure moved notably against ${escapeHtml(previous)}.</li></ul>\n`;
@@ -235,18 +257,17 @@ function renderMarkdown(
       const base = ref.replace(/_(previous|year_ago)$/, '');
       return `<span class="nb-value">${escapeHtml(shownParam(values[ref] ?? null, types.get(ref) ?? types.get(base)))}</span>`;
     }
-    const source = column ? seen.find((s) => s.name === ref) : seen.find((s) => s.outcome.state === 'ok' && s.outcome.result.rows.length === 1 && s.outcome.result.columns.includes(ref));
+    const source = column
+      ? seen.find((s) => s.name === ref)
+      : seen.find((s) => s.outcome.state === 'ok' && s.outcome.result.rows.length === 1 && s.outcome.result.columns.includes(ref));
     const col = column ?? ref;
     if (!source) {
-      return problem(
-        column
-          ? `value {${ref}.${column}}: no sql block is named "${ref}"`
-          : `value {${ref}}: no parameter and no one-row query has a column "${ref}"`,
-      );
+      return problem(column ? `value {${ref}.${column}}: no sql block is named "${ref}"` : `value {${ref}}: no parameter and no one-row query has a column "${ref}"`);
     }
     if (source.outcome.state === 'unavailable') return `<span class="nb-value nb-na" title="not available yet">n/a</span>`;
     if (source.outcome.state === 'error') return problem(`value {${column ? `${ref}.${column}` : ref}}: the query "${source.name}" failed`);
-    if (!source.outcome.result.columns.includes(col)) return problem(`value {${ref}.${col}}: the result "${ref}" has no column "${col}" (its columns: ${source.outcome.result.columns.join(', ')})`);
+    if (!source.outcome.result.columns.includes(col))
+      return problem(`value {${ref}.${col}}: the result "${ref}" has no column "${col}" (its columns: ${source.outcome.result.columns.join(', ')})`);
     const v = source.row?.[col];
     const text = typeof v === 'string' && /^\d{4}-\d{2}$/.test(v) ? formatMonth(v) : formatColumn(col, v);
     return `<span class="nb-value">${escapeHtml(text)}</span>`;
@@ -271,7 +292,9 @@ function renderMarkdown(
       html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
       // the file must open offline and run nothing: no remote images, no javascript: links
       image: (token: Tokens.Image) =>
-        token.href.startsWith('data:image/') ? `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}">` : `<span class="nb-note">[image not embedded: ${escapeHtml(token.text || token.href)}]</span>`,
+        token.href.startsWith('data:image/')
+          ? `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}">`
+          : `<span class="nb-note">[image not embedded: ${escapeHtml(token.text || token.href)}]</span>`,
       link(token: Tokens.Link) {
         const inner = this.parser.parseInline(token.tokens);
         return /^\s*(javascript|vbscript|data):/i.test(token.href) ? inner : `<a href="${escapeHtml(token.href)}">${inner}</a>`;

@@ -25,7 +25,7 @@ describe('bindNamed', () => {
 
   it('never splices a value into the SQL text', () => {
     // the value travels separately, so a hostile value cannot change the query
-    const b = bindNamed("select * from t where team = $team", ['team']);
+    const b = bindNamed('select * from t where team = $team', ['team']);
     expect(b.sql).not.toContain("'");
     expect(b.names).toEqual(['team']);
   });

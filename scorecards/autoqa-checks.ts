@@ -7,21 +7,13 @@
  * @example
  *   AUTOQA_CHECKS.includes('greeting'); // true
  */
-export const AUTOQA_CHECKS = [
-  'greeting',
-  'closing_confirmation',
-  'empathy',
-  'no_unanswered_turns',
-  'no_long_silence',
-  'reply_length',
-  'readability',
-] as const;
+export const AUTOQA_CHECKS = ['greeting', 'closing_confirmation', 'empathy', 'no_unanswered_turns', 'no_long_silence', 'reply_length', 'readability'] as const;
 
 export type AutoQaCheck = (typeof AUTOQA_CHECKS)[number];
 
 /** What each check passes on, in words (shown in docs and the dashboard). */
 export const AUTOQA_CHECK_DESCRIPTIONS: Record<AutoQaCheck, string> = {
-  greeting: "the first human reply greets the customer (hi, hello, good morning, thanks for reaching out, welcome …)",
+  greeting: 'the first human reply greets the customer (hi, hello, good morning, thanks for reaching out, welcome …)',
   closing_confirmation: 'a human reply after the last customer message asks whether anything else is needed or the issue is solved',
   empathy: 'at least one human reply uses an empathy phrase (sorry, apologise, I understand, frustrating, thanks for your patience …)',
   no_unanswered_turns: 'every customer turn got a reply (unanswered_turns = 0)',

@@ -50,8 +50,15 @@ const checks = (id: string) =>
 describe('AutoQA', () => {
   it('passes a conversation that greets, empathises, answers promptly and confirms closure', async () => {
     expect(await checks('good')).toEqual({
-      greeting: true, closing_confirmation: true, empathy: true, no_unanswered_turns: true, no_long_silence: true, reply_length: true, readability: true,
-      autoqa_checks: 7, autoqa_score: 100,
+      greeting: true,
+      closing_confirmation: true,
+      empathy: true,
+      no_unanswered_turns: true,
+      no_long_silence: true,
+      reply_length: true,
+      readability: true,
+      autoqa_checks: 7,
+      autoqa_score: 100,
     });
   });
 

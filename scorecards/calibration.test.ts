@@ -47,14 +47,23 @@ beforeAll(async () => {
   for (const [reviewer, values] of Object.entries(PAPER)) {
     for (const [u, value] of values.entries()) {
       await saveReview(w.db, {
-        session_id: session.session_id, source: 'canonical', conversation_id: CONVERSATIONS[u]!, reviewer_id: reviewer,
+        session_id: session.session_id,
+        source: 'canonical',
+        conversation_id: CONVERSATIONS[u]!,
+        reviewer_id: reviewer,
         grades: [value === null ? { criterion: 'c', na: true } : { criterion: 'c', rating: value }],
       });
     }
   }
   // the benchmark on the first two conversations: 1 and 2
   for (const [u, value] of [1, 2].entries()) {
-    await saveReview(w.db, { session_id: session.session_id, source: 'canonical', conversation_id: CONVERSATIONS[u]!, reviewer_id: 'F', grades: [{ criterion: 'c', rating: value }] });
+    await saveReview(w.db, {
+      session_id: session.session_id,
+      source: 'canonical',
+      conversation_id: CONVERSATIONS[u]!,
+      reviewer_id: 'F',
+      grades: [{ criterion: 'c', rating: value }],
+    });
   }
 });
 afterAll(() => w.close());
@@ -111,7 +120,13 @@ describe('calibration', () => {
     await expect(
       saveReview(w.db, { session_id: session.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'A', grades: [{ criterion: 'c', rating: 1 }] }),
     ).rejects.toThrow(`calibration session ${session.session_id} is closed`);
-    const open = await createCalibrationSession(w.db, { name: 'x', rubric_id: 'paper', facilitator_id: 'F', reviewers: ['A', 'B'], conversations: [{ source: 'canonical', conversation_id: 'a1-1' }] });
+    const open = await createCalibrationSession(w.db, {
+      name: 'x',
+      rubric_id: 'paper',
+      facilitator_id: 'F',
+      reviewers: ['A', 'B'],
+      conversations: [{ source: 'canonical', conversation_id: 'a1-1' }],
+    });
     await expect(
       saveReview(w.db, { session_id: open.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'Z', grades: [{ criterion: 'c', rating: 1 }] }),
     ).rejects.toThrow('Z is not a reviewer of calibration session');

@@ -84,7 +84,8 @@ export async function getCalibrationSession(db: Warehouse, sessionId: string): P
 /** Closes a session (facilitator only): grades stop changing and everyone sees everyone's. */
 export async function closeCalibrationSession(db: Warehouse, input: { session_id: string; facilitator_id: string }, now = new Date()): Promise<CalibrationSession> {
   const session = await getCalibrationSession(db, input.session_id);
-  if (session.facilitator_id !== input.facilitator_id) throw new ScorecardError(`only the facilitator (${session.facilitator_id}) closes calibration session ${session.session_id}`, 'conflict');
+  if (session.facilitator_id !== input.facilitator_id)
+    throw new ScorecardError(`only the facilitator (${session.facilitator_id}) closes calibration session ${session.session_id}`, 'conflict');
   if (!session.closed_at) await tables(db).updateTable('qa_calibration_sessions').set({ closed_at: now }).where('session_id', '=', session.session_id).execute();
   return getCalibrationSession(db, session.session_id);
 }
@@ -120,7 +121,10 @@ export interface ReviewerDistance {
 }
 
 /** Agreement per criterion and each reviewer's distance from the benchmark (same arithmetic as the qa_calibration_* marts). */
-export async function calibrationResults(db: Warehouse, sessionId: string): Promise<{ session: CalibrationSession; criteria: CriterionAgreement[]; reviewers: ReviewerDistance[] }> {
+export async function calibrationResults(
+  db: Warehouse,
+  sessionId: string,
+): Promise<{ session: CalibrationSession; criteria: CriterionAgreement[]; reviewers: ReviewerDistance[] }> {
   const session = await getCalibrationSession(db, sessionId);
   const rubric = await getRubric(db, session.rubric_id, session.rubric_version);
   const reviews = await listReviews(db, { session_id: sessionId, limit: 10_000 });

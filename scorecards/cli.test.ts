@@ -35,7 +35,10 @@ describe('parley rubrics', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toBe('scorecards/rubrics/messaging-default.yaml: ok — rubric messaging_default, 3 sections, 7 criteria\n');
     const bad = path.join(dir, 'bad.yaml');
-    writeFileSync(bad, 'id: r\nname: R\nsections:\n  - id: s\n    name: S\n    criteria:\n      - id: tone\n        name: Tone\n        guidance: g\n        scale: 7-point\n        weight: 0\n');
+    writeFileSync(
+      bad,
+      'id: r\nname: R\nsections:\n  - id: s\n    name: S\n    criteria:\n      - id: tone\n        name: Tone\n        guidance: g\n        scale: 7-point\n        weight: 0\n',
+    );
     const r = await run('rubrics', 'validate', bad);
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toEqual([
@@ -77,11 +80,19 @@ describe('parley sample and scorecard', () => {
       cells[19] = '120';
       return cells.join(',');
     };
-    const bad = [lines[0], lines[1], fill(lines[2]!, ['4', 'pass', 'n/a', '4', '5', 'Done', 'pass']), fill(lines[3]!, ['9', 'pass', 'pass', '4', '5', 'Done', 'pass']), ...lines.slice(4)];
+    const bad = [
+      lines[0],
+      lines[1],
+      fill(lines[2]!, ['4', 'pass', 'n/a', '4', '5', 'Done', 'pass']),
+      fill(lines[3]!, ['9', 'pass', 'pass', '4', '5', 'Done', 'pass']),
+      ...lines.slice(4),
+    ];
     writeFileSync(csvFile, bad.join('\n') + '\n');
     const refused = await run('sample', 'import', id, csvFile);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/^parley sample import: nothing imported; fix these rows and import again: .*grades\.csv row 4 \(a\d-\d\): criterion "understanding": "9" is not on its 4-point scale \(use 1, 2, 3, 4\)\n$/);
+    expect(refused.err).toMatch(
+      /^parley sample import: nothing imported; fix these rows and import again: .*grades\.csv row 4 \(a\d-\d\): criterion "understanding": "9" is not on its 4-point scale \(use 1, 2, 3, 4\)\n$/,
+    );
 
     const good = [...bad];
     good[3] = fill(lines[3]!, ['2', 'fail', 'pass', '4', '5', 'Done', 'pass']);

@@ -118,7 +118,12 @@ export async function importGradesCsv(db: Warehouse, sampleId: string, text: str
       const grades: Grade[] = criteria.map((c) => {
         const rating = col(row, c.id);
         const causes = col(row, `${c.id}.root_causes`);
-        const root_causes = causes ? causes.split(';').map((x) => x.trim()).filter(Boolean) : undefined;
+        const root_causes = causes
+          ? causes
+              .split(';')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : undefined;
         const base = root_causes ? { criterion: c.id, root_causes } : { criterion: c.id };
         return rating.toLowerCase() === 'n/a' ? { ...base, na: true } : { ...base, rating };
       });

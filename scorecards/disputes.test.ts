@@ -30,7 +30,16 @@ describe('disputes', () => {
     expect(d.status).toBe('open');
     const { dispute, review: after } = await resolveDispute(
       w.db,
-      { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'accuracy', rating: 'pass' }, { criterion: 'clarity', rating: 4 }], note: 'Policy v2.' },
+      {
+        dispute_id: d.dispute_id,
+        supervisor_id: 'sup',
+        decision: 'accepted',
+        changes: [
+          { criterion: 'accuracy', rating: 'pass' },
+          { criterion: 'clarity', rating: 4 },
+        ],
+        note: 'Policy v2.',
+      },
       T1,
     );
     expect(dispute).toMatchObject({ status: 'accepted', resolved_by: 'sup', resolution_note: 'Policy v2.' });
@@ -47,40 +56,46 @@ describe('disputes', () => {
   it('partly accepted changes some criteria; rejected changes none', async () => {
     const r = await review('a1-2', { tone_empathy: 1, closure: 'fail' });
     const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' }, T0);
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1)).rejects.toThrow(
-      'an accepted dispute regrades every disputed criterion (tone_empathy, closure); use partly_accepted to change only some',
+    await expect(
+      resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1),
+    ).rejects.toThrow('an accepted dispute regrades every disputed criterion (tone_empathy, closure); use partly_accepted to change only some');
+    const { review: after } = await resolveDispute(
+      w.db,
+      { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'closure', rating: 'pass' }] },
+      T1,
     );
-    const { review: after } = await resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1);
     // tone 1/5 → 0 × 10; everything else 100: 90 ÷ 100
     expect(after.qa_score).toBe(90);
     expect((await auditTrail(w.db, r.review_id)).map((t) => t.criterion_id)).toEqual(['closure', null]);
 
     const r2 = await review('a1-3', { clarity: 1 });
     const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
-    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] }, T1)).rejects.toThrow(
-      'a rejected dispute changes no grade: leave changes empty',
-    );
+    await expect(
+      resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] }, T1),
+    ).rejects.toThrow('a rejected dispute changes no grade: leave changes empty');
     await resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', note: 'Steps were out of order.' }, T1);
     expect((await getReview(w.db, r2.review_id)).qa_score).toBe(r2.qa_score);
     expect(await auditTrail(w.db, r2.review_id)).toEqual([]);
-    await expect(resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 4 }] }, T1)).rejects.toThrow(
-      /was already answered \(rejected\) by sup/,
-    );
+    await expect(
+      resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 4 }] }, T1),
+    ).rejects.toThrow(/was already answered \(rejected\) by sup/);
   });
 
   it('refuses disputes of another agent, of unknown criteria, a second open one, and changes outside the dispute', async () => {
     const r = await review('a2-1', { clarity: 2 });
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'x' }, T0)).rejects.toThrow('is of agent a2, not a1');
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['speed'], reason: 'x' }, T0)).rejects.toThrow('has no criterion "speed"');
-    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: ' ' }, T0)).rejects.toThrow('dispute reason: say why the grade is wrong');
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: ' ' }, T0)).rejects.toThrow(
+      'dispute reason: say why the grade is wrong',
+    );
     const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'x' }, T0);
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'y' }, T0)).rejects.toThrow('already has an open dispute');
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] }, T1)).rejects.toThrow(
-      '"accuracy" was not disputed and cannot change here',
-    );
-    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 9 }] }, T1)).rejects.toThrow(
-      'criterion "clarity": 9 is not on its 4-point scale',
-    );
+    await expect(
+      resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] }, T1),
+    ).rejects.toThrow('"accuracy" was not disputed and cannot change here');
+    await expect(
+      resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 9 }] }, T1),
+    ).rejects.toThrow('criterion "clarity": 9 is not on its 4-point scale');
     await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'a2', decision: 'rejected' }, T1)).rejects.toThrow('cannot answer it');
     expect((await listDisputes(w.db, { status: 'open' })).map((x) => x.dispute_id)).toEqual([d.dispute_id]);
   });
@@ -99,7 +114,11 @@ describe('disputes', () => {
 describe('coaching', () => {
   it('links an agent, reviews and metrics; the agent acknowledges it', async () => {
     const r = await review('a3-1', { closure: 'fail' });
-    const note = await addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'Confirm before closing.', review_ids: [r.review_id], metrics: ['reopen_rate', 'qa_score'] }, T0);
+    const note = await addCoaching(
+      w.db,
+      { agent_id: 'a3', author_id: 'sup', body: 'Confirm before closing.', review_ids: [r.review_id], metrics: ['reopen_rate', 'qa_score'] },
+      T0,
+    );
     expect(note).toMatchObject({ kind: 'note', review_ids: [r.review_id], metrics: ['reopen_rate', 'qa_score'], acknowledged_at: null });
     const session = await addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', kind: 'session', body: '1:1 on closing', session_at: '2026-11-05T15:00:00Z' }, T1);
     expect((await listCoaching(w.db, { agent_id: 'a3', unacknowledged: true })).map((c) => c.coaching_id)).toEqual([session.coaching_id, note.coaching_id]);

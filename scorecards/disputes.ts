@@ -110,7 +110,10 @@ export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = n
       resolved_at: null,
       resolution_note: null,
     };
-    await t.insertInto('qa_disputes').values({ ...dispute, criteria: textArray(dispute.criteria) }).execute();
+    await t
+      .insertInto('qa_disputes')
+      .values({ ...dispute, criteria: textArray(dispute.criteria) })
+      .execute();
     return dispute;
   });
 }
@@ -135,7 +138,8 @@ export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, n
     if (dispute.status !== 'open') throw new ScorecardError(`dispute ${dispute.dispute_id} was already answered (${dispute.status}) by ${dispute.resolved_by}`, 'conflict');
     if (input.supervisor_id === dispute.agent_id) throw new ScorecardError(`${input.supervisor_id} filed dispute ${dispute.dispute_id} and cannot answer it`, 'conflict');
     const outside = input.changes.filter((c) => !dispute.criteria.includes(c.criterion));
-    if (outside.length) throw new ScorecardError(`dispute ${dispute.dispute_id} is about ${dispute.criteria.join(', ')}: "${outside[0]!.criterion}" was not disputed and cannot change here`);
+    if (outside.length)
+      throw new ScorecardError(`dispute ${dispute.dispute_id} is about ${dispute.criteria.join(', ')}: "${outside[0]!.criterion}" was not disputed and cannot change here`);
     const changed = new Set(input.changes.map((c) => c.criterion));
     if (changed.size !== input.changes.length) throw new ScorecardError('each criterion may change once per answer');
     if (input.decision === 'rejected' && input.changes.length) throw new ScorecardError('a rejected dispute changes no grade: leave changes empty');

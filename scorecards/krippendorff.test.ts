@@ -44,31 +44,80 @@ describe("Krippendorff's alpha on the paper's 4 × 12 example with missing value
 
 describe("Krippendorff's alpha edge cases", () => {
   it('is 1 for perfect agreement with variation between units', () => {
-    expect(krippendorffAlpha([[1, 1], [2, 2], [3, 3, 3]], 'ordinal')).toBe(1);
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3, 3],
+        ],
+        'ordinal',
+      ),
+    ).toBe(1);
   });
 
   it('is null when every value is the same (no expected disagreement)', () => {
-    expect(krippendorffAlpha([[2, 2], [2, 2, 2]], 'ordinal')).toBeNull();
+    expect(
+      krippendorffAlpha(
+        [
+          [2, 2],
+          [2, 2, 2],
+        ],
+        'ordinal',
+      ),
+    ).toBeNull();
   });
 
   it('is null with no unit rated twice', () => {
-    expect(krippendorffAlpha([[1, null], [null, 2]], 'nominal')).toBeNull();
+    expect(
+      krippendorffAlpha(
+        [
+          [1, null],
+          [null, 2],
+        ],
+        'nominal',
+      ),
+    ).toBeNull();
   });
 
   it('matches a hand-worked nominal case: [[1,1],[2,2],[1,2]] → 1 − 5·2 / (3·3·2) = 0.444…', () => {
     // o_11 = 2, o_22 = 2, o_12 = o_21 = 1; n = (3, 3), total 6
     // α = 1 − (6 − 1) × (o_12 + o_21) ÷ (n_1 n_2 + n_2 n_1) = 1 − 5 × 2 ÷ 18
-    expect(krippendorffAlpha([[1, 1], [2, 2], [1, 2]], 'nominal')).toBeCloseTo(1 - 10 / 18, 12);
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 1],
+          [2, 2],
+          [1, 2],
+        ],
+        'nominal',
+      ),
+    ).toBeCloseTo(1 - 10 / 18, 12);
   });
 
   it('is below zero when reviewers disagree systematically', () => {
-    expect(krippendorffAlpha([[1, 2], [2, 1], [1, 2], [2, 1]], 'nominal')!).toBeLessThan(0);
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 2],
+          [2, 1],
+          [1, 2],
+          [2, 1],
+        ],
+        'nominal',
+      )!,
+    ).toBeLessThan(0);
   });
 });
 
 describe('exact match share', () => {
   it('counts equal pairs within units', () => {
-    expect(exactMatchShare([[1, 1, 2], [3, 3]])).toBe(0.5);
+    expect(
+      exactMatchShare([
+        [1, 1, 2],
+        [3, 3],
+      ]),
+    ).toBe(0.5);
   });
   it('is null without pairs', () => {
     expect(exactMatchShare([[1], [null, 2]])).toBeNull();

@@ -25,7 +25,19 @@ describe('the qa marts', () => {
       "select table_name from information_schema.tables where table_name like 'qa\\_%' escape '\\' and table_type = 'BASE TABLE' order by 1",
     );
     const names = tables.map((t) => t.table_name);
-    for (const mart of ['qa_autoqa', 'qa_reviews_scored', 'qa_criterion_scores', 'qa_internal_quality', 'qa_agent_scorecards', 'qa_agent_criteria', 'qa_reviewer_stats', 'qa_dispute_outcomes', 'qa_calibration_agreement', 'qa_calibration_reviewers', 'qa_autoqa_agreement']) {
+    for (const mart of [
+      'qa_autoqa',
+      'qa_reviews_scored',
+      'qa_criterion_scores',
+      'qa_internal_quality',
+      'qa_agent_scorecards',
+      'qa_agent_criteria',
+      'qa_reviewer_stats',
+      'qa_dispute_outcomes',
+      'qa_calibration_agreement',
+      'qa_calibration_reviewers',
+      'qa_autoqa_agreement',
+    ]) {
       expect(names).toContain(mart);
     }
     expect((await w.db.one<{ n: number }>('select count(*) as n from qa_reviews_scored'))!.n).toBe(0);
@@ -56,20 +68,36 @@ describe('rubric versions', () => {
 describe('saving reviews', () => {
   it('pins the review to the sample rubric version and scores it', async () => {
     const { sample } = await createSample(w.db, {
-      name: 'pin', cycle: 'pin', seed: 1, rubric_id: 'messaging_default', rubric_version: 1, size: 2, reviewers: ['rev1'],
+      name: 'pin',
+      cycle: 'pin',
+      seed: 1,
+      rubric_id: 'messaging_default',
+      rubric_version: 1,
+      size: 2,
+      reviewers: ['rev1'],
     });
     const item = sample.items[0]!;
     const review = await saveReview(w.db, {
-      sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: 'rev1',
+      sample_id: sample.sample_id,
+      source: item.source,
+      conversation_id: item.conversation_id,
+      reviewer_id: 'rev1',
       grades: gradesFor({ understanding: 3, closure: 'fail', process: 'n/a', proactive_guidance: 'Partly', tone_empathy: 4 }),
-      time_spent_s: 180, comment: 'ok',
+      time_spent_s: 180,
+      comment: 'ok',
     });
     expect(review.rubric_version).toBe(1);
     expect(review.qa_score!.toFixed(2)).toBe('77.45'); // SCORING.md's worked example
     expect(review.agent_id).toBe(item.agent_id);
     const stored = await getReview(w.db, review.review_id);
     expect(stored.criteria.map((c) => [c.criterion, c.rating])).toEqual([
-      ['understanding', '3'], ['accuracy', 'pass'], ['process', null], ['clarity', '4'], ['tone_empathy', '4'], ['proactive_guidance', 'Partly'], ['closure', 'fail'],
+      ['understanding', '3'],
+      ['accuracy', 'pass'],
+      ['process', null],
+      ['clarity', '4'],
+      ['tone_empathy', '4'],
+      ['proactive_guidance', 'Partly'],
+      ['closure', 'fail'],
     ]);
     // a second review of the same frozen sample item is refused, not overwritten
     await expect(
@@ -82,14 +110,28 @@ describe('saving reviews', () => {
   it('refuses a grade for an unknown criterion or outside its scale, and stores nothing', async () => {
     const before = (await listReviews(w.db)).length;
     await expect(
-      saveReview(w.db, { source: 'canonical', conversation_id: 'a1-2', reviewer_id: 'rev1', rubric_id: 'messaging_default', rubric_version: 1, grades: [...gradesFor(), { criterion: 'speed', rating: 3 }] }),
+      saveReview(w.db, {
+        source: 'canonical',
+        conversation_id: 'a1-2',
+        reviewer_id: 'rev1',
+        rubric_id: 'messaging_default',
+        rubric_version: 1,
+        grades: [...gradesFor(), { criterion: 'speed', rating: 3 }],
+      }),
     ).rejects.toThrow('review of canonical/a1-2: criterion "speed" is not in rubric messaging_default');
     await expect(
-      saveReview(w.db, { source: 'canonical', conversation_id: 'a1-2', reviewer_id: 'rev1', rubric_id: 'messaging_default', rubric_version: 1, grades: gradesFor({ tone_empathy: 6 }) }),
+      saveReview(w.db, {
+        source: 'canonical',
+        conversation_id: 'a1-2',
+        reviewer_id: 'rev1',
+        rubric_id: 'messaging_default',
+        rubric_version: 1,
+        grades: gradesFor({ tone_empathy: 6 }),
+      }),
     ).rejects.toThrow('criterion "tone_empathy": 6 is not on its 5-point scale (use 1, 2, 3, 4, 5)');
-    await expect(
-      saveReview(w.db, { source: 'canonical', conversation_id: 'nope', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor() }),
-    ).rejects.toThrow('no conversation canonical/nope in the warehouse');
+    await expect(saveReview(w.db, { source: 'canonical', conversation_id: 'nope', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor() })).rejects.toThrow(
+      'no conversation canonical/nope in the warehouse',
+    );
     expect((await listReviews(w.db)).length).toBe(before);
   });
 
@@ -100,16 +142,23 @@ describe('saving reviews', () => {
       saveReview(w.db, { sample_id: sample.sample_id, source: first!.source, conversation_id: first!.conversation_id, reviewer_id: 'r-b', grades: gradesFor() }),
     ).rejects.toThrow(`is assigned to r-a, not r-b`);
     const outside = ['a1-1', 'a1-2', 'a1-3', 'a1-4'].find((id) => id !== first!.conversation_id && id !== second!.conversation_id)!;
-    await expect(
-      saveReview(w.db, { sample_id: sample.sample_id, source: 'canonical', conversation_id: outside, reviewer_id: 'r-a', grades: gradesFor() }),
-    ).rejects.toThrow(`conversation canonical/${outside} is not in sample ${sample.sample_id}: samples are frozen`);
+    await expect(saveReview(w.db, { sample_id: sample.sample_id, source: 'canonical', conversation_id: outside, reviewer_id: 'r-a', grades: gradesFor() })).rejects.toThrow(
+      `conversation canonical/${outside} is not in sample ${sample.sample_id}: samples are frozen`,
+    );
   });
 
   it('feeds the marts: reviews scored, internal quality score, criterion averages without auto-fail zeroing', async () => {
     const ids = ['a3-1', 'a3-2'];
     await saveReview(w.db, { source: 'canonical', conversation_id: ids[0]!, reviewer_id: 'rev2', rubric_id: 'messaging_default', rubric_version: 1, grades: gradesFor() });
     // accuracy fails (critical): qa_score 0, but tone keeps its 100
-    await saveReview(w.db, { source: 'canonical', conversation_id: ids[1]!, reviewer_id: 'rev2', rubric_id: 'messaging_default', rubric_version: 1, grades: gradesFor({ accuracy: 'fail' }) });
+    await saveReview(w.db, {
+      source: 'canonical',
+      conversation_id: ids[1]!,
+      reviewer_id: 'rev2',
+      rubric_id: 'messaging_default',
+      rubric_version: 1,
+      grades: gradesFor({ accuracy: 'fail' }),
+    });
     await buildModels(w.db, parseConfig({}));
     const card = await w.db.one('select reviews, internal_quality_score, auto_fail_rate, team from qa_agent_scorecards where agent_id = $1', ['a3']);
     expect(card).toEqual({ reviews: 2, internal_quality_score: 50, auto_fail_rate: 0.5, team: 'tech' });
@@ -177,9 +226,7 @@ describe('the review list query', () => {
     expect(all.sql).toBe('select * from "qa_reviews" order by "created_at" desc, "review_id" limit $1');
     expect(all.parameters).toEqual([500]);
     const some = reviewsQuery(w.db, { agent_id: 'a1', kind: 'review', conversation_id: 'a1-2', limit: 3 }).compile();
-    expect(some.sql).toBe(
-      'select * from "qa_reviews" where "agent_id" = $1 and "kind" = $2 and "conversation_id" = $3 order by "created_at" desc, "review_id" limit $4',
-    );
+    expect(some.sql).toBe('select * from "qa_reviews" where "agent_id" = $1 and "kind" = $2 and "conversation_id" = $3 order by "created_at" desc, "review_id" limit $4');
     expect(some.parameters).toEqual(['a1', 'review', 'a1-2', 3]);
     const rows = await reviewsQuery(w.db, { agent_id: 'a1', kind: 'review' }).execute();
     expect(rows.length).toBeGreaterThan(0);
@@ -187,4 +234,3 @@ describe('the review list query', () => {
     expect((await listReviews(w.db, { agent_id: 'a1', kind: 'review' })).map((r) => r.review_id)).toEqual(rows.map((r) => r.review_id));
   });
 });
-

@@ -271,7 +271,10 @@ export async function getReview(db: Warehouse, reviewId: string): Promise<Review
   const row = await tables(db).selectFrom('qa_reviews').selectAll().where('review_id', '=', reviewId).executeTakeFirst();
   if (!row) throw new ScorecardError(`no review ${reviewId}`, 'not_found');
   const criteria = await criteriaOfReviews(db).where('review_id', '=', reviewId).orderBy('position').execute();
-  return asReview(row, criteria.map(({ review_id: _, ...c }) => c as CriterionScore));
+  return asReview(
+    row,
+    criteria.map(({ review_id: _, ...c }) => c as CriterionScore),
+  );
 }
 
 export const reviewFilterSchema = z.strictObject({

@@ -65,21 +65,25 @@ sections:
   });
 
   it('refuses duplicate criterion ids, an unknown field and options with one choice', () => {
-    const p = problems(criterion(`      - id: tone
+    const p = problems(
+      criterion(`      - id: tone
         name: Tone again
         guidance: g
         scale: { options: [{ label: Yes, points: 1 }] }
         weight: 1
         critcal: true
-`));
+`),
+    );
     expect(p.some((m) => m.startsWith('criterion "tone" (section "main") scale.options: needs at least two options'))).toBe(true);
     expect(p.some((m) => m.startsWith('criterion "tone" (section "main")') && /critcal/.test(m))).toBe(true);
-    const dup = problems(criterion(`      - id: tone
+    const dup = problems(
+      criterion(`      - id: tone
         name: Tone again
         guidance: g
         scale: pass/fail
         weight: 1
-`));
+`),
+    );
     expect(dup).toEqual(['criterion "tone" (section "main"): the id is used by another criterion; criterion ids must be unique in a rubric']);
   });
 

@@ -20,9 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AUTOQA_CHECKS } from './autoqa-checks.js';
 
-const slug = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and underscores, starting with a letter');
+const slug = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and underscores, starting with a letter');
 
 const optionSchema = z.strictObject({
   label: z.string().min(1, 'must not be empty'),

@@ -34,13 +34,7 @@ export async function registerRubric(db: Warehouse, rubric: Rubric, now = new Da
   const digest = digestOf(valid);
   const t = tables(db);
   return db.transaction(async () => {
-    const latest = await t
-      .selectFrom('qa_rubrics')
-      .select(['version', 'digest'])
-      .where('rubric_id', '=', valid.id)
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const latest = await t.selectFrom('qa_rubrics').select(['version', 'digest']).where('rubric_id', '=', valid.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
     if (latest && latest.digest === digest) return { rubric_id: valid.id, version: latest.version, created: false };
     const version = (latest?.version ?? 0) + 1;
     await t

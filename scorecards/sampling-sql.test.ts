@@ -117,9 +117,9 @@ describe('sample specs', () => {
     expect(() => parseSampleSpec({ name: 'x', cycle: 'c', seed: 1, rubric_id: 'r', reviewers: ['a'] })).toThrow(
       'sample spec per_agent: give per_agent (a quota per agent) or size (a total), one of the two',
     );
-    expect(() =>
-      parseSampleSpec({ name: 'x', cycle: 'c', seed: 1, rubric_id: 'r', size: 3, reviewers: ['a'], filter: { conditions: ['angry'] } }),
-    ).toThrow(/sample spec filter.conditions.0: must be one of reopened, transferred/);
+    expect(() => parseSampleSpec({ name: 'x', cycle: 'c', seed: 1, rubric_id: 'r', size: 3, reviewers: ['a'], filter: { conditions: ['angry'] } })).toThrow(
+      /sample spec filter.conditions.0: must be one of reopened, transferred/,
+    );
     expect(() => parseSampleSpec({ name: 'x', cycle: 'c', seed: 1, rubric_id: 'r', size: 3, reviewers: ['a'], filter: { from: '1 Oct' } })).toThrow(
       'sample spec filter.from: must be a date YYYY-MM-DD',
     );

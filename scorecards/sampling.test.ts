@@ -18,8 +18,7 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 const base = { name: 's', rubric_id: 'messaging_default', reviewers: ['r1', 'r2'] };
-const count = (items: Array<{ agent_id: string | null }>) =>
-  Object.fromEntries(['a1', 'a2', 'a3'].map((a) => [a, items.filter((i) => i.agent_id === a).length]));
+const count = (items: Array<{ agent_id: string | null }>) => Object.fromEntries(['a1', 'a2', 'a3'].map((a) => [a, items.filter((i) => i.agent_id === a).length]));
 
 describe('per-agent quotas', () => {
   it('fill each agent from the main filter when it can', async () => {

@@ -137,8 +137,17 @@ export async function createSample(db: Warehouse, input: SampleSpecInput, now = 
       for (const [agent, n] of perAgent) if (n < spec.per_agent) short[agent] = n;
     }
     const sample: Sample = {
-      sample_id: sampleId, name: spec.name, kind: spec.kind, cycle: spec.cycle, seed: spec.seed, rubric_id: spec.rubric_id,
-      rubric_version: rubric.version, spec, created_by: spec.created_by ?? null, created_at: now, items,
+      sample_id: sampleId,
+      name: spec.name,
+      kind: spec.kind,
+      cycle: spec.cycle,
+      seed: spec.seed,
+      rubric_id: spec.rubric_id,
+      rubric_version: rubric.version,
+      spec,
+      created_by: spec.created_by ?? null,
+      created_at: now,
+      items,
     };
     return { sample, short, unassigned: items.filter((i) => i.reviewer_id === null).length };
   });

@@ -29,7 +29,10 @@ export async function agentScorecard(db: Warehouse, agentId: string, options: { 
   if (!(await tableExists(db, 'qa_agent_scorecards'))) throw new ScorecardError(`the warehouse ${db.path} has no scorecard marts yet: run \`parley build\` first`);
   const months = await db.all('select * from qa_agent_scorecards where agent_id = $1 order by month', [agentId]);
   if (!months.length) {
-    throw new ScorecardError(`no agent ${agentId} in the scorecards: agents are owner_agent ids of conversation_metrics (parley sql "select distinct owner_agent from conversation_metrics")`, 'not_found');
+    throw new ScorecardError(
+      `no agent ${agentId} in the scorecards: agents are owner_agent ids of conversation_metrics (parley sql "select distinct owner_agent from conversation_metrics")`,
+      'not_found',
+    );
   }
   const reviewed = months.filter((m) => (m['reviews'] as number) > 0).map((m) => m['month'] as string);
   const month = options.month ?? reviewed.at(-1) ?? (months.at(-1)!['month'] as string | null);

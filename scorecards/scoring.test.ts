@@ -29,7 +29,13 @@ const RUBRIC: Rubric = validateRubric(
             id: 'opt',
             name: 'Options',
             guidance: 'g',
-            scale: { options: [{ label: 'No', points: 0 }, { label: 'Partly', points: 1 }, { label: 'Yes', points: 4 }] },
+            scale: {
+              options: [
+                { label: 'No', points: 0 },
+                { label: 'Partly', points: 1 },
+                { label: 'Yes', points: 4 },
+              ],
+            },
             weight: 4,
             na_allowed: true,
             root_causes: ['rushed'],
@@ -132,18 +138,12 @@ describe('grades that do not fit the rubric are refused', () => {
   };
 
   it('an unknown criterion', () => {
-    expect(problems([...full, { criterion: 'speed', rating: 3 }])).toEqual([
-      'criterion "speed" is not in rubric hand (its criteria: four, pf, five, opt)',
-    ]);
+    expect(problems([...full, { criterion: 'speed', rating: 3 }])).toEqual(['criterion "speed" is not in rubric hand (its criteria: four, pf, five, opt)']);
   });
 
   it('a rating outside the scale', () => {
-    expect(problems([{ criterion: 'four', rating: 5 }, ...full.slice(1)])).toEqual([
-      'criterion "four": 5 is not on its 4-point scale (use 1, 2, 3, 4)',
-    ]);
-    expect(problems([...full.slice(0, 3), { criterion: 'opt', rating: 'Maybe' }])).toEqual([
-      'criterion "opt": "Maybe" is not on its options scale (use No, Partly, Yes)',
-    ]);
+    expect(problems([{ criterion: 'four', rating: 5 }, ...full.slice(1)])).toEqual(['criterion "four": 5 is not on its 4-point scale (use 1, 2, 3, 4)']);
+    expect(problems([...full.slice(0, 3), { criterion: 'opt', rating: 'Maybe' }])).toEqual(['criterion "opt": "Maybe" is not on its options scale (use No, Partly, Yes)']);
     expect(problems([full[0]!, { criterion: 'pf', rating: 'ok' }, ...full.slice(2)])[0]).toMatch(/criterion "pf": "ok" is not on its pass\/fail scale/);
   });
 
@@ -176,7 +176,7 @@ describe('the default messaging rubric', () => {
       { criterion: 'proactive_guidance', rating: 'Partly' },
       { criterion: 'closure', rating: 'fail' },
     ]);
-    expect(r.qa_score).toBeCloseTo((20 * 200 / 3 + 2500 + 1500 + 750 + 500) / 85, 10);
+    expect(r.qa_score).toBeCloseTo(((20 * 200) / 3 + 2500 + 1500 + 750 + 500) / 85, 10);
     expect(r.qa_score!.toFixed(2)).toBe('77.45');
   });
 });

@@ -41,12 +41,7 @@ export const HeadSchema = z.object({
 export type Head = z.infer<typeof HeadSchema>;
 
 /** One line of the response body. `base64` marks a Buffer written to out or err. */
-export type Frame =
-  | { out: string; base64?: true }
-  | { err: string; base64?: true }
-  | { exit: number }
-  | { other: string }
-  | { error: string };
+export type Frame = { out: string; base64?: true } | { err: string; base64?: true } | { exit: number } | { other: string } | { error: string };
 
 export function encodeFrame(frame: Frame): string {
   return JSON.stringify(frame) + '\n';

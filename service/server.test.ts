@@ -44,8 +44,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const send = (argv: string[], io = { out: collector().stream, err: collector().stream }, env: NodeJS.ProcessEnv = {}) =>
-  forward({ argv, db: 'w.duckdb', cwd: dir, env, io });
+const send = (argv: string[], io = { out: collector().stream, err: collector().stream }, env: NodeJS.ProcessEnv = {}) => forward({ argv, db: 'w.duckdb', cwd: dir, env, io });
 
 describe('serveCommands', () => {
   it('names itself in a discovery file beside the warehouse, and the exit status comes back', async () => {

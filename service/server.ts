@@ -24,19 +24,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Params, Row, Warehouse } from '../warehouse/connection.js';
 import { newToken, removeDiscovery, writeDiscovery } from './discovery.js';
-import {
-  COMMAND_PATH,
-  HeadSchema,
-  MAX_HEAD_BYTES,
-  NONCE_HEADER,
-  PROOF_HEADER,
-  bearer,
-  encodeFrame,
-  proof,
-  secretsEqual,
-  type Frame,
-  type Head,
-} from './protocol.js';
+import { COMMAND_PATH, HeadSchema, MAX_HEAD_BYTES, NONCE_HEADER, PROOF_HEADER, bearer, encodeFrame, proof, secretsEqual, type Frame, type Head } from './protocol.js';
 
 /** What a forwarded command gets as its Io (cli/command.ts `Io` accepts it). */
 export interface ServedIo {
@@ -182,12 +170,7 @@ function refuse(res: ServerResponse, status: number, message: string): void {
 }
 
 /** A stream that turns writes into `{"out": …}` / `{"err": …}` frames, with the caller's isTTY. */
-function frameWriter(
-  stream: 'out' | 'err',
-  res: ServerResponse,
-  send: (f: Frame) => void,
-  isTTY: boolean,
-): Writable & { isTTY: boolean } {
+function frameWriter(stream: 'out' | 'err', res: ServerResponse, send: (f: Frame) => void, isTTY: boolean): Writable & { isTTY: boolean } {
   const w = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, done) {

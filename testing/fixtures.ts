@@ -80,5 +80,4 @@ export function conversation(id: string, items: readonly Item[], options: Conver
 }
 
 /** A later conversation of another customer, which moves the data horizon to `at`. */
-export const horizon = (at: string, channel = 'voice'): CanonicalConversation =>
-  conversation('horizon', [customer(at)], { customer: 'horizon-customer', channel });
+export const horizon = (at: string, channel = 'voice'): CanonicalConversation => conversation('horizon', [customer(at)], { customer: 'horizon-customer', channel });

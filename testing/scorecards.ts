@@ -74,7 +74,5 @@ export function gradesFor(overrides: Record<string, string | number | 'n/a'> = {
     proactive_guidance: 'Done',
     closure: 'pass',
   };
-  return Object.entries({ ...top, ...overrides }).map(([criterion, rating]) =>
-    rating === 'n/a' ? { criterion, na: true } : { criterion, rating },
-  );
+  return Object.entries({ ...top, ...overrides }).map(([criterion, rating]) => (rating === 'n/a' ? { criterion, na: true } : { criterion, rating }));
 }

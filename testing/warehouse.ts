@@ -110,7 +110,10 @@ function handle(db: Warehouse, load: LoadSummary): TestWarehouse {
     load,
     async metrics(conversationId, source = 'canonical') {
       const row = await db.one('select * from conversation_metrics where conversation_id = $1 and source = $2', [conversationId, source]);
-      if (!row) throw new Error(`no conversation ${source}/${conversationId} in conversation_metrics (quarantined? ${JSON.stringify(await db.all('select line, reason from quarantine'))})`);
+      if (!row)
+        throw new Error(
+          `no conversation ${source}/${conversationId} in conversation_metrics (quarantined? ${JSON.stringify(await db.all('select line, reason from quarantine'))})`,
+        );
       return row;
     },
     summary: (dims = []) => db.all(summarySql(dims)),

@@ -153,10 +153,7 @@ describe('values in and out', () => {
 
   it('binds Dates and returns timestamps as Dates', async () => {
     const when = new Date('2026-10-04T09:15:00.000Z');
-    const row = await db.one<{ t: Date; later: boolean }>('select $1::timestamptz as t, $1::timestamptz > $2::timestamptz as later', [
-      when,
-      new Date('2026-10-04T09:14:59Z'),
-    ]);
+    const row = await db.one<{ t: Date; later: boolean }>('select $1::timestamptz as t, $1::timestamptz > $2::timestamptz as later', [when, new Date('2026-10-04T09:14:59Z')]);
     expect(row!.t).toBeInstanceOf(Date);
     expect(row!.t.toISOString()).toBe('2026-10-04T09:15:00.000Z');
     expect(row!.later).toBe(true);

@@ -20,10 +20,7 @@ export class WarehouseLockedError extends Error {
     readonly dbPath: string,
     readonly pid: number | undefined,
   ) {
-    super(
-      `the warehouse ${dbPath} is in use by another process${pid ? ` (PID ${pid})` : ''}, ` +
-        `most likely \`parley serve\`: stop it, or pass --db PATH to use another file`,
-    );
+    super(`the warehouse ${dbPath} is in use by another process${pid ? ` (PID ${pid})` : ''}, ` + `most likely \`parley serve\`: stop it, or pass --db PATH to use another file`);
     this.name = 'WarehouseLockedError';
   }
 }
@@ -164,8 +161,7 @@ function toValues(params?: Params): DuckDBValue[] | undefined {
   return params.map((p) => {
     if (p === undefined) return null;
     if (p instanceof Date) return p.toISOString();
-    if (typeof p === 'boolean' || typeof p === 'number' || typeof p === 'string' || typeof p === 'bigint' || p === null)
-      return p;
+    if (typeof p === 'boolean' || typeof p === 'number' || typeof p === 'string' || typeof p === 'bigint' || p === null) return p;
     return JSON.stringify(p);
   });
 }

@@ -91,7 +91,10 @@ describe('the SQL the dialect compiles', () => {
 
 describe('running it on the warehouse', () => {
   it('inserts rows and selects them back with a where clause', async () => {
-    await db.insertInto('load_log').values([logRow(1, 'a.jsonl', 3), logRow(1, 'b.jsonl', 4), logRow(2, 'c.jsonl', 5)]).execute();
+    await db
+      .insertInto('load_log')
+      .values([logRow(1, 'a.jsonl', 3), logRow(1, 'b.jsonl', 4), logRow(2, 'c.jsonl', 5)])
+      .execute();
     const rows = await db.selectFrom('load_log').select(['file', 'loaded']).where('load_id', '=', 1).orderBy('file').execute();
     expect(rows).toEqual([
       { file: 'a.jsonl', loaded: 3 },
@@ -100,7 +103,10 @@ describe('running it on the warehouse', () => {
   });
 
   it('groups and counts, with counts as numbers', async () => {
-    await db.insertInto('load_log').values([logRow(1, 'a.jsonl', 3), logRow(1, 'a.jsonl', 4), logRow(1, 'b.jsonl', 5), logRow(2, 'a.jsonl', 1)]).execute();
+    await db
+      .insertInto('load_log')
+      .values([logRow(1, 'a.jsonl', 3), logRow(1, 'a.jsonl', 4), logRow(1, 'b.jsonl', 5), logRow(2, 'a.jsonl', 1)])
+      .execute();
     const rows = await db
       .selectFrom('load_log')
       .select((eb) => ['file', eb.fn.count('loaded').as('n')])
@@ -115,16 +121,29 @@ describe('running it on the warehouse', () => {
   });
 
   it('keeps a single-column count result', async () => {
-    await db.insertInto('load_log').values([logRow(1, 'a.jsonl', 3), logRow(2, 'b.jsonl', 4)]).execute();
-    const row = await db.selectFrom('load_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    await db
+      .insertInto('load_log')
+      .values([logRow(1, 'a.jsonl', 3), logRow(2, 'b.jsonl', 4)])
+      .execute();
+    const row = await db
+      .selectFrom('load_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ n: 2 });
-    const none = await db.selectFrom('load_log').select((eb) => eb.fn.countAll().as('n')).where('load_id', '=', 99).executeTakeFirst();
+    const none = await db
+      .selectFrom('load_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('load_id', '=', 99)
+      .executeTakeFirst();
     expect(none).toEqual({ n: 0 });
   });
 
   it('round-trips Dates through timestamptz columns and binds them in a where clause', async () => {
     const later = new Date('2026-12-31T23:59:59.999Z');
-    await db.insertInto('load_log').values([logRow(1, 'a.jsonl', 3), logRow(2, 'b.jsonl', 4, later)]).execute();
+    await db
+      .insertInto('load_log')
+      .values([logRow(1, 'a.jsonl', 3), logRow(2, 'b.jsonl', 4, later)])
+      .execute();
     const rows = await db.selectFrom('load_log').select(['file', 'started_at']).orderBy('started_at').execute();
     expect(rows.map((r) => r.started_at)).toEqual([started, later]);
     expect(rows[0]!.started_at).toBeInstanceOf(Date);
@@ -135,7 +154,10 @@ describe('running it on the warehouse', () => {
   });
 
   it('reports how many rows an insert, update or delete touched', async () => {
-    const inserted = await db.insertInto('load_log').values([logRow(1, 'a.jsonl', 3), logRow(1, 'b.jsonl', 4), logRow(2, 'c.jsonl', 5)]).executeTakeFirstOrThrow();
+    const inserted = await db
+      .insertInto('load_log')
+      .values([logRow(1, 'a.jsonl', 3), logRow(1, 'b.jsonl', 4), logRow(2, 'c.jsonl', 5)])
+      .executeTakeFirstOrThrow();
     expect(inserted.numInsertedOrUpdatedRows).toBe(3n);
     const updated = await db.updateTable('load_log').set({ problem: 'checked' }).where('load_id', '=', 1).executeTakeFirstOrThrow();
     expect(updated.numUpdatedRows).toBe(2n);
@@ -151,9 +173,7 @@ describe('running it on the warehouse', () => {
   });
 
   it('serialises queries started together on the single connection', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => sql<{ i: number }>`select ${i}::integer as i`.execute(db).then((r) => r.rows[0]!.i)),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sql<{ i: number }>`select ${i}::integer as i`.execute(db).then((r) => r.rows[0]!.i)));
     expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });

@@ -12,17 +12,7 @@
  *   const db = createKysely<Tables>(warehouse);
  *   const rows = await db.selectFrom('load_log').select(['file', 'loaded']).execute();
  */
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult } from 'kysely';
 import { AsyncResource } from 'node:async_hooks';
 import type { Warehouse } from './connection.js';
 
@@ -37,6 +27,7 @@ export class DuckDBDialect implements Dialect {
   createQueryCompiler() {
     return new PostgresQueryCompiler();
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of Kysely's Dialect
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
   }
@@ -89,11 +80,7 @@ class WarehouseConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const w = this.warehouse;
     const read = () => w.all(query.sql, query.parameters);
-    const rows = this.held
-      ? await this.held.run(read)
-      : (query.query as { kind?: string } | undefined)?.kind === 'SelectQueryNode'
-        ? await read()
-        : await w.exclusive(read);
+    const rows = this.held ? await this.held.run(read) : (query.query as { kind?: string } | undefined)?.kind === 'SelectQueryNode' ? await read() : await w.exclusive(read);
     // DuckDB answers a write without RETURNING with one row { Count: n }:
     // Kysely reads that as numAffectedRows (numUpdatedRows, numDeletedRows, ...).
     if (isWriteWithoutReturning(query)) {
@@ -103,7 +90,7 @@ class WarehouseConnection implements DatabaseConnection {
     return { rows: rows as R[] };
   }
 
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming queries are not supported by the DuckDB dialect');
   }
 

@@ -26,9 +26,7 @@ function close(db: Warehouse) {
 }
 
 async function tables(db: Warehouse): Promise<string[]> {
-  const rows = await db.all<{ table_name: string }>(
-    "select table_name from information_schema.tables where table_schema = 'main' order by table_name",
-  );
+  const rows = await db.all<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'main' order by table_name");
   return rows.map((r) => r.table_name);
 }
 
@@ -83,7 +81,11 @@ describe('migrate', () => {
     const db = await openFile();
     expect(await schemaVersion(db)).toBe(1);
     const applied = await migrate(db);
-    expect(applied).toEqual(migrations().filter((m) => m.version > 1).map((m) => m.version));
+    expect(applied).toEqual(
+      migrations()
+        .filter((m) => m.version > 1)
+        .map((m) => m.version),
+    );
     expect(await schemaVersion(db)).toBe(LATEST_VERSION);
     expect(await tables(db)).toContain('raw_agents');
     expect(await db.all('select conversation_id, channel, created_at, tags from raw_conversations')).toEqual([
@@ -119,9 +121,7 @@ describe('migrate', () => {
       (e: unknown) => e as Error,
     );
     expect(error).toBeInstanceOf(Error);
-    expect(error!.message).toBe(
-      `the warehouse ${dbPath} has schema version ${future}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`,
-    );
+    expect(error!.message).toBe(`the warehouse ${dbPath} has schema version ${future}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`);
     expect(error!.message).not.toContain('\n');
     // nothing was applied or removed
     expect(await schemaVersion(db)).toBe(future);

@@ -48,14 +48,10 @@ export async function schemaVersion(db: Warehouse): Promise<number> {
  * latest). Returns the versions applied.
  */
 export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<number[]> {
-  await db.run(
-    'create table if not exists schema_migrations (version integer not null, name varchar not null, applied_at timestamptz not null)',
-  );
+  await db.run('create table if not exists schema_migrations (version integer not null, name varchar not null, applied_at timestamptz not null)');
   const current = await schemaVersion(db);
   if (current > LATEST_VERSION) {
-    throw new Error(
-      `the warehouse ${db.path} has schema version ${current}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`,
-    );
+    throw new Error(`the warehouse ${db.path} has schema version ${current}, newer than this Parley knows (${LATEST_VERSION}): upgrade Parley`);
   }
   // every shipped migration the warehouse lacks, not only those above its highest:
   // a warehouse may hold a later version without an earlier one

@@ -9,7 +9,7 @@ import { tableExists, tableNames, tableType } from './table-exists.js';
 let db: Warehouse;
 beforeAll(async () => {
   db = await openWarehouse(':memory:');
-  await db.run("create table kept (x integer); create temp table scratch (x integer); create view shown as select 1 as x");
+  await db.run('create table kept (x integer); create temp table scratch (x integer); create view shown as select 1 as x');
 });
 afterAll(() => db.close());
 

@@ -48,9 +48,6 @@ export async function tableNames(db: TableReader): Promise<Set<string>> {
  *   if (kind) await db.run(`drop ${kind === 'VIEW' ? 'view' : 'table'} ${m.name}`);
  */
 export async function tableType(db: TableReader, name: string): Promise<string | undefined> {
-  const [row] = await db.all<{ table_type: string }>(
-    "select table_type from information_schema.tables where table_schema = 'main' and table_name = $1",
-    [name],
-  );
+  const [row] = await db.all<{ table_type: string }>("select table_type from information_schema.tables where table_schema = 'main' and table_name = $1", [name]);
   return row?.table_type;
 }

@@ -192,7 +192,18 @@ describe('the Database interface', () => {
     const filed_at = new Date('2026-10-01T10:00:00Z');
     await db
       .insertInto('qa_disputes')
-      .values({ dispute_id: 'd1', review_id: 'r1', agent_id: 'a1', criteria: textArray(['tone', 'accuracy']), reason: 'no', status: 'open', filed_at, resolved_by: null, resolved_at: null, resolution_note: null })
+      .values({
+        dispute_id: 'd1',
+        review_id: 'r1',
+        agent_id: 'a1',
+        criteria: textArray(['tone', 'accuracy']),
+        reason: 'no',
+        status: 'open',
+        filed_at,
+        resolved_by: null,
+        resolved_at: null,
+        resolution_note: null,
+      })
       .execute();
     const row = await db.selectFrom('qa_disputes').select(['criteria', 'filed_at']).where('dispute_id', '=', 'd1').executeTakeFirstOrThrow();
     expect(row).toEqual({ criteria: ['tone', 'accuracy'], filed_at });

@@ -37,56 +37,61 @@ created with the generated data; their password is in the README).
     const port = parsePort(values['port'], this);
     // the account and seeding code loads only when the demo runs
     const { DEMO_ACCOUNTS, DEMO_PASSWORD, hasSamples, seedDemoAccounts, seedDemoQa } = await import('../../demo/seed.js');
-    return withWarehouse(values, io, async (db) => {
-      const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
-      const progress = progressLine(io.err);
-      if (n === 0) {
-        io.err.write(`The warehouse ${db.path} is empty: generating ${count(conversations)} demo conversations (seed ${seed})…\n`);
-        const { generateDemo } = await import('../../demo/generate.js');
-        const dir = mkdtempSync(path.join(tmpdir(), 'parley-demo-'));
-        try {
-          const end = new Date();
-          end.setUTCHours(0, 0, 0, 0);
-          const generated = await generateDemo({ conversations, seed, end, outDir: dir }, (done, total) =>
-            progress.update(`generating: ${count(done)} / ${count(total)} conversations`),
-          );
-          progress.done();
-          const summary = await loadFiles(
-            db,
-            generated.files.map((file) => ({ file })),
-            { source: 'demo', onProgress: (p) => progress.update(`loading: ${p.phase} ${count(p.records)} records`) },
-          );
-          progress.done();
-          io.err.write(`loaded ${count(summary.loaded)} conversations (${count(generated.messages)} messages) in ${summary.seconds.toFixed(1)} s\n`);
-          await db.run("delete from warehouse_meta where key = 'demo'");
-          await db.run("insert into warehouse_meta values ('demo', 'true')");
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
+    return withWarehouse(
+      values,
+      io,
+      async (db) => {
+        const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
+        const progress = progressLine(io.err);
+        if (n === 0) {
+          io.err.write(`The warehouse ${db.path} is empty: generating ${count(conversations)} demo conversations (seed ${seed})…\n`);
+          const { generateDemo } = await import('../../demo/generate.js');
+          const dir = mkdtempSync(path.join(tmpdir(), 'parley-demo-'));
+          try {
+            const end = new Date();
+            end.setUTCHours(0, 0, 0, 0);
+            const generated = await generateDemo({ conversations, seed, end, outDir: dir }, (done, total) =>
+              progress.update(`generating: ${count(done)} / ${count(total)} conversations`),
+            );
+            progress.done();
+            const summary = await loadFiles(
+              db,
+              generated.files.map((file) => ({ file })),
+              { source: 'demo', onProgress: (p) => progress.update(`loading: ${p.phase} ${count(p.records)} records`) },
+            );
+            progress.done();
+            io.err.write(`loaded ${count(summary.loaded)} conversations (${count(generated.messages)} messages) in ${summary.seconds.toFixed(1)} s\n`);
+            await db.run("delete from warehouse_meta where key = 'demo'");
+            await db.run("insert into warehouse_meta values ('demo', 'true')");
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
         }
-      }
-      if (n === 0 || (await buildIsStale(db))) {
-        const t = performance.now();
-        const steps = await buildModels(db, config);
-        io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-      }
-      // A demo warehouse has its accounts and its QA (the default rubric, a sample in the demo reviewers'
-      // queues); one made before those existed gets them now.
-      const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
-      if (demo?.value === 'true') {
-        await seedDemoAccounts(db);
-        if (!(await hasSamples(db))) await seedDemoQa(db);
-      }
-      const rows = await db.all(summarySql(['month']));
-      io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
-      write(io.out, rows, 'table', ['month', ...HEADLINE_FIELDS]);
-      if (values['no-serve']) return 0;
-      const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io, cli);
-      io.out.write(
-        `\nParley dashboard on the demo data: ${serving.url}  (Ctrl-C stops it)\n` +
-          `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`,
-      );
-      await untilStopped(serving);
-      return 0;
-    }, { readers: values['no-serve'] ? 0 : SERVER_READERS });
+        if (n === 0 || (await buildIsStale(db))) {
+          const t = performance.now();
+          const steps = await buildModels(db, config);
+          io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+        }
+        // A demo warehouse has its accounts and its QA (the default rubric, a sample in the demo reviewers'
+        // queues); one made before those existed gets them now.
+        const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
+        if (demo?.value === 'true') {
+          await seedDemoAccounts(db);
+          if (!(await hasSamples(db))) await seedDemoQa(db);
+        }
+        const rows = await db.all(summarySql(['month']));
+        io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
+        write(io.out, rows, 'table', ['month', ...HEADLINE_FIELDS]);
+        if (values['no-serve']) return 0;
+        const serving = await startDashboard(db, { port, host: '127.0.0.1' }, io, cli);
+        io.out.write(
+          `\nParley dashboard on the demo data: ${serving.url}  (Ctrl-C stops it)\n` +
+            `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`,
+        );
+        await untilStopped(serving);
+        return 0;
+      },
+      { readers: values['no-serve'] ? 0 : SERVER_READERS },
+    );
   },
 };

@@ -49,7 +49,7 @@ describe('parley insights', () => {
     expect(top.err).toMatch(/run `parley insights build` first\n$/);
   });
 
-  it('builds, then prints a month\'s pain points and what emerged', async () => {
+  it("builds, then prints a month's pain points and what emerged", async () => {
     const built = await parley('insights', 'build', '--db', db, '--json');
     expect(built.code).toBe(0);
     const summary = JSON.parse(built.out);

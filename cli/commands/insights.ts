@@ -32,7 +32,10 @@ and CSAT, PII-masked examples, and emerging topics per month. See insights/READM
       io.out.write(JSON.stringify(summary, null, 2) + '\n');
       return 0;
     }
-    const f1 = summary.intents.macroF1 === null ? 'no labelled conversations to train on' : `held-out macro F1 ${summary.intents.macroF1.toFixed(3)} on ${count(summary.intents.tested)} conversations`;
+    const f1 =
+      summary.intents.macroF1 === null
+        ? 'no labelled conversations to train on'
+        : `held-out macro F1 ${summary.intents.macroF1.toFixed(3)} on ${count(summary.intents.tested)} conversations`;
     io.out.write(
       `insights built from ${count(summary.messages)} customer messages in ${count(summary.conversations)} conversations in ${summary.seconds.toFixed(1)} s ` +
         `(${count(summary.messages / Math.max(summary.seconds, 1e-9))} messages/s)\n` +
@@ -93,15 +96,35 @@ Example:
       for (const p of pains) for (const k of ['share', 'fcr_rate_all', 'reopen_rate_all', 'csat_rate_all']) p[k] = pct(p[k]);
       for (const e of emerging) e['p_value'] = typeof e['p_value'] === 'number' ? (e['p_value'] as number).toExponential(1) : e['p_value'];
       io.out.write(`Top pain points, ${month} (rates: topic vs all conversations)\n\n`);
-      write(io.out, pains, 'table', ['topic', 'conversations', 'share', 'trend', 'fcr_rate', 'fcr_rate_all', 'reopen_rate', 'reopen_rate_all', 'csat_rate', 'csat_rate_all', 'top_intent']);
+      write(io.out, pains, 'table', [
+        'topic',
+        'conversations',
+        'share',
+        'trend',
+        'fcr_rate',
+        'fcr_rate_all',
+        'reopen_rate',
+        'reopen_rate_all',
+        'csat_rate',
+        'csat_rate_all',
+        'top_intent',
+      ]);
       io.out.write(`\nEmerging in ${month} (against up to 3 previous months; Poisson test, Bonferroni)\n\n`);
       if (emerging.length) write(io.out, emerging, 'table');
       else io.out.write('(nothing rose significantly)\n');
     } else if (format === 'json') {
       write(io.out, [{ month, pain_points: pains, emerging }], 'json');
     } else {
-      write(io.out, pains.map((p) => ({ month, list: 'pain_point', ...p })), 'csv');
-      write(io.out, emerging.map((e) => ({ month, list: 'emerging', ...e })), 'csv');
+      write(
+        io.out,
+        pains.map((p) => ({ month, list: 'pain_point', ...p })),
+        'csv',
+      );
+      write(
+        io.out,
+        emerging.map((e) => ({ month, list: 'emerging', ...e })),
+        'csv',
+      );
     }
     return 0;
   },

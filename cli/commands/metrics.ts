@@ -3,7 +3,12 @@ import { write, type Format } from '../output.js';
 import { DIMENSIONS, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
 
 function parseList(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export const metricsSummaryCommand: Command = {
@@ -70,9 +75,7 @@ metric is not defined for the conversation).
       // pages keep memory bounded on large warehouses
       for (let offset = 0; offset < max; offset += pageSize) {
         const size = Math.min(pageSize, max - offset);
-        const rows = await db.all(
-          `select * from conversation_metrics order by ${order}, source, conversation_id limit ${size} offset ${offset}`,
-        );
+        const rows = await db.all(`select * from conversation_metrics order by ${order}, source, conversation_id limit ${size} offset ${offset}`);
         if (rows.length === 0 && offset === 0) throw new CommandError('the warehouse has no conversations: load some with `parley ingest`');
         write(io.out, rows, format, undefined, { header: offset === 0 });
         if (rows.length < size) break;

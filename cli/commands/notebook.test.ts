@@ -3,7 +3,7 @@
  * writes one self-contained HTML file, a broken block still writes the file
  * and exits 1 naming the block, and --pdf prints through Chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('parley notebook', () => {
   it('refuses an unknown parameter, a malformed month and an unknown notebook in one line (exit 2)', async () => {
     const unknown = await parley('notebook', 'render', 'monthly-report', '--param', 'teem=x', '--db', db);
     expect(unknown).toMatchObject({ code: 2 });
-    expect(unknown.err).toBe("parley notebook render: unknown parameter \"teem\" for monthly-report.md: it takes month; run 'parley notebook render --help'\n");
+    expect(unknown.err).toBe('parley notebook render: unknown parameter "teem" for monthly-report.md: it takes month; run \'parley notebook render --help\'\n');
     const month = await parley('notebook', 'render', 'monthly-report', '--param', 'month=October', '--db', db);
     expect(month.code).toBe(2);
     expect(month.err).toContain('"October" is not a month: write YYYY-MM');

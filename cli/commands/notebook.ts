@@ -61,7 +61,8 @@ Examples:
     const declared = new Map(notebook.params.map((p) => [p.name, p]));
     for (const [name, value] of Object.entries(given)) {
       const p = declared.get(name);
-      if (!p) throw new UsageError(`unknown parameter "${name}" for ${path.basename(file)}: it takes ${notebook.params.map((q) => q.name).join(', ') || 'no parameters'}`, this.name);
+      if (!p)
+        throw new UsageError(`unknown parameter "${name}" for ${path.basename(file)}: it takes ${notebook.params.map((q) => q.name).join(', ') || 'no parameters'}`, this.name);
       const problem = checkValue(p, value);
       if (problem) throw new UsageError(problem, this.name);
     }
@@ -85,7 +86,16 @@ Examples:
     }
     const written = [out, pdf].filter(Boolean).join(' and ');
     for (const e of result.errors) io.err.write(`${path.basename(file)}: ${e.block}${/at line \d+$/.test(e.block) ? '' : ` (line ${e.line})`}: ${e.message}\n`);
-    if (written) io.err.write(`wrote ${written} (${result.title}${Object.keys(given).length ? `, ${Object.entries(given).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''})${result.errors.length ? ` with ${result.errors.length} broken block${result.errors.length > 1 ? 's' : ''}` : ''}\n`);
+    if (written)
+      io.err.write(
+        `wrote ${written} (${result.title}${
+          Object.keys(given).length
+            ? `, ${Object.entries(given)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}`
+            : ''
+        })${result.errors.length ? ` with ${result.errors.length} broken block${result.errors.length > 1 ? 's' : ''}` : ''}\n`,
+      );
     return result.errors.length ? 1 : 0;
   },
 };

@@ -9,7 +9,13 @@ import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Comm
 import { write, type Format } from '../output.js';
 import { ensureDefaultRubric, refusals, scorecards } from '../scorecards.js';
 
-const list = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 const int = (command: Command, flag: string, value: unknown): number | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${flag} takes a whole number above 0 (got "${String(value)}")`, command.name);
@@ -43,10 +49,24 @@ Example:
   parley sample create --name "October QA" --cycle 2026-10 --seed 7 --from 2026-10-01 --to 2026-10-31 \\
     --per-agent 5 --method risk --reviewers ana,ben --cap 80`,
   options: {
-    spec: { type: 'string' }, name: { type: 'string' }, cycle: { type: 'string' }, seed: { type: 'string' }, rubric: { type: 'string' },
-    'per-agent': { type: 'string' }, size: { type: 'string' }, method: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-    channels: { type: 'string' }, intents: { type: 'string' }, teams: { type: 'string' }, agents: { type: 'string' }, conditions: { type: 'string' },
-    reviewers: { type: 'string' }, cap: { type: 'string' }, json: { type: 'boolean' },
+    spec: { type: 'string' },
+    name: { type: 'string' },
+    cycle: { type: 'string' },
+    seed: { type: 'string' },
+    rubric: { type: 'string' },
+    'per-agent': { type: 'string' },
+    size: { type: 'string' },
+    method: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    channels: { type: 'string' },
+    intents: { type: 'string' },
+    teams: { type: 'string' },
+    agents: { type: 'string' },
+    conditions: { type: 'string' },
+    reviewers: { type: 'string' },
+    cap: { type: 'string' },
+    json: { type: 'boolean' },
   },
   async run({ values }, io) {
     const { createSample } = await scorecards();
@@ -92,7 +112,13 @@ Example:
     const backup = s.items.filter((i) => i.tier === 2).length;
     if (backup) io.out.write(`  ${backup} drawn from the backup filter\n`);
     const short = Object.entries(report.short);
-    if (short.length) io.out.write(`  quota not filled for ${short.length} agents: ${short.slice(0, 10).map(([a, n]) => `${a} (${n})`).join(', ')}${short.length > 10 ? ', …' : ''}\n`);
+    if (short.length)
+      io.out.write(
+        `  quota not filled for ${short.length} agents: ${short
+          .slice(0, 10)
+          .map(([a, n]) => `${a} (${n})`)
+          .join(', ')}${short.length > 10 ? ', …' : ''}\n`,
+      );
     io.out.write(`export it for grading: parley sample export ${s.sample_id} --out grades.csv\n`);
     return 0;
   },

@@ -100,9 +100,7 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new CommandError(`port ${o.port} on ${o.host} is in use: pass --port N`) : error),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new CommandError(`port ${o.port} on ${o.host} is in use: pass --port N`) : error));
     server.listen(o.port, o.host, resolve);
   });
   const address = server.address();

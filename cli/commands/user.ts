@@ -8,10 +8,7 @@ import { addAccount, ROLES, isRole } from '../../accounts/index.js';
 import { CommandError, UsageError, withWarehouse, type Command, type Io } from '../command.js';
 
 /** Reads one line: the password, typed without echo on a terminal or piped on stdin. */
-async function readPassword(
-  io: Io,
-  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown } = io.in ?? process.stdin,
-): Promise<string> {
+async function readPassword(io: Io, input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown } = io.in ?? process.stdin): Promise<string> {
   if (input.isTTY) io.err.write('Password (at least 8 characters, not shown): ');
   const rl = createInterface({ input, terminal: false });
   const muted = input.isTTY && typeof input.setRawMode === 'function';

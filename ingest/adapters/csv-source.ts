@@ -64,12 +64,16 @@ export function splitCsvLine(line: string, delimiter = ','): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) fields.push(field), (field = '');
-    else field += ch;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
   }
   fields.push(field);
   return fields.map((f) => f.trim());
@@ -178,7 +182,11 @@ export function matchColumns(file: string, header: readonly string[], wanted: Re
   for (const [name, aliases] of Object.entries(wanted)) {
     const hit = aliases.map((a) => lower.get(a.toLowerCase())).find((h) => h !== undefined);
     if (hit === undefined) {
-      const shown = header.slice(0, 12).map((h) => h || '(unnamed)').join(', ') + (header.length > 12 ? ', …' : '');
+      const shown =
+        header
+          .slice(0, 12)
+          .map((h) => h || '(unnamed)')
+          .join(', ') + (header.length > 12 ? ', …' : '');
       throw new AdapterError(
         `${file}${what ? ` (${what})` : ''} has no column ${aliases.join(' or ')}; found: ${shown}. ` +
           `Export it again with the platform's column names, or load it with --format mapping and a mapping file`,
@@ -226,9 +234,7 @@ export async function stageCsv(db: Warehouse, spec: CsvSpec): Promise<StagedCsv>
   const rej = `${spec.table}_rej`;
   const select = [
     ...Object.entries(found).map(([name, col]) => `${ident(names[header.indexOf(col)]!)} as ${ident(name)}`),
-    ...Object.entries(optional).map(([name, col]) =>
-      col !== undefined ? `${ident(names[header.indexOf(col)]!)} as ${ident(name)}` : `null::varchar as ${ident(name)}`,
-    ),
+    ...Object.entries(optional).map(([name, col]) => (col !== undefined ? `${ident(names[header.indexOf(col)]!)} as ${ident(name)}` : `null::varchar as ${ident(name)}`)),
   ];
   await db.run(`
     create or replace temp table ${spec.table}_read as
@@ -241,7 +247,9 @@ export async function stageCsv(db: Warehouse, spec: CsvSpec): Promise<StagedCsv>
     create or replace temp table ${rej} as
     select line::integer as line,
       ${sqlString(label)} || ' line ' || line || ': the row ' || case error_type
-        ${Object.entries(REJECT_REASONS).map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`).join('\n        ')}
+        ${Object.entries(REJECT_REASONS)
+          .map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`)
+          .join('\n        ')}
         else 'cannot be read (' || error_message || '): fix the row or export the file again' end as problem,
       coalesce(csv_line, '') as raw
     from (select *, row_number() over (partition by line order by column_idx) as n from ${rej}_errors)

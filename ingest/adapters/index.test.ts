@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../cli/main.js';
 import { parley } from '../../testing/cli.js';
 import { ADAPTERS, detectFormat } from './index.js';
 import { ADAPTER_FORMATS } from './types.js';

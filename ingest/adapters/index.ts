@@ -37,7 +37,12 @@ function jsonOrTables(format: AdapterFormat, label: string, json: Adapter, table
         for (const p of done) await p.cleanup();
         throw error;
       }
-      return { inputs: done.flatMap((p) => p.inputs), cleanup: async () => { for (const p of done) await p.cleanup(); } };
+      return {
+        inputs: done.flatMap((p) => p.inputs),
+        cleanup: async () => {
+          for (const p of done) await p.cleanup();
+        },
+      };
     },
   };
 }

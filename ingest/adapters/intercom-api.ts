@@ -131,6 +131,11 @@ export const intercomApiAdapter: Adapter = {
     return undefined;
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_ic_api', format: 'intercom-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where) });
+    return prepareJsonDocs(db, paths, {
+      prefix: '_ic_api',
+      format: 'intercom-api',
+      partBytes: options.partSize?.bytes,
+      sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where),
+    });
   },
 };

@@ -12,7 +12,6 @@
  * @example
  *   parley ingest exports/intercom/ --format intercom
  */
-import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
@@ -48,7 +47,6 @@ const TABLES = {
 } as const;
 
 type Table = keyof typeof TABLES;
-
 
 function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
@@ -150,7 +148,9 @@ export const intercomTablesAdapter: Adapter = {
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     const files = await findTables(paths, Object.keys(TABLES));
     if (!files['conversation_history']) {
-      throw new AdapterError(`${paths.join(', ')}: no conversation_history table (conversation_history.csv, conversation_history_data.csv or .parquet) found: point at the folder of the Intercom sync`);
+      throw new AdapterError(
+        `${paths.join(', ')}: no conversation_history table (conversation_history.csv, conversation_history_data.csv or .parquet) found: point at the folder of the Intercom sync`,
+      );
     }
     const source = options.source ?? 'intercom';
     return prepareTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom' }, async ({ t, labels, staged, rows }) => {
@@ -162,7 +162,13 @@ union all
 select line, raw, problem from ${t.conversation_part_history}_rej where ${inPart(part, 'line')}`;
       const partsFile = files['conversation_part_history'];
       return [
-        { file: files['conversation_history']!, format: 'intercom-tables', parts, sql: (part) => intercomTablesSql(t, labels, source, part).sql, digest: async () => staged.conversation_history!.digest },
+        {
+          file: files['conversation_history']!,
+          format: 'intercom-tables',
+          parts,
+          sql: (part) => intercomTablesSql(t, labels, source, part).sql,
+          digest: async () => staged.conversation_history!.digest,
+        },
         ...(partsFile
           ? await refusedRowsInput(db, { file: partsFile, format: 'intercom-tables', parts, sql: refused, digest: async () => staged.conversation_part_history!.digest })
           : []),

@@ -27,7 +27,10 @@ export async function stageDocs(db: Warehouse, file: string, table: string): Pro
       select (row_number() over ())::integer as _line, json as doc
       from read_json_objects(${sqlString(file)}, format = 'auto')`);
   } catch (error) {
-    const detail = (error as Error).message.split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*"/, '');
+    const detail = (error as Error).message
+      .split('\n')[0]!
+      .replace(/^[A-Za-z ]+Error: /, '')
+      .replace(/ in file "[^"]*"/, '');
     throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
   }
   // the records' text as read (a .gz file's bytes on disk say little about it)

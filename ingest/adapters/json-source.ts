@@ -44,7 +44,10 @@ export async function stageJson(db: Warehouse, spec: JsonSpec): Promise<StagedCs
           .join(', ')}
       from read_json(${sqlString(spec.file)}, format = 'auto', columns = ${columnsArg})`);
   } catch (error) {
-    const detail = (error as Error).message.split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*"/, '');
+    const detail = (error as Error).message
+      .split('\n')[0]!
+      .replace(/^[A-Za-z ]+Error: /, '')
+      .replace(/ in file "[^"]*"/, '');
     throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
   }
   // a required key that no record holds: renamed or missing
@@ -55,7 +58,7 @@ export async function stageJson(db: Warehouse, spec: JsonSpec): Promise<StagedCs
       await db.run(`drop table ${spec.table}`);
       throw new AdapterError(
         `${label}${spec.what ? ` (${spec.what})` : ''} has no record with the key ${aliases.join(' or ')}; found: ${found || 'nothing'}. ` +
-          'Export it again with the platform\'s field names, or fix the mapping',
+          "Export it again with the platform's field names, or fix the mapping",
       );
     }
   }

@@ -22,7 +22,10 @@ export const mappingSchema = z
     /** csv, or json (JSON Lines or one JSON array of records); default: from the file's extension. */
     format: z.enum(['csv', 'json']).optional(),
     /** The `source` of the loaded conversations (default "mapping"; --source wins). */
-    source: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: 'must be a lowercase name such as "freshdesk"' }).optional(),
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: 'must be a lowercase name such as "freshdesk"' })
+      .optional(),
     /**
      * How timestamps are written: `iso` (ISO 8601, the default; `2026-10-04 09:15:00` too),
      * `epoch` / `epoch_ms` (Unix seconds / milliseconds), or a strptime format such as `%d/%m/%Y %H:%M`.
@@ -81,7 +84,9 @@ export function readMapping(file: string): Mapping {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new AdapterError(code === 'ENOENT' ? `the mapping file ${file} does not exist: check the path given to --mapping` : `the mapping file ${file} cannot be read: ${(error as Error).message}`);
+    throw new AdapterError(
+      code === 'ENOENT' ? `the mapping file ${file} does not exist: check the path given to --mapping` : `the mapping file ${file} cannot be read: ${(error as Error).message}`,
+    );
   }
   let value: unknown;
   try {

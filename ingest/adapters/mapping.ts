@@ -170,7 +170,8 @@ export const mappingAdapter: Adapter = {
   format: 'mapping',
   label: 'a CSV or JSON export through a mapping file',
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    if (!options.mapping) throw new AdapterError('--format mapping needs --mapping FILE: a YAML file naming the export\'s columns (see ingest/adapters/examples/freshdesk-mapping.yaml)');
+    if (!options.mapping)
+      throw new AdapterError("--format mapping needs --mapping FILE: a YAML file naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)");
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
     const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col]]));

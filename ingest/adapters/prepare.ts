@@ -22,11 +22,7 @@ export interface PreparedFile {
   input: LoadInput;
 }
 
-export function prepareFiles(
-  db: Warehouse,
-  paths: readonly string[],
-  each: (file: string, index: number, scratchDir: string) => Promise<PreparedFile>,
-): Promise<Prepared> {
+export function prepareFiles(db: Warehouse, paths: readonly string[], each: (file: string, index: number, scratchDir: string) => Promise<PreparedFile>): Promise<Prepared> {
   return prepareInScratch(db, async (scratchDir, tables) => {
     const inputs: LoadInput[] = [];
     for (const [i, file] of paths.entries()) {
@@ -43,10 +39,7 @@ export function prepareFiles(
  * makes in; the cleanup drops those tables and the folder — at once when
  * `build` fails. The frame of every adapter's `prepare`.
  */
-export async function prepareInScratch(
-  db: Warehouse,
-  build: (scratchDir: string, tables: string[]) => Promise<LoadInput[]>,
-): Promise<Prepared> {
+export async function prepareInScratch(db: Warehouse, build: (scratchDir: string, tables: string[]) => Promise<LoadInput[]>): Promise<Prepared> {
   const scratch = await workDir();
   const tables: string[] = [];
   const cleanup = async () => {

@@ -76,7 +76,9 @@ describe('servicenow adapter on bad input', () => {
   it('refuses a log with renamed columns, naming the file, the column and what it found', async () => {
     const error = await testWarehouse({ adapter: servicenowAdapter, files: [fixture('servicenow-renamed-column.csv')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
-    expect((error as Error).message).toMatch(/^servicenow-renamed-column\.csv \(ServiceNow incident audit log\) has no column sys_updated_at; found: number, state, sys_mod_count, opened_at, updated_at/);
+    expect((error as Error).message).toMatch(
+      /^servicenow-renamed-column\.csv \(ServiceNow incident audit log\) has no column sys_updated_at; found: number, state, sys_mod_count, opened_at, updated_at/,
+    );
   });
 
   it('quarantines a wrong date format, a bad encoding, an unknown state and a repeated version, loading the rest', async () => {

@@ -14,12 +14,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
       if (ch === '\r') i++;
       row.push(field);
       rows.push(row);
@@ -80,9 +84,7 @@ describe('twcs adapter on the real Twitter support export', () => {
       return t.parent && byId.has(t.parent) ? rootOf(t.parent) : id;
     };
     for (const t of tweets) threads.set(rootOf(t.id), [...(threads.get(rootOf(t.id)) ?? []), t]);
-    const metrics = await w.db.all<{ conversation_id: string; first_response_s: number | null }>(
-      'select conversation_id, first_response_s from conversation_metrics',
-    );
+    const metrics = await w.db.all<{ conversation_id: string; first_response_s: number | null }>('select conversation_id, first_response_s from conversation_metrics');
     expect(metrics).toHaveLength(threads.size);
     let answered = 0;
     for (const m of metrics) {

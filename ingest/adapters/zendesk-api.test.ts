@@ -38,7 +38,7 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
     expect(m).toEqual({ first_response_s: 1800, first_response_any_s: 660, reopens: 1, transfers: 1, owner_agent: '200' });
   });
 
-  it('satisfaction ratings are csat answers (good 5, bad 1 on 1–5): each rating change with its comment, else the ticket\'s rating', async () => {
+  it("satisfaction ratings are csat answers (good 5, bad 1 on 1–5): each rating change with its comment, else the ticket's rating", async () => {
     expect(await w.db.all('select conversation_id, answered_at, score, scale_min, scale_max, comment from raw_surveys order by 1, 2')).toEqual([
       { conversation_id: '1', answered_at: new Date('2026-01-07T12:00:00Z'), score: 1, scale_min: 1, scale_max: 5, comment: 'Had to ask twice' },
       { conversation_id: '1', answered_at: new Date('2026-01-08T08:00:00Z'), score: 5, scale_min: 1, scale_max: 5, comment: null },

@@ -206,6 +206,11 @@ export const zendeskApiAdapter: Adapter = {
     return undefined;
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
-    return prepareJsonDocs(db, paths, { prefix: '_zd_api', format: 'zendesk-api', partBytes: options.partSize?.bytes, sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where) });
+    return prepareJsonDocs(db, paths, {
+      prefix: '_zd_api',
+      format: 'zendesk-api',
+      partBytes: options.partSize?.bytes,
+      sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where),
+    });
   },
 };

@@ -30,7 +30,19 @@ describe('zendesk tables on the Fivetran seed tables', () => {
   it('reads the status trail of ticket 11071 from its field history (on-hold → pending, solved → resolved)', async () => {
     const c = await w.conversation('11071');
     expect(c.events.filter((e) => e['type'] === 'status').map((e) => e['status'])).toEqual([
-      'open', 'pending', 'pending', 'pending', 'open', 'pending', 'pending', 'open', 'pending', 'pending', 'open', 'resolved', 'closed',
+      'open',
+      'pending',
+      'pending',
+      'pending',
+      'open',
+      'pending',
+      'pending',
+      'open',
+      'pending',
+      'pending',
+      'open',
+      'resolved',
+      'closed',
     ]);
     expect(c.events.filter((e) => e['type'] === 'assign').map((e) => e['agent_id'])).toEqual(['1111']);
     expect(c.conversation).toMatchObject({ customer_id: '2222', channel: 'email', priority: 'urgent' });

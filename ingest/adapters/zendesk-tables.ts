@@ -24,7 +24,6 @@
  * @example
  *   parley ingest exports/zendesk/ --format zendesk
  */
-import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
@@ -72,7 +71,6 @@ export async function zendeskTableFiles(paths: readonly string[]): Promise<Parti
   const found = await findTables(paths, Object.keys(TABLES));
   return found['ticket'] ? (found as Partial<Record<Table, string>>) : undefined;
 }
-
 
 /**
  * The named CTEs over the staged tables (`ctes`), and the query yielding the

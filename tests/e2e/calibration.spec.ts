@@ -12,8 +12,14 @@ async function gradeBest(page: Page) {
   await expect(page.getByRole('heading', { name: 'Rubric (blind)' })).toBeVisible();
   const groups = page.locator('fieldset.criterion');
   for (let i = 0; i < (await groups.count()); i++) {
-    const values = await groups.nth(i).locator('input[type=radio]:not([value="n/a"])').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
-    await groups.nth(i).locator(`input[type=radio][value="${values.includes('pass') ? 'pass' : values[values.length - 1]}"]`).check();
+    const values = await groups
+      .nth(i)
+      .locator('input[type=radio]:not([value="n/a"])')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    await groups
+      .nth(i)
+      .locator(`input[type=radio][value="${values.includes('pass') ? 'pass' : values[values.length - 1]}"]`)
+      .check();
   }
   await page.getByRole('button', { name: 'Save review' }).click();
   await expect(page.getByTestId('qa-score')).toHaveText('100.0');

@@ -21,7 +21,10 @@ test('an agent disputes a failed criterion and a supervisor accepts it', async (
 
   // The reviewer fails accuracy (a critical criterion): the score is 0.
   const rev = await as(browser, 'reviewer', '/qa');
-  await rev.page.getByRole('row', { name: /Dispute check/ }).getByRole('link').click();
+  await rev.page
+    .getByRole('row', { name: /Dispute check/ })
+    .getByRole('link')
+    .click();
   await expect(rev.page.getByRole('heading', { name: 'Rubric' })).toBeVisible();
   const groups = rev.page.locator('fieldset.criterion');
   for (let i = 0; i < (await groups.count()); i++) {

@@ -15,7 +15,8 @@ test('on a phone-sized screen no page scrolls sideways, and every control has a 
       [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
         .filter((el) => {
           const c = el as HTMLInputElement;
-          const text = (c.labels?.length ? [...c.labels].map((l) => l.textContent).join('') : '') + (c.getAttribute('aria-label') ?? '') + (el.tagName === 'BUTTON' ? el.textContent : '');
+          const text =
+            (c.labels?.length ? [...c.labels].map((l) => l.textContent).join('') : '') + (c.getAttribute('aria-label') ?? '') + (el.tagName === 'BUTTON' ? el.textContent : '');
           return text.trim() === '';
         })
         .map((el) => el.outerHTML.slice(0, 80)),
@@ -26,7 +27,10 @@ test('on a phone-sized screen no page scrolls sideways, and every control has a 
 
 test('the rubric form is done with the keyboard alone', async ({ page }) => {
   await signIn(page, 'reviewer', '/qa');
-  await page.getByRole('link', { name: /^Grade / }).first().focus();
+  await page
+    .getByRole('link', { name: /^Grade / })
+    .first()
+    .focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Rubric' })).toBeVisible();
   const groups = page.locator('fieldset.criterion');

@@ -58,10 +58,22 @@ async function cardView(db: Warehouse, agent: AgentInfo, month?: string) {
       csat: formatValue(csat, m['csat_rate']),
       teamCsat: formatValue(csat, m['team_csat_rate']),
     })),
-    trend: (card?.months ?? []).filter((m) => typeof m['internal_quality_score'] === 'number').length < 2 ? '' : trendChart(
-      (card?.months ?? []).map((m) => ({ month: String(m['month']), value: typeof m['internal_quality_score'] === 'number' ? (m['internal_quality_score'] as number) : null })),
-      { kind: 'line', label: 'Internal quality score', href: (m) => `/agents/${encodeURIComponent(agent.agentId)}?month=${m}#criteria`, format: (v) => v.toFixed(0), height: 180 },
-    ),
+    trend:
+      (card?.months ?? []).filter((m) => typeof m['internal_quality_score'] === 'number').length < 2
+        ? ''
+        : trendChart(
+            (card?.months ?? []).map((m) => ({
+              month: String(m['month']),
+              value: typeof m['internal_quality_score'] === 'number' ? (m['internal_quality_score'] as number) : null,
+            })),
+            {
+              kind: 'line',
+              label: 'Internal quality score',
+              href: (m) => `/agents/${encodeURIComponent(agent.agentId)}?month=${m}#criteria`,
+              format: (v) => v.toFixed(0),
+              height: 180,
+            },
+          ),
     criteriaMonth: card?.month ?? null,
     criteria: (card?.criteria ?? []).map((c) => ({
       criterion: String(c['criterion_id']),

@@ -42,10 +42,7 @@ async function findAgent(db: Warehouse, agentId: string): Promise<AgentInfo | nu
     [agentId],
   );
   if (row) return { agentId, ...row };
-  const seen = await db.one<{ team: string | null }>(
-    'select any_value(team) as team from conversation_metrics where owner_agent = $1 having count(*) > 0',
-    [agentId],
-  );
+  const seen = await db.one<{ team: string | null }>('select any_value(team) as team from conversation_metrics where owner_agent = $1 having count(*) > 0', [agentId]);
   return seen ? { agentId, name: null, team: seen.team, active: null } : null;
 }
 

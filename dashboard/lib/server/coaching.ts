@@ -17,7 +17,10 @@ import { attempt, type Outcome } from './form-outcome.js';
 const coachingForm = z.object({
   kind: z.enum(['note', 'session']),
   body: z.string().trim().min(1, 'write what the coaching is about').max(4000),
-  session_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  session_at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 
 /** A supervisor's coaching note for an agent. */

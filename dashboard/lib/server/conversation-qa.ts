@@ -25,14 +25,10 @@ export interface ConversationQa {
 }
 
 export async function loadConversationQa(db: Warehouse, source: string, id: string): Promise<ConversationQa> {
-  const auto = (await martsBuilt(db, 'qa_autoqa'))
-    ? (await cachedAll(db, 'select * from qa_autoqa where source = $1 and conversation_id = $2', [source, id]))[0]
-    : undefined;
+  const auto = (await martsBuilt(db, 'qa_autoqa')) ? (await cachedAll(db, 'select * from qa_autoqa where source = $1 and conversation_id = $2', [source, id]))[0] : undefined;
   const reviews = await listReviews(db, { source, conversation_id: id, limit: 50 });
   return {
-    checks: auto
-      ? AUTOQA_CHECKS.map((c) => ({ check: c, description: AUTOQA_CHECK_DESCRIPTIONS[c], passed: (auto[c] as boolean | null) ?? null }))
-      : [],
+    checks: auto ? AUTOQA_CHECKS.map((c) => ({ check: c, description: AUTOQA_CHECK_DESCRIPTIONS[c], passed: (auto[c] as boolean | null) ?? null })) : [],
     autoqaScore: (auto?.['autoqa_score'] as number | null | undefined) ?? null,
     reviews: reviews.map((r) => ({
       reviewId: r.review_id,

@@ -22,7 +22,7 @@ export type LoadRow = {
   started_at: Date;
   duration_s: number;
   problem: string | null;
-}
+};
 
 export type QuarantineRow = {
   load_id: number;
@@ -31,7 +31,7 @@ export type QuarantineRow = {
   reason: string;
   raw: string | null;
   quarantined_at: Date;
-}
+};
 
 /** The load log and a page of the quarantine (memoised: only `parley ingest`, another process, changes them). */
 export function loadDataLog(db: Warehouse, o: { load?: number | undefined; page: number }) {

@@ -92,7 +92,12 @@ export async function disputesInbox(db: Warehouse, user: Account) {
           options: def ? [...scaleRatings(def.scale), ...(def.na_allowed ? ['n/a'] : [])] : [],
         };
       }),
-      audit: d.status === 'open' ? [] : (await auditTrail(db, review.review_id)).filter((a) => a.dispute_id === d.dispute_id).map((a) => ({ field: a.field, criterion: a.criterion_id, before: JSON.stringify(a.before_value), after: JSON.stringify(a.after_value) })),
+      audit:
+        d.status === 'open'
+          ? []
+          : (await auditTrail(db, review.review_id))
+              .filter((a) => a.dispute_id === d.dispute_id)
+              .map((a) => ({ field: a.field, criterion: a.criterion_id, before: JSON.stringify(a.before_value), after: JSON.stringify(a.after_value) })),
     });
   }
   return items;

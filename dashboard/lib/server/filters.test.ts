@@ -32,7 +32,11 @@ describe('filterWhere', () => {
     const more = numbered([['cm.first_response_s >= ?', 600]], base.params.length + 2);
     expect(more.sql).toBe('cm.first_response_s >= $4');
     expect(numbered([])).toEqual({ sql: 'true', params: [] });
-    const rows = await db.all(`select cm.conversation_id from conversation_metrics cm where cm.channel = $1 and ${base.sql} and ${more.sql}`, ['webchat', ...base.params, ...more.params]);
+    const rows = await db.all(`select cm.conversation_id from conversation_metrics cm where cm.channel = $1 and ${base.sql} and ${more.sql}`, [
+      'webchat',
+      ...base.params,
+      ...more.params,
+    ]);
     expect(rows).toEqual([{ conversation_id: 'c2' }]);
   });
 });

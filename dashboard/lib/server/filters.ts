@@ -12,7 +12,10 @@ import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { binder } from '../../../warehouse/params.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)));
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(s)));
 const value = z.string().min(1).max(200);
 
 const schema = z.object({
@@ -22,7 +25,11 @@ const schema = z.object({
   intent: value.optional().catch(undefined),
   team: value.optional().catch(undefined),
   agent: value.optional().catch(undefined),
-  month: z.string().regex(/^\d{4}-\d{2}$/).optional().catch(undefined),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export interface Filters {
@@ -56,9 +63,7 @@ let horizon: Promise<Horizon> | undefined;
 /** The first and last day with conversations (cached: the server owns the warehouse). */
 export function dataDays(db: Warehouse): Promise<Horizon> {
   horizon ??= db
-    .one<{ first: string | null; last: string | null }>(
-      'select min(created_at)::date::varchar as first, max(created_at)::date::varchar as last from conversation_metrics',
-    )
+    .one<{ first: string | null; last: string | null }>('select min(created_at)::date::varchar as first, max(created_at)::date::varchar as last from conversation_metrics')
     .then((r) => {
       const today = new Date().toISOString().slice(0, 10);
       return { first: r?.first ?? today, last: r?.last ?? today };

@@ -18,4 +18,3 @@ export async function attempt(fn: () => Promise<string>): Promise<Outcome> {
     throw error;
   }
 }
-

@@ -130,8 +130,5 @@ export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filt
   const rows = await cachedAll(db, sql, [before.from, now.from, now.to, ...groups.params]);
   // A period without conversations has no group: its row (counts 0, the rest null) comes from summarySql.
   const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), unique))[0] ?? {};
-  return Promise.all([
-    rows.find((r) => r['period'] === 'now') ?? empty(now),
-    rows.find((r) => r['period'] === 'before') ?? empty(before),
-  ]);
+  return Promise.all([rows.find((r) => r['period'] === 'now') ?? empty(now), rows.find((r) => r['period'] === 'before') ?? empty(before)]);
 }

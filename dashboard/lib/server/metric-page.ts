@@ -79,7 +79,12 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   // the three queries run side by side on the server's reader connections
   const [monthly, sets, histogram, names] = await Promise.all([
     monthlySummary(db, trend, fields),
-    summaryBySets(db, DIMS.map((d) => d.dim), w, fields),
+    summaryBySets(
+      db,
+      DIMS.map((d) => d.dim),
+      w,
+      fields,
+    ),
     distribution(db, m, f),
     agentNames(db),
   ]);
@@ -135,10 +140,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
 
 /** Agent id → name from the roster (the latest load of each). */
 async function agentNames(db: Warehouse): Promise<Map<string, string>> {
-  const rows = await cachedAll<{ agent_id: string; name: string }>(
-    db,
-    'select agent_id, arg_max(name, load_id) as name from raw_agents where name is not null group by agent_id',
-  );
+  const rows = await cachedAll<{ agent_id: string; name: string }>(db, 'select agent_id, arg_max(name, load_id) as name from raw_agents where name is not null group by agent_id');
   return new Map(rows.map((r) => [r.agent_id, r.name]));
 }
 
@@ -146,7 +148,10 @@ async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<strin
   const edges = edgesFor(m);
   if (!edges || !m.column) return '';
   const w = filterWhere(f);
-  const cases = edges.map((e, i) => `when ${m.column} < ${edges[i + 1] ?? 'null'} then ${i}`).slice(0, -1).join(' ');
+  const cases = edges
+    .map((e, i) => `when ${m.column} < ${edges[i + 1] ?? 'null'} then ${i}`)
+    .slice(0, -1)
+    .join(' ');
   const rows = await cachedAll<{ bin: number; n: number }>(
     db,
     `select case ${cases} else ${edges.length - 1} end as bin, count(*) as n
@@ -161,8 +166,6 @@ async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<strin
     bin: binLabel(m, lo, edges[i + 1] ?? null),
     n: byBin.get(i) ?? 0,
   }));
-  const hrefOf = new Map(
-    bins.map((b) => [b.bin, `/conversations${filterQuery(f, { metric: m.name, min: String(b.lo), ...(b.hi === null ? {} : { max: String(b.hi) }) })}`]),
-  );
+  const hrefOf = new Map(bins.map((b) => [b.bin, `/conversations${filterQuery(f, { metric: m.name, min: String(b.lo), ...(b.hi === null ? {} : { max: String(b.hi) }) })}`]));
   return histogram(bins, { label: m.label, href: (b) => hrefOf.get(b.bin) ?? '/conversations' });
 }

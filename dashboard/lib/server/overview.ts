@@ -84,5 +84,4 @@ function trendPart(db: Warehouse, f: Filters) {
 /** Every summary field the tiles and charts show. */
 const FIELDS = HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]);
 
-
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

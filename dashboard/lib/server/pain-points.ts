@@ -23,7 +23,7 @@ export type Topic = {
   csat_rate: number | null;
   csat_rate_all: number | null;
   ended_negative_share: number | null;
-}
+};
 
 export async function loadPainPoints(db: Warehouse, month: string | undefined) {
   if (!(await tableExists(db, 'insight_topics', 'insight_emerging', 'insight_topic_examples'))) return null;

@@ -9,7 +9,19 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { getRubric, listRubrics, createSample, getSample, listQueue, listSamples, listReviews, saveReview, scaleRatings, ScorecardError, type Grade } from '../../../scorecards/index.js';
+import {
+  getRubric,
+  listRubrics,
+  createSample,
+  getSample,
+  listQueue,
+  listSamples,
+  listReviews,
+  saveReview,
+  scaleRatings,
+  ScorecardError,
+  type Grade,
+} from '../../../scorecards/index.js';
 import { usernamesWithRole, type Account } from '../../../accounts/index.js';
 
 export { ScorecardError };
@@ -31,11 +43,7 @@ export async function reviewerQueue(db: Warehouse, reviewer: string) {
 }
 
 export async function samplesOverview(db: Warehouse) {
-  const [samples, rubrics, reviewers] = await Promise.all([
-    listSamples(db),
-    listRubrics(db),
-    usernamesWithRole(db, ['reviewer', 'supervisor', 'admin']),
-  ]);
+  const [samples, rubrics, reviewers] = await Promise.all([listSamples(db), listRubrics(db), usernamesWithRole(db, ['reviewer', 'supervisor', 'admin'])]);
   return {
     samples: samples.map((s) => ({ ...s, created_at: s.created_at.toISOString().slice(0, 10) })),
     rubrics: rubrics.map((r) => ({ id: r.rubric_id, version: r.version, name: r.name })),
@@ -48,8 +56,16 @@ const sampleForm = z.object({
   rubric: z.string().min(1, 'choose a rubric').max(100),
   size: z.coerce.number().int().min(1, 'size: at least 1').max(500, 'size: at most 500'),
   method: z.enum(['random', 'risk']),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   agent: z.string().max(100).optional(),
   reviewers: z.array(z.string().min(1).max(40)).min(1, 'choose at least one reviewer'),
 });
@@ -126,7 +142,13 @@ async function itemView(
     item,
     criteria,
     review: existing
-      ? { reviewId: existing.review_id, qaScore: existing.qa_score, autoFailed: existing.auto_failed, reviewer: existing.reviewer_id, criteria: existing.criteria.map((c) => ({ criterion: c.criterion, rating: c.rating, na: c.na, score: c.score })) }
+      ? {
+          reviewId: existing.review_id,
+          qaScore: existing.qa_score,
+          autoFailed: existing.auto_failed,
+          reviewer: existing.reviewer_id,
+          criteria: existing.criteria.map((c) => ({ criterion: c.criterion, rating: c.rating, na: c.na, score: c.score })),
+        }
       : null,
     nextPosition: next?.position ?? null,
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { metric } from '../../../models/catalogue.js';
 import { change } from './tiles.js';
 
-describe('a tile\'s change', () => {
+describe("a tile's change", () => {
   it('shows a rate in points and anything else relative to before', () => {
     expect(change(metric('fcr_rate'), 0.74, 0.78)).toEqual({ change: '−4.0 pts', tone: 'worse' });
     expect(change(metric('conversations'), 1100, 1000)).toEqual({ change: '+10.0%', tone: null });

@@ -44,12 +44,8 @@ export function change(
   const delta = now - before;
   const sign = delta >= 0 ? '+' : '−';
   const text =
-    as === 'points'
-      ? `${sign}${Math.abs(m.unit === 'rate' ? delta * 100 : delta).toFixed(1)} pts`
-      : before === 0
-        ? null
-        : `${sign}${Math.abs((delta / before) * 100).toFixed(1)}%`;
+    as === 'points' ? `${sign}${Math.abs(m.unit === 'rate' ? delta * 100 : delta).toFixed(1)} pts` : before === 0 ? null : `${sign}${Math.abs((delta / before) * 100).toFixed(1)}%`;
   const same = Math.abs(delta) < 1e-9;
-  const tone = same ? 'same' : m.higherIsBetter === null ? null : (delta > 0) === m.higherIsBetter ? 'better' : 'worse';
+  const tone = same ? 'same' : m.higherIsBetter === null ? null : delta > 0 === m.higherIsBetter ? 'better' : 'worse';
   return { change: text, tone };
 }

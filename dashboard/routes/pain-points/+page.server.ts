@@ -7,7 +7,12 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requirePermission(locals, url, 'viewPainPoints');
-  const month = z.string().regex(/^\d{4}-\d{2}$/).optional().catch(undefined).parse(url.searchParams.get('month') ?? undefined);
+  const month = z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional()
+    .catch(undefined)
+    .parse(url.searchParams.get('month') ?? undefined);
   const data = await loadPainPoints(await warehouse(), month);
   // Product sees masked examples without conversation ids (no way back to a customer).
   const identities = can(user.role, 'viewConversations');

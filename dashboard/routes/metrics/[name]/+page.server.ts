@@ -14,7 +14,17 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const filters = await readFilters(db, url);
   const [page, options] = await Promise.all([loadMetricPage(db, m, filters), filterOptions(db)]);
   return {
-    metric: { name: m.name, label: m.label, definition: m.definition, unit: m.unit, group: m.group, higherIsBetter: m.higherIsBetter, usesInferredResolution: m.usesInferredResolution, computedIn: m.computedIn ?? null, summary: m.summary?.kind ?? null },
+    metric: {
+      name: m.name,
+      label: m.label,
+      definition: m.definition,
+      unit: m.unit,
+      group: m.group,
+      higherIsBetter: m.higherIsBetter,
+      usesInferredResolution: m.usesInferredResolution,
+      computedIn: m.computedIn ?? null,
+      summary: m.summary?.kind ?? null,
+    },
     filters,
     options,
     ...page,
