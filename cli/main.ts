@@ -1,11 +1,11 @@
 /**
- * `parley`: the command line of DESIGN.md's contract.
+ * `parley`: the command line of DESIGN.md's contract. Every command is an
+ * entry of {@link COMMANDS} below, in the order `parley --help` lists them;
+ * each command's file under commands/ holds its options and help text.
  *
- *   parley ingest FILE... [--format auto|canonical] [--source NAME] [--json]
- *   parley build [--config FILE]
- *   parley metrics conversations [--format jsonl|csv|table]
+ *   parley ingest FILE... [--format auto|canonical|zendesk|…] [--source NAME] [--json]
+ *   parley build
  *   parley metrics summary [--by month,channel,intent,team,agent] [--format json|csv|table]
- *   parley sql "SELECT ..." [--format json|csv|table]
  *
  * Exit status: 0 done, 1 could not be done, 2 bad usage.
  *

@@ -2,7 +2,8 @@
  * Reviewers' intent corrections (table insight_intent_corrections, migration
  * 004). A correction overrides the platform's label in insight_intents and is
  * training data for the next `parley insights build`; the latest correction
- * of a conversation wins. The QA workspace calls {@link recordIntentCorrection}.
+ * of a conversation wins. {@link recordIntentCorrection} records one; no page
+ * of the dashboard writes them yet.
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';

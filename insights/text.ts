@@ -17,9 +17,6 @@
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { STOP_WORDS } from './stop-words.js';
 
-/** The placeholders {@link maskPii} writes, by kind of personal data. */
-export const PII_PLACEHOLDERS = ['[url]', '[email]', '[handle]', '[card]', '[phone]', '[ref]', '[name]'] as const;
-
 const HTML_TAG_RE = /<\/?[a-z][^<>]{0,200}>/gi;
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 const EMAIL_RE = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;

@@ -1,8 +1,8 @@
 /**
  * The metric catalogue: one entry per metric of `spec/metrics.md`, the only
  * place where a metric's name, meaning, unit and direction live. The CLI, the
- * summary mart, `docs/metrics.md` and (later) the dashboard and notebooks
- * all read it.
+ * summary mart, `docs/metrics.md`, the dashboard and the notebooks all read
+ * it; a headline metric also names its overview tile (`headline`).
  *
  * @example
  *   const fcr = metric('fcr_rate');

@@ -1,6 +1,6 @@
 /**
  * Roles and what each may do. Every server load and form action asks
- * {@link can} (through `requireRole` in lib/server/auth.ts); components only
+ * {@link can} (through `requirePermission` in lib/server/auth.ts); components only
  * use it to hide links a person could not follow anyway.
  *
  * @example

@@ -97,9 +97,3 @@ left join (
       : ''
   }`;
 }
-
-/** The activity columns, for `select ... union all by name` builders: every column typed, null by default. */
-export const ACTIVITY_NULLS = `
-  null::varchar as message_id, null::varchar as role, null::varchar as author_id, null::varchar as author_name,
-  null::varchar as body, null::boolean as internal, null::varchar as channel, null::integer as attachments,
-  null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason`;

@@ -25,6 +25,7 @@ import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
+import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];
 
@@ -59,7 +60,7 @@ export function mappingSql(t: string, rejects: string | undefined, label: string
   const mapLabel = sqlEscape(mappingLabel);
   const has = (f: Field) => m.columns[f] !== undefined;
   const colName = (f: Field) => sqlEscape(m.columns[f] ?? f);
-  const statusMap = m.values.status ?? Object.fromEntries(['open', 'pending', 'snoozed', 'resolved', 'closed'].map((s) => [s, s]));
+  const statusMap = m.values.status ?? Object.fromEntries(STATUSES.map((s) => [s, s]));
   const knownRoles = Object.keys(m.values.author_role).join(', ');
   const knownStatuses = Object.keys(statusMap).join(', ');
   const priorityMap = m.values.priority ?? { low: 'low', normal: 'normal', medium: 'normal', high: 'high', urgent: 'urgent' };
