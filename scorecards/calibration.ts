@@ -16,7 +16,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
-import { fromJson, tables, textArray } from '../warehouse/tables.js';
+import { fromJson, tables, textArray, type QaCalibrationSessions } from '../warehouse/tables.js';
 import { exactMatchShare, krippendorffAlpha } from './krippendorff.js';
 import { listReviews, type Review } from './reviews.js';
 import { getRubric } from './rubric-store.js';
@@ -34,16 +34,9 @@ export const calibrationInputSchema = z.strictObject({
 });
 export type CalibrationInput = z.input<typeof calibrationInputSchema>;
 
-export interface CalibrationSession {
-  session_id: string;
-  name: string;
-  rubric_id: string;
-  rubric_version: number;
-  facilitator_id: string;
-  reviewers: string[];
+/** A calibration session: its row of qa_calibration_sessions, the conversations read from their JSON. */
+export interface CalibrationSession extends Omit<QaCalibrationSessions, 'conversations'> {
   conversations: Array<{ source: string; conversation_id: string }>;
-  created_at: Date;
-  closed_at: Date | null;
 }
 
 /** Opens a calibration session on a pinned rubric version. */

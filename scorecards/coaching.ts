@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
-import { tables, textArray } from '../warehouse/tables.js';
+import { tables, textArray, type QaCoaching } from '../warehouse/tables.js';
 import { CATALOGUE } from '../models/catalogue.js';
 import { newId } from './ids.js';
 import { ScorecardError } from './scorecard-error.js';
@@ -29,17 +29,9 @@ export const coachingInputSchema = z.strictObject({
 });
 export type CoachingInput = z.input<typeof coachingInputSchema>;
 
-export interface Coaching {
-  coaching_id: string;
-  agent_id: string;
-  author_id: string;
+/** A coaching note or session: its row of qa_coaching. */
+export interface Coaching extends Omit<QaCoaching, 'kind'> {
   kind: 'note' | 'session';
-  body: string;
-  review_ids: string[];
-  metrics: string[];
-  session_at: Date | null;
-  created_at: Date;
-  acknowledged_at: Date | null;
 }
 
 /** Adds a coaching note or session; linked reviews must be of this agent, metrics from the catalogue. */

@@ -109,26 +109,10 @@ describe('saving reviews', () => {
 
   it('refuses a grade for an unknown criterion or outside its scale, and stores nothing', async () => {
     const before = (await listReviews(w.db)).length;
-    await expect(
-      saveReview(w.db, {
-        source: 'canonical',
-        conversation_id: 'a1-2',
-        reviewer_id: 'rev1',
-        rubric_id: 'messaging_default',
-        rubric_version: 1,
-        grades: [...gradesFor(), { criterion: 'speed', rating: 3 }],
-      }),
-    ).rejects.toThrow('review of canonical/a1-2: criterion "speed" is not in rubric messaging_default');
-    await expect(
-      saveReview(w.db, {
-        source: 'canonical',
-        conversation_id: 'a1-2',
-        reviewer_id: 'rev1',
-        rubric_id: 'messaging_default',
-        rubric_version: 1,
-        grades: gradesFor({ tone_empathy: 6 }),
-      }),
-    ).rejects.toThrow('criterion "tone_empathy": 6 is not on its 5-point scale (use 1, 2, 3, 4, 5)');
+    const grading = (grades: ReturnType<typeof gradesFor>) =>
+      saveReview(w.db, { source: 'canonical', conversation_id: 'a1-2', reviewer_id: 'rev1', rubric_id: 'messaging_default', rubric_version: 1, grades });
+    await expect(grading([...gradesFor(), { criterion: 'speed', rating: 3 }])).rejects.toThrow('review of canonical/a1-2: criterion "speed" is not in rubric messaging_default');
+    await expect(grading(gradesFor({ tone_empathy: 6 }))).rejects.toThrow('criterion "tone_empathy": 6 is not on its 5-point scale (use 1, 2, 3, 4, 5)');
     await expect(saveReview(w.db, { source: 'canonical', conversation_id: 'nope', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor() })).rejects.toThrow(
       'no conversation canonical/nope in the warehouse',
     );

@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { fromJson, tables, textArray, type Database } from '../warehouse/tables.js';
+import { fromJson, tables, textArray, type Database, type QaReviews } from '../warehouse/tables.js';
 import { getRubric } from './rubric-store.js';
 import { GradeError, gradeSchema, scoreReview, type CriterionScore, type ScoredReview } from './scoring.js';
 import { newId } from './ids.js';
@@ -43,24 +43,9 @@ export type ReviewInput = z.input<typeof reviewInputSchema>;
 
 export type ReviewKind = 'review' | 'calibration' | 'benchmark';
 
-export interface Review {
-  review_id: string;
-  sample_id: string | null;
-  session_id: string | null;
+/** A review as the application reads it: its row of qa_reviews with its criteria. */
+export interface Review extends Omit<QaReviews, 'kind'> {
   kind: ReviewKind;
-  source: string;
-  conversation_id: string;
-  agent_id: string | null;
-  reviewer_id: string;
-  rubric_id: string;
-  rubric_version: number;
-  qa_score: number | null;
-  score_before_auto_fail: number | null;
-  auto_failed: boolean;
-  comment: string | null;
-  time_spent_s: number | null;
-  created_at: Date;
-  updated_at: Date;
   criteria: CriterionScore[];
 }
 

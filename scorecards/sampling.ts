@@ -15,22 +15,14 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { fromJson, tables } from '../warehouse/tables.js';
+import { fromJson, tables, type QaSampleItems } from '../warehouse/tables.js';
 import { getRubric } from './rubric-store.js';
 import { parseSampleSpec, sampleSql, type SampleSpec, type SampleSpecInput } from './sampling-sql.js';
 import { newId } from './ids.js';
 import { ScorecardError } from './scorecard-error.js';
 
-export interface SampleItem {
-  position: number;
-  source: string;
-  conversation_id: string;
-  agent_id: string | null;
-  reviewer_id: string | null;
-  /** 1 = main filter, 2 = backup filter */
-  tier: number;
-  risk_weight: number;
-}
+/** One conversation of a sample: its row of qa_sample_items. */
+export type SampleItem = Omit<QaSampleItems, 'sample_id'>;
 
 export interface Sample {
   sample_id: string;
@@ -98,20 +90,20 @@ export async function createSample(db: Warehouse, input: SampleSpecInput, now = 
     const rows = await drawSample(db, spec);
     const reviewers = assignReviewers(rows, spec.reviewers, spec.reviewer_cap);
     const sampleId = newId('smp');
+    const head = {
+      sample_id: sampleId,
+      name: spec.name,
+      kind: spec.kind,
+      cycle: spec.cycle,
+      seed: spec.seed,
+      rubric_id: spec.rubric_id,
+      rubric_version: rubric.version,
+      created_by: spec.created_by ?? null,
+      created_at: now,
+    };
     await t
       .insertInto('qa_samples')
-      .values({
-        sample_id: sampleId,
-        name: spec.name,
-        kind: spec.kind,
-        cycle: spec.cycle,
-        seed: spec.seed,
-        rubric_id: spec.rubric_id,
-        rubric_version: rubric.version,
-        spec: JSON.stringify(spec),
-        created_by: spec.created_by ?? null,
-        created_at: now,
-      })
+      .values({ ...head, spec: JSON.stringify(spec) })
       .execute();
     const items: SampleItem[] = rows.map((r, i) => ({ ...r, position: i + 1, reviewer_id: reviewers[i] ?? null }));
     if (items.length) {
@@ -136,19 +128,7 @@ export async function createSample(db: Warehouse, input: SampleSpecInput, now = 
       for (const r of rows) if (r.agent_id) perAgent.set(r.agent_id, (perAgent.get(r.agent_id) ?? 0) + 1);
       for (const [agent, n] of perAgent) if (n < spec.per_agent) short[agent] = n;
     }
-    const sample: Sample = {
-      sample_id: sampleId,
-      name: spec.name,
-      kind: spec.kind,
-      cycle: spec.cycle,
-      seed: spec.seed,
-      rubric_id: spec.rubric_id,
-      rubric_version: rubric.version,
-      spec,
-      created_by: spec.created_by ?? null,
-      created_at: now,
-      items,
-    };
+    const sample: Sample = { ...head, spec, items };
     return { sample, short, unassigned: items.filter((i) => i.reviewer_id === null).length };
   });
 }

@@ -13,6 +13,7 @@
  *   ]);
  *   result.qa_score; // e.g. 87.5
  */
+import type { QaReviewCriteria } from '../warehouse/tables.js';
 import { z } from 'zod';
 import { criteriaOf, type Criterion, type Rubric, type Scale } from './rubric-schema.js';
 
@@ -27,23 +28,11 @@ export const gradeSchema = z.strictObject({
 });
 export type Grade = z.infer<typeof gradeSchema>;
 
-/** One criterion of a scored review. */
-export interface CriterionScore {
+/** One criterion of a scored review: its row of qa_review_criteria, named for the rubric. */
+export interface CriterionScore extends Omit<QaReviewCriteria, 'review_id' | 'criterion_id' | 'section_id' | 'position' | 'autoqa_check'> {
   criterion: string;
   section: string;
-  /** The rating as given ('pass', '3', 'Partly'); null for N/A. */
-  rating: string | null;
-  /** The rating's points on its scale (pass = 1, fail = 0); null for N/A. */
-  points: number | null;
-  /** Normalised to 0–100 over the scale; null for N/A. */
-  score: number | null;
-  na: boolean;
-  weight: number;
-  critical: boolean;
-  /** The rating is a failure on its scale (see SCORING.md). */
-  failed: boolean;
-  comment: string | null;
-  root_causes: string[];
+  /** The AutoQA check that suggested the rating, if any. */
   autoqa: string | null;
 }
 

@@ -11,37 +11,21 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { generateDemo } from '../demo/generate.js';
 import { WarehouseLockedError, openWarehouse } from '../warehouse/connection.js';
+import { collector, type CliRun } from '../testing/cli.js';
 import { forward } from './client.js';
 import { discoveryPath, newToken, readDiscovery, writeDiscovery, type Discovery } from './discovery.js';
 import { COMMAND_PATH, NONCE_HEADER, PROOF_HEADER, proof } from './protocol.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** Runs `parley ARGV --db w.duckdb` in `cwd`, as a shell there would. */
-async function parley(cwd: string, argv: string[], stdin?: string): Promise<Run> {
+async function parley(cwd: string, argv: string[], stdin?: string): Promise<CliRun> {
   const out = collector();
   const err = collector();
   const before = process.cwd();
@@ -118,7 +102,7 @@ function normalise(text: string, side: string): string {
 }
 
 /** Runs the same command on both sides and expects the same result; returns the served one. */
-async function same(argv: string[], stdin?: string): Promise<Run> {
+async function same(argv: string[], stdin?: string): Promise<CliRun> {
   const alone = await parley(plain, argv, stdin);
   const forwarded = await parley(served, argv, stdin);
   expect({ code: forwarded.code, out: normalise(forwarded.out, served), err: normalise(forwarded.err, served) }).toEqual({

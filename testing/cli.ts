@@ -19,7 +19,8 @@ export interface CliRun {
   err: string;
 }
 
-function collector() {
+/** A stream that keeps what is written to it, as text. */
+export function collector() {
   let text = '';
   const stream = new Writable({
     write(chunk, _encoding, done) {

@@ -8,26 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from './connection.js';
 import { createKysely } from './dialect.js';
 import { migrate } from './migrate.js';
-
-/** The columns of the tables these tests touch (migrations/001-raw-layer.sql). */
-interface Tables {
-  load_log: {
-    load_id: number;
-    file: string;
-    format: string;
-    source: string | null;
-    checksum: string | null;
-    bytes: number | null;
-    read: number;
-    loaded: number;
-    quarantined: number;
-    replaced: number;
-    started_at: Date;
-    duration_s: number;
-    problem: string | null;
-  };
-  warehouse_meta: { key: string; value: string | null };
-}
+import type { Database } from './tables.js';
 
 const started = new Date('2026-10-04T09:15:30.250Z');
 
@@ -48,12 +29,12 @@ const logRow = (load_id: number, file: string, loaded: number, started_at = star
 });
 
 let warehouse: Warehouse;
-let db: Kysely<Tables>;
+let db: Kysely<Database>;
 
 beforeAll(async () => {
   warehouse = await openWarehouse(':memory:');
   await migrate(warehouse);
-  db = createKysely<Tables>(warehouse);
+  db = createKysely<Database>(warehouse);
 });
 afterAll(() => warehouse.close());
 beforeEach(async () => {

@@ -138,6 +138,25 @@ const COLUMNS = {
     created_by: 'VARCHAR null',
     created_at: 'TIMESTAMP WITH TIME ZONE',
   },
+  load_log: {
+    load_id: 'INTEGER',
+    file: 'VARCHAR',
+    format: 'VARCHAR',
+    source: 'VARCHAR null',
+    checksum: 'VARCHAR null',
+    bytes: 'BIGINT null',
+    read: 'INTEGER',
+    loaded: 'INTEGER',
+    quarantined: 'INTEGER',
+    replaced: 'INTEGER',
+    started_at: 'TIMESTAMP WITH TIME ZONE',
+    duration_s: 'DOUBLE',
+    problem: 'VARCHAR null',
+  },
+  warehouse_meta: {
+    key: 'VARCHAR',
+    value: 'VARCHAR null',
+  },
   sessions: {
     token_hash: 'VARCHAR',
     username: 'VARCHAR',
@@ -151,7 +170,7 @@ type TsOf<S> = S extends `${infer T} null`
   ? TsOf<T> | null
   : S extends 'VARCHAR' | 'JSON'
     ? string
-    : S extends 'INTEGER' | 'DOUBLE'
+    : S extends 'INTEGER' | 'BIGINT' | 'DOUBLE'
       ? number
       : S extends 'BOOLEAN'
         ? boolean

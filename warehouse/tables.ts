@@ -54,6 +54,7 @@ export interface QaSampleItems {
   conversation_id: string;
   agent_id: string | null;
   reviewer_id: string | null;
+  /** 1 = main filter, 2 = backup filter */
   tier: number;
   risk_weight: number;
 }
@@ -83,12 +84,16 @@ export interface QaReviewCriteria {
   criterion_id: string;
   section_id: string;
   position: number;
+  /** The rating as given ('pass', '3', 'Partly'); null for N/A. */
   rating: string | null;
+  /** The rating's points on its scale (pass = 1, fail = 0); null for N/A. */
   points: number | null;
+  /** Normalised to 0–100 over the scale; null for N/A. */
   score: number | null;
   na: boolean;
   weight: number;
   critical: boolean;
+  /** The rating is a failure on its scale (see scorecards/SCORING.md). */
   failed: boolean;
   comment: string | null;
   root_causes: string[];
@@ -172,7 +177,32 @@ export interface Sessions {
   expires_at: Date;
 }
 
+/** migrations/001-raw-layer.sql: one row per file a load read. */
+export interface LoadLog {
+  load_id: number;
+  file: string;
+  format: string;
+  source: string | null;
+  checksum: string | null;
+  bytes: number | null;
+  read: number;
+  loaded: number;
+  quarantined: number;
+  replaced: number;
+  started_at: Date;
+  duration_s: number;
+  problem: string | null;
+}
+
+/** migrations/001-raw-layer.sql: facts about the warehouse (built_at, demo). */
+export interface WarehouseMeta {
+  key: string;
+  value: string | null;
+}
+
 export interface Database {
+  load_log: LoadLog;
+  warehouse_meta: WarehouseMeta;
   qa_rubrics: QaRubrics;
   qa_samples: QaSamples;
   qa_sample_items: QaSampleItems;

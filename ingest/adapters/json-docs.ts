@@ -12,9 +12,9 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { FileDigest } from '../line-reader.js';
 import type { Prepared } from './types.js';
 import { inRange, partsForBytes, type Part } from '../parts.js';
-import { AdapterError } from './types.js';
 import { scanFile } from './csv-source.js';
 import { sqlString } from './sql.js';
+import { jsonReadError } from './json-source.js';
 import { prepareFiles } from './prepare.js';
 
 /** Reads the records of `file` into `table(_line integer, doc json)`; `_line` is the record's number. */
@@ -27,11 +27,7 @@ export async function stageDocs(db: Warehouse, file: string, table: string): Pro
       select (row_number() over ())::integer as _line, json as doc
       from read_json_objects(${sqlString(file)}, format = 'auto')`);
   } catch (error) {
-    const detail = (error as Error).message
-      .split('\n')[0]!
-      .replace(/^[A-Za-z ]+Error: /, '')
-      .replace(/ in file "[^"]*"/, '');
-    throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
+    throw jsonReadError(label, error);
   }
   // the records' text as read (a .gz file's bytes on disk say little about it)
   const size = await db.one<{ n: number; text: number | null }>(`select count(*) as n, sum(strlen(doc::varchar))::double as text from ${table}`);

@@ -28,6 +28,15 @@ async function sampleKeys(db: Warehouse, file: string): Promise<string[]> {
   return rows.map((r) => r.column_name);
 }
 
+/** DuckDB's JSON reader's error as one line that names the file and what to do. */
+export function jsonReadError(label: string, error: unknown): AdapterError {
+  const detail = (error as Error).message
+    .split('\n')[0]!
+    .replace(/^[A-Za-z ]+Error: /, '')
+    .replace(/ in file "[^"]*"/, '');
+  return new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
+}
+
 /** Reads a JSON export into `table` (`_line` = record number, then the wanted columns as text). */
 export async function stageJson(db: Warehouse, spec: JsonSpec): Promise<StagedCsv> {
   const label = path.basename(spec.file);
@@ -44,11 +53,7 @@ export async function stageJson(db: Warehouse, spec: JsonSpec): Promise<StagedCs
           .join(', ')}
       from read_json(${sqlString(spec.file)}, format = 'auto', columns = ${columnsArg})`);
   } catch (error) {
-    const detail = (error as Error).message
-      .split('\n')[0]!
-      .replace(/^[A-Za-z ]+Error: /, '')
-      .replace(/ in file "[^"]*"/, '');
-    throw new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
+    throw jsonReadError(label, error);
   }
   // a required key that no record holds: renamed or missing
   for (const [name, aliases] of Object.entries(spec.columns)) {

@@ -6,23 +6,13 @@
  *   const { loads, quarantine } = await loadDataLog(db, { load: 3, page: 0 });
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
+import type { LoadLog } from '../../../warehouse/tables.js';
 import { memo } from './mart-query.js';
 
 export const QUARANTINE_PAGE = 50;
 
-export type LoadRow = {
-  load_id: number;
-  file: string;
-  format: string;
-  source: string | null;
-  read: number;
-  loaded: number;
-  quarantined: number;
-  replaced: number;
-  started_at: Date;
-  duration_s: number;
-  problem: string | null;
-};
+/** A row of the load log as the Data page shows it. */
+export type LoadRow = Omit<LoadLog, 'checksum' | 'bytes'>;
 
 export type QuarantineRow = {
   load_id: number;
