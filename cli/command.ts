@@ -15,6 +15,8 @@ export interface Io {
   out: NodeJS.WritableStream & { isTTY?: boolean };
   err: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** The moment the command runs, for what it stamps and dates (default: the real clock; tests fix it). */
+  now?: Date;
   /** The caller's stdin (default process.stdin), for a command that reads it. */
   in?: NodeJS.ReadableStream & { isTTY?: boolean };
   /**

@@ -25,7 +25,7 @@ export async function refusals<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The default rubric is registered on first use (unchanged content keeps its version). */
-export async function ensureDefaultRubric(db: Warehouse): Promise<void> {
+export async function ensureDefaultRubric(db: Warehouse, now = new Date()): Promise<void> {
   const { registerRubric, defaultRubric } = await scorecards();
-  await registerRubric(db, defaultRubric());
+  await registerRubric(db, defaultRubric(), now);
 }

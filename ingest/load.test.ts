@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../testing/clock.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -76,7 +77,7 @@ describe('files', () => {
     const lines = [goodConversation('g1'), goodConversation('g2')].map((r) => JSON.stringify(r)).join('\n') + '\n';
     const p = path.join(dir, 'a.jsonl.gz');
     writeFileSync(p, gzipSync(lines));
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
     const [log] = await db.all<{ checksum: string; bytes: number }>('select checksum, bytes from load_log');
     expect(log!.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -88,7 +89,7 @@ describe('files', () => {
     const whole = gzipSync(lines);
     const p = path.join(dir, 'cut.jsonl.gz');
     writeFileSync(p, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     const [result] = summary.perFile;
     expect(result!.failed).toBe(true);
     expect(result!.problem).toMatch(/ends abruptly/);
@@ -102,7 +103,7 @@ describe('files', () => {
 
   it('a file that does not exist is reported and the other files still load', async () => {
     const p = file('a.jsonl', [goodConversation('a1')]);
-    const summary = await loadFiles(db, [{ file: path.join(dir, 'nope.jsonl') }, { file: p }]);
+    const summary = await loadFiles(db, [{ file: path.join(dir, 'nope.jsonl') }, { file: p }], { now: TEST_NOW });
     expect(summary.perFile[0]).toMatchObject({ failed: true, read: 0 });
     expect(summary.perFile[0]!.problem).toMatch(/nope\.jsonl does not exist/);
     expect(await conversationIds()).toEqual(['a1']);
@@ -113,7 +114,7 @@ describe('files', () => {
   it('an empty file loads nothing and says so, without failing', async () => {
     const p = path.join(dir, 'empty.jsonl');
     writeFileSync(p, '');
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     expect(summary.perFile[0]).toMatchObject({ failed: false, read: 0, loaded: 0, quarantined: 0 });
     expect(summary.perFile[0]!.problem).toMatch(/empty/);
   });
@@ -122,7 +123,7 @@ describe('files', () => {
     const p = path.join(dir, 'latin1.jsonl');
     const bad = Buffer.concat([Buffer.from('{"id":"b1","channel":"email","subject":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
     writeFileSync(p, Buffer.concat([Buffer.from(JSON.stringify(goodConversation('u1')) + '\n'), bad]));
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
     expect((await quarantined())[0]!.reason).toMatch(/not valid UTF-8/);
   });
@@ -130,7 +131,7 @@ describe('files', () => {
   it('counts lines of the file, so blank lines and CRLF endings keep line numbers true', async () => {
     const p = path.join(dir, 'crlf.jsonl');
     writeFileSync(p, [JSON.stringify(goodConversation('r1')), '', '{broken', JSON.stringify(goodConversation('r2'))].join('\r\n') + '\r\n');
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     expect(summary).toMatchObject({ read: 3, loaded: 2, quarantined: 1 });
     expect((await quarantined())[0]!.line).toBe(3);
   });
@@ -138,12 +139,12 @@ describe('files', () => {
 
 describe('replacing conversations', () => {
   it('a conversation seen again in a later load replaces the earlier one whole', async () => {
-    await loadFiles(db, [{ file: file('v1.jsonl', [goodConversation('c1'), goodConversation('c2')]) }]);
+    await loadFiles(db, [{ file: file('v1.jsonl', [goodConversation('c1'), goodConversation('c2')]) }], { now: TEST_NOW });
     const v2 = goodConversation('c1', {
       messages: [{ id: 'only', at: '2026-10-05T09:00:00Z', author: { role: 'customer' }, body: 'still waiting' }],
       events: [],
     });
-    const summary = await loadFiles(db, [{ file: file('v2.jsonl', [v2]) }]);
+    const summary = await loadFiles(db, [{ file: file('v2.jsonl', [v2]) }], { now: TEST_NOW });
     expect(summary.replaced).toBe(1);
     const messages = await db.all<{ id: string; message_id: string }>('select conversation_id as id, message_id from raw_messages order by 1, 2');
     expect(messages).toEqual([
@@ -156,14 +157,14 @@ describe('replacing conversations', () => {
 
   it('within one load the later line wins', async () => {
     const p = file('dup.jsonl', [goodConversation('d1', { channel: 'email' }), goodConversation('d1', { channel: 'sms' })]);
-    const summary = await loadFiles(db, [{ file: p }]);
+    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
     expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
     expect(await db.all('select channel, line from raw_conversations')).toEqual([{ channel: 'sms', line: 2 }]);
   });
 
   it('the key is source + id: the same id from two sources is two conversations', async () => {
-    await loadFiles(db, [{ file: file('a.jsonl', [goodConversation('s1')]) }], { source: 'acme' });
-    await loadFiles(db, [{ file: file('b.jsonl', [goodConversation('s1', { source: 'zendesk' })]) }], { source: 'acme' });
+    await loadFiles(db, [{ file: file('a.jsonl', [goodConversation('s1')]) }], { now: TEST_NOW, source: 'acme' });
+    await loadFiles(db, [{ file: file('b.jsonl', [goodConversation('s1', { source: 'zendesk' })]) }], { now: TEST_NOW, source: 'acme' });
     expect(await db.all('select source from raw_conversations order by 1')).toEqual([{ source: 'acme' }, { source: 'zendesk' }]);
   });
 });
@@ -172,7 +173,7 @@ describe('the load log', () => {
   it('records file, counts and duration for every file of a load under one load id', async () => {
     const a = file('a.jsonl', [goodConversation('a1'), '{bad']);
     const b = file('b.jsonl', [goodConversation('b1')]);
-    await loadFiles(db, [{ file: a }, { file: b }]);
+    await loadFiles(db, [{ file: a }, { file: b }], { now: TEST_NOW });
     const log = await db.all('select load_id, file, "read", loaded, quarantined from load_log order by file');
     expect(log).toEqual([
       { load_id: 1, file: a, read: 2, loaded: 1, quarantined: 1 },
@@ -182,7 +183,7 @@ describe('the load log', () => {
 
   it('reads the agent roster from agents.jsonl', async () => {
     const roster = file('agents.jsonl', [{ id: 'a1', name: 'Ana', team: 'Billing' }, { name: 'no id' }]);
-    const summary = await loadFiles(db, [{ file: roster }]);
+    const summary = await loadFiles(db, [{ file: roster }], { now: TEST_NOW });
     expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
     expect(await db.all('select agent_id, name, team from raw_agents')).toEqual([{ agent_id: 'a1', name: 'Ana', team: 'Billing' }]);
     expect((await quarantined())[0]!.reason).toMatch(/^id: is missing/);
@@ -192,17 +193,21 @@ describe('the load log', () => {
 describe('adapter inputs', () => {
   it('loads canonical lines produced by a query, and quarantines the ones an adapter refused with its reason', async () => {
     const good = sqlEscape(JSON.stringify(goodConversation('q1')));
-    const summary = await loadFiles(db, [
-      {
-        file: 'export.csv',
-        format: 'test-adapter',
-        sql: `select * from (values
+    const summary = await loadFiles(
+      db,
+      [
+        {
+          file: 'export.csv',
+          format: 'test-adapter',
+          sql: `select * from (values
           (2, '${good}', null),
           (3, 'x,y,2026/10/04', 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format')
         ) t(line, raw, problem)`,
-        digest: async () => ({ checksum: 'abc', bytes: 10 }),
-      },
-    ]);
+          digest: async () => ({ checksum: 'abc', bytes: 10 }),
+        },
+      ],
+      { now: TEST_NOW },
+    );
     expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
     expect(await quarantined()).toEqual([{ line: 3, reason: 'export.csv row 3: created "2026/10/04" is not a date the mapping knows; set date_format', raw: 'x,y,2026/10/04' }]);
     expect(await db.all('select format, checksum from load_log')).toEqual([{ format: 'test-adapter', checksum: 'abc' }]);
@@ -231,10 +236,10 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     for (const chunkBytes of [Infinity, 1]) {
       db.close();
       db = (await testWarehouse()).db;
-      await loadFiles(db, [{ file: file('first.jsonl', [goodConversation('c2'), goodConversation('c9')]) }]);
+      await loadFiles(db, [{ file: file('first.jsonl', [goodConversation('c2'), goodConversation('c9')]) }], { now: TEST_NOW });
       const a = file('a.jsonl', lines);
       const b = file('b.jsonl', [goodConversation('c2', { channel: 'whatsapp' })]);
-      const summary = await loadFiles(db, [{ file: a }, { file: b }], { chunkBytes });
+      const summary = await loadFiles(db, [{ file: a }, { file: b }], { now: TEST_NOW, chunkBytes });
       expect(summary).toMatchObject({ read: 7, loaded: 5, quarantined: 2, replaced: 1 });
       results.push(await snapshot());
     }
@@ -249,17 +254,21 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
   it('an adapter query in parts yields each row once, and every part is written', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `(${i + 1}, ${sqlString(JSON.stringify(goodConversation(`p${i}`)))}, null)`);
     const asked: number[] = [];
-    const summary = await loadFiles(db, [
-      {
-        file: 'export.json',
-        format: 'test-adapter',
-        parts: 4,
-        sql: (part) => {
-          asked.push(part.index);
-          return `select * from (values ${rows.join(', ')}) t(line, raw, problem) where ${inPart(part, 'line')}`;
+    const summary = await loadFiles(
+      db,
+      [
+        {
+          file: 'export.json',
+          format: 'test-adapter',
+          parts: 4,
+          sql: (part) => {
+            asked.push(part.index);
+            return `select * from (values ${rows.join(', ')}) t(line, raw, problem) where ${inPart(part, 'line')}`;
+          },
         },
-      },
-    ]);
+      ],
+      { now: TEST_NOW },
+    );
     expect(asked).toEqual([0, 1, 2, 3]);
     expect(summary).toMatchObject({ read: 40, loaded: 40, quarantined: 0 });
     expect(await db.all('select count(distinct conversation_id) as n from raw_conversations')).toEqual([{ n: 40 }]);
@@ -267,10 +276,14 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
 
   it('an adapter query that fails stops the load with the file named, and nothing is written', async () => {
     const good = sqlEscape(JSON.stringify(goodConversation('ok1')));
-    const load = loadFiles(db, [
-      { file: file('ok.jsonl', [goodConversation('ok0')]) },
-      { file: 'broken.json', sql: `select 1 as line, '${good}' as raw, null as problem union all select 'x'::integer, '', null` },
-    ]);
+    const load = loadFiles(
+      db,
+      [
+        { file: file('ok.jsonl', [goodConversation('ok0')]) },
+        { file: 'broken.json', sql: `select 1 as line, '${good}' as raw, null as problem union all select 'x'::integer, '', null` },
+      ],
+      { now: TEST_NOW },
+    );
     await expect(load).rejects.toThrow(LoadError);
     await expect(load).rejects.toThrow(/^broken\.json could not be loaded: Conversion Error/);
     expect(await db.all('select count(*) as n from raw_conversations')).toEqual([{ n: 0 }]);

@@ -307,7 +307,7 @@ async function writeChunk(run: Run): Promise<void> {
 
 /** The load log: a row per file. */
 async function writeLoadLog(run: Run): Promise<void> {
-  const startedAt = new Date(Date.now() - run.elapsed() * 1000);
+  const startedAt = run.now;
   for (const r of run.results) {
     await run.db.run(`insert into load_log values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13)`, [
       run.loadId,

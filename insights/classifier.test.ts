@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,7 +111,7 @@ describe('intents in the warehouse: training, prediction and corrections', () =>
   });
 
   it('keeps a reviewer correction, shows it as the intent and learns from it in the next build', async () => {
-    await recordIntentCorrection(db, { source: 't', conversationId: 'v1', intent: 'billing', correctedBy: 'qa-reviewer-1' });
+    await recordIntentCorrection(db, { at: TEST_NOW, source: 't', conversationId: 'v1', intent: 'billing', correctedBy: 'qa-reviewer-1' });
     await buildInsights(db, { minDf: 1, minCount: 2 });
     const i = await intents();
     expect(i['v1']).toMatchObject({ intent: 'billing', intent_source: 'correction' });

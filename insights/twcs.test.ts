@@ -1,3 +1,4 @@
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,7 @@ describe('on real Twitter support threads (twcs)', () => {
       select 'twcs', id, 'social', sent_at, author_id, 0, 'twcs_head5000.csv', 0 from tweets`);
     await db.run(`insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, body, internal)
       select 'twcs', id, 0, id, sent_at, 'customer', author_id, text, false from tweets`);
-    await buildModels(db, loadConfig());
+    await buildModels(db, loadConfig(), { now: TEST_NOW });
     await buildInsights(db, { minDf: 3, minCount: 5 });
     top = await db.all(`
       with brands as (select id as conversation_id, lower(brand) as brand from tweets where brand <> ''),

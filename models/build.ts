@@ -82,8 +82,16 @@ export function renderModel(sql: string, constants: Record<string, string | numb
   });
 }
 
+export interface BuildOptions {
+  /** Called after each model. */
+  onStep?: (step: BuildStep) => void;
+  /** The moment of the build, kept as `built_at` (default: now). */
+  now?: Date;
+}
+
 /** Runs every model, then the generated summary mart, in one transaction. */
-export async function buildModels(db: Warehouse, config: ParleyConfig, onStep?: (step: BuildStep) => void): Promise<BuildStep[]> {
+export async function buildModels(db: Warehouse, config: ParleyConfig, options: BuildOptions = {}): Promise<BuildStep[]> {
+  const { onStep, now = new Date() } = options;
   const steps: BuildStep[] = [];
   const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
     const t = performance.now();
@@ -111,7 +119,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, onStep?: 
     }
     await timed('metric_summary', 'generated', metricSummaryMartSql());
     await db.run("delete from warehouse_meta where key = 'built_at'");
-    await db.run("insert into warehouse_meta values ('built_at', $1)", [new Date().toISOString()]);
+    await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
   });
   return steps;
 }

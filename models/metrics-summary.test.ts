@@ -3,6 +3,7 @@
  * bases, quantile_cont medians and 90th percentiles, MIN_GROUP_SIZE (10),
  * months in the configured time zone, and snapshots replaced by later ones.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -163,8 +164,8 @@ describe('snapshots replaced by later ones', () => {
       const load = async (name: string, record: object) => {
         const file = path.join(dir, name);
         writeFileSync(file, JSON.stringify(record) + '\n');
-        await loadFiles(db, [{ file }]);
-        await buildModels(db, config);
+        await loadFiles(db, [{ file }], { now: TEST_NOW });
+        await buildModels(db, config, { now: TEST_NOW });
         return db.one("select * from conversation_metrics where conversation_id = 'snap'");
       };
       expect(await load('day1.jsonl', first)).toMatchObject({ customer_messages: 2, first_response_s: 1800, reopens: 0 });

@@ -2,6 +2,7 @@
  * AutoQA checks on hand-written conversations (qa_autoqa mart), its score,
  * and its agreement with human reviews on the same criteria.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agent, assign, conversation, customer, on, status } from '../testing/fixtures.js';
 import type { TestWarehouse } from '../testing/warehouse.js';
@@ -82,9 +83,9 @@ describe('AutoQA', () => {
 
   it('reports its agreement with human reviews on the same criteria, and never changes them', async () => {
     // good: reviewer agrees on empathy and closure; bad: reviewer passes closure (AutoQA fails it)
-    const good = await saveReview(w.db, { source: 'canonical', conversation_id: 'good', reviewer_id: 'r', rubric_id: 'messaging_default', grades: gradesFor() });
-    await saveReview(w.db, { source: 'canonical', conversation_id: 'bad', reviewer_id: 'r', rubric_id: 'messaging_default', grades: gradesFor({ tone_empathy: 1 }) });
-    await buildModels(w.db, parseConfig({}));
+    const good = await saveReview(w.db, { source: 'canonical', conversation_id: 'good', reviewer_id: 'r', rubric_id: 'messaging_default', grades: gradesFor() }, TEST_NOW);
+    await saveReview(w.db, { source: 'canonical', conversation_id: 'bad', reviewer_id: 'r', rubric_id: 'messaging_default', grades: gradesFor({ tone_empathy: 1 }) }, TEST_NOW);
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
     const rows = await w.db.all('select criterion_id, autoqa_check, reviews, agreeing, agreement_share, autoqa_fail_human_pass from qa_autoqa_agreement order by criterion_id');
     expect(rows).toEqual([
       { criterion_id: 'clarity', autoqa_check: 'readability', reviews: 2, agreeing: 2, agreement_share: 1, autoqa_fail_human_pass: 0 },

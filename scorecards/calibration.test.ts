@@ -5,6 +5,7 @@
  * ordinal α = 0.815; grading is blind while the session is open; distances
  * from the benchmark; calibration never enters agent scores.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
@@ -36,34 +37,47 @@ beforeAll(async () => {
       name: 'One five-point criterion',
       sections: [{ id: 's', name: 'S', criteria: [{ id: 'c', name: 'C', guidance: 'g', scale: '5-point', weight: 1, na_allowed: true }] }],
     }),
+    TEST_NOW,
   );
-  session = await createCalibrationSession(w.db, {
-    name: 'paper',
-    rubric_id: 'paper',
-    facilitator_id: 'F',
-    reviewers: ['A', 'B', 'C', 'D'],
-    conversations: CONVERSATIONS.map((conversation_id) => ({ source: 'canonical', conversation_id })),
-  });
+  session = await createCalibrationSession(
+    w.db,
+    {
+      name: 'paper',
+      rubric_id: 'paper',
+      facilitator_id: 'F',
+      reviewers: ['A', 'B', 'C', 'D'],
+      conversations: CONVERSATIONS.map((conversation_id) => ({ source: 'canonical', conversation_id })),
+    },
+    TEST_NOW,
+  );
   for (const [reviewer, values] of Object.entries(PAPER)) {
     for (const [u, value] of values.entries()) {
-      await saveReview(w.db, {
-        session_id: session.session_id,
-        source: 'canonical',
-        conversation_id: CONVERSATIONS[u]!,
-        reviewer_id: reviewer,
-        grades: [value === null ? { criterion: 'c', na: true } : { criterion: 'c', rating: value }],
-      });
+      await saveReview(
+        w.db,
+        {
+          session_id: session.session_id,
+          source: 'canonical',
+          conversation_id: CONVERSATIONS[u]!,
+          reviewer_id: reviewer,
+          grades: [value === null ? { criterion: 'c', na: true } : { criterion: 'c', rating: value }],
+        },
+        TEST_NOW,
+      );
     }
   }
   // the benchmark on the first two conversations: 1 and 2
   for (const [u, value] of [1, 2].entries()) {
-    await saveReview(w.db, {
-      session_id: session.session_id,
-      source: 'canonical',
-      conversation_id: CONVERSATIONS[u]!,
-      reviewer_id: 'F',
-      grades: [{ criterion: 'c', rating: value }],
-    });
+    await saveReview(
+      w.db,
+      {
+        session_id: session.session_id,
+        source: 'canonical',
+        conversation_id: CONVERSATIONS[u]!,
+        reviewer_id: 'F',
+        grades: [{ criterion: 'c', rating: value }],
+      },
+      TEST_NOW,
+    );
   }
 });
 afterAll(() => w.close());
@@ -96,9 +110,9 @@ describe('calibration', () => {
   });
 
   it('the SQL marts agree with the TypeScript results, and calibration never enters agent scores', async () => {
-    await closeCalibrationSession(w.db, { session_id: session.session_id, facilitator_id: 'F' });
+    await closeCalibrationSession(w.db, { session_id: session.session_id, facilitator_id: 'F' }, TEST_NOW);
     expect((await sessionReviews(w.db, session.session_id, 'A')).length).toBe(50);
-    await buildModels(w.db, parseConfig({}));
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
     const row = await w.db.one<{ alpha_ordinal: number; exact_match_share: number; units: number; ratings: number }>(
       'select alpha_ordinal, exact_match_share, units, ratings from qa_calibration_agreement where scope = $1 and criterion_id = $2',
       [session.session_id, 'c'],
@@ -118,17 +132,21 @@ describe('calibration', () => {
 
   it('refuses grades after the session closed and from people outside it', async () => {
     await expect(
-      saveReview(w.db, { session_id: session.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'A', grades: [{ criterion: 'c', rating: 1 }] }),
+      saveReview(w.db, { session_id: session.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'A', grades: [{ criterion: 'c', rating: 1 }] }, TEST_NOW),
     ).rejects.toThrow(`calibration session ${session.session_id} is closed`);
-    const open = await createCalibrationSession(w.db, {
-      name: 'x',
-      rubric_id: 'paper',
-      facilitator_id: 'F',
-      reviewers: ['A', 'B'],
-      conversations: [{ source: 'canonical', conversation_id: 'a1-1' }],
-    });
+    const open = await createCalibrationSession(
+      w.db,
+      {
+        name: 'x',
+        rubric_id: 'paper',
+        facilitator_id: 'F',
+        reviewers: ['A', 'B'],
+        conversations: [{ source: 'canonical', conversation_id: 'a1-1' }],
+      },
+      TEST_NOW,
+    );
     await expect(
-      saveReview(w.db, { session_id: open.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'Z', grades: [{ criterion: 'c', rating: 1 }] }),
+      saveReview(w.db, { session_id: open.session_id, source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'Z', grades: [{ criterion: 'c', rating: 1 }] }, TEST_NOW),
     ).rejects.toThrow('Z is not a reviewer of calibration session');
   });
 });

@@ -2,6 +2,7 @@
  * Disputes change scores only through the supervisor's answer, and every
  * change is in the audit trail; coaching links agents, reviews and metrics.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
@@ -101,7 +102,7 @@ describe('disputes', () => {
   });
 
   it('show in the dispute-outcome mart', async () => {
-    await buildModels(w.db, parseConfig({}));
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
     const rows = await w.db.all('select team, disputes, open, accepted, partly_accepted, rejected, upheld_rate from qa_dispute_outcomes order by team');
     expect(rows).toEqual([{ team: 'billing', disputes: 4, open: 1, accepted: 1, partly_accepted: 1, rejected: 1, upheld_rate: 2 / 3 }]);
     const scored = await w.db.one<{ qa_score: number; disputes: number; last_dispute_status: string }>(

@@ -2,6 +2,7 @@
  * Reviews end to end on a built warehouse: saving, refusing bad or repeated
  * grades, and the qa marts building with and without reviews.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWarehouse } from '../testing/warehouse.js';
 import { buildModels } from '../models/build.js';
@@ -53,11 +54,11 @@ describe('the qa marts', () => {
 
 describe('rubric versions', () => {
   it('registering the same rubric again keeps its version; a changed rubric gets a new one and the old stays', async () => {
-    const again = await registerRubric(w.db, defaultRubric());
+    const again = await registerRubric(w.db, defaultRubric(), TEST_NOW);
     expect(again).toEqual({ rubric_id: 'messaging_default', version: 1, created: false });
     const edited = defaultRubric();
     edited.sections[0]!.criteria[0]!.weight = 30;
-    const v2 = await registerRubric(w.db, edited);
+    const v2 = await registerRubric(w.db, edited, TEST_NOW);
     expect(v2).toEqual({ rubric_id: 'messaging_default', version: 2, created: true });
     expect((await getRubric(w.db, 'messaging_default', 1)).sections[0]!.criteria[0]!.weight).toBe(20);
     expect((await getRubric(w.db, 'messaging_default')).version).toBe(2);
@@ -67,25 +68,33 @@ describe('rubric versions', () => {
 
 describe('saving reviews', () => {
   it('pins the review to the sample rubric version and scores it', async () => {
-    const { sample } = await createSample(w.db, {
-      name: 'pin',
-      cycle: 'pin',
-      seed: 1,
-      rubric_id: 'messaging_default',
-      rubric_version: 1,
-      size: 2,
-      reviewers: ['rev1'],
-    });
+    const { sample } = await createSample(
+      w.db,
+      {
+        name: 'pin',
+        cycle: 'pin',
+        seed: 1,
+        rubric_id: 'messaging_default',
+        rubric_version: 1,
+        size: 2,
+        reviewers: ['rev1'],
+      },
+      TEST_NOW,
+    );
     const item = sample.items[0]!;
-    const review = await saveReview(w.db, {
-      sample_id: sample.sample_id,
-      source: item.source,
-      conversation_id: item.conversation_id,
-      reviewer_id: 'rev1',
-      grades: gradesFor({ understanding: 3, closure: 'fail', process: 'n/a', proactive_guidance: 'Partly', tone_empathy: 4 }),
-      time_spent_s: 180,
-      comment: 'ok',
-    });
+    const review = await saveReview(
+      w.db,
+      {
+        sample_id: sample.sample_id,
+        source: item.source,
+        conversation_id: item.conversation_id,
+        reviewer_id: 'rev1',
+        grades: gradesFor({ understanding: 3, closure: 'fail', process: 'n/a', proactive_guidance: 'Partly', tone_empathy: 4 }),
+        time_spent_s: 180,
+        comment: 'ok',
+      },
+      TEST_NOW,
+    );
     expect(review.rubric_version).toBe(1);
     expect(review.qa_score!.toFixed(2)).toBe('77.45'); // SCORING.md's worked example
     expect(review.agent_id).toBe(item.agent_id);
@@ -101,7 +110,7 @@ describe('saving reviews', () => {
     ]);
     // a second review of the same frozen sample item is refused, not overwritten
     await expect(
-      saveReview(w.db, { sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: 'rev1', grades: gradesFor() }),
+      saveReview(w.db, { sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: 'rev1', grades: gradesFor() }, TEST_NOW),
     ).rejects.toThrow(/already reviewed \(rev_\w+ by rev1 at .*\): a submitted review is not overwritten; its grades change only through a dispute/);
     expect((await listReviews(w.db, { sample_id: sample.sample_id })).length).toBe(1);
     expect((await getReview(w.db, review.review_id)).qa_score!.toFixed(2)).toBe('77.45');
@@ -110,40 +119,48 @@ describe('saving reviews', () => {
   it('refuses a grade for an unknown criterion or outside its scale, and stores nothing', async () => {
     const before = (await listReviews(w.db)).length;
     const grading = (grades: ReturnType<typeof gradesFor>) =>
-      saveReview(w.db, { source: 'canonical', conversation_id: 'a1-2', reviewer_id: 'rev1', rubric_id: 'messaging_default', rubric_version: 1, grades });
+      saveReview(w.db, { source: 'canonical', conversation_id: 'a1-2', reviewer_id: 'rev1', rubric_id: 'messaging_default', rubric_version: 1, grades }, TEST_NOW);
     await expect(grading([...gradesFor(), { criterion: 'speed', rating: 3 }])).rejects.toThrow('review of canonical/a1-2: criterion "speed" is not in rubric messaging_default');
     await expect(grading(gradesFor({ tone_empathy: 6 }))).rejects.toThrow('criterion "tone_empathy": 6 is not on its 5-point scale (use 1, 2, 3, 4, 5)');
-    await expect(saveReview(w.db, { source: 'canonical', conversation_id: 'nope', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor() })).rejects.toThrow(
-      'no conversation canonical/nope in the warehouse',
-    );
+    await expect(
+      saveReview(w.db, { source: 'canonical', conversation_id: 'nope', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor() }, TEST_NOW),
+    ).rejects.toThrow('no conversation canonical/nope in the warehouse');
     expect((await listReviews(w.db)).length).toBe(before);
   });
 
   it('refuses a conversation that is not in the sample, and an item assigned to another reviewer', async () => {
-    const { sample } = await createSample(w.db, { name: 'x', cycle: 'x', seed: 2, rubric_id: 'messaging_default', size: 2, reviewers: ['r-a', 'r-b'] });
+    const { sample } = await createSample(w.db, { name: 'x', cycle: 'x', seed: 2, rubric_id: 'messaging_default', size: 2, reviewers: ['r-a', 'r-b'] }, TEST_NOW);
     const [first, second] = sample.items;
     await expect(
-      saveReview(w.db, { sample_id: sample.sample_id, source: first!.source, conversation_id: first!.conversation_id, reviewer_id: 'r-b', grades: gradesFor() }),
+      saveReview(w.db, { sample_id: sample.sample_id, source: first!.source, conversation_id: first!.conversation_id, reviewer_id: 'r-b', grades: gradesFor() }, TEST_NOW),
     ).rejects.toThrow(`is assigned to r-a, not r-b`);
     const outside = ['a1-1', 'a1-2', 'a1-3', 'a1-4'].find((id) => id !== first!.conversation_id && id !== second!.conversation_id)!;
-    await expect(saveReview(w.db, { sample_id: sample.sample_id, source: 'canonical', conversation_id: outside, reviewer_id: 'r-a', grades: gradesFor() })).rejects.toThrow(
-      `conversation canonical/${outside} is not in sample ${sample.sample_id}: samples are frozen`,
-    );
+    await expect(
+      saveReview(w.db, { sample_id: sample.sample_id, source: 'canonical', conversation_id: outside, reviewer_id: 'r-a', grades: gradesFor() }, TEST_NOW),
+    ).rejects.toThrow(`conversation canonical/${outside} is not in sample ${sample.sample_id}: samples are frozen`);
   });
 
   it('feeds the marts: reviews scored, internal quality score, criterion averages without auto-fail zeroing', async () => {
     const ids = ['a3-1', 'a3-2'];
-    await saveReview(w.db, { source: 'canonical', conversation_id: ids[0]!, reviewer_id: 'rev2', rubric_id: 'messaging_default', rubric_version: 1, grades: gradesFor() });
+    await saveReview(
+      w.db,
+      { source: 'canonical', conversation_id: ids[0]!, reviewer_id: 'rev2', rubric_id: 'messaging_default', rubric_version: 1, grades: gradesFor() },
+      TEST_NOW,
+    );
     // accuracy fails (critical): qa_score 0, but tone keeps its 100
-    await saveReview(w.db, {
-      source: 'canonical',
-      conversation_id: ids[1]!,
-      reviewer_id: 'rev2',
-      rubric_id: 'messaging_default',
-      rubric_version: 1,
-      grades: gradesFor({ accuracy: 'fail' }),
-    });
-    await buildModels(w.db, parseConfig({}));
+    await saveReview(
+      w.db,
+      {
+        source: 'canonical',
+        conversation_id: ids[1]!,
+        reviewer_id: 'rev2',
+        rubric_id: 'messaging_default',
+        rubric_version: 1,
+        grades: gradesFor({ accuracy: 'fail' }),
+      },
+      TEST_NOW,
+    );
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
     const card = await w.db.one('select reviews, internal_quality_score, auto_fail_rate, team from qa_agent_scorecards where agent_id = $1', ['a3']);
     expect(card).toEqual({ reviews: 2, internal_quality_score: 50, auto_fail_rate: 0.5, team: 'tech' });
     const tone = await w.db.one('select criterion_score, rated, failed from qa_agent_criteria where agent_id = $1 and criterion_id = $2', ['a3', 'tone_empathy']);
@@ -189,9 +206,9 @@ describe('saving reviews', () => {
 describe('agreement between ordinary reviews', () => {
   it('conversations graded by two reviewers count in the (reviews) scope of qa_calibration_agreement', async () => {
     const base = { source: 'canonical', conversation_id: 'a2-5', rubric_id: 'messaging_default', rubric_version: 1 } as const;
-    await saveReview(w.db, { ...base, reviewer_id: 'x1', grades: gradesFor({ clarity: 3 }) });
-    await saveReview(w.db, { ...base, reviewer_id: 'x2', grades: gradesFor({ clarity: 4 }) });
-    await buildModels(w.db, parseConfig({}));
+    await saveReview(w.db, { ...base, reviewer_id: 'x1', grades: gradesFor({ clarity: 3 }) }, TEST_NOW);
+    await saveReview(w.db, { ...base, reviewer_id: 'x2', grades: gradesFor({ clarity: 4 }) }, TEST_NOW);
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
     const rows = await w.db.all(
       "select criterion_id, units, ratings, alpha_ordinal, exact_match_share from qa_calibration_agreement where scope = '(reviews)' and criterion_id in ('clarity', 'accuracy') order by criterion_id",
     );

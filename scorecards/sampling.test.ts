@@ -3,6 +3,7 @@
  * twice in a cycle, reproducible seeds, risk weights (a statistical test),
  * round-robin assignment with caps, and the sample-size helper.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWarehouse } from '../testing/warehouse.js';
 import { parseSampleSpec } from './sampling-sql.js';
@@ -22,14 +23,14 @@ const count = (items: Array<{ agent_id: string | null }>) => Object.fromEntries(
 
 describe('per-agent quotas', () => {
   it('fill each agent from the main filter when it can', async () => {
-    const { sample, short } = await createSample(w.db, { ...base, cycle: 'q1', seed: 1, per_agent: 2, filter: { conditions: ['escalated'] } });
+    const { sample, short } = await createSample(w.db, { ...base, cycle: 'q1', seed: 1, per_agent: 2, filter: { conditions: ['escalated'] } }, TEST_NOW);
     expect(count(sample.items)).toEqual({ a1: 2, a2: 2, a3: 2 });
     expect(sample.items.every((i) => i.tier === 1 && /-(3|6)$/.test(i.conversation_id))).toBe(true);
     expect(short).toEqual({});
   });
 
   it('use the backup filter only for what the main filter cannot fill', async () => {
-    const { sample, short } = await createSample(w.db, { ...base, cycle: 'q2', seed: 1, per_agent: 4, filter: { conditions: ['escalated'] }, backup: {} });
+    const { sample, short } = await createSample(w.db, { ...base, cycle: 'q2', seed: 1, per_agent: 4, filter: { conditions: ['escalated'] }, backup: {} }, TEST_NOW);
     expect(count(sample.items)).toEqual({ a1: 4, a2: 4, a3: 4 });
     for (const a of ['a1', 'a2', 'a3']) {
       const mine = sample.items.filter((i) => i.agent_id === a);
@@ -40,23 +41,23 @@ describe('per-agent quotas', () => {
   });
 
   it('report agents whose quota cannot be filled', async () => {
-    const { short } = await createSample(w.db, { ...base, cycle: 'q3', seed: 1, per_agent: 8, filter: { conditions: ['escalated'] }, backup: {} });
+    const { short } = await createSample(w.db, { ...base, cycle: 'q3', seed: 1, per_agent: 8, filter: { conditions: ['escalated'] }, backup: {} }, TEST_NOW);
     expect(short).toEqual({ a1: 6, a2: 6, a3: 6 });
   });
 });
 
 describe('one cycle', () => {
   it('never holds the same conversation twice', async () => {
-    const first = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 });
-    const second = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 });
-    const third = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 });
+    const first = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 }, TEST_NOW);
+    const second = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 }, TEST_NOW);
+    const third = await createSample(w.db, { ...base, cycle: 'c1', seed: 1, per_agent: 3 }, TEST_NOW);
     const ids = [...first.sample.items, ...second.sample.items].map((i) => i.conversation_id);
     expect(ids.length).toBe(18);
     expect(new Set(ids).size).toBe(18);
     expect(third.sample.items).toEqual([]);
     expect(third.short).toEqual({});
     // another cycle may sample them again
-    const other = await createSample(w.db, { ...base, cycle: 'c2', seed: 1, per_agent: 3 });
+    const other = await createSample(w.db, { ...base, cycle: 'c2', seed: 1, per_agent: 3 }, TEST_NOW);
     expect(other.sample.items.length).toBe(9);
   });
 });
@@ -73,7 +74,7 @@ describe('seeds', () => {
   });
 
   it('a created sample is frozen: reading it back gives the items drawn', async () => {
-    const { sample } = await createSample(w.db, { ...base, cycle: 'frozen', seed: 3, size: 4 });
+    const { sample } = await createSample(w.db, { ...base, cycle: 'frozen', seed: 3, size: 4 }, TEST_NOW);
     const again = await getSample(w.db, sample.sample_id);
     expect(again.items).toEqual(sample.items);
     expect(again.spec.seed).toBe('3');
@@ -108,11 +109,11 @@ describe('assignment', () => {
   });
 
   it("fills each reviewer's queue with what they still have to grade", async () => {
-    const { sample, unassigned } = await createSample(w.db, { ...base, reviewers: ['q1', 'q2'], reviewer_cap: 2, cycle: 'queue', seed: 5, size: 5 });
+    const { sample, unassigned } = await createSample(w.db, { ...base, reviewers: ['q1', 'q2'], reviewer_cap: 2, cycle: 'queue', seed: 5, size: 5 }, TEST_NOW);
     expect(unassigned).toBe(1);
     const q1 = await listQueue(w.db, { reviewer_id: 'q1', sample_id: sample.sample_id });
     expect(q1.map((i) => i.position)).toEqual([1, 3, 5]); // two assigned + the unassigned one
-    await saveReview(w.db, { sample_id: sample.sample_id, source: q1[0]!.source, conversation_id: q1[0]!.conversation_id, reviewer_id: 'q1', grades: gradesFor() });
+    await saveReview(w.db, { sample_id: sample.sample_id, source: q1[0]!.source, conversation_id: q1[0]!.conversation_id, reviewer_id: 'q1', grades: gradesFor() }, TEST_NOW);
     expect((await listQueue(w.db, { reviewer_id: 'q1', sample_id: sample.sample_id })).map((i) => i.position)).toEqual([3, 5]);
     expect(q1[0]).toMatchObject({ channel: 'webchat', intent: 'billing', rubric_id: 'messaging_default' });
   });

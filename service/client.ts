@@ -31,6 +31,8 @@ export interface ForwardRequest {
     out: NodeJS.WritableStream & { isTTY?: boolean };
     err: NodeJS.WritableStream & { isTTY?: boolean };
     in?: NodeJS.ReadableStream & { isTTY?: boolean };
+    /** A fixed clock the command runs by (tests); the server's otherwise. */
+    now?: Date;
   };
   /** Send the caller's stdin (a command that reads it, such as `user add`). */
   stdin?: boolean;
@@ -63,6 +65,7 @@ export async function forward(r: ForwardRequest): Promise<number | undefined> {
     db,
     env: Object.fromEntries(Object.entries(r.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
     tty: { in: Boolean(r.io.in?.isTTY), out: Boolean(r.io.out.isTTY), err: Boolean(r.io.err.isTTY) },
+    ...(r.io.now ? { now: r.io.now.toISOString() } : {}),
   };
   req.write(JSON.stringify(head) + '\n');
   const input = r.stdin ? r.io.in : undefined;

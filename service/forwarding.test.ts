@@ -18,6 +18,7 @@ import { main } from '../cli/main.js';
 import { generateDemo } from '../demo/generate.js';
 import { WarehouseLockedError, openWarehouse } from '../warehouse/connection.js';
 import { collector, type CliRun } from '../testing/cli.js';
+import { TEST_NOW } from '../testing/clock.js';
 import { forward } from './client.js';
 import { discoveryPath, newToken, readDiscovery, writeDiscovery, type Discovery } from './discovery.js';
 import { COMMAND_PATH, NONCE_HEADER, PROOF_HEADER, proof } from './protocol.js';
@@ -31,7 +32,7 @@ async function parley(cwd: string, argv: string[], stdin?: string): Promise<CliR
   const before = process.cwd();
   process.chdir(cwd);
   try {
-    const io = { out: out.stream, err: err.stream, env: {}, ...(stdin === undefined ? {} : { in: Readable.from([stdin]) }) };
+    const io = { out: out.stream, err: err.stream, env: {}, now: TEST_NOW, ...(stdin === undefined ? {} : { in: Readable.from([stdin]) }) };
     const code = await main([...argv, '--db', 'w.duckdb'], io);
     return { code, out: out.text(), err: err.text() };
   } finally {

@@ -37,6 +37,8 @@ export const HeadSchema = z.object({
   db: z.string(),
   env: z.record(z.string(), z.string()),
   tty: z.object({ in: z.boolean(), out: z.boolean(), err: z.boolean() }),
+  /** The caller's fixed clock (ISO time), when it has one (tests); else the server's. */
+  now: z.iso.datetime().optional(),
 });
 export type Head = z.infer<typeof HeadSchema>;
 

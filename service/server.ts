@@ -32,6 +32,8 @@ export interface ServedIo {
   err: NodeJS.WritableStream & { isTTY?: boolean };
   in: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** The caller's fixed clock, when it sent one. */
+  now?: Date;
   /** The server's warehouse: commands use it instead of opening the file. */
   warehouse: Warehouse;
 }
@@ -112,6 +114,7 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
       err,
       in: Object.assign(stdin, { isTTY: head.tty.in }),
       env: head.env,
+      ...(head.now ? { now: new Date(head.now) } : {}),
       warehouse: commandView(db),
     };
     const before = process.cwd();

@@ -11,6 +11,7 @@
  */
 import { Writable } from 'node:stream';
 import { main } from '../cli/main.js';
+import { TEST_NOW } from './clock.js';
 
 export interface CliRun {
   /** The exit status. */
@@ -36,6 +37,6 @@ const env = process.env['CHROMIUM_PATH'] ? { CHROMIUM_PATH: process.env['CHROMIU
 export async function parley(...argv: string[]): Promise<CliRun> {
   const out = collector();
   const err = collector();
-  const code = await main(argv, { out: out.stream, err: err.stream, env });
+  const code = await main(argv, { out: out.stream, err: err.stream, env, now: TEST_NOW });
   return { code, out: out.text(), err: err.text() };
 }

@@ -5,9 +5,10 @@
  *
  * @example
  *   const w = await scorecardWarehouse({ perAgent: 6 });
- *   await saveReview(w.db, { ... });
+ *   await saveReview(w.db, { ... }, TEST_NOW);
  *   w.close();
  */
+import { TEST_NOW } from './clock.js';
 import { registerRubric } from '../scorecards/rubric-store.js';
 import { defaultRubric } from '../scorecards/rubrics.js';
 import { agent, assign, conversation, csat, customer, escalate, horizon, status, type Item } from './fixtures.js';
@@ -59,7 +60,7 @@ export async function scorecardWarehouse(options: FixtureOptions = {}): Promise<
     now: new Date('2027-01-15T00:00:00Z'),
     build: true,
   });
-  await registerRubric(w.db, defaultRubric());
+  await registerRubric(w.db, defaultRubric(), TEST_NOW);
   return w;
 }
 

@@ -15,6 +15,7 @@
  *   expect(await z.quarantine()).toHaveLength(3);
  *   z.close();
  */
+import { TEST_NOW } from './clock.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,7 @@ export interface TestWarehouseOptions extends PrepareOptions {
   adapter?: Adapter;
   /** Build the models after the load: `true` for the default configuration, or a configuration. */
   build?: boolean | ConfigInput;
-  /** The moment of the load (default: now). */
+  /** The moment of the load and build (default: {@link TEST_NOW}). */
   now?: Date;
   /** The warehouse file (default: in memory). */
   path?: string;
@@ -65,7 +66,7 @@ export async function testWarehouse(options: TestWarehouseOptions = {}): Promise
   try {
     await migrate(db);
     const load = await loadInto(db, options);
-    if (options.build) await buildModels(db, parseConfig(options.build === true ? {} : options.build));
+    if (options.build) await buildModels(db, parseConfig(options.build === true ? {} : options.build), { now: options.now ?? TEST_NOW });
     return handle(db, load);
   } catch (error) {
     db.close();
@@ -74,7 +75,7 @@ export async function testWarehouse(options: TestWarehouseOptions = {}): Promise
 }
 
 async function loadInto(db: Warehouse, options: TestWarehouseOptions): Promise<LoadSummary> {
-  const loadOptions = options.now ? { now: options.now } : {};
+  const loadOptions = { now: options.now ?? TEST_NOW };
   if (options.adapter) {
     const prepared = await options.adapter.prepare(db, options.files ?? [], options);
     try {

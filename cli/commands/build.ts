@@ -21,7 +21,7 @@ Rebuilds every model in dependency order, in one transaction.
       throw new CommandError((error as Error).message);
     }
     const started = performance.now();
-    const steps = await withWarehouse(values, io, (db) => buildModels(db, config));
+    const steps = await withWarehouse(values, io, (db) => buildModels(db, config, { now: io.now ?? new Date() }));
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
       io.out.write(JSON.stringify({ models: steps.length, seconds, steps }, null, 2) + '\n');

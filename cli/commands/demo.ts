@@ -48,7 +48,7 @@ created with the generated data; their password is in the README).
           const { generateDemo } = await import('../../demo/generate.js');
           const dir = mkdtempSync(path.join(tmpdir(), 'parley-demo-'));
           try {
-            const end = new Date();
+            const end = io.now ?? new Date();
             end.setUTCHours(0, 0, 0, 0);
             const generated = await generateDemo({ conversations, seed, end, outDir: dir }, (done, total) =>
               progress.update(`generating: ${count(done)} / ${count(total)} conversations`),
@@ -57,7 +57,7 @@ created with the generated data; their password is in the README).
             const summary = await loadFiles(
               db,
               generated.files.map((file) => ({ file })),
-              { source: 'demo', onProgress: (p) => progress.update(`loading: ${p.phase} ${count(p.records)} records`) },
+              { source: 'demo', ...(io.now ? { now: io.now } : {}), onProgress: (p) => progress.update(`loading: ${p.phase} ${count(p.records)} records`) },
             );
             progress.done();
             io.err.write(`loaded ${count(summary.loaded)} conversations (${count(generated.messages)} messages) in ${summary.seconds.toFixed(1)} s\n`);
@@ -69,7 +69,7 @@ created with the generated data; their password is in the README).
         }
         if (n === 0 || (await buildIsStale(db))) {
           const t = performance.now();
-          const steps = await buildModels(db, config);
+          const steps = await buildModels(db, config, { now: io.now ?? new Date() });
           io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
         }
         // A demo warehouse has its accounts and its QA (the default rubric, a sample in the demo reviewers'
@@ -77,7 +77,7 @@ created with the generated data; their password is in the README).
         const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
         if (demo?.value === 'true') {
           await seedDemoAccounts(db);
-          if (!(await hasSamples(db))) await seedDemoQa(db);
+          if (!(await hasSamples(db))) await seedDemoQa(db, io.now);
         }
         const rows = await db.all(summarySql(['month']));
         io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);

@@ -110,6 +110,7 @@ Examples:
         }
         return await loadFiles(db, inputs, {
           ...(source ? { source } : {}),
+          ...(io.now ? { now: io.now } : {}),
           onProgress: (p) =>
             progress.update(
               p.phase === 'reading'

@@ -54,7 +54,7 @@ Example:
     const rubrics = await refusals(async () => positionals.map((f) => loadRubricFile(f)));
     await withWarehouse(values, io, async (db) => {
       for (const [i, r] of rubrics.entries()) {
-        const v = await registerRubric(db, r);
+        const v = await registerRubric(db, r, io.now);
         io.out.write(`${positionals[i]}: rubric ${v.rubric_id} version ${v.version}${v.created ? ' registered' : ' (unchanged)'}\n`);
       }
     });
@@ -75,7 +75,7 @@ Lists every registered rubric version (the default messaging rubric is registere
     const { listRubrics } = await scorecards();
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
     const rows = await withWarehouse(values, io, async (db) => {
-      await ensureDefaultRubric(db);
+      await ensureDefaultRubric(db, io.now);
       return listRubrics(db);
     });
     write(io.out, rows as never, format);

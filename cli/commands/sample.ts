@@ -97,8 +97,8 @@ Example:
     spec['rubric_id'] ??= 'messaging_default';
     const report = await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
-      await ensureDefaultRubric(db);
-      return refusals(() => createSample(db, spec as never));
+      await ensureDefaultRubric(db, io.now);
+      return refusals(() => createSample(db, spec as never, io.now));
     });
     if (values['json']) {
       io.out.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -186,7 +186,7 @@ problem is listed with its row.`,
     } catch {
       throw new CommandError(`cannot read ${file}: check the path`);
     }
-    const result = await withWarehouse(values, io, (db) => refusals(() => importGradesCsv(db, sampleId, text, file)));
+    const result = await withWarehouse(values, io, (db) => refusals(() => importGradesCsv(db, sampleId, text, file, io.now)));
     io.out.write(`imported ${result.saved.length} reviews into sample ${sampleId}${result.skipped ? `; ${result.skipped} rows not graded yet` : ''}\n`);
     return 0;
   },
