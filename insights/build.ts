@@ -75,8 +75,13 @@ export interface BuildProgress {
  *   const summary = await buildInsights(db);
  *   summary.intents.macroF1 // 0.93
  */
-export async function buildInsights(db: Warehouse, options: Partial<InsightOptions> = {}, onProgress?: (p: BuildProgress) => void): Promise<InsightSummary> {
-  const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...options };
+export async function buildInsights(
+  db: Warehouse,
+  options: Partial<InsightOptions> & { /** The moment of the build, kept as insights_built_at (default: now). */ now?: Date } = {},
+  onProgress?: (p: BuildProgress) => void,
+): Promise<InsightSummary> {
+  const { now = new Date(), ...given } = options;
+  const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...given };
   const started = performance.now();
   const steps: InsightSummary['steps'] = [];
   let t = performance.now();
@@ -112,7 +117,7 @@ export async function buildInsights(db: Warehouse, options: Partial<InsightOptio
     const vocabulary = termRows.map((r) => r.term).filter((term) => term.split(' ').length <= 2);
     const intents = await classifyIntents(db, vocabulary);
     await db.run(intentsSql);
-    await writeIntentReport(db, intents);
+    await writeIntentReport(db, intents, now);
     step('intents');
 
     await db.run(termsSql(opts.topTerms));
@@ -146,7 +151,7 @@ export async function buildInsights(db: Warehouse, options: Partial<InsightOptio
       "select count(*) filter (where intent_source = 'model') as predicted, count(*) filter (where low_confidence) as low from insight_intents",
     );
     await db.run("delete from warehouse_meta where key = 'insights_built_at'");
-    await db.run("insert into warehouse_meta values ('insights_built_at', strftime(current_timestamp, '%Y-%m-%dT%H:%M:%SZ'))");
+    await db.run("insert into warehouse_meta values ('insights_built_at', $1)", [now.toISOString().replace(/\.\d{3}Z$/, 'Z')]);
     for (const table of [
       '_ins_conv',
       '_ins_text',
@@ -193,7 +198,7 @@ export async function buildInsights(db: Warehouse, options: Partial<InsightOptio
  * the low-confidence threshold, and the share and accuracy of the held-out
  * predictions at or above it.
  */
-async function writeIntentReport(db: Warehouse, result: Awaited<ReturnType<typeof classifyIntents>>): Promise<void> {
+async function writeIntentReport(db: Warehouse, result: Awaited<ReturnType<typeof classifyIntents>>, now: Date): Promise<void> {
   await db.run(`create or replace table insight_intent_report (
     intent varchar, precision double, recall double, f1 double, support integer, predicted integer)`);
   await db.run('create or replace table insight_intent_confusion (actual varchar, predicted varchar, conversations integer)');
@@ -212,7 +217,7 @@ async function writeIntentReport(db: Warehouse, result: Awaited<ReturnType<typeo
       e.confusion.map((c) => c.n),
     ]);
   }
-  await db.run('insert into insight_intent_evaluation values (current_timestamp, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+  await db.run('insert into insight_intent_evaluation values ($11::timestamptz, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
     result.trained - e.tested,
     e.tested,
     HELD_OUT_FRACTION,
@@ -223,5 +228,6 @@ async function writeIntentReport(db: Warehouse, result: Awaited<ReturnType<typeo
     LOW_CONFIDENCE,
     result.confident.share,
     result.confident.accuracy,
+    now.toISOString(),
   ]);
 }

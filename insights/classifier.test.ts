@@ -96,7 +96,7 @@ describe('intents in the warehouse: training, prediction and corrections', () =>
     );
 
   it('labels unlabelled conversations with the model and keeps the platform labels', async () => {
-    const summary = await buildInsights(db, { minDf: 1, minCount: 2 });
+    const summary = await buildInsights(db, { minDf: 1, minCount: 2, now: TEST_NOW });
     expect(summary.intents.trained).toBe(37);
     const i = await intents();
     expect(i['u1']).toMatchObject({ intent: 'refund', intent_source: 'model', low_confidence: false });
@@ -112,7 +112,7 @@ describe('intents in the warehouse: training, prediction and corrections', () =>
 
   it('keeps a reviewer correction, shows it as the intent and learns from it in the next build', async () => {
     await recordIntentCorrection(db, { at: TEST_NOW, source: 't', conversationId: 'v1', intent: 'billing', correctedBy: 'qa-reviewer-1' });
-    await buildInsights(db, { minDf: 1, minCount: 2 });
+    await buildInsights(db, { minDf: 1, minCount: 2, now: TEST_NOW });
     const i = await intents();
     expect(i['v1']).toMatchObject({ intent: 'billing', intent_source: 'correction' });
     // "voucher" now belongs to billing, so the model moves u2 with it

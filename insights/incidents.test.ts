@@ -7,6 +7,7 @@ import { loadConfig } from '../models/config.js';
 import { testWarehouse } from '../testing/warehouse.js';
 import { generateDemo, demoIncidentWindows } from '../demo/generate.js';
 import { buildInsights, type InsightSummary } from './build.js';
+import { TEST_NOW } from '../testing/clock.js';
 
 const END = new Date('2026-11-01T00:00:00Z');
 
@@ -18,7 +19,7 @@ describe('on the demo warehouse', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'parley-insights-demo-'));
     const demo = await generateDemo({ conversations: 20_000, seed: 3, end: END, outDir: dir });
     db = (await testWarehouse({ files: demo.files, source: 'demo', build: loadConfig() })).db;
-    summary = await buildInsights(db);
+    summary = await buildInsights(db, { now: TEST_NOW });
   }, 120_000);
   afterAll(() => {
     db?.close();

@@ -37,7 +37,7 @@ describe('on real Twitter support threads (twcs)', () => {
     await db.run(`insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, body, internal)
       select 'twcs', id, 0, id, sent_at, 'customer', author_id, text, false from tweets`);
     await buildModels(db, loadConfig(), { now: TEST_NOW });
-    await buildInsights(db, { minDf: 3, minCount: 5 });
+    await buildInsights(db, { minDf: 3, minCount: 5, now: TEST_NOW });
     top = await db.all(`
       with brands as (select id as conversation_id, lower(brand) as brand from tweets where brand <> ''),
       sizes as (select brand, count(*) as n from brands group by brand having count(*) >= 80),

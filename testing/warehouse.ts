@@ -64,7 +64,7 @@ const NOTHING_LOADED: LoadSummary = { files: 0, read: 0, loaded: 0, quarantined:
 export async function testWarehouse(options: TestWarehouseOptions = {}): Promise<TestWarehouse> {
   const db = await openWarehouse(options.path ?? ':memory:');
   try {
-    await migrate(db);
+    await migrate(db, undefined, options.now ?? TEST_NOW);
     const load = await loadInto(db, options);
     if (options.build) await buildModels(db, parseConfig(options.build === true ? {} : options.build), { now: options.now ?? TEST_NOW });
     return handle(db, load);

@@ -47,7 +47,7 @@ export async function schemaVersion(db: Warehouse): Promise<number> {
  * Applies every migration the warehouse lacks, up to `to` (default: the
  * latest). Returns the versions applied.
  */
-export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<number[]> {
+export async function migrate(db: Warehouse, to = LATEST_VERSION, now = new Date()): Promise<number[]> {
   await db.run('create table if not exists schema_migrations (version integer not null, name varchar not null, applied_at timestamptz not null)');
   const current = await schemaVersion(db);
   if (current > LATEST_VERSION) {
@@ -61,7 +61,7 @@ export async function migrate(db: Warehouse, to = LATEST_VERSION): Promise<numbe
     if (have.has(m.version) || m.version > to) continue;
     await db.transaction(async () => {
       await db.run(m.sql);
-      await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [m.version, m.name]);
+      await db.run('insert into schema_migrations values ($1, $2, $3::timestamptz)', [m.version, m.name, now.toISOString()]);
     });
     applied.push(m.version);
   }

@@ -23,7 +23,7 @@ and CSAT, PII-masked examples, and emerging topics per month. See insights/READM
       try {
         // natural and the classifier load only when insights are built
         const { buildInsights } = await import('../../insights/build.js');
-        return await buildInsights(db, {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
+        return await buildInsights(db, io.now ? { now: io.now } : {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
       } finally {
         progress.done();
       }
