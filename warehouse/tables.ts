@@ -172,6 +172,29 @@ export interface Sessions {
   expires_at: Date;
 }
 
+/** migrations/006-job-log.sql */
+export interface JobLog {
+  job_id: number;
+  name: string;
+  kind: string;
+  started_at: Date;
+  seconds: number;
+  status: string;
+  files: number;
+  loaded: number;
+  refused: number;
+  detail: string | null;
+  error: string | null;
+}
+
+/** What folder jobs and uploads have loaded: a file's SHA-256, or a table folder's sync time. */
+export interface LoadedFiles {
+  checksum: string;
+  file: string;
+  job: string;
+  loaded_at: Date;
+}
+
 export interface Database {
   qa_rubrics: QaRubrics;
   qa_samples: QaSamples;
@@ -185,6 +208,8 @@ export interface Database {
   insight_intent_corrections: InsightIntentCorrections;
   accounts: Accounts;
   sessions: Sessions;
+  job_log: JobLog;
+  loaded_files: LoadedFiles;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();
