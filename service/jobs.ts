@@ -77,8 +77,9 @@ export async function runJob(db: Warehouse, name: string, job: JobConfig, ctx: J
 }
 
 /** Loads `files` (already in the upload folder) as job "upload", then rebuilds when asked. */
-export function runUpload(db: Warehouse, files: readonly string[], o: { build: boolean }, ctx: JobContext): Promise<JobResult> {
-  return runJob(db, 'upload', { kind: 'load', folder: path.dirname(files[0] ?? '.'), build: o.build }, { ...ctx, only: files });
+export function runUpload(db: Warehouse, files: readonly string[], o: { build: boolean; source?: string | undefined }, ctx: JobContext): Promise<JobResult> {
+  const job: JobConfig = { kind: 'load', folder: path.dirname(files[0] ?? '.'), build: o.build, ...(o.source ? { source: o.source } : {}) };
+  return runJob(db, 'upload', job, { ...ctx, only: files });
 }
 
 async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContext, result: JobResult): Promise<void> {

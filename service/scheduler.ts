@@ -38,7 +38,7 @@ export interface Scheduler {
   /** Queues `name` now; resolves when it has run. */
   run(name: string): Promise<JobResult>;
   /** Loads uploaded files (already saved) through the queue, as job "upload". */
-  upload(files: readonly string[], o: { build: boolean }): Promise<JobResult>;
+  upload(files: readonly string[], o: { build: boolean; source?: string | undefined }): Promise<JobResult>;
   close(): void;
 }
 

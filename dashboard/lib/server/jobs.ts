@@ -31,7 +31,7 @@ export interface JobControl {
   /** Runs a configured job now (after what is queued); resolves with its log line. */
   run(name: string): Promise<JobLine>;
   /** Saves an uploaded export in the upload folder and loads it as `parley ingest` would. */
-  upload(file: { name: string; bytes: Uint8Array }, o: { build: boolean }): Promise<JobLine>;
+  upload(file: { name: string; bytes: Uint8Array }, o: { build: boolean; source?: string | undefined }): Promise<JobLine>;
   /** The largest upload, in bytes. */
   maxUploadBytes: number;
 }

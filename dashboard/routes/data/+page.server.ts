@@ -27,6 +27,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   };
 };
 
+const SOURCE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const runForm = z.object({ job: z.string().min(1).max(200) });
 
 function control() {
@@ -57,9 +58,11 @@ export const actions: Actions = {
         failed: true,
       });
     }
+    const source = String(data.get('source') ?? '').trim();
+    if (source && !SOURCE.test(source)) return fail(400, { message: `Write the source as a lowercase name such as "zendesk" or "acme-chat" (got "${source}").`, failed: true });
     let line;
     try {
-      line = await c.upload({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, { build: data.get('build') === 'on' });
+      line = await c.upload({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, { build: data.get('build') === 'on', source: source || undefined });
     } catch (e) {
       return fail(400, { message: (e as Error).message, failed: true });
     }
