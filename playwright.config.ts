@@ -32,7 +32,7 @@ export default defineConfig({
     // A fresh demo warehouse (accounts, a QA sample), plus a hostile fixture: bodies with HTML and
     // script, and a broken record for the quarantine.
     command: [
-      `rm -f ${DB} ${DB}.wal`,
+      `rm -rf ${DB} ${DB}.wal ${DB.replace(/\.duckdb$/, '-uploads')}`,
       `node cli/parley.js demo --conversations 3000 --db ${DB} --no-serve`,
       `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source e2e --db ${DB}`,
       `node cli/parley.js build --db ${DB}`,

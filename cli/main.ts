@@ -29,6 +29,7 @@ import { userAddCommand } from './commands/user.js';
 import { rubricsAddCommand, rubricsListCommand, rubricsValidateCommand } from './commands/rubrics.js';
 import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleListCommand, sampleSizeCommand } from './commands/sample.js';
 import { scorecardCommand } from './commands/scorecard.js';
+import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -53,6 +54,8 @@ export const COMMANDS: readonly Command[] = [
   sampleImportCommand,
   sampleSizeCommand,
   scorecardCommand,
+  jobsListCommand,
+  jobsRunCommand,
 ];
 
 function overview(): string {

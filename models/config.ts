@@ -1,7 +1,9 @@
 /**
  * The warehouse's configuration file (`parley.config.yaml`, zod-validated):
  * the time zone that months and business hours are read in, the weekly
- * business schedule and holidays (for business_first_response_s).
+ * business schedule and holidays (for business_first_response_s), and the
+ * work `parley serve` does on its own (`jobs`, run by service/scheduler.ts)
+ * and where the Data page puts uploaded exports (`uploads`).
  *
  * @example
  *   # parley.config.yaml
@@ -10,6 +12,15 @@
  *     mon: ["09:00-17:00"]
  *     tue: ["09:00-12:30", "13:30-17:00"]
  *   holidays: ["2026-12-25", "2026-12-26"]
+ *   jobs:
+ *     incoming:                      # load the new files that appear in a folder
+ *       kind: load
+ *       folder: exports/incoming
+ *       every: 15m
+ *       build: true                  # and rebuild after a load that loaded something
+ *     nightly-insights: { kind: insights, at: "02:30", timezone: Europe/Berlin }
+ *     monthly-report: { kind: notebook, notebook: monthly-report, out: reports/monthly.html, at: "06:00" }
+ *   uploads: { folder: uploads, max_size: 200MB }
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -36,6 +47,75 @@ const timezone = z.string().refine(
   { error: 'is not an IANA time zone (for example "UTC" or "Europe/Berlin")' },
 );
 
+/** `every: 15m` / `1h` / `1d`: at most a day (with `at`, runs from `at` on, through the day). */
+const every = z
+  .string()
+  .regex(/^[1-9]\d*[mhd]$/, { error: 'write every as a whole number and a unit: 15m, 1h or 1d' })
+  .refine((s) => !/^[1-9]\d*[mhd]$/.test(s) || everyMinutes(s) <= 24 * 60, { error: 'every may be at most 1d (24h): for less often, use at: "HH:MM" (daily)' });
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'write at as "HH:MM" on the 24-hour clock, in quotes (for example at: "02:00")' });
+
+export const JOB_KINDS = ['load', 'build', 'insights', 'notebook'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** The fields each kind of job takes besides its schedule (and which it requires). */
+const KIND_FIELDS: Record<JobKind, { required: readonly string[]; optional: readonly string[] }> = {
+  load: { required: ['folder'], optional: ['format', 'source', 'build'] },
+  build: { required: [], optional: [] },
+  insights: { required: [], optional: [] },
+  notebook: { required: ['notebook', 'out'], optional: ['params'] },
+};
+const FIELD_HINTS: Record<string, string> = {
+  folder: 'the folder to watch for new export files',
+  notebook: 'a notebook file or the name of a shipped one (parley notebook list)',
+  out: 'the HTML file to write',
+};
+
+const job = z
+  .object({
+    kind: z.enum(JOB_KINDS, { error: `kind must be one of ${JOB_KINDS.join(', ')}` }),
+    every: every.optional(),
+    at: clock.optional(),
+    timezone: timezone.optional(),
+    folder: z.string().min(1).optional(),
+    format: z
+      .enum(['auto', 'canonical', 'zendesk', 'intercom', 'chatwoot', 'twcs', 'servicenow'], {
+        error: 'format must be auto, canonical, zendesk, intercom, chatwoot, twcs or servicenow',
+      })
+      .optional(),
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: 'source must be a lowercase name such as "zendesk" or "acme-chat"' })
+      .optional(),
+    build: z.boolean({ error: 'build is true or false (rebuild the models after a load that loaded something)' }).optional(),
+    notebook: z.string().min(1).optional(),
+    out: z.string().min(1).optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+  })
+  .strict()
+  .superRefine((j, ctx) => {
+    if (j.every === undefined && j.at === undefined) ctx.addIssue({ code: 'custom', path: ['every'], message: 'give every: (15m, 1h, 1d), at: "HH:MM", or both' });
+    const fields = KIND_FIELDS[j.kind];
+    for (const f of fields.required) {
+      if (j[f as keyof typeof j] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job needs ${f}: ${FIELD_HINTS[f]}` });
+    }
+    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params']) {
+      if (j[f as keyof typeof j] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f)) {
+        ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job does not take ${f}` });
+      }
+    }
+  });
+
+export type JobConfig = z.infer<typeof job>;
+
+const SIZE = /^\d+(\.\d+)?\s*(KB|MB|GB)$/i;
+const size = z.string().regex(SIZE, { error: 'write max_size as a size such as 200MB or 1GB' });
+
+/** `200MB` → 200000000 (the largest upload the Data page takes). */
+export function sizeBytes(s: string): number {
+  return Math.round(parseFloat(s) * { kb: 1e3, mb: 1e6, gb: 1e9 }[s.replace(/[\d.\s]/g, '').toLowerCase() as 'kb' | 'mb' | 'gb']);
+}
+
 export const configSchema = z
   .object({
     timezone: timezone.default('UTC'),
@@ -44,13 +124,37 @@ export const configSchema = z
       .strict()
       .default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
     holidays: z.array(z.iso.date({ error: 'write holidays as YYYY-MM-DD' })).default([]),
+    jobs: z
+      .record(z.string(), job)
+      .superRefine((jobs, ctx) => {
+        for (const name of Object.keys(jobs)) {
+          if (!/^[a-z0-9][a-z0-9_-]*$/.test(name))
+            ctx.addIssue({ code: 'custom', path: [name], message: 'name a job in lowercase letters, digits, - and _ (for example nightly-build)' });
+          if (name === 'upload') ctx.addIssue({ code: 'custom', path: [name], message: 'the job name "upload" is taken by uploads from the Data page: pick another' });
+        }
+      })
+      .default({}),
+    uploads: z
+      .object({
+        /** Where the Data page saves uploaded exports (default: uploads/ beside the warehouse). */
+        folder: z.string().min(1).optional(),
+        /** The largest upload (default 200MB). */
+        max_size: size.default('200MB'),
+      })
+      .strict()
+      .default({ max_size: '200MB' }),
   })
   .strict();
 
 export type ParleyConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
-function toMinutes(hhmm: string): number {
+/** `15m` → 15, `1h` → 60, `1d` → 1440. */
+export function everyMinutes(every: string): number {
+  return Number(every.slice(0, -1)) * { m: 1, h: 60, d: 1440 }[every.slice(-1) as 'm' | 'h' | 'd'];
+}
+
+export function toMinutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
@@ -58,7 +162,10 @@ function toMinutes(hhmm: string): number {
 export function parseConfig(input: unknown, where = 'configuration'): ParleyConfig {
   const result = configSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${where}: ${i.path.join('.') || '(top)'}: ${i.message}`);
+  const problems = result.error.issues.map((i) => {
+    const message = i.code === 'unrecognized_keys' ? `${i.keys.map((k) => `"${k}"`).join(', ')} is not a setting here: check the spelling` : i.message;
+    return `${where}: ${i.path.join('.') || '(top)'}: ${message}`;
+  });
   throw new Error(problems.join('\n'));
 }
 

@@ -24,6 +24,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Params, Row, Warehouse } from '../warehouse/connection.js';
 import { newToken, removeDiscovery, writeDiscovery } from './discovery.js';
+import { oneAtATime, type Queue } from './queue.js';
 import { COMMAND_PATH, HeadSchema, MAX_HEAD_BYTES, NONCE_HEADER, PROOF_HEADER, bearer, encodeFrame, proof, secretsEqual, type Frame, type Head } from './protocol.js';
 
 /** What a forwarded command gets as its Io (cli/command.ts `Io` accepts it). */
@@ -44,6 +45,8 @@ export type Runner = (argv: string[], io: ServedIo) => Promise<number>;
 export interface CommandService {
   port: number;
   token: string;
+  /** The one-at-a-time queue the commands run in (scheduled jobs run in it too). */
+  queue: Queue;
   close(): Promise<void>;
 }
 
@@ -72,9 +75,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * the discovery file beside it. `db` must have been opened by an absolute
  * path (openWarehouse does), since commands change the working directory.
  */
-export async function serveCommands(db: Warehouse, run: Runner, options: { port?: number } = {}): Promise<CommandService> {
+export async function serveCommands(db: Warehouse, run: Runner, options: { port?: number; queue?: Queue } = {}): Promise<CommandService> {
   const token = newToken();
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = options.queue ?? oneAtATime();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return refuse(res, 403, 'loopback only');
@@ -101,9 +104,7 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
       send({ other: db.path });
       return void res.end();
     }
-    const turn = queue.then(() => (res.destroyed ? undefined : runOne(head, stdin, res, send)));
-    queue = turn.catch(() => undefined);
-    await turn;
+    await queue.run(() => (res.destroyed ? Promise.resolve() : runOne(head, stdin, res, send)));
   }
 
   async function runOne(head: Head, stdin: PassThrough, res: ServerResponse, send: (f: Frame) => void): Promise<void> {
@@ -159,6 +160,7 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
   return {
     port,
     token,
+    queue,
     async close() {
       removeDiscovery(db.path, token);
       server.closeAllConnections();

@@ -163,6 +163,25 @@ const COLUMNS = {
     created_at: 'TIMESTAMP WITH TIME ZONE',
     expires_at: 'TIMESTAMP WITH TIME ZONE',
   },
+  job_log: {
+    job_id: 'INTEGER',
+    name: 'VARCHAR',
+    kind: 'VARCHAR',
+    started_at: 'TIMESTAMP WITH TIME ZONE',
+    seconds: 'DOUBLE',
+    status: 'VARCHAR',
+    files: 'INTEGER',
+    loaded: 'INTEGER',
+    refused: 'INTEGER',
+    detail: 'VARCHAR null',
+    error: 'VARCHAR null',
+  },
+  loaded_files: {
+    checksum: 'VARCHAR',
+    file: 'VARCHAR',
+    job: 'VARCHAR',
+    loaded_at: 'TIMESTAMP WITH TIME ZONE',
+  },
 } as const;
 
 /** The TypeScript type a DuckDB column type reads as. */

@@ -200,6 +200,29 @@ export interface WarehouseMeta {
   value: string | null;
 }
 
+/** migrations/006-job-log.sql */
+export interface JobLog {
+  job_id: number;
+  name: string;
+  kind: string;
+  started_at: Date;
+  seconds: number;
+  status: string;
+  files: number;
+  loaded: number;
+  refused: number;
+  detail: string | null;
+  error: string | null;
+}
+
+/** What folder jobs and uploads have loaded: a file's SHA-256, or a table folder's sync time. */
+export interface LoadedFiles {
+  checksum: string;
+  file: string;
+  job: string;
+  loaded_at: Date;
+}
+
 export interface Database {
   load_log: LoadLog;
   warehouse_meta: WarehouseMeta;
@@ -215,6 +238,8 @@ export interface Database {
   insight_intent_corrections: InsightIntentCorrections;
   accounts: Accounts;
   sessions: Sessions;
+  job_log: JobLog;
+  loaded_files: LoadedFiles;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();

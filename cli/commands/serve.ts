@@ -10,7 +10,10 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, sizeBytes, type ParleyConfig } from '../../models/config.js';
 import { serveCommands } from '../../service/server.js';
+import { startScheduler } from '../../service/scheduler.js';
+import { jobControl } from '../../service/control.js';
 import { CommandError, UsageError, openFor, requireBuilt, type Command, type CommandLine, type Io } from '../command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,7 +76,7 @@ export interface Serving {
  * @example
  *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io, main);
  */
-export async function startDashboard(db: Warehouse, o: { port: number; host: string }, io: Io, cli: CommandLine): Promise<Serving> {
+export async function startDashboard(db: Warehouse, o: { port: number; host: string; config?: ParleyConfig; configFile?: string }, io: Io, cli: CommandLine): Promise<Serving> {
   if (needsBuild()) await buildDashboard(io);
   // Many small queries at once: each runs on its own reader connection's thread, and
   // DuckDB's extra worker threads would only contend with them (p95 of a cold
@@ -82,6 +85,9 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   await db.run('set threads = 1');
   const { provideWarehouse } = await import('../../dashboard/lib/server/warehouse.js');
   provideWarehouse(db);
+  const config = o.config ?? loadConfig(o.configFile);
+  // an upload of the Data page may be as large as uploads.max_size (adapter-node reads this on import)
+  process.env['BODY_SIZE_LIMIT'] ??= String(sizeBytes(config.uploads.max_size) + 1_000_000);
   // adapter-node reads its settings from the environment when the handler is imported. Without
   // ORIGIN it takes the protocol from a header (default https): this server speaks plain http
   // itself, so it sets that header on every request (overwriting any value a client sent), and
@@ -107,10 +113,23 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
   const commands = await serveCommands(db, cli);
+  // the jobs of parley.config.yaml run in the queue of the commands handed over, never beside one
+  const configFile = path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE);
+  const base = path.dirname(configFile);
+  const { dataChanged } = await import('../../dashboard/lib/server/mart-query.js');
+  const { provideJobs } = await import('../../dashboard/lib/server/jobs.js');
+  const scheduler = startScheduler(db, config.jobs, {
+    queue: commands.queue,
+    ctx: { run: cli, base, configFile: existsSync(configFile) ? configFile : undefined },
+    onDone: () => dataChanged(),
+  });
+  const uploads = config.uploads.folder ? path.resolve(base, config.uploads.folder) : db.path.replace(/(\.duckdb)?$/, '-uploads');
+  provideJobs(jobControl(scheduler, { folder: uploads, maxBytes: sizeBytes(config.uploads.max_size) }));
   return {
     server,
     url,
     close: async () => {
+      scheduler.close();
       await commands.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -140,7 +159,7 @@ export function parsePort(value: unknown, command: Command): number {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'the dashboard: overview, metric pages, conversations, QA workspace, scorecards, data',
-  usage: 'parley serve [--port N] [--host 127.0.0.1] [--build]',
+  usage: 'parley serve [--port N] [--host 127.0.0.1] [--config FILE] [--build]',
   help: `
 Builds the SvelteKit app (into build/) when it is missing or out of date, then serves it
 over the warehouse, which this process holds while it runs. Sign in with an account made
@@ -153,20 +172,33 @@ server. Commands find it through <warehouse>.serve.json (mode 0600: pid, a port 
 127.0.0.1 and a random token), which it removes when it stops; a file left by a killed
 server is ignored and removed by the next command, and replaced by the next serve.
 
-  --port N      the port (default 5173; 0 picks a free one)
-  --host ADDR   the address to listen on (default 127.0.0.1, this machine only)
-  --build       rebuild the app first even when it looks current`,
-  options: { port: { type: 'string' }, host: { type: 'string' }, build: { type: 'boolean' } },
+It also runs the jobs of the configuration file's \`jobs\` section when they are due (load
+the new files of a folder, build, insights build, render a notebook), one at a time in the
+same queue as the commands handed to it, and logs each run (the Data page, \`parley jobs list\`).
+
+  --port N        the port (default 5173; 0 picks a free one)
+  --host ADDR     the address to listen on (default 127.0.0.1, this machine only)
+  --config FILE   jobs and uploads (default ./parley.config.yaml when present; its folder is
+                  where the jobs' relative paths start)
+  --build         rebuild the app first even when it looks current`,
+  options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, build: { type: 'boolean' } },
   local: true,
   async run({ values }, io, cli) {
     const port = parsePort(values['port'], this);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+    const configFile = values['config'] as string | undefined;
+    let config: ParleyConfig;
+    try {
+      config = loadConfig(configFile);
+    } catch (error) {
+      throw new CommandError((error as Error).message);
+    }
     if (values['build']) await buildDashboard(io);
     // reader connections let the server answer requests side by side
     const db = await openFor(values, io, { readers: SERVER_READERS });
     try {
       await requireBuilt(db);
-      const serving = await startDashboard(db, { port, host }, io, cli);
+      const serving = await startDashboard(db, { port, host, config, ...(configFile ? { configFile } : {}) }, io, cli);
       io.out.write(`Parley dashboard: ${serving.url}  (warehouse ${db.path}; Ctrl-C stops it)\n`);
       await untilStopped(serving);
       return 0;

@@ -14,8 +14,8 @@ test('bodies with HTML or script are shown as text, never run', async ({ page })
 test('the data page shows what was refused and why, to admins only', async ({ page }) => {
   await signIn(page, 'admin', '/data');
   await expect(page.getByRole('heading', { name: 'Load log' })).toBeVisible();
-  await expect(page.locator('table').nth(1)).toContainText('hostile.jsonl');
-  await expect(page.locator('table').nth(1)).toContainText('created_at');
+  await expect(page.locator('section[aria-labelledby="quarantine"] table')).toContainText('hostile.jsonl');
+  await expect(page.locator('section[aria-labelledby="quarantine"] table')).toContainText('created_at');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, 'leadership');
   expect((await page.goto('/data'))?.status()).toBe(403);

@@ -19,7 +19,15 @@ import { DIMENSIONS, summaryAggregates, summarySql, type Dimension } from '../..
 import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
 
 const MAX_ENTRIES = 2_000;
-const cache = new Map<string, Promise<unknown>>();
+// One cache per process, shared by the bundled app and `parley serve` itself, which calls
+// dataChanged() after a job (the two load this module separately).
+const CACHE = Symbol.for('parley.dashboard.mart-cache');
+const cache = ((globalThis as { [CACHE]?: Map<string, Promise<unknown>> })[CACHE] ??= new Map<string, Promise<unknown>>());
+
+/** Drops every cached result: the marts or the raw layer changed (a job loaded or built). */
+export function dataChanged(): void {
+  cache.clear();
+}
 
 /**
  * The value of `fn` for `key`, computed once while the server runs (LRU).
