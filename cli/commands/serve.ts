@@ -51,12 +51,17 @@ export async function buildDashboard(io: Io): Promise<void> {
   const { log, warn } = console;
   console.log = (...args: unknown[]) => void held.push(args.join(' '));
   console.warn = (...args: unknown[]) => void held.push(args.join(' '));
+  // SvelteKit reads svelte.config.js from the working directory: build from the
+  // project, so `parley serve` started elsewhere (a service's own folder) works.
+  const cwd = process.cwd();
+  process.chdir(ROOT);
   try {
     await vite.build({ root: ROOT, logLevel: 'error', configFile: path.join(ROOT, 'vite.config.ts') });
   } catch (error) {
     io.err.write(held.join('\n') + '\n');
     throw error;
   } finally {
+    process.chdir(cwd);
     console.log = log;
     console.warn = warn;
   }
