@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
@@ -78,7 +79,8 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   // Many small queries at once: each runs on its own reader connection's thread, and
   // DuckDB's extra worker threads would only contend with them (p95 of a cold
   // metric page under 10 clients: 272 -> 183 ms). The setting is the instance's,
-  // so it holds for this serving process only.
+  // so it holds for this serving process only; a command handed over (build, ingest,
+  // insights build) gets every core while it runs (service/server.ts puts 1 back after).
   await db.run('set threads = 1');
   const { provideWarehouse } = await import('../../dashboard/lib/server/warehouse.js');
   provideWarehouse(db);
@@ -106,7 +108,7 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-  const commands = await serveCommands(db, cli);
+  const commands = await serveCommands(db, cli, { threads: availableParallelism() });
   return {
     server,
     url,
