@@ -154,6 +154,8 @@ it holds, with the caller's working directory, and they print what they print wi
 server. Commands find it through <warehouse>.serve.json (mode 0600: pid, a port on
 127.0.0.1 and a random token), which it removes when it stops; a file left by a killed
 server is ignored and removed by the next command, and replaced by the next serve.
+A build, ingest or insights build handed over is one transaction: pages show the old
+data until it commits, then the new, with no restart.
 
   --port N      the port (default 5173; 0 picks a free one)
   --host ADDR   the address to listen on (default 127.0.0.1, this machine only)
