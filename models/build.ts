@@ -12,7 +12,7 @@
  *   const steps = await buildModels(db, loadConfig());
  *   // [{ model: 'stg_conversations', layer: 'staging', seconds: 0.002 }, ...]
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../warehouse/connection.js';
@@ -21,7 +21,16 @@ import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { metricSummaryMartSql } from './summary.js';
 
-const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The models folder: beside this module, or, in the dashboard's bundle (which
+ * runs QA writes, and so {@link refreshQaMarts}), PARLEY_ROOT/models: `parley
+ * serve` sets PARLEY_ROOT before it loads the bundle.
+ */
+function modelsDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = process.env['PARLEY_ROOT'];
+  return existsSync(path.join(here, 'staging')) || !root ? here : path.join(root, 'models');
+}
 const LAYERS = ['staging', 'intermediate', 'marts'] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -39,7 +48,7 @@ export interface BuildStep {
 }
 
 /** Every model with its dependencies, in an order that runs each after what it reads. */
-export function discoverModels(dir = MODELS_DIR): Model[] {
+export function discoverModels(dir = modelsDir()): Model[] {
   const models: Model[] = [];
   for (const layer of LAYERS) {
     for (const file of readdirSync(path.join(dir, layer))
@@ -186,7 +195,7 @@ export async function refreshQaMartsInTransaction(db: Warehouse): Promise<BuildS
  * @example
  *   if (await buildIsStale(db)) await buildModels(db, loadConfig());
  */
-export async function buildIsStale(db: Warehouse, dir = MODELS_DIR): Promise<boolean> {
+export async function buildIsStale(db: Warehouse, dir = modelsDir()): Promise<boolean> {
   const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
   if (!built?.n) return true;
   const marts = readdirSync(path.join(dir, 'marts'))
