@@ -5,14 +5,13 @@
 import type { Handle } from '@sveltejs/kit';
 import { sessionAccount } from '../accounts/index.js';
 import { SESSION_COOKIE } from './lib/server/session-cookie.js';
+import { memo } from './lib/server/cache.js';
 import { isDemo, warehouse } from './lib/server/warehouse.js';
-
-let demo: boolean | undefined;
 
 export const handle: Handle = async ({ event, resolve }) => {
   const db = await warehouse();
-  demo ??= await isDemo(db);
-  event.locals.demo = demo;
+  // asked again after each load (a non-demo export may be loaded while it serves)
+  event.locals.demo = await memo(db, 'demo', () => isDemo(db));
   const token = event.cookies.get(SESSION_COOKIE);
   event.locals.user = token ? await sessionAccount(db, token) : null;
   const response = await resolve(event);

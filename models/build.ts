@@ -12,7 +12,7 @@
  *   const steps = await buildModels(db, loadConfig());
  *   // [{ model: 'stg_conversations', layer: 'staging', seconds: 0.002 }, ...]
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../warehouse/connection.js';
@@ -21,7 +21,16 @@ import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { metricSummaryMartSql } from './summary.js';
 
-const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The models folder: beside this module, or, in the dashboard's bundle (which
+ * runs QA writes, and so {@link refreshQaMarts}), PARLEY_ROOT/models: `parley
+ * serve` sets PARLEY_ROOT before it loads the bundle.
+ */
+function modelsDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = process.env['PARLEY_ROOT'];
+  return existsSync(path.join(here, 'staging')) || !root ? here : path.join(root, 'models');
+}
 const LAYERS = ['staging', 'intermediate', 'marts'] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -39,7 +48,7 @@ export interface BuildStep {
 }
 
 /** Every model with its dependencies, in an order that runs each after what it reads. */
-export function discoverModels(dir = MODELS_DIR): Model[] {
+export function discoverModels(dir = modelsDir()): Model[] {
   const models: Model[] = [];
   for (const layer of LAYERS) {
     for (const file of readdirSync(path.join(dir, layer))
@@ -125,13 +134,76 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
 }
 
 /**
+ * The application tables that the QA workspace writes (reviews, their
+ * criteria, disputes and their audit trail, calibration sessions, samples,
+ * coaching): a mart that reads one of them, or a mart that reads such a mart,
+ * is refreshed by {@link refreshQaMarts} after each QA write.
+ */
+export const QA_WRITTEN_TABLES = ['qa_reviews', 'qa_review_criteria', 'qa_disputes', 'qa_audit', 'qa_calibration_sessions', 'qa_samples', 'qa_sample_items', 'qa_coaching'];
+
+/**
+ * The marts that depend on tables the QA workspace writes, in build order
+ * (qa_reviews_scored, qa_agent_scorecards, qa_dispute_outcomes, …; not
+ * qa_autoqa, which reads only messages).
+ */
+export function qaMarts(models: Model[] = discoverModels()): Model[] {
+  const refreshed = new Set<string>();
+  const out: Model[] = [];
+  for (const m of models) {
+    if (m.layer !== 'marts') continue;
+    const code = m.sql.replace(/--.*$/gm, '');
+    if (QA_WRITTEN_TABLES.some((t) => new RegExp(`\\b${t}\\b`).test(code)) || m.dependsOn.some((d) => refreshed.has(d))) {
+      refreshed.add(m.name);
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * Brings the QA marts up to date with the QA tables, without a full build: runs
+ * {@link qaMarts} again, in one transaction (readers see the marts before or
+ * after, never half). A warehouse that was never built is left alone. QA writes
+ * call {@link refreshQaMartsInTransaction} inside their own transaction, so the
+ * write and the marts that show it commit together.
+ *
+ * @example
+ *   await refreshQaMarts(db);   // after grades were written by hand
+ */
+export async function refreshQaMarts(db: Warehouse): Promise<BuildStep[]> {
+  return db.transaction(() => refreshQaMartsInTransaction(db));
+}
+
+/** {@link refreshQaMarts} inside a transaction the caller holds. */
+export async function refreshQaMartsInTransaction(db: Warehouse): Promise<BuildStep[]> {
+  const marts = qaMarts();
+  const names = new Set(marts.map((m) => m.name));
+  // what the QA marts read and do not rebuild (conversation_metrics, qa_autoqa, views) must be there
+  const read = [...new Set(marts.flatMap((m) => m.dependsOn))].filter((d) => !names.has(d));
+  if (!(await tableExists(db, ...read))) return [];
+  const steps: BuildStep[] = [];
+  for (const m of marts) {
+    const t = performance.now();
+    const existing = await tableType(db, m.name);
+    if (existing === 'VIEW') await db.run(`drop view ${m.name}`);
+    try {
+      await db.run(`create or replace table ${m.name} as\n${renderModel(m.sql)}`);
+    } catch (error) {
+      throw new Error(`model ${m.name} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    steps.push({ model: m.name, layer: 'marts', seconds: (performance.now() - t) / 1000 });
+  }
+  return steps;
+}
+
+/**
  * True when the warehouse needs a build before the dashboard reads it: it was
  * never built, or it was built by an older Parley and lacks a mart added since.
  *
  * @example
  *   if (await buildIsStale(db)) await buildModels(db, loadConfig());
  */
-export async function buildIsStale(db: Warehouse, dir = MODELS_DIR): Promise<boolean> {
+export async function buildIsStale(db: Warehouse, dir = modelsDir()): Promise<boolean> {
   const built = await db.one<{ n: number }>("select count(*) as n from warehouse_meta where key = 'built_at'");
   if (!built?.n) return true;
   const marts = readdirSync(path.join(dir, 'marts'))

@@ -16,6 +16,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { refreshQaMartsInTransaction } from '../models/build.js';
 import { fromJson, tables, textArray, type QaCalibrationSessions } from '../warehouse/tables.js';
 import { exactMatchShare, krippendorffAlpha } from './krippendorff.js';
 import { listReviews, type Review } from './reviews.js';
@@ -60,10 +61,13 @@ export async function createCalibrationSession(db: Warehouse, body: CalibrationI
     created_at: now,
     closed_at: null,
   };
-  await tables(db)
-    .insertInto('qa_calibration_sessions')
-    .values({ ...session, reviewers: textArray(session.reviewers), conversations: JSON.stringify(session.conversations) })
-    .execute();
+  await db.transaction(async () => {
+    await tables(db)
+      .insertInto('qa_calibration_sessions')
+      .values({ ...session, reviewers: textArray(session.reviewers), conversations: JSON.stringify(session.conversations) })
+      .execute();
+    await refreshQaMartsInTransaction(db);
+  });
   return session;
 }
 
@@ -79,7 +83,12 @@ export async function closeCalibrationSession(db: Warehouse, input: { session_id
   const session = await getCalibrationSession(db, input.session_id);
   if (session.facilitator_id !== input.facilitator_id)
     throw new ScorecardError(`only the facilitator (${session.facilitator_id}) closes calibration session ${session.session_id}`, 'conflict');
-  if (!session.closed_at) await tables(db).updateTable('qa_calibration_sessions').set({ closed_at: now }).where('session_id', '=', session.session_id).execute();
+  if (!session.closed_at) {
+    await db.transaction(async () => {
+      await tables(db).updateTable('qa_calibration_sessions').set({ closed_at: now }).where('session_id', '=', session.session_id).execute();
+      await refreshQaMartsInTransaction(db);
+    });
+  }
   return getCalibrationSession(db, session.session_id);
 }
 

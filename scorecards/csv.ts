@@ -11,6 +11,7 @@
  *   const { saved } = await importGradesCsv(db, 'smp_…', editedText, 'grades.csv');
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { refreshQaMartsInTransaction } from '../models/build.js';
 import { saveReviewInTransaction, type Review } from './reviews.js';
 import { getRubric } from './rubric-store.js';
 import { criteriaOf } from './rubric-schema.js';
@@ -154,6 +155,7 @@ export async function importGradesCsv(db: Warehouse, sampleId: string, text: str
       }
     }
     if (problems.length) throw new ScorecardError(`nothing imported; fix these rows and import again: ${problems.join(' | ')}`);
+    await refreshQaMartsInTransaction(db);
     return { saved, skipped };
   });
 }

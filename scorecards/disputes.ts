@@ -13,6 +13,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { refreshQaMartsInTransaction } from '../models/build.js';
 import { fromJson, tables, textArray } from '../warehouse/tables.js';
 import { getReview, type Review } from './reviews.js';
 import { getRubric } from './rubric-store.js';
@@ -114,6 +115,7 @@ export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = n
       .insertInto('qa_disputes')
       .values({ ...dispute, criteria: textArray(dispute.criteria) })
       .execute();
+    await refreshQaMartsInTransaction(db);
     return dispute;
   });
 }
@@ -206,6 +208,7 @@ export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, n
       .set({ status: input.decision, resolved_by: input.supervisor_id, resolved_at: now, resolution_note: input.note?.trim() || null })
       .where('dispute_id', '=', dispute.dispute_id)
       .execute();
+    await refreshQaMartsInTransaction(db);
     return { dispute: await getDispute(db, dispute.dispute_id), review: await getReview(db, review.review_id) };
   });
 }

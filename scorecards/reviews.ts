@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { refreshQaMartsInTransaction } from '../models/build.js';
 import { tableExists } from '../warehouse/table-exists.js';
 import { fromJson, tables, textArray, type Database, type QaReviews } from '../warehouse/tables.js';
 import { getRubric } from './rubric-store.js';
@@ -183,7 +184,12 @@ async function insertReview(db: Warehouse, review: Omit<Review, 'criteria'>, sco
  * not fit the rubric (the message lists every problem).
  */
 export async function saveReview(db: Warehouse, body: ReviewInput, now = new Date()): Promise<Review> {
-  return db.transaction(() => saveReviewInTransaction(db, body, now));
+  return db.transaction(async () => {
+    const review = await saveReviewInTransaction(db, body, now);
+    // the QA marts (scorecard, quality tile, calibration…) show it on the next page load
+    await refreshQaMartsInTransaction(db);
+    return review;
+  });
 }
 
 /** {@link saveReview} inside a transaction the caller holds (CSV import saves many at once). */

@@ -11,7 +11,7 @@
  * choose and start no timer.
  *
  * @example
- *   const scheduler = startScheduler(db, config.jobs, { queue: commands.queue, ctx: { run: main, base }, onDone: dataChanged });
+ *   const scheduler = startScheduler(db, config.jobs, { queue: commands.queue, ctx: { run: main, base } });
  *   await scheduler.run('nightly-build');
  *   scheduler.close();
  */

@@ -35,7 +35,8 @@ let runner: Runner = async () => 0;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-service-server-'));
   db = await openWarehouse(path.join(dir, 'w.duckdb'), { readers: 1 });
-  service = await serveCommands(db, (argv, io) => runner(argv, io));
+  await db.run('set threads = 1'); // as parley serve does; commands get 2
+  service = await serveCommands(db, (argv, io) => runner(argv, io), { threads: 2 });
 });
 
 afterAll(async () => {
@@ -70,6 +71,21 @@ describe('serveCommands', () => {
     release();
     expect(await pending).toBe(0);
     expect(out.text()).toBe('done\n');
+  });
+
+  it('gives a command the threads it was told, and puts back the settings it changed (ingest sets memory_limit)', async () => {
+    const setting = async (name: string) => (await db.one<{ value: string }>('select value from duckdb_settings() where name = $1', [name]))?.value;
+    const memoryLimit = await setting('memory_limit');
+    let during: string | undefined;
+    runner = async (_argv, io) => {
+      during = await setting('threads');
+      await io.warehouse.run("set memory_limit = '512MB'");
+      return 0;
+    };
+    expect(await send(['ingest'])).toBe(0);
+    expect(during).toBe('2');
+    expect(await setting('threads')).toBe('1');
+    expect(await setting('memory_limit')).toBe(memoryLimit);
   });
 
   it('runs commands one at a time, in the order they came', async () => {

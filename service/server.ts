@@ -12,6 +12,10 @@
  *   the caller's own process. The dashboard uses absolute paths only.
  * - It sees the warehouse as a command that opened the file alone would
  *   (every query on the main connection, one at a time) and cannot close it.
+ *   A build, a load or an insights build is one transaction there: pages read
+ *   on the reader connections meanwhile, and see the old data until it
+ *   commits. DuckDB's threads and memory_limit are the command's while it
+ *   runs and put back after it.
  *
  * @example
  *   const service = await serveCommands(db, main);     // main: cli/main.ts
@@ -68,6 +72,21 @@ export function commandView(db: Warehouse): Warehouse {
   };
 }
 
+export interface ServeOptions {
+  port?: number;
+  /**
+   * DuckDB's threads while a command runs (a server that answers pages with
+   * one thread per query still builds and loads on every core); set back
+   * afterwards. Default: left as they are.
+   */
+  threads?: number;
+  /** The one-at-a-time queue to run commands in (the scheduler's jobs share it); default a new one. */
+  queue?: Queue;
+}
+
+/** Instance-wide settings a command may change (ingest sets memory_limit): put back after each. */
+const KEPT_SETTINGS = ['threads', 'memory_limit'] as const;
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
@@ -75,7 +94,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * the discovery file beside it. `db` must have been opened by an absolute
  * path (openWarehouse does), since commands change the working directory.
  */
-export async function serveCommands(db: Warehouse, run: Runner, options: { port?: number; queue?: Queue } = {}): Promise<CommandService> {
+export async function serveCommands(db: Warehouse, run: Runner, options: ServeOptions = {}): Promise<CommandService> {
   const token = newToken();
   const queue = options.queue ?? oneAtATime();
 
@@ -127,7 +146,9 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
       send({ exit: 1 });
       return void res.end();
     }
+    const settings = await db.all<{ name: string; value: string }>(`select name, value from duckdb_settings() where name in (${KEPT_SETTINGS.map((n) => `'${n}'`).join(', ')})`);
     try {
+      if (options.threads) await db.run(`set threads = ${options.threads}`);
       code = await run(head.argv, io);
     } catch (error) {
       send({ err: `parley: ${(error as Error).message.split('\n')[0]}\n` });
@@ -135,6 +156,7 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
     } finally {
       process.chdir(before);
       stdin.destroy();
+      await restoreSettings(db, settings).catch(() => undefined);
     }
     // what the command wrote and is still queued goes out before its exit status
     out.end();
@@ -167,6 +189,20 @@ export async function serveCommands(db: Warehouse, run: Runner, options: { port?
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Puts back the settings a command changed: RESET when that gives the value
+ * before (the usual case: DuckDB rounds "18.8 GiB", so setting it back by
+ * text would drift a little with every load), else SET.
+ */
+async function restoreSettings(db: Warehouse, before: { name: string; value: string }[]): Promise<void> {
+  const now = async (name: string) => (await db.one<{ value: string }>('select value from duckdb_settings() where name = $1', [name]))?.value;
+  for (const { name, value } of before) {
+    if ((await now(name)) === value) continue;
+    await db.run(`reset ${name}`);
+    if ((await now(name)) !== value) await db.run(`set ${name} = '${value.replace(/'/g, "''")}'`);
+  }
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {

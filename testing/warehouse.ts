@@ -42,6 +42,8 @@ export interface TestWarehouseOptions extends PrepareOptions {
   now?: Date;
   /** The warehouse file (default: in memory). */
   path?: string;
+  /** Reader connections, as a server has them (default none: every query on the main connection). */
+  readers?: number;
 }
 
 export interface TestWarehouse {
@@ -62,7 +64,7 @@ const NOTHING_LOADED: LoadSummary = { files: 0, read: 0, loaded: 0, quarantined:
 
 /** Opens, migrates, loads what `options` names and builds the models when asked. */
 export async function testWarehouse(options: TestWarehouseOptions = {}): Promise<TestWarehouse> {
-  const db = await openWarehouse(options.path ?? ':memory:');
+  const db = await openWarehouse(options.path ?? ':memory:', { readers: options.readers ?? 0 });
   try {
     await migrate(db, undefined, options.now ?? TEST_NOW);
     const load = await loadInto(db, options);

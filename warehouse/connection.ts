@@ -39,6 +39,14 @@ export interface Warehouse {
   readonly connection: DuckDBConnection;
   /** Runs `fn` while no other query of this warehouse object runs. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * The data generation: a number that grows each time the main connection
+   * may have committed a change (after every exclusive section: a statement
+   * run outside a transaction, a write, a whole transaction). Reader
+   * connections never change it. Caches of query results include it in their
+   * keys, so a build, a load or a saved review drops them.
+   */
+  generation(): number;
   close(): void;
 }
 
@@ -104,9 +112,13 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
   // AsyncLocalStorage tells them apart from concurrent callers, who wait.
   let queue: Promise<unknown> = Promise.resolve();
   const inside = new AsyncLocalStorage<true>();
+  // bumped when a section ends (committed or not: a failed one changes nothing, and
+  // dropping caches once too often is harmless), so a reader that starts after the
+  // bump sees the committed data under the new number
+  let generation = 0;
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     if (inside.getStore()) return fn();
-    const next = queue.then(() => inside.run(true, fn));
+    const next = queue.then(() => inside.run(true, fn)).finally(() => void generation++);
     queue = next.catch(() => undefined);
     return next;
   };
@@ -128,6 +140,7 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
     path: dbPath,
     connection,
     exclusive,
+    generation: () => generation,
     all,
     async one<T extends Row>(sql: string, params?: Params) {
       return (await all<T>(sql, params))[0];

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
@@ -86,7 +87,8 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   // Many small queries at once: each runs on its own reader connection's thread, and
   // DuckDB's extra worker threads would only contend with them (p95 of a cold
   // metric page under 10 clients: 272 -> 183 ms). The setting is the instance's,
-  // so it holds for this serving process only.
+  // so it holds for this serving process only; a command handed over (build, ingest,
+  // insights build) gets every core while it runs (service/server.ts puts 1 back after).
   await db.run('set threads = 1');
   const { provideWarehouse } = await import('../../dashboard/lib/server/warehouse.js');
   provideWarehouse(db);
@@ -117,16 +119,14 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-  const commands = await serveCommands(db, cli);
+  const commands = await serveCommands(db, cli, { threads: availableParallelism() });
   // the jobs of parley.config.yaml run in the queue of the commands handed over, never beside one
   const configFile = path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE);
   const base = path.dirname(configFile);
-  const { dataChanged } = await import('../../dashboard/lib/server/mart-query.js');
   const { provideJobs } = await import('../../dashboard/lib/server/jobs.js');
   const scheduler = startScheduler(db, config.jobs, {
     queue: commands.queue,
     ctx: { run: cli, base, configFile: existsSync(configFile) ? configFile : undefined },
-    onDone: () => dataChanged(),
   });
   const uploads = config.uploads.folder ? path.resolve(base, config.uploads.folder) : db.path.replace(/(\.duckdb)?$/, '-uploads');
   provideJobs(jobControl(scheduler, { folder: uploads, maxBytes: sizeBytes(config.uploads.max_size) }));
@@ -176,6 +176,8 @@ it holds, with the caller's working directory, and they print what they print wi
 server. Commands find it through <warehouse>.serve.json (mode 0600: pid, a port on
 127.0.0.1 and a random token), which it removes when it stops; a file left by a killed
 server is ignored and removed by the next command, and replaced by the next serve.
+A build, ingest or insights build handed over is one transaction: pages show the old
+data until it commits, then the new, with no restart.
 
 It also runs the jobs of the configuration file's \`jobs\` section when they are due (load
 the new files of a folder, build, insights build, render a notebook), one at a time in the

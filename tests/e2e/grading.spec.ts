@@ -34,6 +34,14 @@ test('a reviewer grades a sampled conversation and the score lands on the agent 
   await signIn(supervisor, 'supervisor', `/agents/${agent}`);
   await expect(supervisor.getByRole('heading', { name: 'Recent reviews' })).toBeVisible();
   await expect(supervisor.getByTestId('review-score').first()).toContainText('100.0');
+  // … and in "Quality by month" (the QA marts), with no build in between
+  const quality = supervisor.getByRole('region', { name: 'Quality by month' });
+  await expect(
+    quality
+      .locator('tbody tr td:nth-child(3)')
+      .filter({ hasText: /^\d+\.\d$/ })
+      .first(),
+  ).toBeVisible();
   await context.close();
 
   // Grading the same item again is not offered: the page shows the saved review.

@@ -1,8 +1,8 @@
 /**
  * An agent's QA on their scorecard, from scorecards/: the monthly internal
  * quality score beside the team's and the criterion averages (scorecards'
- * marts, as of the last `parley build`), and the latest reviews (live, so a
- * review saved a minute ago is there).
+ * marts, which every QA write refreshes), and the latest reviews: a review
+ * saved a minute ago is in both.
  *
  * @example
  *   const qa = await loadAgentQa(db, agent);
@@ -20,7 +20,7 @@ const score = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : '–');
 export async function loadAgentQa(db: Warehouse, agent: AgentInfo, month?: string) {
   const [reviews, card] = await Promise.all([
     listReviews(db, { agent_id: agent.agentId, kind: 'review', limit: 20 }),
-    // scorecards' marts change only with `parley build` (not while serving): kept per agent and month.
+    // kept per agent and month until the data change (a build, a load, a QA write)
     memo(db, `agent-scorecard\u0000${agent.agentId}\u0000${month ?? ''}`, () => cardView(db, agent, month)),
   ]);
   return {

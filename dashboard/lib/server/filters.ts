@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { binder } from '../../../warehouse/params.js';
+import { memo } from './cache.js';
 
 const day = z
   .string()
@@ -58,17 +59,16 @@ interface Horizon {
   first: string;
   last: string;
 }
-let horizon: Promise<Horizon> | undefined;
-
-/** The first and last day with conversations (cached: the server owns the warehouse). */
+/** The first and last day with conversations (cached until the data change, see mart-query.ts). */
 export function dataDays(db: Warehouse): Promise<Horizon> {
-  horizon ??= db
-    .one<{ first: string | null; last: string | null }>('select min(created_at)::date::varchar as first, max(created_at)::date::varchar as last from conversation_metrics')
-    .then((r) => {
-      const today = new Date().toISOString().slice(0, 10);
-      return { first: r?.first ?? today, last: r?.last ?? today };
-    });
-  return horizon;
+  return memo(db, 'data-days', () =>
+    db
+      .one<{ first: string | null; last: string | null }>('select min(created_at)::date::varchar as first, max(created_at)::date::varchar as last from conversation_metrics')
+      .then((r) => {
+        const today = new Date().toISOString().slice(0, 10);
+        return { first: r?.first ?? today, last: r?.last ?? today };
+      }),
+  );
 }
 
 /** The filters of a URL; the date range defaults to the last 90 days of data. */
@@ -140,23 +140,22 @@ export interface FilterOptions {
   teams: string[];
   agents: string[];
 }
-let options: Promise<FilterOptions> | undefined;
-
-/** The values the filter menus offer (cached per process). */
+/** The values the filter menus offer (cached until the data change). */
 export function filterOptions(db: Warehouse): Promise<FilterOptions> {
-  options ??= db
-    .all<{ dim: string; v: string }>(
-      `select 'channel' as dim, channel as v from conversation_metrics where channel is not null group by all
+  return memo(db, 'filter-options', () =>
+    db
+      .all<{ dim: string; v: string }>(
+        `select 'channel' as dim, channel as v from conversation_metrics where channel is not null group by all
        union all select 'intent', intent from conversation_metrics where intent is not null group by all
        union all select 'team', team from conversation_metrics where team is not null group by all
        union all select 'agent', owner_agent from conversation_metrics where owner_agent is not null group by all
        order by 1, 2`,
-    )
-    .then((rows) => ({
-      channels: rows.filter((r) => r.dim === 'channel').map((r) => r.v),
-      intents: rows.filter((r) => r.dim === 'intent').map((r) => r.v),
-      teams: rows.filter((r) => r.dim === 'team').map((r) => r.v),
-      agents: rows.filter((r) => r.dim === 'agent').map((r) => r.v),
-    }));
-  return options;
+      )
+      .then((rows) => ({
+        channels: rows.filter((r) => r.dim === 'channel').map((r) => r.v),
+        intents: rows.filter((r) => r.dim === 'intent').map((r) => r.v),
+        teams: rows.filter((r) => r.dim === 'team').map((r) => r.v),
+        agents: rows.filter((r) => r.dim === 'agent').map((r) => r.v),
+      })),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The overview's internal quality score tile, read from scorecards' mart
  * `qa_internal_quality` (mean qa_score of a month's reviews, by month and by
- * month × team / channel; as of the last `parley build`). It shows the last
+ * month × team / channel; refreshed by every QA write). It shows the last
  * reviewed month in the date range against the month before; the mart has
  * no intent grouping, so under an intent filter (or team and channel
  * together) the tile says so instead of showing a number.

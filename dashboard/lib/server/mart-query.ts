@@ -5,54 +5,19 @@
  * - `summary(db, dims, where, fields)` runs models/summary.ts's summarySql
  *   but keeps only the fields a page shows; DuckDB then drops every other
  *   aggregate (a metric page computes one metric, not forty).
- * - Results are kept in a bounded LRU cache keyed by SQL and parameters. This
- *   is sound because the server process owns the warehouse file: the marts
- *   change only through `parley build`, which cannot run while it serves.
- *   Never use it for tables the app writes (reviews, disputes, sessions).
+ * - Results are cached until the data change (cache.ts: keyed by the
+ *   warehouse's data generation, which a build, a load or a write bumps).
  *
  * @example
  *   const rows = await summary(db, ['month'], w, ['conversations', 'fcr_rate']);
  */
-import type { Params, Row, Warehouse } from '../../../warehouse/connection.js';
+import type { Row, Warehouse } from '../../../warehouse/connection.js';
+import { cachedAll, memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
 import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
 
-const MAX_ENTRIES = 2_000;
-// One cache per process, shared by the bundled app and `parley serve` itself, which calls
-// dataChanged() after a job (the two load this module separately).
-const CACHE = Symbol.for('parley.dashboard.mart-cache');
-const cache = ((globalThis as { [CACHE]?: Map<string, Promise<unknown>> })[CACHE] ??= new Map<string, Promise<unknown>>());
-
-/** Drops every cached result: the marts or the raw layer changed (a job loaded or built). */
-export function dataChanged(): void {
-  cache.clear();
-}
-
-/**
- * The value of `fn` for `key`, computed once while the server runs (LRU).
- * Only for results that depend on the marts and raw layer alone — a page's
- * summary figures and their rendered charts — never on tables the app writes.
- */
-export function memo<T>(db: Warehouse, key: string, fn: () => Promise<T>): Promise<T> {
-  const full = `${db.path}\u0000${key}`;
-  const hit = cache.get(full);
-  if (hit) {
-    cache.delete(full);
-    cache.set(full, hit);
-    return hit as Promise<T>;
-  }
-  const pending = fn();
-  cache.set(full, pending);
-  pending.catch(() => cache.delete(full));
-  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  return pending;
-}
-
-/** A read of data that do not change while the server runs, cached (LRU). */
-export function cachedAll<T extends Row = Row>(db: Warehouse, sql: string, params: Params = []): Promise<T[]> {
-  return memo(db, `sql\u0000${sql}\u0000${JSON.stringify(params)}`, () => db.all<T>(sql, params));
-}
+export { cachedAll, memo } from './cache.js';
 
 /** The summary grouped by `dims` over `where`, with only `fields` (plus the dimensions). */
 export function summary(db: Warehouse, dims: readonly Dimension[], where: Where, fields: readonly string[]): Promise<Row[]> {
