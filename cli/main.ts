@@ -20,6 +20,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { buildCommand } from './commands/build.js';
 import { metricsConversationsCommand, metricsSummaryCommand } from './commands/metrics.js';
 import { sqlCommand } from './commands/sql.js';
+import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { docsMetricsCommand } from './commands/docs.js';
 import { insightsBuildCommand, insightsTopCommand } from './commands/insights.js';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   metricsConversationsCommand,
   metricsSummaryCommand,
   sqlCommand,
+  backupCommand,
   demoCommand,
   docsMetricsCommand,
   insightsBuildCommand,

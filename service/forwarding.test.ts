@@ -150,6 +150,23 @@ describe('a command while a server holds the warehouse', () => {
     expect((await same(['metrics', 'summary', '--format', 'yaml'])).code).toBe(2);
   });
 
+  it('backup copies the served warehouse while the server holds it, and the copy opens on its own', async () => {
+    const r = await parley(served, ['backup', 'backups/copy.duckdb']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^copied the warehouse to backups\/copy\.duckdb \([\d.]+ MB\) in [\d.]+ s\n$/);
+    const copy = await openWarehouse(path.join(served, 'backups/copy.duckdb'));
+    try {
+      expect(await copy.one('select count(*) as n from conversation_metrics')).toEqual(
+        await (async () => {
+          const q = await parley(served, ['sql', 'select count(*) as n from conversation_metrics', '--format', 'json']);
+          return JSON.parse(q.out)[0];
+        })(),
+      );
+    } finally {
+      copy.close();
+    }
+  });
+
   it('notebook render writes the same report where the caller said', async () => {
     const r = await same(['notebook', 'render', 'monthly-report', '--param', 'month=2026-03', '--out', 'out/report.html']);
     expect(r).toMatchObject({ code: 0, out: '', err: 'wrote out/report.html (Monthly leadership report, month=2026-03)\n' });
