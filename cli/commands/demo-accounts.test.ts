@@ -2,7 +2,8 @@
  * Demo accounts live only in a warehouse of demo data: loading another
  * source's export into a demo warehouse disables them, ends their sessions
  * and clears the demo mark (so the banner goes); `parley demo` refuses a
- * warehouse that holds other data.
+ * warehouse that holds other data; migration 006 does the same for demo
+ * warehouses made before it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addAccount, isDemoWarehouse, listAccounts, sessionAccount, signIn } from '../../accounts/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../demo/seed.js';
-import { openWarehouse } from '../../warehouse/connection.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/connection.js';
+import { migrate } from '../../warehouse/migrate.js';
 import { parley } from '../../testing/cli.js';
 import { goodConversation } from '../../testing/records.js';
 import { testWarehouse } from '../../testing/warehouse.js';
@@ -104,6 +106,56 @@ describe('parley demo on a warehouse that holds other data', () => {
     const w = await openWarehouse(db);
     try {
       expect(await listAccounts(w)).toEqual([]);
+      expect(await isDemoWarehouse(w)).toBe(false);
+    } finally {
+      w.close();
+    }
+  });
+});
+
+describe('migration 006 on a warehouse made before it', () => {
+  async function before(sources: string[]): Promise<Warehouse> {
+    const w = await openWarehouse(':memory:');
+    await migrate(w, 5);
+    await w.run("insert into warehouse_meta values ('demo', 'true')");
+    for (const [i, source] of sources.entries()) {
+      await w.run(
+        "insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, load_id, file, line) values ($1, $2, 'email', now(), 'c', 1, 'f', 1)",
+        [source, `c${i}`],
+      );
+    }
+    for (const username of ['admin', 'reviewer', 'ada']) {
+      await w.run("insert into accounts values ($1, 'x', 'admin', null, now())", [username]);
+    }
+    await w.run("insert into sessions values ('h', 'reviewer', now(), now() + interval 1 hour)");
+    return w;
+  }
+
+  it('marks the demo names of a demo warehouse as demo accounts', async () => {
+    const w = await before(['demo']);
+    try {
+      await migrate(w);
+      expect((await listAccounts(w)).map((a) => [a.username, a.demo, a.status])).toEqual([
+        ['ada', false, 'active'],
+        ['admin', true, 'active'],
+        ['reviewer', true, 'active'],
+      ]);
+      expect(await isDemoWarehouse(w)).toBe(true);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('ends the demo of one that other data were loaded into already', async () => {
+    const w = await before(['demo', 'acme']);
+    try {
+      await migrate(w);
+      expect((await listAccounts(w)).map((a) => [a.username, a.status])).toEqual([
+        ['ada', 'active'],
+        ['admin', 'disabled'],
+        ['reviewer', 'disabled'],
+      ]);
+      expect(await w.all('select * from sessions')).toEqual([]);
       expect(await isDemoWarehouse(w)).toBe(false);
     } finally {
       w.close();
