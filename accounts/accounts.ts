@@ -17,17 +17,12 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
-import { AccountError } from './account-error.js';
+import { AccountError, type Account } from './account.js';
 import { endSessions } from './login-sessions.js';
 import { hashPassword } from './passwords.js';
 import { ROLES, type Role } from './roles.js';
 
-export interface Account {
-  username: string;
-  role: Role;
-  /** For role `agent`: the roster id whose scorecard and reviews are theirs. */
-  agentId: string | null;
-}
+export type { Account } from './account.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 

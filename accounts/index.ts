@@ -22,7 +22,7 @@ export {
   MIN_PASSWORD_LENGTH,
 } from './accounts.js';
 export type { Account, AccountRow, NewAccount } from './accounts.js';
-export { AccountError } from './account-error.js';
+export { AccountError } from './account.js';
 export { signIn, sessionAccount, signOut, listSessions, endSessions, LOGIN_SESSION_HOURS, SESSION_ID_LENGTH } from './login-sessions.js';
 export type { LoginSession, SessionTarget } from './login-sessions.js';
 export { DEMO_SOURCE, endDemo, isDemoWarehouse, otherSources } from './demo-accounts.js';

@@ -15,8 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
-import { AccountError } from './account-error.js';
-import type { Account } from './accounts.js';
+import { AccountError, type Account } from './account.js';
 import { verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
 
