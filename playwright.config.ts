@@ -30,11 +30,12 @@ export default defineConfig({
   },
   webServer: {
     // A fresh demo warehouse (accounts, a QA sample), plus a hostile fixture: bodies with HTML and
-    // script, and a broken record for the quarantine.
+    // script, and a broken record for the quarantine. The fixture is loaded as source "demo": another
+    // source would end the demo (disable the demo accounts, accounts/demo-accounts.ts).
     command: [
       `rm -rf ${DB} ${DB}.wal ${DB.replace(/\.duckdb$/, '-uploads')}`,
       `node cli/parley.js demo --conversations 3000 --db ${DB} --no-serve`,
-      `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source e2e --db ${DB}`,
+      `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source demo --db ${DB}`,
       `node cli/parley.js build --db ${DB}`,
       `node cli/parley.js serve --db ${DB} --port ${PORT}`,
     ].join(' && '),

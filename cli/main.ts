@@ -26,7 +26,7 @@ import { docsMetricsCommand } from './commands/docs.js';
 import { insightsBuildCommand, insightsTopCommand } from './commands/insights.js';
 import { notebookListCommand, notebookRenderCommand } from './commands/notebook.js';
 import { serveCommand } from './commands/serve.js';
-import { userAddCommand } from './commands/user.js';
+import { USER_COMMANDS } from './commands/user.js';
 import { rubricsAddCommand, rubricsListCommand, rubricsValidateCommand } from './commands/rubrics.js';
 import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleListCommand, sampleSizeCommand } from './commands/sample.js';
 import { scorecardCommand } from './commands/scorecard.js';
@@ -46,7 +46,7 @@ export const COMMANDS: readonly Command[] = [
   notebookRenderCommand,
   notebookListCommand,
   serveCommand,
-  userAddCommand,
+  ...USER_COMMANDS,
   rubricsValidateCommand,
   rubricsAddCommand,
   rubricsListCommand,

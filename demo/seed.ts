@@ -24,13 +24,13 @@ export const DEMO_ACCOUNTS: readonly { username: string; role: Role; agentId?: s
   { username: 'agent', role: 'agent', agentId: 'agt_001' },
 ];
 
-/** Creates the demo accounts that do not exist yet. */
+/** Creates the demo accounts that do not exist yet, marked as demo accounts (accounts/demo-accounts.ts disables them when real data arrive). */
 export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
   const existing = new Set(await accountNames(db));
   const made: string[] = [];
   for (const a of DEMO_ACCOUNTS) {
     if (existing.has(a.username)) continue;
-    await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, agentId: a.agentId ?? null });
+    await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, agentId: a.agentId ?? null, demo: true });
     made.push(a.username);
   }
   return made;

@@ -22,6 +22,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
+import { endDemo } from '../accounts/index.js';
 import { readLines, TruncatedFileError, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
 import { checkAndWrite } from './check-and-write.js';
@@ -107,6 +108,11 @@ export interface LoadSummary {
   seconds: number;
   loadId: number;
   perFile: FileResult[];
+  /**
+   * Set when this load put other data into a warehouse that held demo data
+   * only: the demo accounts it disabled (the demo mark is cleared too).
+   */
+  demoAccountsDisabled?: string[];
 }
 
 const PROGRESS_EVERY = 5000;
@@ -157,7 +163,9 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     await db.run(
       'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents',
     );
-    return summarise(run);
+    // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
+    const demoAccountsDisabled = await endDemo(db, now);
+    return { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
   });
 }
 

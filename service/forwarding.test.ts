@@ -182,6 +182,18 @@ describe('a command while a server holds the warehouse', () => {
     expect((await same(['user', 'add', 'ada', '--role', 'admin'], 'a long passphrase\n')).code).toBe(1);
     expect((await same(['user', 'add', 'bob', '--role', 'admin'], 'short\n')).code).toBe(1);
   });
+
+  it('user passwd (stdin), disable, enable, sessions, revoke and remove print the same', async () => {
+    expect(await same(['user', 'passwd', 'ada'], 'a new passphrase\n')).toMatchObject({ code: 0, out: 'changed the password of "ada"; ended 0 login sessions\n' });
+    expect(await same(['user', 'disable', 'ada'])).toMatchObject({ code: 1, out: '' });
+    expect(await same(['user', 'add', 'bob', '--role', 'reviewer'], 'a long passphrase\n')).toMatchObject({ code: 0 });
+    expect(await same(['user', 'disable', 'bob', '--json'])).toMatchObject({ code: 0, out: '{"username":"bob","changed":true,"sessionsEnded":0}\n' });
+    expect(await same(['user', 'enable', 'bob'])).toMatchObject({ code: 0, out: 'enabled "bob"\n' });
+    expect(await same(['user', 'sessions'])).toMatchObject({ code: 0, out: '(no rows)\n' });
+    expect(await same(['user', 'revoke', '--all'])).toMatchObject({ code: 0, out: 'ended 0 login sessions of every account\n' });
+    expect(await same(['user', 'remove', 'ada'])).toMatchObject({ code: 1 });
+    expect(await same(['user', 'remove', 'bob'])).toMatchObject({ code: 0, out: 'removed the reviewer account "bob"; ended 0 login sessions\n' });
+  });
 });
 
 describe('the command port', () => {

@@ -8,8 +8,9 @@
  *   const r = await parley('metrics', 'summary', '--format', 'json', '--db', file);
  *   expect(r.code).toBe(0);
  *   JSON.parse(r.out);
+ *   await parleyWithStdin('a long passphrase\n', 'user', 'passwd', 'ada', '--db', file);
  */
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { main } from '../cli/main.js';
 import { TEST_NOW } from './clock.js';
 
@@ -38,5 +39,13 @@ export async function parley(...argv: string[]): Promise<CliRun> {
   const out = collector();
   const err = collector();
   const code = await main(argv, { out: out.stream, err: err.stream, env, now: TEST_NOW });
+  return { code, out: out.text(), err: err.text() };
+}
+
+/** {@link parley} with `input` as the command's stdin (for `user add`, `user passwd`). */
+export async function parleyWithStdin(input: string, ...argv: string[]): Promise<CliRun> {
+  const out = collector();
+  const err = collector();
+  const code = await main(argv, { out: out.stream, err: err.stream, env, in: Readable.from([input]) });
   return { code, out: out.text(), err: err.text() };
 }

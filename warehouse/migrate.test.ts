@@ -132,15 +132,15 @@ describe('a warehouse that skipped a version', () => {
   it('gets every missing migration, not only those above its highest', async () => {
     const db = await openWarehouse(':memory:');
     try {
+      // later versions landed before an earlier one (as happens while parts are built side by side):
+      // every migration but 004 (insights, which no later one needs) is already there
+      const skipped = 4;
       await migrate(db, 1);
-      // the latest version landed before the ones between (as happens while parts are built side by side)
-      const latest = migrations().at(-1)!;
-      await db.run(latest.sql);
-      await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [latest.version, latest.name]);
-      const between = migrations()
-        .map((m) => m.version)
-        .filter((v) => v !== 1 && v !== latest.version);
-      expect(await migrate(db)).toEqual(between);
+      for (const m of migrations().filter((m) => m.version !== 1 && m.version !== skipped)) {
+        await db.run(m.sql);
+        await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [m.version, m.name]);
+      }
+      expect(await migrate(db)).toEqual([skipped]);
       expect(await migrate(db)).toEqual([]);
     } finally {
       db.close();

@@ -18,6 +18,8 @@ const COLUMNS = {
     role: 'VARCHAR',
     agent_id: 'VARCHAR null',
     created_at: 'TIMESTAMP WITH TIME ZONE',
+    disabled_at: 'TIMESTAMP WITH TIME ZONE null',
+    demo: 'BOOLEAN null',
   },
   insight_intent_corrections: {
     source: 'VARCHAR',
@@ -283,7 +285,7 @@ describe('Kysely and warehouse transactions', () => {
     await expect(
       db.transaction().execute(async (trx) => {
         await trx.insertInto('accounts').values(account('ada')).execute();
-        other = warehouse.run("insert into accounts values ('zoe', 'x', 'admin', null, now())");
+        other = warehouse.run("insert into accounts (username, password_hash, role, agent_id, created_at) values ('zoe', 'x', 'admin', null, now())");
         await new Promise((resolve) => setTimeout(resolve, 20));
         throw new Error('roll back ada only');
       }),

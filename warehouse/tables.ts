@@ -167,6 +167,10 @@ export interface Accounts {
   role: string;
   agent_id: string | null;
   created_at: Date;
+  /** migrations/007-account-admin.sql: when the account was disabled (null: it may sign in). */
+  disabled_at: Date | null;
+  /** True for an account `parley demo` seeded. */
+  demo: boolean | null;
 }
 
 /** Login sessions of the dashboard (not calibration sessions: those are qa_calibration_sessions). */

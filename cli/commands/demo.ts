@@ -5,7 +5,8 @@ import { loadFiles } from '../../ingest/load.js';
 import { buildIsStale, buildModels } from '../../models/build.js';
 import { loadConfig } from '../../models/config.js';
 import { HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
-import { UsageError, withWarehouse, type Command } from '../command.js';
+import { otherSources } from '../../accounts/index.js';
+import { CommandError, UsageError, withWarehouse, type Command } from '../command.js';
 import { write } from '../output.js';
 import { count, progressLine } from '../progress.js';
 import { SERVER_READERS, parsePort, startDashboard, untilStopped } from './serve.js';
@@ -21,6 +22,11 @@ two incidents), loads them with source "demo", and builds the models. A warehous
 already holds data is only rebuilt when it has never been built. Then it prints the
 monthly summary and serves the dashboard on it (demo accounts, one per role, are
 created with the generated data; their password is in the README).
+
+Demo accounts go only into a warehouse that holds nothing but demo data: on a warehouse
+that holds conversations of another source it stops, exit 1, and says to use another
+--db (serve your own warehouse with \`parley serve\`). Loading other data into a demo
+warehouse later disables its demo accounts (see \`parley ingest --help\`).
 
   --conversations N  how many to generate (default 50000)
   --seed N           the generator's seed (default 42): the same seed gives the same data
@@ -41,6 +47,12 @@ created with the generated data; their password is in the README).
       values,
       io,
       async (db) => {
+        const others = await otherSources(db);
+        if (others.length) {
+          throw new CommandError(
+            `the warehouse ${db.path} holds data other than the demo's (source ${others.join(', ')}), and demo accounts go only into a demo warehouse: run the demo on another file (--db demo.duckdb), or serve this one with parley serve`,
+          );
+        }
         const n = (await db.one<{ n: number }>('select count(*) as n from raw_conversations'))?.n ?? 0;
         const progress = progressLine(io.err);
         if (n === 0) {

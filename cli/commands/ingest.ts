@@ -29,6 +29,8 @@ Loads one or more files (or export folders) as one transaction: all of it lands,
 A conversation loaded again replaces the earlier one (key: source + id).
 Records that break the contract go to the quarantine with file, line and reason.
 A file named agents*.jsonl is read as the agent roster.
+Loading conversations of another source than "demo" into a demo warehouse (\`parley demo\`)
+disables its demo accounts and removes the demo mark and banner.
 
   --format F      auto (default: told from the name, header or contents, and said on stderr),
                   canonical (.jsonl, .jsonl.gz), zendesk (API JSON with audits, or a folder of
@@ -148,6 +150,13 @@ Examples:
     }
     for (const f of summary.perFile) {
       if (f.problem) io.err.write(`${f.failed ? 'error' : 'note'}: ${f.problem}\n`);
+    }
+    const demo = summary.demoAccountsDisabled;
+    if (demo) {
+      io.err.write(
+        `note: the warehouse held demo data only, so it is no longer marked as a demo` +
+          (demo.length ? ` and its demo accounts are disabled (${demo.join(', ')}); add your own with parley user add NAME --role admin\n` : '\n'),
+      );
     }
     return failed.length ? 1 : 0;
   },

@@ -1,11 +1,28 @@
 /**
- * `parley user add NAME --role ROLE [--agent-id ID]`: a local dashboard
- * account. The password comes from stdin (piped) or a prompt; it never
- * appears on the command line.
+ * `parley user list | add | passwd | disable | enable | remove | sessions |
+ * revoke`: the local dashboard accounts and their login sessions (the same
+ * as the dashboard's Accounts page, /admin/users). A password comes from
+ * stdin (piped) or a prompt; it never appears on the command line.
  */
 import { createInterface } from 'node:readline';
-import { addAccount, ROLES, isRole } from '../../accounts/index.js';
-import { CommandError, UsageError, withWarehouse, type Command, type Io } from '../command.js';
+import {
+  AccountError,
+  ROLES,
+  SESSION_ID_LENGTH,
+  addAccount,
+  disableAccount,
+  enableAccount,
+  endSessions,
+  isRole,
+  listAccounts,
+  listSessions,
+  removeAccount,
+  setPassword,
+  type SessionTarget,
+} from '../../accounts/index.js';
+import type { Warehouse } from '../../warehouse/connection.js';
+import { CommandError, UsageError, oneOf, withWarehouse, type Command, type Io } from '../command.js';
+import { write, type Format } from '../output.js';
 
 /** Reads one line: the password, typed without echo on a terminal or piped on stdin. */
 async function readPassword(io: Io, input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown } = io.in ?? process.stdin): Promise<string> {
@@ -47,13 +64,212 @@ Example:
     if (agentId && role !== 'agent') throw new UsageError('--agent-id goes only with --role agent', this.name);
     const password = await readPassword(io);
     return withWarehouse(values, io, async (db) => {
-      try {
-        await addAccount(db, { username: name, password, role, agentId: agentId ?? null });
-      } catch (error) {
-        throw new CommandError((error as Error).message);
-      }
+      await refusals(() => addAccount(db, { username: name, password, role, agentId: agentId ?? null }));
       io.out.write(`created the ${role} account "${name}" in ${db.path}\n`);
       return 0;
     });
   },
 };
+
+/** An account operation's refusal (AccountError) becomes the command's one-line error, exit 1. */
+async function refusals<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AccountError) throw new CommandError(error.message);
+    throw error;
+  }
+}
+
+/** The one NAME a subcommand takes. */
+function oneName(command: Command, positionals: string[]): string {
+  const [name, ...extra] = positionals;
+  if (!name || extra.length) throw new UsageError('give exactly one NAME (see parley user list)', command.name);
+  return name;
+}
+
+const sessionsWord = (n: number) => `${n} login session${n === 1 ? '' : 's'}`;
+
+/** Prints a change: one line for people, or `--json`'s object. */
+function report(io: Io, values: Record<string, unknown>, line: string, json: Record<string, unknown>): number {
+  io.out.write(values['json'] ? JSON.stringify(json) + '\n' : line + '\n');
+  return 0;
+}
+
+const FORMAT_HELP = '  --format F  table (default), json or csv';
+
+export const userListCommand: Command = {
+  name: 'user list',
+  summary: 'dashboard accounts: role, active or disabled, live login sessions',
+  usage: 'parley user list [--format table|json|csv]',
+  help: `
+Every account by name, with its role, agent id, status (active or disabled), how many login
+sessions are live, when it was made and whether \`parley demo\` seeded it.
+
+${FORMAT_HELP}`,
+  options: { format: { type: 'string' } },
+  async run({ values }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
+    const rows = await withWarehouse(values, io, (db) => listAccounts(db));
+    write(io.out, rows as never, format, ['username', 'role', 'agent_id', 'status', 'sessions', 'created_at', 'disabled_at', 'demo']);
+    return 0;
+  },
+};
+
+export const userPasswdCommand: Command = {
+  name: 'user passwd',
+  summary: "set an account's password (read from stdin) and end its login sessions",
+  usage: 'parley user passwd NAME [--json]',
+  help: `
+Sets a new password (one line on stdin, or asked for at the terminal; at least 8 characters)
+and ends every login session of the account, so a browser signed in with the old one must
+sign in again.
+
+  --json  print {"username", "sessionsEnded"}
+
+Example:
+  printf '%s\\n' 'a new passphrase' | parley user passwd ada`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  stdin: true,
+  async run({ values, positionals }, io) {
+    const name = oneName(this, positionals);
+    const password = await readPassword(io);
+    return withWarehouse(values, io, async (db) => {
+      const { sessionsEnded } = await refusals(() => setPassword(db, name, password));
+      return report(io, values, `changed the password of "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, sessionsEnded });
+    });
+  },
+};
+
+export const userDisableCommand: Command = {
+  name: 'user disable',
+  summary: 'stop an account from signing in and end its login sessions',
+  usage: 'parley user disable NAME [--json]',
+  help: `
+The account keeps its name and history (reviews, notes) but cannot sign in; its login
+sessions end at once. The last admin who can sign in cannot be disabled. Undo with
+\`parley user enable NAME\`.
+
+  --json  print {"username", "changed", "sessionsEnded"}`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const name = oneName(this, positionals);
+    return withWarehouse(values, io, async (db) => {
+      const { changed, sessionsEnded } = await refusals(() => disableAccount(db, name));
+      const line = changed ? `disabled "${name}"; ended ${sessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
+      return report(io, values, line, { username: name, changed, sessionsEnded });
+    });
+  },
+};
+
+export const userEnableCommand: Command = {
+  name: 'user enable',
+  summary: 'let a disabled account sign in again',
+  usage: 'parley user enable NAME [--json]',
+  help: `
+  --json  print {"username", "changed"}`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const name = oneName(this, positionals);
+    return withWarehouse(values, io, async (db) => {
+      const { changed } = await refusals(() => enableAccount(db, name));
+      return report(io, values, changed ? `enabled "${name}"` : `"${name}" was enabled already`, { username: name, changed });
+    });
+  },
+};
+
+export const userRemoveCommand: Command = {
+  name: 'user remove',
+  summary: 'delete an account and its login sessions (never the last admin)',
+  usage: 'parley user remove NAME [--json]',
+  help: `
+Deletes the account and ends its login sessions; reviews and notes keep the name they were
+written under. The last admin who can sign in cannot be removed: add another admin first.
+To keep the name, use \`parley user disable\` instead.
+
+  --json  print {"username", "role", "sessionsEnded"}`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const name = oneName(this, positionals);
+    return withWarehouse(values, io, async (db) => {
+      const { role, sessionsEnded } = await refusals(() => removeAccount(db, name));
+      return report(io, values, `removed the ${role} account "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, role, sessionsEnded });
+    });
+  },
+};
+
+export const userSessionsCommand: Command = {
+  name: 'user sessions',
+  summary: "live login sessions: one account's, or everyone's",
+  usage: 'parley user sessions [NAME] [--format table|json|csv]',
+  help: `
+Lists the live dashboard login sessions, newest first: the session id (end one with
+\`parley user revoke --session ID\`), the account, its role, when it began and when it ends.
+
+${FORMAT_HELP}`,
+  options: { format: { type: 'string' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
+    if (positionals.length > 1) throw new UsageError('give at most one NAME', this.name);
+    const name = positionals[0];
+    const rows = await withWarehouse(values, io, async (db) => {
+      if (name !== undefined) await refusals(() => knownAccount(db, name));
+      return listSessions(db, name === undefined ? {} : { username: name });
+    });
+    write(io.out, rows as never, format, ['session', 'username', 'role', 'created_at', 'expires_at']);
+    return 0;
+  },
+};
+
+export const userRevokeCommand: Command = {
+  name: 'user revoke',
+  summary: "end login sessions: an account's, one by id, or all",
+  usage: 'parley user revoke NAME | --session ID | --all [--json]',
+  help: `
+Ends live login sessions; a browser on one is sent to the sign-in page at its next request.
+
+  NAME          every session of that account
+  --session ID  one session, by the id \`parley user sessions\` shows
+  --all         every session of every account
+  --json        print {"sessionsEnded"}`,
+  options: { session: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const session = values['session'];
+    const chosen = [positionals.length > 0, session !== undefined, values['all'] === true].filter(Boolean).length;
+    if (chosen !== 1 || positionals.length > 1) throw new UsageError('give one NAME, or --session ID, or --all', this.name);
+    if (session !== undefined && (typeof session !== 'string' || !new RegExp(`^[0-9a-f]{${SESSION_ID_LENGTH}}$`).test(session))) {
+      throw new UsageError(`--session takes a ${SESSION_ID_LENGTH}-character id as parley user sessions shows it`, this.name);
+    }
+    const name = positionals[0];
+    const target: SessionTarget = name !== undefined ? { username: name } : typeof session === 'string' ? { session } : { all: true };
+    return withWarehouse(values, io, async (db) => {
+      if (name !== undefined) await refusals(() => knownAccount(db, name));
+      const sessionsEnded = await endSessions(db, target);
+      if (typeof session === 'string' && sessionsEnded === 0) throw new CommandError(`no live login session ${session}: see parley user sessions`);
+      const whose = name !== undefined ? ` of "${name}"` : typeof session === 'string' ? '' : ' of every account';
+      return report(io, values, `ended ${sessionsWord(sessionsEnded)}${whose}`, { sessionsEnded });
+    });
+  },
+};
+
+/** Refuses a name that has no account. */
+async function knownAccount(db: Warehouse, name: string): Promise<void> {
+  if (!(await listAccounts(db)).some((a) => a.username === name)) throw new AccountError(`there is no account "${name}": see parley user list`);
+}
+
+export const USER_COMMANDS: readonly Command[] = [
+  userListCommand,
+  userAddCommand,
+  userPasswdCommand,
+  userDisableCommand,
+  userEnableCommand,
+  userRemoveCommand,
+  userSessionsCommand,
+  userRevokeCommand,
+];

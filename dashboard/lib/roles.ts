@@ -25,10 +25,12 @@ export type Permission =
   /** the load log and the quarantine */
   | 'viewData'
   /** pain points (product sees them without customer identities) */
-  | 'viewPainPoints';
+  | 'viewPainPoints'
+  /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
+  | 'manageAccounts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints'],
+  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'manageAccounts'],
   supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints'],

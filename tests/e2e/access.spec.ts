@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { signIn } from './helpers.js';
 
 test('bodies with HTML or script are shown as text, never run', async ({ page }) => {
-  await signIn(page, 'reviewer', '/conversations/e2e/xss-1');
+  await signIn(page, 'reviewer', '/conversations/demo/xss-1');
   const thread = page.getByRole('list', { name: 'Conversation timeline' });
   await expect(thread).toContainText('<script>window.__pwned = true</script>Hello <b>there</b>');
   await expect(thread).toContainText('<img src=x onerror="window.__pwned=true"> We are on it.');
@@ -24,7 +24,7 @@ test('the data page shows what was refused and why, to admins only', async ({ pa
 test('product and leadership read metrics but not conversations', async ({ page }) => {
   await signIn(page, 'product', '/metrics/fcr_rate');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('FCR');
-  expect((await page.goto('/conversations/e2e/xss-1'))?.status()).toBe(403);
+  expect((await page.goto('/conversations/demo/xss-1'))?.status()).toBe(403);
   await page.goto('/conversations?channel=webchat');
   await expect(page.locator('thead')).not.toContainText('Subject');
   await expect(page.locator('tbody a')).toHaveCount(0);

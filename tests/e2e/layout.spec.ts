@@ -1,7 +1,19 @@
 import { expect, test } from '@playwright/test';
 import { signIn } from './helpers.js';
 
-const PAGES = ['/', '/metrics/fcr_rate', '/conversations?channel=email', '/conversations/e2e/xss-1', '/qa', '/agents/agt_001', '/disputes', '/qa/calibration', '/data', '/reports'];
+const PAGES = [
+  '/',
+  '/metrics/fcr_rate',
+  '/conversations?channel=email',
+  '/conversations/demo/xss-1',
+  '/qa',
+  '/agents/agt_001',
+  '/disputes',
+  '/qa/calibration',
+  '/data',
+  '/reports',
+  '/admin/users',
+];
 
 test.use({ viewport: { width: 390, height: 844 } });
 

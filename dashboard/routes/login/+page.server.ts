@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { signIn } from '../../../accounts/index.js';
+import { AccountError, signIn } from '../../../accounts/index.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/session-cookie.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +22,13 @@ export const actions: Actions = {
     const parsed = form.safeParse(Object.fromEntries(await request.formData()));
     if (!parsed.success) return fail(400, { message: 'Enter a username and a password.', username: '' });
     const db = await warehouse();
-    const token = await signIn(db, parsed.data.username, parsed.data.password);
+    let token: string | null;
+    try {
+      token = await signIn(db, parsed.data.username, parsed.data.password);
+    } catch (error) {
+      if (error instanceof AccountError) return fail(403, { message: error.message, username: parsed.data.username });
+      throw error;
+    }
     if (!token) return fail(400, { message: 'That username and password do not match.', username: parsed.data.username });
     cookies.set(SESSION_COOKIE, token, sessionCookieOptions(url));
     redirect(303, safeNext(url.searchParams.get('next')));
