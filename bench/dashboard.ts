@@ -32,6 +32,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
 import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
+import { addAccount } from '../accounts/index.js';
 import { openFor } from '../cli/command.js';
 import { fmt } from './measure.js';
 
@@ -59,6 +60,10 @@ for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
 copyFileSync(dbPath, servedPath);
 const db = await openFor({ db: servedPath }, quietIo, { readers: SERVER_READERS });
 const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages'))?.n ?? 0;
+// The bench's own admin: the refresh below loads non-demo data, which ends the demo accounts.
+if (!(await db.one("select 1 as x from accounts where username = 'bench'"))) {
+  await addAccount(db, { username: 'bench', password: 'bench-password', role: 'admin' });
+}
 const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo, main);
 const base = new URL(serving.url);
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -88,10 +93,10 @@ function get(pathname: string, cookie: string, body?: string): Promise<{ status:
   });
 }
 
-const login = await get('/login', '', 'username=admin&password=parley-demo');
+const login = await get('/login', '', 'username=bench&password=bench-password');
 const setCookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0] ?? '');
 const cookie = setCookie.split(';')[0]!;
-if (!cookie.startsWith('parley_session=')) throw new Error('could not sign in as the demo admin');
+if (!cookie.startsWith('parley_session=')) throw new Error('could not sign in as the bench admin');
 
 const some = await db.one<{ source: string; conversation_id: string; owner_agent: string }>(
   'select source, conversation_id, owner_agent from conversation_metrics where owner_agent is not null order by created_at desc limit 1',
