@@ -48,6 +48,9 @@ test('an admin uploads an export on the Data page and the overview changes, whil
   await page.goto('/data');
   await expect(page.getByRole('heading', { name: 'Upload an export' })).toBeVisible();
   await page.getByLabel('Export file').setInputFiles({ name: 'nightly-export.jsonl', mimeType: 'application/x-ndjson', buffer: exportFile(to, 25) });
+  // loaded as demo data, so the warehouse stays a demo one and the demo accounts of the
+  // other specs stay open (a non-demo export ends them: accounts.spec and demo-accounts.test)
+  await page.getByLabel('Source').fill('demo');
   await expect(page.getByLabel('Rebuild the models afterwards')).toBeChecked();
   await page.getByRole('button', { name: 'Upload and load' }).click();
   await expect(page.getByRole('status')).toHaveText('Loaded 25 records from nightly-export.jsonl (0 refused); rebuilt.', { timeout: 60_000 });
@@ -60,6 +63,7 @@ test('an admin uploads an export on the Data page and the overview changes, whil
 
   // the same file again: passed over, nothing loaded twice
   await page.getByLabel('Export file').setInputFiles({ name: 'copy.jsonl', mimeType: 'application/x-ndjson', buffer: exportFile(to, 25) });
+  await page.getByLabel('Source').fill('demo');
   await page.getByRole('button', { name: 'Upload and load' }).click();
   await expect(page.getByRole('status')).toHaveText('upload: already loaded: copy.jsonl.');
 
