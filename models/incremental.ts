@@ -25,9 +25,10 @@
  * affected customers. The models over all the data (stg_agents,
  * int_data_horizon, int_business_windows) are computed whole. Every other mart
  * is an aggregate or reads only the QA tables and marts, and is recomputed
- * whole from the updated marts: backlog_daily, agent_concurrency_daily (from
- * the per-conversation agent_concurrency_edges), and the qa_* marts (small: one
- * row per review or criterion). metric_summary is recomputed for the months
+ * whole from the updated marts: backlog_daily and the qa_* marts (small: one
+ * row per review or criterion); agent_concurrency_daily is recomputed for the
+ * agent-days the affected conversations reach, from the per-conversation
+ * island edges of agent_concurrency_edges. metric_summary is recomputed for the months
  * touched in its month groupings, and whole in the others. All of it in one
  * transaction.
  *
@@ -206,7 +207,14 @@ async function incrementalBuild(db: Warehouse, config: ParleyConfig, models: rea
   for (const m of models) {
     if (!perConversation.has(m.name)) continue;
     if (m.layer === 'staging') {
-      await timed(m.name, 'staging', `create or replace temp table ${inc(m.name)} as select * from ${m.name} semi join _inc_keys using (source, conversation_id)`);
+      // the raw rows of the affected conversations, found by their keys alone (reading every column
+      // of every row, bodies too, and filtering afterwards takes several times as long)
+      let sql = renderModel(m.sql);
+      for (const raw of new Set([...sql.matchAll(/\bfrom\s+(raw_\w+)/g)].map((x) => x[1]!))) {
+        await db.run(`create or replace temp table _inc_rows_${raw} as select rowid as r from ${raw} semi join _inc_keys using (source, conversation_id)`);
+        sql = sql.replace(new RegExp(`\\bfrom\\s+${raw}\\b`), `from (select * from ${raw} where rowid in (select r from _inc_rows_${raw})) as ${raw}`);
+      }
+      await timed(m.name, 'staging', `create or replace temp table ${inc(m.name)} as\n${sql}`);
       if (m.name === 'stg_conversations') {
         await db.run(
           `create or replace temp table _inc_customer_conversations as
@@ -227,6 +235,12 @@ async function incrementalBuild(db: Warehouse, config: ParleyConfig, models: rea
   }
 
   // 4. Into the per-conversation marts: the affected keys out, their new rows in.
+  await db.run(
+    `create or replace temp table _inc_edge_spans as
+     select owner_agent, min(minute) as lo, max(minute) as hi from agent_concurrency_edges semi join _inc_keys using (source, conversation_id) group by source, conversation_id, owner_agent
+     union all
+     select owner_agent, min(minute), max(minute) from ${inc('agent_concurrency_edges')} group by source, conversation_id, owner_agent`,
+  );
   for (const name of PER_CONVERSATION_MARTS) {
     await timed(
       `${name} (merge)`,
@@ -239,9 +253,10 @@ async function incrementalBuild(db: Warehouse, config: ParleyConfig, models: rea
   if (counted!.marts !== conversations) throw new FullBuildNeeded('conversations were removed since the last build');
   await db.run(`insert into _inc_months select distinct month from ${inc('conversation_metrics')} except select month from _inc_months`);
 
-  // 5. The other marts, whole, from the updated marts.
+  // 5. The other marts, whole, from the updated marts; agent_concurrency_daily for the agent-days touched.
+  await timed('agent_concurrency_daily', 'marts', agentDaysSql(renderModel(byName.get('agent_concurrency_daily')!.sql)));
   for (const m of models) {
-    if (m.layer !== 'marts' || perConversation.has(m.name)) continue;
+    if (m.layer !== 'marts' || perConversation.has(m.name) || m.name === 'agent_concurrency_daily') continue;
     await timed(m.name, 'marts', `create or replace table ${m.name} as\n${rename(renderModel(m.sql), intermediate, inc)}`);
   }
 
@@ -264,6 +279,58 @@ async function incrementalBuild(db: Warehouse, config: ParleyConfig, models: rea
   await db.run("delete from warehouse_meta where key = 'built_at'");
   await db.run("insert into warehouse_meta values ('built_at', $1)", [new Date().toISOString()]);
   return { kind: 'incremental', changed: facts!.changed, affected, conversations, months, steps };
+}
+
+/**
+ * agent_concurrency_daily for the agent-days that the affected conversations'
+ * islands (old and new, `_inc_edge_spans`) reach: the mart's own SQL over the
+ * island edges of every conversation of those agents whose edges reach into
+ * those days. A conversation whose edges all lie before or after a day adds
+ * nothing to that day's levels (its islands open and close outside it), so
+ * the levels within each of those days come out as over all conversations.
+ */
+function agentDaysSql(dailySql: string): string {
+  return `
+create or replace temp table _inc_agent_days as
+with days as (
+  select distinct
+    e.owner_agent as agent_id,
+    cast(unnest(generate_series(
+      cast(timezone(s.timezone, to_timestamp(e.lo * 60)) as date),
+      cast(timezone(s.timezone, to_timestamp(e.hi * 60)) as date),
+      interval 1 day
+    )) as date) as day,
+    s.timezone
+  from _inc_edge_spans e
+  cross join config_settings s
+)
+select
+  agent_id,
+  day,
+  (epoch(timezone(timezone, day::timestamp)) / 60)::bigint as starts_minute,
+  (epoch(timezone(timezone, (day + 1)::timestamp)) / 60)::bigint as ends_minute
+from days;
+
+create or replace temp table _inc_concurrency_edges as
+with spans as (
+  select source, conversation_id, owner_agent, min(minute) as lo, max(minute) as hi
+  from agent_concurrency_edges
+  where owner_agent in (select agent_id from _inc_agent_days)
+  group by source, conversation_id, owner_agent
+),
+reaching as (
+  select distinct s.source, s.conversation_id
+  from spans s
+  join _inc_agent_days d on d.agent_id = s.owner_agent and s.lo <= d.ends_minute and s.hi >= d.starts_minute
+)
+select * from agent_concurrency_edges semi join reaching using (source, conversation_id);
+
+create or replace temp table _inc_agent_concurrency_daily as
+${rename(dailySql, ['agent_concurrency_edges'], () => '_inc_concurrency_edges')};
+
+delete from agent_concurrency_daily t using _inc_agent_days d where t.agent_id = d.agent_id and t.day = d.day;
+insert into agent_concurrency_daily by name
+select * from _inc_agent_concurrency_daily semi join _inc_agent_days using (agent_id, day)`;
 }
 
 /** Every mart recomputed whole must read no per-conversation staging or intermediate model (it would see only the affected rows). */
