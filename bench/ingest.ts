@@ -18,7 +18,7 @@
  * baseline runs, `--shares 1` runs only the 1% one, `--skip-full` leaves out
  * the `--full` build of the same data).
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -91,8 +91,9 @@ async function split(share: number): Promise<{ base: string; increment: string; 
   const base = path.join(genDir, `base-${share}.jsonl`);
   const increment = path.join(genDir, `increment-${share}.jsonl`);
   if (existsSync(base) && existsSync(increment)) return { base, increment, lines: added + changed };
-  const baseOut = createWriteStream(base);
-  const incOut = createWriteStream(increment);
+  // written under other names and renamed when whole, so that a split cut short is not taken for one
+  const baseOut = createWriteStream(`${base}.part`);
+  const incOut = createWriteStream(`${increment}.part`);
   const write = async (out: typeof baseOut, line: string) => {
     if (!out.write(line + '\n')) await once(out, 'drain');
   };
@@ -116,6 +117,8 @@ async function split(share: number): Promise<{ base: string; increment: string; 
     out.end();
     await once(out, 'finish');
   }
+  renameSync(`${base}.part`, base);
+  renameSync(`${increment}.part`, increment);
   return { base, increment, lines: added + changed };
 }
 
@@ -135,6 +138,8 @@ for (const share of (values.shares ?? '1,10').split(',').map((p) => Number(p) / 
   const how = JSON.parse(inc.output) as { kind: string; reason?: string; affected?: number; conversations?: number };
   if (how.kind !== 'incremental') throw new Error(`the build after ${pct} was full: ${how.reason}`);
   line(`build, incremental, ${pct} (${how.affected!.toLocaleString('en-US')} recomputed)`, inc);
+  const slowest = (how as unknown as { steps: { model: string; seconds: number }[] }).steps.sort((a, b) => b.seconds - a.seconds).slice(0, 4);
+  process.stdout.write(`${''.padEnd(4)}slowest steps: ${slowest.map((x) => `${x.model} ${fmt(x.seconds, 2)} s`).join(', ')}\n`);
   const full = values['skip-full'] ? undefined : await measure('parley', ['build', '--full', '--db', db, '--json']);
   if (full) line(`build --full of the same data`, full);
   results.push({ share, incremental: inc.seconds, full: full?.seconds ?? NaN, affected: how.affected! });

@@ -83,7 +83,7 @@ export async function buildWarehouse(db: Warehouse, config: ParleyConfig, option
   const reason = options.full ? 'asked for a full build' : await fullBuildReason(db, config, models);
   if (!reason) {
     try {
-      return await db.transaction(() => incrementalBuild(db, config, models, options.onStep));
+      return await db.transaction(() => incrementalBuild(db, models, options.onStep));
     } catch (error) {
       if (!(error instanceof FullBuildNeeded)) throw error;
       return { kind: 'full', reason: error.message, steps: await buildModels(db, config, options.onStep) };
@@ -116,7 +116,7 @@ function rename(sql: string, names: Iterable<string>, to: (name: string) => stri
 }
 
 /** The incremental build, inside the caller's transaction; `full` when the data call for a full build after all. */
-async function incrementalBuild(db: Warehouse, config: ParleyConfig, models: readonly Model[], onStep?: (step: BuildStep) => void): Promise<BuildResult> {
+async function incrementalBuild(db: Warehouse, models: readonly Model[], onStep?: (step: BuildStep) => void): Promise<BuildResult> {
   const steps: BuildStep[] = [];
   const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
     const t = performance.now();
