@@ -147,6 +147,10 @@ for (const share of (values.shares ?? '1,10').split(',').map((p) => Number(p) / 
 removeDb(db);
 process.stdout.write(
   '\n' +
-    results.map((r) => `incremental build of ${r.share * 100}%: ${fmt(r.incremental, 2)} s, ${fmt(r.full / r.incremental, 1)}x faster than a full build`).join('\n') +
+    results
+      .map(
+        (r) => `incremental build of ${r.share * 100}%: ${fmt(r.incremental, 2)} s${Number.isNaN(r.full) ? '' : `, ${fmt(r.full / r.incremental, 1)}x faster than a full build`}`,
+      )
+      .join('\n') +
     '\n(target at 10M messages, --conversations 1000000: 1% under 5 s; times include process start)\n',
 );
