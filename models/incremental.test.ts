@@ -53,10 +53,12 @@ async function marts(db: Warehouse): Promise<Record<string, string[]>> {
 }
 
 /** Loads `first`, builds, loads `then`, builds incrementally; the same loads built in full elsewhere; both marts compared. */
-async function compare(first: readonly object[], then: readonly object[]) {
+async function compare(first: readonly object[], then: readonly object[], sessionTimeZone?: string) {
   const inc = await testWarehouse({ now: NOW });
   const full = await testWarehouse({ now: NOW });
   try {
+    // the session's time zone (DuckDB's TimeZone setting, the machine's by default) must not matter
+    if (sessionTimeZone) for (const w of [inc, full]) await w.db.run(`set TimeZone = '${sessionTimeZone}'`);
     await load(inc.db, first);
     expect((await buildWarehouse(inc.db, config)).kind).toBe('full');
     await load(inc.db, then);
@@ -80,70 +82,74 @@ const resolvedOn = (id: string, day: string, cust: string, intent?: string) =>
   });
 
 describe('incremental build = full build, hand-worked cases', () => {
-  it('re-contacts of existing customers, replaced conversations, windows the later horizon closes', async () => {
-    const first = [
-      // re-contact cases (metrics-resolution.test.ts)
-      resolvedOn('first-contact', '2026-10-06', 'k', 'billing'),
-      resolvedOn('billing', '2026-10-06', 'm', 'billing'),
-      resolvedOn('week-ago', '2026-10-06', 'p'),
-      conversation('long-wait', [customer(oct6('09:00')), agent(oct6('09:10')), status(oct6('12:00'), 'resolved')], { customer: 'q' }),
-      // resolved two days before the first horizon: its 7-day window is open, and the later horizon closes it
-      resolvedOn('open-window', '2026-10-18', 'r'),
-      // no status events: resolved (inferred) only once the data reach 24 h past the last reply
-      conversation('inferred-later', [customer(on('2026-10-19')('22:00')), agent(on('2026-10-19')('22:30'))], { customer: 's' }),
-      // workload cases (metrics-workload.test.ts): a1 owns both; b2's runs across midnight, never resolved
-      conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), customer(oct6('09:20')), agent(oct6('09:25')), status(oct6('09:40'), 'resolved')]),
-      conversation('c2', [customer(oct6('09:30')), agent(oct6('09:30')), status(oct6('10:00'), 'resolved')]),
-      conversation('c3', [customer(oct7('23:50')), agent(oct7('23:55'), 'b2'), customer(oct8('00:10'))]),
-      // still open at the first horizon, with activity in its last half hour: b2's open span grows with the horizon
-      conversation('late-open', [customer(on('2026-10-20')('08:40')), agent(on('2026-10-20')('08:50'), 'b2')]),
-      // a transfer, an escalation, a bot and a survey, to be replaced later
-      conversation(
-        'replaced',
-        [
-          customer(oct7('10:00')),
-          bot(oct7('10:01')),
-          assign(oct7('10:02'), { agent_id: 'a1', team: 'T1' }),
-          agent(oct7('10:05')),
-          status(oct7('10:30'), 'resolved'),
-          csat(oct7('10:40'), 4),
-        ],
-        { customer: 'k', intent: 'refund' },
-      ),
-      // u-first is re-contacted by u-second, until u-second is replaced by another customer's
-      resolvedOn('u-first', '2026-10-06', 'u'),
-      conversation('u-second', [customer(oct8('09:00'))], { customer: 'u' }),
-      horizon('2026-10-20T09:00:00Z'),
-    ];
-    const then = [
-      // a re-contact of an existing customer within 7 days, same intent
-      resolvedOn('second-contact', '2026-10-10', 'k', 'billing'),
-      // another intent: not a re-contact of 'billing'
-      resolvedOn('shipping', '2026-10-08', 'm', 'shipping'),
-      // opened 7 days and a minute after the resolution: not a re-contact
-      conversation('eight-days-later', [customer('2026-10-13T10:01:00Z')], { customer: 'p' }),
-      conversation('opened-meanwhile', [customer(oct6('11:00'))], { customer: 'q' }),
-      // replaced: another customer, another month, escalated and reopened
-      conversation(
-        'replaced',
-        [
-          customer(on('2026-09-29')('10:00')),
-          agent(on('2026-09-29')('10:05'), 'b2'),
-          escalate(on('2026-09-29')('10:06')),
-          status(on('2026-09-29')('10:30'), 'resolved'),
-          customer(on('2026-09-29')('11:00')),
-        ],
-        { customer: 'z', intent: 'shipping', created_at: on('2026-09-29')('10:00') },
-      ),
-      conversation('u-second', [customer(oct8('09:00'))], { customer: 'u2' }),
-      // the horizon moves on by ten days
-      horizon('2026-10-30T00:00:00Z'),
-    ];
-    const result = await compare(first, then);
-    expect(result).toMatchObject({ kind: 'incremental', changed: 7 });
-    // the horizon's open windows, the re-contacted and the late ones: affected, not every conversation
-    expect(result.kind === 'incremental' && result.affected).toBeLessThan(19);
-  });
+  it.each([undefined, 'America/Los_Angeles'])(
+    're-contacts of existing customers, replaced conversations, windows the later horizon closes (session time zone %s)',
+    async (zone) => {
+      const first = [
+        // re-contact cases (metrics-resolution.test.ts)
+        resolvedOn('first-contact', '2026-10-06', 'k', 'billing'),
+        resolvedOn('billing', '2026-10-06', 'm', 'billing'),
+        resolvedOn('week-ago', '2026-10-06', 'p'),
+        conversation('long-wait', [customer(oct6('09:00')), agent(oct6('09:10')), status(oct6('12:00'), 'resolved')], { customer: 'q' }),
+        // resolved two days before the first horizon: its 7-day window is open, and the later horizon closes it
+        resolvedOn('open-window', '2026-10-18', 'r'),
+        // no status events: resolved (inferred) only once the data reach 24 h past the last reply
+        conversation('inferred-later', [customer(on('2026-10-19')('22:00')), agent(on('2026-10-19')('22:30'))], { customer: 's' }),
+        conversation('inferred-23h', [customer(on('2026-10-19')('09:50')), agent(on('2026-10-19')('10:00'))], { customer: 'v' }),
+        // workload cases (metrics-workload.test.ts): a1 owns both; b2's runs across midnight, never resolved
+        conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), customer(oct6('09:20')), agent(oct6('09:25')), status(oct6('09:40'), 'resolved')]),
+        conversation('c2', [customer(oct6('09:30')), agent(oct6('09:30')), status(oct6('10:00'), 'resolved')]),
+        conversation('c3', [customer(oct7('23:50')), agent(oct7('23:55'), 'b2'), customer(oct8('00:10'))]),
+        // still open at the first horizon, with activity in its last half hour: b2's open span grows with the horizon
+        conversation('late-open', [customer(on('2026-10-20')('08:40')), agent(on('2026-10-20')('08:50'), 'b2')]),
+        // a transfer, an escalation, a bot and a survey, to be replaced later
+        conversation(
+          'replaced',
+          [
+            customer(oct7('10:00')),
+            bot(oct7('10:01')),
+            assign(oct7('10:02'), { agent_id: 'a1', team: 'T1' }),
+            agent(oct7('10:05')),
+            status(oct7('10:30'), 'resolved'),
+            csat(oct7('10:40'), 4),
+          ],
+          { customer: 'k', intent: 'refund' },
+        ),
+        // u-first is re-contacted by u-second, until u-second is replaced by another customer's
+        resolvedOn('u-first', '2026-10-06', 'u'),
+        conversation('u-second', [customer(oct8('09:00'))], { customer: 'u' }),
+        horizon('2026-10-20T09:00:00Z'),
+      ];
+      const then = [
+        // a re-contact of an existing customer within 7 days, same intent
+        resolvedOn('second-contact', '2026-10-10', 'k', 'billing'),
+        // another intent: not a re-contact of 'billing'
+        resolvedOn('shipping', '2026-10-08', 'm', 'shipping'),
+        // opened 7 days and a minute after the resolution: not a re-contact
+        conversation('eight-days-later', [customer('2026-10-13T10:01:00Z')], { customer: 'p' }),
+        conversation('opened-meanwhile', [customer(oct6('11:00'))], { customer: 'q' }),
+        // replaced: another customer, another month, escalated and reopened
+        conversation(
+          'replaced',
+          [
+            customer(on('2026-09-29')('10:00')),
+            agent(on('2026-09-29')('10:05'), 'b2'),
+            escalate(on('2026-09-29')('10:06')),
+            status(on('2026-09-29')('10:30'), 'resolved'),
+            customer(on('2026-09-29')('11:00')),
+          ],
+          { customer: 'z', intent: 'shipping', created_at: on('2026-09-29')('10:00') },
+        ),
+        conversation('u-second', [customer(oct8('09:00'))], { customer: 'u2' }),
+        // the horizon moves on by ten days
+        horizon('2026-10-30T00:00:00Z'),
+      ];
+      const result = await compare(first, then, zone);
+      expect(result).toMatchObject({ kind: 'incremental', changed: 7 });
+      // the horizon's open windows, the re-contacted and the late ones: affected, not every conversation
+      expect(result.kind === 'incremental' && result.affected).toBeLessThan(result.kind === 'incremental' ? result.conversations : 0);
+    },
+  );
 
   it('a build with nothing loaded since is incremental and changes nothing', async () => {
     const result = await compare([resolvedOn('one', '2026-10-06', 'k'), horizon('2026-10-20T09:00:00Z')], []);

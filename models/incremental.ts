@@ -166,7 +166,8 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], onStep?
      select m.source, m.conversation_id, m.customer_id, m.created_at from conversation_metrics m semi join _inc_changed using (source, conversation_id)`,
   );
   const horizonMoved = h1 > h0;
-  const h0Less24h = `make_timestamp(${h0 - BigInt(DAY_US)}::bigint)::timestamptz`;
+  // an instant from epoch microseconds, whatever the session time zone (a timestamp cast to timestamptz would be read in it)
+  const h0Less24h = `(to_timestamp(0) + to_microseconds(${h0 - BigInt(DAY_US)}::bigint))`;
   await db.run(
     `create or replace temp table _inc_keys as
      with touched as (
