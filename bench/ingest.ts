@@ -3,19 +3,32 @@
  * `parley ingest` and, in the same run, read by DuckDB's own `read_json`
  * into a table (the baseline); then `parley build` on the loaded warehouse.
  * Prints times, the ratio to the baseline, messages per second and peak memory.
+ * Then the incremental builds: for 1% and 10%, a warehouse loaded with the
+ * rest and built, then the share loaded (four fifths new conversations, the
+ * latest; one fifth, from the latest tenth before them, again with another
+ * intent) and built
+ * incrementally; and `parley build --full` of the same data for comparison.
  *
  *   npm run bench:ingest                  # ~1M messages
  *   npm run bench:ingest -- --conversations 20000
  *
  * Targets (issue 2): ingest within 2x of DuckDB's raw read; build under 5 s.
+ * Issue 13: an incremental build of 1% at 10M messages under 5 s
+ * (`--conversations 1000000`; `--skip-ingest` leaves out the ingest and
+ * baseline runs, `--shares 1` runs only the 1% one, `--skip-full` leaves out
+ * the `--full` build of the same data).
  */
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../demo/generate.js';
 import { fmt, measure } from './measure.js';
 
-const { values } = parseArgs({ options: { conversations: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { conversations: { type: 'string' }, seed: { type: 'string' }, 'skip-ingest': { type: 'boolean' }, shares: { type: 'string' }, 'skip-full': { type: 'boolean' } },
+});
 const conversations = Number(values.conversations ?? 100_000);
 const seed = Number(values.seed ?? 7);
 const dataDir = path.resolve('bench/data');
@@ -33,28 +46,111 @@ if (!existsSync(file)) {
 }
 const db = path.join(dataDir, 'bench-ingest.duckdb');
 const baselineDb = path.join(dataDir, 'bench-baseline.duckdb');
-for (const f of [db, `${db}.wal`, baselineDb, `${baselineDb}.wal`]) rmSync(f, { force: true });
+const removeDb = (f: string) => {
+  for (const x of [f, `${f}.wal`]) rmSync(x, { force: true });
+};
+for (const f of [db, baselineDb]) removeDb(f);
 
-const ingest = await measure('parley', ['ingest', file, '--db', db, '--json']);
-const summary = JSON.parse(ingest.output.trim().split('\n').pop()!) as { loaded: number; read: number };
-const baseline = await measure('duckdb-read-json', [file, baselineDb]);
-const build = await measure('parley', ['build', '--db', db, '--json']);
-const counted = await measure('parley', ['sql', 'select count(*) as n from raw_messages', '--db', db, '--format', 'json']);
-if (messages < 0) messages = (JSON.parse(counted.output) as { n: number }[])[0]!.n;
+if (!values['skip-ingest']) {
+  const ingest = await measure('parley', ['ingest', file, '--db', db, '--json']);
+  const summary = JSON.parse(ingest.output.trim().split('\n').pop()!) as { loaded: number; read: number };
+  const baseline = await measure('duckdb-read-json', [file, baselineDb]);
+  const build = await measure('parley', ['build', '--db', db, '--json']);
+  const counted = await measure('parley', ['sql', 'select count(*) as n from raw_messages', '--db', db, '--format', 'json']);
+  if (messages < 0) messages = (JSON.parse(counted.output) as { n: number }[])[0]!.n;
+  for (const f of [db, baselineDb]) removeDb(f);
 
-const mib = statSync(file).size / 2 ** 20;
-const rows = [
-  ['parley ingest', ingest.seconds, ingest.peakMiB],
-  ['DuckDB read_json (baseline)', baseline.seconds, baseline.peakMiB],
-  ['parley build', build.seconds, build.peakMiB],
-] as const;
+  const mib = statSync(file).size / 2 ** 20;
+  const rows = [
+    ['parley ingest', ingest.seconds, ingest.peakMiB],
+    ['DuckDB read_json (baseline)', baseline.seconds, baseline.peakMiB],
+    ['parley build', build.seconds, build.peakMiB],
+  ] as const;
+  process.stdout.write(
+    `\nfile: ${path.relative(process.cwd(), file)} — ${fmt(mib)} MiB, ${summary.read.toLocaleString('en-US')} conversations, ${messages.toLocaleString('en-US')} messages\n\n`,
+  );
+  process.stdout.write(`${'step'.padEnd(30)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
+  for (const [name, s, m] of rows) process.stdout.write(`${name.padEnd(30)} ${fmt(s, 2).padStart(8)} ${fmt(m, 0).padStart(9)}\n`);
+  process.stdout.write(
+    `\ningest / baseline: ${fmt(ingest.seconds / baseline.seconds, 2)}x (target ≤ 2x)\n` +
+      `ingest rate: ${fmt(messages / ingest.seconds, 0)} messages/s, ${fmt(summary.read / ingest.seconds, 0)} conversations/s\n` +
+      `build: ${fmt(build.seconds, 2)} s (target < 5 s; includes process start)\n`,
+  );
+}
+
+/**
+ * The export split for an incremental build of `share`: `base` holds all but
+ * the last `share` of the conversations; `increment` the last four fifths of
+ * that share and, again with another intent, as many earlier ones (from the
+ * latest tenth) as make the other fifth.
+ */
+async function split(share: number): Promise<{ base: string; increment: string; lines: number }> {
+  const total = conversations;
+  const added = Math.round(total * share * 0.8);
+  const changed = Math.round(total * share) - added;
+  const base = path.join(genDir, `base-${share}.jsonl`);
+  const increment = path.join(genDir, `increment-${share}.jsonl`);
+  if (existsSync(base) && existsSync(increment)) return { base, increment, lines: added + changed };
+  // written under other names and renamed when whole, so that a split cut short is not taken for one
+  const baseOut = createWriteStream(`${base}.part`);
+  const incOut = createWriteStream(`${increment}.part`);
+  const write = async (out: typeof baseOut, line: string) => {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  };
+  // the changed ones from the latest tenth of the rest: an export carries again the conversations that went on
+  const from = Math.max(0, total - added - Math.round(total * 0.1));
+  const every = Math.max(1, Math.floor((total - added - from) / Math.max(changed, 1)));
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (!line) continue;
+    if (n >= total - added) await write(incOut, line);
+    else {
+      await write(baseOut, line);
+      if (n >= from && (n - from) % every === 0 && (n - from) / every < changed) {
+        const record = JSON.parse(line) as { intent?: string };
+        await write(incOut, JSON.stringify({ ...record, intent: record.intent === 'billing' ? 'refund' : 'billing' }));
+      }
+    }
+    n++;
+  }
+  for (const out of [baseOut, incOut]) {
+    out.end();
+    await once(out, 'finish');
+  }
+  renameSync(`${base}.part`, base);
+  renameSync(`${increment}.part`, increment);
+  return { base, increment, lines: added + changed };
+}
+
+process.stdout.write(`\nincremental builds (${conversations.toLocaleString('en-US')} conversations):\n\n`);
+process.stdout.write(`${'step'.padEnd(44)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
+const line = (name: string, m: { seconds: number; peakMiB: number }) =>
+  process.stdout.write(`${name.padEnd(44)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}\n`);
+const results: { share: number; incremental: number; full: number; affected: number }[] = [];
+for (const share of (values.shares ?? '1,10').split(',').map((p) => Number(p) / 100)) {
+  const pct = `${share * 100}%`;
+  const { base, increment, lines } = await split(share);
+  removeDb(db);
+  await measure('parley', ['ingest', base, '--db', db, '--json']);
+  line(`build, full, of the other ${100 - share * 100}%`, await measure('parley', ['build', '--db', db, '--json']));
+  line(`ingest ${pct} (${lines.toLocaleString('en-US')} conversations)`, await measure('parley', ['ingest', increment, '--db', db, '--json']));
+  const inc = await measure('parley', ['build', '--db', db, '--json']);
+  const how = JSON.parse(inc.output) as { kind: string; reason?: string; affected?: number; conversations?: number };
+  if (how.kind !== 'incremental') throw new Error(`the build after ${pct} was full: ${how.reason}`);
+  line(`build, incremental, ${pct} (${how.affected!.toLocaleString('en-US')} recomputed)`, inc);
+  const slowest = (how as unknown as { steps: { model: string; seconds: number }[] }).steps.sort((a, b) => b.seconds - a.seconds).slice(0, 4);
+  process.stdout.write(`${''.padEnd(4)}slowest steps: ${slowest.map((x) => `${x.model} ${fmt(x.seconds, 2)} s`).join(', ')}\n`);
+  const full = values['skip-full'] ? undefined : await measure('parley', ['build', '--full', '--db', db, '--json']);
+  if (full) line(`build --full of the same data`, full);
+  results.push({ share, incremental: inc.seconds, full: full?.seconds ?? NaN, affected: how.affected! });
+}
+removeDb(db);
 process.stdout.write(
-  `\nfile: ${path.relative(process.cwd(), file)} — ${fmt(mib)} MiB, ${summary.read.toLocaleString('en-US')} conversations, ${messages.toLocaleString('en-US')} messages\n\n`,
-);
-process.stdout.write(`${'step'.padEnd(30)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
-for (const [name, s, m] of rows) process.stdout.write(`${name.padEnd(30)} ${fmt(s, 2).padStart(8)} ${fmt(m, 0).padStart(9)}\n`);
-process.stdout.write(
-  `\ningest / baseline: ${fmt(ingest.seconds / baseline.seconds, 2)}x (target ≤ 2x)\n` +
-    `ingest rate: ${fmt(messages / ingest.seconds, 0)} messages/s, ${fmt(summary.read / ingest.seconds, 0)} conversations/s\n` +
-    `build: ${fmt(build.seconds, 2)} s (target < 5 s; includes process start)\n`,
+  '\n' +
+    results
+      .map(
+        (r) => `incremental build of ${r.share * 100}%: ${fmt(r.incremental, 2)} s${Number.isNaN(r.full) ? '' : `, ${fmt(r.full / r.incremental, 1)}x faster than a full build`}`,
+      )
+      .join('\n') +
+    '\n(target at 10M messages, --conversations 1000000: 1% under 5 s; times include process start)\n',
 );

@@ -19,6 +19,7 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists, tableType } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
+import { buildHash, dataState, recordBuildState } from './build-state.js';
 import { metricSummaryMartSql } from './summary.js';
 
 /**
@@ -98,6 +99,11 @@ export interface BuildOptions {
   now?: Date;
 }
 
+/** Every model with its SQL rendered, as a build runs it. */
+export function renderedModels(models: readonly Model[] = discoverModels()): { name: string; sql: string }[] {
+  return models.map((m) => ({ name: m.name, sql: renderModel(m.sql) }));
+}
+
 /** Runs every model, then the generated summary mart, in one transaction. */
 export async function buildModels(db: Warehouse, config: ParleyConfig, options: BuildOptions = {}): Promise<BuildStep[]> {
   const { onStep, now = new Date() } = options;
@@ -115,7 +121,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
   };
   await db.transaction(async () => {
     await writeConfigTables(db, config);
-    for (const m of discoverModels()) {
+    const models = discoverModels();
+    for (const m of models) {
       // staging: views; intermediate: temporary tables that live only for the build
       // (nothing outside the models reads them, and not writing them to disk saves
       // about a second on 1M messages); marts: tables
@@ -127,6 +134,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       await timed(m.name, m.layer, `${create} ${m.name} as\n${renderModel(m.sql)}`);
     }
     await timed('metric_summary', 'generated', metricSummaryMartSql());
+    // what the next build compares to decide whether it may be incremental (models/incremental.ts)
+    await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
     await db.run("delete from warehouse_meta where key = 'built_at'");
     await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
   });

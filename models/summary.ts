@@ -159,11 +159,19 @@ export const SUMMARY_GROUPINGS: readonly (readonly Dimension[])[] = [
 
 /** SQL creating `metric_summary`: one row per group of each grouping, `grouping` naming its dimensions. */
 export function metricSummaryMartSql(): string {
+  return `create or replace table metric_summary as\n${metricSummaryRowsSql()}`;
+}
+
+/**
+ * The rows of `metric_summary` for `groupings`, over the conversations that
+ * `where` keeps (an incremental build recomputes the months it touched).
+ */
+export function metricSummaryRowsSql(groupings: readonly (readonly Dimension[])[] = SUMMARY_GROUPINGS, where = ''): string {
   const dims = Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[];
-  const parts = SUMMARY_GROUPINGS.map((g) => {
+  const parts = groupings.map((g) => {
     const cols = dims.map((d) => (g.includes(d) ? `${DIMENSIONS[d]} as ${d}` : `null::varchar as ${d}`));
     const group = g.length ? ` group by ${g.map((d) => DIMENSIONS[d]).join(', ')}` : '';
-    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from conversation_metrics${group}`;
+    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from conversation_metrics${where ? ` where ${where}` : ''}${group}`;
   });
-  return `create or replace table metric_summary as\n${parts.join('\nunion all\n')}`;
+  return parts.join('\nunion all\n');
 }

@@ -1,18 +1,24 @@
-import { buildModels } from '../../models/build.js';
 import { loadConfig } from '../../models/config.js';
+import { buildWarehouse } from '../../models/incremental.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
-  usage: 'parley build [--config FILE] [--json]',
+  usage: 'parley build [--full] [--config FILE] [--json]',
   help: `
-Rebuilds every model in dependency order, in one transaction.
+Runs the models in dependency order, in one transaction. When the warehouse was
+built before and only some conversations were loaded or replaced since, the build
+is incremental: it recomputes those conversations and what depends on them (the
+same customers' re-contact windows, windows the new data horizon closes, the
+months touched), with the same results as a full build. A change of the models or
+the configuration, or of the agent roster, makes it a full build.
 
+  --full         rebuild everything, whatever changed
   --config FILE  time zone, business hours and holidays (default ./parley.config.yaml when
                  present, else UTC with Monday–Friday 09:00–17:00)
   --json         print the steps and their timings as JSON`,
-  options: { config: { type: 'string' }, json: { type: 'boolean' } },
+  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     let config;
     try {
@@ -21,10 +27,15 @@ Rebuilds every model in dependency order, in one transaction.
       throw new CommandError((error as Error).message);
     }
     const started = performance.now();
-    const steps = await withWarehouse(values, io, (db) => buildModels(db, config, { now: io.now ?? new Date() }));
+    const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now ?? new Date() }));
+    const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
-      io.out.write(JSON.stringify({ models: steps.length, seconds, steps }, null, 2) + '\n');
+      io.out.write(JSON.stringify({ models: steps.length, seconds, ...how, steps }, null, 2) + '\n');
+    } else if (result.kind === 'incremental') {
+      io.out.write(
+        `built incrementally in ${seconds.toFixed(2)} s: ${result.changed} conversations changed, ${result.affected} of ${result.conversations} recomputed (time zone ${config.timezone})\n`,
+      );
     } else {
       io.out.write(`built ${steps.length} models in ${seconds.toFixed(2)} s (time zone ${config.timezone})\n`);
     }

@@ -1,0 +1,68 @@
+-- One row per edge of an island of activity of a conversation that an agent
+-- owns (the concurrency of metrics.md, summed per agent and day in
+-- agent_concurrency_daily): +1 where an island starts, −1 where it ends.
+-- Per conversation, so that an incremental build recomputes only the
+-- conversations that changed (models/incremental.ts).
+--
+-- An island is a stretch of minutes in which the conversation is open (from
+-- the first human reply to the first resolution, or the data horizon) and had
+-- activity (any message or event) in the last 30 minutes. Minutes are whole
+-- epoch minutes. A message or event at t makes its conversation count for the
+-- minutes m with t <= m < t + 30 min, inside the open span.
+with open_spans as (
+  select
+    m.source,
+    m.conversation_id,
+    m.owner_agent,
+    ceil(epoch(p.first_human_reply_at) / 60)::bigint as opens_minute,
+    ceil(epoch(coalesce(m.first_resolution_at, h.horizon)) / 60)::bigint as closes_minute
+  from conversation_metrics m
+  join int_conversation_responses p using (source, conversation_id)
+  cross join int_data_horizon h
+  where m.owner_agent is not null
+    and p.first_human_reply_at is not null
+),
+
+-- activity whose 30-minute window reaches into the open span
+activity as (
+  select
+    *
+  from (
+    select
+      s.source,
+      s.conversation_id,
+      s.owner_agent,
+      s.opens_minute,
+      s.closes_minute,
+      ceil(epoch(t.occurred_at) / 60)::bigint as minute
+    from open_spans s
+    join int_timeline t using (source, conversation_id)
+  )
+  where minute + 30 > opens_minute
+    and minute < closes_minute
+),
+
+neighbours as (
+  select
+    *,
+    lag(minute) over by_time as previous_minute,
+    lead(minute) over by_time as next_minute
+  from activity
+  window by_time as (partition by source, conversation_id order by minute)
+),
+
+-- every window is 30 minutes long, so an island of activity starts where the gap
+-- since the previous activity exceeds 30 minutes and ends 30 minutes after an
+-- activity with none in the 30 that follow; each island is clipped to the open span
+island_edges as (
+  select source, conversation_id, owner_agent, greatest(minute, opens_minute) as minute, 1 as delta
+  from neighbours
+  where previous_minute is null or minute - previous_minute > 30
+  union all
+  select source, conversation_id, owner_agent, least(minute + 30, closes_minute), -1
+  from neighbours
+  where next_minute is null or next_minute - minute > 30
+)
+
+select * from island_edges
+
