@@ -103,7 +103,7 @@ export async function openFor(values: Record<string, unknown>, io: Io, options: 
   if (io.warehouse) return io.warehouse;
   const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env), options);
   try {
-    await migrate(db);
+    await migrate(db, undefined, io.now);
   } catch (error) {
     db.close();
     throw error;

@@ -2,6 +2,7 @@
  * When `parley demo` builds again: a warehouse never built, or built before a
  * mart existed.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ let db: Warehouse;
 let dir: string;
 beforeAll(async () => {
   db = await openWarehouse(':memory:');
-  await migrate(db);
+  await migrate(db, undefined, TEST_NOW);
   dir = mkdtempSync(path.join(tmpdir(), 'parley-models-'));
   mkdirSync(path.join(dir, 'marts'));
   writeFileSync(path.join(dir, 'marts', 'mart_a.sql'), 'select 1 as x');

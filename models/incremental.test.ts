@@ -4,6 +4,7 @@
  * new horizon closes, inferred resolutions, concurrency across midnight,
  * replaced conversations) and a generated warehouse.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,12 +61,12 @@ async function compare(first: readonly object[], then: readonly object[], sessio
     // the session's time zone (DuckDB's TimeZone setting, the machine's by default) must not matter
     if (sessionTimeZone) for (const w of [inc, full]) await w.db.run(`set TimeZone = '${sessionTimeZone}'`);
     await load(inc.db, first);
-    expect((await buildWarehouse(inc.db, config)).kind).toBe('full');
+    expect((await buildWarehouse(inc.db, config, { now: TEST_NOW })).kind).toBe('full');
     await load(inc.db, then);
-    const result = await buildWarehouse(inc.db, config);
+    const result = await buildWarehouse(inc.db, config, { now: TEST_NOW });
     await load(full.db, first);
     await load(full.db, then);
-    await buildModels(full.db, config);
+    await buildModels(full.db, config, { now: TEST_NOW });
     const [a, b] = [await marts(inc.db), await marts(full.db)];
     for (const name of Object.keys(b)) expect(a[name], name).toEqual(b[name]);
     return result;
@@ -162,16 +163,22 @@ describe('when the build is full', () => {
     const w = await testWarehouse({ now: NOW });
     try {
       await load(w.db, [resolvedOn('one', '2026-10-06', 'k'), horizon('2026-10-20T09:00:00Z')]);
-      expect(await buildWarehouse(w.db, config)).toMatchObject({ kind: 'full', reason: 'the warehouse was not built by this version of Parley before' });
-      expect(await buildWarehouse(w.db, config, { full: true })).toMatchObject({ kind: 'full', reason: 'asked for a full build' });
-      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }))).toMatchObject({ kind: 'full', reason: 'the models or the configuration changed since the last build' });
-      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }))).toMatchObject({ kind: 'incremental' });
+      expect(await buildWarehouse(w.db, config, { now: TEST_NOW })).toMatchObject({ kind: 'full', reason: 'the warehouse was not built by this version of Parley before' });
+      expect(await buildWarehouse(w.db, config, { now: TEST_NOW, full: true })).toMatchObject({ kind: 'full', reason: 'asked for a full build' });
+      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).toMatchObject({
+        kind: 'full',
+        reason: 'the models or the configuration changed since the last build',
+      });
+      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).toMatchObject({ kind: 'incremental' });
       const roster = path.join(dir, 'agents.jsonl');
       writeFileSync(roster, JSON.stringify({ id: 'a9', name: 'Ana', team: 'T2' }) + '\n');
       await loadFiles(w.db, [{ file: roster }], { now: NOW });
-      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }))).toMatchObject({ kind: 'full', reason: 'the agent roster changed since the last build' });
+      expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).toMatchObject({
+        kind: 'full',
+        reason: 'the agent roster changed since the last build',
+      });
       await load(w.db, [horizon('2026-10-10T09:00:00Z')]);
-      expect((await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }))).kind).toBe('full');
+      expect((await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).kind).toBe('full');
     } finally {
       w.close();
     }

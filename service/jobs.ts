@@ -207,7 +207,8 @@ async function command(db: Warehouse, argv: string[], ctx: JobContext): Promise<
   const err = collect();
   const stdin = new PassThrough();
   stdin.end();
-  const io: ServedIo = { out: out.stream, err: err.stream, in: stdin, env: ctx.env ?? process.env, warehouse: commandView(db) };
+  // the job's own moment: what it loads and builds is stamped with the time it was due to run
+  const io: ServedIo = { out: out.stream, err: err.stream, in: stdin, env: ctx.env ?? process.env, ...(ctx.now ? { now: ctx.now } : {}), warehouse: commandView(db) };
   let code: number;
   try {
     code = await ctx.run(argv, io);

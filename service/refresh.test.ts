@@ -5,6 +5,7 @@
  * data or wholly the new — never a mart of one build beside a mart of another,
  * never half a load. The dashboard's cache follows the commit.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,7 +81,9 @@ describe('while data are refreshed', () => {
       (select count(*) from conversation_metrics) as metrics,
       (select count(*) from qa_autoqa) as autoqa,
       (select sum(conversations) from metric_summary where "grouping" = 'month') as summary`;
-    const { rows, during } = await readWhile<{ built_at: string; metrics: number; autoqa: number; summary: number }>(stamp, () => buildModels(w.db, parseConfig({})));
+    const { rows, during } = await readWhile<{ built_at: string; metrics: number; autoqa: number; summary: number }>(stamp, () =>
+      buildModels(w.db, parseConfig({}), { now: TEST_NOW }),
+    );
     expect(during).toBeGreaterThan(0);
     for (const r of rows) expect([r.autoqa, r.summary]).toEqual([r.metrics, r.metrics]);
     // the old build (first export only) until the commit, then the new one, and nothing between

@@ -7,7 +7,7 @@ import { migrate } from '../warehouse/migrate.js';
 import { loadFiles } from '../ingest/load.js';
 
 const db = await openWarehouse(process.env['PARLEY_DB']!);
-await migrate(db);
+await migrate(db, undefined, TEST_NOW);
 process.stdout.write('opened\n');
 const summary = await loadFiles(
   db,

@@ -3,6 +3,7 @@
  * builders against an in-memory warehouse and check the rows (the failures of
  * `kysely-duckdb` were a dropped single-column count and mangled dates).
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from './connection.js';
@@ -33,7 +34,7 @@ let db: Kysely<Database>;
 
 beforeAll(async () => {
   warehouse = await openWarehouse(':memory:');
-  await migrate(warehouse);
+  await migrate(warehouse, undefined, TEST_NOW);
   db = createKysely<Database>(warehouse);
 });
 afterAll(() => warehouse.close());

@@ -3,6 +3,7 @@
  * upgraded in place keeping its rows, a second run does nothing, and a file
  * from a newer Parley is refused.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,7 @@ describe('migrate', () => {
   it('brings a new file to LATEST_VERSION', async () => {
     const db = await openFile();
     expect(await schemaVersion(db)).toBe(0);
-    const applied = await migrate(db);
+    const applied = await migrate(db, undefined, TEST_NOW);
     expect(applied).toEqual(migrations().map((m) => m.version));
     expect(await schemaVersion(db)).toBe(LATEST_VERSION);
     expect(await tables(db)).toEqual(
@@ -65,7 +66,7 @@ describe('migrate', () => {
 
   it('upgrades an older warehouse in place, keeping its rows and gaining raw_agents', async () => {
     const old = await openFile();
-    expect(await migrate(old, 1)).toEqual([1]);
+    expect(await migrate(old, 1, TEST_NOW)).toEqual([1]);
     expect(await tables(old)).not.toContain('raw_agents');
     await old.run(
       `insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, tags, load_id, file, line)
@@ -80,7 +81,7 @@ describe('migrate', () => {
 
     const db = await openFile();
     expect(await schemaVersion(db)).toBe(1);
-    const applied = await migrate(db);
+    const applied = await migrate(db, undefined, TEST_NOW);
     expect(applied).toEqual(
       migrations()
         .filter((m) => m.version > 1)
@@ -101,22 +102,22 @@ describe('migrate', () => {
 
   it('is idempotent: a second run applies nothing and changes nothing', async () => {
     const db = await openFile();
-    await migrate(db);
+    await migrate(db, undefined, TEST_NOW);
     const before = await db.all('select version, name, applied_at from schema_migrations order by version');
-    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db, undefined, TEST_NOW)).toEqual([]);
     expect(await db.all('select version, name, applied_at from schema_migrations order by version')).toEqual(before);
     close(db);
     const again = await openFile();
-    expect(await migrate(again)).toEqual([]);
+    expect(await migrate(again, undefined, TEST_NOW)).toEqual([]);
     expect(await schemaVersion(again)).toBe(LATEST_VERSION);
   });
 
   it('refuses a warehouse written by a newer Parley, with a message saying so', async () => {
     const db = await openFile();
-    await migrate(db);
+    await migrate(db, undefined, TEST_NOW);
     const future = LATEST_VERSION + 1;
     await db.run("insert into schema_migrations values ($1, 'from-the-future', current_timestamp)", [future]);
-    const error = await migrate(db).then(
+    const error = await migrate(db, undefined, TEST_NOW).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -135,13 +136,13 @@ describe('a warehouse that skipped a version', () => {
       // later versions landed before an earlier one (as happens while parts are built side by side):
       // every migration but 004 (insights, which no later one needs) is already there
       const skipped = 4;
-      await migrate(db, 1);
+      await migrate(db, 1, TEST_NOW);
       for (const m of migrations().filter((m) => m.version !== 1 && m.version !== skipped)) {
         await db.run(m.sql);
         await db.run('insert into schema_migrations values ($1, $2, current_timestamp)', [m.version, m.name]);
       }
-      expect(await migrate(db)).toEqual([skipped]);
-      expect(await migrate(db)).toEqual([]);
+      expect(await migrate(db, undefined, TEST_NOW)).toEqual([skipped]);
+      expect(await migrate(db, undefined, TEST_NOW)).toEqual([]);
     } finally {
       db.close();
     }

@@ -4,6 +4,7 @@
  * the migrated warehouse here), and Kysely queries made inside
  * `warehouse.transaction(...)` belong to that transaction.
  */
+import { TEST_NOW } from '../testing/clock.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { openWarehouse, type Warehouse } from './connection.js';
@@ -207,7 +208,7 @@ let warehouse: Warehouse;
 
 beforeAll(async () => {
   warehouse = await openWarehouse(':memory:');
-  await migrate(warehouse);
+  await migrate(warehouse, undefined, TEST_NOW);
 });
 afterAll(() => warehouse.close());
 beforeEach(async () => {

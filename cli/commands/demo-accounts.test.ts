@@ -5,6 +5,7 @@
  * warehouse that holds other data; migration 007 does the same for demo
  * warehouses made before it.
  */
+import { TEST_NOW } from '../../testing/clock.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,8 +35,8 @@ async function demoWarehouse(name: string): Promise<{ db: string; token: string 
   try {
     await w.db.run("insert into warehouse_meta values ('demo', 'true')");
     expect(await seedDemoAccounts(w.db)).toHaveLength(6);
-    await addAccount(w.db, { username: 'ada', password: 'a long passphrase', role: 'admin' });
-    return { db, token: (await signIn(w.db, 'supervisor', DEMO_PASSWORD))! };
+    await addAccount(w.db, { username: 'ada', password: 'a long passphrase', role: 'admin' }, TEST_NOW);
+    return { db, token: (await signIn(w.db, 'supervisor', DEMO_PASSWORD, TEST_NOW))! };
   } finally {
     w.close();
   }
@@ -54,7 +55,7 @@ describe('loading a non-demo export into a demo warehouse', () => {
     const w = await openWarehouse(db);
     try {
       expect(await isDemoWarehouse(w)).toBe(false);
-      const accounts = await listAccounts(w);
+      const accounts = await listAccounts(w, TEST_NOW);
       expect(accounts.map((a) => [a.username, a.status, a.demo])).toEqual([
         ['ada', 'active', false],
         ['admin', 'disabled', true],
@@ -64,8 +65,8 @@ describe('loading a non-demo export into a demo warehouse', () => {
         ['reviewer', 'disabled', true],
         ['supervisor', 'disabled', true],
       ]);
-      expect(await sessionAccount(w, token)).toBeNull();
-      await expect(signIn(w, 'admin', DEMO_PASSWORD)).rejects.toThrow('This account is disabled');
+      expect(await sessionAccount(w, token, TEST_NOW)).toBeNull();
+      await expect(signIn(w, 'admin', DEMO_PASSWORD, TEST_NOW)).rejects.toThrow('This account is disabled');
     } finally {
       w.close();
     }
@@ -83,8 +84,8 @@ describe('loading a non-demo export into a demo warehouse', () => {
     const w = await openWarehouse(db);
     try {
       expect(await isDemoWarehouse(w)).toBe(true);
-      expect((await listAccounts(w)).every((a) => a.status === 'active')).toBe(true);
-      expect(await sessionAccount(w, token)).toMatchObject({ username: 'supervisor' });
+      expect((await listAccounts(w, TEST_NOW)).every((a) => a.status === 'active')).toBe(true);
+      expect(await sessionAccount(w, token, TEST_NOW)).toMatchObject({ username: 'supervisor' });
     } finally {
       w.close();
     }
@@ -105,7 +106,7 @@ describe('parley demo on a warehouse that holds other data', () => {
     });
     const w = await openWarehouse(db);
     try {
-      expect(await listAccounts(w)).toEqual([]);
+      expect(await listAccounts(w, TEST_NOW)).toEqual([]);
       expect(await isDemoWarehouse(w)).toBe(false);
     } finally {
       w.close();
@@ -116,7 +117,7 @@ describe('parley demo on a warehouse that holds other data', () => {
 describe('migration 007 on a warehouse made before it', () => {
   async function before(sources: string[]): Promise<Warehouse> {
     const w = await openWarehouse(':memory:');
-    await migrate(w, 5);
+    await migrate(w, 5, TEST_NOW);
     await w.run("insert into warehouse_meta values ('demo', 'true')");
     for (const [i, source] of sources.entries()) {
       await w.run(
@@ -134,8 +135,8 @@ describe('migration 007 on a warehouse made before it', () => {
   it('marks the demo names of a demo warehouse as demo accounts', async () => {
     const w = await before(['demo']);
     try {
-      await migrate(w);
-      expect((await listAccounts(w)).map((a) => [a.username, a.demo, a.status])).toEqual([
+      await migrate(w, undefined, TEST_NOW);
+      expect((await listAccounts(w, TEST_NOW)).map((a) => [a.username, a.demo, a.status])).toEqual([
         ['ada', false, 'active'],
         ['admin', true, 'active'],
         ['reviewer', true, 'active'],
@@ -149,8 +150,8 @@ describe('migration 007 on a warehouse made before it', () => {
   it('ends the demo of one that other data were loaded into already', async () => {
     const w = await before(['demo', 'acme']);
     try {
-      await migrate(w);
-      expect((await listAccounts(w)).map((a) => [a.username, a.status])).toEqual([
+      await migrate(w, undefined, TEST_NOW);
+      expect((await listAccounts(w, TEST_NOW)).map((a) => [a.username, a.status])).toEqual([
         ['ada', 'active'],
         ['admin', 'disabled'],
         ['reviewer', 'disabled'],

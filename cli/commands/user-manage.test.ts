@@ -3,6 +3,7 @@
  * what each prints (table and --json / --format json), its exit status, and
  * the one line it refuses with.
  */
+import { TEST_NOW } from '../../testing/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function session(username: string, password = PASS): Promise<string> {
   const w = await openWarehouse(db);
   try {
-    return (await signIn(w, username, password))!;
+    return (await signIn(w, username, password, TEST_NOW))!;
   } finally {
     w.close();
   }
@@ -29,7 +30,7 @@ async function session(username: string, password = PASS): Promise<string> {
 async function live(token: string): Promise<boolean> {
   const w = await openWarehouse(db);
   try {
-    return (await sessionAccount(w, token)) !== null;
+    return (await sessionAccount(w, token, TEST_NOW)) !== null;
   } finally {
     w.close();
   }

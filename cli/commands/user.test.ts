@@ -3,6 +3,7 @@
  * account per name, roles checked, sessions that open only with the right
  * password and end on sign-out.
  */
+import { TEST_NOW } from '../../testing/clock.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,15 +48,15 @@ describe('parley user add', () => {
     expect(run.out).toContain('created the admin account "ada"');
     const w = await openWarehouse(db);
     try {
-      expect(await signIn(w, 'ada', 'wrong passphrase')).toBeNull();
-      expect(await signIn(w, 'nobody', 'a long passphrase')).toBeNull();
-      const token = await signIn(w, 'ada', 'a long passphrase');
+      expect(await signIn(w, 'ada', 'wrong passphrase', TEST_NOW)).toBeNull();
+      expect(await signIn(w, 'nobody', 'a long passphrase', TEST_NOW)).toBeNull();
+      const token = await signIn(w, 'ada', 'a long passphrase', TEST_NOW);
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await sessionAccount(w, token!)).toEqual({ username: 'ada', role: 'admin', agentId: null });
+      expect(await sessionAccount(w, token!, TEST_NOW)).toEqual({ username: 'ada', role: 'admin', agentId: null });
       const stored = await w.all<{ token_hash: string }>('select token_hash from sessions');
       expect(stored.map((s) => s.token_hash)).not.toContain(token);
-      await signOut(w, token!);
-      expect(await sessionAccount(w, token!)).toBeNull();
+      await signOut(w, token!, TEST_NOW);
+      expect(await sessionAccount(w, token!, TEST_NOW)).toBeNull();
     } finally {
       w.close();
     }
@@ -80,8 +81,8 @@ describe('parley user add', () => {
     expect((await userAdd(['amara', '--role', 'agent', '--agent-id', 'agt_001'], 'a long passphrase')).code).toBe(0);
     const w = await openWarehouse(db);
     try {
-      const token = await signIn(w, 'amara', 'a long passphrase');
-      const account = await sessionAccount(w, token!);
+      const token = await signIn(w, 'amara', 'a long passphrase', TEST_NOW);
+      const account = await sessionAccount(w, token!, TEST_NOW);
       expect(account).toEqual({ username: 'amara', role: 'agent', agentId: 'agt_001' });
       expect(can(account!.role, 'viewAllScorecards')).toBe(false);
       expect(can(account!.role, 'viewConversations')).toBe(false);

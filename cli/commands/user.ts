@@ -64,7 +64,7 @@ Example:
     if (agentId && role !== 'agent') throw new UsageError('--agent-id goes only with --role agent', this.name);
     const password = await readPassword(io);
     return withWarehouse(values, io, async (db) => {
-      await refusals(() => addAccount(db, { username: name, password, role, agentId: agentId ?? null }));
+      await refusals(() => addAccount(db, { username: name, password, role, agentId: agentId ?? null }, io.now));
       io.out.write(`created the ${role} account "${name}" in ${db.path}\n`);
       return 0;
     });
@@ -110,7 +110,7 @@ ${FORMAT_HELP}`,
   options: { format: { type: 'string' } },
   async run({ values }, io) {
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
-    const rows = await withWarehouse(values, io, (db) => listAccounts(db));
+    const rows = await withWarehouse(values, io, (db) => listAccounts(db, io.now));
     write(io.out, rows as never, format, ['username', 'role', 'agent_id', 'status', 'sessions', 'created_at', 'disabled_at', 'demo']);
     return 0;
   },
@@ -136,7 +136,7 @@ Example:
     const name = oneName(this, positionals);
     const password = await readPassword(io);
     return withWarehouse(values, io, async (db) => {
-      const { sessionsEnded } = await refusals(() => setPassword(db, name, password));
+      const { sessionsEnded } = await refusals(() => setPassword(db, name, password, io.now));
       return report(io, values, `changed the password of "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, sessionsEnded });
     });
   },
@@ -157,7 +157,7 @@ sessions end at once. The last admin who can sign in cannot be disabled. Undo wi
   async run({ values, positionals }, io) {
     const name = oneName(this, positionals);
     return withWarehouse(values, io, async (db) => {
-      const { changed, sessionsEnded } = await refusals(() => disableAccount(db, name));
+      const { changed, sessionsEnded } = await refusals(() => disableAccount(db, name, io.now));
       const line = changed ? `disabled "${name}"; ended ${sessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
       return report(io, values, line, { username: name, changed, sessionsEnded });
     });
@@ -196,7 +196,7 @@ To keep the name, use \`parley user disable\` instead.
   async run({ values, positionals }, io) {
     const name = oneName(this, positionals);
     return withWarehouse(values, io, async (db) => {
-      const { role, sessionsEnded } = await refusals(() => removeAccount(db, name));
+      const { role, sessionsEnded } = await refusals(() => removeAccount(db, name, io.now));
       return report(io, values, `removed the ${role} account "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, role, sessionsEnded });
     });
   },
@@ -218,8 +218,8 @@ ${FORMAT_HELP}`,
     if (positionals.length > 1) throw new UsageError('give at most one NAME', this.name);
     const name = positionals[0];
     const rows = await withWarehouse(values, io, async (db) => {
-      if (name !== undefined) await refusals(() => knownAccount(db, name));
-      return listSessions(db, name === undefined ? {} : { username: name });
+      if (name !== undefined) await refusals(() => knownAccount(db, name, io.now));
+      return listSessions(db, name === undefined ? {} : { username: name }, io.now);
     });
     write(io.out, rows as never, format, ['session', 'username', 'role', 'created_at', 'expires_at']);
     return 0;
@@ -249,8 +249,8 @@ Ends live login sessions; a browser on one is sent to the sign-in page at its ne
     const name = positionals[0];
     const target: SessionTarget = name !== undefined ? { username: name } : typeof session === 'string' ? { session } : { all: true };
     return withWarehouse(values, io, async (db) => {
-      if (name !== undefined) await refusals(() => knownAccount(db, name));
-      const sessionsEnded = await endSessions(db, target);
+      if (name !== undefined) await refusals(() => knownAccount(db, name, io.now));
+      const sessionsEnded = await endSessions(db, target, io.now);
       if (typeof session === 'string' && sessionsEnded === 0) throw new CommandError(`no live login session ${session}: see parley user sessions`);
       const whose = name !== undefined ? ` of "${name}"` : typeof session === 'string' ? '' : ' of every account';
       return report(io, values, `ended ${sessionsWord(sessionsEnded)}${whose}`, { sessionsEnded });
@@ -259,8 +259,8 @@ Ends live login sessions; a browser on one is sent to the sign-in page at its ne
 };
 
 /** Refuses a name that has no account. */
-async function knownAccount(db: Warehouse, name: string): Promise<void> {
-  if (!(await listAccounts(db)).some((a) => a.username === name)) throw new AccountError(`there is no account "${name}": see parley user list`);
+async function knownAccount(db: Warehouse, name: string, now?: Date): Promise<void> {
+  if (!(await listAccounts(db, now)).some((a) => a.username === name)) throw new AccountError(`there is no account "${name}": see parley user list`);
 }
 
 export const USER_COMMANDS: readonly Command[] = [
