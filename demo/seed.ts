@@ -25,12 +25,12 @@ export const DEMO_ACCOUNTS: readonly { username: string; role: Role; agentId?: s
 ];
 
 /** Creates the demo accounts that do not exist yet, marked as demo accounts (accounts/demo-accounts.ts disables them when real data arrive). */
-export async function seedDemoAccounts(db: Warehouse): Promise<string[]> {
+export async function seedDemoAccounts(db: Warehouse, now = new Date()): Promise<string[]> {
   const existing = new Set(await accountNames(db));
   const made: string[] = [];
   for (const a of DEMO_ACCOUNTS) {
     if (existing.has(a.username)) continue;
-    await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, agentId: a.agentId ?? null, demo: true });
+    await addAccount(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, agentId: a.agentId ?? null, demo: true }, now);
     made.push(a.username);
   }
   return made;

@@ -46,6 +46,6 @@ export async function parley(...argv: string[]): Promise<CliRun> {
 export async function parleyWithStdin(input: string, ...argv: string[]): Promise<CliRun> {
   const out = collector();
   const err = collector();
-  const code = await main(argv, { out: out.stream, err: err.stream, env, in: Readable.from([input]) });
+  const code = await main(argv, { out: out.stream, err: err.stream, env, now: TEST_NOW, in: Readable.from([input]) });
   return { code, out: out.text(), err: err.text() };
 }

@@ -34,7 +34,7 @@ async function demoWarehouse(name: string): Promise<{ db: string; token: string 
   const w = await testWarehouse({ records: [goodConversation('d1'), goodConversation('d2')], source: 'demo', path: db, now });
   try {
     await w.db.run("insert into warehouse_meta values ('demo', 'true')");
-    expect(await seedDemoAccounts(w.db)).toHaveLength(6);
+    expect(await seedDemoAccounts(w.db, TEST_NOW)).toHaveLength(6);
     await addAccount(w.db, { username: 'ada', password: 'a long passphrase', role: 'admin' }, TEST_NOW);
     return { db, token: (await signIn(w.db, 'supervisor', DEMO_PASSWORD, TEST_NOW))! };
   } finally {

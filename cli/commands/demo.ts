@@ -88,7 +88,7 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
         // queues); one made before those existed gets them now.
         const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
         if (demo?.value === 'true') {
-          await seedDemoAccounts(db);
+          await seedDemoAccounts(db, io.now);
           if (!(await hasSamples(db))) await seedDemoQa(db, io.now);
         }
         const rows = await db.all(summarySql(['month']));
