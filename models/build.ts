@@ -104,21 +104,29 @@ export function renderedModels(models: readonly Model[] = discoverModels()): { n
   return models.map((m) => ({ name: m.name, sql: renderModel(m.sql) }));
 }
 
-/** Runs every model, then the generated summary mart, in one transaction. */
-export async function buildModels(db: Warehouse, config: ParleyConfig, options: BuildOptions = {}): Promise<BuildStep[]> {
-  const { onStep, now = new Date() } = options;
-  const steps: BuildStep[] = [];
-  const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
+/**
+ * Runs one model's SQL and records how long it took in `steps`; a failure names
+ * the model (`what` says which kind of build, as in "model x failed (incremental build)").
+ */
+export function stepRunner(db: Warehouse, steps: BuildStep[], onStep?: (step: BuildStep) => void, what = '') {
+  return async (model: string, layer: BuildStep['layer'], sql: string): Promise<void> => {
     const t = performance.now();
     try {
       await db.run(sql);
     } catch (error) {
-      throw new Error(`model ${model} failed: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`model ${model} failed${what ? ` (${what})` : ''}: ${(error as Error).message.split('\n')[0]}`);
     }
     const step = { model, layer, seconds: (performance.now() - t) / 1000 };
     steps.push(step);
     onStep?.(step);
   };
+}
+
+/** Runs every model, then the generated summary mart, in one transaction. */
+export async function buildModels(db: Warehouse, config: ParleyConfig, options: BuildOptions = {}): Promise<BuildStep[]> {
+  const { onStep, now = new Date() } = options;
+  const steps: BuildStep[] = [];
+  const timed = stepRunner(db, steps, onStep);
   await db.transaction(async () => {
     await writeConfigTables(db, config);
     const models = discoverModels();

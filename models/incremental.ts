@@ -46,7 +46,7 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { buildModels, discoverModels, renderModel, renderedModels, type BuildOptions, type BuildStep, type Model } from './build.js';
+import { buildModels, discoverModels, renderModel, renderedModels, stepRunner, type BuildOptions, type BuildStep, type Model } from './build.js';
 import { buildHash, dataState, readBuildState, recordBuildState } from './build-state.js';
 import type { ParleyConfig } from './config.js';
 import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
@@ -118,17 +118,7 @@ function rename(sql: string, names: Iterable<string>, to: (name: string) => stri
 /** The incremental build, inside the caller's transaction; `full` when the data call for a full build after all. */
 async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date() }: BuildOptions): Promise<BuildResult> {
   const steps: BuildStep[] = [];
-  const timed = async (model: string, layer: BuildStep['layer'], sql: string) => {
-    const t = performance.now();
-    try {
-      await db.run(sql);
-    } catch (error) {
-      throw new Error(`model ${model} failed (incremental build): ${(error as Error).message.split('\n')[0]}`);
-    }
-    const step = { model, layer, seconds: (performance.now() - t) / 1000 };
-    steps.push(step);
-    onStep?.(step);
-  };
+  const timed = stepRunner(db, steps, onStep, 'incremental build');
   const state = (await readBuildState(db))!;
   const byName = new Map(models.map((m) => [m.name, m]));
   const perConversation = new Set(models.filter((m) => !GLOBAL_MODELS.includes(m.name) && (m.layer !== 'marts' || PER_CONVERSATION_MARTS.includes(m.name))).map((m) => m.name));

@@ -29,12 +29,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { JobConfig } from '../models/config.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tables, type JobLog } from '../warehouse/tables.js';
 import { detectFormat } from '../ingest/adapters/index.js';
 import { commandView, type Runner, type ServedIo } from './server.js';
+import { collect } from './collect.js';
 
 export interface JobContext {
   /** The command line (cli/main.ts `main`); it runs each step on `db`. */
@@ -222,17 +223,6 @@ async function command(db: Warehouse, argv: string[], ctx: JobContext): Promise<
     .map((l) => l.trim())
     .filter((l) => l && !/^reading .* as .*--format to choose\)$/.test(l));
   return { code, out: out.text(), error: lines.find((l) => l.startsWith('error:') || l.startsWith('parley ')) ?? lines.at(-1) ?? `${argv[0]} stopped with exit status ${code}` };
-}
-
-function collect() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
 }
 
 function parseSummary(out: string): { files: number; loaded: number; quarantined: number } | undefined {

@@ -10,8 +10,9 @@
  *   JSON.parse(r.out);
  *   await parleyWithStdin('a long passphrase\n', 'user', 'passwd', 'ada', '--db', file);
  */
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { main } from '../cli/main.js';
+import { collect } from '../service/collect.js';
 import { TEST_NOW } from './clock.js';
 
 export interface CliRun {
@@ -22,16 +23,7 @@ export interface CliRun {
 }
 
 /** A stream that keeps what is written to it, as text. */
-export function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+export const collector = collect;
 
 const env = process.env['CHROMIUM_PATH'] ? { CHROMIUM_PATH: process.env['CHROMIUM_PATH'] } : {};
 

@@ -12,6 +12,9 @@ import { openWarehouse } from '../../warehouse/connection.js';
 import { sessionAccount, signIn } from '../../accounts/index.js';
 import { parley, parleyWithStdin } from '../../testing/cli.js';
 
+/** What a refused command gives: exit 1, nothing on stdout, its one line on stderr. */
+const refused = (err: string) => ({ code: 1, out: '', err });
+
 const dir = mkdtempSync(path.join(tmpdir(), 'parley-user-manage-'));
 const db = path.join(dir, 'w.duckdb');
 const PASS = 'a long passphrase';
@@ -83,11 +86,9 @@ describe('parley user sessions and revoke', () => {
 
     expect(await parley('user', 'revoke', '--session', s!.session, '--db', db)).toEqual({ code: 0, out: 'ended 1 login session\n', err: '' });
     expect(await live(a)).toBe(false);
-    expect(await parley('user', 'revoke', '--session', s!.session, '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: `parley user revoke: no live login session ${s!.session}: see parley user sessions\n`,
-    });
+    expect(await parley('user', 'revoke', '--session', s!.session, '--db', db)).toEqual(
+      refused(`parley user revoke: no live login session ${s!.session}: see parley user sessions\n`),
+    );
     expect(await parley('user', 'revoke', 'bob', '--json', '--db', db)).toEqual({ code: 0, out: '{"sessionsEnded":1}\n', err: '' });
     await session('amara');
     expect(await parley('user', 'revoke', '--all', '--db', db)).toEqual({ code: 0, out: 'ended 1 login session of every account\n', err: '' });
@@ -100,11 +101,7 @@ describe('parley user sessions and revoke', () => {
     expect(none.err).toBe("parley user revoke: give one NAME, or --session ID, or --all; run 'parley user revoke --help'\n");
     expect((await parley('user', 'revoke', 'bob', '--all', '--db', db)).code).toBe(2);
     expect((await parley('user', 'revoke', '--session', 'xyz', '--db', db)).code).toBe(2);
-    expect(await parley('user', 'sessions', 'nobody', '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: 'parley user sessions: there is no account "nobody": see parley user list\n',
-    });
+    expect(await parley('user', 'sessions', 'nobody', '--db', db)).toEqual(refused('parley user sessions: there is no account "nobody": see parley user list\n'));
   });
 });
 
@@ -121,11 +118,7 @@ describe('parley user passwd', () => {
   });
 
   it('refuses a short password, an unknown account and a missing NAME', async () => {
-    expect(await parleyWithStdin('short\n', 'user', 'passwd', 'bob', '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: 'parley user passwd: a password has at least 8 characters\n',
-    });
+    expect(await parleyWithStdin('short\n', 'user', 'passwd', 'bob', '--db', db)).toEqual(refused('parley user passwd: a password has at least 8 characters\n'));
     expect((await parleyWithStdin(`${PASS}\n`, 'user', 'passwd', 'nobody', '--db', db)).err).toBe('parley user passwd: there is no account "nobody": see parley user list\n');
     expect((await parleyWithStdin(`${PASS}\n`, 'user', 'passwd', '--db', db)).code).toBe(2);
   });
@@ -149,30 +142,22 @@ describe('parley user disable and enable', () => {
   });
 
   it('refuses to disable the last admin, in one line', async () => {
-    expect(await parley('user', 'disable', 'ada', '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: 'parley user disable: "ada" is the last admin: add another admin before you disable it (parley user add NAME --role admin)\n',
-    });
+    expect(await parley('user', 'disable', 'ada', '--db', db)).toEqual(
+      refused('parley user disable: "ada" is the last admin: add another admin before you disable it (parley user add NAME --role admin)\n'),
+    );
   });
 });
 
 describe('parley user remove', () => {
   it('refuses the last admin; removes an account and its sessions', async () => {
     await parley('user', 'revoke', '--all', '--db', db);
-    expect(await parley('user', 'remove', 'ada', '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: 'parley user remove: "ada" is the last admin: add another admin before you remove it (parley user add NAME --role admin)\n',
-    });
+    expect(await parley('user', 'remove', 'ada', '--db', db)).toEqual(
+      refused('parley user remove: "ada" is the last admin: add another admin before you remove it (parley user add NAME --role admin)\n'),
+    );
     const token = await session('amara');
     expect(await parley('user', 'remove', 'amara', '--db', db)).toEqual({ code: 0, out: 'removed the agent account "amara"; ended 1 login session\n', err: '' });
     expect(await live(token)).toBe(false);
-    expect(await parley('user', 'remove', 'amara', '--db', db)).toEqual({
-      code: 1,
-      out: '',
-      err: 'parley user remove: there is no account "amara": see parley user list\n',
-    });
+    expect(await parley('user', 'remove', 'amara', '--db', db)).toEqual(refused('parley user remove: there is no account "amara": see parley user list\n'));
     expect(await parleyWithStdin(`${PASS}\n`, 'user', 'add', 'cy', '--role', 'admin', '--db', db)).toMatchObject({ code: 0 });
     expect(await parley('user', 'remove', 'ada', '--json', '--db', db)).toEqual({ code: 0, out: '{"username":"ada","role":"admin","sessionsEnded":0}\n', err: '' });
     expect(JSON.parse((await parley('user', 'list', '--format', 'json', '--db', db)).out).map((r: { username: string }) => r.username)).toEqual(['bob', 'cy']);

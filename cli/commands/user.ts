@@ -98,6 +98,25 @@ function report(io: Io, values: Record<string, unknown>, line: string, json: Rec
 
 const FORMAT_HELP = '  --format F  table (default), json or csv';
 
+/** A `user VERB NAME [--json]` command: `act` changes the account and says what it did, as a line and as JSON. */
+function accountCommand(
+  spec: Pick<Command, 'name' | 'summary' | 'usage' | 'help'>,
+  act: (db: Warehouse, name: string, io: Io) => Promise<{ line: string; json: Record<string, unknown> }>,
+): Command {
+  return {
+    ...spec,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    async run({ values, positionals }, io) {
+      const name = oneName(this, positionals);
+      return withWarehouse(values, io, async (db) => {
+        const { line, json } = await refusals(() => act(db, name, io));
+        return report(io, values, line, { username: name, ...json });
+      });
+    },
+  };
+}
+
 export const userListCommand: Command = {
   name: 'user list',
   summary: 'dashboard accounts: role, active or disabled, live login sessions',
@@ -142,65 +161,56 @@ Example:
   },
 };
 
-export const userDisableCommand: Command = {
-  name: 'user disable',
-  summary: 'stop an account from signing in and end its login sessions',
-  usage: 'parley user disable NAME [--json]',
-  help: `
+export const userDisableCommand = accountCommand(
+  {
+    name: 'user disable',
+    summary: 'stop an account from signing in and end its login sessions',
+    usage: 'parley user disable NAME [--json]',
+    help: `
 The account keeps its name and history (reviews, notes) but cannot sign in; its login
 sessions end at once. The last admin who can sign in cannot be disabled. Undo with
 \`parley user enable NAME\`.
 
   --json  print {"username", "changed", "sessionsEnded"}`,
-  options: { json: { type: 'boolean' } },
-  allowPositionals: true,
-  async run({ values, positionals }, io) {
-    const name = oneName(this, positionals);
-    return withWarehouse(values, io, async (db) => {
-      const { changed, sessionsEnded } = await refusals(() => disableAccount(db, name, io.now));
-      const line = changed ? `disabled "${name}"; ended ${sessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
-      return report(io, values, line, { username: name, changed, sessionsEnded });
-    });
   },
-};
+  async (db, name, io) => {
+    const { changed, sessionsEnded } = await disableAccount(db, name, io.now);
+    const line = changed ? `disabled "${name}"; ended ${sessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
+    return { line, json: { changed, sessionsEnded } };
+  },
+);
 
-export const userEnableCommand: Command = {
-  name: 'user enable',
-  summary: 'let a disabled account sign in again',
-  usage: 'parley user enable NAME [--json]',
-  help: `
+export const userEnableCommand = accountCommand(
+  {
+    name: 'user enable',
+    summary: 'let a disabled account sign in again',
+    usage: 'parley user enable NAME [--json]',
+    help: `
   --json  print {"username", "changed"}`,
-  options: { json: { type: 'boolean' } },
-  allowPositionals: true,
-  async run({ values, positionals }, io) {
-    const name = oneName(this, positionals);
-    return withWarehouse(values, io, async (db) => {
-      const { changed } = await refusals(() => enableAccount(db, name));
-      return report(io, values, changed ? `enabled "${name}"` : `"${name}" was enabled already`, { username: name, changed });
-    });
   },
-};
+  async (db, name) => {
+    const { changed } = await enableAccount(db, name);
+    return { line: changed ? `enabled "${name}"` : `"${name}" was enabled already`, json: { changed } };
+  },
+);
 
-export const userRemoveCommand: Command = {
-  name: 'user remove',
-  summary: 'delete an account and its login sessions (never the last admin)',
-  usage: 'parley user remove NAME [--json]',
-  help: `
+export const userRemoveCommand = accountCommand(
+  {
+    name: 'user remove',
+    summary: 'delete an account and its login sessions (never the last admin)',
+    usage: 'parley user remove NAME [--json]',
+    help: `
 Deletes the account and ends its login sessions; reviews and notes keep the name they were
 written under. The last admin who can sign in cannot be removed: add another admin first.
 To keep the name, use \`parley user disable\` instead.
 
   --json  print {"username", "role", "sessionsEnded"}`,
-  options: { json: { type: 'boolean' } },
-  allowPositionals: true,
-  async run({ values, positionals }, io) {
-    const name = oneName(this, positionals);
-    return withWarehouse(values, io, async (db) => {
-      const { role, sessionsEnded } = await refusals(() => removeAccount(db, name, io.now));
-      return report(io, values, `removed the ${role} account "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, role, sessionsEnded });
-    });
   },
-};
+  async (db, name, io) => {
+    const { role, sessionsEnded } = await removeAccount(db, name, io.now);
+    return { line: `removed the ${role} account "${name}"; ended ${sessionsWord(sessionsEnded)}`, json: { role, sessionsEnded } };
+  },
+);
 
 export const userSessionsCommand: Command = {
   name: 'user sessions',
