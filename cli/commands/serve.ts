@@ -119,7 +119,9 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-  const commands = await serveCommands(db, cli, { threads: availableParallelism() });
+  // a command handed over (a build, a load) gets every core but one: pages keep a core to be
+  // answered on while it runs (bench:dashboard, the refresh run)
+  const commands = await serveCommands(db, cli, { threads: Math.max(1, availableParallelism() - 1) });
   // the jobs of parley.config.yaml run in the queue of the commands handed over, never beside one
   const configFile = path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE);
   const base = path.dirname(configFile);
