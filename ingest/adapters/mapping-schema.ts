@@ -14,7 +14,16 @@ import { z } from 'zod';
 import { PRIORITIES, ROLES, STATUSES } from '../canonical-schema.js';
 import { AdapterError } from './types.js';
 
-const column = z.string().min(1, { error: 'must name a column' });
+const name = z.string().min(1, { error: 'must name a column' });
+/**
+ * Where a field's value comes from: a column (flat files), or a path for
+ * nested records (`datetime` or `@.datetime` in the message, `$.dialogHeader.sessionID`
+ * in its conversation record), or `{ sql: … }`, a DuckDB expression over
+ * `message` and `record` (both JSON) — see `mapping-sql.ts`.
+ */
+const column = z.union([name, z.object({ sql: z.string().min(1, { error: 'must be a DuckDB expression' }) }).strict()], {
+  error: 'must name a column (or path), or be { sql: "a DuckDB expression" }',
+});
 const word = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, { error: 'must be a lowercase word such as "email"' });
 
 export const mappingSchema = z
@@ -32,6 +41,15 @@ export const mappingSchema = z
      * Timestamps without an offset are UTC.
      */
     timestamp_format: z.string().min(1).default('iso'),
+    /**
+     * Nested JSON: the path in each record (one conversation) to the array of
+     * its messages, such as `dialogContent` or `_embedded.threads`. Columns are then
+     * paths into each message, or into the record with `$.`.
+     */
+    messages: z
+      .string()
+      .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, { error: 'must be a path such as "dialogContent" or "_embedded.threads"' })
+      .optional(),
     /** Export column for each canonical field. Each row is one message and/or one change of status or assignee. */
     columns: z
       .object({
@@ -70,12 +88,20 @@ export const mappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
+    if (!m.messages)
+      for (const [field, col] of Object.entries(m.columns)) {
+        if (typeof col !== 'string')
+          ctx.addIssue({ code: 'custom', path: ['columns', field], message: 'an expression needs nested records: set messages: to the path of the messages array' });
+      }
     if (!m.columns.channel && !m.default_channel) {
       ctx.addIssue({ code: 'custom', path: ['default_channel'], message: 'is needed when columns.channel is not set (for example default_channel: email)' });
     }
   });
 
 export type Mapping = z.infer<typeof mappingSchema>;
+/** A field's source as the mapping gives it. */
+export type ColumnSource = NonNullable<Mapping['columns'][keyof Mapping['columns']]>;
 
 /** Reads and checks a mapping file; a mistake is an {@link AdapterError} naming the file and the key. */
 export function readMapping(file: string): Mapping {

@@ -25,6 +25,7 @@ import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
+import { stageNested } from './nested-source.js';
 import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];
@@ -56,10 +57,15 @@ function valueMap(expr: string, map: Record<string, string>): string {
 
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
 export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
-  const at = `${sqlEscape(label)} line ' || _line || '`;
+  // nested records: `_rec` is the record, `_item` the message's place in it, `_seq` = `_line + _item` their order and line
+  const nested = m.messages !== undefined;
+  const at = nested ? `${sqlEscape(label)} record ' || _rec || ' message ' || _item || '` : `${sqlEscape(label)} line ' || _line || '`;
   const mapLabel = sqlEscape(mappingLabel);
   const has = (f: Field) => m.columns[f] !== undefined;
-  const colName = (f: Field) => sqlEscape(m.columns[f] ?? f);
+  const colName = (f: Field) => {
+    const c = m.columns[f];
+    return sqlEscape(c === undefined ? f : typeof c === 'string' ? c : `columns.${f}`);
+  };
   const statusMap = m.values.status ?? Object.fromEntries(STATUSES.map((s) => [s, s]));
   const knownRoles = Object.keys(m.values.author_role).join(', ');
   const knownStatuses = Object.keys(statusMap).join(', ');
@@ -71,6 +77,7 @@ export function mappingSql(t: string, rejects: string | undefined, label: string
 with typed as (
   select
     _line,
+    ${nested ? '_rec, _item, _seq, _raw' : '_line as _seq'},
     trim(conversation_id) as cid,
     ${ident('timestamp')} as ts_text,
     ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
@@ -114,31 +121,31 @@ rows as (
 ),
 
 status_rows as (
-  select *, lag(status) over (partition by cid order by ts, _line) as previous_status
+  select *, lag(status) over (partition by cid order by ts, _seq) as previous_status
   from rows where status is not null
 ),
 
 assign_rows as (
   select *, lag(assignee) over w as previous_assignee, lag(team) over w as previous_team
   from (select * exclude (assignee, team),
-          last_value(assignee ignore nulls) over (partition by cid order by ts, _line) as assignee,
-          last_value(team ignore nulls) over (partition by cid order by ts, _line) as team
+          last_value(assignee ignore nulls) over (partition by cid order by ts, _seq) as assignee,
+          last_value(team ignore nulls) over (partition by cid order by ts, _seq) as team
         from rows)
-  window w as (partition by cid order by ts, _line)
+  window w as (partition by cid order by ts, _seq)
 ),
 
 activities as (
-  select cid as conversation_id, ts, _line * 4 as ord, 'message' as kind,
-    coalesce(message_id, _line::varchar) as message_id, role, author_id, author_name, body, internal,
+  select cid as conversation_id, ts, _seq * 4 as ord, 'message' as kind,
+    coalesce(message_id, ${nested ? "_rec || '.' || _item" : '_line::varchar'}) as message_id, role, author_id, author_name, body, internal,
     null::varchar as channel, null::integer as attachments, null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason
   from rows where coalesce(body, '') <> ''
   union all
-  select cid, ts, _line * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null, assignee, team, null
+  select cid, ts, _seq * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null, assignee, team, null
   from assign_rows
   where (assignee is not null or team is not null)
     and (assignee is distinct from previous_assignee or team is distinct from previous_team)
   union all
-  select cid, ts, _line * 4 + 2, 'status', null, null, null, null, null, null, null, null, status, null, null, null
+  select cid, ts, _seq * 4 + 2, 'status', null, null, null, null, null, null, null, null, status, null, null, null
   from status_rows where status is distinct from previous_status
 ),
 
@@ -147,14 +154,14 @@ conversations as (
     cid as conversation_id,
     min(_line) as line,
     min(ts) as created_at,
-    coalesce(arg_min(channel, (ts, _line)) filter (where channel is not null), ${sqlString(m.default_channel ?? 'other')}) as channel,
+    coalesce(arg_min(channel, (ts, _seq)) filter (where channel is not null), ${sqlString(m.default_channel ?? 'other')}) as channel,
     coalesce(
-      arg_min(customer_id, (ts, _line)) filter (where customer_id is not null),
-      arg_min(author_id, (ts, _line)) filter (where role = 'customer' and author_id is not null),
+      arg_min(customer_id, (ts, _seq)) filter (where customer_id is not null),
+      arg_min(author_id, (ts, _seq)) filter (where role = 'customer' and author_id is not null),
       'unknown') as customer_id,
-    arg_min(subject, (ts, _line)) filter (where subject is not null) as subject,
-    arg_max(intent, (ts, _line)) filter (where intent is not null) as intent,
-    arg_max(priority, (ts, _line)) filter (where priority is not null) as priority,
+    arg_min(subject, (ts, _seq)) filter (where subject is not null) as subject,
+    arg_max(intent, (ts, _seq)) filter (where intent is not null) as intent,
+    arg_max(priority, (ts, _seq)) filter (where priority is not null) as priority,
     null::varchar[] as tags,
     null::json as metadata
   from rows
@@ -163,7 +170,7 @@ conversations as (
 
 ${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
 union all
-select _line, to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar, problem from checked where problem is not null
+select ${nested ? '_seq' : '_line'}, ${nested ? '_raw' : 'to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar'}, problem from checked where problem is not null
 ${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
 }
 
@@ -175,7 +182,8 @@ export const mappingAdapter: Adapter = {
       throw new AdapterError("--format mapping needs --mapping FILE: a YAML file naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)");
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
-    const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col]]));
+    // flat files: every column is a name (the schema refuses expressions without messages:)
+    const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col as string]]));
     const unmapped = Object.fromEntries(
       ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
         .filter((f) => !(f in mapping.columns))
@@ -186,8 +194,9 @@ export const mappingAdapter: Adapter = {
       const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
       if (!format) throw new AdapterError(`${file}: cannot tell whether it is CSV or JSON from its name: set format: csv or format: json in ${mappingLabel}`);
       const what = `columns named by ${mappingLabel}`;
-      const staged =
-        format === 'csv'
+      const staged = mapping.messages
+        ? await stageNested(db, { file, table, mapping, mappingLabel })
+        : format === 'csv'
           ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
           : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
       return {
