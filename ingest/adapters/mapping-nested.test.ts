@@ -53,6 +53,52 @@ describe('mapping adapter, nested records', () => {
     w.close();
   });
 
+  it('loads the Help Scout example: a page of conversations with their threads, notes internal, line items as status events', async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [example('helpscout-conversations.json')], mapping: example('helpscout-mapping.yaml'), build: true });
+    expect(w.load).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    const c = await w.conversation('2391938111');
+    expect(c.conversation).toMatchObject({ source: 'helpscout', channel: 'email', customer_id: '1001', subject: 'Cannot export my invoices' });
+    expect(c.messages.map((m) => [m['message_id'], m['author_role'], m['author_name'], m['internal']])).toEqual([
+      ['70001', 'customer', 'Sam Rivera', false],
+      ['70002', 'agent', 'Mia Lind', true],
+      ['70003', 'agent', 'Mia Lind', false],
+    ]);
+    expect(c.events.map((e) => [e['type'], e['status'] ?? e['agent_id']])).toEqual([
+      ['status', 'open'],
+      ['assign', '256'],
+      ['status', 'resolved'],
+    ]);
+    // 08:00 → 09:15: the note at 08:40 is not a reply
+    expect(await w.db.all('select conversation_id, channel, first_response_s from conversation_metrics order by 1')).toEqual([
+      { conversation_id: '2391938111', channel: 'email', first_response_s: 4500 },
+      { conversation_id: '2391938112', channel: 'webchat', first_response_s: null },
+    ]);
+    w.close();
+  });
+
+  it('loads the Front example: messages and the events array beside them (assign, archive, reopen)', async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [example('front-conversations.jsonl')], mapping: example('front-mapping.yaml'), build: true });
+    expect(w.load).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    const c = await w.conversation('cnv_55c8c149');
+    expect(c.conversation).toMatchObject({ source: 'front', channel: 'email', customer_id: 'jo@customer.example' });
+    expect(c.messages.map((m) => [m['message_id'], m['author_role'], m['author_id']])).toEqual([
+      ['msg_1a', 'customer', 'jo@customer.example'],
+      ['msg_1b', 'agent', 'tea_6r55a'],
+      ['msg_1c', 'customer', 'jo@customer.example'],
+    ]);
+    expect(c.events.map((e) => [e['type'], e['status'] ?? e['agent_id']])).toEqual([
+      ['assign', 'tea_6r55a'],
+      ['status', 'resolved'],
+      ['status', 'open'],
+      ['status', 'resolved'],
+    ]);
+    expect(await w.db.all('select conversation_id, channel, first_response_s, reopens from conversation_metrics order by 1')).toEqual([
+      { conversation_id: 'cnv_55c8c149', channel: 'email', first_response_s: 1800, reopens: 1 },
+      { conversation_id: 'cnv_55c8c150', channel: 'sms', first_response_s: null, reopens: 0 },
+    ]);
+    w.close();
+  });
+
   it('quarantines bad messages and records with one-line reasons, and read = loaded + quarantined', async () => {
     const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('nested-bad.json')], mapping: fixture('nested-bad.yaml') });
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
@@ -84,6 +130,7 @@ describe('mapping adapter, nested records', () => {
       'nested-bad.json (fields named by nested-unknown-path.yaml): columns.conversation_id: no record has $.header.sessionID; found: header, items. Fix the path ("$.a.b" reads the record)',
     );
     expect(await refused('nested-broken-sql.yaml')).toMatch(/^nested-broken-sql\.yaml: columns\.author_role: the expression fails: .*\+\(VARCHAR, INTEGER_LITERAL\)/);
+    expect(await refused('nested-runtime-sql.yaml')).toMatch(/^nested-runtime-sql\.yaml: columns\.author_name: the expression fails: Could not convert string 'Acme' to INT32/);
     expect(await refused('nested-file-sql.yaml')).toBe(
       'nested-file-sql.yaml: columns.author_name: the expression is refused: it holds a subquery: an expression reads only `message` and `record`',
     );

@@ -50,6 +50,26 @@ export const mappingSchema = z
       .string()
       .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, { error: 'must be a path such as "dialogContent" or "_embedded.threads"' })
       .optional(),
+    /**
+     * Nested JSON: where the conversations are when each JSON value of the file
+     * is a page of them, as APIs answer (`_embedded.conversations` for Help
+     * Scout, `_results` for Front); default: each value is one conversation.
+     */
+    records: z.string().min(1, { error: 'must be a path such as "_embedded.conversations"' }).optional(),
+    /**
+     * Nested JSON: an array of events beside the messages (status changes,
+     * assignments), each read like a message row without a body: a status
+     * event when its status differs from the previous one, an assignment when
+     * its assignee or team does; an event with neither (a tag, a comment) is
+     * left out. The conversation id is read as for messages unless given here.
+     */
+    events: z
+      .object({
+        path: z.string().min(1, { error: 'must be a path such as "events"' }),
+        columns: z.object({ timestamp: column, conversation_id: column.optional(), status: column.optional(), assignee: column.optional(), team: column.optional() }).strict(),
+      })
+      .strict()
+      .optional(),
     /** Export column for each canonical field. Each row is one message and/or one change of status or assignee. */
     columns: z
       .object({
@@ -88,6 +108,7 @@ export const mappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.events && !m.messages) ctx.addIssue({ code: 'custom', path: ['events'], message: 'needs nested records: set messages: too' });
     if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
     if (!m.messages)
       for (const [field, col] of Object.entries(m.columns)) {

@@ -59,9 +59,10 @@ function valueMap(expr: string, map: Record<string, string>): string {
 export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
   // nested records: `_rec` is the record, `_item` the message's place in it, `_seq` = `_line + _item` their order and line
   const nested = m.messages !== undefined;
-  const at = nested ? `${sqlEscape(label)} record ' || _rec || ' message ' || _item || '` : `${sqlEscape(label)} line ' || _line || '`;
+  const at = nested ? `${sqlEscape(label)} record ' || _rec || ' ' || _what || ' ' || _k || '` : `${sqlEscape(label)} line ' || _line || '`;
   const mapLabel = sqlEscape(mappingLabel);
-  const has = (f: Field) => m.columns[f] !== undefined;
+  const eventColumns: Partial<Record<Field, unknown>> = m.events?.columns ?? {};
+  const has = (f: Field) => m.columns[f] !== undefined || eventColumns[f] !== undefined;
   const colName = (f: Field) => {
     const c = m.columns[f];
     return sqlEscape(c === undefined ? f : typeof c === 'string' ? c : `columns.${f}`);
@@ -77,7 +78,7 @@ export function mappingSql(t: string, rejects: string | undefined, label: string
 with typed as (
   select
     _line,
-    ${nested ? '_rec, _item, _seq, _raw' : '_line as _seq'},
+    ${nested ? '_rec, _item, _what, _k, _seq, _raw' : '_line as _seq'},
     trim(conversation_id) as cid,
     ${ident('timestamp')} as ts_text,
     ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,

@@ -144,11 +144,14 @@ const FIELDS = [
   'priority',
 ] as const;
 
-/** The mapping's sources by field (unmapped fields absent). */
-export function nestedSources(mapping: Mapping): Partial<Record<(typeof FIELDS)[number], FieldSource>> {
-  const out: Partial<Record<(typeof FIELDS)[number], FieldSource>> = {};
+type Sources = Partial<Record<(typeof FIELDS)[number], FieldSource>>;
+
+/** The mapping's sources by field (unmapped fields absent), for messages or for events. */
+export function nestedSources(mapping: Mapping, of: 'message' | 'event' = 'message'): Sources {
+  const out: Sources = {};
+  const columns: Partial<Record<string, ColumnSource>> = of === 'message' ? mapping.columns : { conversation_id: mapping.columns.conversation_id, ...mapping.events?.columns };
   for (const f of FIELDS) {
-    const col = mapping.columns[f];
+    const col = columns[f];
     if (col !== undefined) out[f] = fieldSource(col);
   }
   return out;
@@ -166,11 +169,21 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
   const arrayPath = jsonPath(spec.mapping.messages!);
   const arrayName = spec.mapping.messages!;
   const sources = nestedSources(spec.mapping);
-  for (const [field, s] of Object.entries(sources)) {
+  const events = spec.mapping.events;
+  const eventPath = events ? jsonPath(events.path) : undefined;
+  const eventSources = events ? nestedSources(spec.mapping, 'event') : {};
+  const where = (of: 'message' | 'event', field: string) =>
+    of === 'message' || !events?.columns[field as keyof typeof events.columns] ? `columns.${field}` : `events.columns.${field}`;
+  const all = [
+    ...Object.entries(sources).map(([f, s]) => ({ of: 'message' as const, field: f, s, key: where('message', f) })),
+    ...Object.entries(eventSources).map(([f, s]) => ({ of: 'event' as const, field: f, s, key: where('event', f) })),
+  ];
+  for (const { s, key } of all) {
     if (s.kind !== 'sql') continue;
     const problem = await expressionProblem(db, s.sql);
-    if (problem) throw new AdapterError(`${spec.mappingLabel}: columns.${field}: the expression is refused: ${problem}`);
+    if (problem) throw new AdapterError(`${spec.mappingLabel}: ${key}: the expression is refused: ${problem}`);
   }
+  const len = (p: string | undefined) => (p ? `coalesce(json_array_length(record, ${sqlString(p)}), 0)` : '0');
   const scan = await scanFile(spec.file);
   const rec = `${spec.table}_rec`;
   const items = `${spec.table}_items`;
@@ -178,13 +191,15 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
   try {
     await db.run(`
       create or replace temp table ${rec}_read as
-      select (row_number() over ())::integer as _rec, json as record
-      from read_json_objects(${sqlString(spec.file)}, format = 'auto')
+      select (row_number() over ())::integer as _rec, record
+      from (select ${
+        spec.mapping.records ? `unnest(json_extract(json, ${sqlString(jsonPath(spec.mapping.records))})::json[])` : 'json'
+      } as record from read_json_objects(${sqlString(spec.file)}, format = 'auto'))
       ${spec.limit !== undefined ? `limit ${spec.limit}` : ''};
       -- the loader keys its rows by line: a record takes one line, and each of its messages the next ones
       create or replace temp table ${rec} as
       select _rec, record,
-        (1 + coalesce(sum(1 + coalesce(json_array_length(record, ${sqlString(arrayPath)}), 0)) over (order by _rec rows between unbounded preceding and 1 preceding), 0))::integer as _line
+        (1 + coalesce(sum(1 + ${len(arrayPath)} + ${len(eventPath)}) over (order by _rec rows between unbounded preceding and 1 preceding), 0))::integer as _line
       from ${rec}_read;
       drop table ${rec}_read`);
   } catch (error) {
@@ -193,10 +208,19 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
   const records = (await db.one<{ n: number }>(`select count(*) as n from ${rec}`))?.n ?? 0;
   await db.run(`
     create or replace temp table ${items} as
-    select _line, _rec, record, unnest(json_extract(record, ${sqlString(arrayPath)})::json[]) as message,
-      unnest(range(1, json_array_length(record, ${sqlString(arrayPath)})::bigint + 1))::integer as _item
+    select _line, _rec, record, 'message' as _what, unnest(json_extract(record, ${sqlString(arrayPath)})::json[]) as message,
+      unnest(range(1, json_array_length(record, ${sqlString(arrayPath)})::bigint + 1))::integer as _k, _k as _item
     from ${rec}
-    where json_type(record, ${sqlString(arrayPath)}) = 'ARRAY';
+    where json_type(record, ${sqlString(arrayPath)}) = 'ARRAY'${
+      eventPath
+        ? `
+    union all by name
+    select _line, _rec, record, 'event' as _what, unnest(json_extract(record, ${sqlString(eventPath)})::json[]) as message,
+      unnest(range(1, json_array_length(record, ${sqlString(eventPath)})::bigint + 1))::integer as _k, ${len(arrayPath)} + _k as _item
+    from ${rec}
+    where json_type(record, ${sqlString(eventPath)}) = 'ARRAY' and json_array_length(record, ${sqlString(arrayPath)}) > 0`
+        : ''
+    };
     create or replace temp table ${rej} as
     select _line as line,
       ${sqlString(label)} || ' record ' || _rec || ': ' || case
@@ -207,31 +231,41 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
     from ${rec}
     where json_type(record, ${sqlString(arrayPath)}) is distinct from 'ARRAY' or json_array_length(record, ${sqlString(arrayPath)}) = 0`);
   // each field alone first, so that a failing expression is named
-  for (const [field, s] of Object.entries(sources)) {
+  for (const { of, s, key } of all) {
     try {
-      await db.run(`select count(${fieldSql(s)}) from ${items}`);
+      await db.run(`select count(${fieldSql(s)}) from ${items} where _what = '${of}'`);
     } catch (error) {
       await dropAll(db, [rec, items, rej]);
-      throw new AdapterError(`${spec.mappingLabel}: columns.${field}: the expression fails: ${duckdbComplaint(error)}`);
+      throw new AdapterError(`${spec.mappingLabel}: ${key}: the expression fails: ${duckdbComplaint(error)}`);
     }
   }
+  const value = (f: (typeof FIELDS)[number]) => {
+    const m = sources[f] ? fieldSql(sources[f]) : 'null::varchar';
+    if (!events) return m;
+    return `case when _what = 'event' then ${eventSources[f] ? fieldSql(eventSources[f]) : 'null::varchar'} else ${m} end`;
+  };
   await db.run(`
     create or replace temp table ${spec.table} as
-    select _line, _rec, _item, _line + _item as _seq,
-      ${FIELDS.map((f) => `${sources[f] ? fieldSql(sources[f]) : 'null::varchar'} as ${ident(f)}`).join(',\n      ')},
+    select _line, _rec, _item, _what, _k, _line + _item as _seq,
+      ${FIELDS.map((f) => `${value(f)} as ${ident(f)}`).join(',\n      ')},
       message::varchar as _raw
     from ${items}`);
+  // an event that neither changes a status nor assigns (a tag, a comment, a view) is not an activity Parley keeps
+  if (events) await db.run(`delete from ${spec.table} where _what = 'event' and status is null and assignee is null and team is null`);
   // a path that no message or record holds: a typo, or an export of another shape
-  for (const [field, s] of Object.entries(sources)) {
+  for (const { of, s, key } of all) {
     if (s.kind !== 'path') continue;
-    const n = await db.one<{ n: number }>(`select count(*) as n from ${items} where json_type(${s.from}, ${sqlString(s.jsonPath)}) is not null`);
-    if (!n?.n && records > 0) {
+    const mine = `(select * from ${items} where _what = '${of}')`;
+    const n = await db.one<{ n: number }>(`select count(*) as n from ${mine} where json_type(${s.from}, ${sqlString(s.jsonPath)}) is not null`);
+    const total = (await db.one<{ n: number }>(`select count(*) as n from ${mine}`))?.n ?? 0;
+    if (!n?.n && total > 0) {
       const keys = await db.one<{ k: string }>(
-        `select array_to_string(list_sort(list_distinct(flatten(list(json_keys(${s.from}))))), ', ') as k from (select * from ${items} limit 50)`,
+        `select array_to_string(list_sort(list_distinct(flatten(list(json_keys(${s.from}))))), ', ') as k from (select * from ${mine} limit 50)`,
       );
+      const inWhat = of === 'message' ? `message in ${arrayName}` : `event in ${events!.path}`;
       await dropAll(db, [rec, items, rej, spec.table]);
       throw new AdapterError(
-        `${label} (fields named by ${spec.mappingLabel}): columns.${field}: no ${s.from === 'record' ? 'record' : `message in ${arrayName}`} has ${s.path}; found: ${keys?.k || 'nothing'}. ` +
+        `${label} (fields named by ${spec.mappingLabel}): ${key}: no ${s.from === 'record' ? 'record' : inWhat} has ${s.path}; found: ${keys?.k || 'nothing'}. ` +
           `Fix the path (${s.from === 'record' ? '"$.a.b" reads the record' : '"a.b" reads the message, "$.a.b" the record'})`,
       );
     }
