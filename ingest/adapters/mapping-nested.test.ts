@@ -120,6 +120,22 @@ describe('mapping adapter, nested records', () => {
     w.close();
   });
 
+  it('reads a surveys array beside the messages; an answer that is not a number or outside its scale is quarantined', async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('nested-surveys.jsonl')], mapping: fixture('nested-surveys.yaml'), build: true });
+    expect((await w.quarantine()).map((r) => [r.line, r.reason])).toEqual([
+      [5, 'nested-surveys.jsonl record 1 survey 2 (conversation S1): the survey score 9 is outside its scale (csat 1–5): set surveys.scale in the mapping'],
+      [6, 'nested-surveys.jsonl record 1 survey 3 (conversation S1): the survey score "great" is not a number'],
+    ]);
+    expect(w.load).toMatchObject({ read: 4, loaded: 2, quarantined: 2 });
+    expect(w.load.read).toBe(w.load.loaded + w.load.quarantined);
+    const surveys = await w.db.all('select conversation_id, kind, score, comment from raw_surveys order by 1');
+    expect(surveys).toEqual([
+      { conversation_id: 'S1', kind: 'csat', score: 5, comment: 'quick' },
+      { conversation_id: 'S2', kind: 'ces', score: 2, comment: null },
+    ]);
+    w.close();
+  });
+
   it('refuses an unknown path, an expression DuckDB refuses, and an expression reaching outside the record, naming the field', async () => {
     const refused = async (mapping: string) => {
       const e = await testWarehouse({ adapter: mappingAdapter, files: [fixture('nested-bad.json')], mapping: fixture(mapping) }).catch((x: unknown) => x);

@@ -70,6 +70,21 @@ export const mappingSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Nested JSON: an array of survey answers in each record (CSAT, CES, NPS).
+     * `kind` is the survey's kind for every answer unless `columns.kind` reads
+     * it; `scale` is the lowest and highest answer (default: csat 1–5, ces
+     * 1–7, nps 0–10).
+     */
+    surveys: z
+      .object({
+        path: z.string().min(1, { error: 'must be a path such as "ratings"' }),
+        kind: z.enum(['csat', 'ces', 'nps'], { error: 'must be csat, ces or nps' }).default('csat'),
+        scale: z.tuple([z.number(), z.number()]).optional(),
+        columns: z.object({ timestamp: column, score: column, comment: column.optional(), kind: column.optional(), conversation_id: column.optional() }).strict(),
+      })
+      .strict()
+      .optional(),
     /** Export column for each canonical field. Each row is one message and/or one change of status or assignee. */
     columns: z
       .object({
@@ -108,6 +123,7 @@ export const mappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.surveys && !m.messages) ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'needs nested records: set messages: too' });
     if (m.events && !m.messages) ctx.addIssue({ code: 'custom', path: ['events'], message: 'needs nested records: set messages: too' });
     if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
     if (!m.messages)

@@ -55,6 +55,46 @@ function valueMap(expr: string, map: Record<string, string>): string {
   return `case lower(trim(${expr}))\n      ${entries.map(([k, v]) => `when ${sqlString(k.toLowerCase())} then ${sqlString(v)}`).join('\n      ')}\n    end`;
 }
 
+const SCALES: Record<string, [number, number]> = { csat: [1, 5], ces: [1, 7], nps: [0, 10] };
+
+/** CTEs `survey_checked` (with its problems) and `surveys` (as `assembleSql` wants them) from the survey rows of `t`. */
+function surveySql(t: string, at: string, m: Mapping, part: Part): string {
+  const s = m.surveys!;
+  const mapLabel = 'the mapping';
+  const scaleSql = (k: string) => {
+    const [lo, hi] = s.scale ?? SCALES[k]!;
+    return `when ${sqlString(k)} then [${lo}, ${hi}]`;
+  };
+  return `survey_typed as (
+  select _line, _rec, _what, _k, _seq, _raw, trim(conversation_id) as cid, ${ident('timestamp')} as ts_text,
+    ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
+    coalesce(lower(trim(survey_kind)), ${sqlString(s.kind)}) as kind,
+    score as score_text, try_cast(trim(score) as double) as score,
+    nullif(trim(comment), '') as comment
+  from ${t}
+  where _what = 'survey' and ${inPart(part, 'trim(conversation_id)')}
+),
+
+survey_checked as (
+  select *,
+    case
+      when coalesce(cid, '') = '' then '${at}: the conversation id is empty'
+      when kind not in ('csat', 'ces', 'nps') then '${at} (conversation ' || cid || '): survey kind "' || kind || '" is not csat, ces or nps'
+      when ts is null then '${at} (conversation ' || cid || '): the survey time "' || coalesce(ts_text, '') || '" is not in the timestamp_format of ${mapLabel}'
+      when score is null then '${at} (conversation ' || cid || '): the survey score "' || coalesce(score_text, '') || '" is not a number'
+      when score < (case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end)[1] or score > (case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end)[2]
+        then '${at} (conversation ' || cid || '): the survey score ' || score_text || ' is outside its scale (' || kind || ' ' || array_to_string(case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end, '–') || ')${s.scale ? '' : ': set surveys.scale in the mapping'}'
+      when cid not in (select cid from rows) then '${at} (conversation ' || cid || '): the conversation has no message that loads'
+    end as problem
+  from survey_typed
+),
+
+surveys as (
+  select cid as conversation_id, ts, kind, score, ${s.scale ? `${s.scale[0]}` : 'null'} as scale_min, ${s.scale ? `${s.scale[1]}` : 'null'} as scale_max, comment
+  from survey_checked where problem is null
+)`;
+}
+
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
 export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
   // nested records: `_rec` is the record, `_item` the message's place in it, `_seq` = `_line + _item` their order and line
@@ -100,7 +140,7 @@ with typed as (
     ${text('priority')} as priority_text,
     ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority
   from ${t}
-  where ${inPart(part, 'trim(conversation_id)')}
+  where ${inPart(part, 'trim(conversation_id)')}${m.surveys ? " and _what <> 'survey'" : ''}
 ),
 
 checked as (
@@ -167,11 +207,17 @@ conversations as (
     null::json as metadata
   from rows
   group by cid
-)
+)${
+    m.surveys
+      ? `,
+${surveySql(t, at, m, part)}`
+      : ''
+  }
 
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', source, ...(m.surveys ? { surveys: 'surveys' } : {}) })}
 union all
 select ${nested ? '_seq' : '_line'}, ${nested ? '_raw' : 'to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar'}, problem from checked where problem is not null
+${m.surveys ? `union all\nselect _seq, _raw, problem from survey_checked where problem is not null` : ''}
 ${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
 }
 

@@ -142,14 +142,23 @@ const FIELDS = [
   'subject',
   'intent',
   'priority',
+  'score',
+  'comment',
+  'survey_kind',
 ] as const;
 
 type Sources = Partial<Record<(typeof FIELDS)[number], FieldSource>>;
 
 /** The mapping's sources by field (unmapped fields absent), for messages or for events. */
-export function nestedSources(mapping: Mapping, of: 'message' | 'event' = 'message'): Sources {
+export function nestedSources(mapping: Mapping, of: 'message' | 'event' | 'survey' = 'message'): Sources {
   const out: Sources = {};
-  const columns: Partial<Record<string, ColumnSource>> = of === 'message' ? mapping.columns : { conversation_id: mapping.columns.conversation_id, ...mapping.events?.columns };
+  const s = mapping.surveys?.columns;
+  const columns: Partial<Record<string, ColumnSource>> =
+    of === 'message'
+      ? mapping.columns
+      : of === 'event'
+        ? { conversation_id: mapping.columns.conversation_id, ...mapping.events?.columns }
+        : { conversation_id: s?.conversation_id ?? mapping.columns.conversation_id, timestamp: s?.timestamp, score: s?.score, comment: s?.comment, survey_kind: s?.kind };
   for (const f of FIELDS) {
     const col = columns[f];
     if (col !== undefined) out[f] = fieldSource(col);
@@ -172,11 +181,18 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
   const events = spec.mapping.events;
   const eventPath = events ? jsonPath(events.path) : undefined;
   const eventSources = events ? nestedSources(spec.mapping, 'event') : {};
-  const where = (of: 'message' | 'event', field: string) =>
-    of === 'message' || !events?.columns[field as keyof typeof events.columns] ? `columns.${field}` : `events.columns.${field}`;
+  const surveys = spec.mapping.surveys;
+  const surveyPath = surveys ? jsonPath(surveys.path) : undefined;
+  const surveySources = surveys ? nestedSources(spec.mapping, 'survey') : {};
+  const where = (of: 'message' | 'event' | 'survey', field: string) => {
+    const own: Partial<Record<string, unknown>> = (of === 'event' ? events?.columns : of === 'survey' ? surveys?.columns : undefined) ?? {};
+    const name = field === 'survey_kind' ? 'kind' : field;
+    return own[name] === undefined ? `columns.${field}` : `${of}s.columns.${name}`;
+  };
   const all = [
     ...Object.entries(sources).map(([f, s]) => ({ of: 'message' as const, field: f, s, key: where('message', f) })),
     ...Object.entries(eventSources).map(([f, s]) => ({ of: 'event' as const, field: f, s, key: where('event', f) })),
+    ...Object.entries(surveySources).map(([f, s]) => ({ of: 'survey' as const, field: f, s, key: where('survey', f) })),
   ];
   for (const { s, key } of all) {
     if (s.kind !== 'sql') continue;
@@ -199,7 +215,7 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
       -- the loader keys its rows by line: a record takes one line, and each of its messages the next ones
       create or replace temp table ${rec} as
       select _rec, record,
-        (1 + coalesce(sum(1 + ${len(arrayPath)} + ${len(eventPath)}) over (order by _rec rows between unbounded preceding and 1 preceding), 0))::integer as _line
+        (1 + coalesce(sum(1 + ${len(arrayPath)} + ${len(eventPath)} + ${len(surveyPath)}) over (order by _rec rows between unbounded preceding and 1 preceding), 0))::integer as _line
       from ${rec}_read;
       drop table ${rec}_read`);
   } catch (error) {
@@ -219,6 +235,15 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
       unnest(range(1, json_array_length(record, ${sqlString(eventPath)})::bigint + 1))::integer as _k, ${len(arrayPath)} + _k as _item
     from ${rec}
     where json_type(record, ${sqlString(eventPath)}) = 'ARRAY' and json_array_length(record, ${sqlString(arrayPath)}) > 0`
+        : ''
+    }${
+      surveyPath
+        ? `
+    union all by name
+    select _line, _rec, record, 'survey' as _what, unnest(json_extract(record, ${sqlString(surveyPath)})::json[]) as message,
+      unnest(range(1, json_array_length(record, ${sqlString(surveyPath)})::bigint + 1))::integer as _k, ${len(arrayPath)} + ${len(eventPath)} + _k as _item
+    from ${rec}
+    where json_type(record, ${sqlString(surveyPath)}) = 'ARRAY' and json_array_length(record, ${sqlString(arrayPath)}) > 0`
         : ''
     };
     create or replace temp table ${rej} as
@@ -241,8 +266,10 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
   }
   const value = (f: (typeof FIELDS)[number]) => {
     const m = sources[f] ? fieldSql(sources[f]) : 'null::varchar';
-    if (!events) return m;
-    return `case when _what = 'event' then ${eventSources[f] ? fieldSql(eventSources[f]) : 'null::varchar'} else ${m} end`;
+    if (!events && !surveys) return m;
+    const e = eventSources[f] ? fieldSql(eventSources[f]) : 'null::varchar';
+    const s = surveySources[f] ? fieldSql(surveySources[f]) : 'null::varchar';
+    return `case _what when 'event' then ${e} when 'survey' then ${s} else ${m} end`;
   };
   await db.run(`
     create or replace temp table ${spec.table} as
@@ -262,7 +289,7 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
       const keys = await db.one<{ k: string }>(
         `select array_to_string(list_sort(list_distinct(flatten(list(json_keys(${s.from}))))), ', ') as k from (select * from ${mine} limit 50)`,
       );
-      const inWhat = of === 'message' ? `message in ${arrayName}` : `event in ${events!.path}`;
+      const inWhat = of === 'message' ? `message in ${arrayName}` : of === 'event' ? `event in ${events!.path}` : `survey in ${surveys!.path}`;
       await dropAll(db, [rec, items, rej, spec.table]);
       throw new AdapterError(
         `${label} (fields named by ${spec.mappingLabel}): ${key}: no ${s.from === 'record' ? 'record' : inWhat} has ${s.path}; found: ${keys?.k || 'nothing'}. ` +
