@@ -13,7 +13,7 @@ const IBM = [sharedData('ibm-twitter', 'dev.json'), sharedData('ibm-twitter', 't
 
 interface IbmRecord {
   dialogHeader: { sessionID: string };
-  dialogContent: { client?: string; client1?: string; agent?: string; datetime: string }[];
+  dialogContent: { client?: string; client1?: string; agent?: string; datetime: string; tweet_ID: string }[];
 }
 
 describe('mapping adapter, nested records', () => {
@@ -29,6 +29,11 @@ describe('mapping adapter, nested records', () => {
     for (const r of records) for (const m of r.dialogContent) expected.set(roleOf(m), (expected.get(roleOf(m)) ?? 0) + 1);
     expect(roles).toEqual([...expected].sort().map(([role, n]) => ({ role, n })));
     expect(roles.reduce((n, r) => n + r.n, 0)).toBe(records.reduce((n, r) => n + r.dialogContent.length, 0));
+    const loaded = await w.db.all<{ id: string; m: string }>('select conversation_id as id, message_id as m from raw_messages order by conversation_id, seq');
+    const fromJson = records
+      .flatMap((r) => [...r.dialogContent].sort((a, b) => Date.parse(a.datetime) - Date.parse(b.datetime)).map((m) => ({ id: r.dialogHeader.sessionID, m: m.tweet_ID })))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    expect(loaded.map((x) => `${x.id}/${x.m}`).sort()).toEqual(fromJson.map((x) => `${x.id}/${x.m}`).sort());
 
     // first customer tweet → first agent tweet after it, from the JSON itself
     const gaps = new Map<string, number | null>();
