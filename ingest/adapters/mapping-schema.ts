@@ -1,8 +1,11 @@
 /**
  * The mapping file (YAML) that lets any CSV or JSON export be loaded: it
  * names the export's columns for the canonical fields, and maps values
- * (author roles, statuses, channels) to canonical ones. Validated by zod;
- * every mistake is reported as one line naming the file and the key.
+ * (author roles, statuses, channels) to canonical ones. For nested JSON
+ * (one record per conversation), `messages:` names the array of messages and
+ * the columns are paths or DuckDB expressions (`nested-source.ts`); `events:`
+ * and `surveys:` name arrays beside it. Validated by zod; every mistake is
+ * reported as one line naming the file and the key.
  *
  * @example
  *   const mapping = readMapping('examples/freshdesk-mapping.yaml');

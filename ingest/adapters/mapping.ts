@@ -6,6 +6,10 @@
  * the conversation's previous one, an assignment when its assignee or team
  * differs from the previous one.
  *
+ * Nested JSON (a mapping with `messages:`) is unnested in DuckDB by
+ * `nested-source.ts` into the same staged shape, one row per message, event
+ * or survey answer.
+ *
  * A row whose role, status or timestamp the mapping cannot read is
  * quarantined with the fix (add the value to the mapping, or set
  * `timestamp_format`); a column the mapping names that the file lacks
