@@ -167,7 +167,19 @@ describe('mapping adapter, nested records', () => {
     w.close();
   });
 
-  it('keeps flat mappings as they were: an expression needs nested records', () => {
-    expect(() => readMapping(fixture('nested-flat-sql.yaml'))).toThrow(/nested-flat-sql\.yaml: columns\.author_role: an expression needs nested records: set messages:/);
+  it('computes fields of a flat CSV by expressions over the row; flat JSON takes none', async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-expr.csv')], mapping: fixture('mapping-expr.yaml'), build: true });
+    expect((await w.quarantine()).map((r) => r.reason)).toEqual([
+      'mapping-expr.csv line 4 (conversation T1): columns.timestamp "2026-10-05T8h10:00Z" is not an ISO 8601 timestamp such as 2026-10-04T09:15:00Z: set timestamp_format in mapping-expr.yaml',
+    ]);
+    expect(w.load).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
+    const c = await w.conversation('T1');
+    expect(c.messages.map((m) => [m['author_role'], m['author_id']])).toEqual([
+      ['customer', 'ann'],
+      ['agent', 'bo'],
+    ]);
+    expect((await w.metrics('T1', 'mapping'))['first_response_s']).toBe(300);
+    w.close();
+    expect(() => readMapping(fixture('nested-flat-sql.yaml'))).toThrow(/nested-flat-sql\.yaml: columns\.author_role: an expression needs a CSV file/);
   });
 });

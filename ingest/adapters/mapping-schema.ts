@@ -129,10 +129,14 @@ export const mappingSchema = z
     if (m.surveys && !m.messages) ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'needs nested records: set messages: too' });
     if (m.events && !m.messages) ctx.addIssue({ code: 'custom', path: ['events'], message: 'needs nested records: set messages: too' });
     if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
-    if (!m.messages)
+    if (!m.messages && m.format !== 'csv')
       for (const [field, col] of Object.entries(m.columns)) {
         if (typeof col !== 'string')
-          ctx.addIssue({ code: 'custom', path: ['columns', field], message: 'an expression needs nested records: set messages: to the path of the messages array' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', field],
+            message: 'an expression needs a CSV file (format: csv, over `message`, the row) or nested records (messages:, the path of the messages array)',
+          });
       }
     if (!m.columns.channel && !m.default_channel) {
       ctx.addIssue({ code: 'custom', path: ['default_channel'], message: 'is needed when columns.channel is not set (for example default_channel: email)' });

@@ -23,13 +23,13 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
-import { restoreCr, stageCsv } from './csv-source.js';
+import { readHeader, restoreCr, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
-import { stageNested } from './nested-source.js';
+import { duckdbComplaint, expressionProblem, stageNested } from './nested-source.js';
 import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];
@@ -225,6 +225,34 @@ ${m.surveys ? `union all\nselect _seq, _raw, problem from survey_checked where p
 ${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
 }
 
+/**
+ * A CSV whose mapping computes some fields by expressions: every header
+ * column is staged too, the row is offered to the expressions as `message`
+ * (JSON, header names as keys; `record` is the same row), and each
+ * expression's value replaces its field. A failing expression names its field.
+ */
+async function stageCsvWithExpressions(db: Warehouse, spec: CsvSpec, exprs: readonly (readonly [string, string])[], mappingLabel: string): Promise<StagedCsv> {
+  const header = (await readHeader(spec.file)).filter((h) => h !== '');
+  const all = Object.fromEntries(header.map((h, i) => [`_col${i}`, [h]]));
+  const staged = await stageCsv(db, { ...spec, optional: { ...spec.optional, ...Object.fromEntries(exprs.map(([f]) => [f, []])), ...all } });
+  const row = `json_object(${header.map((h, i) => `${sqlString(h)}, _col${i}`).join(', ')})`;
+  const inner = `(select *, ${row} as message, message as record from ${spec.table})`;
+  for (const [field, sql] of exprs) {
+    try {
+      await db.run(`select count((${sql})::varchar) from ${inner}`);
+    } catch (error) {
+      await db.run(`drop table if exists ${spec.table}; drop table if exists ${staged.rejects}`);
+      throw new AdapterError(`${mappingLabel}: columns.${field}: the expression fails: ${duckdbComplaint(error)}`);
+    }
+  }
+  await db.run(`
+    create or replace temp table ${spec.table} as
+    select * exclude (message, record, ${[...exprs.map(([f]) => ident(f)), ...header.map((_, i) => `_col${i}`)].join(', ')}),
+      ${exprs.map(([f, sql]) => `(${sql})::varchar as ${ident(f)}`).join(', ')}
+    from ${inner}`);
+  return staged;
+}
+
 export const mappingAdapter: Adapter = {
   format: 'mapping',
   label: 'a CSV or JSON export through a mapping file',
@@ -233,13 +261,18 @@ export const mappingAdapter: Adapter = {
       throw new AdapterError("--format mapping needs --mapping FILE: a YAML file naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)");
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
-    // flat files: every column is a name (the schema refuses expressions without messages:)
-    const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col as string]]));
+    // flat files: a column is a name, or (CSV) an expression computed after staging
+    const exprs = Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [] : [[field, col.sql] as const]));
+    const wanted = Object.fromEntries(Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [[field, [col]]] : [])));
     const unmapped = Object.fromEntries(
       ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
         .filter((f) => !(f in mapping.columns))
         .map((f) => [f, [] as string[]]),
     );
+    for (const [field, sql] of mapping.messages ? [] : exprs) {
+      const problem = await expressionProblem(db, sql);
+      if (problem) throw new AdapterError(`${mappingLabel}: columns.${field}: the expression is refused: ${problem}`);
+    }
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       const table = `_mapping_${i}`;
       const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
@@ -248,7 +281,9 @@ export const mappingAdapter: Adapter = {
       const staged = mapping.messages
         ? await stageNested(db, { file, table, mapping, mappingLabel })
         : format === 'csv'
-          ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
+          ? exprs.length
+            ? await stageCsvWithExpressions(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir }, exprs, mappingLabel)
+            : await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
           : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
       return {
         tables: [table, staged.rejects],
