@@ -31,6 +31,7 @@ import { rubricsAddCommand, rubricsListCommand, rubricsValidateCommand } from '.
 import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleListCommand, sampleSizeCommand } from './commands/sample.js';
 import { scorecardCommand } from './commands/scorecard.js';
 import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
+import { mappingCheckCommand } from './commands/mapping.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -58,6 +59,7 @@ export const COMMANDS: readonly Command[] = [
   scorecardCommand,
   jobsListCommand,
   jobsRunCommand,
+  mappingCheckCommand,
 ];
 
 function overview(): string {

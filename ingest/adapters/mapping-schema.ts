@@ -1,8 +1,11 @@
 /**
  * The mapping file (YAML) that lets any CSV or JSON export be loaded: it
  * names the export's columns for the canonical fields, and maps values
- * (author roles, statuses, channels) to canonical ones. Validated by zod;
- * every mistake is reported as one line naming the file and the key.
+ * (author roles, statuses, channels) to canonical ones. For nested JSON
+ * (one record per conversation), `messages:` names the array of messages and
+ * the columns are paths or DuckDB expressions (`nested-source.ts`); `events:`
+ * and `surveys:` name arrays beside it. Validated by zod; every mistake is
+ * reported as one line naming the file and the key.
  *
  * @example
  *   const mapping = readMapping('examples/freshdesk-mapping.yaml');
@@ -14,7 +17,16 @@ import { z } from 'zod';
 import { PRIORITIES, ROLES, STATUSES } from '../canonical-schema.js';
 import { AdapterError } from './types.js';
 
-const column = z.string().min(1, { error: 'must name a column' });
+const name = z.string().min(1, { error: 'must name a column' });
+/**
+ * Where a field's value comes from: a column (flat files), or a path for
+ * nested records (`datetime` or `@.datetime` in the message, `$.dialogHeader.sessionID`
+ * in its conversation record), or `{ sql: … }`, a DuckDB expression over
+ * `message` and `record` (both JSON) — see `mapping-sql.ts`.
+ */
+const column = z.union([name, z.object({ sql: z.string().min(1, { error: 'must be a DuckDB expression' }) }).strict()], {
+  error: 'must name a column (or path), or be { sql: "a DuckDB expression" }',
+});
 const word = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, { error: 'must be a lowercase word such as "email"' });
 
 export const mappingSchema = z
@@ -32,6 +44,50 @@ export const mappingSchema = z
      * Timestamps without an offset are UTC.
      */
     timestamp_format: z.string().min(1).default('iso'),
+    /**
+     * Nested JSON: the path in each record (one conversation) to the array of
+     * its messages, such as `dialogContent` or `_embedded.threads`. Columns are then
+     * paths into each message, or into the record with `$.`.
+     */
+    messages: z
+      .string()
+      .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, { error: 'must be a path such as "dialogContent" or "_embedded.threads"' })
+      .optional(),
+    /**
+     * Nested JSON: where the conversations are when each JSON value of the file
+     * is a page of them, as APIs answer (`_embedded.conversations` for Help
+     * Scout, `_results` for Front); default: each value is one conversation.
+     */
+    records: z.string().min(1, { error: 'must be a path such as "_embedded.conversations"' }).optional(),
+    /**
+     * Nested JSON: an array of events beside the messages (status changes,
+     * assignments), each read like a message row without a body: a status
+     * event when its status differs from the previous one, an assignment when
+     * its assignee or team does; an event with neither (a tag, a comment) is
+     * left out. The conversation id is read as for messages unless given here.
+     */
+    events: z
+      .object({
+        path: z.string().min(1, { error: 'must be a path such as "events"' }),
+        columns: z.object({ timestamp: column, conversation_id: column.optional(), status: column.optional(), assignee: column.optional(), team: column.optional() }).strict(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Nested JSON: an array of survey answers in each record (CSAT, CES, NPS).
+     * `kind` is the survey's kind for every answer unless `columns.kind` reads
+     * it; `scale` is the lowest and highest answer (default: csat 1–5, ces
+     * 1–7, nps 0–10).
+     */
+    surveys: z
+      .object({
+        path: z.string().min(1, { error: 'must be a path such as "ratings"' }),
+        kind: z.enum(['csat', 'ces', 'nps'], { error: 'must be csat, ces or nps' }).default('csat'),
+        scale: z.tuple([z.number(), z.number()]).optional(),
+        columns: z.object({ timestamp: column, score: column, comment: column.optional(), kind: column.optional(), conversation_id: column.optional() }).strict(),
+      })
+      .strict()
+      .optional(),
     /** Export column for each canonical field. Each row is one message and/or one change of status or assignee. */
     columns: z
       .object({
@@ -70,12 +126,26 @@ export const mappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.surveys && !m.messages) ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'needs nested records: set messages: too' });
+    if (m.events && !m.messages) ctx.addIssue({ code: 'custom', path: ['events'], message: 'needs nested records: set messages: too' });
+    if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
+    if (!m.messages && m.format !== 'csv')
+      for (const [field, col] of Object.entries(m.columns)) {
+        if (typeof col !== 'string')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', field],
+            message: 'an expression needs a CSV file (format: csv, over `message`, the row) or nested records (messages:, the path of the messages array)',
+          });
+      }
     if (!m.columns.channel && !m.default_channel) {
       ctx.addIssue({ code: 'custom', path: ['default_channel'], message: 'is needed when columns.channel is not set (for example default_channel: email)' });
     }
   });
 
 export type Mapping = z.infer<typeof mappingSchema>;
+/** A field's source as the mapping gives it. */
+export type ColumnSource = NonNullable<Mapping['columns'][keyof Mapping['columns']]>;
 
 /** Reads and checks a mapping file; a mistake is an {@link AdapterError} naming the file and the key. */
 export function readMapping(file: string): Mapping {

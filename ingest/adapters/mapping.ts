@@ -6,6 +6,10 @@
  * the conversation's previous one, an assignment when its assignee or team
  * differs from the previous one.
  *
+ * Nested JSON (a mapping with `messages:`) is unnested in DuckDB by
+ * `nested-source.ts` into the same staged shape, one row per message, event
+ * or survey answer.
+ *
  * A row whose role, status or timestamp the mapping cannot read is
  * quarantined with the fix (add the value to the mapping, or set
  * `timestamp_format`); a column the mapping names that the file lacks
@@ -19,12 +23,13 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
-import { restoreCr, stageCsv } from './csv-source.js';
+import { readHeader, restoreCr, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import { ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
+import { duckdbComplaint, expressionProblem, stageNested } from './nested-source.js';
 import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];
@@ -54,12 +59,58 @@ function valueMap(expr: string, map: Record<string, string>): string {
   return `case lower(trim(${expr}))\n      ${entries.map(([k, v]) => `when ${sqlString(k.toLowerCase())} then ${sqlString(v)}`).join('\n      ')}\n    end`;
 }
 
+const SCALES: Record<string, [number, number]> = { csat: [1, 5], ces: [1, 7], nps: [0, 10] };
+
+/** CTEs `survey_checked` (with its problems) and `surveys` (as `assembleSql` wants them) from the survey rows of `t`. */
+function surveySql(t: string, at: string, m: Mapping, part: Part): string {
+  const s = m.surveys!;
+  const mapLabel = 'the mapping';
+  const scaleSql = (k: string) => {
+    const [lo, hi] = s.scale ?? SCALES[k]!;
+    return `when ${sqlString(k)} then [${lo}, ${hi}]`;
+  };
+  return `survey_typed as (
+  select _line, _rec, _what, _k, _seq, _raw, trim(conversation_id) as cid, ${ident('timestamp')} as ts_text,
+    ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
+    coalesce(lower(trim(survey_kind)), ${sqlString(s.kind)}) as kind,
+    score as score_text, try_cast(trim(score) as double) as score,
+    nullif(trim(comment), '') as comment
+  from ${t}
+  where _what = 'survey' and ${inPart(part, 'trim(conversation_id)')}
+),
+
+survey_checked as (
+  select *,
+    case
+      when coalesce(cid, '') = '' then '${at}: the conversation id is empty'
+      when kind not in ('csat', 'ces', 'nps') then '${at} (conversation ' || cid || '): survey kind "' || kind || '" is not csat, ces or nps'
+      when ts is null then '${at} (conversation ' || cid || '): the survey time "' || coalesce(ts_text, '') || '" is not in the timestamp_format of ${mapLabel}'
+      when score is null then '${at} (conversation ' || cid || '): the survey score "' || coalesce(score_text, '') || '" is not a number'
+      when score < (case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end)[1] or score > (case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end)[2]
+        then '${at} (conversation ' || cid || '): the survey score ' || score_text || ' is outside its scale (' || kind || ' ' || array_to_string(case kind ${['csat', 'ces', 'nps'].map(scaleSql).join(' ')} end, '–') || ')${s.scale ? '' : ': set surveys.scale in the mapping'}'
+      when cid not in (select cid from rows) then '${at} (conversation ' || cid || '): the conversation has no message that loads'
+    end as problem
+  from survey_typed
+),
+
+surveys as (
+  select cid as conversation_id, ts, kind, score, ${s.scale ? `${s.scale[0]}` : 'null'} as scale_min, ${s.scale ? `${s.scale[1]}` : 'null'} as scale_max, comment
+  from survey_checked where problem is null
+)`;
+}
+
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
 export function mappingSql(t: string, rejects: string | undefined, label: string, mappingLabel: string, m: Mapping, source: string, part: Part = WHOLE): string {
-  const at = `${sqlEscape(label)} line ' || _line || '`;
+  // nested records: `_rec` is the record, `_item` the message's place in it, `_seq` = `_line + _item` their order and line
+  const nested = m.messages !== undefined;
+  const at = nested ? `${sqlEscape(label)} record ' || _rec || ' ' || _what || ' ' || _k || '` : `${sqlEscape(label)} line ' || _line || '`;
   const mapLabel = sqlEscape(mappingLabel);
-  const has = (f: Field) => m.columns[f] !== undefined;
-  const colName = (f: Field) => sqlEscape(m.columns[f] ?? f);
+  const eventColumns: Partial<Record<Field, unknown>> = m.events?.columns ?? {};
+  const has = (f: Field) => m.columns[f] !== undefined || eventColumns[f] !== undefined;
+  const colName = (f: Field) => {
+    const c = m.columns[f];
+    return sqlEscape(c === undefined ? f : typeof c === 'string' ? c : `columns.${f}`);
+  };
   const statusMap = m.values.status ?? Object.fromEntries(STATUSES.map((s) => [s, s]));
   const knownRoles = Object.keys(m.values.author_role).join(', ');
   const knownStatuses = Object.keys(statusMap).join(', ');
@@ -71,6 +122,7 @@ export function mappingSql(t: string, rejects: string | undefined, label: string
 with typed as (
   select
     _line,
+    ${nested ? '_rec, _item, _what, _k, _seq, _raw' : '_line as _seq'},
     trim(conversation_id) as cid,
     ${ident('timestamp')} as ts_text,
     ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
@@ -92,7 +144,7 @@ with typed as (
     ${text('priority')} as priority_text,
     ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority
   from ${t}
-  where ${inPart(part, 'trim(conversation_id)')}
+  where ${inPart(part, 'trim(conversation_id)')}${m.surveys ? " and _what <> 'survey'" : ''}
 ),
 
 checked as (
@@ -114,31 +166,31 @@ rows as (
 ),
 
 status_rows as (
-  select *, lag(status) over (partition by cid order by ts, _line) as previous_status
+  select *, lag(status) over (partition by cid order by ts, _seq) as previous_status
   from rows where status is not null
 ),
 
 assign_rows as (
   select *, lag(assignee) over w as previous_assignee, lag(team) over w as previous_team
   from (select * exclude (assignee, team),
-          last_value(assignee ignore nulls) over (partition by cid order by ts, _line) as assignee,
-          last_value(team ignore nulls) over (partition by cid order by ts, _line) as team
+          last_value(assignee ignore nulls) over (partition by cid order by ts, _seq) as assignee,
+          last_value(team ignore nulls) over (partition by cid order by ts, _seq) as team
         from rows)
-  window w as (partition by cid order by ts, _line)
+  window w as (partition by cid order by ts, _seq)
 ),
 
 activities as (
-  select cid as conversation_id, ts, _line * 4 as ord, 'message' as kind,
-    coalesce(message_id, _line::varchar) as message_id, role, author_id, author_name, body, internal,
+  select cid as conversation_id, ts, _seq * 4 as ord, 'message' as kind,
+    coalesce(message_id, ${nested ? "_rec || '.' || _item" : '_line::varchar'}) as message_id, role, author_id, author_name, body, internal,
     null::varchar as channel, null::integer as attachments, null::varchar as status, null::varchar as agent_id, null::varchar as team, null::varchar as reason
   from rows where coalesce(body, '') <> ''
   union all
-  select cid, ts, _line * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null, assignee, team, null
+  select cid, ts, _seq * 4 + 1, 'assign', null, null, null, null, null, null, null, null, null, assignee, team, null
   from assign_rows
   where (assignee is not null or team is not null)
     and (assignee is distinct from previous_assignee or team is distinct from previous_team)
   union all
-  select cid, ts, _line * 4 + 2, 'status', null, null, null, null, null, null, null, null, status, null, null, null
+  select cid, ts, _seq * 4 + 2, 'status', null, null, null, null, null, null, null, null, status, null, null, null
   from status_rows where status is distinct from previous_status
 ),
 
@@ -147,24 +199,58 @@ conversations as (
     cid as conversation_id,
     min(_line) as line,
     min(ts) as created_at,
-    coalesce(arg_min(channel, (ts, _line)) filter (where channel is not null), ${sqlString(m.default_channel ?? 'other')}) as channel,
+    coalesce(arg_min(channel, (ts, _seq)) filter (where channel is not null), ${sqlString(m.default_channel ?? 'other')}) as channel,
     coalesce(
-      arg_min(customer_id, (ts, _line)) filter (where customer_id is not null),
-      arg_min(author_id, (ts, _line)) filter (where role = 'customer' and author_id is not null),
+      arg_min(customer_id, (ts, _seq)) filter (where customer_id is not null),
+      arg_min(author_id, (ts, _seq)) filter (where role = 'customer' and author_id is not null),
       'unknown') as customer_id,
-    arg_min(subject, (ts, _line)) filter (where subject is not null) as subject,
-    arg_max(intent, (ts, _line)) filter (where intent is not null) as intent,
-    arg_max(priority, (ts, _line)) filter (where priority is not null) as priority,
+    arg_min(subject, (ts, _seq)) filter (where subject is not null) as subject,
+    arg_max(intent, (ts, _seq)) filter (where intent is not null) as intent,
+    arg_max(priority, (ts, _seq)) filter (where priority is not null) as priority,
     null::varchar[] as tags,
     null::json as metadata
   from rows
   group by cid
-)
+)${
+    m.surveys
+      ? `,
+${surveySql(t, at, m, part)}`
+      : ''
+  }
 
-${assembleSql({ conversations: 'conversations', activities: 'activities', source })}
+${assembleSql({ conversations: 'conversations', activities: 'activities', source, ...(m.surveys ? { surveys: 'surveys' } : {}) })}
 union all
-select _line, to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar, problem from checked where problem is not null
+select ${nested ? '_seq' : '_line'}, ${nested ? '_raw' : 'to_json(struct_pack(cid, ts_text, role_text, body, status_text))::varchar'}, problem from checked where problem is not null
+${m.surveys ? `union all\nselect _seq, _raw, problem from survey_checked where problem is not null` : ''}
 ${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
+}
+
+/**
+ * A CSV whose mapping computes some fields by expressions: every header
+ * column is staged too, the row is offered to the expressions as `message`
+ * (JSON, header names as keys; `record` is the same row), and each
+ * expression's value replaces its field. A failing expression names its field.
+ */
+async function stageCsvWithExpressions(db: Warehouse, spec: CsvSpec, exprs: readonly (readonly [string, string])[], mappingLabel: string): Promise<StagedCsv> {
+  const header = (await readHeader(spec.file)).filter((h) => h !== '');
+  const all = Object.fromEntries(header.map((h, i) => [`_col${i}`, [h]]));
+  const staged = await stageCsv(db, { ...spec, optional: { ...spec.optional, ...Object.fromEntries(exprs.map(([f]) => [f, []])), ...all } });
+  const row = `json_object(${header.map((h, i) => `${sqlString(h)}, _col${i}`).join(', ')})`;
+  const inner = `(select *, ${row} as message, message as record from ${spec.table})`;
+  for (const [field, sql] of exprs) {
+    try {
+      await db.run(`select count((${sql})::varchar) from ${inner}`);
+    } catch (error) {
+      await db.run(`drop table if exists ${spec.table}; drop table if exists ${staged.rejects}`);
+      throw new AdapterError(`${mappingLabel}: columns.${field}: the expression fails: ${duckdbComplaint(error)}`);
+    }
+  }
+  await db.run(`
+    create or replace temp table ${spec.table} as
+    select * exclude (message, record, ${[...exprs.map(([f]) => ident(f)), ...header.map((_, i) => `_col${i}`)].join(', ')}),
+      ${exprs.map(([f, sql]) => `(${sql})::varchar as ${ident(f)}`).join(', ')}
+    from ${inner}`);
+  return staged;
 }
 
 export const mappingAdapter: Adapter = {
@@ -175,20 +261,29 @@ export const mappingAdapter: Adapter = {
       throw new AdapterError("--format mapping needs --mapping FILE: a YAML file naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)");
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
-    const wanted = Object.fromEntries(Object.entries(mapping.columns).map(([field, col]) => [field, [col]]));
+    // flat files: a column is a name, or (CSV) an expression computed after staging
+    const exprs = Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [] : [[field, col.sql] as const]));
+    const wanted = Object.fromEntries(Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [[field, [col]]] : [])));
     const unmapped = Object.fromEntries(
       ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
         .filter((f) => !(f in mapping.columns))
         .map((f) => [f, [] as string[]]),
     );
+    for (const [field, sql] of mapping.messages ? [] : exprs) {
+      const problem = await expressionProblem(db, sql);
+      if (problem) throw new AdapterError(`${mappingLabel}: columns.${field}: the expression is refused: ${problem}`);
+    }
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       const table = `_mapping_${i}`;
       const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
       if (!format) throw new AdapterError(`${file}: cannot tell whether it is CSV or JSON from its name: set format: csv or format: json in ${mappingLabel}`);
       const what = `columns named by ${mappingLabel}`;
-      const staged =
-        format === 'csv'
-          ? await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
+      const staged = mapping.messages
+        ? await stageNested(db, { file, table, mapping, mappingLabel })
+        : format === 'csv'
+          ? exprs.length
+            ? await stageCsvWithExpressions(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir }, exprs, mappingLabel)
+            : await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
           : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
       return {
         tables: [table, staged.rejects],
