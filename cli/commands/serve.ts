@@ -48,23 +48,35 @@ export async function buildDashboard(io: Io): Promise<void> {
   const vite = await import('vite');
   // The build's chatter (SvelteKit's notes on the root tsconfig, which is the
   // CLI's, and "run npm run preview") is kept back, and shown only if it fails.
+  // It is held at the streams: SvelteKit's plugin does not write through this
+  // module's `console` (Vite evaluates it apart), so replacing console.warn alone missed it.
   const held: string[] = [];
   const { log, warn } = console;
   console.log = (...args: unknown[]) => void held.push(args.join(' '));
   console.warn = (...args: unknown[]) => void held.push(args.join(' '));
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const hold = ((chunk: string | Uint8Array) => held.push(String(chunk).replace(/\n$/, '')) > 0) as typeof process.stdout.write;
+  process.stdout.write = hold;
+  process.stderr.write = hold;
   // SvelteKit reads svelte.config.js from the working directory: build from the
   // project, so `parley serve` started elsewhere (a service's own folder) works.
   const cwd = process.cwd();
   process.chdir(ROOT);
+  let failed: unknown;
   try {
     await vite.build({ root: ROOT, logLevel: 'error', configFile: path.join(ROOT, 'vite.config.ts') });
   } catch (error) {
-    io.err.write(held.join('\n') + '\n');
-    throw error;
+    failed = error;
   } finally {
     process.chdir(cwd);
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
     console.log = log;
     console.warn = warn;
+  }
+  if (failed !== undefined) {
+    io.err.write(held.join('\n') + '\n');
+    throw failed;
   }
   io.err.write(`built the dashboard in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
