@@ -46,3 +46,13 @@ test('leadership opens a report rendered from the notebooks; an agent may not', 
   await signIn(page, 'agent');
   expect((await page.goto('/reports'))?.status()).toBe(403);
 });
+
+test('sign-in never sends a person to another site, however the next path is spelled', async ({ page }) => {
+  await signIn(page, 'reviewer', '/\\evil.example/phish');
+  expect(new URL(page.url()).hostname).toBe('127.0.0.1');
+  expect(new URL(page.url()).pathname).toBe('/');
+  // already signed in: the login page sends the person on at once, to this site only
+  const answer = await page.request.get('/login?next=%2F%5Cevil.example%2Fphish', { maxRedirects: 0 });
+  expect(answer.status()).toBe(303);
+  expect(answer.headers()['location']).toBe('/');
+});

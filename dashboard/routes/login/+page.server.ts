@@ -3,14 +3,10 @@ import { z } from 'zod';
 import { AccountError, signIn } from '../../../accounts/index.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/session-cookie.js';
 import { warehouse } from '$lib/server/warehouse.js';
+import { safeNext } from '$lib/server/safe-next.js';
 import type { Actions, PageServerLoad } from './$types';
 
 const form = z.object({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) });
-
-/** Only a local path may follow sign-in (no open redirect). */
-function safeNext(next: string | null): string {
-  return next && /^\/(?!\/)/.test(next) ? next : '/';
-}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
