@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { generateDemo } from '../demo/generate.js';
 import { WarehouseLockedError, openWarehouse } from '../warehouse/connection.js';
-import { collector, type CliRun } from '../testing/cli.js';
+import type { CliRun } from '../testing/cli.js';
+import { collect } from './collect.js';
 import { TEST_NOW } from '../testing/clock.js';
 import { forward } from './client.js';
 import { discoveryPath, newToken, readDiscovery, writeDiscovery, type Discovery } from './discovery.js';
@@ -27,8 +28,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** Runs `parley ARGV --db w.duckdb` in `cwd`, as a shell there would. */
 async function parley(cwd: string, argv: string[], stdin?: string): Promise<CliRun> {
-  const out = collector();
-  const err = collector();
+  const out = collect();
+  const err = collect();
   const before = process.cwd();
   process.chdir(cwd);
   try {
@@ -219,7 +220,7 @@ describe('the command port', () => {
       });
     });
     writeDiscovery(path.join(other, 'w.duckdb'), { pid: process.pid, port: closed, token: newToken() });
-    const io = { out: collector().stream, err: collector().stream };
+    const io = { out: collect().stream, err: collect().stream };
     expect(await forward({ argv: ['sql', 'select 1'], db: 'w.duckdb', cwd: other, env: {}, io })).toBeUndefined();
     expect(existsSync(discoveryPath(path.join(other, 'w.duckdb')))).toBe(false);
   });

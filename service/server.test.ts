@@ -6,25 +6,17 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { forward } from './client.js';
 import { discoveryPath, readDiscovery } from './discovery.js';
+import { collect } from './collect.js';
 import { serveCommands, type CommandService, type Runner, type ServedIo } from './server.js';
 
+/** What a command writes, kept; `isTTY` as the caller's terminal says. */
 function collector(isTTY = false) {
-  const chunks: string[] = [];
-  const stream = Object.assign(
-    new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    }),
-    { isTTY },
-  );
-  return { stream, chunks, text: () => chunks.join('') };
+  const c = collect();
+  return { stream: Object.assign(c.stream, { isTTY }), text: c.text };
 }
 
 let dir: string;

@@ -22,22 +22,19 @@ export interface CliRun {
   err: string;
 }
 
-/** A stream that keeps what is written to it, as text. */
-export const collector = collect;
-
 const env = process.env['CHROMIUM_PATH'] ? { CHROMIUM_PATH: process.env['CHROMIUM_PATH'] } : {};
 
 export async function parley(...argv: string[]): Promise<CliRun> {
-  const out = collector();
-  const err = collector();
+  const out = collect();
+  const err = collect();
   const code = await main(argv, { out: out.stream, err: err.stream, env, now: TEST_NOW });
   return { code, out: out.text(), err: err.text() };
 }
 
 /** {@link parley} with `input` as the command's stdin (for `user add`, `user passwd`). */
 export async function parleyWithStdin(input: string, ...argv: string[]): Promise<CliRun> {
-  const out = collector();
-  const err = collector();
+  const out = collect();
+  const err = collect();
   const code = await main(argv, { out: out.stream, err: err.stream, env, now: TEST_NOW, in: Readable.from([input]) });
   return { code, out: out.text(), err: err.text() };
 }

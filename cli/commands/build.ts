@@ -27,7 +27,7 @@ the configuration, or of the agent roster, makes it a full build.
       throw new CommandError((error as Error).message);
     }
     const started = performance.now();
-    const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now ?? new Date() }));
+    const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now }));
     const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {

@@ -81,7 +81,7 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
         }
         if (n === 0 || (await buildIsStale(db))) {
           const t = performance.now();
-          const steps = await buildModels(db, config, { now: io.now ?? new Date() });
+          const steps = await buildModels(db, config, { now: io.now });
           io.err.write(`built ${steps.length} models in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
         }
         // A demo warehouse has its accounts and its QA (the default rubric, a sample in the demo reviewers'

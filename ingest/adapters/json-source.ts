@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { AdapterError } from './types.js';
 import { scanFile, type StagedCsv } from './csv-source.js';
-import { ident, sqlString } from './sql.js';
+import { duckdbComplaint, ident, sqlString } from './sql.js';
 
 export interface JsonSpec {
   file: string;
@@ -30,10 +30,7 @@ async function sampleKeys(db: Warehouse, file: string): Promise<string[]> {
 
 /** DuckDB's JSON reader's error as one line that names the file and what to do. */
 export function jsonReadError(label: string, error: unknown): AdapterError {
-  const detail = (error as Error).message
-    .split('\n')[0]!
-    .replace(/^[A-Za-z ]+Error: /, '')
-    .replace(/ in file "[^"]*"/, '');
+  const detail = duckdbComplaint(error).replace(/ in file "[^"]*"/, '');
   return new AdapterError(`${label} cannot be read as JSON: ${detail.trim()}; fix that record or export the file again (UTF-8, one record per line or one array)`);
 }
 

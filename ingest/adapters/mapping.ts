@@ -27,9 +27,9 @@ import { readHeader, restoreCr, stageCsv, type CsvSpec, type StagedCsv } from '.
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
-import { ident, sqlEscape, sqlString } from './sql.js';
+import { duckdbComplaint, ident, sqlEscape, sqlString } from './sql.js';
 import { stageJson } from './json-source.js';
-import { duckdbComplaint, expressionProblem, stageNested } from './nested-source.js';
+import { expressionProblem, stageNested } from './nested-source.js';
 import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];

@@ -31,7 +31,7 @@ import { AdapterError } from './types.js';
 import { scanFile, type StagedCsv } from './csv-source.js';
 import { jsonReadError } from './json-source.js';
 import type { ColumnSource, Mapping } from './mapping-schema.js';
-import { ident, sqlString } from './sql.js';
+import { duckdbComplaint, ident, sqlString } from './sql.js';
 
 /** Where a field is read from, resolved. */
 export type FieldSource = { kind: 'path'; from: 'message' | 'record'; path: string; jsonPath: string } | { kind: 'sql'; sql: string };
@@ -87,14 +87,6 @@ function walk(node: unknown, found: Found): void {
     if (k === 'from_table' && v && typeof v === 'object' && (v as { type?: string }).type !== 'EMPTY') found.fromTable = true;
     walk(v, found);
   }
-}
-
-/** Why DuckDB refused something, in one line. */
-export function duckdbComplaint(error: unknown): string {
-  return (error as Error).message
-    .split('\n')[0]!
-    .replace(/^[A-Za-z ]+Error: /, '')
-    .trim();
 }
 
 /**

@@ -36,3 +36,11 @@ export const wordSql = (expr: string) => `nullif(regexp_replace(lower(trim(${exp
 export async function dropTables(db: Warehouse, tables: readonly string[]): Promise<void> {
   for (const t of tables) await db.run(`drop table if exists ${t}`);
 }
+
+/** Why DuckDB refused something, in one line (its first line, without the `Binder Error: ` kind). */
+export function duckdbComplaint(error: unknown): string {
+  return (error as Error).message
+    .split('\n')[0]!
+    .replace(/^[A-Za-z ]+Error: /, '')
+    .trim();
+}
