@@ -23,7 +23,7 @@ export {
 } from './accounts.js';
 export type { Account, AccountRow, NewAccount } from './accounts.js';
 export { AccountError } from './account.js';
-export { signIn, sessionAccount, signOut, listSessions, endSessions, LOGIN_SESSION_HOURS, SESSION_ID_LENGTH } from './login-sessions.js';
+export { signIn, sessionAccount, signOut, listSessions, endSessions, LOGIN_SESSION_HOURS, SESSION_ID_LENGTH, isSessionId, loginSessionsWord } from './login-sessions.js';
 export type { LoginSession, SessionTarget } from './login-sessions.js';
 export { DEMO_SOURCE, endDemo, isDemoWarehouse, otherSources } from './demo-accounts.js';
 export { hashPassword, verifyPassword } from './passwords.js';

@@ -100,6 +100,12 @@ export interface LoginSession {
 
 export const SESSION_ID_LENGTH = 12;
 
+/** True for a session id as {@link listSessions} shows it. */
+export const isSessionId = (s: string): boolean => new RegExp(`^[0-9a-f]{${SESSION_ID_LENGTH}}$`).test(s);
+
+/** `1 login session`, `3 login sessions`. */
+export const loginSessionsWord = (n: number): string => `${n} login session${n === 1 ? '' : 's'}`;
+
 /**
  * The live login sessions at `now`, of one account or of all, newest first.
  *

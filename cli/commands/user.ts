@@ -9,6 +9,8 @@ import {
   AccountError,
   ROLES,
   SESSION_ID_LENGTH,
+  isSessionId,
+  loginSessionsWord,
   addAccount,
   disableAccount,
   enableAccount,
@@ -88,8 +90,6 @@ function oneName(command: Command, positionals: string[]): string {
   return name;
 }
 
-const sessionsWord = (n: number) => `${n} login session${n === 1 ? '' : 's'}`;
-
 /** Prints a change: one line for people, or `--json`'s object. */
 function report(io: Io, values: Record<string, unknown>, line: string, json: Record<string, unknown>): number {
   io.out.write(values['json'] ? JSON.stringify(json) + '\n' : line + '\n');
@@ -156,7 +156,7 @@ Example:
     const password = await readPassword(io);
     return withWarehouse(values, io, async (db) => {
       const { sessionsEnded } = await refusals(() => setPassword(db, name, password, io.now));
-      return report(io, values, `changed the password of "${name}"; ended ${sessionsWord(sessionsEnded)}`, { username: name, sessionsEnded });
+      return report(io, values, `changed the password of "${name}"; ended ${loginSessionsWord(sessionsEnded)}`, { username: name, sessionsEnded });
     });
   },
 };
@@ -175,7 +175,7 @@ sessions end at once. The last admin who can sign in cannot be disabled. Undo wi
   },
   async (db, name, io) => {
     const { changed, sessionsEnded } = await disableAccount(db, name, io.now);
-    const line = changed ? `disabled "${name}"; ended ${sessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
+    const line = changed ? `disabled "${name}"; ended ${loginSessionsWord(sessionsEnded)}` : `"${name}" was disabled already`;
     return { line, json: { changed, sessionsEnded } };
   },
 );
@@ -208,7 +208,7 @@ To keep the name, use \`parley user disable\` instead.
   },
   async (db, name, io) => {
     const { role, sessionsEnded } = await removeAccount(db, name, io.now);
-    return { line: `removed the ${role} account "${name}"; ended ${sessionsWord(sessionsEnded)}`, json: { role, sessionsEnded } };
+    return { line: `removed the ${role} account "${name}"; ended ${loginSessionsWord(sessionsEnded)}`, json: { role, sessionsEnded } };
   },
 );
 
@@ -253,7 +253,7 @@ Ends live login sessions; a browser on one is sent to the sign-in page at its ne
     const session = values['session'];
     const chosen = [positionals.length > 0, session !== undefined, values['all'] === true].filter(Boolean).length;
     if (chosen !== 1 || positionals.length > 1) throw new UsageError('give one NAME, or --session ID, or --all', this.name);
-    if (session !== undefined && (typeof session !== 'string' || !new RegExp(`^[0-9a-f]{${SESSION_ID_LENGTH}}$`).test(session))) {
+    if (session !== undefined && (typeof session !== 'string' || !isSessionId(session))) {
       throw new UsageError(`--session takes a ${SESSION_ID_LENGTH}-character id as parley user sessions shows it`, this.name);
     }
     const name = positionals[0];
@@ -263,7 +263,7 @@ Ends live login sessions; a browser on one is sent to the sign-in page at its ne
       const sessionsEnded = await endSessions(db, target, io.now);
       if (typeof session === 'string' && sessionsEnded === 0) throw new CommandError(`no live login session ${session}: see parley user sessions`);
       const whose = name !== undefined ? ` of "${name}"` : typeof session === 'string' ? '' : ' of every account';
-      return report(io, values, `ended ${sessionsWord(sessionsEnded)}${whose}`, { sessionsEnded });
+      return report(io, values, `ended ${loginSessionsWord(sessionsEnded)}${whose}`, { sessionsEnded });
     });
   },
 };

@@ -13,8 +13,9 @@ import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import {
   ROLES,
-  SESSION_ID_LENGTH,
   addAccount,
+  isSessionId,
+  loginSessionsWord,
   disableAccount,
   enableAccount,
   endSessions,
@@ -36,7 +37,6 @@ export async function accountsPage(db: Warehouse, now = new Date()) {
 }
 
 const username = z.string().trim().min(1, 'choose an account').max(40);
-const sessions = (n: number) => `${n} login session${n === 1 ? '' : 's'}`;
 
 /** One form of the page: done with a message, or refused with one. */
 export async function accountAction(db: Warehouse, user: Account, action: AccountAction, form: FormData, now = new Date()): Promise<Outcome> {
@@ -47,7 +47,7 @@ export async function accountAction(db: Warehouse, user: Account, action: Accoun
   };
   if (action === 'revoke' && field('session')) {
     const session = field('session')!;
-    if (!new RegExp(`^[0-9a-f]{${SESSION_ID_LENGTH}}$`).test(session)) return { ok: false, message: 'That is not a session id.' };
+    if (!isSessionId(session)) return { ok: false, message: 'That is not a session id.' };
     return attempt(async () => ((await endSessions(db, { session }, now)) ? `Ended session ${session}.` : `Session ${session} had already ended.`));
   }
   const name = username.safeParse(field('username'));
@@ -66,20 +66,20 @@ export async function accountAction(db: Warehouse, user: Account, action: Accoun
       }
       case 'passwd': {
         const { sessionsEnded } = await setPassword(db, who, field('password') ?? '', now);
-        return `Changed the password of "${who}"; ended ${sessions(sessionsEnded)}.`;
+        return `Changed the password of "${who}"; ended ${loginSessionsWord(sessionsEnded)}.`;
       }
       case 'disable': {
         const { changed, sessionsEnded } = await disableAccount(db, who, now);
-        return changed ? `Disabled "${who}"; ended ${sessions(sessionsEnded)}.` : `"${who}" was disabled already.`;
+        return changed ? `Disabled "${who}"; ended ${loginSessionsWord(sessionsEnded)}.` : `"${who}" was disabled already.`;
       }
       case 'enable':
         return (await enableAccount(db, who)).changed ? `Enabled "${who}".` : `"${who}" was enabled already.`;
       case 'remove': {
         const { role, sessionsEnded } = await removeAccount(db, who, now);
-        return `Removed the ${role} account "${who}"; ended ${sessions(sessionsEnded)}.`;
+        return `Removed the ${role} account "${who}"; ended ${loginSessionsWord(sessionsEnded)}.`;
       }
       case 'revoke':
-        return `Ended ${sessions(await endSessions(db, { username: who }, now))} of "${who}".`;
+        return `Ended ${loginSessionsWord(await endSessions(db, { username: who }, now))} of "${who}".`;
     }
   });
 }
