@@ -20,7 +20,10 @@ export class WarehouseLockedError extends Error {
     readonly dbPath: string,
     readonly pid: number | undefined,
   ) {
-    super(`the warehouse ${dbPath} is in use by another process${pid ? ` (PID ${pid})` : ''}, ` + `most likely \`parley serve\`: stop it, or pass --db PATH to use another file`);
+    super(
+      `the warehouse ${dbPath} is in use by another process${pid ? ` (PID ${pid})` : ''}, ` +
+        `such as a parley command still running (a running \`parley serve\` would have taken the command): let it finish, or pass --db PATH to use another file`,
+    );
     this.name = 'WarehouseLockedError';
   }
 }

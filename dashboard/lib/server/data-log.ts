@@ -23,7 +23,7 @@ export type QuarantineRow = {
   quarantined_at: Date;
 };
 
-/** The load log and a page of the quarantine (memoised: only `parley ingest`, another process, changes them). */
+/** The load log and a page of the quarantine (memoised until the data change: a load, handed to the server or run by a job, drops it). */
 export function loadDataLog(db: Warehouse, o: { load?: number | undefined; page: number }) {
   return memo(db, `data-log\u0000${o.load ?? ''}\u0000${o.page}`, () => readDataLog(db, o));
 }
