@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, repoRoot, sharedData } from '../../testing/paths.js';
 import { testWarehouse } from '../../testing/warehouse.js';
 import { mappingAdapter } from './mapping.js';
-import { readMapping } from './mapping-schema.js';
-import { expressionProblem } from './nested-source.js';
+import { expressionProblem } from './expressions.js';
 import { AdapterError } from './types.js';
 
 const example = (f: string) => path.join(repoRoot, 'ingest/adapters/examples', f);
@@ -167,7 +166,7 @@ describe('mapping adapter, nested records', () => {
     w.close();
   });
 
-  it('computes fields of a flat CSV by expressions over the row; flat JSON takes none', async () => {
+  it('computes fields of a flat CSV by expressions over the row', async () => {
     const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-expr.csv')], mapping: fixture('mapping-expr.yaml'), build: true });
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'mapping-expr.csv line 4 (conversation T1): columns.timestamp "2026-10-05T8h10:00Z" is not an ISO 8601 timestamp such as 2026-10-04T09:15:00Z: set timestamp_format in mapping-expr.yaml',
@@ -180,6 +179,48 @@ describe('mapping adapter, nested records', () => {
     ]);
     expect((await w.metrics('T1', 'mapping'))['first_response_s']).toBe(300);
     w.close();
-    expect(() => readMapping(fixture('nested-flat-sql.yaml'))).toThrow(/nested-flat-sql\.yaml: columns\.author_role: an expression needs a CSV file/);
+  });
+
+  it('quarantines the rows of a flat CSV or JSON file on which an expression fails, and loads the rest', async () => {
+    for (const file of ['mapping-expr.csv', 'mapping-expr.jsonl']) {
+      const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture(file)], mapping: fixture('mapping-expr-strict.yaml'), build: true });
+      const reasons = (await w.quarantine()).map((r) => [r.line, r.reason]);
+      expect(reasons).toHaveLength(1);
+      expect(reasons[0]![0]).toBe(file.endsWith('.csv') ? 4 : 3);
+      expect(reasons[0]![1]).toMatch(
+        new RegExp(
+          `^${file.replace('.', '\\.')} line \\d \\(conversation T1\\): columns\\.timestamp: the expression fails on this record \\(on the first such, DuckDB said: .*8h10.*\\); fix the value or the expression in mapping-expr-strict\\.yaml$`,
+        ),
+      );
+      expect(w.load).toMatchObject({ read: 2, loaded: 1, quarantined: 1 });
+      const c = await w.conversation('T1');
+      expect(c.messages.map((m) => [m['author_role'], m['author_id'], (m['sent_at'] as Date).toISOString()])).toEqual([
+        ['customer', 'ann', '2026-10-05T08:00:00.000Z'],
+        ['agent', 'bo', '2026-10-05T08:05:00.000Z'],
+      ]);
+      expect((await w.metrics('T1', 'mapping'))['first_response_s']).toBe(300);
+      w.close();
+    }
+  });
+
+  it('quarantines the messages of a nested record on which an expression fails', async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('nested-bad.json')], mapping: fixture('nested-rowfail-sql.yaml') });
+    const reasons = (await w.quarantine()).map((r) => r.reason);
+    expect(reasons[0]).toBe(
+      'nested-bad.json record 1 message 3 (conversation N1): columns.author_role "ROBOT" is not in values.author_role of nested-rowfail-sql.yaml (it maps CLIENT, AGENT): add it there',
+    );
+    expect(reasons[1]).toMatch(
+      /^nested-bad\.json record 1 message 4 \(conversation N1\): columns\.timestamp: the expression fails on this record \(on the first such, DuckDB said: .*05\/10\/2026 08:12/,
+    );
+    expect(reasons).toHaveLength(5);
+    expect(w.load).toMatchObject({ read: 6, loaded: 1, quarantined: 5 });
+    expect((await w.conversation('N1')).messages.map((m) => m['message_id'])).toEqual(['m1', 'm2']);
+    w.close();
+  });
+
+  it('refuses an expression that fails on every record, naming the field', async () => {
+    const e = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-expr.csv')], mapping: fixture('mapping-expr-everyrow.yaml') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AdapterError);
+    expect((e as Error).message).toMatch(/^mapping-expr-everyrow\.yaml: columns\.timestamp: the expression fails: Could not convert string '2026-10-05' to INT32/);
   });
 });

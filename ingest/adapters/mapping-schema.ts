@@ -22,7 +22,7 @@ const name = z.string().min(1, { error: 'must name a column' });
  * Where a field's value comes from: a column (flat files), or a path for
  * nested records (`datetime` or `@.datetime` in the message, `$.dialogHeader.sessionID`
  * in its conversation record), or `{ sql: … }`, a DuckDB expression over
- * `message` and `record` (both JSON) — see `mapping-sql.ts`.
+ * `message` and `record` (both JSON) — see `expressions.ts`.
  */
 const column = z.union([name, z.object({ sql: z.string().min(1, { error: 'must be a DuckDB expression' }) }).strict()], {
   error: 'must name a column (or path), or be { sql: "a DuckDB expression" }',
@@ -129,15 +129,6 @@ export const mappingSchema = z
     if (m.surveys && !m.messages) ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'needs nested records: set messages: too' });
     if (m.events && !m.messages) ctx.addIssue({ code: 'custom', path: ['events'], message: 'needs nested records: set messages: too' });
     if (m.messages && m.format === 'csv') ctx.addIssue({ code: 'custom', path: ['messages'], message: 'needs JSON records: a CSV row cannot hold an array of messages' });
-    if (!m.messages && m.format !== 'csv')
-      for (const [field, col] of Object.entries(m.columns)) {
-        if (typeof col !== 'string')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', field],
-            message: 'an expression needs a CSV file (format: csv, over `message`, the row) or nested records (messages:, the path of the messages array)',
-          });
-      }
     if (!m.columns.channel && !m.default_channel) {
       ctx.addIssue({ code: 'custom', path: ['default_channel'], message: 'is needed when columns.channel is not set (for example default_channel: email)' });
     }

@@ -23,13 +23,14 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
 import { prepareFiles } from './prepare.js';
-import { readHeader, restoreCr, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
+import { readHeader, restoreCr, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
 import { readMapping, type Mapping } from './mapping-schema.js';
 import { assembleSql } from './assemble.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
-import { duckdbComplaint, ident, sqlEscape, sqlString } from './sql.js';
-import { stageJson } from './json-source.js';
-import { expressionProblem, stageNested } from './nested-source.js';
+import { dropTables, ident, sqlEscape, sqlString } from './sql.js';
+import { jsonReadError, stageJson, type JsonSpec } from './json-source.js';
+import { stageNested } from './nested-source.js';
+import { checkExpressions, runExpressions, type Expression } from './expressions.js';
 import { STATUSES } from '../canonical-schema.js';
 
 type Field = keyof Mapping['columns'];
@@ -70,7 +71,7 @@ function surveySql(t: string, at: string, m: Mapping, part: Part): string {
     return `when ${sqlString(k)} then [${lo}, ${hi}]`;
   };
   return `survey_typed as (
-  select _line, _rec, _what, _k, _seq, _raw, trim(conversation_id) as cid, ${ident('timestamp')} as ts_text,
+  select _line, _rec, _what, _k, _seq, _raw, ${hasExpressions(m) ? '_expr_problem' : 'null::varchar as _expr_problem'}, trim(conversation_id) as cid, ${ident('timestamp')} as ts_text,
     ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
     coalesce(lower(trim(survey_kind)), ${sqlString(s.kind)}) as kind,
     score as score_text, try_cast(trim(score) as double) as score,
@@ -82,6 +83,7 @@ function surveySql(t: string, at: string, m: Mapping, part: Part): string {
 survey_checked as (
   select *,
     case
+      when _expr_problem is not null then '${at}' || coalesce(' (conversation ' || cid || ')', '') || ': ' || _expr_problem
       when coalesce(cid, '') = '' then '${at}: the conversation id is empty'
       when kind not in ('csat', 'ces', 'nps') then '${at} (conversation ' || cid || '): survey kind "' || kind || '" is not csat, ces or nps'
       when ts is null then '${at} (conversation ' || cid || '): the survey time "' || coalesce(ts_text, '') || '" is not in the timestamp_format of ${mapLabel}'
@@ -97,6 +99,12 @@ surveys as (
   select cid as conversation_id, ts, kind, score, ${s.scale ? `${s.scale[0]}` : 'null'} as scale_min, ${s.scale ? `${s.scale[1]}` : 'null'} as scale_max, comment
   from survey_checked where problem is null
 )`;
+}
+
+/** Whether any field of the mapping (messages, events, surveys) is an expression. */
+function hasExpressions(m: Mapping): boolean {
+  const cols = [m.columns, m.events?.columns ?? {}, m.surveys?.columns ?? {}];
+  return cols.some((c) => Object.values(c as Record<string, unknown>).some((v) => v !== undefined && typeof v !== 'string'));
 }
 
 /** SQL yielding (line, raw, problem) for rows staged in `t` (columns named as the mapping's fields). */
@@ -118,12 +126,14 @@ export function mappingSql(t: string, rejects: string | undefined, label: string
   const knownPriorities = Object.keys(priorityMap).join(', ');
   const internalValues = (m.values.internal ?? ['true', '1', 'yes']).map((v) => sqlString(v.toLowerCase())).join(', ');
   const text = (f: Field) => (has(f) ? `nullif(trim(${ident(f)}), '')` : 'null::varchar');
+  const exprProblem = hasExpressions(m) ? '_expr_problem' : 'null::varchar';
   return `
 with typed as (
   select
     _line,
     ${nested ? '_rec, _item, _what, _k, _seq, _raw' : '_line as _seq'},
     trim(conversation_id) as cid,
+    ${exprProblem} as _expr_problem,
     ${ident('timestamp')} as ts_text,
     ${timestampSql(ident('timestamp'), m.timestamp_format)} as ts,
     author_role as role_text,
@@ -151,6 +161,7 @@ checked as (
   select
     *,
     case
+      when _expr_problem is not null then '${at}' || coalesce(' (conversation ' || cid || ')', '') || ': ' || _expr_problem
       when coalesce(cid, '') = '' then '${at}: ${colName('conversation_id')} (the conversation id) is empty: every row needs one'
       when ts is null then '${at} (conversation ' || cid || '): ${colName('timestamp')} "' || coalesce(ts_text, '') || '" is not ${sqlEscape(FORMAT_HINT[m.timestamp_format] ?? `in the format ${m.timestamp_format}`)}: set timestamp_format in ${mapLabel}'
       when coalesce(body, '') <> '' and role is null then '${at} (conversation ' || cid || '): ${colName('author_role')} "' || coalesce(role_text, '') || '" is not in values.author_role of ${mapLabel} (it maps ${sqlEscape(knownRoles)}): add it there'
@@ -225,32 +236,83 @@ ${m.surveys ? `union all\nselect _seq, _raw, problem from survey_checked where p
 ${rejects ? `union all\nselect line, raw, problem from ${rejects} where ${inPart(part, 'line')}` : ''}`;
 }
 
+/** The `_e0, _e1, …` columns of {@link runExpressions}, to leave out of a staged table. */
+const exprColumns = (exprs: readonly Expression[]) => (exprs.length ? exprs.map((_, i) => `_e${i}`).join(', ') : '_e');
+
 /**
  * A CSV whose mapping computes some fields by expressions: every header
  * column is staged too, the row is offered to the expressions as `message`
  * (JSON, header names as keys; `record` is the same row), and each
- * expression's value replaces its field. A failing expression names its field.
+ * expression's value replaces its field; rows on which one fails carry
+ * `_expr_problem` (`expressions.ts`).
  */
-async function stageCsvWithExpressions(db: Warehouse, spec: CsvSpec, exprs: readonly (readonly [string, string])[], mappingLabel: string): Promise<StagedCsv> {
+async function stageCsvWithExpressions(db: Warehouse, spec: CsvSpec, exprs: readonly Expression[], mappingLabel: string): Promise<StagedCsv> {
   const header = (await readHeader(spec.file)).filter((h) => h !== '');
   const all = Object.fromEntries(header.map((h, i) => [`_col${i}`, [h]]));
-  const staged = await stageCsv(db, { ...spec, optional: { ...spec.optional, ...Object.fromEntries(exprs.map(([f]) => [f, []])), ...all } });
+  const fields = exprs.map((e) => e.key.replace(/^columns\./, ''));
+  const staged = await stageCsv(db, { ...spec, optional: { ...spec.optional, ...Object.fromEntries(fields.map((f) => [f, []])), ...all } });
   const row = `json_object(${header.map((h, i) => `${sqlString(h)}, _col${i}`).join(', ')})`;
   const inner = `(select *, ${row} as message, message as record from ${spec.table})`;
-  for (const [field, sql] of exprs) {
-    try {
-      await db.run(`select count((${sql})::varchar) from ${inner}`);
-    } catch (error) {
-      await db.run(`drop table if exists ${spec.table}; drop table if exists ${staged.rejects}`);
-      throw new AdapterError(`${mappingLabel}: columns.${field}: the expression fails: ${duckdbComplaint(error)}`);
-    }
-  }
+  const run = await runExpressions(db, inner, exprs, mappingLabel).catch(async (error: unknown) => {
+    await dropTables(db, [spec.table, staged.rejects]);
+    throw error;
+  });
   await db.run(`
     create or replace temp table ${spec.table} as
-    select * exclude (message, record, ${[...exprs.map(([f]) => ident(f)), ...header.map((_, i) => `_col${i}`)].join(', ')}),
-      ${exprs.map(([f, sql]) => `(${sql})::varchar as ${ident(f)}`).join(', ')}
-    from ${inner}`);
+    select * exclude (message, record, ${[...fields.map((f) => ident(f)), ...header.map((_, i) => `_col${i}`)].join(', ')}, ${exprColumns(exprs)}),
+      ${fields.map((f, i) => `${run.value(i)} as ${ident(f)}`).join(', ')},
+      ${run.problem} as _expr_problem
+    from (select *, ${run.columns} from ${inner})`);
   return staged;
+}
+
+/**
+ * A flat JSON export whose mapping computes some fields by expressions:
+ * each record is read whole (`read_json_objects`) and offered as `message`
+ * (and `record`); a named column is its top-level key, as `stageJson` reads
+ * it, and rows on which an expression fails carry `_expr_problem`.
+ */
+async function stageJsonWithExpressions(db: Warehouse, spec: JsonSpec, exprs: readonly Expression[], mappingLabel: string): Promise<StagedCsv> {
+  const label = path.basename(spec.file);
+  const scan = await scanFile(spec.file);
+  const src = `${spec.table}_src`;
+  try {
+    await db.run(`create or replace temp table ${src} as
+      select (row_number() over ())::integer as _line, json as message, json as record from read_json_objects(${sqlString(spec.file)}, format = 'auto')`);
+  } catch (error) {
+    throw jsonReadError(label, error);
+  }
+  const key = (k: string) => `json_extract_string(message, ${sqlString(`$.${JSON.stringify(k)}`)})`;
+  for (const [name, aliases] of Object.entries(spec.columns)) {
+    const n = await db.one<{ n: number }>(`select count(${key(aliases[0]!)}) as n from ${src}`);
+    if (!n?.n) {
+      const found = await db.one<{ k: string }>(
+        `select array_to_string(list_sort(list_distinct(flatten(list(json_keys(message))))), ', ') as k from (select * from ${src} limit 50)`,
+      );
+      await dropTables(db, [src]);
+      throw new AdapterError(
+        `${label}${spec.what ? ` (${spec.what})` : ''} has no record with the key ${aliases.join(' or ')}; found: ${found?.k || 'nothing'}. ` +
+          "Export it again with the platform's field names, or fix the mapping",
+      );
+    }
+    void name;
+  }
+  const run = await runExpressions(db, src, exprs, mappingLabel).catch(async (error: unknown) => {
+    await dropTables(db, [src]);
+    throw error;
+  });
+  const named = Object.entries({ ...spec.columns, ...(spec.optional ?? {}) }).filter(([f]) => !exprs.some((e) => e.key === `columns.${f}`));
+  await db.run(`create or replace temp table ${spec.table} as
+    select _line,
+      ${named.map(([f, aliases]) => `${aliases.length ? key(aliases[0]!) : 'null::varchar'} as ${ident(f)}`).join(', ')},
+      ${exprs.map((e, i) => `${run.value(i)} as ${ident(e.key.replace(/^columns\./, ''))}`).join(', ')},
+      ${run.problem} as _expr_problem
+    from (select *, ${run.columns} from ${src});
+    drop table ${src}`);
+  const rejects = `${spec.table}_rej`;
+  await db.run(`create or replace temp table ${rejects} (line integer, problem varchar, raw varchar)`);
+  const rows = (await db.one<{ n: number }>(`select count(*) as n from ${spec.table}`))?.n ?? 0;
+  return { file: spec.file, table: spec.table, rejects, rows, rejected: 0, digest: { checksum: scan.checksum, bytes: scan.bytes }, absent: [] };
 }
 
 export const mappingAdapter: Adapter = {
@@ -262,17 +324,14 @@ export const mappingAdapter: Adapter = {
     const mapping = readMapping(options.mapping);
     const mappingLabel = path.basename(options.mapping);
     // flat files: a column is a name, or (CSV) an expression computed after staging
-    const exprs = Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [] : [[field, col.sql] as const]));
+    const exprs: Expression[] = Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [] : [{ key: `columns.${field}`, sql: col.sql }]));
     const wanted = Object.fromEntries(Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [[field, [col]]] : [])));
     const unmapped = Object.fromEntries(
       ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
         .filter((f) => !(f in mapping.columns))
         .map((f) => [f, [] as string[]]),
     );
-    for (const [field, sql] of mapping.messages ? [] : exprs) {
-      const problem = await expressionProblem(db, sql);
-      if (problem) throw new AdapterError(`${mappingLabel}: columns.${field}: the expression is refused: ${problem}`);
-    }
+    if (!mapping.messages) await checkExpressions(db, exprs, mappingLabel);
     return prepareFiles(db, paths, async (file, i, scratchDir) => {
       const table = `_mapping_${i}`;
       const format = mapping.format ?? (/\.csv(\.gz)?$/i.test(file) ? 'csv' : /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file) ? 'json' : undefined);
@@ -284,7 +343,9 @@ export const mappingAdapter: Adapter = {
           ? exprs.length
             ? await stageCsvWithExpressions(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir }, exprs, mappingLabel)
             : await stageCsv(db, { file, table, columns: wanted, optional: unmapped, what, scratchDir })
-          : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
+          : exprs.length
+            ? await stageJsonWithExpressions(db, { file, table, columns: wanted, optional: unmapped, what }, exprs, mappingLabel)
+            : await stageJson(db, { file, table, columns: wanted, optional: unmapped, what });
       return {
         tables: [table, staged.rejects],
         input: {

@@ -14,13 +14,9 @@
  * - `{ sql: … }`: a DuckDB expression over `message` and `record` (both
  *   JSON; `message->>'agent'`, `record->'dialogHeader'->>'company'`).
  *
- * Expressions are parsed by DuckDB (`json_serialize_sql`) and refused unless
- * they are one scalar expression with no subquery and no table or file
- * function, so they cannot read files or the network. (DuckDB's
- * `enable_external_access=false` cannot be scoped to one expression: once
- * off it stays off for the whole database, and the loader still has to read
- * the export.) A path no message or record holds, or an expression DuckDB
- * refuses, refuses the file in one line naming the field.
+ * Expressions are checked and run as `expressions.ts` says: a broken one
+ * refuses the file, one failing on some messages quarantines those. A path
+ * no message or record holds refuses the file in one line naming the field.
  *
  * @example
  *   await stageNested(db, { file: 'dev.json', table: '_m', mapping, mappingLabel: 'ibm-twitter-mapping.yaml' });
@@ -31,7 +27,8 @@ import { AdapterError } from './types.js';
 import { scanFile, type StagedCsv } from './csv-source.js';
 import { jsonReadError } from './json-source.js';
 import type { ColumnSource, Mapping } from './mapping-schema.js';
-import { duckdbComplaint, ident, sqlString } from './sql.js';
+import { ident, sqlString } from './sql.js';
+import { checkExpressions, runExpressions } from './expressions.js';
 
 /** Where a field is read from, resolved. */
 export type FieldSource = { kind: 'path'; from: 'message' | 'record'; path: string; jsonPath: string } | { kind: 'sql'; sql: string };
@@ -62,49 +59,6 @@ export function fieldSource(col: ColumnSource): FieldSource {
 export function fieldSql(s: FieldSource): string {
   if (s.kind === 'sql') return `(${s.sql})::varchar`;
   return `json_extract_string(${s.from}, ${sqlString(s.jsonPath)})`;
-}
-
-/** Functions an expression may not call: anything that reads, writes or reaches out. */
-const FORBIDDEN =
-  /^(read_.*|.*_scan|glob|copy|attach|detach|install|load|query|query_table|sniff_csv|getenv|current_setting|.*parquet.*|.*_metadata|http.*|s3.*|iceberg.*|delta.*|sqlite.*|postgres.*|mysql.*|export.*|import.*|checkpoint|pragma.*|duckdb_.*|which_secret|.*secret.*|write.*)$/i;
-
-interface Found {
-  functions: string[];
-  subquery: boolean;
-  fromTable: boolean;
-}
-
-function walk(node: unknown, found: Found): void {
-  if (Array.isArray(node)) {
-    for (const n of node) walk(n, found);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  if (o['class'] === 'SUBQUERY') found.subquery = true;
-  if (typeof o['function_name'] === 'string') found.functions.push(o['function_name']);
-  for (const [k, v] of Object.entries(o)) {
-    if (k === 'from_table' && v && typeof v === 'object' && (v as { type?: string }).type !== 'EMPTY') found.fromTable = true;
-    walk(v, found);
-  }
-}
-
-/**
- * Checks an expression before it runs: one scalar expression, no subquery,
- * no table or file function. Returns the problem, or undefined when fine.
- */
-export async function expressionProblem(db: Warehouse, sql: string): Promise<string | undefined> {
-  const row = await db.one<{ tree: string }>(`select json_serialize_sql(${sqlString(`select (${sql}) as v`)}) as tree`);
-  const tree = JSON.parse(row?.tree ?? '{}') as { error?: boolean; error_message?: string; statements?: { node: { select_list: unknown[]; from_table: { type: string } } }[] };
-  if (tree.error) return `DuckDB cannot parse it: ${tree.error_message ?? 'syntax error'}`;
-  const statements = tree.statements ?? [];
-  if (statements.length !== 1 || statements[0]!.node.select_list.length !== 1) return 'it must be one expression, not a list or several statements';
-  const found: Found = { functions: [], subquery: false, fromTable: false };
-  walk(statements[0]!.node.select_list, found);
-  if (found.subquery || found.fromTable) return 'it holds a subquery: an expression reads only `message` and `record`';
-  const bad = found.functions.find((f) => FORBIDDEN.test(f));
-  if (bad) return `it calls ${bad}(), which reads or writes outside the record: expressions may not touch files, the network or the database`;
-  return undefined;
 }
 
 export interface NestedSpec {
@@ -186,11 +140,8 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
     ...Object.entries(eventSources).map(([f, s]) => ({ of: 'event' as const, field: f, s, key: where('event', f) })),
     ...Object.entries(surveySources).map(([f, s]) => ({ of: 'survey' as const, field: f, s, key: where('survey', f) })),
   ];
-  for (const { s, key } of all) {
-    if (s.kind !== 'sql') continue;
-    const problem = await expressionProblem(db, s.sql);
-    if (problem) throw new AdapterError(`${spec.mappingLabel}: ${key}: the expression is refused: ${problem}`);
-  }
+  const exprs = all.flatMap(({ of, s, key }) => (s.kind === 'sql' ? [{ of, s, key, sql: s.sql, where: `_what = '${of}'` }] : []));
+  await checkExpressions(db, exprs, spec.mappingLabel);
   const len = (p: string | undefined) => (p ? `coalesce(json_array_length(record, ${sqlString(p)}), 0)` : '0');
   const scan = await scanFile(spec.file);
   const rec = `${spec.table}_rec`;
@@ -247,30 +198,29 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
       left(record::varchar, 2000) as raw
     from ${rec}
     where json_type(record, ${sqlString(arrayPath)}) is distinct from 'ARRAY' or json_array_length(record, ${sqlString(arrayPath)}) = 0`);
-  // each field alone first, so that a failing expression is named
-  for (const { of, s, key } of all) {
-    try {
-      await db.run(`select count(${fieldSql(s)}) from ${items} where _what = '${of}'`);
-    } catch (error) {
-      await dropAll(db, [rec, items, rej]);
-      throw new AdapterError(`${spec.mappingLabel}: ${key}: the expression fails: ${duckdbComplaint(error)}`);
-    }
-  }
+  // each expression alone first, so that a failing one is named, and its failing messages found
+  const run = await runExpressions(db, items, exprs, spec.mappingLabel).catch(async (error: unknown) => {
+    await dropAll(db, [rec, items, rej]);
+    throw error;
+  });
+  const exprValue = new Map<FieldSource, string>(exprs.map((e, i) => [e.s, run.value(i)]));
+  const sql = (s: FieldSource | undefined) => (s ? (exprValue.get(s) ?? fieldSql(s)) : 'null::varchar');
   const value = (f: (typeof FIELDS)[number]) => {
-    const m = sources[f] ? fieldSql(sources[f]) : 'null::varchar';
+    const m = sql(sources[f]);
     if (!events && !surveys) return m;
-    const e = eventSources[f] ? fieldSql(eventSources[f]) : 'null::varchar';
-    const s = surveySources[f] ? fieldSql(surveySources[f]) : 'null::varchar';
+    const e = sql(eventSources[f]);
+    const s = sql(surveySources[f]);
     return `case _what when 'event' then ${e} when 'survey' then ${s} else ${m} end`;
   };
   await db.run(`
     create or replace temp table ${spec.table} as
     select _line, _rec, _item, _what, _k, _line + _item as _seq,
       ${FIELDS.map((f) => `${value(f)} as ${ident(f)}`).join(',\n      ')},
-      message::varchar as _raw
-    from ${items}`);
+      message::varchar as _raw,
+      ${run.problem} as _expr_problem
+    from (select *, ${run.columns} from ${items})`);
   // an event that neither changes a status nor assigns (a tag, a comment, a view) is not an activity Parley keeps
-  if (events) await db.run(`delete from ${spec.table} where _what = 'event' and status is null and assignee is null and team is null`);
+  if (events) await db.run(`delete from ${spec.table} where _what = 'event' and status is null and assignee is null and team is null and _expr_problem is null`);
   // a path that no message or record holds: a typo, or an export of another shape
   for (const { of, s, key } of all) {
     if (s.kind !== 'path') continue;
