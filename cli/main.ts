@@ -106,6 +106,22 @@ const defaultIo: Io = {
   },
 };
 
+/**
+ * Once the reader of `out` has gone (`parley metrics conversations | head`),
+ * what is left to print is dropped: the command ends as it would have (a
+ * load still commits whole), quietly, instead of dying on an EPIPE stack
+ * trace. Any other error of the stream is thrown on.
+ *
+ * @example
+ *   dropOutputOnceReaderGone(process.stdout);
+ */
+export function dropOutputOnceReaderGone(out: NodeJS.WritableStream): void {
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    out.write = (() => true) as NodeJS.WritableStream['write'];
+  });
+}
+
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
