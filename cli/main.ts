@@ -32,6 +32,7 @@ import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleLi
 import { scorecardCommand } from './commands/scorecard.js';
 import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
+import { eraseCommand } from './commands/erase.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   metricsSummaryCommand,
   sqlCommand,
   backupCommand,
+  eraseCommand,
   demoCommand,
   docsMetricsCommand,
   insightsBuildCommand,
