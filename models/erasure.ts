@@ -10,7 +10,10 @@
  * the customer id, or one of their conversation ids as a JSON string). Reviews
  * of the conversations go with them (their comments quote the customer), and
  * so do their places in samples: a sample keeps its other items. A coaching
- * note keeps its text but loses the links to erased reviews.
+ * note keeps its text but loses the links to erased reviews, and in the notes
+ * people wrote elsewhere (reviews, criterion comments, disputes, coaching,
+ * intent corrections) the customer id and the names they wrote under become
+ * `[erased]`.
  *
  * It leaves one row in `erasure_log` without the personal data (the id's
  * SHA-256, the counts, the time, who), rebuilds the marts when they were
@@ -41,6 +44,8 @@ export interface ErasureReport {
   messages: number;
   quarantined: number;
   reviews: number;
+  /** Notes about other conversations (reviews, criteria, disputes, coaching) that named the customer: the name or id is now [erased]. */
+  redacted: number;
   /** Every row removed, in all tables (the marts' rows included). */
   rowsRemoved: number;
   /** Rows removed per table, for the tables that had any. */
@@ -66,6 +71,27 @@ export function quarantinePattern(customerId: string, conversationIds: readonly 
   return alternatives.join('|');
 }
 
+/** The free-text columns people write in the QA workspace. */
+const NOTES: ReadonlyArray<readonly [table: string, column: string]> = [
+  ['qa_reviews', 'comment'],
+  ['qa_review_criteria', 'comment'],
+  ['qa_disputes', 'reason'],
+  ['qa_disputes', 'resolution_note'],
+  ['qa_coaching', 'body'],
+  ['insight_intent_corrections', 'note'],
+];
+
+/** Replaces each of `terms` in the QA notes by [erased]; resolves to the number of notes changed. */
+async function redactNotes(db: Warehouse, terms: readonly string[]): Promise<number> {
+  let changed = 0;
+  const any = (column: string) => terms.map((_, i) => `contains(${column}, $${i + 1})`).join(' or ');
+  for (const [table, column] of NOTES) {
+    changed += (await db.one<{ n: number }>(`select count(*) as n from ${table} where ${any(column)}`, terms))!.n;
+    for (const term of terms) await db.run(`update ${table} set ${column} = replace(${column}, $1, '[erased]') where contains(${column}, $1)`, [term]);
+  }
+  return changed;
+}
+
 /** Erases one customer (see the module comment); `now` stamps the audit entry and the rebuild. */
 export async function eraseCustomer(db: Warehouse, request: ErasureRequest, options: { config: ParleyConfig; now?: Date }): Promise<ErasureReport> {
   const { config, now = new Date() } = options;
@@ -86,6 +112,12 @@ export async function eraseCustomer(db: Warehouse, request: ErasureRequest, opti
     );
     const conversations = (await db.all<{ conversation_id: string }>('select conversation_id from _erase')).map((r) => r.conversation_id);
     const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages join _erase using (source, conversation_id)'))!.n;
+    // the names the customer wrote under, to take out of the notes people wrote elsewhere
+    const names = (
+      await db.all<{ name: string }>(
+        "select distinct author_name as name from raw_messages join _erase using (source, conversation_id) where author_role = 'customer' and length(trim(author_name)) >= 3",
+      )
+    ).map((r) => r.name);
 
     // what hangs on the reviews of those conversations, before the reviews themselves go
     const reviews = (await db.all<{ review_id: string }>('select review_id from qa_reviews join _erase using (source, conversation_id)')).map((r) => r.review_id);
@@ -117,6 +149,11 @@ export async function eraseCustomer(db: Warehouse, request: ErasureRequest, opti
       }
     }
 
+    // what people wrote about them elsewhere (a review of another conversation, a coaching
+    // note, a dispute): the id and the names become [erased], the rest of the note stays
+    // (only for a customer found in the conversations: with --source, the same id in another source is someone else)
+    const redacted = conversations.length ? await redactNotes(db, [customerId, ...names]) : 0;
+
     // the raw text of their records that the loader refused
     const quarantined = await removed(
       'quarantine',
@@ -139,11 +176,13 @@ export async function eraseCustomer(db: Warehouse, request: ErasureRequest, opti
       rowsRemoved,
       by,
     ]);
-    return { conversations: conversations.length, messages, quarantined, reviews: reviews.length, rowsRemoved, tables };
+    return { conversations: conversations.length, messages, quarantined, reviews: reviews.length, redacted, rowsRemoved, tables };
   });
   // the marts computed from what is left (monthly figures, re-contact windows, QA marts)
-  const rebuilt = await tableExists(db, 'conversation_metrics');
+  const changed = report.rowsRemoved + report.redacted > 0;
+  const rebuilt = changed && (await tableExists(db, 'conversation_metrics'));
   if (rebuilt) await buildModels(db, config, { now });
-  await db.rewrite();
+  // (the audit row alone holds no personal data: no need to write the file anew for it)
+  if (changed) await db.rewrite();
   return { ...report, rebuilt };
 }

@@ -17,6 +17,7 @@ import { testWarehouse } from '../../testing/warehouse.js';
 import { registerRubric } from '../../scorecards/rubric-store.js';
 import { defaultRubric } from '../../scorecards/rubrics.js';
 import { saveReview } from '../../scorecards/reviews.js';
+import { addCoaching } from '../../scorecards/coaching.js';
 import { gradesFor } from '../../testing/scorecards.js';
 import { TEST_NOW } from '../../testing/clock.js';
 import { openWarehouse } from '../../warehouse/connection.js';
@@ -55,6 +56,8 @@ async function fixtureWarehouse(file: string): Promise<void> {
     TEST_NOW,
   );
   await saveReview(w.db, { source: 'canonical', conversation_id: 'c-grace', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor(), comment: 'fine' }, TEST_NOW);
+  // a note about the agent that names the customer, by e-mail and by name
+  await addCoaching(w.db, { agent_id: 'a1', author_id: 'sup', body: `Call ${ADA} back; Ada Lovelace waited an hour` }, TEST_NOW);
   w.close();
 }
 
@@ -81,7 +84,7 @@ describe('parley erase --customer', () => {
     expect(r.code).toBe(0);
     // c-ada-1 (customer + agent: 2 messages) and c-ada-2 (2): 4 messages; 1 review; 1 quarantined record
     expect(r.out).toMatch(
-      /^erased 2 conversations, 4 messages, 1 reviews and 1 quarantined records \(\d+ rows in \d+ tables\); marts rebuilt; the warehouse file was rewritten without them\n$/,
+      /^erased 2 conversations, 4 messages, 1 reviews and 1 quarantined records \(\d+ rows in \d+ tables\); 1 notes about other conversations named them and now say \[erased\]; marts rebuilt; the warehouse file was rewritten without them\n$/,
     );
 
     const content = bytes(file);
@@ -96,6 +99,7 @@ describe('parley erase --customer', () => {
     expect(await q('select conversation_id, comment from qa_reviews')).toEqual([{ conversation_id: 'c-grace', comment: 'fine' }]);
     expect(await q('select count(*) as n from qa_review_criteria where review_id not in (select review_id from qa_reviews)')).toEqual([{ n: 0 }]);
     expect(await q('select count(*) as n from quarantine')).toEqual([{ n: 0 }]);
+    expect(await q('select body from qa_coaching')).toEqual([{ body: 'Call [erased] back; [erased] waited an hour' }]);
     expect(await q("select count(*) as n from raw_messages where conversation_id = 'c-grace'")).toEqual([{ n: 2 }]);
     // the monthly figures count what is left: Grace's conversation (the horizon's is in December)
     expect(await q("select conversations as n from metric_summary where grouping = 'month' and month = '2026-10'")).toEqual([{ n: 1 }]);

@@ -19,7 +19,9 @@ Removes the customer's conversations (of every source, or of --source S) with
 their messages, events and surveys; the reviews of those conversations with
 their grades, disputes and audit trail, and their places in samples; insight
 examples and intent corrections of them; the quarantined raw text of their
-records; and their rows in the marts, which are then rebuilt. The warehouse file
+records; and their rows in the marts, which are then rebuilt. In notes written
+about other conversations (reviews, disputes, coaching) their id and the names
+they wrote under become [erased]. The warehouse file
 is then written anew, so that the data are in no byte of it (a delete alone
 leaves them readable in the file). One line in erasure_log records the request
 without the personal data: the SHA-256 of the id, the counts, the time, who.
@@ -50,12 +52,13 @@ Example:
     const report = await withWarehouse(values, io, (db) => eraseCustomer(db, { customerId, by, ...(source ? { source } : {}) }, { config, ...(io.now ? { now: io.now } : {}) }));
     if (values['json']) {
       io.out.write(JSON.stringify(report, null, 2) + '\n');
-    } else if (report.rowsRemoved === 0) {
+    } else if (report.rowsRemoved === 0 && report.redacted === 0) {
       io.out.write(`no data of that customer${source ? ` in source ${source}` : ''}: nothing to erase (the request is logged in erasure_log)\n`);
     } else {
       io.out.write(
         `erased ${report.conversations} conversations, ${report.messages} messages, ${report.reviews} reviews and ${report.quarantined} quarantined records ` +
-          `(${report.rowsRemoved} rows in ${Object.keys(report.tables).length} tables)${report.rebuilt ? '; marts rebuilt' : ''}; the warehouse file was rewritten without them\n`,
+          `(${report.rowsRemoved} rows in ${Object.keys(report.tables).length} tables)${report.redacted ? `; ${report.redacted} notes about other conversations named them and now say [erased]` : ''}` +
+          `${report.rebuilt ? '; marts rebuilt' : ''}; the warehouse file was rewritten without them\n`,
       );
     }
     return 0;
