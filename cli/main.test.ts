@@ -4,7 +4,7 @@
  * with the metric names of spec/metrics.md as field names.
  * `main` runs in-process with collecting streams and a --db in a temp dir.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -207,4 +207,21 @@ it('the bin runs: node cli/parley.js --help', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'cli', 'parley.js'), '--help'], { cwd: repoRoot });
   expect(stdout).toContain('Usage: parley COMMAND');
   expect(stdout).toContain('metrics summary');
+});
+
+it('parley … | head: once the reader has gone the command ends quietly, with no EPIPE stack trace', async () => {
+  // `head -1`: take the first chunk of 300,000 lines of CSV, then close the pipe
+  const child = spawn(process.execPath, [path.join(repoRoot, 'cli', 'parley.js'), 'sql', 'select range as n from range(300000)', '--format', 'csv', '--db', db('epipe.duckdb')], {
+    cwd: repoRoot,
+    env: {},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(first.startsWith('n\n')).toBe(true);
+  expect(err).toBe('');
+  expect(code).toBe(0);
 });

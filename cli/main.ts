@@ -32,6 +32,7 @@ import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleLi
 import { scorecardCommand } from './commands/scorecard.js';
 import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
+import { eraseCommand } from './commands/erase.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   metricsSummaryCommand,
   sqlCommand,
   backupCommand,
+  eraseCommand,
   demoCommand,
   docsMetricsCommand,
   insightsBuildCommand,
@@ -105,6 +107,22 @@ const defaultIo: Io = {
     return process.stdin;
   },
 };
+
+/**
+ * Once the reader of `out` has gone (`parley metrics conversations | head`),
+ * what is left to print is dropped: the command ends as it would have (a
+ * load still commits whole), quietly, instead of dying on an EPIPE stack
+ * trace. Any other error of the stream is thrown on.
+ *
+ * @example
+ *   dropOutputOnceReaderGone(process.stdout);
+ */
+export function dropOutputOnceReaderGone(out: NodeJS.WritableStream): void {
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    out.write = (() => true) as NodeJS.WritableStream['write'];
+  });
+}
 
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

@@ -1,13 +1,16 @@
 /**
  * Printing rows: `table` for people (values formatted by the catalogue's
  * units), `json`, `jsonl` and `csv` for machines (seconds, fractions 0–1,
- * ISO timestamps, metric names as field names).
+ * ISO timestamps, metric names as field names). CSV cells go through
+ * warehouse/csv-cell.ts: a text cell that a spreadsheet would run as a
+ * formula (`=…`, `+…`, `-…`, `@…`) is written with a leading `'`.
  *
  * @example
  *   write(process.stdout, rows, 'csv');
  */
 import { CATALOGUE, formatValue, type Metric } from '../models/catalogue.js';
 import { fieldMetric } from '../models/summary.js';
+import { csvCell } from '../warehouse/csv-cell.js';
 
 export type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -21,13 +24,6 @@ export function machineValue(value: unknown): unknown {
 
 function machineRow(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, machineValue(v)]));
-}
-
-function csvCell(value: unknown): string {
-  const v = machineValue(value);
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The catalogue entry a column reports, if any (`fcr_rate`, `resolved`, `first_response_s_p90`, ...). */
@@ -84,7 +80,7 @@ export function write(
       break;
     case 'csv': {
       const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
-      if (header) out.write(cols.join(',') + '\n');
+      if (header) out.write(cols.map(csvCell).join(',') + '\n');
       for (const r of rows) out.write(cols.map((c) => csvCell(r[c])).join(',') + '\n');
       break;
     }

@@ -3,5 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./main.ts');
+const { main, dropOutputOnceReaderGone } = await import('./main.ts');
+dropOutputOnceReaderGone(process.stdout);
 process.exitCode = await main(process.argv.slice(2));

@@ -21,6 +21,7 @@
  *     nightly-insights: { kind: insights, at: "02:30", timezone: Europe/Berlin }
  *     monthly-report: { kind: notebook, notebook: monthly-report, out: reports/monthly.html, at: "06:00" }
  *   uploads: { folder: uploads, max_size: 200MB }
+ *   retention: { message_bodies: 24m }   # blank message text older than 24 months on each build
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -116,6 +117,9 @@ export function sizeBytes(s: string): number {
   return Math.round(parseFloat(s) * { kb: 1e3, mb: 1e6, gb: 1e9 }[s.replace(/[\d.\s]/g, '').toLowerCase() as 'kb' | 'mb' | 'gb']);
 }
 
+/** A retention period: `90d`, `12w`, `24m` (months) or `2y`. */
+const period = z.string().regex(/^[1-9]\d*[dwmy]$/, { error: 'write a retention period as a whole number and a unit: 90d, 12w, 24m (months) or 2y' });
+
 export const configSchema = z
   .object({
     timezone: timezone.default('UTC'),
@@ -143,6 +147,17 @@ export const configSchema = z
       })
       .strict()
       .default({ max_size: '200MB' }),
+    /**
+     * How long raw text is kept (models/retention.ts): on each build, message
+     * bodies, survey comments and quarantined raw records older than this are
+     * blanked; timings, authors, events and scores stay.
+     */
+    retention: z
+      .object({
+        message_bodies: period.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

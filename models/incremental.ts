@@ -49,6 +49,7 @@ import { tableExists } from '../warehouse/table-exists.js';
 import { buildModels, discoverModels, renderModel, renderedModels, stepRunner, type BuildOptions, type BuildStep, type Model } from './build.js';
 import { buildHash, dataState, readBuildState, recordBuildState } from './build-state.js';
 import type { ParleyConfig } from './config.js';
+import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
 import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
@@ -70,14 +71,26 @@ export interface WarehouseBuildOptions extends BuildOptions {
   full?: boolean;
 }
 
-export type BuildResult =
-  { kind: 'full'; reason: string; steps: BuildStep[] } | { kind: 'incremental'; changed: number; affected: number; conversations: number; months: string[]; steps: BuildStep[] };
+export type BuildResult = (
+  { kind: 'full'; reason: string; steps: BuildStep[] } | { kind: 'incremental'; changed: number; affected: number; conversations: number; months: string[]; steps: BuildStep[] }
+) & {
+  /** What the configuration's retention blanked before the build (models/retention.ts), when it has one. */
+  retention?: RetentionResult;
+};
 
 /**
  * `parley build`: incremental when the warehouse was built before and only
  * some conversations changed since, else full (see the module comment).
  */
 export async function buildWarehouse(db: Warehouse, config: ParleyConfig, options: WarehouseBuildOptions = {}): Promise<BuildResult> {
+  // retention first: the text older than the period is blanked, and the file written anew without it
+  const retention = await applyRetention(db, config, options.now);
+  const result = await buildModelsOnce(db, config, options);
+  if (blankedAnything(retention)) await db.rewrite();
+  return retention ? { ...result, retention } : result;
+}
+
+async function buildModelsOnce(db: Warehouse, config: ParleyConfig, options: WarehouseBuildOptions): Promise<BuildResult> {
   const { full, ...build } = options;
   const models = discoverModels();
   const reason = full ? 'asked for a full build' : await fullBuildReason(db, config, models);

@@ -1,8 +1,10 @@
 /**
  * Running one notebook query: a single read-only statement (SELECT, WITH …
  * SELECT, FROM …) with bound values, returning its rows and column names.
- * Anything else — two statements, an INSERT, a DROP — is refused before it
- * runs, so a notebook can never change the warehouse.
+ * Anything else — two statements, an INSERT, a DROP, a COPY … TO, an ATTACH —
+ * is refused before it runs, so a notebook can never change the warehouse;
+ * and it reads only the warehouse's tables and views, never a file
+ * (query-guard.ts).
  *
  * @example
  *   await runQuery(db, 'select month, fcr_rate from metric_summary where month = $1', ['2026-10'])
@@ -10,6 +12,7 @@
  */
 import { StatementType, type DuckDBValue } from '@duckdb/node-api';
 import { normaliseValue, type Row, type Warehouse } from '../warehouse/connection.js';
+import { NOT_A_QUERY, refusal } from './query-guard.js';
 
 export interface QueryResult {
   rows: Row[];
@@ -39,6 +42,8 @@ export async function runQuery(db: Warehouse, sql: string, values: readonly (str
       throw new QueryError(firstLine((error as Error).message));
     }
     if (extracted.count !== 1) throw new QueryError(`a block holds one query, this one holds ${extracted.count} statements`);
+    const refused = refusal(await serialize(db, sql), await readable(db));
+    if (refused) throw new QueryError(refused);
     let prepared;
     try {
       prepared = await extracted.prepare(0);
@@ -47,7 +52,7 @@ export async function runQuery(db: Warehouse, sql: string, values: readonly (str
     }
     try {
       if (prepared.statementType !== StatementType.SELECT) {
-        throw new QueryError('only a query (select … / with … select …) can run in a notebook; it never changes the warehouse');
+        throw new QueryError(NOT_A_QUERY);
       }
       if (prepared.parameterCount !== values.length) {
         throw new QueryError(`the query has ${prepared.parameterCount} placeholders but ${values.length} values`);
@@ -64,4 +69,21 @@ export async function runQuery(db: Warehouse, sql: string, values: readonly (str
       prepared.destroySync();
     }
   });
+}
+
+/** The query's syntax tree, as DuckDB serializes it (SELECT statements only). */
+async function serialize(db: Warehouse, sql: string): Promise<{ error?: boolean; error_message?: string; statements?: unknown[] }> {
+  const reader = await db.connection.runAndReadAll('select json_serialize_sql($1::varchar) as tree', [sql]);
+  return JSON.parse(String(reader.getRowObjectsJS()[0]!['tree']));
+}
+
+/** The warehouse's own tables and views: what a notebook may read. */
+async function readable(db: Warehouse): Promise<{ tables: Set<string>; database: string }> {
+  const reader = await db.connection.runAndReadAll(
+    `select lower(table_name) as name, lower(current_database()) as db from information_schema.tables
+     where table_catalog = current_database() and table_schema = 'main'`,
+  );
+  const rows = reader.getRowObjectsJS() as Array<{ name: string; db: string }>;
+  const database = rows[0]?.db ?? (await db.connection.runAndReadAll('select lower(current_database()) as db')).getRowObjectsJS()[0]!['db'];
+  return { tables: new Set(rows.map((r) => r.name)), database: String(database) };
 }

@@ -34,7 +34,7 @@ export interface Coaching extends Omit<QaCoaching, 'kind'> {
   kind: 'note' | 'session';
 }
 
-/** Adds a coaching note or session; linked reviews must be of this agent, metrics from the catalogue. */
+/** Adds a coaching note or session for a known agent; linked reviews must be of this agent, metrics from the catalogue. */
 export async function addCoaching(db: Warehouse, body: CoachingInput, now = new Date()): Promise<Coaching> {
   const parsed = coachingInputSchema.safeParse(body);
   if (!parsed.success) {
@@ -46,6 +46,9 @@ export async function addCoaching(db: Warehouse, body: CoachingInput, now = new 
   if (unknownMetric) throw new ScorecardError(`coaching metrics: "${unknownMetric}" is not a metric of the catalogue (docs/metrics.md)`);
   const t = tables(db);
   return db.transaction(async () => {
+    if (!(await agentKnown(db, input.agent_id))) {
+      throw new ScorecardError(`coaching agent_id: there is no agent ${input.agent_id} (not in the roster, agents.jsonl, nor in any loaded conversation)`, 'not_found');
+    }
     for (const id of input.review_ids) {
       const r = await t.selectFrom('qa_reviews').select('agent_id').where('review_id', '=', id).executeTakeFirst();
       if (!r) throw new ScorecardError(`coaching review_ids: no review ${id}`, 'not_found');
@@ -69,6 +72,18 @@ export async function addCoaching(db: Warehouse, body: CoachingInput, now = new 
       .execute();
     return coaching;
   });
+}
+
+/** An agent is known from the roster (raw_agents) or from a conversation it was assigned or answered. */
+async function agentKnown(db: Warehouse, agentId: string): Promise<boolean> {
+  const row = await db.one(
+    `select 1 as known from raw_agents where agent_id = $1
+     union all select 1 from raw_events where agent_id = $1
+     union all select 1 from raw_messages where author_role = 'agent' and author_id = $1
+     limit 1`,
+    [agentId],
+  );
+  return row !== undefined;
 }
 
 /** The agent acknowledges a coaching item (once; only the agent it is for). */

@@ -18,16 +18,12 @@ import { criteriaOf } from './rubric-schema.js';
 import { getSample } from './sampling.js';
 import { scaleRatings, type Grade } from './scoring.js';
 import { ScorecardError } from './scorecard-error.js';
+import { csvCell, unescapeCsvCell } from '../warehouse/csv-cell.js';
 
 const FIXED = ['source', 'conversation_id', 'agent_id', 'reviewer_id'] as const;
 const TAIL = ['comment', 'time_spent_s'] as const;
 /** The second line of an export: a hint row, skipped on import. */
 const HINT = '#accepted';
-
-function cell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Parses CSV text (RFC 4180: quotes, doubled quotes, newlines in quotes) into rows of cells. */
 export function parseCsv(text: string): string[][] {
@@ -45,18 +41,18 @@ export function parseCsv(text: string): string[][] {
       else field += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
-      row.push(field);
+      row.push(unescapeCsvCell(field));
       field = '';
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+      row.push(unescapeCsvCell(field));
       rows.push(row);
       row = [];
       field = '';
     } else field += ch;
   }
   if (field !== '' || row.length) {
-    row.push(field);
+    row.push(unescapeCsvCell(field));
     rows.push(row);
   }
   return rows.filter((r) => r.some((c) => c.trim() !== ''));
@@ -88,7 +84,7 @@ export async function exportSampleCsv(db: Warehouse, sampleId: string, options: 
     if (options.reviewer_id && item.reviewer_id !== options.reviewer_id && item.reviewer_id !== null) continue;
     lines.push([item.source, item.conversation_id, item.agent_id ?? '', item.reviewer_id ?? '', ...header.slice(FIXED.length).map(() => '')]);
   }
-  return lines.map((l) => l.map(cell).join(',')).join('\n') + '\n';
+  return lines.map((l) => l.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 /** Imports filled-in grades of a sample (see the module comment). */

@@ -125,6 +125,15 @@ describe('coaching', () => {
     expect((await listCoaching(w.db, { agent_id: 'a3', unacknowledged: true })).map((c) => c.coaching_id)).toEqual([session.coaching_id]);
   });
 
+  it('refuses a note for an agent that is neither in the roster nor in any conversation, in one line, and saves nothing', async () => {
+    const before = await listCoaching(w.db, { agent_id: 'a9' });
+    await expect(addCoaching(w.db, { agent_id: 'a9', author_id: 'sup', body: 'Confirm before closing.' }, T0)).rejects.toThrow(
+      /^coaching agent_id: there is no agent a9 \(not in the roster, agents\.jsonl, nor in any loaded conversation\)$/,
+    );
+    expect(before).toEqual([]);
+    expect(await listCoaching(w.db, { agent_id: 'a9' })).toEqual([]);
+  });
+
   it('refuses unknown metrics and reviews of another agent', async () => {
     await expect(addCoaching(w.db, { agent_id: 'a3', author_id: 'sup', body: 'x', metrics: ['happiness'] }, T0)).rejects.toThrow('"happiness" is not a metric of the catalogue');
     const r = await review('a2-2');

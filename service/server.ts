@@ -65,7 +65,10 @@ export function commandView(db: Warehouse): Warehouse {
   return {
     ...db,
     path: db.path,
-    connection: db.connection,
+    // the server's connection after a rewrite (parley erase), not the one of the moment the command began
+    get connection() {
+      return db.connection;
+    },
     all,
     one: async <T extends Row = Row>(sql: string, params?: Params) => (await all<T>(sql, params))[0],
     close() {},

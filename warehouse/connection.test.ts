@@ -3,7 +3,7 @@
  * another holds it, and how values come back and bind.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -193,6 +193,41 @@ describe('reader connections', () => {
       expect((await db.one<{ n: number }>('select count(*) as n from t'))!.n).toBe(1001);
     } finally {
       db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('rewrite', () => {
+  it('writes the file anew without the bytes of deleted rows; reads on reader connections go on, on the new file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-rewrite-'));
+    const file = path.join(dir, 'w.duckdb');
+    try {
+      const db = await openWarehouse(file, { readers: 2 });
+      await db.run('create table people (email varchar, n integer)');
+      await db.run("insert into people values ('ada.lovelace@example.com', 1), ('grace.hopper@example.com', 2)");
+      await db.run('create view people_view as select email from people');
+      await db.run('checkpoint');
+      await db.run("delete from people where email like 'ada%'");
+      await db.run('vacuum people');
+      await db.run('checkpoint');
+      // a delete, vacuum and checkpoint leave the e-mail in the file
+      expect(readFileSync(file).includes('ada.lovelace@example.com')).toBe(true);
+      // reads queued on the reader connections while the rewrite runs
+      const during = Promise.all([db.all('select count(*) as n from people'), db.rewrite(), db.all('select email from people_view')]);
+      const [[count], , view] = await during;
+      expect(count).toEqual({ n: 1 });
+      expect(view).toEqual([{ email: 'grace.hopper@example.com' }]);
+      expect(readFileSync(file).includes('ada.lovelace@example.com')).toBe(false);
+      expect(existsSync(`${file}.rewrite`)).toBe(false);
+      // writes and reads after it use the new file
+      await db.run("insert into people values ('alan@example.com', 3)");
+      expect(await db.all('select n from people order by n')).toEqual([{ n: 2 }, { n: 3 }]);
+      db.close();
+      const again = await openWarehouse(file);
+      expect(await again.all('select email from people order by n')).toEqual([{ email: 'grace.hopper@example.com' }, { email: 'alan@example.com' }]);
+      again.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

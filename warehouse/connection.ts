@@ -6,6 +6,7 @@
  * ({@link WarehouseLockedError}); nothing waits and nothing is corrupted.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -50,6 +51,19 @@ export interface Warehouse {
    * keys, so a build, a load or a saved review drops them.
    */
   generation(): number;
+  /**
+   * Writes the warehouse anew: every table and view is copied into a fresh
+   * file, which then takes the old file's place, so that rows deleted before
+   * are in no byte of it (DuckDB reuses the blocks of deleted rows but does
+   * not wipe them; `parley erase` needs them gone). Runs when every query of
+   * this object has finished, holds new ones meanwhile, and opens the reader
+   * connections again on the new file. Nothing happens for `:memory:`.
+   *
+   * @example
+   *   await db.run("delete from raw_messages where author_id = 'ada@example.com'");
+   *   await db.rewrite();
+   */
+  rewrite(): Promise<void>;
   close(): void;
 }
 
@@ -76,11 +90,33 @@ export interface OpenOptions {
  *   db.close();
  */
 export async function openWarehouse(dbPath: string, options: OpenOptions = {}): Promise<Warehouse> {
-  let instance: DuckDBInstance;
+  const file = dbPath === ':memory:' ? dbPath : path.resolve(dbPath);
+  const open = async (): Promise<Opened> => {
+    const instance = await createInstance(dbPath, file);
+    const connect = async () => {
+      const c = await instance.connect();
+      await c.run("set TimeZone = 'UTC'");
+      return c;
+    };
+    const connection = await connect();
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
+    return { instance, connection, readers };
+  };
+  return wrap(file, await open(), open);
+}
+
+interface Opened {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  readers: DuckDBConnection[];
+}
+
+async function createInstance(dbPath: string, file: string): Promise<DuckDBInstance> {
   try {
     // DuckDB gets an absolute path: it finds its WAL and temp files by this path later, and a
     // server changes its working directory while it runs a command for another process.
-    instance = await DuckDBInstance.create(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), {
+    return await DuckDBInstance.create(file, {
       autoinstall_known_extensions: 'false',
     });
   } catch (error) {
@@ -91,15 +127,6 @@ export async function openWarehouse(dbPath: string, options: OpenOptions = {}): 
     }
     throw new Error(`cannot open the warehouse ${dbPath}: ${firstLine(message)}`);
   }
-  const connect = async () => {
-    const c = await instance.connect();
-    await c.run("set TimeZone = 'UTC'");
-    return c;
-  };
-  const connection = await connect();
-  const readers: DuckDBConnection[] = [];
-  for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
-  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection, readers);
 }
 
 /** A connection with its own queue: one query at a time on it. */
@@ -109,7 +136,8 @@ interface Lane {
   waiting: number;
 }
 
-function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection, readers: DuckDBConnection[]): Warehouse {
+function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>): Warehouse {
+  let { instance, connection, readers } = opened;
   // One connection, one query at a time: a promise chain serialises callers.
   // Calls made from inside an exclusive section (a transaction) run at once;
   // AsyncLocalStorage tells them apart from concurrent callers, who wait.
@@ -139,10 +167,53 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
     lane.queue = next.catch(() => undefined);
     return next;
   };
+  const rewrite = () =>
+    exclusive(async () => {
+      if (dbPath === ':memory:') return;
+      // the readers finish what they were given; what they are given meanwhile waits for the new file
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const before = lanes.map((lane) => {
+        const queued = lane.queue;
+        lane.queue = queued.then(() => gate);
+        return queued;
+      });
+      try {
+        await Promise.all(before);
+        const fresh = `${dbPath}.rewrite`;
+        for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
+        const name = String((await read<{ name: string }>(connection, 'select current_database() as name'))[0]!.name);
+        await connection.run(`attach '${fresh.replace(/'/g, "''")}' as parley_rewrite`);
+        try {
+          await connection.run(`copy from database "${name.replace(/"/g, '""')}" to parley_rewrite`);
+        } catch (error) {
+          await connection.run('detach parley_rewrite').catch(() => undefined);
+          for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
+          throw error;
+        }
+        await connection.run('checkpoint parley_rewrite');
+        await connection.run('detach parley_rewrite');
+        for (const r of readers) r.closeSync();
+        connection.closeSync();
+        instance.closeSync();
+        // closing checkpointed the old file: a WAL left beside it belongs to the old file and
+        // must not be replayed onto the new one (what it held is in the copy)
+        rmSync(`${dbPath}.wal`, { force: true });
+        renameSync(fresh, dbPath);
+        if (existsSync(`${fresh}.wal`)) renameSync(`${fresh}.wal`, `${dbPath}.wal`);
+        ({ instance, connection, readers } = await open());
+        lanes.forEach((lane, i) => (lane.connection = readers[i]!));
+      } finally {
+        release();
+      }
+    });
   return {
     path: dbPath,
-    connection,
+    get connection() {
+      return connection;
+    },
     exclusive,
+    rewrite,
     generation: () => generation,
     all,
     async one<T extends Row>(sql: string, params?: Params) {

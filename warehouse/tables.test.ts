@@ -185,6 +185,17 @@ const COLUMNS = {
     job: 'VARCHAR',
     loaded_at: 'TIMESTAMP WITH TIME ZONE',
   },
+  erasure_log: {
+    erased_at: 'TIMESTAMP WITH TIME ZONE',
+    subject_sha256: 'VARCHAR',
+    source: 'VARCHAR null',
+    conversations: 'INTEGER',
+    messages: 'INTEGER',
+    quarantined: 'INTEGER',
+    reviews: 'INTEGER',
+    rows_removed: 'INTEGER',
+    erased_by: 'VARCHAR',
+  },
 } as const;
 
 /** The TypeScript type a DuckDB column type reads as. */

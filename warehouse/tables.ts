@@ -227,6 +227,19 @@ export interface LoadedFiles {
   loaded_at: Date;
 }
 
+/** migrations/008-erasure-log.sql: one row per `parley erase`, without the personal data. */
+export interface ErasureLog {
+  erased_at: Date;
+  subject_sha256: string;
+  source: string | null;
+  conversations: number;
+  messages: number;
+  quarantined: number;
+  reviews: number;
+  rows_removed: number;
+  erased_by: string;
+}
+
 export interface Database {
   load_log: LoadLog;
   warehouse_meta: WarehouseMeta;
@@ -244,6 +257,7 @@ export interface Database {
   sessions: Sessions;
   job_log: JobLog;
   loaded_files: LoadedFiles;
+  erasure_log: ErasureLog;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();

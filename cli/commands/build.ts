@@ -15,8 +15,8 @@ months touched), with the same results as a full build. A change of the models o
 the configuration, or of the agent roster, makes it a full build.
 
   --full         rebuild everything, whatever changed
-  --config FILE  time zone, business hours and holidays (default ./parley.config.yaml when
-                 present, else UTC with Monday–Friday 09:00–17:00)
+  --config FILE  time zone, business hours, holidays and retention (default ./parley.config.yaml
+                 when present, else UTC with Monday–Friday 09:00–17:00, text kept for ever)
   --json         print the steps and their timings as JSON`,
   options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {
@@ -38,6 +38,13 @@ the configuration, or of the agent roster, makes it a full build.
       );
     } else {
       io.out.write(`built ${steps.length} models in ${seconds.toFixed(2)} s (time zone ${config.timezone})\n`);
+    }
+    const r = result.retention;
+    if (r && !values['json'] && r.messages + r.surveyComments + r.quarantined > 0) {
+      io.out.write(
+        `retention ${r.period}: blanked the text of ${r.messages} messages, ${r.surveyComments} survey comments and ${r.quarantined} quarantined records ` +
+          `from before ${r.cutoff.toISOString().slice(0, 10)}; the warehouse file was rewritten without it\n`,
+      );
     }
     return 0;
   },

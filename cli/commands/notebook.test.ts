@@ -52,6 +52,18 @@ describe('parley notebook', () => {
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
   });
 
+  it('renders with DuckDB told to read no file, beside the check of each query', async () => {
+    const file = path.join(dir, 'setting.md');
+    writeFileSync(file, "---\ntitle: Setting\n---\n\nExternal access: {external}.\n\n```sql s\nselect current_setting('enable_external_access')::varchar as external\n```\n");
+    const out = path.join(dir, 'setting.html');
+    const r = await parley('notebook', 'render', file, '--out', out, '--db', db);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('External access: <span class="nb-value">false</span>.');
+    // the warehouse opened afterwards reads files again (the setting held for that render only)
+    const sql = await parley('sql', "select current_setting('enable_external_access')::varchar as external", '--format', 'json', '--db', db);
+    expect(JSON.parse(sql.out)).toEqual([{ external: 'true' }]);
+  });
+
   it('writes the file with a broken block in place and exits 1 naming it', async () => {
     const file = path.join(dir, 'broken.md');
     writeFileSync(file, '---\ntitle: Broken\n---\n\nStill here.\n\n```sql oops\nselect nope from nowhere\n```\n');

@@ -70,6 +70,10 @@ Examples:
     const pdf = values['pdf'] as string | undefined;
     const result = await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
+      // alone, this process does nothing but render: beside the check of each query
+      // (notebooks/query-guard.ts), DuckDB itself is told to read no file (for good, in this
+      // process). A server loads files too, so there the check alone holds.
+      if (!io.warehouse) await db.run('set enable_external_access = false');
       return renderNotebook(db, notebook, given);
     });
     if (out) {
