@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../testing/cli.js';
-import { AGENTS, fixtureConversations } from '../testing/scorecards.js';
+import { AGENTS, addReviewers, fixtureConversations } from '../testing/scorecards.js';
 import { testWarehouse } from '../testing/warehouse.js';
 
 let dir: string;
@@ -25,6 +25,7 @@ beforeAll(async () => {
     now: new Date('2027-01-15T00:00:00Z'),
     build: true,
   });
+  await addReviewers(w.db, ['ana', 'ben']);
   w.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
