@@ -17,6 +17,7 @@ import { buildModels } from '../models/build.js';
 import { parseConfig } from '../models/config.js';
 import { openWarehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
+import { addAccount } from '../accounts/index.js';
 import { createSample, defaultRubric, exportSampleCsv, registerRubric, saveReview } from '../scorecards/index.js';
 import { fmt } from './measure.js';
 
@@ -49,6 +50,8 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 const qaSeconds = (steps: Array<{ model: string; seconds: number }>) => steps.filter((s) => s.model.startsWith('qa_')).reduce((a, s) => a + s.seconds, 0);
 const [steps1, build1] = await timed(() => buildModels(db, parseConfig({})));
 await registerRubric(db, defaultRubric());
+// samples are assigned only to accounts that grade
+for (const username of ['r1', 'r2', 'r3', 'r4']) await addAccount(db, { username, password: 'a bench reviewer', role: 'reviewer' });
 const month = (await db.one<{ m: string }>('select max(month) as m from conversation_metrics where month < (select max(month) from conversation_metrics)'))!.m;
 const [report, sampleSeconds] = await timed(() =>
   createSample(db, {

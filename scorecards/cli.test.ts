@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../testing/cli.js';
-import { AGENTS, fixtureConversations } from '../testing/scorecards.js';
+import { AGENTS, addReviewers, fixtureConversations } from '../testing/scorecards.js';
+import { parseCsv } from './csv.js';
 import { testWarehouse } from '../testing/warehouse.js';
 
 let dir: string;
@@ -25,6 +26,7 @@ beforeAll(async () => {
     now: new Date('2027-01-15T00:00:00Z'),
     build: true,
   });
+  await addReviewers(w.db, ['ana', 'ben']);
   w.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,29 +67,40 @@ describe('parley sample and scorecard', () => {
     const csvFile = path.join(dir, 'grades.csv');
     const exported = await run('sample', 'export', id, '--out', csvFile);
     expect(exported.out).toContain(`wrote 6 conversations to ${csvFile}`);
-    const lines = readFileSync(csvFile, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe(
+    // transcripts hold newlines: read the file as CSV, not by lines
+    const lines = parseCsv(readFileSync(csvFile, 'utf8'));
+    const toCsv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n';
+    expect(lines[0]!.join(',')).toBe(
       'source,conversation_id,agent_id,reviewer_id,understanding,understanding.root_causes,accuracy,accuracy.root_causes,process,process.root_causes,' +
-        'clarity,clarity.root_causes,tone_empathy,tone_empathy.root_causes,proactive_guidance,proactive_guidance.root_causes,closure,closure.root_causes,comment,time_spent_s',
+        'clarity,clarity.root_causes,tone_empathy,tone_empathy.root_causes,proactive_guidance,proactive_guidance.root_causes,closure,closure.root_causes,comment,time_spent_s,link,transcript',
     );
-    expect(lines[1]).toContain('#accepted');
+    expect(lines[1]![0]).toBe('#accepted');
+    // for reading: where to open the conversation, and its public messages in order
+    const first = lines[2]!;
+    expect(first[20]).toBe(`http://127.0.0.1:5173/conversations/canonical/${first[1]}`);
+    const day = Number(first[1]!.split('-')[1]);
+    expect(first[21]!.split('\n')).toEqual([
+      `[2026-10-0${day} 09:00 customer] my invoice shows the wrong amount`,
+      `[2026-10-0${day} 09:05 agent] Hi there, thanks for reaching out! I'm sorry about the invoice. I fixed the amount.`,
+      `[2026-10-0${day} 09:06 agent] Is there anything else I can help you with?`,
+    ]);
     // grade the first two rows: one perfect, one with a bad rating → nothing imported
-    const fill = (line: string, grades: string[]) => {
-      const cells = line.split(',');
+    const fill = (line: string[], grades: string[]) => {
+      const cells = [...line];
       const at = [4, 6, 8, 10, 12, 14, 16];
       grades.forEach((g, i) => (cells[at[i]!] = g));
       cells[18] = 'fine';
       cells[19] = '120';
-      return cells.join(',');
+      return cells;
     };
     const bad = [
-      lines[0],
-      lines[1],
+      lines[0]!,
+      lines[1]!,
       fill(lines[2]!, ['4', 'pass', 'n/a', '4', '5', 'Done', 'pass']),
       fill(lines[3]!, ['9', 'pass', 'pass', '4', '5', 'Done', 'pass']),
       ...lines.slice(4),
     ];
-    writeFileSync(csvFile, bad.join('\n') + '\n');
+    writeFileSync(csvFile, toCsv(bad));
     const refused = await run('sample', 'import', id, csvFile);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(
@@ -96,7 +109,7 @@ describe('parley sample and scorecard', () => {
 
     const good = [...bad];
     good[3] = fill(lines[3]!, ['2', 'fail', 'pass', '4', '5', 'Done', 'pass']);
-    writeFileSync(csvFile, good.join('\n') + '\n');
+    writeFileSync(csvFile, toCsv(good));
     const imported = await run('sample', 'import', id, csvFile);
     expect(imported.out).toBe(`imported 2 reviews into sample ${id}; 4 rows not graded yet\n`);
     // importing the same file again is refused, never overwritten
@@ -105,7 +118,7 @@ describe('parley sample and scorecard', () => {
     expect(again.err).toContain('was already reviewed');
 
     expect((await run('build')).code).toBe(0);
-    const agent = good[2]!.split(',')[2]!;
+    const agent = good[2]![2]!;
     const card = await run('scorecard', agent, '--format', 'json');
     expect(card.code).toBe(0);
     const parsed = JSON.parse(card.out)[0];

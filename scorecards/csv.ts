@@ -22,6 +22,10 @@ import { csvCell, unescapeCsvCell } from '../warehouse/csv-cell.js';
 
 const FIXED = ['source', 'conversation_id', 'agent_id', 'reviewer_id'] as const;
 const TAIL = ['comment', 'time_spent_s'] as const;
+/** Columns an export carries for reading only (the import ignores them): where to open the conversation, and its thread. */
+const READING = ['link', 'transcript'] as const;
+/** The dashboard's address in export links when none is given: ORIGIN (as `parley serve` reads it), else serve's default. */
+export const DEFAULT_LINK_BASE = process.env['ORIGIN'] ?? 'http://127.0.0.1:5173';
 /** The second line of an export: a hint row, skipped on import. */
 const HINT = '#accepted';
 
@@ -61,9 +65,10 @@ export function parseCsv(text: string): string[][] {
 /**
  * A sample as CSV for grading: fixed columns, one column per criterion
  * (`<id>`), `<id>.root_causes` where the criterion has choices, comment and
- * time spent. Line 2 lists the accepted ratings.
+ * time spent, then for reading a link to the conversation in the dashboard
+ * and its transcript. Line 2 lists the accepted ratings.
  */
-export async function exportSampleCsv(db: Warehouse, sampleId: string, options: { reviewer_id?: string } = {}): Promise<string> {
+export async function exportSampleCsv(db: Warehouse, sampleId: string, options: { reviewer_id?: string; link_base?: string } = {}): Promise<string> {
   const sample = await getSample(db, sampleId);
   const rubric = await getRubric(db, sample.rubric_id, sample.rubric_version);
   const criteria = criteriaOf(rubric);
@@ -79,12 +84,48 @@ export async function exportSampleCsv(db: Warehouse, sampleId: string, options: 
   }
   header.push(...TAIL);
   hint.push('', 'seconds');
+  const gradeColumns = header.length - FIXED.length;
+  header.push(...READING);
+  hint.push('the conversation in the dashboard', 'its public messages (not imported)');
   const lines = [header, hint];
-  for (const item of sample.items) {
-    if (options.reviewer_id && item.reviewer_id !== options.reviewer_id && item.reviewer_id !== null) continue;
-    lines.push([item.source, item.conversation_id, item.agent_id ?? '', item.reviewer_id ?? '', ...header.slice(FIXED.length).map(() => '')]);
+  const items = sample.items.filter((item) => !(options.reviewer_id && item.reviewer_id !== options.reviewer_id && item.reviewer_id !== null));
+  const transcripts = await transcriptsOf(db, items);
+  const base = (options.link_base ?? DEFAULT_LINK_BASE).replace(/\/+$/, '');
+  for (const item of items) {
+    const link = `${base}/conversations/${encodeURIComponent(item.source)}/${encodeURIComponent(item.conversation_id)}`;
+    lines.push([
+      item.source,
+      item.conversation_id,
+      item.agent_id ?? '',
+      item.reviewer_id ?? '',
+      ...Array.from({ length: gradeColumns }, () => ''),
+      link,
+      transcripts.get(`${item.source}\u0000${item.conversation_id}`) ?? '',
+    ]);
   }
   return lines.map((l) => l.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/**
+ * Each conversation's public messages as one text, in order: "[2026-10-05 09:00 customer] …", one line each
+ * (a spreadsheet cell holds at most 32,767 characters: a longer thread is cut there and says so).
+ */
+async function transcriptsOf(db: Warehouse, items: ReadonlyArray<{ source: string; conversation_id: string }>): Promise<Map<string, string>> {
+  if (!items.length) return new Map();
+  const rows = await db.all<{ source: string; conversation_id: string; transcript: string }>(
+    `select m.source, m.conversation_id,
+       string_agg('[' || strftime(m.sent_at, '%Y-%m-%d %H:%M') || ' ' || m.author_role || '] ' || replace(coalesce(m.body, ''), chr(10), ' '), chr(10) order by m.sent_at, m.seq) as transcript
+     from raw_messages as m
+     join (select unnest(cast($1 as json)::struct(source varchar, conversation_id varchar)[], recursive := true)) as k
+       on k.source = m.source and k.conversation_id = m.conversation_id
+     where not m.internal
+     group by all`,
+    [JSON.stringify(items.map((i) => ({ source: i.source, conversation_id: i.conversation_id })))],
+  );
+  const LIMIT = 32_000;
+  return new Map(
+    rows.map((r) => [`${r.source}\u0000${r.conversation_id}`, r.transcript.length > LIMIT ? `${r.transcript.slice(0, LIMIT)} … (cut: open the link for the rest)` : r.transcript]),
+  );
 }
 
 /** Imports filled-in grades of a sample (see the module comment). */
@@ -96,7 +137,7 @@ export async function importGradesCsv(db: Warehouse, sampleId: string, text: str
   const header = rows[0]?.map((h) => h.trim()) ?? [];
   const missing = [...FIXED.filter((c) => c !== 'agent_id'), ...criteria.map((c) => c.id)].filter((c) => !header.includes(c));
   if (missing.length) throw new ScorecardError(`${file}: the header lacks ${missing.join(', ')}: export the sample again (parley sample export) and fill that file`);
-  const known = new Set([...FIXED, ...TAIL, ...criteria.flatMap((c) => [c.id, `${c.id}.root_causes`])]);
+  const known = new Set([...FIXED, ...TAIL, ...READING, ...criteria.flatMap((c) => [c.id, `${c.id}.root_causes`])]);
   const extra = header.filter((h) => h && !known.has(h));
   if (extra.length) throw new ScorecardError(`${file}: column ${extra.map((e) => `"${e}"`).join(', ')} is not a criterion of rubric ${rubric.id} v${rubric.version}`);
   const col = (row: string[], name: string) => (header.indexOf(name) >= 0 ? (row[header.indexOf(name)] ?? '').trim() : '');

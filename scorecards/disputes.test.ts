@@ -56,7 +56,7 @@ describe('disputes', () => {
     const d = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a1', criteria: ['tone_empathy', 'closure'], reason: 'I did confirm.' }, T0);
     await expect(
       resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'closure', rating: 'pass' }] }, T1),
-    ).rejects.toThrow('an accepted dispute regrades every disputed criterion (tone_empathy, closure); use partly_accepted to change only some');
+    ).rejects.toThrow('to accept is to regrade every disputed criterion: choose a new rating for Tone and empathy, or choose partly accept to change only some');
     const { review: after } = await resolveDispute(
       w.db,
       { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'closure', rating: 'pass' }] },
@@ -70,7 +70,7 @@ describe('disputes', () => {
     const d2 = await fileDispute(w.db, { review_id: r2.review_id, agent_id: 'a1', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
     await expect(
       resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', changes: [{ criterion: 'clarity', rating: 4 }] }, T1),
-    ).rejects.toThrow('a rejected dispute changes no grade: leave changes empty');
+    ).rejects.toThrow('to reject is to keep every grade: leave Clarity as they are, or choose accept or partly accept');
     await resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'rejected', note: 'Steps were out of order.' }, T1);
     expect((await getReview(w.db, r2.review_id)).qa_score).toBe(r2.qa_score);
     expect(await auditTrail(w.db, r2.review_id)).toEqual([]);
@@ -90,12 +90,16 @@ describe('disputes', () => {
     await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a2', criteria: ['clarity'], reason: 'y' }, T0)).rejects.toThrow('already has an open dispute');
     await expect(
       resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'partly_accepted', changes: [{ criterion: 'accuracy', rating: 'fail' }] }, T1),
-    ).rejects.toThrow('"accuracy" was not disputed and cannot change here');
+    ).rejects.toThrow('this dispute is about Clarity: Accuracy was not disputed and cannot change here');
     await expect(
       resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 9 }] }, T1),
     ).rejects.toThrow('criterion "clarity": 9 is not on its 4-point scale');
     await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'a2', decision: 'rejected' }, T1)).rejects.toThrow('cannot answer it');
     expect((await listDisputes(w.db, { status: 'open' })).map((x) => x.dispute_id)).toEqual([d.dispute_id]);
+    // the review's own author cannot decide its dispute, even as a supervisor
+    await expect(resolveDispute(w.db, { dispute_id: d.dispute_id, supervisor_id: 'rev1', decision: 'rejected' }, T1)).rejects.toThrow(
+      'rev1 wrote the review under dispute and cannot decide it: another supervisor or an admin must',
+    );
   });
 
   it('show in the dispute-outcome mart at once, without a build', async () => {
@@ -105,6 +109,25 @@ describe('disputes', () => {
       "select qa_score, disputes, last_dispute_status from qa_reviews_scored where conversation_id = 'a1-1'",
     );
     expect(scored).toEqual({ qa_score: 100, disputes: 1, last_dispute_status: 'accepted' });
+  });
+
+  it('allows one more dispute after a regrade, and none after a rejection or past the limit', async () => {
+    const r = await review('a3-1', { clarity: 1, tone_empathy: 1 });
+    const d1 = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a3', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
+    await resolveDispute(w.db, { dispute_id: d1.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'clarity', rating: 3 }] }, T1);
+    // regraded: one more is allowed
+    const d2 = await fileDispute(w.db, { review_id: r.review_id, agent_id: 'a3', criteria: ['tone_empathy'], reason: 'I apologised twice.' }, T1);
+    await resolveDispute(w.db, { dispute_id: d2.dispute_id, supervisor_id: 'sup', decision: 'accepted', changes: [{ criterion: 'tone_empathy', rating: 4 }] }, T1);
+    await expect(fileDispute(w.db, { review_id: r.review_id, agent_id: 'a3', criteria: ['clarity'], reason: 'Again.' }, T1)).rejects.toThrow(
+      `review ${r.review_id} was disputed 2 times, the most its rubric allows (2): the grades stand`,
+    );
+
+    const q = await review('a3-2', { clarity: 1 });
+    const e1 = await fileDispute(w.db, { review_id: q.review_id, agent_id: 'a3', criteria: ['clarity'], reason: 'Clear enough.' }, T0);
+    await resolveDispute(w.db, { dispute_id: e1.dispute_id, supervisor_id: 'sup', decision: 'rejected' }, T1);
+    await expect(fileDispute(w.db, { review_id: q.review_id, agent_id: 'a3', criteria: ['clarity'], reason: 'Please look again.' }, T1)).rejects.toThrow(
+      `review ${q.review_id}: the dispute before was rejected, so the grades stand; a review is disputed again only after a regrade`,
+    );
   });
 });
 

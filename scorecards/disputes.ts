@@ -84,7 +84,16 @@ function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.o
   return result.data;
 }
 
-/** An agent disputes named criteria of one of their reviews. */
+/** Disputes a review may have in all, unless its rubric says otherwise (`disputes_per_review`). */
+export const DISPUTES_PER_REVIEW = 2;
+
+/** The decisions, in the words the dashboard shows. */
+export const DECISION_WORDS: Record<Exclude<DisputeStatus, 'open'>, string> = { accepted: 'accept', partly_accepted: 'partly accept', rejected: 'reject' };
+
+/**
+ * An agent disputes named criteria of one of their reviews: one open dispute
+ * at a time, another only after a regrade, at most `disputes_per_review`.
+ */
 export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = new Date()): Promise<Dispute> {
   const input = parse(fileDisputeSchema, body, 'dispute');
   const t = tables(db);
@@ -97,8 +106,22 @@ export async function fileDispute(db: Warehouse, body: FileDisputeInput, now = n
     const known = new Set(review.criteria.map((c) => c.criterion));
     const unknown = input.criteria.filter((c) => !known.has(c));
     if (unknown.length) throw new ScorecardError(`review ${review.review_id} has no criterion ${unknown.map((c) => `"${c}"`).join(', ')} (its criteria: ${[...known].join(', ')})`);
-    const open = await t.selectFrom('qa_disputes').select('dispute_id').where('review_id', '=', review.review_id).where('status', '=', 'open').executeTakeFirst();
+    const earlier = await t
+      .selectFrom('qa_disputes')
+      .select(['dispute_id', 'status'])
+      .where('review_id', '=', review.review_id)
+      .orderBy('filed_at')
+      .orderBy('dispute_id')
+      .execute();
+    const open = earlier.find((d) => d.status === 'open');
     if (open) throw new ScorecardError(`review ${review.review_id} already has an open dispute (${open.dispute_id}): wait for its answer`, 'conflict');
+    const rubric = await getRubric(db, review.rubric_id, review.rubric_version);
+    const limit = rubric.disputes_per_review ?? DISPUTES_PER_REVIEW;
+    const last = earlier.at(-1);
+    if (last?.status === 'rejected')
+      throw new ScorecardError(`review ${review.review_id}: the dispute before was rejected, so the grades stand; a review is disputed again only after a regrade`, 'conflict');
+    if (earlier.length >= limit)
+      throw new ScorecardError(`review ${review.review_id} was disputed ${earlier.length} times, the most its rubric allows (${limit}): the grades stand`, 'conflict');
     const dispute: Dispute = {
       dispute_id: newId('dsp'),
       review_id: review.review_id,
@@ -139,20 +162,28 @@ export async function resolveDispute(db: Warehouse, body: ResolveDisputeInput, n
     const dispute = await getDispute(db, input.dispute_id);
     if (dispute.status !== 'open') throw new ScorecardError(`dispute ${dispute.dispute_id} was already answered (${dispute.status}) by ${dispute.resolved_by}`, 'conflict');
     if (input.supervisor_id === dispute.agent_id) throw new ScorecardError(`${input.supervisor_id} filed dispute ${dispute.dispute_id} and cannot answer it`, 'conflict');
-    const outside = input.changes.filter((c) => !dispute.criteria.includes(c.criterion));
-    if (outside.length)
-      throw new ScorecardError(`dispute ${dispute.dispute_id} is about ${dispute.criteria.join(', ')}: "${outside[0]!.criterion}" was not disputed and cannot change here`);
-    const changed = new Set(input.changes.map((c) => c.criterion));
-    if (changed.size !== input.changes.length) throw new ScorecardError('each criterion may change once per answer');
-    if (input.decision === 'rejected' && input.changes.length) throw new ScorecardError('a rejected dispute changes no grade: leave changes empty');
-    if (input.decision === 'accepted' && changed.size !== dispute.criteria.length) {
-      throw new ScorecardError(`an accepted dispute regrades every disputed criterion (${dispute.criteria.join(', ')}); use partly_accepted to change only some`);
-    }
-    if (input.decision === 'partly_accepted' && changed.size === 0) throw new ScorecardError('a partly accepted dispute changes at least one disputed criterion');
-
     const review = await getReview(db, dispute.review_id);
+    if (input.supervisor_id === review.reviewer_id)
+      throw new ScorecardError(`${input.supervisor_id} wrote the review under dispute and cannot decide it: another supervisor or an admin must`, 'conflict');
     const rubric = await getRubric(db, review.rubric_id, review.rubric_version);
     const definitions = new Map(criteriaOf(rubric).map((c) => [c.id, c]));
+    const named = (ids: readonly string[]) => ids.map((id) => definitions.get(id)?.name ?? id).join(', ');
+    const outside = input.changes.filter((c) => !dispute.criteria.includes(c.criterion));
+    if (outside.length) throw new ScorecardError(`this dispute is about ${named(dispute.criteria)}: ${named([outside[0]!.criterion])} was not disputed and cannot change here`);
+    const changed = new Set(input.changes.map((c) => c.criterion));
+    if (changed.size !== input.changes.length) throw new ScorecardError('each criterion may change once per answer');
+    const words = DECISION_WORDS;
+    if (input.decision === 'rejected' && input.changes.length)
+      throw new ScorecardError(`to ${words.rejected} is to keep every grade: leave ${named([...changed])} as they are, or choose ${words.accepted} or ${words.partly_accepted}`);
+    if (input.decision === 'accepted' && changed.size !== dispute.criteria.length) {
+      const kept = dispute.criteria.filter((c) => !changed.has(c));
+      throw new ScorecardError(
+        `to ${words.accepted} is to regrade every disputed criterion: choose a new rating for ${named(kept)}, or choose ${words.partly_accepted} to change only some`,
+      );
+    }
+    if (input.decision === 'partly_accepted' && changed.size === 0)
+      throw new ScorecardError(`to ${words.partly_accepted} is to change at least one grade: choose a new rating for ${named(dispute.criteria)}, or choose ${words.rejected}`);
+
     const updated: CriterionScore[] = review.criteria.map((c) => {
       const change = input.changes.find((x) => x.criterion === c.criterion);
       if (!change) return c;

@@ -52,4 +52,4 @@ export { AUTOQA_CHECKS, AUTOQA_CHECK_DESCRIPTIONS, AUTOQA_LIMITS } from './autoq
 export type { AutoQaCheck } from './autoqa-checks.js';
 export { agentScorecard } from './scorecard.js';
 export type { AgentScorecard } from './scorecard.js';
-export { exportSampleCsv, importGradesCsv } from './csv.js';
+export { exportSampleCsv, importGradesCsv, parseCsv } from './csv.js';

@@ -16,7 +16,7 @@ import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
 
 let w: TestWarehouse;
 beforeAll(async () => {
-  w = await scorecardWarehouse();
+  w = await scorecardWarehouse({ reviewers: ['rev1', 'r-a', 'r-b'] });
 });
 afterAll(() => w.close());
 

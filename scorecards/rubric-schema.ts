@@ -55,10 +55,24 @@ const sectionSchema = z.strictObject({
   criteria: z.array(criterionSchema).min(1, 'needs at least one criterion'),
 });
 
+/**
+ * Which conversations a rubric grades: `human_agents` (the default) only
+ * conversations with a human reply, `bots` only conversations the bot
+ * answered (AutoQA covers both).
+ */
+export const RUBRIC_AUDIENCES = ['human_agents', 'bots'] as const;
+export type RubricAudience = (typeof RUBRIC_AUDIENCES)[number];
+
 export const rubricSchema = z.strictObject({
   id: slug,
   name: z.string().min(1, 'must not be empty'),
   description: z.string().default(''),
+  for: z.enum(RUBRIC_AUDIENCES, { error: `must be ${RUBRIC_AUDIENCES.join(' or ')}` }).default('human_agents'),
+  /**
+   * How many disputes a review of this rubric may have in all: the first, and
+   * each further one only after the one before it changed a grade (default 2).
+   */
+  disputes_per_review: z.number().int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(2),
   sections: z.array(sectionSchema).min(1, 'needs at least one section'),
 });
 

@@ -44,7 +44,9 @@ describe('sampleSql', () => {
         left join qa_autoqa as a
           on a.source = m.source
           and a.conversation_id = m.conversation_id
-        where m.owner_agent is not null
+        -- a human-agent rubric grades what a person wrote; a bot rubric what the bot did
+        where m.human_replies > 0
+          and m.owner_agent is not null
       ),
 
       -- never the same conversation twice in one cycle

@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import { ScorecardError } from './scorecard-error.js';
 import { binder } from '../warehouse/params.js';
+import type { RubricAudience } from './rubric-schema.js';
 
 export const CONDITIONS = ['reopened', 'transferred', 'escalated', 'low_csat', 'long_resolution', 'unanswered_turns', 'low_autoqa'] as const;
 export type Condition = (typeof CONDITIONS)[number];
@@ -140,11 +141,17 @@ export function riskWeightSql(): string {
   return ['1.0', ...CONDITIONS.map((c) => `${RISK_WEIGHTS[c]} * (coalesce(${CONDITION_SQL[c]}, false))::integer`)].join('\n      + ');
 }
 
+/** The conversations a rubric of each audience may grade, as SQL over `m` (conversation_metrics). */
+export const AUDIENCE_SQL: Record<RubricAudience, string> = {
+  human_agents: 'm.human_replies > 0',
+  bots: 'm.had_automated_reply',
+};
+
 /**
  * The query that draws a sample: rows (source, conversation_id, agent_id,
  * tier, risk_weight) in sample order.
  */
-export function sampleSql(spec: SampleSpec): { sql: string; params: unknown[] } {
+export function sampleSql(spec: SampleSpec, audience: RubricAudience = 'human_agents'): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const main = filterSql(spec.filter, params);
   const backup = spec.backup ? filterSql(spec.backup, params) : 'false';
@@ -165,7 +172,9 @@ export function sampleSql(spec: SampleSpec): { sql: string; params: unknown[] } 
   from conversation_metrics as m
   left join qa_autoqa as a
     on a.source = m.source
-    and a.conversation_id = m.conversation_id${spec.per_agent !== undefined ? '\n  where m.owner_agent is not null' : ''}
+    and a.conversation_id = m.conversation_id
+  -- a human-agent rubric grades what a person wrote; a bot rubric what the bot did
+  where ${AUDIENCE_SQL[audience]}${spec.per_agent !== undefined ? '\n    and m.owner_agent is not null' : ''}
 ),
 
 -- never the same conversation twice in one cycle

@@ -10,11 +10,15 @@ import { parseSampleSpec } from './sampling-sql.js';
 import { assignReviewers, createSample, drawSample, getSample, listQueue, listSamples, sampleSize } from './sampling.js';
 import { saveReview } from './reviews.js';
 import { gradesFor, scorecardWarehouse } from '../testing/scorecards.js';
+import { agent, assign, bot, conversation, customer, status } from '../testing/fixtures.js';
+import { addAccount } from '../accounts/accounts.js';
+import { registerRubric } from './rubric-store.js';
+import { defaultRubric } from './rubrics.js';
 
 let w: TestWarehouse;
 // 6 conversations per agent; a?-3 and a?-6 are escalated
 beforeAll(async () => {
-  w = await scorecardWarehouse({ perAgent: 6, escalateEvery: 3 });
+  w = await scorecardWarehouse({ perAgent: 6, escalateEvery: 3, reviewers: ['r1', 'r2', 'q1', 'q2'] });
 });
 afterAll(() => w.close());
 
@@ -128,5 +132,48 @@ describe('sampleSize', () => {
     // (1.96 × 20 ÷ 10)² = 15.37 → 16
     expect(sampleSize({ margin: 10, sd: 20 })).toBe(16);
     expect(() => sampleSize({ margin: 0 })).toThrow('the margin of error must be a positive number');
+  });
+});
+
+describe('what a rubric may grade, and who may grade', () => {
+  let v: TestWarehouse;
+  const day = (n: number, hhmm: string) => `2026-11-0${n}T${hhmm}:00Z`;
+  beforeAll(async () => {
+    const extra = [
+      // answered by the bot alone
+      ...[1, 2, 3].map((n) => conversation(`bot-${n}`, [customer(day(n, '10:00'), 'where is my parcel'), bot(day(n, '10:01')), status(day(n, '10:02'), 'resolved')])),
+      // the bot first, then a person
+      conversation('handoff-1', [
+        customer(day(4, '10:00')),
+        bot(day(4, '10:01')),
+        assign(day(4, '10:02'), { agent_id: 'a1' }),
+        agent(day(4, '10:05'), 'a1'),
+        status(day(4, '10:06'), 'resolved'),
+      ]),
+    ];
+    v = await scorecardWarehouse({ perAgent: 2, extra, reviewers: ['r1'] });
+    await addAccount(v.db, { username: 'pat', password: 'a product password', role: 'product' }, TEST_NOW);
+    await registerRubric(v.db, { ...defaultRubric(), id: 'bot_answers', name: 'Bot answers', for: 'bots' }, TEST_NOW);
+  });
+  afterAll(() => v.close());
+
+  it('never samples a conversation without a human reply for a human-agent rubric', async () => {
+    const { sample } = await createSample(v.db, { ...base, reviewers: ['r1'], cycle: 'aud1', seed: 1, size: 100 }, TEST_NOW);
+    const ids = sample.items.map((i) => i.conversation_id).sort();
+    // 2 per agent, and the handoff a person answered; not the bot-only three, nor the horizon (a customer message alone)
+    expect(ids).toEqual(['a1-1', 'a1-2', 'a2-1', 'a2-2', 'a3-1', 'a3-2', 'handoff-1']);
+  });
+
+  it('samples only what the bot answered for a bot rubric', async () => {
+    const { sample } = await createSample(v.db, { ...base, rubric_id: 'bot_answers', reviewers: ['r1'], cycle: 'aud2', seed: 1, size: 100 }, TEST_NOW);
+    expect(sample.items.map((i) => i.conversation_id).sort()).toEqual(['bot-1', 'bot-2', 'bot-3', 'handoff-1']);
+  });
+
+  it('refuses reviewers who are not accounts that grade, naming each', async () => {
+    const e = await createSample(v.db, { ...base, reviewers: ['r1', 'nobody', 'pat'], cycle: 'aud3', seed: 1, size: 5 }, TEST_NOW).catch((x: unknown) => x);
+    expect((e as Error).message).toBe(
+      'cannot assign reviews to nobody (no such account), pat (a product, who cannot grade): reviewers must be active accounts with the role reviewer, supervisor, admin (see parley user list; add one with parley user add NAME --role reviewer)',
+    );
+    expect((await listSamples(v.db)).map((s) => s.cycle)).not.toContain('aud3');
   });
 });

@@ -73,8 +73,33 @@ export function assignReviewers(items: ReadonlyArray<{ agent_id: string | null }
 /** Draws the sample rows for a spec without storing anything (a preview). */
 export async function drawSample(db: Warehouse, spec: SampleSpec): Promise<Array<Omit<SampleItem, 'position' | 'reviewer_id'>>> {
   if (!(await tableExists(db, 'conversation_metrics', 'qa_autoqa'))) throw new ScorecardError(`the warehouse ${db.path} has no models yet: run \`parley build\` first`);
-  const query = sampleSql(spec);
+  const rubric = await getRubric(db, spec.rubric_id, spec.rubric_version);
+  const query = sampleSql(spec, rubric.for ?? 'human_agents');
   return db.all(query.sql, query.params);
+}
+
+/** The roles whose accounts grade (the dashboard's `grade` permission). */
+export const REVIEWER_ROLES = ['reviewer', 'supervisor', 'admin'] as const;
+
+/** Refuses, in one line naming them, reviewers who are not active accounts that grade. */
+export async function checkReviewers(db: Warehouse, reviewers: readonly string[]): Promise<void> {
+  const rows = await tables(db)
+    .selectFrom('accounts')
+    .select(['username', 'role', 'disabled_at'])
+    .where('username', 'in', [...reviewers])
+    .execute();
+  const found = new Map(rows.map((r) => [r.username, r]));
+  const problems = reviewers.flatMap((name) => {
+    const a = found.get(name);
+    if (!a) return [`${name} (no such account)`];
+    if (a.disabled_at) return [`${name} (disabled)`];
+    if (!(REVIEWER_ROLES as readonly string[]).includes(a.role)) return [`${name} (a ${a.role}, who cannot grade)`];
+    return [];
+  });
+  if (problems.length)
+    throw new ScorecardError(
+      `cannot assign reviews to ${problems.join(', ')}: reviewers must be active accounts with the role ${REVIEWER_ROLES.join(', ')} (see parley user list; add one with parley user add NAME --role reviewer)`,
+    );
 }
 
 /**
@@ -86,6 +111,7 @@ export async function createSample(db: Warehouse, input: SampleSpecInput, now = 
   const spec = parseSampleSpec(input);
   const t = tables(db);
   return db.transaction(async () => {
+    await checkReviewers(db, spec.reviewers);
     const rubric = await getRubric(db, spec.rubric_id, spec.rubric_version);
     const rows = await drawSample(db, spec);
     const reviewers = assignReviewers(rows, spec.reviewers, spec.reviewer_cap);

@@ -9,6 +9,8 @@
  *   w.close();
  */
 import { TEST_NOW } from './clock.js';
+import { addAccount } from '../accounts/accounts.js';
+import type { Warehouse } from '../warehouse/connection.js';
 import { registerRubric } from '../scorecards/rubric-store.js';
 import { defaultRubric } from '../scorecards/rubrics.js';
 import { agent, assign, conversation, csat, customer, escalate, horizon, status, type Item } from './fixtures.js';
@@ -27,6 +29,13 @@ export interface FixtureOptions {
   escalateEvery?: number;
   /** extra conversations */
   extra?: object[];
+  /** reviewer accounts to add, so samples may be assigned to them (default r1, r2) */
+  reviewers?: readonly string[];
+}
+
+/** Accounts with the role reviewer: samples are assigned only to accounts that grade. */
+export async function addReviewers(db: Warehouse, names: readonly string[]): Promise<void> {
+  for (const username of names) await addAccount(db, { username, password: 'a reviewer password', role: 'reviewer' }, TEST_NOW);
 }
 
 /** Conversation `<agent>-<n>`: day n of October, a greeting, an answer, resolved. */
@@ -61,6 +70,7 @@ export async function scorecardWarehouse(options: FixtureOptions = {}): Promise<
     build: true,
   });
   await registerRubric(w.db, defaultRubric(), TEST_NOW);
+  await addReviewers(w.db, options.reviewers ?? ['r1', 'r2']);
   return w;
 }
 

@@ -143,24 +143,31 @@ export const sampleListCommand: Command = {
 export const sampleExportCommand: Command = {
   name: 'sample export',
   summary: 'a sample as CSV to grade in a spreadsheet',
-  usage: 'parley sample export SAMPLE_ID [--out FILE] [--reviewer ID]',
+  usage: 'parley sample export SAMPLE_ID [--out FILE] [--reviewer ID] [--link-base URL]',
   help: `
 One row per conversation, one column per criterion (line 2 lists the accepted ratings; write
-n/a where the rubric allows it), root causes separated by ";", comment and time_spent_s.
+n/a where the rubric allows it), root causes separated by ";", comment and time_spent_s; then,
+for reading, a link to the conversation in the dashboard and its transcript (not imported).
 
-  --out FILE     write to FILE (default: standard output)
-  --reviewer ID  only this reviewer's conversations (and unassigned ones)`,
-  options: { out: { type: 'string' }, reviewer: { type: 'string' } },
+  --out FILE        write to FILE (default: standard output)
+  --reviewer ID     only this reviewer's conversations (and unassigned ones)
+  --link-base URL   the dashboard's address for the links (default: $ORIGIN, else http://127.0.0.1:5173)`,
+  options: { out: { type: 'string' }, reviewer: { type: 'string' }, 'link-base': { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { exportSampleCsv } = await scorecards();
+    const { exportSampleCsv, parseCsv } = await scorecards();
     if (positionals.length !== 1) throw new UsageError('give one sample id (parley sample list)', this.name);
     const text = await withWarehouse(values, io, (db) =>
-      refusals(() => exportSampleCsv(db, positionals[0]!, typeof values['reviewer'] === 'string' ? { reviewer_id: values['reviewer'] } : {})),
+      refusals(() =>
+        exportSampleCsv(db, positionals[0]!, {
+          ...(typeof values['reviewer'] === 'string' ? { reviewer_id: values['reviewer'] } : {}),
+          ...(typeof values['link-base'] === 'string' ? { link_base: values['link-base'] } : {}),
+        }),
+      ),
     );
     if (typeof values['out'] === 'string') {
       writeFileSync(values['out'], text);
-      io.out.write(`wrote ${text.split('\n').length - 3} conversations to ${values['out']}; import the grades with: parley sample import ${positionals[0]} ${values['out']}\n`);
+      io.out.write(`wrote ${parseCsv(text).length - 2} conversations to ${values['out']}; import the grades with: parley sample import ${positionals[0]} ${values['out']}\n`);
     } else io.out.write(text);
     return 0;
   },

@@ -55,6 +55,8 @@ test('an agent disputes a failed criterion and a supervisor accepts it', async (
   await dispute.getByRole('button', { name: 'Answer dispute' }).click();
   await expect(sup.page.getByRole('status')).toContainText('Dispute accepted');
   await expect(sup.page.getByRole('status')).not.toContainText('score is now 0.0');
+  // what changed, in the words of the rubric, not as raw JSON
+  await expect(sup.page.getByTestId('dispute-changes').first()).toHaveText(/^Accuracy: fail → pass \(score 0\.0 → \d+\.\d\)$/);
   await sup.close();
 
   // The agent sees the answer and the new score.

@@ -33,3 +33,16 @@ export function requireAgentAccess(locals: App.Locals, url: URL, agentId: string
   if (user.role === 'agent' && user.agentId === agentId) return user;
   error(403, user.role === 'agent' ? 'You can open only your own scorecard.' : `Your role (${user.role}) may not open scorecards.`);
 }
+
+/**
+ * For pages an agent may open over their own data (a metric page, the
+ * conversation list, a conversation, a review of them): roles holding
+ * `permission` see everything; an agent sees only what is theirs, so the
+ * page forces `ownAgent` on its filters. Anyone else gets 403.
+ */
+export function requireOwnData(locals: App.Locals, url: URL, permission: Permission): { user: Account; ownAgent?: string } {
+  const user = requireUser(locals, url);
+  if (can(user.role, permission)) return { user };
+  if (user.role === 'agent' && user.agentId) return { user, ownAgent: user.agentId };
+  error(403, `Your role (${user.role}) may not open this page.`);
+}

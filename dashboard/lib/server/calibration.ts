@@ -24,6 +24,7 @@ import {
 import type { Account } from '../../../accounts/index.js';
 import { tables } from '../../../warehouse/tables.js';
 import type { Outcome } from './form-outcome.js';
+import { rubricView } from './qa-workspace.js';
 
 export { getCalibrationSession };
 
@@ -73,6 +74,7 @@ export async function calibrationSession(db: Warehouse, sessionId: string, user:
   const session = await getCalibrationSession(db, sessionId);
   const visible = await sessionReviews(db, sessionId, user.username);
   const results = session.closed_at ? await calibrationResults(db, sessionId) : null;
+  const { criteria: rubricCriteria } = await rubricView(db, session.rubric_id, session.rubric_version);
   const role = user.username === session.facilitator_id ? 'facilitator' : session.reviewers.includes(user.username) ? 'reviewer' : 'observer';
   return {
     session: {
@@ -98,12 +100,48 @@ export async function calibrationSession(db: Warehouse, sessionId: string, user:
           qaScore: r.qa_score,
           criteria: r.criteria.map((x) => ({ criterion: x.criterion, rating: x.na ? 'n/a' : (x.rating ?? '–') })),
         })),
+        reveal: session.closed_at ? revealGrid(rubricCriteria, session.reviewers, reviews) : null,
       };
     }),
     results: results && {
       criteria: results.criteria.map((c) => ({ ...c })),
       reviewers: results.reviewers.map((r) => ({ ...r })),
     },
+  };
+}
+
+type SessionReview = Awaited<ReturnType<typeof sessionReviews>>[number];
+
+/**
+ * The reveal of one conversation: per criterion, every reviewer's grade and
+ * comment, the benchmark's (the facilitator's) where one was set, and whether
+ * the reviewers disagreed (more than one distinct grade among them). A cell
+ * that differs from the benchmark is marked too. Columns follow the session's
+ * reviewers; one who did not grade shows –.
+ */
+export function revealGrid(criteria: ReadonlyArray<{ id: string; name: string }>, reviewers: readonly string[], reviews: readonly SessionReview[]) {
+  const byReviewer = new Map(reviews.filter((r) => r.kind !== 'benchmark').map((r) => [r.reviewer_id, r]));
+  const graders = reviewers.map((name) => byReviewer.get(name) ?? { reviewer_id: name, criteria: [] });
+  const benchmark = reviews.find((r) => r.kind === 'benchmark');
+  const cell = (r: Pick<SessionReview, 'criteria'>, id: string) => {
+    const x = r.criteria.find((c) => c.criterion === id);
+    return x ? { rating: x.na ? 'N/A' : (x.rating ?? '–'), comment: x.comment ?? null } : { rating: '–', comment: null };
+  };
+  return {
+    reviewers: graders.map((r) => r.reviewer_id),
+    benchmark: benchmark?.reviewer_id ?? null,
+    rows: criteria.map((c) => {
+      const grades = graders.map((r) => ({ reviewer: r.reviewer_id, ...cell(r, c.id) }));
+      const bench = benchmark ? cell(benchmark, c.id) : null;
+      const rated = grades.filter((g) => g.rating !== '–');
+      return {
+        criterion: c.id,
+        name: c.name,
+        disagree: new Set(rated.map((g) => g.rating)).size > 1,
+        benchmark: bench,
+        grades: grades.map((g) => ({ ...g, offBenchmark: bench !== null && g.rating !== '–' && g.rating !== bench.rating })),
+      };
+    }),
   };
 }
 

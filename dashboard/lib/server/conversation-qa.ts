@@ -24,9 +24,10 @@ export interface ConversationQa {
   }[];
 }
 
-export async function loadConversationQa(db: Warehouse, source: string, id: string): Promise<ConversationQa> {
+/** With `ownAgent` (an agent reading), only that agent's reviews (kind review): no calibration grade, no one else's. */
+export async function loadConversationQa(db: Warehouse, source: string, id: string, ownAgent?: string): Promise<ConversationQa> {
   const auto = (await martsBuilt(db, 'qa_autoqa')) ? (await cachedAll(db, 'select * from qa_autoqa where source = $1 and conversation_id = $2', [source, id]))[0] : undefined;
-  const reviews = await listReviews(db, { source, conversation_id: id, limit: 50 });
+  const reviews = await listReviews(db, { source, conversation_id: id, limit: 50, ...(ownAgent ? { agent_id: ownAgent, kind: 'review' as const } : {}) });
   return {
     checks: auto ? AUTOQA_CHECKS.map((c) => ({ check: c, description: AUTOQA_CHECK_DESCRIPTIONS[c], passed: (auto[c] as boolean | null) ?? null })) : [],
     autoqaScore: (auto?.['autoqa_score'] as number | null | undefined) ?? null,

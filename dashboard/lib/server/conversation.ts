@@ -19,6 +19,8 @@ export interface TimelineItem {
   role: string;
   internal: boolean;
   author: string | null;
+  /** a message's author id (null for events and surveys) */
+  authorId: string | null;
   body: string | null;
   /** status, assignment or survey details */
   detail: string | null;
@@ -82,17 +84,18 @@ export async function loadConversation(db: Warehouse, source: string, id: string
       role: string;
       internal: boolean;
       author: string | null;
+      author_id: string | null;
       body: string | null;
       detail: string | null;
     }>(
       db,
       `select * from (
          select 'message' as kind, sent_at as occurred_at, 0 as kind_rank, seq, author_role as role, internal,
-                coalesce(author_name, author_id) as author, body,
+                coalesce(author_name, author_id) as author, author_id, body,
                 case when channel is not null then 'via ' || channel end as detail
          from raw_messages where source = $1 and conversation_id = $2
          union all
-         select 'event', event_at, 1, seq, type, false, agent_id, null,
+         select 'event', event_at, 1, seq, type, false, agent_id, null, null,
                 concat_ws(' · ',
                   case when status is not null then 'status → ' || status end,
                   case when agent_id is not null then 'agent ' || agent_id end,
@@ -100,7 +103,7 @@ export async function loadConversation(db: Warehouse, source: string, id: string
                   reason)
          from raw_events where source = $1 and conversation_id = $2
          union all
-         select 'survey', answered_at, 2, seq, kind, false, null, comment,
+         select 'survey', answered_at, 2, seq, kind, false, null, null, comment,
                 kind || ' ' || score || ' on ' || scale_min || '–' || scale_max
          from raw_surveys where source = $1 and conversation_id = $2
        ) order by occurred_at, kind_rank, seq`,
@@ -119,7 +122,16 @@ export async function loadConversation(db: Warehouse, source: string, id: string
     priority: head.priority,
     ownerAgent: (metrics?.['owner_agent'] as string | null) ?? null,
     team: (metrics?.['team'] as string | null) ?? null,
-    timeline: items.map((i) => ({ kind: i.kind, at: iso(i.occurred_at), role: i.role, internal: i.internal, author: i.author, body: i.body, detail: i.detail })),
+    timeline: items.map((i) => ({
+      kind: i.kind,
+      at: iso(i.occurred_at),
+      role: i.role,
+      internal: i.internal,
+      author: i.author,
+      authorId: i.author_id,
+      body: i.body,
+      detail: i.detail,
+    })),
     metrics: metrics
       ? SHOWN.map((name) => {
           const m = CATALOGUE.find((c) => c.name === name)!;

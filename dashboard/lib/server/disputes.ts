@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { fileDispute, listDisputes, resolveDispute, auditTrail, getReview, getRubric, scaleRatings } from '../../../scorecards/index.js';
+import { fileDispute, listDisputes, resolveDispute, auditTrail, getReview, getRubric, scaleRatings, type AuditEntry } from '../../../scorecards/index.js';
 import { can } from '../roles.js';
 import type { Account } from '../../../accounts/index.js';
 import { attempt, type Outcome } from './form-outcome.js';
@@ -43,7 +43,7 @@ const resolveForm = z.object({
 export async function resolveDisputeFromForm(db: Warehouse, user: Account, form: FormData): Promise<Outcome> {
   if (!can(user.role, 'resolveDisputes')) return { ok: false, message: `Your role (${user.role}) does not answer disputes.` };
   const parsed = resolveForm.safeParse({ dispute_id: form.get('dispute_id'), decision: form.get('decision'), note: form.get('note') || undefined });
-  if (!parsed.success) return { ok: false, message: 'Choose a decision.' };
+  if (!parsed.success) return { ok: false, message: 'Choose a decision: accept, partly accept or reject.' };
   const changes =
     parsed.data.decision === 'rejected'
       ? []
@@ -60,6 +60,28 @@ export async function resolveDisputeFromForm(db: Warehouse, user: Account, form:
     });
     return `Dispute ${dispute.status.replace('_', ' ')}; the review's QA score is now ${review.qa_score === null ? '–' : review.qa_score.toFixed(1)}.`;
   });
+}
+
+const rating = (v: unknown) => {
+  const x = v as { rating?: string | null; na?: boolean } | null;
+  return x?.na ? 'N/A' : (x?.rating ?? '–');
+};
+const score = (v: unknown) => {
+  const x = (v as { qa_score?: number | null } | null)?.qa_score;
+  return x === null || x === undefined ? '–' : x.toFixed(1);
+};
+
+/**
+ * What a dispute's answer changed, as people read it: "Clarity: 2 → 3 (score 86.7 → 93.3)".
+ *
+ * @example
+ *   describeChanges(trail, (id) => names.get(id) ?? id); // 'Clarity: 2 → 3 (score 86.7 → 93.3)'
+ */
+export function describeChanges(entries: readonly AuditEntry[], name: (criterion: string) => string): string {
+  const criteria = entries.filter((a) => a.field === 'criterion' && a.criterion_id).map((a) => `${name(a.criterion_id!)}: ${rating(a.before_value)} → ${rating(a.after_value)}`);
+  const total = entries.find((a) => a.field === 'qa_score');
+  const scoreText = total ? ` (score ${score(total.before_value)} → ${score(total.after_value)})` : '';
+  return criteria.length ? `${criteria.join(', ')}${scoreText}` : 'no grade changed';
 }
 
 /** The inbox: open disputes first, each with its review's criteria and the ratings a supervisor may give. */
@@ -92,12 +114,15 @@ export async function disputesInbox(db: Warehouse, user: Account) {
           options: def ? [...scaleRatings(def.scale), ...(def.na_allowed ? ['n/a'] : [])] : [],
         };
       }),
-      audit:
+      /** The review's own author may not decide its dispute. */
+      ownReview: review.reviewer_id === user.username,
+      changes:
         d.status === 'open'
-          ? []
-          : (await auditTrail(db, review.review_id))
-              .filter((a) => a.dispute_id === d.dispute_id)
-              .map((a) => ({ field: a.field, criterion: a.criterion_id, before: JSON.stringify(a.before_value), after: JSON.stringify(a.after_value) })),
+          ? ''
+          : describeChanges(
+              (await auditTrail(db, review.review_id)).filter((a) => a.dispute_id === d.dispute_id),
+              (id) => defs.get(id)?.name ?? id,
+            ),
     });
   }
   return items;

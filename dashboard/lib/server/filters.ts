@@ -159,3 +159,13 @@ export function filterOptions(db: Warehouse): Promise<FilterOptions> {
       })),
   );
 }
+
+/** The filters as an agent may use them: always their own conversations (`ownAgent`), whatever the URL says. */
+export function ownFilters(filters: Filters, ownAgent: string | undefined): Filters {
+  return ownAgent === undefined ? filters : { ...filters, agent: ownAgent };
+}
+
+/** The filter choices an agent sees: no other agent's id. */
+export function ownOptions(options: FilterOptions, ownAgent: string | undefined): FilterOptions {
+  return ownAgent === undefined ? options : { ...options, agents: options.agents.filter((a) => a === ownAgent) };
+}

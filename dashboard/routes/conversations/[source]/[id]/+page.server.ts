@@ -1,14 +1,17 @@
 import { error } from '@sveltejs/kit';
-import { requirePermission } from '$lib/server/auth.js';
+import { requireOwnData } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
 import { loadConversationQa } from '$lib/server/conversation-qa.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
-  requirePermission(locals, url, 'viewConversations');
+  // an agent opens only a conversation they own or were reviewed on, and sees only their own reviews of it
+  const { ownAgent } = requireOwnData(locals, url, 'viewConversations');
   const db = await warehouse();
   const conversation = await loadConversation(db, params.source, params.id);
-  if (!conversation) error(404, `There is no conversation ${params.id} from ${params.source}.`);
-  return { conversation, qa: await loadConversationQa(db, params.source, params.id) };
+  const qa = conversation ? await loadConversationQa(db, params.source, params.id, ownAgent) : null;
+  const theirs = !ownAgent || (conversation !== null && (conversation.ownerAgent === ownAgent || (qa?.reviews.length ?? 0) > 0));
+  if (!conversation || !qa || !theirs) error(404, ownAgent ? 'There is no such conversation of yours.' : `There is no conversation ${params.id} from ${params.source}.`);
+  return { conversation, qa, ownAgent: ownAgent ?? null };
 };

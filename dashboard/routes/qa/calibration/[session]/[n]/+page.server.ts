@@ -28,13 +28,14 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const { db, session, conv, criteria } = await target(user, params.session, params.n);
   const conversation = await loadConversation(db, conv.source, conv.conversation_id);
   if (!conversation) error(404, `The conversation ${conv.conversation_id} is no longer in the warehouse.`);
-  return { session: { id: session.session_id, name: session.name }, n: Number(params.n), criteria, conversation, startedAt: Date.now() };
+  return { session: { id: session.session_id, name: session.name, closed: session.closed_at !== null }, n: Number(params.n), criteria, conversation, startedAt: Date.now() };
 };
 
 export const actions: Actions = {
   default: async ({ locals, url, params, request }) => {
     const user = requirePermission(locals, url, 'grade');
-    const { db, conv, criteria } = await target(user, params.session, params.n);
+    const { db, session, conv, criteria } = await target(user, params.session, params.n);
+    if (session.closed_at !== null) return fail(409, { message: 'This session is closed: its grades are read-only.' });
     const result = await gradeItem(db, user, { session_id: params.session }, conv, criteria, await request.formData());
     return result.ok ? { saved: result } : fail(400, { message: result.message });
   },
