@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../testing/cli.js';
 import { agent, assign, conversation, customer, horizon, on, status } from '../testing/fixtures.js';
 import { testWarehouse } from '../testing/warehouse.js';
+import { addReviewers } from '../testing/scorecards.js';
 import { parseCsv } from '../scorecards/csv.js';
 
 const TEAM = "+cmd|' /C calc'!A0";
@@ -37,6 +38,7 @@ beforeAll(async () => {
     now: new Date('2027-01-15T00:00:00Z'),
     build: true,
   });
+  await addReviewers(w.db, ['ana']);
   w.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
