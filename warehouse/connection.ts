@@ -7,6 +7,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export const DEFAULT_DB = './parley.duckdb';
@@ -50,6 +51,12 @@ export interface Warehouse {
    * keys, so a build, a load or a saved review drops them.
    */
   generation(): number;
+  /**
+   * True when the file had a write-ahead log when it was opened: the last
+   * process to write it did not close it (it was killed, or crashed), and
+   * DuckDB replayed the log (see warehouse/repair.ts).
+   */
+  readonly replayedWal: boolean;
   close(): void;
 }
 
@@ -77,6 +84,7 @@ export interface OpenOptions {
  */
 export async function openWarehouse(dbPath: string, options: OpenOptions = {}): Promise<Warehouse> {
   let instance: DuckDBInstance;
+  const replayedWal = dbPath !== ':memory:' && existsSync(`${path.resolve(dbPath)}.wal`);
   try {
     // DuckDB gets an absolute path: it finds its WAL and temp files by this path later, and a
     // server changes its working directory while it runs a command for another process.
@@ -99,7 +107,7 @@ export async function openWarehouse(dbPath: string, options: OpenOptions = {}): 
   const connection = await connect();
   const readers: DuckDBConnection[] = [];
   for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
-  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection, readers);
+  return wrap(dbPath === ':memory:' ? dbPath : path.resolve(dbPath), instance, connection, readers, replayedWal);
 }
 
 /** A connection with its own queue: one query at a time on it. */
@@ -109,7 +117,7 @@ interface Lane {
   waiting: number;
 }
 
-function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection, readers: DuckDBConnection[]): Warehouse {
+function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnection, readers: DuckDBConnection[], replayedWal: boolean): Warehouse {
   // One connection, one query at a time: a promise chain serialises callers.
   // Calls made from inside an exclusive section (a transaction) run at once;
   // AsyncLocalStorage tells them apart from concurrent callers, who wait.
@@ -144,6 +152,7 @@ function wrap(dbPath: string, instance: DuckDBInstance, connection: DuckDBConnec
     connection,
     exclusive,
     generation: () => generation,
+    replayedWal,
     all,
     async one<T extends Row>(sql: string, params?: Params) {
       return (await all<T>(sql, params))[0];

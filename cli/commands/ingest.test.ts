@@ -3,14 +3,15 @@
  * cannot all be read exits 1, names each such file in one line on stderr,
  * and leaves the warehouse as it was.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../../testing/cli.js';
 import { goodConversation } from '../../testing/records.js';
 import { openWarehouse } from '../../warehouse/connection.js';
+import { repoRoot } from '../../testing/paths.js';
 
 let dir: string;
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
@@ -58,5 +59,55 @@ describe('parley ingest: all files of one command land, or none', () => {
   it('the help states the rule', async () => {
     const r = await parley('ingest', '--help');
     expect(r.out).toMatch(/stops the whole load: exit status 1, each such file named on stderr, nothing loaded/);
+  });
+});
+
+describe('opening a warehouse that an interrupted load left behind', () => {
+  /** Runs `sql` on `db` in a child process that is then SIGKILLed before it closes the file, so its write-ahead log stays. */
+  function writeAndKill(db: string, sql: string): Promise<void> {
+    const script = `import { DuckDBInstance } from '@duckdb/node-api';
+      const i = await DuckDBInstance.create(${JSON.stringify(db)}); const c = await i.connect();
+      await c.run(${JSON.stringify(sql)}); process.stdout.write('committed\\n'); setInterval(() => {}, 1000);`;
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('committed')) child.kill('SIGKILL');
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve());
+    });
+  }
+
+  it('a stray load (conversations with no load-log row) is removed by the next command, which says so in one line, once', async () => {
+    const db = path.join(dir, 'stray.duckdb');
+    expect((await parley('ingest', jsonl('one.jsonl', ['k1']), '--db', db)).code).toBe(0);
+    const w = await openWarehouse(db);
+    await w.run("insert into raw_conversations select * replace ('x1' as conversation_id, 2 as load_id) from raw_conversations");
+    await w.run("insert into raw_messages select * replace ('x1' as conversation_id) from raw_messages");
+    w.close();
+    const first = await parley('sql', 'select count(*) as n from raw_messages', '--db', db);
+    expect(first.code).toBe(0);
+    expect(lines(first.err)).toEqual([
+      expect.stringMatching(/^note: the warehouse held rows of load 2, which never finished .*removed 1 conversations, 2 messages\. Load those files again/),
+    ]);
+    const second = await parley('sql', 'select count(*) as n from raw_messages', '--db', db);
+    expect(second.err).toBe('');
+    expect(second.out).toMatch(/\b2\b/);
+  });
+
+  it('after a process was killed with its log unreplayed, messages without their conversation are found and removed', async () => {
+    const db = path.join(dir, 'killed.duckdb');
+    expect((await parley('ingest', jsonl('two.jsonl', ['k1']), '--db', db)).code).toBe(0);
+    // what a SIGKILL during the commit left in issue 20: messages of conversation x9, without it and without a load-log row
+    await writeAndKill(db, "insert into raw_messages select * replace ('x9' as conversation_id) from raw_messages");
+    expect(existsSync(`${db}.wal`)).toBe(true);
+    const first = await parley('sql', 'select count(*) as n from raw_messages', '--db', db);
+    expect(first.code).toBe(0);
+    expect(lines(first.err)).toEqual([
+      expect.stringMatching(/^note: the warehouse held messages of conversations that never landed .*removed 2 messages\. Load those files again/),
+    ]);
+    expect(first.out).toMatch(/\b2\b/);
+    const second = await parley('sql', 'select count(*) as n from raw_messages', '--db', db);
+    expect(second.err).toBe('');
   });
 });
