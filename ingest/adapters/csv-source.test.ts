@@ -6,11 +6,13 @@
  * (`npm run test:slow`); here the reader's limit is lowered instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { TEST_NOW } from '../../testing/clock.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
-import { accountForRecords, recordCounter, stageCsv, KEPT_BYTES } from './csv-source.js';
+import { accountForRecords, recordCounter, stageCsv, sweepWorkDirs, workDir, KEPT_BYTES } from './csv-source.js';
 import { twcsAdapter } from './twcs.js';
 import { AdapterError } from './types.js';
 
@@ -99,5 +101,39 @@ describe('encodings of CSV exports', () => {
     writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const load = testWarehouse({ adapter: twcsAdapter, files: [file] });
     await expect(load).rejects.toThrow(/twcs16\.csv is UTF-16LE text, not UTF-8: convert it first \(iconv -f UTF-16 -t UTF-8 .*twcs16\.csv > twcs16-utf8\.csv\) and load that$/);
+  });
+});
+
+describe('work folders left by a killed adapter', () => {
+  it('are removed by the next run when their process is gone; a running one and a recent old-style one stay', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'parley-tmp-'));
+    try {
+      // a pid that ran and has ended
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      const day = 24 * 3600;
+      const folders = {
+        dead: `parley-adapter-${dead}-aaaaaa`,
+        running: `parley-adapter-${process.pid}-bbbbbb`,
+        oldStyleStale: 'parley-adapter-cccccc',
+        oldStyleRecent: 'parley-adapter-dddddd',
+        other: 'something-else',
+      };
+      for (const f of Object.values(folders)) {
+        mkdirSync(path.join(root, f));
+        writeFileSync(path.join(root, f, 'x.csv'), 'a\n');
+      }
+      const at = (seconds: number) => new Date(TEST_NOW.getTime() - seconds * 1000);
+      utimesSync(path.join(root, folders.oldStyleStale), at(2 * day), at(2 * day));
+      utimesSync(path.join(root, folders.oldStyleRecent), at(3600), at(3600));
+
+      const made = await workDir(root, TEST_NOW);
+      expect(path.basename(made.dir)).toMatch(new RegExp(`^parley-adapter-${process.pid}-\\w{6}$`));
+      expect(readdirSync(root).sort()).toEqual([folders.oldStyleRecent, folders.running, path.basename(made.dir), folders.other].sort());
+      await made.remove();
+      expect(existsSync(made.dir)).toBe(false);
+      expect(await sweepWorkDirs(root, TEST_NOW)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

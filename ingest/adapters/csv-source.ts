@@ -28,7 +28,7 @@
  *   // temp table _zd_ticket(_line, id, created_at), rejects in _zd_ticket_rej(line, problem, raw)
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -277,10 +277,67 @@ export async function copyWithoutBareCr(file: string, out: string): Promise<void
   await pipeline(open(file), transform, createWriteStream(out));
 }
 
-/** A temp folder for an adapter's working files, removed by the returned function. */
-export async function workDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'parley-adapter-'));
+const WORK_DIR_PREFIX = 'parley-adapter-';
+
+/**
+ * A temp folder for an adapter's working files, removed by the returned
+ * function. Its name carries the pid of the process that owns it
+ * (`parley-adapter-<pid>-XXXXXX`), so that folders left by a process that
+ * was killed are removed by the next run ({@link sweepWorkDirs}).
+ */
+export async function workDir(root = tmpdir(), now = new Date()): Promise<{ dir: string; remove: () => Promise<void> }> {
+  await sweepWorkDirs(root, now);
+  const dir = await mkdtemp(path.join(root, `${WORK_DIR_PREFIX}${process.pid}-`));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A day: how old a work folder of an older Parley (no pid in its name) must be to be taken for left over. */
+const LEGACY_WORK_DIR_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes the work folders in `root` whose owning process is gone (its pid
+ * is not running), and those of an older Parley without a pid in their name
+ * that were last changed more than a day before `now`. Folders of running
+ * processes, and folders that cannot be removed (another user's), stay.
+ * Returns the folders removed.
+ */
+export async function sweepWorkDirs(root = tmpdir(), now = new Date()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = (await readdir(root)).filter((n) => n.startsWith(WORK_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const full = path.join(root, name);
+    const pid = /^parley-adapter-(\d+)-/.exec(name)?.[1];
+    let stale: boolean;
+    if (pid) stale = !processRuns(Number(pid));
+    else
+      stale = await stat(full).then(
+        (s) => now.getTime() - s.mtimeMs > LEGACY_WORK_DIR_AGE_MS,
+        () => false,
+      );
+    if (!stale) continue;
+    try {
+      await rm(full, { recursive: true, force: true });
+      removed.push(full);
+    } catch {
+      /* another user's folder, or already gone */
+    }
+  }
+  return removed;
+}
+
+/** True when a process with this pid runs (one of another user counts). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export interface CsvSpec {
