@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // dashboard/tsconfig.json extends the one `svelte-kit sync` writes; on a fresh
 // clone it is not there yet, and every dashboard import would fail to load.
@@ -12,6 +12,8 @@ if (!existsSync('.svelte-kit/tsconfig.json')) {
 export default defineConfig({
   test: {
     include: ['{charts,warehouse,accounts,ingest,models,scorecards,insights,notebooks,demo,dashboard,service,cli,testing}/**/*.test.ts'],
+    // the slow suite has its own config (vitest.slow.config.ts, `npm run test:slow`)
+    exclude: [...configDefaults.exclude, '**/*.slow.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC' },

@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openWarehouse, resolveDbPath, type OpenOptions, type Warehouse } from '../warehouse/connection.js';
 import { migrate } from '../warehouse/migrate.js';
+import { repairInterruptedLoads } from '../warehouse/repair.js';
 import { tableExists } from '../warehouse/table-exists.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -95,15 +96,18 @@ export function oneOf<T extends string>(command: Command, flag: string, value: s
 }
 
 /**
- * Opens the warehouse named by --db / PARLEY_DB and brings its schema up to
- * date; inside the server, hands back the server's warehouse (whose close()
- * does nothing).
+ * Opens the warehouse named by --db / PARLEY_DB, brings its schema up to
+ * date and removes what an interrupted load left (warehouse/repair.ts; told
+ * in one line on stderr); inside the server, hands back the server's
+ * warehouse (whose close() does nothing).
  */
 export async function openFor(values: Record<string, unknown>, io: Io, options: OpenOptions = {}): Promise<Warehouse> {
   if (io.warehouse) return io.warehouse;
   const db = await openWarehouse(resolveDbPath(values['db'] as string | undefined, io.env), options);
   try {
     await migrate(db, undefined, io.now);
+    const repaired = await repairInterruptedLoads(db);
+    if (repaired) io.err.write(`note: ${repaired}\n`);
   } catch (error) {
     db.close();
     throw error;

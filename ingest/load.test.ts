@@ -1,11 +1,13 @@
 import { TEST_NOW } from '../testing/clock.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/connection.js';
 import { LoadError, loadFiles } from './load.js';
+import { readLines } from './line-reader.js';
 import { inPart } from './parts.js';
 import { goodConversation } from '../testing/records.js';
 import { testWarehouse } from '../testing/warehouse.js';
@@ -72,6 +74,31 @@ describe('each class of broken record is quarantined with a reason a person unde
   });
 });
 
+describe('encodings', () => {
+  it('a UTF-8 byte order mark before the first record is dropped: both records load', async () => {
+    const p = path.join(dir, 'bom.jsonl');
+    writeFileSync(p, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(goodConversation('b1')) + '\n' + JSON.stringify(goodConversation('b2')) + '\n')]));
+    expect(await loadFiles(db, [{ file: p }], { now: TEST_NOW })).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    expect(await conversationIds()).toEqual(['b1', 'b2']);
+  });
+
+  it.each([
+    ['UTF-16LE', 'with its byte order mark', [0xff, 0xfe]],
+    ['UTF-16BE', 'with its byte order mark', [0xfe, 0xff]],
+    ['UTF-16LE', 'without a byte order mark', []],
+  ] as const)('a %s file %s is refused in one line naming the encoding and the iconv fix', async (name, _how, bom) => {
+    const text = JSON.stringify(goodConversation('u1')) + '\n';
+    const le = Buffer.from(text, 'utf16le');
+    const body = name === 'UTF-16BE' ? Buffer.from(le).swap16() : le;
+    const p = path.join(dir, 'wide.jsonl');
+    writeFileSync(p, Buffer.concat([Buffer.from(bom), body]));
+    await expect(loadFiles(db, [{ file: p }], { now: TEST_NOW })).rejects.toThrow(
+      new RegExp(`wide\\.jsonl is ${name} text, not UTF-8: convert it first \\(iconv -f UTF-16 -t UTF-8 .*wide\\.jsonl > wide-utf8\\.jsonl\\) and load that\\. Nothing was loaded`),
+    );
+    expect(await conversationIds()).toEqual([]);
+  });
+});
+
 describe('files', () => {
   it('loads .jsonl.gz exactly as .jsonl, with the checksum of the file on disk', async () => {
     const lines = [goodConversation('g1'), goodConversation('g2')].map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -84,38 +111,74 @@ describe('files', () => {
     expect(log!.bytes).toBe(gzipSync(lines).length);
   });
 
-  it('a truncated .gz loads the records before the cut and says the file is cut off', async () => {
-    const lines = Array.from({ length: 400 }, (_, i) => JSON.stringify(goodConversation(`t${i}`))).join('\n') + '\n';
+  /** Nothing of any load is in the warehouse: no conversation, no quarantined record, no load-log row. */
+  const nothingLanded = async () =>
+    expect(await db.one('select (select count(*) from raw_conversations) as c, (select count(*) from quarantine) as q, (select count(*) from load_log) as l')).toEqual({
+      c: 0,
+      q: 0,
+      l: 0,
+    });
+
+  it('a truncated .gz stops the load: nothing of it or of the good file beside it lands', async () => {
+    const lines = Array.from({ length: 93 }, (_, i) => JSON.stringify(goodConversation(`t${i}`))).join('\n') + '\n';
     const whole = gzipSync(lines);
     const p = path.join(dir, 'cut.jsonl.gz');
-    writeFileSync(p, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
-    const [result] = summary.perFile;
-    expect(result!.failed).toBe(true);
-    expect(result!.problem).toMatch(/ends abruptly/);
-    expect(summary.loaded).toBeGreaterThan(0);
-    expect(summary.loaded).toBeLessThan(400);
-    expect(summary.read).toBe(summary.loaded + summary.quarantined);
-    const q = await quarantined();
-    // the partial last record, if the cut fell inside one, is kept in the quarantine
-    for (const r of q) expect(r.reason).toMatch(/truncated/);
+    writeFileSync(p, whole.subarray(0, whole.length - 20));
+    const load = loadFiles(db, [{ file: file('good.jsonl', [goodConversation('g1')]) }, { file: p }], { now: TEST_NOW });
+    await expect(load).rejects.toThrow(LoadError);
+    await expect(load).rejects.toThrow(/cut\.jsonl\.gz ends abruptly .*Nothing was loaded/);
+    await nothingLanded();
   });
 
-  it('a file that does not exist is reported and the other files still load', async () => {
-    const p = file('a.jsonl', [goodConversation('a1')]);
-    const summary = await loadFiles(db, [{ file: path.join(dir, 'nope.jsonl') }, { file: p }], { now: TEST_NOW });
-    expect(summary.perFile[0]).toMatchObject({ failed: true, read: 0 });
-    expect(summary.perFile[0]!.problem).toMatch(/nope\.jsonl does not exist/);
-    expect(await conversationIds()).toEqual(['a1']);
-    const log = await db.all<{ problem: string | null }>('select problem from load_log order by file');
-    expect(log.map((l) => l.problem)).toEqual([null, expect.stringMatching(/does not exist/)]);
+  it('a good file and a missing one: the load stops before reading, naming the missing file, and nothing lands', async () => {
+    const p = file('good.jsonl', [goodConversation('a1')]);
+    const load = loadFiles(db, [{ file: p }, { file: path.join(dir, 'missing.jsonl') }], { now: TEST_NOW });
+    await expect(load).rejects.toThrow(/missing\.jsonl does not exist: check the path\. Nothing was loaded/);
+    await nothingLanded();
+  });
+
+  it('a file cut short while it is read stops the load: none of its 60,000 lines lands', async () => {
+    // 60,000 lines (about 10 MB): far more than the reader holds ahead, so the cut falls inside what is still to read
+    const p = path.join(dir, 'growing.jsonl');
+    const line = JSON.stringify(goodConversation('c'));
+    writeFileSync(p, Array.from({ length: 60_000 }, (_, i) => line.replace('"id":"c"', `"id":"c${i}"`)).join('\n') + '\n');
+    const size = statSync(p).size;
+    const load = loadFiles(
+      db,
+      [
+        {
+          file: p,
+          // the file's own reader; after its first line the file is cut to a tenth, as a copy that is restarted does
+          async *lines(digest) {
+            let first = true;
+            for await (const l of readLines(p, digest)) {
+              if (first) truncateSync(p, Math.floor(size / 10));
+              first = false;
+              yield l;
+            }
+          },
+        },
+      ],
+      { now: TEST_NOW },
+    );
+    await expect(load).rejects.toThrow(new RegExp(`growing\\.jsonl changed while it was read \\(${size} bytes when opened, \\d+ read\\)`));
+    await nothingLanded();
+  });
+
+  it('a named pipe is refused in one line, before anything is read', async () => {
+    const fifo = path.join(dir, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    await expect(loadFiles(db, [{ file: fifo }], { now: TEST_NOW })).rejects.toThrow(
+      /pipe\.jsonl is a named pipe \(FIFO\): Parley loads files only; save the stream to a file first/,
+    );
+    await nothingLanded();
   });
 
   it('an empty file loads nothing and says so, without failing', async () => {
     const p = path.join(dir, 'empty.jsonl');
     writeFileSync(p, '');
     const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
-    expect(summary.perFile[0]).toMatchObject({ failed: false, read: 0, loaded: 0, quarantined: 0 });
+    expect(summary.perFile[0]).toMatchObject({ read: 0, loaded: 0, quarantined: 0 });
     expect(summary.perFile[0]!.problem).toMatch(/empty/);
   });
 

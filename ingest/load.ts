@@ -14,6 +14,12 @@
  * each part checked and written before the next is read — all inside the
  * one transaction. How a chunk is checked and written is `check-and-write.ts`.
  *
+ * All the inputs of one load land together or not at all: a file that is
+ * missing, not a regular file, not UTF-8 text, cut off (a truncated .gz) or
+ * changed while it is read stops the load with a {@link LoadError} naming
+ * every such file, and the transaction is rolled back, so nothing of any of
+ * the files lands. An empty file is only a note.
+ *
  * @example
  *   const summary = await loadFiles(db, [{ file: 'export.jsonl.gz' }], { source: 'acme-chat' });
  *   // { files: 1, read: 1200, loaded: 1198, quarantined: 2, seconds: 0.41, ... }
@@ -23,7 +29,7 @@ import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { endDemo } from '../accounts/index.js';
-import { readLines, TruncatedFileError, type FileDigest, type Line } from './line-reader.js';
+import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
 import { checkAndWrite } from './check-and-write.js';
 import type { Part } from './parts.js';
@@ -52,6 +58,8 @@ export interface LoadInput {
   parts?: number;
   /** With `sql`: the checksum and size of what was read. */
   digest?: () => Promise<FileDigest>;
+  /** Something the user should know about this input (an adapter's finding): shown as a note and kept in the load log. */
+  note?: string;
 }
 
 export interface LoadOptions {
@@ -75,6 +83,11 @@ export class LoadError extends Error {
   }
 }
 
+/** Why a load of several inputs did not land: every file at fault, and that nothing was loaded. */
+export function nothingLoaded(problems: readonly string[]): LoadError {
+  return new LoadError(`${problems.join('; ')}. Nothing was loaded: a load lands whole or not at all`);
+}
+
 export interface LoadProgress {
   phase: 'reading' | 'checking' | 'writing';
   file?: string;
@@ -91,10 +104,8 @@ export interface FileResult {
   checksum: string | null;
   bytes: number | null;
   seconds: number;
-  /** Why the file could not be read whole, or a note such as an empty file. */
+  /** A note about the file, such as an empty file or an adapter's finding (files that cannot be read stop the load instead). */
   problem: string | null;
-  /** True when the problem stopped part or all of the file from being read. */
-  failed: boolean;
 }
 
 /** The summary object of the CLI contract, plus detail. */
@@ -149,6 +160,9 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   const now = options.now ?? new Date();
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  // files that cannot be read at all stop the load before anything is read, each named
+  const unusable = (await Promise.all(inputs.filter((i) => !i.sql && !i.lines).map((i) => unreadable(i.file)))).filter((p): p is string => p !== undefined);
+  if (unusable.length) throw nothingLoaded(unusable);
 
   return db.transaction(async () => {
     const run = await startLoad(db, inputs, options, now, elapsed);
@@ -216,8 +230,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
     checksum: null,
     bytes: null,
     seconds: 0,
-    problem: null,
-    failed: false,
+    problem: input.note ?? null,
   };
   run.results.push(result);
   const digest: FileDigest = { checksum: '', bytes: 0 };
@@ -225,11 +238,6 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
     await readQuery(run, fileNo, kind, input, input.sql, result);
     Object.assign(digest, await input.digest?.());
   } else {
-    const problem = await unreadable(input.file);
-    if (problem) {
-      Object.assign(result, { problem, failed: true });
-      return;
-    }
     await readLineInput(run, fileNo, kind, input, digest, result);
   }
   finishFile(result, digest, started);
@@ -261,7 +269,7 @@ async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: Load
 /**
  * Canonical JSON lines (the file's own, or an adapter's `lines`) through the
  * appender, written a chunk of about `chunkBytes` at a time. A file that
- * cannot be read to the end keeps what was read and says why in its result.
+ * cannot be read to the end stops the load (see the module comment).
  */
 async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, digest: FileDigest, result: FileResult): Promise<void> {
   const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
@@ -279,8 +287,7 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
       }
     }
   } catch (error) {
-    result.failed = true;
-    result.problem = error instanceof TruncatedFileError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message}`;
+    throw nothingLoaded([error instanceof FileProblemError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message.split('\n')[0]}`]);
   }
 }
 
@@ -387,11 +394,17 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
+/** Why a pipe or device cannot be loaded: Parley reads a file more than once (to detect its format, to check what was read). */
+export function notAFile(file: string, fifo: boolean): string {
+  return `${file} is ${fifo ? 'a named pipe (FIFO)' : 'not a regular file'}: Parley loads files only; save the stream to a file first (cat ${file} > export.jsonl) and load that`;
+}
+
 /** Why a path cannot be loaded at all, or undefined. */
 async function unreadable(file: string): Promise<string | undefined> {
   try {
     const s = await stat(file);
     if (s.isDirectory()) return `${file} is a folder: name the files in it (for example ${path.join(file, '*.jsonl')})`;
+    if (!s.isFile()) return notAFile(file, s.isFIFO());
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimes
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { main } from '../cli/main.js';
 import { fixture } from '../testing/paths.js';
 import { goodConversation } from '../testing/records.js';
@@ -89,6 +90,20 @@ describe('a folder job', () => {
 
     rmSync(path.join(inbox, 'notes.txt'));
     expect(await runJob(w.db, 'incoming', incoming, ctx())).toMatchObject({ status: 'ok', loaded: 1, detail: 'a.jsonl' });
+  });
+
+  it('a truncated .gz beside a good file fails the job: nothing of either lands, and both are tried again next time', async () => {
+    writeFileSync(path.join(inbox, 'a.jsonl'), jsonl('c1'));
+    const whole = gzipSync(jsonl(...Array.from({ length: 93 }, (_, i) => `t${i}`)));
+    writeFileSync(path.join(inbox, 'b.jsonl.gz'), whole.subarray(0, whole.length - 20));
+    const failed = await runJob(w.db, 'incoming', incoming, ctx());
+    expect(failed).toMatchObject({ status: 'failed', loaded: 0 });
+    expect(failed.error).toMatch(/^parley ingest: .*b\.jsonl\.gz ends abruptly .*Nothing was loaded: a load lands whole or not at all$/);
+    expect(await conversations()).toBe(0);
+    expect(await w.db.all('select * from loaded_files')).toEqual([]);
+
+    writeFileSync(path.join(inbox, 'b.jsonl.gz'), whole);
+    expect(await runJob(w.db, 'incoming', incoming, ctx())).toMatchObject({ status: 'ok', files: 2, loaded: 94 });
   });
 
   it('fails with a clear line when its folder is missing', async () => {

@@ -64,6 +64,12 @@ export interface Warehouse {
    *   await db.rewrite();
    */
   rewrite(): Promise<void>;
+  /**
+   * True when the file had a write-ahead log when it was opened: the last
+   * process to write it did not close it (it was killed, or crashed), and
+   * DuckDB replayed the log (see warehouse/repair.ts).
+   */
+  readonly replayedWal: boolean;
   close(): void;
 }
 
@@ -91,6 +97,7 @@ export interface OpenOptions {
  */
 export async function openWarehouse(dbPath: string, options: OpenOptions = {}): Promise<Warehouse> {
   const file = dbPath === ':memory:' ? dbPath : path.resolve(dbPath);
+  const replayedWal = dbPath !== ':memory:' && existsSync(`${file}.wal`);
   const open = async (): Promise<Opened> => {
     const instance = await createInstance(dbPath, file);
     const connect = async () => {
@@ -103,7 +110,7 @@ export async function openWarehouse(dbPath: string, options: OpenOptions = {}): 
     for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
     return { instance, connection, readers };
   };
-  return wrap(file, await open(), open);
+  return wrap(file, await open(), open, replayedWal);
 }
 
 interface Opened {
@@ -136,7 +143,7 @@ interface Lane {
   waiting: number;
 }
 
-function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>): Warehouse {
+function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, replayedWal: boolean): Warehouse {
   let { instance, connection, readers } = opened;
   // One connection, one query at a time: a promise chain serialises callers.
   // Calls made from inside an exclusive section (a transaction) run at once;
@@ -215,6 +222,7 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>): Ware
     exclusive,
     rewrite,
     generation: () => generation,
+    replayedWal,
     all,
     async one<T extends Row>(sql: string, params?: Params) {
       return (await all<T>(sql, params))[0];

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fixture, sharedData } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { zendeskTablesAdapter } from './zendesk-tables.js';
@@ -124,5 +127,28 @@ describe('zendesk tables on a hand-written landing', () => {
     expect((error as Error).message).toMatch(/^ticket\.csv \(the Zendesk ticket table\) has no column requester_id; found: id, created_at, requester, status\./);
     const none = await testWarehouse({ adapter: zendeskTablesAdapter, files: [fixture('servicenow-bad.csv')] }).catch((e: unknown) => e);
     expect((none as Error).message).toMatch(/no ticket table \(ticket\.csv, ticket_data\.csv or ticket\.parquet\) found/);
+  });
+});
+
+describe('zendesk tables without ticket_comment.csv', () => {
+  it('say so in one note (shown by parley ingest, kept in the load log) instead of loading silent tickets', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-zd-'));
+    const folder = path.join(dir, 'sync');
+    cpSync(fixture('zendesk-tables'), folder, { recursive: true });
+    rmSync(path.join(folder, 'ticket_comment.csv'));
+    const w = await testWarehouse({ adapter: zendeskTablesAdapter, files: [folder] });
+    try {
+      // ticket.csv has 4 rows (ticket 2 is deleted, so quarantined)
+      const note = `${folder} has no ticket_comment table (ticket_comment.csv), so the 4 rows of ticket.csv are loaded as tickets without messages: add the ticket_comment table of the sync and load the folder again`;
+      // the note is the ticket table's; the field history (refused rows of its own) has none
+      expect(w.load.perFile.map((f) => [path.basename(f.file), f.problem])).toEqual([
+        ['ticket.csv', note],
+        ['ticket_field_history.csv', null],
+      ]);
+      expect(await w.db.all('select problem from load_log where problem is not null')).toEqual([{ problem: note }]);
+    } finally {
+      w.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,7 @@
  * @example
  *   parley ingest exports/zendesk/ --format zendesk
  */
+import path from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
@@ -270,7 +271,19 @@ export const zendeskTablesAdapter: Adapter = {
       // parts by ticket: a ticket, its comments and its history are always in the same part
       const parts = partsFor(rows, options.partSize?.rows);
       const inputs: LoadInput[] = [
-        { file: files.ticket!, format: 'zendesk-tables', parts, sql: (part) => ticketsSql(t, labels, source, part).sql, digest: async () => staged.ticket!.digest },
+        {
+          file: files.ticket!,
+          format: 'zendesk-tables',
+          parts,
+          sql: (part) => ticketsSql(t, labels, source, part).sql,
+          digest: async () => staged.ticket!.digest,
+          // without the comments a ticket has no messages: loading them silently would look like a quiet helpdesk
+          ...(files.ticket_comment
+            ? {}
+            : {
+                note: `${path.dirname(files.ticket!)} has no ticket_comment table (ticket_comment.csv), so the ${staged.ticket!.rows} rows of ${labels.ticket} are loaded as tickets without messages: add the ticket_comment table of the sync and load the folder again`,
+              }),
+        },
       ];
       for (const [table, columns] of [
         ['ticket_comment', 'id, ticket_id, created, user_id, body, public'],
