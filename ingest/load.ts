@@ -27,6 +27,7 @@ import { readLines, TruncatedFileError, type FileDigest, type Line } from './lin
 import { checkMacros } from './canonical-checks.js';
 import { checkAndWrite } from './check-and-write.js';
 import type { Part } from './parts.js';
+import { applyRemovals } from './removals.js';
 
 export type RecordKind = 'conversation' | 'agents';
 
@@ -52,6 +53,11 @@ export interface LoadInput {
   parts?: number;
   /** With `sql`: the checksum and size of what was read. */
   digest?: () => Promise<FileDigest>;
+  /**
+   * A query naming stored conversations this input proves gone (columns
+   * `source`, `conversation_id`): run after every input is written, see `removals.ts`.
+   */
+  removes?: () => string;
 }
 
 export interface LoadOptions {
@@ -105,6 +111,10 @@ export interface LoadSummary {
   quarantined: number;
   /** Conversations already in the warehouse that this load replaced. */
   replaced: number;
+  /** Conversations already in the warehouse that this load removed (deleted on the platform, merged, or gone from a full snapshot). */
+  removed: number;
+  /** Of the quarantined records: earlier copies of a conversation that a later record of the same file replaced. */
+  duplicates: number;
   seconds: number;
   loadId: number;
   perFile: FileResult[];
@@ -138,6 +148,10 @@ interface Run {
   records: number;
   /** Conversations of earlier loads that this load replaced. */
   replaced: number;
+  /** Conversations of earlier loads that this load removed. */
+  removed: number;
+  /** Lines quarantined as earlier copies of a conversation. */
+  duplicates: number;
   /** The lines in `_ingest_lines` not yet checked and written. */
   chunk: { lines: number; bytes: number };
   /** The appender into `_ingest_lines`, while one is open. */
@@ -159,9 +173,10 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
       run.appender?.closeSync();
     }
     await writeChunk(run);
+    run.removed = await applyRemovals(db, run.loadId, inputs);
     await writeLoadLog(run);
     await db.run(
-      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents',
+      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table _ingest_written',
     );
     // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
     const demoAccountsDisabled = await endDemo(db, now);
@@ -178,6 +193,8 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     await db.run('insert into _ingest_files values ($1, $2)', [fileNo, input.file]);
   }
   await db.run(checkMacros(now));
+  // the conversations written so far, for the duplicate rule across chunks (check-and-write.ts)
+  await db.run('create or replace temp table _ingest_written (file_no integer, src varchar, id varchar, line integer)');
   return {
     db,
     loadId,
@@ -191,6 +208,8 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     progress: options.onProgress ?? (() => undefined),
     records: 0,
     replaced: 0,
+    removed: 0,
+    duplicates: 0,
     chunk: { lines: 0, bytes: 0 },
     appender: undefined,
   };
@@ -303,6 +322,7 @@ async function writeChunk(run: Run): Promise<void> {
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
   const written = await checkAndWrite(run.db, run.loadId, run.files, run.source, run.now);
   run.replaced += written.replaced;
+  run.duplicates += written.duplicates;
   for (const c of written.perFile) {
     const r = run.results[c.file_no]!;
     r.loaded += c.loaded;
@@ -343,6 +363,8 @@ function summarise(run: Run): LoadSummary {
     loaded: sum('loaded'),
     quarantined: sum('quarantined'),
     replaced: run.replaced,
+    removed: run.removed,
+    duplicates: run.duplicates,
     seconds: Math.round(run.elapsed() * 1000) / 1000,
     loadId: run.loadId,
     perFile: run.results,
