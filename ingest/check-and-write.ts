@@ -74,7 +74,7 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
     r.quarantined += e.n;
   }
   const duplicates =
-    ((await db.one<{ n: number }>(`select count(*) as n from _ingest_conversations where starts_with(problem, '${DUPLICATE}')`))?.n ?? 0) + earlier.reduce((n, e) => n + e.n, 0);
+    ((await db.one<{ n: number }>(`select count(*) as n from _ingest_conversations where contains(problem, '${DUPLICATE}')`))?.n ?? 0) + earlier.reduce((n, e) => n + e.n, 0);
   return { replaced, duplicates, perFile };
 }
 

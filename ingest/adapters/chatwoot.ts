@@ -241,6 +241,7 @@ export const chatwootAdapter: Adapter = {
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_cw',
       format: 'chatwoot',
       partBytes: options.partSize?.bytes,

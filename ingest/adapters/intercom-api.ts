@@ -132,6 +132,7 @@ export const intercomApiAdapter: Adapter = {
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_ic_api',
       format: 'intercom-api',
       partBytes: options.partSize?.bytes,

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fixture } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { zendeskApiAdapter } from './zendesk-api.js';
@@ -80,5 +83,36 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
     const error = await testWarehouse({ adapter: zendeskApiAdapter, files: [fixture('zendesk-api-broken.json')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/^zendesk-api-broken\.json cannot be read as JSON: Malformed JSON.*; fix that record or export the file again/);
+  });
+});
+
+describe('zendesk API JSON: one bad record is quarantined, the rest load', () => {
+  it('a Latin-1 byte and a cut-off record are quarantined alone; a ticket given twice loads its last record', async () => {
+    const [t1, , t3] = readFileSync(fixture('zendesk-api.jsonl'), 'utf8').split('\n') as [string, string, string];
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-zendesk-'));
+    const f = path.join(dir, 'tickets.jsonl');
+    writeFileSync(
+      f,
+      Buffer.concat([
+        Buffer.from(t1.replace('"subject": "Order broken"', '"subject": "first copy"') + '\n'), // line 1: ticket 1, again at line 3
+        Buffer.concat([Buffer.from(t3.replace('"id": 3,', '"id": 33,').replace('"subject": "', '"subject": "caf')), Buffer.from([0xe9, 0x0a])]), // line 2: Latin-1
+        Buffer.from(t1 + '\n'), // line 3: ticket 1, the later copy
+        Buffer.from(t1.replace('"id": 1,', '"id": 11,') + '\n'), // line 4: ticket 11
+        Buffer.from(t3.replace('"id": 3,', '"id": 34,').slice(0, 200)), // line 5: cut off
+      ]),
+    );
+    const w = await testWarehouse({ adapter: zendeskApiAdapter, files: [f] });
+    rmSync(dir, { recursive: true, force: true });
+    expect(w.load).toMatchObject({ read: 5, loaded: 2, quarantined: 3, duplicates: 1 });
+    expect(await w.db.all('select conversation_id, subject from raw_conversations order by 1')).toEqual([
+      { conversation_id: '1', subject: 'Order broken' },
+      { conversation_id: '11', subject: 'Order broken' },
+    ]);
+    expect((await w.quarantine()).map((r) => [r.line, r.reason])).toEqual([
+      [1, 'tickets.jsonl record 1: duplicate of record at line 3 (conversation 1); the later one was loaded'],
+      [2, 'tickets.jsonl record 2: the record is not valid UTF-8 text (a byte such as Latin-1 é): export the file again as UTF-8'],
+      [5, 'tickets.jsonl record 5: the record is not valid JSON (cut off or damaged): fix that record or export it again'],
+    ]);
+    w.close();
   });
 });

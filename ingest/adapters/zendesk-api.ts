@@ -207,6 +207,7 @@ export const zendeskApiAdapter: Adapter = {
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_zd_api',
       format: 'zendesk-api',
       partBytes: options.partSize?.bytes,
