@@ -155,6 +155,8 @@ export function prepareJsonDocs(
     partBytes?: number;
     /** The conversation id of a record, an expression on `doc`: for the duplicate rule (see {@link stageDocs}). */
     idSql?: string;
+    /** SQL naming stored conversations the staged file removes (deleted, merged): see `removals.ts`. */
+    removes?: (table: string) => string;
   },
 ): Promise<Prepared> {
   return prepareFiles(db, paths, async (file, i) => {
@@ -180,6 +182,7 @@ union all
 select _line, raw, problem from ${table}_bad where ${where}`;
         },
         digest: async () => ({ checksum: digest.checksum, bytes: digest.bytes }),
+        ...(o.removes ? { removes: () => o.removes!(table) } : {}),
       },
     };
   });
