@@ -17,10 +17,9 @@
  *   const removed = await applyRemovals(db, loadId, inputs); // 2
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import type { LoadInput } from './load.js';
 
 /** Removes what the inputs' `removes` queries name; returns how many conversations went. */
-export async function applyRemovals(db: Warehouse, loadId: number, inputs: readonly LoadInput[]): Promise<number> {
+export async function applyRemovals(db: Warehouse, loadId: number, inputs: readonly { removes?: () => string }[]): Promise<number> {
   const queries = inputs.flatMap((i) => (i.removes ? [i.removes()] : []));
   if (queries.length === 0) return 0;
   await db.run(

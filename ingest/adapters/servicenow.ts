@@ -286,6 +286,7 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const servicenowAdapter: Adapter = {
   format: 'servicenow',
   label: 'ServiceNow incident audit log',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'csv' && has(probe.header, 'number', 'incident_state', 'sys_mod_count')) {
       return { format: 'servicenow', why: 'its header has number, incident_state and sys_mod_count' };

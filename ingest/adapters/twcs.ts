@@ -215,6 +215,7 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const twcsAdapter: Adapter = {
   format: 'twcs',
   label: 'Twitter customer-support threads (twcs.csv)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'csv' && has(probe.header, 'tweet_id', 'inbound', 'in_response_to_tweet_id')) {
       return { format: 'twcs', why: 'its header has tweet_id, inbound and in_response_to_tweet_id' };

@@ -210,6 +210,7 @@ export function zendeskApiRemovedSql(t: string, source: string): string {
 export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'json' && /"audits"\s*:|"requester_id"\s*:/.test(probe.text)) return { format: 'zendesk', why: 'its records are Zendesk tickets with audits' };
     return undefined;

@@ -288,6 +288,7 @@ select line, raw, problem from ${t[table]}_rej where ${inPart(part, 'line')}`;
 export const zendeskTablesAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk tables (Fivetran / Airbyte landing)',
+  input: 'full snapshot',
   detect(probe) {
     if (probe.kind === 'folder') return probe.tables.has('ticket') ? { format: 'zendesk', why: 'the folder holds a Zendesk ticket table' } : undefined;
     if (probe.kind === 'parquet') return /^ticket/.test(probe.table) ? { format: 'zendesk', why: 'a Zendesk table by its name' } : undefined;
