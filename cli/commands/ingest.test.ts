@@ -15,7 +15,10 @@ describe('parley ingest: what the summary says about duplicates and removals', (
 
   it('a conversation twice in one file: the summary counts the earlier copy as a duplicate record quarantined', async () => {
     const f = path.join(dir, 'dup.jsonl');
-    writeFileSync(f, [goodConversation('c1', { channel: 'email' }), goodConversation('c2'), goodConversation('c1', { channel: 'sms' })].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(
+      f,
+      [goodConversation('c1', { channel: 'email' }), goodConversation('c2'), goodConversation('c1', { channel: 'sms' })].map((r) => JSON.stringify(r)).join('\n') + '\n',
+    );
     const r = await parley('ingest', f, '--db', path.join(dir, 'dup.duckdb'));
     expect(r.code).toBe(0);
     const out = r.out.split('\n');
