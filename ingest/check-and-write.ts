@@ -3,7 +3,9 @@
  * lines in `_ingest_lines` (as SQL, see `canonical-checks.ts`), the refused
  * records to the quarantine with a reason zod words, the valid ones to the
  * raw layer, replacing what was loaded before under the same key (source +
- * id). The loader (`load.ts`) calls it once per chunk, inside its transaction.
+ * id). A key twice in one file: the last record is written, the earlier ones
+ * are quarantined as its duplicates, also across chunks. The loader
+ * (`load.ts`) calls it once per chunk, inside its transaction.
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { ELEMENT_COLUMNS, checkStatements } from './canonical-checks.js';

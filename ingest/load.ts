@@ -5,8 +5,11 @@
  * table of raw text); parsing, the contract's checks, de-duplication and the
  * writes to `raw_*` all run as SQL. Records that break the contract go to
  * `quarantine` with file, line, reason and raw text, so that for every file
- * `read = loaded + quarantined`. A conversation seen again, in this load or
- * an earlier one, replaces the earlier one whole (key: source + id).
+ * `read = loaded + quarantined`. A conversation seen again, in another file
+ * or an earlier load, replaces the earlier one whole (key: source + id); in
+ * the same file, the earlier copy is quarantined as its duplicate
+ * (`check-and-write.ts`). Conversations an input proves gone are removed
+ * last (`removals.ts`).
  *
  * Memory stays flat as the input grows: lines are checked and written a
  * chunk at a time (about {@link CHUNK_BYTES} of text), and an adapter's
