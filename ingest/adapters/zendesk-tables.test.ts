@@ -160,28 +160,31 @@ describe('zendesk tables: a later full snapshot, deletions and merges', () => {
       ticket('3', '2026-01-06 08:00:00', 'closed', 'Same order again'),
       ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question'),
       ticket('5', '2026-01-06 08:10:00', 'closed', 'Hello'),
+      ticket('6', '2026-01-06 08:20:00', 'closed', 'Refused next time'),
       ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question (later row)'),
     ]);
     const w = await testWarehouse({ adapter: zendeskTablesAdapter, files: [first] });
-    expect(await ids(w, 'raw_conversations')).toEqual(['0', '1', '3', '4', '5']);
+    expect(await ids(w, 'raw_conversations')).toEqual(['0', '1', '3', '4', '5', '6']);
     // ticket 4 twice: the later row is loaded, the earlier one quarantined as its duplicate
     expect(w.load.duplicates).toBe(1);
     expect(await w.db.one("select subject from raw_conversations where conversation_id = '4'")).toEqual({ subject: 'Order question (later row)' });
     await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
 
-    // the next sync: 1 deleted, 3 merged into 4, 5 gone; 0 was created before this snapshot's first ticket (1, 5 Jan), so it stays
+    // the next sync: 1 deleted, 3 merged into 4, 5 gone; 0 was created before this snapshot's first ticket (1, 5 Jan), so it
+    // stays, and so does 6: the snapshot holds it, though its row is refused this time (the stored copy is kept)
     const second = landing('second', [
       ticket('1', '2026-01-05 09:00:00', 'deleted', 'Order broken'),
       ticket('3', '2026-01-06 08:00:00', 'closed', 'Same order again'),
+      ticket('6', '2026-01-06 08:20:00', 'archived', 'Refused next time'),
       ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question', '[3]'),
     ]);
     const summary = await load(w, second);
     expect(summary).toMatchObject({ removed: 3 });
-    expect(await ids(w, 'raw_conversations')).toEqual(['0', '4']);
+    expect(await ids(w, 'raw_conversations')).toEqual(['0', '4', '6']);
     expect(await ids(w, 'raw_messages')).toEqual(['4']);
     const built = await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
     expect(built.kind).toBe('full');
-    expect(await ids(w, 'conversation_metrics')).toEqual(['0', '4']);
+    expect(await ids(w, 'conversation_metrics')).toEqual(['0', '4', '6']);
     w.close();
   });
 });
