@@ -61,6 +61,8 @@ export interface LoadInput {
    * `source`, `conversation_id`): run after every input is written, see `removals.ts`.
    */
   removes?: () => string;
+  /** Said of the file instead of "the file is empty" when it yields no record (an adapter that loads its records with another file's). */
+  whenNothingRead?: string;
 }
 
 export interface LoadOptions {
@@ -254,6 +256,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
     }
     await readLineInput(run, fileNo, kind, input, digest, result);
   }
+  if (result.read === 0 && !result.problem && input.whenNothingRead) result.problem = input.whenNothingRead;
   finishFile(result, digest, started);
 }
 

@@ -247,6 +247,7 @@ export const twcsAdapter: Adapter = {
         parts: partsFor(s.rows, options.partSize?.rows),
         sql: (part: Part) => twcsSql(placed, s.rejects, s.label, source, fileNo, part),
         digest: async () => s.digest,
+        ...(s.rows > 0 ? { whenNothingRead: `${s.label}: its tweets are all in threads loaded with a later file of this load (counted there)` } : {}),
         ...(fileNo === staged.length - 1 ? { removes: () => twcsRemovedSql(placed, source) } : {}),
       }));
     });
