@@ -47,7 +47,8 @@ export interface TwcsStaged {
  * reply tree (null when refused, or when its replies lead round a cycle).
  *
  * Threads are rebuilt from every tweet known for them: the tweets of every
- * file of this load and those stored by earlier loads. A tweet in two files
+ * file of this load and those stored by earlier loads (of the stored threads
+ * the load reaches, see `reached`). A tweet in two files
  * is taken from the later file; a stored tweet given again is taken from the
  * file. A stored tweet's parent is its conversation's root (the thread is
  * already joined), and a root's parent is the conversation's
@@ -103,7 +104,18 @@ fresh as (
   qualify row_number() over (partition by id order by file_no desc) = 1
 ),
 
--- tweets stored by earlier loads, unless this load gives them again
+-- the stored threads this load reaches: one holding a tweet of the load or the tweet one answers,
+-- or whose first tweet answered a tweet of the load (stored threads are joined already, so one step is enough)
+reached as (
+  select m.conversation_id from raw_messages m
+  where m.source = ${sqlString(source)}
+    and try_cast(m.message_id as bigint) in (select id from fresh union all select parent from fresh where parent is not null)
+  union
+  select c.conversation_id from raw_conversations c
+  where c.source = ${sqlString(source)} and try_cast(c.metadata->>'in_response_to' as bigint) in (select id from fresh)
+),
+
+-- their tweets, unless this load gives them again
 stored as (
   select
     null::integer as file_no, null::integer as _line, null::varchar as _at,
@@ -115,7 +127,8 @@ stored as (
     c.conversation_id as stored_in
   from raw_messages m
   join raw_conversations c using (source, conversation_id)
-  where m.source = ${sqlString(source)} and try_cast(m.message_id as bigint) not in (select id from fresh)
+  where m.source = ${sqlString(source)} and m.conversation_id in (select conversation_id from reached)
+    and try_cast(m.message_id as bigint) not in (select id from fresh)
 ),
 
 tweets as (
