@@ -3,7 +3,9 @@
  * lines in `_ingest_lines` (as SQL, see `canonical-checks.ts`), the refused
  * records to the quarantine with a reason zod words, the valid ones to the
  * raw layer, replacing what was loaded before under the same key (source +
- * id). The loader (`load.ts`) calls it once per chunk, inside its transaction.
+ * id). A key twice in one file: the last record is written, the earlier ones
+ * are quarantined as its duplicates, also across chunks. The loader
+ * (`load.ts`) calls it once per chunk, inside its transaction.
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { ELEMENT_COLUMNS, checkStatements } from './canonical-checks.js';
@@ -12,6 +14,8 @@ import { agentSchema, conversationSchema, explainRecord } from './canonical-sche
 /** What one chunk came to: conversations of earlier loads replaced, and records loaded and quarantined per file. */
 export interface ChunkWritten {
   replaced: number;
+  /** Records quarantined as earlier copies of a conversation a later record of the same file replaced. */
+  duplicates: number;
   perFile: { file_no: number; loaded: number; quarantined: number }[];
 }
 
@@ -28,6 +32,7 @@ export interface ChunkWritten {
 export async function checkAndWrite(db: Warehouse, loadId: number, files: readonly string[], source: string, now: Date): Promise<ChunkWritten> {
   // 1. The contract's checks, in bulk.
   for (const sql of checkStatements()) await db.run(sql);
+  await markDuplicates(db, source);
 
   // 2. Refused records to the quarantine, each with a reason a person understands.
   const schema = conversationSchema(now);
@@ -51,6 +56,7 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
        where exists (select 1 from raw_conversations c where c.source = v.src and c.conversation_id = v.id and c.load_id <> ${loadId})`,
       )
     )?.n ?? 0;
+  const earlier = await quarantineEarlierChunks(db, loadId, files, now);
   for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
     await db.run(`delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`);
   }
@@ -64,7 +70,73 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
      from (select file_no, problem from _ingest_conversations union all select file_no, problem from _ingest_agents)
      group by file_no`,
   );
-  return { replaced, perFile };
+  for (const e of earlier) {
+    const r = perFile.find((f) => f.file_no === e.file_no)!;
+    r.loaded -= e.n;
+    r.quarantined += e.n;
+  }
+  const duplicates =
+    ((await db.one<{ n: number }>(`select count(*) as n from _ingest_conversations where contains(problem, '${DUPLICATE}')`))?.n ?? 0) + earlier.reduce((n, e) => n + e.n, 0);
+  return { replaced, duplicates, perFile };
+}
+
+/** How the reason of an earlier copy of a conversation begins (adapters that refuse duplicates themselves use it too). */
+export const DUPLICATE = 'duplicate of record at line ';
+
+/**
+ * One rule for a conversation id that a file holds twice (here and in every
+ * adapter): the last record is loaded, each earlier copy is quarantined with
+ * "duplicate of record at line N; the later one was loaded".
+ */
+async function markDuplicates(db: Warehouse, source: string): Promise<void> {
+  await db.run(
+    `update _ingest_conversations t
+     set problem = '${DUPLICATE}' || d.later || ' (conversation ' || t.id || '); the later one was loaded'
+     from (
+       select file_no, line, max(line) over (partition by file_no, coalesce(nullif(source, ''), $1), id) as later
+       from _ingest_conversations where problem is null
+     ) d
+     where t.file_no = d.file_no and t.line = d.line and d.later <> d.line`,
+    [source],
+  );
+}
+
+/**
+ * The same rule across the chunks of one file: a record written by an earlier
+ * chunk of this load, from the same file, that a record of this chunk
+ * replaces is quarantined as a duplicate (its text is no longer at hand:
+ * the quarantine keeps file, line and reason). `_ingest_written` (made by
+ * the loader for each load) keeps the keys written so far. Returns, per
+ * file, how many earlier records became duplicates.
+ */
+async function quarantineEarlierChunks(db: Warehouse, loadId: number, files: readonly string[], now: Date): Promise<{ file_no: number; n: number }[]> {
+  await db.run(
+    `create or replace temp table _ingest_earlier as
+     select w.file_no, w.line, w.id, v.line as later from _ingest_written w join _ingest_valid v using (file_no, src, id)`,
+  );
+  const earlier = await db.all<{ file_no: number; n: number }>('select file_no, count(*)::integer as n from _ingest_earlier group by file_no');
+  const reason = (later: string) => `'${DUPLICATE}' || ${later} || ' (conversation ' || e.id || '); the later one was loaded'`;
+  for (const e of earlier) {
+    // copies before the one now replaced named it as the one loaded: they name the new one
+    await db.run(
+      `update quarantine q set reason = ${reason('e.later')}
+       from _ingest_earlier e
+       where q.load_id = ${loadId} and e.file_no = ${e.file_no} and q.file = $1 and q.reason = ${reason('e.line')}`,
+      [files[e.file_no]!],
+    );
+    await db.run(
+      `insert into quarantine
+       select ${loadId}, $1, line, ${reason('later')}, null, $2::timestamptz
+       from _ingest_earlier e where file_no = ${e.file_no}`,
+      [files[e.file_no]!, now.toISOString()],
+    );
+  }
+  await db.run(
+    `delete from _ingest_written w using _ingest_earlier e where w.file_no = e.file_no and w.line = e.line;
+     insert into _ingest_written select file_no, src, id, line from _ingest_valid;
+     drop table _ingest_earlier`,
+  );
+  return earlier;
 }
 
 /** Moves the refused lines of `table` into the quarantine, a page at a time. */

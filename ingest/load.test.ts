@@ -218,11 +218,20 @@ describe('replacing conversations', () => {
     expect(await db.all('select count(*) as n from raw_events where conversation_id = $1', ['c1'])).toEqual([{ n: 0 }]);
   });
 
-  it('within one load the later line wins', async () => {
+  it('within one file the later line wins, and the earlier copy is quarantined as its duplicate', async () => {
     const p = file('dup.jsonl', [goodConversation('d1', { channel: 'email' }), goodConversation('d1', { channel: 'sms' })]);
     const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
-    expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0 });
+    expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1, duplicates: 1 });
     expect(await db.all('select channel, line from raw_conversations')).toEqual([{ channel: 'sms', line: 2 }]);
+    expect(await db.all('select line, reason from quarantine')).toEqual([{ line: 1, reason: 'duplicate of record at line 2 (conversation d1); the later one was loaded' }]);
+  });
+
+  it('a conversation in two files of one load: the later file wins, and neither copy is a duplicate', async () => {
+    const a = file('a.jsonl', [goodConversation('d2', { channel: 'email' })]);
+    const b = file('b.jsonl', [goodConversation('d2', { channel: 'sms' })]);
+    const summary = await loadFiles(db, [{ file: a }, { file: b }], { now: TEST_NOW });
+    expect(summary).toMatchObject({ read: 2, loaded: 2, quarantined: 0, duplicates: 0 });
+    expect(await db.all('select channel, file from raw_conversations')).toEqual([{ channel: 'sms', file: b }]);
   });
 
   it('the key is source + id: the same id from two sources is two conversations', async () => {
@@ -303,7 +312,8 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
       const a = file('a.jsonl', lines);
       const b = file('b.jsonl', [goodConversation('c2', { channel: 'whatsapp' })]);
       const summary = await loadFiles(db, [{ file: a }, { file: b }], { now: TEST_NOW, chunkBytes });
-      expect(summary).toMatchObject({ read: 7, loaded: 5, quarantined: 2, replaced: 1 });
+      // c1 at lines 1 and 4 are earlier copies of line 6: duplicates, whether checked in one chunk or line by line
+      expect(summary).toMatchObject({ read: 7, loaded: 3, quarantined: 4, duplicates: 2, replaced: 1 });
       results.push(await snapshot());
     }
     expect(results[1]).toEqual(results[0]);

@@ -5,8 +5,11 @@
  * table of raw text); parsing, the contract's checks, de-duplication and the
  * writes to `raw_*` all run as SQL. Records that break the contract go to
  * `quarantine` with file, line, reason and raw text, so that for every file
- * `read = loaded + quarantined`. A conversation seen again, in this load or
- * an earlier one, replaces the earlier one whole (key: source + id).
+ * `read = loaded + quarantined`. A conversation seen again, in another file
+ * or an earlier load, replaces the earlier one whole (key: source + id); in
+ * the same file, the earlier copy is quarantined as its duplicate
+ * (`check-and-write.ts`). Conversations an input proves gone are removed
+ * last (`removals.ts`).
  *
  * Memory stays flat as the input grows: lines are checked and written a
  * chunk at a time (about {@link CHUNK_BYTES} of text), and an adapter's
@@ -33,6 +36,7 @@ import { FileProblemError, readLines, type FileDigest, type Line } from './line-
 import { checkMacros } from './canonical-checks.js';
 import { checkAndWrite } from './check-and-write.js';
 import type { Part } from './parts.js';
+import { applyRemovals } from './removals.js';
 
 export type RecordKind = 'conversation' | 'agents';
 
@@ -60,6 +64,14 @@ export interface LoadInput {
   digest?: () => Promise<FileDigest>;
   /** Something the user should know about this input (an adapter's finding): shown as a note and kept in the load log. */
   note?: string;
+
+  /**
+   * A query naming stored conversations this input proves gone (columns
+   * `source`, `conversation_id`): run after every input is written, see `removals.ts`.
+   */
+  removes?: () => string;
+  /** Said of the file instead of "the file is empty" when it yields no record (an adapter that loads its records with another file's). */
+  whenNothingRead?: string;
 }
 
 export interface LoadOptions {
@@ -116,6 +128,10 @@ export interface LoadSummary {
   quarantined: number;
   /** Conversations already in the warehouse that this load replaced. */
   replaced: number;
+  /** Conversations already in the warehouse that this load removed (deleted on the platform, merged, or gone from a full snapshot). */
+  removed: number;
+  /** Of the quarantined records: earlier copies of a conversation that a later record of the same file replaced. */
+  duplicates: number;
   seconds: number;
   loadId: number;
   perFile: FileResult[];
@@ -149,6 +165,10 @@ interface Run {
   records: number;
   /** Conversations of earlier loads that this load replaced. */
   replaced: number;
+  /** Conversations of earlier loads that this load removed. */
+  removed: number;
+  /** Lines quarantined as earlier copies of a conversation. */
+  duplicates: number;
   /** The lines in `_ingest_lines` not yet checked and written. */
   chunk: { lines: number; bytes: number };
   /** The appender into `_ingest_lines`, while one is open. */
@@ -173,9 +193,10 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
       run.appender?.closeSync();
     }
     await writeChunk(run);
+    run.removed = await applyRemovals(db, run.loadId, inputs);
     await writeLoadLog(run);
     await db.run(
-      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents',
+      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table _ingest_written',
     );
     // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
     const demoAccountsDisabled = await endDemo(db, now);
@@ -192,6 +213,8 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     await db.run('insert into _ingest_files values ($1, $2)', [fileNo, input.file]);
   }
   await db.run(checkMacros(now));
+  // the conversations written so far, for the duplicate rule across chunks (check-and-write.ts)
+  await db.run('create or replace temp table _ingest_written (file_no integer, src varchar, id varchar, line integer)');
   return {
     db,
     loadId,
@@ -205,6 +228,8 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     progress: options.onProgress ?? (() => undefined),
     records: 0,
     replaced: 0,
+    removed: 0,
+    duplicates: 0,
     chunk: { lines: 0, bytes: 0 },
     appender: undefined,
   };
@@ -240,6 +265,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
   } else {
     await readLineInput(run, fileNo, kind, input, digest, result);
   }
+  if (result.read === 0 && !result.problem && input.whenNothingRead) result.problem = input.whenNothingRead;
   finishFile(result, digest, started);
 }
 
@@ -310,6 +336,7 @@ async function writeChunk(run: Run): Promise<void> {
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
   const written = await checkAndWrite(run.db, run.loadId, run.files, run.source, run.now);
   run.replaced += written.replaced;
+  run.duplicates += written.duplicates;
   for (const c of written.perFile) {
     const r = run.results[c.file_no]!;
     r.loaded += c.loaded;
@@ -350,6 +377,8 @@ function summarise(run: Run): LoadSummary {
     loaded: sum('loaded'),
     quarantined: sum('quarantined'),
     replaced: run.replaced,
+    removed: run.removed,
+    duplicates: run.duplicates,
     seconds: Math.round(run.elapsed() * 1000) / 1000,
     loadId: run.loadId,
     perFile: run.results,

@@ -33,7 +33,9 @@
  * transaction.
  *
  * A full build runs instead when: `--full`; never built, or built by an older
- * Parley (no build state, or a mart missing); the models' rendered SQL or the
+ * Parley (no build state, or a mart missing); a load removed conversations
+ * (a mart key with no raw row: deleted, merged, or gone from a full
+ * snapshot, see ingest/removals.ts); the models' rendered SQL or the
  * configuration changed (`build_hash`); the agent roster changed; the horizon
  * moved back, or the business-hours calendar starts earlier than a message
  * it did not reach before; or so many conversations are affected that
@@ -146,11 +148,14 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   const now = await dataState(db, `select horizon from ${inc('int_data_horizon')}`);
   // the business-hours calendar starts a day before the first created_at: an earlier start changes the
   // business_first_response_s of a conversation only if its first customer message came before the old start
-  const facts = await db.one<{ changed: number; conversations: number; calendar_moved: boolean }>(
+  // a conversation a load removed (deleted on the platform, merged, gone from a full snapshot; ingest/removals.ts)
+  // leaves a mart key without its raw row: only a full build takes it out of every mart
+  const facts = await db.one<{ changed: number; conversations: number; calendar_moved: boolean; removed: boolean }>(
     `with firsts as (select min(created_at) as first_then from conversation_metrics)
      select
        (select count(*) from raw_conversations where load_id > $1) as changed,
        (select count(*) from raw_conversations) as conversations,
+       exists (select 1 from conversation_metrics m anti join raw_conversations r using (source, conversation_id)) as removed,
        (select min(created_at) from raw_conversations) < (select first_then from firsts)
          and exists (select 1 from conversation_metrics where first_customer_at < (select first_then from firsts) - interval 2 day) as calendar_moved`,
     [state.loadId],
@@ -159,6 +164,7 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   const h1 = now.horizonUs;
   if (h0 === null || h1 === null) throw new FullBuildNeeded('the warehouse held no data at the last build');
   if (h1 < h0) throw new FullBuildNeeded('the data horizon moved back (replaced conversations held the latest timestamps)');
+  if (facts!.removed) throw new FullBuildNeeded('conversations were removed since the last build');
   if (facts!.calendar_moved) throw new FullBuildNeeded('the business-hours calendar starts earlier now, before messages of earlier conversations');
 
   // 2. The affected conversations (see the module comment).

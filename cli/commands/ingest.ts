@@ -30,7 +30,8 @@ Loads one or more files (or export folders) as one transaction: all of it lands,
 A file that is missing, cut off (a truncated .gz), changed while it is read, not UTF-8
 (UTF-16 is named, with the iconv command that converts it) or not a regular file (a pipe)
 stops the whole load: exit status 1, each such file named on stderr, nothing loaded.
-A conversation loaded again replaces the earlier one (key: source + id).
+A conversation loaded again replaces the earlier one (key: source + id); one id twice in a
+file: the last record is loaded, the earlier copies are quarantined as duplicates.
 Records that break the contract go to the quarantine with file, line and reason.
 A file named agents*.jsonl is read as the agent roster.
 Loading conversations of another source than "demo" into a demo warehouse (\`parley demo\`)
@@ -147,11 +148,17 @@ Examples:
         `loaded ${count(summary.loaded)} of ${count(summary.read)} records from ${summary.files} file${summary.files === 1 ? '' : 's'} ` +
           `in ${summary.seconds.toFixed(1)} s (${count(rate)} records/s)` +
           (summary.replaced ? `; ${count(summary.replaced)} conversations replaced an earlier load` : '') +
+          (summary.removed
+            ? `; ${count(summary.removed)} conversation${summary.removed === 1 ? '' : 's'} of earlier loads removed (deleted, merged or gone from a full snapshot)`
+            : '') +
           '\n',
       );
       if (summary.quarantined) {
+        const dup = summary.duplicates
+          ? ` (${count(summary.duplicates)} duplicate record${summary.duplicates === 1 ? '' : 's'} quarantined: a later record of the same conversation in the same file was loaded)`
+          : '';
         io.out.write(
-          `${count(summary.quarantined)} records quarantined; see them with:\n  parley sql "select file, line, reason from quarantine where load_id = ${summary.loadId}"\n`,
+          `${count(summary.quarantined)} records quarantined${dup}; see them with:\n  parley sql "select file, line, reason from quarantine where load_id = ${summary.loadId}"\n`,
         );
       }
     }

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fixture } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { chatwootAdapter } from './chatwoot.js';
@@ -71,7 +74,7 @@ describe('chatwoot API JSON', () => {
 });
 
 describe('chatwoot bad input', () => {
-  it('quarantines a wrong date format, a record without id and an unknown status; refuses a file that is not UTF-8', async () => {
+  it('quarantines a wrong date format, a record without id and an unknown status', async () => {
     const w = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot-bad.jsonl')] });
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'chatwoot-bad.jsonl record 1 (conversation 401): created_at "05/01/2026 09:00" is neither Unix seconds nor ISO 8601',
@@ -79,8 +82,56 @@ describe('chatwoot bad input', () => {
       'chatwoot-bad.jsonl record 3 (conversation 403): status "closed" is not open, resolved, pending or snoozed',
     ]);
     w.close();
-    const error = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot-latin1.jsonl')] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AdapterError);
-    expect((error as Error).message).toMatch(/^chatwoot-latin1\.jsonl cannot be read as JSON: .*UTF-8.*; fix that record or export the file again/);
   });
+
+  it('refuses a single JSON array that does not parse, saying where it broke', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-chatwoot-'));
+    const f = path.join(dir, 'broken.json');
+    writeFileSync(f, '[{"id": "1", "status": "open"},\n{"id": "2", "status": }]\n');
+    const error = await testWarehouse({ adapter: chatwootAdapter, files: [f] }).catch((e: unknown) => e);
+    rmSync(dir, { recursive: true, force: true });
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as Error).message).toMatch(/^broken\.json cannot be read as JSON: .*; fix that record or export the file again/);
+  });
+});
+
+describe('chatwoot: one bad record is quarantined, the rest load', () => {
+  const [r301, r302] = readFileSync(fixture('chatwoot.jsonl'), 'utf8').split('\n') as [string, string];
+  const withId = (line: string, id: string) => line.replace(/"id": \d+/, `"id": "${id}"`);
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-chatwoot-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a Latin-1 byte, a NUL, a record over 16 MB, a duplicate id and a cut-off last record: each record on its own', async () => {
+    const big = JSON.parse(withId(r302, 'B1')) as { messages: { content: string }[] };
+    big.messages[0]!.content = 'x'.repeat(17 * 2 ** 20);
+    const f = path.join(dir, 'export.jsonl');
+    writeFileSync(
+      f,
+      Buffer.concat([
+        Buffer.from(r301 + '\n'),
+        Buffer.concat([Buffer.from(withId(r302, 'L1').replace('"content": "', '"content": "caf')), Buffer.from([0xe9]), Buffer.from('\n')]), // line 2: Latin-1 é
+        Buffer.from(withId(r302, 'N1').replace('"content": "', '"content": "a\u0000b') + '\n'), // line 3: a NUL byte
+        Buffer.from(r302 + '\n'), // line 4: conversation 302, again at line 6
+        Buffer.from(JSON.stringify(big) + '\n'), // line 5: 17 MB
+        Buffer.from(r302.replace('"status": "pending"', '"status": "open"') + '\n'), // line 6: 302, the later copy
+        Buffer.from(withId(r301, 'C1').slice(0, 120)), // line 7: cut off
+      ]),
+    );
+    const w = await testWarehouse({ adapter: chatwootAdapter, files: [f] });
+    expect(w.load).toMatchObject({ read: 7, loaded: 3, quarantined: 4, duplicates: 1 });
+    expect((await w.db.all<{ id: string }>('select conversation_id as id from raw_conversations order by 1')).map((r) => r.id)).toEqual(['301', '302', 'B1']);
+    expect((await w.quarantine()).map((r) => [r.line, r.reason])).toEqual([
+      [2, 'export.jsonl record 2: the record is not valid UTF-8 text (a byte such as Latin-1 é): export the file again as UTF-8'],
+      [3, 'export.jsonl record 3: the record holds a NUL byte, which JSON text cannot: export it again, or remove the byte'],
+      [4, 'export.jsonl record 4: duplicate of record at line 6 (conversation 302); the later one was loaded'],
+      [7, 'export.jsonl record 7: the record is not valid JSON (cut off or damaged): fix that record or export it again'],
+    ]);
+    // the later copy of 302 is the one stored, and the 17 MB message whole
+    expect((await w.conversation('302')).conversation).toMatchObject({ metadata: expect.stringContaining('"open"') });
+    expect((await w.db.one<{ n: number }>("select strlen(body) as n from raw_messages where conversation_id = 'B1' order by seq limit 1"))!.n).toBe(17 * 2 ** 20);
+    w.close();
+  }, 60_000);
 });

@@ -235,12 +235,14 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const chatwootAdapter: Adapter = {
   format: 'chatwoot',
   label: 'Chatwoot API JSON (conversations with messages)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'json' && /"message_type"\s*:|"inbox_id"\s*:/.test(probe.text)) return { format: 'chatwoot', why: 'its records have Chatwoot inbox_id / message_type' };
     return undefined;
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_cw',
       format: 'chatwoot',
       partBytes: options.partSize?.bytes,

@@ -1,11 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parley } from '../../testing/cli.js';
-import { ADAPTERS, detectFormat } from './index.js';
+import { ADAPTER_LIST, ADAPTERS, detectFormat } from './index.js';
 import { ADAPTER_FORMATS } from './types.js';
 import { fixture, repoRoot, sharedData } from '../../testing/paths.js';
+
+describe('what an export is', () => {
+  it("every adapter says whether an export is a full snapshot or a change set, as the README's adapter table does", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z]+)` \| ([^|]+) \| (full snapshot|change set) \|$/gm)].map((m) => ({ format: m[1]!, reads: m[2]!, input: m[3]! }));
+    for (const adapter of ADAPTER_LIST) {
+      const documented = rows.filter((r) => r.format === adapter.format);
+      if (typeof adapter.input === 'string') {
+        expect(
+          documented.map((r) => r.input),
+          adapter.format,
+        ).toEqual([adapter.input]);
+      } else {
+        expect(documented.find((r) => /API JSON/.test(r.reads))?.input, `${adapter.format} API JSON`).toBe(adapter.input.json);
+        expect(documented.find((r) => /tables/.test(r.reads))?.input, `${adapter.format} tables`).toBe(adapter.input.tables);
+      }
+    }
+    // only a landing of every ticket may remove what it does not hold
+    expect(ADAPTER_LIST.filter((a) => JSON.stringify(a.input).includes('full snapshot')).map((a) => a.format)).toEqual(['zendesk']);
+  });
+});
 
 describe('format detection', () => {
   it('has an adapter for every --format', () => {

@@ -8,7 +8,7 @@
  *   // → { format: 'twcs', why: 'its header has tweet_id, inbound and in_response_to_tweet_id' }
  */
 import type { Warehouse } from '../../warehouse/connection.js';
-import type { Adapter, AdapterFormat, Detected, PrepareOptions, Prepared } from './types.js';
+import type { Adapter, AdapterFormat, Detected, InputKind, PrepareOptions, Prepared } from './types.js';
 import { detectWith, isJson } from './detect.js';
 import { twcsAdapter } from './twcs.js';
 import { servicenowAdapter } from './servicenow.js';
@@ -24,6 +24,7 @@ function jsonOrTables(format: AdapterFormat, label: string, json: Adapter, table
   return {
     format,
     label,
+    input: { json: json.input as InputKind, tables: tables.input as InputKind },
     detect: (probe) => json.detect?.(probe) ?? tables.detect?.(probe),
     async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
       const groups = [

@@ -126,12 +126,14 @@ select _line, doc::varchar, problem from checked where problem is not null`;
 export const intercomApiAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom API JSON (conversations with parts)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'json' && /"conversation_parts"|"part_type"\s*:/.test(probe.text)) return { format: 'intercom', why: 'its records have conversation_parts' };
     return undefined;
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_ic_api',
       format: 'intercom-api',
       partBytes: options.partSize?.bytes,

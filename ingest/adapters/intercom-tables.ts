@@ -134,6 +134,7 @@ select line, raw, problem from ${t.conversation_history}_rej where ${inPart(part
 export const intercomTablesAdapter: Adapter = {
   format: 'intercom',
   label: 'Intercom tables (Fivetran landing)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'folder') {
       const found = probe.tables.has('conversation_history') || probe.tables.has('conversation_part_history');

@@ -318,6 +318,7 @@ async function stageJsonWithExpressions(db: Warehouse, spec: JsonSpec, exprs: re
 export const mappingAdapter: Adapter = {
   format: 'mapping',
   label: 'a CSV or JSON export through a mapping file',
+  input: 'change set',
   async prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     if (!options.mapping)
       throw new AdapterError("--format mapping needs --mapping FILE: a YAML file naming the export's columns (see ingest/adapters/examples/freshdesk-mapping.yaml)");

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadFiles } from '../load.js';
+import { TEST_NOW } from '../../testing/clock.js';
 import { fixture, sharedData } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { servicenowAdapter } from './servicenow.js';
@@ -108,5 +113,69 @@ describe('servicenow adapter on bad input', () => {
     // the platform counted one reassignment (Group 1 → Group 2); the agent change within Group 2 is a transfer too
     expect(inc1.conversation['metadata']).toMatch(/"reassignment_count":1/);
     w.close();
+  });
+});
+
+describe('servicenow: an incremental export is merged into the stored trails', () => {
+  const header =
+    'number,incident_state,reassignment_count,reopen_count,sys_mod_count,caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,resolved_at';
+  const rows = {
+    a1: 'INC7,New,0,0,0,Caller 7,1/3/2016 09:00,1/3/2016 09:00,Phone,3 - Moderate,Group 1,?,?',
+    a2: 'INC7,Active,1,0,1,Caller 7,1/3/2016 09:00,1/3/2016 09:20,Phone,3 - Moderate,Group 2,Resolver 7,?',
+    a3: 'INC7,Resolved,1,0,2,Caller 7,1/3/2016 09:00,1/3/2016 10:00,Phone,3 - Moderate,Group 2,Resolver 7,1/3/2016 10:00',
+    a4: 'INC7,Resolved,1,0,3,Caller 7,1/3/2016 09:00,1/3/2016 10:30,Phone,3 - Moderate,Group 2,Resolver 7,1/3/2016 10:30',
+    a5: 'INC7,Closed,1,0,4,Caller 7,1/3/2016 09:00,2/3/2016 10:00,Phone,3 - Moderate,Group 2,Resolver 7,1/3/2016 10:30',
+    b1: 'INC8,New,0,0,0,Caller 8,1/3/2016 09:00,1/3/2016 09:00,Email,4 - Low,Group 1,?,?',
+    b2: 'INC8,Active,0,0,1,Caller 8,1/3/2016 09:00,1/3/2016 09:30,Email,4 - Low,Group 1,Resolver 1,?',
+  };
+  let dir: string;
+  const write = (name: string, keys: (keyof typeof rows)[]) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, [header, ...keys.map((k) => rows[k])].join('\n') + '\n');
+    return f;
+  };
+  const trails = async (w: TestWarehouse) =>
+    (
+      await w.db.all<{ id: string; at: Date; type: string; what: string }>(
+        `select conversation_id as id, event_at as at, type, coalesce(status, team || '/' || coalesce(agent_id, '-')) as what from raw_events order by conversation_id, seq`,
+      )
+    ).map((e) => `${e.id} ${e.at.toISOString().slice(0, 16)} ${e.type} ${e.what}`);
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-servicenow-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a full log, then the latest row per incident twice, gives the trails of all the rows: the run of Resolved rows one resolution at its last save', async () => {
+    const w = await testWarehouse({ adapter: servicenowAdapter, files: [write('full.csv', ['a1', 'a2', 'a3', 'b1', 'b2'])] });
+    const load = async (f: string) => {
+      const prepared = await servicenowAdapter.prepare(w.db, [f], {});
+      return loadFiles(w.db, prepared.inputs, { now: TEST_NOW }).finally(() => prepared.cleanup());
+    };
+    // the latest row of each incident at 10:30 (INC8's is already stored), then at 10:00 the next day
+    expect(await load(write('latest-1.csv', ['a4', 'b2']))).toMatchObject({ read: 1, loaded: 1, replaced: 1 });
+    expect(await load(write('latest-2.csv', ['a5', 'b2']))).toMatchObject({ read: 1, loaded: 1, replaced: 1 });
+    const expected = [
+      'INC7 2016-03-01T09:00 assign Group 1/-',
+      'INC7 2016-03-01T09:00 status open',
+      'INC7 2016-03-01T09:20 assign Group 2/Resolver 7',
+      'INC7 2016-03-01T10:30 status resolved',
+      'INC7 2016-03-02T10:00 status closed',
+      'INC8 2016-03-01T09:00 assign Group 1/-',
+      'INC8 2016-03-01T09:00 status open',
+      'INC8 2016-03-01T09:30 assign Group 1/Resolver 1',
+    ];
+    expect(await trails(w)).toEqual(expected);
+    const inc7 = await w.conversation('INC7');
+    expect(JSON.parse(inc7.conversation['metadata'] as string)).toMatchObject({ updates: 5, last_mod_count: 4, last_updated: '2016-03-02T10:00:00Z' });
+    expect(inc7.conversation['created_at']).toEqual(new Date('2016-03-01T09:00:00Z'));
+    // the whole log again: every row is already in the trails, nothing changes
+    expect(await load(write('again.csv', ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2']))).toMatchObject({ read: 0, loaded: 0 });
+    expect(await trails(w)).toEqual(expected);
+    w.close();
+
+    // the same as all the rows at once
+    const all = await testWarehouse({ adapter: servicenowAdapter, files: [write('all.csv', ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2'])] });
+    expect(await trails(all)).toEqual(expected);
+    all.close();
   });
 });

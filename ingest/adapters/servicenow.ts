@@ -20,6 +20,14 @@
  * The platform's counters (`reopen_count`, `reassignment_count`,
  * `resolved_at`, …) are kept in `metadata` for comparison.
  *
+ * The log is a change set (an incremental export holds only the latest row
+ * per incident): an incident already stored keeps its trail, and the rows
+ * after its last stored update (`metadata.last_updated`, `last_mod_count`)
+ * continue it — from the state and assignment it ended in, a run of
+ * Resolved rows still one resolution at its last save. Rows up to the
+ * stored update are already in the trail and change nothing, so loading a
+ * log again, or logs that overlap, gives the trail of all their rows.
+ *
  * @example
  *   parley ingest incident_event_log.csv.gz --format servicenow
  */
@@ -122,16 +130,57 @@ duplicates as (
   where copy > 1
 ),
 
+-- a change set: the trail stored for an incident of this export, and the state it ends in
+stored as (
+  select
+    c.conversation_id as number,
+    c.created_at as stored_opened,
+    (c.metadata->>'updates')::integer as stored_updates,
+    timezone('UTC', coalesce((c.metadata->>'last_updated')::timestamptz, e.last_event_at)) as last_at,
+    (c.metadata->>'last_mod_count')::integer as last_mod_count,
+    e.status, e.status_seq, e.team, e.agent
+  from raw_conversations c
+  left join (
+    select
+      conversation_id,
+      max(event_at) as last_event_at,
+      arg_max(status, seq) filter (where type = 'status') as status,
+      max(seq) filter (where type = 'status') as status_seq,
+      arg_max(team, seq) filter (where type = 'assign') as team,
+      arg_max(agent_id, seq) filter (where type = 'assign') as agent
+    from raw_events
+    where source = ${sqlString(source)} and conversation_id in (select number from typed)
+    group by conversation_id
+  ) e using (conversation_id)
+  where c.source = ${sqlString(source)} and c.conversation_id in (select number from typed)
+),
+
+-- rows the stored trail already holds (up to its last update) are known; the later ones continue it
+fresh as (
+  select v.* exclude (copy, first_line, first_updated), false as is_stored
+  from versions v left join stored s using (number)
+  where v.copy = 1
+    and (s.number is null or v.updated > s.last_at or (v.updated = s.last_at and v.mod_count > coalesce(s.last_mod_count, 2147483647)))
+),
+
+-- the stored trail's end as one row before the fresh ones: a state or assignment that does not change makes no event
+trail as (
+  select * from fresh
+  union all by name
+  select number, last_at as updated, coalesce(last_mod_count, -1) as mod_count, status, team, agent, true as is_stored
+  from stored
+  where number in (select number from fresh)
+),
+
 updates as (
   select
-    * exclude (copy, first_line, first_updated),
+    *,
     last_value(status ignore nulls) over (partition by number ${order} rows between unbounded preceding and 1 preceding) as previous_status,
     first_value(status ignore nulls) over (partition by number ${order} rows between 1 following and unbounded following) as next_status,
     lag(team) over (partition by number ${order}) as previous_team,
     lag(agent) over (partition by number ${order}) as previous_agent,
     row_number() over (partition by number ${order}) as update_no
-  from versions
-  where copy = 1
+  from trail
 ),
 
 -- a run of Resolved rows is one resolution, at its last save (as resolved_at is stamped)
@@ -139,13 +188,13 @@ events as (
   select number, updated, mod_count, _line, 0 as part,
     json_object('at', ${isoSql('updated')}, 'type', 'assign', 'agent_id', agent, 'team', team) as event
   from updates
-  where (agent is not null or team is not null)
+  where not is_stored and (agent is not null or team is not null)
     and (update_no = 1 or team is distinct from previous_team or agent is distinct from previous_agent)
   union all
   select number, updated, mod_count, _line, 1,
     json_object('at', ${isoSql('updated')}, 'type', 'status', 'status', status)
   from updates
-  where status is not null
+  where not is_stored and status is not null
     and case when status = 'resolved' then next_status is distinct from 'resolved'
              else status is distinct from previous_status end
 ),
@@ -166,9 +215,24 @@ incidents as (
     arg_max(${date('resolved_at')}, (updated, mod_count, _line)) as resolved_at,
     arg_max(${date('closed_at')}, (updated, mod_count, _line)) as closed_at,
     arg_max(nullif(closed_code, '?'), (updated, mod_count, _line)) as closed_code,
-    count(*) as updates
+    count(*) as updates,
+    max(updated) as last_updated,
+    arg_max(mod_count, (updated, mod_count, _line)) as last_mod_count
   from updates
+  where not is_stored
   group by number
+),
+
+-- the stored events, but a stored resolution that the fresh rows' run of Resolved continues (one resolution, at its last save)
+stored_trails as (
+  select e.conversation_id as number,
+    list(json_object('at', ${isoSql('e.event_at')}, 'type', e.type, 'agent_id', e.agent_id, 'team', e.team, 'status', e.status) order by e.seq) as events
+  from raw_events e
+  join stored s on s.number = e.conversation_id
+  where e.source = ${sqlString(source)} and s.number in (select number from fresh)
+    and not (e.type = 'status' and e.seq = s.status_seq and e.status = 'resolved'
+      and s.number in (select number from updates where is_stored and status = 'resolved' and next_status = 'resolved'))
+  group by e.conversation_id
 ),
 
 trails as (
@@ -184,15 +248,17 @@ conversations as (
       'id', i.number,
       'source', ${sqlString(source)},
       'channel', case lower(i.contact_type) when 'phone' then 'voice' else coalesce(${wordSql('i.contact_type')}, 'other') end,
-      'created_at', ${isoSql('i.opened')},
+      'created_at', ${isoSql('least(i.opened::timestamptz, st.stored_opened)')},
       'customer', json_object('id', coalesce(i.caller, 'unknown caller')),
       'intent', i.category,
       'priority', case left(i.priority, 1) when '1' then 'urgent' when '2' then 'high' when '3' then 'normal' when '4' then 'low' end,
       'messages', json('[]'),
-      'events', coalesce(tr.events, []),
+      'events', list_concat(coalesce(sl.events, []), coalesce(tr.events, [])),
       'metadata', json_object(
         'platform', 'servicenow',
-        'updates', i.updates,
+        'updates', i.updates + coalesce(st.stored_updates, 0),
+        'last_updated', ${isoSql('i.last_updated')},
+        'last_mod_count', i.last_mod_count,
         'subcategory', i.subcategory,
         'reopen_count', i.reopen_count,
         'reassignment_count', i.reassignment_count,
@@ -203,6 +269,8 @@ conversations as (
     null::varchar as problem
   from incidents i
   left join trails tr using (number)
+  left join stored st using (number)
+  left join stored_trails sl using (number)
 )
 
 select line, raw, problem from conversations
@@ -218,6 +286,7 @@ select line, raw, problem from ${rejects} where ${inPart(part, 'line')}`;
 export const servicenowAdapter: Adapter = {
   format: 'servicenow',
   label: 'ServiceNow incident audit log',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'csv' && has(probe.header, 'number', 'incident_state', 'sys_mod_count')) {
       return { format: 'servicenow', why: 'its header has number, incident_state and sys_mod_count' };

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fixture, sharedData } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { twcsAdapter } from './twcs.js';
 import { AdapterError } from './types.js';
+import { loadFiles } from '../load.js';
+import { TEST_NOW } from '../../testing/clock.js';
+import { buildWarehouse } from '../../models/incremental.js';
+import { parseConfig } from '../../models/config.js';
 
 /** An independent reading of the CSV: records end at \n or \r\n outside quotes; a bare \r is text. */
 function parseCsv(text: string): string[][] {
@@ -127,6 +133,102 @@ describe('twcs adapter on bad input', () => {
       ['11', 'customer'],
       ['12', 'agent'],
     ]);
+    w.close();
+  });
+});
+
+describe('twcs threads across files and loads', () => {
+  const header = ',tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
+  // thread 1 ← 2 ← 3 ← 4 (customer c1 and acme), thread 5 ← 6 (c2), thread 7 ← 8 (c3)
+  const row: Record<string, string> = {
+    '1': '0,1,c1,True,Tue Oct 31 10:00:00 +0000 2017,@acme my parcel,2,',
+    '2': '1,2,acme,False,Tue Oct 31 10:01:00 +0000 2017,@c1 which order?,3,1.0',
+    '3': '2,3,c1,True,Tue Oct 31 10:02:00 +0000 2017,@acme order 42,4,2.0',
+    '4': '3,4,acme,False,Tue Oct 31 10:03:00 +0000 2017,@c1 on its way,,3.0',
+    '5': '4,5,c2,True,Tue Oct 31 11:00:00 +0000 2017,@acme refund?,6,',
+    '6': '5,6,acme,False,Tue Oct 31 11:05:00 +0000 2017,@c2 done,,5.0',
+    '7': '6,7,c3,True,Tue Oct 31 12:00:00 +0000 2017,@acme hi,8,',
+    '8': '7,8,acme,False,Tue Oct 31 12:01:00 +0000 2017,@c3 hello,,7.0',
+  };
+  let dir: string;
+  const write = (name: string, lines: string[]) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, [header, ...lines].join('\n') + '\n');
+    return f;
+  };
+  const threads = async (db: TestWarehouse['db']) =>
+    (
+      await db.all<{ conversation_id: string; tweets: string }>(
+        `select conversation_id, string_agg(message_id, ' ' order by message_id) as tweets from raw_messages group by 1 order by 1`,
+      )
+    ).map((r) => `${r.conversation_id}: ${r.tweets}`);
+  const loadMore = async (w: TestWarehouse, files: string[]) => {
+    const prepared = await twcsAdapter.prepare(w.db, files, {});
+    try {
+      return await loadFiles(w.db, prepared.inputs, { now: TEST_NOW });
+    } finally {
+      await prepared.cleanup();
+    }
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-twcs-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('two overlapping files loaded one after the other give the threads of the whole export, each tweet once', async () => {
+    const a = write(
+      'a.csv',
+      ['1', '2', '3', '5'].map((id) => row[id]!),
+    );
+    const b = write(
+      'b.csv',
+      ['3', '4', '6'].map((id) => row[id]!),
+    );
+    const w = await testWarehouse({ adapter: twcsAdapter, files: [a] });
+    expect(await threads(w.db)).toEqual(['1: 1 2 3', '5: 5']);
+    const second = await loadMore(w, [b]);
+    // b's three tweets reach threads 1 and 5: both built again from every tweet known for them
+    expect(await threads(w.db)).toEqual(['1: 1 2 3 4', '5: 5 6']);
+    expect(second).toMatchObject({ read: 2, loaded: 2, quarantined: 0, replaced: 2, removed: 0 });
+    w.close();
+  });
+
+  it('two overlapping files in one load give the same threads', async () => {
+    const a = write(
+      'a.csv',
+      ['1', '2', '3', '5'].map((id) => row[id]!),
+    );
+    const b = write(
+      'b.csv',
+      ['3', '4', '6'].map((id) => row[id]!),
+    );
+    const w = await testWarehouse({ adapter: twcsAdapter, files: [a, b] });
+    expect(await threads(w.db)).toEqual(['1: 1 2 3 4', '5: 5 6']);
+    // each thread is loaded once, with the last file that holds a tweet of it
+    expect(w.load.perFile.map((f) => [f.read, f.loaded, f.problem])).toEqual([
+      [0, 0, 'a.csv: its tweets are all in threads loaded with a later file of this load (counted there)'],
+      [2, 2, null],
+    ]);
+    w.close();
+  });
+
+  it('a thread split by a refused tweet is joined when the fixed export loads, and the fragment goes (also from the marts)', async () => {
+    const broken = write('broken.csv', [row['1']!, row['2']!.replace('Tue Oct 31 10:01:00 +0000 2017', '2017-10-31 10:01'), row['3']!, row['4']!, row['5']!, row['6']!]);
+    const w = await testWarehouse({ adapter: twcsAdapter, files: [broken] });
+    await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
+    expect(await threads(w.db)).toEqual(['1: 1', '3: 3 4', '5: 5 6']);
+    // the fixed export, with one new thread: as many conversations as before, so only a check for removed keys sees the fragment go
+    const fixed = write(
+      'fixed.csv',
+      ['1', '2', '3', '4', '7', '8'].map((id) => row[id]!),
+    );
+    const second = await loadMore(w, [fixed]);
+    expect(await threads(w.db)).toEqual(['1: 1 2 3 4', '5: 5 6', '7: 7 8']);
+    expect(second).toMatchObject({ loaded: 2, replaced: 1, removed: 1 });
+    const built = await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
+    expect(built).toMatchObject({ kind: 'full', reason: 'conversations were removed since the last build' });
+    const marts = await w.db.all<{ conversation_id: string }>('select conversation_id from conversation_metrics order by 1');
+    expect(marts.map((m) => m.conversation_id)).toEqual(['1', '5', '7']);
     w.close();
   });
 });

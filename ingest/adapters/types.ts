@@ -35,9 +35,22 @@ export interface Prepared {
   cleanup(): Promise<void>;
 }
 
+/**
+ * What one export of an adapter stands for (README, "Reliability and security"):
+ * - `full snapshot`: every conversation of the source within the export's scope,
+ *   so a stored one it no longer holds (inside that scope) is removed;
+ * - `change set`: some conversations or updates, merged into what is stored;
+ *   nothing is removed for being absent.
+ * Platform deletions (a ticket exported as deleted, or merged into another) are
+ * applied either way.
+ */
+export type InputKind = 'full snapshot' | 'change set';
+
 export interface Adapter {
   /** The `--format` name. */
   format: AdapterFormat;
+  /** Whether an export is a full snapshot or a change set (per reader for a format with two: API JSON and tables). */
+  input: InputKind | { json: InputKind; tables: InputKind };
   /** A short label for messages: "Zendesk tables (Fivetran/Airbyte)". */
   label: string;
   /** Stages `paths` (files or folders) and returns what the loader reads. */

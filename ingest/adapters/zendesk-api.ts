@@ -10,8 +10,10 @@
  * assign events, one assign event per audit. A record that breaks (a bad
  * date, a comment whose author has no known role, an unknown status) is
  * quarantined whole, with the reason naming ticket, audit and event;
- * deleted tickets are quarantined as not loaded; tickets closed by a merge
- * carry `metadata.closed_by_merge`. A `satisfaction_score` change to good
+ * deleted tickets and tickets closed by a merge (tag `closed_by_merge`) are
+ * quarantined as not loaded, and a stored copy of them is removed
+ * ({@link zendeskApiRemovedSql}). The export is a change set: tickets it
+ * does not hold are left as they are. A `satisfaction_score` change to good
  * or bad is a `csat` answer at its audit's time (see
  * `zendeskSatisfactionSql`), with the `satisfaction_comment` of the same
  * audit; a ticket whose audits hold none keeps its `satisfaction_rating`,
@@ -23,7 +25,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape } from './sql.js';
+import { sqlEscape, sqlString } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
@@ -105,6 +107,7 @@ checked as (
       when ${ts('k.k.created_at')} is null then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): created_at "' || coalesce(k.k.created_at, '') || '" is not an ISO 8601 timestamp'
       when coalesce(k.k.requester_id, '') = '' then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): requester_id is missing'
       when lower(k.k.status) = 'deleted' then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk''s reports leave them out too)'
+      when list_contains(k.k.tags, 'closed_by_merge') then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): the ticket was closed by a merge into another ticket in Zendesk; merged tickets are not loaded (the conversation continues in that ticket)'
       when ${zendeskStatusSql('k.k.status')} is null then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): status "' || coalesce(k.k.status, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
       when p.problem is not null then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '), ' || p.problem
       when coalesce(len(k.k.audits), 0) = 0 then '${lbl} record ' || k._line || ' (ticket ' || k.k.id || '): the ticket has no audits: export each ticket with GET /api/v2/tickets/{id}/audits.json?include=users'
@@ -188,7 +191,7 @@ conversations as (
     nullif(lower(c.k.type), '') as intent,
     case lower(c.k.priority) when 'low' then 'low' when 'normal' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
     c.k.tags as tags,
-    json_object('platform', 'zendesk', 'status', lower(c.k.status), 'closed_by_merge', case when list_contains(c.k.tags, 'closed_by_merge') then true end) as metadata
+    json_object('platform', 'zendesk', 'status', lower(c.k.status)) as metadata
   from checked c
   where c.problem is null
 )
@@ -198,19 +201,28 @@ union all
 select _line, doc::varchar, problem from checked where problem is not null`;
 }
 
+/** SQL naming the tickets of staged documents `t` that Zendesk deleted or closed by a merge: their stored copies go (see `removals.ts`). */
+export function zendeskApiRemovedSql(t: string, source: string): string {
+  return `select ${sqlString(source)} as source, doc->>'id' as conversation_id from ${t}
+    where lower(doc->>'status') = 'deleted' or list_contains(json_extract_string(doc, '$.tags[*]'), 'closed_by_merge')`;
+}
+
 export const zendeskApiAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk Support API JSON (tickets with audits)',
+  input: 'change set',
   detect(probe) {
     if (probe.kind === 'json' && /"audits"\s*:|"requester_id"\s*:/.test(probe.text)) return { format: 'zendesk', why: 'its records are Zendesk tickets with audits' };
     return undefined;
   },
   prepare(db: Warehouse, paths: readonly string[], options: PrepareOptions): Promise<Prepared> {
     return prepareJsonDocs(db, paths, {
+      idSql: "doc->>'id'",
       prefix: '_zd_api',
       format: 'zendesk-api',
       partBytes: options.partSize?.bytes,
       sql: (table, name, where) => zendeskApiSql(table, name, options.source ?? 'zendesk', where),
+      removes: (table) => zendeskApiRemovedSql(table, options.source ?? 'zendesk'),
     });
   },
 };

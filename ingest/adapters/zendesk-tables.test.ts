@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixture, sharedData } from '../../testing/paths.js';
+import { loadFiles } from '../load.js';
+import { TEST_NOW } from '../../testing/clock.js';
+import { buildWarehouse } from '../../models/incremental.js';
+import { parseConfig } from '../../models/config.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { zendeskTablesAdapter } from './zendesk-tables.js';
 import { AdapterError } from './types.js';
@@ -85,24 +89,17 @@ describe('zendesk tables on a hand-written landing', () => {
   it('satisfaction changes to good or bad are csat answers (good 5, bad 1 on 1–5) with the comment of the same update', async () => {
     expect(await w.db.all('select conversation_id, answered_at, score, comment from raw_surveys order by 1')).toEqual([
       { conversation_id: '1', answered_at: new Date('2026-01-07T09:00:00Z'), score: 1, comment: 'Fixed, but only the second time' },
-      { conversation_id: '3', answered_at: new Date('2026-01-06T10:00:00Z'), score: 5, comment: null },
     ]);
     expect(await w.db.all('select conversation_id, csat_satisfied from conversation_metrics where csat_score is not null order by 1')).toEqual([
       { conversation_id: '1', csat_satisfied: false },
-      { conversation_id: '3', csat_satisfied: true },
     ]);
   });
 
-  it('a merged ticket keeps its comments and names the ticket it was merged into; a user of unknown role is the customer when the requester', async () => {
-    const c3 = await w.conversation('3');
-    expect(JSON.parse(c3.conversation['metadata'] as string)).toEqual({ platform: 'zendesk', status: 'closed', merged_into: '4' });
-    expect(c3.messages.map((m) => m['author_role'])).toEqual(['customer']);
-    // no assignment history: the ticket's current group and assignee, from its creation
-    expect(c3.events.map((e) => [e['type'], e['agent_id'] ?? e['status'], e['team']])).toEqual([
-      ['status', 'open', null],
-      ['assign', '200', 'Support'],
-      ['status', 'closed', null],
-    ]);
+  it('a ticket merged into another is not loaded (quarantined naming the other); the other keeps its own comments', async () => {
+    expect(await w.conversation('3').catch(() => undefined)).toMatchObject({ messages: [], events: [] });
+    expect((await w.quarantine()).map((r) => r.reason)).toContain(
+      'ticket.csv line 4 (ticket 3): the ticket was merged into ticket 4 in Zendesk; merged tickets are not loaded (the conversation continues in that ticket)',
+    );
     const c4 = await w.conversation('4');
     expect(c4.messages.map((m) => m['message_id'])).toEqual(['508', '513']);
     // no status history: the current status at updated_at
@@ -112,13 +109,14 @@ describe('zendesk tables on a hand-written landing', () => {
   it('quarantines a deleted ticket, an unknown author, a comment on a missing ticket, a wrong date and a bad encoding, each under its file', async () => {
     expect((await w.quarantine()).map((r) => `${r.file.split('/').pop()}:${r.line} ${r.reason}`)).toEqual([
       "ticket.csv:3 ticket.csv line 3 (ticket 2): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk's reports leave them out too)",
+      'ticket.csv:4 ticket.csv line 4 (ticket 3): the ticket was merged into ticket 4 in Zendesk; merged tickets are not loaded (the conversation continues in that ticket)',
       'ticket_comment.csv:10 ticket_comment.csv line 10 (comment 509): its author, user 300, has no row in user.csv; export the user table from the same sync',
       'ticket_comment.csv:11 ticket_comment.csv line 11 (comment 510): ticket_id 99 refers to no ticket in ticket.csv; export both tables from the same sync',
       'ticket_comment.csv:12 ticket_comment.csv line 12 (comment 511): created "06/01/2026 09:00" is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates',
       'ticket_comment.csv:13 ticket_comment.csv line 13: the row is not valid UTF-8 text: re-export the file as UTF-8 (or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)',
       'ticket_field_history.csv:14 ticket_field_history.csv line 14: ticket_id 77 refers to no ticket in ticket.csv; export both tables from the same sync',
     ]);
-    expect(w.load).toMatchObject({ loaded: 3, quarantined: 6 });
+    expect(w.load).toMatchObject({ loaded: 2, quarantined: 7 });
   });
 
   it('refuses a ticket table with a renamed column, naming it and what was found', async () => {
@@ -150,5 +148,66 @@ describe('zendesk tables without ticket_comment.csv', () => {
       w.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('zendesk tables: a later full snapshot, deletions and merges', () => {
+  const header = 'id,created_at,updated_at,requester_id,status,subject,priority,via_channel,group_id,assignee_id,type,merged_ticket_ids';
+  const ticket = (id: string, created: string, status: string, subject: string, merged = '[]') =>
+    `${id},${created},2026-01-06 09:00:00,101,${status},${subject},,email,10,200,,${merged}`;
+  let dir: string;
+  const landing = (name: string, tickets: string[]) => {
+    const d = path.join(dir, name);
+    cpSync(fixture('zendesk-tables'), d, { recursive: true });
+    writeFileSync(path.join(d, 'ticket.csv'), [header, ...tickets].join('\n') + '\n');
+    return d;
+  };
+  const load = async (w: TestWarehouse, folder: string) => {
+    const prepared = await zendeskTablesAdapter.prepare(w.db, [folder], {});
+    try {
+      return await loadFiles(w.db, prepared.inputs, { now: TEST_NOW });
+    } finally {
+      await prepared.cleanup();
+    }
+  };
+  const ids = async (w: TestWarehouse, table: string) => (await w.db.all<{ id: string }>(`select distinct conversation_id as id from ${table} order by 1`)).map((r) => r.id);
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'parley-zendesk-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('removes a ticket deleted since, one merged since, and one the snapshot no longer holds inside its span; the marts follow', async () => {
+    const first = landing('first', [
+      ticket('0', '2026-01-01 08:00:00', 'closed', 'Long ago'),
+      ticket('1', '2026-01-05 09:00:00', 'closed', 'Order broken'),
+      ticket('3', '2026-01-06 08:00:00', 'closed', 'Same order again'),
+      ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question'),
+      ticket('5', '2026-01-06 08:10:00', 'closed', 'Hello'),
+      ticket('6', '2026-01-06 08:20:00', 'closed', 'Refused next time'),
+      ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question (later row)'),
+    ]);
+    const w = await testWarehouse({ adapter: zendeskTablesAdapter, files: [first] });
+    expect(await ids(w, 'raw_conversations')).toEqual(['0', '1', '3', '4', '5', '6']);
+    // ticket 4 twice: the later row is loaded, the earlier one quarantined as its duplicate
+    expect(w.load.duplicates).toBe(1);
+    expect(await w.db.one("select subject from raw_conversations where conversation_id = '4'")).toEqual({ subject: 'Order question (later row)' });
+    await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
+
+    // the next sync: 1 deleted, 3 merged into 4, 5 gone; 0 was created before this snapshot's first ticket (1, 5 Jan), so it
+    // stays, and so does 6: the snapshot holds it, though its row is refused this time (the stored copy is kept)
+    const second = landing('second', [
+      ticket('1', '2026-01-05 09:00:00', 'deleted', 'Order broken'),
+      ticket('3', '2026-01-06 08:00:00', 'closed', 'Same order again'),
+      ticket('6', '2026-01-06 08:20:00', 'archived', 'Refused next time'),
+      ticket('4', '2026-01-06 08:30:00', 'solved', 'Order question', '[3]'),
+    ]);
+    const summary = await load(w, second);
+    expect(summary).toMatchObject({ removed: 3 });
+    expect(await ids(w, 'raw_conversations')).toEqual(['0', '4', '6']);
+    expect(await ids(w, 'raw_messages')).toEqual(['4']);
+    const built = await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
+    expect(built.kind).toBe('full');
+    expect(await ids(w, 'conversation_metrics')).toEqual(['0', '4', '6']);
+    w.close();
   });
 });

@@ -11,8 +11,10 @@
  * gets its current status at `updated_at`; without assignment history, its
  * current group and assignee at `created_at`. Deleted tickets are not
  * loaded (quarantined with the reason, as Zendesk's own reports leave them
- * out); a ticket merged into another keeps its own comments and names the
- * other in `metadata.merged_into`. A `satisfaction_score` change to good
+ * out), nor are tickets merged into another (the conversation continues
+ * there); a stored copy of either is removed. The tables are a full
+ * snapshot: a stored ticket they no longer hold is removed too (see
+ * `zendeskTablesRemovedSql` for the scope). A `satisfaction_score` change to good
  * or bad is a `csat` answer (good 5, bad 1 on 1–5: see
  * `zendeskSatisfactionSql`) with the `satisfaction_comment` of the same
  * update.
@@ -34,7 +36,9 @@ import { restoreCr } from './csv-source.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape } from './sql.js';
+import { sqlEscape, sqlString } from './sql.js';
+import { snapshotRemovalsSql } from '../removals.js';
+import { DUPLICATE } from '../check-and-write.js';
 import { has } from './detect.js';
 import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
 
@@ -82,7 +86,9 @@ function ticketsSql(t: Record<Table, string>, labels: Record<Table, string>, sou
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = `is not a timestamp such as 2020-02-19 01:54:52 or 2020-02-19T01:54:52Z: export the tables again without reformatting dates`;
   const ctes = `
-with tickets as (
+with ${mergedSql(t)},
+
+checked_tickets as (
   select
     *,
     ${ts('created_at')} as created,
@@ -92,23 +98,23 @@ with tickets as (
       when ${ts('created_at')} is null then '${at('ticket', 'ticket')}id, '') || '): created_at "' || coalesce(created_at, '') || '" ${dateFix}'
       when coalesce(requester_id, '') = '' then '${at('ticket', 'ticket')}id, '') || '): requester_id is empty: every ticket needs its requester'
       when lower(status) = 'deleted' then '${at('ticket', 'ticket')}id, '') || '): the ticket was deleted in Zendesk; deleted tickets are not loaded (Zendesk''s reports leave them out too)'
+      when id in (select merged_id from merged) then '${at('ticket', 'ticket')}id, '') || '): the ticket was merged into ticket ' || (select into_id from merged where merged_id = id) || ' in Zendesk; merged tickets are not loaded (the conversation continues in that ticket)'
       when ${zendeskStatusSql('status')} is null then '${at('ticket', 'ticket')}id, '') || '): status "' || coalesce(status, '') || '" is not a Zendesk status (${ZENDESK_STATUSES})'
-    end as problem,
-    row_number() over (partition by id order by _line) as copy
+    end as problem
   from ${t.ticket}
   where ${inPart(part, 'id')}
 ),
 
-ok_tickets as (
-  select * from tickets where problem is null and copy = 1
+-- a ticket twice in the table: its last row is loaded, the earlier ones are its duplicates
+tickets as (
+  select *,
+    row_number() over (partition by id, problem is null order by _line desc) as copy,
+    max(_line) over (partition by id, problem is null) as later
+  from checked_tickets
 ),
 
--- from every ticket, not just this part's: a ticket and the one it was merged into may fall in different parts
-merged as (
-  select merged_id, min(id) as into_id from (
-    select trim(unnest(string_split(regexp_replace(merged_ticket_ids, '[\\[\\]\\s"]', '', 'g'), ','))) as merged_id, id
-    from ${t.ticket} where coalesce(merged_ticket_ids, '') not in ('', '[]') and coalesce(id, '') <> '')
-  group by merged_id
+ok_tickets as (
+  select * from tickets where problem is null and copy = 1
 ),
 
 users as (
@@ -227,19 +233,49 @@ conversations as (
     nullif(lower(k.type), '') as intent,
     case lower(k.priority) when 'low' then 'low' when 'normal' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
     (select list(distinct tg.tag order by tg.tag) from ${t.ticket_tag} tg where tg.ticket_id = k.id) as tags,
-    json_object('platform', 'zendesk', 'status', lower(k.status), 'merged_into', m.into_id) as metadata
+    json_object('platform', 'zendesk', 'status', lower(k.status)) as metadata
   from ok_tickets k
-  left join merged m on m.merged_id = k.id
 )`;
   const sql = `${ctes}
 ${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
 union all
 select _line, to_json(struct_pack(id, created_at, requester_id, status))::varchar,
-  coalesce(problem, '${sqlEscape(labels.ticket)} line ' || _line || ' (ticket ' || id || '): the ticket appears a second time: remove the duplicate row')
+  coalesce(problem, '${sqlEscape(labels.ticket)} line ' || _line || ': ${DUPLICATE}' || later || ' (conversation ' || id || '); the later one was loaded')
 from tickets where problem is not null or copy > 1
 union all
 select line, raw, problem from ${t.ticket}_rej where ${inPart(part, 'line')}`;
   return { ctes, sql };
+}
+
+/**
+ * The CTE `merged`: each ticket another names in `merged_ticket_ids`, and
+ * the ticket it was merged into (from every ticket, not just a part's: a
+ * ticket and the one it was merged into may fall in different parts).
+ */
+function mergedSql(t: Record<Table, string>): string {
+  return `merged as (
+  select merged_id, min(id) as into_id from (
+    select trim(unnest(string_split(regexp_replace(merged_ticket_ids, '[\\[\\]\\s"]', '', 'g'), ','))) as merged_id, id
+    from ${t.ticket} where coalesce(merged_ticket_ids, '') not in ('', '[]') and coalesce(id, '') <> '')
+  group by merged_id
+)`;
+}
+
+/**
+ * SQL naming the stored tickets this export removes (see `removals.ts`): those it
+ * holds as deleted or merged into another, and — the tables being a full
+ * snapshot of the account — those of the same source it no longer holds,
+ * among the stored tickets created within the span of the export's own
+ * tickets (first to last `created_at`), so that an export of one period
+ * removes nothing outside it.
+ */
+function zendeskTablesRemovedSql(t: Record<Table, string>, source: string): string {
+  const created = timestampSql('created_at', 'iso');
+  return `with ${mergedSql(t)}
+select ${sqlString(source)} as source, id as conversation_id from ${t.ticket}
+where lower(status) = 'deleted' or id in (select merged_id from merged)
+union all
+${snapshotRemovalsSql(source, `select id from ${t.ticket}`, `c.created_at between (select min(${created}) from ${t.ticket}) and (select max(${created}) from ${t.ticket})`)}`;
 }
 
 /** SQL for the refused rows of a secondary table (comments or history): they are reported under their own file. */
@@ -253,6 +289,7 @@ select line, raw, problem from ${t[table]}_rej where ${inPart(part, 'line')}`;
 export const zendeskTablesAdapter: Adapter = {
   format: 'zendesk',
   label: 'Zendesk tables (Fivetran / Airbyte landing)',
+  input: 'full snapshot',
   detect(probe) {
     if (probe.kind === 'folder') return probe.tables.has('ticket') ? { format: 'zendesk', why: 'the folder holds a Zendesk ticket table' } : undefined;
     if (probe.kind === 'parquet') return /^ticket/.test(probe.table) ? { format: 'zendesk', why: 'a Zendesk table by its name' } : undefined;
@@ -283,6 +320,7 @@ export const zendeskTablesAdapter: Adapter = {
             : {
                 note: `${path.dirname(files.ticket!)} has no ticket_comment table (ticket_comment.csv), so the ${staged.ticket!.rows} rows of ${labels.ticket} are loaded as tickets without messages: add the ticket_comment table of the sync and load the folder again`,
               }),
+          removes: () => zendeskTablesRemovedSql(t, source),
         },
       ];
       for (const [table, columns] of [
