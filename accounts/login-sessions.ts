@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
 import { AccountError, type Account } from './account.js';
-import { oneAtATime, recordAttempt, signInBlock, type SignInBlock } from './login-throttle.js';
+import { keepingCaches, oneAtATime, recordAttempt, signInBlock, type SignInBlock } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
 
@@ -64,10 +64,11 @@ export async function signIn(db: Warehouse, username: string, password: string, 
       throw new AccountError('This account is disabled: ask an admin to enable it.');
     }
     const token = randomBytes(32).toString('base64url');
-    await t
-      .insertInto('sessions')
-      .values({ token_hash: sha256(token), username, created_at: at(now), expires_at: at(new Date(now.getTime() + LOGIN_SESSION_HOURS * 3_600_000)) })
-      .execute();
+    // no cached read depends on the sessions: the dashboard's caches stay
+    await keepingCaches(
+      db,
+      t.insertInto('sessions').values({ token_hash: sha256(token), username, created_at: at(now), expires_at: at(new Date(now.getTime() + LOGIN_SESSION_HOURS * 3_600_000)) }),
+    );
     await recordAttempt(db, { username, address, outcome: 'ok' }, now);
     return token;
   });

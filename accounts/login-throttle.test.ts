@@ -5,7 +5,12 @@
  * attempt is not checked, the right password included; an unlock or (for a
  * name) a sign-in starts the count again.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openWarehouse } from '../warehouse/connection.js';
+import { migrate } from '../warehouse/migrate.js';
 import { TEST_NOW } from '../testing/clock.js';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, SignInThrottledError, addAccount, disableAccount, gate, lockouts, recentLoginProblems, signIn, unlock } from './index.js';
@@ -132,5 +137,36 @@ describe('signing in', () => {
       [t(2), 'bob', null, 'unlocked', 'ada'],
       [t(0), 'bob', IP, 'failed', null],
     ]);
+  });
+});
+
+describe('a sign-in flood', () => {
+  it('leaves the data generation, so the dashboard’s cached pages stay warm', async () => {
+    // as `parley serve` opens it: reads on reader connections (the main one writes)
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-throttle-'));
+    const db = await openWarehouse(path.join(dir, 'w.duckdb'), { readers: 2 });
+    try {
+      await migrate(db, undefined, TEST_NOW);
+      await addAccount(db, { username: 'bob', password: PASS, role: 'reviewer' }, TEST_NOW);
+      const before = db.generation();
+      const answers = await Promise.all(
+        [PASS, WRONG, WRONG, WRONG, WRONG, WRONG, WRONG, PASS].map((p) => signIn(db, 'bob', p, TEST_NOW, { address: IP }).catch((e: Error) => e.name)),
+      );
+      // the right password, 5 failures, then refused; the last right password is refused too
+      expect(answers.map((a) => (typeof a === 'string' && a.length === 43 ? 'token' : a))).toEqual([
+        'token',
+        null,
+        null,
+        null,
+        null,
+        null,
+        'SignInThrottledError',
+        'SignInThrottledError',
+      ]);
+      expect(db.generation()).toBe(before);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,8 +19,8 @@
  *   await signInBlock(db, 'ada', '203.0.113.9', now); // null, or why and until when
  *   await unlock(db, { username: 'ada' }, 'root', now); // { wasBlocked: true }
  */
-import { sql } from 'kysely';
-import type { Warehouse } from '../warehouse/connection.js';
+import { sql, type Compilable } from 'kysely';
+import type { Params, Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
 
 export interface ThrottlePolicy {
@@ -97,7 +97,7 @@ async function failuresOf(db: Warehouse, key: Key, policy: ThrottlePolicy, now: 
             .select(sql.lit(1).as('x'))
             .where(`r.${column}`, '=', value)
             .where('r.outcome', 'in', resets)
-            .whereRef('r.attempted_at', '>=', 'login_attempts.attempted_at'),
+            .whereRef('r.attempted_at', '>', 'login_attempts.attempted_at'),
         ),
       ),
     )
@@ -129,19 +129,26 @@ export async function signInBlock(db: Warehouse, username: string, address: stri
 
 export type AttemptOutcome = 'ok' | 'failed' | 'disabled' | 'refused';
 
-/** Logs a sign-in attempt (and forgets attempts older than 30 days). */
+/**
+ * Logs a sign-in attempt (and forgets attempts older than 30 days). The
+ * dashboard's caches do not depend on this table, so the write leaves them
+ * (a flood of attempts must not make every page cold).
+ */
 export async function recordAttempt(db: Warehouse, attempt: { username: string; address: string | null; outcome: AttemptOutcome }, now = new Date()): Promise<void> {
   const t = tables(db);
-  await t
-    .insertInto('login_attempts')
-    .values({ attempted_at: at(now), username: attempt.username, address: attempt.address, outcome: attempt.outcome, actor: null })
-    .execute();
+  await keepingCaches(
+    db,
+    t.insertInto('login_attempts').values({ attempted_at: at(now), username: attempt.username, address: attempt.address, outcome: attempt.outcome, actor: null }),
+  );
   if (attempt.outcome !== 'refused') {
-    await t
-      .deleteFrom('login_attempts')
-      .where('attempted_at', '<', at(new Date(now.getTime() - 30 * 24 * 60 * MINUTE)))
-      .execute();
+    await keepingCaches(db, t.deleteFrom('login_attempts').where('attempted_at', '<', at(new Date(now.getTime() - 30 * 24 * 60 * MINUTE))));
   }
+}
+
+/** Runs a Kysely write with {@link Warehouse.runKeepingCaches}. */
+export async function keepingCaches(db: Warehouse, query: Compilable): Promise<void> {
+  const { sql: text, parameters } = query.compile();
+  await db.runKeepingCaches(text, parameters as Params);
 }
 
 /**

@@ -57,7 +57,8 @@ function send(pathname: string, cookie: string, body?: string, agent?: Agent): P
         ...(agent ? { agent } : { agent: false }),
         headers: {
           cookie,
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', origin: serving.url, 'content-length': Buffer.byteLength(body) } : {}),
+          // as a browser's form post (without it, SvelteKit answers an action with JSON and status 200)
+          ...(body ? { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: serving.url, 'content-length': Buffer.byteLength(body) } : {}),
         },
       },
       (res) => {
