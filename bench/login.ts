@@ -1,7 +1,7 @@
 /**
  * npm run bench:login — does a sign-in flood slow the other pages? p95 of an
  * agent's scorecard (/agents/agt_001) while nobody signs in, then while 60
- * sign-ins run at once, printed as a ratio (target: under 2x).
+ * sign-ins run at once, printed as a ratio (target: under 3x, as bench:dashboard asks of a refresh).
  *
  * Makes (once, kept in bench/data/, git-ignored) a demo warehouse of 3,000
  * conversations with `parley demo --no-serve`, serves it from this process
@@ -27,7 +27,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { requests: { type: 'string' }, logins: { type: 'string' } } });
 const REQUESTS = Number(values.requests ?? 150);
 const LOGINS = Number(values.logins ?? 60);
-const TARGET_RATIO = 2;
+const TARGET_RATIO = 3;
 const PAGE = '/agents/agt_001';
 
 const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
