@@ -118,7 +118,6 @@ test('failed sign-ins make a name wait longer each time; an admin sees it and un
   await expect(row).toContainText('waiting');
   await expect(row).toContainText('9');
   await expect(page.locator('section[aria-labelledby="sign-in-log"]')).toContainText('127.0.0.2');
-  await page.screenshot({ path: 'test-results/admin-users-lockout.png', fullPage: true });
   await row.getByRole('button', { name: 'Unlock nobody-e2e' }).click();
   await expect(page.getByRole('status')).toHaveText('Unlocked "nobody-e2e": it may sign in at once.');
   await expect(page.getByTestId('lockout-nobody-e2e')).toHaveCount(0);
