@@ -23,8 +23,21 @@ export {
 } from './accounts.js';
 export type { Account, AccountRow, NewAccount } from './accounts.js';
 export { AccountError } from './account.js';
-export { signIn, sessionAccount, signOut, listSessions, endSessions, LOGIN_SESSION_HOURS, SESSION_ID_LENGTH, isSessionId, loginSessionsWord } from './login-sessions.js';
+export {
+  signIn,
+  SignInThrottledError,
+  sessionAccount,
+  signOut,
+  listSessions,
+  endSessions,
+  LOGIN_SESSION_HOURS,
+  SESSION_ID_LENGTH,
+  isSessionId,
+  loginSessionsWord,
+} from './login-sessions.js';
 export type { LoginSession, SessionTarget } from './login-sessions.js';
+export { ACCOUNT_POLICY, ADDRESS_POLICY, gate, lockouts, recentLoginProblems, unlock } from './login-throttle.js';
+export type { Gate, Lockout, LoginEvent, SignInBlock, ThrottlePolicy } from './login-throttle.js';
 export { DEMO_SOURCE, endDemo, isDemoWarehouse, otherSources } from './demo-accounts.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { ROLES, isRole } from './roles.js';

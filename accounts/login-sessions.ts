@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
 import { AccountError, type Account } from './account.js';
+import { keepingCaches, oneAtATime, recordAttempt, signInBlock, type SignInBlock } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
 
@@ -23,24 +24,54 @@ export const LOGIN_SESSION_HOURS = 12;
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A sign-in refused unchecked because of failed ones before it (accounts/login-throttle.ts): its line and when to try again. */
+export class SignInThrottledError extends AccountError {
+  constructor(readonly block: SignInBlock) {
+    super(block.message);
+    this.name = 'SignInThrottledError';
+  }
+}
+
 /**
  * Checks the password and opens a login session: its token, or null when name
  * or password is wrong. A disabled account with the right password is refused
  * with an {@link AccountError} (so only someone who knows the password learns it is disabled).
+ * After too many failed sign-ins of the name or from `address`, the attempt is
+ * refused unchecked with a {@link SignInThrottledError}, the right password
+ * included. Every attempt is logged (login_attempts); attempts on one name or
+ * from one address run one at a time.
+ *
+ * @example
+ *   await signIn(db, 'ada', 'correct horse', now, { address: '203.0.113.9' }); // token, null, or throws
  */
-export async function signIn(db: Warehouse, username: string, password: string, now = new Date()): Promise<string | null> {
-  const t = tables(db);
-  const row = await t.selectFrom('accounts').select(['password_hash', 'disabled_at']).where('username', '=', username).executeTakeFirst();
-  // A missing user costs as much as a wrong password, so timing does not tell names apart.
-  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-  if (!row || !ok) return null;
-  if (row.disabled_at) throw new AccountError('This account is disabled: ask an admin to enable it.');
-  const token = randomBytes(32).toString('base64url');
-  await t
-    .insertInto('sessions')
-    .values({ token_hash: sha256(token), username, created_at: at(now), expires_at: at(new Date(now.getTime() + LOGIN_SESSION_HOURS * 3_600_000)) })
-    .execute();
-  return token;
+export async function signIn(db: Warehouse, username: string, password: string, now = new Date(), { address = null }: { address?: string | null } = {}): Promise<string | null> {
+  return oneAtATime([`name:${username}`, ...(address === null ? [] : [`address:${address}`])], async () => {
+    const block = await signInBlock(db, username, address, now);
+    if (block) {
+      await recordAttempt(db, { username, address, outcome: 'refused' }, now);
+      throw new SignInThrottledError(block);
+    }
+    const t = tables(db);
+    const row = await t.selectFrom('accounts').select(['password_hash', 'disabled_at']).where('username', '=', username).executeTakeFirst();
+    // A missing user costs as much as a wrong password, so timing does not tell names apart.
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok) {
+      await recordAttempt(db, { username, address, outcome: 'failed' }, now);
+      return null;
+    }
+    if (row.disabled_at) {
+      await recordAttempt(db, { username, address, outcome: 'disabled' }, now);
+      throw new AccountError('This account is disabled: ask an admin to enable it.');
+    }
+    const token = randomBytes(32).toString('base64url');
+    // no cached read depends on the sessions: the dashboard's caches stay
+    await keepingCaches(
+      db,
+      t.insertInto('sessions').values({ token_hash: sha256(token), username, created_at: at(now), expires_at: at(new Date(now.getTime() + LOGIN_SESSION_HOURS * 3_600_000)) }),
+    );
+    await recordAttempt(db, { username, address, outcome: 'ok' }, now);
+    return token;
+  });
 }
 
 /**

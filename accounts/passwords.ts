@@ -2,6 +2,11 @@
  * Password hashing with node:crypto scrypt (N = 2^15, r = 8, p = 1, 16-byte
  * per-user salt, 32-byte key), compared in constant time.
  *
+ * scrypt runs on libuv's thread pool (4 threads), where DuckDB's queries and
+ * file reads run too: 60 sign-ins at once held every thread and a page waited
+ * for them (issue 20). So one hash is computed at a time and the others queue:
+ * the pool keeps threads for the pages, and the event loop is never blocked.
+ *
  * @example
  *   const stored = await hashPassword('s3cret pass');
  *   await verifyPassword('s3cret pass', stored); // true
@@ -13,9 +18,29 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
+/** Hashes running now (at most one); the callers waiting for a turn. */
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function oneHashAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  if (running > 0) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running = 1;
+  try {
+    return await fn();
+  } finally {
+    // the turn passes straight to the next caller, so a newcomer cannot slip in between
+    const next = waiting.shift();
+    if (next) next();
+    else running = 0;
+  }
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
+  return oneHashAtATime(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 }
 

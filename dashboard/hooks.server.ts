@@ -1,6 +1,10 @@
 /**
  * Every request: find the session from its HttpOnly cookie, note whether the
- * warehouse holds demo data, and add security headers.
+ * warehouse holds demo data, and add security headers. Every page, form
+ * answer and data request passes here and may hold customer data, so none is
+ * kept by the browser or a proxy (`cache-control: no-store`); the built
+ * scripts and styles under /_app/ are served before this hook and stay cacheable.
+ * The Content-Security-Policy comes from svelte.config.js (`kit.csp`).
  */
 import type { Handle } from '@sveltejs/kit';
 import { sessionAccount } from '../accounts/index.js';
@@ -18,5 +22,6 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-frame-options', 'DENY');
+  response.headers.set('cache-control', 'no-store');
   return response;
 };

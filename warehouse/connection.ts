@@ -39,6 +39,13 @@ export interface Warehouse {
   one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined>;
   /** Runs `fn` inside BEGIN … COMMIT; any error rolls the whole of it back. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a write to a table that no cached read depends on (sign-in
+   * bookkeeping: login_attempts, sessions), like {@link Warehouse.run} but
+   * leaving the data generation as it is, so the dashboard's caches survive
+   * it: a sign-in flood does not make every page cold again.
+   */
+  runKeepingCaches(sql: string, params?: Params): Promise<void>;
   /** The underlying connection, for the appender. Use only inside {@link Warehouse.exclusive}. */
   readonly connection: DuckDBConnection;
   /** Runs `fn` while no other query of this warehouse object runs. */
@@ -154,9 +161,9 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
   // dropping caches once too often is harmless), so a reader that starts after the
   // bump sees the committed data under the new number
   let generation = 0;
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+  const exclusive = <T>(fn: () => Promise<T>, keepCaches = false): Promise<T> => {
     if (inside.getStore()) return fn();
-    const next = queue.then(() => inside.run(true, fn)).finally(() => void generation++);
+    const next = queue.then(() => inside.run(true, fn)).finally(() => void (keepCaches || generation++));
     queue = next.catch(() => undefined);
     return next;
   };
@@ -231,6 +238,10 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
       exclusive(async () => {
         await connection.run(sql, toValues(params));
       }),
+    runKeepingCaches: (sql, params) =>
+      exclusive(async () => {
+        await connection.run(sql, toValues(params));
+      }, true),
     transaction: <T>(fn: () => Promise<T>) =>
       exclusive(async () => {
         await connection.run('begin transaction');

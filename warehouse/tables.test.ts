@@ -166,6 +166,13 @@ const COLUMNS = {
     created_at: 'TIMESTAMP WITH TIME ZONE',
     expires_at: 'TIMESTAMP WITH TIME ZONE',
   },
+  login_attempts: {
+    attempted_at: 'TIMESTAMP WITH TIME ZONE',
+    username: 'VARCHAR null',
+    address: 'VARCHAR null',
+    outcome: 'VARCHAR',
+    actor: 'VARCHAR null',
+  },
   job_log: {
     job_id: 'INTEGER',
     name: 'VARCHAR',

@@ -181,6 +181,17 @@ export interface Sessions {
   expires_at: Date;
 }
 
+/** migrations/009-login-attempts.sql: sign-in attempts and admin unlocks (accounts/login-throttle.ts). */
+export interface LoginAttempts {
+  attempted_at: Date;
+  username: string | null;
+  address: string | null;
+  /** 'ok' | 'failed' | 'disabled' | 'refused' | 'unlocked' */
+  outcome: string;
+  /** For 'unlocked': the admin who unlocked. */
+  actor: string | null;
+}
+
 /** migrations/001-raw-layer.sql: one row per file a load read. */
 export interface LoadLog {
   load_id: number;
@@ -255,6 +266,7 @@ export interface Database {
   insight_intent_corrections: InsightIntentCorrections;
   accounts: Accounts;
   sessions: Sessions;
+  login_attempts: LoginAttempts;
   job_log: JobLog;
   loaded_files: LoadedFiles;
   erasure_log: ErasureLog;

@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, sizeBytes, type ParleyConfig } from '.
 import { serveCommands } from '../../service/server.js';
 import { startScheduler } from '../../service/scheduler.js';
 import { jobControl } from '../../service/control.js';
+import { allowedHosts, hostAllowed, refusedHostLine } from '../../service/allowed-hosts.js';
 import { CommandError, UsageError, openFor, requireBuilt, type Command, type CommandLine, type Io } from '../command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -117,7 +118,15 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const mod = (await import(pathToFileURL(path.join(BUILD, 'handler.js')).href)) as {
     handler: (req: unknown, res: unknown, next?: () => void) => void;
   };
+  // only the configured origin's host, and the localhost names on loopback (DNS rebinding: service/allowed-hosts.ts)
+  const hosts = allowedHosts({ bind: o.host, origin: process.env['ORIGIN'] ?? null });
   const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, hosts)) {
+      const line = refusedHostLine(req.headers.host);
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(line), 'cache-control': 'no-store', connection: 'close' });
+      res.end(line);
+      return;
+    }
     req.headers[PROTOCOL_HEADER] = 'http';
     mod.handler(req, res);
   });
@@ -196,6 +205,12 @@ data until it commits, then the new, with no restart.
 It also runs the jobs of the configuration file's \`jobs\` section when they are due (load
 the new files of a folder, build, insights build, render a notebook), one at a time in the
 same queue as the commands handed to it, and logs each run (the Data page, \`parley jobs list\`).
+
+Requests are answered only for the host of ORIGIN (the dashboard's public address, e.g.
+ORIGIN=https://parley.example.com behind a proxy) and, on a loopback address, for localhost,
+127.0.0.1 and [::1]; without ORIGIN, for the address listened on (for 0.0.0.0: this machine's
+addresses). Any other Host header gets 421 and one line, so a page that points its own name
+at this machine (DNS rebinding) cannot read the dashboard.
 
   --port N        the port (default 5173; 0 picks a free one)
   --host ADDR     the address to listen on (default 127.0.0.1, this machine only)

@@ -1,5 +1,5 @@
 /**
- * `parley user list | passwd | disable | enable | remove | sessions | revoke`:
+ * `parley user list | passwd | disable | enable | remove | sessions | revoke | unlock`:
  * what each prints (table and --json / --format json), its exit status, and
  * the one line it refuses with.
  */
@@ -161,5 +161,27 @@ describe('parley user remove', () => {
     expect(await parleyWithStdin(`${PASS}\n`, 'user', 'add', 'cy', '--role', 'admin', '--db', db)).toMatchObject({ code: 0 });
     expect(await parley('user', 'remove', 'ada', '--json', '--db', db)).toEqual({ code: 0, out: '{"username":"ada","role":"admin","sessionsEnded":0}\n', err: '' });
     expect(JSON.parse((await parley('user', 'list', '--format', 'json', '--db', db)).out).map((r: { username: string }) => r.username)).toEqual(['bob', 'cy']);
+  });
+});
+
+describe('parley user unlock', () => {
+  it('lets a name locked by 10 failed sign-ins sign in at once, and says when nothing was locked', async () => {
+    const w = await openWarehouse(db);
+    try {
+      // the sign-ins of the tests above happened at TEST_NOW, after the failures below: forget them
+      await w.run('delete from login_attempts');
+      // ten wrong passwords from 11:55:00, each after its wait (5 free, then 1, 2, 4, 8, 16 s): locked 15 minutes from 11:55:31
+      for (const s of [0, 0, 0, 0, 0, 1, 3, 7, 15, 31]) expect(await signIn(w, 'bob', 'a wrong passphrase', new Date(TEST_NOW.getTime() + (s - 300) * 1000))).toBeNull();
+      await expect(signIn(w, 'bob', PASS, TEST_NOW)).rejects.toThrow('Too many failed sign-ins: this account is locked until 12:10 UTC; an admin can unlock it sooner.');
+    } finally {
+      w.close();
+    }
+    expect(await parley('user', 'unlock', 'bob', '--db', db)).toEqual({ code: 0, out: 'unlocked "bob"\n', err: '' });
+    expect(await parley('user', 'unlock', 'bob', '--json', '--db', db)).toEqual({ code: 0, out: '{"username":"bob","wasBlocked":false}\n', err: '' });
+    expect(await parley('user', 'unlock', '--address', '192.0.2.1', '--db', db)).toEqual({ code: 0, out: 'the address 192.0.2.1 was not locked\n', err: '' });
+    expect(await session('bob')).not.toBeNull();
+    expect(await parley('user', 'unlock', 'nobody', '--db', db)).toEqual(refused('parley user unlock: there is no account "nobody": see parley user list\n'));
+    expect((await parley('user', 'unlock', '--db', db)).code).toBe(2);
+    expect((await parley('user', 'unlock', 'bob', '--address', '192.0.2.1', '--db', db)).code).toBe(2);
   });
 });

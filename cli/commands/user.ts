@@ -1,6 +1,6 @@
 /**
  * `parley user list | add | passwd | disable | enable | remove | sessions |
- * revoke`: the local dashboard accounts and their login sessions (the same
+ * revoke | unlock`: the local dashboard accounts and their login sessions (the same
  * as the dashboard's Accounts page, /admin/users). A password comes from
  * stdin (piped) or a prompt; it never appears on the command line.
  */
@@ -20,6 +20,9 @@ import {
   listSessions,
   removeAccount,
   setPassword,
+  unlock,
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
   type SessionTarget,
 } from '../../accounts/index.js';
 import type { Warehouse } from '../../warehouse/connection.js';
@@ -268,6 +271,38 @@ Ends live login sessions; a browser on one is sent to the sign-in page at its ne
   },
 };
 
+export const userUnlockCommand: Command = {
+  name: 'user unlock',
+  summary: 'let a name or an address locked by failed sign-ins try again at once',
+  usage: 'parley user unlock NAME | --address ADDR [--json]',
+  help: `
+Failed sign-ins are counted per name and per client address. After ${ACCOUNT_POLICY.freeFailures} failures of a name, each
+further try waits 1, 2, 4, 8 then 16 s; at ${ACCOUNT_POLICY.lockAt} the name is locked for ${ACCOUNT_POLICY.lockMs / 60_000} minutes (and again at
+each failure after that, until it signs in). An address waits after ${ADDRESS_POLICY.freeFailures} failures in ${ADDRESS_POLICY.windowMs / 60_000} minutes
+and is locked at ${ADDRESS_POLICY.lockAt}. While it waits or is locked, even the right password does not sign in.
+This lifts the wait or lock at once (its failures so far no longer count) and logs the unlock;
+the dashboard's Accounts page lists what is locked.
+
+  NAME          an account
+  --address A   a client address, as the Accounts page shows it
+  --json        print {"username" or "address", "wasBlocked"}`,
+  options: { address: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const address = values['address'];
+    if (positionals.length + (address === undefined ? 0 : 1) !== 1 || positionals.length > 1) throw new UsageError('give one NAME, or --address ADDR', this.name);
+    if (address !== undefined && (typeof address !== 'string' || !address.trim())) throw new UsageError('--address takes an address', this.name);
+    return withWarehouse(values, io, async (db) => {
+      const name = positionals[0];
+      if (name !== undefined) await refusals(() => knownAccount(db, name, io.now));
+      const key = name !== undefined ? { username: name } : { address: (address as string).trim() };
+      const { wasBlocked } = await unlock(db, key, 'command line', io.now);
+      const what = name !== undefined ? `"${name}"` : `the address ${key.address}`;
+      return report(io, values, wasBlocked ? `unlocked ${what}` : `${what} was not locked`, { ...key, wasBlocked });
+    });
+  },
+};
+
 /** Refuses a name that has no account. */
 async function knownAccount(db: Warehouse, name: string, now?: Date): Promise<void> {
   if (!(await listAccounts(db, now)).some((a) => a.username === name)) throw new AccountError(`there is no account "${name}": see parley user list`);
@@ -282,4 +317,5 @@ export const USER_COMMANDS: readonly Command[] = [
   userRemoveCommand,
   userSessionsCommand,
   userRevokeCommand,
+  userUnlockCommand,
 ];

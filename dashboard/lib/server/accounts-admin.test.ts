@@ -3,7 +3,7 @@
  * with one line; only admins may, and not on their own account.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAccount, listAccounts, type Account } from '../../../accounts/index.js';
+import { addAccount, listAccounts, signIn, type Account } from '../../../accounts/index.js';
 import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { accountAction, accountsPage } from './accounts-admin.js';
 
@@ -56,5 +56,28 @@ describe('the accounts page', () => {
       message: 'You are signed in as "ada": another admin can remove this account.',
     });
     expect((await listAccounts(w.db, now)).map((a) => a.username)).toEqual(['ada']);
+  });
+
+  it('shows a locked account and the failed sign-ins, and unlocks the account and the address', async () => {
+    await addAccount(w.db, { username: 'cy', password: 'a long passphrase', role: 'reviewer' }, now);
+    const at = (s: number) => new Date(now.getTime() + s * 1000);
+    // 10 wrong passwords, each after its wait (5 free, then 1, 2, 4, 8, 16 s): locked until 09:15:31
+    for (const s of [0, 0, 0, 0, 0, 1, 3, 7, 15, 31]) expect(await signIn(w.db, 'cy', 'a wrong passphrase', at(s), { address: '192.0.2.1' })).toBeNull();
+    const page = await accountsPage(w.db, at(60));
+    expect(page.lockouts).toEqual([
+      { kind: 'account', key: 'cy', locked: true, until: at(931), failures: 10 },
+      // the address: 10 failures in 15 minutes, so 1 s after the latest (long past at 09:01)
+    ]);
+    expect(page.loginProblems).toHaveLength(10);
+    expect(page.loginProblems[0]).toEqual({ attempted_at: at(31), username: 'cy', address: '192.0.2.1', outcome: 'failed', actor: null });
+    expect(await accountAction(w.db, admin, 'unlock', form({ username: 'cy' }), at(60))).toEqual({ ok: true, message: 'Unlocked "cy": it may sign in at once.' });
+    expect(await accountAction(w.db, admin, 'unlock', form({ username: 'cy' }), at(61))).toEqual({ ok: true, message: '"cy" was not locked.' });
+    expect((await accountsPage(w.db, at(61))).lockouts).toEqual([]);
+    // the account's unlock leaves the address's count: an 11th failure from it makes it wait 2 s
+    expect(await signIn(w.db, 'dee', 'a wrong passphrase', at(62), { address: '192.0.2.1' })).toBeNull();
+    expect((await accountsPage(w.db, at(63))).lockouts).toEqual([{ kind: 'address', key: '192.0.2.1', locked: false, until: at(64), failures: 11 }]);
+    expect(await accountAction(w.db, admin, 'unlock', form({ address: '192.0.2.1' }), at(63))).toEqual({ ok: true, message: 'Unlocked the address 192.0.2.1.' });
+    expect((await accountsPage(w.db, at(63))).lockouts).toEqual([]);
+    expect(await signIn(w.db, 'cy', 'a long passphrase', at(63), { address: '192.0.2.1' })).not.toBeNull();
   });
 });

@@ -21,19 +21,28 @@ import {
   endSessions,
   listAccounts,
   listSessions,
+  lockouts,
+  recentLoginProblems,
   removeAccount,
+  unlock,
   setPassword,
   type Account,
 } from '../../../accounts/index.js';
 import { can } from '../roles.js';
 import { attempt, type Outcome } from './form-outcome.js';
 
-export const ACCOUNT_ACTIONS = ['add', 'passwd', 'disable', 'enable', 'remove', 'revoke'] as const;
+export const ACCOUNT_ACTIONS = ['add', 'passwd', 'disable', 'enable', 'remove', 'revoke', 'unlock'] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
-/** What the page shows: every account, and the live login sessions. */
+/** What the page shows: every account, the live login sessions, the names and addresses throttled now, and the recent failed sign-ins. */
 export async function accountsPage(db: Warehouse, now = new Date()) {
-  return { accounts: await listAccounts(db, now), sessions: await listSessions(db, {}, now), roles: ROLES };
+  return {
+    accounts: await listAccounts(db, now),
+    sessions: await listSessions(db, {}, now),
+    roles: ROLES,
+    lockouts: await lockouts(db, now),
+    loginProblems: await recentLoginProblems(db, now),
+  };
 }
 
 const username = z.string().trim().min(1, 'choose an account').max(40);
@@ -49,6 +58,10 @@ export async function accountAction(db: Warehouse, user: Account, action: Accoun
     const session = field('session')!;
     if (!isSessionId(session)) return { ok: false, message: 'That is not a session id.' };
     return attempt(async () => ((await endSessions(db, { session }, now)) ? `Ended session ${session}.` : `Session ${session} had already ended.`));
+  }
+  if (action === 'unlock' && field('address')) {
+    const address = field('address')!.trim().slice(0, 100);
+    return attempt(async () => ((await unlock(db, { address }, user.username, now)).wasBlocked ? `Unlocked the address ${address}.` : `The address ${address} was not locked.`));
   }
   const name = username.safeParse(field('username'));
   if (!name.success) return { ok: false, message: 'Choose an account.' };
@@ -78,6 +91,8 @@ export async function accountAction(db: Warehouse, user: Account, action: Accoun
         const { role, sessionsEnded } = await removeAccount(db, who, now);
         return `Removed the ${role} account "${who}"; ended ${loginSessionsWord(sessionsEnded)}.`;
       }
+      case 'unlock':
+        return (await unlock(db, { username: who }, user.username, now)).wasBlocked ? `Unlocked "${who}": it may sign in at once.` : `"${who}" was not locked.`;
       case 'revoke':
         return `Ended ${loginSessionsWord(await endSessions(db, { username: who }, now))} of "${who}".`;
     }

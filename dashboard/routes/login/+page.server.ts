@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { AccountError, signIn } from '../../../accounts/index.js';
+import { AccountError, SignInThrottledError, signIn } from '../../../accounts/index.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/session-cookie.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import { safeNext } from '$lib/server/safe-next.js';
@@ -14,14 +14,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ request, cookies, url }) => {
+  default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
     const parsed = form.safeParse(Object.fromEntries(await request.formData()));
     if (!parsed.success) return fail(400, { message: 'Enter a username and a password.', username: '' });
     const db = await warehouse();
     let token: string | null;
     try {
-      token = await signIn(db, parsed.data.username, parsed.data.password);
+      // throttled per name and per client address (accounts/login-throttle.ts)
+      token = await signIn(db, parsed.data.username, parsed.data.password, new Date(), { address: getClientAddress() });
     } catch (error) {
+      if (error instanceof SignInThrottledError) {
+        setHeaders({ 'retry-after': String(error.block.retryAfterS) });
+        return fail(429, { message: error.message, username: parsed.data.username });
+      }
       if (error instanceof AccountError) return fail(403, { message: error.message, username: parsed.data.username });
       throw error;
     }
