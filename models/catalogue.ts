@@ -14,8 +14,8 @@ import { AUTOQA_LIMITS } from './autoqa-limits.js';
 
 import { formatDuration } from '../charts/duration.js';
 
-export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent';
-export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality';
+export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent' | 'money';
+export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality' | 'business';
 
 /** How the summary mart aggregates a metric over a group of conversations. */
 export type Summary =
@@ -26,7 +26,9 @@ export type Summary =
   /** median, 90th percentile and mean of a per-conversation duration. */
   | { kind: 'distribution' }
   /** mean of a per-conversation value. */
-  | { kind: 'mean' };
+  | { kind: 'mean' }
+  /** sum(`numerator`) over the group ÷ the conversations meeting `denominator` (a condition). */
+  | { kind: 'ratio'; numerator: string; denominator: string };
 
 /**
  * A headline figure: a tile of the dashboard's overview, a column of
@@ -467,6 +469,25 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: false,
     computedIn: 'mart qa_calibration_agreement (SQL), scorecards/krippendorff.ts (TypeScript, same arithmetic)',
   },
+  // Business impact
+  {
+    name: 'cost_per_resolution',
+    label: 'Cost per resolution',
+    group: 'business',
+    definition:
+      'the cost of the conversations in the group ÷ their resolutions, in the currency of the `costs` section of parley.config.yaml (null without it). ' +
+      "A conversation's resolution type is `bot` when no human replied in it (automation alone, or nobody) and `people` when a human did; a resolution is a contained conversation (bot) or a resolved one (people), so a bot conversation that was reopened costs without counting. " +
+      "A conversation's cost = agent cost + automation cost + platform cost. Agent cost = its agent minutes ÷ 60 × `agent_cost_per_hour` (its channel's, else the default). " +
+      'Agent hours are counted as active hours measured in the data, because agents.jsonl (format v2: id, name, team, email, active) carries no rostered hours: an agent is active in a minute when they own at least one conversation that is open (from its first human reply to its first resolution, or the data horizon) and had a message or event in the last 30 minutes — the `active_minutes` of agent_concurrency_daily. ' +
+      "A minute in which the agent had k such conversations counts 1/k to each, so the agent minutes of all conversations add up to the agents' active minutes; time an agent is rostered but owns no active conversation is not counted, so this is a lower bound of what rostered hours would give. " +
+      "Automation cost = `cost_per_automated_conversation` (its channel's, else the default) when it had an automated reply. Platform cost = `platform_fees_per_month` ÷ the conversations of its month, plus its channel's own `platform_fees_per_month` ÷ the conversations of its month and channel. " +
+      'Months are those of `created_at` in the configured time zone. `cost_per_resolution_base` is the number of resolutions.',
+    unit: 'money',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    computedIn: 'mart conversation_costs (per conversation: agent_minutes, agent_cost, automation_cost, platform_cost, cost, resolution_type)',
+    summary: { kind: 'ratio', numerator: 'cost', denominator: 'resolved_for_cost' },
+  },
 ];
 
 const byName = new Map(CATALOGUE.map((m) => [m.name, m]));
@@ -491,6 +512,8 @@ export function formatValue(m: Pick<Metric, 'unit'>, value: unknown): string {
       return value.toFixed(1);
     case 'count':
       return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+    case 'money':
+      return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     default:
       return String(value);
   }

@@ -13,8 +13,8 @@ function parseList(value: unknown): string[] {
 
 export const metricsSummaryCommand: Command = {
   name: 'metrics summary',
-  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team or agent',
-  usage: 'parley metrics summary [--by month,channel,intent,team,agent] [--format json|csv|table] [--metrics a,b]',
+  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team, agent or resolution type',
+  usage: 'parley metrics summary [--by month,channel,intent,team,agent,resolution_type] [--format json|csv|table] [--metrics a,b]',
   help: `
 Summarises conversation_metrics over groups. Rates are fractions 0–1 (shown as % in a table),
 durations seconds. A statistic over fewer than 10 values is left empty; its count stays.
@@ -25,7 +25,9 @@ durations seconds. A statistic over fewer than 10 values is left empty; its coun
 
 Examples:
   parley metrics summary --by month
-  parley metrics summary --by month,channel --format csv`,
+  parley metrics summary --by month,channel --format csv
+  parley metrics summary --by month,channel,resolution_type --metrics cost_per_resolution,cost_per_resolution_base
+    (cost_per_resolution needs the costs section of parley.config.yaml; resolution_type is bot or people)`,
   options: { by: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
   async run({ values }, io) {
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');

@@ -1,0 +1,140 @@
+-- One row per conversation: what it cost, for cost_per_resolution (catalogue),
+-- from the `costs` section of parley.config.yaml (config_costs; no costs
+-- configured: every cost is null). Recomputed whole by every build (an
+-- incremental build too): the platform fees are shared by all of a month's
+-- conversations.
+--
+-- cost = agent cost + automation cost + platform cost, where
+-- - agent cost = agent_minutes ÷ 60 × agent_cost_per_hour (of its channel, else
+--   the default). Agent hours are active hours measured in the data (the
+--   roster of agents.jsonl carries no rostered hours): the minutes in which an
+--   agent owned at least one conversation that was open and active (the
+--   islands of agent_concurrency_edges: first human reply to first resolution
+--   or the horizon, activity in the last 30 minutes). A minute in which the
+--   agent had k such conversations counts 1/k to each, so a month's
+--   agent_minutes add up to the agents' active minutes (agent_concurrency_daily).
+-- - automation cost = cost_per_automated_conversation (of its channel, else the
+--   default) when it had an automated reply;
+-- - platform cost = platform_fees_per_month ÷ conversations of its month, plus
+--   its channel's own fees ÷ conversations of its month and channel.
+--
+-- resolution_type: 'bot' when no human replied (automation alone, or nobody),
+-- else 'people'; resolved_for_cost: the conversation counts as a resolution of
+-- its type: contained (bot), resolved (people).
+with settings as (
+  select
+    agent_cost_per_hour,
+    platform_fees_per_month,
+    cost_per_automated_conversation
+  from config_costs
+  where channel is null
+),
+
+channel_settings as (
+  select
+    channel,
+    agent_cost_per_hour,
+    platform_fees_per_month,
+    cost_per_automated_conversation
+  from config_costs
+  where channel is not null
+),
+
+-- each island of activity of a conversation: its start edge and the end edge after it
+islands as (
+  select
+    source,
+    conversation_id,
+    owner_agent,
+    starts,
+    ends
+  from (
+    select
+      source,
+      conversation_id,
+      owner_agent,
+      delta,
+      minute as starts,
+      lead(minute) over (partition by source, conversation_id order by minute) as ends
+    from agent_concurrency_edges
+  )
+  where delta = 1
+),
+
+-- each agent's concurrency level between two consecutive edges
+agent_changes as (
+  select
+    owner_agent,
+    minute,
+    sum(delta) as delta
+  from agent_concurrency_edges
+  group by owner_agent, minute
+),
+
+agent_levels as (
+  select
+    owner_agent,
+    minute as starts,
+    lead(minute) over (partition by owner_agent order by minute) as ends,
+    sum(delta) over (partition by owner_agent order by minute rows between unbounded preceding and current row) as level
+  from agent_changes
+),
+
+-- a conversation's share of its agent's minutes: 1/level of each minute of its islands
+agent_minutes as (
+  select
+    i.source,
+    i.conversation_id,
+    sum((least(i.ends, l.ends) - greatest(i.starts, l.starts)) / l.level) as agent_minutes
+  from islands i
+  join agent_levels l
+    on l.owner_agent = i.owner_agent
+    and l.starts < i.ends
+    and l.ends > i.starts
+    and l.level > 0
+  group by i.source, i.conversation_id
+),
+
+conversations as (
+  select
+    m.source,
+    m.conversation_id,
+    m.month,
+    m.channel,
+    m.had_automated_reply,
+    case when m.human_replies > 0 then 'people' else 'bot' end as resolution_type,
+    case when m.human_replies > 0 then m.resolved else m.contained end as resolved_for_cost,
+    coalesce(a.agent_minutes, 0) as agent_minutes,
+    count(*) over (partition by m.month) as month_conversations,
+    count(*) over (partition by m.month, m.channel) as month_channel_conversations
+  from conversation_metrics m
+  left join agent_minutes a using (source, conversation_id)
+),
+
+costed as (
+  select
+    c.source,
+    c.conversation_id,
+    c.resolution_type,
+    c.resolved_for_cost,
+    c.agent_minutes,
+    c.agent_minutes / 60 * coalesce(k.agent_cost_per_hour, s.agent_cost_per_hour) as agent_cost,
+    case when c.had_automated_reply then coalesce(k.cost_per_automated_conversation, s.cost_per_automated_conversation) else 0 end as automation_cost,
+    s.platform_fees_per_month / c.month_conversations
+      + coalesce(k.platform_fees_per_month, 0) / c.month_channel_conversations as platform_cost
+  from conversations c
+  left join settings s on true
+  left join channel_settings k on k.channel = c.channel
+)
+
+select
+  source,
+  conversation_id,
+  resolution_type,
+  resolved_for_cost,
+  agent_minutes,
+  agent_cost,
+  automation_cost,
+  platform_cost,
+  agent_cost + automation_cost + platform_cost as cost
+from costed
