@@ -126,7 +126,7 @@ Examples:
   },
 };
 
-interface RetentionRow {
+type RetentionRow = {
   grouping: string;
   band: string;
   conversations: number;
@@ -134,4 +134,4 @@ interface RetentionRow {
   churn_rate_90d: number;
   ci_low: number;
   ci_high: number;
-}
+};
