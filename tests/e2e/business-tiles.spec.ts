@@ -18,3 +18,14 @@ test('leadership sees cost per resolution and churn after support on the overvie
   await expect(cost.locator('.tile-second')).toHaveText(/^people \d[\d,]*\.\d\d$|^bot .* · people .*$/);
   await expect(churn).toContainText('all conversations (not filtered)');
 });
+
+test('the cost tile opens its metric page, with the definition of agent hours', async ({ page }) => {
+  await signIn(page, 'leadership');
+  await page.locator('.tile', { hasText: 'Cost per resolution' }).click();
+  await expect(page).toHaveURL(/\/metrics\/cost_per_resolution/);
+  await expect(page.getByRole('heading', { name: 'Cost per resolution' })).toBeVisible();
+  await expect(page.getByText(/Agent hours are counted as active hours measured in the data/)).toBeVisible();
+  await page.screenshot({ path: 'test-results/metric-cost-per-resolution.png', fullPage: true });
+  await page.goto('/metrics/churn_rate_90d');
+  await expect(page.getByRole('heading', { name: 'Churn within 90 days after support' })).toBeVisible();
+});
