@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import { agent, assign, conversation, csat, customer, on, status } from '../testing/fixtures.js';
-import { defaultKind } from '../ingest/load.js';
+import { defaultKind, loadFiles } from '../ingest/load.js';
+import { buildWarehouse } from './incremental.js';
+import { parseConfig } from './config.js';
+import { TEST_NOW } from '../testing/clock.js';
 
 const jun1 = on('2026-06-01');
 const aug10 = on('2026-08-10');
@@ -124,6 +127,20 @@ describe('churn within 90 days after a resolved conversation', () => {
       ['fcr', 'fcr', 3, 1, 0.3333, 0.0615, 0.7923],
       ['fcr', 'not fcr', 2, 1, 0.5, 0.0945, 0.9055],
     ]);
+  });
+
+  it('follows outcomes loaded after a build: the next (incremental) build recomputes it', async () => {
+    const later = await testWarehouse({ records, build: true });
+    try {
+      const file = path.join(dir, 'outcomes-later.jsonl');
+      writeFileSync(file, outcomeLines.slice(0, 5).join('\n') + '\n');
+      await loadFiles(later.db, [{ file }], { now: TEST_NOW });
+      const result = await buildWarehouse(later.db, parseConfig({}), { now: TEST_NOW });
+      expect(result.kind).toBe('incremental');
+      expect(await later.db.one('select conversations, churned from retention_outcomes where "grouping" = \'all\'')).toEqual({ conversations: 5, churned: 2 });
+    } finally {
+      later.close();
+    }
   });
 
   it('is empty without outcomes', async () => {
