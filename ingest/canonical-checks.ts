@@ -256,6 +256,7 @@ select
     when a is null then 'not valid JSON'
     when not _filled(a.id) then 'id is missing'
     when a.active is not null and a.active not in ('true', 'false') then 'active must be true or false'
+    when a.hours_per_week is not null and coalesce(try_cast(a.hours_per_week as double) not between 0 and 168, true) then 'hours_per_week must be a number of hours from 0 to 168'
   end as problem
 from typed`,
     `

@@ -180,6 +180,12 @@ export const agentSchema = z.object({
   team: z.string().optional(),
   email: z.string().optional(),
   active: z.boolean().optional(),
+  /** Rostered hours a week (issue 16): cost_per_resolution counts them instead of the active hours in the data. */
+  hours_per_week: z
+    .number({ error: 'must be a number of hours a week, such as 37.5' })
+    .min(0, { error: 'must be from 0 to 168 hours a week' })
+    .max(168, { error: 'must be from 0 to 168 hours a week' })
+    .optional(),
 });
 export type CanonicalAgent = z.infer<typeof agentSchema>;
 

@@ -152,8 +152,8 @@ async function writeAgents(db: Warehouse, loadId: number) {
     select a.* from _ingest_agents where problem is null
     qualify row_number() over (partition by a.id order by file_no desc, line desc) = 1;
     delete from raw_agents t using _ingest_agents_valid v where t.agent_id = v.id;
-    insert into raw_agents
-    select id, name, team, email, case active when 'true' then true when 'false' then false end, ${loadId}
+    insert into raw_agents (agent_id, name, team, email, active, load_id, hours_per_week)
+    select id, name, team, email, case active when 'true' then true when 'false' then false end, ${loadId}, try_cast(hours_per_week as double)
     from _ingest_agents_valid;
     drop table _ingest_agents_valid;
   `);

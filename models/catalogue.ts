@@ -477,15 +477,15 @@ export const CATALOGUE: readonly Metric[] = [
     definition:
       'the cost of the conversations in the group ÷ their resolutions, in the currency of the `costs` section of parley.config.yaml (null without it). ' +
       "A conversation's resolution type is `bot` when no human replied in it (automation alone, or nobody) and `people` when a human did; a resolution is a contained conversation (bot) or a resolved one (people), so a bot conversation that was reopened costs without counting. " +
-      "A conversation's cost = agent cost + automation cost + platform cost. Agent cost = its agent minutes ÷ 60 × `agent_cost_per_hour` (its channel's, else the default). " +
-      'Agent hours are counted as active hours measured in the data, because agents.jsonl (format v2: id, name, team, email, active) carries no rostered hours: an agent is active in a minute when they own at least one conversation that is open (from its first human reply to its first resolution, or the data horizon) and had a message or event in the last 30 minutes — the `active_minutes` of agent_concurrency_daily. ' +
-      "A minute in which the agent had k such conversations counts 1/k to each, so the agent minutes of all conversations add up to the agents' active minutes; time an agent is rostered but owns no active conversation is not counted, so this is a lower bound of what rostered hours would give. " +
+      "A conversation's cost = agent cost + automation cost + platform cost. Agent cost = its agent hours × `agent_cost_per_hour` (its channel's, else the default). " +
+      "Agent hours: first each conversation gets its share of its owner's active time — an agent is active in a minute when they own at least one conversation that is open (from its first human reply to its first resolution, or the data horizon) and had a message or event in the last 30 minutes (the `active_minutes` of agent_concurrency_daily), and a minute with k such conversations counts 1/k to each. " +
+      "When agents.jsonl gives the owner `hours_per_week` (rostered hours; an optional field beyond format v2's id, name, team, email, active), the owner's rostered hours of the month — hours_per_week × the days of the month inside the data (first `created_at` to the data horizon) ÷ 7 — are shared among the owner's conversations of that month in proportion to those shares; otherwise the shares themselves are the agent hours (active hours, a lower bound: time without an active conversation is not counted). Rostered hours of a month in which the agent owns no active conversation are not counted. " +
       "Automation cost = `cost_per_automated_conversation` (its channel's, else the default) when it had an automated reply. Platform cost = `platform_fees_per_month` ÷ the conversations of its month, plus its channel's own `platform_fees_per_month` ÷ the conversations of its month and channel. " +
       'Months are those of `created_at` in the configured time zone. `cost_per_resolution_base` is the number of resolutions.',
     unit: 'money',
     higherIsBetter: false,
     usesInferredResolution: true,
-    computedIn: 'mart conversation_costs (per conversation: agent_minutes, agent_cost, automation_cost, platform_cost, cost, resolution_type)',
+    computedIn: 'mart conversation_costs (per conversation: resolution_type, agent_hours_basis, active_minutes, agent_minutes, agent_cost, automation_cost, platform_cost, cost)',
     summary: { kind: 'ratio', numerator: 'cost', denominator: 'resolved_for_cost' },
   },
   {

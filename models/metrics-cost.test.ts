@@ -112,6 +112,59 @@ describe('cost_per_resolution', () => {
   });
 });
 
+describe('rostered hours', () => {
+  it('count instead of active hours when agents.jsonl gives hours_per_week, shared by active minutes within the month', async () => {
+    // a3 is rostered 7 h a week. October's days inside the data: 6 (first created_at) to 31 = 26 days,
+    // so 7 × 26 / 7 = 26 h = 1560 min, over a3's 8 × 20 = 160 active minutes: each p gets 195 min = 195 at 60/h.
+    // a1 has no hours: c1 and c2 keep their active minutes. a3 has no conversation in November: nothing is counted there.
+    const rostered = await testWarehouse({
+      records,
+      agents: [
+        { id: 'a3', name: 'Ada', hours_per_week: 7 },
+        { id: 'a1', name: 'Bo' },
+      ],
+      build: { costs },
+    });
+    try {
+      const row = (id: string) =>
+        rostered.db.one(
+          'select agent_hours_basis as basis, active_minutes as active, round(agent_minutes, 6) as minutes, round(cost, 6) as cost from conversation_costs where conversation_id = $1',
+          [id],
+        );
+      expect(await row('p1')).toEqual({ basis: 'rostered', active: 20, minutes: 195, cost: 205 });
+      expect(await row('c1')).toEqual({ basis: 'active', active: 30, minutes: 30, cost: 40 });
+      expect(await row('b1')).toMatchObject({ basis: null, minutes: 0 });
+      // people: (40 + 35 + 8 × 205) ÷ 10 = 171.5
+      const byType = round(await rostered.summary(['month', 'resolution_type']), 'cost_per_resolution');
+      expect(byType.filter((r) => r['month'] === '2026-10').map((r) => [r['resolution_type'], r['cost_per_resolution']])).toEqual([
+        ['bot', 14.08],
+        ['people', 171.5],
+      ]);
+    } finally {
+      rostered.close();
+    }
+  });
+
+  it('are a number from 0 to 168: another value is quarantined with the reason', async () => {
+    const bad = await testWarehouse({
+      agents: [
+        { id: 'a1', hours_per_week: 200 },
+        { id: 'a2', hours_per_week: 'full time' },
+        { id: 'a3', hours_per_week: 37.5 },
+      ],
+    });
+    try {
+      expect((await bad.quarantine()).map((q) => [q.line, q.reason])).toEqual([
+        [1, 'hours_per_week: must be from 0 to 168 hours a week'],
+        [2, 'hours_per_week: must be a number of hours a week, such as 37.5'],
+      ]);
+      expect(await bad.db.all('select agent_id, hours_per_week from raw_agents')).toEqual([{ agent_id: 'a3', hours_per_week: 37.5 }]);
+    } finally {
+      bad.close();
+    }
+  });
+});
+
 describe('the costs section', () => {
   it('names the key and the fix for each problem', () => {
     expect(() => parseConfig({ costs: { agent_cost_per_hour: '38 EUR' } }, 'parley.config.yaml')).toThrow(

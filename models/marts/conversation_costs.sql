@@ -1,22 +1,29 @@
 -- One row per conversation: what it cost, for cost_per_resolution (catalogue),
 -- from the `costs` section of parley.config.yaml (config_costs; no costs
 -- configured: every cost is null). Recomputed whole by every build (an
--- incremental build too): the platform fees are shared by all of a month's
--- conversations.
+-- incremental build too): the platform fees and rostered hours are shared by
+-- all of a month's conversations.
 --
 -- cost = agent cost + automation cost + platform cost, where
 -- - agent cost = agent_minutes ÷ 60 × agent_cost_per_hour (of its channel, else
---   the default). Agent hours are active hours measured in the data (the
---   roster of agents.jsonl carries no rostered hours): the minutes in which an
---   agent owned at least one conversation that was open and active (the
---   islands of agent_concurrency_edges: first human reply to first resolution
---   or the horizon, activity in the last 30 minutes). A minute in which the
---   agent had k such conversations counts 1/k to each, so a month's
---   agent_minutes add up to the agents' active minutes (agent_concurrency_daily).
+--   the default). active_minutes is the conversation's share of its owner's
+--   active time: the minutes in which the agent owned at least one open and
+--   active conversation (the islands of agent_concurrency_edges: first human
+--   reply to first resolution or the horizon, activity in the last 30 minutes),
+--   a minute with k such conversations counting 1/k to each, so that an agent's
+--   shares add up to their active minutes (agent_concurrency_daily).
+--   agent_minutes is active_minutes when the roster gives the owner no
+--   hours_per_week (agent_hours_basis 'active'); when it does ('rostered'), the
+--   owner's rostered minutes of the month — hours_per_week × 60 × the days of the
+--   month inside the data (first created_at to the horizon) ÷ 7 — shared among
+--   the owner's conversations of the month in proportion to their active_minutes.
+--   An agent's rostered hours in a month in which they own no active
+--   conversation have no conversation to carry them and are not counted.
 -- - automation cost = cost_per_automated_conversation (of its channel, else the
 --   default) when it had an automated reply;
 -- - platform cost = platform_fees_per_month ÷ conversations of its month, plus
 --   its channel's own fees ÷ conversations of its month and channel.
+-- Months are conversation_metrics.month (created_at in the configured time zone).
 --
 -- resolution_type: 'bot' when no human replied (automation alone, or nobody),
 -- else 'people'; resolved_for_cost: the conversation counts as a resolution of
@@ -95,20 +102,65 @@ agent_minutes as (
   group by i.source, i.conversation_id
 ),
 
+-- the days of each month inside the data, in the configured time zone
+data_days as (
+  select
+    min(timezone(s.timezone, m.created_at))::date as first_day,
+    any_value(timezone(s.timezone, h.horizon))::date as last_day
+  from conversation_metrics m
+  cross join config_settings s
+  cross join int_data_horizon h
+),
+
+month_days as (
+  select
+    month,
+    datediff(
+      'day',
+      greatest(strptime(month || '-01', '%Y-%m-%d')::date, d.first_day),
+      least(last_day(strptime(month || '-01', '%Y-%m-%d')::date), d.last_day)
+    ) + 1 as days
+  from (select distinct month from conversation_metrics)
+  cross join data_days d
+),
+
 conversations as (
   select
     m.source,
     m.conversation_id,
     m.month,
     m.channel,
+    m.owner_agent,
     m.had_automated_reply,
     case when m.human_replies > 0 then 'people' else 'bot' end as resolution_type,
     case when m.human_replies > 0 then m.resolved else m.contained end as resolved_for_cost,
-    coalesce(a.agent_minutes, 0) as agent_minutes,
+    coalesce(a.agent_minutes, 0) as active_minutes,
     count(*) over (partition by m.month) as month_conversations,
     count(*) over (partition by m.month, m.channel) as month_channel_conversations
   from conversation_metrics m
   left join agent_minutes a using (source, conversation_id)
+),
+
+-- the owner's rostered minutes of the month over their active minutes of the month
+rostered as (
+  select
+    c.source,
+    c.conversation_id,
+    g.hours_per_week * 60 * d.days / 7
+      * c.active_minutes / sum(c.active_minutes) over (partition by c.owner_agent, c.month) as agent_minutes
+  from conversations c
+  join stg_agents g on g.agent_id = c.owner_agent and g.hours_per_week is not null
+  join month_days d using (month)
+  where c.active_minutes > 0
+),
+
+paid as (
+  select
+    c.*,
+    case when r.agent_minutes is not null then 'rostered' when c.active_minutes > 0 then 'active' end as agent_hours_basis,
+    coalesce(r.agent_minutes, c.active_minutes) as agent_minutes
+  from conversations c
+  left join rostered r using (source, conversation_id)
 ),
 
 costed as (
@@ -117,12 +169,14 @@ costed as (
     c.conversation_id,
     c.resolution_type,
     c.resolved_for_cost,
+    c.agent_hours_basis,
+    c.active_minutes,
     c.agent_minutes,
     c.agent_minutes / 60 * coalesce(k.agent_cost_per_hour, s.agent_cost_per_hour) as agent_cost,
     case when c.had_automated_reply then coalesce(k.cost_per_automated_conversation, s.cost_per_automated_conversation) else 0 end as automation_cost,
     s.platform_fees_per_month / c.month_conversations
       + coalesce(k.platform_fees_per_month, 0) / c.month_channel_conversations as platform_cost
-  from conversations c
+  from paid c
   left join settings s on true
   left join channel_settings k on k.channel = c.channel
 )
@@ -132,6 +186,8 @@ select
   conversation_id,
   resolution_type,
   resolved_for_cost,
+  agent_hours_basis,
+  active_minutes,
   agent_minutes,
   agent_cost,
   automation_cost,

@@ -24,7 +24,7 @@ test('the cost tile opens its metric page, with the definition of agent hours', 
   await page.locator('.tile', { hasText: 'Cost per resolution' }).click();
   await expect(page).toHaveURL(/\/metrics\/cost_per_resolution/);
   await expect(page.getByRole('heading', { name: 'Cost per resolution' })).toBeVisible();
-  await expect(page.getByText(/Agent hours are counted as active hours measured in the data/)).toBeVisible();
+  await expect(page.getByText(/Agent hours: first each conversation gets its share of its owner.s active time/)).toBeVisible();
   await page.screenshot({ path: 'test-results/metric-cost-per-resolution.png', fullPage: true });
   await page.goto('/metrics/churn_rate_90d');
   await expect(page.getByRole('heading', { name: 'Churn within 90 days after support' })).toBeVisible();

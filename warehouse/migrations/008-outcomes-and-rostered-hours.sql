@@ -1,4 +1,4 @@
--- Customer outcomes (outcomes.jsonl, issue 16): a customer churned, renewed or
+-- Issue 16. Customer outcomes (outcomes.jsonl): a customer churned, renewed or
 -- expanded at a moment, for retention after support (mart retention_outcomes).
 -- `source` is the conversation source whose customer ids the outcome uses. A
 -- later load of the same (source, customer_id, event, occurred_at) replaces
@@ -12,3 +12,7 @@ create table raw_customer_outcomes (
   file varchar,
   line integer
 );
+
+-- An agent's rostered hours a week (agents.jsonl `hours_per_week`, optional):
+-- cost_per_resolution counts them instead of the active hours measured in the data.
+alter table raw_agents add column hours_per_week double;
