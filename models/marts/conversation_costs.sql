@@ -47,27 +47,6 @@ channel_settings as (
   where channel is not null
 ),
 
--- each island of activity of a conversation: its start edge and the end edge after it
-islands as (
-  select
-    source,
-    conversation_id,
-    owner_agent,
-    starts,
-    ends
-  from (
-    select
-      source,
-      conversation_id,
-      owner_agent,
-      delta,
-      minute as starts,
-      lead(minute) over (partition by source, conversation_id order by minute) as ends
-    from agent_concurrency_edges
-  )
-  where delta = 1
-),
-
 -- each agent's concurrency level between two consecutive edges
 agent_changes as (
   select
@@ -81,25 +60,35 @@ agent_changes as (
 agent_levels as (
   select
     owner_agent,
-    minute as starts,
-    lead(minute) over (partition by owner_agent order by minute) as ends,
+    minute,
+    lead(minute) over by_time - minute as lasts,
     sum(delta) over (partition by owner_agent order by minute rows between unbounded preceding and current row) as level
   from agent_changes
+  window by_time as (partition by owner_agent order by minute)
 ),
 
--- a conversation's share of its agent's minutes: 1/level of each minute of its islands
+-- shared: the agent's active minutes before each edge, each minute at level k counting 1/k
+-- (every island's start and end is an edge of its agent)
+agent_shared as (
+  select
+    owner_agent,
+    minute,
+    coalesce(sum(case when level > 0 then lasts / level else 0 end) over (
+      partition by owner_agent order by minute rows between unbounded preceding and 1 preceding
+    ), 0) as shared
+  from agent_levels
+),
+
+-- a conversation's share of its agent's minutes: over each island, shared at its end − shared at its start,
+-- so the sum over its edges of −delta × shared (one equality join: edges of fresh tables keep a plain plan)
 agent_minutes as (
   select
-    i.source,
-    i.conversation_id,
-    sum((least(i.ends, l.ends) - greatest(i.starts, l.starts)) / l.level) as agent_minutes
-  from islands i
-  join agent_levels l
-    on l.owner_agent = i.owner_agent
-    and l.starts < i.ends
-    and l.ends > i.starts
-    and l.level > 0
-  group by i.source, i.conversation_id
+    e.source,
+    e.conversation_id,
+    sum(-e.delta * a.shared) as agent_minutes
+  from agent_concurrency_edges e
+  join agent_shared a on a.owner_agent = e.owner_agent and a.minute = e.minute
+  group by e.source, e.conversation_id
 ),
 
 -- the days of each month inside the data, in the configured time zone
