@@ -7,6 +7,7 @@ import path from 'node:path';
 
 const PORT = Number(process.env['PARLEY_E2E_PORT'] ?? 5297);
 const DB = path.join(tmpdir(), `parley-e2e-${PORT}.duckdb`);
+const CONFIG = 'tests/e2e/fixtures/parley.config.yaml';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -31,13 +32,14 @@ export default defineConfig({
   webServer: {
     // A fresh demo warehouse (accounts, a QA sample), plus a hostile fixture: bodies with HTML and
     // script, and a broken record for the quarantine. The fixture is loaded as source "demo": another
-    // source would end the demo (disable the demo accounts, accounts/demo-accounts.ts).
+    // source would end the demo (disable the demo accounts, accounts/demo-accounts.ts). The build and
+    // the server read tests/e2e/fixtures/parley.config.yaml (the defaults and a costs section).
     command: [
       `rm -rf ${DB} ${DB}.wal ${DB.replace(/\.duckdb$/, '-uploads')}`,
       `node cli/parley.js demo --conversations 3000 --db ${DB} --no-serve`,
       `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source demo --db ${DB}`,
-      `node cli/parley.js build --db ${DB}`,
-      `node cli/parley.js serve --db ${DB} --port ${PORT}`,
+      `node cli/parley.js build --db ${DB} --config ${CONFIG}`,
+      `node cli/parley.js serve --db ${DB} --port ${PORT} --config ${CONFIG}`,
     ].join(' && '),
     url: `http://127.0.0.1:${PORT}/login`,
     timeout: 120_000,

@@ -18,7 +18,7 @@ import { forward } from '../service/client.js';
 import { CommandError, UsageError, parse, type Command, type Io } from './command.js';
 import { ingestCommand } from './commands/ingest.js';
 import { buildCommand } from './commands/build.js';
-import { metricsConversationsCommand, metricsSummaryCommand } from './commands/metrics.js';
+import { metricsConversationsCommand, metricsRetentionCommand, metricsSummaryCommand } from './commands/metrics.js';
 import { sqlCommand } from './commands/sql.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
@@ -39,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   buildCommand,
   metricsConversationsCommand,
   metricsSummaryCommand,
+  metricsRetentionCommand,
   sqlCommand,
   backupCommand,
   eraseCommand,

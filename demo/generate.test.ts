@@ -10,6 +10,7 @@ import {
   SURVEY_KINDS,
   agentSchema,
   conversationSchema,
+  outcomeSchema,
 } from '../ingest/canonical-schema.js';
 import { DEMO_AGENTS, DEMO_INCIDENTS, INTENTS, demoIncidentWindows, generateDemo } from './generate.js';
 import type { DemoOptions, DemoResult } from './generate.js';
@@ -170,13 +171,14 @@ describe('generateDemo', () => {
     const a = await run('a', {}, (d, t) => progress.push([d, t]));
     const b = await run('b');
     const c = await run('c', { seed: 8 });
-    expect(a.files.map((f) => f.split('/').pop())).toEqual(['conversations.jsonl', 'agents.jsonl']);
+    expect(a.files.map((f) => f.split('/').pop())).toEqual(['conversations.jsonl', 'agents.jsonl', 'outcomes.jsonl']);
     expect(a.conversations).toBe(2000);
     expect(b).toEqual({ ...a, files: b.files });
     const [ca, cb, cc] = await Promise.all([a, b, c].map((r) => read(r.files[0] as string)));
     expect(ca === cb).toBe(true);
     expect(ca === cc).toBe(false);
     expect(await read(a.files[1] as string)).toBe(await read(b.files[1] as string));
+    expect(await read(a.files[2] as string)).toBe(await read(b.files[2] as string));
     expect(lines(ca ?? '')).toHaveLength(2000);
     expect(progress.at(-1)).toEqual([2000, 2000]);
     expect(progress.every(([d], i) => i === 0 || d >= (progress[i - 1]?.[0] ?? 0))).toBe(true);
@@ -191,6 +193,21 @@ describe('generateDemo', () => {
     expect(agents.some((a) => a.active === false)).toBe(true);
     for (const a of agents) expect(Object.keys(a)).toEqual(['id', 'name', 'team', 'email', 'active']);
     expect(agents.filter((a) => !agentSchema.safeParse(a).success)).toEqual([]);
+  });
+
+  it('writes customer outcomes: valid records, one churn at most per customer, none after the end', async () => {
+    const r = await run('outcomes', { conversations: 2000 });
+    const outcomes = lines(await read(r.files[2] as string)).map((l) => JSON.parse(l) as Json);
+    const schema = outcomeSchema(new Date(END.getTime()));
+    expect(outcomes.filter((o) => !schema.safeParse(o).success)).toEqual([]);
+    const churned = outcomes.filter((o) => o.event === 'churned').map((o) => o.customer_id);
+    expect(new Set(churned).size).toBe(churned.length);
+    expect(churned.length).toBeGreaterThan(10);
+    expect(outcomes.some((o) => o.event === 'renewed') && outcomes.some((o) => o.event === 'expanded')).toBe(true);
+    expect(outcomes.every((o) => Date.parse(String(o.at)) <= END.getTime())).toBe(true);
+    // every customer with a conversation has an outcome: the customers of the conversations, renewed or churned
+    const customers = new Set(lines(await read(r.files[0] as string)).map((l) => (JSON.parse(l) as { customer: { id: string } }).customer.id));
+    expect(new Set(outcomes.filter((o) => o.event !== 'expanded').map((o) => o.customer_id))).toEqual(customers);
   });
 
   it('rejects bad options', async () => {

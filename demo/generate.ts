@@ -1,7 +1,9 @@
 /**
  * The seeded demo-data generator: writes a year of realistic support
  * conversations in the canonical format (`spec/conversation-format.md`) as
- * `conversations.jsonl`, and the agent roster as `agents.jsonl`.
+ * `conversations.jsonl`, the agent roster as `agents.jsonl`, and customer
+ * outcomes that follow from how the conversations went as `outcomes.jsonl`
+ * (outcomes.ts).
  *
  * Conversations are generated day by day in time order and streamed to disk
  * with backpressure; only one day's conversations and the pending re-contacts
@@ -22,6 +24,8 @@ import type { Day } from './timeline.js';
 import { allocate, buildDays, dataStart, demoIncidentWindows, timeInDay } from './timeline.js';
 import type { Intent, Slots } from './vocabulary.js';
 import { INTENTS } from './vocabulary.js';
+import { demoCustomer } from './customers.js';
+import { demoOutcomes } from './outcomes.js';
 
 export { DEMO_INCIDENTS, demoIncidentWindows } from './timeline.js';
 export type { DemoIncident, IncidentWindow } from './timeline.js';
@@ -46,7 +50,7 @@ export interface DemoOptions {
 }
 
 export interface DemoResult {
-  /** The JSON Lines files written, agents.jsonl last. */
+  /** The JSON Lines files written: conversations.jsonl, agents.jsonl, outcomes.jsonl. */
   files: string[];
   conversations: number;
   messages: number;
@@ -132,7 +136,7 @@ function checkOptions(opts: DemoOptions): void {
  *
  * @example
  * const result = await generateDemo({ conversations: 2000, seed: 7, end: new Date('2026-07-01T00:00:00Z'), outDir: 'tmp/demo' });
- * result.files // ['tmp/demo/conversations.jsonl', 'tmp/demo/agents.jsonl']
+ * result.files // ['tmp/demo/conversations.jsonl', 'tmp/demo/agents.jsonl', 'tmp/demo/outcomes.jsonl']
  */
 export async function generateDemo(opts: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoResult> {
   checkOptions(opts);
@@ -156,6 +160,8 @@ export async function generateDemo(opts: DemoOptions, onProgress?: (done: number
   await mkdir(opts.outDir, { recursive: true });
   const conversationsFile = join(opts.outDir, 'conversations.jsonl');
   const agentsFile = join(opts.outDir, 'agents.jsonl');
+  const outcomesFile = join(opts.outDir, 'outcomes.jsonl');
+  const outcomes = demoOutcomes(ctx.seed, ctx.source, endSec);
   const stream = createWriteStream(conversationsFile, { highWaterMark: CHUNK });
   const pending = createHeap();
   const pickIntent = (day: Day): Intent => INTENTS[pickIndex(rng, day.intents)] as Intent;
@@ -188,6 +194,7 @@ export async function generateDemo(opts: DemoOptions, onProgress?: (done: number
         const built = buildConversation(ctx, { id, t: s.t, day: s.day, customerIndex: s.customerIndex, intent: s.intent, channel: s.channel, parent: s.parent });
         written++;
         messages += built.messages;
+        outcomes.seen(demoCustomer(ctx.seed, built.customerIndex, poolSize).id, built.firstResolution, built.troubled);
         buffer += `${built.json}\n`;
         if (buffer.length >= CHUNK) {
           await writeChunk(stream, buffer);
@@ -227,7 +234,10 @@ export async function generateDemo(opts: DemoOptions, onProgress?: (done: number
   const agentStream = createWriteStream(agentsFile);
   await writeChunk(agentStream, agents);
   await closeStream(agentStream);
-  return { files: [conversationsFile, agentsFile], conversations: written, messages };
+  const outcomeStream = createWriteStream(outcomesFile);
+  await writeChunk(outcomeStream, outcomes.jsonl());
+  await closeStream(outcomeStream);
+  return { files: [conversationsFile, agentsFile, outcomesFile], conversations: written, messages };
 }
 
 /** The roster as JSON Lines, in the shape of `agents.jsonl`. */

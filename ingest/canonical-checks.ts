@@ -17,6 +17,8 @@ import type { z } from 'zod';
 import {
   agentSchema,
   conversationSchema,
+  outcomeSchema,
+  OUTCOME_EVENTS,
   TIMESTAMP_PATTERN,
   ROLES,
   STATUSES,
@@ -59,6 +61,7 @@ function structure(schema: z.ZodType): unknown {
 /** The shape every line is parsed into, from the schema. */
 export const RECORD_STRUCTURE = JSON.stringify(structure(conversationSchema(new Date(0))));
 const AGENT_STRUCTURE = JSON.stringify(structure(agentSchema));
+const OUTCOME_STRUCTURE = JSON.stringify(structure(outcomeSchema(new Date(0))));
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 /** A survey's scale bound when it gives none: `case x.kind when 'csat' then 1 ... end` from {@link DEFAULT_SCALES}. */
@@ -126,7 +129,7 @@ const LINE_PROBLEMS = `when preset_problem is not null then preset_problem
  * text that is not JSON (a JSON value that is not an object parses to a
  * struct of nulls and fails the first required field).
  */
-function typedLines(kind: 'conversation' | 'agents', structure: string, alias: string): string {
+function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: string, alias: string): string {
   return `select
     file_no,
     line,
@@ -181,7 +184,7 @@ export const ELEMENT_COLUMNS = {
  * `_ingest_conversations` (the conversation's own columns, typed, and
  * `problem`: null when the record keeps every rule, else its first broken
  * rule, its own or its first bad message, event or survey's) and
- * `_ingest_agents`. Elements are checked without being copied: the loader
+ * `_ingest_agents` and `_ingest_outcomes`. Elements are checked without being copied: the loader
  * writes them straight from `_ingest_docs` ({@link ELEMENT_COLUMNS}).
  */
 export function checkStatements(): string[] {
@@ -253,6 +256,26 @@ select
     when a is null then 'not valid JSON'
     when not _filled(a.id) then 'id is missing'
     when a.active is not null and a.active not in ('true', 'false') then 'active must be true or false'
+    when a.hours_per_week is not null and coalesce(try_cast(a.hours_per_week as double) not between 0 and 168, true) then 'hours_per_week must be a number of hours from 0 to 168'
+  end as problem
+from typed`,
+    `
+create or replace temp table _ingest_outcomes as
+with typed as (
+  ${typedLines('outcomes', OUTCOME_STRUCTURE, 'o')}
+)
+select
+  file_no,
+  line,
+  o,
+  case
+    ${LINE_PROBLEMS}
+    when o is null then 'not valid JSON'
+    when not _filled(o.customer_id) then 'customer_id is missing'
+    when o.event is null then 'event is missing'
+    when o.event not in (${list(OUTCOME_EVENTS)}) then 'event is not one of ${OUTCOME_EVENTS.join(', ')}'
+    when o."at" is null then 'at is missing'
+    when not _ts_ok(o."at") then 'at is not a valid timestamp (ISO 8601, 1990 to a day after the load)'
   end as problem
 from typed`,
   ];

@@ -180,8 +180,39 @@ export const agentSchema = z.object({
   team: z.string().optional(),
   email: z.string().optional(),
   active: z.boolean().optional(),
+  /** Rostered hours a week (issue 16): cost_per_resolution counts them instead of the active hours in the data. */
+  hours_per_week: z
+    .number({ error: 'must be a number of hours a week, such as 37.5' })
+    .min(0, { error: 'must be from 0 to 168 hours a week' })
+    .max(168, { error: 'must be from 0 to 168 hours a week' })
+    .optional(),
 });
 export type CanonicalAgent = z.infer<typeof agentSchema>;
+
+const outcomeEvent = z.enum(['churned', 'renewed', 'expanded'], {
+  error: (i): string => `${i.input === undefined ? 'is missing' : `"${String(i.input)}" is not an outcome`}: use one of ${OUTCOME_EVENTS.join(', ')}`,
+});
+export type OutcomeEvent = z.infer<typeof outcomeEvent>;
+/** What can happen to a customer in `outcomes.jsonl`. */
+export const OUTCOME_EVENTS: readonly OutcomeEvent[] = outcomeEvent.options;
+
+/**
+ * One line of `outcomes.jsonl` (optional, issue 16): a customer churned,
+ * renewed or expanded at `at`. `source` names the conversation source whose
+ * customer ids it uses (default: the load's `--source`, else `canonical`).
+ *
+ * @example
+ *   { "customer_id": "cust-1042", "event": "churned", "at": "2026-11-02T00:00:00Z" }
+ */
+export function outcomeSchema(loadedAt: Date) {
+  return z.object({
+    customer_id: requiredString("the customer's id, as in the conversations' customer.id"),
+    source: z.string().optional(),
+    event: outcomeEvent,
+    at: timestamp(loadedAt),
+  });
+}
+export type CanonicalOutcome = z.infer<ReturnType<typeof outcomeSchema>>;
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');

@@ -9,7 +9,8 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { ELEMENT_COLUMNS, checkStatements } from './canonical-checks.js';
-import { agentSchema, conversationSchema, explainRecord } from './canonical-schema.js';
+import { sqlString } from './adapters/sql.js';
+import { agentSchema, conversationSchema, explainRecord, outcomeSchema } from './canonical-schema.js';
 
 /** What one chunk came to: conversations of earlier loads replaced, and records loaded and quarantined per file. */
 export interface ChunkWritten {
@@ -38,6 +39,8 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
   const schema = conversationSchema(now);
   await quarantine(db, loadId, files, '_ingest_conversations', (raw) => explainRecord(raw, now, schema), now);
   await quarantine(db, loadId, files, '_ingest_agents', (raw) => explainRecord(raw, now, agentSchema), now);
+  const outcomes = outcomeSchema(now);
+  await quarantine(db, loadId, files, '_ingest_outcomes', (raw) => explainRecord(raw, now, outcomes), now);
 
   // 3. Replace what was loaded before, then write the raw layer.
   // the rows to write: valid, and the last of each (source, id) in this chunk (a later chunk replaces an earlier one)
@@ -62,12 +65,17 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
   }
   await db.run(insertRawSql(loadId));
   await writeAgents(db, loadId);
+  await writeOutcomes(db, loadId, source);
   await db.run('drop table _ingest_valid');
 
   // 4. Counts per file.
   const perFile = await db.all<{ file_no: number; loaded: number; quarantined: number }>(
     `select file_no, count(*) filter (where problem is null) as loaded, count(*) filter (where problem is not null) as quarantined
-     from (select file_no, problem from _ingest_conversations union all select file_no, problem from _ingest_agents)
+     from (
+       select file_no, problem from _ingest_conversations
+       union all select file_no, problem from _ingest_agents
+       union all select file_no, problem from _ingest_outcomes
+     )
      group by file_no`,
   );
   for (const e of earlier) {
@@ -216,9 +224,29 @@ async function writeAgents(db: Warehouse, loadId: number) {
     select a.* from _ingest_agents where problem is null
     qualify row_number() over (partition by a.id order by file_no desc, line desc) = 1;
     delete from raw_agents t using _ingest_agents_valid v where t.agent_id = v.id;
-    insert into raw_agents
-    select id, name, team, email, case active when 'true' then true when 'false' then false end, ${loadId}
+    insert into raw_agents (agent_id, name, team, email, active, load_id, hours_per_week)
+    select id, name, team, email, case active when 'true' then true when 'false' then false end, ${loadId}, try_cast(hours_per_week as double)
     from _ingest_agents_valid;
     drop table _ingest_agents_valid;
   `);
+}
+
+/** Valid outcomes into raw_customer_outcomes; the same (source, customer, event, moment) loaded again replaces the earlier row. */
+async function writeOutcomes(db: Warehouse, loadId: number, source: string) {
+  await db.run(
+    `
+    create or replace temp table _ingest_outcomes_valid as
+    select coalesce(nullif(o.source, ''), ${sqlString(source)}) as src, o.customer_id, o.event, _ts(o."at") as occurred_at, f.file, line
+    from _ingest_outcomes
+    join _ingest_files f using (file_no)
+    where problem is null
+    qualify row_number() over (partition by src, o.customer_id, o.event, occurred_at order by file_no desc, line desc) = 1;
+    delete from raw_customer_outcomes t using _ingest_outcomes_valid v
+    where t.source = v.src and t.customer_id = v.customer_id and t.event = v.event and t.occurred_at = v.occurred_at;
+    insert into raw_customer_outcomes
+    select src, customer_id, event, occurred_at, ${loadId}, file, line
+    from _ingest_outcomes_valid;
+    drop table _ingest_outcomes_valid;
+  `,
+  );
 }

@@ -38,12 +38,12 @@ import { checkAndWrite } from './check-and-write.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 
-export type RecordKind = 'conversation' | 'agents';
+export type RecordKind = 'conversation' | 'agents' | 'outcomes';
 
 /** One input of a load: a file, and optionally the lines to load from it (adapters supply their own). */
 export interface LoadInput {
   file: string;
-  /** What the file holds; default: `agents` for a file named agents*.jsonl, else `conversation`. */
+  /** What the file holds; default: `agents` for a file named agents*.jsonl, `outcomes` for outcomes*.jsonl, else `conversation`. */
   kind?: RecordKind;
   /** The format name recorded in the load log (default `canonical`). */
   format?: string;
@@ -145,7 +145,10 @@ export interface LoadSummary {
 const PROGRESS_EVERY = 5000;
 
 export function defaultKind(file: string): RecordKind {
-  return /^agents?([-_.].*)?\.jsonl(\.gz)?$/i.test(path.basename(file)) ? 'agents' : 'conversation';
+  const name = path.basename(file);
+  if (/^agents?([-_.].*)?\.jsonl(\.gz)?$/i.test(name)) return 'agents';
+  if (/^(customer[-_.])?outcomes?([-_.].*)?\.jsonl(\.gz)?$/i.test(name)) return 'outcomes';
+  return 'conversation';
 }
 
 /** What a load carries from file to file and from chunk to chunk. */
@@ -196,7 +199,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     run.removed = await applyRemovals(db, run.loadId, inputs);
     await writeLoadLog(run);
     await db.run(
-      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table _ingest_written',
+      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table if exists _ingest_outcomes; drop table _ingest_written',
     );
     // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
     const demoAccountsDisabled = await endDemo(db, now);
@@ -248,7 +251,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
   const kind = input.kind ?? defaultKind(input.file);
   const result: FileResult = {
     file: input.file,
-    format: input.format ?? (kind === 'agents' ? 'agents' : 'canonical'),
+    format: input.format ?? (kind === 'conversation' ? 'canonical' : kind),
     read: 0,
     loaded: 0,
     quarantined: 0,

@@ -48,6 +48,16 @@ const NOT_YET_IMPLEMENTED: Record<string, string> = {
   pending_s: V2_WAITING,
 };
 
+/**
+ * Metrics an issue asked for that spec/metrics.md does not define yet (the
+ * spec is shared and changed apart from the code): the catalogue's own
+ * definition is the one in force until the spec takes them in.
+ */
+const BEYOND_SPEC: Record<string, string> = {
+  cost_per_resolution: 'issue 16 (planning and business impact), item 3',
+  churn_rate_90d: 'issue 16 (planning and business impact), item 4',
+};
+
 /** The backticked first cells of the table rows of spec/metrics.md: the metric names. */
 function specMetricNames(): string[] {
   if (!existsSync(SPEC)) {
@@ -100,7 +110,7 @@ describe('the catalogue against spec/metrics.md', () => {
 
   it('has no metric the spec does not define', () => {
     const spec = specMetricNames();
-    const extra = [...catalogued].filter((name) => !spec.includes(name));
+    const extra = [...catalogued].filter((name) => !spec.includes(name) && !(name in BEYOND_SPEC));
     expect(extra, `catalogue metrics not in spec/metrics.md: ${extra.join(', ')}`).toEqual([]);
   });
 });

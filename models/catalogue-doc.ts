@@ -12,9 +12,10 @@ const GROUP_TITLES: Record<Group, string> = {
   experience: 'Customer experience',
   workload: 'Workload',
   quality: 'Quality (scorecards)',
+  business: 'Business impact',
 };
 
-const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id' };
+const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id', money: 'amount (the currency of `costs`)' };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 

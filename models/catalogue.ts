@@ -14,8 +14,8 @@ import { AUTOQA_LIMITS } from './autoqa-limits.js';
 
 import { formatDuration } from '../charts/duration.js';
 
-export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent';
-export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality';
+export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent' | 'money';
+export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality' | 'business';
 
 /** How the summary mart aggregates a metric over a group of conversations. */
 export type Summary =
@@ -26,7 +26,9 @@ export type Summary =
   /** median, 90th percentile and mean of a per-conversation duration. */
   | { kind: 'distribution' }
   /** mean of a per-conversation value. */
-  | { kind: 'mean' };
+  | { kind: 'mean' }
+  /** sum(`numerator`) over the group ÷ the conversations meeting `denominator` (a condition). */
+  | { kind: 'ratio'; numerator: string; denominator: string };
 
 /**
  * A headline figure: a tile of the dashboard's overview, a column of
@@ -467,6 +469,38 @@ export const CATALOGUE: readonly Metric[] = [
     usesInferredResolution: false,
     computedIn: 'mart qa_calibration_agreement (SQL), scorecards/krippendorff.ts (TypeScript, same arithmetic)',
   },
+  // Business impact
+  {
+    name: 'cost_per_resolution',
+    label: 'Cost per resolution',
+    group: 'business',
+    definition:
+      'the cost of the conversations in the group ÷ their resolutions, in the currency of the `costs` section of parley.config.yaml (null without it). ' +
+      "A conversation's resolution type is `bot` when no human replied in it (automation alone, or nobody) and `people` when a human did; a resolution is a contained conversation (bot) or a resolved one (people), so a bot conversation that was reopened costs without counting. " +
+      "A conversation's cost = agent cost + automation cost + platform cost. Agent cost = its agent hours × `agent_cost_per_hour` (its channel's, else the default). " +
+      "Agent hours: first each conversation gets its share of its owner's active time — an agent is active in a minute when they own at least one conversation that is open (from its first human reply to its first resolution, or the data horizon) and had a message or event in the last 30 minutes (the `active_minutes` of agent_concurrency_daily), and a minute with k such conversations counts 1/k to each. " +
+      "When agents.jsonl gives the owner `hours_per_week` (rostered hours; an optional field beyond format v2's id, name, team, email, active), the owner's rostered hours of the month — hours_per_week × the days of the month inside the data (first `created_at` to the data horizon) ÷ 7 — are shared among the owner's conversations of that month in proportion to those shares; otherwise the shares themselves are the agent hours (active hours, a lower bound: time without an active conversation is not counted). Rostered hours of a month in which the agent owns no active conversation are not counted. " +
+      "Automation cost = `cost_per_automated_conversation` (its channel's, else the default) when it had an automated reply. Platform cost = `platform_fees_per_month` ÷ the conversations of its month, plus its channel's own `platform_fees_per_month` ÷ the conversations of its month and channel. " +
+      'Months are those of `created_at` in the configured time zone. `cost_per_resolution_base` is the number of resolutions.',
+    unit: 'money',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    computedIn: 'mart conversation_costs (per conversation: resolution_type, agent_hours_basis, active_minutes, agent_minutes, agent_cost, automation_cost, platform_cost, cost)',
+    summary: { kind: 'ratio', numerator: 'cost', denominator: 'resolved_for_cost' },
+  },
+  {
+    name: 'churn_rate_90d',
+    label: 'Churn within 90 days after support',
+    group: 'business',
+    definition:
+      'counted per resolved conversation, not per customer: churned conversations ÷ resolved conversations whose 90-day window after their first resolution is closed by the outcomes horizon (the latest outcome of outcomes.jsonl loaded for their source). ' +
+      'A conversation churned when its customer has a `churned` outcome of the same source dated after its first resolution and at most 90 days after it; a customer with three such conversations counts three times, and one who churned before the conversation and not after does not churn. ' +
+      'Reported for all such conversations and by grouping — fcr (fcr, not fcr, fcr unknown while its 7-day window is open), csat_band of csat_score (satisfied ≥ 75, i.e. 4–5 of 5; neutral 50 to < 75; dissatisfied < 50; no answer) and effort_band of effort_index (low < 20, medium 20 to < 50, high ≥ 50) — with the counts and a 95 % Wilson score interval (ci_low, ci_high), so that a difference between bands can be told from noise.',
+    unit: 'rate',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    computedIn: 'mart retention_outcomes (grouping, band, conversations, churned, churn_rate_90d, ci_low, ci_high); `parley metrics retention`',
+  },
 ];
 
 const byName = new Map(CATALOGUE.map((m) => [m.name, m]));
@@ -491,6 +525,8 @@ export function formatValue(m: Pick<Metric, 'unit'>, value: unknown): string {
       return value.toFixed(1);
     case 'count':
       return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+    case 'money':
+      return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     default:
       return String(value);
   }

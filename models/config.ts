@@ -22,6 +22,13 @@
  *     monthly-report: { kind: notebook, notebook: monthly-report, out: reports/monthly.html, at: "06:00" }
  *   uploads: { folder: uploads, max_size: 200MB }
  *   retention: { message_bodies: 24m }   # blank message text older than 24 months on each build
+
+ *   costs:                           # cost_per_resolution (models/marts/conversation_costs.sql)
+ *     agent_cost_per_hour: 38        # what an hour of an agent costs, loaded
+ *     platform_fees_per_month: 4000  # fees not tied to a channel, spread over the month's conversations
+ *     cost_per_automated_conversation: 0.4
+ *     channels:                      # optional, per channel: replaces the two rates, adds the channel's own fees
+ *       whatsapp: { platform_fees_per_month: 900, cost_per_automated_conversation: 0.6 }
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -120,6 +127,29 @@ export function sizeBytes(s: string): number {
 /** A retention period: `90d`, `12w`, `24m` (months) or `2y`. */
 const period = z.string().regex(/^[1-9]\d*[dwmy]$/, { error: 'write a retention period as a whole number and a unit: 90d, 12w, 24m (months) or 2y' });
 
+const money = (what: string) => z.number({ error: `${what} is a number (an amount in your currency, no symbol)` }).nonnegative({ error: `${what} cannot be negative` });
+
+/** The rates of one channel in `costs.channels`: each replaces the default for that channel; its fees are its own. */
+const channelCosts = z
+  .object({
+    agent_cost_per_hour: money('agent_cost_per_hour').optional(),
+    platform_fees_per_month: money('platform_fees_per_month').optional(),
+    cost_per_automated_conversation: money('cost_per_automated_conversation').optional(),
+  })
+  .strict();
+
+/** `costs`: what support costs, for cost_per_resolution (catalogue). Absent: the metric is null. */
+const costs = z
+  .object({
+    agent_cost_per_hour: money('agent_cost_per_hour'),
+    platform_fees_per_month: money('platform_fees_per_month').default(0),
+    cost_per_automated_conversation: money('cost_per_automated_conversation').default(0),
+    channels: z.record(z.string().regex(/^[a-z0-9_]+$/, { error: 'name a channel as conversations do: a lowercase word such as whatsapp' }), channelCosts).default({}),
+  })
+  .strict();
+
+export type CostsConfig = z.infer<typeof costs>;
+
 export const configSchema = z
   .object({
     timezone: timezone.default('UTC'),
@@ -158,6 +188,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+
+    costs: costs.optional(),
   })
   .strict();
 
@@ -212,4 +244,24 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
   }
   await db.run('create or replace table config_holidays (day date)');
   for (const h of config.holidays) await db.run('insert into config_holidays values ($1::date)', [h]);
+  await writeCostTable(db, config.costs);
+}
+
+/**
+ * `config_costs`: one row per channel named in `costs.channels` and one with
+ * channel null for the defaults (no rows without `costs`). A channel's rate
+ * is null where it takes the default; its platform fee is its own (0 when none).
+ */
+async function writeCostTable(db: Warehouse, costs: CostsConfig | undefined): Promise<void> {
+  await db.run('create or replace table config_costs (channel varchar, agent_cost_per_hour double, platform_fees_per_month double, cost_per_automated_conversation double)');
+  if (!costs) return;
+  await db.run('insert into config_costs values (null, $1, $2, $3)', [costs.agent_cost_per_hour, costs.platform_fees_per_month, costs.cost_per_automated_conversation]);
+  for (const [channel, c] of Object.entries(costs.channels)) {
+    await db.run('insert into config_costs values ($1, $2, $3, $4)', [
+      channel,
+      c.agent_cost_per_hour ?? null,
+      c.platform_fees_per_month ?? 0,
+      c.cost_per_automated_conversation ?? null,
+    ]);
+  }
 }

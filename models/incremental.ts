@@ -58,7 +58,7 @@ import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
 
 /** Staging and intermediate models over all the data: computed whole in an incremental build. */
-export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'int_data_horizon', 'int_business_windows'];
+export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'stg_customer_outcomes', 'int_data_horizon', 'int_business_windows'];
 
 /** Reads of a per-conversation model that need every conversation of the affected customers, not only the affected ones. */
 const CUSTOMER_READS: Readonly<Record<string, readonly string[]>> = { int_recontacts: ['stg_conversations'] };

@@ -13,7 +13,7 @@ describe('the summary SQL', () => {
 
   it('groups by the dimensions, naming the agent dimension after the owner', () => {
     expect(summarySql(['month', 'agent'], 'channel = $1', ['conversations'])).toBe(
-      'select\n  month,\n  owner_agent as agent,\n  count(*) as conversations\nfrom conversation_metrics\nwhere channel = $1\ngroup by month, owner_agent\norder by month, owner_agent',
+      'select\n  month,\n  owner_agent as agent,\n  count(*) as conversations\nfrom conversation_metrics left join conversation_costs using (source, conversation_id)\nwhere channel = $1\ngroup by month, owner_agent\norder by month, owner_agent',
     );
   });
 });

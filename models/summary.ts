@@ -20,6 +20,8 @@ export const DIMENSIONS = {
   team: 'team',
   agent: 'owner_agent',
   source: 'source',
+  /** `bot` (no human reply) or `people`: conversation_costs. */
+  resolution_type: 'resolution_type',
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
@@ -36,7 +38,14 @@ const STATS: Record<Summary['kind'], readonly (Stat | null)[]> = {
   rate: [null, 'base'],
   distribution: ['median', 'p90', 'mean'],
   mean: ['mean'],
+  ratio: [null, 'base'],
 };
+
+/**
+ * What the summary aggregates over: conversation_metrics with each
+ * conversation's cost (conversation_costs: cost_per_resolution, resolution_type).
+ */
+export const SUMMARY_SOURCE = 'conversation_metrics left join conversation_costs using (source, conversation_id)';
 
 const fieldName = (m: Metric, stat: Stat | null) => (stat ? `${m.name}_${stat}` : m.name);
 
@@ -132,6 +141,10 @@ function aggregate(m: Metric, s: Summary, stat: Stat | null): string {
     }
     case 'mean':
       return enough(`count(${col})`, `avg(${col})`);
+    case 'ratio': {
+      const base = `count(*) filter (where ${s.denominator})`;
+      return stat === 'base' ? base : enough(base, `sum(${s.numerator}) / ${base}`);
+    }
   }
 }
 
@@ -140,7 +153,7 @@ export function summarySql(dims: readonly Dimension[], where = '', fields?: read
   const keys = dims.map((d) => (DIMENSIONS[d] === d ? d : `${DIMENSIONS[d]} as ${d}`));
   const select = [...keys, ...summaryAggregates(fields)].join(',\n  ');
   const group = dims.length ? `\ngroup by ${dims.map((d) => DIMENSIONS[d]).join(', ')}\norder by ${dims.map((d) => DIMENSIONS[d]).join(', ')}` : '';
-  return `select\n  ${select}\nfrom conversation_metrics${where ? `\nwhere ${where}` : ''}${group}`;
+  return `select\n  ${select}\nfrom ${SUMMARY_SOURCE}${where ? `\nwhere ${where}` : ''}${group}`;
 }
 
 /** The grouping sets materialised as the `metric_summary` mart. */
@@ -151,6 +164,8 @@ export const SUMMARY_GROUPINGS: readonly (readonly Dimension[])[] = [
   ['month', 'intent'],
   ['month', 'team'],
   ['month', 'agent'],
+  ['month', 'resolution_type'],
+  ['month', 'channel', 'resolution_type'],
   ['channel'],
   ['intent'],
   ['team'],
@@ -171,7 +186,7 @@ export function metricSummaryRowsSql(groupings: readonly (readonly Dimension[])[
   const parts = groupings.map((g) => {
     const cols = dims.map((d) => (g.includes(d) ? `${DIMENSIONS[d]} as ${d}` : `null::varchar as ${d}`));
     const group = g.length ? ` group by ${g.map((d) => DIMENSIONS[d]).join(', ')}` : '';
-    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from conversation_metrics${where ? ` where ${where}` : ''}${group}`;
+    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from ${SUMMARY_SOURCE}${where ? ` where ${where}` : ''}${group}`;
   });
   return parts.join('\nunion all\n');
 }

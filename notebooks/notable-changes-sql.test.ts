@@ -55,6 +55,10 @@ let db: Warehouse;
 beforeAll(async () => {
   db = await openWarehouse(':memory:');
   await db.run(CONSTRUCTED);
+  // the summary reads each conversation's cost beside its metrics (models/marts/conversation_costs.sql): none configured here
+  await db.run(
+    "create table conversation_costs as select source, conversation_id, 'people' as resolution_type, resolved as resolved_for_cost, null::double as cost from conversation_metrics",
+  );
   await db.run(metricSummaryMartSql());
 });
 afterAll(() => db.close());

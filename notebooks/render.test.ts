@@ -14,7 +14,9 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-notebooks-'));
   try {
     const demo = await generateDemo({ conversations: 3000, seed: 7, end: new Date('2026-07-01T00:00:00Z'), outDir: dir });
-    db = (await testWarehouse({ files: demo.files, source: 'demo', now: new Date('2026-07-01T00:00:00Z'), build: true })).db;
+    // costs, so that the monthly report's cost and retention section has figures (the demo writes outcomes.jsonl)
+    const costs = { agent_cost_per_hour: 38, platform_fees_per_month: 1500, cost_per_automated_conversation: 0.4 };
+    db = (await testWarehouse({ files: demo.files, source: 'demo', now: new Date('2026-07-01T00:00:00Z'), build: { costs } })).db;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

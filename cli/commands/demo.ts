@@ -72,7 +72,9 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
               { source: 'demo', ...(io.now ? { now: io.now } : {}), onProgress: (p) => progress.update(`loading: ${p.phase} ${count(p.records)} records`) },
             );
             progress.done();
-            io.err.write(`loaded ${count(summary.loaded)} conversations (${count(generated.messages)} messages) in ${summary.seconds.toFixed(1)} s\n`);
+            io.err.write(
+              `loaded ${count(generated.conversations)} conversations (${count(generated.messages)} messages) and ${count(summary.perFile.at(-1)?.loaded ?? 0)} customer outcomes in ${summary.seconds.toFixed(1)} s\n`,
+            );
             await db.run("delete from warehouse_meta where key = 'demo'");
             await db.run("insert into warehouse_meta values ('demo', 'true')");
           } finally {

@@ -1,5 +1,6 @@
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
+import { tableExists } from '../../warehouse/table-exists.js';
 import { DIMENSIONS, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
 
 function parseList(value: unknown): string[] {
@@ -13,8 +14,8 @@ function parseList(value: unknown): string[] {
 
 export const metricsSummaryCommand: Command = {
   name: 'metrics summary',
-  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team or agent',
-  usage: 'parley metrics summary [--by month,channel,intent,team,agent] [--format json|csv|table] [--metrics a,b]',
+  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team, agent or resolution type',
+  usage: 'parley metrics summary [--by month,channel,intent,team,agent,resolution_type] [--format json|csv|table] [--metrics a,b]',
   help: `
 Summarises conversation_metrics over groups. Rates are fractions 0–1 (shown as % in a table),
 durations seconds. A statistic over fewer than 10 values is left empty; its count stays.
@@ -25,7 +26,9 @@ durations seconds. A statistic over fewer than 10 values is left empty; its coun
 
 Examples:
   parley metrics summary --by month
-  parley metrics summary --by month,channel --format csv`,
+  parley metrics summary --by month,channel --format csv
+  parley metrics summary --by month,channel,resolution_type --metrics cost_per_resolution,cost_per_resolution_base
+    (cost_per_resolution needs the costs section of parley.config.yaml; resolution_type is bot or people)`,
   options: { by: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
   async run({ values }, io) {
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
@@ -83,4 +86,52 @@ metric is not defined for the conversation).
     });
     return 0;
   },
+};
+
+export const metricsRetentionCommand: Command = {
+  name: 'metrics retention',
+  summary: 'churn within 90 days after a resolved conversation, by FCR, CSAT band and effort band, with 95% intervals',
+  usage: 'parley metrics retention [--format table|json|csv]',
+  help: `
+Reads the retention_outcomes mart: for each grouping (all, fcr, csat_band, effort_band) and band,
+the resolved conversations whose 90 days after resolution the outcomes cover, how many of them
+churned, churn_rate_90d and its 95% Wilson interval (ci_low, ci_high). Counted per resolved
+conversation (docs/metrics.md, churn_rate_90d). Needs an outcomes.jsonl loaded with parley ingest
+({"customer_id", "source"?, "event": "churned"|"renewed"|"expanded", "at"}) and a build.
+
+  --format F  table (default), json or csv
+
+Examples:
+  parley ingest exports/outcomes.jsonl && parley build && parley metrics retention
+  parley metrics retention --format csv > retention.csv`,
+  options: { format: { type: 'string' } },
+  async run({ values }, io) {
+    const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
+    const rows = await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
+      if (!(await tableExists(db, 'retention_outcomes'))) throw new CommandError('the warehouse was built by an older Parley: run `parley build` to make retention_outcomes');
+      return db.all<RetentionRow>(
+        'select "grouping", band, conversations, churned, churn_rate_90d, ci_low, ci_high from retention_outcomes order by "grouping" = \'all\' desc, "grouping", band',
+      );
+    });
+    if (rows.length === 0) {
+      throw new CommandError('no resolved conversation has 90 days of customer outcomes after it: load an outcomes.jsonl with `parley ingest`, then `parley build`');
+    }
+    if (format === 'table') {
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      const shown = rows.map((r) => ({ ...r, ci_95: `${pct(r.ci_low)}–${pct(r.ci_high)}` }));
+      write(io.out, shown, 'table', ['grouping', 'band', 'conversations', 'churned', 'churn_rate_90d', 'ci_95']);
+    } else write(io.out, rows, format);
+    return 0;
+  },
+};
+
+type RetentionRow = {
+  grouping: string;
+  band: string;
+  conversations: number;
+  churned: number;
+  churn_rate_90d: number;
+  ci_low: number;
+  ci_high: number;
 };

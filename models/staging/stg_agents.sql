@@ -4,5 +4,6 @@ select
   name as agent_name,
   team,
   email,
-  coalesce(active, true) as active
+  coalesce(active, true) as active,
+  hours_per_week
 from raw_agents

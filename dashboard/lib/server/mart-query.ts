@@ -14,7 +14,7 @@
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { cachedAll, memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
-import { DIMENSIONS, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
+import { DIMENSIONS, SUMMARY_SOURCE, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
 import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
 
 export { cachedAll, memo } from './cache.js';
@@ -77,7 +77,7 @@ export function summaryBySets(db: Warehouse, dims: readonly Dimension[], where: 
   const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
   const sql = `select dimension, key, ${unique.join(', ')} from (
     select ${label} as dimension, ${key} as key, ${summaryAggregates(unique).join(', ')}
-    from conversation_metrics where ${where.sql}
+    from ${SUMMARY_SOURCE} where ${where.sql}
     group by grouping sets (${sets})
   )`;
   return cachedAll(db, sql, where.params);
@@ -96,7 +96,7 @@ export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filt
   const groups = filterWhere(now, { dates: false, start: 4 });
   const sql = `select period, ${unique.join(', ')} from (
     select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates(unique).join(', ')}
-    from conversation_metrics
+    from ${SUMMARY_SOURCE}
     where created_at >= $1::date and created_at < $3::date + 1 and ${groups.sql}
     group by 1
   )`;

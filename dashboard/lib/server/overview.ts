@@ -11,12 +11,13 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
-import { memo, monthly as monthlySummary, summaryOfPeriods } from './mart-query.js';
-import { filterQuery, previousPeriod, trendRange, type Filters } from './filters.js';
+import { memo, monthly as monthlySummary, summary, summaryOfPeriods } from './mart-query.js';
+import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
+import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
 
 type SummaryRow = Record<string, number | string | null>;
 
@@ -33,10 +34,13 @@ export function loadOverview(db: Warehouse, f: Filters): Promise<Overview> {
 
 async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const prev = previousPeriod(f);
-  const [[now, before], trends, quality] = await Promise.all([
+  const [[now, before], trends, quality, byType, configured, retention] = await Promise.all([
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
     internalQualityTile(db, f),
+    summary(db, ['resolution_type'], filterWhere(f), ['cost_per_resolution']),
+    costsConfigured(db),
+    retentionTile(db, f),
   ]);
   const tiles: Tile[] = HEADLINES.map((t) => {
     const m = t.metric;
@@ -52,6 +56,9 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
     };
   });
   if (quality) tiles.push(quality);
+  // for leadership: what a resolution costs, and whether customers stay after support
+  tiles.push(costTile(now, before, byType, trends.sparks['cost_per_resolution'] ?? '', f, configured));
+  if (retention) tiles.push(retention);
   return { tiles, charts: trends.charts, period: { from: f.from, to: f.to, previousFrom: prev.from, previousTo: prev.to } };
 }
 
@@ -70,7 +77,7 @@ function trendPart(db: Warehouse, f: Filters) {
       return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
     };
     return {
-      sparks: Object.fromEntries(HEADLINES.map((t) => [t.field, sparkline(series(t.field))])) as Record<string, string>,
+      sparks: Object.fromEntries([...HEADLINES.map((t) => t.field), 'cost_per_resolution'].map((field) => [field, sparkline(series(field))])) as Record<string, string>,
       charts: [
         chart('Conversations per month', 'conversations', 'conversations', 'bar'),
         chart('First response time, median', 'first_response_s', 'first_response_s_median', 'line'),
@@ -82,6 +89,6 @@ function trendPart(db: Warehouse, f: Filters) {
 }
 
 /** Every summary field the tiles and charts show. */
-const FIELDS = HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]);
+const FIELDS = [...HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]), ...COST_FIELDS];
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

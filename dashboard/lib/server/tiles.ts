@@ -24,6 +24,8 @@ export interface Tile {
   tone: 'better' | 'worse' | 'same' | null;
   spark: string;
   href: string;
+  /** Shown instead of the change when a tile has nothing to compare with (what the figure covers, its interval). */
+  note?: string;
 }
 
 /** The words a tile compares with when it shows the previous period of the same length. */
