@@ -11,7 +11,7 @@ if (!existsSync('.svelte-kit/tsconfig.json')) {
 
 export default defineConfig({
   test: {
-    include: ['{charts,warehouse,accounts,ingest,models,scorecards,insights,notebooks,demo,dashboard,service,cli,testing}/**/*.test.ts'],
+    include: ['{charts,warehouse,accounts,ingest,models,scorecards,insights,planning,notebooks,demo,dashboard,service,cli,testing}/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC' },
