@@ -32,6 +32,7 @@ import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleLi
 import { scorecardCommand } from './commands/scorecard.js';
 import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
+import { forecastCommand, planStaffingCommand } from './commands/planning.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
@@ -60,6 +61,8 @@ export const COMMANDS: readonly Command[] = [
   jobsListCommand,
   jobsRunCommand,
   mappingCheckCommand,
+  forecastCommand,
+  planStaffingCommand,
 ];
 
 function overview(): string {
