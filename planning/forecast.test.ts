@@ -49,12 +49,14 @@ describe('the daily model', () => {
 });
 
 describe('the intraday split', () => {
-  it("takes each weekday's median share per slot and keeps the day's total", () => {
-    // three Mondays with shares (¼, ¾), (½, ½), (¼, ¾) over two slots → medians ¼, ¾
+  it("takes each weekday's trimmed mean share per slot, dropping the extremes", () => {
+    // four Mondays with shares (¼, ¾), (½, ½), (¼, ¾), (0, 1) over two slots: dropping the lowest
+    // and highest of each slot leaves (¼, ¼) and (¾, ¾)
     const days = [
       { date: '2026-11-02', count: 4 },
       { date: '2026-11-09', count: 8 },
       { date: '2026-11-16', count: 40 },
+      { date: '2026-11-23', count: 3 },
     ];
     const slots = [
       { date: '2026-11-02', slot: 0, count: 1 },
@@ -63,11 +65,18 @@ describe('the intraday split', () => {
       { date: '2026-11-09', slot: 1, count: 4 },
       { date: '2026-11-16', slot: 0, count: 10 },
       { date: '2026-11-16', slot: 1, count: 30 },
+      { date: '2026-11-23', slot: 1, count: 3 },
     ];
     const profile = intradayProfile(slots, days, 2);
     expect(profile[1]).toEqual([0.25, 0.75]);
     // a weekday without volume splits evenly
     expect(profile[3]).toEqual([0.5, 0.5]);
+  });
+
+  it('does not pile sparse days into a few slots: one conversation a day, each Tuesday in another slot', () => {
+    const days = ['2026-11-03', '2026-11-10', '2026-11-17'].map((date) => ({ date, count: 1 }));
+    const slots = days.map((d, k) => ({ date: d.date, slot: k, count: 1 }));
+    expect(intradayProfile(slots, days, 3)[2]).toEqual([1 / 3, 1 / 3, 1 / 3]);
   });
 
   it('splits each forecast day into slots that add up to it', () => {

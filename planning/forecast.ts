@@ -14,7 +14,8 @@
  * 5. Interval: the 10th and 90th percentiles of actual ÷ fitted over the fit
  *    window, times the forecast (an 80 % interval from robust residuals).
  * 6. Intraday: the share of each weekday's volume in each slot of the day is
- *    the median over the window's days of that weekday, normalised to sum 1;
+ *    the trimmed mean (lowest and highest eighth dropped) over the window's
+ *    days of that weekday, normalised to sum 1;
  *    slot intervals come from residuals scaled by √fitted (counts per slot are
  *    small, so their noise is closer to Poisson than proportional).
  *
@@ -160,10 +161,20 @@ export interface SlotCount {
   count: number;
 }
 
+/** The mean after dropping the lowest and highest eighth (at least one each side from four values on). */
+export function trimmedMean(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const cut = s.length >= 4 ? Math.max(1, Math.floor(s.length / 8)) : 0;
+  const kept = s.slice(cut, s.length - cut);
+  return kept.reduce((a, b) => a + b, 0) / kept.length;
+}
+
 /**
- * Each weekday's share of volume by slot: the median over the window's days
- * of that weekday (with any volume) of slot count ÷ day count, normalised to
- * sum 1 (an even split for a weekday that never had volume).
+ * Each weekday's share of volume by slot: the trimmed mean (lowest and
+ * highest eighth dropped) over the window's days of that weekday with any
+ * volume of slot count ÷ day count, normalised to sum 1 (an even split for a
+ * weekday that never had volume). Not a median: at a few conversations a slot
+ * most days' share of a slot is 0, and medians would pile the day into a few slots.
  */
 export function intradayProfile(slots: readonly SlotCount[], days: readonly DayCount[], slotsPerDay: number): number[][] {
   const byDay = new Map<string, number[]>();
@@ -176,7 +187,7 @@ export function intradayProfile(slots: readonly SlotCount[], days: readonly DayC
     const rows = [...byDay.entries()].filter(([date, row]) => weekdayOf(date) === w && row.some((c) => c > 0));
     if (rows.length === 0) return new Array<number>(slotsPerDay).fill(1 / slotsPerDay);
     const shares = Array.from({ length: slotsPerDay }, (_, k) =>
-      median(
+      trimmedMean(
         rows.map(([, row]) => {
           const total = row.reduce((a, b) => a + b, 0);
           return row[k]! / total;

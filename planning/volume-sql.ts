@@ -5,11 +5,12 @@
  * from agent_concurrency_edges. Everything else in planning/ is arithmetic
  * over what these return.
  *
- * The history ends at the arrivals horizon: the latest conversation start in
- * the warehouse (not the clock, and not a later event such as a ServiceNow
- * incident updated months after its last new neighbour, which would pad the
- * history with empty days). The horizon's own day counts only when the
- * horizon lies in its last hour; otherwise it is partial and left out.
+ * The history ends at the arrivals horizon: the latest conversation start or
+ * message in the warehouse (not the clock, and not a later event such as a
+ * ServiceNow incident's state change months after the last new incident, which
+ * would pad the history with empty days). The horizon's own day counts only
+ * when the horizon lies in its last hour; otherwise it is partial, left out of
+ * the fit, and the first day forecast.
  *
  * @example
  *   const v = await loadVolume(db, { slotMinutes: 60, channel: 'webchat' });
@@ -43,8 +44,8 @@ function filterSql(filter: VolumeFilter, bind: (v: unknown) => string): string {
   return parts.join(' and ');
 }
 
-/** The SQL of {@link loadVolume}: one row per local day and slot with conversations. */
-export function volumeSql(slotMinutes: number, filter: VolumeFilter = {}): { sql: string; params: unknown[] } {
+/** The SQL of {@link loadVolume}: one row per local day (up to `lastDay`) and slot with conversations. */
+export function volumeSql(slotMinutes: number, lastDay: string, filter: VolumeFilter = {}): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const bind = binder(params);
   const slot = bind(slotMinutes);
@@ -56,13 +57,8 @@ with settings as (
 bounds as (
   select
     s.timezone,
-    max(m.created_at) as horizon,
-    -- the horizon's day is whole only when the horizon lies in its last hour
-    cast(timezone(s.timezone, max(m.created_at)) as date)
-      - case when hour(timezone(s.timezone, max(m.created_at))) = 23 then 0 else 1 end as last_day
-  from conversation_metrics m
-  cross join settings s
-  group by s.timezone
+    cast(${bind(lastDay)} as date) as last_day
+  from settings s
 ),
 
 arrivals as (
@@ -88,19 +84,27 @@ order by date, slot`;
 /** Conversations per local day and slot, with the empty days filled in. */
 export async function loadVolume(db: Warehouse, { slotMinutes = 60, ...filter }: VolumeFilter & { slotMinutes?: number } = {}): Promise<Volume> {
   const bounds = await db.one<{ timezone: string; horizon: Date | null; last_day: string | null }>(
-    `select
+    `with horizon as (
+       select max(stamp) as horizon
+       from (
+         select max(created_at) as stamp from conversation_metrics
+         union all
+         select max(sent_at) from stg_messages
+       )
+     )
+
+     select
        s.timezone,
-       max(m.created_at) as horizon,
-       strftime(cast(timezone(s.timezone, max(m.created_at)) as date)
-         - case when hour(timezone(s.timezone, max(m.created_at))) = 23 then 0 else 1 end, '%Y-%m-%d') as last_day
+       h.horizon,
+       strftime(cast(timezone(s.timezone, h.horizon) as date)
+         - case when hour(timezone(s.timezone, h.horizon)) = 23 then 0 else 1 end, '%Y-%m-%d') as last_day
      from config_settings s
-     left join conversation_metrics m on true
-     group by s.timezone`,
+     cross join horizon h`,
   );
-  const { sql, params } = volumeSql(slotMinutes, filter);
-  const slots = await db.all<SlotCount & Record<string, unknown>>(sql, params);
-  const days: DayCount[] = [];
   const lastDay = bounds?.last_day ?? null;
+  const { sql, params } = volumeSql(slotMinutes, lastDay ?? '1970-01-01', filter);
+  const slots = lastDay ? await db.all<SlotCount & Record<string, unknown>>(sql, params) : [];
+  const days: DayCount[] = [];
   if (slots.length && lastDay) {
     const totals = new Map<string, number>();
     for (const s of slots) totals.set(s.date, (totals.get(s.date) ?? 0) + s.count);
