@@ -12,8 +12,9 @@
 import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
-import { PlanningDataError, backtestFigures, forecastRows, staffingRows, type DayRow, type StaffingRow } from '../../../planning/plan.js';
+import { PlanningDataError, backtestFigures, forecastRows, staffingRows, type DayRow } from '../../../planning/plan.js';
 import { forecastChart } from '../../../charts/forecast.js';
+import { concurrencyEffect, summariseDays, type ConcurrencyEffect, type StaffingDay } from '../../../planning/staffing-summary.js';
 import { memo } from './cache.js';
 
 export const PLANNING_DEFAULTS = { concurrency: 3, targetPct: 80, targetS: 120, shrinkage: 0.3, intervalMinutes: 30, horizonDays: 28, staffingDays: 7, backtestDays: 14 } as const;
@@ -36,24 +37,6 @@ export function planningInputs(params: URLSearchParams): PlanningInputs {
   return inputSchema.parse({ concurrency: get('concurrency'), targetPct: get('target_pct'), targetS: get('target_s'), shrinkage: get('shrinkage'), handleS: get('handle_s') });
 }
 
-export interface StaffingDay {
-  date: string;
-  conversations: number;
-  peakAgents: number;
-  /** Σ agents × interval length, hours. */
-  agentHours: number;
-  /** The lowest service level of an interval with conversations. */
-  lowestServiceLevel: number | null;
-}
-
-export interface ConcurrencyEffect {
-  concurrency: number;
-  peakAgents: number;
-  agentHours: number;
-  /** Occupancy weighted by load: Σ A ÷ Σ s over the week's intervals with conversations. */
-  occupancy: number | null;
-}
-
 export interface PlanningPage {
   history: { date: string; value: number }[];
   forecast: DayRow[];
@@ -68,36 +51,6 @@ export interface PlanningPage {
   agents: number[][];
   days: StaffingDay[];
   concurrency: ConcurrencyEffect[];
-}
-
-function summarise(rows: StaffingRow[], dates: string[], slotsPerDay: number, intervalHours: number): StaffingDay[] {
-  const out: StaffingDay[] = [];
-  for (let d = 0; d < dates.length; d++) {
-    const day = rows.slice(d * slotsPerDay, (d + 1) * slotsPerDay);
-    const busy = day.filter((r) => r.conversations > 0);
-    out.push({
-      date: dates[d]!,
-      conversations: day.reduce((s, r) => s + r.conversations, 0),
-      peakAgents: Math.max(...day.map((r) => r.agents)),
-      agentHours: day.reduce((s, r) => s + r.agents, 0) * intervalHours,
-      lowestServiceLevel: busy.length ? Math.min(...busy.map((r) => r.service_level)) : null,
-    });
-  }
-  return out;
-}
-
-function effect(rows: StaffingRow[], concurrency: number, intervalHours: number): ConcurrencyEffect {
-  // occupancy = A ÷ s per interval and A is proportional to the conversations, so the
-  // load-weighted mean Σ A ÷ Σ s is Σ conversations ÷ Σ (conversations ÷ occupancy)
-  const busy = rows.filter((r) => r.conversations > 0 && r.occupancy > 0);
-  const conversations = busy.reduce((s, r) => s + r.conversations, 0);
-  const servers = busy.reduce((s, r) => s + r.conversations / r.occupancy, 0);
-  return {
-    concurrency,
-    peakAgents: Math.max(0, ...rows.map((r) => r.agents)),
-    agentHours: rows.reduce((s, r) => s + r.agents, 0) * intervalHours,
-    occupancy: servers > 0 ? conversations / servers : null,
-  };
 }
 
 /** The page's figures, or why there are none. */
@@ -124,7 +77,7 @@ export async function loadPlanning(db: Warehouse, inputs: PlanningInputs): Promi
       const slotsPerDay = 1440 / d.intervalMinutes;
       const hours = d.intervalMinutes / 60;
       const compared = await Promise.all(
-        CONCURRENCY_COMPARED.map(async (c) => effect((await staffingRows(db, { ...request, handleS: plan.handleS, concurrency: c })).rows, c, hours)),
+        CONCURRENCY_COMPARED.map(async (c) => concurrencyEffect((await staffingRows(db, { ...request, handleS: plan.handleS, concurrency: c })).rows, c, hours)),
       );
       const history = volume.days.slice(-56).map((x) => ({ date: x.date, value: x.count }));
       return {
@@ -136,7 +89,7 @@ export async function loadPlanning(db: Warehouse, inputs: PlanningInputs): Promi
         handleMeasured: plan.measured,
         slots: Array.from({ length: slotsPerDay }, (_, k) => `${String(Math.floor((k * d.intervalMinutes) / 60)).padStart(2, '0')}:${String((k * d.intervalMinutes) % 60).padStart(2, '0')}`),
         agents: Array.from({ length: d.staffingDays }, (_, day) => plan.rows.slice(day * slotsPerDay, (day + 1) * slotsPerDay).map((r) => r.agents)),
-        days: summarise(plan.rows, (rows as DayRow[]).slice(0, d.staffingDays).map((r) => r.date), slotsPerDay, hours),
+        days: summariseDays(plan.rows, (rows as DayRow[]).slice(0, d.staffingDays).map((r) => r.date), slotsPerDay, hours),
         concurrency: compared,
       };
     } catch (error) {
