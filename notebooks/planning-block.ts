@@ -74,7 +74,11 @@ export async function renderPlanningBlock(db: Warehouse, spec: PlanningSpec, cha
       weeks.set(monday, { forecast: w.forecast + d.forecast, low: w.low + d.low, high: w.high + d.high, days: w.days + 1 });
     }
     html += tableHtml(
-      [...weeks].map(([monday, w]) => ({ week: `${monday}${w.days < 7 ? ` (${w.days} days in ${formatMonth(month, false)})` : ''}`, forecast: whole(w.forecast), range: `${whole(w.low)}–${whole(w.high)}` })),
+      [...weeks].map(([monday, w]) => ({
+        week: `${monday}${w.days < 7 ? ` (${w.days} days in ${formatMonth(month, false)})` : ''}`,
+        forecast: whole(w.forecast),
+        range: `${whole(w.low)}–${whole(w.high)}`,
+      })),
       [
         { column: 'week', label: 'Week of' },
         { column: 'forecast', label: 'Forecast conversations' },

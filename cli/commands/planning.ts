@@ -19,7 +19,11 @@ function positive(command: Command, flag: string, value: unknown, { integer = fa
   if (value === undefined) return undefined;
   const n = Number(value);
   const ok = Number.isFinite(n) && (integer ? Number.isInteger(n) : true) && (below === undefined ? n > 0 : n >= 0 && n < below);
-  if (!ok) throw new UsageError(`--${flag} must be ${below === undefined ? `a positive ${integer ? 'whole ' : ''}number` : `at least 0 and below ${below}`} (got "${String(value)}")`, command.name);
+  if (!ok)
+    throw new UsageError(
+      `--${flag} must be ${below === undefined ? `a positive ${integer ? 'whole ' : ''}number` : `at least 0 and below ${below}`} (got "${String(value)}")`,
+      command.name,
+    );
   return n;
 }
 
@@ -98,7 +102,14 @@ Examples:
           );
           write(
             io.out,
-            b.rows.map((r) => ({ date: r.date, actual: r.actual, forecast: r.forecast.toFixed(1), low: r.low.toFixed(1), high: r.high.toFixed(1), seasonal_naive: r.seasonal_naive })),
+            b.rows.map((r) => ({
+              date: r.date,
+              actual: r.actual,
+              forecast: r.forecast.toFixed(1),
+              low: r.low.toFixed(1),
+              high: r.high.toFixed(1),
+              seasonal_naive: r.seasonal_naive,
+            })),
             'table',
           );
         }
@@ -168,13 +179,29 @@ Examples:
     await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
       const plan = await planning(() =>
-        staffingRows(db, { intervalMinutes: intervalS / 60, horizonDays, concurrency, targetShare: target.share, targetS: target.seconds, shrinkage, handleS, agents, ...filter(values) }),
+        staffingRows(db, {
+          intervalMinutes: intervalS / 60,
+          horizonDays,
+          concurrency,
+          targetShare: target.share,
+          targetS: target.seconds,
+          shrinkage,
+          handleS,
+          agents,
+          ...filter(values),
+        }),
       );
       if (format === 'table') {
         io.err.write(`handle time ${Math.round(plan.handleS)} s (${plan.measured ? 'measured: mean active time of owned conversations, last 8 weeks' : '--handle-time'})\n`);
         write(
           io.out,
-          plan.rows.map((r) => ({ ...r, conversations: r.conversations.toFixed(1), handle_time_s: Math.round(r.handle_time_s), service_level: pct(r.service_level), occupancy: pct(r.occupancy) })),
+          plan.rows.map((r) => ({
+            ...r,
+            conversations: r.conversations.toFixed(1),
+            handle_time_s: Math.round(r.handle_time_s),
+            service_level: pct(r.service_level),
+            occupancy: pct(r.occupancy),
+          })),
           'table',
         );
       } else {

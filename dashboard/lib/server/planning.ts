@@ -87,9 +87,17 @@ export async function loadPlanning(db: Warehouse, inputs: PlanningInputs): Promi
         backtest,
         handleS: plan.handleS,
         handleMeasured: plan.measured,
-        slots: Array.from({ length: slotsPerDay }, (_, k) => `${String(Math.floor((k * d.intervalMinutes) / 60)).padStart(2, '0')}:${String((k * d.intervalMinutes) % 60).padStart(2, '0')}`),
+        slots: Array.from(
+          { length: slotsPerDay },
+          (_, k) => `${String(Math.floor((k * d.intervalMinutes) / 60)).padStart(2, '0')}:${String((k * d.intervalMinutes) % 60).padStart(2, '0')}`,
+        ),
         agents: Array.from({ length: d.staffingDays }, (_, day) => plan.rows.slice(day * slotsPerDay, (day + 1) * slotsPerDay).map((r) => r.agents)),
-        days: summariseDays(plan.rows, (rows as DayRow[]).slice(0, d.staffingDays).map((r) => r.date), slotsPerDay, hours),
+        days: summariseDays(
+          plan.rows,
+          (rows as DayRow[]).slice(0, d.staffingDays).map((r) => r.date),
+          slotsPerDay,
+          hours,
+        ),
         concurrency: compared,
       };
     } catch (error) {
