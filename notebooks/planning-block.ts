@@ -19,6 +19,7 @@ import { addDays, weekdayOf } from '../planning/forecast.js';
 import { PlanningDataError, backtestFigures, forecastRows, staffingRows, type DayRow } from '../planning/plan.js';
 import { concurrencyEffect } from '../planning/staffing-summary.js';
 import { parseTarget } from '../planning/staffing.js';
+import { loadVolume } from '../planning/volume-sql.js';
 import type { PlanningSpec } from './parse.js';
 import { escapeHtml, tableHtml, unavailableBox } from './html.js';
 import { formatMonth } from './format.js';
@@ -55,9 +56,10 @@ export async function renderPlanningBlock(db: Warehouse, spec: PlanningSpec, cha
   const shrinkage = spec.shrinkage ?? 0.3;
   try {
     // the first forecast day, then the whole of the month planned
-    const first = (await forecastRows(db, { by: 'day', horizonDays: 1 })).rows[0] as DayRow;
+    const volume = await loadVolume(db, { slotMinutes: INTERVAL_MINUTES });
+    const first = (await forecastRows(db, { by: 'day', horizonDays: 1, volume })).rows[0] as DayRow;
     const { month, through } = planningMonth(first.date);
-    const { rows, volume } = await forecastRows(db, { by: 'day', horizonDays: daysBetween(first.date, through) + 1 });
+    const { rows } = await forecastRows(db, { by: 'day', horizonDays: daysBetween(first.date, through) + 1, volume });
     const days = (rows as DayRow[]).filter((r) => r.date.startsWith(month));
     const total = days.reduce((s, r) => s + r.forecast, 0);
     const busiest = days.reduce((a, b) => (b.forecast > a.forecast ? b : a));
@@ -88,12 +90,12 @@ export async function renderPlanningBlock(db: Warehouse, spec: PlanningSpec, cha
       'Weekly totals',
     );
     if (volume.days.length >= BACKTEST_DAYS + 14) {
-      const b = await backtestFigures(db, { days: BACKTEST_DAYS });
+      const b = await backtestFigures(db, { days: BACKTEST_DAYS, volume });
       html += `<p class="nb-note">Backtest on the last ${b.days} days of data: MAPE ${pct(b.model.mape)} (seasonal-naive, the same weekday of the last week: ${pct(
         b.seasonalNaive.mape,
       )}), MAE ${b.model.mae.toFixed(1)} (${b.seasonalNaive.mae.toFixed(1)}); the 80 % interval held the actual on ${Math.round(b.coverage * b.days)} of ${b.days} days.</p>\n`;
     }
-    const request = { intervalMinutes: INTERVAL_MINUTES, horizonDays: 7, targetShare: target.share, targetS: target.seconds, shrinkage, handleS: spec.handle_time };
+    const request = { intervalMinutes: INTERVAL_MINUTES, horizonDays: 7, targetShare: target.share, targetS: target.seconds, shrinkage, handleS: spec.handle_time, volume };
     const base = await staffingRows(db, { ...request, concurrency });
     const effects = [];
     for (const c of [2, 3, 4, 5]) effects.push(concurrencyEffect((await staffingRows(db, { ...request, handleS: base.handleS, concurrency: c })).rows, c, INTERVAL_MINUTES / 60));

@@ -77,11 +77,19 @@ export interface ForecastRequest extends VolumeFilter {
   by: 'day' | 'hour';
   horizonDays: number;
   weeks?: number;
+  /** Counts already loaded for the same filter (loadVolume), to read them once for several figures. */
+  volume?: Volume | undefined;
+}
+
+/** `given` when it serves (the same slots, or any for daily figures), else a fresh read. */
+async function volumeFor(db: Warehouse, given: Volume | undefined, slotMinutes: number | null, filter: VolumeFilter): Promise<Volume> {
+  if (given && (slotMinutes === null || given.slotMinutes === slotMinutes)) return given;
+  return loadVolume(db, { slotMinutes: slotMinutes ?? 60, channel: filter.channel, team: filter.team });
 }
 
 /** Conversations per day (or hour) for `horizonDays` days after the last whole day of data. */
 export async function forecastRows(db: Warehouse, o: ForecastRequest): Promise<{ rows: DayRow[] | HourRow[]; volume: Volume }> {
-  const volume = await loadVolume(db, { slotMinutes: 60, channel: o.channel, team: o.team });
+  const volume = await volumeFor(db, o.volume, o.by === 'day' ? null : 60, o);
   const days = history(volume);
   const model = fitDaily(days, { weeks: o.weeks ?? FORECAST_DEFAULTS.weeks });
   if (o.by === 'day') {
@@ -97,8 +105,8 @@ export async function forecastRows(db: Warehouse, o: ForecastRequest): Promise<{
 }
 
 /** `parley forecast --backtest N`: the last N whole days held out. */
-export async function backtestFigures(db: Warehouse, o: VolumeFilter & { days: number; weeks?: number }): Promise<Backtest> {
-  const volume = await loadVolume(db, { slotMinutes: 60, channel: o.channel, team: o.team });
+export async function backtestFigures(db: Warehouse, o: VolumeFilter & { days: number; weeks?: number; volume?: Volume | undefined }): Promise<Backtest> {
+  const volume = await volumeFor(db, o.volume, null, o);
   const days = volume.days;
   if (days.length < o.days + 14) {
     throw new PlanningDataError(`a ${o.days}-day backtest needs at least ${o.days + 14} whole days of conversations (this selection has ${days.length}): shorten --backtest`);
@@ -116,12 +124,14 @@ export interface StaffingRequest extends VolumeFilter {
   /** h in seconds; measured from the data (loadHandleTime) when absent. */
   handleS?: number | undefined;
   agents?: number | undefined;
+  /** Counts already loaded for the same filter at `intervalMinutes` slots. */
+  volume?: Volume | undefined;
 }
 
 /** Staffing for every interval of the next `horizonDays` days of the forecast. */
 export async function staffingRows(db: Warehouse, o: StaffingRequest): Promise<{ rows: StaffingRow[]; handleS: number; measured: boolean; volume: Volume }> {
   if (1440 % o.intervalMinutes !== 0) throw new RangeError(`the interval must divide a day (got ${o.intervalMinutes} minutes)`);
-  const volume = await loadVolume(db, { slotMinutes: o.intervalMinutes, channel: o.channel, team: o.team });
+  const volume = await volumeFor(db, o.volume, o.intervalMinutes, o);
   const days = history(volume);
   let handleS = o.handleS;
   const measured = handleS === undefined;

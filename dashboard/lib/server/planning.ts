@@ -15,6 +15,7 @@ import { tableExists } from '../../../warehouse/table-exists.js';
 import { PlanningDataError, backtestFigures, forecastRows, staffingRows, type DayRow } from '../../../planning/plan.js';
 import { forecastChart } from '../../../charts/forecast.js';
 import { concurrencyEffect, summariseDays, type ConcurrencyEffect, type StaffingDay } from '../../../planning/staffing-summary.js';
+import { loadVolume } from '../../../planning/volume-sql.js';
 import { memo } from './cache.js';
 
 export const PLANNING_DEFAULTS = { concurrency: 3, targetPct: 80, targetS: 120, shrinkage: 0.3, intervalMinutes: 30, horizonDays: 28, staffingDays: 7, backtestDays: 14 } as const;
@@ -59,10 +60,12 @@ export async function loadPlanning(db: Warehouse, inputs: PlanningInputs): Promi
   return memo(db, `planning:${JSON.stringify(inputs)}`, async () => {
     const d = PLANNING_DEFAULTS;
     try {
-      const { rows, volume } = await forecastRows(db, { by: 'day', horizonDays: d.horizonDays });
+      // one read of the counts, at the staffing intervals, for every figure of the page
+      const volume = await loadVolume(db, { slotMinutes: d.intervalMinutes });
+      const { rows } = await forecastRows(db, { by: 'day', horizonDays: d.horizonDays, volume });
       let backtest: PlanningPage['backtest'] = null;
       if (volume.days.length >= d.backtestDays + 14) {
-        const b = await backtestFigures(db, { days: d.backtestDays });
+        const b = await backtestFigures(db, { days: d.backtestDays, volume });
         backtest = { days: b.days, model: b.model, seasonalNaive: b.seasonalNaive, coverage: b.coverage };
       }
       const request = {
@@ -72,6 +75,7 @@ export async function loadPlanning(db: Warehouse, inputs: PlanningInputs): Promi
         targetS: inputs.targetS,
         shrinkage: inputs.shrinkage,
         handleS: inputs.handleS ?? undefined,
+        volume,
       };
       const plan = await staffingRows(db, { ...request, concurrency: inputs.concurrency });
       const slotsPerDay = 1440 / d.intervalMinutes;
