@@ -34,6 +34,8 @@ import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
 import { eraseCommand } from './commands/erase.js';
 
+import { forecastCommand, planStaffingCommand } from './commands/planning.js';
+
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
   buildCommand,
@@ -63,6 +65,8 @@ export const COMMANDS: readonly Command[] = [
   jobsListCommand,
   jobsRunCommand,
   mappingCheckCommand,
+  forecastCommand,
+  planStaffingCommand,
 ];
 
 function overview(): string {

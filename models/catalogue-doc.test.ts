@@ -78,6 +78,13 @@ describe('docs/metrics.md', () => {
     expect(committed, 'docs/metrics.md is out of date with models/catalogue.ts: run `npm run docs:metrics`').toBe(catalogueMarkdown());
   });
 
+  it('lists the planning figures in their own section, handle time with how it is measured', () => {
+    const text = catalogueMarkdown();
+    const section = text.slice(text.indexOf('## Planning figures'));
+    for (const name of ['handle_time', 'volume_forecast', 'agents_required']) expect(section).toContain(`| \`${name}\` |`);
+    expect(section).toMatch(/`handle_time` \| h of the staffing model: the mean, over conversations an agent owns .* active time/);
+  });
+
   it('names every metric of the catalogue', () => {
     const text = catalogueMarkdown();
     for (const m of CATALOGUE) expect(text).toContain(`| \`${m.name}\` |`);

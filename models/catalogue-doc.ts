@@ -2,7 +2,7 @@
  * `docs/metrics.md`, generated from the catalogue so the docs cannot drift
  * from the code (a test compares the committed file with this output).
  */
-import { CATALOGUE, MIN_GROUP_SIZE, type Group } from './catalogue.js';
+import { CATALOGUE, MIN_GROUP_SIZE, PLANNING_FIGURES, type Group } from './catalogue.js';
 
 const GROUP_TITLES: Record<Group, string> = {
   volume: 'Volume',
@@ -45,5 +45,17 @@ export function catalogueMarkdown(): string {
     }
     lines.push('');
   }
+  lines.push(
+    '## Planning figures',
+    '',
+    'Figures of the planning commands and page (`parley forecast`, `parley plan staffing`; README "Planning"), beyond `spec/metrics.md`.',
+    '',
+    '| name | definition | unit | better | inferred |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const m of PLANNING_FIGURES) {
+    lines.push(`| \`${m.name}\` | ${cell(m.definition)} (computed in ${m.computedIn ?? '–'}) | ${UNIT_TEXT[m.unit]} | – | ${m.usesInferredResolution ? 'yes' : ''} |`);
+  }
+  lines.push('');
   return lines.join('\n');
 }

@@ -503,6 +503,48 @@ export const CATALOGUE: readonly Metric[] = [
   },
 ];
 
+/**
+ * The planning figures of issue 16 (planning/: `parley forecast`, `parley plan
+ * staffing`, the Planning page, the monthly report). Not metrics of
+ * spec/metrics.md, so not in {@link CATALOGUE}; docs/metrics.md lists them in
+ * a section of their own, defined once here like every other figure.
+ */
+export const PLANNING_FIGURES: readonly Metric[] = [
+  {
+    name: 'handle_time',
+    label: 'Handle time',
+    group: 'workload',
+    definition:
+      "h of the staffing model: the mean, over conversations an agent owns that started in the 8 weeks up to the latest conversation start, of the conversation's active time — the minutes it counts in the agent's `concurrency` (open from the first human reply to the first resolution or the data horizon, with any message or event in the last 30 minutes). Because a slot counts as busy for 30 minutes after the last activity, this is the time a conversation holds one of an agent's concurrent slots, not the minutes spent typing; `parley plan staffing --handle-time S` replaces it.",
+    unit: 'seconds',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    computedIn: 'planning/volume-sql.ts (loadHandleTime, from mart agent_concurrency_edges)',
+  },
+  {
+    name: 'volume_forecast',
+    label: 'Volume forecast',
+    group: 'workload',
+    definition:
+      'conversations started per local day (or hour) for the days after the last whole day of data, with an 80 % prediction interval: weekday factors from medians of the last 8 weeks over a Theil–Sen trend of the deseasonalised counts, split into hours by the trimmed-mean share of each weekday × hour; the interval is the 10th–90th percentile of actual ÷ fitted in those weeks (for hours, of (actual − fitted) ÷ √fitted). Backtested against seasonal-naive (the same weekday of the last week before the hold-out) by MAPE (days with conversations), MAE and interval coverage.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: false,
+    computedIn: 'planning/forecast.ts (counts from planning/volume-sql.ts); `parley forecast`',
+  },
+  {
+    name: 'agents_required',
+    label: 'Agents required',
+    group: 'workload',
+    definition:
+      'per interval: λ = forecast conversations ÷ interval seconds, A = λ·`handle_time`, s = N·concurrency servers, service level 1 − C(s, A)·e^(−(s − A)·t/h) with C Erlang C; N is the smallest whole number reaching the target share within t; agents = ⌈N ÷ (1 − shrinkage)⌉. Service level and occupancy (A ÷ s) are those of the N agents before shrinkage.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    computedIn: 'planning/staffing.ts and planning/erlang.ts; `parley plan staffing`',
+  },
+];
+
 const byName = new Map(CATALOGUE.map((m) => [m.name, m]));
 
 /** The catalogue entry for `name`; throws for an unknown name. */

@@ -8,6 +8,7 @@
  *   ```table by_channel                a formatted table of a named result (YAML)
  *   ```compare headline                this month against earlier months (YAML)
  *   ```changes                         the plain-language summary of notable changes (YAML)
+ *   ```planning                        the volume forecast and staffing summary (YAML, planning/)
  *
  * Parsing never throws: a block that cannot be read carries its `problem`,
  * and the renderer shows it in place while the rest of the notebook renders.
@@ -114,6 +115,23 @@ export const changesSchema = z
   .strict();
 export type ChangesSpec = z.infer<typeof changesSchema>;
 
+export const planningSchema = z
+  .object({
+    /** Conversations an agent holds at once (default 3). */
+    concurrency: z.number().int().min(1).max(20).optional(),
+    /** PERCENT/SECONDS (default "80/120"). */
+    target: z
+      .string()
+      .regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/)
+      .optional(),
+    /** Share of paid time off conversations (default 0.3). */
+    shrinkage: z.number().min(0).lt(1).optional(),
+    /** Mean handle time in seconds (default: measured from the data). */
+    handle_time: z.number().positive().optional(),
+  })
+  .strict();
+export type PlanningSpec = z.infer<typeof planningSchema>;
+
 interface BlockBase {
   /** 1-based line of the block's opening fence (or first line) in the file. */
   line: number;
@@ -128,7 +146,8 @@ export type Block =
   | (BlockBase & { kind: 'chart'; spec?: ChartSpec })
   | (BlockBase & { kind: 'table'; spec?: TableSpec })
   | (BlockBase & { kind: 'compare'; spec?: CompareSpec })
-  | (BlockBase & { kind: 'changes'; spec?: ChangesSpec });
+  | (BlockBase & { kind: 'changes'; spec?: ChangesSpec })
+  | (BlockBase & { kind: 'planning'; spec?: PlanningSpec });
 
 export interface Notebook {
   /** The file name without `.md` (set by the caller; `notebook` by default). */
@@ -205,7 +224,7 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
             .split(/\s+/)
         : [];
     const kind = info[0];
-    if (token.type !== 'code' || !['sql', 'chart', 'table', 'compare', 'changes'].includes(kind ?? '')) {
+    if (token.type !== 'code' || !['sql', 'chart', 'table', 'compare', 'changes', 'planning'].includes(kind ?? '')) {
       if (!markdown && token.type === 'space') continue; // leading blank lines: the text starts at its first line
       if (!markdown) markdownLine = tokenLine;
       markdown += token.raw;
@@ -227,7 +246,7 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
       blocks.push(block);
       continue;
     }
-    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema }[kind as 'chart'];
+    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema, planning: planningSchema }[kind as 'chart'];
     const read = readYaml(content, schema as z.ZodType<unknown>);
     const block = { kind, line: tokenLine, label, spec: read.value } as Block;
     if (read.problem) block.problem = read.problem;

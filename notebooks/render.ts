@@ -21,6 +21,7 @@ import { articleHtml, compareHtml, errorBox, escapeHtml, page, tableHtml, unavai
 import { columnLabel, formatColumn, formatMonth } from './format.js';
 import { findNotableChanges } from './notable-changes-sql.js';
 import { HEADLINE_FIELDS } from '../models/summary.js';
+import { renderPlanningBlock } from './planning-block.js';
 
 /** A block that could not be rendered: its label (`chart "fcr_trend"`), line and the problem. */
 export interface RenderError {
@@ -186,6 +187,14 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
             });
             body += compareHtml(spec.metrics, now, key && /^\d{4}-\d{2}$/.test(key) ? formatMonth(key, false) : 'This period', against, spec.layout ?? 'cards', spec.title);
           }
+        }
+        break;
+      }
+      case 'planning': {
+        try {
+          body += await renderPlanningBlock(db, block.spec ?? {}, ++chartIndex);
+        } catch (error) {
+          body += fail(block, (error as Error).message.split('\n')[0]!);
         }
         break;
       }

@@ -24,6 +24,7 @@ export const LAYERS: Record<string, number> = {
   models: 4,
   scorecards: 5,
   insights: 5,
+  planning: 5,
   notebooks: 6,
   demo: 6,
   dashboard: 7,

@@ -26,14 +26,16 @@ export type Permission =
   | 'viewData'
   /** pain points (product sees them without customer identities) */
   | 'viewPainPoints'
+  /** the Planning page: volume forecast and staffing */
+  | 'viewPlanning'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
   | 'manageAccounts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'manageAccounts'],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints'],
+  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'viewPlanning', 'manageAccounts'],
+  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
-  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints'],
+  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning'],
   product: ['viewMetrics', 'viewPainPoints'],
   agent: [],
 };

@@ -12,6 +12,7 @@ const PAGES = [
   '/qa/calibration',
   '/data',
   '/reports',
+  '/planning',
   '/admin/users',
 ];
 
