@@ -172,7 +172,11 @@ const rates = (alias: string) => `
  * months with the three before ('rising' ≥ 1.25×, 'falling' ≤ 0.8×, else
  * 'stable'); `slope` is the least-squares change of its monthly share per month.
  *
- * insight_topic_months: one row per (topic, month): conversations and share.
+ * insight_topic_months: one row per (topic, month): the month's conversations
+ * mentioning the topic, the month's conversations with customer text
+ * (`month_conversations`), share, and the same three rates over the topic's
+ * conversations of that month beside those over all of that month's
+ * conversations (`*_all`): a month's topic is compared with the same month.
  */
 export const topicsSql = `
 create or replace temp table _ins_topic_docs as
@@ -182,17 +186,25 @@ join _ins_kept k using (term);
 
 create or replace table insight_topic_months as
 with
+month_metrics as (
+  select a.doc, a.month, cm.resolved, cm.fcr_window_closed, cm.fcr, cm.reopens, cm.csat_score, cm.csat_satisfied
+  from _ins_attr a
+  join _ins_conv c using (doc)
+  join conversation_metrics cm using (source, conversation_id)
+),
 month_totals as (
-  select month, count(*) as total from _ins_attr group by month
+  select month, count(*) as total, ${rates('')}
+  from month_metrics
+  group by month
 ),
 counts as (
-  select td.topic_id, a.month, count(*) as conversations
+  select td.topic_id, m.month, count(*) as conversations, ${rates('m.')}
   from _ins_topic_docs td
-  join _ins_attr a using (doc)
+  join month_metrics m using (doc)
   group by all
 ),
 grid as (
-  select t.topic_id, m.month, m.total
+  select t.topic_id, m.*
   from (select distinct topic_id from _ins_topic_terms) t
   cross join month_totals m
 )
@@ -200,7 +212,14 @@ select
   g.topic_id,
   g.month,
   coalesce(c.conversations, 0) as conversations,
-  coalesce(c.conversations, 0) / g.total as share
+  g.total as month_conversations,
+  coalesce(c.conversations, 0) / g.total as share,
+  c.fcr_rate,
+  g.fcr_rate as fcr_rate_all,
+  c.reopen_rate,
+  g.reopen_rate as reopen_rate_all,
+  c.csat_rate,
+  g.csat_rate as csat_rate_all
 from grid g
 left join counts c using (topic_id, month)
 order by topic_id, month;

@@ -53,7 +53,8 @@ export const insightsTopCommand: Command = {
   usage: 'parley insights top [--month YYYY-MM] [--limit N] [--format table|json|csv]',
   help: `
 Prints, for one month (default: the latest), the topics customers wrote about most, with their
-share of the month, trend and rates beside the average, then what rose significantly against
+share of the month, trend, and FCR, re-open rate and CSAT of the topic's conversations in that
+month beside the same rate over all of that month's conversations, then what rose significantly against
 the previous months (topics first, then single terms). Run \`parley insights build\` first.
 
   --month YYYY-MM  the month (as in conversation_metrics.month)
@@ -76,8 +77,8 @@ Example:
       const known = await db.one<{ n: number }>('select count(*) as n from insight_topic_months where month = $1', [month]);
       if (!known?.n) throw new CommandError(`no insights for ${month}: pick a month that has conversations (see \`parley metrics summary --by month\`)`);
       const pains = await db.all(
-        `select t.name as topic, m.conversations, m.share, t.trend, t.fcr_rate, t.fcr_rate_all, t.reopen_rate, t.reopen_rate_all,
-                t.csat_rate, t.csat_rate_all, t.top_intent, t.topic_id
+        `select t.name as topic, m.conversations, m.share, t.trend, m.fcr_rate, m.fcr_rate_all, m.reopen_rate, m.reopen_rate_all,
+                m.csat_rate, m.csat_rate_all, t.top_intent, t.topic_id
          from insight_topic_months m join insight_topics t using (topic_id)
          where m.month = $1 and m.conversations > 0
          order by m.conversations desc, t.topic_id limit ${limit}`,
@@ -95,7 +96,10 @@ Example:
       const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : v);
       for (const p of pains) for (const k of ['share', 'fcr_rate_all', 'reopen_rate_all', 'csat_rate_all']) p[k] = pct(p[k]);
       for (const e of emerging) e['p_value'] = typeof e['p_value'] === 'number' ? (e['p_value'] as number).toExponential(1) : e['p_value'];
-      io.out.write(`Top pain points, ${month} (rates: topic vs all conversations)\n\n`);
+      io.out.write(
+        `Top pain points, ${month}: conversations of ${month} mentioning the topic (topics overlap: one conversation can mention several), ` +
+          `their share of the month's conversations with customer text, and the rates of those conversations beside the same rate over all of ${month}'s conversations (*_all)\n\n`,
+      );
       write(io.out, pains, 'table', [
         'topic',
         'conversations',

@@ -7,13 +7,14 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requirePermission(locals, url, 'viewPainPoints');
-  const month = z
+  // a month (YYYY-MM) or 'all'; anything else: the latest month with data
+  const period = z
     .string()
-    .regex(/^\d{4}-\d{2}$/)
+    .regex(/^(\d{4}-\d{2}|all)$/)
     .optional()
     .catch(undefined)
     .parse(url.searchParams.get('month') ?? undefined);
-  const data = await loadPainPoints(await warehouse(), month);
+  const data = await loadPainPoints(await warehouse(), period);
   // Product sees masked examples without conversation ids (no way back to a customer).
   const identities = can(user.role, 'viewConversations');
   return {
