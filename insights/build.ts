@@ -126,12 +126,12 @@ export async function buildInsights(
     await buildExamples(db, opts.examplesPerTopic);
     step('pain points');
 
-    const termLabels = new Map(termRows.map((r) => [r.term, prepared.forms.label(r.term)]));
     const topicNames = new Map(topics.map((tp) => [String(tp.id), tp.name]));
     const emerging: EmergingRow[] = await buildEmerging(
       db,
       { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, baselineMonths: opts.baselineMonths },
-      (kind, item) => (kind === 'topic' ? topicNames.get(item) : termLabels.get(item)) ?? item,
+      topicNames,
+      (term) => prepared.forms.label(term),
     );
     // insight_term_labels: one row per kept term: as customers wrote it, and in how many conversations
     await db.run(`
