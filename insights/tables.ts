@@ -7,8 +7,11 @@
 import { MIN_GROUP_SIZE } from '../models/catalogue.js';
 import { SENTIMENT_THRESHOLD, TRAJECTORY_MARGIN } from './sentiment.js';
 
-/** `_ins_kept (doc, term)`: a conversation's distinct terms that occur in at least `minDf` conversations; `_ins_df (term, df)`. */
-export const keptTermsSql = (minDf: number) => `
+/**
+ * `_ins_kept (doc, term)`: a conversation's distinct terms that occur in at least `minDf` conversations; `_ins_df (term, df)`;
+ * `_ins_features (term)`: the intent model's features, terms of one or two words in at least `featureMinDf` conversations.
+ */
+export const keptTermsSql = (minDf: number, featureMinDf = minDf) => `
 create or replace temp table _ins_doc_terms as
 select doc, unnest(string_split(terms, chr(9))) as term
 from _ins_docs
@@ -19,6 +22,14 @@ select term, count(*)::integer as df
 from _ins_doc_terms
 group by term
 having count(*) >= ${minDf};
+
+-- the intent model's features: single words and two-word phrases in at least featureMinDf conversations
+create or replace temp table _ins_features as
+select term
+from _ins_doc_terms
+where length(term) - length(replace(term, ' ', '')) <= 1
+group by term
+having count(*) >= ${featureMinDf};
 
 create or replace temp table _ins_kept as
 select doc, term
