@@ -301,6 +301,7 @@ total as (
 )
 select
   t.topic_id,
+  t.topic_key,
   t.name,
   t.terms,
   t.labels,

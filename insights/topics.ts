@@ -11,6 +11,7 @@
  * belongs to every topic one of whose terms it mentions.
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { applyCuration, listCuration } from './curation.js';
 import { surfaceLabels } from './labels.js';
 import { maskPii } from './text.js';
 
@@ -142,12 +143,16 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
     sizes.set(r.a, r.na);
     sizes.set(r.b, r.nb);
   }
-  const merged = mergeTopics(clustered, overlapRows, sizes);
+  // the product lead's curation, in order, before topics are named and ranked
+  const acts = await listCuration(db);
+  const dfRows = await db.all<{ term: string; df: number }>('select term, df from _ins_df');
+  const df = new Map(dfRows.map((r) => [r.term, r.df]));
+  const curated = applyCuration(mergeTopics(clustered, overlapRows, sizes), acts, (term) => df.has(term));
+  const merged = curated.topics;
   // a topic is named by a phrase customers write: its commonest phrase, or the commonest phrase holding its seed word
   const phraseRows = await db.all<{ term: string; df: number }>(
     `select term, df from _ins_df where contains(term, ' ') order by df desc, length(term) - length(replace(term, ' ', '')) desc, term`,
   );
-  const df = new Map(candidates.map((c) => [c.term, c.df]));
   const nameTerms = merged.map((t) => nameCandidates(t, df, phraseRows));
   const labels = await surfaceLabels(db, [...merged.flatMap((t) => t.terms), ...nameTerms.flat()], (term) => term);
   const topics = merged.map((t, i) => {
@@ -155,7 +160,7 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
     return {
       ...t,
       labels: t.terms.map((term) => labels.get(term) ?? term),
-      name: names.find((n) => n.split(' ').length <= NAME_WORDS) ?? names[names.length - 1]!,
+      name: curated.names.get(t.id) ?? names.find((n) => n.split(' ').length <= NAME_WORDS) ?? names[names.length - 1]!,
     };
   });
   await writeTopicTerms(db, topics);
@@ -163,10 +168,10 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
 }
 
 async function writeTopicTerms(db: Warehouse, topics: readonly Topic[]): Promise<void> {
-  await db.run('create or replace temp table _ins_topics (topic_id integer, name varchar, terms varchar[], labels varchar[])');
+  await db.run('create or replace temp table _ins_topics (topic_id integer, topic_key varchar, name varchar, terms varchar[], labels varchar[])');
   await db.run('create or replace temp table _ins_topic_terms (topic_id integer, term varchar)');
   for (const t of topics) {
-    await db.run('insert into _ins_topics values ($1, $2, $3::varchar[], $4::varchar[])', [t.id, t.name, t.terms, t.labels]);
+    await db.run('insert into _ins_topics values ($1, $2, $3, $4::varchar[], $5::varchar[])', [t.id, t.seed, t.name, t.terms, t.labels]);
   }
   if (topics.length) {
     await db.run(`insert into _ins_topic_terms select unnest($1::integer[]), unnest($2::varchar[])`, [

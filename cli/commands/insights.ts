@@ -101,6 +101,7 @@ Example:
           `their share of the month's conversations with customer text, and the rates of those conversations beside the same rate over all of ${month}'s conversations (*_all)\n\n`,
       );
       write(io.out, pains, 'table', [
+        'topic_id',
         'topic',
         'conversations',
         'share',
@@ -129,6 +130,74 @@ Example:
         emerging.map((e) => ({ month, list: 'emerging', ...e })),
         'csv',
       );
+    }
+    return 0;
+  },
+};
+
+export const insightsCurateCommand: Command = {
+  name: 'insights curate',
+  summary: 'rename, merge, split off or hide a topic, or pin a term to one; kept across rebuilds',
+  usage: 'parley insights curate --topic ID (--rename NAME | --merge-into ID | --split TERM | --hide | --pin TERM) [--by NAME] | --list',
+  help: `
+Records one act of curation on a topic of the last \`parley insights build\` (ids as
+\`parley insights top --format json\` and the Pain points page show them). Acts are kept in the
+warehouse (insight_topic_curation) and every later insights build applies them, in order,
+before topics are named and ranked: rebuild to see the effect.
+
+  --topic ID        the topic
+  --rename NAME     call it NAME
+  --merge-into ID   fold it into topic ID
+  --split TERM      make its term TERM (as shown, or stemmed) a topic of its own
+  --hide            leave it out
+  --pin TERM        make TERM belong to this topic (and to no other)
+  --by NAME         who curates (default: none recorded)
+  --list            print every act recorded, oldest first
+
+Example:
+  parley insights curate --topic 7 --rename "Delivery address change"`,
+  options: {
+    topic: { type: 'string' },
+    rename: { type: 'string' },
+    'merge-into': { type: 'string' },
+    split: { type: 'string' },
+    hide: { type: 'boolean' },
+    pin: { type: 'string' },
+    by: { type: 'string' },
+    list: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const { CurationError, listCuration, recordCuration } = await import('../../insights/curation.js');
+    if (values['list']) {
+      const acts = await withWarehouse(values, io, (db) => listCuration(db));
+      write(
+        io.out,
+        acts.map((a) => ({ ...a, curated_at: a.curated_at.toISOString() })),
+        'table',
+      );
+      return 0;
+    }
+    const chosen = (['rename', 'merge-into', 'split', 'hide', 'pin'] as const).filter((k) => values[k] !== undefined);
+    if (chosen.length !== 1) throw new UsageError('give --topic and exactly one of --rename, --merge-into, --split, --hide, --pin (or --list)', this.name);
+    if (values['topic'] === undefined) throw new UsageError('--topic ID is required', this.name);
+    const topic = values['topic'] as string;
+    const act = chosen[0]!;
+    const input =
+      act === 'rename'
+        ? { action: 'rename' as const, topic, name: values['rename'] as string }
+        : act === 'merge-into'
+          ? { action: 'merge' as const, topic, into: values['merge-into'] as string }
+          : act === 'split'
+            ? { action: 'split' as const, topic, term: values['split'] as string }
+            : act === 'pin'
+              ? { action: 'pin' as const, topic, term: values['pin'] as string }
+              : { action: 'hide' as const, topic };
+    try {
+      const message = await withWarehouse(values, io, (db) => recordCuration(db, input, (values['by'] as string | undefined) ?? null, io.now ?? new Date()));
+      io.out.write(`${message}\nnext: parley insights build\n`);
+    } catch (error) {
+      if (error instanceof CurationError) throw new CommandError(error.message);
+      throw error;
     }
     return 0;
   },
