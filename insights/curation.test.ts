@@ -25,7 +25,7 @@ const build = () => buildInsights(db, { minDf: 2, minCount: 5, now: TEST_NOW });
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-curation-'));
   file = path.join(dir, 'w.duckdb');
-  const records = [];
+  const records: object[] = [];
   const at = on('2026-10-10');
   for (let i = 0; i < 20; i++) {
     records.push(conversation(`r${i}`, [customer(at('10:00'), 'Where is my refund for the returned jacket?'), agent(at('10:05'))], { intent: 'refund' }));

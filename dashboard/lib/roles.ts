@@ -26,15 +26,17 @@ export type Permission =
   | 'viewData'
   /** pain points (product sees them without customer identities) */
   | 'viewPainPoints'
+  /** curating pain-point topics: rename, merge, split off, hide, pin a term */
+  | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
   | 'manageAccounts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'manageAccounts'],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints'],
+  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'curateTopics', 'manageAccounts'],
+  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'curateTopics'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints'],
-  product: ['viewMetrics', 'viewPainPoints'],
+  product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],
   agent: [],
 };
 

@@ -15,7 +15,7 @@ import { correctIntentFromForm, intentReview } from './intent-review.js';
 let db: Warehouse;
 const at = on('2026-10-06');
 beforeAll(async () => {
-  const records = [];
+  const records: object[] = [];
   for (let i = 0; i < 12; i++) records.push(conversation(`r${i}`, [customer(at('09:00'), 'Where is my refund?'), agent(at('09:05'))], { intent: 'refund' }));
   for (let i = 0; i < 12; i++) records.push(conversation(`p${i}`, [customer(at('09:00'), 'Where is my parcel?'), agent(at('09:05'))], { intent: 'delivery_delay' }));
   // no label, one word of each intent: a coin toss for the model; the name is masked in the list

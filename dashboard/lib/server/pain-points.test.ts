@@ -20,7 +20,7 @@ import { loadPainPoints } from './pain-points.js';
 
 let db: Warehouse;
 beforeAll(async () => {
-  const records = [];
+  const records: object[] = [];
   const add = (id: string, day: string, text: string, intent: string, score: number) => {
     const at = on(day);
     records.push(conversation(id, [customer(at('10:00'), text), agent(at('10:05')), status(at('10:10'), 'resolved'), csat(at('10:20'), score, [1, 5])], { intent }));

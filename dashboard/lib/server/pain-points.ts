@@ -23,6 +23,7 @@ export const TREND_MONTHS = 12;
 export type Topic = {
   topic_id: string;
   name: string;
+  terms: string[];
   labels: string[];
   /** conversations of the period mentioning the topic */
   conversations: number;
@@ -64,11 +65,11 @@ export async function loadPainPoints(db: Warehouse, period: string | undefined) 
   const [topics, emerging, examples] = await Promise.all([
     all || !month
       ? db.all<Topic>(
-          `select topic_id::varchar as topic_id, name, labels, conversations, share, trend, top_intent, fcr_rate, fcr_rate_all, reopen_rate, reopen_rate_all, csat_rate, csat_rate_all
+          `select topic_id::varchar as topic_id, name, terms, labels, conversations, share, trend, top_intent, fcr_rate, fcr_rate_all, reopen_rate, reopen_rate_all, csat_rate, csat_rate_all
            from insight_topics order by conversations desc, topic_id limit 25`,
         )
       : db.all<Topic>(
-          `select t.topic_id::varchar as topic_id, t.name, t.labels, m.conversations, m.share, t.trend, t.top_intent,
+          `select t.topic_id::varchar as topic_id, t.name, t.terms, t.labels, m.conversations, m.share, t.trend, t.top_intent,
                   m.fcr_rate, m.fcr_rate_all, m.reopen_rate, m.reopen_rate_all, m.csat_rate, m.csat_rate_all
            from insight_topic_months m join insight_topics t using (topic_id)
            where m.month = $1 and m.conversations > 0
@@ -113,6 +114,7 @@ export async function loadPainPoints(db: Warehouse, period: string | undefined) 
       const points = byTopicSeries.get(t.topic_id) ?? [];
       return {
         ...t,
+        terms: [...(t.terms ?? [])],
         labels: [...(t.labels ?? [])],
         examples: byTopic.get(t.topic_id) ?? [],
         trendSvg: sparkline(points, { width: 110, height: 28 }),
