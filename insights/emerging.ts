@@ -1,12 +1,14 @@
 /**
  * insight_emerging: what rose in a month against the months before it. One
- * row per (month, kind, item) that passed {@link emergingTest}: kind 'topic'
+ * row per (month, issue): the rises that passed {@link emergingTest} and are
+ * one issue ({@link groupRises}) are one row, shown by one of them — kind 'topic'
  * (item = topic_id, label = the topic's name) or 'term' (item = the stemmed
  * term, label = as customers wrote it). `conversations` in the month mention
  * it; `expected` is what the baseline months (up to three before it) predict
  * at this month's volume; `ratio` = conversations ÷ expected; `p_value` the
  * one-sided Poisson p-value; `tests` how many rises were tested in that month
- * (the Bonferroni factor); `rank` orders a month's rows by p-value, then ratio.
+ * (the Bonferroni factor); `rank` orders a month's rows by p-value, then ratio;
+ * `variants` are the other rises' labels.
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { LIST, VARCHAR } from '@duckdb/node-api';
