@@ -12,7 +12,15 @@ import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
 import { tables } from '../warehouse/tables.js';
-import type { Topic } from './topics.js';
+
+/** A topic as topics.ts builds it (the same shape; named here so that curation does not import topics.ts). */
+export interface Topic {
+  id: number;
+  seed: string;
+  terms: string[];
+  labels: string[];
+  name: string;
+}
 
 export const CURATION_ACTIONS = ['rename', 'merge', 'split', 'hide', 'pin'] as const;
 export type CurationAction = (typeof CURATION_ACTIONS)[number];
