@@ -227,7 +227,7 @@ export const NB_ALPHA = 0.3;
 export const LR_C = 3;
 export const LR_ITERATIONS = 100;
 /** Logistic regression trains on at most about this many conversations (a fixed hash sample of them). */
-export const LR_SAMPLE = 10_000;
+export const LR_SAMPLE = 5_000;
 
 /**
  * The intent model: the mean of two posteriors over the same features (a
