@@ -85,7 +85,8 @@ Example:
         [month],
       );
       const emerging = await db.all(
-        `select kind, label, conversations, round(expected, 1) as expected, round(ratio, 1) as ratio, p_value
+        `select kind, label, conversations, round(expected, 1) as expected, round(ratio, 1) as ratio, p_value,
+                array_to_string(variants[1:6], ', ') || case when len(variants) > 6 then ', …' else '' end as also
          from insight_emerging where month = $1
          order by case kind when 'topic' then 0 else 1 end, rank limit ${limit}`,
         [month],
