@@ -23,7 +23,7 @@ import { sqlCommand } from './commands/sql.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { docsMetricsCommand } from './commands/docs.js';
-import { insightsBuildCommand, insightsTopCommand } from './commands/insights.js';
+import { insightsBuildCommand, insightsCurateCommand, insightsTopCommand } from './commands/insights.js';
 import { notebookListCommand, notebookRenderCommand } from './commands/notebook.js';
 import { serveCommand } from './commands/serve.js';
 import { USER_COMMANDS } from './commands/user.js';
@@ -49,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   docsMetricsCommand,
   insightsBuildCommand,
   insightsTopCommand,
+  insightsCurateCommand,
   notebookRenderCommand,
   notebookListCommand,
   serveCommand,

@@ -51,6 +51,17 @@ export const DEFAULT_INSIGHT_OPTIONS: InsightOptions = {
   baselineMonths: 3,
 };
 
+/**
+ * The intent model's minimum document frequency: 2 up to 2,000 conversations,
+ * one more per further thousand, at most the terms' `minDf`.
+ *
+ * @example
+ *   featureMinDf(5, 913) // 2
+ */
+export function featureMinDf(minDf: number, conversations: number): number {
+  return Math.min(minDf, Math.max(2, Math.ceil(conversations / 1000)));
+}
+
 export interface InsightSummary {
   conversations: number;
   messages: number;
@@ -96,7 +107,8 @@ export async function buildInsights(
     const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
     step('text and sentiment (JS)');
 
-    await db.run(keptTermsSql(opts.minDf));
+    // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
+    await db.run(keptTermsSql(opts.minDf, featureMinDf(opts.minDf, prepared.conversations)));
     const termRows = await db.all<{ term: string }>('select term from _ins_df order by term');
     await db.run('create or replace temp table _ins_term_labels (term varchar, label varchar)');
     const labels = await db.connection.createAppender('_ins_term_labels', 'main', 'temp');
@@ -114,7 +126,7 @@ export async function buildInsights(
     step('terms and sentiment tables (SQL)');
 
     // features: single words and two-word phrases
-    const vocabulary = termRows.map((r) => r.term).filter((term) => term.split(' ').length <= 2);
+    const vocabulary = (await db.all<{ term: string }>('select term from _ins_features order by term')).map((r) => r.term);
     const intents = await classifyIntents(db, vocabulary);
     await db.run(intentsSql);
     await writeIntentReport(db, intents, now);
@@ -126,12 +138,12 @@ export async function buildInsights(
     await buildExamples(db, opts.examplesPerTopic);
     step('pain points');
 
-    const termLabels = new Map(termRows.map((r) => [r.term, prepared.forms.label(r.term)]));
     const topicNames = new Map(topics.map((tp) => [String(tp.id), tp.name]));
     const emerging: EmergingRow[] = await buildEmerging(
       db,
       { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, baselineMonths: opts.baselineMonths },
-      (kind, item) => (kind === 'topic' ? topicNames.get(item) : termLabels.get(item)) ?? item,
+      topicNames,
+      (term) => prepared.forms.label(term),
     );
     // insight_term_labels: one row per kept term: as customers wrote it, and in how many conversations
     await db.run(`
@@ -159,6 +171,7 @@ export async function buildInsights(
       '_ins_docs',
       '_ins_df',
       '_ins_kept',
+      '_ins_features',
       '_ins_term_labels',
       '_ins_labels',
       '_ins_predictions',

@@ -1,21 +1,29 @@
 /**
  * insight_emerging: what rose in a month against the months before it. One
- * row per (month, kind, item) that passed {@link emergingTest}: kind 'topic'
+ * row per (month, issue): the rises that passed {@link emergingTest} and are
+ * one issue ({@link groupRises}) are one row, shown by one of them — kind 'topic'
  * (item = topic_id, label = the topic's name) or 'term' (item = the stemmed
  * term, label = as customers wrote it). `conversations` in the month mention
  * it; `expected` is what the baseline months (up to three before it) predict
  * at this month's volume; `ratio` = conversations ÷ expected; `p_value` the
  * one-sided Poisson p-value; `tests` how many rises were tested in that month
- * (the Bonferroni factor); `rank` orders a month's rows by p-value, then ratio.
+ * (the Bonferroni factor); `rank` orders a month's rows by p-value, then ratio;
+ * `variants` are the other rises' labels.
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { LIST, VARCHAR } from '@duckdb/node-api';
+import { surfaceLabels } from './labels.js';
 import { emergingTest, type EmergingOptions } from './significance.js';
+
+const LIST_VARCHAR = LIST(VARCHAR);
 
 export interface EmergingRow {
   month: string;
   kind: 'topic' | 'term';
   item: string;
   label: string;
+  /** the other phrases of the same issue that rose with it, as written */
+  variants: string[];
   conversations: number;
   expected: number;
   ratio: number;
@@ -26,11 +34,21 @@ export interface EmergingRow {
   rank: number;
 }
 
-/** Tests every candidate rise and writes insight_emerging; returns its rows. */
+/** Two rises of a month are one item when the conversations they share are at least this share of the smaller one's. */
+export const GROUP_OVERLAP = 0.5;
+
+/**
+ * Tests every candidate rise, groups the rises of one issue (the same
+ * month's conversations, or one phrase inside the other: `502`, `code 502`,
+ * `error code 502`) into one item with its variants, and writes
+ * insight_emerging; returns its rows. A group is shown by its topic when one
+ * of the rises is a topic, else by its commonest phrase.
+ */
 export async function buildEmerging(
   db: Warehouse,
   opts: Required<Pick<EmergingOptions, 'minCount' | 'minRatio' | 'alpha'>> & { baselineMonths: number },
-  labelOf: (kind: 'topic' | 'term', item: string) => string,
+  topicNames: ReadonlyMap<string, string>,
+  termLabel: (term: string) => string,
 ): Promise<EmergingRow[]> {
   const candidates = await db.all<{
     kind: 'topic' | 'term';
@@ -44,7 +62,7 @@ export async function buildEmerging(
   }>(emergingCandidatesSql(opts.minCount, opts.baselineMonths));
   const testsPerMonth = new Map<string, number>();
   for (const c of candidates) testsPerMonth.set(c.month, (testsPerMonth.get(c.month) ?? 0) + 1);
-  const rows: EmergingRow[] = [];
+  const passed: EmergingRow[] = [];
   for (const c of candidates) {
     const tests = testsPerMonth.get(c.month) ?? 1;
     const r = emergingTest(
@@ -52,11 +70,12 @@ export async function buildEmerging(
       { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, tests },
     );
     if (!r.emerging) continue;
-    rows.push({
+    passed.push({
       month: c.month,
       kind: c.kind,
       item: c.item,
-      label: labelOf(c.kind, c.item),
+      label: '',
+      variants: [],
       conversations: c.count,
       expected: r.expected,
       ratio: r.ratio,
@@ -67,6 +86,13 @@ export async function buildEmerging(
       rank: 0,
     });
   }
+  const labels = await surfaceLabels(
+    db,
+    passed.filter((r) => r.kind === 'term').map((r) => r.item),
+    termLabel,
+  );
+  const labelOf = (r: EmergingRow) => (r.kind === 'topic' ? (topicNames.get(r.item) ?? r.item) : (labels.get(r.item) ?? termLabel(r.item)));
+  const rows = groupRises(passed, await sharedConversations(db, passed), labelOf);
   rows.sort((a, b) => a.month.localeCompare(b.month) || a.p_value - b.p_value || b.ratio - a.ratio || a.kind.localeCompare(b.kind) || a.item.localeCompare(b.item));
   let month = '';
   let rank = 0;
@@ -76,7 +102,7 @@ export async function buildEmerging(
     r.rank = rank;
   }
   await db.run(`create or replace table insight_emerging (
-    month varchar, rank integer, kind varchar, item varchar, label varchar, conversations integer, expected double,
+    month varchar, rank integer, kind varchar, item varchar, label varchar, variants varchar[], conversations integer, expected double,
     ratio double, p_value double, baseline_conversations integer, baseline_months integer, tests integer)`);
   const appender = await db.connection.createAppender('insight_emerging');
   try {
@@ -86,6 +112,7 @@ export async function buildEmerging(
       appender.appendVarchar(r.kind);
       appender.appendVarchar(r.item);
       appender.appendVarchar(r.label);
+      appender.appendList(r.variants, LIST_VARCHAR);
       appender.appendInteger(r.conversations);
       appender.appendDouble(r.expected);
       appender.appendDouble(r.ratio);
@@ -100,6 +127,98 @@ export async function buildEmerging(
     appender.closeSync();
   }
   return rows;
+}
+
+/** Conversations of its month shared by two rises of the same month (keys `kind:item`). */
+async function sharedConversations(db: Warehouse, rises: readonly EmergingRow[]): Promise<Array<{ month: string; a: string; b: string; shared: number }>> {
+  if (rises.length < 2) return [];
+  await db.run('create or replace temp table _ins_rises as select unnest($1::varchar[]) as month, unnest($2::varchar[]) as kind, unnest($3::varchar[]) as item', [
+    rises.map((r) => r.month),
+    rises.map((r) => r.kind),
+    rises.map((r) => r.item),
+  ]);
+  const rows = await db.all<{ month: string; a: string; b: string; shared: number }>(`
+    with docs as (
+      select r.month, 'term:' || r.item as key, k.doc
+      from _ins_rises r join _ins_kept k on r.kind = 'term' and k.term = r.item join _ins_attr a on a.doc = k.doc and a.month = r.month
+      union all
+      select r.month, 'topic:' || r.item, td.doc
+      from _ins_rises r join _ins_topic_docs td on r.kind = 'topic' and td.topic_id::varchar = r.item join _ins_attr a on a.doc = td.doc and a.month = r.month
+    )
+    select x.month, x.key as a, y.key as b, count(*) as shared
+    from docs x join docs y on x.month = y.month and x.doc = y.doc and x.key < y.key
+    group by all`);
+  await db.run('drop table _ins_rises');
+  return rows;
+}
+
+/**
+ * Groups the rises of a month into items: two rises are one item when one
+ * phrase holds the other's words, or when the conversations they share are
+ * at least {@link GROUP_OVERLAP} of the smaller one's (transitively). An
+ * item is shown by its topic if one of its rises is a topic, else by its
+ * commonest phrase of several words (when that is at least half as common
+ * as its commonest rise), else its commonest rise; the other rises' labels
+ * are its variants (commonest first). Numbers are those of the shown rise.
+ *
+ * @example
+ *   groupRises([{ month: '2026-09', kind: 'term', item: '502', conversations: 175, … }, { …, item: 'code 502', conversations: 175 }], [], (r) => r.item)
+ *   // one row: label 'code 502', variants ['502']
+ */
+export function groupRises(
+  rises: readonly EmergingRow[],
+  shared: ReadonlyArray<{ month: string; a: string; b: string; shared: number }>,
+  labelOf: (r: EmergingRow) => string,
+): EmergingRow[] {
+  const key = (r: EmergingRow) => `${r.month}\t${r.kind}:${r.item}`;
+  const byKey = new Map(rises.map((r) => [key(r), r]));
+  const parent = new Map(rises.map((r) => [key(r), key(r)]));
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const join = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  const byMonth = new Map<string, EmergingRow[]>();
+  for (const r of rises) byMonth.set(r.month, [...(byMonth.get(r.month) ?? []), r]);
+  for (const list of byMonth.values()) {
+    const terms = list.filter((r) => r.kind === 'term');
+    for (const x of terms) {
+      const wx = x.item.split(' ');
+      for (const y of terms) {
+        if (x === y || y.item.length <= x.item.length) continue;
+        // x's words, in order, inside y
+        if (` ${y.item} `.includes(` ${wx.join(' ')} `)) join(key(x), key(y));
+      }
+    }
+  }
+  for (const s of shared) {
+    const a = byKey.get(`${s.month}\t${s.a}`);
+    const b = byKey.get(`${s.month}\t${s.b}`);
+    if (!a || !b) continue;
+    if (s.shared / Math.min(a.conversations, b.conversations) >= GROUP_OVERLAP) join(key(a), key(b));
+  }
+  const groups = new Map<string, EmergingRow[]>();
+  for (const r of rises) groups.set(find(key(r)), [...(groups.get(find(key(r))) ?? []), r]);
+  const out: EmergingRow[] = [];
+  for (const members of groups.values()) {
+    members.sort((a, b) => b.conversations - a.conversations || b.item.split(' ').length - a.item.split(' ').length || a.item.localeCompare(b.item));
+    const most = members[0]!.conversations;
+    const shown = members.find((r) => r.kind === 'topic') ?? members.find((r) => r.item.includes(' ') && r.conversations >= 0.5 * most) ?? members[0]!;
+    const label = labelOf(shown);
+    const variants: string[] = [];
+    for (const r of members) {
+      const l = labelOf(r);
+      if (r !== shown && l !== label && !variants.includes(l)) variants.push(l);
+    }
+    out.push({ ...shown, label, variants });
+  }
+  return out;
 }
 
 /**

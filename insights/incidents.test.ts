@@ -8,6 +8,7 @@ import { testWarehouse } from '../testing/warehouse.js';
 import { generateDemo, demoIncidentWindows } from '../demo/generate.js';
 import { buildInsights, type InsightSummary } from './build.js';
 import { TEST_NOW } from '../testing/clock.js';
+import { tokenize } from './text.js';
 
 const END = new Date('2026-11-01T00:00:00Z');
 
@@ -26,22 +27,52 @@ describe('on the demo warehouse', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds each planted incident as an emerging topic in its month, named by its words', async () => {
+  // what names an incident: its phrases as the generator writes them
+  const incidentRe = (w: { phrases: readonly string[] }) => new RegExp(w.phrases.map((p) => p.toLowerCase()).join('|'));
+
+  it('finds each planted incident as exactly one emerging item in its month, named by its words, its nested phrases listed under it', async () => {
     const windows = demoIncidentWindows(END);
     expect(windows.length).toBe(2);
     for (const w of windows) {
       const month = w.start.toISOString().slice(0, 7);
-      const rows = await db.all<{ label: string; conversations: number }>("select label, conversations from insight_emerging where kind = 'topic' and month = $1", [month]);
-      const words = w.phrases.flatMap((p) => p.toLowerCase().split(' '));
-      const hit = rows.find((r) => words.some((word) => r.label.includes(word)));
-      expect(hit, `${w.key} in ${month}: ${JSON.stringify(rows)}`).toBeDefined();
+      const rows = await db.all<{ label: string; variants: string[] }>('select label, variants from insight_emerging where month = $1', [month]);
+      const hits = rows.filter((r) => incidentRe(w).test([r.label, ...r.variants].join(' | ')));
+      expect(hits.length, `${w.key} in ${month}: ${JSON.stringify(rows)}`).toBe(1);
+      expect(hits[0]!.label).toMatch(incidentRe(w));
     }
+    // the payment outage's nested phrases are one item: 502, code 502 and error code 502 come out together
+    const outage = windows.find((w) => w.key === 'payment_outage')!;
+    const item = await db.one<{ label: string; variants: string[] }>("select label, variants from insight_emerging where month = $1 and (label like '%502%')", [
+      outage.start.toISOString().slice(0, 7),
+    ]);
+    expect([item!.label, ...item!.variants]).toEqual(expect.arrayContaining(['502', 'code 502', 'error code 502']));
   });
 
-  it('finds nothing of the incidents outside their months', async () => {
-    const rows = await db.all<{ month: string; label: string }>("select month, label from insight_emerging where label like '%502%' or label like '%depot%'");
-    const months = new Set(demoIncidentWindows(END).map((w) => w.start.toISOString().slice(0, 7)));
-    for (const r of rows) expect(months.has(r.month), JSON.stringify(r)).toBe(true);
+  it('finds nothing of the incidents outside their months, and no other item in their months', async () => {
+    const windows = demoIncidentWindows(END);
+    const rows = await db.all<{ month: string; label: string; variants: string[] }>('select month, label, variants from insight_emerging');
+    const related = rows.filter((r) => windows.some((w) => incidentRe(w).test([r.label, ...r.variants].join(' | '))));
+    expect(related.map((r) => r.month).sort()).toEqual(windows.map((w) => w.start.toISOString().slice(0, 7)).sort());
+    expect(rows.length, JSON.stringify(rows)).toBe(2);
+  });
+
+  it('names topics and emerging items by words customers wrote: no placeholder, no stem that is not a word', async () => {
+    const written = new Set<string>();
+    for (const r of await db.all<{ body: string }>("select body from raw_messages where author_role = 'customer'")) for (const t of tokenize(r.body)) written.add(t);
+    const labels = [
+      ...(await db.all<{ l: string }>('select unnest(list_prepend(name, labels)) as l from insight_topics')),
+      ...(await db.all<{ l: string }>('select unnest(list_prepend(label, variants)) as l from insight_emerging')),
+    ].map((r) => r.l);
+    expect(labels.length).toBeGreaterThan(20);
+    for (const label of labels) {
+      expect(label).not.toMatch(/\[|\]/);
+      for (const word of label.split(' ')) expect(written.has(word), `"${word}" of "${label}"`).toBe(true);
+    }
+    // masking leftovers are no topic's words ("card ending [card]")
+    expect(labels.filter((l) => /\bending\b/.test(l))).toEqual([]);
+    // near-duplicate topics are one: no two topics share their name
+    const names = (await db.all<{ name: string }>('select name from insight_topics')).map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('reports the held-out macro F1 and labels every conversation', async () => {

@@ -3,13 +3,14 @@
  * was labelled by the platform, with reviewers' corrections
  * (insight_intent_corrections, latest per conversation) taking precedence.
  *
- * Two models are trained in one streamed pass over `_ins_docs`: model A on the
+ * The model is naive Bayes and logistic regression together (classifier.ts,
+ * {@link createIntentTrainer}). Two models are trained in one streamed pass over `_ins_docs`: model A on the
  * training split only (for the held-out report), model B on every labelled
  * conversation (to label the rest). A second pass scores the held-out split
  * with A and every conversation with B, appending to `_ins_predictions`.
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import { createTrainer, evaluate, isHeldOut, predict, type Evaluation, type NaiveBayesModel } from './classifier.js';
+import { createIntentTrainer, evaluate, isHeldOut, predictIntent, type Evaluation, type IntentModel } from './classifier.js';
 import { BATCH_CONVERSATIONS } from './prepare.js';
 
 export const SPLIT_SEED = 20_261_121;
@@ -17,7 +18,7 @@ export const HELD_OUT_FRACTION = 0.2;
 
 export interface IntentResult {
   evaluation: Evaluation | undefined;
-  model: NaiveBayesModel | undefined;
+  model: IntentModel | undefined;
   trained: number;
   /** of the held-out predictions, share at or above the confidence threshold and their accuracy */
   confident: { share: number; accuracy: number | null };
@@ -71,14 +72,15 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   await db.run('create or replace temp table _ins_predictions (doc integer, intent varchar, confidence double, low_confidence boolean)');
   const maxDoc = (await db.one<{ n: number | null }>('select max(doc) as n from _ins_conv'))?.n ?? 0;
 
-  const trainA = createTrainer(vocabulary);
-  const trainB = createTrainer(vocabulary);
+  const labelled = (await db.one<{ n: number }>('select count(*) as n from _ins_labels'))?.n ?? 0;
+  const trainA = createIntentTrainer(vocabulary, labelled * (1 - HELD_OUT_FRACTION));
+  const trainB = createIntentTrainer(vocabulary, labelled);
   let trained = 0;
   for await (const batch of docBatches(db, maxDoc)) {
     for (const row of batch) {
       if (row.label === null || row.terms.length === 0) continue;
-      trainB.add(row.terms, row.label);
-      if (!isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION)) trainA.add(row.terms, row.label);
+      trainB.add(row.terms, row.label, row.key);
+      if (!isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION)) trainA.add(row.terms, row.label, row.key);
       trained++;
     }
   }
@@ -94,14 +96,14 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
     for await (const batch of docBatches(db, maxDoc)) {
       for (const row of batch) {
         if (row.label !== null && row.terms.length > 0 && isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION)) {
-          const p = predict(modelA, row.terms);
+          const p = predictIntent(modelA, row.terms);
           pairs.push({ actual: row.label, predicted: p.intent });
           if (!p.lowConfidence) {
             confidentN++;
             if (p.intent === row.label) confidentHits++;
           }
         }
-        const p = predict(modelB, row.terms);
+        const p = predictIntent(modelB, row.terms);
         appender.appendInteger(row.doc);
         appender.appendVarchar(p.intent);
         appender.appendDouble(p.confidence);

@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the dashboard (svelte-check) reaches this file through insights/text.ts and needs these types too
+/// <reference path="./natural-modules.d.ts" />
 /**
  * Words that never become terms: natural's English stop words, contractions,
  * and the boilerplate of support conversations (greetings, thanks, sign-offs,

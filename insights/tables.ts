@@ -7,8 +7,11 @@
 import { MIN_GROUP_SIZE } from '../models/catalogue.js';
 import { SENTIMENT_THRESHOLD, TRAJECTORY_MARGIN } from './sentiment.js';
 
-/** `_ins_kept (doc, term)`: a conversation's distinct terms that occur in at least `minDf` conversations; `_ins_df (term, df)`. */
-export const keptTermsSql = (minDf: number) => `
+/**
+ * `_ins_kept (doc, term)`: a conversation's distinct terms that occur in at least `minDf` conversations; `_ins_df (term, df)`;
+ * `_ins_features (term)`: the intent model's features, terms of one or two words in at least `featureMinDf` conversations.
+ */
+export const keptTermsSql = (minDf: number, featureMinDf = minDf) => `
 create or replace temp table _ins_doc_terms as
 select doc, unnest(string_split(terms, chr(9))) as term
 from _ins_docs
@@ -19,6 +22,14 @@ select term, count(*)::integer as df
 from _ins_doc_terms
 group by term
 having count(*) >= ${minDf};
+
+-- the intent model's features: single words and two-word phrases in at least featureMinDf conversations
+create or replace temp table _ins_features as
+select term
+from _ins_doc_terms
+where length(term) - length(replace(term, ' ', '')) <= 1
+group by term
+having count(*) >= ${featureMinDf};
 
 create or replace temp table _ins_kept as
 select doc, term
@@ -172,7 +183,11 @@ const rates = (alias: string) => `
  * months with the three before ('rising' ≥ 1.25×, 'falling' ≤ 0.8×, else
  * 'stable'); `slope` is the least-squares change of its monthly share per month.
  *
- * insight_topic_months: one row per (topic, month): conversations and share.
+ * insight_topic_months: one row per (topic, month): the month's conversations
+ * mentioning the topic, the month's conversations with customer text
+ * (`month_conversations`), share, and the same three rates over the topic's
+ * conversations of that month beside those over all of that month's
+ * conversations (`*_all`): a month's topic is compared with the same month.
  */
 export const topicsSql = `
 create or replace temp table _ins_topic_docs as
@@ -182,17 +197,25 @@ join _ins_kept k using (term);
 
 create or replace table insight_topic_months as
 with
+month_metrics as (
+  select a.doc, a.month, cm.resolved, cm.fcr_window_closed, cm.fcr, cm.reopens, cm.csat_score, cm.csat_satisfied
+  from _ins_attr a
+  join _ins_conv c using (doc)
+  join conversation_metrics cm using (source, conversation_id)
+),
 month_totals as (
-  select month, count(*) as total from _ins_attr group by month
+  select month, count(*) as total, ${rates('')}
+  from month_metrics
+  group by month
 ),
 counts as (
-  select td.topic_id, a.month, count(*) as conversations
+  select td.topic_id, m.month, count(*) as conversations, ${rates('m.')}
   from _ins_topic_docs td
-  join _ins_attr a using (doc)
+  join month_metrics m using (doc)
   group by all
 ),
 grid as (
-  select t.topic_id, m.month, m.total
+  select t.topic_id, m.*
   from (select distinct topic_id from _ins_topic_terms) t
   cross join month_totals m
 )
@@ -200,7 +223,14 @@ select
   g.topic_id,
   g.month,
   coalesce(c.conversations, 0) as conversations,
-  coalesce(c.conversations, 0) / g.total as share
+  g.total as month_conversations,
+  coalesce(c.conversations, 0) / g.total as share,
+  c.fcr_rate,
+  g.fcr_rate as fcr_rate_all,
+  c.reopen_rate,
+  g.reopen_rate as reopen_rate_all,
+  c.csat_rate,
+  g.csat_rate as csat_rate_all
 from grid g
 left join counts c using (topic_id, month)
 order by topic_id, month;
@@ -271,6 +301,7 @@ total as (
 )
 select
   t.topic_id,
+  t.topic_key,
   t.name,
   t.terms,
   t.labels,

@@ -54,6 +54,19 @@ describe('terms', () => {
     expect(terms('Error E_SYNC42 and error 404 again')).toEqual(['error', 'error', 'error 404', '404']);
   });
 
+  it('drops the words that only point at a masked or numeric reference ("card ending [card]")', () => {
+    // "ending" before 4417 and before the placeholder is a masking leftover; "card" stays a term
+    expect(terms('My card ending 4417 was declined')).toEqual(['card', 'declin']);
+    expect(terms('Card ending [card] is blocked', [], { masked: true })).toEqual(['card', 'block']);
+    expect(terms('My card number 5500-0000-0000-0004 please')).toEqual(['card']);
+  });
+
+  it('gives each term the words as written, stop words between its words included', () => {
+    const surfaces: string[] = [];
+    expect(terms('The tracking number is not updated', [], { surfaces })).toEqual(['track', 'track number', 'track number updat', 'number', 'number updat', 'updat']);
+    expect(surfaces).toEqual(['tracking', 'tracking number', 'tracking number is not updated', 'number', 'number is not updated', 'updated']);
+  });
+
   it('shows stemmed terms as people wrote them', () => {
     const forms = new SurfaceForms();
     terms('My card was declined. Card declined again, cards declined!', [], { onWord: forms.add });

@@ -85,8 +85,15 @@ export function maskPii(text: string, names: readonly (string | null | undefined
 const HAS_DIGIT = /\d/;
 const NAME_WORD_RE = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/gu;
 
-// A sentence ends at punctuation, a line break or a placeholder; phrases never cross it.
-const SEGMENT_RE = /\[(?:url|email|handle|card|phone|ref|name)\]|[.!?;:,()"“”«»\n\r\t[\]{}<>|/\\…]+/;
+// A sentence ends at punctuation, a line break or a placeholder; phrases never cross it. The
+// placeholder is captured, so that the words just before it can be told apart (POINTER_WORDS).
+const SEGMENT_RE = /(\[(?:url|email|handle|card|phone|ref|name)\])|[.!?;:,()"“”«»\n\r\t[\]{}<>|/\\…]+/;
+/**
+ * Words that only point at the number or placeholder after them ("card ending [card]",
+ * "order number 4411", "last four digits 1234"): right before a placeholder or a word with
+ * digits they are masking leftovers, never part of a term.
+ */
+export const POINTER_WORDS: ReadonlySet<string> = new Set(['ending', 'ends', 'end', 'number', 'numbers', 'no', 'nr', 'num', 'ref', 'reference', 'id', 'digits']);
 const WORD_RE = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}][\p{L}\p{N}\p{M}'’_-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 const THREE_DIGITS = /^\d{3}$/;
 // amounts and decimals (£146.95, 12,50 €, 3.5) are never terms and end a phrase
@@ -141,11 +148,18 @@ export interface TermOptions {
   onWord?: (word: string, stemmed: string) => void;
   /** The text went through {@link maskPii} already (saves masking twice). */
   masked?: boolean;
+  /**
+   * When given, receives for each term (same index as the result) the words as written, from its
+   * first to its last content word, stop words between them included (`tracking number not updated`).
+   */
+  surfaces?: string[];
 }
 
 /**
  * The terms of one text: stems of single content words and of two- and
  * three-word phrases within a sentence, after PII masking and stop words.
+ * A word that only points at a placeholder or a number ({@link POINTER_WORDS},
+ * "ending" in "card ending [card]") is not a content word there.
  * Duplicates are kept (callers count or de-duplicate).
  *
  * @example
@@ -155,29 +169,55 @@ export interface TermOptions {
 export function terms(text: string, names: readonly (string | null | undefined)[] = [], opts: TermOptions = {}): string[] {
   const maxN = opts.maxN ?? 3;
   const out: string[] = [];
+  const surfaces = opts.surfaces;
   const masked = opts.masked ? text : maskPii(text, names);
-  for (const segment of masked.replace(AMOUNT_RE, ' | ').split(SEGMENT_RE)) {
+  const parts = masked.replace(AMOUNT_RE, ' | ').split(SEGMENT_RE);
+  // parts: segment, captured placeholder (or undefined), segment, …
+  for (let p = 0; p < parts.length; p += 2) {
+    const segment = parts[p];
     if (!segment) continue;
+    const beforePlaceholder = parts[p + 1] !== undefined;
+    const tokens = tokenize(segment);
     // a reference (a word holding digits) ends a phrase like a placeholder does
-    const runs: string[][] = [[]];
-    for (const token of tokenize(segment)) {
+    const runs: number[][] = [[]];
+    const stems: string[] = [];
+    const endRun = () => {
+      const run = runs[runs.length - 1]!;
+      while (run.length && POINTER_WORDS.has(tokens[run[run.length - 1]!]!)) run.pop();
+      if (run.length) runs.push([]);
+    };
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      stems.push('');
       if (!isContentWord(token)) {
-        if (/\d/.test(token) && runs[runs.length - 1]!.length) runs.push([]);
+        if (/\d/.test(token)) endRun();
         continue;
       }
       const s = stem(token);
       if (STOP_STEMS.has(s)) continue;
-      opts.onWord?.(token, s);
-      runs[runs.length - 1]!.push(s);
+      stems[i] = s;
+      runs[runs.length - 1]!.push(i);
     }
-    for (const stems of runs) {
-      for (let i = 0; i < stems.length; i++) {
-        const a = stems[i] as string;
+    if (beforePlaceholder) endRun();
+    for (const run of runs) {
+      for (let i = 0; i < run.length; i++) {
+        const ia = run[i]!;
+        const a = stems[ia]!;
+        opts.onWord?.(tokens[ia]!, a);
         out.push(a);
-        if (maxN >= 2 && i + 1 < stems.length) {
-          const b = stems[i + 1] as string;
-          if (b !== a) out.push(`${a} ${b}`);
-          if (maxN >= 3 && i + 2 < stems.length) out.push(`${a} ${b} ${stems[i + 2]}`);
+        if (surfaces) surfaces.push(tokens[ia]!);
+        if (maxN >= 2 && i + 1 < run.length) {
+          const ib = run[i + 1]!;
+          const b = stems[ib]!;
+          if (b !== a) {
+            out.push(`${a} ${b}`);
+            if (surfaces) surfaces.push(tokens.slice(ia, ib + 1).join(' '));
+          }
+          if (maxN >= 3 && i + 2 < run.length) {
+            const ic = run[i + 2]!;
+            out.push(`${a} ${b} ${stems[ic]}`);
+            if (surfaces) surfaces.push(tokens.slice(ia, ic + 1).join(' '));
+          }
         }
       }
     }

@@ -11,6 +11,8 @@
  * belongs to every topic one of whose terms it mentions.
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { applyCuration, listCuration } from './curation.js';
+import { surfaceLabels } from './labels.js';
 import { maskPii } from './text.js';
 
 export const TOPIC_JACCARD = 0.25;
@@ -125,11 +127,51 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
     from c x join c y on x.doc = y.doc and x.term < y.term
     group by all`);
   const pairs = new Map(pairRows.map((r) => [`${r.a}\t${r.b}`, r.n]));
-  const topics = clusterTopics(candidates, pairs, opts.maxTopics);
-  await db.run('create or replace temp table _ins_topics (topic_id integer, name varchar, terms varchar[], labels varchar[])');
+  const clustered = clusterTopics(candidates, pairs, opts.maxTopics);
+  await writeTopicTerms(db, clustered);
+  // near duplicates: topics most of whose conversations are another topic's too are one topic
+  const overlapRows = await db.all<{ a: number; b: number; shared: number; na: number; nb: number }>(`
+    with td as (select distinct t.topic_id, k.doc from _ins_topic_terms t join _ins_kept k using (term)),
+    sizes as (select topic_id, count(*) as n from td group by topic_id)
+    select x.topic_id as a, y.topic_id as b, count(*) as shared, any_value(sa.n) as na, any_value(sb.n) as nb
+    from td x join td y on x.doc = y.doc and x.topic_id < y.topic_id
+    join sizes sa on sa.topic_id = x.topic_id
+    join sizes sb on sb.topic_id = y.topic_id
+    group by all`);
+  const sizes = new Map<number, number>();
+  for (const r of overlapRows) {
+    sizes.set(r.a, r.na);
+    sizes.set(r.b, r.nb);
+  }
+  // the product lead's curation, in order, before topics are named and ranked
+  const acts = await listCuration(db);
+  const dfRows = await db.all<{ term: string; df: number }>('select term, df from _ins_df');
+  const df = new Map(dfRows.map((r) => [r.term, r.df]));
+  const curated = applyCuration(mergeTopics(clustered, overlapRows, sizes), acts, (term) => df.has(term));
+  const merged = curated.topics;
+  // a topic is named by a phrase customers write: its commonest phrase, or the commonest phrase holding its seed word
+  const phraseRows = await db.all<{ term: string; df: number }>(
+    `select term, df from _ins_df where contains(term, ' ') order by df desc, length(term) - length(replace(term, ' ', '')) desc, term`,
+  );
+  const nameTerms = merged.map((t) => nameCandidates(t, df, phraseRows));
+  const labels = await surfaceLabels(db, [...merged.flatMap((t) => t.terms), ...nameTerms.flat()], (term) => term);
+  const topics = merged.map((t, i) => {
+    const names = nameTerms[i]!.map((term) => labels.get(term) ?? term);
+    return {
+      ...t,
+      labels: t.terms.map((term) => labels.get(term) ?? term),
+      name: curated.names.get(t.id) ?? names.find((n) => n.split(' ').length <= NAME_WORDS) ?? names[names.length - 1]!,
+    };
+  });
+  await writeTopicTerms(db, topics);
+  return topics;
+}
+
+async function writeTopicTerms(db: Warehouse, topics: readonly Topic[]): Promise<void> {
+  await db.run('create or replace temp table _ins_topics (topic_id integer, topic_key varchar, name varchar, terms varchar[], labels varchar[])');
   await db.run('create or replace temp table _ins_topic_terms (topic_id integer, term varchar)');
   for (const t of topics) {
-    await db.run('insert into _ins_topics values ($1, $2, $3::varchar[], $4::varchar[])', [t.id, t.name, t.terms, t.labels]);
+    await db.run('insert into _ins_topics values ($1, $2, $3, $4::varchar[], $5::varchar[])', [t.id, t.seed, t.name, t.terms, t.labels]);
   }
   if (topics.length) {
     await db.run(`insert into _ins_topic_terms select unnest($1::integer[]), unnest($2::varchar[])`, [
@@ -137,7 +179,95 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
       topics.flatMap((t) => t.terms),
     ]);
   }
-  return topics;
+}
+
+/** Two topics are one when the conversations they share are at least this share of the smaller one's. */
+export const MERGE_OVERLAP = 0.65;
+/** …and at least this share of the conversations of either (Jaccard): a small topic inside a broad one (an incident inside "card") stays apart. */
+export const MERGE_JACCARD = 0.2;
+/** A phrase names a topic when at least this share of the topic's commonest term's conversations mention it. */
+export const NAME_SHARE = 0.15;
+
+/**
+ * Merges near-duplicate topics: `overlaps` gives the conversations two
+ * topics share, `sizes` each topic's conversations; topics sharing at least
+ * {@link MERGE_OVERLAP} of the smaller one's conversations and
+ * {@link MERGE_JACCARD} of both together are joined
+ * (transitively), the larger one's seed and terms first. Ids are renumbered 1…n
+ * in the order of the surviving topics.
+ *
+ * @example
+ *   mergeTopics([{ id: 1, seed: 'address', terms: ['address'], … }, { id: 2, seed: 'new address', terms: ['new address'], … }],
+ *     [{ a: 1, b: 2, shared: 80 }], new Map([[1, 200], [2, 100]])) // one topic, terms ['address', 'new address']
+ */
+export function mergeTopics(topics: readonly Topic[], overlaps: readonly { a: number; b: number; shared: number }[], sizes: ReadonlyMap<number, number>): Topic[] {
+  const parent = new Map(topics.map((t) => [t.id, t.id]));
+  const find = (x: number): number => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const size = (id: number) => sizes.get(id) ?? 0;
+  for (const o of overlaps) {
+    const smaller = Math.min(size(o.a), size(o.b));
+    if (smaller > 0 && o.shared / smaller >= MERGE_OVERLAP && o.shared / (size(o.a) + size(o.b) - o.shared) >= MERGE_JACCARD) {
+      const ra = find(o.a);
+      const rb = find(o.b);
+      if (ra === rb) continue;
+      // the root is the bigger topic (then the earlier one)
+      const [keep, drop] = size(ra) > size(rb) || (size(ra) === size(rb) && ra < rb) ? [ra, rb] : [rb, ra];
+      parent.set(drop, keep);
+    }
+  }
+  const groups = new Map<number, Topic[]>();
+  for (const t of topics) groups.set(find(t.id), [...(groups.get(find(t.id)) ?? []), t]);
+  const out: Topic[] = [];
+  for (const t of topics) {
+    const members = groups.get(t.id);
+    if (!members) continue;
+    members.sort((x, y) => size(y.id) - size(x.id) || x.id - y.id);
+    const head = members[0]!;
+    const terms: string[] = [];
+    const labels: string[] = [];
+    for (const m of members) {
+      m.terms.forEach((term, i) => {
+        if (terms.includes(term)) return;
+        terms.push(term);
+        labels.push(m.labels[i] ?? term);
+      });
+    }
+    out.push({ id: out.length + 1, seed: head.seed, terms, labels, name: head.name });
+  }
+  return out;
+}
+
+/** Longest name, in words as written. */
+export const NAME_WORDS = 4;
+
+/**
+ * The terms that could name a topic, best first. The anchor is its seed (its
+ * most distinctive term); then come the phrases of two or three words (of `phrases`, by df,
+ * descending) holding the anchor's words that at least {@link NAME_SHARE} of
+ * the anchor's conversations mention — first those whose other words are the
+ * topic's terms too (`payment failed` for payment · failed · bank), then the
+ * others — then the anchor itself. The first whose surface form has at most
+ * {@link NAME_WORDS} words names the topic.
+ */
+export function nameCandidates(topic: Topic, df: ReadonlyMap<string, number>, phrases: readonly { term: string; df: number }[], max = 6): string[] {
+  const anchor = topic.seed;
+  const anchorDf = df.get(anchor) ?? 0;
+  const anchorWords = anchor.split(' ');
+  const own = new Set(topic.terms.flatMap((t) => t.split(' ')));
+  const inTopic: string[] = [];
+  const other: string[] = [];
+  for (const p of phrases) {
+    if (p.df < NAME_SHARE * anchorDf) break;
+    const w = p.term.split(' ');
+    if (p.term === anchor || !anchorWords.every((a) => w.includes(a))) continue;
+    (w.every((x) => own.has(x)) ? inTopic : other).push(p.term);
+  }
+  return [...inTopic, ...other].slice(0, max).concat(anchor);
 }
 
 /** An example's text is the first customer message of at least this many characters, when there is one. */

@@ -30,6 +30,15 @@ const COLUMNS = {
     corrected_at: 'TIMESTAMP WITH TIME ZONE',
     note: 'VARCHAR null',
   },
+  insight_topic_curation: {
+    action: 'VARCHAR',
+    topic_key: 'VARCHAR null',
+    target_key: 'VARCHAR null',
+    term: 'VARCHAR null',
+    name: 'VARCHAR null',
+    curated_by: 'VARCHAR null',
+    curated_at: 'TIMESTAMP WITH TIME ZONE',
+  },
   qa_audit: {
     audit_id: 'VARCHAR',
     review_id: 'VARCHAR',

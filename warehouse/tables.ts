@@ -160,6 +160,18 @@ export interface InsightIntentCorrections {
   note: string | null;
 }
 
+/** migrations/011-topic-curation.sql */
+export interface InsightTopicCuration {
+  /** 'rename' | 'merge' | 'split' | 'hide' | 'pin' */
+  action: string;
+  topic_key: string | null;
+  target_key: string | null;
+  term: string | null;
+  name: string | null;
+  curated_by: string | null;
+  curated_at: Date;
+}
+
 /** migrations/005-accounts.sql */
 export interface Accounts {
   username: string;
@@ -264,6 +276,7 @@ export interface Database {
   qa_audit: QaAudit;
   qa_coaching: QaCoaching;
   insight_intent_corrections: InsightIntentCorrections;
+  insight_topic_curation: InsightTopicCuration;
   accounts: Accounts;
   sessions: Sessions;
   login_attempts: LoginAttempts;

@@ -53,7 +53,8 @@ export const insightsTopCommand: Command = {
   usage: 'parley insights top [--month YYYY-MM] [--limit N] [--format table|json|csv]',
   help: `
 Prints, for one month (default: the latest), the topics customers wrote about most, with their
-share of the month, trend and rates beside the average, then what rose significantly against
+share of the month, trend, and FCR, re-open rate and CSAT of the topic's conversations in that
+month beside the same rate over all of that month's conversations, then what rose significantly against
 the previous months (topics first, then single terms). Run \`parley insights build\` first.
 
   --month YYYY-MM  the month (as in conversation_metrics.month)
@@ -76,15 +77,16 @@ Example:
       const known = await db.one<{ n: number }>('select count(*) as n from insight_topic_months where month = $1', [month]);
       if (!known?.n) throw new CommandError(`no insights for ${month}: pick a month that has conversations (see \`parley metrics summary --by month\`)`);
       const pains = await db.all(
-        `select t.name as topic, m.conversations, m.share, t.trend, t.fcr_rate, t.fcr_rate_all, t.reopen_rate, t.reopen_rate_all,
-                t.csat_rate, t.csat_rate_all, t.top_intent, t.topic_id
+        `select t.name as topic, m.conversations, m.share, t.trend, m.fcr_rate, m.fcr_rate_all, m.reopen_rate, m.reopen_rate_all,
+                m.csat_rate, m.csat_rate_all, t.top_intent, t.topic_id
          from insight_topic_months m join insight_topics t using (topic_id)
          where m.month = $1 and m.conversations > 0
          order by m.conversations desc, t.topic_id limit ${limit}`,
         [month],
       );
       const emerging = await db.all(
-        `select kind, label, conversations, round(expected, 1) as expected, round(ratio, 1) as ratio, p_value
+        `select kind, label, conversations, round(expected, 1) as expected, round(ratio, 1) as ratio, p_value,
+                array_to_string(variants[1:6], ', ') || case when len(variants) > 6 then ', …' else '' end as also
          from insight_emerging where month = $1
          order by case kind when 'topic' then 0 else 1 end, rank limit ${limit}`,
         [month],
@@ -95,8 +97,12 @@ Example:
       const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : v);
       for (const p of pains) for (const k of ['share', 'fcr_rate_all', 'reopen_rate_all', 'csat_rate_all']) p[k] = pct(p[k]);
       for (const e of emerging) e['p_value'] = typeof e['p_value'] === 'number' ? (e['p_value'] as number).toExponential(1) : e['p_value'];
-      io.out.write(`Top pain points, ${month} (rates: topic vs all conversations)\n\n`);
+      io.out.write(
+        `Top pain points, ${month}: conversations of ${month} mentioning the topic (topics overlap: one conversation can mention several), ` +
+          `their share of the month's conversations with customer text, and the rates of those conversations beside the same rate over all of ${month}'s conversations (*_all)\n\n`,
+      );
       write(io.out, pains, 'table', [
+        'topic_id',
         'topic',
         'conversations',
         'share',
@@ -125,6 +131,74 @@ Example:
         emerging.map((e) => ({ month, list: 'emerging', ...e })),
         'csv',
       );
+    }
+    return 0;
+  },
+};
+
+export const insightsCurateCommand: Command = {
+  name: 'insights curate',
+  summary: 'rename, merge, split off or hide a topic, or pin a term to one; kept across rebuilds',
+  usage: 'parley insights curate --topic ID (--rename NAME | --merge-into ID | --split TERM | --hide | --pin TERM) [--by NAME] | --list',
+  help: `
+Records one act of curation on a topic of the last \`parley insights build\` (ids as
+\`parley insights top --format json\` and the Pain points page show them). Acts are kept in the
+warehouse (insight_topic_curation) and every later insights build applies them, in order,
+before topics are named and ranked: rebuild to see the effect.
+
+  --topic ID        the topic
+  --rename NAME     call it NAME
+  --merge-into ID   fold it into topic ID
+  --split TERM      make its term TERM (as shown, or stemmed) a topic of its own
+  --hide            leave it out
+  --pin TERM        make TERM belong to this topic (and to no other)
+  --by NAME         who curates (default: none recorded)
+  --list            print every act recorded, oldest first
+
+Example:
+  parley insights curate --topic 7 --rename "Delivery address change"`,
+  options: {
+    topic: { type: 'string' },
+    rename: { type: 'string' },
+    'merge-into': { type: 'string' },
+    split: { type: 'string' },
+    hide: { type: 'boolean' },
+    pin: { type: 'string' },
+    by: { type: 'string' },
+    list: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const { CurationError, listCuration, recordCuration } = await import('../../insights/curation.js');
+    if (values['list']) {
+      const acts = await withWarehouse(values, io, (db) => listCuration(db));
+      write(
+        io.out,
+        acts.map((a) => ({ ...a, curated_at: a.curated_at.toISOString() })),
+        'table',
+      );
+      return 0;
+    }
+    const chosen = (['rename', 'merge-into', 'split', 'hide', 'pin'] as const).filter((k) => values[k] !== undefined);
+    if (chosen.length !== 1) throw new UsageError('give --topic and exactly one of --rename, --merge-into, --split, --hide, --pin (or --list)', this.name);
+    if (values['topic'] === undefined) throw new UsageError('--topic ID is required', this.name);
+    const topic = values['topic'] as string;
+    const act = chosen[0]!;
+    const input =
+      act === 'rename'
+        ? { action: 'rename' as const, topic, name: values['rename'] as string }
+        : act === 'merge-into'
+          ? { action: 'merge' as const, topic, into: values['merge-into'] as string }
+          : act === 'split'
+            ? { action: 'split' as const, topic, term: values['split'] as string }
+            : act === 'pin'
+              ? { action: 'pin' as const, topic, term: values['pin'] as string }
+              : { action: 'hide' as const, topic };
+    try {
+      const message = await withWarehouse(values, io, (db) => recordCuration(db, input, (values['by'] as string | undefined) ?? null, io.now ?? new Date()));
+      io.out.write(`${message}\nnext: parley insights build\n`);
+    } catch (error) {
+      if (error instanceof CurationError) throw new CommandError(error.message);
+      throw error;
     }
     return 0;
   },

@@ -28,15 +28,17 @@ export type Permission =
   | 'viewPainPoints'
   /** the Planning page: volume forecast and staffing */
   | 'viewPlanning'
+  /** curating pain-point topics: rename, merge, split off, hide, pin a term */
+  | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
   | 'manageAccounts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'viewPlanning', 'manageAccounts'],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning'],
+  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'viewPlanning', 'curateTopics', 'manageAccounts'],
+  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'curateTopics'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning'],
-  product: ['viewMetrics', 'viewPainPoints'],
+  product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],
   agent: [],
 };
 
