@@ -13,8 +13,10 @@
  *   the changed conversation's `created_at` (old or new);
  * - the data horizon, when it moved forward: a conversation with activity in
  *   the 24 h before the old horizon (an inferred resolution, 24 h, and an
- *   agent's open span, 30 min, may close now), and a resolved one whose 7-day
- *   window was open at the old horizon and is closed at the new.
+ *   agent's open span, 30 min, may close now), a resolved one whose 7-day
+ *   window was open at the old horizon and is closed at the new, and one with
+ *   an SLA clock open at the old horizon whose due moment the new one reaches
+ *   (`sla_open_until`: open turns become breaches).
  *
  * Each per-conversation model (staging, intermediate, and the marts in
  * {@link PER_CONVERSATION_MARTS}) is rendered with its references renamed to
@@ -52,7 +54,7 @@ import type { ParleyConfig } from './config.js';
 import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
-export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
+export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
 
 /** Staging and intermediate models over all the data: computed whole in an incremental build. */
 export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'int_data_horizon', 'int_business_windows'];
@@ -179,7 +181,9 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
      select source, conversation_id from raw_events where event_at > ${h0Less24h}
      union
      select source, conversation_id from conversation_metrics
-     where not fcr_window_closed and first_resolution_at + interval 7 day <= (select horizon from ${inc('int_data_horizon')})`
+     where not fcr_window_closed and first_resolution_at + interval 7 day <= (select horizon from ${inc('int_data_horizon')})
+     union
+     select source, conversation_id from conversation_metrics where sla_open_until <= (select horizon from ${inc('int_data_horizon')})`
          : ''
      }`,
   );

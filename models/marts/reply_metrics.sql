@@ -1,0 +1,40 @@
+-- One row per customer turn of every conversation with a customer message
+-- (metrics.md v2 "Reply-level mart"): when the turn started, its next human
+-- reply and who wrote it (reply_agent, credited with the reply), the team in
+-- force at the reply (the last team an assign event named before it), the
+-- wait in calendar and in business time, and the turn's first- or
+-- next-response SLA result (null: open, not measured, or no such target).
+with team_steps as (
+  select
+    source,
+    conversation_id,
+    ord,
+    team
+  from int_timeline
+  where kind = 'event' and event_type = 'assign' and team is not null
+)
+
+select
+  t.source,
+  t.conversation_id,
+  t.turn_number as turn,
+  t.turn_at as turn_started_at,
+  t.human_reply_at as replied_at,
+  t.reply_agent,
+  g.team as reply_team,
+  epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
+  b.business_s - a.business_s as business_reply_time_s,
+  t.turn_number = 1 as first_turn,
+  case k.result when 'met' then true when 'breached' then false end as sla_met
+from int_conversation_turns t
+asof left join team_steps g
+  on g.source = t.source
+  and g.conversation_id = t.conversation_id
+  and t.human_reply_ord > g.ord
+left join int_business_moments a on a.source = t.source and a.conversation_id = t.conversation_id and a.at = t.turn_at
+left join int_business_moments b on b.source = t.source and b.conversation_id = t.conversation_id and b.at = t.human_reply_at
+left join int_sla_clocks k
+  on k.source = t.source
+  and k.conversation_id = t.conversation_id
+  and k.turn_number = t.turn_number
+  and k.target in ('first_response', 'next_response')
