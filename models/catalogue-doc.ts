@@ -8,13 +8,14 @@ const GROUP_TITLES: Record<Group, string> = {
   volume: 'Volume',
   responsiveness: 'Responsiveness',
   resolution: 'Resolution',
+  sla: 'Service-level agreements',
   automation: 'Automation',
   experience: 'Customer experience',
   workload: 'Workload',
   quality: 'Quality (scorecards)',
 };
 
-const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id' };
+const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id', team: 'team name', policy: 'policy name', moment: 'timestamp' };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
