@@ -1,6 +1,7 @@
 -- One row per conversation: its SLA policy and the sla_* columns of metrics.md
 -- v2, from its clocks (int_sla_clocks); null everywhere when no policy
--- matches. `sla_open_until`: the earliest due moment of a clock still open
+-- matches. A conversation without a customer message has no first- or
+-- next-response target: those columns stay null. `sla_open_until`: the earliest due moment of a clock still open
 -- (not a metric; an incremental build re-reads the conversation once the
 -- horizon passes it).
 with per_conversation as (
@@ -26,8 +27,8 @@ select
   p.sla_policy,
   case c.first_response when 'met' then true when 'breached' then false end as sla_first_response_met,
   c.first_response_due_at as sla_first_response_due_at,
-  case when p.next_response_s is not null then coalesce(c.next_turns, 0) end as sla_next_response_turns,
-  case when p.next_response_s is not null then coalesce(c.next_breaches, 0) end as sla_next_response_breaches,
+  case when p.next_response_s is not null and r.first_customer_at is not null then coalesce(c.next_turns, 0) end as sla_next_response_turns,
+  case when p.next_response_s is not null and r.first_customer_at is not null then coalesce(c.next_breaches, 0) end as sla_next_response_breaches,
   case when c.next_turns > 0 then c.next_breaches = 0 end as sla_next_response_met,
   case c.resolution when 'met' then true when 'breached' then false end as sla_resolution_met,
   c.resolution_due_at as sla_resolution_due_at,
@@ -40,4 +41,5 @@ select
   c.first_breach_at as sla_first_breach_at,
   c.open_until as sla_open_until
 from int_conversation_policies p
+join int_conversation_responses r using (source, conversation_id)
 left join per_conversation c using (source, conversation_id)
