@@ -299,8 +299,7 @@ const insertRows = async (db: Warehouse, table: string, rows: string[]) => {
  * (the default schedule's time zone, for months), config_schedules,
  * config_business_hours and config_holidays (per schedule, the default one
  * named {@link DEFAULT_SCHEDULE}), config_team_schedules and
- * config_sla_policies (targets in seconds, `when` as lists, null for a key not named),
- * config_dimensions (the custom dimensions, which `parley metrics summary --by` takes).
+ * config_sla_policies (targets in seconds, `when` as lists, null for a key not named).
  */
 export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Promise<void> {
   await db.run('create or replace table config_settings (timezone varchar not null)');
@@ -328,8 +327,6 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
        first_response_s bigint, next_response_s bigint, resolution_s bigint,
        channels varchar[], priorities varchar[], teams varchar[], intents varchar[], sources varchar[], segments varchar[])`,
   );
-  await db.run('create or replace table config_dimensions (ord integer not null, name varchar not null)');
-  await insertRows(db, 'config_dimensions', config.dimensions.map((d, i) => `(${i + 1}, ${sqlText(d)})`));
   const seconds = (t: string | undefined) => (t === undefined ? 'null' : String(targetSeconds(t)));
   await insertRows(
     db,

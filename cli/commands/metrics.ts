@@ -1,7 +1,7 @@
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { groupingNames, HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
-import { tableExists } from '../../warehouse/table-exists.js';
+import { loadConfig } from '../../models/config.js';
 
 function parseList(value: unknown): string[] {
   return typeof value === 'string'
@@ -15,32 +15,41 @@ function parseList(value: unknown): string[] {
 export const metricsSummaryCommand: Command = {
   name: 'metrics summary',
   summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team, agent, tag, SLA policy, …',
-  usage: 'parley metrics summary [--by month,channel,intent,team,agent,...] [--format json|csv|table] [--metrics a,b]',
+  usage: 'parley metrics summary [--by month,channel,intent,team,agent,...] [--config FILE] [--format json|csv|table] [--metrics a,b]',
   help: `
 Summarises conversation_metrics over groups. Rates are fractions 0–1 (shown as % in a table),
 durations seconds. A statistic over fewer than 10 values is left empty; its count stays.
 
-  --by DIMS      comma-separated: ${groupingNames().join(', ')}, or a custom dimension of
-                 the configuration (dimensions:) the warehouse was built with (default: one row for everything).
+  --by DIMS      comma-separated: ${groupingNames().join(', ')},
+                 or a custom dimension of the configuration (dimensions:) (default: one row for everything).
                  team is the owner team; tag counts a conversation once under each of its tags;
                  reply_agent credits reply times and next-response SLA attainment to the agent who replied
+  --config FILE  where the custom dimensions are (default ./parley.config.yaml when it exists)
   --format F     table (default), json or csv
   --metrics A,B  the fields to show (table default: the headline figures; json/csv default: all)
 
 Examples:
   parley metrics summary --by month
   parley metrics summary --by month,channel --format csv`,
-  options: { by: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
+  options: { by: { type: 'string' }, config: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
   async run({ values }, io) {
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
     const by = parseList(values['by']);
     const dims = [...new Set(by)];
-    const rows = await withWarehouse(values, io, async (db) => {
-      await requireBuilt(db);
-      const custom = (await tableExists(db, 'config_dimensions')) ? (await db.all<{ name: string }>('select name from config_dimensions order by ord')).map((r) => r.name) : [];
+    const builtIn = groupingNames();
+    if (dims.some((d) => !builtIn.includes(d))) {
+      let custom: string[];
+      try {
+        custom = loadConfig(values['config'] as string | undefined).dimensions;
+      } catch (error) {
+        throw new CommandError((error as Error).message);
+      }
       const names = groupingNames(custom);
       const unknown = dims.filter((d) => !names.includes(d));
       if (unknown.length) throw new UsageError(`--by takes ${names.join(', ')} (not ${unknown.join(', ')})`, this.name);
+    }
+    const rows = await withWarehouse(values, io, async (db) => {
+      await requireBuilt(db);
       return db.all(summarySql(dims));
     });
     const wanted = parseList(values['metrics']);
