@@ -1,9 +1,10 @@
 /**
  * The warehouse's configuration file (`parley.config.yaml`, zod-validated):
  * the time zone that months and business hours are read in, the weekly
- * business schedule and holidays (for business_first_response_s), and the
- * work `parley serve` does on its own (`jobs`, run by service/scheduler.ts)
- * and where the Data page puts uploaded exports (`uploads`).
+ * business schedule and holidays (the default schedule), named schedules and
+ * the team each applies to, SLA policies and custom dimensions (metrics v2,
+ * spec/metrics.md), the work `parley serve` does on its own (`jobs`, run by
+ * service/scheduler.ts) and where the Data page puts uploaded exports (`uploads`).
  *
  * @example
  *   # parley.config.yaml
@@ -12,6 +13,13 @@
  *     mon: ["09:00-17:00"]
  *     tue: ["09:00-12:30", "13:30-17:00"]
  *   holidays: ["2026-12-25", "2026-12-26"]
+ *   schedules:
+ *     apac: { timezone: Asia/Singapore, business_hours: { mon: ["09:00-18:00"], fri: ["09:00-18:00"] }, holidays: ["2026-10-20"] }
+ *   team_schedules: { "Tier 1 APAC": apac }
+ *   sla_policies:                    # the first that matches applies
+ *     - { name: urgent chat, when: { channel: [webchat, whatsapp], priority: urgent }, targets: { first_response: 2m, next_response: 5m, resolution: 4h } }
+ *     - { name: email, when: { channel: email }, hours: business, targets: { first_response: 4h, resolution: 24h } }
+ *   dimensions: [plan, region]       # metadata keys to group by
  *   jobs:
  *     incoming:                      # load the new files that appear in a folder
  *       kind: load
@@ -166,7 +174,11 @@ const slaPolicy = z
     targets: z
       .object({ first_response: target.optional(), next_response: target.optional(), resolution: target.optional() })
       .strict()
-      .refine((t) => Object.values(t).some((v) => v !== undefined), { error: 'give at least one target: first_response, next_response or resolution (for example first_response: 4h)' }),
+      .refine((t) => Object.values(t).some((v) => v !== undefined), {
+        error: 'give at least one target: first_response, next_response or resolution (for example first_response: 4h)',
+        // a misspelt target is the one problem to name
+        when: (payload) => payload.issues.length === 0,
+      }),
   })
   .strict()
   .superRefine((p, ctx) => {
