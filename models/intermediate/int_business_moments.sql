@@ -18,22 +18,34 @@ with moments as (
   select source, conversation_id, final_resolution_at from int_conversation_resolutions where final_resolution_at is not null
 ),
 
-scheduled as (
+-- each day under the UTC day numbers it touches (two, or three for a 25-hour day), so that a
+-- moment finds its local day by an equal key and a range, without a time-zone conversion per moment
+day_keys as (
   select
-    m.*,
-    s.schedule
-  from moments m
-  join int_conversation_schedules s using (source, conversation_id)
+    *,
+    unnest(range(
+      cast(floor(epoch(starts_at) / 86400) as bigint),
+      cast(floor((epoch(ends_at) - 0.000001) / 86400) as bigint) + 1
+    )) as utc_day
+  from int_business_days
 )
 
+-- the business seconds before the moment's local day, and those of the day's spans up to the moment
+-- (a moment before the calendar, or on a schedule without business hours: none)
 select
   m.source,
   m.conversation_id,
   m.at,
-  m.schedule,
-  -- before the first window of the calendar: none yet
-  coalesce(w.business_before_s + least(epoch(m.at) - epoch(w.starts_at), w.seconds), 0) as business_s
-from scheduled m
-asof left join int_business_windows w
-  on w.schedule = m.schedule
-  and m.at >= w.starts_at
+  s.schedule,
+  coalesce(
+    d.before_s + list_sum(list_transform(d.spans, w -> greatest(least(epoch(m.at) - w.opens_s, w.seconds), 0))),
+    d.before_s,
+    0
+  ) as business_s
+from moments m
+join int_conversation_schedules s using (source, conversation_id)
+left join day_keys d
+  on d.schedule = s.schedule
+  and d.utc_day = cast(floor(epoch(m.at) / 86400) as bigint)
+  and m.at >= d.starts_at
+  and m.at < d.ends_at

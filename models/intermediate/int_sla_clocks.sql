@@ -23,6 +23,21 @@ first_replies as (
   where turn_number = 1
 ),
 
+-- the first resolution after each turn's start
+turn_resolutions as (
+  select
+    t.source,
+    t.conversation_id,
+    t.turn_number,
+    arg_min(r.occurred_at, r.ord) as resolution_at
+  from int_conversation_turns t
+  join resolutions r
+    on r.source = t.source
+    and r.conversation_id = t.conversation_id
+    and r.ord > t.ord
+  group by t.source, t.conversation_id, t.turn_number
+),
+
 next_turns as (
   select
     t.source,
@@ -30,13 +45,10 @@ next_turns as (
     t.turn_number,
     t.turn_at,
     t.human_reply_at,
-    r.occurred_at as resolution_at
+    r.resolution_at
   from int_conversation_turns t
   join first_replies f using (source, conversation_id)
-  asof left join resolutions r
-    on r.source = t.source
-    and r.conversation_id = t.conversation_id
-    and t.ord < r.ord
+  left join turn_resolutions r using (source, conversation_id, turn_number)
   where t.ord > f.first_human_reply_ord
 ),
 
@@ -74,6 +86,7 @@ timed as (
     g.business_hours,
     g.schedule,
     a.business_s as started_business_s,
+    a.business_s + k.target_s as due_business_s,
     b.business_s - a.business_s as business_elapsed_s
   from clocks k
   join int_conversation_policies g using (source, conversation_id)
@@ -82,7 +95,8 @@ timed as (
 ),
 
 -- the due moment on business hours: the window in which the schedule's business
--- seconds reach started_business_s + target_s (strictly after the windows before it)
+-- seconds reach due_business_s (strictly after the windows before it; none
+-- beyond the calendar, or on a schedule without business hours)
 due_business as (
   select
     t.source,
@@ -91,15 +105,16 @@ due_business as (
     t.turn_number,
     case
       when t.target_s = 0 then t.started_at
-      when t.started_business_s + t.target_s - w.business_before_s <= w.seconds then greatest(
+      when w.starts_at is not null then greatest(
         t.started_at,
-        w.starts_at + to_microseconds(cast(round((t.started_business_s + t.target_s - w.business_before_s) * 1000000) as bigint))
+        w.starts_at + to_microseconds(cast(round((t.due_business_s - w.business_before_s) * 1000000) as bigint))
       )
     end as due_at
   from timed t
-  asof left join int_business_windows w
+  left join int_business_windows w
     on w.schedule = t.schedule
-    and t.started_business_s + t.target_s > w.business_before_s
+    and t.due_business_s > w.business_before_s
+    and t.due_business_s <= w.business_before_s + w.seconds
   where t.business_hours
 ),
 

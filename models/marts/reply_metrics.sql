@@ -12,6 +12,20 @@ with team_steps as (
     team
   from int_timeline
   where kind = 'event' and event_type = 'assign' and team is not null
+),
+
+reply_teams as (
+  select
+    t.source,
+    t.conversation_id,
+    t.turn_number,
+    arg_max(g.team, g.ord) as reply_team
+  from int_conversation_turns t
+  join team_steps g
+    on g.source = t.source
+    and g.conversation_id = t.conversation_id
+    and g.ord < t.human_reply_ord
+  group by t.source, t.conversation_id, t.turn_number
 )
 
 select
@@ -21,16 +35,13 @@ select
   t.turn_at as turn_started_at,
   t.human_reply_at as replied_at,
   t.reply_agent,
-  g.team as reply_team,
+  g.reply_team,
   epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
   b.business_s - a.business_s as business_reply_time_s,
   t.turn_number = 1 as first_turn,
   case k.result when 'met' then true when 'breached' then false end as sla_met
 from int_conversation_turns t
-asof left join team_steps g
-  on g.source = t.source
-  and g.conversation_id = t.conversation_id
-  and t.human_reply_ord > g.ord
+left join reply_teams g using (source, conversation_id, turn_number)
 left join int_business_moments a on a.source = t.source and a.conversation_id = t.conversation_id and a.at = t.turn_at
 left join int_business_moments b on b.source = t.source and b.conversation_id = t.conversation_id and b.at = t.human_reply_at
 left join int_sla_clocks k
