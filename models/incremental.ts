@@ -25,7 +25,7 @@
  * per-conversation mart then has those keys deleted and the recomputed rows
  * inserted. `int_recontacts` reads, besides, every conversation of the
  * affected customers. The models over all the data (stg_agents,
- * int_data_horizon, int_business_windows) are computed whole. Every other mart
+ * int_data_horizon, int_business_days, int_business_windows) are computed whole. Every other mart
  * is an aggregate or reads only the QA tables and marts, and is recomputed
  * whole from the updated marts: backlog_daily and the qa_* marts (small: one
  * row per review or criterion); agent_concurrency_daily is recomputed for the
@@ -57,7 +57,7 @@ import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
 
 /** Staging and intermediate models over all the data: computed whole in an incremental build. */
-export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'int_data_horizon', 'int_business_windows'];
+export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'int_data_horizon', 'int_business_days', 'int_business_windows'];
 
 /** Reads of a per-conversation model that need every conversation of the affected customers, not only the affected ones. */
 const CUSTOMER_READS: Readonly<Record<string, readonly string[]>> = { int_recontacts: ['stg_conversations'] };
