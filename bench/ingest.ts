@@ -67,7 +67,11 @@ const BENCH_CONFIG = {
   },
   team_schedules: { 'Tier 1 Americas': 'americas' },
   sla_policies: [
-    { name: 'urgent chat', when: { channel: ['webchat', 'whatsapp', 'in_app'], priority: ['urgent', 'high'] }, targets: { first_response: '2m', next_response: '5m', resolution: '4h' } },
+    {
+      name: 'urgent chat',
+      when: { channel: ['webchat', 'whatsapp', 'in_app'], priority: ['urgent', 'high'] },
+      targets: { first_response: '2m', next_response: '5m', resolution: '4h' },
+    },
     { name: 'email', when: { channel: 'email' }, hours: 'business', targets: { first_response: '4h', next_response: '8h', resolution: '24h' } },
     { name: 'standard', targets: { first_response: '15m', next_response: '30m', resolution: '2d' } },
   ],
@@ -117,9 +121,20 @@ if (!values['skip-ingest']) {
       `build: ${fmt(build.seconds, 2)} s (target < 6 s with the SLA configuration; includes process start)${values['without-sla'] ? ', without SLA policies or schedules' : ''}\n`,
   );
   const steps = (JSON.parse(build.output) as { steps: { model: string; seconds: number }[] }).steps;
-  process.stdout.write(`slowest steps: ${[...steps].sort((a, b) => b.seconds - a.seconds).slice(0, 8).map((x) => `${x.model} ${fmt(x.seconds, 2)} s`).join(', ')}\n`);
+  process.stdout.write(
+    `slowest steps: ${[...steps]
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 8)
+      .map((x) => `${x.model} ${fmt(x.seconds, 2)} s`)
+      .join(', ')}\n`,
+  );
   const v2 = steps.filter((x) => /business|sla|polic|schedule|states|waiting|reply_metrics|customer_metrics/.test(x.model));
-  process.stdout.write(`metrics v2 models: ${fmt(v2.reduce((t, x) => t + x.seconds, 0), 2)} s (${v2.map((x) => `${x.model} ${fmt(x.seconds, 2)}`).join(', ')})\n`);
+  process.stdout.write(
+    `metrics v2 models: ${fmt(
+      v2.reduce((t, x) => t + x.seconds, 0),
+      2,
+    )} s (${v2.map((x) => `${x.model} ${fmt(x.seconds, 2)}`).join(', ')})\n`,
+  );
 }
 
 /**

@@ -15,7 +15,17 @@ const GROUP_TITLES: Record<Group, string> = {
   quality: 'Quality (scorecards)',
 };
 
-const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id', team: 'team name', policy: 'policy name', moment: 'timestamp' };
+const UNIT_TEXT = {
+  count: 'count',
+  seconds: 'seconds',
+  rate: 'fraction 0–1',
+  score: '0–100',
+  flag: 'true/false',
+  agent: 'agent id',
+  team: 'team name',
+  policy: 'policy name',
+  moment: 'timestamp',
+};
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 

@@ -247,8 +247,8 @@ export const CATALOGUE: readonly Metric[] = [
     ),
     headline: { label: 'Resolution time (median)', second: { field: 'full_resolution_s_p90', label: 'p90' } },
   },
-  duration('business_first_resolution_s', 'First resolution time (business hours)', 'resolution', '`first_resolution_s` in business time on the conversation\'s schedule.', true),
-  duration('business_full_resolution_s', 'Full resolution time (business hours)', 'resolution', '`full_resolution_s` in business time on the conversation\'s schedule.', true),
+  duration('business_first_resolution_s', 'First resolution time (business hours)', 'resolution', "`first_resolution_s` in business time on the conversation's schedule.", true),
+  duration('business_full_resolution_s', 'Full resolution time (business hours)', 'resolution', "`full_resolution_s` in business time on the conversation's schedule.", true),
   {
     name: 'reopens',
     label: 'Reopens',
@@ -357,7 +357,11 @@ export const CATALOGUE: readonly Metric[] = [
     'true met, false breached, null open or no such target. The clock runs from the first customer message to the first human reply after it (bot replies do not stop it, no status pauses it); met when it stopped with elapsed ≤ target; breached when it stopped later, or never stopped and the due moment is at or before the data horizon; open when never stopped and due after the horizon.',
     false,
   ),
-  slaMoment('sla_first_response_due_at', 'First response due', 'the due moment of the first-response target: when elapsed time (calendar, or business on the conversation\'s schedule for `hours: business`) from the first customer message reaches the target; null without one.'),
+  slaMoment(
+    'sla_first_response_due_at',
+    'First response due',
+    "the due moment of the first-response target: when elapsed time (calendar, or business on the conversation's schedule for `hours: business`) from the first customer message reaches the target; null without one.",
+  ),
   {
     name: 'sla_next_response_turns',
     label: 'Next-response turns measured',
@@ -549,13 +553,17 @@ export const CATALOGUE: readonly Metric[] = [
     label: 'Owner team',
     group: 'workload',
     definition:
-      'the team part of the assignment in force at the first resolution; for a conversation never resolved, the team in force at its last event; empty when no `assign` event named a team by then. The `team` of every summary grouping, and what picks the conversation\'s schedule (`team_schedules`).',
+      "the team part of the assignment in force at the first resolution; for a conversation never resolved, the team in force at its last event; empty when no `assign` event named a team by then. The `team` of every summary grouping, and what picks the conversation's schedule (`team_schedules`).",
     unit: 'team',
     higherIsBetter: null,
     usesInferredResolution: true,
     column: 'owner_team',
   },
-  waiting('agent_work_s', 'Agent work time', 'seconds in state `open` from `created_at` to the last resolution (support has the next move). Null unless the conversation\'s latest state is resolved. The state runs from `created_at`: `open` until the first `status` event, then the status each event sets; a public customer message while `resolved` or `closed` sets it back to `open`; `closed` counts as `resolved`.'),
+  waiting(
+    'agent_work_s',
+    'Agent work time',
+    "seconds in state `open` from `created_at` to the last resolution (support has the next move). Null unless the conversation's latest state is resolved. The state runs from `created_at`: `open` until the first `status` event, then the status each event sets; a public customer message while `resolved` or `closed` sets it back to `open`; `closed` counts as `resolved`.",
+  ),
   waiting('customer_wait_s', 'Customer waiting time', 'seconds in state `open` or `snoozed` over the same span as `agent_work_s` (the customer is waiting on support).'),
   waiting('pending_s', 'Pending time', 'seconds in state `pending` over the same span as `agent_work_s` (support is waiting on the customer).'),
   {

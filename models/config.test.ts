@@ -74,7 +74,11 @@ describe('the configuration file', () => {
       ],
       dimensions: ['plan', 'region'],
     });
-    expect(config.schedules['emea']).toEqual({ timezone: 'UTC', business_hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }, holidays: [] });
+    expect(config.schedules['emea']).toEqual({
+      timezone: 'UTC',
+      business_hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] },
+      holidays: [],
+    });
     expect(config.sla_policies.map((p) => [p.name, p.hours, p.when])).toEqual([
       ['urgent chat', 'calendar', { channel: ['webchat', 'whatsapp'], priority: 'urgent' }],
       ['email', 'business', { channel: 'email' }],
@@ -99,7 +103,9 @@ describe('the configuration file', () => {
     expect(problem({ schedules: { apac: {} }, team_schedules: { 'Tier 1 APAC': 'apack' } })).toBe(
       'parley.config.yaml: team_schedules.Tier 1 APAC: "apack" is not a schedule: name one of apac, or add it under schedules',
     );
-    expect(problem({ team_schedules: { Billing: 'emea' } })).toBe('parley.config.yaml: team_schedules.Billing: "emea" is not a schedule: there are none, or add it under schedules');
+    expect(problem({ team_schedules: { Billing: 'emea' } })).toBe(
+      'parley.config.yaml: team_schedules.Billing: "emea" is not a schedule: there are none, or add it under schedules',
+    );
     expect(problem(policy({ hours: 'business', targets: { first_response: '4h', resolution: '1d' } }))).toBe(
       'parley.config.yaml: sla_policies.0.targets.resolution: policy "email" counts business hours: resolution: 1d in days is refused; say it in business hours (for example 8h), not "working days"',
     );
@@ -114,9 +120,14 @@ describe('the configuration file', () => {
       'parley.config.yaml: sla_policies.0.targets: give at least one target: first_response, next_response or resolution (for example first_response: 4h)',
     );
     expect(problem(policy({ hours: 'office' }))).toBe("parley.config.yaml: sla_policies.0.hours: hours is calendar (the default) or business (the conversation's schedule)");
-    expect(problem({ sla_policies: [{ name: 'a', targets: { resolution: '1h' } }, { name: 'a', targets: { resolution: '2h' } }] })).toBe(
-      'parley.config.yaml: sla_policies.1.name: "a" names an earlier policy too: give each policy its own name',
-    );
+    expect(
+      problem({
+        sla_policies: [
+          { name: 'a', targets: { resolution: '1h' } },
+          { name: 'a', targets: { resolution: '2h' } },
+        ],
+      }),
+    ).toBe('parley.config.yaml: sla_policies.1.name: "a" names an earlier policy too: give each policy its own name');
     expect(problem({ business_hours: { mon: ['09:00-13:00', '12:00-17:00'] } })).toBe(
       'parley.config.yaml: business_hours.mon.1: "12:00-17:00" overlaps "09:00-13:00": merge them into one span or move one',
     );

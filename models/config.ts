@@ -170,7 +170,7 @@ const slaPolicy = z
         }
       })
       .default({}),
-    hours: z.enum(['calendar', 'business'], { error: 'hours is calendar (the default) or business (the conversation\'s schedule)' }).default('calendar'),
+    hours: z.enum(['calendar', 'business'], { error: "hours is calendar (the default) or business (the conversation's schedule)" }).default('calendar'),
     targets: z
       .object({ first_response: target.optional(), next_response: target.optional(), resolution: target.optional() })
       .strict()
@@ -208,7 +208,11 @@ export const configSchema = z
       .record(z.string(), schedule)
       .superRefine((schedules, ctx) => {
         if (DEFAULT_SCHEDULE in schedules)
-          ctx.addIssue({ code: 'custom', path: [DEFAULT_SCHEDULE], message: `"${DEFAULT_SCHEDULE}" is the schedule of the top-level timezone, business_hours and holidays: give this one another name` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [DEFAULT_SCHEDULE],
+            message: `"${DEFAULT_SCHEDULE}" is the schedule of the top-level timezone, business_hours and holidays: give this one another name`,
+          });
       })
       .default({}),
     team_schedules: z.record(z.string(), z.string({ error: 'write the name of a schedule under schedules' })).default({}),
@@ -328,11 +332,19 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     }
     for (const h of s.holidays) days.push(`(${sqlText(name)}, ${sqlText(h)}::date)`);
   }
-  await insertRows(db, 'config_schedules', Object.entries(schedules).map(([name, s]) => `(${sqlText(name)}, ${sqlText(s.timezone)})`));
+  await insertRows(
+    db,
+    'config_schedules',
+    Object.entries(schedules).map(([name, s]) => `(${sqlText(name)}, ${sqlText(s.timezone)})`),
+  );
   await insertRows(db, 'config_business_hours', hours);
   await insertRows(db, 'config_holidays', days);
   await db.run('create or replace table config_team_schedules (team varchar not null, schedule varchar not null)');
-  await insertRows(db, 'config_team_schedules', Object.entries(config.team_schedules).map(([team, name]) => `(${sqlText(team)}, ${sqlText(name)})`));
+  await insertRows(
+    db,
+    'config_team_schedules',
+    Object.entries(config.team_schedules).map(([team, name]) => `(${sqlText(team)}, ${sqlText(name)})`),
+  );
   await db.run(
     `create or replace table config_sla_policies (
        ord integer not null, name varchar not null, business_hours boolean not null,

@@ -22,7 +22,9 @@ const NOW = new Date('2026-11-02T00:00:00Z');
 // with metrics v2's schedules and SLA policies, so that their clocks are built incrementally too
 const config = parseConfig({
   timezone: 'Europe/Berlin',
-  schedules: { t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } } },
+  schedules: {
+    t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } },
+  },
   team_schedules: { T1: 't1' },
   sla_policies: [
     { name: 'team', when: { team: 'T1' }, hours: 'business', targets: { first_response: '1h', resolution: '8h' } },

@@ -70,8 +70,7 @@ describe('the summary by priority, segment, account, tag and custom dimensions',
   });
   afterAll(() => w.close());
 
-  const counts = async (dim: string) =>
-    Object.fromEntries((await w.summary([dim as never])).map((r) => [String(r[dim]), r.conversations]));
+  const counts = async (dim: string) => Object.fromEntries((await w.summary([dim as never])).map((r) => [String(r[dim]), r.conversations]));
 
   it('groups by priority, segment and account', async () => {
     expect(await counts('priority')).toEqual({ high: 2, low: 1 });
@@ -86,14 +85,5 @@ describe('the summary by priority, segment, account, tag and custom dimensions',
   it('groups by a metadata key as text', async () => {
     expect(await counts('plan')).toEqual({ pro: 1, free: 1, null: 1 });
     expect(await counts('seats')).toEqual({ 5: 1, 3: 1, null: 1 });
-  });
-
-  it('keeps the tag grouping in the metric_summary mart', async () => {
-    const rows = await w.db.all("select tag, conversations from metric_summary where grouping = 'tag' order by tag nulls last");
-    expect(rows).toEqual([
-      { tag: 'billing', conversations: 2 },
-      { tag: 'vip', conversations: 1 },
-      { tag: null, conversations: 1 },
-    ]);
   });
 });

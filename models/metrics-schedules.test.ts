@@ -82,7 +82,7 @@ describe('business time on the conversation’s schedule', () => {
     expect(row.business_first_response_s).toBe(3600); // Wed 16:30–17:00 + Thu off + Fri 09:00–09:30
   });
 
-  it("measures a team on another time zone on its own schedule, holidays included", async () => {
+  it('measures a team on another time zone on its own schedule, holidays included', async () => {
     const apac = await w.metrics('apac');
     expect(apac.owner_team).toBe('Tier 1 APAC');
     expect(apac.business_first_response_s).toBe(3600); // 09:00–10:00 Singapore; the default schedule would give 0

@@ -74,16 +74,15 @@ describe('SLA targets per conversation', () => {
           [customer(tue('09:00')), agent(tue('09:30')), status(tue('09:31'), 'pending'), customer('2026-10-08T09:00:00Z'), status('2026-10-09T10:00:00Z', 'resolved')],
           { channel: 'email' },
         ),
-        conversation(
-          'vip-billing',
-          [customer(tue('09:00')), assign(tue('09:01'), { agent_id: 'a1', team: 'Billing' }), agent(tue('09:05')), status(tue('09:50'), 'resolved')],
-          { ...urgent, channel: 'whatsapp', segment: 'vip' },
-        ),
-        conversation(
-          'vip-support',
-          [customer(tue('09:00')), assign(tue('09:00'), { team: 'Support' }), agent(tue('09:01')), status(tue('09:30'), 'resolved')],
-          { ...urgent, segment: 'vip' },
-        ),
+        conversation('vip-billing', [customer(tue('09:00')), assign(tue('09:01'), { agent_id: 'a1', team: 'Billing' }), agent(tue('09:05')), status(tue('09:50'), 'resolved')], {
+          ...urgent,
+          channel: 'whatsapp',
+          segment: 'vip',
+        }),
+        conversation('vip-support', [customer(tue('09:00')), assign(tue('09:00'), { team: 'Support' }), agent(tue('09:01')), status(tue('09:30'), 'resolved')], {
+          ...urgent,
+          segment: 'vip',
+        }),
         conversation('outbound', [agent(tue('09:00')), status(tue('09:30'), 'resolved')], urgent),
         horizon('2026-10-20T12:00:00Z'),
       ],

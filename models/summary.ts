@@ -217,9 +217,7 @@ export const REPLY_SUMMARY_FIELDS = [
  *   // [{ reply_agent: 'a1', reply_time_s_median: 240, ..., sla_next_response_rate: 0.9, sla_next_response_rate_base: 31 }]
  */
 export function replySummarySql(dims: readonly Grouping[], where = '', fields?: readonly string[]): string {
-  const exprs = dims.map((d) =>
-    d === REPLY_AGENT ? 'r.reply_agent' : isDimension(d) ? `c.${DIMENSIONS[d]}` : groupingExpression(d).replace('(metadata,', '(c.metadata,'),
-  );
+  const exprs = dims.map((d) => (d === REPLY_AGENT ? 'r.reply_agent' : isDimension(d) ? `c.${DIMENSIONS[d]}` : groupingExpression(d).replace('(metadata,', '(c.metadata,')));
   const keys = dims.map((d, i) => `${exprs[i]} as ${d}`);
   const measured = `(not r.first_turn and r.sla_met is not null)`;
   const all: Record<(typeof REPLY_SUMMARY_FIELDS)[number], string> = {
@@ -244,8 +242,10 @@ export function replySummarySql(dims: readonly Grouping[], where = '', fields?: 
 
 /**
  * The grouping sets materialised as the `metric_summary` mart. The other
- * groupings (account, the custom dimensions, reply_agent, and pairs) are
- * computed when asked for (summarySql).
+ * groupings (priority, segment, account, tag, the custom dimensions,
+ * reply_agent, and pairs) are computed when asked for (summarySql): each
+ * grouping here costs the build, full and incremental, a scan with every
+ * quantile.
  */
 export const SUMMARY_GROUPINGS: readonly (readonly (Dimension | typeof TAG)[])[] = [
   [],
@@ -258,11 +258,8 @@ export const SUMMARY_GROUPINGS: readonly (readonly (Dimension | typeof TAG)[])[]
   ['intent'],
   ['team'],
   ['agent'],
-  ['priority'],
-  ['segment'],
   ['sla_policy'],
   ['month', 'sla_policy'],
-  ['tag'],
 ];
 
 /** SQL creating `metric_summary`: one row per group of each grouping, `grouping` naming its dimensions. */
