@@ -54,14 +54,14 @@ next_turns as (
 
 clocks as (
   select
-    g.source, g.conversation_id, 'first_response' as target, 1 as turn_number,
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
     g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured
   from int_conversation_policies g
   join first_replies f using (source, conversation_id)
   where g.first_response_s is not null
   union all
   select
-    g.source, g.conversation_id, 'next_response', n.turn_number,
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'next_response', n.turn_number,
     g.next_response_s, n.turn_at,
     case when n.resolution_at is null or n.resolution_at >= n.human_reply_at then n.human_reply_at end,
     -- a turn closed by a resolution before any reply is not measured
@@ -71,7 +71,7 @@ clocks as (
   where g.next_response_s is not null
   union all
   select
-    g.source, g.conversation_id, 'resolution', null,
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
     g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true
   from int_conversation_policies g
   join int_conversation_resolutions r using (source, conversation_id)
@@ -82,57 +82,41 @@ clocks as (
 timed as (
   select
     k.*,
-    g.sla_policy,
-    g.business_hours,
-    g.schedule,
     a.business_s as started_business_s,
     a.business_s + k.target_s as due_business_s,
     b.business_s - a.business_s as business_elapsed_s
   from clocks k
-  join int_conversation_policies g using (source, conversation_id)
   left join int_business_moments a on a.source = k.source and a.conversation_id = k.conversation_id and a.at = k.started_at
   left join int_business_moments b on b.source = k.source and b.conversation_id = k.conversation_id and b.at = k.stopped_at
 ),
 
--- the due moment on business hours: the window in which the schedule's business
--- seconds reach due_business_s (strictly after the windows before it; none
--- beyond the calendar, or on a schedule without business hours)
-due_business as (
+-- the due moment: target seconds after the start in calendar time; on business hours, in the
+-- window in which the schedule's business seconds reach due_business_s (strictly after the
+-- windows before it; none beyond the calendar, or on a schedule without business hours)
+due as (
   select
-    t.source,
-    t.conversation_id,
-    t.target,
-    t.turn_number,
+    *,
+    started_at + to_seconds(target_s) as due_at,
+    epoch(stopped_at) - epoch(started_at) as elapsed_s
+  from timed
+  where not business_hours
+  union all by name
+  select
+    t.*,
     case
       when t.target_s = 0 then t.started_at
       when w.starts_at is not null then greatest(
         t.started_at,
         w.starts_at + to_microseconds(cast(round((t.due_business_s - w.business_before_s) * 1000000) as bigint))
       )
-    end as due_at
+    end as due_at,
+    t.business_elapsed_s as elapsed_s
   from timed t
   left join int_business_windows w
     on w.schedule = t.schedule
     and t.due_business_s > w.business_before_s
     and t.due_business_s <= w.business_before_s + w.seconds
   where t.business_hours
-),
-
-due as (
-  select
-    t.*,
-    case
-      when t.business_hours then d.due_at
-      else t.started_at + to_seconds(t.target_s)
-    end as due_at,
-    case
-      when t.business_hours then t.business_elapsed_s
-      else epoch(t.stopped_at) - epoch(t.started_at)
-    end as elapsed_s
-  from timed t
-  left join due_business d
-    on d.source = t.source and d.conversation_id = t.conversation_id and d.target = t.target
-    and d.turn_number is not distinct from t.turn_number
 )
 
 select
