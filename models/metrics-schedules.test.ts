@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
-import { agent, assign, conversation, customer, horizon, on, status } from '../testing/fixtures.js';
+import { agent, assign, conversation, customer, horizon, status } from '../testing/fixtures.js';
 
 const weekdays = (span: string) => ({ mon: [span], tue: [span], wed: [span], thu: [span], fri: [span] });
 
