@@ -6,13 +6,12 @@
 -- wait lies outside business hours.
 with turns as (
   select
-    t.source,
-    t.conversation_id,
-    t.turn_number,
-    b.business_s - a.business_s as business_wait_s
-  from int_conversation_turns t
-  join int_business_moments a on a.source = t.source and a.conversation_id = t.conversation_id and a.at = t.turn_at
-  join int_business_moments b on b.source = t.source and b.conversation_id = t.conversation_id and b.at = t.human_reply_at
+    source,
+    conversation_id,
+    turn_number,
+    replied_business_s - started_business_s as business_wait_s
+  from int_turn_business
+  where replied_business_s is not null
 ),
 
 replies as (

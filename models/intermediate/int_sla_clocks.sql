@@ -55,9 +55,11 @@ next_turns as (
 clocks as (
   select
     g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
-    g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured
+    g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured,
+    b.started_business_s, b.replied_business_s as stopped_business_s
   from int_conversation_policies g
   join first_replies f using (source, conversation_id)
+  join int_turn_business b on b.source = g.source and b.conversation_id = g.conversation_id and b.turn_number = 1
   where g.first_response_s is not null
   union all
   select
@@ -65,29 +67,32 @@ clocks as (
     g.next_response_s, n.turn_at,
     case when n.resolution_at is null or n.resolution_at >= n.human_reply_at then n.human_reply_at end,
     -- a turn closed by a resolution before any reply is not measured
-    not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at))
+    not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at)),
+    b.started_business_s, b.replied_business_s
   from int_conversation_policies g
   join next_turns n using (source, conversation_id)
+  join int_turn_business b using (source, conversation_id, turn_number)
   where g.next_response_s is not null
   union all
   select
     g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
-    g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true
+    g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true,
+    a.business_s, b.business_s
   from int_conversation_policies g
   join int_conversation_resolutions r using (source, conversation_id)
   left join first_replies f using (source, conversation_id)
+  left join int_business_moments a on a.source = g.source and a.conversation_id = g.conversation_id and a.at = coalesce(f.first_customer_at, g.created_at)
+  left join int_business_moments b on b.source = g.source and b.conversation_id = g.conversation_id and b.at = r.first_resolution_at
   where g.resolution_s is not null
 ),
 
 timed as (
   select
-    k.*,
-    a.business_s as started_business_s,
-    a.business_s + k.target_s as due_business_s,
-    b.business_s - a.business_s as business_elapsed_s
-  from clocks k
-  left join int_business_moments a on a.source = k.source and a.conversation_id = k.conversation_id and a.at = k.started_at
-  left join int_business_moments b on b.source = k.source and b.conversation_id = k.conversation_id and b.at = k.stopped_at
+    *,
+    started_business_s + target_s as due_business_s,
+    -- a turn stopped by a resolution is not measured: its elapsed time is not needed
+    case when stopped_at is not null then stopped_business_s - started_business_s end as business_elapsed_s
+  from clocks
 ),
 
 -- the due moment: target seconds after the start in calendar time; on business hours, in the

@@ -37,13 +37,12 @@ select
   t.reply_agent,
   g.reply_team,
   epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
-  b.business_s - a.business_s as business_reply_time_s,
+  b.replied_business_s - b.started_business_s as business_reply_time_s,
   t.turn_number = 1 as first_turn,
   case k.result when 'met' then true when 'breached' then false end as sla_met
 from int_conversation_turns t
 left join reply_teams g using (source, conversation_id, turn_number)
-left join int_business_moments a on a.source = t.source and a.conversation_id = t.conversation_id and a.at = t.turn_at
-left join int_business_moments b on b.source = t.source and b.conversation_id = t.conversation_id and b.at = t.human_reply_at
+left join int_turn_business b using (source, conversation_id, turn_number)
 left join int_sla_clocks k
   on k.source = t.source
   and k.conversation_id = t.conversation_id
