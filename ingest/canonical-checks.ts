@@ -219,6 +219,7 @@ select
   d.r.customer.id as customer_id,
   d.r.customer.segment as customer_segment,
   d.r.customer.locale as customer_locale,
+  d.r.customer.account as customer_account,
   d.r.subject as subject,
   d.r.intent as intent,
   d.r.priority as priority,

@@ -136,7 +136,7 @@ export function conversationSchema(loadedAt: Date) {
       }),
       created_at: at,
       customer: z.object(
-        { id: requiredString("the customer's id in the source"), segment: z.string().optional(), locale: z.string().optional() },
+        { id: requiredString("the customer's id in the source"), segment: z.string().optional(), locale: z.string().optional(), account: z.string().optional() },
         { error: (i) => (i.input === undefined ? 'is missing: an object such as {"id": "cus_1"}' : 'must be an object such as {"id": "cus_1"}') },
       ),
       subject: z.string().optional(),

@@ -208,7 +208,7 @@ from (
   return `
 insert into raw_conversations
 select v.src, v.id, t.channel, t.created_at, t.customer_id, t.customer_segment, t.customer_locale,
-  t.subject, t.intent, t.priority, t.tags, t.metadata, ${loadId}, f.file, v.line
+  t.subject, t.intent, t.priority, t.tags, t.metadata, ${loadId}, f.file, v.line, t.customer_account
 from _ingest_conversations t
 join _ingest_valid v using (file_no, line)
 join _ingest_files f using (file_no);

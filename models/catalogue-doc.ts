@@ -8,6 +8,7 @@ const GROUP_TITLES: Record<Group, string> = {
   volume: 'Volume',
   responsiveness: 'Responsiveness',
   resolution: 'Resolution',
+  sla: 'Service-level agreements',
   automation: 'Automation',
   experience: 'Customer experience',
   workload: 'Workload',
@@ -15,7 +16,18 @@ const GROUP_TITLES: Record<Group, string> = {
   business: 'Business impact',
 };
 
-const UNIT_TEXT = { count: 'count', seconds: 'seconds', rate: 'fraction 0–1', score: '0–100', flag: 'true/false', agent: 'agent id', money: 'amount (the currency of `costs`)' };
+const UNIT_TEXT = {
+  count: 'count',
+  seconds: 'seconds',
+  rate: 'fraction 0–1',
+  score: '0–100',
+  flag: 'true/false',
+  agent: 'agent id',
+  money: 'amount (the currency of `costs`)',
+  team: 'team name',
+  policy: 'policy name',
+  moment: 'timestamp',
+};
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 

@@ -14,8 +14,8 @@ import { AUTOQA_LIMITS } from './autoqa-limits.js';
 
 import { formatDuration } from '../charts/duration.js';
 
-export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent' | 'money';
-export type Group = 'volume' | 'responsiveness' | 'resolution' | 'automation' | 'experience' | 'workload' | 'quality' | 'business';
+export type Unit = 'count' | 'seconds' | 'rate' | 'score' | 'flag' | 'agent' | 'money' | 'team' | 'policy' | 'moment';
+export type Group = 'volume' | 'responsiveness' | 'resolution' | 'sla' | 'automation' | 'experience' | 'workload' | 'quality' | 'business';
 
 /** How the summary mart aggregates a metric over a group of conversations. */
 export type Summary =
@@ -23,12 +23,12 @@ export type Summary =
   | { kind: 'total'; sql: string }
   /** numerator ÷ denominator, both conditions on conversation_metrics. */
   | { kind: 'rate'; numerator: string; denominator: string }
+  /** sum(numerator) ÷ sum(denominator), both numeric expressions on conversation_metrics (a rate weighted by what they count, such as turns). */
+  | { kind: 'ratio'; numerator: string; denominator: string }
   /** median, 90th percentile and mean of a per-conversation duration. */
   | { kind: 'distribution' }
   /** mean of a per-conversation value. */
-  | { kind: 'mean' }
-  /** sum(`numerator`) over the group ÷ the conversations meeting `denominator` (a condition). */
-  | { kind: 'ratio'; numerator: string; denominator: string };
+  | { kind: 'mean' };
 
 /**
  * A headline figure: a tile of the dashboard's overview, a column of
@@ -116,6 +116,45 @@ const duration = (name: string, label: string, group: Group, definition: string,
   summary: { kind: 'distribution' },
 });
 
+const slaFlag = (name: string, label: string, definition: string, usesInferredResolution: boolean): Metric => ({
+  name,
+  label,
+  group: 'sla',
+  definition,
+  unit: 'flag',
+  higherIsBetter: true,
+  usesInferredResolution,
+  column: name,
+});
+
+const slaMoment = (name: string, label: string, definition: string): Metric => ({
+  name,
+  label,
+  group: 'sla',
+  definition,
+  unit: 'moment',
+  higherIsBetter: null,
+  usesInferredResolution: false,
+  column: name,
+});
+
+const slaRate = (name: string, label: string, definition: string, rate: { numerator: string; denominator: string }, usesInferredResolution: boolean): Metric => ({
+  name,
+  label,
+  group: 'sla',
+  definition,
+  unit: 'rate',
+  higherIsBetter: true,
+  usesInferredResolution,
+  summary: { kind: 'rate', ...rate },
+});
+
+/** A who-is-waiting duration (v2): lower is better for the customer, but pending time is the customer's own. */
+const waiting = (name: string, label: string, definition: string): Metric => ({
+  ...duration(name, label, 'workload', definition),
+  higherIsBetter: name === 'pending_s' ? null : false,
+});
+
 export const CATALOGUE: readonly Metric[] = [
   // Volume
   {
@@ -188,7 +227,13 @@ export const CATALOGUE: readonly Metric[] = [
     'business_first_response_s',
     'First response time (business hours)',
     'responsiveness',
-    '`first_response_s` counting only time inside the configured business hours (time zone, weekly schedule, holidays).',
+    "`first_response_s` counting only time inside the business hours of the conversation's schedule (its owner team's in `team_schedules`, else the default schedule: time zone, weekly schedule, holidays).",
+  ),
+  duration(
+    'business_reply_time_s',
+    'Reply time (business hours)',
+    'responsiveness',
+    "`reply_time_s` with each turn's wait measured in business time on the conversation's schedule.",
   ),
   // Resolution
   duration('first_resolution_s', 'First resolution time', 'resolution', 'first customer message (else `created_at`) to first resolution.', true),
@@ -202,6 +247,8 @@ export const CATALOGUE: readonly Metric[] = [
     ),
     headline: { label: 'Resolution time (median)', second: { field: 'full_resolution_s_p90', label: 'p90' } },
   },
+  duration('business_first_resolution_s', 'First resolution time (business hours)', 'resolution', "`first_resolution_s` in business time on the conversation's schedule.", true),
+  duration('business_full_resolution_s', 'Full resolution time (business hours)', 'resolution', "`full_resolution_s` in business time on the conversation's schedule.", true),
   {
     name: 'reopens',
     label: 'Reopens',
@@ -292,6 +339,101 @@ export const CATALOGUE: readonly Metric[] = [
     summary: { kind: 'rate', numerator: 'fcr', denominator: 'resolved and fcr_window_closed' },
     headline: { label: 'First contact resolution' },
   },
+  // Service-level agreements (v2)
+  {
+    name: 'sla_policy',
+    label: 'SLA policy',
+    group: 'sla',
+    definition:
+      'the name of the policy that applies: the first of `sla_policies`, in order, whose `when` matches the conversation as loaded (`channel`, `priority`, `team` the owner team, `intent`, `source`, `segment`; every key named must match, an empty `when` matches everything); null when none.',
+    unit: 'policy',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    column: 'sla_policy',
+  },
+  slaFlag(
+    'sla_first_response_met',
+    'First response within SLA',
+    'true met, false breached, null open or no such target. The clock runs from the first customer message to the first human reply after it (bot replies do not stop it, no status pauses it); met when it stopped with elapsed ≤ target; breached when it stopped later, or never stopped and the due moment is at or before the data horizon; open when never stopped and due after the horizon.',
+    false,
+  ),
+  slaMoment(
+    'sla_first_response_due_at',
+    'First response due',
+    "the due moment of the first-response target: when elapsed time (calendar, or business on the conversation's schedule for `hours: business`) from the first customer message reaches the target; null without one.",
+  ),
+  {
+    name: 'sla_next_response_turns',
+    label: 'Next-response turns measured',
+    group: 'sla',
+    definition:
+      'measured turns (met or breached) of the next-response target: customer turns that start after the first human reply, each timed to its next human reply; a turn closed by a resolution before a reply is not measured. Null without the target.',
+    unit: 'count',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    column: 'sla_next_response_turns',
+    summary: { kind: 'total', sql: 'coalesce(sum(sla_next_response_turns), 0)' },
+  },
+  {
+    name: 'sla_next_response_breaches',
+    label: 'Next-response breaches',
+    group: 'sla',
+    definition: 'breached turns of the next-response target: answered later than the target, or unanswered with the due moment at or before the data horizon.',
+    unit: 'count',
+    higherIsBetter: false,
+    usesInferredResolution: true,
+    column: 'sla_next_response_breaches',
+    summary: { kind: 'total', sql: 'coalesce(sum(sla_next_response_breaches), 0)' },
+  },
+  slaFlag('sla_next_response_met', 'Next responses within SLA', 'true when turns were measured and none breached; false when any breached; null otherwise.', true),
+  slaFlag(
+    'sla_resolution_met',
+    'Resolution within SLA',
+    'true met, false breached, null open or no such target. The clock runs from the first customer message (else `created_at`) to the first resolution; met, breached and open as for the first response.',
+    true,
+  ),
+  slaMoment('sla_resolution_due_at', 'Resolution due', 'the due moment of the resolution target.'),
+  {
+    ...slaFlag(
+      'sla_breached',
+      'SLA breached',
+      'true when any target is breached; false when every target of the policy is met (for `next_response`: met, or no turn to measure); null otherwise.',
+      true,
+    ),
+    higherIsBetter: false,
+  },
+  slaMoment('sla_first_breach_at', 'First SLA breach', 'the earliest moment at which a target became breached (a breach happens at its due moment).'),
+  slaRate(
+    'sla_first_response_rate',
+    'First response SLA attainment',
+    'conversations with `sla_first_response_met` true ÷ those with it not null.',
+    { numerator: 'sla_first_response_met', denominator: 'sla_first_response_met is not null' },
+    false,
+  ),
+  {
+    name: 'sla_next_response_rate',
+    label: 'Next response SLA attainment',
+    group: 'sla',
+    definition: 'met turns ÷ measured turns (weighted by turns, not conversations).',
+    unit: 'rate',
+    higherIsBetter: true,
+    usesInferredResolution: true,
+    summary: { kind: 'ratio', numerator: 'sla_next_response_turns - sla_next_response_breaches', denominator: 'sla_next_response_turns' },
+  },
+  slaRate(
+    'sla_resolution_rate',
+    'Resolution SLA attainment',
+    'conversations with `sla_resolution_met` true ÷ those with it not null.',
+    { numerator: 'sla_resolution_met', denominator: 'sla_resolution_met is not null' },
+    true,
+  ),
+  slaRate(
+    'sla_achievement_rate',
+    'SLA achievement',
+    'conversations with `sla_breached` false ÷ those with it not null.',
+    { numerator: 'not sla_breached', denominator: 'sla_breached is not null' },
+    true,
+  ),
   // Automation
   {
     name: 'contained',
@@ -407,6 +549,24 @@ export const CATALOGUE: readonly Metric[] = [
   },
   // Workload
   {
+    name: 'owner_team',
+    label: 'Owner team',
+    group: 'workload',
+    definition:
+      "the team part of the assignment in force at the first resolution; for a conversation never resolved, the team in force at its last event; empty when no `assign` event named a team by then. The `team` of every summary grouping, and what picks the conversation's schedule (`team_schedules`).",
+    unit: 'team',
+    higherIsBetter: null,
+    usesInferredResolution: true,
+    column: 'owner_team',
+  },
+  waiting(
+    'agent_work_s',
+    'Agent work time',
+    "seconds in state `open` from `created_at` to the last resolution (support has the next move). Null unless the conversation's latest state is resolved. The state runs from `created_at`: `open` until the first `status` event, then the status each event sets; a public customer message while `resolved` or `closed` sets it back to `open`; `closed` counts as `resolved`.",
+  ),
+  waiting('customer_wait_s', 'Customer waiting time', 'seconds in state `open` or `snoozed` over the same span as `agent_work_s` (the customer is waiting on support).'),
+  waiting('pending_s', 'Pending time', 'seconds in state `pending` over the same span as `agent_work_s` (support is waiting on the customer).'),
+  {
     name: 'owner_agent',
     label: 'Owner agent',
     group: 'workload',
@@ -486,7 +646,8 @@ export const CATALOGUE: readonly Metric[] = [
     higherIsBetter: false,
     usesInferredResolution: true,
     computedIn: 'mart conversation_costs (per conversation: resolution_type, agent_hours_basis, active_minutes, agent_minutes, agent_cost, automation_cost, platform_cost, cost)',
-    summary: { kind: 'ratio', numerator: 'cost', denominator: 'resolved_for_cost' },
+    // a resolution counts 1: the ratio's denominator sums the conversations that count as one
+    summary: { kind: 'ratio', numerator: 'cost', denominator: 'resolved_for_cost::integer' },
   },
   {
     name: 'churn_rate_90d',

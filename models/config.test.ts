@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, parseConfig } from './config.js';
+import { loadConfig, parseConfig, targetSeconds } from './config.js';
 
 describe('the configuration file', () => {
   it('defaults to UTC and Monday to Friday 09:00–17:00', () => {
@@ -61,6 +61,87 @@ describe('the configuration file', () => {
       'parley.config.yaml: jobs.a.out: a notebook job needs out: the HTML file to write',
     ]);
     expect(() => parseConfig({ uploads: { max_size: 'big' } })).toThrow('configuration: uploads.max_size: write max_size as a size such as 200MB or 1GB');
+  });
+
+  it('takes the version 2 keys: schedules, team_schedules, sla_policies and dimensions, with defaults', () => {
+    const config = parseConfig({
+      schedules: { apac: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'] }, holidays: ['2026-10-20'] }, emea: {} },
+      team_schedules: { 'Tier 1 APAC': 'apac' },
+      sla_policies: [
+        { name: 'urgent chat', when: { channel: ['webchat', 'whatsapp'], priority: 'urgent' }, targets: { first_response: '2m', next_response: '5m', resolution: '4h' } },
+        { name: 'email', when: { channel: 'email' }, hours: 'business', targets: { first_response: '4h', resolution: '24h' } },
+        { name: 'everything else', targets: { resolution: '3d' } },
+      ],
+      dimensions: ['plan', 'region'],
+    });
+    expect(config.schedules['emea']).toEqual({
+      timezone: 'UTC',
+      business_hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] },
+      holidays: [],
+    });
+    expect(config.sla_policies.map((p) => [p.name, p.hours, p.when])).toEqual([
+      ['urgent chat', 'calendar', { channel: ['webchat', 'whatsapp'], priority: 'urgent' }],
+      ['email', 'business', { channel: 'email' }],
+      ['everything else', 'calendar', {}],
+    ]);
+    expect(targetSeconds('2m')).toBe(120);
+    expect(targetSeconds('3d')).toBe(3 * 86400);
+    // the v1 keys alone still make the same configuration, with nothing of version 2
+    expect(parseConfig({ timezone: 'Europe/Berlin' })).toMatchObject({ timezone: 'Europe/Berlin', schedules: {}, team_schedules: {}, sla_policies: [], dimensions: [] });
+  });
+
+  it('names the key and the fix for each version 2 problem in one line', () => {
+    const problem = (input: object) => {
+      try {
+        parseConfig(input, 'parley.config.yaml');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'valid';
+    };
+    const policy = (p: object) => ({ sla_policies: [{ name: 'email', targets: { first_response: '4h' }, ...p }] });
+    expect(problem({ schedules: { apac: {} }, team_schedules: { 'Tier 1 APAC': 'apack' } })).toBe(
+      'parley.config.yaml: team_schedules.Tier 1 APAC: "apack" is not a schedule: name one of apac, or add it under schedules',
+    );
+    expect(problem({ team_schedules: { Billing: 'emea' } })).toBe(
+      'parley.config.yaml: team_schedules.Billing: "emea" is not a schedule: there are none, or add it under schedules',
+    );
+    expect(problem(policy({ hours: 'business', targets: { first_response: '4h', resolution: '1d' } }))).toBe(
+      'parley.config.yaml: sla_policies.0.targets.resolution: policy "email" counts business hours: resolution: 1d in days is refused; say it in business hours (for example 8h), not "working days"',
+    );
+    expect(problem(policy({ when: { chanel: 'email' } }))).toBe(
+      'parley.config.yaml: sla_policies.0.when.chanel: "chanel" is not a key of when: use channel, priority, team, intent, source, segment',
+    );
+    expect(problem(policy({ targets: { first_response: '4 hours' } }))).toBe(
+      'parley.config.yaml: sla_policies.0.targets.first_response: write a target as a whole number and a unit (s, m, h or d): 2m, 4h',
+    );
+    expect(problem(policy({ targets: { first_reply: '4h' } }))).toBe('parley.config.yaml: sla_policies.0.targets: "first_reply" is not a setting here: check the spelling');
+    expect(problem(policy({ targets: {} }))).toBe(
+      'parley.config.yaml: sla_policies.0.targets: give at least one target: first_response, next_response or resolution (for example first_response: 4h)',
+    );
+    expect(problem(policy({ hours: 'office' }))).toBe("parley.config.yaml: sla_policies.0.hours: hours is calendar (the default) or business (the conversation's schedule)");
+    expect(
+      problem({
+        sla_policies: [
+          { name: 'a', targets: { resolution: '1h' } },
+          { name: 'a', targets: { resolution: '2h' } },
+        ],
+      }),
+    ).toBe('parley.config.yaml: sla_policies.1.name: "a" names an earlier policy too: give each policy its own name');
+    expect(problem({ business_hours: { mon: ['09:00-13:00', '12:00-17:00'] } })).toBe(
+      'parley.config.yaml: business_hours.mon.1: "12:00-17:00" overlaps "09:00-13:00": merge them into one span or move one',
+    );
+    expect(problem({ schedules: { apac: { business_hours: { tue: ['13:00-18:00', '09:00-13:30'] } } } })).toBe(
+      'parley.config.yaml: schedules.apac.business_hours.tue.0: "13:00-18:00" overlaps "09:00-13:30": merge them into one span or move one',
+    );
+    expect(problem({ schedules: { apac: { business_hours: { mon: ['09:00-09:00'] } } } })).toBe(
+      'parley.config.yaml: schedules.apac.business_hours.mon.0: a span must end after it starts',
+    );
+    expect(problem({ schedules: { default: {} } })).toBe(
+      'parley.config.yaml: schedules.default: "default" is the schedule of the top-level timezone, business_hours and holidays: give this one another name',
+    );
+    expect(problem({ dimensions: ['plan tier'] })).toBe('parley.config.yaml: dimensions.0: name a dimension by its metadata key in letters, digits and _ (for example plan)');
+    expect(problem({ dimensions: ['tag'] })).toBe('parley.config.yaml: dimensions.0: "tag" is a grouping already: a custom dimension needs another name');
   });
 
   it('reads YAML from a file, and says so in one line when the YAML is broken', () => {

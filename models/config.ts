@@ -1,9 +1,10 @@
 /**
  * The warehouse's configuration file (`parley.config.yaml`, zod-validated):
  * the time zone that months and business hours are read in, the weekly
- * business schedule and holidays (for business_first_response_s), and the
- * work `parley serve` does on its own (`jobs`, run by service/scheduler.ts)
- * and where the Data page puts uploaded exports (`uploads`).
+ * business schedule and holidays (the default schedule), named schedules and
+ * the team each applies to, SLA policies and custom dimensions (metrics v2,
+ * spec/metrics.md), the work `parley serve` does on its own (`jobs`, run by
+ * service/scheduler.ts) and where the Data page puts uploaded exports (`uploads`).
  *
  * @example
  *   # parley.config.yaml
@@ -12,6 +13,13 @@
  *     mon: ["09:00-17:00"]
  *     tue: ["09:00-12:30", "13:30-17:00"]
  *   holidays: ["2026-12-25", "2026-12-26"]
+ *   schedules:
+ *     apac: { timezone: Asia/Singapore, business_hours: { mon: ["09:00-18:00"], fri: ["09:00-18:00"] }, holidays: ["2026-10-20"] }
+ *   team_schedules: { "Tier 1 APAC": apac }
+ *   sla_policies:                    # the first that matches applies
+ *     - { name: urgent chat, when: { channel: [webchat, whatsapp], priority: urgent }, targets: { first_response: 2m, next_response: 5m, resolution: 4h } }
+ *     - { name: email, when: { channel: email }, hours: business, targets: { first_response: 4h, resolution: 24h } }
+ *   dimensions: [plan, region]       # metadata keys to group by
  *   jobs:
  *     incoming:                      # load the new files that appear in a folder
  *       kind: load
@@ -150,14 +158,100 @@ const costs = z
 
 export type CostsConfig = z.infer<typeof costs>;
 
+/** The weekly business hours of a schedule: spans per weekday, none of which overlap on a day. */
+const businessHours = z
+  .object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(span).optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<z.ZodArray<typeof span>>>)
+  .strict()
+  .superRefine((week, ctx) => {
+    for (const day of WEEKDAYS) {
+      const spans = (week[day] ?? []).map((s, i) => ({ s, i, from: toMinutes(s.slice(0, 5)), to: toMinutes(s.slice(6)) })).sort((a, b) => a.from - b.from);
+      for (let k = 1; k < spans.length; k++) {
+        if (spans[k]!.from < spans[k - 1]!.to)
+          ctx.addIssue({ code: 'custom', path: [day, spans[k]!.i], message: `"${spans[k]!.s}" overlaps "${spans[k - 1]!.s}": merge them into one span or move one` });
+      }
+    }
+  });
+const DEFAULT_BUSINESS_HOURS = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+const holidays = z.array(z.iso.date({ error: 'write holidays as YYYY-MM-DD' }));
+
+/** A named schedule (spec "Schedules"): the v1 keys, with the v1 defaults. */
+const schedule = z
+  .object({
+    timezone: timezone.default('UTC'),
+    business_hours: businessHours.default(DEFAULT_BUSINESS_HOURS),
+    holidays: holidays.default([]),
+  })
+  .strict();
+
+/** The name the models give the schedule of the v1 keys; not a name for one of `schedules`. */
+export const DEFAULT_SCHEDULE = 'default';
+
+/** The keys an SLA policy's `when` may name (spec "Service-level agreements"). */
+export const SLA_WHEN_KEYS = ['channel', 'priority', 'team', 'intent', 'source', 'segment'] as const;
+export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
+const whenValue = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'write a value or a list of values, such as email or [webchat, whatsapp]' });
+const target = z.string().regex(/^\d+[smhd]$/, { error: 'write a target as a whole number and a unit (s, m, h or d): 2m, 4h' });
+
+const slaPolicy = z
+  .object({
+    name: z.string({ error: 'give the policy a name' }).min(1, { error: 'give the policy a name' }),
+    when: z
+      .record(z.string(), whenValue)
+      .superRefine((when, ctx) => {
+        for (const key of Object.keys(when)) {
+          if (!(SLA_WHEN_KEYS as readonly string[]).includes(key))
+            ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a key of when: use ${SLA_WHEN_KEYS.join(', ')}` });
+        }
+      })
+      .default({}),
+    hours: z.enum(['calendar', 'business'], { error: "hours is calendar (the default) or business (the conversation's schedule)" }).default('calendar'),
+    targets: z
+      .object({ first_response: target.optional(), next_response: target.optional(), resolution: target.optional() })
+      .strict()
+      .refine((t) => Object.values(t).some((v) => v !== undefined), {
+        error: 'give at least one target: first_response, next_response or resolution (for example first_response: 4h)',
+        // a misspelt target is the one problem to name
+        when: (payload) => payload.issues.length === 0,
+      }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.hours !== 'business') return;
+    for (const t of SLA_TARGETS) {
+      const v = p.targets[t];
+      if (v?.endsWith('d'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', t],
+          message: `policy "${p.name}" counts business hours: ${t}: ${v} in days is refused; say it in business hours (for example ${Number(v.slice(0, -1)) * 8}h), not "working days"`,
+        });
+    }
+  });
+
+export type SlaPolicyConfig = z.infer<typeof slaPolicy>;
+
+/** A custom dimension: a key of the conversation's metadata, usable as a `--by` name. */
+const dimension = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: 'name a dimension by its metadata key in letters, digits and _ (for example plan)' });
+
 export const configSchema = z
   .object({
     timezone: timezone.default('UTC'),
-    business_hours: z
-      .object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(span).optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<z.ZodArray<typeof span>>>)
-      .strict()
-      .default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
-    holidays: z.array(z.iso.date({ error: 'write holidays as YYYY-MM-DD' })).default([]),
+    business_hours: businessHours.default(DEFAULT_BUSINESS_HOURS),
+    holidays: holidays.default([]),
+    schedules: z
+      .record(z.string(), schedule)
+      .superRefine((schedules, ctx) => {
+        if (DEFAULT_SCHEDULE in schedules)
+          ctx.addIssue({
+            code: 'custom',
+            path: [DEFAULT_SCHEDULE],
+            message: `"${DEFAULT_SCHEDULE}" is the schedule of the top-level timezone, business_hours and holidays: give this one another name`,
+          });
+      })
+      .default({}),
+    team_schedules: z.record(z.string(), z.string({ error: 'write the name of a schedule under schedules' })).default({}),
+    sla_policies: z.array(slaPolicy).default([]),
+    dimensions: z.array(dimension).default([]),
     jobs: z
       .record(z.string(), job)
       .superRefine((jobs, ctx) => {
@@ -191,7 +285,27 @@ export const configSchema = z
 
     costs: costs.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const names = Object.keys(c.schedules);
+    for (const [team, name] of Object.entries(c.team_schedules)) {
+      if (!names.includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['team_schedules', team],
+          message: `"${name}" is not a schedule: ${names.length ? `name one of ${names.join(', ')}` : 'there are none'}, or add it under schedules`,
+        });
+    }
+    const seen = new Set<string>();
+    c.sla_policies.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['sla_policies', i, 'name'], message: `"${p.name}" names an earlier policy too: give each policy its own name` });
+      seen.add(p.name);
+    });
+    const builtIn = ['month', 'channel', 'intent', 'team', 'agent', 'source', 'priority', 'segment', 'account', 'sla_policy', 'tag', 'reply_agent'];
+    c.dimensions.forEach((d, i) => {
+      if (builtIn.includes(d)) ctx.addIssue({ code: 'custom', path: ['dimensions', i], message: `"${d}" is a grouping already: a custom dimension needs another name` });
+    });
+  });
 
 export type ParleyConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -232,18 +346,67 @@ export function loadConfig(file?: string): ParleyConfig {
   return parseConfig(doc, path);
 }
 
-/** Writes the configuration into the tables the models read. */
+/** `2m` → 120, `4h` → 14400, `1d` → 86400 (an SLA target in seconds). */
+export function targetSeconds(target: string): number {
+  return Number(target.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[target.slice(-1) as 's' | 'm' | 'h' | 'd'];
+}
+
+const sqlText = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const sqlList = (v: string | string[] | undefined) => (v === undefined ? 'null::varchar[]' : `[${(Array.isArray(v) ? v : [v]).map(sqlText).join(', ')}]::varchar[]`);
+const insertRows = async (db: Warehouse, table: string, rows: string[]) => {
+  if (rows.length) await db.run(`insert into ${table} values ${rows.join(', ')}`);
+};
+
+/**
+ * Writes the configuration into the tables the models read: config_settings
+ * (the default schedule's time zone, for months), config_schedules,
+ * config_business_hours and config_holidays (per schedule, the default one
+ * named {@link DEFAULT_SCHEDULE}), config_team_schedules and
+ * config_sla_policies (targets in seconds, `when` as lists, null for a key not named).
+ */
 export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Promise<void> {
   await db.run('create or replace table config_settings (timezone varchar not null)');
   await db.run('insert into config_settings values ($1)', [config.timezone]);
-  await db.run('create or replace table config_business_hours (iso_weekday integer, opens_minute integer, closes_minute integer)');
-  for (const [i, day] of WEEKDAYS.entries()) {
-    for (const s of config.business_hours[day] ?? []) {
-      await db.run('insert into config_business_hours values ($1, $2, $3)', [i + 1, toMinutes(s.slice(0, 5)), toMinutes(s.slice(6))]);
+  const schedules = { [DEFAULT_SCHEDULE]: { timezone: config.timezone, business_hours: config.business_hours, holidays: config.holidays }, ...config.schedules };
+  await db.run('create or replace table config_schedules (schedule varchar not null, timezone varchar not null)');
+  await db.run('create or replace table config_business_hours (schedule varchar not null, iso_weekday integer, opens_minute integer, closes_minute integer)');
+  await db.run('create or replace table config_holidays (schedule varchar not null, day date)');
+  const hours: string[] = [];
+  const days: string[] = [];
+  for (const [name, s] of Object.entries(schedules)) {
+    for (const [i, day] of WEEKDAYS.entries()) {
+      for (const span of s.business_hours[day] ?? []) hours.push(`(${sqlText(name)}, ${i + 1}, ${toMinutes(span.slice(0, 5))}, ${toMinutes(span.slice(6))})`);
     }
+    for (const h of s.holidays) days.push(`(${sqlText(name)}, ${sqlText(h)}::date)`);
   }
-  await db.run('create or replace table config_holidays (day date)');
-  for (const h of config.holidays) await db.run('insert into config_holidays values ($1::date)', [h]);
+  await insertRows(
+    db,
+    'config_schedules',
+    Object.entries(schedules).map(([name, s]) => `(${sqlText(name)}, ${sqlText(s.timezone)})`),
+  );
+  await insertRows(db, 'config_business_hours', hours);
+  await insertRows(db, 'config_holidays', days);
+  await db.run('create or replace table config_team_schedules (team varchar not null, schedule varchar not null)');
+  await insertRows(
+    db,
+    'config_team_schedules',
+    Object.entries(config.team_schedules).map(([team, name]) => `(${sqlText(team)}, ${sqlText(name)})`),
+  );
+  await db.run(
+    `create or replace table config_sla_policies (
+       ord integer not null, name varchar not null, business_hours boolean not null,
+       first_response_s bigint, next_response_s bigint, resolution_s bigint,
+       channels varchar[], priorities varchar[], teams varchar[], intents varchar[], sources varchar[], segments varchar[])`,
+  );
+  const seconds = (t: string | undefined) => (t === undefined ? 'null' : String(targetSeconds(t)));
+  await insertRows(
+    db,
+    'config_sla_policies',
+    config.sla_policies.map((p, i) => {
+      const w = p.when as Partial<Record<(typeof SLA_WHEN_KEYS)[number], string | string[]>>;
+      return `(${i + 1}, ${sqlText(p.name)}, ${p.hours === 'business'}, ${seconds(p.targets.first_response)}, ${seconds(p.targets.next_response)}, ${seconds(p.targets.resolution)}, ${SLA_WHEN_KEYS.map((k) => sqlList(w[k])).join(', ')})`;
+    }),
+  );
   await writeCostTable(db, config.costs);
 }
 

@@ -19,7 +19,19 @@ import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
 
 const NOW = new Date('2026-11-02T00:00:00Z');
-const config = parseConfig({ timezone: 'Europe/Berlin' });
+// with metrics v2's schedules and SLA policies, so that their clocks are built incrementally too
+const config = parseConfig({
+  timezone: 'Europe/Berlin',
+  schedules: {
+    t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } },
+  },
+  team_schedules: { T1: 't1' },
+  sla_policies: [
+    { name: 'team', when: { team: 'T1' }, hours: 'business', targets: { first_response: '1h', resolution: '8h' } },
+    { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '5m', next_response: '10m', resolution: '1d' } },
+    { name: 'slow', when: { channel: 'sms' }, targets: { first_response: '5d' } },
+  ],
+});
 const oct6 = on('2026-10-06');
 const oct7 = on('2026-10-07');
 const oct8 = on('2026-10-08');
@@ -119,6 +131,9 @@ describe('incremental build = full build, hand-worked cases', () => {
         // u-first is re-contacted by u-second, until u-second is replaced by another customer's
         resolvedOn('u-first', '2026-10-06', 'u'),
         conversation('u-second', [customer(oct8('09:00'))], { customer: 'u' }),
+        // quiet for three days before the first horizon, its first-response clock open (due 10-22 09:00):
+        // the later horizon turns it into a breach
+        conversation('sla-open', [customer(on('2026-10-17')('09:00'))], { channel: 'sms' }),
         horizon('2026-10-20T09:00:00Z'),
       ];
       const then = [

@@ -13,8 +13,10 @@
  *   the changed conversation's `created_at` (old or new);
  * - the data horizon, when it moved forward: a conversation with activity in
  *   the 24 h before the old horizon (an inferred resolution, 24 h, and an
- *   agent's open span, 30 min, may close now), and a resolved one whose 7-day
- *   window was open at the old horizon and is closed at the new.
+ *   agent's open span, 30 min, may close now), a resolved one whose 7-day
+ *   window was open at the old horizon and is closed at the new, and one with
+ *   an SLA clock open at the old horizon whose due moment the new one reaches
+ *   (`sla_open_until`: open turns become breaches).
  *
  * Each per-conversation model (staging, intermediate, and the marts in
  * {@link PER_CONVERSATION_MARTS}) is rendered with its references renamed to
@@ -23,7 +25,7 @@
  * per-conversation mart then has those keys deleted and the recomputed rows
  * inserted. `int_recontacts` reads, besides, every conversation of the
  * affected customers. The models over all the data (stg_agents,
- * int_data_horizon, int_business_windows) are computed whole. Every other mart
+ * int_data_horizon, int_business_days, int_business_windows) are computed whole. Every other mart
  * is an aggregate or reads only the QA tables and marts, and is recomputed
  * whole from the updated marts: backlog_daily and the qa_* marts (small: one
  * row per review or criterion); agent_concurrency_daily is recomputed for the
@@ -55,10 +57,10 @@ import { applyRetention, blankedAnything, type RetentionResult } from './retenti
 import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
-export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
+export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
 
 /** Staging and intermediate models over all the data: computed whole in an incremental build. */
-export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'stg_customer_outcomes', 'int_data_horizon', 'int_business_windows'];
+export const GLOBAL_MODELS: readonly string[] = ['stg_agents', 'stg_customer_outcomes', 'int_data_horizon', 'int_business_days', 'int_business_windows'];
 
 /** Reads of a per-conversation model that need every conversation of the affected customers, not only the affected ones. */
 const CUSTOMER_READS: Readonly<Record<string, readonly string[]>> = { int_recontacts: ['stg_conversations'] };
@@ -198,7 +200,9 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
      select source, conversation_id from raw_events where event_at > ${h0Less24h}
      union
      select source, conversation_id from conversation_metrics
-     where not fcr_window_closed and first_resolution_at + interval 7 day <= (select horizon from ${inc('int_data_horizon')})`
+     where not fcr_window_closed and first_resolution_at + interval 7 day <= (select horizon from ${inc('int_data_horizon')})
+     union
+     select source, conversation_id from conversation_metrics where sla_open_until <= (select horizon from ${inc('int_data_horizon')})`
          : ''
      }`,
   );

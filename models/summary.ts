@@ -12,21 +12,60 @@
  */
 import { CATALOGUE, MIN_GROUP_SIZE, type Headline, type Metric, type Summary } from './catalogue.js';
 
-/** The dimensions a summary can be grouped by, and their columns in conversation_metrics. */
+/**
+ * The dimensions a summary can be grouped by that are columns of
+ * conversation_metrics, and those columns. `team` is the owner team (spec v2:
+ * "the `team` of every grouping").
+ */
 export const DIMENSIONS = {
   month: 'month',
   channel: 'channel',
   intent: 'intent',
-  team: 'team',
+  team: 'owner_team',
   agent: 'owner_agent',
   source: 'source',
   /** `bot` (no human reply) or `people`: conversation_costs. */
   resolution_type: 'resolution_type',
+  priority: 'priority',
+  segment: 'customer_segment',
+  account: 'customer_account',
+  sla_policy: 'sla_policy',
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
 export function isDimension(name: string): name is Dimension {
   return Object.hasOwn(DIMENSIONS, name);
+}
+
+/**
+ * The groupings besides {@link DIMENSIONS}: `tag` (a conversation counts once
+ * in the group of each of its tags; one without tags in the group of none,
+ * null) and `reply_agent` (over reply_metrics: reply times and next-response
+ * SLA attainment credited to the agent who replied, {@link replySummarySql}).
+ * A configured custom dimension (`dimensions:` in the configuration) groups by
+ * the metadata value of that key as text.
+ */
+export const TAG = 'tag';
+export const REPLY_AGENT = 'reply_agent';
+/** A dimension, `tag`, `reply_agent`, or a configured custom dimension's name. */
+export type Grouping = Dimension | typeof TAG | typeof REPLY_AGENT | (string & {});
+
+/** The groupings `parley metrics summary --by` takes, given the configured custom dimensions. */
+export function groupingNames(custom: readonly string[] = []): string[] {
+  return [...Object.keys(DIMENSIONS), TAG, REPLY_AGENT, ...custom];
+}
+
+/** The SQL expression of a grouping over conversation_metrics (a custom dimension: its metadata value as text). */
+export function groupingExpression(g: Grouping): string {
+  if (isDimension(g)) return DIMENSIONS[g];
+  if (g === TAG) return '_tags.tag';
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(g)) throw new Error(`"${g}" is not a grouping: use ${groupingNames().join(', ')} or a configured dimension`);
+  return `json_extract_string(metadata, '$.${g}')`;
+}
+
+/** The from clause over conversation_metrics for `groupings` (with `tag`: one row per conversation and distinct tag). */
+function groupingFrom(groupings: readonly Grouping[], table = 'conversation_metrics'): string {
+  return groupings.includes(TAG) ? `${table}, unnest(case when len(tags) > 0 then list_distinct(tags) else [null::varchar] end) as _tags(tag)` : table;
 }
 
 /** What a summary field holds besides the metric itself: a duration's median, p90, mean; a value's mean; a rate's base. */
@@ -36,9 +75,9 @@ export type Stat = 'median' | 'p90' | 'mean' | 'base';
 const STATS: Record<Summary['kind'], readonly (Stat | null)[]> = {
   total: [null],
   rate: [null, 'base'],
+  ratio: [null, 'base'],
   distribution: ['median', 'p90', 'mean'],
   mean: ['mean'],
-  ratio: [null, 'base'],
 };
 
 /**
@@ -135,29 +174,88 @@ function aggregate(m: Metric, s: Summary, stat: Stat | null): string {
       const base = `count(*) filter (where ${s.denominator})`;
       return stat === 'base' ? base : enough(base, `(count(*) filter (where (${s.denominator}) and (${s.numerator})))::double / ${base}`);
     }
+    case 'ratio': {
+      const base = `coalesce(sum(${s.denominator}), 0)`;
+      return stat === 'base' ? base : enough(base, `sum(${s.numerator})::double / ${base}`);
+    }
     case 'distribution': {
       const value = stat === 'mean' ? `avg(${col})` : `quantile_cont(${col}, ${stat === 'p90' ? 0.9 : 0.5})`;
       return enough(`count(${col})`, value);
     }
     case 'mean':
       return enough(`count(${col})`, `avg(${col})`);
-    case 'ratio': {
-      const base = `count(*) filter (where ${s.denominator})`;
-      return stat === 'base' ? base : enough(base, `sum(${s.numerator}) / ${base}`);
-    }
   }
 }
 
-/** SQL for the summary grouped by `dims` (none: one row for everything); `fields` limits the aggregates. */
-export function summarySql(dims: readonly Dimension[], where = '', fields?: readonly string[]): string {
-  const keys = dims.map((d) => (DIMENSIONS[d] === d ? d : `${DIMENSIONS[d]} as ${d}`));
+/**
+ * SQL for the summary grouped by `dims` (none: one row for everything);
+ * `fields` limits the aggregates. With `reply_agent` among `dims`, the
+ * summary of replies instead ({@link replySummarySql}).
+ */
+export function summarySql(dims: readonly Grouping[], where = '', fields?: readonly string[]): string {
+  if (dims.includes(REPLY_AGENT)) return replySummarySql(dims, where, fields);
+  const keys = dims.map((d) => (groupingExpression(d) === d ? d : `${groupingExpression(d)} as ${d}`));
   const select = [...keys, ...summaryAggregates(fields)].join(',\n  ');
-  const group = dims.length ? `\ngroup by ${dims.map((d) => DIMENSIONS[d]).join(', ')}\norder by ${dims.map((d) => DIMENSIONS[d]).join(', ')}` : '';
-  return `select\n  ${select}\nfrom ${SUMMARY_SOURCE}${where ? `\nwhere ${where}` : ''}${group}`;
+  const cols = dims.map(groupingExpression);
+  const group = dims.length ? `\ngroup by ${cols.join(', ')}\norder by ${cols.join(', ')}` : '';
+  return `select\n  ${select}\nfrom ${groupingFrom(dims, SUMMARY_SOURCE)}${where ? `\nwhere ${where}` : ''}${group}`;
 }
 
-/** The grouping sets materialised as the `metric_summary` mart. */
-export const SUMMARY_GROUPINGS: readonly (readonly Dimension[])[] = [
+/** The fields of the reply summary: reply times by the agent who replied, and next-response SLA attainment over their turns. */
+export const REPLY_SUMMARY_FIELDS = [
+  'reply_time_s_median',
+  'reply_time_s_p90',
+  'reply_time_s_mean',
+  'business_reply_time_s_median',
+  'business_reply_time_s_p90',
+  'business_reply_time_s_mean',
+  'sla_next_response_rate',
+  'sla_next_response_rate_base',
+] as const;
+
+/**
+ * The summary over reply_metrics (spec v2 "Reply-level mart"), grouped by
+ * `reply_agent` and any other groupings (of the turn's conversation): median,
+ * p90 and mean of each reply's reply_time_s and business_reply_time_s, and
+ * sla_next_response_rate over the turns after the first (met ÷ measured);
+ * `where` is a condition on conversation_metrics (alias-free columns).
+ *
+ * @example
+ *   await db.all(summarySql(['reply_agent']));
+ *   // [{ reply_agent: 'a1', reply_time_s_median: 240, ..., sla_next_response_rate: 0.9, sla_next_response_rate_base: 31 }]
+ */
+export function replySummarySql(dims: readonly Grouping[], where = '', fields?: readonly string[]): string {
+  const exprs = dims.map((d) => (d === REPLY_AGENT ? 'r.reply_agent' : isDimension(d) ? `c.${DIMENSIONS[d]}` : groupingExpression(d).replace('(metadata,', '(c.metadata,')));
+  const keys = dims.map((d, i) => `${exprs[i]} as ${d}`);
+  const measured = `(not r.first_turn and r.sla_met is not null)`;
+  const all: Record<(typeof REPLY_SUMMARY_FIELDS)[number], string> = {
+    reply_time_s_median: enough('count(r.reply_time_s)', 'quantile_cont(r.reply_time_s, 0.5)'),
+    reply_time_s_p90: enough('count(r.reply_time_s)', 'quantile_cont(r.reply_time_s, 0.9)'),
+    reply_time_s_mean: enough('count(r.reply_time_s)', 'avg(r.reply_time_s)'),
+    business_reply_time_s_median: enough('count(r.business_reply_time_s)', 'quantile_cont(r.business_reply_time_s, 0.5)'),
+    business_reply_time_s_p90: enough('count(r.business_reply_time_s)', 'quantile_cont(r.business_reply_time_s, 0.9)'),
+    business_reply_time_s_mean: enough('count(r.business_reply_time_s)', 'avg(r.business_reply_time_s)'),
+    sla_next_response_rate: enough(`count(*) filter (where ${measured})`, `(count(*) filter (where ${measured} and r.sla_met))::double / count(*) filter (where ${measured})`),
+    sla_next_response_rate_base: `count(*) filter (where ${measured})`,
+  };
+  const wanted = REPLY_SUMMARY_FIELDS.filter((f) => !fields || fields.includes(f));
+  const select = [...keys, ...wanted.map((f) => `${all[f]} as ${f}`)].join(',\n  ');
+  const from = dims.includes(TAG)
+    ? `reply_metrics r\njoin conversation_metrics c using (source, conversation_id), unnest(case when len(c.tags) > 0 then list_distinct(c.tags) else [null::varchar] end) as _tags(tag)`
+    : 'reply_metrics r\njoin conversation_metrics c using (source, conversation_id)';
+  // the replies that were given: a turn without a human reply has no reply agent to credit
+  const conditions = ['r.replied_at is not null', ...(where ? [`(${where})`] : [])];
+  return `select\n  ${select}\nfrom ${from}\nwhere ${conditions.join(' and ')}\ngroup by ${exprs.join(', ')}\norder by ${exprs.join(', ')}`;
+}
+
+/**
+ * The grouping sets materialised as the `metric_summary` mart. The other
+ * groupings (priority, segment, account, tag, the custom dimensions,
+ * reply_agent, and pairs) are computed when asked for (summarySql): each
+ * grouping here costs the build, full and incremental, a scan with every
+ * quantile.
+ */
+export const SUMMARY_GROUPINGS: readonly (readonly (Dimension | typeof TAG)[])[] = [
   [],
   ['month'],
   ['month', 'channel'],
@@ -170,6 +268,8 @@ export const SUMMARY_GROUPINGS: readonly (readonly Dimension[])[] = [
   ['intent'],
   ['team'],
   ['agent'],
+  ['sla_policy'],
+  ['month', 'sla_policy'],
 ];
 
 /** SQL creating `metric_summary`: one row per group of each grouping, `grouping` naming its dimensions. */
@@ -181,12 +281,12 @@ export function metricSummaryMartSql(): string {
  * The rows of `metric_summary` for `groupings`, over the conversations that
  * `where` keeps (an incremental build recomputes the months it touched).
  */
-export function metricSummaryRowsSql(groupings: readonly (readonly Dimension[])[] = SUMMARY_GROUPINGS, where = ''): string {
-  const dims = Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[];
+export function metricSummaryRowsSql(groupings: readonly (readonly (Dimension | typeof TAG)[])[] = SUMMARY_GROUPINGS, where = ''): string {
+  const dims: (Dimension | typeof TAG)[] = [...(Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[]), TAG];
   const parts = groupings.map((g) => {
-    const cols = dims.map((d) => (g.includes(d) ? `${DIMENSIONS[d]} as ${d}` : `null::varchar as ${d}`));
-    const group = g.length ? ` group by ${g.map((d) => DIMENSIONS[d]).join(', ')}` : '';
-    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from ${SUMMARY_SOURCE}${where ? ` where ${where}` : ''}${group}`;
+    const cols = dims.map((d) => (g.includes(d) ? `${groupingExpression(d)} as ${d}` : `null::varchar as ${d}`));
+    const group = g.length ? ` group by ${g.map(groupingExpression).join(', ')}` : '';
+    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from ${groupingFrom(g, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${group}`;
   });
   return parts.join('\nunion all\n');
 }

@@ -48,7 +48,25 @@ select
   1 as customer_messages_to_resolution,
   0 as re_explanations,
   0 as channel_switches,
-  0.0 as effort_index
+  0.0 as effort_index,
+  -- metrics v2 columns, not part of this construction
+  'Tier 1' as owner_team,
+  null::varchar as priority,
+  null::varchar as customer_segment,
+  null::varchar as customer_account,
+  null::varchar[] as tags,
+  null::varchar as sla_policy,
+  null::boolean as sla_first_response_met,
+  null::integer as sla_next_response_turns,
+  null::integer as sla_next_response_breaches,
+  null::boolean as sla_resolution_met,
+  null::boolean as sla_breached,
+  null::double as business_reply_time_s,
+  null::double as business_first_resolution_s,
+  null::double as business_full_resolution_s,
+  null::double as agent_work_s,
+  null::double as customer_wait_s,
+  null::double as pending_s
 from r`;
 
 let db: Warehouse;

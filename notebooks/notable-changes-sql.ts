@@ -63,6 +63,7 @@ limit 5`;
   if (s.kind === 'rate') {
     return { kind: 'contribution', sql: step(`(count(*) filter (where (${s.denominator}) and (${s.numerator})))::double`, `count(*) filter (where ${s.denominator})`) };
   }
+  if (s.kind === 'ratio') return { kind: 'contribution', sql: step(`coalesce(sum(${s.numerator}), 0)::double`, `coalesce(sum(${s.denominator}), 0)`) };
   if (cm.stat === 'mean' || s.kind === 'mean') return { kind: 'contribution', sql: step(`sum(${col})::double`, `count(${col})`) };
   const q = cm.stat === 'p90' ? 0.9 : 0.5;
   return {

@@ -56,6 +56,12 @@ export interface ConversationOptions {
   customer?: string;
   channel?: string;
   intent?: string;
+  priority?: CanonicalConversation['priority'];
+  /** The customer's segment and account (customer.segment, customer.account). */
+  segment?: string;
+  account?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
 }
 
 /**
@@ -71,8 +77,15 @@ export function conversation(id: string, items: readonly Item[], options: Conver
     channel: options.channel ?? 'webchat',
     // missing when there are no items and no created_at: a record the loader refuses
     created_at: (options.created_at ?? items[0]?.at) as string,
-    customer: { id: options.customer ?? `cust-${id}` },
+    customer: {
+      id: options.customer ?? `cust-${id}`,
+      ...(options.segment ? { segment: options.segment } : {}),
+      ...(options.account ? { account: options.account } : {}),
+    },
     ...(options.intent ? { intent: options.intent } : {}),
+    ...(options.priority ? { priority: options.priority } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
     messages,
     events,
     surveys,

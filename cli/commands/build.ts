@@ -15,8 +15,9 @@ months touched), with the same results as a full build. A change of the models o
 the configuration, or of the agent roster, makes it a full build.
 
   --full         rebuild everything, whatever changed
-  --config FILE  time zone, business hours, holidays and retention (default ./parley.config.yaml
-                 when present, else UTC with Monday–Friday 09:00–17:00, text kept for ever)
+  --config FILE  time zone, business hours, holidays, schedules per team, SLA policies and retention
+                 (default ./parley.config.yaml when present, else UTC with Monday–Friday 09:00–17:00,
+                 text kept for ever)
   --json         print the steps and their timings as JSON`,
   options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, io) {

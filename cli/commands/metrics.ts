@@ -1,7 +1,8 @@
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { tableExists } from '../../warehouse/table-exists.js';
-import { DIMENSIONS, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
+import { DIMENSIONS, groupingNames, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
+import { loadConfig } from '../../models/config.js';
 
 function parseList(value: unknown): string[] {
   return typeof value === 'string'
@@ -14,13 +15,17 @@ function parseList(value: unknown): string[] {
 
 export const metricsSummaryCommand: Command = {
   name: 'metrics summary',
-  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team, agent or resolution type',
-  usage: 'parley metrics summary [--by month,channel,intent,team,agent,resolution_type] [--format json|csv|table] [--metrics a,b]',
+  summary: 'every rate, and median / p90 / mean of each duration, by month, channel, intent, team, agent, resolution type, tag, SLA policy, …',
+  usage: 'parley metrics summary [--by month,channel,intent,team,agent,...] [--config FILE] [--format json|csv|table] [--metrics a,b]',
   help: `
 Summarises conversation_metrics over groups. Rates are fractions 0–1 (shown as % in a table),
 durations seconds. A statistic over fewer than 10 values is left empty; its count stays.
 
-  --by DIMS      comma-separated: ${Object.keys(DIMENSIONS).join(', ')} (default: one row for everything)
+  --by DIMS      comma-separated: ${groupingNames().join(', ')},
+                 or a custom dimension of the configuration (dimensions:) (default: one row for everything).
+                 team is the owner team; tag counts a conversation once under each of its tags;
+                 reply_agent credits reply times and next-response SLA attainment to the agent who replied
+  --config FILE  where the custom dimensions are (default ./parley.config.yaml when it exists)
   --format F     table (default), json or csv
   --metrics A,B  the fields to show (table default: the headline figures; json/csv default: all)
 
@@ -29,13 +34,23 @@ Examples:
   parley metrics summary --by month,channel --format csv
   parley metrics summary --by month,channel,resolution_type --metrics cost_per_resolution,cost_per_resolution_base
     (cost_per_resolution needs the costs section of parley.config.yaml; resolution_type is bot or people)`,
-  options: { by: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
+  options: { by: { type: 'string' }, config: { type: 'string' }, format: { type: 'string' }, metrics: { type: 'string' } },
   async run({ values }, io) {
     const format: Format = oneOf(this, 'format', values['format'], ['table', 'json', 'csv'] as const, 'table');
     const by = parseList(values['by']);
-    const unknown = by.filter((d) => !isDimension(d));
-    if (unknown.length) throw new UsageError(`--by takes ${Object.keys(DIMENSIONS).join(', ')} (not ${unknown.join(', ')})`, this.name);
-    const dims = [...new Set(by)] as Dimension[];
+    const dims = [...new Set(by)];
+    const builtIn = groupingNames();
+    if (dims.some((d) => !builtIn.includes(d))) {
+      let custom: string[];
+      try {
+        custom = loadConfig(values['config'] as string | undefined).dimensions;
+      } catch (error) {
+        throw new CommandError((error as Error).message);
+      }
+      const names = groupingNames(custom);
+      const unknown = dims.filter((d) => !names.includes(d));
+      if (unknown.length) throw new UsageError(`--by takes ${names.join(', ')} (not ${unknown.join(', ')})`, this.name);
+    }
     const rows = await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
       return db.all(summarySql(dims));

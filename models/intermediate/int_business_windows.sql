@@ -1,29 +1,28 @@
--- One row per stretch of business time, as UTC instants: the configured
--- weekly schedule in the configured time zone, holidays left out, for every
--- day the data touch (and a week beyond the horizon). Daylight-saving changes
--- are handled by converting each local opening and closing time on its day.
-with bounds as (
+-- One row per stretch of business time of each schedule, as UTC instants: the
+-- schedule's weekly hours on each day of its calendar (int_business_days) in
+-- its own time zone, holidays left out. Daylight-saving changes are handled by
+-- converting each local opening and closing time on its day.
+-- `business_before_s`: the schedule's business seconds before the window
+-- since the calendar's start, so that a due moment is one look-up back
+-- (int_sla_clocks) and the business seconds up to a moment a look-up of its
+-- day (int_business_moments).
+with windows as (
   select
-    (select min(created_at) from stg_conversations) as first_at,
-    (select horizon from int_data_horizon) as last_at
-),
-
-days as (
-  select
-    cast(unnest(generate_series(
-      cast(timezone(s.timezone, b.first_at) as date) - interval 1 day,
-      cast(timezone(s.timezone, b.last_at) as date) + interval 8 day,
-      interval 1 day
-    )) as date) as day,
-    s.timezone
-  from bounds b
-  cross join config_settings s
-  where b.first_at is not null
+    d.schedule,
+    d.day,
+    d.before_s,
+    to_timestamp(w.opens_s) as starts_at,
+    to_timestamp(w.opens_s + w.seconds) as ends_at
+  from int_business_days d, unnest(d.spans) as u(w)
 )
 
 select
-  timezone(d.timezone, d.day + h.opens_minute * interval 1 minute) as starts_at,
-  timezone(d.timezone, d.day + h.closes_minute * interval 1 minute) as ends_at
-from days d
-join config_business_hours h on h.iso_weekday = isodow(d.day)
-where d.day not in (select day from config_holidays)
+  schedule,
+  day,
+  starts_at,
+  ends_at,
+  epoch(ends_at) - epoch(starts_at) as seconds,
+  before_s + coalesce(sum(epoch(ends_at) - epoch(starts_at)) over (
+    partition by schedule, day order by starts_at rows between unbounded preceding and 1 preceding
+  ), 0) as business_before_s
+from windows

@@ -9,6 +9,9 @@
 -- first resolution (all assign events when unresolved); when that leaves no
 -- agent, the agent with the most human replies (ties: the earliest to reply).
 -- team: the team of the same pair, else the owner's team in the roster.
+-- owner_team (metrics v2): the team of the same pair alone, the team in force at
+-- the first resolution (at the last event when unresolved); null when no assign
+-- event named a team by then.
 with assigns as (
   select
     source,
@@ -90,7 +93,8 @@ select
   coalesce(e.escalations, 0) as escalations,
   least(a.first_transfer_at, e.first_escalation_at) as first_handover_at,
   coalesce(a.assigned_agent, t.agent_id) as owner_agent,
-  coalesce(a.assigned_team, g.team) as team
+  coalesce(a.assigned_team, g.team) as team,
+  a.assigned_team as owner_team
 from stg_conversations c
 left join assignment_facts a using (source, conversation_id)
 left join escalations e using (source, conversation_id)

@@ -22,6 +22,7 @@ select
   source,
   conversation_id,
   max(scaled) filter (where kind = 'csat') as csat_score,
+  max(answered_at) filter (where kind = 'csat') as csat_answered_at,
   bool_or(score >= scale_max - 1) filter (where kind = 'csat') as csat_satisfied,
   max(scaled) filter (where kind = 'ces') as ces_score
 from latest

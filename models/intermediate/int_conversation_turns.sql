@@ -2,14 +2,16 @@
 -- message that follows the conversation's start or a public agent/bot message.
 -- Internal notes and system notices neither start nor end a turn.
 -- Each turn carries its next human reply and its next reply of any kind
--- (human or automated) in timeline order.
+-- (human or automated) in timeline order, and the next human reply's position
+-- (`human_reply_ord`) and author (`reply_agent`).
 with public_messages as (
   select
     source,
     conversation_id,
     ord,
     occurred_at,
-    author_role
+    author_role,
+    author_id
   from int_timeline
   where kind = 'message'
     and is_public
@@ -21,7 +23,7 @@ with_neighbours as (
     *,
     lag(author_role) over by_order as previous_role,
     -- the first human reply after this message, and the first reply of any kind
-    first_value(case when author_role = 'agent' then occurred_at end ignore nulls) over later as next_human_reply_at,
+    first_value(case when author_role = 'agent' then {'at': occurred_at, 'ord': ord, 'agent': author_id} end ignore nulls) over later as next_human_reply,
     first_value(case when author_role in ('agent', 'bot') then occurred_at end ignore nulls) over later as next_any_reply_at
   from public_messages
   window
@@ -37,7 +39,9 @@ select
   conversation_id,
   ord,
   occurred_at as turn_at,
-  next_human_reply_at as human_reply_at,
+  next_human_reply.at as human_reply_at,
+  next_human_reply.ord as human_reply_ord,
+  next_human_reply.agent as reply_agent,
   next_any_reply_at as any_reply_at,
   row_number() over (partition by source, conversation_id order by ord) as turn_number
 from with_neighbours

@@ -1,6 +1,7 @@
 -- One row per conversation: every per-conversation metric of metrics.md,
 -- under its catalogue name, with the grouping columns (month in the
--- configured time zone, channel, intent, team, owner_agent).
+-- configured time zone, channel, intent, team, owner_agent; v2: owner_team,
+-- priority, segment, account, tags, metadata for the custom dimensions).
 -- Durations are seconds; flags are booleans; null means "not defined for
 -- this conversation" (no customer message, not resolved, window still open).
 with conversations as (
@@ -22,7 +23,11 @@ joined as (
     c.priority,
     c.customer_id,
     c.customer_segment,
+    c.customer_account,
+    c.tags,
+    c.metadata,
     a.team,
+    a.owner_team,
     a.owner_agent,
     p.customer_messages,
     p.human_replies,
@@ -33,6 +38,9 @@ joined as (
     p.reply_time_s,
     p.unanswered_turns,
     b.business_first_response_s,
+    b.business_reply_time_s,
+    b.business_first_resolution_s,
+    b.business_full_resolution_s,
     r.first_resolution_at is not null as resolved,
     r.inferred_resolution,
     r.first_resolution_at,
@@ -47,19 +55,36 @@ joined as (
     p.automated_replies > 0 as had_automated_reply,
     p.handoff_from_bot,
     s.csat_score,
+    s.csat_answered_at,
     s.csat_satisfied,
     s.ces_score,
     e.customer_messages_to_resolution,
     e.re_explanations,
-    e.channel_switches
+    e.channel_switches,
+    l.sla_policy,
+    l.sla_first_response_met,
+    l.sla_first_response_due_at,
+    l.sla_next_response_turns,
+    l.sla_next_response_breaches,
+    l.sla_next_response_met,
+    l.sla_resolution_met,
+    l.sla_resolution_due_at,
+    l.sla_breached,
+    l.sla_first_breach_at,
+    l.sla_open_until,
+    w.agent_work_s,
+    w.customer_wait_s,
+    w.pending_s
   from conversations c
   left join int_conversation_responses p using (source, conversation_id)
-  left join int_business_first_response b using (source, conversation_id)
+  left join int_conversation_business b using (source, conversation_id)
   left join int_conversation_resolutions r using (source, conversation_id)
   left join int_conversation_assignments a using (source, conversation_id)
   left join int_recontacts x using (source, conversation_id)
   left join int_conversation_surveys s using (source, conversation_id)
   left join int_conversation_effort e using (source, conversation_id)
+  left join int_conversation_sla l using (source, conversation_id)
+  left join int_conversation_waiting w using (source, conversation_id)
 ),
 
 scored as (

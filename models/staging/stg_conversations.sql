@@ -7,8 +7,10 @@ select
   customer_id,
   customer_segment,
   customer_locale,
+  nullif(trim(customer_account), '') as customer_account,
   subject,
   nullif(trim(intent), '') as intent,
   priority,
-  tags
+  tags,
+  metadata
 from raw_conversations

@@ -1,0 +1,51 @@
+-- One row per conversation: the durations of metrics.md measured in business
+-- time on the conversation's schedule (v2): business_first_response_s,
+-- business_reply_time_s (the mean over answered turns of each turn's wait in
+-- business time), business_first_resolution_s, business_full_resolution_s.
+-- Each is null where its calendar-time metric is null, zero when the whole
+-- wait lies outside business hours.
+with turns as (
+  select
+    source,
+    conversation_id,
+    turn_number,
+    replied_business_s - started_business_s as business_wait_s
+  from int_turn_business
+  where replied_business_s is not null
+),
+
+replies as (
+  select
+    source,
+    conversation_id,
+    max(business_wait_s) filter (where turn_number = 1) as business_first_response_s,
+    avg(business_wait_s) as business_reply_time_s
+  from turns
+  group by source, conversation_id
+),
+
+resolutions as (
+  select
+    r.source,
+    r.conversation_id,
+    f.business_s - s.business_s as business_first_resolution_s,
+    l.business_s - s.business_s as business_full_resolution_s
+  from int_conversation_resolutions r
+  join int_conversation_responses p using (source, conversation_id)
+  join stg_conversations c using (source, conversation_id)
+  join int_business_moments s on s.source = r.source and s.conversation_id = r.conversation_id and s.at = coalesce(p.first_customer_at, c.created_at)
+  left join int_business_moments f on f.source = r.source and f.conversation_id = r.conversation_id and f.at = r.first_resolution_at
+  left join int_business_moments l on l.source = r.source and l.conversation_id = r.conversation_id and l.at = r.final_resolution_at
+  where r.first_resolution_at is not null
+)
+
+select
+  c.source,
+  c.conversation_id,
+  p.business_first_response_s,
+  p.business_reply_time_s,
+  r.business_first_resolution_s,
+  r.business_full_resolution_s
+from stg_conversations c
+left join replies p using (source, conversation_id)
+left join resolutions r using (source, conversation_id)

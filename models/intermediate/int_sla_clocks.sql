@@ -1,0 +1,145 @@
+-- One row per SLA clock of every conversation that a policy applies to
+-- (metrics.md v2 "Service-level agreements"; the policy: int_conversation_policies). Clocks:
+--   first_response: first customer message → first human reply after it;
+--   next_response: each customer turn that starts after the first human reply
+--     → its next human reply, or a resolution first (then not measured);
+--   resolution: first customer message (else created_at) → first resolution.
+-- Bot replies stop no clock and no status pauses one. Elapsed time is calendar
+-- time, or business time on the conversation's schedule for a business-hours
+-- policy; the due moment is when elapsed time reaches the target. `result`:
+-- met, breached (stopped late, or not stopped and due at or before the data
+-- horizon), open (not stopped, due after the horizon, or never due), or null
+-- for a turn closed by a resolution.
+-- every resolution moment, explicit or inferred: a next-response turn that one reaches before a reply is not measured
+with resolutions as (
+  select source, conversation_id, ord, occurred_at from int_conversation_states where is_resolution
+  union all
+  select source, conversation_id, first_resolution_ord, first_resolution_at from int_conversation_resolutions where inferred_resolution
+),
+
+first_replies as (
+  select source, conversation_id, turn_at as first_customer_at, human_reply_ord as first_human_reply_ord, human_reply_at as first_human_reply_at
+  from int_conversation_turns
+  where turn_number = 1
+),
+
+-- the first resolution after each turn's start
+turn_resolutions as (
+  select
+    t.source,
+    t.conversation_id,
+    t.turn_number,
+    arg_min(r.occurred_at, r.ord) as resolution_at
+  from int_conversation_turns t
+  join resolutions r
+    on r.source = t.source
+    and r.conversation_id = t.conversation_id
+    and r.ord > t.ord
+  group by t.source, t.conversation_id, t.turn_number
+),
+
+next_turns as (
+  select
+    t.source,
+    t.conversation_id,
+    t.turn_number,
+    t.turn_at,
+    t.human_reply_at,
+    r.resolution_at
+  from int_conversation_turns t
+  join first_replies f using (source, conversation_id)
+  left join turn_resolutions r using (source, conversation_id, turn_number)
+  where t.ord > f.first_human_reply_ord
+),
+
+clocks as (
+  select
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
+    g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured,
+    b.started_business_s, b.replied_business_s as stopped_business_s
+  from int_conversation_policies g
+  join first_replies f using (source, conversation_id)
+  join int_turn_business b on b.source = g.source and b.conversation_id = g.conversation_id and b.turn_number = 1
+  where g.first_response_s is not null
+  union all
+  select
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'next_response', n.turn_number,
+    g.next_response_s, n.turn_at,
+    case when n.resolution_at is null or n.resolution_at >= n.human_reply_at then n.human_reply_at end,
+    -- a turn closed by a resolution before any reply is not measured
+    not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at)),
+    b.started_business_s, b.replied_business_s
+  from int_conversation_policies g
+  join next_turns n using (source, conversation_id)
+  join int_turn_business b using (source, conversation_id, turn_number)
+  where g.next_response_s is not null
+  union all
+  select
+    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
+    g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true,
+    a.business_s, b.business_s
+  from int_conversation_policies g
+  join int_conversation_resolutions r using (source, conversation_id)
+  left join first_replies f using (source, conversation_id)
+  left join int_business_moments a on a.source = g.source and a.conversation_id = g.conversation_id and a.at = coalesce(f.first_customer_at, g.created_at)
+  left join int_business_moments b on b.source = g.source and b.conversation_id = g.conversation_id and b.at = r.first_resolution_at
+  where g.resolution_s is not null
+),
+
+timed as (
+  select
+    *,
+    started_business_s + target_s as due_business_s,
+    -- a turn stopped by a resolution is not measured: its elapsed time is not needed
+    case when stopped_at is not null then stopped_business_s - started_business_s end as business_elapsed_s
+  from clocks
+),
+
+-- the due moment: target seconds after the start in calendar time; on business hours, in the
+-- window in which the schedule's business seconds reach due_business_s (strictly after the
+-- windows before it; none beyond the calendar, or on a schedule without business hours)
+due as (
+  select
+    *,
+    started_at + to_seconds(target_s) as due_at,
+    epoch(stopped_at) - epoch(started_at) as elapsed_s
+  from timed
+  where not business_hours
+  union all by name
+  select
+    t.*,
+    case
+      when t.target_s = 0 then t.started_at
+      when w.starts_at is not null then greatest(
+        t.started_at,
+        w.starts_at + to_microseconds(cast(round((t.due_business_s - w.business_before_s) * 1000000) as bigint))
+      )
+    end as due_at,
+    t.business_elapsed_s as elapsed_s
+  from timed t
+  left join int_business_windows w
+    on w.schedule = t.schedule
+    and t.due_business_s > w.business_before_s
+    and t.due_business_s <= w.business_before_s + w.seconds
+  where t.business_hours
+)
+
+select
+  d.source,
+  d.conversation_id,
+  d.sla_policy,
+  d.target,
+  d.turn_number,
+  d.target_s,
+  d.started_at,
+  d.stopped_at,
+  d.elapsed_s,
+  d.due_at,
+  case
+    when not d.measured then null
+    when d.stopped_at is not null then case when d.elapsed_s <= d.target_s then 'met' else 'breached' end
+    when d.due_at is not null and d.due_at <= h.horizon then 'breached'
+    else 'open'
+  end as result
+from due d
+cross join int_data_horizon h

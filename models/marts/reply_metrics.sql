@@ -1,0 +1,50 @@
+-- One row per customer turn of every conversation with a customer message
+-- (metrics.md v2 "Reply-level mart"): when the turn started, its next human
+-- reply and who wrote it (reply_agent, credited with the reply), the team in
+-- force at the reply (the last team an assign event named before it), the
+-- wait in calendar and in business time, and the turn's first- or
+-- next-response SLA result (null: open, not measured, or no such target).
+with team_steps as (
+  select
+    source,
+    conversation_id,
+    ord,
+    team
+  from int_timeline
+  where kind = 'event' and event_type = 'assign' and team is not null
+),
+
+reply_teams as (
+  select
+    t.source,
+    t.conversation_id,
+    t.turn_number,
+    arg_max(g.team, g.ord) as reply_team
+  from int_conversation_turns t
+  join team_steps g
+    on g.source = t.source
+    and g.conversation_id = t.conversation_id
+    and g.ord < t.human_reply_ord
+  group by t.source, t.conversation_id, t.turn_number
+)
+
+select
+  t.source,
+  t.conversation_id,
+  t.turn_number as turn,
+  t.turn_at as turn_started_at,
+  t.human_reply_at as replied_at,
+  t.reply_agent,
+  g.reply_team,
+  epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
+  b.replied_business_s - b.started_business_s as business_reply_time_s,
+  t.turn_number = 1 as first_turn,
+  case k.result when 'met' then true when 'breached' then false end as sla_met
+from int_conversation_turns t
+left join reply_teams g using (source, conversation_id, turn_number)
+left join int_turn_business b using (source, conversation_id, turn_number)
+left join int_sla_clocks k
+  on k.source = t.source
+  and k.conversation_id = t.conversation_id
+  and k.turn_number = t.turn_number
+  and k.target in ('first_response', 'next_response')
