@@ -656,7 +656,7 @@ export const CATALOGUE: readonly Metric[] = [
     definition:
       'counted per resolved conversation, not per customer: churned conversations ÷ resolved conversations whose 90-day window after their first resolution is closed by the outcomes horizon (the latest outcome of outcomes.jsonl loaded for their source). ' +
       'A conversation churned when its customer has a `churned` outcome of the same source dated after its first resolution and at most 90 days after it; a customer with three such conversations counts three times, and one who churned before the conversation and not after does not churn. ' +
-      'Reported for all such conversations and by grouping — fcr (fcr, not fcr, fcr unknown while its 7-day window is open), csat_band of csat_score (satisfied ≥ 75, i.e. 4–5 of 5; neutral 50 to < 75; dissatisfied < 50; no answer) and effort_band of effort_index (low < 20, medium 20 to < 50, high ≥ 50) — with the counts and a 95 % Wilson score interval (ci_low, ci_high), so that a difference between bands can be told from noise.',
+      'Reported for all such conversations and by grouping — fcr (fcr, not fcr, fcr unknown while its 7-day window is open), csat_band of csat_score (satisfied ≥ 75, i.e. 4–5 of 5; neutral 50 to < 75; dissatisfied < 50; no answer) effort_band of effort_index (low < 20, medium 20 to < 50, high ≥ 50) and sla (breached or met by `sla_breached`; no sla without a matching policy or while every target is open) — with the counts and a 95 % Wilson score interval (ci_low, ci_high), so that a difference between bands can be told from noise.',
     unit: 'rate',
     higherIsBetter: false,
     usesInferredResolution: true,

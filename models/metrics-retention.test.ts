@@ -126,6 +126,8 @@ describe('churn within 90 days after a resolved conversation', () => {
       ['effort_band', 'medium', 2, 1, 0.5, 0.0945, 0.9055],
       ['fcr', 'fcr', 3, 1, 0.3333, 0.0615, 0.7923],
       ['fcr', 'not fcr', 2, 1, 0.5, 0.0945, 0.9055],
+      // built without sla_policies: no conversation has an SLA
+      ['sla', 'no sla', 5, 2, 0.4, 0.1176, 0.7693],
     ]);
   });
 

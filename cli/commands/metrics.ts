@@ -108,7 +108,7 @@ export const metricsRetentionCommand: Command = {
   summary: 'churn within 90 days after a resolved conversation, by FCR, CSAT band and effort band, with 95% intervals',
   usage: 'parley metrics retention [--format table|json|csv]',
   help: `
-Reads the retention_outcomes mart: for each grouping (all, fcr, csat_band, effort_band) and band,
+Reads the retention_outcomes mart: for each grouping (all, fcr, csat_band, effort_band, sla) and band,
 the resolved conversations whose 90 days after resolution the outcomes cover, how many of them
 churned, churn_rate_90d and its 95% Wilson interval (ci_low, ci_high). Counted per resolved
 conversation (docs/metrics.md, churn_rate_90d). Needs an outcomes.jsonl loaded with parley ingest

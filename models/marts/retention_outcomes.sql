@@ -13,8 +13,8 @@
 -- Groupings: all; fcr (fcr / not fcr / fcr unknown); csat_band of csat_score (satisfied
 -- >= 75, i.e. 4–5 of 5; neutral 50 to < 75; dissatisfied < 50; no answer);
 -- effort_band of effort_index (low < 20, medium 20 to < 50, high >= 50).
--- A further grouping is one more column of `banded` and one more name in the
--- unpivot (for example sla_breached: 'breached' / 'met').
+-- sla: breached / met / no sla (sla_breached of metrics v2). A further grouping
+-- is one more column of `banded` and one more name in the unpivot.
 with outcome_horizons as (
   select
     source,
@@ -40,7 +40,8 @@ resolved as (
     m.first_resolution_at,
     m.fcr,
     m.csat_score,
-    m.effort_index
+    m.effort_index,
+    m.sla_breached
   from conversation_metrics m
   join outcome_horizons h using (source)
   where m.resolved
@@ -77,13 +78,15 @@ banded as (
       when effort_index < 20 then 'low'
       when effort_index < 50 then 'medium'
       else 'high'
-    end as effort_band
+    end as effort_band,
+    -- sla_breached is null without a matching policy, or while every target is open
+    case when sla_breached then 'breached' when sla_breached = false then 'met' else 'no sla' end as sla
   from flagged
 ),
 
 unpivoted as (
   unpivot banded
-  on "all", fcr, csat_band, effort_band
+  on "all", fcr, csat_band, effort_band, sla
   into name "grouping" value band
 ),
 
