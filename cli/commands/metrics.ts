@@ -1,7 +1,7 @@
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { tableExists } from '../../warehouse/table-exists.js';
-import { DIMENSIONS, groupingNames, HEADLINE_FIELDS, isDimension, summarySql, type Dimension } from '../../models/summary.js';
+import { groupingNames, HEADLINE_FIELDS, summarySql } from '../../models/summary.js';
 import { loadConfig } from '../../models/config.js';
 
 function parseList(value: unknown): string[] {
