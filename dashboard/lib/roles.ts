@@ -34,7 +34,19 @@ export type Permission =
   | 'manageAccounts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewData', 'viewPainPoints', 'viewPlanning', 'curateTopics', 'manageAccounts'],
+  admin: [
+    'viewMetrics',
+    'viewConversations',
+    'grade',
+    'viewAllScorecards',
+    'coach',
+    'resolveDisputes',
+    'viewData',
+    'viewPainPoints',
+    'viewPlanning',
+    'curateTopics',
+    'manageAccounts',
+  ],
   supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'curateTopics'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning'],

@@ -57,6 +57,8 @@ test('an agent sees their own scorecard and is refused another agent’s', async
   expect(response?.status()).toBe(403);
   await expect(page.getByText('only your own scorecard')).toBeVisible();
   expect((await page.goto('/'))?.url()).toMatch(/agt_001/);
-  expect((await page.goto('/conversations'))?.status()).toBe(403);
+  // the conversation list opens on the agent's own conversations only
+  expect((await page.goto('/conversations'))?.status()).toBe(200);
+  await expect(page.locator('tbody')).not.toContainText('agt_002');
   expect((await page.goto('/data'))?.status()).toBe(403);
 });
