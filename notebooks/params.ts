@@ -57,14 +57,30 @@ export async function paramChoices(db: Warehouse, notebook: Pick<Notebook, 'para
   return out;
 }
 
-async function defaultValue(db: Warehouse, p: ParamSpec, ready: boolean): Promise<string | null> {
+/**
+ * `latest` for a month: the latest complete month with data — the newest
+ * month with conversations that ended before `now`, read in the configured
+ * time zone (the one the models give months in). On 1 December with data
+ * through 30 November that is November; on 30 November, October. When no
+ * month with data has ended, the month in progress.
+ */
+export async function latestCompleteMonth(db: Warehouse, now: Date): Promise<string | null> {
+  const zone = (await tableExists(db, 'config_settings')) ? ((await db.one<{ timezone: string }>('select timezone from config_settings limit 1'))?.timezone ?? 'UTC') : 'UTC';
+  const row = await db.one<{ complete: string | null; current: string | null; newest: string | null }>(
+    `with t as (select strftime(timezone($1, $2::timestamptz), '%Y-%m') as this_month)
+     select max(month) filter (where month < this_month) as complete, max(month) filter (where month = this_month) as current, max(month) as newest
+     from conversation_metrics, t where month is not null`,
+    [zone, now.toISOString()],
+  );
+  return row?.complete ?? row?.current ?? row?.newest ?? null;
+}
+
+async function defaultValue(db: Warehouse, p: ParamSpec, ready: boolean, now: Date): Promise<string | null> {
   const d = p.default ?? null;
   const column = COLUMN[p.type];
   if (d === 'latest' && p.type === 'month') {
     if (!ready) return null;
-    // the newest month is usually still in progress: take the one before it when there is one
-    const rows = await db.all<{ month: string }>('select distinct month from conversation_metrics where month is not null order by month desc limit 2');
-    return rows[1]?.month ?? rows[0]?.month ?? null;
+    return latestCompleteMonth(db, now);
   }
   if (d === 'largest' && column) {
     if (!ready) return null;
@@ -90,6 +106,7 @@ export async function resolveParams(
   db: Warehouse,
   notebook: Pick<Notebook, 'params'>,
   given: Readonly<Record<string, string>> = {},
+  now = new Date(),
 ): Promise<{ values: ParamValues; problems: string[] }> {
   const problems: string[] = [];
   const declared = new Map(notebook.params.map((p) => [p.name, p]));
@@ -105,7 +122,7 @@ export async function resolveParams(
     const g = given[p.name];
     const problem = g === undefined || g === '' ? undefined : checkValue(p, g);
     if (problem) problems.push(problem);
-    const value = g !== undefined && g !== '' && !problem ? g : await defaultValue(db, p, ready);
+    const value = g !== undefined && g !== '' && !problem ? g : await defaultValue(db, p, ready, now);
     values[p.name] = value;
     if (p.type === 'month') {
       values[`${p.name}_previous`] = value ? shiftMonth(value, -1) : null;

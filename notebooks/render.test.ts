@@ -10,6 +10,8 @@ import { NOTEBOOK_CSS } from './html.js';
 
 // A small fixed warehouse: the seeded demo generator, a fixed end date, built in memory.
 let db: Warehouse;
+/** The demo's data end, and the moment these renders happen: June 2026 has just ended. */
+const DATA_END = new Date('2026-07-01T00:00:00Z');
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-notebooks-'));
   try {
@@ -81,7 +83,7 @@ After: {good.n} in {month}; {bogus}.
 describe('renderNotebook: a broken block names itself and the rest renders', () => {
   it('reports each broken block by name with its problem, and still renders the text around them', async () => {
     const before = await db.one<{ n: number }>('select count(*) as n from raw_conversations');
-    const { html, errors } = await renderNotebook(db, parseNotebook(BROKEN, 'broken'), { who: "x' or 1=1 --" });
+    const { html, errors } = await renderNotebook(db, parseNotebook(BROKEN, 'broken'), { who: "x' or 1=1 --" }, { now: DATA_END });
     expect(errors.map((e) => `${e.block}: ${e.message}`)).toEqual([
       'sql "broken": Parser Error: syntax error at or near "selec"',
       'sql "unknown_param": unknown parameter $teem: this notebook declares $month, $month_previous, $month_year_ago, $who',
@@ -91,7 +93,7 @@ describe('renderNotebook: a broken block names itself and the rest renders', () 
       `text at line ${BROKEN.split('\n').findIndex((l) => l.startsWith('After:')) + 1}: value {bogus}: no parameter and no one-row query has a column "bogus"`,
     ]);
     expect(html).toContain('Before: <span class="nb-value">42</span> for <span class="nb-value">x&#39; or 1=1 --</span>');
-    expect(html).toContain('After: <span class="nb-value">42</span> in <span class="nb-value">May 2026</span>');
+    expect(html).toContain('After: <span class="nb-value">42</span> in <span class="nb-value">June 2026</span>');
     expect(html).toContain('Not available yet.</strong> This part needs the table <code>table_from_the_future</code>');
     // the value was bound, not spliced: it comes back verbatim and the warehouse is untouched
     expect(html).toContain('<td>x&#39; or 1=1 --</td>');
@@ -110,21 +112,23 @@ describe('renderNotebook: a broken block names itself and the rest renders', () 
   });
 
   it('an unknown or malformed parameter is reported and the default used', async () => {
-    const { errors, params } = await renderNotebook(db, parseNotebook(BROKEN, 'broken'), { mnth: '2026-05', month: 'May' });
+    const { errors, params } = await renderNotebook(db, parseNotebook(BROKEN, 'broken'), { mnth: '2026-05', month: 'May' }, { now: DATA_END });
     expect(errors.slice(0, 2).map((e) => e.message)).toEqual([
       'unknown parameter "mnth": this notebook\'s parameters are month, who',
       'parameter month: "May" is not a month: write YYYY-MM, e.g. 2026-10',
     ]);
-    expect(params['month']).toBe('2026-05');
+    expect(params['month']).toBe('2026-06');
   });
 });
 
 describe('parameters', () => {
-  it('month "latest" is the month before the newest (still in progress); derived months follow', async () => {
+  it('month "latest" is the latest complete month (notebooks/params.test.ts has the rule); derived months follow', async () => {
     const nb = parseNotebook('---\ntitle: T\nparams:\n  month: { type: month, default: latest }\n  team: { type: team, default: largest }\n---\n');
-    const { values, problems } = await resolveParams(db, nb);
+    const { values, problems } = await resolveParams(db, nb, {}, DATA_END);
     expect(problems).toEqual([]);
-    expect(values).toEqual({ month: '2026-05', month_previous: '2026-04', month_year_ago: '2025-05', team: 'Tier 1 EMEA' });
+    expect(values).toEqual({ month: '2026-06', month_previous: '2026-05', month_year_ago: '2025-06', team: 'Tier 1 EMEA' });
+    // the day before, June is still in progress: May
+    expect((await resolveParams(db, nb, {}, new Date('2026-06-30T12:00:00Z'))).values['month']).toBe('2026-05');
     const choices = await paramChoices(db, nb);
     expect(choices['month']?.slice(0, 3)).toEqual(['2026-06', '2026-05', '2026-04']);
     expect(choices['team']).toContain('Billing Specialists');

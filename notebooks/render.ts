@@ -42,6 +42,8 @@ export interface RenderResult {
 export interface RenderOptions {
   /** Return only the `<article>` (the caller's page must include NOTEBOOK_CSS). */
   fragment?: boolean;
+  /** The moment a `latest` month is the latest complete month before (default: now). */
+  now?: Date;
 }
 
 type Outcome = { state: 'ok'; result: QueryResult } | { state: 'error'; message: string } | { state: 'unavailable'; missing: string[] };
@@ -55,7 +57,7 @@ function shownParam(value: string | null, type?: string): string {
 /** Renders `notebook` with `given` parameter values. Never throws for a broken block; see `errors`. */
 export async function renderNotebook(db: Warehouse, notebook: Notebook, given: Readonly<Record<string, string>> = {}, options: RenderOptions = {}): Promise<RenderResult> {
   const errors: RenderError[] = notebook.problems.map((message) => ({ block: `notebook "${notebook.id}"`, line: 1, message }));
-  const { values, problems } = await resolveParams(db, notebook, given);
+  const { values, problems } = await resolveParams(db, notebook, given, options.now);
   for (const message of problems) errors.push({ block: `notebook "${notebook.id}"`, line: 1, message });
   const names = knownNames(notebook.params);
   const tables = await tableNames(db);

@@ -74,7 +74,7 @@ Examples:
       // (notebooks/query-guard.ts), DuckDB itself is told to read no file (for good, in this
       // process). A server loads files too, so there the check alone holds.
       if (!io.warehouse) await db.run('set enable_external_access = false');
-      return renderNotebook(db, notebook, given);
+      return renderNotebook(db, notebook, given, io.now ? { now: io.now } : {});
     });
     if (out) {
       await mkdir(path.dirname(path.resolve(out)), { recursive: true });
