@@ -99,7 +99,7 @@ sections:
     const ok = parseRubric(criterion('        levels: [Curt, Neutral, Warm, Personal]\n'), 'ok.yaml');
     expect(ok.sections[0]!.criteria[0]!.levels).toEqual(['Curt', 'Neutral', 'Warm', 'Personal']);
     expect(problems(criterion('        levels: [Curt, Warm]\n'))).toEqual([
-      "criterion \"tone\" (section \"main\") levels: the scale has 4 points but 2 level descriptions are given; give one per point, in the scale's order",
+      'criterion "tone" (section "main") levels: the scale has 4 points but 2 level descriptions are given; give one per point, in the scale\'s order',
     ]);
   });
 

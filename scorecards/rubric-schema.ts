@@ -138,7 +138,9 @@ function crossChecks(rubric: Rubric): string[] {
       }
       const points = typeof c.scale === 'object' ? c.scale.options.length : c.scale === 'pass/fail' ? 2 : Number(c.scale[0]);
       if (c.levels && c.levels.length !== points) {
-        problems.push(`${where} levels: the scale has ${points} points but ${c.levels.length} level ${c.levels.length === 1 ? 'description is' : 'descriptions are'} given; give one per point, in the scale's order`);
+        problems.push(
+          `${where} levels: the scale has ${points} points but ${c.levels.length} level ${c.levels.length === 1 ? 'description is' : 'descriptions are'} given; give one per point, in the scale's order`,
+        );
       }
       const causes = c.root_causes.filter((r, i) => c.root_causes.indexOf(r) !== i);
       if (causes.length) problems.push(`${where} root_causes: "${causes[0]}" is listed twice`);
