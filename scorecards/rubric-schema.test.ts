@@ -3,6 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseRubric, RubricError } from './rubric-schema.js';
+import { defaultRubric } from './rubrics.js';
+import { scaleRatings } from './scoring.js';
 
 function problems(yaml: string): string[] {
   try {
@@ -91,6 +93,18 @@ sections:
     expect(problems(criterion('        autoqa: smile\n'))).toEqual([
       'criterion "tone" (section "main") autoqa: must be one of greeting, closing_confirmation, empathy, no_unanswered_turns, no_long_silence, reply_length, readability',
     ]);
+  });
+
+  it('keeps one level description per scale point and refuses a count that does not match the scale', () => {
+    const ok = parseRubric(criterion('        levels: [Curt, Neutral, Warm, Personal]\n'), 'ok.yaml');
+    expect(ok.sections[0]!.criteria[0]!.levels).toEqual(['Curt', 'Neutral', 'Warm', 'Personal']);
+    expect(problems(criterion('        levels: [Curt, Warm]\n'))).toEqual([
+      'criterion "tone" (section "main") levels: the scale has 4 points but 2 level descriptions are given; give one per point, in the scale\'s order',
+    ]);
+  });
+
+  it('checks that the default rubric describes every scale point of every criterion', () => {
+    for (const c of defaultRubric().sections.flatMap((s) => s.criteria)) expect(c.levels?.length, c.id).toBe(scaleRatings(c.scale).length);
   });
 
   it('reports YAML syntax errors in one line', () => {

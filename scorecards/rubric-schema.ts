@@ -3,7 +3,9 @@
  *
  * A criterion has guidance text, a scale, a weight, whether N/A is allowed,
  * whether it is critical (a failed critical criterion fails the whole review)
- * and optional root-cause choices. Scales:
+ * and optional root-cause choices and level descriptions (`levels`: one text
+ * per scale point, in the scale's order, shown to reviewers beside the
+ * rating). Scales:
  *
  * - `pass/fail`                       → ratings `pass`, `fail`
  * - `3-point`, `4-point`, `5-point`   → ratings 1 … N (1 is the lowest)
@@ -45,6 +47,8 @@ const criterionSchema = z.strictObject({
   na_allowed: z.boolean().default(false),
   critical: z.boolean().default(false),
   root_causes: z.array(z.string().min(1)).default([]),
+  /** What each scale point means, in the scale's order (pass, fail; 1 … N; the options): one text per point. */
+  levels: z.array(z.string().trim().min(1, 'a level description must not be empty')).optional(),
   /** The AutoQA check that measures the same thing, for AutoQA-vs-human agreement. */
   autoqa: z.enum(AUTOQA_CHECKS, { error: `must be one of ${AUTOQA_CHECKS.join(', ')}` }).optional(),
 });
@@ -131,6 +135,12 @@ function crossChecks(rubric: Rubric): string[] {
         if (twice.length) problems.push(`${where} scale: option "${twice[0]}" is listed twice; give each option its own label`);
         const points = c.scale.options.map((o) => o.points);
         if (Math.min(...points) === Math.max(...points)) problems.push(`${where} scale: every option has the same points; give the options different points`);
+      }
+      const points = typeof c.scale === 'object' ? c.scale.options.length : c.scale === 'pass/fail' ? 2 : Number(c.scale[0]);
+      if (c.levels && c.levels.length !== points) {
+        problems.push(
+          `${where} levels: the scale has ${points} points but ${c.levels.length} level ${c.levels.length === 1 ? 'description is' : 'descriptions are'} given; give one per point, in the scale's order`,
+        );
       }
       const causes = c.root_causes.filter((r, i) => c.root_causes.indexOf(r) !== i);
       if (causes.length) problems.push(`${where} root_causes: "${causes[0]}" is listed twice`);

@@ -24,9 +24,11 @@ test('a reviewer grades a sampled conversation and the score lands on the agent 
   expect(agent).toMatch(/^agt_/);
   await rateAllBest(page);
   await page.getByLabel('Overall comment').fill('Clear and kind <b>not bold</b>');
-  await page.keyboard.press('Control+Enter');
-  await expect(page.getByTestId('qa-score')).toHaveText('100.0');
   const conversation = page.url();
+  // Ctrl+Enter saves and opens the next item of the queue, naming the score just saved
+  await page.keyboard.press('Control+Enter');
+  await expect(page).not.toHaveURL(conversation);
+  await expect(page.getByTestId('qa-score')).toHaveText('100.0');
 
   // The supervisor sees it on the agent's scorecard.
   const context = await browser.newContext();

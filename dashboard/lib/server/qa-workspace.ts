@@ -17,12 +17,14 @@ import {
   listQueue,
   listSamples,
   listReviews,
+  getReview,
   saveReview,
   scaleRatings,
   ScorecardError,
   type Grade,
 } from '../../../scorecards/index.js';
 import { usernamesWithRole, type Account } from '../../../accounts/index.js';
+import { loadConversationQa } from './conversation-qa.js';
 
 export { ScorecardError };
 
@@ -98,7 +100,14 @@ export interface RubricCriterionView {
   critical: boolean;
   naAllowed: boolean;
   ratings: string[];
+  /** What each rating means (the rubric's `levels`), beside `ratings` in the same order; null where the rubric says nothing. */
+  levels: (string | null)[];
+  /** The AutoQA check that measures the same thing (criterion.autoqa), if any. */
+  autoqa: string | null;
 }
+
+/** What AutoQA found for the conversation, by check (the `qa_autoqa` mart); `passed` is null where the check does not apply. */
+export type AutoQaFindings = Record<string, { passed: boolean | null; description: string }>;
 
 /** One sample item, its rubric (the version the sample pinned) and any review already saved. */
 export async function loadItem(db: Warehouse, sampleId: string, position: number) {
@@ -122,6 +131,8 @@ export async function rubricView(db: Warehouse, rubricId: string, version: numbe
       critical: c.critical,
       naAllowed: c.na_allowed,
       ratings: scaleRatings(c.scale),
+      levels: scaleRatings(c.scale).map((_, i) => c.levels?.[i] ?? null),
+      autoqa: c.autoqa ?? null,
     })),
   );
   return { rubric, criteria };
@@ -135,12 +146,17 @@ async function itemView(
   criteria: RubricCriterionView[],
   position: number,
 ) {
-  const [existing] = await listReviews(db, { sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, kind: 'review', limit: 1 });
+  const [[existing], qa] = await Promise.all([
+    listReviews(db, { sample_id: sample.sample_id, source: item.source, conversation_id: item.conversation_id, kind: 'review', limit: 1 }),
+    loadConversationQa(db, item.source, item.conversation_id),
+  ]);
+  const autoqa: AutoQaFindings = Object.fromEntries(qa.checks.map((c) => [c.check, { passed: c.passed, description: c.description }]));
   const next = sample.items.find((i) => i.position > position && (i.reviewer_id === item.reviewer_id || i.reviewer_id === null));
   return {
     sample: { id: sample.sample_id, name: sample.name, rubric: `${rubric.name} (v${rubric.version})`, size: sample.items.length },
     item,
     criteria,
+    autoqa,
     review: existing
       ? {
           reviewId: existing.review_id,
@@ -189,4 +205,60 @@ export async function gradeItem(
     if (error instanceof ScorecardError) return { ok: false as const, message: error.message };
     throw error;
   }
+}
+
+/**
+ * Where save-and-next goes: the reviewer's next ungraded item after the one
+ * just graded (same sample, later position), else the first ungraded item
+ * of their queue, else null (the queue is done). `queue` is {@link listQueue}'s
+ * order (undone items only).
+ *
+ * @example
+ *   nextInQueue([{ sample_id: 's', position: 1 }, { sample_id: 's', position: 3 }], { sample_id: 's', position: 2 }); // { sample_id: 's', position: 3 }
+ */
+export function nextInQueue<T extends { sample_id: string; position: number }>(queue: T[], current: { sample_id: string; position: number }): T | null {
+  const others = queue.filter((i) => !(i.sample_id === current.sample_id && i.position === current.position));
+  return others.find((i) => i.sample_id === current.sample_id && i.position > current.position) ?? others[0] ?? null;
+}
+
+/** The address save-and-next opens after grading `current`: the next ungraded item of the reviewer's queue, or the queue page when none is left. */
+export async function nextItemPath(db: Warehouse, reviewer: string, current: { sample_id: string; position: number }): Promise<string> {
+  const next = nextInQueue(await listQueue(db, { reviewer_id: reviewer }), current);
+  return next ? `/qa/${encodeURIComponent(next.sample_id)}/${next.position}` : '/qa?queue=done';
+}
+
+/**
+ * A reviewer's completed reviews (kind review, newest first) with their
+ * scores and where to open each: the sample item when the review belongs to
+ * one, else the review page.
+ */
+export async function reviewerDone(db: Warehouse, reviewer: string, limit = 50) {
+  const [reviews, items] = await Promise.all([listReviews(db, { reviewer_id: reviewer, kind: 'review', limit }), listQueue(db, { reviewer_id: reviewer, include_done: true })]);
+  const position = new Map(items.map((i) => [`${i.sample_id}\u0000${i.source}\u0000${i.conversation_id}`, { name: i.sample_name, position: i.position }]));
+  return reviews.map((r) => {
+    const at = r.sample_id ? position.get(`${r.sample_id}\u0000${r.source}\u0000${r.conversation_id}`) : undefined;
+    return {
+      reviewId: r.review_id,
+      conversationId: r.conversation_id,
+      agentId: r.agent_id,
+      sample: at ? `${at.name} #${at.position}` : null,
+      qaScore: r.qa_score,
+      autoFailed: r.auto_failed,
+      savedAt: r.created_at.toISOString().slice(0, 16).replace('T', ' '),
+      href: at && r.sample_id ? `/qa/${encodeURIComponent(r.sample_id)}/${at.position}` : `/reviews/${encodeURIComponent(r.review_id)}`,
+    };
+  });
+}
+
+/** A review the reviewer saved (for the notice after save-and-next); null when it is not theirs or does not exist. */
+export async function savedByReviewer(db: Warehouse, reviewer: string, reviewId: string) {
+  let review;
+  try {
+    review = await getReview(db, reviewId);
+  } catch (error) {
+    if (error instanceof ScorecardError) return null;
+    throw error;
+  }
+  if (review.reviewer_id !== reviewer) return null;
+  return { reviewId: review.review_id, conversationId: review.conversation_id, qaScore: review.qa_score, autoFailed: review.auto_failed };
 }

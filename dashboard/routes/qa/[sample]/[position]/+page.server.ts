@@ -1,7 +1,7 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
-import { gradeItem, loadItem, ScorecardError } from '$lib/server/qa-workspace.js';
+import { gradeItem, loadItem, nextItemPath, savedByReviewer, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Account } from '$lib/server/auth.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,14 +29,23 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const { db, found } = await item(user, params.sample, params.position);
   const conversation = await loadConversation(db, found.item.source, found.item.conversation_id);
   if (!conversation) error(404, `The conversation ${found.item.conversation_id} is no longer in the warehouse.`);
-  return { ...found, conversation, startedAt: Date.now() };
+  // after save-and-next: the review just saved, named on the page it opened
+  const savedId = url.searchParams.get('saved');
+  return { ...found, conversation, startedAt: Date.now(), previous: savedId ? await savedByReviewer(db, user.username, savedId) : null };
 };
 
 export const actions: Actions = {
   default: async ({ locals, url, params, request }) => {
     const user = requirePermission(locals, url, 'grade');
     const { db, found } = await item(user, params.sample, params.position);
-    const result = await gradeItem(db, user, { sample_id: params.sample }, found.item, found.criteria, await request.formData());
-    return result.ok ? { saved: result } : fail(400, { message: result.message });
+    const form = await request.formData();
+    const result = await gradeItem(db, user, { sample_id: params.sample }, found.item, found.criteria, form);
+    if (!result.ok) return fail(400, { message: result.message });
+    // "Save and next" (Ctrl+Enter): the next ungraded item of the reviewer's queue, naming the review just saved
+    if (form.get('then') === 'next') {
+      const next = await nextItemPath(db, user.username, { sample_id: params.sample, position: found.item.position });
+      redirect(303, `${next}${next.includes('?') ? '&' : '?'}saved=${encodeURIComponent(result.reviewId)}`);
+    }
+    return { saved: result };
   },
 };
