@@ -119,6 +119,23 @@ describe('zendesk tables on a hand-written landing', () => {
     expect(w.load).toMatchObject({ loaded: 2, quarantined: 7 });
   });
 
+  it('fills priority, tags, the organisation (named by the organization table, else its id) and custom fields from the field history', async () => {
+    const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
+    );
+    expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
+      // 360001 is named by ticket_field and its later value wins; 360005 has no ticket_field row; 360006 was cleared
+      {
+        conversation_id: '1',
+        priority: 'high',
+        tags: ['order', 'vip'],
+        customer_account: 'Acme Ltd',
+        metadata: { platform: 'zendesk', status: 'closed', 'Order number': 'ORD-77', field_360005: 'eu' },
+      },
+      { conversation_id: '4', priority: null, tags: null, customer_account: '901', metadata: { platform: 'zendesk', status: 'solved' } },
+    ]);
+  });
+
   it('refuses a ticket table with a renamed column, naming it and what was found', async () => {
     const error = await testWarehouse({ adapter: zendeskTablesAdapter, files: [fixture('zendesk-renamed')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
