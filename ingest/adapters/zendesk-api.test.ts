@@ -96,7 +96,7 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
       const r = await db.db.one<{ priority: string; tags: string[]; customer_account: string; metadata: string }>(
         "select priority, tags, customer_account, metadata from raw_conversations where conversation_id = '1'",
       );
-      return { ...r, metadata: JSON.parse(r.metadata) as unknown };
+      return { ...r!, metadata: JSON.parse(r!.metadata) as unknown };
     };
     // custom field 360002 has no value, so it is left out; a false checkbox is a value
     expect(await row(w)).toEqual({
