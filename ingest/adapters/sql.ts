@@ -53,5 +53,4 @@ export function duckdbComplaint(error: unknown): string {
  * @example
  *   metadataSql("json_object('platform', 'chatwoot')", 'c.custom_attributes')
  */
-export const metadataSql = (base: string, custom: string) =>
-  `json_merge_patch(case when json_type(${custom}) = 'OBJECT' then ${custom} else '{}'::json end, ${base})`;
+export const metadataSql = (base: string, custom: string) => `json_merge_patch(case when json_type(${custom}) = 'OBJECT' then ${custom} else '{}'::json end, ${base})`;

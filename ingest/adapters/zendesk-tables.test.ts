@@ -124,13 +124,13 @@ describe('zendesk tables on a hand-written landing', () => {
       'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
     );
     expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
-      // 360001 is named by ticket_field and its later value wins; 360005 has no ticket_field row; 360006 was cleared
+      // 360001 is named by ticket_field ("Order number", as a word a dimension can name) and its later value wins; 360005 has no ticket_field row; 360006 was cleared
       {
         conversation_id: '1',
         priority: 'high',
         tags: ['order', 'vip'],
         customer_account: 'Acme Ltd',
-        metadata: { platform: 'zendesk', status: 'closed', 'Order number': 'ORD-77', field_360005: 'eu' },
+        metadata: { platform: 'zendesk', status: 'closed', order_number: 'ORD-77', field_360005: 'eu' },
       },
       { conversation_id: '4', priority: null, tags: null, customer_account: '901', metadata: { platform: 'zendesk', status: 'solved' } },
     ]);

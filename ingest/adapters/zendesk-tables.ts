@@ -36,7 +36,7 @@ import { restoreCr } from './csv-source.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
-import { metadataSql, sqlEscape, sqlString } from './sql.js';
+import { metadataSql, sqlEscape, sqlString, wordSql } from './sql.js';
 import { snapshotRemovalsSql } from '../removals.js';
 import { DUPLICATE } from '../check-and-write.js';
 import { has } from './detect.js';
@@ -213,11 +213,13 @@ activities as (
 ),
 
 -- custom fields: history rows whose field_name is a ticket field's id, the latest value of each, named by the
--- ticket_field table's title where the sync has it (else field_<id>, as the API's custom_fields read)
+-- ticket_field table's title as a word a dimension can name ("Order number" → order_number) where the sync
+-- has it, else field_<id> (as the API's custom_fields read)
 custom_fields as (
   select ticket_id, to_json(map_from_entries(list({'k': name, 'v': value} order by name))) as fields
   from (
-    select h.ticket_id, coalesce(any_value(nullif(f.title, '')), 'field_' || h.field_name) as name,
+    select h.ticket_id,
+      coalesce(any_value(case when regexp_full_match(${wordSql('f.title')}, '[a-z][a-z0-9_]*') then ${wordSql('f.title')} end), 'field_' || h.field_name) as name,
       arg_max(coalesce(h.value, ''), (${ts('h.updated')}, h._line)) as value
     from ${t.ticket_field_history} h
     left join ${t.ticket_field} f on f.id = h.field_name
