@@ -8,6 +8,7 @@ import { TEST_NOW } from '../../testing/clock.js';
 import { buildWarehouse } from '../../models/incremental.js';
 import { parseConfig } from '../../models/config.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
+import { summarySql } from '../../models/summary.js';
 import { zendeskTablesAdapter } from './zendesk-tables.js';
 import { AdapterError } from './types.js';
 
@@ -133,6 +134,14 @@ describe('zendesk tables on a hand-written landing', () => {
         metadata: { platform: 'zendesk', status: 'closed', order_number: 'ORD-77', field_360005: 'eu' },
       },
       { conversation_id: '4', priority: null, tags: null, customer_account: '901', metadata: { platform: 'zendesk', status: 'solved' } },
+    ]);
+  });
+
+  it('the built summary groups by the account and by a custom field as a configured dimension', async () => {
+    const rows = await w.db.all(`select account, order_number, conversations from (${summarySql(['account', 'order_number'], '', ['conversations'])})`);
+    expect(rows).toEqual([
+      { account: '901', order_number: null, conversations: 1 },
+      { account: 'Acme Ltd', order_number: 'ORD-77', conversations: 1 },
     ]);
   });
 
