@@ -32,6 +32,7 @@ import { sampleCreateCommand, sampleExportCommand, sampleImportCommand, sampleLi
 import { scorecardCommand } from './commands/scorecard.js';
 import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
+import { configFromZendeskCommand } from './commands/config.js';
 import { eraseCommand } from './commands/erase.js';
 
 import { forecastCommand, planStaffingCommand } from './commands/planning.js';
@@ -66,6 +67,7 @@ export const COMMANDS: readonly Command[] = [
   jobsListCommand,
   jobsRunCommand,
   mappingCheckCommand,
+  configFromZendeskCommand,
   forecastCommand,
   planStaffingCommand,
 ];

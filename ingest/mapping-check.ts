@@ -41,6 +41,8 @@ const FIELDS = [
   'subject',
   'intent',
   'priority',
+  'account',
+  'tags',
 ];
 
 function shown(v: unknown): string {

@@ -7,7 +7,8 @@
  * order the source recorded things in (`ord`).
  *
  * conversations: conversation_id, line, created_at (timestamptz), channel,
- *   customer_id, subject, intent, priority, tags (varchar[]), metadata (json)
+ *   customer_id, customer_account (the customer's organisation, or null), subject,
+ *   intent, priority, tags (varchar[]), metadata (json)
  * activities: conversation_id, ts (timestamptz), ord (sortable), kind
  *   ('message' | 'status' | 'assign' | 'escalate'), message_id, role,
  *   author_id, author_name, body, internal (boolean), channel, attachments,
@@ -40,7 +41,7 @@ select
     'source', ${sqlString(parts.source)},
     'channel', c.channel,
     'created_at', ${isoSql('c.created_at')},
-    'customer', json_object('id', c.customer_id),
+    'customer', json_object('id', c.customer_id, 'account', c.customer_account),
     'subject', c.subject,
     'intent', c.intent,
     'priority', c.priority,

@@ -14,6 +14,23 @@ describe('chatwoot API JSON', () => {
   });
   afterAll(() => w.close());
 
+  it("fills priority (medium → normal), labels as tags, the contact's company_name as the account and custom_attributes as metadata", async () => {
+    const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      "select conversation_id, priority, tags, customer_account, metadata from raw_conversations where conversation_id in ('301', '302') order by 1",
+    );
+    // a blank company name is no account; a custom attribute without a value is left out
+    expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
+      {
+        conversation_id: '301',
+        priority: 'high',
+        tags: ['billing'],
+        customer_account: 'Acme Ltd',
+        metadata: { platform: 'chatwoot', status: 'resolved', inbox_id: '3', plan: 'pro', seats: 12 },
+      },
+      { conversation_id: '302', priority: 'normal', tags: null, customer_account: null, metadata: { platform: 'chatwoot', status: 'pending', inbox_id: '4' } },
+    ]);
+  });
+
   it('message types as numbers or strings: contacts are customers, users agents, AgentBot and templates bots, activities system, private notes internal', async () => {
     const c = await w.conversation('301');
     expect(c.messages.map((m) => [m['message_id'], m['author_role'], m['internal']])).toEqual([

@@ -22,7 +22,7 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape } from './sql.js';
+import { metadataSql, sqlEscape } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 
 const person = { id: 'VARCHAR', name: 'VARCHAR', type: 'VARCHAR' };
@@ -36,7 +36,8 @@ const CONVERSATION = JSON.stringify({
   last_activity_at: 'VARCHAR',
   contact_id: 'VARCHAR',
   labels: ['VARCHAR'],
-  meta: { sender: person, assignee: person, team: { id: 'VARCHAR', name: 'VARCHAR' }, channel: 'VARCHAR' },
+  custom_attributes: 'JSON',
+  meta: { sender: { ...person, additional_attributes: { company_name: 'VARCHAR' } }, assignee: person, team: { id: 'VARCHAR', name: 'VARCHAR' }, channel: 'VARCHAR' },
   messages: [
     {
       id: 'VARCHAR',
@@ -218,11 +219,12 @@ conversations as (
     c.created as created_at,
     ${channelSql('c.c.meta.channel')} as channel,
     coalesce(c.c.meta.sender.id, c.c.contact_id, 'unknown') as customer_id,
+    nullif(trim(c.c.meta.sender.additional_attributes.company_name), '') as customer_account,
     null::varchar as subject,
     null::varchar as intent,
     case lower(c.c.priority) when 'low' then 'low' when 'medium' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
     c.c.labels as tags,
-    json_object('platform', 'chatwoot', 'status', lower(c.c.status), 'inbox_id', c.c.inbox_id) as metadata
+    ${metadataSql("json_object('platform', 'chatwoot', 'status', lower(c.c.status), 'inbox_id', c.c.inbox_id)", 'c.c.custom_attributes')} as metadata
   from checked c
   where c.problem is null
 )

@@ -29,7 +29,8 @@ const CONVERSATION = JSON.stringify({
   priority: 'VARCHAR',
   title: 'VARCHAR',
   source: { type: 'VARCHAR', delivered_as: 'VARCHAR', subject: 'VARCHAR', body: 'VARCHAR', author },
-  contacts: { contacts: [{ id: 'VARCHAR' }] },
+  contacts: { contacts: [{ id: 'VARCHAR', companies: { data: [{ id: 'VARCHAR', name: 'VARCHAR' }] } }] },
+  custom_attributes: 'JSON',
   tags: { tags: [{ name: 'VARCHAR' }] },
   conversation_rating: { rating: 'VARCHAR', remark: 'VARCHAR', created_at: 'VARCHAR' },
   conversation_parts: {
@@ -85,6 +86,8 @@ convs as (
     created,
     ${ts('c.updated_at')} as updated,
     c.contacts.contacts[1].id as customer_id,
+    coalesce(nullif(c.contacts.contacts[1].companies.data[1].name, ''), nullif(c.contacts.contacts[1].companies.data[1].id, '')) as customer_account,
+    c.custom_attributes,
     coalesce(nullif(c.title, ''), nullif(c.source.subject, '')) as subject,
     c.priority,
     c.state,

@@ -13,7 +13,7 @@
  * conversation rating (1–5, with its remark) is a `csat` answer, dated when
  * it was given (else at the conversation's last update).
  *
- * convs: conversation_id, line, created, updated, customer_id, subject, priority, state, tags,
+ * convs: conversation_id, line, created, updated, customer_id, customer_account, custom_attributes (json), subject, priority, state, tags,
  *   source_body, source_author_type, source_author_id, source_author_name, delivered_as,
  *   rating_value, rating_remark, rating_at
  * parts: conversation_id, part_id, ts, ord, part_type, body, author_type, author_id, author_name,
@@ -22,6 +22,7 @@
  * @example
  *   `with convs as (…), parts as (…), ${intercomCtes('convs', 'parts')} ${assembleSql(…)}`
  */
+import { metadataSql } from './sql.js';
 
 /** Intercom author type → canonical role (null for a type Intercom does not have). */
 export const intercomRoleSql = (type: string) => `case lower(${type})
@@ -100,7 +101,8 @@ conversations as (
     null::varchar as intent,
     case lower(priority) when 'priority' then 'high' when 'not_priority' then 'normal' end as priority,
     tags,
-    json_object('platform', 'intercom', 'state', lower(state)) as metadata
+    customer_account,
+    ${metadataSql("json_object('platform', 'intercom', 'state', lower(state))", 'custom_attributes')} as metadata
   from ${convs}
 )`;
 }

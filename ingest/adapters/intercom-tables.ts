@@ -44,6 +44,10 @@ const TABLES = {
   },
   admin: { columns: { id: ['id'] }, optional: { name: ['name'] } },
   conversation_contact_history: { columns: { contact_id: ['contact_id'], conversation_id: ['conversation_id'] }, optional: {} },
+  conversation_tag_history: { columns: { conversation_id: ['conversation_id'], tag_id: ['tag_id'] }, optional: {} },
+  tag: { columns: { id: ['id'], name: ['name'] }, optional: {} },
+  contact_company_history: { columns: { contact_id: ['contact_id'], company_id: ['company_id'] }, optional: { contact_updated_at: ['contact_updated_at', 'updated_at'] } },
+  company_history: { columns: { id: ['id'], name: ['name'] }, optional: { updated_at: ['updated_at'] } },
 } as const;
 
 type Table = keyof typeof TABLES;
@@ -100,10 +104,19 @@ convs as (
     c.created,
     c.updated,
     (select min(contact_id) from ${t.conversation_contact_history} cc where cc.conversation_id = c.id) as customer_id,
+    -- the customer's company as of its latest history row, by name (else its id)
+    (select coalesce(arg_max(nullif(co.name, ''), ${ts('co.updated_at')}), any_value(cc.company_id))
+       from (select arg_max(company_id, ${ts('contact_updated_at')}) as company_id from ${t.contact_company_history}
+             where contact_id = coalesce(
+               (select min(contact_id) from ${t.conversation_contact_history} x where x.conversation_id = c.id),
+               case when ${intercomRoleSql('c.source_author_type')} = 'customer' then c.source_author_id end)) cc
+       left join ${t.company_history} co on co.id = cc.company_id
+       where cc.company_id is not null) as customer_account,
+    null::json as custom_attributes,
     c.source_subject as subject,
     c.priority,
     c.state,
-    null::varchar[] as tags,
+    (select list(distinct tg.name order by tg.name) from ${t.conversation_tag_history} ct join ${t.tag} tg on tg.id = ct.tag_id where ct.conversation_id = c.id) as tags,
     c.source_body,
     c.source_author_type,
     c.source_author_id,

@@ -52,6 +52,17 @@ describe('intercom API JSON', () => {
     ]);
   });
 
+  it("fills priority, tags, the contact's company as the account (its name, else its id) and custom_attributes as metadata", async () => {
+    const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
+    );
+    // a custom attribute without a value (Escalated: null) is left out
+    expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
+      { conversation_id: '101', priority: 'high', tags: ['billing'], customer_account: 'Acme Ltd', metadata: { platform: 'intercom', state: 'closed', Plan: 'Pro', Region: 'EU' } },
+      { conversation_id: '102', priority: null, tags: [], customer_account: 'c8', metadata: { platform: 'intercom', state: 'closed' } },
+    ]);
+  });
+
   it('quarantines a conversation with an author of unknown type and one with a bad date, naming the part', async () => {
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'intercom-api.json record 3 (conversation 103), part 913: author type "visitor" is not one of user, lead, contact, admin, team, bot',
@@ -89,6 +100,14 @@ describe('intercom Fivetran tables', () => {
     // the rating of the latest version of the conversation
     expect(await w.db.all('select conversation_id, answered_at, kind, score, comment from raw_surveys')).toEqual([
       { conversation_id: '201', answered_at: new Date('2026-01-05T10:05:00Z'), kind: 'csat', score: 2, comment: 'Took two tries, but fixed' },
+    ]);
+    // tags from conversation_tag_history and tag; the account is the customer's latest company, by its latest name
+    const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
+    );
+    expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
+      { conversation_id: '201', priority: 'normal', tags: ['Export', 'billing'], customer_account: 'Beta GmbH', metadata: { platform: 'intercom', state: 'closed' } },
+      { conversation_id: '202', priority: 'normal', tags: null, customer_account: 'Acme Ltd', metadata: { platform: 'intercom', state: 'open' } },
     ]);
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'conversation_part_history.csv line 7 (part 6): conversation_id 999 refers to no conversation in conversation_history.csv; export both tables from the same sync',

@@ -107,6 +107,10 @@ export const mappingSchema = z
         subject: column.optional(),
         intent: column.optional(),
         priority: column.optional(),
+        /** The customer's company or account (customer.account); the latest non-empty value counts. */
+        account: column.optional(),
+        /** Free labels: a JSON array, or text separated by commas, semicolons or |; every row's tags count. */
+        tags: column.optional(),
       })
       .strict(),
     /** Value maps: export value → canonical value. */

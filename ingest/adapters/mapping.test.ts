@@ -38,6 +38,17 @@ describe('mapping adapter', () => {
     w.close();
   });
 
+  it("fills priority (latest, through values.priority), the account (latest non-empty) and every row's tags (a list or separated text)", async () => {
+    const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-fields.csv')], mapping: fixture('mapping-fields.yaml') });
+    expect(w.load).toMatchObject({ read: 3, loaded: 3, quarantined: 0 });
+    expect(await w.db.all('select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1')).toEqual([
+      { conversation_id: 'F1', priority: 'urgent', tags: ['billing', 'refund', 'vip'], customer_account: 'Acme Ltd', metadata: null },
+      { conversation_id: 'F2', priority: null, tags: null, customer_account: null, metadata: null },
+      { conversation_id: 'F3', priority: 'low', tags: ['a', 'b c'], customer_account: 'Beta GmbH', metadata: null },
+    ]);
+    w.close();
+  });
+
   it('reads JSON Lines with epoch timestamps', async () => {
     const w = await testWarehouse({ adapter: mappingAdapter, files: [fixture('mapping-rows.jsonl')], mapping: fixture('mapping-json.yaml') });
     expect(w.load).toMatchObject({ read: 1, loaded: 1, quarantined: 0 });

@@ -54,6 +54,13 @@ const FORMAT_HINT: Record<string, string> = {
 };
 
 /** `case` mapping a text column through a value map (case-insensitive keys); null when unmapped. */
+/** A tags cell as a list: a JSON array of strings, else text split on commas, semicolons or |; blanks dropped (null: no tags). */
+function tagsSql(expr: string): string {
+  return `nullif(list_filter(list_transform(
+      case when starts_with(${expr}, '[') and json_valid(${expr}) then json_extract_string(${expr}, '$[*]') else string_split_regex(${expr}, '[,;|]') end,
+      x -> trim(x)), x -> coalesce(x, '') <> ''), [])`;
+}
+
 function valueMap(expr: string, map: Record<string, string>): string {
   const entries = Object.entries(map);
   if (entries.length === 0) return 'null::varchar';
@@ -152,7 +159,9 @@ with typed as (
     ${text('subject')} as subject,
     ${text('intent')} as intent,
     ${text('priority')} as priority_text,
-    ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority
+    ${has('priority') ? valueMap('priority', priorityMap) : 'null::varchar'} as priority,
+    ${text('account')} as account,
+    ${has('tags') ? tagsSql(text('tags')) : 'null::varchar[]'} as tags
   from ${t}
   where ${inPart(part, 'trim(conversation_id)')}${m.surveys ? " and _what <> 'survey'" : ''}
 ),
@@ -218,7 +227,8 @@ conversations as (
     arg_min(subject, (ts, _seq)) filter (where subject is not null) as subject,
     arg_max(intent, (ts, _seq)) filter (where intent is not null) as intent,
     arg_max(priority, (ts, _seq)) filter (where priority is not null) as priority,
-    null::varchar[] as tags,
+    arg_max(account, (ts, _seq)) filter (where account is not null) as customer_account,
+    nullif(list_sort(list_distinct(flatten(list(tags) filter (where tags is not null)))), []) as tags,
     null::json as metadata
   from rows
   group by cid
@@ -328,7 +338,7 @@ export const mappingAdapter: Adapter = {
     const exprs: Expression[] = Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [] : [{ key: `columns.${field}`, sql: col.sql }]));
     const wanted = Object.fromEntries(Object.entries(mapping.columns).flatMap(([field, col]) => (typeof col === 'string' ? [[field, [col]]] : [])));
     const unmapped = Object.fromEntries(
-      ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority']
+      ['message_id', 'author_id', 'author_name', 'customer_id', 'channel', 'status', 'assignee', 'team', 'internal', 'subject', 'intent', 'priority', 'account', 'tags']
         .filter((f) => !(f in mapping.columns))
         .map((f) => [f, [] as string[]]),
     );

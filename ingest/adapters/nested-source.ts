@@ -88,6 +88,8 @@ const FIELDS = [
   'subject',
   'intent',
   'priority',
+  'account',
+  'tags',
   'score',
   'comment',
   'survey_kind',

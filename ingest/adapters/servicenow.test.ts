@@ -179,3 +179,33 @@ describe('servicenow: an incremental export is merged into the stored trails', (
     all.close();
   });
 });
+
+describe("servicenow: priority, the caller's company and the platform fields, as of the latest row", () => {
+  it('maps 1–4 priorities, keeps company as the account (none without it) and impact, urgency, location in metadata', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-servicenow-'));
+    const f = path.join(dir, 'incidents.csv');
+    writeFileSync(
+      f,
+      [
+        'number,incident_state,sys_mod_count,caller_id,opened_at,sys_updated_at,contact_type,priority,impact,urgency,location,company,assignment_group,assigned_to',
+        'INC1,New,0,Caller 1,1/3/2016 09:00,1/3/2016 09:00,Email,3 - Moderate,2 - Medium,2 - Medium,Location 5,Acme Ltd,Group 1,?',
+        'INC1,Active,1,Caller 1,1/3/2016 09:00,1/3/2016 09:30,Email,1 - Critical,1 - High,1 - High,Location 5,Acme Ltd,Group 1,Resolver 1',
+        'INC2,New,0,Caller 2,1/3/2016 10:00,1/3/2016 10:00,Phone,4 - Low,3 - Low,3 - Low,?,?,Group 2,?',
+      ].join('\n') + '\n',
+    );
+    const w = await testWarehouse({ adapter: servicenowAdapter, files: [f] });
+    rmSync(dir, { recursive: true, force: true });
+    const rows = await w.db.all<{ conversation_id: string; priority: string; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
+    );
+    expect(
+      rows
+        .map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as Record<string, unknown> }))
+        .map(({ metadata, ...r }) => ({ ...r, impact: metadata['impact'], urgency: metadata['urgency'], location: metadata['location'] })),
+    ).toEqual([
+      { conversation_id: 'INC1', priority: 'urgent', tags: null, customer_account: 'Acme Ltd', impact: '1 - High', urgency: '1 - High', location: 'Location 5' },
+      { conversation_id: 'INC2', priority: 'low', tags: null, customer_account: null, impact: '3 - Low', urgency: '3 - Low', location: undefined },
+    ]);
+    w.close();
+  });
+});

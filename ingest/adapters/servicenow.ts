@@ -18,7 +18,10 @@
  * Two rows for one version (the same `sys_mod_count`) contradict each
  * other: the earliest is kept, the other quarantined with both named.
  * The platform's counters (`reopen_count`, `reassignment_count`,
- * `resolved_at`, …) are kept in `metadata` for comparison.
+ * `resolved_at`, …) are kept in `metadata` for comparison, with `impact`,
+ * `urgency` and `location`; `priority` 1–4 reads urgent, high, normal, low,
+ * and the caller's `company` (when the export has that column) is the
+ * customer's account. All of these as of the incident's latest row.
  *
  * The log is a change set (an incremental export holds only the latest row
  * per incident): an incident already stored keeps its trail, and the rows
@@ -63,6 +66,10 @@ export const SERVICENOW_OPTIONAL = {
   resolved_at: ['resolved_at'],
   closed_at: ['closed_at'],
   closed_code: ['closed_code'],
+  company: ['company'],
+  impact: ['impact'],
+  urgency: ['urgency'],
+  location: ['location'],
 } as const;
 
 const DATE = '%d/%m/%Y %H:%M';
@@ -215,6 +222,10 @@ incidents as (
     arg_max(${date('resolved_at')}, (updated, mod_count, _line)) as resolved_at,
     arg_max(${date('closed_at')}, (updated, mod_count, _line)) as closed_at,
     arg_max(nullif(closed_code, '?'), (updated, mod_count, _line)) as closed_code,
+    arg_max(nullif(nullif(trim(company), '?'), ''), (updated, mod_count, _line)) as company,
+    arg_max(nullif(nullif(impact, '?'), ''), (updated, mod_count, _line)) as impact,
+    arg_max(nullif(nullif(urgency, '?'), ''), (updated, mod_count, _line)) as urgency,
+    arg_max(nullif(nullif(location, '?'), ''), (updated, mod_count, _line)) as location,
     count(*) as updates,
     max(updated) as last_updated,
     arg_max(mod_count, (updated, mod_count, _line)) as last_mod_count
@@ -249,7 +260,7 @@ conversations as (
       'source', ${sqlString(source)},
       'channel', case lower(i.contact_type) when 'phone' then 'voice' else coalesce(${wordSql('i.contact_type')}, 'other') end,
       'created_at', ${isoSql('least(i.opened::timestamptz, st.stored_opened)')},
-      'customer', json_object('id', coalesce(i.caller, 'unknown caller')),
+      'customer', json_object('id', coalesce(i.caller, 'unknown caller'), 'account', i.company),
       'intent', i.category,
       'priority', case left(i.priority, 1) when '1' then 'urgent' when '2' then 'high' when '3' then 'normal' when '4' then 'low' end,
       'messages', json('[]'),
@@ -265,7 +276,10 @@ conversations as (
         'made_sla', i.made_sla,
         'resolved_at', ${isoSql('i.resolved_at')},
         'closed_at', ${isoSql('i.closed_at')},
-        'closed_code', i.closed_code))`)} as raw,
+        'closed_code', i.closed_code,
+        'impact', i.impact,
+        'urgency', i.urgency,
+        'location', i.location))`)} as raw,
     null::varchar as problem
   from incidents i
   left join trails tr using (number)

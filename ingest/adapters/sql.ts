@@ -44,3 +44,13 @@ export function duckdbComplaint(error: unknown): string {
     .replace(/^[A-Za-z ]+Error: /, '')
     .trim();
 }
+
+/**
+ * A conversation's `metadata`: the platform's custom fields (`custom`, a JSON
+ * object or null) with the adapter's own keys (`base`, a JSON object) over
+ * them, so `platform` and `status` always read the same. Null values are dropped.
+ *
+ * @example
+ *   metadataSql("json_object('platform', 'chatwoot')", 'c.custom_attributes')
+ */
+export const metadataSql = (base: string, custom: string) => `json_merge_patch(case when json_type(${custom}) = 'OBJECT' then ${custom} else '{}'::json end, ${base})`;

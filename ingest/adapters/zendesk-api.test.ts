@@ -91,6 +91,32 @@ describe('zendesk API JSON (tickets with audits and sideloaded users)', () => {
     expect(w.load).toMatchObject({ read: 5, loaded: 1, quarantined: 4 });
   });
 
+  it('fills priority, tags, the organisation as the account (its sideloaded name, else its id) and custom fields as metadata field_<id>', async () => {
+    const row = async (db: TestWarehouse) => {
+      const r = await db.db.one<{ priority: string; tags: string[]; customer_account: string; metadata: string }>(
+        "select priority, tags, customer_account, metadata from raw_conversations where conversation_id = '1'",
+      );
+      return { ...r!, metadata: JSON.parse(r!.metadata) as unknown };
+    };
+    // custom field 360002 has no value, so it is left out; a false checkbox is a value
+    expect(await row(w)).toEqual({
+      priority: 'high',
+      tags: ['order', 'vip'],
+      customer_account: 'Acme Ltd',
+      metadata: { platform: 'zendesk', status: 'solved', field_360001: 'ORD-77', field_360003: ['eu', 'b2b'], field_360004: false },
+    });
+    const t1 = JSON.parse(readFileSync(fixture('zendesk-api.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    delete t1['organizations'];
+    t1['custom_fields'] = [];
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-zendesk-'));
+    const f = path.join(dir, 'no-orgs.jsonl');
+    writeFileSync(f, JSON.stringify(t1) + '\n');
+    const u = await testWarehouse({ adapter: zendeskApiAdapter, files: [f] });
+    rmSync(dir, { recursive: true, force: true });
+    expect(await row(u)).toEqual({ priority: 'high', tags: ['order', 'vip'], customer_account: '900', metadata: { platform: 'zendesk', status: 'solved' } });
+    u.close();
+  });
+
   it('quarantines a ticket without its requester (a missing field)', async () => {
     const m = await testWarehouse({ adapter: zendeskApiAdapter, files: [fixture('zendesk-api-missing.jsonl')] });
     expect((await m.quarantine()).map((r) => r.reason)).toEqual(['zendesk-api-missing.jsonl record 1 (ticket 6): requester_id is missing']);
@@ -145,7 +171,7 @@ describe('zendesk API JSON is a change set: later deletions and merges are appli
     writeFileSync(first, [as(1), as(11), as(12)].join('\n') + '\n');
     writeFileSync(
       later,
-      [as(1).replace('"status": "solved"', '"status": "deleted"'), as(11).replace('"tags": ["order"]', '"tags": ["order", "closed_by_merge"]')].join('\n') + '\n',
+      [as(1).replace('"status": "solved"', '"status": "deleted"'), as(11).replace('"tags": ["order", "vip"]', '"tags": ["order", "vip", "closed_by_merge"]')].join('\n') + '\n',
     );
     const w = await testWarehouse({ adapter: zendeskApiAdapter, files: [first] });
     expect(w.load).toMatchObject({ loaded: 3 });

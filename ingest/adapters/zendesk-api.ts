@@ -25,9 +25,9 @@
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape, sqlString } from './sql.js';
+import { metadataSql, sqlEscape, sqlString } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
-import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES } from './zendesk-common.js';
+import { zendeskChannelSql, zendeskRoleSql, zendeskSatisfactionSql, zendeskStatusSql, ZENDESK_STATUSES, zendeskCustomFieldsSql } from './zendesk-common.js';
 
 const TICKET = JSON.stringify({
   id: 'VARCHAR',
@@ -35,6 +35,7 @@ const TICKET = JSON.stringify({
   updated_at: 'VARCHAR',
   status: 'VARCHAR',
   requester_id: 'VARCHAR',
+  organization_id: 'VARCHAR',
   assignee_id: 'VARCHAR',
   group_id: 'VARCHAR',
   subject: 'VARCHAR',
@@ -42,6 +43,7 @@ const TICKET = JSON.stringify({
   type: 'VARCHAR',
   via: { channel: 'VARCHAR' },
   tags: ['VARCHAR'],
+  custom_fields: [{ id: 'VARCHAR', value: 'JSON' }],
   satisfaction_rating: { score: 'VARCHAR', comment: 'VARCHAR' },
   audits: [
     {
@@ -53,6 +55,7 @@ const TICKET = JSON.stringify({
     },
   ],
   users: [{ id: 'VARCHAR', role: 'VARCHAR', name: 'VARCHAR' }],
+  organizations: [{ id: 'VARCHAR', name: 'VARCHAR' }],
 });
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged ticket documents in `t`. */
@@ -187,11 +190,12 @@ conversations as (
     c.created as created_at,
     ${zendeskChannelSql('c.k.via.channel')} as channel,
     c.k.requester_id as customer_id,
+    coalesce(list_filter(c.k.organizations, o -> o.id = c.k.organization_id)[1].name, nullif(c.k.organization_id, '')) as customer_account,
     nullif(c.k.subject, '') as subject,
     nullif(lower(c.k.type), '') as intent,
     case lower(c.k.priority) when 'low' then 'low' when 'normal' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
     c.k.tags as tags,
-    json_object('platform', 'zendesk', 'status', lower(c.k.status)) as metadata
+    ${metadataSql("json_object('platform', 'zendesk', 'status', lower(c.k.status))", zendeskCustomFieldsSql('c.k.custom_fields'))} as metadata
   from checked c
   where c.problem is null
 )

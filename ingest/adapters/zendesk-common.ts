@@ -64,3 +64,10 @@ export const zendeskSatisfactionSql = (expr: string) => `case regexp_replace(low
     when 'good' then 5.0
     when 'bad' then 1.0
   end`;
+
+/**
+ * A ticket's `custom_fields` ([{id, value}], as the API gives them) as a JSON
+ * object `{ "field_<id>": value }`, fields without a value left out (null when none has one).
+ */
+export const zendeskCustomFieldsSql = (fields: string) =>
+  `to_json(map_from_entries(list_transform(list_filter(${fields}, f -> f.value is not null and f.value <> 'null'::json), f -> {'k': 'field_' || f.id, 'v': f.value})))`;

@@ -8,6 +8,7 @@ import { TEST_NOW } from '../../testing/clock.js';
 import { buildWarehouse } from '../../models/incremental.js';
 import { parseConfig } from '../../models/config.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
+import { summarySql } from '../../models/summary.js';
 import { zendeskTablesAdapter } from './zendesk-tables.js';
 import { AdapterError } from './types.js';
 
@@ -117,6 +118,31 @@ describe('zendesk tables on a hand-written landing', () => {
       'ticket_field_history.csv:14 ticket_field_history.csv line 14: ticket_id 77 refers to no ticket in ticket.csv; export both tables from the same sync',
     ]);
     expect(w.load).toMatchObject({ loaded: 2, quarantined: 7 });
+  });
+
+  it('fills priority, tags, the organisation (named by the organization table, else its id) and custom fields from the field history', async () => {
+    const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
+      'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
+    );
+    expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
+      // 360001 is named by ticket_field ("Order number", as a word a dimension can name) and its later value wins; 360005 has no ticket_field row; 360006 was cleared
+      {
+        conversation_id: '1',
+        priority: 'high',
+        tags: ['order', 'vip'],
+        customer_account: 'Acme Ltd',
+        metadata: { platform: 'zendesk', status: 'closed', order_number: 'ORD-77', field_360005: 'eu' },
+      },
+      { conversation_id: '4', priority: null, tags: null, customer_account: '901', metadata: { platform: 'zendesk', status: 'solved' } },
+    ]);
+  });
+
+  it('the built summary groups by the account and by a custom field as a configured dimension', async () => {
+    const rows = await w.db.all(`select account, order_number, conversations from (${summarySql(['account', 'order_number'], '', ['conversations'])})`);
+    expect(rows).toEqual([
+      { account: '901', order_number: null, conversations: 1 },
+      { account: 'Acme Ltd', order_number: 'ORD-77', conversations: 1 },
+    ]);
   });
 
   it('refuses a ticket table with a renamed column, naming it and what was found', async () => {

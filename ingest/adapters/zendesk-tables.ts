@@ -36,7 +36,7 @@ import { restoreCr } from './csv-source.js';
 import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape, sqlString } from './sql.js';
+import { metadataSql, sqlEscape, sqlString, wordSql } from './sql.js';
 import { snapshotRemovalsSql } from '../removals.js';
 import { DUPLICATE } from '../check-and-write.js';
 import { has } from './detect.js';
@@ -54,6 +54,7 @@ const TABLES = {
       group_id: ['group_id'],
       type: ['type'],
       merged_ticket_ids: ['merged_ticket_ids'],
+      organization_id: ['organization_id'],
     },
   },
   ticket_comment: {
@@ -67,6 +68,8 @@ const TABLES = {
   user: { columns: { id: ['id'], role: ['role'] }, optional: { name: ['name'] } },
   group: { columns: { id: ['id'], name: ['name'] }, optional: {} },
   ticket_tag: { columns: { ticket_id: ['ticket_id'], tag: ['tag'] }, optional: {} },
+  organization: { columns: { id: ['id'], name: ['name'] }, optional: {} },
+  ticket_field: { columns: { id: ['id'], title: ['title', 'raw_title'] }, optional: {} },
 } as const;
 
 type Table = keyof typeof TABLES;
@@ -209,6 +212,24 @@ activities as (
     and not exists (select 1 from history h where h.ticket_id = k.id and h.field_name in ('assignee_id', 'group_id') and h.problem is null)
 ),
 
+-- custom fields: history rows whose field_name is a ticket field's id, the latest value of each, named by the
+-- ticket_field table's title as a word a dimension can name ("Order number" → order_number) where the sync
+-- has it, else field_<id> (as the API's custom_fields read)
+custom_fields as (
+  select ticket_id, to_json(map_from_entries(list({'k': name, 'v': value} order by name))) as fields
+  from (
+    select h.ticket_id,
+      coalesce(any_value(case when regexp_full_match(${wordSql('f.title')}, '[a-z][a-z0-9_]*') then ${wordSql('f.title')} end), 'field_' || h.field_name) as name,
+      arg_max(coalesce(h.value, ''), (${ts('h.updated')}, h._line)) as value
+    from ${t.ticket_field_history} h
+    left join ${t.ticket_field} f on f.id = h.field_name
+    where regexp_full_match(h.field_name, '[0-9]+') and ${inPart(part, 'h.ticket_id')}
+      and h.ticket_id in (select id from ok_tickets)
+    group by h.ticket_id, h.field_name)
+  where coalesce(value, '') <> ''
+  group by ticket_id
+),
+
 -- a satisfaction_score change to good or bad is an answer, with the comment set in the same update
 surveys as (
   select ticket_id as conversation_id, ts, 'csat' as kind, score, null::double as scale_min, null::double as scale_max, comment
@@ -229,12 +250,14 @@ conversations as (
     k.created as created_at,
     ${zendeskChannelSql('k.channel')} as channel,
     k.requester_id as customer_id,
+    coalesce((select any_value(nullif(o.name, '')) from ${t.organization} o where o.id = k.organization_id), nullif(k.organization_id, '')) as customer_account,
     nullif(k.subject, '') as subject,
     nullif(lower(k.type), '') as intent,
     case lower(k.priority) when 'low' then 'low' when 'normal' then 'normal' when 'high' then 'high' when 'urgent' then 'urgent' end as priority,
     (select list(distinct tg.tag order by tg.tag) from ${t.ticket_tag} tg where tg.ticket_id = k.id) as tags,
-    json_object('platform', 'zendesk', 'status', lower(k.status)) as metadata
+    ${metadataSql("json_object('platform', 'zendesk', 'status', lower(k.status))", 'f.fields')} as metadata
   from ok_tickets k
+  left join custom_fields f on f.ticket_id = k.id
 )`;
   const sql = `${ctes}
 ${assembleSql({ conversations: 'conversations', activities: 'activities', surveys: 'surveys', source })}
