@@ -5,7 +5,7 @@ import { withDemoSla } from './sla-config.js';
 describe("the demo's SLA configuration", () => {
   it('applies when the configuration sets no policies and no schedules', () => {
     const config = withDemoSla(parseConfig({}));
-    expect(config.sla_policies.map((p) => p.name)).toEqual(['urgent', 'enterprise email', 'email', 'live chat']);
+    expect(config.sla_policies.map((p) => p.name)).toEqual(['urgent', 'enterprise email', 'email', 'live chat', 'messaging']);
     expect(config.team_schedules).toEqual({ 'Tier 1 Americas': 'americas' });
     expect(config.schedules['americas']?.timezone).toBe('America/New_York');
   });

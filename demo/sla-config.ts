@@ -9,7 +9,7 @@
  */
 import { parseConfig, type ConfigInput, type ParleyConfig } from '../models/config.js';
 
-/** Two schedules (the default UTC one, and the Americas team's in New York) and four policies, first match wins. */
+/** Two schedules (the default UTC one, and the Americas team's in New York) and five policies, first match wins. */
 export const DEMO_SLA: ConfigInput = {
   schedules: {
     americas: {
@@ -19,11 +19,14 @@ export const DEMO_SLA: ConfigInput = {
     },
   },
   team_schedules: { 'Tier 1 Americas': 'americas' },
+  // targets the demo's teams mostly meet (webchat answers in about 5 minutes at the 80th percentile,
+  // WhatsApp and in-app in under an hour, email within a working day)
   sla_policies: [
-    { name: 'urgent', when: { priority: 'urgent' }, targets: { first_response: '5m', next_response: '10m', resolution: '4h' } },
-    { name: 'enterprise email', when: { channel: 'email', segment: 'enterprise' }, hours: 'business', targets: { first_response: '2h', resolution: '16h' } },
+    { name: 'urgent', when: { priority: 'urgent' }, targets: { first_response: '15m', next_response: '30m', resolution: '8h' } },
+    { name: 'enterprise email', when: { channel: 'email', segment: 'enterprise' }, hours: 'business', targets: { first_response: '4h', resolution: '16h' } },
     { name: 'email', when: { channel: 'email' }, hours: 'business', targets: { first_response: '8h', resolution: '40h' } },
-    { name: 'live chat', when: { channel: ['webchat', 'whatsapp', 'in_app'] }, targets: { first_response: '5m', next_response: '15m', resolution: '1d' } },
+    { name: 'live chat', when: { channel: 'webchat' }, targets: { first_response: '5m', next_response: '10m', resolution: '4h' } },
+    { name: 'messaging', when: { channel: ['whatsapp', 'in_app', 'sms'] }, targets: { first_response: '1h', next_response: '2h', resolution: '1d' } },
   ],
 };
 

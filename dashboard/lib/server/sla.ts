@@ -158,9 +158,9 @@ async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
     tables,
     chart,
     trend,
-    breaches: breaches.rows,
+    breaches: breaches.rows.map((r) => named(r, names)),
     breachCount: breaches.count,
-    open: open.rows.map((r) => ({ ...r, timeToBreach: horizonMs === null ? '–' : formatDuration(Math.max(0, (r.dueMs - horizonMs) / 1000)) })),
+    open: open.rows.map(({ dueMs, ...r }) => ({ ...named(r, names), timeToBreach: horizonMs === null ? '–' : formatDuration(Math.max(0, (dueMs - horizonMs) / 1000)) })),
     openCount: open.count,
     horizon: horizonMs === null ? null : minute(new Date(horizonMs)),
   };
@@ -229,6 +229,9 @@ async function openConversations(db: Warehouse, f: Filters): Promise<{ rows: (Om
   );
   return { count: num(rows[0]?.total), rows: rows.map((r) => ({ ...listed(r), target: r.open_target, dueMs: r.at.getTime() })) };
 }
+
+/** The agent by name where the roster has one. */
+const named = <T extends SlaConversation>(r: T, names: Map<string, string>): T => (r.agent ? { ...r, agent: names.get(r.agent) ?? r.agent } : r);
 
 function listed(r: ListRow): SlaConversation {
   return { source: r.source, conversationId: r.conversation_id, policy: r.sla_policy, channel: r.channel, team: r.owner_team, agent: r.owner_agent, at: minute(r.at) };
