@@ -41,3 +41,26 @@ test('leadership reads the SLA page without links into threads; reviewers and ag
     expect(response?.status()).toBe(403);
   }
 });
+
+test('the overview shows SLA tiles that open their metric pages, and a scorecard shows figures credited by reply', async ({ page }) => {
+  await signIn(page, 'supervisor', '/');
+  const achievement = page.locator('.tile', { hasText: 'SLA achievement' });
+  await expect(achievement.locator('.tile-value')).toHaveText(/^\d+\.\d%$/);
+  await expect(achievement.locator('.tile-second')).toHaveText(/^\d[\d,]* settled conversations$/);
+  await expect(page.locator('.tile', { hasText: 'First response within SLA' }).locator('.tile-value')).toHaveText(/^\d+\.\d%$/);
+  await page.screenshot({ path: 'test-results/overview-sla-tiles.png', fullPage: true });
+  await achievement.click();
+  await expect(page).toHaveURL(/\/metrics\/sla_achievement_rate/);
+
+  await page.goto('/agents');
+  await page.locator('tbody tr').first().getByRole('link').click();
+  const own = page.getByRole('row', { name: /Next response within SLA, own replies/ });
+  await expect(own.locator('td').first()).toHaveText(/^(\d+\.\d%|–)$/);
+  await expect(
+    page
+      .getByRole('row', { name: /Reply time, own replies \(median\)/ })
+      .locator('td')
+      .first(),
+  ).toHaveText(/^\d+[smhd]/);
+  await page.screenshot({ path: 'test-results/scorecard-replies.png', fullPage: true });
+});

@@ -9,7 +9,7 @@
  */
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
-import { replySummarySql } from '../../../models/summary.js';
+import { REPLY_AGENT, replySummarySql } from '../../../models/summary.js';
 import { cachedAll, memo, summary } from './mart-query.js';
 import { filterQuery, filterWhere, numbered, type Filters } from './filters.js';
 
@@ -77,7 +77,7 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   const [[a], [t], [ra], [rt]] = await Promise.all([
     summary(db, [], { sql: `${range.sql} and ${mine.sql}`, params: [...range.params, ...mine.params] }, fields),
     agent.team ? summary(db, [], { sql: `${range.sql} and ${team.sql}`, params: [...range.params, ...team.params] }, fields) : Promise.resolve([] as Row[]),
-    summary(db, ['reply_agent'], { sql: `${replyRange.sql} and ${myReplies.sql}`, params: [...replyRange.params, ...myReplies.params] }, replyFields),
+    cachedAll(db, replySummarySql([REPLY_AGENT], `${replyRange.sql} and ${myReplies.sql}`, replyFields), [...replyRange.params, ...myReplies.params]),
     agent.team
       ? cachedAll(db, replySummarySql([], `${replyRange.sql} and ${teamReplies.sql}`, replyFields), [...replyRange.params, ...teamReplies.params])
       : Promise.resolve([] as Row[]),
