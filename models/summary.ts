@@ -245,7 +245,9 @@ export function replySummarySql(dims: readonly Grouping[], where = '', fields?: 
     : 'reply_metrics r\njoin conversation_metrics c using (source, conversation_id)';
   // the replies that were given: a turn without a human reply has no reply agent to credit
   const conditions = ['r.replied_at is not null', ...(where ? [`(${where})`] : [])];
-  return `select\n  ${select}\nfrom ${from}\nwhere ${conditions.join(' and ')}\ngroup by ${exprs.join(', ')}\norder by ${exprs.join(', ')}`;
+  // no dimension: one row over every reply of `where` (an agent's team on the scorecard)
+  const group = exprs.length ? `\ngroup by ${exprs.join(', ')}\norder by ${exprs.join(', ')}` : '';
+  return `select\n  ${select}\nfrom ${from}\nwhere ${conditions.join(' and ')}${group}`;
 }
 
 /**

@@ -39,7 +39,9 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
     const seed = Number(values['seed'] ?? 42);
     if (!Number.isInteger(conversations) || conversations < 100) throw new UsageError('--conversations must be a whole number of at least 100', this.name);
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number', this.name);
-    const config = loadConfig();
+    // the demo's own SLA policies and schedules unless parley.config.yaml sets some (demo/sla-config.ts)
+    const { withDemoSla } = await import('../../demo/sla-config.js');
+    const config = withDemoSla(loadConfig());
     const port = parsePort(values['port'], this);
     // the account and seeding code loads only when the demo runs
     const { DEMO_ACCOUNTS, DEMO_PASSWORD, hasSamples, seedDemoAccounts, seedDemoQa } = await import('../../demo/seed.js');

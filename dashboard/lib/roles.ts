@@ -28,6 +28,8 @@ export type Permission =
   | 'viewPainPoints'
   /** the Planning page: volume forecast and staffing */
   | 'viewPlanning'
+  /** the SLA page: attainment, breaches, what is about to breach */
+  | 'viewSla'
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
@@ -44,12 +46,13 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewData',
     'viewPainPoints',
     'viewPlanning',
+    'viewSla',
     'curateTopics',
     'manageAccounts',
   ],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'curateTopics'],
+  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'viewSla', 'curateTopics'],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
-  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning'],
+  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla'],
   product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],
   agent: [],
 };

@@ -9,6 +9,7 @@
  */
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
+import { REPLY_AGENT, replySummarySql } from '../../../models/summary.js';
 import { cachedAll, memo, summary } from './mart-query.js';
 import { filterQuery, filterWhere, numbered, type Filters } from './filters.js';
 
@@ -29,6 +30,18 @@ const ROWS: { metric: string; field: string; label: string }[] = [
   { metric: 'transfer_rate', field: 'transfer_rate', label: 'Transfer rate' },
   { metric: 'csat_rate', field: 'csat_rate', label: 'CSAT (satisfied)' },
   { metric: 'effort_index', field: 'effort_index_mean', label: 'Effort index (mean)' },
+];
+
+/**
+ * Figures credited to the agent who wrote each reply (reply_metrics, summary
+ * grouping `reply_agent`), not to the conversation's owner: after a transfer
+ * each agent answers for their own replies. The team column: replies written
+ * in that team (the team in force at the reply).
+ */
+const REPLY_ROWS: { metric: string; field: string; label: string }[] = [
+  { metric: 'reply_time_s', field: 'reply_time_s_median', label: 'Reply time, own replies (median)' },
+  { metric: 'reply_time_s', field: 'reply_time_s_p90', label: 'Reply time, own replies (p90)' },
+  { metric: 'sla_next_response_rate', field: 'sla_next_response_rate', label: 'Next response within SLA, own replies' },
 ];
 
 /** The roster entry of an agent (falls back to conversation_metrics for an agent missing from the roster). */
@@ -56,15 +69,25 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   const mine = numbered([['owner_agent = ?', agent.agentId]], range.params.length + 1);
   const team = numbered([['team = ?', agent.team]], range.params.length + 1);
   const fields = ROWS.map((r) => r.field);
-  const [[a], [t]] = await Promise.all([
+  // replies: the conversation's date range (c.), the reply's agent or team (r.)
+  const replyRange = filterWhere({ from: f.from, to: f.to }, { prefix: 'c' });
+  const myReplies = numbered([['r.reply_agent = ?', agent.agentId]], replyRange.params.length + 1);
+  const teamReplies = numbered([['r.reply_team = ?', agent.team]], replyRange.params.length + 1);
+  const replyFields = [...new Set(REPLY_ROWS.map((r) => r.field))];
+  const [[a], [t], [ra], [rt]] = await Promise.all([
     summary(db, [], { sql: `${range.sql} and ${mine.sql}`, params: [...range.params, ...mine.params] }, fields),
     agent.team ? summary(db, [], { sql: `${range.sql} and ${team.sql}`, params: [...range.params, ...team.params] }, fields) : Promise.resolve([] as Row[]),
+    cachedAll(db, replySummarySql([REPLY_AGENT], `${replyRange.sql} and ${myReplies.sql}`, replyFields), [...replyRange.params, ...myReplies.params]),
+    agent.team
+      ? cachedAll(db, replySummarySql([], `${replyRange.sql} and ${teamReplies.sql}`, replyFields), [...replyRange.params, ...teamReplies.params])
+      : Promise.resolve([] as Row[]),
   ]);
+  const row = (r: { metric: string; field: string; label: string }, mine: Row | undefined, theirs: Row | undefined) => {
+    const m = metric(r.metric);
+    return { metric: r.metric, label: r.label, agent: formatValue(m, mine?.[r.field]), team: formatValue(m, theirs?.[r.field]) };
+  };
   return {
-    rows: ROWS.map((r) => {
-      const m = metric(r.metric);
-      return { metric: r.metric, label: r.label, agent: formatValue(m, a?.[r.field]), team: formatValue(m, t?.[r.field]) };
-    }),
+    rows: [...ROWS.map((r) => row(r, a, t)), ...REPLY_ROWS.map((r) => row(r, ra, rt))],
     conversationsHref: `/conversations${filterQuery({ from: f.from, to: f.to, agent: agent.agentId })}`,
   };
 }

@@ -139,7 +139,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
 }
 
 /** Agent id → name from the roster (the latest load of each). */
-async function agentNames(db: Warehouse): Promise<Map<string, string>> {
+export async function agentNames(db: Warehouse): Promise<Map<string, string>> {
   const rows = await cachedAll<{ agent_id: string; name: string }>(db, 'select agent_id, arg_max(name, load_id) as name from raw_agents where name is not null group by agent_id');
   return new Map(rows.map((r) => [r.agent_id, r.name]));
 }

@@ -18,6 +18,7 @@ import { trendChart } from '../../../charts/trend.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
 import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
+import { SLA_TILE_FIELDS, slaTiles } from './sla-tiles.js';
 
 type SummaryRow = Record<string, number | string | null>;
 
@@ -59,6 +60,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   // for leadership: what a resolution costs, and whether customers stay after support
   tiles.push(costTile(now, before, byType, trends.sparks['cost_per_resolution'] ?? '', f, configured));
   if (retention) tiles.push(retention);
+  tiles.push(...slaTiles(now, before, trends.sparks, f));
   return { tiles, charts: trends.charts, period: { from: f.from, to: f.to, previousFrom: prev.from, previousTo: prev.to } };
 }
 
@@ -77,7 +79,9 @@ function trendPart(db: Warehouse, f: Filters) {
       return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
     };
     return {
-      sparks: Object.fromEntries([...HEADLINES.map((t) => t.field), 'cost_per_resolution'].map((field) => [field, sparkline(series(field))])) as Record<string, string>,
+      sparks: Object.fromEntries(
+        [...HEADLINES.map((t) => t.field), 'cost_per_resolution', 'sla_achievement_rate', 'sla_first_response_rate'].map((field) => [field, sparkline(series(field))]),
+      ) as Record<string, string>,
       charts: [
         chart('Conversations per month', 'conversations', 'conversations', 'bar'),
         chart('First response time, median', 'first_response_s', 'first_response_s_median', 'line'),
@@ -89,6 +93,6 @@ function trendPart(db: Warehouse, f: Filters) {
 }
 
 /** Every summary field the tiles and charts show. */
-const FIELDS = [...HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]), ...COST_FIELDS];
+const FIELDS = [...HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]), ...COST_FIELDS, ...SLA_TILE_FIELDS];
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

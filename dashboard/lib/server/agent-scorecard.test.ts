@@ -1,0 +1,64 @@
+/**
+ * The scorecard's figures credited by reply (spec/metrics.md v2 "Reply-level
+ * mart"): after a hand-over each agent answers for the replies they wrote,
+ * and the team column counts the replies written while the team was in force.
+ * Expected values are worked out from the timestamps below.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { agent, assign, conversation, customer, on } from '../../../testing/fixtures.js';
+import { loadAgentOperations } from './agent-scorecard.js';
+
+const tue = on('2026-10-06');
+const f = { from: '2026-10-01', to: '2026-10-31' };
+const ten = (make: (i: number) => ReturnType<typeof conversation>) => Array.from({ length: 10 }, (_, i) => make(i));
+
+let w: TestWarehouse;
+beforeAll(async () => {
+  w = await testWarehouse({
+    build: { sla_policies: [{ name: 'all', targets: { first_response: '5m', next_response: '5m' } }] },
+    records: [
+      // a1 answers in 2m, hands over to a2 (the team stays T1), a2 answers the next turn in 10m (> 5m: breached)
+      ...ten((i) =>
+        conversation(`handed-over-${i}`, [
+          assign(tue('09:00'), { agent_id: 'a1', team: 'T1' }),
+          customer(tue('09:00')),
+          agent(tue('09:02'), 'a1'),
+          assign(tue('09:05'), { agent_id: 'a2' }),
+          customer(tue('09:10')),
+          agent(tue('09:20'), 'a2'),
+        ]),
+      ),
+      // a1 answers in 2m, then the next turn in 3m (met)
+      ...ten((i) =>
+        conversation(`own-${i}`, [
+          assign(tue('09:00'), { agent_id: 'a1', team: 'T1' }),
+          customer(tue('09:00')),
+          agent(tue('09:02'), 'a1'),
+          customer(tue('09:10')),
+          agent(tue('09:13'), 'a1'),
+        ]),
+      ),
+    ],
+  });
+});
+afterAll(() => w.close());
+
+const credited = async (agentId: string) => {
+  const ops = await loadAgentOperations(w.db, { agentId, name: null, team: 'T1', active: null }, f);
+  return ops.rows.filter((r) => r.label.includes('own replies')).map((r) => [r.label, r.agent, r.team]);
+};
+
+describe("the scorecard's figures credited by reply", () => {
+  it("credit each reply to the agent who wrote it, and the team with every reply in the team's time", async () => {
+    // a1: 20 replies of 2m and 10 of 3m: median 2m, p90 3m; next response: 10 turns, all met
+    // team T1: those 30 and a2's 10 of 10m: median (2m + 3m) / 2 = 2m 30s, p90 10m; next response 10 of 20 met
+    expect(await credited('a1')).toEqual([
+      ['Reply time, own replies (median)', '2m 00s', '2m 30s'],
+      ['Reply time, own replies (p90)', '3m 00s', '10m 00s'],
+      ['Next response within SLA, own replies', '100.0%', '50.0%'],
+    ]);
+    // a2 owns the hand-overs but wrote only the 10 late replies
+    expect((await credited('a2')).map((r) => r[1])).toEqual(['10m 00s', '10m 00s', '0.0%']);
+  });
+});
