@@ -91,7 +91,16 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
         const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
         if (demo?.value === 'true') {
           await seedDemoAccounts(db, io.now);
-          if (!(await hasSamples(db))) await seedDemoQa(db, io.now);
+          if (!(await hasSamples(db))) {
+            const { work, workSeconds, insightsSeconds } = await seedDemoQa(db, io.now);
+            const d = work.disputes;
+            io.err.write(
+              `seeded QA work: ${work.reviews} reviews in ${work.samples} samples, ${work.calibration_sessions} calibration sessions, ` +
+                `disputes ${d.open} open / ${d.accepted} accepted / ${d.partly_accepted} partly accepted / ${d.rejected} rejected, ` +
+                `${work.coaching} coaching notes (${work.acknowledged} acknowledged), ${work.intent_corrections} intent corrections in ${workSeconds.toFixed(1)} s; ` +
+                `built insights in ${insightsSeconds.toFixed(1)} s\n`,
+            );
+          }
         }
         const rows = await db.all(summarySql(['month']));
         io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);
