@@ -60,7 +60,8 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
           const { generateDemo } = await import('../../demo/generate.js');
           const dir = mkdtempSync(path.join(tmpdir(), 'parley-demo-'));
           try {
-            const end = io.now ?? new Date();
+            // a copy: setting the hours must not move the caller's `now`, which the QA seeding below uses
+            const end = new Date(io.now ?? new Date());
             end.setUTCHours(0, 0, 0, 0);
             const generated = await generateDemo({ conversations, seed, end, outDir: dir }, (done, total) =>
               progress.update(`generating: ${count(done)} / ${count(total)} conversations`),
