@@ -91,6 +91,9 @@ describe('parley demo seeds QA work', () => {
     expect(await count(`select count(*) as n from qa_reviews where created_at >= '${TEST_NOW.toISOString()}'`)).toBe(0);
     expect(await count("select count(*) as n from qa_reviews where kind = 'review' and agent_id = 'agt_001'")).toBeGreaterThanOrEqual(4);
     expect(err).toMatch(/seeded QA work: 52 reviews/);
+    // one cycle for every demo sample, the open queue's included: no conversation is reviewed twice
+    expect(await count('select count(*) as n from (select source, conversation_id from qa_sample_items group by all having count(*) > 1)')).toBe(0);
+    expect(await count("select count(*) as n from (select source, conversation_id from qa_reviews where kind = 'review' group by all having count(*) > 1)")).toBe(0);
   });
 
   it('has one closed calibration session with a benchmark and one open', async () => {
@@ -114,7 +117,11 @@ describe('parley demo seeds QA work', () => {
       ['partly_accepted', 1],
       ['rejected', 2],
     ]);
-    expect(await count("select count(*) as n from qa_disputes d join qa_reviews r using (review_id) where d.status <> 'open' and (d.resolved_by = r.reviewer_id or d.resolved_by is null)")).toBe(0);
+    expect(
+      await count(
+        "select count(*) as n from qa_disputes d join qa_reviews r using (review_id) where d.status <> 'open' and (d.resolved_by = r.reviewer_id or d.resolved_by is null)",
+      ),
+    ).toBe(0);
     expect(await count("select count(*) as n from qa_disputes where agent_id = 'agt_001'")).toBe(2);
     // accepted and partly accepted disputes changed grades, with an audit trail
     expect(await count("select count(distinct a.dispute_id) as n from qa_audit a join qa_disputes d using (dispute_id) where d.status in ('accepted', 'partly_accepted')")).toBe(3);

@@ -155,7 +155,8 @@ export function gradeConversation(criteria: readonly Criterion[], e: Evidence, r
       }
       if (c.id === 'closure' || c.autoqa === 'closing_confirmation') {
         if (e.no_unanswered_turns === false && causes.includes('left customer waiting') && rng.chance(0.4)) fail = 'left customer waiting';
-        else if (e.closing_confirmation === false && rng.chance(bias.shift < 0 ? 0.45 : 0.3)) fail = causes.includes('closed without confirmation') ? 'closed without confirmation' : pick(rng, causes);
+        else if (e.closing_confirmation === false && rng.chance(bias.shift < 0 ? 0.45 : 0.3))
+          fail = causes.includes('closed without confirmation') ? 'closed without confirmation' : pick(rng, causes);
       }
       grades.push(fail ? below(fail, 'fail') : { criterion: c.id, rating: 'pass' });
       continue;
@@ -213,7 +214,12 @@ async function evidenceOf(db: Warehouse, keys: ReadonlyArray<{ source: string; c
      join (select unnest(cast($1 as json)::struct(source varchar, conversation_id varchar)[], recursive := true)) k using (source, conversation_id)`,
     [JSON.stringify(keys.map((k) => ({ source: k.source, conversation_id: k.conversation_id })))],
   );
-  return new Map(rows.map((r) => [`${r.source}/${r.conversation_id}`, { ...r, csat_score: r.csat_score === null ? null : Number(r.csat_score), reopens: r.reopens === null ? null : Number(r.reopens) }]));
+  return new Map(
+    rows.map((r) => [
+      `${r.source}/${r.conversation_id}`,
+      { ...r, csat_score: r.csat_score === null ? null : Number(r.csat_score), reopens: r.reopens === null ? null : Number(r.reopens) },
+    ]),
+  );
 }
 
 const dateOf = (d: Date) => d.toISOString().slice(0, 10);
@@ -242,7 +248,8 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
       db,
       {
         name: p.name,
-        cycle: dateOf(p.from).slice(0, 7),
+        // the cycle of the demo's open sample (seed.ts): no conversation is in two of the demo's samples
+        cycle: dateOf(now).slice(0, 7),
         seed: 1000 + i,
         rubric_id: rubricId,
         method: 'random',
@@ -264,14 +271,34 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
   const calibration: { sessions: number; reviews: number } = { sessions: 0, reviews: 0 };
   // calibration conversations: graded in samples, so each has its evidence; the closed session's from the oldest week, the open one's from the newest
   const calibrationPlans = [
-    { name: 'Calibration: clarity and tone', items: drawn[0]!.items.slice(0, 3), created: after(drawn[0]!.created, 2, now), graders: [...DEMO_REVIEWERS], benchmark: true, close: 3 },
-    { name: 'Calibration: this week', items: drawn[WEEKS - 1]!.items.slice(-3), created: after(drawn[WEEKS - 1]!.created, 1, now), graders: ['reviewer', 'ana'], benchmark: false, close: 0 },
+    {
+      name: 'Calibration: clarity and tone',
+      items: drawn[0]!.items.slice(0, 3),
+      created: after(drawn[0]!.created, 2, now),
+      graders: [...DEMO_REVIEWERS],
+      benchmark: true,
+      close: 3,
+    },
+    {
+      name: 'Calibration: this week',
+      items: drawn[WEEKS - 1]!.items.slice(-3),
+      created: after(drawn[WEEKS - 1]!.created, 1, now),
+      graders: ['reviewer', 'ana'],
+      benchmark: false,
+      close: 0,
+    },
   ];
   const sessions: Array<{ session_id: string; close: number; created: Date }> = [];
   for (const plan of calibrationPlans) {
     const s = await createCalibrationSession(
       db,
-      { name: plan.name, rubric_id: rubricId, facilitator_id: DEMO_SUPERVISOR, reviewers: [...DEMO_REVIEWERS], conversations: plan.items.map((i) => ({ source: i.source, conversation_id: i.conversation_id })) },
+      {
+        name: plan.name,
+        rubric_id: rubricId,
+        facilitator_id: DEMO_SUPERVISOR,
+        reviewers: [...DEMO_REVIEWERS],
+        conversations: plan.items.map((i) => ({ source: i.source, conversation_id: i.conversation_id })),
+      },
       plan.created,
     );
     sessions.push({ session_id: s.session_id, close: plan.close, created: plan.created });
@@ -287,7 +314,15 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
         reviews.push(
           await saveReviewInTransaction(
             db,
-            { sample_id: d.sample_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: item.reviewer_id, grades, comment, time_spent_s: Math.round(rng.lognormal(240, 0.35)) },
+            {
+              sample_id: d.sample_id,
+              source: item.source,
+              conversation_id: item.conversation_id,
+              reviewer_id: item.reviewer_id,
+              grades,
+              comment,
+              time_spent_s: Math.round(rng.lognormal(240, 0.35)),
+            },
             at,
           ),
         );
@@ -303,7 +338,15 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
           const { grades, comment } = gradeConversation(criteria, e, grader, rng);
           await saveReviewInTransaction(
             db,
-            { session_id: session.session_id, source: item.source, conversation_id: item.conversation_id, reviewer_id: grader, grades, comment, time_spent_s: Math.round(rng.lognormal(300, 0.3)) },
+            {
+              session_id: session.session_id,
+              source: item.source,
+              conversation_id: item.conversation_id,
+              reviewer_id: grader,
+              grades,
+              comment,
+              time_spent_s: Math.round(rng.lognormal(300, 0.3)),
+            },
             after(session.created, 0.1 + rng.next() * 2, now),
           );
           calibration.reviews++;
@@ -361,7 +404,8 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
     );
     disputes[outcome]++;
     if (outcome === 'open') continue;
-    const changes = outcome === 'rejected' ? [] : named.slice(0, outcome === 'accepted' ? named.length : 1).map((c) => ({ criterion: c.criterion, rating: upOne(c.criterion, c.rating) }));
+    const changes =
+      outcome === 'rejected' ? [] : named.slice(0, outcome === 'accepted' ? named.length : 1).map((c) => ({ criterion: c.criterion, rating: upOne(c.criterion, c.rating) }));
     await resolveDispute(
       db,
       {
@@ -426,7 +470,14 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
   const byKey = new Map(reviews.filter((r) => r.reviewer_id !== 'reviewer').map((r) => [`${r.source}/${r.conversation_id}`, r]));
   for (const u of unlabelled) {
     const r = byKey.get(`${u.source}/${u.conversation_id}`)!;
-    await recordIntentCorrection(db, { source: u.source, conversationId: u.conversation_id, intent: u.intent, correctedBy: r.reviewer_id, note: 'set while grading', at: r.created_at });
+    await recordIntentCorrection(db, {
+      source: u.source,
+      conversationId: u.conversation_id,
+      intent: u.intent,
+      correctedBy: r.reviewer_id,
+      note: 'set while grading',
+      at: r.created_at,
+    });
   }
 
   return {
