@@ -127,10 +127,13 @@ describe('parley demo seeds QA work', () => {
     expect(await count("select count(distinct a.dispute_id) as n from qa_audit a join qa_disputes d using (dispute_id) where d.status in ('accepted', 'partly_accepted')")).toBe(3);
   });
 
-  it('has coaching notes, four of five acknowledged, and intent corrections; insights are built', async () => {
-    expect(await count('select count(*) as n from qa_coaching')).toBe(5);
+  it('has coaching notes, four of six acknowledged, and intent corrections; insights are built', async () => {
+    // one note or session for each of the five agents with the lowest-scored reviews (the third left
+    // unacknowledged), and a session the demo agent has yet to acknowledge
+    expect(await count('select count(*) as n from qa_coaching')).toBe(6);
     expect(await count('select count(*) as n from qa_coaching where acknowledged_at is not null')).toBe(4);
-    expect(await count("select count(*) as n from qa_coaching where agent_id = 'agt_001' and acknowledged_at is not null")).toBe(1);
+    const mine = await db.all<{ acknowledged: boolean }>("select acknowledged_at is not null as acknowledged from qa_coaching where agent_id = 'agt_001' order by 1");
+    expect(mine.map((r) => r.acknowledged)).toEqual([false, true]);
     expect(await count('select count(*) as n from insight_intent_corrections')).toBeGreaterThan(0);
     expect(await count('select count(*) as n from insight_topic_months')).toBeGreaterThan(0);
   });

@@ -442,7 +442,7 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
         kind: i % 2 ? 'session' : 'note',
         body: weak
           ? `From your review of ${r.conversation_id}: ${definitions.get(weak.criterion)?.name ?? weak.criterion} — ${weak.comment ?? 'see the reviewer’s grade'} Let us go through two examples this week.`
-          : `Your review of ${r.conversation_id} was good; keep confirming the fix before closing.`,
+          : `Your review of ${r.conversation_id} was good; keep checking with the customer before you close.`,
         review_ids: [r.review_id],
         metrics: ['qa_score', i % 2 ? 'reopen_rate' : 'fcr_rate'],
         ...(i % 2 ? { session_at: after(at, 2, now) } : {}),
@@ -454,6 +454,22 @@ export async function seedDemoQaWork(db: Warehouse, options: { now: Date; rubric
       await acknowledgeCoaching(db, { coaching_id: note.coaching_id, agent_id: r.agent_id! }, after(at, 0.5, now));
       acknowledged++;
     }
+  }
+  // and a session the demo agent has yet to acknowledge, so the agent account has one to acknowledge
+  if (worstByAgent.has(DEMO_AGENT)) {
+    await addCoaching(
+      db,
+      {
+        agent_id: DEMO_AGENT,
+        author_id: DEMO_SUPERVISOR,
+        kind: 'session',
+        body: 'One-to-one on closing conversations: ask whether anything else is needed before you close, and say what happens next.',
+        metrics: ['qa_score', 'reopen_rate'],
+        session_at: new Date(now.getTime() + 2 * DAY),
+      },
+      new Date(now.getTime() - 6 * 3_600_000),
+    );
+    coaching++;
   }
 
   // 4. intent corrections: ana and ben set the intent of conversations they reviewed that the platform left unlabelled
