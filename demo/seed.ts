@@ -11,6 +11,8 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { tables } from '../warehouse/tables.js';
 import { accountNames, addAccount, type Role } from '../accounts/index.js';
 import { defaultRubric, registerRubric, createSample } from '../scorecards/index.js';
+import { buildInsights } from '../insights/build.js';
+import { seedDemoQaWork, type QaWorkSummary } from './qa-work.js';
 
 export const DEMO_PASSWORD = 'parley-demo';
 
@@ -22,6 +24,9 @@ export const DEMO_ACCOUNTS: readonly { username: string; role: Role; agentId?: s
   { username: 'leadership', role: 'leadership' },
   { username: 'product', role: 'product' },
   { username: 'agent', role: 'agent', agentId: 'agt_001' },
+  // two more reviewers, so that the seeded QA work (demo/qa-work.ts) has several reviewers to compare and calibrate
+  { username: 'ana', role: 'reviewer' },
+  { username: 'ben', role: 'reviewer' },
 ];
 
 /** Creates the demo accounts that do not exist yet, marked as demo accounts (accounts/demo-accounts.ts disables them when real data arrive). */
@@ -42,10 +47,13 @@ export async function hasSamples(db: Warehouse): Promise<boolean> {
 }
 
 /**
- * The demo's QA: the default rubric registered and a review sample of 20
- * recent conversations in the queues of the demo reviewer and supervisor.
+ * The demo's QA: the default rubric registered, a review sample of 20
+ * recent conversations in the queues of the demo reviewer and supervisor,
+ * the weeks of QA work before it (demo/qa-work.ts: reviews, calibrations,
+ * disputes, coaching, intent corrections), and the insights built over it all
+ * (the Pain points page). Resolves to what was seeded and the seconds each part took.
  */
-export async function seedDemoQa(db: Warehouse, now = new Date()): Promise<void> {
+export async function seedDemoQa(db: Warehouse, now = new Date()): Promise<{ work: QaWorkSummary; workSeconds: number; insightsSeconds: number }> {
   const { rubric_id } = await registerRubric(db, defaultRubric(), now);
   const to = now.toISOString().slice(0, 10);
   const from = new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -64,4 +72,10 @@ export async function seedDemoQa(db: Warehouse, now = new Date()): Promise<void>
     },
     now,
   );
+  let t = performance.now();
+  const work = await seedDemoQaWork(db, { now, rubricId: rubric_id });
+  const workSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await buildInsights(db, { now });
+  return { work, workSeconds, insightsSeconds: (performance.now() - t) / 1000 };
 }

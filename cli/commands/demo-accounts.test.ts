@@ -34,7 +34,7 @@ async function demoWarehouse(name: string): Promise<{ db: string; token: string 
   const w = await testWarehouse({ records: [goodConversation('d1'), goodConversation('d2')], source: 'demo', path: db, now });
   try {
     await w.db.run("insert into warehouse_meta values ('demo', 'true')");
-    expect(await seedDemoAccounts(w.db, TEST_NOW)).toHaveLength(6);
+    expect(await seedDemoAccounts(w.db, TEST_NOW)).toHaveLength(8);
     await addAccount(w.db, { username: 'ada', password: 'a long passphrase', role: 'admin' }, TEST_NOW);
     return { db, token: (await signIn(w.db, 'supervisor', DEMO_PASSWORD, TEST_NOW))! };
   } finally {
@@ -50,7 +50,7 @@ describe('loading a non-demo export into a demo warehouse', () => {
     expect(run.out).toMatch(/^loaded 3 of 3 records from 1 file/);
     expect(run.err.trim().split('\n').at(-1)).toBe(
       'note: the warehouse held demo data only, so it is no longer marked as a demo and its demo accounts are disabled ' +
-        '(admin, agent, leadership, product, reviewer, supervisor); add your own with parley user add NAME --role admin',
+        '(admin, agent, ana, ben, leadership, product, reviewer, supervisor); add your own with parley user add NAME --role admin',
     );
     const w = await openWarehouse(db);
     try {
@@ -60,6 +60,8 @@ describe('loading a non-demo export into a demo warehouse', () => {
         ['ada', 'active', false],
         ['admin', 'disabled', true],
         ['agent', 'disabled', true],
+        ['ana', 'disabled', true],
+        ['ben', 'disabled', true],
         ['leadership', 'disabled', true],
         ['product', 'disabled', true],
         ['reviewer', 'disabled', true],

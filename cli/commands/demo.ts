@@ -62,7 +62,8 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
           const { generateDemo } = await import('../../demo/generate.js');
           const dir = mkdtempSync(path.join(tmpdir(), 'parley-demo-'));
           try {
-            const end = io.now ?? new Date();
+            // a copy: setting the hours must not move the caller's `now`, which the QA seeding below uses
+            const end = new Date(io.now ?? new Date());
             end.setUTCHours(0, 0, 0, 0);
             const generated = await generateDemo({ conversations, seed, end, outDir: dir }, (done, total) =>
               progress.update(`generating: ${count(done)} / ${count(total)} conversations`),
@@ -93,7 +94,16 @@ warehouse later disables its demo accounts (see \`parley ingest --help\`).
         const demo = await db.one<{ value: string }>("select value from warehouse_meta where key = 'demo'");
         if (demo?.value === 'true') {
           await seedDemoAccounts(db, io.now);
-          if (!(await hasSamples(db))) await seedDemoQa(db, io.now);
+          if (!(await hasSamples(db))) {
+            const { work, workSeconds, insightsSeconds } = await seedDemoQa(db, io.now);
+            const d = work.disputes;
+            io.err.write(
+              `seeded QA work: ${work.reviews} reviews in ${work.samples} samples, ${work.calibration_sessions} calibration sessions, ` +
+                `disputes ${d.open} open / ${d.accepted} accepted / ${d.partly_accepted} partly accepted / ${d.rejected} rejected, ` +
+                `${work.coaching} coaching notes (${work.acknowledged} acknowledged), ${work.intent_corrections} intent corrections in ${workSeconds.toFixed(1)} s; ` +
+                `built insights in ${insightsSeconds.toFixed(1)} s\n`,
+            );
+          }
         }
         const rows = await db.all(summarySql(['month']));
         io.out.write(`\nMonthly summary (${config.timezone}); more: parley metrics summary --by month,channel\n\n`);

@@ -8,8 +8,8 @@ async function as(browser: Browser, user: string, path: string) {
   return { page, close: () => context.close() };
 }
 
-/** The reviewer grades the one conversation of a sample: top marks, clarity 2 with a comment. */
-async function gradeSample(page: Page, sample: string) {
+/** The reviewer grades the one conversation of a sample: top marks, clarity 2 with a comment. Resolves to the conversation's id. */
+async function gradeSample(page: Page, sample: string): Promise<string> {
   await page.goto('/qa');
   await page
     .getByRole('row', { name: new RegExp(sample) })
@@ -26,6 +26,7 @@ async function gradeSample(page: Page, sample: string) {
   }
   await page.getByRole('button', { name: 'Save review' }).click();
   await expect(page.getByTestId('qa-score')).toBeVisible();
+  return (await page.title()).match(/^Grade (\S+) ·/)![1]!;
 }
 
 test('an agent reads their own reviews, criterion by criterion, and nothing of another agent', async ({ browser }) => {
@@ -40,7 +41,8 @@ test('an agent reads their own reviews, criterion by criterion, and nothing of a
     await expect(sup.page.getByRole('status')).toContainText('Drew 1 conversations');
   }
   const rev = await as(browser, 'reviewer', '/qa');
-  await gradeSample(rev.page, 'Own reviews agt_001');
+  // the demo holds seeded reviews of agt_001 too: the agent opens this one by its conversation's id
+  const mine = await gradeSample(rev.page, 'Own reviews agt_001');
   await gradeSample(rev.page, 'Own reviews agt_002');
   await rev.close();
 
@@ -53,7 +55,7 @@ test('an agent reads their own reviews, criterion by criterion, and nothing of a
 
   const agent = await as(browser, 'agent', '/agents/agt_001');
   // my review: scores, each criterion with what it asks, the reviewer's comment, the conversation with the graded replies marked
-  await agent.page.locator('tr[data-review] td.mono a').first().click();
+  await agent.page.getByRole('link', { name: mine, exact: true }).first().click();
   await agent.page.waitForURL(/\/reviews\//);
   await expect(agent.page.getByRole('heading', { name: 'What you were graded on' })).toBeVisible();
   await expect(agent.page.getByTestId('review-criterion')).toHaveCount(7);

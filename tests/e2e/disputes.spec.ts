@@ -26,6 +26,8 @@ test('an agent disputes a failed criterion and a supervisor accepts it', async (
     .getByRole('link')
     .click();
   await expect(rev.page.getByRole('heading', { name: 'Rubric' })).toBeVisible();
+  // the demo holds seeded reviews and disputes of agt_001 too: this test finds its own by the conversation's id
+  const conversationId = (await rev.page.title()).match(/^Grade (\S+) ·/)![1]!;
   const groups = rev.page.locator('fieldset.criterion');
   for (let i = 0; i < (await groups.count()); i++) {
     const g = groups.nth(i);
@@ -40,7 +42,11 @@ test('an agent disputes a failed criterion and a supervisor accepts it', async (
 
   // The agent files a dispute on accuracy from their scorecard.
   const agent = await as(browser, 'agent', '/agents/agt_001');
-  const row = agent.page.locator('tr', { has: agent.page.getByTestId('review-score').filter({ hasText: '0.0' }) }).first();
+  const row = agent.page
+    .locator('tr[data-review]')
+    .filter({ has: agent.page.getByRole('cell', { name: conversationId, exact: true }) })
+    .filter({ has: agent.page.getByTestId('review-score').filter({ hasText: '0.0' }) });
+  const reviewId = await row.getAttribute('data-review');
   await row.getByText('Dispute this review').click();
   await row.getByRole('checkbox', { name: 'accuracy' }).check();
   await row.getByLabel('Why the grade is wrong').fill('The refund steps I gave were correct.');
@@ -56,14 +62,14 @@ test('an agent disputes a failed criterion and a supervisor accepts it', async (
   await expect(sup.page.getByRole('status')).toContainText('Dispute accepted');
   await expect(sup.page.getByRole('status')).not.toContainText('score is now 0.0');
   // what changed, in the words of the rubric, not as raw JSON
-  await expect(sup.page.getByTestId('dispute-changes').first()).toHaveText(/^Accuracy: fail → pass \(score 0\.0 → \d+\.\d\)$/);
+  await expect(sup.page.locator('tr', { hasText: reviewId! }).getByTestId('dispute-changes')).toHaveText(/^Accuracy: fail → pass \(score 0\.0 → \d+\.\d\)$/);
   await sup.close();
 
   // The agent sees the answer and the new score.
   await agent.page.goto('/disputes');
-  await expect(agent.page.getByTestId('dispute-status').first()).toHaveText('accepted');
+  await expect(agent.page.locator('tr', { hasText: reviewId! }).getByTestId('dispute-status')).toHaveText('accepted');
   await agent.page.goto('/agents/agt_001');
-  await expect(agent.page.getByTestId('review-score').first()).not.toHaveText('0.0');
+  await expect(agent.page.locator(`tr[data-review="${reviewId}"]`).getByTestId('review-score')).not.toHaveText('0.0');
   await agent.close();
 });
 
