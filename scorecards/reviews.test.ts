@@ -38,6 +38,7 @@ describe('the qa marts', () => {
       'qa_calibration_agreement',
       'qa_calibration_reviewers',
       'qa_autoqa_agreement',
+      'qa_root_causes',
     ]) {
       expect(names).toContain(mart);
     }

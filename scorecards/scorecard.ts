@@ -1,8 +1,8 @@
 /**
  * An agent's scorecard, read from the marts (`parley build` first): one row
  * per month with the internal quality score beside FCR, reopen rate,
- * response times and CSAT, and the team's values; the criterion averages of
- * a month; and the agent's latest reviews.
+ * response times and CSAT, and the team's values; the criterion averages and
+ * root causes of a month; and the agent's latest reviews.
  *
  * @example
  *   const card = await agentScorecard(db, 'agent-07', { month: '2026-10' });
@@ -21,6 +21,8 @@ export interface AgentScorecard {
   /** qa_agent_criteria rows of the chosen month (default: the latest reviewed month) */
   month: string | null;
   criteria: Row[];
+  /** qa_root_causes rows of the chosen month: why points were lost, per criterion, with the team's count */
+  root_causes: Row[];
   /** the latest reviews (qa_reviews_scored), newest first */
   reviews: Row[];
 }
@@ -40,6 +42,12 @@ export async function agentScorecard(db: Warehouse, agentId: string, options: { 
     'select rubric_id, criterion_id, rated, na, failed, criterion_score, team_criterion_score from qa_agent_criteria where agent_id = $1 and month = $2 order by rubric_id, criterion_id',
     [agentId, month],
   );
+  const rootCauses = (await tableExists(db, 'qa_root_causes'))
+    ? await db.all(
+        'select rubric_id, criterion_id, root_cause, reviews, team_reviews from qa_root_causes where agent_id = $1 and month = $2 order by reviews desc, criterion_id, root_cause',
+        [agentId, month],
+      )
+    : [];
   const reviews = await db.all(
     `select review_id, month, conversation_id, reviewer_id, qa_score, auto_failed, disputes, last_dispute_status, reviewed_at
      from qa_reviews_scored where agent_id = $1 order by reviewed_at desc, review_id limit $2`,
@@ -53,6 +61,7 @@ export async function agentScorecard(db: Warehouse, agentId: string, options: { 
     months,
     month,
     criteria,
+    root_causes: rootCauses,
     reviews,
   };
 }

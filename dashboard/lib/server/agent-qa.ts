@@ -82,5 +82,11 @@ async function cardView(db: Warehouse, agent: AgentInfo, month?: string) {
       score: score(c['criterion_score']),
       team: score(c['team_criterion_score']),
     })),
+    rootCauses: (card?.root_causes ?? []).map((r) => ({
+      criterion: String(r['criterion_id']),
+      cause: String(r['root_cause']),
+      reviews: Number(r['reviews'] ?? 0),
+      teamReviews: Number(r['team_reviews'] ?? 0),
+    })),
   };
 }
