@@ -157,10 +157,10 @@ export function summaryAggregates(fields?: readonly string[]): string[] {
   return all.filter((a) => !wanted || wanted.has(a.field)).map((a) => `${a.sql} as ${a.field}`);
 }
 
-function allAggregates(): { field: string; sql: string }[] {
+function allAggregates(): { field: string; sql: string; metric: Metric; stat: Stat | null }[] {
   return CATALOGUE.flatMap((m) => {
     const s = m.summary;
-    return s ? STATS[s.kind].map((stat) => ({ field: fieldName(m, stat), sql: aggregate(m, s, stat) })) : [];
+    return s ? STATS[s.kind].map((stat) => ({ field: fieldName(m, stat), sql: aggregate(m, s, stat), metric: m, stat })) : [];
   });
 }
 
@@ -282,13 +282,49 @@ export function metricSummaryMartSql(): string {
 /**
  * The rows of `metric_summary` for `groupings`, over the conversations that
  * `where` keeps (an incremental build recomputes the months it touched).
+ * One scan for all the groupings over the same rows (grouping sets; those
+ * with `tag` read one row per tag, a second scan), and each duration's
+ * median and p90 from one exact quantile_cont list: the same figures as one
+ * query per grouping with each quantile on its own, for less work (on 1M
+ * messages, a full build: 1.96 → 1.74 CPU seconds; most of what is left is
+ * the quantiles' own work in the aggregate).
  */
 export function metricSummaryRowsSql(groupings: readonly (readonly (Dimension | typeof TAG)[])[] = SUMMARY_GROUPINGS, where = ''): string {
   const dims: (Dimension | typeof TAG)[] = [...(Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[]), TAG];
-  const parts = groupings.map((g) => {
-    const cols = dims.map((d) => (g.includes(d) ? `${groupingExpression(d)} as ${d}` : `null::varchar as ${d}`));
-    const group = g.length ? ` group by ${g.map(groupingExpression).join(', ')}` : '';
-    return `select '${g.join(',')}' as grouping, ${cols.join(', ')}, ${summaryAggregates().join(', ')} from ${groupingFrom(g, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${group}`;
-  });
+  const aggregates = allAggregates();
+  const parts = [groupings.filter((g) => !g.includes(TAG)), groupings.filter((g) => g.includes(TAG))]
+    .filter((gs) => gs.length > 0)
+    .map((gs) => {
+      // the dimensions some grouping of these names: grouped or null (their grouping_id bit set)
+      const used = dims.filter((d) => gs.some((g) => g.includes(d)));
+      const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
+      const label = used.length ? `case _id ${gs.map((g) => `when ${id(g)} then '${g.join(',')}'`).join(' ')} end` : `'${gs[0]!.join(',')}'`;
+      const inner = [
+        ...(used.length ? [`grouping_id(${used.map(groupingExpression).join(', ')}) as _id`] : []),
+        ...used.map((d) => `${groupingExpression(d)} as ${d}`),
+        ...innerAggregates(aggregates),
+      ];
+      const sets = used.length ? ` group by grouping sets (${gs.map((g) => `(${g.map(groupingExpression).join(', ')})`).join(', ')})` : '';
+      const outer = [
+        `${label} as grouping`,
+        ...dims.map((d) => (used.includes(d) ? d : `null::varchar as ${d}`)),
+        ...aggregates.map((a) =>
+          a.stat === 'median' || a.stat === 'p90'
+            ? `case when _n_${a.metric.name} >= ${MIN_GROUP_SIZE} then _q_${a.metric.name}[${a.stat === 'median' ? 1 : 2}] end as ${a.field}`
+            : a.field,
+        ),
+      ];
+      return `select ${outer.join(', ')} from (select ${inner.join(', ')} from ${groupingFrom(gs[0]!, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${sets})`;
+    });
   return parts.join('\nunion all\n');
+}
+
+/** The aggregates of {@link metricSummaryRowsSql}'s inner query: each distribution's count and [median, p90] once, the others as they are. */
+function innerAggregates(aggregates: ReturnType<typeof allAggregates>): string[] {
+  return aggregates.flatMap((a) => {
+    if (a.stat === 'p90') return [];
+    if (a.stat !== 'median') return [`${a.sql} as ${a.field}`];
+    const col = a.metric.column ?? a.metric.name;
+    return [`count(${col}) as _n_${a.metric.name}`, `quantile_cont(${col}, [0.5, 0.9]) as _q_${a.metric.name}`];
+  });
 }

@@ -97,7 +97,10 @@ timed as (
 
 -- the due moment: target seconds after the start in calendar time; on business hours, in the
 -- window in which the schedule's business seconds reach due_business_s (strictly after the
--- windows before it; none beyond the calendar, or on a schedule without business hours)
+-- windows before it; none beyond the calendar, or on a schedule without business hours).
+-- The windows of a schedule follow each other in business seconds, so that window is the last
+-- one starting before due_business_s (an as-of join: one look-up, not a range join against
+-- every window of the schedule), if due_business_s is within it.
 due as (
   select
     *,
@@ -110,17 +113,16 @@ due as (
     t.*,
     case
       when t.target_s = 0 then t.started_at
-      when w.starts_at is not null then greatest(
+      when t.due_business_s <= w.business_before_s + w.seconds then greatest(
         t.started_at,
         w.starts_at + to_microseconds(cast(round((t.due_business_s - w.business_before_s) * 1000000) as bigint))
       )
     end as due_at,
     t.business_elapsed_s as elapsed_s
   from timed t
-  left join int_business_windows w
+  asof left join (select * from int_business_windows where seconds > 0) w
     on w.schedule = t.schedule
     and t.due_business_s > w.business_before_s
-    and t.due_business_s <= w.business_before_s + w.seconds
   where t.business_hours
 )
 
