@@ -53,3 +53,4 @@ export type { AutoQaCheck } from './autoqa-checks.js';
 export { agentScorecard } from './scorecard.js';
 export type { AgentScorecard } from './scorecard.js';
 export { exportSampleCsv, importGradesCsv, parseCsv } from './csv.js';
+export { saveDraft, getDraft, listDrafts, deleteDraft, type Draft } from './drafts.js';

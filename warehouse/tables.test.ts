@@ -22,6 +22,13 @@ const COLUMNS = {
     disabled_at: 'TIMESTAMP WITH TIME ZONE null',
     demo: 'BOOLEAN null',
   },
+  qa_review_drafts: {
+    sample_id: 'VARCHAR',
+    position: 'INTEGER',
+    reviewer_id: 'VARCHAR',
+    form: 'VARCHAR',
+    saved_at: 'TIMESTAMP WITH TIME ZONE',
+  },
   insight_intent_corrections: {
     source: 'VARCHAR',
     conversation_id: 'VARCHAR',

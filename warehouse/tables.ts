@@ -137,6 +137,16 @@ export interface QaAudit {
   changed_at: Date;
 }
 
+/** migrations/013-review-drafts.sql: a reviewer's unfinished grading of a sample item (scorecards/drafts.ts). */
+export interface QaReviewDrafts {
+  sample_id: string;
+  position: number;
+  reviewer_id: string;
+  /** the form's ratings and comments so far, JSON text of { field: value } */
+  form: string;
+  saved_at: Date;
+}
+
 export interface QaCoaching {
   coaching_id: string;
   agent_id: string;
@@ -275,6 +285,7 @@ export interface Database {
   qa_disputes: QaDisputes;
   qa_audit: QaAudit;
   qa_coaching: QaCoaching;
+  qa_review_drafts: QaReviewDrafts;
   insight_intent_corrections: InsightIntentCorrections;
   insight_topic_curation: InsightTopicCuration;
   accounts: Accounts;

@@ -17,6 +17,7 @@ import {
   listQueue,
   listSamples,
   listReviews,
+  listDrafts,
   getReview,
   saveReview,
   scaleRatings,
@@ -247,6 +248,25 @@ export async function reviewerDone(db: Warehouse, reviewer: string, limit = 50) 
       savedAt: r.created_at.toISOString().slice(0, 16).replace('T', ' '),
       href: at && r.sample_id ? `/qa/${encodeURIComponent(r.sample_id)}/${at.position}` : `/reviews/${encodeURIComponent(r.review_id)}`,
     };
+  });
+}
+
+/** The reviewer's drafts (half-graded sample items), the latest first, each with the link that reopens it. */
+export async function reviewerDrafts(db: Warehouse, reviewer: string) {
+  const [drafts, items] = await Promise.all([listDrafts(db, reviewer), listQueue(db, { reviewer_id: reviewer, include_done: true })]);
+  const byPosition = new Map(items.map((i) => [`${i.sample_id}\u0000${i.position}`, i]));
+  return drafts.flatMap((d) => {
+    const item = byPosition.get(`${d.sample_id}\u0000${d.position}`);
+    if (!item) return [];
+    return [
+      {
+        conversationId: item.conversation_id,
+        sample: `${item.sample_name} #${d.position}`,
+        rated: Object.keys(d.form).filter((k) => k.startsWith('rating:')).length,
+        savedAt: d.saved_at.toISOString().slice(0, 16).replace('T', ' '),
+        href: `/qa/${encodeURIComponent(d.sample_id)}/${d.position}`,
+      },
+    ];
   });
 }
 

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
-import { drawSampleFromForm, reviewerDone, reviewerQueue, samplesOverview, ScorecardError } from '$lib/server/qa-workspace.js';
+import { drawSampleFromForm, reviewerDone, reviewerDrafts, reviewerQueue, samplesOverview, ScorecardError } from '$lib/server/qa-workspace.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import { filterOptions } from '$lib/server/filters.js';
 import { can } from '$lib/roles.js';
@@ -9,8 +9,14 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requirePermission(locals, url, 'grade');
   const db = await warehouse();
-  const [queue, done, overview, options] = await Promise.all([reviewerQueue(db, user.username), reviewerDone(db, user.username), samplesOverview(db), filterOptions(db)]);
-  return { queue, done, queueDone: url.searchParams.get('queue') === 'done', ...overview, agents: options.agents, canDraw: can(user.role, 'coach') };
+  const [queue, done, drafts, overview, options] = await Promise.all([
+    reviewerQueue(db, user.username),
+    reviewerDone(db, user.username),
+    reviewerDrafts(db, user.username),
+    samplesOverview(db),
+    filterOptions(db),
+  ]);
+  return { queue, done, drafts, queueDone: url.searchParams.get('queue') === 'done', ...overview, agents: options.agents, canDraw: can(user.role, 'coach') };
 };
 
 export const actions: Actions = {

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { requirePermission } from '$lib/server/auth.js';
 import { loadConversation } from '$lib/server/conversation.js';
 import { gradeItem, loadItem, nextItemPath, savedByReviewer, ScorecardError } from '$lib/server/qa-workspace.js';
+import { deleteDraft, getDraft, saveDraft } from '../../../../../scorecards/index.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { Account } from '$lib/server/auth.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,7 +32,14 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   if (!conversation) error(404, `The conversation ${found.item.conversation_id} is no longer in the warehouse.`);
   // after save-and-next: the review just saved, named on the page it opened
   const savedId = url.searchParams.get('saved');
-  return { ...found, conversation, startedAt: Date.now(), previous: savedId ? await savedByReviewer(db, user.username, savedId) : null };
+  const draft = await getDraft(db, params.sample, found.item.position, user.username);
+  return {
+    ...found,
+    conversation,
+    startedAt: Date.now(),
+    previous: savedId ? await savedByReviewer(db, user.username, savedId) : null,
+    draft: draft ? { form: draft.form, savedAt: draft.saved_at.toISOString().slice(0, 16).replace('T', ' ') } : null,
+  };
 };
 
 export const actions: Actions = {
@@ -39,8 +47,15 @@ export const actions: Actions = {
     const user = requirePermission(locals, url, 'grade');
     const { db, found } = await item(user, params.sample, params.position);
     const form = await request.formData();
+    // "Save draft": what is rated so far, to come back to (nothing is scored)
+    if (form.get('then') === 'draft') {
+      const fields = Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const d = await saveDraft(db, { sample_id: params.sample, position: found.item.position, reviewer_id: user.username, form: fields });
+      return { draftSaved: { at: d.saved_at.toISOString().slice(0, 16).replace('T', ' '), fields: Object.keys(d.form).filter((k) => k.startsWith('rating:')).length } };
+    }
     const result = await gradeItem(db, user, { sample_id: params.sample }, found.item, found.criteria, form);
     if (!result.ok) return fail(400, { message: result.message });
+    await deleteDraft(db, params.sample, found.item.position, user.username);
     // "Save and next" (Ctrl+Enter): the next ungraded item of the reviewer's queue, naming the review just saved
     if (form.get('then') === 'next') {
       const next = await nextItemPath(db, user.username, { sample_id: params.sample, position: found.item.position });
