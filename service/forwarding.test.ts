@@ -6,7 +6,7 @@
  * dashboard) working in the repository's root, while the commands run here
  * in the warehouse's folder with relative paths. Loopback only, ephemeral ports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { WarehouseLockedError, openWarehouse } from '../warehouse/connection.js'
 import type { CliRun } from '../testing/cli.js';
 import { collect } from './collect.js';
 import { TEST_NOW } from '../testing/clock.js';
+import { startServeChild } from '../testing/serve.js';
 import { forward } from './client.js';
 import { discoveryPath, newToken, readDiscovery, writeDiscovery, type Discovery } from './discovery.js';
 import { COMMAND_PATH, NONCE_HEADER, PROOF_HEADER, proof } from './protocol.js';
@@ -41,20 +42,8 @@ async function parley(cwd: string, argv: string[], stdin?: string): Promise<CliR
   }
 }
 
-/** Starts a server on `db` from the repository's root; resolves once it takes commands. */
-function startServer(db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'testing/serve-child.ts', db], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let said = '';
-    child.stdout!.on('data', (chunk) => {
-      said += String(chunk);
-      if (/^ready \d+$/m.test(said)) resolve(child);
-    });
-    child.stderr!.on('data', (chunk) => (said += String(chunk)));
-    child.once('exit', (code) => reject(new Error(`the server stopped (${code}): ${said}`)));
-  });
-}
+/** Starts a server on `db`; every child is stopped after the tests. */
+const startServer = (db: string) => startServeChild(db, (child) => children.push(child));
 
 function kill9(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

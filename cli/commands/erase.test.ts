@@ -4,7 +4,7 @@
  * the bytes of the warehouse file, other customers stay, and the audit entry
  * holds no personal data. Alone and while `parley serve` holds the file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../../testing/cli.js';
 import { agent, assign, conversation, customer, horizon, on, status } from '../../testing/fixtures.js';
-import { repoRoot } from '../../testing/paths.js';
+import { startServeChild } from '../../testing/serve.js';
 import { testWarehouse } from '../../testing/warehouse.js';
 import { registerRubric } from '../../scorecards/rubric-store.js';
 import { defaultRubric } from '../../scorecards/rubrics.js';
@@ -137,7 +137,7 @@ describe('parley erase --customer', () => {
   it('works while parley serve holds the warehouse: the server erases and rewrites, and goes on serving', async () => {
     const file = path.join(dir, 'served.duckdb');
     await fixtureWarehouse(file);
-    const server = await startServer(file);
+    const server = await startServeChild(file);
     try {
       const r = await parley('erase', '--customer', ADA, '--by', 'dpo', '--db', file);
       expect(r.err).toBe('');
@@ -155,20 +155,6 @@ describe('parley erase --customer', () => {
     db.close();
   });
 });
-
-/** `parley serve` without the dashboard (testing/serve-child.ts) on `file`; resolves once it takes commands. */
-function startServer(file: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'testing/serve-child.ts', file], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let said = '';
-    child.stdout!.on('data', (chunk) => {
-      said += String(chunk);
-      if (/^ready \d+$/m.test(said)) resolve(child);
-    });
-    child.stderr!.on('data', (chunk) => (said += String(chunk)));
-    child.once('exit', (code) => reject(new Error(`the server stopped (${code}): ${said}`)));
-  });
-}
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -14,6 +14,7 @@
  *   const all = await loadPainPoints(db, 'all');
  */
 import { sparkline } from '../../../charts/sparkline.js';
+import type { EmergingRow } from '../../../insights/emerging.js';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
 
@@ -39,17 +40,8 @@ export type Topic = {
   csat_rate_all: number | null;
 };
 
-export type Emerging = {
-  kind: string;
-  label: string;
-  variants: string[];
-  conversations: number;
-  expected: number;
-  ratio: number;
-  p_value: number;
-  baseline_conversations: number;
-  baseline_months: number;
-};
+/** An emerging item as the page shows it: insight_emerging's row (insights/emerging.ts) without its bookkeeping. */
+export type Emerging = Omit<EmergingRow, 'month' | 'item' | 'tests' | 'rank'>;
 
 export async function loadPainPoints(db: Warehouse, period: string | undefined) {
   if (!(await tableExists(db, 'insight_topics', 'insight_topic_months', 'insight_emerging', 'insight_topic_examples'))) return null;
