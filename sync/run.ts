@@ -45,8 +45,10 @@ export interface SyncPage {
   records: readonly unknown[];
   /** The cursor to resume after this page (stored once the page has landed). */
   cursor: string | null;
-  /** The page's high-water mark, Unix seconds (Zendesk's `end_time`, the latest `updated_at`): no later page may go below it. */
+  /** The page's high-water mark, Unix seconds (the latest `generated_timestamp` or `updated_at` on it): no later page may go below it. */
   position: number | null;
+  /** The page's earliest mark (default `position`): it may not lie before the previous page's `position`. */
+  earliest?: number | null;
   /** Where the page is, for messages: `the page after cursor MTU3…`. */
   where: string;
 }
@@ -124,10 +126,11 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
   try {
     for await (const page of sync.pages(from)) {
       const n = summary.pages + 1;
-      if (position !== null && page.position !== null && page.position < position) {
+      const earliest = page.earliest ?? page.position;
+      if (position !== null && earliest !== null && earliest < position) {
         throw new SyncError(
           'order',
-          `the ${sync.platform} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(page.position)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
+          `the ${sync.platform} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(earliest)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
         );
       }
       const write = { platform: sync.platform, source, cursor: page.cursor, position: page.position ?? position, pages: n, records: summary.read + page.records.length, now };
