@@ -31,7 +31,7 @@ import type { PlatformSync, SyncPage } from './run.js';
 
 export const ZENDESK_EXPORT = '/api/v2/incremental/tickets/cursor.json';
 
-/** The environment variables of the Zendesk sync: required, and optional (when the configuration names the account). */
+/** The environment variables of the Zendesk sync: always, and the subdomain when the configuration names no account. */
 export const ZENDESK_VARIABLES = { required: ['ZENDESK_EMAIL', 'ZENDESK_TOKEN'], optional: ['ZENDESK_SUBDOMAIN'] } as const;
 
 export interface ZendeskAccount {
