@@ -207,4 +207,25 @@ describe('the Zendesk sync against the contract server', () => {
     );
     expect(await ids(db)).toEqual([]);
   });
+
+  it('stops at pages out of order, saying where: a page older than the last landed one, or one with no way on', async () => {
+    zd = await startZendeskContract({ copies: 4, pageSize: 3 });
+    const db = await warehouse();
+    await sync(db, zd).run;
+    // the next page holds a ticket generated at T0 (ticket 1 again), before the stored position T0 + 8 min
+    const old = { id: 1, created_at: '2026-01-05T09:00:00Z', status: 'open', requester_id: 100, generated_timestamp: T0 };
+    zd.answerNext(/\/cursor\.json$/, { status: 200, body: { tickets: [old], after_cursor: cursor(T0, 1), end_of_stream: true } });
+    const e = await sync(db, zd).run.catch((x: unknown) => x);
+    expect((e as Error).message).toBe(
+      `the Zendesk API's pages are out of order: page 1 of this run (the page after cursor ${AFTER_PAGE_3}) goes back to 2026-01-10T00:00:00Z, before 2026-01-10T00:08:00Z where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
+    );
+    expect(await readSyncState(db, 'zendesk', 'zendesk')).toMatchObject({ cursor: AFTER_PAGE_3, last_error: (e as Error).message });
+    expect(await db.all("select subject from raw_conversations where conversation_id = '1'")).toEqual([{ subject: 'Order broken' }]);
+
+    zd.answerNext(/\/cursor\.json$/, { status: 200, body: { tickets: [], after_cursor: null, end_of_stream: false } });
+    const f = await sync(db, zd).run.catch((x: unknown) => x);
+    expect((f as Error).message).toBe(
+      `the Zendesk API's pages are out of order: the page after cursor ${AFTER_PAGE_3} says end_of_stream false but hands out no after_cursor; nothing of it was loaded — run the sync again later`,
+    );
+  });
 });

@@ -82,6 +82,7 @@ export interface ZendeskSyncOptions {
 export function zendeskSync(http: HttpClient, options: ZendeskSyncOptions = {}): PlatformSync {
   return {
     platform: 'zendesk',
+    label: 'Zendesk',
     format: 'zendesk',
     async *pages(from) {
       let cursor = from?.cursor ?? null;

@@ -114,6 +114,13 @@ describe('a sync job', () => {
     }
   });
 
+  it('runs from parley jobs run, which prints what it loaded', async () => {
+    writeFileSync(config, `syncs:\n  zendesk:\n    base_url: ${zd.url}\njobs:\n  zendesk: { kind: sync, platform: zendesk, every: 15m }\n`);
+    const r = await parley({ ...zd.credentials }, 'jobs', 'run', 'zendesk', '--config', config, '--db', db);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^zendesk ran in \d+\.\d s: loaded 5 records, refused 4 \(3 pages from zendesk\)\n$/);
+  });
+
   it('is checked in the config: a sync job needs its platform', () => {
     expect(() => parseConfig({ jobs: { z: { kind: 'sync', every: '15m' } } }, 'parley.config.yaml')).toThrow(
       'parley.config.yaml: jobs.z.platform: a sync job needs platform: the platform to sync from (zendesk, intercom, chatwoot; its account under syncs:)',
