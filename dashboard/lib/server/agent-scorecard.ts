@@ -92,9 +92,9 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   };
 }
 
-/** Agents with conversations in the range, by team, for the agents index. */
+/** Agents with conversations in the range and the other filters (channel, tag, priority, …; not agent), by team, for the agents index. */
 export async function listAgents(db: Warehouse, f: Filters) {
-  const range = filterWhere({ from: f.from, to: f.to }, { prefix: 'cm' });
+  const range = filterWhere({ ...f, agent: undefined }, { prefix: 'cm' });
   return cachedAll<{ agent_id: string; name: string | null; team: string | null; conversations: number }>(
     db,
     `select cm.owner_agent as agent_id, any_value(a.name) as name, coalesce(any_value(a.team), any_value(cm.team)) as team, count(*) as conversations
