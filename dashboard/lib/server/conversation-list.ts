@@ -192,8 +192,12 @@ function shape(r: Raw, m: Metric | undefined): ListedConversation {
 }
 
 export async function listConversations(db: Warehouse, f: Filters, q: ListQuery, o: ListOptions) {
-  const { s, rows } = await rowsOf(db, f, q, o, PAGE_SIZE, q.page * PAGE_SIZE);
-  const total = await cachedAll<{ n: number }>(db, `select count(*)::integer as n from ${s.from} where ${s.where}`, s.params).then((r) => r[0]);
+  const s = listSql(f, q, o);
+  // the page and the count side by side (readers, when the server has them)
+  const [{ rows }, total] = await Promise.all([
+    rowsOf(db, f, q, o, PAGE_SIZE, q.page * PAGE_SIZE),
+    cachedAll<{ n: number }>(db, `select count(*)::integer as n from ${s.from} where ${s.where}`, s.params).then((r) => r[0]),
+  ]);
   return {
     metric: s.m ? { name: s.m.name, label: s.m.label } : null,
     total: Number(total?.n ?? 0),
