@@ -367,7 +367,8 @@ const insertRows = async (db: Warehouse, table: string, rows: string[]) => {
  * (the default schedule's time zone, for months), config_schedules,
  * config_business_hours and config_holidays (per schedule, the default one
  * named {@link DEFAULT_SCHEDULE}), config_team_schedules and
- * config_sla_policies (targets in seconds, `when` as lists, null for a key not named).
+ * config_sla_policies (targets in seconds, `when` as lists, null for a key not named),
+ * config_dimensions (the custom dimensions' names).
  */
 export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Promise<void> {
   await db.run('create or replace table config_settings (timezone varchar not null)');
@@ -413,6 +414,13 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     }),
   );
   await writeCostTable(db, config.costs);
+  // the custom dimensions, for the dashboard's filters (one row per configured name)
+  await db.run('create or replace table config_dimensions (name varchar not null)');
+  await insertRows(
+    db,
+    'config_dimensions',
+    config.dimensions.map(sqlText).map((n) => `(${n})`),
+  );
 }
 
 /**

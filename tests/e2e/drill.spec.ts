@@ -24,7 +24,8 @@ test('a breakdown bar on a metric page lists that group only', async ({ page }) 
   const channel = ((await bar.locator('title').textContent()) ?? '').split(': ')[0]!;
   await bar.click();
   await expect(page).toHaveURL(new RegExp(`channel=${channel}`));
-  const channels = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+  // the list's fourth column is the channel (conversation, created, status, channel, …)
+  const channels = await page.locator('tbody tr td:nth-child(4)').allTextContents();
   expect(channels.length).toBeGreaterThan(0);
   expect(new Set(channels)).toEqual(new Set([channel]));
 });

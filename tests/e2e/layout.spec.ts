@@ -6,6 +6,8 @@ const PAGES = [
   '/metrics/fcr_rate',
   '/conversations?channel=email',
   '/conversations/demo/xss-1',
+  '/customers/demo/cus_e2e',
+  '/agents',
   '/qa',
   '/agents/agt_001',
   '/disputes',

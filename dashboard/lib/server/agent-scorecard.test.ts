@@ -29,15 +29,13 @@ beforeAll(async () => {
           agent(tue('09:20'), 'a2'),
         ]),
       ),
-      // a1 answers in 2m, then the next turn in 3m (met)
+      // a1 answers in 2m, then the next turn in 3m (met); tagged vip
       ...ten((i) =>
-        conversation(`own-${i}`, [
-          assign(tue('09:00'), { agent_id: 'a1', team: 'T1' }),
-          customer(tue('09:00')),
-          agent(tue('09:02'), 'a1'),
-          customer(tue('09:10')),
-          agent(tue('09:13'), 'a1'),
-        ]),
+        conversation(
+          `own-${i}`,
+          [assign(tue('09:00'), { agent_id: 'a1', team: 'T1' }), customer(tue('09:00')), agent(tue('09:02'), 'a1'), customer(tue('09:10')), agent(tue('09:13'), 'a1')],
+          { tags: ['vip'] },
+        ),
       ),
     ],
   });
@@ -60,5 +58,20 @@ describe("the scorecard's figures credited by reply", () => {
     ]);
     // a2 owns the hand-overs but wrote only the 10 late replies
     expect((await credited('a2')).map((r) => r[1])).toEqual(['10m 00s', '10m 00s', '0.0%']);
+  });
+
+  it('narrows the agent and the team alike by the filters (a tag here)', async () => {
+    const ops = await loadAgentOperations(w.db, { agentId: 'a1', name: null, team: 'T1', active: null }, { ...f, tag: 'vip' });
+    const rows = Object.fromEntries(ops.rows.map((r) => [r.label, [r.agent, r.team]]));
+    // only the ten own-* conversations carry the tag: a1 owns them all, and they are the team's only ones
+    expect(rows['Conversations owned']).toEqual(['10', '10']);
+    // their 20 replies: ten of 2m and ten of 3m, for a1 and the team alike; a2's late replies are out
+    expect(rows['Reply time, own replies (median)']).toEqual(['2m 30s', '2m 30s']);
+    expect(rows['Reply time, own replies (p90)']).toEqual(['3m 00s', '3m 00s']);
+    expect(rows['Next response within SLA, own replies']).toEqual(['100.0%', '100.0%']);
+    expect(ops.conversationsHref).toBe('/conversations?from=2026-10-01&to=2026-10-31&agent=a1&tag=vip');
+    // without the tag the team has all 20
+    const all = await loadAgentOperations(w.db, { agentId: 'a1', name: null, team: 'T1', active: null }, f);
+    expect(all.rows.find((r) => r.label === 'Conversations owned')).toMatchObject({ agent: '10', team: '20' });
   });
 });

@@ -59,18 +59,24 @@ async function findAgent(db: Warehouse, agentId: string): Promise<AgentInfo | nu
   return seen ? { agentId, name: null, team: seen.team, active: null } : null;
 }
 
-/** The agent's operational figures beside the team's (memoised: marts only). */
+/**
+ * The agent's operational figures beside the team's (memoised: marts only),
+ * over the date range and the filters that narrow the conversations (channel,
+ * intent, tag, priority, account, custom dimensions, status, CSAT, SLA); the
+ * agent and team filters are the scorecard's own.
+ */
 export function loadAgentOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
-  return memo(db, `agent-ops\u0000${agent.agentId}\u0000${f.from}\u0000${f.to}`, () => computeOperations(db, agent, f));
+  const scope: Filters = { ...f, agent: undefined, team: undefined, month: undefined, q: undefined };
+  return memo(db, `agent-ops\u0000${agent.agentId}\u0000${JSON.stringify(scope)}`, () => computeOperations(db, agent, scope));
 }
 
 async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
-  const range = filterWhere({ from: f.from, to: f.to });
+  const range = filterWhere(f);
   const mine = numbered([['owner_agent = ?', agent.agentId]], range.params.length + 1);
   const team = numbered([['team = ?', agent.team]], range.params.length + 1);
   const fields = ROWS.map((r) => r.field);
   // replies: the conversation's date range (c.), the reply's agent or team (r.)
-  const replyRange = filterWhere({ from: f.from, to: f.to }, { prefix: 'c' });
+  const replyRange = filterWhere(f, { prefix: 'c' });
   const myReplies = numbered([['r.reply_agent = ?', agent.agentId]], replyRange.params.length + 1);
   const teamReplies = numbered([['r.reply_team = ?', agent.team]], replyRange.params.length + 1);
   const replyFields = [...new Set(REPLY_ROWS.map((r) => r.field))];
@@ -88,13 +94,13 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   };
   return {
     rows: [...ROWS.map((r) => row(r, a, t)), ...REPLY_ROWS.map((r) => row(r, ra, rt))],
-    conversationsHref: `/conversations${filterQuery({ from: f.from, to: f.to, agent: agent.agentId })}`,
+    conversationsHref: `/conversations${filterQuery({ ...f, agent: agent.agentId })}`,
   };
 }
 
-/** Agents with conversations in the range, by team, for the agents index. */
+/** Agents with conversations in the range and the other filters (channel, tag, priority, …; not agent), by team, for the agents index. */
 export async function listAgents(db: Warehouse, f: Filters) {
-  const range = filterWhere({ from: f.from, to: f.to }, { prefix: 'cm' });
+  const range = filterWhere({ ...f, agent: undefined }, { prefix: 'cm' });
   return cachedAll<{ agent_id: string; name: string | null; team: string | null; conversations: number }>(
     db,
     `select cm.owner_agent as agent_id, any_value(a.name) as name, coalesce(any_value(a.team), any_value(cm.team)) as team, count(*) as conversations

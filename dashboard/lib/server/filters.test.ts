@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from '../../../warehouse/connection.js';
-import { filterWhere, numbered } from './filters.js';
+import { filterQuery, filterWhere, narrowed, numbered } from './filters.js';
 
 let db: Warehouse;
 beforeAll(async () => {
@@ -38,5 +38,45 @@ describe('filterWhere', () => {
       ...more.params,
     ]);
     expect(rows).toEqual([{ conversation_id: 'c2' }]);
+  });
+});
+
+describe('the narrowing filters', () => {
+  beforeAll(async () => {
+    await db.run(`create table narrow as
+      select * from (values
+        ('n1', ['billing', 'vip'], 'high', 'Acme', '{"plan": "pro"}'::json, 'resolved', 100.0, true, false, 'chat'),
+        ('n2', ['billing'], 'low', 'Acme', '{"plan": "free"}'::json, 'open', 0.0, false, true, 'chat'),
+        ('n3', []::varchar[], null, 'Globex', '{}'::json, 'pending', null, null, null, null)
+      ) as t(conversation_id, tags, priority, customer_account, metadata, status, csat_score, csat_satisfied, sla_breached, sla_policy)`);
+  });
+  const pick = async (f: Parameters<typeof filterWhere>[0]) => {
+    const w = filterWhere(f, { dates: false, prefix: 'x' });
+    return (await db.all<{ conversation_id: string }>(`select conversation_id from narrow x where ${w.sql} order by 1`, w.params)).map((r) => r.conversation_id);
+  };
+  const any = { from: '2026-01-01', to: '2026-12-31' };
+
+  it('writes each as a parameter and selects the right rows', async () => {
+    const w = filterWhere({ ...any, tag: 'vip', priority: 'high', account: 'Acme', dims: { plan: 'pro' } }, { dates: false });
+    expect(w.sql).toBe("list_contains(tags, $1) and priority = $2 and customer_account = $3 and json_extract_string(metadata, '$.plan') = $4");
+    expect(w.params).toEqual(['vip', 'high', 'Acme', 'pro']);
+    expect(await pick({ ...any, tag: 'billing' })).toEqual(['n1', 'n2']);
+    expect(await pick({ ...any, account: 'Globex' })).toEqual(['n3']);
+    expect(await pick({ ...any, dims: { plan: 'free' } })).toEqual(['n2']);
+    expect(await pick({ ...any, status: 'pending' })).toEqual(['n3']);
+    expect(await pick({ ...any, csat: 'dissatisfied' })).toEqual(['n2']);
+    expect(await pick({ ...any, csat: 'answered' })).toEqual(['n1', 'n2']);
+    expect(await pick({ ...any, csat_score: 100 })).toEqual(['n1']);
+    expect(await pick({ ...any, sla: 'met' })).toEqual(['n1']);
+    expect(await pick({ ...any, sla_policy: 'chat', tag: 'vip' })).toEqual(['n1']);
+    // a dimension name that is not a plain name never reaches the SQL
+    expect(filterWhere({ ...any, dims: { "x') or true --": 'a' } }, { dates: false }).sql).toBe('true');
+  });
+
+  it('keeps them in links, and says when the monthly mart cannot answer', () => {
+    expect(filterQuery({ ...any, tag: 'vip', csat_score: 0, dims: { plan: 'pro' } })).toBe('?from=2026-01-01&to=2026-12-31&tag=vip&csat_score=0&dim.plan=pro');
+    expect(narrowed({ ...any, channel: 'email' })).toBe(false);
+    expect(narrowed({ ...any, tag: 'vip' })).toBe(true);
+    expect(narrowed({ ...any, dims: { plan: 'pro' } })).toBe(true);
   });
 });

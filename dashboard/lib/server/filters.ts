@@ -1,7 +1,12 @@
 /**
- * The dashboard's filters (date range, channel, intent, team, agent, month)
- * live in the URL; this reads them with zod and turns them into a where
- * clause whose values are parameters only — no filter text reaches SQL.
+ * The dashboard's filters live in the URL; this reads them with zod and turns
+ * them into a where clause whose values are parameters only — no filter text
+ * reaches SQL. One module for every page: the date range, channel, intent,
+ * team, agent, month; tag, priority, account and each configured custom
+ * dimension (`dim.<name>` in the URL, a metadata value); and the
+ * conversation's status, CSAT (satisfied / dissatisfied / answered, or one
+ * 0–100 score), SLA (breached / met) and SLA policy. Text search (`q`) is the
+ * conversation list's own ({@link searchWhere}).
  *
  * @example
  *   const f = await readFilters(db, url);
@@ -12,12 +17,20 @@ import { z } from 'zod';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { binder } from '../../../warehouse/params.js';
 import { memo } from './cache.js';
+import { tableExists } from '../../../warehouse/table-exists.js';
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((s) => !Number.isNaN(Date.parse(s)));
 const value = z.string().min(1).max(200);
+
+/** The states a conversation can be in (conversation_metrics.status). */
+export const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+/** The CSAT filter's choices besides a score. */
+export const CSAT_CHOICES = ['satisfied', 'dissatisfied', 'answered'] as const;
+/** A custom dimension's name (as the configuration allows it), also its URL key after `dim.`. */
+const DIMENSION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 const schema = z.object({
   from: day.optional().catch(undefined),
@@ -31,6 +44,15 @@ const schema = z.object({
     .regex(/^\d{4}-\d{2}$/)
     .optional()
     .catch(undefined),
+  tag: value.optional().catch(undefined),
+  priority: value.optional().catch(undefined),
+  account: value.optional().catch(undefined),
+  status: z.enum(STATUSES).optional().catch(undefined),
+  csat: z.enum(CSAT_CHOICES).optional().catch(undefined),
+  csat_score: z.coerce.number().min(0).max(100).optional().catch(undefined),
+  sla: z.enum(['breached', 'met']).optional().catch(undefined),
+  sla_policy: value.optional().catch(undefined),
+  q: z.string().trim().min(1).max(200).optional().catch(undefined),
 });
 
 export interface Filters {
@@ -43,6 +65,20 @@ export interface Filters {
   team?: string | undefined;
   agent?: string | undefined;
   month?: string | undefined;
+  tag?: string | undefined;
+  priority?: string | undefined;
+  /** customer_account */
+  account?: string | undefined;
+  status?: (typeof STATUSES)[number] | undefined;
+  csat?: (typeof CSAT_CHOICES)[number] | undefined;
+  /** csat_score (0–100) exactly */
+  csat_score?: number | undefined;
+  sla?: 'breached' | 'met' | undefined;
+  sla_policy?: string | undefined;
+  /** Text searched in subjects and message bodies (the conversation list only). */
+  q?: string | undefined;
+  /** Configured custom dimensions: metadata key → value. */
+  dims?: Record<string, string> | undefined;
 }
 
 export interface Where {
@@ -51,7 +87,31 @@ export interface Where {
 }
 
 export const DEFAULT_DAYS = 90;
-export const FILTER_KEYS = ['from', 'to', 'channel', 'intent', 'team', 'agent', 'month'] as const;
+export const FILTER_KEYS = [
+  'from',
+  'to',
+  'channel',
+  'intent',
+  'team',
+  'agent',
+  'month',
+  'tag',
+  'priority',
+  'account',
+  'status',
+  'csat',
+  'csat_score',
+  'sla',
+  'sla_policy',
+  'q',
+] as const;
+/** The filters that narrow the conversations beyond the date range, channel, intent, team, agent and month (no precomputed mart holds them). */
+export const NARROWING_KEYS = ['tag', 'priority', 'account', 'status', 'csat', 'csat_score', 'sla', 'sla_policy', 'q'] as const;
+
+/** Whether `f` has a filter that the precomputed monthly mart cannot answer (a narrowing key or a custom dimension). */
+export function narrowed(f: Filters): boolean {
+  return NARROWING_KEYS.some((k) => f[k] !== undefined) || Object.keys(f.dims ?? {}).length > 0;
+}
 
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -71,16 +131,32 @@ export function dataDays(db: Warehouse): Promise<Horizon> {
   );
 }
 
+/** The configured custom dimensions (config_dimensions, written by the build; none before one). */
+export function customDimensions(db: Warehouse): Promise<string[]> {
+  return memo(db, 'custom-dimensions', async () =>
+    (await tableExists(db, 'config_dimensions'))
+      ? (await db.all<{ name: string }>('select name from config_dimensions order by name')).map((r) => r.name).filter((n) => DIMENSION_NAME.test(n))
+      : [],
+  );
+}
+
 /** The filters of a URL; the date range defaults to the last 90 days of data. */
 export async function readFilters(db: Warehouse, url: URL): Promise<Filters> {
   const raw = Object.fromEntries(FILTER_KEYS.map((k) => [k, url.searchParams.get(k) || undefined]));
-  const f = schema.parse(raw);
-  const { last } = await dataDays(db);
+  const { dims: _ignored, ...f } = schema.parse(raw) as Filters;
+  const [{ last }, custom] = await Promise.all([dataDays(db), customDimensions(db)]);
+  const dims: Record<string, string> = {};
+  for (const d of custom) {
+    const v = value.safeParse(url.searchParams.get(`dim.${d}`) || undefined);
+    if (v.success) dims[d] = v.data;
+  }
   const to = f.to ?? last;
   let from = f.from ?? addDays(to, -(DEFAULT_DAYS - 1));
   if (from > to) from = to;
-  return { ...f, from, to };
+  return { ...stripUndefined(f), ...(Object.keys(dims).length ? { dims } : {}), from, to };
 }
+
+const stripUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The period of the same length just before `f`'s range. */
 export function previousPeriod(f: Filters): Filters {
@@ -111,6 +187,20 @@ export function filterWhere(f: Filters, options: { dates?: boolean; start?: numb
   if (f.intent) parts.push([`${p}intent = ?`, f.intent]);
   if (f.team) parts.push([`${p}team = ?`, f.team]);
   if (f.agent) parts.push([`${p}owner_agent = ?`, f.agent]);
+  if (f.tag) parts.push([`list_contains(${p}tags, ?)`, f.tag]);
+  if (f.priority) parts.push([`${p}priority = ?`, f.priority]);
+  if (f.account) parts.push([`${p}customer_account = ?`, f.account]);
+  if (f.status) parts.push([`${p}status = ?`, f.status]);
+  if (f.csat === 'satisfied') parts.push([`${p}csat_satisfied = ?`, true]);
+  if (f.csat === 'dissatisfied') parts.push([`${p}csat_satisfied = ?`, false]);
+  if (f.csat === 'answered') parts.push([`(${p}csat_score is not null) = ?`, true]);
+  if (f.csat_score !== undefined) parts.push([`${p}csat_score = ?`, f.csat_score]);
+  if (f.sla) parts.push([`${p}sla_breached = ?`, f.sla === 'breached']);
+  if (f.sla_policy) parts.push([`${p}sla_policy = ?`, f.sla_policy]);
+  for (const [d, v] of Object.entries(f.dims ?? {})) {
+    // the key is a configured name matching DIMENSION_NAME (checked here too): code, not input
+    if (DIMENSION_NAME.test(d)) parts.push([`json_extract_string(${p}metadata, '$.${d}') = ?`, v]);
+  }
   return numbered(parts, options.start ?? 1);
 }
 
@@ -127,8 +217,9 @@ export function filterQuery(f: Partial<Filters>, extra: Record<string, string | 
   const q = new URLSearchParams();
   for (const k of FILTER_KEYS) {
     const v = f[k];
-    if (v) q.set(k, v);
+    if (v !== undefined && v !== '') q.set(k, String(v));
   }
+  for (const [d, v] of Object.entries(f.dims ?? {})) q.set(`dim.${d}`, v);
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) q.set(k, v);
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -139,25 +230,60 @@ export interface FilterOptions {
   intents: string[];
   teams: string[];
   agents: string[];
+  tags: string[];
+  priorities: string[];
+  /** The most frequent accounts (at most {@link MAX_OPTIONS}; any other can be typed). */
+  accounts: string[];
+  sla_policies: string[];
+  /** The CSAT scores (0–100) that occur. */
+  csat_scores: number[];
+  /** Each configured custom dimension with its values (at most {@link MAX_OPTIONS} each). */
+  dims: { name: string; values: string[] }[];
 }
+/** How many values a filter menu offers at most. */
+export const MAX_OPTIONS = 500;
+
 /** The values the filter menus offer (cached until the data change). */
 export function filterOptions(db: Warehouse): Promise<FilterOptions> {
-  return memo(db, 'filter-options', () =>
-    db
-      .all<{ dim: string; v: string }>(
-        `select 'channel' as dim, channel as v from conversation_metrics where channel is not null group by all
+  return memo(db, 'filter-options', async () => {
+    const custom = await customDimensions(db);
+    // each custom dimension's values under its own name: the names are configured ones (DIMENSION_NAME), code not input
+    const dimSql = custom.map(
+      (d) =>
+        `union all (select 'dim.${d}', v from (select json_extract_string(metadata, '$.${d}') as v, count(*) as n from conversation_metrics group by 1) where v is not null order by n desc, v limit ${MAX_OPTIONS})`,
+    );
+    const rows = await db.all<{ dim: string; v: string }>(
+      `select 'channel' as dim, channel as v from conversation_metrics where channel is not null group by all
        union all select 'intent', intent from conversation_metrics where intent is not null group by all
        union all select 'team', team from conversation_metrics where team is not null group by all
        union all select 'agent', owner_agent from conversation_metrics where owner_agent is not null group by all
-       order by 1, 2`,
-      )
-      .then((rows) => ({
-        channels: rows.filter((r) => r.dim === 'channel').map((r) => r.v),
-        intents: rows.filter((r) => r.dim === 'intent').map((r) => r.v),
-        teams: rows.filter((r) => r.dim === 'team').map((r) => r.v),
-        agents: rows.filter((r) => r.dim === 'agent').map((r) => r.v),
-      })),
-  );
+       union all select 'tag', tag from (select distinct unnest(tags) as tag from conversation_metrics) where tag is not null
+       union all select 'priority', priority from conversation_metrics where priority is not null group by all
+       union all (select 'account', v from (select customer_account as v, count(*) as n from conversation_metrics where customer_account is not null group by 1) order by n desc, v limit ${MAX_OPTIONS})
+       union all select 'sla_policy', sla_policy from conversation_metrics where sla_policy is not null group by all
+       union all select 'csat_score', csat_score::varchar from conversation_metrics where csat_score is not null group by all
+       ${dimSql.join('\n')}`,
+    );
+    const of = (dim: string) =>
+      rows
+        .filter((r) => r.dim === dim)
+        .map((r) => r.v)
+        .sort((a, b) => a.localeCompare(b));
+    return {
+      channels: of('channel'),
+      intents: of('intent'),
+      teams: of('team'),
+      agents: of('agent'),
+      tags: of('tag'),
+      priorities: of('priority'),
+      accounts: of('account'),
+      sla_policies: of('sla_policy'),
+      csat_scores: of('csat_score')
+        .map(Number)
+        .sort((a, b) => a - b),
+      dims: custom.map((name) => ({ name, values: of(`dim.${name}`) })),
+    };
+  });
 }
 
 /** The filters as an agent may use them: always their own conversations (`ownAgent`), whatever the URL says. */

@@ -15,7 +15,7 @@ import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { cachedAll, memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, SUMMARY_SOURCE, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
-import { dataDays, filterWhere, type Filters, type Where } from './filters.js';
+import { dataDays, filterWhere, narrowed, type Filters, type Where } from './filters.js';
 
 export { cachedAll, memo } from './cache.js';
 
@@ -30,7 +30,7 @@ export function summary(db: Warehouse, dims: readonly Dimension[], where: Where,
 /**
  * Monthly summary rows over `f`'s date range (whole months), with `fields`.
  * When the range ends with the data (or at a month's end) and at most one of
- * channel, intent and team is filtered, the rows come straight from the
+ * channel, intent and team is filtered (and no narrowing filter: tag, status, …), the rows come straight from the
  * `metric_summary` mart (the same aggregates, precomputed by `parley build`);
  * otherwise from conversation_metrics.
  *
@@ -41,7 +41,7 @@ export async function monthly(db: Warehouse, f: Filters, fields: readonly string
   const dims = (['channel', 'intent', 'team'] as const).filter((d) => f[d]);
   const { last } = await dataDays(db);
   const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
-  if (!whole || dims.length > 1 || f.agent || f.month || !(await martsBuilt(db, 'metric_summary'))) return summary(db, ['month'], filterWhere(f), fields);
+  if (!whole || dims.length > 1 || f.agent || f.month || narrowed(f) || !(await martsBuilt(db, 'metric_summary'))) return summary(db, ['month'], filterWhere(f), fields);
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
   const dim = dims[0];
   const sql = `select month, ${unique.join(', ')} from metric_summary

@@ -13,5 +13,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const q = listQuery.parse(Object.fromEntries(url.searchParams));
   const open = ownAgent !== undefined || can(user.role, 'viewConversations');
   const [list, options] = await Promise.all([listConversations(db, filters, q, { subjects: open }), filterOptions(db).then((o) => ownOptions(o, ownAgent))]);
-  return { ...list, filters, options, query: q, pageSize: PAGE_SIZE, open, ownAgent: ownAgent ?? null };
+  return { ...list, filters, options, query: q, pageSize: PAGE_SIZE, open, customers: can(user.role, 'viewConversations'), ownAgent: ownAgent ?? null };
 };

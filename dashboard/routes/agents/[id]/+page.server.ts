@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireAgentAccess } from '$lib/server/auth.js';
 import { agentInfo, loadAgentOperations } from '$lib/server/agent-scorecard.js';
-import { readFilters } from '$lib/server/filters.js';
+import { filterOptions, ownOptions, readFilters } from '$lib/server/filters.js';
 import { loadAgentQa } from '$lib/server/agent-qa.js';
 import { acknowledgeFromForm, addCoachingFromForm, coachingFor } from '$lib/server/coaching.js';
 import { fileDisputeFromForm } from '$lib/server/disputes.js';
@@ -16,10 +16,17 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const agent = await agentInfo(db, params.id);
   if (!agent) error(404, `There is no agent ${params.id}.`);
   const filters = await readFilters(db, url);
-  const [ops, qa, coaching] = await Promise.all([loadAgentOperations(db, agent, filters), loadAgentQa(db, agent, filters.month), coachingFor(db, agent.agentId)]);
+  const [ops, qa, coaching, options] = await Promise.all([
+    loadAgentOperations(db, agent, filters),
+    loadAgentQa(db, agent, filters.month),
+    coachingFor(db, agent.agentId),
+    // an agent's menus hold no other agent's id
+    filterOptions(db).then((o) => ownOptions(o, user.role === 'agent' ? agent.agentId : undefined)),
+  ]);
   return {
     agent,
     filters,
+    options,
     ops,
     qa,
     coaching,
