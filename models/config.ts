@@ -42,6 +42,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { targetsSchema } from './config-targets.js';
+import { alertsSchema } from './config-alerts.js';
+import { writeTargetsTable } from './targets.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -284,6 +287,8 @@ export const configSchema = z
       .optional(),
 
     costs: costs.optional(),
+    targets: targetsSchema,
+    alerts: alertsSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -408,6 +413,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     }),
   );
   await writeCostTable(db, config.costs);
+  await writeTargetsTable(db, config.targets);
 }
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * Targets (parley.config.yaml `targets`, models/config-targets.ts) as the
+ * dashboard, the notebooks and the alerts read them: the build writes them
+ * to `config_targets`; {@link targetFor} picks the one that applies to a
+ * figure (the most specific of those whose channel, team and month match),
+ * and {@link judge} says whether a value meets it and by how much, in the
+ * metric's direction from the catalogue.
+ *
+ * @example
+ *   const t = targetFor(await readTargets(db), 'fcr_rate', { channel: 'email' });
+ *   judge(metric('fcr_rate'), 0.785, t!); // { met: false, gap: '1.5 pts', text: 'target 80.0%: missed by 1.5 pts', ... }
+ */
+import type { Warehouse } from '../warehouse/connection.js';
+import { tableExists } from '../warehouse/table-exists.js';
+import { formatValue, type Metric } from './catalogue.js';
+import type { TargetConfig } from './config-targets.js';
+
+export interface Target {
+  metric: string;
+  /** In the metric's stored unit: a rate as 0–1, a duration in seconds. */
+  value: number;
+  channel?: string | undefined;
+  team?: string | undefined;
+  /** 'YYYY-MM'. */
+  month?: string | undefined;
+}
+
+/** What a figure is of: its channel, team and month, when it is of one. */
+export interface TargetScope {
+  channel?: string | undefined;
+  team?: string | undefined;
+  month?: string | undefined;
+}
+
+export interface Judgement {
+  met: boolean;
+  /** The distance to the target, formatted in the metric's unit (rates in points); '0' when on it. */
+  gap: string;
+  /** The target, formatted: '80.0%', '4h 00m'. */
+  target: string;
+  /** 'target 80.0%: met (+1.2 pts)' or 'target 80.0%: missed by 1.5 pts'. */
+  text: string;
+}
+
+/**
+ * The target that applies to `metric` for `scope`: of the targets whose
+ * channel, team and month are unset or equal to the scope's, the one that
+ * sets the most of them (the first in the configuration among equals).
+ */
+export function targetFor(targets: readonly Target[], metric: string, scope: TargetScope = {}): Target | undefined {
+  let best: Target | undefined;
+  let bestScore = -1;
+  for (const t of targets) {
+    if (t.metric !== metric) continue;
+    const keys = (['channel', 'team', 'month'] as const).filter((k) => t[k] !== undefined && t[k] !== null);
+    if (keys.some((k) => t[k] !== scope[k])) continue;
+    if (keys.length > bestScore) {
+      best = t;
+      bestScore = keys.length;
+    }
+  }
+  return best;
+}
+
+/** Whether `value` meets `target` (higher or lower is better: the catalogue's direction), and by how much. */
+export function judge(m: Pick<Metric, 'unit' | 'higherIsBetter'>, value: number, target: Pick<Target, 'value'>): Judgement {
+  const better = m.higherIsBetter !== false;
+  const delta = value - target.value;
+  const met = better ? delta >= -1e-9 : delta <= 1e-9;
+  const size = Math.abs(delta);
+  const gap = m.unit === 'rate' ? `${(size * 100).toFixed(1)} pts` : m.unit === 'count' ? formatValue(m, Math.round(size * 100) / 100) : formatValue(m, size);
+  const shown = formatValue(m, target.value);
+  const text = met ? `target ${shown}: met` : `target ${shown}: missed by ${gap}`;
+  return { met, gap, target: shown, text };
+}
+
+/** Writes `config_targets` (one row per target, unset scope keys null). */
+export async function writeTargetsTable(db: Warehouse, targets: readonly TargetConfig[]): Promise<void> {
+  await db.run('create or replace table config_targets (ord integer not null, metric varchar not null, value double not null, channel varchar, team varchar, month varchar)');
+  let i = 0;
+  for (const t of targets) await db.run('insert into config_targets values ($1, $2, $3, $4, $5, $6)', [++i, t.metric, t.value, t.channel ?? null, t.team ?? null, t.month ?? null]);
+}
+
+/** The targets of the last build, in configuration order (none before a build that wrote them). */
+export async function readTargets(db: Pick<Warehouse, 'all'>): Promise<Target[]> {
+  if (!(await tableExists(db, 'config_targets'))) return [];
+  const rows = await db.all<{ metric: string; value: number; channel: string | null; team: string | null; month: string | null }>(
+    'select metric, value, channel, team, month from config_targets order by ord',
+  );
+  return rows.map((r) => ({ metric: r.metric, value: r.value, channel: r.channel ?? undefined, team: r.team ?? undefined, month: r.month ?? undefined }));
+}
