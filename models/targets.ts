@@ -38,7 +38,7 @@ export interface Judgement {
   gap: string;
   /** The target, formatted: '80.0%', '4h 00m'. */
   target: string;
-  /** 'target 80.0%: met (+1.2 pts)' or 'target 80.0%: missed by 1.5 pts'. */
+  /** 'target 80.0%: met, 1.2 pts above', 'target 4h 00m: met, 30m 00s below' or 'target 80.0%: missed by 1.5 pts'. */
   text: string;
 }
 
@@ -62,6 +62,16 @@ export function targetFor(targets: readonly Target[], metric: string, scope: Tar
   return best;
 }
 
+/**
+ * The scope of a figure over `f` (the dashboard's filters): its channel and
+ * team, and its month when the period is one month (`month`, or from and to
+ * in the same month).
+ */
+export function targetScope(f: { from?: string | undefined; to?: string | undefined; channel?: string | undefined; team?: string | undefined; month?: string | undefined }): TargetScope {
+  const month = f.month ?? (f.from && f.to && f.from.slice(0, 7) === f.to.slice(0, 7) ? f.from.slice(0, 7) : undefined);
+  return { channel: f.channel, team: f.team, month };
+}
+
 /** Whether `value` meets `target` (higher or lower is better: the catalogue's direction), and by how much. */
 export function judge(m: Pick<Metric, 'unit' | 'higherIsBetter'>, value: number, target: Pick<Target, 'value'>): Judgement {
   const better = m.higherIsBetter !== false;
@@ -70,7 +80,7 @@ export function judge(m: Pick<Metric, 'unit' | 'higherIsBetter'>, value: number,
   const size = Math.abs(delta);
   const gap = m.unit === 'rate' ? `${(size * 100).toFixed(1)} pts` : m.unit === 'count' ? formatValue(m, Math.round(size * 100) / 100) : formatValue(m, size);
   const shown = formatValue(m, target.value);
-  const text = met ? `target ${shown}: met` : `target ${shown}: missed by ${gap}`;
+  const text = !met ? `target ${shown}: missed by ${gap}` : size < 1e-9 ? `target ${shown}: met` : `target ${shown}: met, ${gap} ${better ? 'above' : 'below'}`;
   return { met, gap, target: shown, text };
 }
 
