@@ -12,8 +12,9 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { formatValue, type Metric } from './catalogue.js';
+import { formatValue, metric as catalogueMetric, type Metric } from './catalogue.js';
 import type { TargetConfig } from './config-targets.js';
+import { DIMENSIONS, summaryFields, summarySql } from './summary.js';
 
 export interface Target {
   metric: string;
@@ -98,4 +99,64 @@ export async function readTargets(db: Pick<Warehouse, 'all'>): Promise<Target[]>
     'select metric, value, channel, team, month from config_targets order by ord',
   );
   return rows.map((r) => ({ metric: r.metric, value: r.value, channel: r.channel ?? undefined, team: r.team ?? undefined, month: r.month ?? undefined }));
+}
+
+/** The figure a target of `m` is held against: its summary field (a duration's median, a rate, a mean). */
+export function targetField(m: Metric): string {
+  return summaryFields(m)[0]!;
+}
+
+/**
+ * The value of `metricName`'s target field over the conversations of
+ * `scope` (its month, channel and team), from conversation_metrics; null
+ * when there are too few conversations for a figure.
+ */
+export async function measure(db: Pick<Warehouse, 'all'>, metricName: string, scope: TargetScope): Promise<number | null> {
+  const field = targetField(catalogueMetric(metricName));
+  const conditions: string[] = [];
+  const params: string[] = [];
+  for (const [key, column] of [
+    ['month', DIMENSIONS.month],
+    ['channel', DIMENSIONS.channel],
+    ['team', DIMENSIONS.team],
+  ] as const) {
+    const v = scope[key];
+    if (v === undefined) continue;
+    params.push(v);
+    conditions.push(`${column} = $${params.length}`);
+  }
+  const rows = await db.all<Record<string, unknown>>(`select ${field} from (${summarySql([], conditions.join(' and '), [field])})`, params);
+  const v = rows[0]?.[field];
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
+}
+
+export interface MonthAgainstTarget {
+  target: Target;
+  metric: Metric;
+  /** null: too few conversations for a figure. */
+  value: number | null;
+  judgement: Judgement | null;
+}
+
+/**
+ * Each target's figure for `month`: per metric, channel and team named by
+ * the targets, the one that applies to the month (a month's own target over
+ * the general one), with the month's value and whether it meets it.
+ */
+export async function monthAgainstTargets(db: Pick<Warehouse, 'all'>, month: string, targets?: readonly Target[]): Promise<MonthAgainstTarget[]> {
+  const all = targets ?? (await readTargets(db));
+  const seen = new Set<string>();
+  const out: MonthAgainstTarget[] = [];
+  for (const t of all) {
+    if (t.month !== undefined && t.month !== month) continue;
+    const key = JSON.stringify([t.metric, t.channel ?? null, t.team ?? null]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const applies = targetFor(all, t.metric, { channel: t.channel, team: t.team, month });
+    if (!applies || (applies.channel ?? null) !== (t.channel ?? null) || (applies.team ?? null) !== (t.team ?? null)) continue;
+    const m = catalogueMetric(t.metric);
+    const value = await measure(db, t.metric, { month, channel: t.channel, team: t.team });
+    out.push({ target: applies, metric: m, value, judgement: value === null ? null : judge(m, value, applies) });
+  }
+  return out;
 }
