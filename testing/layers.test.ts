@@ -18,6 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const LAYERS: Record<string, number> = {
   charts: 0,
+  mail: 1,
   warehouse: 1,
   accounts: 2,
   ingest: 3,
