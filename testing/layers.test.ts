@@ -29,6 +29,7 @@ export const LAYERS: Record<string, number> = {
   notebooks: 6,
   demo: 6,
   dashboard: 7,
+  delivery: 7,
   service: 8,
   cli: 9,
   bench: 10,
