@@ -45,6 +45,7 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { targetsSchema } from './config-targets.js';
 import { alertsSchema } from './config-alerts.js';
 import { writeTargetsTable } from './targets.js';
+import { mailConfig, mailTo, monthDay } from './config-delivery.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -82,12 +83,13 @@ const KIND_FIELDS: Record<JobKind, { required: readonly string[]; optional: read
   load: { required: ['folder'], optional: ['format', 'source', 'build'] },
   build: { required: [], optional: [] },
   insights: { required: [], optional: [] },
-  notebook: { required: ['notebook', 'out'], optional: ['params'] },
+  notebook: { required: ['notebook'], optional: ['out', 'params', 'mail_to'] },
 };
 const FIELD_HINTS: Record<string, string> = {
   folder: 'the folder to watch for new export files',
   notebook: 'a notebook file or the name of a shipped one (parley notebook list)',
   out: 'the HTML file to write',
+  mail_to: 'the addresses to mail the report to',
 };
 
 const job = z
@@ -95,6 +97,7 @@ const job = z
     kind: z.enum(JOB_KINDS, { error: `kind must be one of ${JOB_KINDS.join(', ')}` }),
     every: every.optional(),
     at: clock.optional(),
+    day: monthDay.optional(),
     timezone: timezone.optional(),
     folder: z.string().min(1).optional(),
     format: z
@@ -110,6 +113,7 @@ const job = z
     notebook: z.string().min(1).optional(),
     out: z.string().min(1).optional(),
     params: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+    mail_to: mailTo.optional(),
   })
   .strict()
   .superRefine((j, ctx) => {
@@ -118,7 +122,11 @@ const job = z
     for (const f of fields.required) {
       if (j[f as keyof typeof j] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job needs ${f}: ${FIELD_HINTS[f]}` });
     }
-    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params']) {
+    if (j.kind === 'notebook' && j.out === undefined && j.mail_to === undefined)
+      ctx.addIssue({ code: 'custom', path: ['out'], message: 'a notebook job needs out: (the HTML file to write), mail_to: (the addresses to mail it to), or both' });
+    if (j.day !== undefined && j.every !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['every'], message: 'a job with day: runs once that day of the month, at at: "HH:MM": leave every out' });
+    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params', 'mail_to']) {
       if (j[f as keyof typeof j] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f)) {
         ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job does not take ${f}` });
       }
@@ -289,9 +297,18 @@ export const configSchema = z
     costs: costs.optional(),
     targets: targetsSchema,
     alerts: alertsSchema,
+    mail: mailConfig.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    for (const [name, j] of Object.entries(c.jobs)) {
+      if (j.mail_to !== undefined && c.mail === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jobs', name, 'mail_to'],
+          message: 'mailing a report needs the SMTP server: add mail: with host and from (README "Delivering reports")',
+        });
+    }
     const names = Object.keys(c.schedules);
     for (const [team, name] of Object.entries(c.team_schedules)) {
       if (!names.includes(name))

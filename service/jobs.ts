@@ -9,7 +9,8 @@
  *             then parley build when `build: true` and something was loaded
  *   build     parley build [--config FILE]
  *   insights  parley insights build
- *   notebook  parley notebook render NOTEBOOK [--param k=v]… --out FILE
+ *   notebook  parley notebook render NOTEBOOK [--param k=v]… [--out FILE]
+ *             [--mail-to a,b --config FILE]   (with `mail_to:`: mailed as PDF and HTML)
  *
  * A load job loads each file once: it keeps the SHA-256 of every file it
  * loaded (loaded_files), so a file seen again, under its own name or another,
@@ -122,11 +123,12 @@ async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContex
     case 'notebook': {
       const notebook = existsSync(at(job.notebook!)) ? at(job.notebook!) : job.notebook!;
       const params = Object.entries(job.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
-      const out = at(job.out!);
-      const ran = await command(db, ['notebook', 'render', notebook, ...params, '--out', out], ctx);
+      const out = job.out === undefined ? undefined : at(job.out);
+      const mail = job.mail_to ? ['--mail-to', job.mail_to.join(','), ...config] : [];
+      const ran = await command(db, ['notebook', 'render', notebook, ...params, ...(out ? ['--out', out] : []), ...mail], ctx);
       if (ran.code !== 0) throw new Error(ran.error);
       result.files = 1;
-      result.detail = `wrote ${out}`;
+      result.detail = [out ? `wrote ${out}` : undefined, job.mail_to ? `mailed to ${job.mail_to.join(', ')}` : undefined].filter(Boolean).join('; ');
       return;
     }
   }

@@ -18,6 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const LAYERS: Record<string, number> = {
   charts: 0,
+  mail: 1,
   warehouse: 1,
   accounts: 2,
   ingest: 3,
@@ -28,6 +29,7 @@ export const LAYERS: Record<string, number> = {
   notebooks: 6,
   demo: 6,
   dashboard: 7,
+  delivery: 7,
   service: 8,
   cli: 9,
   bench: 10,
