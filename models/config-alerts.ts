@@ -11,7 +11,8 @@
  *   # parley.config.yaml
  *   alerts:
  *     webhook_env: PARLEY_ALERT_WEBHOOK     # a Slack incoming-webhook URL (or webhook: https://…)
- *     email: [head-of-support@example.com]  # sent through mail/send.ts (SMTP settings from the environment)
+ *     email: [head-of-support@example.com]  # through the SMTP server of mail: (mail/send.ts)
+ *     dashboard_url: https://parley.example.com  # the links' address (else they are paths)
  *     rules:
  *       fcr-low: { kind: threshold, metric: fcr_rate, below: 75% }
  *       fcr-target: { kind: target_missed, metric: fcr_rate }
@@ -21,6 +22,7 @@
 import { z } from 'zod';
 import { CATALOGUE } from './catalogue.js';
 import { TARGET_METRICS, targetValue } from './config-targets.js';
+import { mailTo } from './config-delivery.js';
 
 export const ALERT_KINDS = ['threshold', 'target_missed', 'emerging_topic', 'sla_breaches'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -96,7 +98,10 @@ export const alertsSchema = z
     webhook: z.url({ protocol: /^https?$/, error: 'webhook is an http(s) URL (a Slack incoming webhook)' }).optional(),
     /** The environment variable holding the webhook URL (keeps the secret out of the file). */
     webhook_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'webhook_env names an environment variable, such as PARLEY_ALERT_WEBHOOK' }).optional(),
-    email: z.array(z.email({ error: 'write each address of email as name@example.com' })).default([]),
+    /** Who gets the alert e-mail, through the SMTP server of `mail:` (mail/send.ts). */
+    email: mailTo.optional(),
+    /** Where the dashboard is reached, for the links of the webhook and the e-mail (https://parley.example.com). */
+    dashboard_url: z.url({ protocol: /^https?$/, error: 'dashboard_url is the http(s) address of the dashboard, such as https://parley.example.com' }).optional(),
     rules: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'name a rule in lowercase letters, digits, - and _ (for example fcr-low)' }), rule)
       .default({}),

@@ -76,6 +76,6 @@ describe('alert rules in the configuration', () => {
     expect(problem({ alerts: { rules: { x: { kind: 'sla_breaches' } } } })).toMatch(/alerts\.rules\.x\.above: a sla_breaches rule needs above/);
     expect(problem({ alerts: { rules: { x: { kind: 'emerging_topic', metric: 'fcr_rate' } } } })).toMatch(/alerts\.rules\.x\.metric: a emerging_topic rule does not take metric/);
     expect(problem({ alerts: { rules: { x: { kind: 'threshold', metric: 'first_response_s', above: 60 } } } })).toMatch(/alerts\.rules\.x\.above: first_response_s is a duration: write above as "4h"/);
-    expect(problem({ alerts: { email: ['nobody'] } })).toBe('parley.config.yaml: alerts.email.0: write each address of email as name@example.com');
+    expect(problem({ alerts: { email: ['nobody'] } })).toBe('parley.config.yaml: alerts.email.0: write an e-mail address, such as ana@example.com');
   });
 });

@@ -8,7 +8,7 @@
  *   load      parley ingest --json FILE…   (the folder's new files and table folders)
  *             then parley build when `build: true` and something was loaded
  *   build     parley build [--config FILE]
- *   insights  parley insights build
+ *   insights  parley insights build [--config FILE]
  *   notebook  parley notebook render NOTEBOOK [--param k=v]… [--out FILE]
  *             [--mail-to a,b --config FILE]   (with `mail_to:`: mailed as PDF and HTML)
  *
@@ -115,7 +115,8 @@ async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContex
     }
     case 'build':
     case 'insights': {
-      const ran = await command(db, job.kind === 'build' ? ['build', ...config] : ['insights', 'build'], ctx);
+      // both commands evaluate the alert rules of the configuration after their work (cli/alerts-hook.ts)
+      const ran = await command(db, job.kind === 'build' ? ['build', ...config] : ['insights', 'build', ...config], ctx);
       if (ran.code !== 0) throw new Error(ran.error);
       result.detail = firstLine(ran.out);
       return;

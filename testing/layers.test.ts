@@ -27,6 +27,7 @@ export const LAYERS: Record<string, number> = {
   insights: 5,
   planning: 5,
   notebooks: 6,
+  alerts: 6,
   demo: 6,
   dashboard: 7,
   delivery: 7,
