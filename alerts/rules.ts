@@ -20,7 +20,7 @@ import { tableExists } from '../warehouse/table-exists.js';
 import { formatValue, metric } from '../models/catalogue.js';
 import type { AlertRule } from '../models/config-alerts.js';
 import type { ParleyConfig } from '../models/config.js';
-import { judge, measure, targetFor, type Target } from '../models/targets.js';
+import { formatTarget, judge, measure, targetFor, type Target } from '../models/targets.js';
 
 export interface FoundAlert {
   /** rule + condition + period. */
@@ -110,8 +110,8 @@ async function threshold(db: Warehouse, name: string, rule: AlertRule, month: st
       rule: name,
       kind: 'threshold',
       period: month,
-      title: `${m.label}${scopeWords(rule)} ${formatValue(m, value)} in ${monthName(month)}: ${words} ${formatValue(m, line)}`,
-      detail: `Rule ${name}: ${m.name} ${words} ${formatValue(m, line)} over a complete month.`,
+      title: `${m.label}${scopeWords(rule)} ${formatValue(m, value)} in ${monthName(month)}: ${words} ${formatTarget(m, line)}`,
+      detail: `Rule ${name}: ${m.name} ${words} ${formatTarget(m, line)} over a complete month.`,
       href: `/metrics/${m.name}${monthQuery(month, rule)}`,
     },
   ];
@@ -133,7 +133,7 @@ async function targetMissed(db: Warehouse, name: string, rule: AlertRule, latest
   }
   const n = months.length;
   const running = n === 2 ? 'two months running' : `${n} months running`;
-  const figures = missed.map((x) => `${formatValue(m, x.value)} in ${monthName(x.month)} (target ${formatValue(m, x.target.value)}, missed by ${x.gap})`);
+  const figures = missed.map((x) => `${formatValue(m, x.value)} in ${monthName(x.month)} (target ${formatTarget(m, x.target.value)}, missed by ${x.gap})`);
   return [
     {
       key: `${name}:${m.name}${scopeKey(rule)}:missed${n}:${latest}`,

@@ -12,6 +12,7 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
+import { durationTick } from '../charts/duration.js';
 import { formatValue, metric as catalogueMetric, type Metric } from './catalogue.js';
 import type { TargetConfig } from './config-targets.js';
 import { DIMENSIONS, summaryFields, summarySql } from './summary.js';
@@ -39,7 +40,7 @@ export interface Judgement {
   gap: string;
   /** The target, formatted: '80.0%', '4h 00m'. */
   target: string;
-  /** 'target 80.0%: met, 1.2 pts above', 'target 4h 00m: met, 30m 00s below' or 'target 80.0%: missed by 1.5 pts'. */
+  /** 'target 80.0%: met, 1.2 pts above', 'target 4h: met, 30m below' or 'target 80.0%: missed by 1.5 pts'. */
   text: string;
 }
 
@@ -73,14 +74,19 @@ export function targetScope(f: { from?: string | undefined; to?: string | undefi
   return { channel: f.channel, team: f.team, month };
 }
 
+/** A target or a distance to one: a duration without its zero parts ('4h', '1h 30m', '5m 17s'), else as the catalogue formats the metric. */
+export function formatTarget(m: Pick<Metric, 'unit'>, value: number): string {
+  return m.unit === 'seconds' ? durationTick(value) : formatValue(m, value);
+}
+
 /** Whether `value` meets `target` (higher or lower is better: the catalogue's direction), and by how much. */
 export function judge(m: Pick<Metric, 'unit' | 'higherIsBetter'>, value: number, target: Pick<Target, 'value'>): Judgement {
   const better = m.higherIsBetter !== false;
   const delta = value - target.value;
   const met = better ? delta >= -1e-9 : delta <= 1e-9;
   const size = Math.abs(delta);
-  const gap = m.unit === 'rate' ? `${(size * 100).toFixed(1)} pts` : m.unit === 'count' ? formatValue(m, Math.round(size * 100) / 100) : formatValue(m, size);
-  const shown = formatValue(m, target.value);
+  const gap = m.unit === 'rate' ? `${(size * 100).toFixed(1)} pts` : m.unit === 'count' ? formatValue(m, Math.round(size * 100) / 100) : formatTarget(m, size);
+  const shown = formatTarget(m, target.value);
   const text = !met ? `target ${shown}: missed by ${gap}` : size < 1e-9 ? `target ${shown}: met` : `target ${shown}: met, ${gap} ${better ? 'above' : 'below'}`;
   return { met, gap, target: shown, text };
 }

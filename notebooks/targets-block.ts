@@ -13,7 +13,7 @@
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
 import { formatValue } from '../models/catalogue.js';
-import { monthAgainstTargets, readTargets } from '../models/targets.js';
+import { formatTarget, monthAgainstTargets, readTargets } from '../models/targets.js';
 import { escapeHtml, unavailableBox } from './html.js';
 import { formatMonth } from './format.js';
 
@@ -27,7 +27,7 @@ export async function renderTargetsBlock(db: Warehouse, month: string): Promise<
   const items = rows.map(({ target, metric, value, judgement }) => {
     const scope = [target.channel, target.team].filter(Boolean).join(', ');
     const what = `${metric.label}${scope ? ` (${scope})` : ''}`;
-    const goal = formatValue(metric, target.value);
+    const goal = formatTarget(metric, target.value);
     if (value === null || judgement === null) return `<li>${escapeHtml(`${what}: too few conversations for a figure; the target is ${goal}.`)}</li>`;
     // 'met', 'met, 1.2 pts above' or 'missed by 1.5 pts' (judge's words after the target)
     const how = judgement.text.slice(judgement.text.indexOf(': ') + 2);

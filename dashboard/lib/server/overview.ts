@@ -17,7 +17,7 @@ import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, tileTarget, type Tile } from './tiles.js';
-import { readTargets, targetFor, targetScope } from '../../../models/targets.js';
+import { formatTarget, readTargets, targetFor, targetScope } from '../../../models/targets.js';
 import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
 import { SLA_TILE_FIELDS, slaTiles } from './sla-tiles.js';
 
@@ -88,7 +88,7 @@ function trendPart(db: Warehouse, f: Filters) {
       const m = metric(name);
       // the rule of the target over the twelve months: the one for the channel and team, not a month's own
       const t = targetFor(targets, name, { channel: f.channel, team: f.team });
-      const target = t ? { target: { value: t.value, label: `target ${formatValue(m, t.value)}` } } : {};
+      const target = t ? { target: { value: t.value, label: `target ${formatTarget(m, t.value)}` } } : {};
       return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit, ...target }) };
     };
     return {
