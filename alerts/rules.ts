@@ -111,7 +111,7 @@ async function threshold(db: Warehouse, name: string, rule: AlertRule, month: st
       kind: 'threshold',
       period: month,
       title: `${m.label}${scopeWords(rule)} ${formatValue(m, value)} in ${monthName(month)}: ${words} ${formatTarget(m, line)}`,
-      detail: `Rule ${name}: ${m.name} ${words} ${formatTarget(m, line)} over a complete month.`,
+      detail: `${m.label}${scopeWords(rule)} over the whole of ${monthName(month)}, the latest complete month; the rule fires ${words} ${formatTarget(m, line)}.`,
       href: `/metrics/${m.name}${monthQuery(month, rule)}`,
     },
   ];
@@ -159,7 +159,7 @@ async function emerging(db: Warehouse, name: string): Promise<FoundAlert[]> {
     kind: 'emerging_topic' as const,
     period: r.month,
     title: `Emerging in ${monthName(r.month)}: "${r.label}" (${r.conversations} conversations, ${Number(r.ratio).toFixed(1)}× the usual)`,
-    detail: `Rule ${name}: the ${r.kind} "${r.label}" rose to ${r.conversations} conversations against about ${Math.round(Number(r.expected))} expected from the months before.`,
+    detail: `The ${r.kind} "${r.label}" rose to ${r.conversations} conversations against about ${Math.round(Number(r.expected))} expected from the months before.`,
     href: `/pain-points?month=${r.month}`,
   }));
 }
@@ -186,7 +186,7 @@ async function slaBreaches(db: Warehouse, name: string, rule: AlertRule, now: Da
       kind: 'sla_breaches' as const,
       period: hour,
       title: `${n} SLA breaches between ${hour.slice(11)}:00 and ${hour.slice(11)}:59 UTC on ${day}: more than ${rule.above} in an hour`,
-      detail: `Rule ${name}: ${n} conversations first breached an SLA target in that hour.`,
+      detail: `${n} conversations first breached an SLA target in that hour.`,
       href: `/sla?from=${day}&to=${day}`,
     };
   });

@@ -22,9 +22,17 @@ import { tables } from '../warehouse/tables.js';
 import { runAlerts } from './run.js';
 
 const breachAt = (id: string, hhmm: string) =>
-  conversation(id, [customer(`2026-11-30T${hhmm}:00Z`), agent(`2026-11-30T${hhmm.slice(0, 3)}${String(Number(hhmm.slice(3)) + 10).padStart(2, '0')}:00Z`), status(`2026-11-30T${hhmm.slice(0, 2)}:59:00Z`, 'resolved')], {
-    channel: 'email',
-  });
+  conversation(
+    id,
+    [
+      customer(`2026-11-30T${hhmm}:00Z`),
+      agent(`2026-11-30T${hhmm.slice(0, 3)}${String(Number(hhmm.slice(3)) + 10).padStart(2, '0')}:00Z`),
+      status(`2026-11-30T${hhmm.slice(0, 2)}:59:00Z`, 'resolved'),
+    ],
+    {
+      channel: 'email',
+    },
+  );
 
 const RULES = {
   'fcr-low': { kind: 'threshold', metric: 'fcr_rate', below: '75%' },
@@ -98,6 +106,8 @@ describe('the alert rules', () => {
       ['topics:topic:t-7:2026-11', 'Emerging in November 2026: "card declined" (12 conversations, 4.0× the usual)', '/pain-points?month=2026-11'],
       ['storm:sla_breaches>3:2026-11-30T14', '4 SLA breaches between 14:00 and 14:59 UTC on 2026-11-30: more than 3 in an hour', '/sla?from=2026-11-30&to=2026-11-30'],
     ]);
+    expect(r.fired[2]!.detail).toBe('The topic "card declined" rose to 12 conversations against about 3 expected from the months before.');
+    expect(r.fired[3]!.detail).toBe('4 conversations first breached an SLA target in that hour.');
     expect(r.fired[1]!.detail).toBe('70.0% in November 2026 (target 85.0%, missed by 15.0 pts); 80.0% in October 2026 (target 85.0%, missed by 5.0 pts).');
     expect(await tables(w.db).selectFrom('alerts').select('alert_key').execute()).toHaveLength(4);
 
@@ -129,7 +139,7 @@ describe('the alert rules', () => {
             type: 'section',
             text: {
               type: 'mrkdwn',
-              text: '*<https://parley.example.com/metrics/fcr_rate?from=2026-11-01&to=2026-11-30|FCR rate 70.0% in November 2026: below 75.0%>*\nRule fcr-low: fcr_rate below 75.0% over a complete month.',
+              text: '*<https://parley.example.com/metrics/fcr_rate?from=2026-11-01&to=2026-11-30|FCR rate 70.0% in November 2026: below 75.0%>*\nFCR rate over the whole of November 2026, the latest complete month; the rule fires below 75.0%.',
             },
           },
           { type: 'context', elements: [{ type: 'mrkdwn', text: 'rule fcr-low' }] },
@@ -166,7 +176,9 @@ describe('the alert rules', () => {
     const [m] = await smtp.waitFor(1);
     expect(m!.envelope.to).toEqual(['lead@acme.test', 'ops@acme.test']);
     expect(m!.subject).toBe('Parley: 2 alerts');
-    expect(m!.text).toContain('FCR rate 70.0% in November 2026: below 75.0%\nRule fcr-low: fcr_rate below 75.0% over a complete month.\n/metrics/fcr_rate?from=2026-11-01&to=2026-11-30');
+    expect(m!.text).toContain(
+      'FCR rate 70.0% in November 2026: below 75.0%\nFCR rate over the whole of November 2026, the latest complete month; the rule fires below 75.0%.\n/metrics/fcr_rate?from=2026-11-01&to=2026-11-30',
+    );
     expect(m!.html).toContain('<a href="/sla?from=2026-11-30&amp;to=2026-11-30">4 SLA breaches between 14:00 and 14:59 UTC on 2026-11-30: more than 3 in an hour</a>');
     await runAlerts(w.db, c, { now: new Date(TEST_NOW.getTime() + 3_600_000) });
     expect(smtp.messages).toHaveLength(1);

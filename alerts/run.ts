@@ -129,11 +129,19 @@ function pending(db: Warehouse, column: 'webhook_sent_at' | 'email_sent_at', sin
 }
 
 async function stamp(db: Warehouse, keys: string[], column: 'webhook_sent_at' | 'email_sent_at', at: Date): Promise<void> {
-  await tables(db).updateTable('alerts').set({ [column]: at }).where('alert_key', 'in', keys).execute();
+  await tables(db)
+    .updateTable('alerts')
+    .set({ [column]: at })
+    .where('alert_key', 'in', keys)
+    .execute();
 }
 
 async function failed(db: Warehouse, keys: string[], message: string): Promise<void> {
-  await tables(db).updateTable('alerts').set({ send_error: message.slice(0, 500) }).where('alert_key', 'in', keys).execute();
+  await tables(db)
+    .updateTable('alerts')
+    .set({ send_error: message.slice(0, 500) })
+    .where('alert_key', 'in', keys)
+    .execute();
 }
 
 /** One line for the command's output: what fired and where it went ('' when nothing did). */

@@ -47,7 +47,14 @@ describe('trendChart', () => {
   });
 
   it('draws a duration target on the round duration ticks', () => {
-    const svg = trendChart(series([980, 1210, 1400, 1130, 1290, 1020]), { kind: 'line', label: 'First response time', unit: 'seconds', href, format: formatDuration, target: { value: 1800, label: 'target 30m' } });
+    const svg = trendChart(series([980, 1210, 1400, 1130, 1290, 1020]), {
+      kind: 'line',
+      label: 'First response time',
+      unit: 'seconds',
+      href,
+      format: formatDuration,
+      target: { value: 1800, label: 'target 30m' },
+    });
     expect(svg).toContain('>target 30m</text>');
     expect(svg).toContain('>30m</text>');
   });

@@ -59,11 +59,7 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 }
 
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
-  const ticks = unitTicks(
-    o.unit,
-    [...data.map((d) => d.y), ...(o.target ? [o.target.value] : [])],
-    o.kind === 'bar',
-  );
+  const ticks = unitTicks(o.unit, [...data.map((d) => d.y), ...(o.target ? [o.target.value] : [])], o.kind === 'bar');
   const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
   const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;

@@ -42,7 +42,11 @@ const rule = z
     metric: z.string().optional(),
     above: z.union([z.number(), z.string()]).optional(),
     below: z.union([z.number(), z.string()]).optional(),
-    periods: z.number().int({ error: 'periods is a whole number of months (2 or more)' }).min(2, { error: 'periods is 2 or more (one missed month is the target itself)' }).optional(),
+    periods: z
+      .number()
+      .int({ error: 'periods is a whole number of months (2 or more)' })
+      .min(2, { error: 'periods is 2 or more (one missed month is the target itself)' })
+      .optional(),
     channel: z.string().min(1).optional(),
     team: z.string().min(1).optional(),
   })
@@ -51,17 +55,23 @@ const rule = z
     const fields = KIND_FIELDS[r.kind];
     for (const f of fields.required) if (r[f as keyof typeof r] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `a ${r.kind} rule needs ${f}` });
     for (const f of FIELDS) {
-      if (r[f] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f)) ctx.addIssue({ code: 'custom', path: [f], message: `a ${r.kind} rule does not take ${f}` });
+      if (r[f] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f))
+        ctx.addIssue({ code: 'custom', path: [f], message: `a ${r.kind} rule does not take ${f}` });
     }
     const m = r.metric === undefined ? undefined : byName.get(r.metric);
     if (r.metric !== undefined && (!m || !TARGET_METRICS.includes(m.name))) {
-      ctx.addIssue({ code: 'custom', path: ['metric'], message: `"${r.metric}" is not a metric of the monthly summary with a direction: see docs/metrics.md (for example fcr_rate)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metric'],
+        message: `"${r.metric}" is not a metric of the monthly summary with a direction: see docs/metrics.md (for example fcr_rate)`,
+      });
       return z.NEVER;
     }
     let above: number | undefined;
     let below: number | undefined;
     if (r.kind === 'threshold' && m) {
-      if ((r.above === undefined) === (r.below === undefined)) ctx.addIssue({ code: 'custom', path: ['above'], message: 'a threshold rule takes one of above: or below: (the value that fires it)' });
+      if ((r.above === undefined) === (r.below === undefined))
+        ctx.addIssue({ code: 'custom', path: ['above'], message: 'a threshold rule takes one of above: or below: (the value that fires it)' });
       for (const [key, v] of [
         ['above', r.above],
         ['below', r.below],
@@ -97,14 +107,15 @@ export const alertsSchema = z
     /** A Slack-compatible incoming-webhook URL. */
     webhook: z.url({ protocol: /^https?$/, error: 'webhook is an http(s) URL (a Slack incoming webhook)' }).optional(),
     /** The environment variable holding the webhook URL (keeps the secret out of the file). */
-    webhook_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'webhook_env names an environment variable, such as PARLEY_ALERT_WEBHOOK' }).optional(),
+    webhook_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'webhook_env names an environment variable, such as PARLEY_ALERT_WEBHOOK' })
+      .optional(),
     /** Who gets the alert e-mail, through the SMTP server of `mail:` (mail/send.ts). */
     email: mailTo.optional(),
     /** Where the dashboard is reached, for the links of the webhook and the e-mail (https://parley.example.com). */
     dashboard_url: z.url({ protocol: /^https?$/, error: 'dashboard_url is the http(s) address of the dashboard, such as https://parley.example.com' }).optional(),
-    rules: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'name a rule in lowercase letters, digits, - and _ (for example fcr-low)' }), rule)
-      .default({}),
+    rules: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'name a rule in lowercase letters, digits, - and _ (for example fcr-low)' }), rule).default({}),
   })
   .strict()
   .refine((a) => !(a.webhook && a.webhook_env), { error: 'give webhook or webhook_env, not both' })

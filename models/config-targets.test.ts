@@ -36,12 +36,18 @@ describe('targets in the configuration', () => {
     expect(problem({ targets: [{ metric: 'fcr', value: 0.8 }] })).toBe(
       'parley.config.yaml: targets.0.metric: fcr takes no target: it is not in the monthly summary; name a metric such as fcr_rate, csat_rate or first_response_s (docs/metrics.md)',
     );
-    expect(problem({ targets: [{ metric: 'conversations', value: 100 }] })).toMatch(/^parley\.config\.yaml: targets\.0\.metric: conversations takes no target: neither a higher nor a lower value is better/);
+    expect(problem({ targets: [{ metric: 'conversations', value: 100 }] })).toMatch(
+      /^parley\.config\.yaml: targets\.0\.metric: conversations takes no target: neither a higher nor a lower value is better/,
+    );
     expect(problem({ targets: [{ metric: 'first_response_s', value: 3600 }] })).toBe(
       'parley.config.yaml: targets.0.value: first_response_s is a duration: write the target as "4h", "15m" or "1h30m"',
     );
-    expect(problem({ targets: [{ metric: 'fcr_rate', value: 80 }] })).toMatch(/targets\.0\.value: fcr_rate is a rate: write the target as a percentage \("80%"\) or a share between 0 and 1/);
-    expect(problem({ targets: [{ metric: 'fcr_rate', value: 0.8, month: 'November' }] })).toBe('parley.config.yaml: targets.0.month: write month as YYYY-MM (for example "2026-12")');
+    expect(problem({ targets: [{ metric: 'fcr_rate', value: 80 }] })).toMatch(
+      /targets\.0\.value: fcr_rate is a rate: write the target as a percentage \("80%"\) or a share between 0 and 1/,
+    );
+    expect(problem({ targets: [{ metric: 'fcr_rate', value: 0.8, month: 'November' }] })).toBe(
+      'parley.config.yaml: targets.0.month: write month as YYYY-MM (for example "2026-12")',
+    );
     expect(problem({ targets: [{ metric: 'fcr_rate', value: 0.8, chanel: 'email' }] })).toBe('parley.config.yaml: targets.0: "chanel" is not a setting here: check the spelling');
   });
 });
@@ -75,7 +81,9 @@ describe('alert rules in the configuration', () => {
     );
     expect(problem({ alerts: { rules: { x: { kind: 'sla_breaches' } } } })).toMatch(/alerts\.rules\.x\.above: a sla_breaches rule needs above/);
     expect(problem({ alerts: { rules: { x: { kind: 'emerging_topic', metric: 'fcr_rate' } } } })).toMatch(/alerts\.rules\.x\.metric: a emerging_topic rule does not take metric/);
-    expect(problem({ alerts: { rules: { x: { kind: 'threshold', metric: 'first_response_s', above: 60 } } } })).toMatch(/alerts\.rules\.x\.above: first_response_s is a duration: write above as "4h"/);
+    expect(problem({ alerts: { rules: { x: { kind: 'threshold', metric: 'first_response_s', above: 60 } } } })).toMatch(
+      /alerts\.rules\.x\.above: first_response_s is a duration: write above as "4h"/,
+    );
     expect(problem({ alerts: { email: ['nobody'] } })).toBe('parley.config.yaml: alerts.email.0: write an e-mail address, such as ana@example.com');
   });
 });

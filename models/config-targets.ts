@@ -67,7 +67,11 @@ const target = z
     }
     if (!TARGET_METRICS.includes(m.name)) {
       const why = m.higherIsBetter === null ? 'neither a higher nor a lower value is better' : 'it is not in the monthly summary';
-      ctx.addIssue({ code: 'custom', path: ['metric'], message: `${m.name} takes no target: ${why}; name a metric such as fcr_rate, csat_rate or first_response_s (docs/metrics.md)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metric'],
+        message: `${m.name} takes no target: ${why}; name a metric such as fcr_rate, csat_rate or first_response_s (docs/metrics.md)`,
+      });
       return z.NEVER;
     }
     const value = targetValue(m, t.value);

@@ -69,7 +69,13 @@ export function targetFor(targets: readonly Target[], metric: string, scope: Tar
  * team, and its month when the period is one month (`month`, or from and to
  * in the same month).
  */
-export function targetScope(f: { from?: string | undefined; to?: string | undefined; channel?: string | undefined; team?: string | undefined; month?: string | undefined }): TargetScope {
+export function targetScope(f: {
+  from?: string | undefined;
+  to?: string | undefined;
+  channel?: string | undefined;
+  team?: string | undefined;
+  month?: string | undefined;
+}): TargetScope {
   const month = f.month ?? (f.from && f.to && f.from.slice(0, 7) === f.to.slice(0, 7) ? f.from.slice(0, 7) : undefined);
   return { channel: f.channel, team: f.team, month };
 }

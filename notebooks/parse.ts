@@ -256,7 +256,9 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
       blocks.push(block);
       continue;
     }
-    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema, planning: planningSchema, targets: targetsBlockSchema }[kind as 'chart'];
+    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema, planning: planningSchema, targets: targetsBlockSchema }[
+      kind as 'chart'
+    ];
     const read = readYaml(content, schema as z.ZodType<unknown>);
     const block = { kind, line: tokenLine, label, spec: read.value } as Block;
     if (read.problem) block.problem = read.problem;

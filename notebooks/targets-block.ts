@@ -21,7 +21,8 @@ import { formatMonth } from './format.js';
 export async function renderTargetsBlock(db: Warehouse, month: string): Promise<string> {
   if (!(await tableExists(db, 'conversation_metrics'))) return unavailableBox(['conversation_metrics']);
   const targets = await readTargets(db);
-  if (targets.length === 0) return `<p class="nb-note">No targets are set: add <code>targets:</code> to parley.config.yaml (for example <code>- { metric: fcr_rate, value: 80% }</code>) and build.</p>\n`;
+  if (targets.length === 0)
+    return `<p class="nb-note">No targets are set: add <code>targets:</code> to parley.config.yaml (for example <code>- { metric: fcr_rate, value: 80% }</code>) and build.</p>\n`;
   const rows = await monthAgainstTargets(db, month, targets);
   if (rows.length === 0) return `<p class="nb-note">No target applies to ${escapeHtml(formatMonth(month))}.</p>\n`;
   const items = rows.map(({ target, metric, value, judgement }) => {

@@ -24,6 +24,14 @@ test('the overview shows the targets on the tiles and as a rule on the trend cha
   await page.screenshot({ path: 'test-results/overview-targets.png', fullPage: true });
 });
 
+test('on a phone the Alerts page fits the screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'leadership', '/alerts');
+  await expect(page.getByRole('list', { name: 'Fired alerts' }).getByRole('listitem')).not.toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/alerts-phone.png', fullPage: true });
+});
+
 test('reviewers and agents may not open the Alerts page', async ({ page }) => {
   for (const who of ['reviewer', 'agent']) {
     await page.context().clearCookies();

@@ -13,6 +13,7 @@ const PAGES = [
   '/data',
   '/reports',
   '/planning',
+  '/alerts',
   '/admin/users',
 ];
 
