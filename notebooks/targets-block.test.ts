@@ -26,9 +26,9 @@ afterAll(() => w.close());
 describe('the targets block', () => {
   it('holds each target against the month in a sentence: met or missed, by how much', async () => {
     const html = await renderTargetsBlock(w.db, '2026-11');
-    expect(html).toContain('<li class="nb-bad nb-down">FCR rate 70.0% against a target of 80.0%: missed by 10.0 pts.</li>');
+    expect(html).toContain('<li class="nb-bad nb-missed">FCR rate 70.0% against a target of 80.0%: missed by 10.0 pts.</li>');
     // lower is better: 5m 30s is 4m 30s inside the 10m target
-    expect(html).toContain('First response time 5m 30s against a target of 10m: met, 4m 30s below.</li>');
+    expect(html).toContain('<li class="nb-good nb-met">First response time 5m 30s against a target of 10m: met, 4m 30s below.</li>');
     // October's own CSAT target is not November's
     expect(html).not.toContain('CSAT');
   });

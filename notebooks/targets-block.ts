@@ -32,7 +32,7 @@ export async function renderTargetsBlock(db: Warehouse, month: string): Promise<
     if (value === null || judgement === null) return `<li>${escapeHtml(`${what}: too few conversations for a figure; the target is ${goal}.`)}</li>`;
     // 'met', 'met, 1.2 pts above' or 'missed by 1.5 pts' (judge's words after the target)
     const how = judgement.text.slice(judgement.text.indexOf(': ') + 2);
-    return `<li class="${judgement.met ? 'nb-good nb-up' : 'nb-bad nb-down'}">${escapeHtml(`${what} ${formatValue(metric, value)} against a target of ${goal}: ${how}.`)}</li>`;
+    return `<li class="${judgement.met ? 'nb-good nb-met' : 'nb-bad nb-missed'}">${escapeHtml(`${what} ${formatValue(metric, value)} against a target of ${goal}: ${how}.`)}</li>`;
   });
   return `<ul class="nb-changes nb-targets">\n${items.join('\n')}\n</ul>\n`;
 }
