@@ -14,6 +14,9 @@ test('a supervisor reads the fired alerts and opens the view that explains one',
   await page.screenshot({ path: 'test-results/alerts.png', fullPage: true });
   await low.getByRole('link').click();
   await expect(page).toHaveURL(/\/metrics\/fcr_rate\?from=\d{4}-\d{2}-01&to=\d{4}-\d{2}-\d{2}$/);
+  // the metric page's trend draws the target too
+  await expect(page.locator('svg text', { hasText: 'target 80.0%' }).first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/metric-target.png', fullPage: true });
 });
 
 test('the overview shows the targets on the tiles and as a rule on the trend chart', async ({ page }) => {
