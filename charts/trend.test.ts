@@ -28,6 +28,37 @@ describe('trendChart', () => {
     await expect(svg).toMatchFileSnapshot('__snapshots__/trend-line-duration.svg');
   });
 
+  it('draws a target as a dashed rule with its label, inside the y axis even when every value is below it', () => {
+    const svg = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, 0.72]), {
+      kind: 'line',
+      label: 'FCR',
+      unit: 'rate',
+      href,
+      format: (v) => `${(v * 100).toFixed(1)}%`,
+      target: { value: 0.8, label: 'target 80.0%' },
+    });
+    expect(svg).toContain('stroke-dasharray="5 4"');
+    expect(svg).toContain('>target 80.0%</text>');
+    // the axis reaches the target: a tick at 80% (the values alone end at 72%)
+    expect(svg).toContain('>80%</text>');
+    const without = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, 0.72]), { kind: 'line', label: 'FCR', unit: 'rate', href, format: (v) => `${(v * 100).toFixed(1)}%` });
+    expect(without).not.toContain('stroke-dasharray');
+    expect(without).not.toContain('>80%</text>');
+  });
+
+  it('draws a duration target on the round duration ticks', () => {
+    const svg = trendChart(series([980, 1210, 1400, 1130, 1290, 1020]), {
+      kind: 'line',
+      label: 'First response time',
+      unit: 'seconds',
+      href,
+      format: formatDuration,
+      target: { value: 1800, label: 'target 30m' },
+    });
+    expect(svg).toContain('>target 30m</text>');
+    expect(svg).toContain('>30m</text>');
+  });
+
   it('draws nothing without a value', () => {
     expect(trendChart(series([]), { kind: 'bar', label: 'Conversations', href })).toBe('');
   });

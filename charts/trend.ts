@@ -5,6 +5,7 @@
  * @example
  *   trendChart(rows, { kind: 'bar', label: 'Conversations', href: (m) => `/conversations?month=${m}` });
  *   trendChart(rows, { kind: 'line', label: 'First response time', unit: 'seconds', format: formatDuration, href });
+ *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, target: { value: 0.8, label: 'target 80.0%' } });
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
@@ -36,6 +37,8 @@ export interface TrendProps {
   width?: number;
   /** Default 220. */
   height?: number;
+  /** A configured target: a dashed horizontal rule at `value`, with `label` at its right end. */
+  target?: { value: number; label: string };
 }
 
 // The same trend is drawn again and again (every request of a page shows the
@@ -46,7 +49,7 @@ const KEEP = 500;
 export function trendChart(points: readonly TrendPoint[], o: TrendProps): string {
   const data = points.filter((p) => p.value !== null).map((p) => ({ month: p.month, x: new Date(`${p.month}-01T00:00:00Z`), y: p.value as number, href: o.href(p.month) }));
   if (data.length === 0) return '';
-  const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
+  const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, o.target, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
   const kept = drawn.get(key);
   if (kept !== undefined) return kept;
   const svg = draw(data, o);
@@ -56,11 +59,7 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 }
 
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
-  const ticks = unitTicks(
-    o.unit,
-    data.map((d) => d.y),
-    o.kind === 'bar',
-  );
+  const ticks = unitTicks(o.unit, [...data.map((d) => d.y), ...(o.target ? [o.target.value] : [])], o.kind === 'bar');
   const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
   const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
@@ -68,7 +67,7 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     return renderPlot({
       ...common,
       x: { label: null, type: 'band', tickFormat: (m: string) => m.slice(2) },
-      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0])],
+      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0]), ...targetMarks(o.target)],
     });
   }
   return renderPlot({
@@ -77,6 +76,16 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     marks: [
       Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
       Plot.dot(data, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
+      ...targetMarks(o.target),
     ],
   });
+}
+
+/** The target's rule (dashed, in the text colour) and its label above the rule's right end. */
+function targetMarks(target: TrendProps['target']) {
+  if (!target) return [];
+  return [
+    Plot.ruleY([target.value], { stroke: 'currentColor', strokeDasharray: '5 4', strokeOpacity: 0.8 }),
+    Plot.text([target.value], { y: (v: number) => v, text: () => target.label, frameAnchor: 'right', textAnchor: 'end', dy: -7, fill: 'currentColor' }),
+  ];
 }

@@ -58,7 +58,7 @@ describe('the configuration file', () => {
     expect(problem({ upload: { kind: 'build', at: '02:00' } })).toBe('parley.config.yaml: jobs.upload: the job name "upload" is taken by uploads from the Data page: pick another');
     expect(problem({ a: { kind: 'notebook', at: '02:00' } }).split('\n')).toEqual([
       'parley.config.yaml: jobs.a.notebook: a notebook job needs notebook: a notebook file or the name of a shipped one (parley notebook list)',
-      'parley.config.yaml: jobs.a.out: a notebook job needs out: the HTML file to write',
+      'parley.config.yaml: jobs.a.out: a notebook job needs out: (the HTML file to write), mail_to: (the addresses to mail it to), or both',
     ]);
     expect(() => parseConfig({ uploads: { max_size: 'big' } })).toThrow('configuration: uploads.max_size: write max_size as a size such as 200MB or 1GB');
   });

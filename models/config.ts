@@ -43,6 +43,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
 import { syncPlatform, syncsSchema } from './config-sync.js';
+import { targetsSchema } from './config-targets.js';
+import { alertsSchema } from './config-alerts.js';
+import { writeTargetsTable } from './targets.js';
+import { mailConfig, mailTo, monthDay } from './config-delivery.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -80,7 +84,7 @@ const KIND_FIELDS: Record<JobKind, { required: readonly string[]; optional: read
   load: { required: ['folder'], optional: ['format', 'source', 'build'] },
   build: { required: [], optional: [] },
   insights: { required: [], optional: [] },
-  notebook: { required: ['notebook', 'out'], optional: ['params'] },
+  notebook: { required: ['notebook'], optional: ['out', 'params', 'mail_to'] },
   sync: { required: ['platform'], optional: ['source', 'build'] },
 };
 const FIELD_HINTS: Record<string, string> = {
@@ -88,6 +92,7 @@ const FIELD_HINTS: Record<string, string> = {
   notebook: 'a notebook file or the name of a shipped one (parley notebook list)',
   out: 'the HTML file to write',
   platform: 'the platform to sync from (zendesk, intercom, chatwoot; its account under syncs:)',
+  mail_to: 'the addresses to mail the report to',
 };
 
 const job = z
@@ -95,6 +100,7 @@ const job = z
     kind: z.enum(JOB_KINDS, { error: `kind must be one of ${JOB_KINDS.join(', ')}` }),
     every: every.optional(),
     at: clock.optional(),
+    day: monthDay.optional(),
     timezone: timezone.optional(),
     folder: z.string().min(1).optional(),
     format: z
@@ -111,6 +117,7 @@ const job = z
     out: z.string().min(1).optional(),
     params: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
     platform: syncPlatform.optional(),
+    mail_to: mailTo.optional(),
   })
   .strict()
   .superRefine((j, ctx) => {
@@ -119,7 +126,11 @@ const job = z
     for (const f of fields.required) {
       if (j[f as keyof typeof j] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job needs ${f}: ${FIELD_HINTS[f]}` });
     }
-    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params', 'platform']) {
+    if (j.kind === 'notebook' && j.out === undefined && j.mail_to === undefined)
+      ctx.addIssue({ code: 'custom', path: ['out'], message: 'a notebook job needs out: (the HTML file to write), mail_to: (the addresses to mail it to), or both' });
+    if (j.day !== undefined && j.every !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['every'], message: 'a job with day: runs once that day of the month, at at: "HH:MM": leave every out' });
+    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params', 'mail_to', 'platform']) {
       if (j[f as keyof typeof j] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f)) {
         ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job does not take ${f}` });
       }
@@ -289,9 +300,20 @@ export const configSchema = z
 
     costs: costs.optional(),
     syncs: syncsSchema,
+    targets: targetsSchema,
+    alerts: alertsSchema,
+    mail: mailConfig.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    for (const [name, j] of Object.entries(c.jobs)) {
+      if (j.mail_to !== undefined && c.mail === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jobs', name, 'mail_to'],
+          message: 'mailing a report needs the SMTP server: add mail: with host and from (README "Delivering reports")',
+        });
+    }
     const names = Object.keys(c.schedules);
     for (const [team, name] of Object.entries(c.team_schedules)) {
       if (!names.includes(name))
@@ -421,6 +443,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     'config_dimensions',
     config.dimensions.map(sqlText).map((n) => `(${n})`),
   );
+  await writeTargetsTable(db, config.targets);
 }
 
 /**

@@ -153,6 +153,8 @@ blockquote { margin: 12px 0; padding: 4px 14px; border-left: 3px solid var(--lin
 .nb-changes li.nb-bad::before { content: '▼'; color: var(--bad); }
 .nb-changes li.nb-good.nb-down::before { content: '▼'; }
 .nb-changes li.nb-bad.nb-up::before { content: '▲'; }
+.nb-changes li.nb-met::before { content: '✓'; color: var(--good); }
+.nb-changes li.nb-missed::before { content: '✗'; color: var(--bad); }
 .nb-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 12px; margin: 12px 0 18px; }
 .nb-card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; break-inside: avoid; }
 .nb-card-label { font-size: 12px; color: var(--muted); }

@@ -9,6 +9,7 @@
  *   ```compare headline                this month against earlier months (YAML)
  *   ```changes                         the plain-language summary of notable changes (YAML)
  *   ```planning                        the volume forecast and staffing summary (YAML, planning/)
+ *   ```targets                         each configured target against the month's figure (YAML: month)
  *
  * Parsing never throws: a block that cannot be read carries its `problem`,
  * and the renderer shows it in place while the rest of the notebook renders.
@@ -132,6 +133,14 @@ export const planningSchema = z
   .strict();
 export type PlanningSpec = z.infer<typeof planningSchema>;
 
+export const targetsBlockSchema = z
+  .object({
+    /** The month parameter (default `month`). */
+    month: z.string().optional(),
+  })
+  .strict();
+export type TargetsBlockSpec = z.infer<typeof targetsBlockSchema>;
+
 interface BlockBase {
   /** 1-based line of the block's opening fence (or first line) in the file. */
   line: number;
@@ -147,7 +156,8 @@ export type Block =
   | (BlockBase & { kind: 'table'; spec?: TableSpec })
   | (BlockBase & { kind: 'compare'; spec?: CompareSpec })
   | (BlockBase & { kind: 'changes'; spec?: ChangesSpec })
-  | (BlockBase & { kind: 'planning'; spec?: PlanningSpec });
+  | (BlockBase & { kind: 'planning'; spec?: PlanningSpec })
+  | (BlockBase & { kind: 'targets'; spec?: TargetsBlockSpec });
 
 export interface Notebook {
   /** The file name without `.md` (set by the caller; `notebook` by default). */
@@ -224,7 +234,7 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
             .split(/\s+/)
         : [];
     const kind = info[0];
-    if (token.type !== 'code' || !['sql', 'chart', 'table', 'compare', 'changes', 'planning'].includes(kind ?? '')) {
+    if (token.type !== 'code' || !['sql', 'chart', 'table', 'compare', 'changes', 'planning', 'targets'].includes(kind ?? '')) {
       if (!markdown && token.type === 'space') continue; // leading blank lines: the text starts at its first line
       if (!markdown) markdownLine = tokenLine;
       markdown += token.raw;
@@ -246,7 +256,9 @@ export function parseNotebook(text: string, id = 'notebook'): Notebook {
       blocks.push(block);
       continue;
     }
-    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema, planning: planningSchema }[kind as 'chart'];
+    const schema = { chart: chartSchema, table: tableSchema, compare: compareSchema, changes: changesSchema, planning: planningSchema, targets: targetsBlockSchema }[
+      kind as 'chart'
+    ];
     const read = readYaml(content, schema as z.ZodType<unknown>);
     const block = { kind, line: tokenLine, label, spec: read.value } as Block;
     if (read.problem) block.problem = read.problem;

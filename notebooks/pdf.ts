@@ -6,7 +6,7 @@
  *   await printPdf(html, 'report.pdf');   // A4, backgrounds printed
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Debian's Chromium; $CHROMIUM_PATH overrides it. */
@@ -32,6 +32,13 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Renders `html` in headless Chromium and writes it as an A4 PDF to `file`. */
 export async function printPdf(html: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const pdf = await renderPdf(html, env);
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, pdf);
+}
+
+/** Renders `html` in headless Chromium as an A4 PDF (pages in landscape where the HTML's `@page` says so). */
+export async function renderPdf(html: string, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
   const executablePath = chromiumPath(env);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
@@ -40,8 +47,7 @@ export async function printPdf(html: string, file: string, env: NodeJS.ProcessEn
     await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await page.pdf({ path: file, format: 'A4', printBackground: true, preferCSSPageSize: true });
+    return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   } finally {
     await browser.close();
   }

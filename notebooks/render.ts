@@ -22,6 +22,7 @@ import { columnLabel, formatColumn, formatMonth } from './format.js';
 import { findNotableChanges } from './notable-changes-sql.js';
 import { HEADLINE_FIELDS } from '../models/summary.js';
 import { renderPlanningBlock } from './planning-block.js';
+import { renderTargetsBlock } from './targets-block.js';
 
 /** A block that could not be rendered: its label (`chart "fcr_trend"`), line and the problem. */
 export interface RenderError {
@@ -197,6 +198,19 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
           body += await renderPlanningBlock(db, block.spec ?? {}, ++chartIndex);
         } catch (error) {
           body += fail(block, (error as Error).message.split('\n')[0]!);
+        }
+        break;
+      }
+      case 'targets': {
+        const month = values[block.spec?.month ?? 'month'];
+        if (month === undefined) body += fail(block, `unknown parameter "${block.spec?.month ?? 'month'}": name the notebook's month parameter with month: NAME`);
+        else if (month === null) body += `<div class="nb-unavailable">No month to hold against the targets: the warehouse has no conversations yet.</div>\n`;
+        else {
+          try {
+            body += await renderTargetsBlock(db, month);
+          } catch (error) {
+            body += fail(block, (error as Error).message.split('\n')[0]!);
+          }
         }
         break;
       }

@@ -8,8 +8,9 @@
  *   load      parley ingest --json FILE…   (the folder's new files and table folders)
  *             then parley build when `build: true` and something was loaded
  *   build     parley build [--config FILE]
- *   insights  parley insights build
- *   notebook  parley notebook render NOTEBOOK [--param k=v]… --out FILE
+ *   insights  parley insights build [--config FILE]
+ *   notebook  parley notebook render NOTEBOOK [--param k=v]… [--out FILE]
+ *             [--mail-to a,b --config FILE]   (with `mail_to:`: mailed as PDF and HTML)
  *   sync      parley sync PLATFORM --json [--source NAME] [--config FILE]  (an API sync, sync/)
  *             then parley build when `build: true` and something was loaded or removed
  *
@@ -116,7 +117,8 @@ async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContex
     }
     case 'build':
     case 'insights': {
-      const ran = await command(db, job.kind === 'build' ? ['build', ...config] : ['insights', 'build'], ctx);
+      // both commands evaluate the alert rules of the configuration after their work (cli/alerts-hook.ts)
+      const ran = await command(db, job.kind === 'build' ? ['build', ...config] : ['insights', 'build', ...config], ctx);
       if (ran.code !== 0) throw new Error(ran.error);
       result.detail = firstLine(ran.out);
       return;
@@ -141,11 +143,12 @@ async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContex
     case 'notebook': {
       const notebook = existsSync(at(job.notebook!)) ? at(job.notebook!) : job.notebook!;
       const params = Object.entries(job.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
-      const out = at(job.out!);
-      const ran = await command(db, ['notebook', 'render', notebook, ...params, '--out', out], ctx);
+      const out = job.out === undefined ? undefined : at(job.out);
+      const mail = job.mail_to ? ['--mail-to', job.mail_to.join(','), ...config] : [];
+      const ran = await command(db, ['notebook', 'render', notebook, ...params, ...(out ? ['--out', out] : []), ...mail], ctx);
       if (ran.code !== 0) throw new Error(ran.error);
       result.files = 1;
-      result.detail = `wrote ${out}`;
+      result.detail = [out ? `wrote ${out}` : undefined, job.mail_to ? `mailed to ${job.mail_to.join(', ')}` : undefined].filter(Boolean).join('; ');
       return;
     }
   }

@@ -29,6 +29,20 @@ describe('a job schedule', () => {
     expect(after({ at: '02:30', timezone: 'Europe/Berlin' }, '2026-10-25T01:30:00Z')).toBe('2026-10-26T01:30:00.000Z');
   });
 
+  it('day: runs once a month, on that day at at, in its time zone', () => {
+    // 08:00 on the 1st in Berlin is 07:00 UTC in winter
+    expect(after({ day: 1, at: '08:00', timezone: 'Europe/Berlin' }, '2026-11-15T10:00:00Z')).toBe('2026-12-01T07:00:00.000Z');
+    // a minute after the December run: the January one
+    expect(after({ day: 1, at: '08:00', timezone: 'Europe/Berlin' }, '2026-12-01T07:00:00Z')).toBe('2027-01-01T07:00:00.000Z');
+    // early on the 1st, before 08:00: that same morning
+    expect(after({ day: 1, at: '08:00' }, '2026-12-01T03:00:00Z')).toBe('2026-12-01T08:00:00.000Z');
+    // 1 July in Berlin is summer time (UTC+2)
+    expect(after({ day: 1, at: '08:00', timezone: 'Europe/Berlin' }, '2026-06-20T00:00:00Z')).toBe('2026-07-01T06:00:00.000Z');
+    // the 15th, from late December: into the next year
+    expect(after({ day: 15, at: '00:30' }, '2026-12-20T00:00:00Z')).toBe('2027-01-15T00:30:00.000Z');
+    expect(describeSchedule({ day: 1, at: '08:00', timezone: 'Europe/Berlin' })).toBe('monthly on day 1 at 08:00 (Europe/Berlin)');
+  });
+
   it('says itself in words', () => {
     expect(describeSchedule({ every: '15m' })).toBe('every 15m');
     expect(describeSchedule({ at: '02:00' })).toBe('daily at 02:00 UTC');

@@ -7,6 +7,7 @@
  *   every: 1h               → on the hour
  *   at: "02:00"             → 02:00 once a day
  *   at: "08:00", every: 4h  → 08:00, 12:00, 16:00, 20:00
+ *   day: 1, at: "08:00"     → 08:00 on the 1st of every month (monthly)
  *
  * Pure: the caller passes the moment to count from, so tests need no clock.
  * Across a change of clocks (daylight saving), a wall-clock time that does
@@ -21,6 +22,8 @@ import { everyMinutes, toMinutes } from '../models/config.js';
 export interface Schedule {
   every?: string | undefined;
   at?: string | undefined;
+  /** The day of the month (1–28): once a month, at `at`. */
+  day?: number | undefined;
   timezone?: string | undefined;
 }
 
@@ -40,6 +43,13 @@ export function slots(s: Schedule): number[] {
 export function nextRun(s: Schedule, after: Date): Date {
   const tz = s.timezone ?? 'UTC';
   const day = localDate(after, tz);
+  if (s.day !== undefined) {
+    const minute = toMinutes(s.at ?? '00:00');
+    for (let m = -1; m <= 2; m++) {
+      const t = fromLocal(day.y, day.m + m, s.day, minute, tz);
+      if (t.getTime() > after.getTime()) return t;
+    }
+  }
   const minutes = slots(s);
   // from the day before (a slot late in the evening of a time zone behind UTC) to two days on
   for (let d = -1; d <= 2; d++) {
@@ -54,6 +64,7 @@ export function nextRun(s: Schedule, after: Date): Date {
 /** A human line for the Data page and `parley jobs list`: "every 15m", "daily at 02:00 (Europe/Berlin)". */
 export function describeSchedule(s: Schedule): string {
   const tz = s.timezone && s.timezone !== 'UTC' ? ` (${s.timezone})` : ' UTC';
+  if (s.day !== undefined) return `monthly on day ${s.day} at ${s.at ?? '00:00'}${tz}`;
   if (s.every === undefined) return `daily at ${s.at}${tz}`;
   if (s.at === undefined) return `every ${s.every}`;
   return `every ${s.every} from ${s.at}${tz}`;

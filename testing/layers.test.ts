@@ -18,6 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const LAYERS: Record<string, number> = {
   charts: 0,
+  mail: 1,
   warehouse: 1,
   accounts: 2,
   ingest: 3,
@@ -27,8 +28,10 @@ export const LAYERS: Record<string, number> = {
   insights: 5,
   planning: 5,
   notebooks: 6,
+  alerts: 6,
   demo: 6,
   dashboard: 7,
+  delivery: 7,
   service: 8,
   cli: 9,
   bench: 10,

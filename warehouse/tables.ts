@@ -252,6 +252,21 @@ export interface JobLog {
   error: string | null;
 }
 
+/** A fired alert (alerts/): one per rule, condition and period (`alert_key`), and where it was sent. */
+export interface Alerts {
+  alert_key: string;
+  rule: string;
+  kind: string;
+  period: string;
+  title: string;
+  detail: string;
+  href: string;
+  fired_at: Date;
+  webhook_sent_at: Date | null;
+  email_sent_at: Date | null;
+  send_error: string | null;
+}
+
 /** What folder jobs and uploads have loaded: a file's SHA-256, or a table folder's sync time. */
 export interface LoadedFiles {
   checksum: string;
@@ -307,6 +322,7 @@ export interface Database {
   loaded_files: LoadedFiles;
   erasure_log: ErasureLog;
   sync_state: SyncState;
+  alerts: Alerts;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();

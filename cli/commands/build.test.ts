@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parley } from '../../testing/cli.js';
-import { agent, conversation, customer, on, status } from '../../testing/fixtures.js';
+import { agent, conversation, customer, horizon, on, status } from '../../testing/fixtures.js';
+import { monthOfConversations } from '../../testing/month-fixtures.js';
 
 const oct6 = on('2026-10-06');
 let dir: string;
@@ -16,6 +17,9 @@ beforeAll(() => {
   const write = (name: string, records: object[]) => writeFileSync(path.join(dir, name), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   write('first.jsonl', [conversation('c1', [customer(oct6('09:00')), agent(oct6('09:05')), status(oct6('09:10'), 'resolved')])]);
   write('then.jsonl', [conversation('c2', [customer(oct6('10:00')), agent(oct6('10:05'))], { customer: 'cust-c1' })]);
+  // November (the latest complete month at TEST_NOW): FCR 7 of 10 = 70%
+  write('november.jsonl', [...monthOfConversations('2026-11', { escalated: 3 }), horizon('2026-11-30T23:00:00Z')]);
+  writeFileSync(path.join(dir, 'alerts.yaml'), 'alerts:\n  rules:\n    fcr-low: { kind: threshold, metric: fcr_rate, below: 75% }\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,5 +40,17 @@ describe('parley build', () => {
       { conversation_id: 'c1', recontact_7d: true },
       { conversation_id: 'c2', recontact_7d: null },
     ]);
+  });
+
+  it('evaluates the alert rules after the build, firing each condition once', async () => {
+    const db = path.join(dir, 'alerts.duckdb');
+    const config = path.join(dir, 'alerts.yaml');
+    expect((await parley('ingest', path.join(dir, 'november.jsonl'), '--db', db)).code).toBe(0);
+    const first = await parley('build', '--db', db, '--config', config);
+    expect(first.out.split('\n')[1]).toBe('alerts: 1 fired (fcr-low); see /alerts');
+    const again = await parley('build', '--full', '--db', db, '--config', config);
+    expect(again.out).not.toContain('alerts:');
+    const rows = await parley('sql', 'select alert_key, title from alerts', '--db', db, '--format', 'json');
+    expect(JSON.parse(rows.out)).toEqual([{ alert_key: 'fcr-low:fcr_rate<0.75:2026-11', title: 'FCR rate 70.0% in November 2026: below 75.0%' }]);
   });
 });

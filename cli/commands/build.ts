@@ -1,6 +1,7 @@
 import { loadConfig } from '../../models/config.js';
 import { buildWarehouse } from '../../models/incremental.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
+import { evaluateAlerts } from '../alerts-hook.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -12,10 +13,12 @@ built before and only some conversations were loaded or replaced since, the buil
 is incremental: it recomputes those conversations and what depends on them (the
 same customers' re-contact windows, windows the new data horizon closes, the
 months touched), with the same results as a full build. A change of the models or
-the configuration, or of the agent roster, makes it a full build.
+the configuration, or of the agent roster, makes it a full build. Then the alert
+rules of the configuration (alerts:) are evaluated: new alerts are stored for the
+Alerts page and sent to the webhook and by e-mail, each once.
 
   --full         rebuild everything, whatever changed
-  --config FILE  time zone, business hours, holidays, schedules per team, SLA policies and retention
+  --config FILE  time zone, business hours, holidays, schedules per team, SLA policies, retention, targets and alerts
                  (default ./parley.config.yaml when present, else UTC with Monday–Friday 09:00–17:00,
                  text kept for ever)
   --json         print the steps and their timings as JSON`,
@@ -28,7 +31,13 @@ the configuration, or of the agent roster, makes it a full build.
       throw new CommandError((error as Error).message);
     }
     const started = performance.now();
-    const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now }));
+    let alerts = '';
+    const result = await withWarehouse(values, io, async (db) => {
+      const built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+      // the alert rules of the configuration, on what was just built (stored, then sent: alerts/)
+      alerts = await evaluateAlerts(db, config, io);
+      return built;
+    });
     const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
@@ -47,6 +56,7 @@ the configuration, or of the agent roster, makes it a full build.
           `from before ${r.cutoff.toISOString().slice(0, 10)}; the warehouse file was rewritten without it\n`,
       );
     }
+    if (alerts && !values['json']) io.out.write(`${alerts}\n`);
     return 0;
   },
 };

@@ -2,28 +2,42 @@ import { tableExists } from '../../warehouse/table-exists.js';
 import { CommandError, UsageError, oneOf, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { write, type Format } from '../output.js';
 import { count, progressLine } from '../progress.js';
+import { loadConfig } from '../../models/config.js';
+import { evaluateAlerts } from '../alerts-hook.js';
 
 export const insightsBuildCommand: Command = {
   name: 'insights build',
   summary: 'mine customer messages: sentiment, intents, pain points (terms, topics) and emerging topics',
-  usage: 'parley insights build [--json]',
+  usage: 'parley insights build [--config FILE] [--json]',
   help: `
 Reads every public customer message (after \`parley build\`), and rewrites the insight_* tables
 in one transaction: sentiment per message and conversation, an intent for every conversation
 (naive Bayes trained on labelled conversations and reviewers' corrections, with a held-out
 report), TF-IDF terms per month and intent, topics with their volume, trend, FCR, re-open rate
 and CSAT, PII-masked examples, and emerging topics per month. See insights/README.md.
+Then the alert rules of the configuration (alerts:) are evaluated, emerging topics among them.
 
-  --json  print the summary (counts, held-out macro F1, timings) as JSON`,
-  options: { json: { type: 'boolean' } },
+  --config FILE  the configuration whose alert rules to evaluate (default ./parley.config.yaml when present)
+  --json         print the summary (counts, held-out macro F1, timings) as JSON`,
+  options: { json: { type: 'boolean' }, config: { type: 'string' } },
   async run({ values }, io) {
+    let config;
+    try {
+      config = loadConfig(values['config'] as string | undefined);
+    } catch (error) {
+      throw new CommandError((error as Error).message);
+    }
+    let alerts = '';
     const summary = await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
       const progress = progressLine(io.err);
       try {
         // natural and the classifier load only when insights are built
         const { buildInsights } = await import('../../insights/build.js');
-        return await buildInsights(db, io.now ? { now: io.now } : {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
+        const built = await buildInsights(db, io.now ? { now: io.now } : {}, (p) => progress.update(p.messages ? `reading: ${count(p.messages)} customer messages` : p.step));
+        progress.done();
+        alerts = await evaluateAlerts(db, config, io);
+        return built;
       } finally {
         progress.done();
       }
@@ -41,7 +55,8 @@ and CSAT, PII-masked examples, and emerging topics per month. See insights/READM
         `(${count(summary.messages / Math.max(summary.seconds, 1e-9))} messages/s)\n` +
         `${count(summary.terms)} terms, ${summary.topics} topics, ${summary.emerging} emerging rises; ` +
         `intents: ${f1}; ${count(summary.intents.predicted)} predicted (${count(summary.intents.lowConfidence)} low-confidence)\n` +
-        `next: parley insights top --month YYYY-MM\n`,
+        `next: parley insights top --month YYYY-MM\n` +
+        (alerts ? `${alerts}\n` : ''),
     );
     return 0;
   },

@@ -1,11 +1,13 @@
 /**
- * `parley notebook list` and `parley notebook render FILE [--param k=v]… [--out F] [--pdf F]`.
+ * `parley notebook list` and `parley notebook render FILE [--param k=v]… [--out F] [--pdf F] [--mail-to a,b]`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommandError, UsageError, requireBuilt, withWarehouse, type Command } from '../command.js';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../models/config.js';
+import { ADDRESS, splitAddresses, type MailConfig } from '../../models/config-delivery.js';
 
 // The renderer (marked, Plot, a DOM) loads only when a notebook command runs,
 // so that every other command starts fast.
@@ -34,7 +36,7 @@ function locate(name: string): string {
 export const notebookRenderCommand: Command = {
   name: 'notebook render',
   summary: 'render a notebook to one self-contained HTML file (and optionally a PDF)',
-  usage: 'parley notebook render FILE [--param NAME=VALUE]... [--out FILE.html] [--pdf FILE.pdf]',
+  usage: 'parley notebook render FILE [--param NAME=VALUE]... [--out FILE.html] [--pdf FILE.pdf] [--mail-to ADDRESS,...] [--config FILE]',
   help: `
 Runs the notebook's queries on the warehouse with the given parameters (bound values, never
 spliced into SQL) and writes one HTML file: inline CSS, charts as inline SVG, no script and
@@ -45,11 +47,15 @@ the report still renders, and the command then exits 1 after writing the file.
   --param NAME=VALUE a parameter (repeatable); others take their defaults (month: the latest complete month)
   --out FILE         where to write the HTML (default: stdout unless --pdf is given)
   --pdf FILE         also print it to PDF through Chromium (/usr/bin/chromium or $CHROMIUM_PATH)
+  --mail-to LIST     mail it, as PDF and HTML attachments, to these addresses (comma-separated),
+                     through the SMTP server under mail: in the configuration (README "Delivering reports")
+  --config FILE      the configuration with mail: (default ./parley.config.yaml)
 
 Examples:
   parley notebook render monthly-report --param month=2026-10 --out report.html
-  parley notebook render notebooks/coaching-pack.md --param team=billing --pdf coaching.pdf`,
-  options: { param: { type: 'string', multiple: true }, out: { type: 'string' }, pdf: { type: 'string' } },
+  parley notebook render notebooks/coaching-pack.md --param team=billing --pdf coaching.pdf
+  parley notebook render monthly-report --mail-to head-of-support@example.com,ops@example.com`,
+  options: { param: { type: 'string', multiple: true }, out: { type: 'string' }, pdf: { type: 'string' }, 'mail-to': { type: 'string' }, config: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('give one notebook: parley notebook render FILE', this.name);
@@ -68,6 +74,9 @@ Examples:
     }
     const out = values['out'] as string | undefined;
     const pdf = values['pdf'] as string | undefined;
+    const mailTo = values['mail-to'] === undefined ? undefined : mailRecipients(values['mail-to'] as string, this.name);
+    // the mail settings are checked before the render, so a missing server fails at once
+    const mail = mailTo ? mailSettings(values['config'] as string | undefined) : undefined;
     const result = await withWarehouse(values, io, async (db) => {
       await requireBuilt(db);
       // alone, this process does nothing but render: beside the check of each query
@@ -79,13 +88,28 @@ Examples:
     if (out) {
       await mkdir(path.dirname(path.resolve(out)), { recursive: true });
       await writeFile(out, result.html);
-    } else if (!pdf) io.out.write(result.html);
-    if (pdf) {
+    } else if (!pdf && !mailTo) io.out.write(result.html);
+    let printed: Buffer | undefined;
+    if (pdf || mailTo) {
       try {
-        const { printPdf } = await import('../../notebooks/pdf.js');
-        await printPdf(result.html, pdf, io.env);
+        const { renderPdf } = await import('../../notebooks/pdf.js');
+        printed = await renderPdf(result.html, io.env);
       } catch (error) {
         throw new CommandError((error as Error).message);
+      }
+    }
+    if (pdf) {
+      await mkdir(path.dirname(path.resolve(pdf)), { recursive: true });
+      await writeFile(pdf, printed!);
+    }
+    if (mailTo && mail) {
+      const { deliverReport } = await import('../../delivery/report.js');
+      try {
+        const sent = await deliverReport(mail, mailTo, { id: notebook.id, result, pdf: printed! }, io.env);
+        if (sent.rejected.length) io.err.write(`the mail server refused ${sent.rejected.join(', ')}\n`);
+        io.err.write(`mailed ${result.title} as PDF and HTML to ${sent.accepted.join(', ')}\n`);
+      } catch (error) {
+        throw new CommandError(`the report was not mailed: ${(error as Error).message}`);
       }
     }
     const written = [out, pdf].filter(Boolean).join(' and ');
@@ -103,6 +127,26 @@ Examples:
     return result.errors.length ? 1 : 0;
   },
 };
+
+/** `a@x, b@y` → the addresses; a usage error names one that is not an address. */
+function mailRecipients(list: string, command: string): string[] {
+  const to = splitAddresses(list);
+  if (to.length === 0) throw new UsageError('--mail-to takes addresses separated by commas: --mail-to ana@example.com,ben@example.com', command);
+  for (const a of to) if (!ADDRESS.test(a)) throw new UsageError(`--mail-to: "${a}" is not an e-mail address`, command);
+  return to;
+}
+
+function mailSettings(file: string | undefined): MailConfig {
+  let config;
+  try {
+    config = loadConfig(file);
+  } catch (error) {
+    throw new CommandError((error as Error).message);
+  }
+  if (!config.mail)
+    throw new CommandError(`--mail-to needs the SMTP server: add mail: (host, tls, from, user_env, password_env) to ${file ?? DEFAULT_CONFIG_FILE} (README "Delivering reports")`);
+  return config.mail;
+}
 
 export const notebookListCommand: Command = {
   name: 'notebook list',

@@ -30,6 +30,8 @@ export type Permission =
   | 'viewPlanning'
   /** the SLA page: attainment, breaches, what is about to breach */
   | 'viewSla'
+  /** the Alerts page: what the alert rules fired */
+  | 'viewAlerts'
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
@@ -49,10 +51,23 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewSla',
     'curateTopics',
     'manageAccounts',
+    'viewAlerts',
   ],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'viewSla', 'curateTopics'],
+  supervisor: [
+    'viewMetrics',
+    'viewConversations',
+    'grade',
+    'viewAllScorecards',
+    'coach',
+    'resolveDisputes',
+    'viewPainPoints',
+    'viewPlanning',
+    'viewSla',
+    'curateTopics',
+    'viewAlerts',
+  ],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
-  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla'],
+  leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla', 'viewAlerts'],
   product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],
   agent: [],
 };

@@ -15,6 +15,7 @@ const PAGES = [
   '/data',
   '/reports',
   '/planning',
+  '/alerts',
   '/admin/users',
 ];
 

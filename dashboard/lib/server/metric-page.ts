@@ -13,6 +13,7 @@ import { summaryFields, type Dimension } from '../../../models/summary.js';
 import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
 import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
 import { trendChart } from '../../../charts/trend.js';
+import { formatTarget, readTargets, targetFor } from '../../../models/targets.js';
 import { breakdownChart } from '../../../charts/breakdown.js';
 import { histogram, type Bin } from '../../../charts/histogram.js';
 import { durationTick } from '../../../charts/duration.js';
@@ -93,10 +94,13 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   const total = sets.find((r) => r['dimension'] === '');
   const groups = DIMS.map((d) => sets.filter((r) => r['dimension'] === d.dim).map((r) => ({ ...r, [d.dim]: r['key'] })));
   const monthHref = (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined, month }, { metric: m.name })}`;
+  // the configured target of the channel and team shown, as a rule across the months (models/targets.ts)
+  const target = targetFor(await memo(db, 'targets', () => readTargets(db)), m.name, { channel: f.channel, team: f.team });
+  const rule = target ? { target: { value: target.value, label: `target ${formatTarget(m, target.value)}` } } : {};
   const trendSvg = field
     ? trendChart(
         monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
-        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit },
+        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit, ...rule },
       )
     : '';
   const trendP90 =

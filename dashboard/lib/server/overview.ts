@@ -16,7 +16,8 @@ import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } fr
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
 import { internalQualityTile } from './internal-quality-tile.js';
-import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
+import { change, PREVIOUS_PERIOD, tileTarget, type Tile } from './tiles.js';
+import { formatTarget, readTargets, targetFor, targetScope } from '../../../models/targets.js';
 import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
 import { SLA_TILE_FIELDS, slaTiles } from './sla-tiles.js';
 
@@ -35,13 +36,14 @@ export function loadOverview(db: Warehouse, f: Filters): Promise<Overview> {
 
 async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const prev = previousPeriod(f);
-  const [[now, before], trends, quality, byType, configured, retention] = await Promise.all([
+  const [[now, before], trends, quality, byType, configured, retention, targets] = await Promise.all([
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
     internalQualityTile(db, f),
     summary(db, ['resolution_type'], filterWhere(f), ['cost_per_resolution']),
     costsConfigured(db),
     retentionTile(db, f),
+    memo(db, 'targets', () => readTargets(db)),
   ]);
   const tiles: Tile[] = HEADLINES.map((t) => {
     const m = t.metric;
@@ -61,6 +63,14 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   tiles.push(costTile(now, before, byType, trends.sparks['cost_per_resolution'] ?? '', f, configured));
   if (retention) tiles.push(retention);
   tiles.push(...slaTiles(now, before, trends.sparks, f));
+  // each tile of a summary figure with a configured target says whether the period meets it
+  const scope = targetScope(f);
+  for (const tile of tiles) {
+    const m = fieldMetric(tile.metric)?.metric;
+    const field = m ? (HEADLINES.find((h) => h.metric === m)?.field ?? m.name) : undefined;
+    const target = m && field ? tileTarget(m, now[field], targets, scope) : undefined;
+    if (target) tile.target = target;
+  }
   return { tiles, charts: trends.charts, period: { from: f.from, to: f.to, previousFrom: prev.from, previousTo: prev.to } };
 }
 
@@ -71,12 +81,15 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
 function trendPart(db: Warehouse, f: Filters) {
   const key = JSON.stringify([f.to, f.channel, f.intent, f.team, f.agent, f.month]);
   return memo(db, `overview-trends\u0000${key}`, async () => {
-    const monthly = (await monthlySummary(db, trendRange(f), FIELDS)) as SummaryRow[];
+    const [monthly, targets] = await Promise.all([monthlySummary(db, trendRange(f), FIELDS) as Promise<SummaryRow[]>, memo(db, 'targets', () => readTargets(db))]);
     const series = (field: string) => monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) }));
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;
     const chart = (title: string, name: string, field: string, kind: 'bar' | 'line') => {
       const m = metric(name);
-      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
+      // the rule of the target over the twelve months: the one for the channel and team, not a month's own
+      const t = targetFor(targets, name, { channel: f.channel, team: f.team });
+      const target = t ? { target: { value: t.value, label: `target ${formatTarget(m, t.value)}` } } : {};
+      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit, ...target }) };
     };
     return {
       sparks: Object.fromEntries(

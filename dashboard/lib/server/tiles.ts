@@ -10,6 +10,7 @@
  *   change(metric('internal_quality_score'), 84.2, 83, 'points'); // { change: '+1.2 pts', tone: 'better' }
  */
 import type { Metric } from '../../../models/catalogue.js';
+import { judge, targetFor, type Target, type TargetScope } from '../../../models/targets.js';
 
 export interface Tile {
   metric: string;
@@ -26,6 +27,28 @@ export interface Tile {
   href: string;
   /** Shown instead of the change when a tile has nothing to compare with (what the figure covers, its interval). */
   note?: string;
+  /** The configured target that applies to the figure (parley.config.yaml `targets`), met or missed and by how much. */
+  target?: TileTarget;
+}
+
+export interface TileTarget {
+  met: boolean;
+  /** 'Target 80.0%: missed by 1.5 pts'. */
+  text: string;
+}
+
+/**
+ * The target of `m` for `scope` and whether `value` meets it, for a tile;
+ * undefined when no target applies or the figure is missing.
+ *
+ * @example
+ *   tileTarget(metric('fcr_rate'), 0.785, [{ metric: 'fcr_rate', value: 0.8 }]); // { met: false, text: 'Target 80.0%: missed by 1.5 pts' }
+ */
+export function tileTarget(m: Metric, value: unknown, targets: readonly Target[], scope: TargetScope = {}): TileTarget | undefined {
+  const t = targetFor(targets, m.name, scope);
+  if (!t || typeof value !== 'number') return undefined;
+  const j = judge(m, value, t);
+  return { met: j.met, text: `T${j.text.slice(1)}` };
 }
 
 /** The words a tile compares with when it shows the previous period of the same length. */
