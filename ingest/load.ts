@@ -82,6 +82,12 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Lines of text checked and written together (default {@link CHUNK_BYTES}). */
   chunkBytes?: number;
+  /**
+   * Runs inside the load's transaction once everything is written, just
+   * before the commit: what it writes lands with the load or not at all (an
+   * API sync stores its cursor here, sync/run.ts). A throw rolls the load back.
+   */
+  beforeCommit?: (summary: LoadSummary) => Promise<void>;
 }
 
 /** Lines of canonical text checked and written together. */
@@ -203,7 +209,9 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
     );
     // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
     const demoAccountsDisabled = await endDemo(db, now);
-    return { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
+    const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
+    await options.beforeCommit?.(summary);
+    return summary;
   });
 }
 

@@ -219,6 +219,16 @@ const COLUMNS = {
     rows_removed: 'INTEGER',
     erased_by: 'VARCHAR',
   },
+  sync_state: {
+    platform: 'VARCHAR',
+    source: 'VARCHAR',
+    cursor: 'VARCHAR null',
+    position: 'BIGINT null',
+    synced_at: 'TIMESTAMP WITH TIME ZONE',
+    pages: 'INTEGER',
+    records: 'INTEGER',
+    last_error: 'VARCHAR null',
+  },
 } as const;
 
 /** The TypeScript type a DuckDB column type reads as. */

@@ -273,6 +273,18 @@ export interface ErasureLog {
   erased_by: string;
 }
 
+/** migrations/014-sync-state.sql: the cursor of each API sync (sync/state.ts). */
+export interface SyncState {
+  platform: string;
+  source: string;
+  cursor: string | null;
+  position: number | null;
+  synced_at: Date;
+  pages: number;
+  records: number;
+  last_error: string | null;
+}
+
 export interface Database {
   load_log: LoadLog;
   warehouse_meta: WarehouseMeta;
@@ -294,6 +306,7 @@ export interface Database {
   job_log: JobLog;
   loaded_files: LoadedFiles;
   erasure_log: ErasureLog;
+  sync_state: SyncState;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();
