@@ -96,6 +96,11 @@ export class HttpClient {
     return this.request('GET', pathOrUrl, query, undefined);
   }
 
+  /** GET like {@link getJson}, but a 404 (a record gone since it was listed) answers undefined instead of stopping the sync. */
+  getJsonIfFound(pathOrUrl: string, query: Query = {}): Promise<unknown> {
+    return this.request('GET', pathOrUrl, query, undefined, true);
+  }
+
   /** POST `body` as JSON and parse the JSON answer. */
   postJson(pathOrUrl: string, body: unknown, query: Query = {}): Promise<unknown> {
     return this.request('POST', pathOrUrl, query, body);
@@ -119,7 +124,7 @@ export class HttpClient {
     return redact(text, [...(this.options.secrets ?? []), ...Object.values(this.options.headers ?? {})]);
   }
 
-  private async request(method: 'GET' | 'POST', pathOrUrl: string, query: Query, body: unknown): Promise<unknown> {
+  private async request(method: 'GET' | 'POST', pathOrUrl: string, query: Query, body: unknown, missingOk = false): Promise<unknown> {
     const url = this.url(pathOrUrl, query);
     const what = `${method} ${url.pathname}`;
     const retries = this.options.retries ?? 5;
@@ -171,6 +176,10 @@ export class HttpClient {
           'auth',
           this.redact(`the token was refused: the ${this.options.platform} API answered ${response.status} to ${what} (${text}); ${this.options.authHint}`),
         );
+      }
+      if (response.status === 404 && missingOk) {
+        await response.body?.cancel().catch(() => undefined);
+        return undefined;
       }
       if (response.status === 404) {
         const text = await snippet(response);
