@@ -45,10 +45,18 @@ export interface SyncPage {
   records: readonly unknown[];
   /** The cursor to resume after this page (stored once the page has landed). */
   cursor: string | null;
-  /** The page's high-water mark, Unix seconds (Zendesk's `end_time`, the latest `updated_at`): no later page may go below it. */
+  /** The page's high-water mark, Unix seconds (the latest `generated_timestamp` or `updated_at` on it): no later page may go below it. */
   position: number | null;
+  /** The page's earliest mark (default `position`): it may not lie before the previous page's `position`. */
+  earliest?: number | null;
   /** Where the page is, for messages: `the page after cursor MTU3…`. */
   where: string;
+  /**
+   * The platform's roster, loaded with this page (in its transaction): canonical
+   * agent records `{ id, name, team?, email? }` (spec/conversation-format.md,
+   * `agents.jsonl`), from the platform's admins or agents and teams.
+   */
+  agents?: readonly object[];
 }
 
 /** What a platform's sync supplies to {@link runSync}. */
@@ -124,17 +132,19 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
   try {
     for await (const page of sync.pages(from)) {
       const n = summary.pages + 1;
-      if (position !== null && page.position !== null && page.position < position) {
+      const earliest = page.earliest ?? page.position;
+      if (position !== null && earliest !== null && earliest < position) {
         throw new SyncError(
           'order',
-          `the ${sync.platform} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(page.position)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
+          `the ${sync.platform} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(earliest)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
         );
       }
       const write = { platform: sync.platform, source, cursor: page.cursor, position: page.position ?? position, pages: n, records: summary.read + page.records.length, now };
-      if (page.records.length === 0) {
+      if (page.records.length === 0 && !page.agents?.length) {
         await db.transaction(() => saveCursor(db, write));
       } else {
-        const loaded = await loadPage(db, sync.format, path.join(dir, `${source}-page-${n}.jsonl`), page.records, source, now, () => saveCursor(db, write));
+        const files = { records: path.join(dir, `${source}-page-${n}.jsonl`), agents: path.join(dir, `${source}-agents-${n}.jsonl`) };
+        const loaded = await loadPage(db, sync.format, files, page, source, now, () => saveCursor(db, write));
         summary.read += loaded.read;
         summary.loaded += loaded.loaded;
         summary.quarantined += loaded.quarantined;
@@ -158,16 +168,33 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
   return summary;
 }
 
-/** One page through the adapter and the loader, `store` (the cursor) inside the load's transaction. */
-async function loadPage(db: Warehouse, format: Format, file: string, records: readonly unknown[], source: string, now: Date, store: () => Promise<void>): Promise<LoadSummary> {
-  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+/** One page (and its roster) through the adapter and the loader, `store` (the cursor) inside the load's transaction. */
+async function loadPage(
+  db: Warehouse,
+  format: Format,
+  files: { records: string; agents: string },
+  page: SyncPage,
+  source: string,
+  now: Date,
+  store: () => Promise<void>,
+): Promise<LoadSummary> {
+  const file = files.records;
   let prepared: Prepared | undefined;
   try {
-    const inputs: LoadInput[] = format === 'canonical' ? [{ file, format: 'canonical' }] : (prepared = await ADAPTERS[format].prepare(db, [file], { source })).inputs;
+    const inputs: LoadInput[] = [];
+    if (page.records.length) {
+      writeFileSync(file, page.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      inputs.push(...(format === 'canonical' ? [{ file, format: 'canonical' }] : (prepared = await ADAPTERS[format].prepare(db, [file], { source })).inputs));
+    }
+    if (page.agents?.length) {
+      writeFileSync(files.agents, page.agents.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      inputs.push({ file: files.agents, kind: 'agents', format: 'agents' });
+    }
     return await loadFiles(db, inputs, { source, now, beforeCommit: store });
   } finally {
     await prepared?.cleanup();
     rmSync(file, { force: true });
+    rmSync(files.agents, { force: true });
   }
 }
 
