@@ -109,7 +109,8 @@ export async function intercomServer(options: IntercomServerOptions = {}): Promi
       rateLimited: (retryAfter) => ({ status: 429, headers: { 'retry-after': String(retryAfter) }, body: error(429, 'rate_limit_exceeded', 'Exceeded rate limit').body }),
       serverError: (status) => error(status, 'server_error', 'Server error'),
       headers: (_r, status) => {
-        remaining = status === 429 ? 0 : Math.max(0, remaining - 1);
+        // a window of `limit` requests; the one after a 0 starts the next window
+        remaining = status === 429 ? 0 : (remaining === 0 ? limit : remaining) - 1;
         return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(options.rateReset ?? 1767603600) };
       },
       route(r) {
