@@ -31,9 +31,9 @@ import { readFileSync } from 'node:fs';
 import { fixture } from '../paths.js';
 import { startContractServer, type Answer, type ContractOptions, type ContractServer, type SeenRequest } from './http-server.js';
 
-export type ChatwootMessage = Record<string, unknown> & { id: number; created_at: number };
+export type ChatwootMessage = Record<string, unknown> & { id: number; created_at: number | string };
 /** A conversation as the adapter reads it; `last_activity_at` may be missing from an input. */
-export type ChatwootRecord = Record<string, unknown> & { id: number; created_at: number; last_activity_at?: number; messages: ChatwootMessage[] };
+export type ChatwootRecord = Record<string, unknown> & { id: number; created_at: number | string; last_activity_at?: number; messages: ChatwootMessage[] };
 export type ChatwootConversation = ChatwootRecord & { last_activity_at: number };
 
 export interface ChatwootServerOptions extends ContractOptions {
@@ -65,6 +65,12 @@ export function chatwootFixture(): ChatwootRecord[] {
     .map((l) => JSON.parse(l) as ChatwootRecord);
 }
 
+/** A timestamp as the adapter reads it (Unix seconds or ISO 8601) in Unix seconds; 0 when absent or unreadable. */
+function seconds(v: unknown): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : Date.parse(v) / 1000) : NaN;
+  return Number.isFinite(n) ? n : 0;
+}
+
 const notFound: Answer = { status: 404, body: { error: 'Resource could not be found' } };
 
 export async function chatwootServer(options: ChatwootServerOptions = {}): Promise<ChatwootServer> {
@@ -74,7 +80,7 @@ export async function chatwootServer(options: ChatwootServerOptions = {}): Promi
   const batch = options.messagesPerPage ?? 20;
   const conversations = new Map<number, ChatwootConversation>();
   for (const c of options.conversations ?? chatwootFixture()) {
-    const last = Math.max(c.created_at, Number(c['updated_at'] ?? 0), ...c.messages.map((m) => m.created_at));
+    const last = Math.max(seconds(c.created_at), seconds(c['updated_at']), ...c.messages.map((m) => seconds(m.created_at)));
     conversations.set(c.id, { ...c, last_activity_at: c.last_activity_at ?? last });
   }
   const deleted = new Set<number>();
