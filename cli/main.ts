@@ -17,6 +17,7 @@ import { WarehouseLockedError, resolveDbPath } from '../warehouse/connection.js'
 import { forward } from '../service/client.js';
 import { CommandError, UsageError, parse, type Command, type Io } from './command.js';
 import { ingestCommand } from './commands/ingest.js';
+import { syncCommand } from './commands/sync.js';
 import { buildCommand } from './commands/build.js';
 import { metricsConversationsCommand, metricsRetentionCommand, metricsSummaryCommand } from './commands/metrics.js';
 import { sqlCommand } from './commands/sql.js';
@@ -39,6 +40,7 @@ import { forecastCommand, planStaffingCommand } from './commands/planning.js';
 
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
+  syncCommand,
   buildCommand,
   metricsConversationsCommand,
   metricsSummaryCommand,

@@ -45,7 +45,7 @@ describe('the configuration file', () => {
     expect(problem({ a: { kind: 'build', every: '2d' } })).toBe('parley.config.yaml: jobs.a.every: every may be at most 1d (24h): for less often, use at: "HH:MM" (daily)');
     expect(problem({ a: { kind: 'build', at: '2:00' } })).toBe('parley.config.yaml: jobs.a.at: write at as "HH:MM" on the 24-hour clock, in quotes (for example at: "02:00")');
     expect(problem({ a: { kind: 'build' } })).toBe('parley.config.yaml: jobs.a.every: give every: (15m, 1h, 1d), at: "HH:MM", or both');
-    expect(problem({ a: { kind: 'rebuild', at: '02:00' } })).toBe('parley.config.yaml: jobs.a.kind: kind must be one of load, build, insights, notebook');
+    expect(problem({ a: { kind: 'rebuild', at: '02:00' } })).toBe('parley.config.yaml: jobs.a.kind: kind must be one of load, build, insights, notebook, sync');
     expect(problem({ a: { kind: 'load', every: '1h' } })).toBe('parley.config.yaml: jobs.a.folder: a load job needs folder: the folder to watch for new export files');
     expect(problem({ a: { kind: 'build', at: '02:00', folder: 'x' } })).toBe('parley.config.yaml: jobs.a.folder: a build job does not take folder');
     expect(problem({ a: { kind: 'build', at: '02:00', evry: '1h' } })).toBe('parley.config.yaml: jobs.a: "evry" is not a setting here: check the spelling');

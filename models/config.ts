@@ -42,6 +42,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { syncPlatform, syncsSchema } from './config-sync.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -71,7 +72,7 @@ const every = z
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'write at as "HH:MM" on the 24-hour clock, in quotes (for example at: "02:00")' });
 
-export const JOB_KINDS = ['load', 'build', 'insights', 'notebook'] as const;
+export const JOB_KINDS = ['load', 'build', 'insights', 'notebook', 'sync'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** The fields each kind of job takes besides its schedule (and which it requires). */
@@ -80,11 +81,13 @@ const KIND_FIELDS: Record<JobKind, { required: readonly string[]; optional: read
   build: { required: [], optional: [] },
   insights: { required: [], optional: [] },
   notebook: { required: ['notebook', 'out'], optional: ['params'] },
+  sync: { required: ['platform'], optional: ['source', 'build'] },
 };
 const FIELD_HINTS: Record<string, string> = {
   folder: 'the folder to watch for new export files',
   notebook: 'a notebook file or the name of a shipped one (parley notebook list)',
   out: 'the HTML file to write',
+  platform: 'the platform to sync from (zendesk, intercom, chatwoot; its account under syncs:)',
 };
 
 const job = z
@@ -107,6 +110,7 @@ const job = z
     notebook: z.string().min(1).optional(),
     out: z.string().min(1).optional(),
     params: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+    platform: syncPlatform.optional(),
   })
   .strict()
   .superRefine((j, ctx) => {
@@ -115,7 +119,7 @@ const job = z
     for (const f of fields.required) {
       if (j[f as keyof typeof j] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job needs ${f}: ${FIELD_HINTS[f]}` });
     }
-    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params']) {
+    for (const f of ['folder', 'format', 'source', 'build', 'notebook', 'out', 'params', 'platform']) {
       if (j[f as keyof typeof j] !== undefined && !fields.required.includes(f) && !fields.optional.includes(f)) {
         ctx.addIssue({ code: 'custom', path: [f], message: `a ${j.kind} job does not take ${f}` });
       }
@@ -284,6 +288,7 @@ export const configSchema = z
       .optional(),
 
     costs: costs.optional(),
+    syncs: syncsSchema,
   })
   .strict()
   .superRefine((c, ctx) => {

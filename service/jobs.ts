@@ -10,6 +10,8 @@
  *   build     parley build [--config FILE]
  *   insights  parley insights build
  *   notebook  parley notebook render NOTEBOOK [--param k=v]… --out FILE
+ *   sync      parley sync PLATFORM --json [--source NAME] [--config FILE]  (an API sync, sync/)
+ *             then parley build when `build: true` and something was loaded or removed
  *
  * A load job loads each file once: it keeps the SHA-256 of every file it
  * loaded (loaded_files), so a file seen again, under its own name or another,
@@ -117,6 +119,23 @@ async function steps(db: Warehouse, name: string, job: JobConfig, ctx: JobContex
       const ran = await command(db, job.kind === 'build' ? ['build', ...config] : ['insights', 'build'], ctx);
       if (ran.code !== 0) throw new Error(ran.error);
       result.detail = firstLine(ran.out);
+      return;
+    }
+    case 'sync': {
+      const ran = await command(db, ['sync', job.platform!, '--json', ...(job.source ? ['--source', job.source] : []), ...config], ctx);
+      const summary = parseSync(ran.out);
+      result.files = summary?.pages ?? 0;
+      result.loaded = summary?.loaded ?? 0;
+      result.refused = summary?.quarantined ?? 0;
+      if (ran.code !== 0) throw new Error(ran.error);
+      result.detail = summary
+        ? `${summary.pages} page${summary.pages === 1 ? '' : 's'} from ${job.platform}` + (summary.removed ? `, ${summary.removed} removed` : '')
+        : firstLine(ran.out);
+      if (job.build && summary && summary.loaded + summary.removed > 0) {
+        const built = await command(db, ['build', ...config], ctx);
+        if (built.code !== 0) throw new Error(`synced, but the build failed: ${built.error}`);
+        result.detail += '; rebuilt';
+      }
       return;
     }
     case 'notebook': {
@@ -231,6 +250,11 @@ function parseSummary(out: string): { files: number; loaded: number; quarantined
   } catch {
     return undefined;
   }
+}
+
+function parseSync(out: string): { pages: number; loaded: number; quarantined: number; removed: number } | undefined {
+  const s = parseSummary(out) as { pages?: number; loaded: number; quarantined: number; removed?: number } | undefined;
+  return s && typeof s.pages === 'number' ? { pages: s.pages, loaded: s.loaded, quarantined: s.quarantined, removed: s.removed ?? 0 } : undefined;
 }
 
 const firstLine = (s: string) => s.split('\n').find((l) => l.trim()) ?? null;

@@ -91,6 +91,7 @@ export function chatwootSync(http: HttpClient, options: ChatwootSyncOptions): Pl
   const perPage = options.perPage ?? 25;
   return {
     platform: 'chatwoot',
+    label: 'Chatwoot',
     format: 'chatwoot',
     async *pages(from) {
       const stored = from?.cursor ? readCursor(from.cursor) : undefined;

@@ -4,7 +4,8 @@
  * the command line (it would sit in the shell's history and in `ps`). The
  * file holds `NAME=value` lines (`#` comments, blank lines and quotes
  * around a value allowed), the names the environment would have. A
- * variable set in the environment wins over the file. A missing one is one
+ * variable set in the environment wins over the file (which is read only
+ * when the environment lacks a required one). A missing one is one
  * line naming it and where to set it.
  *
  * @example
@@ -22,7 +23,9 @@ export interface CredentialSources {
 
 /** The variables `names` (each required) and `optional` (when set), from the environment or the file. */
 export function readCredentials(names: readonly string[], from: CredentialSources, optional: readonly string[] = []): Record<string, string> {
-  const fromFile = from.file ? readCredentialsFile(from.file) : {};
+  // the file is read only when the environment lacks something it could hold
+  const lacking = names.some((n) => nonEmpty(from.env[n]) === undefined);
+  const fromFile = from.file && lacking ? readCredentialsFile(from.file) : {};
   const out: Record<string, string> = {};
   for (const name of [...names, ...optional]) {
     const value = nonEmpty(from.env[name]) ?? nonEmpty(fromFile[name]);

@@ -78,6 +78,7 @@ interface Cursor {
 export function intercomSync(http: HttpClient, options: IntercomSyncOptions = {}): PlatformSync {
   return {
     platform: 'intercom',
+    label: 'Intercom',
     format: 'intercom',
     async *pages(from) {
       const stored = from?.cursor ? readCursor(from.cursor) : undefined;

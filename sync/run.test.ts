@@ -26,6 +26,7 @@ function scripted(script: SyncPage[], failAt?: { page: number; error: Error }): 
   const asked: (string | null)[] = [];
   return {
     platform: 'test',
+    label: 'Test',
     format: 'canonical',
     asked,
     async *pages(from) {
@@ -97,7 +98,7 @@ describe('runSync', () => {
     const e = await runSync(w.db, scripted([page(1, ['a']), page(2, ['b']), back]), { now: TEST_NOW }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(SyncError);
     expect((e as SyncError).message).toBe(
-      "the test API's pages are out of order: page 3 of this run (the page after cursor c2) goes back to 1970-01-01T00:25:00Z, before 1970-01-01T00:33:20Z where the last landed page ended; nothing of it was loaded — run the sync again with --full",
+      "the Test API's pages are out of order: page 3 of this run (the page after cursor c2) goes back to 1970-01-01T00:25:00Z, before 1970-01-01T00:33:20Z where the last landed page ended; nothing of it was loaded — run the sync again with --full",
     );
     expect(await ids()).toEqual(['a', 'b']);
     expect(await readSyncState(w.db, 'test', 'test')).toMatchObject({ cursor: 'c2', position: 2000 });

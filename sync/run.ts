@@ -63,6 +63,8 @@ export interface SyncPage {
 export interface PlatformSync {
   /** `zendesk`, `intercom`, `chatwoot`: the `platform` of `sync_state`. */
   platform: string;
+  /** Its name in messages: `Zendesk`. */
+  label: string;
   /** The adapter that loads its records (or `canonical`). */
   format: Format;
   /** The pages after `from` (the stored cursor; undefined: from the start), in order. */
@@ -136,7 +138,7 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
       if (position !== null && earliest !== null && earliest < position) {
         throw new SyncError(
           'order',
-          `the ${sync.platform} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(earliest)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
+          `the ${sync.label} API's pages are out of order: page ${n} of this run (${page.where}) goes back to ${iso(earliest)}, before ${iso(position)} where the last landed page ended; nothing of it was loaded — run the sync again with --full`,
         );
       }
       const write = { platform: sync.platform, source, cursor: page.cursor, position: page.position ?? position, pages: n, records: summary.read + page.records.length, now };

@@ -96,7 +96,12 @@ Example:
     );
     if (values['json']) io.out.write(JSON.stringify({ ...line, started_at: line.started_at.toISOString() }) + '\n');
     else if (line.status === 'ok') {
-      const counts = job.kind === 'load' ? `: ${line.files} new, loaded ${line.loaded} records, refused ${line.refused}` : '';
+      const counts =
+        job.kind === 'load'
+          ? `: ${line.files} new, loaded ${line.loaded} records, refused ${line.refused}`
+          : job.kind === 'sync'
+            ? `: loaded ${line.loaded} records, refused ${line.refused}`
+            : '';
       io.out.write(`${name} ran in ${line.seconds.toFixed(1)} s${counts}${line.detail ? ` (${line.detail})` : ''}\n`);
     }
     if (line.status !== 'ok') {
