@@ -54,7 +54,7 @@ describe('chatwoot sync against the contract server', () => {
   it('a full sync: pages by last_activity_at, each thread in batches with before, the roster from agents and teams', async () => {
     const { server, w, sync } = await setUp();
     const summary = await sync();
-    expect(summary).toMatchObject({ pages: 3, read: 5 + 2, loaded: 3 + 2, quarantined: 2, removed: 0, resumed: false });
+    expect(summary).toMatchObject({ pages: 3, read: 5, loaded: 3, quarantined: 2, removed: 0, resumed: false });
     expect(await ids(w)).toEqual(['301', '302', '305']);
     expect(await quarantinedIds(w.db)).toEqual(['303', '304']);
     expect(await w.db.all('select agent_id as id, name, email, team from raw_agents order by 1')).toEqual([
@@ -89,7 +89,7 @@ describe('chatwoot sync against the contract server', () => {
     const before = server.requests.length;
     const summary = await sync();
     // page 1: 302 (…10000) and 305 (…9000, not older than the mark); page 2 begins with 301, older: the run ends there
-    expect(summary).toMatchObject({ pages: 2, read: 2 + 2, quarantined: 0, resumed: true });
+    expect(summary).toMatchObject({ pages: 2, read: 2, quarantined: 0, resumed: true });
     expect(asked(server, before).filter((p) => p.startsWith('/conversations'))).toEqual([
       '/conversations?status=all&assignee_type=all&page=1',
       '/conversations/302/messages',
@@ -110,7 +110,7 @@ describe('chatwoot sync against the contract server', () => {
 
     failing = false;
     const before = server.requests.length;
-    expect(await sync()).toMatchObject({ pages: 2, read: 3 + 2, loaded: 1 + 2, quarantined: 2, resumed: true });
+    expect(await sync()).toMatchObject({ pages: 2, read: 3, loaded: 1, quarantined: 2, resumed: true });
     expect(asked(server, before).filter((p) => p.startsWith('/conversations?'))).toEqual([
       '/conversations?status=all&assignee_type=all&page=2',
       '/conversations?status=all&assignee_type=all&page=3',
@@ -153,7 +153,7 @@ describe('chatwoot sync against the contract server', () => {
     server.conversations.set(301, { ...server.conversations.get(301)!, last_activity_at: 1767610000 });
     server.deleted.add(301);
     const summary = await sync();
-    expect(summary).toMatchObject({ read: 2 + 2, loaded: 1 + 2, quarantined: 1, removed: 1 });
+    expect(summary).toMatchObject({ read: 2, loaded: 1, quarantined: 1, removed: 1 });
     expect(await ids(w)).toEqual(['302', '305']);
     expect(await w.db.all("select count(*)::integer as n from raw_messages where conversation_id = '301'")).toEqual([{ n: 0 }]);
   });

@@ -34,10 +34,10 @@ import { HttpClient, SyncError, arrayOf, describeShape, isObject, type HttpOptio
 import type { PlatformSync, SyncPage } from './run.js';
 
 /** The environment variables of the Chatwoot sync: required, and optional (when the configuration names the account). */
-export const CHATWOOT_VARIABLES = { required: ['CHATWOOT_TOKEN'], optional: ['CHATWOOT_ACCOUNT_ID', 'CHATWOOT_URL'] } as const;
+export const CHATWOOT_VARIABLES = { required: ['CHATWOOT_TOKEN'], optional: ['CHATWOOT_ACCOUNT_ID'] } as const;
 
 export interface ChatwootAccount {
-  /** The installation's address (default CHATWOOT_URL, else https://app.chatwoot.com). */
+  /** The installation's address (default https://app.chatwoot.com, Chatwoot's cloud). */
   base_url?: string | undefined;
   /** The account's id, as in /app/accounts/ID/… (default CHATWOOT_ACCOUNT_ID). */
   account_id?: string | number | undefined;
@@ -56,12 +56,12 @@ export function chatwootHttp(account: ChatwootAccount, credentials: Record<strin
   }
   const token = credentials['CHATWOOT_TOKEN']!;
   const http = new HttpClient({
-    base: account.base_url ?? credentials['CHATWOOT_URL'] ?? 'https://app.chatwoot.com',
+    base: account.base_url ?? 'https://app.chatwoot.com',
     platform: 'Chatwoot',
     headers: { api_access_token: token },
     secrets: [token],
     authHint: `set CHATWOOT_TOKEN to the access token of an agent or administrator of account ${accountId} (Profile settings → Access token), and check that account id`,
-    notFoundHint: 'check the address of the installation (base_url: of the sync or CHATWOOT_URL) and the account id',
+    notFoundHint: 'check the address of the installation (base_url: of the sync in parley.config.yaml) and the account id',
     ...deps,
   });
   return { http, accountId };

@@ -33,7 +33,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/connection.js';
-import { loadFiles, type LoadInput, type LoadSummary } from '../ingest/load.js';
+import { loadFiles, type FileResult, type LoadInput, type LoadSummary } from '../ingest/load.js';
 import { ADAPTERS } from '../ingest/adapters/index.js';
 import type { Format, Prepared } from '../ingest/adapters/types.js';
 import { SyncError } from './http.js';
@@ -147,9 +147,11 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
       } else {
         const files = { records: path.join(dir, `${source}-page-${n}.jsonl`), agents: path.join(dir, `${source}-agents-${n}.jsonl`) };
         const loaded = await loadPage(db, sync.format, files, page, source, now, () => saveCursor(db, write));
-        summary.read += loaded.read;
-        summary.loaded += loaded.loaded;
-        summary.quarantined += loaded.quarantined;
+        // the roster is not among the records (read, loaded, quarantined count conversations)
+        const records = loaded.perFile.filter((f) => f.file !== files.agents);
+        summary.read += sum(records, 'read');
+        summary.loaded += sum(records, 'loaded');
+        summary.quarantined += sum(records, 'quarantined');
         summary.removed += loaded.removed;
         summary.loadIds.push(loaded.loadId);
       }
@@ -198,6 +200,10 @@ async function loadPage(
     rmSync(file, { force: true });
     rmSync(files.agents, { force: true });
   }
+}
+
+function sum(files: readonly FileResult[], key: 'read' | 'loaded' | 'quarantined'): number {
+  return files.reduce((n, f) => n + f[key], 0);
 }
 
 function iso(seconds: number): string {
