@@ -192,3 +192,24 @@ describe('chatwoot sync against the contract server', () => {
     expect(await quarantinedIds(w.db)).toEqual(await quarantinedIds(loaded.db));
   });
 });
+
+describe('chatwoot sync: pages out of order', () => {
+  it('a page that starts newer than the last one ended stops the sync and says where; nothing of it lands', async () => {
+    // page 2 answers with 305 (…9000) first, newer than 301 (…8650) where page 1 ended
+    const { server, w, sync } = await setUp({
+      rewrite: (r, a) => {
+        if (r.query.get('page') !== '2') return a;
+        const body = a.body as { data: { payload: unknown[] } };
+        const c305 = { ...server.conversations.get(305)!, messages: [] };
+        return { ...a, body: { data: { ...body.data, payload: [c305, ...body.data.payload] } } };
+      },
+    });
+    const error = (await sync().catch((e: unknown) => e)) as SyncError;
+    expect(error.kind).toBe('order');
+    expect(error.message).toBe(
+      "the Chatwoot API's pages are out of order: page 2 of /api/v1/accounts/1/conversations (last_activity_at ≥ 0) starts at last_activity_at 1767609000, newer than 1767608650 where page 1 ended; nothing of it was loaded — run the sync again",
+    );
+    expect(await ids(w)).toEqual(['301', '305']);
+    expect(JSON.parse((await readSyncState(w.db, 'chatwoot', 'chatwoot'))!.cursor!)).toMatchObject({ page: 2 });
+  });
+});

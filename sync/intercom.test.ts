@@ -188,3 +188,16 @@ describe('intercom sync against the contract server', () => {
     expect(await quarantinedIds(w.db)).toEqual(await quarantinedIds(loaded.db));
   });
 });
+
+describe('intercom sync: a response of another shape', () => {
+  it('a search answer without `conversations` stops the sync in one line naming what came instead; nothing lands', async () => {
+    const { w, sync } = await setUp({
+      rewrite: (r, a) => (r.path === '/conversations/search' ? { ...a, body: { type: 'conversation.list', data: [] } } : a),
+    });
+    const error = (await sync().catch((e: unknown) => e)) as SyncError;
+    expect(error.kind).toBe('shape');
+    expect(error.message).toBe('the response to POST /conversations/search has no `conversations` array: the API answered an object with keys type, data');
+    expect(await ids(w)).toEqual([]);
+    expect(await w.db.all('select count(*)::integer as n from raw_agents')).toEqual([{ n: 0 }]);
+  });
+});

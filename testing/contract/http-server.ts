@@ -2,7 +2,7 @@
  * The frame the contract servers share (`intercom.ts`, `chatwoot.ts`): a
  * node:http server on 127.0.0.1 (port 0), a log of every request, and the
  * faults a test can inject into any request — a 429 with `Retry-After`, a
- * 5xx, or a token that has stopped working.
+ * 5xx, or a token that has stopped working — or an answer rewritten.
  *
  * @example
  *   const s = await startContractServer(route, { fault: (r) => (r.n === 3 ? 'server-error' : undefined) });
@@ -30,6 +30,8 @@ export interface ContractOptions {
   fault?: (request: SeenRequest) => Fault | undefined;
   /** Seconds of `Retry-After` on a 429 (default 2). */
   retryAfter?: number;
+  /** Changes an answer before it is sent: a response of another shape, pages out of order. */
+  rewrite?: (request: SeenRequest, answer: Answer) => Answer;
 }
 
 export interface Answer {
@@ -85,7 +87,8 @@ export async function startContractServer(platform: Platform, options: ContractO
     }
     const request: SeenRequest = { n: requests.length + 1, method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
     requests.push(request);
-    const a = answer(request);
+    const plain = answer(request);
+    const a = options.rewrite ? options.rewrite(request, plain) : plain;
     res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', ...platform.headers?.(request, a.status), ...a.headers });
     res.end(JSON.stringify(a.body));
   }
