@@ -126,8 +126,8 @@ export function intercomSync(http: HttpClient, options: IntercomSyncOptions = {}
         const page: SyncPage = {
           records,
           cursor: JSON.stringify({ since: run.since, after: next, max }),
+          // the search's order is not relied on (a fixed lower bound and Intercom's cursor): the mark only rises
           position: max,
-          earliest: marks.length ? Math.min(...marks) : null,
           where,
           ...(agents ? { agents } : {}),
         };
