@@ -13,6 +13,8 @@
 import type { HttpOptions } from './http.js';
 import type { PlatformSync } from './run.js';
 import { ZENDESK_VARIABLES, zendeskHttp, zendeskSync } from './zendesk.js';
+import { INTERCOM_VARIABLES, INTERCOM_VERSION, intercomHttp, intercomSync } from './intercom.js';
+import { CHATWOOT_VARIABLES, chatwootHttp, chatwootSync } from './chatwoot.js';
 
 /** A `syncs:` entry as the sync reads it (models/config-sync.ts validates it). */
 export interface SyncSettings {
@@ -46,6 +48,32 @@ export const PLATFORM_SYNCS: Partial<Record<string, SyncFactory>> = {
         ...(settings.start_time !== undefined ? { startTime: settings.start_time } : {}),
         ...(settings.per_page !== undefined ? { perPage: settings.per_page } : {}),
         ...(onRecord ? { onTicket: onRecord } : {}),
+      });
+    },
+  },
+  intercom: {
+    label: `Intercom API ${INTERCOM_VERSION}`,
+    variables: () => INTERCOM_VARIABLES.required,
+    create(settings, credentials, hooks = {}) {
+      const { onRecord, ...http } = hooks;
+      return intercomSync(intercomHttp(settings, credentials, http), {
+        ...(settings.start_time !== undefined ? { since: settings.start_time } : {}),
+        ...(settings.per_page !== undefined ? { perPage: settings.per_page } : {}),
+        ...(onRecord ? { onConversation: onRecord } : {}),
+      });
+    },
+  },
+  chatwoot: {
+    label: 'Chatwoot API v1',
+    variables: (settings) => [...CHATWOOT_VARIABLES.required, ...(settings.account_id ? [] : CHATWOOT_VARIABLES.optional)],
+    create(settings, credentials, hooks = {}) {
+      const { onRecord, ...http } = hooks;
+      const { http: client, accountId } = chatwootHttp(settings, credentials, http);
+      return chatwootSync(client, {
+        accountId,
+        ...(settings.start_time !== undefined ? { since: settings.start_time } : {}),
+        ...(settings.per_page !== undefined ? { perPage: settings.per_page } : {}),
+        ...(onRecord ? { onConversation: onRecord } : {}),
       });
     },
   },

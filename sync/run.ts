@@ -33,7 +33,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/connection.js';
-import { loadFiles, type LoadInput, type LoadSummary } from '../ingest/load.js';
+import { loadFiles, type FileResult, type LoadInput, type LoadSummary } from '../ingest/load.js';
 import { ADAPTERS } from '../ingest/adapters/index.js';
 import type { Format, Prepared } from '../ingest/adapters/types.js';
 import { SyncError } from './http.js';
@@ -51,6 +51,12 @@ export interface SyncPage {
   earliest?: number | null;
   /** Where the page is, for messages: `the page after cursor MTU3…`. */
   where: string;
+  /**
+   * The platform's roster, loaded with this page (in its transaction): canonical
+   * agent records `{ id, name, team?, email? }` (spec/conversation-format.md,
+   * `agents.jsonl`), from the platform's admins or agents and teams.
+   */
+  agents?: readonly object[];
 }
 
 /** What a platform's sync supplies to {@link runSync}. */
@@ -136,13 +142,16 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
         );
       }
       const write = { platform: sync.platform, source, cursor: page.cursor, position: page.position ?? position, pages: n, records: summary.read + page.records.length, now };
-      if (page.records.length === 0) {
+      if (page.records.length === 0 && !page.agents?.length) {
         await db.transaction(() => saveCursor(db, write));
       } else {
-        const loaded = await loadPage(db, sync.format, path.join(dir, `${source}-page-${n}.jsonl`), page.records, source, now, () => saveCursor(db, write));
-        summary.read += loaded.read;
-        summary.loaded += loaded.loaded;
-        summary.quarantined += loaded.quarantined;
+        const files = { records: path.join(dir, `${source}-page-${n}.jsonl`), agents: path.join(dir, `${source}-agents-${n}.jsonl`) };
+        const loaded = await loadPage(db, sync.format, files, page, source, now, () => saveCursor(db, write));
+        // the roster is not among the records (read, loaded, quarantined count conversations)
+        const records = loaded.perFile.filter((f) => f.file !== files.agents);
+        summary.read += sum(records, 'read');
+        summary.loaded += sum(records, 'loaded');
+        summary.quarantined += sum(records, 'quarantined');
         summary.removed += loaded.removed;
         summary.loadIds.push(loaded.loadId);
       }
@@ -163,17 +172,38 @@ export async function runSync(db: Warehouse, sync: PlatformSync, options: SyncOp
   return summary;
 }
 
-/** One page through the adapter and the loader, `store` (the cursor) inside the load's transaction. */
-async function loadPage(db: Warehouse, format: Format, file: string, records: readonly unknown[], source: string, now: Date, store: () => Promise<void>): Promise<LoadSummary> {
-  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+/** One page (and its roster) through the adapter and the loader, `store` (the cursor) inside the load's transaction. */
+async function loadPage(
+  db: Warehouse,
+  format: Format,
+  files: { records: string; agents: string },
+  page: SyncPage,
+  source: string,
+  now: Date,
+  store: () => Promise<void>,
+): Promise<LoadSummary> {
+  const file = files.records;
   let prepared: Prepared | undefined;
   try {
-    const inputs: LoadInput[] = format === 'canonical' ? [{ file, format: 'canonical' }] : (prepared = await ADAPTERS[format].prepare(db, [file], { source })).inputs;
+    const inputs: LoadInput[] = [];
+    if (page.records.length) {
+      writeFileSync(file, page.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      inputs.push(...(format === 'canonical' ? [{ file, format: 'canonical' }] : (prepared = await ADAPTERS[format].prepare(db, [file], { source })).inputs));
+    }
+    if (page.agents?.length) {
+      writeFileSync(files.agents, page.agents.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      inputs.push({ file: files.agents, kind: 'agents', format: 'agents' });
+    }
     return await loadFiles(db, inputs, { source, now, beforeCommit: store });
   } finally {
     await prepared?.cleanup();
     rmSync(file, { force: true });
+    rmSync(files.agents, { force: true });
   }
+}
+
+function sum(files: readonly FileResult[], key: 'read' | 'loaded' | 'quarantined'): number {
+  return files.reduce((n, f) => n + f[key], 0);
 }
 
 function iso(seconds: number): string {

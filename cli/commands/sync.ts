@@ -18,8 +18,8 @@ import { count, progressLine } from '../progress.js';
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'load what changed on a platform since the last sync, through its API (Zendesk); resumes from the stored cursor',
-  usage: 'parley sync zendesk [--source NAME] [--config FILE] [--full] [--json]',
+  summary: 'load what changed on a platform since the last sync, through its API (Zendesk, Intercom, Chatwoot); resumes from the stored cursor',
+  usage: 'parley sync zendesk|intercom|chatwoot [--source NAME] [--config FILE] [--full] [--json]',
   help: `
 Asks the platform's API for the records changed since the last sync (its cursor is kept in
 the warehouse, table sync_state), a page at a time, and loads each page through the same
@@ -33,6 +33,10 @@ The account is the syncs: entry of parley.config.yaml for the platform (or --sou
 credentials come from the environment or that entry's credentials_file: (NAME=value lines):
   zendesk   ZENDESK_EMAIL, ZENDESK_TOKEN (an API token), and ZENDESK_SUBDOMAIN unless the
             entry gives subdomain: or base_url:
+  intercom  INTERCOM_TOKEN (an access token); base_url: https://api.eu.intercom.io or
+            https://api.au.intercom.io for a workspace hosted there
+  chatwoot  CHATWOOT_TOKEN (a user's access token), and CHATWOOT_ACCOUNT_ID unless the entry
+            gives account_id:; base_url: for a self-hosted installation (default app.chatwoot.com)
 
   --source NAME  the sync (its syncs: entry, and the source of its conversations);
                  default: the platform's one entry, else the platform's name
@@ -42,7 +46,9 @@ credentials come from the environment or that entry's credentials_file: (NAME=va
 
 Examples:
   ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=ops@acme.example ZENDESK_TOKEN=… parley sync zendesk
-  parley sync zendesk --source acme-support --full`,
+  parley sync zendesk --source acme-support --full
+  INTERCOM_TOKEN=… parley sync intercom
+  CHATWOOT_TOKEN=… CHATWOOT_ACCOUNT_ID=1 parley sync chatwoot`,
   options: { source: { type: 'string' }, config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {

@@ -6,6 +6,8 @@ import { fixture } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { chatwootAdapter } from './chatwoot.js';
 import { AdapterError } from './types.js';
+import { loadFiles } from '../load.js';
+import { TEST_NOW } from '../../testing/clock.js';
 
 describe('chatwoot API JSON', () => {
   let w: TestWarehouse;
@@ -151,4 +153,23 @@ describe('chatwoot: one bad record is quarantined, the rest load', () => {
     expect((await w.db.one<{ n: number }>("select strlen(body) as n from raw_messages where conversation_id = 'B1' order by seq limit 1"))!.n).toBe(17 * 2 ** 20);
     w.close();
   }, 60_000);
+});
+
+describe('chatwoot: deleted conversations', () => {
+  it('a deleted-conversation record is quarantined as not loaded and removes the stored copy; a conversation it does not name stays', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-chatwoot-'));
+    const later = path.join(dir, 'later.jsonl');
+    writeFileSync(later, JSON.stringify({ id: 302, deleted: true }) + '\n');
+    const w = await testWarehouse({ adapter: chatwootAdapter, files: [fixture('chatwoot.jsonl')] });
+    expect(w.load).toMatchObject({ loaded: 2 });
+    const prepared = await chatwootAdapter.prepare(w.db, [later], {});
+    const summary = await loadFiles(w.db, prepared.inputs, { now: TEST_NOW }).finally(() => prepared.cleanup());
+    rmSync(dir, { recursive: true, force: true });
+    expect(summary).toMatchObject({ read: 1, loaded: 0, quarantined: 1, removed: 1 });
+    expect(await w.db.all('select conversation_id from raw_conversations order by 1')).toEqual([{ conversation_id: '301' }]);
+    expect((await w.quarantine()).find((r) => r.reason.startsWith('later'))?.reason).toBe(
+      'later.jsonl record 1 (conversation 302): the conversation was deleted in Chatwoot; deleted conversations are not loaded (a stored copy is removed)',
+    );
+    w.close();
+  });
 });

@@ -16,13 +16,18 @@
  * submitted rating, 1–5, and feedback) is a `csat` answer, dated when the
  * message was last updated (the answer updates it), else when it was sent.
  *
+ * A deleted conversation, `{ "id", "deleted": true }` (what the API sync
+ * writes for a listed conversation whose messages answer 404, as Chatwoot
+ * answers for a deleted one: sync/chatwoot.ts), is quarantined as not
+ * loaded and its stored copy is removed (see `removals.ts`).
+ *
  * @example
  *   parley ingest chatwoot-conversations.json --format chatwoot
  */
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { metadataSql, sqlEscape } from './sql.js';
+import { metadataSql, sqlEscape, sqlString } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 
 const person = { id: 'VARCHAR', name: 'VARCHAR', type: 'VARCHAR' };
@@ -100,6 +105,14 @@ export function chatwootAgentsSql(t: string): string {
   group by 1`;
 }
 
+/** A staged document `doc` marking a deleted conversation. */
+const DELETED = "coalesce(lower(d.doc->>'deleted'), '') = 'true'";
+
+/** SQL naming the conversations of staged documents `t` that Chatwoot deleted: their stored copies go (see `removals.ts`). */
+export function chatwootRemovedSql(t: string, source: string): string {
+  return `select ${sqlString(source)} as source, doc->>'id' as conversation_id from ${t} d where ${DELETED}`;
+}
+
 /**
  * SQL yielding (line, raw, problem) for the records (`where`: a condition on
  * `_line`) of staged conversation documents in `t`; `agents` is a query for
@@ -142,6 +155,7 @@ checked as (
     coalesce(${ts('d.c.updated_at')}, ${ts('d.c.last_activity_at')}) as updated,
     case
       when coalesce(d.c.id, '') = '' then '${lbl} record ' || d._line || ': id is missing: is this a Chatwoot conversation?'
+      when ${DELETED} then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): the conversation was deleted in Chatwoot; deleted conversations are not loaded (a stored copy is removed)'
       when ${ts('d.c.created_at')} is null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): created_at "' || coalesce(d.c.created_at, '') || '" is neither Unix seconds nor ISO 8601'
       when lower(coalesce(d.c.status, 'open')) not in ${STATUSES} then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): status "' || d.c.status || '" is not open, resolved, pending or snoozed'
       when p.problem is not null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '), ' || p.problem
@@ -249,6 +263,7 @@ export const chatwootAdapter: Adapter = {
       format: 'chatwoot',
       partBytes: options.partSize?.bytes,
       sql: (table, name, where) => chatwootSql(table, name, options.source ?? 'chatwoot', where, `select * from ${table}_agents`),
+      removes: (table) => chatwootRemovedSql(table, options.source ?? 'chatwoot'),
       // agent names resolve against the whole export, whichever part they are read in
       stage: async (table) => {
         await db.run(`create or replace temp table ${table}_agents as ${chatwootAgentsSql(table)}`);

@@ -10,13 +10,18 @@
  * A record with a bad timestamp or a part by an author of unknown type is
  * quarantined whole, naming the part.
  *
+ * A deleted conversation — Intercom's `{ "id", "object": "conversation",
+ * "deleted": true }`, which the API sync writes for a conversation the
+ * search listed and that is gone (sync/intercom.ts) — is quarantined as not
+ * loaded and its stored copy is removed (see `removals.ts`).
+ *
  * @example
  *   parley ingest conversations.jsonl --format intercom
  */
 import type { Warehouse } from '../../warehouse/connection.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape } from './sql.js';
+import { sqlEscape, sqlString } from './sql.js';
 import { flexibleTimestampSql, prepareJsonDocs } from './json-docs.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
@@ -37,6 +42,14 @@ const CONVERSATION = JSON.stringify({
     conversation_parts: [{ id: 'VARCHAR', part_type: 'VARCHAR', body: 'VARCHAR', created_at: 'VARCHAR', author, assigned_to: { type: 'VARCHAR', id: 'VARCHAR' } }],
   },
 });
+
+/** A staged document `doc` that is Intercom's deleted-conversation object. */
+const DELETED = "coalesce(lower(d.doc->>'deleted'), '') = 'true'";
+
+/** SQL naming the conversations of staged documents `t` that Intercom deleted: their stored copies go (see `removals.ts`). */
+export function intercomApiRemovedSql(t: string, source: string): string {
+  return `select ${sqlString(source)} as source, doc->>'id' as conversation_id from ${t} d where ${DELETED}`;
+}
 
 /** SQL yielding (line, raw, problem) for the records (`where`: a condition on `_line`) of staged conversation documents in `t`. */
 export function intercomApiSql(t: string, label: string, source: string, where = 'true'): string {
@@ -72,6 +85,7 @@ checked as (
     ${ts('d.c.created_at')} as created,
     case
       when coalesce(d.c.id, '') = '' then '${lbl} record ' || d._line || ': id is missing: is this an Intercom conversation?'
+      when ${DELETED} then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): the conversation was deleted in Intercom; deleted conversations are not loaded (a stored copy is removed)'
       when ${ts('d.c.created_at')} is null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '): created_at "' || coalesce(d.c.created_at, '') || '" is neither Unix seconds nor ISO 8601'
       when p.problem is not null then '${lbl} record ' || d._line || ' (conversation ' || d.c.id || '), ' || p.problem
     end as problem
@@ -141,6 +155,7 @@ export const intercomApiAdapter: Adapter = {
       format: 'intercom-api',
       partBytes: options.partSize?.bytes,
       sql: (table, name, where) => intercomApiSql(table, name, options.source ?? 'intercom', where),
+      removes: (table) => intercomApiRemovedSql(table, options.source ?? 'intercom'),
     });
   },
 };

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadFiles } from '../load.js';
+import { TEST_NOW } from '../../testing/clock.js';
 import { fixture, sharedData } from '../../testing/paths.js';
 import { testWarehouse, type TestWarehouse } from '../../testing/warehouse.js';
 import { intercomApiAdapter } from './intercom-api.js';
@@ -121,5 +126,25 @@ describe('intercom Fivetran tables', () => {
     const error = await testWarehouse({ adapter: intercomTablesAdapter, files: [fixture('zendesk-tables')] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as Error).message).toMatch(/no conversation_history table .* found: point at the folder of the Intercom sync/);
+  });
+});
+
+describe('intercom API JSON: deleted conversations', () => {
+  it("Intercom's deleted-conversation object is quarantined as not loaded and removes the stored copy; a conversation it does not name stays", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-intercom-'));
+    const later = path.join(dir, 'later.jsonl');
+    writeFileSync(later, JSON.stringify({ id: '101', object: 'conversation', deleted: true }) + '\n');
+    const w = await testWarehouse({ adapter: intercomApiAdapter, files: [fixture('intercom-api.json')] });
+    expect(w.load).toMatchObject({ loaded: 2 });
+    const prepared = await intercomApiAdapter.prepare(w.db, [later], {});
+    const summary = await loadFiles(w.db, prepared.inputs, { now: TEST_NOW }).finally(() => prepared.cleanup());
+    rmSync(dir, { recursive: true, force: true });
+    expect(summary).toMatchObject({ read: 1, loaded: 0, quarantined: 1, removed: 1 });
+    expect(await w.db.all('select conversation_id from raw_conversations')).toEqual([{ conversation_id: '102' }]);
+    expect(await w.db.all("select count(*)::integer as n from raw_messages where conversation_id = '101'")).toEqual([{ n: 0 }]);
+    expect((await w.quarantine()).find((r) => r.reason.startsWith('later'))?.reason).toBe(
+      'later.jsonl record 1 (conversation 101): the conversation was deleted in Intercom; deleted conversations are not loaded (a stored copy is removed)',
+    );
+    w.close();
   });
 });
