@@ -11,7 +11,7 @@ if (!existsSync('.svelte-kit/tsconfig.json')) {
 
 export default defineConfig({
   test: {
-    include: ['{charts,warehouse,accounts,ingest,models,scorecards,insights,planning,notebooks,demo,dashboard,service,cli,testing}/**/*.test.ts'],
+    include: ['{charts,warehouse,accounts,ingest,models,lake,scorecards,insights,planning,notebooks,demo,dashboard,service,cli,testing}/**/*.test.ts'],
     // the slow suite has its own config (vitest.slow.config.ts, `npm run test:slow`)
     exclude: [...configDefaults.exclude, '**/*.slow.test.ts'],
     testTimeout: 60_000,
