@@ -131,7 +131,7 @@ async function exportTable(
   );
   const part = partitioning(table, layer, columns);
   const lakeColumns: LakeColumn[] = columns.map((c) => ({ name: c.name, type: c.type, lake_type: lakeType(c.type) }));
-  const current = await partitionHashes(db, table, part);
+  const current = await partitionHashes(db, table, part, columns);
   // another set of columns (a migration, a changed model) or another partitioning: every file is written again
   const sameShape = prev && JSON.stringify(prev.columns) === JSON.stringify(lakeColumns) && JSON.stringify(prev.partition_by) === JSON.stringify(part.columns);
   const prevByKey = new Map((sameShape ? prev.partitions : []).map((p) => [valuesKey(part.columns.map((c) => p.values[c] ?? null)), p]));
@@ -165,11 +165,14 @@ function partitionExpressions(part: Partitioning): string[] {
 const valuesKey = (values: readonly (string | null)[]) => JSON.stringify(values);
 
 /** One row per partition: its values, rows and content hash. */
-async function partitionHashes(db: Warehouse, table: string, part: Partitioning): Promise<CurrentPartition[]> {
+async function partitionHashes(db: Warehouse, table: string, part: Partitioning, columns: readonly Column[]): Promise<CurrentPartition[]> {
   const exprs = partitionExpressions(part);
   const select = exprs.map((e, i) => `${e} as p${i}`);
+  // DOUBLEs rounded to 9 decimals: a mean over doubles differs in its last bits from one build to the next
+  // (DuckDB sums in parallel, in no fixed order), and that noise is no change worth a rewrite
+  const h = `hash(${columns.map((c) => (c.type === 'DOUBLE' || c.type === 'FLOAT' ? `round(t.${ident(c.name)}, 9)` : `t.${ident(c.name)}`)).join(', ')})`;
   const rows = await db.all<Record<string, string | number | null>>(
-    `select ${[...select, 'count(*) as n', 'sum(hash(t)::hugeint)::varchar as s', 'bit_xor(hash(t))::varchar as x'].join(', ')}
+    `select ${[...select, 'count(*) as n', `sum(${h}::hugeint)::varchar as s`, `bit_xor(${h})::varchar as x`].join(', ')}
      from ${ident(table)} as t${exprs.length ? ` group by ${exprs.map((_, i) => `p${i}`).join(', ')}` : ''}`,
   );
   return rows

@@ -29,7 +29,7 @@ export interface LakePartition {
   /** The partition columns' values (null: Hive's `__HIVE_DEFAULT_PARTITION__`). */
   values: Record<string, string | null>;
   rows: number;
-  /** The content hash compared before writing: rows and an order-free sum of DuckDB hash() of each row. */
+  /** The content hash compared before writing: rows and an order-free sum of DuckDB hash() of each row (DOUBLEs to 9 decimals). */
   hash: string;
   /** The one Parquet file of the partition, from the lake's root. */
   file: string;

@@ -63,11 +63,15 @@ export function martNames(models: readonly Model[] = discoverModels()): string[]
  */
 export function inputTables(tables: Iterable<string>, models: readonly Model[] = discoverModels()): string[] {
   const names = new Set(models.map((m) => m.name));
-  const code = models.map((m) => m.sql.replace(/--.*$/gm, '')).join('\n');
-  return [...tables]
-    .filter((t) => !(t in RAW_TABLES) && !names.has(t) && !GENERATED_MARTS.includes(t) && !WRITTEN_BY_BUILD.test(t))
-    .filter((t) => new RegExp(`\\b${t}\\b`).test(code))
-    .sort();
+  const candidates = [...tables].filter((t) => !(t in RAW_TABLES) && !names.has(t) && !GENERATED_MARTS.includes(t) && !WRITTEN_BY_BUILD.test(t));
+  const read = new Set<string>();
+  for (const m of models) {
+    const code = m.sql.replace(/--.*$/gm, '');
+    // a CTE of the model (`sessions as (`) is not the table of that name
+    const ctes = new Set([...code.matchAll(/\b(\w+)\s+as\s+(?:materialized\s+|not\s+materialized\s+)?\(/gi)].map((x) => x[1]!.toLowerCase()));
+    for (const t of candidates) if (!ctes.has(t) && new RegExp(`\\b${t}\\b`).test(code)) read.add(t);
+  }
+  return [...read].sort();
 }
 
 /** How a table of `layer` with these columns is partitioned in the lake. */

@@ -22,6 +22,7 @@ export const LAYERS: Record<string, number> = {
   accounts: 2,
   ingest: 3,
   models: 4,
+  lake: 5,
   scorecards: 5,
   insights: 5,
   planning: 5,
