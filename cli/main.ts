@@ -34,6 +34,7 @@ import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
 import { configFromZendeskCommand } from './commands/config.js';
 import { eraseCommand } from './commands/erase.js';
+import { lakeExportCommand } from './commands/lake.js';
 
 import { forecastCommand, planStaffingCommand } from './commands/planning.js';
 
@@ -45,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
   metricsRetentionCommand,
   sqlCommand,
   backupCommand,
+  lakeExportCommand,
   eraseCommand,
   demoCommand,
   docsMetricsCommand,
