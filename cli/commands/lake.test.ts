@@ -52,6 +52,20 @@ describe('parley lake', () => {
     ]);
   });
 
+  it('prints the external tables for an engine from the manifest', async () => {
+    const db = path.join(dir, 'ddl.duckdb');
+    const lake = path.join(dir, 'ddl-lake');
+    expect((await parley('ingest', path.join(dir, 'october.jsonl'), '--source', 'acme', '--db', db)).code).toBe(0);
+    expect((await parley('lake', 'export', lake, '--only', 'raw', '--db', db)).code).toBe(0);
+    const trino = await parley('lake', 'ddl', lake, '--engine', 'trino', '--location', 's3://acme-lake/parley');
+    expect(trino.code).toBe(0);
+    expect(trino.out).toContain("CREATE TABLE hive.parley.raw_messages (\n  \"conversation_id\" varchar,");
+    expect(trino.out).toContain("  external_location = 's3://acme-lake/parley/raw_messages',");
+    expect(trino.out).toContain("CALL hive.system.sync_partition_metadata('parley', 'raw_messages', 'FULL');");
+    expect((await parley('lake', 'ddl', lake)).code).toBe(2);
+    expect((await parley('lake', 'ddl', lake, '--engine', 'hive')).code).toBe(2);
+  });
+
   it('says what to do when the folder holds no lake, and needs the folder', async () => {
     const none = await parley('build', '--lake', path.join(dir, 'nothing-here'));
     expect(none.code).toBe(1);
