@@ -39,7 +39,11 @@ describe('parley build --lake', () => {
     }
     const items = await w.db.all<{ conversation_id: string }>("select conversation_id from conversation_metrics where source = 'canonical' order by 1 limit 3");
     for (const [i, c] of items.entries()) {
-      await saveReview(w.db, { source: 'canonical', conversation_id: c.conversation_id, reviewer_id: `r${(i % 2) + 1}`, rubric_id: 'messaging_default', grades: gradesFor({ clarity: 2 + i }) }, TEST_NOW);
+      await saveReview(
+        w.db,
+        { source: 'canonical', conversation_id: c.conversation_id, reviewer_id: `r${(i % 2) + 1}`, rubric_id: 'messaging_default', grades: gradesFor({ clarity: 2 + i }) },
+        TEST_NOW,
+      );
     }
     await buildModels(w.db, parseConfig(CONFIG), { now: TEST_NOW });
     dir = mkdtempSync(path.join(tmpdir(), 'parley-lake-build-'));

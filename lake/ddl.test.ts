@@ -14,11 +14,34 @@ const messages: LakeTable = {
   layer: 'raw',
   partition_by: ['source', 'month'],
   month_of: 'sent_at',
-  columns: [column('source', 'VARCHAR'), column('conversation_id', 'VARCHAR'), column('seq', 'INTEGER'), column('sent_at', 'TIMESTAMP WITH TIME ZONE'), column('internal', 'BOOLEAN')],
+  columns: [
+    column('source', 'VARCHAR'),
+    column('conversation_id', 'VARCHAR'),
+    column('seq', 'INTEGER'),
+    column('sent_at', 'TIMESTAMP WITH TIME ZONE'),
+    column('internal', 'BOOLEAN'),
+  ],
   rows: 1,
-  partitions: [{ path: 'source=acme/month=2026-09', values: { source: 'acme', month: '2026-09' }, rows: 1, hash: 'h', file: 'raw_messages/source=acme/month=2026-09/data.parquet', bytes: 1, sha256: 's', written_at: '' }],
+  partitions: [
+    {
+      path: 'source=acme/month=2026-09',
+      values: { source: 'acme', month: '2026-09' },
+      rows: 1,
+      hash: 'h',
+      file: 'raw_messages/source=acme/month=2026-09/data.parquet',
+      bytes: 1,
+      sha256: 's',
+      written_at: '',
+    },
+  ],
 };
-const agents: LakeTable = { ...messages, layer: 'raw', partition_by: [], columns: [column('agent_id', 'VARCHAR'), column('tags', 'VARCHAR[]')], partitions: [{ ...messages.partitions[0]!, path: '', values: {} }] };
+const agents: LakeTable = {
+  ...messages,
+  layer: 'raw',
+  partition_by: [],
+  columns: [column('agent_id', 'VARCHAR'), column('tags', 'VARCHAR[]')],
+  partitions: [{ ...messages.partitions[0]!, path: '', values: {} }],
+};
 const empty: LakeTable = { ...agents, partitions: [] };
 const manifest = { tables: { raw_messages: messages, raw_agents: agents, raw_surveys: empty } } as unknown as Manifest;
 

@@ -114,9 +114,7 @@ export function engineType(type: string, engine: Exclude<Engine, 'bigquery'>): s
   const render = (t: TypeTree): string => {
     if (t.kind === 'list') return engine === 'spark' ? `ARRAY<${render(t.of)}>` : `array(${render(t.of)})`;
     if (t.kind === 'struct') {
-      return engine === 'spark'
-        ? `STRUCT<${t.fields.map(([n, f]) => `\`${n}\`: ${render(f)}`).join(', ')}>`
-        : `row(${t.fields.map(([n, f]) => `"${n}" ${render(f)}`).join(', ')})`;
+      return engine === 'spark' ? `STRUCT<${t.fields.map(([n, f]) => `\`${n}\`: ${render(f)}`).join(', ')}>` : `row(${t.fields.map(([n, f]) => `"${n}" ${render(f)}`).join(', ')})`;
     }
     const out = SCALARS[engine][t.name];
     if (!out) throw new Error(`the lake type ${t.name} has no ${engine} type here: add it to lake/ddl.ts`);

@@ -97,6 +97,10 @@ describe('parley lake export', () => {
     ]);
     // marts: conversation_metrics by source and its own (reporting) month; the summary in one file
     expect(rowsByPath(m.tables['conversation_metrics'])).toEqual({ 'source=acme/month=2026-09': 2, 'source=acme/month=2026-10': 1, 'source=beta/month=2026-10': 1 });
+    // reply_metrics has no month column: the UTC month its turn started (c2's turn starts 23:50 on 30 September;
+    // b1 has two customer turns, the second unanswered)
+    expect(m.tables['reply_metrics']!.month_of).toBe('turn_started_at');
+    expect(rowsByPath(m.tables['reply_metrics'])).toEqual({ 'source=acme/month=2026-09': 2, 'source=acme/month=2026-10': 1, 'source=beta/month=2026-10': 2 });
     expect(m.tables['metric_summary']!.partition_by).toEqual([]);
     // the sums of counts: HUGEINT in the warehouse, BIGINT in Parquet
     expect(m.tables['metric_summary']!.columns.find((c) => c.name === 'customer_messages')).toEqual({ name: 'customer_messages', type: 'HUGEINT', lake_type: 'BIGINT' });
@@ -144,7 +148,12 @@ describe('parley lake export', () => {
     await load(w.db, BETA_NOVEMBER, 'beta');
     const second = await exportLake(w.db, dir, { now: new Date('2026-12-02T08:00:00Z') });
     // b2: a conversation, 2 messages and an event in a new month; the load log has a third load
-    expect([...second.rewritten].sort()).toEqual(['load_log', 'raw_conversations/source=beta/month=2026-11', 'raw_events/source=beta/month=2026-11', 'raw_messages/source=beta/month=2026-11']);
+    expect([...second.rewritten].sort()).toEqual([
+      'load_log',
+      'raw_conversations/source=beta/month=2026-11',
+      'raw_events/source=beta/month=2026-11',
+      'raw_messages/source=beta/month=2026-11',
+    ]);
     expect(second.removed).toEqual([]);
     const m = readManifest(dir)!;
     expect(m.rewritten).toEqual(second.rewritten);

@@ -11,7 +11,8 @@
  * - **marts**: every table of `models/marts/` and the generated
  *   `metric_summary`; a mart with a VARCHAR `source` column is partitioned by
  *   it, and by its own VARCHAR `month` (the reporting month, in the configured
- *   time zone) when it has one.
+ *   time zone) when it has one, or else by the UTC month of a timestamp
+ *   ({@link MART_MONTH_OF}: reply_metrics by `turn_started_at`).
  *
  * @example
  *   partitioning('raw_messages', columns)
@@ -45,6 +46,12 @@ export const RAW_TABLES: Readonly<Record<string, Partitioning>> = {
   quarantine: { columns: ['month'], monthOf: 'quarantined_at' },
   load_log: { columns: [] },
 };
+
+/**
+ * Large marts without a month column, and the timestamp whose UTC month
+ * partitions them (else a new day's data would rewrite a source's whole file).
+ */
+export const MART_MONTH_OF: Readonly<Record<string, string>> = { reply_metrics: 'turn_started_at' };
 
 /** The generated mart that is not a file of models/marts (models/summary.ts). */
 export const GENERATED_MARTS = ['metric_summary'];
@@ -80,7 +87,10 @@ export function partitioning(table: string, layer: LakeLayer, columns: readonly 
   if (layer === 'inputs') return { columns: [] };
   const varchar = (name: string) => columns.some((c) => c.name === name && c.type === 'VARCHAR');
   if (!varchar('source')) return { columns: [] };
-  return { columns: varchar('month') ? ['source', 'month'] : ['source'] };
+  if (varchar('month')) return { columns: ['source', 'month'] };
+  const of = MART_MONTH_OF[table];
+  if (of && columns.some((c) => c.name === of && c.type === 'TIMESTAMP WITH TIME ZONE')) return { columns: ['source', 'month'], monthOf: of };
+  return { columns: ['source'] };
 }
 
 /**

@@ -7,7 +7,7 @@ import { CommandError, withWarehouse, type Command } from '../command.js';
 export const buildCommand: Command = {
   name: 'build',
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
-  usage: 'parley build [--full] [--config FILE] [--json] [--lake DIR]',
+  usage: 'parley build [--full] [--config FILE] [--json] [--lake DIR [--lake-views]]',
   help: `
 Runs the models in dependency order, in one transaction. When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
@@ -23,8 +23,10 @@ the configuration, or of the agent roster, makes it a full build.
   --json         print the steps and their timings as JSON
   --lake DIR     build over the Parquet lake at DIR (\`parley lake export DIR\`) instead of the
                  warehouse: the same models, in memory, reading the lake's raw layer; the marts are
-                 written back to DIR (only the partitions that changed)`,
-  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' }, lake: { type: 'string' } },
+                 written back to DIR (only the partitions that changed)
+  --lake-views   with --lake: read the lake through views instead of loading its raw tables into
+                 memory first (less memory, slower: the models read the raw tables many times)`,
+  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' }, lake: { type: 'string' }, 'lake-views': { type: 'boolean' } },
   async run({ values }, io) {
     let config;
     try {
@@ -37,13 +39,16 @@ the configuration, or of the agent roster, makes it a full build.
     if (lake !== undefined) {
       let r;
       try {
-        r = await buildFromLake(path.resolve(lake), config, io.now ? { now: io.now } : {});
+        r = await buildFromLake(path.resolve(lake), config, { views: Boolean(values['lake-views']), ...(io.now ? { now: io.now } : {}) });
       } catch (error) {
         throw new CommandError((error as Error).message.split('\n')[0]!);
       }
       const seconds = (performance.now() - started) / 1000;
       if (values['json']) io.out.write(JSON.stringify({ models: r.steps.length, seconds, lake: r.export, steps: r.steps }, null, 2) + '\n');
-      else io.out.write(`built ${r.steps.length} models over the lake ${lake} in ${seconds.toFixed(2)} s (time zone ${config.timezone}): ${r.export.rewritten.length} mart partitions written\n`);
+      else
+        io.out.write(
+          `built ${r.steps.length} models over the lake ${lake} in ${seconds.toFixed(2)} s (time zone ${config.timezone}): ${r.export.rewritten.length} mart partitions written\n`,
+        );
       return 0;
     }
     const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now }));

@@ -59,7 +59,7 @@ describe('parley lake', () => {
     expect((await parley('lake', 'export', lake, '--only', 'raw', '--db', db)).code).toBe(0);
     const trino = await parley('lake', 'ddl', lake, '--engine', 'trino', '--location', 's3://acme-lake/parley');
     expect(trino.code).toBe(0);
-    expect(trino.out).toContain("CREATE TABLE hive.parley.raw_messages (\n  \"conversation_id\" varchar,");
+    expect(trino.out).toContain('CREATE TABLE hive.parley.raw_messages (\n  "conversation_id" varchar,');
     expect(trino.out).toContain("  external_location = 's3://acme-lake/parley/raw_messages',");
     expect(trino.out).toContain("CALL hive.system.sync_partition_metadata('parley', 'raw_messages', 'FULL');");
     expect((await parley('lake', 'ddl', lake)).code).toBe(2);
