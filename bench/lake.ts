@@ -7,8 +7,7 @@
  * peak memory: the first export into an empty folder, a second with nothing
  * changed, one more file (1% more conversations, of another source, a week
  * later) loaded and built, the export after it (only the changed partitions),
- * and `parley build --lake` over the lake (tables loaded from it, and views),
- * beside `parley build --full` of the same data in the file warehouse.
+ * and `parley build --lake` over the lake, beside `parley build --full` of the same data in the file warehouse.
  *
  * @example
  *   npm run bench:lake                          # 100,000 conversations
@@ -69,7 +68,6 @@ await run(['ingest', extra, '--db', db, '--json']);
 await run(['build', '--db', db, '--json', ...configArgs]);
 const after = await run(['lake', 'export', lake, '--db', db, '--json']);
 const lakeBuild = await run(['build', '--lake', lake, '--json', ...configArgs]);
-const lakeViews = await run(['build', '--lake', lake, '--lake-views', '--json', ...configArgs]);
 const fullAgain = await run(['build', '--full', '--db', db, '--json', ...configArgs]);
 const rewrittenByTable = (list: string[]) =>
   Object.entries(list.reduce<Record<string, number>>((n, p) => ({ ...n, [p.split('/')[0]!]: (n[p.split('/')[0]!] ?? 0) + 1 }), {}))
@@ -92,13 +90,11 @@ const rows: [string, { seconds: number; peakMiB: number }, string][] = [
   ['lake export (after 1% more, built)', after, `${after.json!.rewritten!.length} written`],
   ['build --full, file warehouse', fullAgain, 'the same data as build --lake'],
   ['build --lake (full, over Parquet)', lakeBuild, `${lakeBuild.json!.lake!.rewritten.length} mart partitions written`],
-  ['build --lake --lake-views', lakeViews, `${lakeViews.json!.lake!.rewritten.length} written`],
 ];
 process.stdout.write(`${'step'.padEnd(36)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
 for (const [name, m, note] of rows) process.stdout.write(`${name.padEnd(36)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}  ${note}\n`);
 process.stdout.write(
   `\nexport after 1% more wrote: ${rewrittenByTable(after.json!.rewritten!)}\n` +
-    `first export / ingest: ${fmt(first.seconds / ingest.seconds, 2)}x; build --lake / build --full: ${fmt(lakeBuild.seconds / fullAgain.seconds, 2)}x; ` +
-    `with views: ${fmt(lakeViews.seconds / fullAgain.seconds, 2)}x\n`,
+    `first export / ingest: ${fmt(first.seconds / ingest.seconds, 2)}x; build --lake / build --full: ${fmt(lakeBuild.seconds / fullAgain.seconds, 2)}x\n`,
 );
 for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });

@@ -7,7 +7,7 @@ import { CommandError, withWarehouse, type Command } from '../command.js';
 export const buildCommand: Command = {
   name: 'build',
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
-  usage: 'parley build [--full] [--config FILE] [--json] [--lake DIR [--lake-views]]',
+  usage: 'parley build [--full] [--config FILE] [--json] [--lake DIR]',
   help: `
 Runs the models in dependency order, in one transaction. When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
@@ -23,10 +23,8 @@ the configuration, or of the agent roster, makes it a full build.
   --json         print the steps and their timings as JSON
   --lake DIR     build over the Parquet lake at DIR (\`parley lake export DIR\`) instead of the
                  warehouse: the same models, in memory, reading the lake's raw layer; the marts are
-                 written back to DIR (only the partitions that changed)
-  --lake-views   with --lake: read the lake through views instead of loading its raw tables into
-                 memory first (less memory, slower: the models read the raw tables many times)`,
-  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' }, lake: { type: 'string' }, 'lake-views': { type: 'boolean' } },
+                 written back to DIR (only the partitions that changed)`,
+  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' }, lake: { type: 'string' } },
   async run({ values }, io) {
     let config;
     try {
@@ -39,7 +37,7 @@ the configuration, or of the agent roster, makes it a full build.
     if (lake !== undefined) {
       let r;
       try {
-        r = await buildFromLake(path.resolve(lake), config, { views: Boolean(values['lake-views']), ...(io.now ? { now: io.now } : {}) });
+        r = await buildFromLake(path.resolve(lake), config, io.now ? { now: io.now } : {});
       } catch (error) {
         throw new CommandError((error as Error).message.split('\n')[0]!);
       }
