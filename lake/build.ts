@@ -57,8 +57,8 @@ export function lakeTableSelect(dir: string, table: LakeTable): string {
 /**
  * An in-memory warehouse whose raw layer and model inputs are views over the
  * lake's files. (Loading them into tables first was measured on 1.1M
- * messages: a build of 64.7 s against 67.9 s with views, on a loaded
- * machine, and a peak of 1,541 against 1,290 MiB: not worth the memory.)
+ * messages, paired runs on a loaded machine: builds of 64.7, 72 and 71 s
+ * against 67.9, 57 and 72 s with views, and a peak a fifth higher: no gain.)
  */
 export async function openLake(dir: string, now = new Date()): Promise<Warehouse> {
   const manifest = readManifest(dir);
