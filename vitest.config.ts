@@ -11,7 +11,7 @@ if (!existsSync('.svelte-kit/tsconfig.json')) {
 
 export default defineConfig({
   test: {
-    include: ['{charts,mail,warehouse,accounts,ingest,models,sync,scorecards,insights,planning,notebooks,alerts,demo,dashboard,delivery,service,cli,testing}/**/*.test.ts'],
+    include: ['{charts,mail,warehouse,accounts,ingest,models,sync,lake,scorecards,insights,planning,notebooks,alerts,demo,dashboard,delivery,service,cli,testing}/**/*.test.ts'],
     // the slow suite has its own config (vitest.slow.config.ts, `npm run test:slow`)
     exclude: [...configDefaults.exclude, '**/*.slow.test.ts'],
     testTimeout: 60_000,

@@ -35,6 +35,7 @@ import { jobsListCommand, jobsRunCommand } from './commands/jobs.js';
 import { mappingCheckCommand } from './commands/mapping.js';
 import { configFromZendeskCommand } from './commands/config.js';
 import { eraseCommand } from './commands/erase.js';
+import { lakeDdlCommand, lakeExportCommand } from './commands/lake.js';
 
 import { forecastCommand, planStaffingCommand } from './commands/planning.js';
 
@@ -47,6 +48,8 @@ export const COMMANDS: readonly Command[] = [
   metricsRetentionCommand,
   sqlCommand,
   backupCommand,
+  lakeExportCommand,
+  lakeDdlCommand,
   eraseCommand,
   demoCommand,
   docsMetricsCommand,

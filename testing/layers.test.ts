@@ -24,6 +24,7 @@ export const LAYERS: Record<string, number> = {
   ingest: 3,
   models: 4,
   sync: 4,
+  lake: 5,
   scorecards: 5,
   insights: 5,
   planning: 5,
