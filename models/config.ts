@@ -42,6 +42,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { webhooksSchema } from './config-webhooks.js';
+import { liveSchema } from './config-live.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -284,6 +286,8 @@ export const configSchema = z
       .optional(),
 
     costs: costs.optional(),
+    webhooks: webhooksSchema.optional(),
+    live: liveSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
