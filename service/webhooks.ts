@@ -144,63 +144,53 @@ export async function applyEvents(db: Warehouse, events: readonly (WebhookEvent 
   const rows = events.flatMap((e, i) => (first[i] ? e.items.map((it, n) => ({ ...it, platform: e.platform, source: e.source, event_id: e.eventId, n: i * 1000 + n })) : []));
   return db.transaction(async () => {
     const started = performance.now();
-    await db.run(`create or replace temp table _wh_in as select unnest(from_json($1::json, '[${ITEM_SCHEMA}]'), recursive := true)`, [JSON.stringify(rows)]);
-    const known = await db.all<{ platform: string; event_id: string }>('select distinct platform, event_id from _wh_in semi join webhook_events using (platform, event_id)');
-    const old = new Set(known.map((k) => `${k.platform}\u0000${k.event_id}`));
-    const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
+    // staged and mapped, without the events applied before (three round trips in all: a burst's batches are small)
     await db.run(
       `create or replace temp table _wh as
        select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${MAPPED}
-       from _wh_in anti join webhook_events using (platform, event_id)`,
+       from (select unnest(from_json($1::json, '[${ITEM_SCHEMA}]'), recursive := true)) anti join webhook_events using (platform, event_id)`,
+      [JSON.stringify(rows)],
     );
-    await db.run(
-      `insert into webhook_events
-       select platform, event_id, any_value(conversation_id), $1::timestamptz, ${loadId} from _wh group by platform, event_id`,
-      [now.toISOString()],
-    );
-    // the conversations the batch touches: new ones are made, every one takes the batch's load id
-    await db.run(`create or replace temp table _wh_conv as select source, conversation_id from _wh group by all`);
-    await db.run(
-      `insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, metadata, load_id, file, line)
-       select source, conversation_id, any_value(channel), least(min(conv_created), min("at")), coalesce(any_value(customer_id), 'unknown'),
-         json_object('platform', any_value(platform)), ${loadId}, 'webhooks', 0
-       from _wh w
-       where not exists (select 1 from raw_conversations c where c.source = w.source and c.conversation_id = w.conversation_id)
-       group by source, conversation_id`,
-    );
-    await db.run(`update raw_conversations c set load_id = ${loadId} from _wh_conv t where c.source = t.source and c.conversation_id = t.conversation_id`);
-    // messages: once per message id (a later event may repeat a part an earlier one carried)
-    await db.run(
-      `insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, author_name, body, internal, channel, attachments)
-       select w.source, w.conversation_id,
-         coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
-         w.message_id, w."at", w.role, w.author_id, w.author_name, w.body, w.internal, null, null
-       from (select * from _wh where kind = 'message' and role is not null and coalesce(body, '') <> '' and message_id is not null
-             qualify row_number() over (partition by source, conversation_id, message_id order by n) = 1) w
-       left join (select source, conversation_id, max(seq) as seq from raw_messages semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id)
-       where not exists (select 1 from raw_messages m where m.source = w.source and m.conversation_id = w.conversation_id and m.message_id = w.message_id)`,
-    );
-    await db.run(
-      `insert into raw_events (source, conversation_id, seq, event_at, type, status, agent_id, team, reason)
-       select w.source, w.conversation_id,
-         coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
-         w."at", w.kind, case when w.kind = 'status' then w.status end, w.agent_id, w.team, null
-       from _wh w
-       left join (select source, conversation_id, max(seq) as seq from raw_events semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id)
-       where (w.kind = 'status' and w.status is not null) or (w.kind = 'assign' and (w.agent_id is not null or w.team is not null))`,
-    );
-    const counts = await db.one<{ events: number; conversations: number }>(
-      'select (select count(distinct event_id) from _wh) as events, (select count(*) from _wh_conv) as conversations',
-    );
-    if (Number(counts?.events ?? 0) > 0) {
+    const fresh = await db.all<{ platform: string; event_id: string }>('select distinct platform, event_id from _wh');
+    const applied = new Set(fresh.map((k) => `${k.platform}\u0000${k.event_id}`));
+    if (applied.size > 0) {
+      const load = '(select id from _wh_load)';
+      // no parameters in a run of several statements (DuckDB binds them to one): the time is a literal of a Date
+      const at = `'${now.toISOString()}'::timestamptz`;
       await db.run(
-        `insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
-         values (${loadId}, 'webhooks', 'webhook', null, null, null, $1, $2, 0, 0, $3::timestamptz, $4, null)`,
-        [Number(counts!.events), Number(counts!.conversations), now.toISOString(), (performance.now() - started) / 1000],
+        `create or replace temp table _wh_load as select coalesce(max(load_id), 0) + 1 as id from load_log;
+         insert into webhook_events
+         select platform, event_id, any_value(conversation_id), ${at}, ${load} from _wh group by platform, event_id;
+         create or replace temp table _wh_conv as select source, conversation_id from _wh group by all;
+         -- the conversations the batch touches: new ones are made, every one takes the batch's load id
+         insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, metadata, load_id, file, line)
+         select source, conversation_id, any_value(channel), least(min(conv_created), min("at")), coalesce(any_value(customer_id), 'unknown'),
+           json_object('platform', any_value(platform)), ${load}, 'webhooks', 0
+         from _wh w anti join raw_conversations c using (source, conversation_id)
+         group by source, conversation_id;
+         update raw_conversations c set load_id = ${load} from _wh_conv t where c.source = t.source and c.conversation_id = t.conversation_id;
+         -- messages: once per message id (a later event may repeat a part an earlier one carried)
+         insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, author_name, body, internal, channel, attachments)
+         select w.source, w.conversation_id,
+           coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
+           w.message_id, w."at", w.role, w.author_id, w.author_name, w.body, w.internal, null, null
+         from (select * from _wh where kind = 'message' and role is not null and coalesce(body, '') <> '' and message_id is not null
+               qualify row_number() over (partition by source, conversation_id, message_id order by n) = 1) w
+         anti join (select source, conversation_id, message_id from raw_messages semi join _wh_conv using (source, conversation_id)) m using (source, conversation_id, message_id)
+         left join (select source, conversation_id, max(seq) as seq from raw_messages semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id);
+         insert into raw_events (source, conversation_id, seq, event_at, type, status, agent_id, team, reason)
+         select w.source, w.conversation_id,
+           coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
+           w."at", w.kind, case when w.kind = 'status' then w.status end, w.agent_id, w.team, null
+         from (select * from _wh where (kind = 'status' and status is not null) or (kind = 'assign' and (agent_id is not null or team is not null))) w
+         left join (select source, conversation_id, max(seq) as seq from raw_events semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id);
+         insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
+         select id, 'webhooks', 'webhook', null, null, null, ${applied.size}, (select count(*) from _wh_conv), 0, 0, ${at}, ${(performance.now() - started) / 1000}, null from _wh_load;
+         drop table _wh_conv; drop table _wh_load`,
       );
     }
-    await db.run('drop table _wh_in; drop table _wh; drop table _wh_conv');
-    return events.map((e, i) => (!first[i] || old.has(`${e.platform}\u0000${e.eventId}`) ? 'duplicate' : 'applied'));
+    await db.run('drop table _wh');
+    return events.map((e, i) => (first[i] && applied.has(`${e.platform}\u0000${e.eventId}`) ? 'applied' : 'duplicate'));
   });
 }
 
