@@ -13,6 +13,7 @@
  *     zendesk: { secret_env: ZENDESK_WEBHOOK_SECRET, source: zendesk-eu, tolerance: 5m }
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 export const WEBHOOK_PLATFORMS = ['chatwoot', 'intercom', 'zendesk'] as const;
@@ -58,12 +59,12 @@ export interface WebhookSettings {
   toleranceS: number;
 }
 
-/** Reads each platform's secret from the environment or its file. */
-export function webhookSettings(config: WebhooksConfig | undefined, env: NodeJS.ProcessEnv = process.env): Record<WebhookPlatform, WebhookSettings> {
+/** Reads each platform's secret from the environment or its file (a relative path starts at `base`, the configuration file's folder). */
+export function webhookSettings(config: WebhooksConfig | undefined, env: NodeJS.ProcessEnv = process.env, base = '.'): Record<WebhookPlatform, WebhookSettings> {
   return Object.fromEntries(
     WEBHOOK_PLATFORMS.map((p) => {
       const c = config?.[p];
-      const secret = c?.secret_file ? readFileSync(c.secret_file, 'utf8').trim() : env[c?.secret_env ?? DEFAULT_SECRET_ENV[p]];
+      const secret = c?.secret_file ? readFileSync(path.resolve(base, c.secret_file), 'utf8').trim() : env[c?.secret_env ?? DEFAULT_SECRET_ENV[p]];
       const tol = c?.tolerance ?? '5m';
       return [p, { source: c?.source ?? p, secret: secret || undefined, toleranceS: Number(tol.slice(0, -1)) * (tol.endsWith('m') ? 60 : 1) }];
     }),

@@ -30,6 +30,8 @@ export type Permission =
   | 'viewPlanning'
   /** the SLA page: attainment, breaches, what is about to breach */
   | 'viewSla'
+  /** the live operations page: open now, who waits, agent load, SLA countdowns */
+  | 'viewLive'
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
@@ -47,10 +49,23 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewPainPoints',
     'viewPlanning',
     'viewSla',
+    'viewLive',
     'curateTopics',
     'manageAccounts',
   ],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'viewSla', 'curateTopics'],
+  supervisor: [
+    'viewMetrics',
+    'viewConversations',
+    'grade',
+    'viewAllScorecards',
+    'coach',
+    'resolveDisputes',
+    'viewPainPoints',
+    'viewPlanning',
+    'viewSla',
+    'viewLive',
+    'curateTopics',
+  ],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla'],
   product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],

@@ -251,7 +251,7 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
   };
 }
 
-interface Policy {
+type Policy = {
   ord: number;
   name: string;
   business_hours: boolean;
@@ -263,7 +263,7 @@ interface Policy {
   intents: string[] | null;
   sources: string[] | null;
   segments: string[] | null;
-}
+};
 
 async function slaCountdowns(
   db: Warehouse,
