@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import { TEST_NOW } from '../testing/clock.js';
 import type { WebhookPlatform, WebhookSettings } from '../models/config-webhooks.js';
-import { signedHeaders, webhookService } from './webhooks.js';
+import { applyEvents, signedHeaders, webhookService } from './webhooks.js';
+import { readEvent, type WebhookEvent } from './webhook-events.js';
+import { conversation, customer } from '../testing/fixtures.js';
+import { buildWarehouse } from '../models/incremental.js';
+import { parseConfig } from '../models/config.js';
 
 const SECRETS: Record<WebhookPlatform, string> = { chatwoot: 'cw-secret', intercom: 'ic-secret', zendesk: 'zd-secret' };
 const settings = Object.fromEntries(Object.entries(SECRETS).map(([p, secret]) => [p, { source: p, secret, toleranceS: 300 }])) as Record<WebhookPlatform, WebhookSettings>;
@@ -223,6 +227,19 @@ describe('webhook events in the raw layer', () => {
       { load_id: first!.load_id, file: 'webhooks', read: 1, loaded: 1 },
       { load_id: first!.load_id + 1, file: 'webhooks', read: 1, loaded: 1 },
     ]);
+  });
+});
+
+describe('the models', () => {
+  it('see a webhook event on the next incremental build', async () => {
+    // ticket 42 loaded from an export: the customer wrote at 11:30; a webhook brings the agent's reply at 11:57
+    w = await testWarehouse({ records: [conversation('42', [customer('2026-12-01T11:30:00Z')], { channel: 'web' })], source: 'zendesk', build: true });
+    expect((await w.metrics('42', 'zendesk')).first_response_s).toBeNull();
+    const event = readEvent('zendesk', zendeskComment('ev-9', 42, true, 'on it'), Buffer.from(''), TEST_NOW) as WebhookEvent;
+    expect(await applyEvents(w.db, [{ ...event, source: 'zendesk' }], TEST_NOW)).toEqual(['applied']);
+    const result = await buildWarehouse(w.db, parseConfig({}), { now: TEST_NOW });
+    expect(result).toMatchObject({ kind: 'incremental', changed: 1 });
+    expect((await w.metrics('42', 'zendesk')).first_response_s).toBe(27 * 60);
   });
 });
 
