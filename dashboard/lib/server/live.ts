@@ -34,7 +34,7 @@
  *   page.waiting[0]; // { conversationId: '812', waitS: 1260, wait: '21m', channel: 'webchat', ... }
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { tableExists } from '../../../warehouse/table-exists.js';
+import { tableNames } from '../../../warehouse/table-exists.js';
 import { DEFAULT_LIVE, type LiveConfig } from '../../../models/config-live.js';
 import { formatDuration } from '../../../models/catalogue.js';
 import { queueDepthChart } from '../../../charts/queue-depth.js';
@@ -156,13 +156,20 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
       from marked
       where role = 'customer' and (prev is null or prev = 'agent')
     )`;
-  const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = await Promise.all([
-    tableExists(db, 'config_sla_policies'),
-    tableExists(db, 'int_business_windows'),
-    tableExists(db, 'config_team_schedules'),
-    tableExists(db, 'raw_agents'),
-  ]);
-  const conversations = await db.all<{
+  const tables = await tableNames(db);
+  const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = ['config_sla_policies', 'int_business_windows', 'config_team_schedules', 'raw_agents'].map((t) => tables.has(t));
+  // the independent reads side by side, each on a reader connection of its own
+  const sla = hasPolicies ? slaCountdowns(db, recent, params, now, { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules }) : Promise.resolve({ dueSoon: [], breaches: [] });
+  const depthRead = queueDepth(db, now);
+  const freshRead = db.one<{ at: Date | null }>(
+    `select greatest(
+       (select max(sent_at) from raw_messages where sent_at <= $1::timestamptz),
+       (select max(event_at) from raw_events where event_at <= $1::timestamptz),
+       (select max(started_at) from load_log where started_at <= $1::timestamptz)) as at`,
+    [iso(now)],
+  );
+  const rosterRead = hasAgents ? db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents') : Promise.resolve([]);
+  const conversationsRead = db.all<{
     source: string;
     conversation_id: string;
     channel: string;
@@ -190,6 +197,8 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
      order by c.source, c.conversation_id`,
     params,
   );
+  // one await for all: a failed read rejects the page, never a promise left unhandled
+  const [conversations, roster, { dueSoon, breaches }, depth, fresh] = await Promise.all([conversationsRead, rosterRead, sla, depthRead, freshRead]);
 
   const counts = (key: (c: (typeof conversations)[number]) => string | null, none: string): Count[] => {
     const m = new Map<string, number>();
@@ -206,7 +215,6 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
     .sort((a, b) => b.waitS - a.waitS || a.conversationId.localeCompare(b.conversationId))
     .slice(0, LIST_LIMIT);
 
-  const roster = hasAgents ? await db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents') : [];
   const byId = new Map(roster.map((r) => [r.agent_id, r]));
   const loads = new Map<string, AgentLoad>();
   for (const c of conversations) {
@@ -222,16 +230,6 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
   }
   const agents = [...loads.values()].sort((a, b) => b.active / b.limit - a.active / a.limit || b.owned - a.owned || a.name.localeCompare(b.name));
 
-  const { dueSoon, breaches } = hasPolicies ? await slaCountdowns(db, recent, params, now, { hasWindows, hasTeamSchedules }) : { dueSoon: [], breaches: [] };
-
-  const depth = await queueDepth(db, now);
-  const fresh = await db.one<{ at: Date | null }>(
-    `select greatest(
-       (select max(sent_at) from raw_messages where sent_at <= $1::timestamptz),
-       (select max(event_at) from raw_events where event_at <= $1::timestamptz),
-       (select max(started_at) from load_log where started_at <= $1::timestamptz)) as at`,
-    [iso(now)],
-  );
   const dataAt = fresh?.at ? ts(fresh.at) : null;
   const ago = dataAt ? Math.max(0, Math.round((now.getTime() - dataAt.getTime()) / 1000)) : null;
   return {
