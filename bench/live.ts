@@ -68,7 +68,10 @@ const serving = await startDashboard(db, { port: 0, host: '127.0.0.1', config: p
 const base = new URL(serving.url);
 const agent = new Agent({ keepAlive: true, maxSockets: SENDERS + READERS + 2 });
 
-function send(pathname: string, o: { cookie?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; ms: number; headers: Record<string, unknown>; text: string }> {
+function send(
+  pathname: string,
+  o: { cookie?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; ms: number; headers: Record<string, unknown>; text: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request(
@@ -96,7 +99,11 @@ const cookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0]
 if (!cookie.startsWith('parley_session=')) throw new Error('could not sign in as the bench admin');
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-const p95 = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.95);
+const p95 = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.95,
+  );
 const deadline = performance.now() + LIMIT_S * 1000;
 
 async function readLive(count: number | (() => boolean)): Promise<{ times: number[]; failed: number }> {
@@ -126,7 +133,9 @@ const event = (n: number, at: Date) =>
     id: `bench-${n}`,
     time: at.toISOString(),
     detail: { id: `bench-${n % 500}`, created_at: '2026-12-01T08:00:00Z', status: 'OPEN', via: { channel: 'web' }, requester_id: `req-${n % 500}` },
-    event: { comment: { id: `bench-c-${n}`, body: `bench message ${n}`, is_public: true, author: { id: n % 2 ? `req-${n % 500}` : 'agent-1', is_staff: n % 2 === 0, name: 'Bench' } } },
+    event: {
+      comment: { id: `bench-c-${n}`, body: `bench message ${n}`, is_public: true, author: { id: n % 2 ? `req-${n % 500}` : 'agent-1', is_staff: n % 2 === 0, name: 'Bench' } },
+    },
   });
 
 let next = 0;
@@ -160,7 +169,9 @@ const eventP95 = p95(eventTimes);
 console.log(`warehouse: ${CONVERSATIONS.toLocaleString('en-US')} demo conversations; ${SENDERS} senders, ${READERS} live-page readers, loopback`);
 console.log(`webhook events applied: ${eventTimes.length} of ${EVENTS} in ${fmt(seconds, 2)} s (${refused} not applied; ${stored} in webhook_events; ${batches} transactions)`);
 console.log(`  events/s ${fmt(perSecond, 0)} (target ≥ ${TARGET.perSecond})   p95 per event ${fmt(eventP95)} ms (target < ${TARGET.p95Ms})`);
-console.log(`live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`);
+console.log(
+  `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
+);
 console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
 agent.destroy();
 serving.server.closeAllConnections();

@@ -159,7 +159,9 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
   const tables = await tableNames(db);
   const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = ['config_sla_policies', 'int_business_windows', 'config_team_schedules', 'raw_agents'].map((t) => tables.has(t));
   // the independent reads side by side, each on a reader connection of its own
-  const sla = hasPolicies ? slaCountdowns(db, recent, params, now, { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules }) : Promise.resolve({ dueSoon: [], breaches: [] });
+  const sla = hasPolicies
+    ? slaCountdowns(db, recent, params, now, { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules })
+    : Promise.resolve({ dueSoon: [], breaches: [] });
   const depthRead = queueDepth(db, now);
   const freshRead = db.one<{ at: Date | null }>(
     `select greatest(
