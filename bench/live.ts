@@ -14,6 +14,9 @@
  *    continuously: events applied per second (events ÷ wall time), p95 per
  *    event (request to answer, i.e. to commit), and the live page's p95 under
  *    that load. Targets: at least 500 events/s, p95 under 100 ms per event.
+ *    The requests of one second share one read (sharedLive), as many
+ *    supervisors' polls do; the unshared read (loadLive, in this process, one
+ *    at a time) is timed beside it, quiet and under the load.
  *
  * Every event must be answered `applied` and found once in webhook_events;
  * the run stops after LIMIT_S seconds whatever is left.
@@ -33,6 +36,7 @@ import { openFor } from '../cli/command.js';
 import { parseConfig } from '../models/config.js';
 import { signedHeaders } from '../service/webhooks.js';
 import { fmt } from './measure.js';
+import { loadLive } from '../dashboard/lib/server/live.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -127,6 +131,19 @@ async function readLive(count: number | (() => boolean)): Promise<{ times: numbe
 await send('/live/data', { cookie }); // warm
 const quiet = await readLive(REQUESTS);
 
+/** The unshared read, one at a time, while `going()`. */
+async function direct(going: () => boolean): Promise<number[]> {
+  const times: number[] = [];
+  while (going() && performance.now() < deadline) {
+    const t = performance.now();
+    await loadLive(db);
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+let quietDirectLeft = 20;
+const quietDirect = await direct(() => quietDirectLeft-- > 0);
+
 const event = (n: number, at: Date) =>
   JSON.stringify({
     type: 'zen:event-type:ticket.comment_added',
@@ -143,8 +160,9 @@ let sending = true;
 const eventTimes: number[] = [];
 let refused = 0;
 const started = performance.now();
-const [loaded] = await Promise.all([
+const [loaded, loadedDirect] = await Promise.all([
   readLive(() => sending),
+  direct(() => sending),
   (async () => {
     await Promise.all(
       Array.from({ length: SENDERS }, async () => {
@@ -173,6 +191,7 @@ console.log(
   `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
 );
 console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
+console.log(`unshared read (loadLive) p95: quiet ${fmt(p95(quietDirect))} ms over ${quietDirect.length}; under the load ${fmt(p95(loadedDirect))} ms over ${loadedDirect.length}`);
 agent.destroy();
 serving.server.closeAllConnections();
 await serving.close();

@@ -90,3 +90,17 @@ describe('the live page', () => {
     expect(page.depthChart).toMatch(/^<svg/);
   });
 });
+
+describe('the shared live page', () => {
+  it('is read once for the requests of one second, and again in the next', async () => {
+    const { sharedLive } = await import('./live.js');
+    const at = (ms: number) => () => new Date(TEST_NOW.getTime() + ms);
+    const a = sharedLive(w.db, at(100));
+    const b = sharedLive(w.db, at(900));
+    expect(b).toBe(a);
+    const c = sharedLive(w.db, at(1000));
+    expect(c).not.toBe(a);
+    expect((await a).now).toBe('2026-12-01T12:00:00.000Z');
+    expect((await c).now).toBe('2026-12-01T12:00:01.000Z');
+  });
+});

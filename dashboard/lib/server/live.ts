@@ -413,3 +413,24 @@ async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: n
   );
   return rows.map((r) => ({ at: ts(r.t), open: Number(r.open) }));
 }
+
+let shared: { key: string; page: Promise<LivePage> } | undefined;
+
+/**
+ * The live page as of `clock()`, shared by the requests of the same second:
+ * every supervisor's page polls, and those polls need one read of the
+ * warehouse a second, not one each.
+ */
+export function sharedLive(db: Warehouse, clock: () => Date = () => new Date()): Promise<LivePage> {
+  const now = clock();
+  const key = `${db.path}|${Math.floor(now.getTime() / 1000)}`;
+  if (shared?.key !== key) {
+    const page = loadLive(db, { now: new Date(Math.floor(now.getTime() / 1000) * 1000) });
+    shared = { key, page };
+    // a failed read is not kept for the others of its second
+    page.catch(() => {
+      if (shared?.page === page) shared = undefined;
+    });
+  }
+  return shared.page;
+}
