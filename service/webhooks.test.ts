@@ -87,9 +87,7 @@ afterEach(async () => {
   w = undefined;
 });
 
-async function start(
-  now = () => TEST_NOW,
-): Promise<{
+async function start(now = () => TEST_NOW): Promise<{
   post: (
     platform: WebhookPlatform,
     doc: object,
