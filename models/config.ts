@@ -47,6 +47,8 @@ import { targetsSchema } from './config-targets.js';
 import { alertsSchema } from './config-alerts.js';
 import { writeTargetsTable } from './targets.js';
 import { mailConfig, mailTo, monthDay } from './config-delivery.js';
+import { webhooksSchema } from './config-webhooks.js';
+import { liveSchema } from './config-live.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -303,6 +305,8 @@ export const configSchema = z
     targets: targetsSchema,
     alerts: alertsSchema,
     mail: mailConfig.optional(),
+    webhooks: webhooksSchema.optional(),
+    live: liveSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

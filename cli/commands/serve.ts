@@ -13,6 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, sizeBytes, type ParleyConfig } from '../../models/config.js';
 import { serveCommands } from '../../service/server.js';
+import { oneAtATime } from '../../service/queue.js';
+import { webhookService } from '../../service/webhooks.js';
+import { webhookSettings } from '../../models/config-webhooks.js';
 import { startScheduler } from '../../service/scheduler.js';
 import { jobControl } from '../../service/control.js';
 import { allowedHosts, hostAllowed, refusedHostLine } from '../../service/allowed-hosts.js';
@@ -106,6 +109,11 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const { provideWarehouse } = await import('../../dashboard/lib/server/warehouse.js');
   provideWarehouse(db);
   const config = o.config ?? loadConfig(o.configFile);
+  const { provideLiveConfig } = await import('../../dashboard/lib/server/live.js');
+  provideLiveConfig(config.live);
+  // webhooks are written in the queue of the commands handed over and the jobs: one writer
+  const queue = oneAtATime();
+  const webhooks = webhookService(db, { settings: webhookSettings(config.webhooks, process.env, path.dirname(path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE))), queue });
   // an upload of the Data page may be as large as uploads.max_size (adapter-node reads this on import)
   process.env['BODY_SIZE_LIMIT'] ??= String(sizeBytes(config.uploads.max_size) + 1_000_000);
   // adapter-node reads its settings from the environment when the handler is imported. Without
@@ -127,6 +135,7 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
       res.end(line);
       return;
     }
+    if (webhooks.handle(req, res)) return;
     req.headers[PROTOCOL_HEADER] = 'http';
     mod.handler(req, res);
   });
@@ -142,7 +151,7 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
   // a command handed over (a build, a load) gets every core but one: pages keep a core to be
   // answered on while it runs (bench:dashboard, the refresh run)
-  const commands = await serveCommands(db, cli, { threads: Math.max(1, availableParallelism() - 1) });
+  const commands = await serveCommands(db, cli, { threads: Math.max(1, availableParallelism() - 1), queue });
   // the jobs of parley.config.yaml run in the queue of the commands handed over, never beside one
   const configFile = path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE);
   const base = path.dirname(configFile);

@@ -32,6 +32,8 @@ export type Permission =
   | 'viewSla'
   /** the Alerts page: what the alert rules fired */
   | 'viewAlerts'
+  /** the live operations page: open now, who waits, agent load, SLA countdowns */
+  | 'viewLive'
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
@@ -49,6 +51,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewPainPoints',
     'viewPlanning',
     'viewSla',
+    'viewLive',
     'curateTopics',
     'manageAccounts',
     'viewAlerts',
@@ -63,6 +66,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewPainPoints',
     'viewPlanning',
     'viewSla',
+    'viewLive',
     'curateTopics',
     'viewAlerts',
   ],

@@ -63,8 +63,11 @@ const CONVERSATION = JSON.stringify({
 
 const STATUSES = "('open', 'resolved', 'pending', 'snoozed')";
 
-/** Canonical role of a Chatwoot message (null: unknown type or sender). */
-const roleSql = `case
+/** A Chatwoot conversation status as the canonical one (null: not a Chatwoot status); the webhooks read it too. */
+export const chatwootStatusSql = (expr: string) => `case when lower(${expr}) in ${STATUSES} then lower(${expr}) end`;
+
+/** Canonical role of a Chatwoot message, over columns `message_type` and `sender_type` (null: unknown type or sender). */
+export const roleSql = `case
     when message_type in ('0', 'incoming') then 'customer'
     when message_type in ('2', 'activity') then 'system'
     when message_type in ('3', 'template') then 'bot'
@@ -76,7 +79,8 @@ const roleSql = `case
     end
   end`;
 
-const channelSql = (expr: string) => `case regexp_replace(lower(coalesce(${expr}, '')), '^channel::', '')
+/** Chatwoot's `meta.channel` (Channel::WebWidget …) → canonical channel word. */
+export const channelSql = (expr: string) => `case regexp_replace(lower(coalesce(${expr}, '')), '^channel::', '')
     when 'webwidget' then 'webchat'
     when 'web_widget' then 'webchat'
     when 'email' then 'email'

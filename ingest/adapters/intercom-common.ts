@@ -36,7 +36,8 @@ export const intercomRoleSql = (type: string) => `case lower(${type})
 
 export const INTERCOM_AUTHORS = 'user, lead, contact, admin, team, bot';
 
-const STATUS_PARTS = `case lower(part_type)
+/** A part's type → the status it sets (null: it sets none), over a column `part_type`. */
+export const STATUS_PARTS = `case lower(part_type)
     when 'open' then 'open'
     when 'close' then 'closed'
     when 'snoozed' then 'snoozed'
@@ -44,10 +45,11 @@ const STATUS_PARTS = `case lower(part_type)
     when 'timer_unsnooze' then 'open'
   end`;
 
-const ASSIGN_PARTS = "('assignment', 'default_assignment', 'away_mode_assignment', 'assign_and_reopen', 'assign_and_unsnooze')";
+/** The part types that assign the conversation. */
+export const ASSIGN_PARTS = "('assignment', 'default_assignment', 'away_mode_assignment', 'assign_and_reopen', 'assign_and_unsnooze')";
 
 /** Intercom `state` → canonical status. */
-const stateSql = (expr: string) => `case lower(${expr}) when 'open' then 'open' when 'closed' then 'closed' when 'snoozed' then 'snoozed' end`;
+export const intercomStateSql = (expr: string) => `case lower(${expr}) when 'open' then 'open' when 'closed' then 'closed' when 'snoozed' then 'snoozed' end`;
 
 /** The `activities`, `surveys` and `conversations` CTEs (preceded by a comma) over checked `convs` and `parts`. */
 export function intercomCtes(convs: string, parts: string): string {
@@ -77,9 +79,9 @@ activities as (
   where ${STATUS_PARTS} is not null
   union all
   -- no status part at all: the conversation's current state, as of its last update
-  select c.conversation_id, coalesce(c.updated, c.created), 2000000000, 'status', null, null, null, null, null, null, null, null, ${stateSql('c.state')}, null, null, null
+  select c.conversation_id, coalesce(c.updated, c.created), 2000000000, 'status', null, null, null, null, null, null, null, null, ${intercomStateSql('c.state')}, null, null, null
   from ${convs} c
-  where ${stateSql('c.state')} is not null
+  where ${intercomStateSql('c.state')} is not null
     and not exists (select 1 from ${parts} p where p.conversation_id = c.conversation_id and ${STATUS_PARTS.replace(/part_type/g, 'p.part_type')} is not null)
 ),
 

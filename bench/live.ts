@@ -1,0 +1,202 @@
+/**
+ * npm run bench:live — webhooks under load while the dashboard serves, over
+ * loopback only, bounded in count and time.
+ *
+ * Makes (once, kept in bench/data/, git-ignored) a demo warehouse of
+ * CONVERSATIONS conversations, serves a copy from this process (as `parley
+ * serve` does, webhooks on), then:
+ *
+ * 1. the live page (/live/data, what the page polls) alone: p95 over
+ *    REQUESTS requests from 4 clients;
+ * 2. EVENTS signed Zendesk webhook events (comments on 500 tickets, each a
+ *    new event) from SENDERS concurrent senders, each waiting for its answer
+ *    before the next, while 4 dashboard clients read the live page
+ *    continuously: events applied per second (events ÷ wall time), p95 per
+ *    event (request to answer, i.e. to commit), and the live page's p95 under
+ *    that load. Targets: at least 500 events/s, p95 under 100 ms per event.
+ *    The requests of one second share one read (sharedLive), as many
+ *    supervisors' polls do; the unshared read (loadLive, in this process, one
+ *    at a time) is timed beside it, quiet and under the load.
+ *
+ * Every event must be answered `applied` and found once in webhook_events;
+ * the run stops after LIMIT_S seconds whatever is left.
+ *
+ *   npm run bench:live [-- --conversations N --events N --senders N --requests N]
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { main } from '../cli/main.js';
+import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
+import { addAccount } from '../accounts/index.js';
+import { openFor } from '../cli/command.js';
+import { parseConfig } from '../models/config.js';
+import { signedHeaders } from '../service/webhooks.js';
+import { fmt } from './measure.js';
+import { loadLive } from '../dashboard/lib/server/live.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: { conversations: { type: 'string' }, events: { type: 'string' }, senders: { type: 'string' }, requests: { type: 'string' } },
+});
+const CONVERSATIONS = Number(values.conversations ?? 10_000);
+const EVENTS = Number(values.events ?? 4_000);
+const SENDERS = Number(values.senders ?? 20);
+const REQUESTS = Number(values.requests ?? 100);
+const READERS = 4;
+const LIMIT_S = 180;
+const TARGET = { perSecond: 500, p95Ms: 100 };
+
+const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
+const dir = path.join(here, 'data');
+mkdirSync(dir, { recursive: true });
+const dbPath = path.join(dir, `live-${CONVERSATIONS}.duckdb`);
+if (!existsSync(dbPath)) {
+  const code = await main(['demo', '--conversations', String(CONVERSATIONS), '--db', dbPath, '--no-serve'], quietIo);
+  if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
+}
+// the webhooks write the warehouse: serve a copy, so every run starts from the same data
+const servedPath = path.join(dir, `live-${CONVERSATIONS}.served.duckdb`);
+for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
+copyFileSync(dbPath, servedPath);
+const db = await openFor({ db: servedPath }, quietIo, { readers: SERVER_READERS });
+if (!(await db.one("select 1 as x from accounts where username = 'bench'"))) {
+  await addAccount(db, { username: 'bench', password: 'bench-password', role: 'admin' });
+}
+const SECRET = randomBytes(24).toString('hex');
+process.env['PARLEY_ZENDESK_WEBHOOK_SECRET'] = SECRET;
+const serving = await startDashboard(db, { port: 0, host: '127.0.0.1', config: parseConfig({ webhooks: { zendesk: { source: 'zendesk' } } }) }, quietIo, main);
+const base = new URL(serving.url);
+const agent = new Agent({ keepAlive: true, maxSockets: SENDERS + READERS + 2 });
+
+function send(
+  pathname: string,
+  o: { cookie?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; ms: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path: pathname,
+        method: o.body !== undefined ? 'POST' : 'GET',
+        agent,
+        headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.body !== undefined ? { 'content-length': Buffer.byteLength(o.body) } : {}), ...o.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+const login = await send('/login', { body: 'username=bench&password=bench-password', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: serving.url } });
+const cookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0] ?? '').split(';')[0]!;
+if (!cookie.startsWith('parley_session=')) throw new Error('could not sign in as the bench admin');
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+const p95 = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.95,
+  );
+const deadline = performance.now() + LIMIT_S * 1000;
+
+async function readLive(count: number | (() => boolean)): Promise<{ times: number[]; failed: number }> {
+  const times: number[] = [];
+  let failed = 0;
+  let sent = 0;
+  const more = () => (typeof count === 'number' ? sent < count : count()) && performance.now() < deadline;
+  await Promise.all(
+    Array.from({ length: READERS }, async () => {
+      while (more()) {
+        sent++;
+        const r = await send('/live/data', { cookie });
+        if (r.status === 200) times.push(r.ms);
+        else failed++;
+      }
+    }),
+  );
+  return { times, failed };
+}
+
+await send('/live/data', { cookie }); // warm
+const quiet = await readLive(REQUESTS);
+
+/** The unshared read, one at a time, while `going()`. */
+async function direct(going: () => boolean): Promise<number[]> {
+  const times: number[] = [];
+  while (going() && performance.now() < deadline) {
+    const t = performance.now();
+    await loadLive(db);
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+let quietDirectLeft = 20;
+const quietDirect = await direct(() => quietDirectLeft-- > 0);
+
+const event = (n: number, at: Date) =>
+  JSON.stringify({
+    type: 'zen:event-type:ticket.comment_added',
+    id: `bench-${n}`,
+    time: at.toISOString(),
+    detail: { id: `bench-${n % 500}`, created_at: '2026-12-01T08:00:00Z', status: 'OPEN', via: { channel: 'web' }, requester_id: `req-${n % 500}` },
+    event: {
+      comment: { id: `bench-c-${n}`, body: `bench message ${n}`, is_public: true, author: { id: n % 2 ? `req-${n % 500}` : 'agent-1', is_staff: n % 2 === 0, name: 'Bench' } },
+    },
+  });
+
+let next = 0;
+let sending = true;
+const eventTimes: number[] = [];
+let refused = 0;
+const started = performance.now();
+const [loaded, loadedDirect] = await Promise.all([
+  readLive(() => sending),
+  direct(() => sending),
+  (async () => {
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (next < EVENTS && performance.now() < deadline) {
+          const n = next++;
+          const body = event(n, new Date());
+          const r = await send('/webhooks/zendesk', { body, headers: signedHeaders('zendesk', body, SECRET, new Date()) });
+          if (r.status === 200 && r.text.includes('"applied"')) eventTimes.push(r.ms);
+          else refused++;
+        }
+      }),
+    );
+    sending = false;
+  })(),
+]);
+const seconds = (performance.now() - started) / 1000;
+const stored = Number((await db.one<{ n: bigint }>("select count(*) as n from webhook_events where event_id like 'bench-%'"))!.n);
+const batches = Number((await db.one<{ n: bigint }>("select count(*) as n from load_log where file = 'webhooks'"))!.n);
+
+const perSecond = eventTimes.length / seconds;
+const eventP95 = p95(eventTimes);
+console.log(`warehouse: ${CONVERSATIONS.toLocaleString('en-US')} demo conversations; ${SENDERS} senders, ${READERS} live-page readers, loopback`);
+console.log(`webhook events applied: ${eventTimes.length} of ${EVENTS} in ${fmt(seconds, 2)} s (${refused} not applied; ${stored} in webhook_events; ${batches} transactions)`);
+console.log(`  events/s ${fmt(perSecond, 0)} (target ≥ ${TARGET.perSecond})   p95 per event ${fmt(eventP95)} ms (target < ${TARGET.p95Ms})`);
+console.log(
+  `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
+);
+console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
+console.log(`unshared read (loadLive) p95: quiet ${fmt(p95(quietDirect))} ms over ${quietDirect.length}; under the load ${fmt(p95(loadedDirect))} ms over ${loadedDirect.length}`);
+agent.destroy();
+serving.server.closeAllConnections();
+await serving.close();
+db.close();
+for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
+const ok = stored === eventTimes.length && eventTimes.length === EVENTS && refused === 0;
+if (!ok) console.log('FAILED: not every event was applied exactly once');
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { TEST_NOW } from '../../../testing/clock.js';
+import { agent, assign, conversation, customer, on, status } from '../../../testing/fixtures.js';
+import { loadLive, type LivePage } from './live.js';
+
+// now: Tuesday 2026-12-01 12:00 UTC (TEST_NOW)
+const d = on('2026-12-01');
+const records = [
+  // waiting since 11:40, owned by a1 (Billing); first response (30m) due 12:10
+  conversation('c1', [customer(d('11:40')), assign(d('11:41'), { agent_id: 'a1', team: 'Billing' })], { intent: 'billing' }),
+  // answered at 11:05, the customer wrote again at 11:48: the next response (10m) was due 11:58
+  conversation('c2', [customer(d('11:00')), assign(d('11:01'), { agent_id: 'a1', team: 'Billing' }), agent(d('11:05')), customer(d('11:48'))], { intent: 'shipping' }),
+  // first response due 11:40, answered late at 11:50, then pending
+  conversation('c3', [assign(d('11:10'), { agent_id: 'a2', team: 'Tier 1' }), customer(d('11:10')), agent(d('11:50'), 'a2'), status(d('11:51'), 'pending')]),
+  // resolved at 10:06: not open
+  conversation('c4', [customer(d('10:00')), agent(d('10:05')), status(d('10:06'), 'resolved')]),
+  // email on business hours: 11:00–11:30 and 11:45–12:15 make the hour, due 12:15 (calendar time would say 12:00)
+  conversation('c5', [customer(d('11:00'))], { channel: 'email' }),
+  // nothing since 20 November: not live
+  conversation('c6', [customer('2026-11-20T10:00:00Z')]),
+  // answered in time
+  conversation('c7', [customer(d('11:30')), assign(d('11:31'), { agent_id: 'a1', team: 'Billing' }), agent(d('11:35'))]),
+];
+const config = {
+  business_hours: { mon: ['09:00-17:00'], tue: ['09:00-11:30', '11:45-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] },
+  sla_policies: [
+    { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '30m', next_response: '10m' } },
+    { name: 'email', when: { channel: 'email' }, hours: 'business' as const, targets: { first_response: '1h' } },
+  ],
+};
+
+let w: TestWarehouse;
+let page: LivePage;
+beforeAll(async () => {
+  w = await testWarehouse({ records, build: config });
+  page = await loadLive(w.db, { now: TEST_NOW, config: { concurrency: 2, teams: { Billing: 1 } } });
+});
+afterAll(() => w.close());
+
+describe('the live page', () => {
+  it('counts the conversations open now by channel, intent and team', () => {
+    expect(page.openTotal).toBe(5);
+    expect(page.byChannel).toEqual([
+      { key: 'webchat', open: 4 },
+      { key: 'email', open: 1 },
+    ]);
+    expect(page.byIntent).toEqual([
+      { key: '(no intent)', open: 3 },
+      { key: 'billing', open: 1 },
+      { key: 'shipping', open: 1 },
+    ]);
+    expect(page.byTeam).toEqual([
+      { key: 'Billing', open: 3 },
+      { key: '(no team)', open: 1 },
+      { key: 'Tier 1', open: 1 },
+    ]);
+  });
+
+  it('lists the customers waiting longest for a reply, with how long', () => {
+    expect(page.waiting.map((x) => [x.conversationId, x.since, x.waitS])).toEqual([
+      ['c5', '2026-12-01T11:00:00.000Z', 3600],
+      ['c1', '2026-12-01T11:40:00.000Z', 1200],
+      ['c2', '2026-12-01T11:48:00.000Z', 720],
+    ]);
+  });
+
+  it("shows each agent's load against the team's concurrency limit", () => {
+    expect(page.agents).toEqual([
+      { agentId: 'a1', name: 'a1', team: 'Billing', owned: 3, active: 3, limit: 1, overloaded: true },
+      { agentId: 'a2', name: 'a2', team: 'Tier 1', owned: 1, active: 0, limit: 2, overloaded: false },
+    ]);
+  });
+
+  it('counts down to the response targets due in 15 minutes (business hours for email) and lists the last hour’s breaches', () => {
+    expect(page.dueSoon.map((x) => [x.conversationId, x.policy, x.target, x.dueAt, x.inS])).toEqual([
+      ['c1', 'chat', 'first response', '2026-12-01T12:10:00.000Z', 600],
+      ['c5', 'email', 'first response', '2026-12-01T12:15:00.000Z', 900],
+    ]);
+    expect(page.breaches.map((x) => [x.conversationId, x.target, x.dueAt, x.inS])).toEqual([
+      ['c2', 'next response', '2026-12-01T11:58:00.000Z', -120],
+      ['c3', 'first response', '2026-12-01T11:40:00.000Z', -1200],
+    ]);
+  });
+
+  it('draws the queue depth of the last 8 hours, a point every 15 minutes', () => {
+    expect(page.depth).toHaveLength(33);
+    const at = (hhmm: string) => page.depth.find((p) => p.at === `2026-12-01T${hhmm}:00.000Z`)!.open;
+    expect([at('04:00'), at('10:00'), at('10:15'), at('11:00'), at('11:45'), at('12:00')]).toEqual([0, 1, 0, 2, 5, 5]);
+    expect(page.depthChart).toMatch(/^<svg/);
+  });
+});
+
+describe('the shared live page', () => {
+  it('is read once for the requests of one second, and again in the next', async () => {
+    const { sharedLive } = await import('./live.js');
+    const at = (ms: number) => () => new Date(TEST_NOW.getTime() + ms);
+    const a = sharedLive(w.db, at(100));
+    const b = sharedLive(w.db, at(900));
+    expect(b).toBe(a);
+    const c = sharedLive(w.db, at(1000));
+    expect(c).not.toBe(a);
+    expect((await a).now).toBe('2026-12-01T12:00:00.000Z');
+    expect((await c).now).toBe('2026-12-01T12:00:01.000Z');
+  });
+});

@@ -1,0 +1,436 @@
+/**
+ * The live operations page's loader (/live): what is happening now, read
+ * from the raw layer (loads and webhook events, service/webhooks.ts) at the
+ * moment asked, not from the marts of the last build.
+ *
+ * - **Open now**: a conversation with activity in the last {@link RECENT_DAYS}
+ *   days whose latest status (at or before `now`) is not resolved or closed
+ *   (none yet counts as open). Older ones are not live: they are the SLA
+ *   page's and the backlog's. Counted by channel, intent and team (the team
+ *   of the latest assignment that names one).
+ * - **Waiting for a reply**: open conversations whose last customer or
+ *   agent message (internal notes and bots aside) is the customer's; waiting
+ *   since the first customer message after the last agent reply.
+ * - **Agents**: the owner is the agent of the latest assignment that names
+ *   one. Owned: open conversations owned; active: those of them whose status
+ *   is open (not pending or snoozed). The limit is `live.concurrency`, or
+ *   `live.teams[team]` for the agent's team (the roster's, else the
+ *   conversation's); over the limit is overloaded.
+ * - **SLA countdowns** (spec/metrics.md "Service-level agreements"): the
+ *   first policy of config_sla_policies that matches the conversation as
+ *   loaded (owner team as above) applies. First response: the clock starts at
+ *   the first customer message and stops at the first agent reply after it;
+ *   next response: each later customer turn after an agent reply, stopped by
+ *   the next agent reply or a resolution. The due moment is the target after
+ *   the start, in calendar time or, for `hours: business`, in the business
+ *   time of the team's schedule (int_business_windows, from the last build).
+ *   Due soon: not stopped, due in the next 15 minutes. Breached in the last
+ *   hour: due in the last hour and not stopped by then.
+ * - **Queue depth**: conversations open at each quarter hour of the last 8 hours.
+ * - **Freshness**: the latest message, event or load the warehouse holds.
+ *
+ * @example
+ *   const page = await loadLive(db, { now: new Date(), config: { concurrency: 3, teams: {} } });
+ *   page.waiting[0]; // { conversationId: '812', waitS: 1260, wait: '21m', channel: 'webchat', ... }
+ */
+import type { Warehouse } from '../../../warehouse/connection.js';
+import { tableNames } from '../../../warehouse/table-exists.js';
+import { DEFAULT_LIVE, type LiveConfig } from '../../../models/config-live.js';
+import { formatDuration } from '../../../models/catalogue.js';
+import { queueDepthChart } from '../../../charts/queue-depth.js';
+
+/** A conversation without activity for this long is not live. */
+export const RECENT_DAYS = 7;
+/** How far ahead the SLA countdown looks, and how far back its breaches. */
+export const DUE_SOON_S = 15 * 60;
+export const BREACH_BACK_S = 60 * 60;
+/** The queue-depth chart: this many hours, a point every quarter hour. */
+export const DEPTH_HOURS = 8;
+/** How many waiting customers and SLA rows the page lists. */
+export const LIST_LIMIT = 20;
+
+const KEY = Symbol.for('parley.dashboard.live');
+type Holder = { [KEY]?: LiveConfig };
+
+/** The `live` settings of the server's configuration (`parley serve` provides them). */
+export function provideLiveConfig(config: LiveConfig | undefined): void {
+  (globalThis as Holder)[KEY] = config ?? DEFAULT_LIVE;
+}
+export function liveConfig(): LiveConfig {
+  return (globalThis as Holder)[KEY] ?? DEFAULT_LIVE;
+}
+
+export interface Count {
+  key: string;
+  open: number;
+}
+export interface Waiting {
+  source: string;
+  conversationId: string;
+  channel: string;
+  team: string | null;
+  since: string;
+  waitS: number;
+  wait: string;
+}
+export interface AgentLoad {
+  agentId: string;
+  name: string;
+  team: string | null;
+  owned: number;
+  active: number;
+  limit: number;
+  overloaded: boolean;
+}
+export interface SlaCountdown {
+  source: string;
+  conversationId: string;
+  policy: string;
+  target: 'first response' | 'next response';
+  dueAt: string;
+  /** Seconds from now to the due moment: positive ahead, negative past. */
+  inS: number;
+  label: string;
+}
+export interface LivePage {
+  now: string;
+  /** The newest message, event or load in the warehouse (null: empty). */
+  dataAt: string | null;
+  freshness: string;
+  openTotal: number;
+  byChannel: Count[];
+  byIntent: Count[];
+  byTeam: Count[];
+  waiting: Waiting[];
+  agents: AgentLoad[];
+  dueSoon: SlaCountdown[];
+  breaches: SlaCountdown[];
+  depth: { at: string; open: number }[];
+  depthChart: string;
+}
+
+const iso = (d: Date) => d.toISOString();
+const ts = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+
+export interface LiveOptions {
+  now?: Date;
+  config?: LiveConfig;
+}
+
+export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promise<LivePage> {
+  const now = options.now ?? new Date();
+  const config = options.config ?? liveConfig();
+  const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
+  const params = [iso(now), iso(since)];
+  // the conversations with activity in the window, their state at `now`
+  const recent = `
+    recent as (
+      select source, conversation_id from raw_messages where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
+      union
+      select source, conversation_id from raw_events where event_at > $2::timestamptz and event_at <= $1::timestamptz
+    ),
+    states as (
+      select source, conversation_id,
+        arg_max(status, (event_at, seq)) filter (where type = 'status' and status is not null) as status,
+        arg_max(team, (event_at, seq)) filter (where type = 'assign' and team is not null) as team,
+        arg_max(agent_id, (event_at, seq)) filter (where type = 'assign' and agent_id is not null) as owner
+      from raw_events semi join recent using (source, conversation_id)
+      where event_at <= $1::timestamptz
+      group by all
+    ),
+    msgs as (
+      select m.source, m.conversation_id, m.sent_at, m.seq, m.author_role as role
+      from raw_messages m semi join recent using (source, conversation_id)
+      where not m.internal and m.author_role in ('customer', 'agent') and m.sent_at <= $1::timestamptz
+    ),
+    marked as (
+      select *,
+        lag(role) over c as prev,
+        min(sent_at) filter (where role = 'agent') over (c rows between 1 following and unbounded following) as replied_at
+      from msgs
+      window c as (partition by source, conversation_id order by sent_at, seq)
+    ),
+    turns as (
+      select source, conversation_id, sent_at as started_at, replied_at,
+        row_number() over (partition by source, conversation_id order by sent_at, seq) = 1 as first
+      from marked
+      where role = 'customer' and (prev is null or prev = 'agent')
+    )`;
+  const tables = await tableNames(db);
+  const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = ['config_sla_policies', 'int_business_windows', 'config_team_schedules', 'raw_agents'].map((t) => tables.has(t));
+  // the independent reads side by side, each on a reader connection of its own
+  const sla = hasPolicies
+    ? slaCountdowns(db, recent, params, now, { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules })
+    : Promise.resolve({ dueSoon: [], breaches: [] });
+  const depthRead = queueDepth(db, now);
+  const freshRead = db.one<{ at: Date | null }>(
+    `select greatest(
+       (select max(sent_at) from raw_messages where sent_at <= $1::timestamptz),
+       (select max(event_at) from raw_events where event_at <= $1::timestamptz),
+       (select max(started_at) from load_log where started_at <= $1::timestamptz)) as at`,
+    [iso(now)],
+  );
+  const rosterRead = hasAgents ? db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents') : Promise.resolve([]);
+  const conversationsRead = db.all<{
+    source: string;
+    conversation_id: string;
+    channel: string;
+    intent: string | null;
+    priority: string | null;
+    segment: string | null;
+    team: string | null;
+    owner: string | null;
+    status: string | null;
+    waiting_since: Date | null;
+  }>(
+    `with ${recent},
+     last_turn as (
+       -- as a struct: arg_max leaves out a null argument, and the last turn's reply is null while it waits
+       select source, conversation_id, arg_max({'started_at': started_at, 'replied_at': replied_at}, started_at) as turn
+       from turns group by all
+     )
+     select c.source, c.conversation_id, c.channel, c.intent, c.priority, c.customer_segment as segment, s.team, s.owner, s.status,
+       case when t.turn.replied_at is null then t.turn.started_at end as waiting_since
+     from raw_conversations c
+     semi join recent using (source, conversation_id)
+     left join states s using (source, conversation_id)
+     left join last_turn t using (source, conversation_id)
+     where c.created_at <= $1::timestamptz and coalesce(s.status, 'open') not in ('resolved', 'closed')
+     order by c.source, c.conversation_id`,
+    params,
+  );
+  // one await for all: a failed read rejects the page, never a promise left unhandled
+  const [conversations, roster, { dueSoon, breaches }, depth, fresh] = await Promise.all([conversationsRead, rosterRead, sla, depthRead, freshRead]);
+
+  const counts = (key: (c: (typeof conversations)[number]) => string | null, none: string): Count[] => {
+    const m = new Map<string, number>();
+    for (const c of conversations) m.set(key(c) ?? none, (m.get(key(c) ?? none) ?? 0) + 1);
+    return [...m].map(([k, open]) => ({ key: k, open })).sort((a, b) => b.open - a.open || a.key.localeCompare(b.key));
+  };
+
+  const waiting = conversations
+    .filter((c) => c.waiting_since !== null)
+    .map((c) => {
+      const waitS = Math.max(0, Math.round((now.getTime() - ts(c.waiting_since).getTime()) / 1000));
+      return { source: c.source, conversationId: c.conversation_id, channel: c.channel, team: c.team, since: iso(ts(c.waiting_since)), waitS, wait: formatDuration(waitS) };
+    })
+    .sort((a, b) => b.waitS - a.waitS || a.conversationId.localeCompare(b.conversationId))
+    .slice(0, LIST_LIMIT);
+
+  const byId = new Map(roster.map((r) => [r.agent_id, r]));
+  const loads = new Map<string, AgentLoad>();
+  for (const c of conversations) {
+    if (!c.owner) continue;
+    const r = byId.get(c.owner);
+    const team = r?.team ?? c.team;
+    const limit = (team ? config.teams[team] : undefined) ?? config.concurrency;
+    const a = loads.get(c.owner) ?? { agentId: c.owner, name: r?.name ?? c.owner, team, owned: 0, active: 0, limit, overloaded: false };
+    a.owned += 1;
+    if ((c.status ?? 'open') === 'open') a.active += 1;
+    a.overloaded = a.active > a.limit;
+    loads.set(c.owner, a);
+  }
+  const agents = [...loads.values()].sort((a, b) => b.active / b.limit - a.active / a.limit || b.owned - a.owned || a.name.localeCompare(b.name));
+
+  const dataAt = fresh?.at ? ts(fresh.at) : null;
+  const ago = dataAt ? Math.max(0, Math.round((now.getTime() - dataAt.getTime()) / 1000)) : null;
+  return {
+    now: iso(now),
+    dataAt: dataAt ? iso(dataAt) : null,
+    freshness: ago === null ? 'no data yet' : ago < 60 ? `newest data ${ago} s old` : `newest data ${formatDuration(ago)} old`,
+    openTotal: conversations.length,
+    byChannel: counts((c) => c.channel, '(no channel)'),
+    byIntent: counts((c) => c.intent, '(no intent)'),
+    byTeam: counts((c) => c.team, '(no team)'),
+    waiting,
+    agents,
+    dueSoon,
+    breaches,
+    depth: depth.map((d) => ({ at: iso(d.at), open: d.open })),
+    depthChart: queueDepthChart(depth),
+  };
+}
+
+type Policy = {
+  ord: number;
+  name: string;
+  business_hours: boolean;
+  first_response_s: number | null;
+  next_response_s: number | null;
+  channels: string[] | null;
+  priorities: string[] | null;
+  teams: string[] | null;
+  intents: string[] | null;
+  sources: string[] | null;
+  segments: string[] | null;
+};
+
+async function slaCountdowns(
+  db: Warehouse,
+  recent: string,
+  params: string[],
+  now: Date,
+  has: { hasWindows: boolean; hasTeamSchedules: boolean },
+): Promise<{ dueSoon: SlaCountdown[]; breaches: SlaCountdown[] }> {
+  const policies = (await db.all<Policy>('select * from config_sla_policies order by ord')).map((p) => ({
+    ...p,
+    first_response_s: p.first_response_s === null ? null : Number(p.first_response_s),
+    next_response_s: p.next_response_s === null ? null : Number(p.next_response_s),
+  }));
+  if (policies.length === 0) return { dueSoon: [], breaches: [] };
+  // every customer turn of the window not answered (nor, after the first, resolved) before the last hour began
+  const turns = await db.all<{
+    source: string;
+    conversation_id: string;
+    channel: string;
+    priority: string | null;
+    intent: string | null;
+    segment: string | null;
+    team: string | null;
+    started_at: Date;
+    stopped_at: Date | null;
+    first: boolean;
+  }>(
+    `with ${recent}
+     select t.source, t.conversation_id, c.channel, c.priority, c.intent, c.customer_segment as segment, s.team, t.started_at, t.first,
+       least(t.replied_at, case when not t.first then (
+         select min(e.event_at) from raw_events e
+         where e.source = t.source and e.conversation_id = t.conversation_id and e.type = 'status' and e.status in ('resolved', 'closed')
+           and e.event_at > t.started_at and e.event_at <= $1::timestamptz) end) as stopped_at
+     from turns t
+     join raw_conversations c using (source, conversation_id)
+     left join states s using (source, conversation_id)
+     where coalesce(least(t.replied_at, $1::timestamptz), $1::timestamptz) >= $1::timestamptz - interval ${BREACH_BACK_S} second`,
+    params,
+  );
+  const schedules = has.hasTeamSchedules
+    ? new Map((await db.all<{ team: string; schedule: string }>('select team, schedule from config_team_schedules')).map((r) => [r.team, r.schedule]))
+    : new Map<string, string>();
+  const matches = (list: string[] | null, v: string | null) => list === null || (v !== null && list.includes(v));
+  const horizon = new Date(now.getTime() + DUE_SOON_S * 1000);
+  // business windows of the schedules used, from the earliest start to the end of the countdown
+  const businessStarts = new Map<string, Date>();
+  const applied = turns.flatMap((t) => {
+    const p = policies.find(
+      (p) =>
+        matches(p.channels, t.channel) &&
+        matches(p.priorities, t.priority) &&
+        matches(p.teams, t.team) &&
+        matches(p.intents, t.intent) &&
+        matches(p.sources, t.source) &&
+        matches(p.segments, t.segment),
+    );
+    const target = p ? (t.first ? p.first_response_s : p.next_response_s) : null;
+    if (!p || target === null) return [];
+    const schedule = (t.team ? schedules.get(t.team) : undefined) ?? 'default';
+    const started = ts(t.started_at);
+    if (p.business_hours) {
+      const was = businessStarts.get(schedule);
+      if (!was || started < was) businessStarts.set(schedule, started);
+    }
+    return [{ t, p, target, schedule, started, stopped: t.stopped_at ? ts(t.stopped_at) : null }];
+  });
+  const windows = new Map<string, { starts: number; ends: number }[]>();
+  if (has.hasWindows && businessStarts.size > 0) {
+    for (const [schedule, from] of businessStarts) {
+      const rows = await db.all<{ starts_at: Date; ends_at: Date }>(
+        'select starts_at, ends_at from int_business_windows where schedule = $1 and ends_at > $2::timestamptz and starts_at < $3::timestamptz order by starts_at',
+        [schedule, iso(from), iso(horizon)],
+      );
+      windows.set(
+        schedule,
+        rows.map((r) => ({ starts: ts(r.starts_at).getTime(), ends: ts(r.ends_at).getTime() })),
+      );
+    }
+  }
+  /** The moment `seconds` of business time after `start` (undefined: not within the windows read, so not due by the horizon). */
+  const businessDue = (schedule: string, start: Date, seconds: number): Date | undefined => {
+    let left = seconds * 1000;
+    for (const w of windows.get(schedule) ?? []) {
+      const from = Math.max(w.starts, start.getTime());
+      if (from >= w.ends) continue;
+      if (from + left <= w.ends) return new Date(from + left);
+      left -= w.ends - from;
+    }
+    return undefined;
+  };
+  const dueSoon: SlaCountdown[] = [];
+  const breaches: SlaCountdown[] = [];
+  for (const { t, p, target, schedule, started, stopped } of applied) {
+    const due = p.business_hours ? businessDue(schedule, started, target) : new Date(started.getTime() + target * 1000);
+    if (!due) continue;
+    const inS = Math.round((due.getTime() - now.getTime()) / 1000);
+    const row: SlaCountdown = {
+      source: t.source,
+      conversationId: t.conversation_id,
+      policy: p.name,
+      target: t.first ? 'first response' : 'next response',
+      dueAt: iso(due),
+      inS,
+      label: inS >= 0 ? `due in ${formatDuration(inS)}` : `breached ${formatDuration(-inS)} ago`,
+    };
+    const unstoppedAt = (m: Date) => stopped === null || stopped > m;
+    if (inS > 0 && inS <= DUE_SOON_S && stopped === null) dueSoon.push(row);
+    else if (inS <= 0 && -inS <= BREACH_BACK_S && unstoppedAt(due)) breaches.push(row);
+  }
+  dueSoon.sort((a, b) => a.inS - b.inS || a.conversationId.localeCompare(b.conversationId));
+  breaches.sort((a, b) => b.inS - a.inS || a.conversationId.localeCompare(b.conversationId));
+  return { dueSoon: dueSoon.slice(0, LIST_LIMIT), breaches: breaches.slice(0, LIST_LIMIT) };
+}
+
+/** Conversations open at each quarter hour of the last {@link DEPTH_HOURS} hours (the same rule as "open now", at that moment). */
+async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
+  const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
+  const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
+  const rows = await db.all<{ t: Date; open: bigint }>(
+    `with points as (
+       select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
+     ),
+     activity as (
+       select source, conversation_id, sent_at as t from raw_messages where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
+       union all
+       select source, conversation_id, event_at from raw_events where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
+     ),
+     statuses as (
+       select source, conversation_id, event_at as t, status, seq from raw_events
+       semi join (select distinct source, conversation_id from activity) using (source, conversation_id)
+       where type = 'status' and status is not null
+     ),
+     per_point as (
+       select p.t, a.source, a.conversation_id
+       from points p join activity a on a.t <= p.t and a.t > p.t - interval ${RECENT_DAYS} day
+       group by all
+     ),
+     latest as (
+       select pp.t, pp.source, pp.conversation_id, arg_max(s.status, (s.t, s.seq)) as status
+       from per_point pp left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and s.t <= pp.t
+       group by all
+     )
+     select p.t, count(l.conversation_id) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
+     from points p left join latest l using (t)
+     group by p.t order by p.t`,
+    [iso(start), iso(end)],
+  );
+  return rows.map((r) => ({ at: ts(r.t), open: Number(r.open) }));
+}
+
+let shared: { key: string; page: Promise<LivePage> } | undefined;
+
+/**
+ * The live page as of `clock()`, shared by the requests of the same second:
+ * every supervisor's page polls, and those polls need one read of the
+ * warehouse a second, not one each.
+ */
+export function sharedLive(db: Warehouse, clock: () => Date = () => new Date()): Promise<LivePage> {
+  const now = clock();
+  const key = `${db.path}|${Math.floor(now.getTime() / 1000)}`;
+  if (shared?.key !== key) {
+    const page = loadLive(db, { now: new Date(Math.floor(now.getTime() / 1000) * 1000) });
+    shared = { key, page };
+    // a failed read is not kept for the others of its second
+    page.catch(() => {
+      if (shared?.page === page) shared = undefined;
+    });
+  }
+  return shared.page;
+}
