@@ -37,7 +37,7 @@ export interface ResultChartProps {
   color?: string;
   /** Bars across instead of up (bar charts only); bars sorted by value unless `color` is given. */
   horizontal?: boolean;
-  /** Whether the value axis starts at zero; default true for bar and area charts. */
+  /** Whether the value axis starts at zero; default true for bar and area charts and for rates, durations and scores; a chart that does not says "axis does not start at 0". */
   zero?: boolean;
   /** Default 260; a horizontal bar chart grows with its categories. */
   height?: number;
@@ -63,7 +63,8 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
     [x]: timeAxis ? new Date(`${r[x] as string}-01T00:00:00Z`) : typeof r[x] === 'number' ? Number((r[x] as number).toPrecision(10)) : r[x],
   }));
   const monthBars = p.type === 'bar' && rows.every((r) => typeof r[x] === 'string' && MONTH.test(r[x] as string));
-  const zero = p.zero ?? (p.type === 'bar' || p.type === 'area');
+  // a rate of 78.0–79.5 % drawn from 78 % looks like a swing: rates, durations and scores start at 0 unless the block says otherwise
+  const zero = p.zero ?? (p.type === 'bar' || p.type === 'area' || p.unit === 'rate' || p.unit === 'seconds' || p.unit === 'score');
   const stroke = color ?? THEME.accent;
   const horizontal = p.type === 'bar' && p.horizontal === true;
   const categories = horizontal ? new Set(rows.map((r) => String(r[x]))).size : 0;
@@ -91,6 +92,7 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
       break;
   }
   if (zero) marks.push(horizontal ? Plot.ruleX([0]) : Plot.ruleY([0]));
+  else marks.push(Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -14, fill: 'currentColor', fillOpacity: 0.8 }));
 
   const columnLabel = p.columnLabel ?? String;
   const valueAxis = {

@@ -5,14 +5,19 @@
  * @example
  *   trendChart(rows, { kind: 'bar', label: 'Conversations', href: (m) => `/conversations?month=${m}` });
  *   trendChart(rows, { kind: 'line', label: 'First response time', unit: 'seconds', format: formatDuration, href });
+ *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, annotations: [{ date: '2026-03-09', label: 'Release 4.2', kind: 'release' }] });
+ *
+ * The y axis starts at 0 (a rate of 78.0–79.5 % must not look like a swing);
+ * a chart drawn with `zero: false` says "axis does not start at 0" in its corner.
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
+import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
-/** Size and left margin in px; the line's width and its dots' radius. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 72, lineWidth: 2, dotRadius: 5 } as const;
+/** Size and margins in px; the line's width and its dots' radius. */
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, dotRadius: 5 } as const;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
@@ -36,6 +41,10 @@ export interface TrendProps {
   width?: number;
   /** Default 220. */
   height?: number;
+  /** Whether the y axis starts at 0: default true; false marks the chart "axis does not start at 0". */
+  zero?: boolean;
+  /** Dated events drawn as labelled vertical rules (releases, outages, emerging topics); those outside the months are left out. */
+  annotations?: readonly ChartAnnotation[];
 }
 
 // The same trend is drawn again and again (every request of a page shows the
@@ -46,7 +55,7 @@ const KEEP = 500;
 export function trendChart(points: readonly TrendPoint[], o: TrendProps): string {
   const data = points.filter((p) => p.value !== null).map((p) => ({ month: p.month, x: new Date(`${p.month}-01T00:00:00Z`), y: p.value as number, href: o.href(p.month) }));
   if (data.length === 0) return '';
-  const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
+  const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, o.zero, o.annotations, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
   const kept = drawn.get(key);
   if (kept !== undefined) return kept;
   const svg = draw(data, o);
@@ -56,27 +65,39 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 }
 
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
+  const zero = o.kind === 'bar' || o.zero !== false;
   const ticks = unitTicks(
     o.unit,
     data.map((d) => d.y),
-    o.kind === 'bar',
+    zero,
   );
-  const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
-  const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
+  const y = { label: o.label, grid: true, ...(zero ? { zero: true } : {}), ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
+  const width = o.width ?? DEFAULTS.width;
+  const months = data.map((d) => d.month);
+  const notes = annotationMarks(o.annotations ?? [], months, o.kind === 'bar' ? 'band' : 'time', width);
+  // annotation labels sit above the frame, on one or two lines
+  const marginTop = notes.length ? DEFAULTS.marginTopAnnotated : DEFAULTS.marginTop;
+  const common = { width, height: (o.height ?? DEFAULTS.height) + marginTop - DEFAULTS.marginTop, marginLeft: DEFAULTS.marginLeft, marginTop, y };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
+  // said in words, where the y axis begins
+  const notZero = zero ? [] : [Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -marginTop + 6, fill: 'currentColor', fillOpacity: 0.8 })];
   if (o.kind === 'bar') {
+    // a label every month while they fit, else every second or third one
+    const every = Math.ceil((months.length * 34) / (width - DEFAULTS.marginLeft));
     return renderPlot({
       ...common,
-      x: { label: null, type: 'band', tickFormat: (m: string) => m.slice(2) },
-      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0])],
+      x: { label: null, type: 'band', tickFormat: (m: string, i: number) => (i % every === 0 ? m.slice(2) : '') },
+      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0]), ...notes],
     });
   }
   return renderPlot({
     ...common,
-    x: { label: null, type: 'utc' },
+    x: { label: null, type: 'utc', ticks: Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80)) },
     marks: [
+      ...notes,
       Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
       Plot.dot(data, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
+      ...notZero,
     ],
   });
 }
