@@ -42,6 +42,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { annotationsConfig, writeAnnotationTable } from './config-annotations.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -284,6 +285,7 @@ export const configSchema = z
       .optional(),
 
     costs: costs.optional(),
+    annotations: annotationsConfig,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -408,6 +410,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     }),
   );
   await writeCostTable(db, config.costs);
+  await writeAnnotationTable(db, config.annotations);
 }
 
 /**
