@@ -13,6 +13,7 @@ import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { monthTick, unitTicks, type ValueUnit } from './ticks.js';
+import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
 /**
  * Size and margins in px: one width for every result chart, so a report's
@@ -21,7 +22,18 @@ import { monthTick, unitTicks, type ValueUnit } from './ticks.js';
  * label (6.4px a character) up to `maxLabelColumn`. Lines with at most
  * `markersUpTo` points mark each point.
  */
-const DEFAULTS = { width: 720, height: 260, marginLeft: 60, marginRight: 20, marginBottom: 36, row: 26, minHeightHorizontal: 120, maxLabelColumn: 260, markersUpTo: 40 } as const;
+const DEFAULTS = {
+  width: 720,
+  height: 260,
+  marginLeft: 60,
+  marginRight: 20,
+  marginBottom: 36,
+  row: 26,
+  minHeightHorizontal: 120,
+  maxLabelColumn: 260,
+  markersUpTo: 40,
+  marginTopAnnotated: 46,
+} as const;
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -51,6 +63,8 @@ export interface ResultChartProps {
   unit?: ValueUnit;
   /** Ids of markers and clip paths start with it; give each chart on a page its own. */
   idPrefix: string;
+  /** Dated events drawn as labelled rules on a month axis (see annotations.ts); ignored on other axes. */
+  annotations?: readonly ChartAnnotation[];
 }
 
 export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): string {
@@ -91,6 +105,10 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
       }
       break;
   }
+  // the annotation layer, on a month axis only
+  const months = timeAxis || monthBars ? [...new Set(rows.map((r) => String(r[x])))].sort() : [];
+  const notes = annotationMarks(p.annotations ?? [], months, timeAxis ? 'time' : 'band', DEFAULTS.width - DEFAULTS.marginLeft - DEFAULTS.marginRight);
+  marks.unshift(...notes);
   if (zero) marks.push(horizontal ? Plot.ruleX([0]) : Plot.ruleY([0]));
   else marks.push(Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -14, fill: 'currentColor', fillOpacity: 0.8 }));
 
@@ -115,6 +133,7 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
     height,
     marginLeft: horizontal ? Math.min(DEFAULTS.maxLabelColumn, 12 + longest * 6.4) : DEFAULTS.marginLeft,
     marginRight: DEFAULTS.marginRight,
+    ...(notes.length ? { marginTop: DEFAULTS.marginTopAnnotated, height: height + DEFAULTS.marginTopAnnotated - 20 } : {}),
     marginBottom: DEFAULTS.marginBottom,
     color: { range: [...THEME.palette], ...(color ? { legend: true } : {}) },
     x: horizontal ? valueAxis : categoryAxis,
