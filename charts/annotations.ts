@@ -41,32 +41,35 @@ const cut = (s: string) => (s.length > DEFAULTS.maxLabel ? `${s.slice(0, DEFAULT
 /**
  * Plot marks for the annotations that fall in `months` ('YYYY-MM', in order):
  * on a time axis at their day, on a band axis (bars) in their month's band.
- * Labels that would run into the one before go on a second line.
+ * `frameWidth` is the width of the plot area (the chart less its side
+ * margins). A label that would run past the right edge ends at its rule; a
+ * label that would run into another goes on the second line.
  */
-export function annotationMarks(annotations: readonly ChartAnnotation[], months: readonly string[], scale: 'time' | 'band', width: number): Plot.Markish[] {
+export function annotationMarks(annotations: readonly ChartAnnotation[], months: readonly string[], scale: 'time' | 'band', frameWidth: number): Plot.Markish[] {
   if (!annotations.length || !months.length) return [];
   const inside = new Set(months);
   const shown = annotations.filter((a) => /^\d{4}-\d{2}-\d{2}$/.test(a.date) && inside.has(a.date.slice(0, 7))).sort((a, b) => a.date.localeCompare(b.date));
   if (!shown.length) return [];
   const first = Date.parse(`${months[0]}-01T00:00:00Z`);
   const last = Date.parse(`${months[months.length - 1]}-01T00:00:00Z`);
-  // where a label starts, roughly, to tell whether it would overlap the one before it
+  // where a rule falls in the frame, roughly, to lay its label out
   const at = (a: ChartAnnotation) =>
-    (scale === 'band' ? months.indexOf(a.date.slice(0, 7)) / months.length : (Date.parse(`${a.date}T00:00:00Z`) - first) / (last - first || 1)) * width;
-  let previousEnd = -Infinity;
-  let previousLine = 1;
+    (scale === 'band' ? (months.indexOf(a.date.slice(0, 7)) + 0.5) / months.length : (Date.parse(`${a.date}T00:00:00Z`) - first) / (last - first || 1)) * frameWidth;
+  const taken: [number, number][][] = [[], []];
   const data = shown.map((a) => {
-    const x0 = at(a);
+    const x = at(a);
     const text = cut(a.label);
-    const line = x0 < previousEnd && previousLine === 0 ? 1 : 0;
-    if (line === 0 || x0 >= previousEnd) previousEnd = x0 + text.length * DEFAULTS.charWidth + 8;
-    previousLine = line;
+    const w = text.length * DEFAULTS.charWidth + 6;
+    const end = x + w > frameWidth;
+    const span: [number, number] = end ? [x - w, x] : [x, x + w];
+    const free = (line: number) => taken[line]!.every(([from, to]) => span[1] <= from || span[0] >= to);
+    const line = free(0) ? 0 : 1;
+    taken[line]!.push(span);
     return {
       x: scale === 'band' ? a.date.slice(0, 7) : new Date(`${a.date}T00:00:00Z`),
       text,
       line,
-      // a label near the right edge ends at its rule instead of running past the chart
-      end: x0 + text.length * DEFAULTS.charWidth > width * 0.92,
+      end,
       colour: annotationColour(a.kind),
       title: `${a.date} · ${a.kind}: ${a.label}`,
     };

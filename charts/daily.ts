@@ -14,7 +14,7 @@ import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 
 /** Size and margins in px (the top grows for annotation labels); line widths. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 56, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, secondWidth: 1 } as const;
+const DEFAULTS = { width: 560, height: 220, marginLeft: 56, marginRight: 20, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, secondWidth: 1 } as const;
 
 export interface DailyPoint {
   /** YYYY-MM-DD. */
@@ -50,7 +50,7 @@ export function dailyChart(points: readonly DailyPoint[], o: DailyProps): string
   const second = o.second ? rows(o.second.points, o.second.label, fmt) : [];
   const width = o.width ?? DEFAULTS.width;
   const months = [...new Set(points.map((p) => p.day.slice(0, 7)))].sort();
-  const notes = annotationMarks(o.annotations ?? [], months, 'time', width);
+  const notes = annotationMarks(o.annotations ?? [], months, 'time', width - DEFAULTS.marginLeft - DEFAULTS.marginRight);
   const marginTop = notes.length ? DEFAULTS.marginTopAnnotated : DEFAULTS.marginTop;
   const ticks = unitTicks(
     o.unit,
@@ -63,6 +63,7 @@ export function dailyChart(points: readonly DailyPoint[], o: DailyProps): string
       width,
       height: (o.height ?? DEFAULTS.height) + marginTop - DEFAULTS.marginTop,
       marginLeft: DEFAULTS.marginLeft,
+      marginRight: DEFAULTS.marginRight,
       marginTop,
       x: { label: null, type: 'utc', ticks: Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 90)) },
       y: { label: o.label, grid: true, zero: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks },

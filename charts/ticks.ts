@@ -43,6 +43,8 @@ export function unitTicks(
 ): { tickFormat?: (v: number) => string; domain?: [number, number]; ticks?: number[] } {
   if (unit === 'rate') return { tickFormat: rateTick, ...(zero ? zeroTicks(values, 1) : {}) };
   if (unit === 'seconds') return { tickFormat: durationTick, ...durationTicks(values, zero) };
+  // a 0–100 score ticks as whole points (80, not 80.0), from 0 to at most 100 when no value passes it
+  if (unit === 'score') return { tickFormat: (v: number) => String(Math.round(v * 10) / 10), ...(zero ? zeroTicks(values, 100) : {}) };
   return {};
 }
 

@@ -17,7 +17,7 @@ import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, dotRadius: 5 } as const;
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, dotRadius: 5 } as const;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
@@ -74,10 +74,17 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
   const y = { label: o.label, grid: true, ...(zero ? { zero: true } : {}), ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
   const width = o.width ?? DEFAULTS.width;
   const months = data.map((d) => d.month);
-  const notes = annotationMarks(o.annotations ?? [], months, o.kind === 'bar' ? 'band' : 'time', width);
+  const notes = annotationMarks(o.annotations ?? [], months, o.kind === 'bar' ? 'band' : 'time', width - DEFAULTS.marginLeft - DEFAULTS.marginRight);
   // annotation labels sit above the frame, on one or two lines
   const marginTop = notes.length ? DEFAULTS.marginTopAnnotated : DEFAULTS.marginTop;
-  const common = { width, height: (o.height ?? DEFAULTS.height) + marginTop - DEFAULTS.marginTop, marginLeft: DEFAULTS.marginLeft, marginTop, y };
+  const common = {
+    width,
+    height: (o.height ?? DEFAULTS.height) + marginTop - DEFAULTS.marginTop,
+    marginLeft: DEFAULTS.marginLeft,
+    marginRight: DEFAULTS.marginRight,
+    marginTop,
+    y,
+  };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
   // said in words, where the y axis begins
   const notZero = zero ? [] : [Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -marginTop + 6, fill: 'currentColor', fillOpacity: 0.8 })];
@@ -92,7 +99,8 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
   }
   return renderPlot({
     ...common,
-    x: { label: null, type: 'utc', ticks: Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80)) },
+    // ticks on months (every second or third one when they do not fit), never on days of a short trend
+    x: { label: null, type: 'utc', ticks: monthInterval(months.length, Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80))) },
     marks: [
       ...notes,
       Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
@@ -100,4 +108,10 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
       ...notZero,
     ],
   });
+}
+
+/** Plot's tick interval for `months` monthly points and at most `fit` ticks: 'month', '2 months', '3 months'… */
+function monthInterval(months: number, fit: number): string {
+  const every = Math.max(1, Math.ceil(months / fit));
+  return every === 1 ? 'month' : `${every} months`;
 }

@@ -44,6 +44,7 @@ beforeAll(async () => {
       ('s1', 'r1', 1, 'greeting', 4, 8, 0.8, 0.75),
       ('(reviews)', 'r1', 1, 'tone', 3, 6, null, 1.0)
     ) t(scope, rubric_id, rubric_version, criterion_id, units, ratings, alpha_ordinal, exact_match_share)`);
+  await db.run(`create table qa_calibration_sessions as select * from (values ('s1', 'October calibration')) t(session_id, name)`);
   await db.run(`create table qa_autoqa_agreement as select * from (values ('greeting', 'greeting', 10, 8, 0.8)) t(criterion_id, autoqa_check, reviews, agreeing, agreement_share)`);
 });
 afterAll(() => db.close());
@@ -116,10 +117,15 @@ describe('the mart metric pages', () => {
     const page = await loadMartMetricPage(db, 'agreement', { from: '2026-10-01', to: '2026-10-31', team: 'T1' });
     expect(page.total).toBe('α from 0.80 to 0.80 over 2 criteria in 2 scopes');
     expect(cells(page.drill[0]!.rows)).toEqual([
-      { scope: 's1', rubric: 'r1 v1', criterion: 'greeting', units: '4', ratings: '8', alpha: '0.80', match: '75%' },
-      { scope: '(reviews)', rubric: 'r1 v1', criterion: 'tone', units: '3', ratings: '6', alpha: '–', match: '100%' },
+      { scope: 'October calibration', rubric: 'r1 v1', criterion: 'greeting', units: '4', ratings: '8', alpha: '0.80', match: '75%' },
+      { scope: 'ordinary reviews', rubric: 'r1 v1', criterion: 'tone', units: '3', ratings: '6', alpha: '–', match: '100%' },
     ]);
     expect(cells(page.drill[1]!.rows)).toEqual([{ criterion: 'greeting', check: 'greeting', reviews: '10', agreeing: '8', share: '80%' }]);
+    expect(page.drill[0]!.rows[0]!['scope']!.href).toBe('/qa/calibration/s1');
+    // the charts show the scope with the most ratings (8 against 6)
+    expect(page.charts[0]!.title).toBe("Krippendorff's α by criterion: October calibration");
+    expect(page.charts[0]!.svg).toContain('<title>greeting: 0.80</title>');
+    expect(page.charts[1]!.svg).not.toContain('tone');
     expect(page.notes[0]).toMatch(/not by channel, intent, team or agent/);
   });
 });

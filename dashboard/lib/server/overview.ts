@@ -15,6 +15,8 @@ import { memo, monthly as monthlySummary, summary, summaryOfPeriods } from './ma
 import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
+import { loadAnnotations } from '../../../models/annotations.js';
+import { NARROW_WIDTH } from './mart-page-parts.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
 import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
@@ -71,12 +73,16 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
 function trendPart(db: Warehouse, f: Filters) {
   const key = JSON.stringify([f.to, f.channel, f.intent, f.team, f.agent, f.month]);
   return memo(db, `overview-trends\u0000${key}`, async () => {
-    const monthly = (await monthlySummary(db, trendRange(f), FIELDS)) as SummaryRow[];
+    const [monthly, annotations] = await Promise.all([
+      monthlySummary(db, trendRange(f), FIELDS) as Promise<SummaryRow[]>,
+      loadAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
+    ]);
     const series = (field: string) => monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) }));
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;
     const chart = (title: string, name: string, field: string, kind: 'bar' | 'line') => {
       const m = metric(name);
-      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit }) };
+      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations };
+      return { title, metric: name, svg: trendChart(series(field), o), narrow: trendChart(series(field), { ...o, width: NARROW_WIDTH }) };
     };
     return {
       sparks: Object.fromEntries(

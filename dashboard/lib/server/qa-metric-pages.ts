@@ -247,6 +247,7 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
   const [rows, autoqa] = await Promise.all([
     cachedAll<{
       scope: string;
+      scope_name: string;
       rubric_id: string;
       rubric_version: number;
       criterion_id: string;
@@ -256,8 +257,11 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
       exact_match_share: number | null;
     }>(
       db,
-      `select scope, rubric_id, rubric_version, criterion_id, units, ratings, alpha_ordinal, exact_match_share
-       from qa_calibration_agreement order by ratings desc, scope, criterion_id`,
+      `select a.scope, coalesce(s.name, case when a.scope = '(reviews)' then 'ordinary reviews' else a.scope end) as scope_name,
+         a.rubric_id, a.rubric_version, a.criterion_id, a.units, a.ratings, a.alpha_ordinal, a.exact_match_share
+       from qa_calibration_agreement as a
+       left join qa_calibration_sessions as s on s.session_id = a.scope
+       order by a.ratings desc, a.scope, a.criterion_id`,
     ),
     cachedAll<{ criterion_id: string; autoqa_check: string; reviews: number; agreeing: number; agreement_share: number | null }>(
       db,
@@ -265,8 +269,13 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
     ),
   ]);
   const alpha = (v: number | null) => (v === null ? '–' : v.toFixed(2));
-  const keyOf = (r: (typeof rows)[number]) => `${r.criterion_id} · ${r.scope}`;
-  const top = rows.slice(0, 20);
+  // alphas of different scopes are not comparable bars: the charts show the scope with the most ratings
+  const ratingsOf = new Map<string, number>();
+  for (const r of rows) ratingsOf.set(r.scope, (ratingsOf.get(r.scope) ?? 0) + n(r.ratings));
+  const charted = [...ratingsOf.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  const top = rows.filter((r) => r.scope === charted);
+  const chartedName = top[0]?.scope_name ?? '';
+  const keyOf = (r: (typeof rows)[number]) => r.criterion_id;
   const alphaChart = (width?: number) =>
     breakdownChart(
       top.map((r) => ({ key: keyOf(r), value: r.alpha_ordinal === null ? null : Number(r.alpha_ordinal) })),
@@ -291,12 +300,13 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
     total,
     charts: [
       {
-        title: "Krippendorff's α by criterion (top 20 by ratings)",
+        title: `Krippendorff's α by criterion: ${chartedName}`,
         svg: alphaChart(),
         narrow: alphaChart(NARROW_WIDTH),
-        caption: '1 is perfect agreement, 0 is what chance gives; below 0.67 the ratings are not to be relied on.',
+        caption:
+          '1 is perfect agreement, 0 is what chance gives; below 0.67 the ratings are not to be relied on. A criterion whose ratings were all the same value has no α. Every scope is in the table below.',
       },
-      { title: 'Exact matches by criterion', svg: matchChart(), narrow: matchChart(NARROW_WIDTH) },
+      { title: `Exact matches by criterion: ${chartedName}`, svg: matchChart(), narrow: matchChart(NARROW_WIDTH) },
     ],
     drill: [
       drillTable(
@@ -311,7 +321,7 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
           { key: 'match', label: 'Exact matches', numeric: true },
         ],
         rows.map((r) => ({
-          scope: { text: r.scope },
+          scope: r.scope === '(reviews)' ? { text: r.scope_name } : { text: r.scope_name, href: `/qa/calibration/${encodeURIComponent(r.scope)}` },
           rubric: { text: `${r.rubric_id} v${r.rubric_version}` },
           criterion: { text: r.criterion_id },
           units: { text: String(n(r.units)) },
