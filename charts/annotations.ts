@@ -80,7 +80,7 @@ export function annotationMarks(annotations: readonly ChartAnnotation[], months:
       [false, true].map((end) =>
         Plot.text(
           data.filter((d) => d.line === line && d.end === end),
-          { x: 'x', text: 'text', frameAnchor: 'top', textAnchor: end ? 'end' : 'start', dx: end ? -3 : 3, dy: -34 + 13 * line, fill: 'colour', title: 'title' },
+          { x: 'x', text: 'text', frameAnchor: 'top', textAnchor: end ? 'end' : 'start', dx: end ? -3 : 3, dy: -24 + 12 * line, fill: 'colour', title: 'title' },
         ),
       ),
     ),

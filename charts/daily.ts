@@ -14,7 +14,7 @@ import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 
 /** Size and margins in px (the top grows for annotation labels); line widths. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 56, marginRight: 20, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, secondWidth: 1 } as const;
+const DEFAULTS = { width: 560, height: 220, marginLeft: 56, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, secondWidth: 1 } as const;
 
 export interface DailyPoint {
   /** YYYY-MM-DD. */

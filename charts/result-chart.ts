@@ -32,7 +32,7 @@ const DEFAULTS = {
   minHeightHorizontal: 120,
   maxLabelColumn: 260,
   markersUpTo: 40,
-  marginTopAnnotated: 46,
+  marginTopAnnotated: 48,
 } as const;
 
 const MONTH = /^\d{4}-\d{2}$/;

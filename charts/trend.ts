@@ -17,7 +17,7 @@ import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 46, lineWidth: 2, dotRadius: 5 } as const;
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, dotRadius: 5 } as const;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
