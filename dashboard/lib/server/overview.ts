@@ -26,7 +26,7 @@ type SummaryRow = Record<string, number | string | null>;
 
 export interface Overview {
   tiles: Tile[];
-  charts: { title: string; svg: string; metric: string }[];
+  charts: { title: string; svg: string; narrow: string; metric: string }[];
   period: { from: string; to: string; previousFrom: string; previousTo: string };
 }
 
