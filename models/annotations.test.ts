@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
-import { loadAnnotations } from './annotations.js';
+import { migrate } from '../warehouse/migrate.js';
+import { TEST_NOW } from '../testing/clock.js';
+import { addAnnotation, AnnotationError, listAnnotations, loadAnnotations, removeAnnotation } from './annotations.js';
 import { parseConfig } from './config.js';
 import { writeAnnotationTable } from './config-annotations.js';
 
@@ -48,5 +50,33 @@ describe('annotations', () => {
     expect(email.map((a) => a.label)).toEqual(['Rising: refund delay']);
     const billingChat = await loadAnnotations(db, { from: '2026-10-01', to: '2026-11-30', channel: 'chat', team: 'Billing' });
     expect(billingChat.map((a) => a.label)).toEqual(['Rising: refund delay', 'Chat outage', 'New refund policy']);
+  });
+});
+
+describe('annotations entered on the dashboard', () => {
+  it('are checked like configured ones, listed with who entered them, drawn like them, and removable', async () => {
+    const w = await openWarehouse(':memory:');
+    try {
+      await migrate(w, undefined, TEST_NOW);
+      await writeAnnotationTable(w, parseConfig({ annotations: [{ date: '2026-03-09', label: 'Release 4.2', kind: 'release' }] }).annotations);
+      // an empty team or channel (the form's "every team") is no team
+      const id = await addAnnotation(w, { date: '2026-11-20', label: 'Black Friday', kind: 'other', team: '', channel: 'chat' }, 'sup', TEST_NOW);
+      await expect(addAnnotation(w, { date: '20 Nov', label: 'x' }, 'sup', TEST_NOW)).rejects.toThrow('date: write the date as YYYY-MM-DD');
+      await expect(addAnnotation(w, { date: '2026-11-20', label: '' }, 'sup', TEST_NOW)).rejects.toBeInstanceOf(AnnotationError);
+      expect(await listAnnotations(w)).toEqual([
+        { source: 'dashboard', id, date: '2026-11-20', label: 'Black Friday', kind: 'other', team: null, channel: 'chat', createdBy: 'sup' },
+        { source: 'config', id: null, date: '2026-03-09', label: 'Release 4.2', kind: 'release', team: null, channel: null, createdBy: null },
+      ]);
+      expect(await loadAnnotations(w, { from: '2026-01-01', to: '2026-12-31', channel: 'chat' })).toEqual([
+        { date: '2026-03-09', label: 'Release 4.2', kind: 'release' },
+        { date: '2026-11-20', label: 'Black Friday', kind: 'other' },
+      ]);
+      expect((await loadAnnotations(w, { from: '2026-01-01', to: '2026-12-31', channel: 'email' })).map((a) => a.label)).toEqual(['Release 4.2']);
+      expect(await removeAnnotation(w, id)).toBe(true);
+      expect(await removeAnnotation(w, id)).toBe(false);
+      expect((await listAnnotations(w)).map((a) => a.label)).toEqual(['Release 4.2']);
+    } finally {
+      w.close();
+    }
   });
 });

@@ -219,6 +219,16 @@ const COLUMNS = {
     rows_removed: 'INTEGER',
     erased_by: 'VARCHAR',
   },
+  chart_annotations: {
+    annotation_id: 'VARCHAR',
+    day: 'VARCHAR',
+    label: 'VARCHAR',
+    kind: 'VARCHAR',
+    team: 'VARCHAR null',
+    channel: 'VARCHAR null',
+    created_by: 'VARCHAR',
+    created_at: 'TIMESTAMP WITH TIME ZONE',
+  },
 } as const;
 
 /** The TypeScript type a DuckDB column type reads as. */

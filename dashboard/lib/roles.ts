@@ -33,7 +33,9 @@ export type Permission =
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
-  | 'manageAccounts';
+  | 'manageAccounts'
+  /** entering and removing the dated annotations of the trend charts (releases, outages, policy changes) */
+  | 'annotate';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -49,8 +51,21 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewSla',
     'curateTopics',
     'manageAccounts',
+    'annotate',
   ],
-  supervisor: ['viewMetrics', 'viewConversations', 'grade', 'viewAllScorecards', 'coach', 'resolveDisputes', 'viewPainPoints', 'viewPlanning', 'viewSla', 'curateTopics'],
+  supervisor: [
+    'viewMetrics',
+    'viewConversations',
+    'grade',
+    'viewAllScorecards',
+    'coach',
+    'resolveDisputes',
+    'viewPainPoints',
+    'viewPlanning',
+    'viewSla',
+    'curateTopics',
+    'annotate',
+  ],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla'],
   product: ['viewMetrics', 'viewPainPoints', 'curateTopics'],

@@ -64,3 +64,34 @@ test('chart text is at least 11 px on a phone and on a desktop', async ({ page }
     }
   }
 });
+
+test('a supervisor enters a release on the Annotations page and it is drawn on the trend; leadership only reads them', async ({ page }) => {
+  await signIn(page, 'supervisor', '/metrics/fcr_rate');
+  // a day in the last month of the trend (the page's own date range, not the clock)
+  const to = await page.getByLabel('To').inputValue();
+  const day = `${to.slice(0, 7)}-01`;
+  await page.goto('/annotations');
+  const add = page.getByRole('form', { name: 'Add an annotation' });
+  await add.getByLabel('Date').fill(day);
+  await add.getByLabel('Label').fill('Release 9.9');
+  await add.getByLabel('Kind').selectOption('release');
+  await add.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('status')).toContainText('Release 9.9');
+  await expect(page.locator('tbody')).toContainText('Release 9.9');
+  await page.goto('/metrics/fcr_rate');
+  const trend = page.locator('figure', { hasText: 'Monthly trend' }).locator('.plot:visible svg');
+  await expect(trend.locator('text', { hasText: 'Release 9.9' })).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/metric-annotated.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 900 } });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await signIn(page, 'leadership', '/annotations');
+  await expect(page.locator('tbody')).toContainText('Release 9.9');
+  await expect(page.getByRole('form', { name: 'Add an annotation' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Remove Release 9.9' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await signIn(page, 'supervisor', '/annotations');
+  await page.getByRole('button', { name: 'Remove Release 9.9' }).click();
+  await expect(page.getByRole('status')).toContainText('Annotation removed.');
+  await expect(page.locator('tbody')).not.toContainText('Release 9.9');
+});
