@@ -44,5 +44,7 @@ describe('ticks', () => {
 
   it('names months, with the year on the first tick and on January', () => {
     expect(['2025-11', '2025-12', '2026-01', '2026-02'].map(monthTick)).toEqual(['Nov 2025', 'Dec', 'Jan 2026', 'Feb']);
+    // a first tick just before a January leaves the year to it, so the two labels do not run together
+    expect(['2025-12', '2026-01', '2026-02'].map(monthTick)).toEqual(['Dec', 'Jan 2026', 'Feb']);
   });
 });

@@ -125,8 +125,17 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
   };
   const categoryAxis = {
     label: p.xLabel ?? (timeAxis || monthBars ? null : columnLabel(x)),
-    ...(monthBars ? { type: 'band', tickFormat: (d: unknown, i: number) => monthTick(String(d), i) } : {}),
-    ...(timeAxis ? { tickFormat: (d: Date, i: number) => monthTick(d.toISOString().slice(0, 7), i) } : {}),
+    ...(monthBars ? { type: 'band', tickFormat: (d: unknown, i: number, all: unknown[]) => monthTick(String(d), i, all.map(String)) } : {}),
+    ...(timeAxis
+      ? {
+          tickFormat: (d: Date, i: number, all: Date[]) =>
+            monthTick(
+              d.toISOString().slice(0, 7),
+              i,
+              all.map((t) => t.toISOString().slice(0, 7)),
+            ),
+        }
+      : {}),
   };
   const options = {
     width: DEFAULTS.width,

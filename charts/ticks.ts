@@ -63,10 +63,15 @@ export function zeroTicks(values: ReadonlyArray<number | null>, cap = Infinity):
   return { domain: [0, Number(top.toPrecision(12))], ticks: niceTicks(0, top) };
 }
 
-/** A month tick: 'Oct', with the year on the first tick and on January ('Jan 2026'). */
-export function monthTick(month: string, index: number): string {
+/**
+ * A month tick: 'Oct', with the year on January ('Jan 2026') and on the first
+ * tick, unless the next tick (of `all`, the axis's months) is a January that
+ * names the year beside it ('Dec', 'Jan 2026', not 'Dec 2025' running into it).
+ */
+export function monthTick(month: string, index: number, all?: readonly string[]): string {
   const m = /^(\d{4})-(\d{2})$/.exec(month);
   if (!m) return month;
   const short = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  return index === 0 || month.endsWith('-01') ? `${short} ${m[1]}` : short;
+  const firstWithYear = index === 0 && !all?.[1]?.endsWith('-01');
+  return firstWithYear || month.endsWith('-01') ? `${short} ${m[1]}` : short;
 }
