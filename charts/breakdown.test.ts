@@ -35,6 +35,19 @@ describe('breakdownChart', () => {
     await expect(svg).toMatchFileSnapshot('__snapshots__/breakdown-duration.svg');
   });
 
+  it('on a phone-width chart labels every second tick, so they do not run together', () => {
+    const rows = [
+      { key: 'proactive_guidance', value: 0.333 },
+      { key: 'accuracy', value: 1 },
+    ];
+    // 0–100 % in steps of 20 points: the label column is 16 + 6.5 × 18 = 133 px, so six ticks in 340 − 133 − 60 = 147 px are 29 px apart, so 0 %, 40 %, 80 %
+    const narrow = breakdownChart(rows, { label: 'Exact matches', unit: 'rate', href, width: 340 });
+    for (const tick of ['0%', '40%', '80%']) expect(narrow).toContain(`>${tick}</text>`);
+    for (const tick of ['20%', '60%', '100%']) expect(narrow).not.toContain(`>${tick}</text>`);
+    const wide = breakdownChart(rows, { label: 'Exact matches', unit: 'rate', href });
+    for (const tick of ['0%', '20%', '40%', '60%', '80%', '100%']) expect(wide).toContain(`>${tick}</text>`);
+  });
+
   it('draws nothing without a value', () => {
     expect(breakdownChart([{ key: 'email', value: null }], { label: 'FCR', href })).toBe('');
   });

@@ -16,9 +16,10 @@ import { niceTicks, unitTicks, type ValueUnit } from './ticks.js';
 
 /**
  * Width, the height of a bar's row and the margins in px; the label column
- * grows with the longest label (6.5px a character) up to `maxLeft`.
+ * grows with the longest label (6.5px a character) up to `maxLeft`; ticks
+ * closer than `minTickSpacing` are thinned to every second one.
  */
-const DEFAULTS = { width: 560, bar: 22, top: 22, bottom: 24, right: 60, maxLeft: 220 } as const;
+const DEFAULTS = { width: 560, bar: 22, top: 22, bottom: 24, right: 60, maxLeft: 220, minTickSpacing: 44 } as const;
 const { bar: BAR, top: TOP, bottom: BOTTOM, right: RIGHT } = DEFAULTS;
 
 export interface BreakdownRow {
@@ -62,7 +63,9 @@ export function breakdownChart(rows: readonly BreakdownRow[], o: BreakdownProps)
   const ticks = unit.ticks && lo === 0 ? unit.ticks : niceTicks(lo, top);
   const hi = Math.max(ticks.at(-1)!, ...data.map((d) => d.value));
   const x = (v: number) => left + ((v - lo) / (hi - lo || 1)) * (width - left - RIGHT);
-  const grid = ticks
+  // on a narrow chart every second tick, so their labels do not run together
+  const shownTicks = (width - left - RIGHT) / Math.max(1, ticks.length - 1) < DEFAULTS.minTickSpacing ? ticks.filter((_, i) => i % 2 === 0) : ticks;
+  const grid = shownTicks
     .map(
       (t) =>
         `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${TOP}" y2="${height - BOTTOM + 4}" stroke="currentColor" stroke-opacity="0.1"/>` +

@@ -7,7 +7,7 @@
  *   formatDuration(3720);            // '1h 02m'
  *   durationTick(5400);              // '1h 30m'
  *   durationTick(14400);             // '4h'
- *   durationTicks([130, 2900], true); // { domain: [0, 3000], ticks: [0, 600, 1200, 1800, 2400, 3000] }
+ *   durationTicks([130, 2900], true); // { domain: [0, 3600], ticks: [0, 900, 1800, 2700, 3600] }
  */
 
 /** 42 → '42s', 3720 → '1h 02m', 200000 → '2d 7h'. */
@@ -26,8 +26,12 @@ export function durationTick(seconds: number): string {
     .replace(/ 0h$/, '');
 }
 
-/** Tick steps a duration axis may take, in seconds: every second … every week. */
-const DURATION_STEPS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+/**
+ * Tick steps a duration axis may take, in seconds: only times people count in
+ * (1m, 5m, 15m, 1h, 4h, 1d, 1w, and 1s…30s below a minute), so no tick reads
+ * '15m 50s' or '1h 23m'.
+ */
+const DURATION_STEPS = [1, 5, 15, 30, 60, 300, 900, 3600, 14400, 86400, 604800];
 
 /** Ticks for a duration axis on round times (every 5 minutes, every hour…) and a domain that ends on them; `{}` when there is no value. */
 export function durationTicks(values: ReadonlyArray<number | null>, zero: boolean): { domain: [number, number]; ticks: number[] } | Record<string, never> {

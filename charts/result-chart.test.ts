@@ -8,7 +8,9 @@ const label = (column: string) => column.replaceAll('_', ' ');
 describe('resultChart', () => {
   it('puts months on a time axis, the year on the first tick and on January, markers on a short line', async () => {
     const svg = resultChart(monthly, { type: 'line', x: 'month', y: 'fcr_rate', unit: 'rate', columnLabel: label, idPrefix: 'test-line' });
-    for (const tick of ['>Nov 2025<', '>Dec<', '>Jan 2026<', '>70%<']) expect(svg).toContain(tick);
+    // a rate from 0: 61–72 % on ticks every 20 points up to 80 %
+    for (const tick of ['>Nov 2025<', '>Dec<', '>Jan 2026<', '>0%<', '>80%<']) expect(svg).toContain(tick);
+    expect(svg).not.toContain('axis does not start at 0');
     expect(svg).toContain('marker-start="url(#test-line-marker-1)"');
     expect(svg).toContain('fcr rate');
     await expect(svg).toMatchFileSnapshot('__snapshots__/result-line.svg');
@@ -41,6 +43,12 @@ describe('resultChart', () => {
     expect(svg).toContain('#3b5bdb');
     expect(svg).toContain('#e07b39');
     await expect(svg).toMatchFileSnapshot('__snapshots__/result-area-color.svg');
+  });
+
+  it('says so when a block asks for an axis that does not start at 0', () => {
+    const svg = resultChart(monthly, { type: 'line', x: 'month', y: 'fcr_rate', unit: 'rate', zero: false, idPrefix: 'test-zoom' });
+    expect(svg).toContain('axis does not start at 0');
+    expect(svg).not.toContain('>0%<');
   });
 
   it('draws dots of two numeric columns', async () => {

@@ -13,6 +13,7 @@ import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { monthTick, unitTicks, type ValueUnit } from './ticks.js';
+import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
 /**
  * Size and margins in px: one width for every result chart, so a report's
@@ -21,7 +22,18 @@ import { monthTick, unitTicks, type ValueUnit } from './ticks.js';
  * label (6.4px a character) up to `maxLabelColumn`. Lines with at most
  * `markersUpTo` points mark each point.
  */
-const DEFAULTS = { width: 720, height: 260, marginLeft: 60, marginRight: 20, marginBottom: 36, row: 26, minHeightHorizontal: 120, maxLabelColumn: 260, markersUpTo: 40 } as const;
+const DEFAULTS = {
+  width: 720,
+  height: 260,
+  marginLeft: 60,
+  marginRight: 20,
+  marginBottom: 36,
+  row: 26,
+  minHeightHorizontal: 120,
+  maxLabelColumn: 260,
+  markersUpTo: 40,
+  marginTopAnnotated: 48,
+} as const;
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -37,7 +49,7 @@ export interface ResultChartProps {
   color?: string;
   /** Bars across instead of up (bar charts only); bars sorted by value unless `color` is given. */
   horizontal?: boolean;
-  /** Whether the value axis starts at zero; default true for bar and area charts. */
+  /** Whether the value axis starts at zero; default true for bar and area charts and for rates, durations and scores; a chart that does not says "axis does not start at 0". */
   zero?: boolean;
   /** Default 260; a horizontal bar chart grows with its categories. */
   height?: number;
@@ -51,6 +63,8 @@ export interface ResultChartProps {
   unit?: ValueUnit;
   /** Ids of markers and clip paths start with it; give each chart on a page its own. */
   idPrefix: string;
+  /** Dated events drawn as labelled rules on a month axis (see annotations.ts); ignored on other axes. */
+  annotations?: readonly ChartAnnotation[];
 }
 
 export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): string {
@@ -63,7 +77,8 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
     [x]: timeAxis ? new Date(`${r[x] as string}-01T00:00:00Z`) : typeof r[x] === 'number' ? Number((r[x] as number).toPrecision(10)) : r[x],
   }));
   const monthBars = p.type === 'bar' && rows.every((r) => typeof r[x] === 'string' && MONTH.test(r[x] as string));
-  const zero = p.zero ?? (p.type === 'bar' || p.type === 'area');
+  // a rate of 78.0–79.5 % drawn from 78 % looks like a swing: rates, durations and scores start at 0 unless the block says otherwise
+  const zero = p.zero ?? (p.type === 'bar' || p.type === 'area' || p.unit === 'rate' || p.unit === 'seconds' || p.unit === 'score');
   const stroke = color ?? THEME.accent;
   const horizontal = p.type === 'bar' && p.horizontal === true;
   const categories = horizontal ? new Set(rows.map((r) => String(r[x]))).size : 0;
@@ -90,7 +105,12 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
       }
       break;
   }
+  // the annotation layer, on a month axis only
+  const months = timeAxis || monthBars ? [...new Set(rows.map((r) => String(r[x])))].sort() : [];
+  const notes = annotationMarks(p.annotations ?? [], months, timeAxis ? 'time' : 'band', DEFAULTS.width - DEFAULTS.marginLeft - DEFAULTS.marginRight);
+  marks.unshift(...notes);
   if (zero) marks.push(horizontal ? Plot.ruleX([0]) : Plot.ruleY([0]));
+  else marks.push(Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -14, fill: 'currentColor', fillOpacity: 0.8 }));
 
   const columnLabel = p.columnLabel ?? String;
   const valueAxis = {
@@ -105,14 +125,24 @@ export function resultChart(rows: readonly ResultRow[], p: ResultChartProps): st
   };
   const categoryAxis = {
     label: p.xLabel ?? (timeAxis || monthBars ? null : columnLabel(x)),
-    ...(monthBars ? { type: 'band', tickFormat: (d: unknown, i: number) => monthTick(String(d), i) } : {}),
-    ...(timeAxis ? { tickFormat: (d: Date, i: number) => monthTick(d.toISOString().slice(0, 7), i) } : {}),
+    ...(monthBars ? { type: 'band', tickFormat: (d: unknown, i: number, all: unknown[]) => monthTick(String(d), i, all.map(String)) } : {}),
+    ...(timeAxis
+      ? {
+          tickFormat: (d: Date, i: number, all: Date[]) =>
+            monthTick(
+              d.toISOString().slice(0, 7),
+              i,
+              all.map((t) => t.toISOString().slice(0, 7)),
+            ),
+        }
+      : {}),
   };
   const options = {
     width: DEFAULTS.width,
     height,
     marginLeft: horizontal ? Math.min(DEFAULTS.maxLabelColumn, 12 + longest * 6.4) : DEFAULTS.marginLeft,
     marginRight: DEFAULTS.marginRight,
+    ...(notes.length ? { marginTop: DEFAULTS.marginTopAnnotated, height: height + DEFAULTS.marginTopAnnotated - 20 } : {}),
     marginBottom: DEFAULTS.marginBottom,
     color: { range: [...THEME.palette], ...(color ? { legend: true } : {}) },
     x: horizontal ? valueAxis : categoryAxis,

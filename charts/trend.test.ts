@@ -24,7 +24,9 @@ describe('trendChart', () => {
 
   it('ticks durations on round times', async () => {
     const svg = trendChart(series([980, 1210, 1400, 1130, 1290, 1020]), { kind: 'line', label: 'First response time', unit: 'seconds', href, format: formatDuration });
-    for (const tick of ['16m', '18m', '20m', '24m']) expect(svg).toContain(`>${tick}</text>`);
+    // 980–1400 s from zero: every 5 minutes up to 25m
+    for (const tick of ['5m', '10m', '15m', '20m', '25m']) expect(svg).toContain(`>${tick}</text>`);
+    expect(svg).not.toMatch(/>\d+m \d+s<\/text>/);
     await expect(svg).toMatchFileSnapshot('__snapshots__/trend-line-duration.svg');
   });
 
@@ -39,11 +41,19 @@ describe('trendChart', () => {
     });
     expect(svg).toContain('stroke-dasharray="5 4"');
     expect(svg).toContain('>target 80.0%</text>');
-    // the axis reaches the target: a tick at 80% (the values alone end at 72%)
-    expect(svg).toContain('>80%</text>');
     const without = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, 0.72]), { kind: 'line', label: 'FCR', unit: 'rate', href, format: (v) => `${(v * 100).toFixed(1)}%` });
     expect(without).not.toContain('stroke-dasharray');
-    expect(without).not.toContain('>80%</text>');
+    expect(without).not.toContain('>100%</text>');
+    // the axis reaches a target above every value: a tick at 100% (the values alone end at 72%, their axis at 80%)
+    const high = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, 0.72]), {
+      kind: 'line',
+      label: 'FCR',
+      unit: 'rate',
+      href,
+      format: (v) => `${(v * 100).toFixed(1)}%`,
+      target: { value: 0.95, label: 'target 95.0%' },
+    });
+    expect(high).toContain('>100%</text>');
   });
 
   it('draws a duration target on the round duration ticks', () => {
@@ -57,6 +67,33 @@ describe('trendChart', () => {
     });
     expect(svg).toContain('>target 30m</text>');
     expect(svg).toContain('>30m</text>');
+  });
+
+  it('draws a rate from 0, so 78.0–79.5 % is a flat line, and says so when a chart starts elsewhere', () => {
+    const flat = series([0.78, 0.785, 0.79, 0.795, 0.78, 0.79]);
+    const svg = trendChart(flat, { kind: 'line', label: 'FCR', unit: 'rate', href });
+    for (const tick of ['0%', '20%', '40%', '60%', '80%']) expect(svg).toContain(`>${tick}</text>`);
+    expect(svg).not.toContain('axis does not start at 0');
+    const zoomed = trendChart(flat, { kind: 'line', label: 'FCR', unit: 'rate', href, zero: false });
+    expect(zoomed).not.toContain('>0%</text>');
+    expect(zoomed).toContain('axis does not start at 0');
+  });
+
+  it('draws annotations in its months as labelled rules, each with its date and kind as a tip', async () => {
+    const annotations = [
+      { date: '2026-02-10', label: 'Release 4.2', kind: 'release' },
+      { date: '2026-03-03', label: 'Login outage', kind: 'outage' },
+      { date: '2026-09-01', label: 'Later than the chart', kind: 'policy' },
+    ];
+    const svg = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, 0.72]), { kind: 'line', label: 'FCR', unit: 'rate', href, annotations });
+    expect(svg).toContain('<title>2026-02-10 · release: Release 4.2</title>');
+    expect(svg).toContain('>Login outage<title>');
+    expect(svg).not.toContain('Later than the chart');
+    // the outage rule in its kind's colour, dashed
+    expect(svg).toMatch(/<g stroke-dasharray="4,3"[^>]*><line stroke="#4a9c7f"[^>]*><title>2026-02-10[^<]*<\/title><\/line><line stroke="#c2456e"/);
+    const bars = trendChart(series([410, 388, 452, 0, 501, 476]), { kind: 'bar', label: 'Conversations', href, annotations });
+    expect(bars).toContain('>Release 4.2<title>');
+    await expect(svg).toMatchFileSnapshot('__snapshots__/trend-line-annotated.svg');
   });
 
   it('draws nothing without a value', () => {

@@ -6,14 +6,19 @@
  *   trendChart(rows, { kind: 'bar', label: 'Conversations', href: (m) => `/conversations?month=${m}` });
  *   trendChart(rows, { kind: 'line', label: 'First response time', unit: 'seconds', format: formatDuration, href });
  *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, target: { value: 0.8, label: 'target 80.0%' } });
+ *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, annotations: [{ date: '2026-03-09', label: 'Release 4.2', kind: 'release' }] });
+ *
+ * The y axis starts at 0 (a rate of 78.0–79.5 % must not look like a swing);
+ * a chart drawn with `zero: false` says "axis does not start at 0" in its corner.
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
+import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
-/** Size and left margin in px; the line's width and its dots' radius. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 72, lineWidth: 2, dotRadius: 5 } as const;
+/** Size and margins in px; the line's width and its dots' radius. */
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, dotRadius: 5 } as const;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
@@ -39,6 +44,10 @@ export interface TrendProps {
   height?: number;
   /** A configured target: a dashed horizontal rule at `value`, with `label` at its right end. */
   target?: { value: number; label: string };
+  /** Whether the y axis starts at 0: default true; false marks the chart "axis does not start at 0". */
+  zero?: boolean;
+  /** Dated events drawn as labelled vertical rules (releases, outages, emerging topics); those outside the months are left out. */
+  annotations?: readonly ChartAnnotation[];
 }
 
 // The same trend is drawn again and again (every request of a page shows the
@@ -49,7 +58,17 @@ const KEEP = 500;
 export function trendChart(points: readonly TrendPoint[], o: TrendProps): string {
   const data = points.filter((p) => p.value !== null).map((p) => ({ month: p.month, x: new Date(`${p.month}-01T00:00:00Z`), y: p.value as number, href: o.href(p.month) }));
   if (data.length === 0) return '';
-  const key = JSON.stringify([o.kind, o.label, o.unit, o.width, o.height, o.target, data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null])]);
+  const key = JSON.stringify([
+    o.kind,
+    o.label,
+    o.unit,
+    o.width,
+    o.height,
+    o.target,
+    o.zero,
+    o.annotations,
+    data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null]),
+  ]);
   const kept = drawn.get(key);
   if (kept !== undefined) return kept;
   const svg = draw(data, o);
@@ -59,24 +78,44 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
 }
 
 function draw(data: { month: string; x: Date; y: number; href: string }[], o: TrendProps): string {
-  const ticks = unitTicks(o.unit, [...data.map((d) => d.y), ...(o.target ? [o.target.value] : [])], o.kind === 'bar');
-  const y = { label: o.label, grid: true, ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
-  const common = { width: o.width ?? DEFAULTS.width, height: o.height ?? DEFAULTS.height, marginLeft: DEFAULTS.marginLeft, y };
+  const zero = o.kind === 'bar' || o.zero !== false;
+  const ticks = unitTicks(o.unit, [...data.map((d) => d.y), ...(o.target ? [o.target.value] : [])], zero);
+  const y = { label: o.label, grid: true, ...(zero ? { zero: true } : {}), ...(o.format ? { tickFormat: o.format } : {}), ...ticks };
+  const width = o.width ?? DEFAULTS.width;
+  const months = data.map((d) => d.month);
+  const notes = annotationMarks(o.annotations ?? [], months, o.kind === 'bar' ? 'band' : 'time', width - DEFAULTS.marginLeft - DEFAULTS.marginRight);
+  // annotation labels sit above the frame, on one or two lines
+  const marginTop = notes.length ? DEFAULTS.marginTopAnnotated : DEFAULTS.marginTop;
+  const common = {
+    width,
+    height: (o.height ?? DEFAULTS.height) + marginTop - DEFAULTS.marginTop,
+    marginLeft: DEFAULTS.marginLeft,
+    marginRight: DEFAULTS.marginRight,
+    marginTop,
+    y,
+  };
   const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
+  // said in words, where the y axis begins
+  const notZero = zero ? [] : [Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -marginTop + 6, fill: 'currentColor', fillOpacity: 0.8 })];
   if (o.kind === 'bar') {
+    // a label every month while they fit, else every second or third one
+    const every = Math.ceil((months.length * 34) / (width - DEFAULTS.marginLeft));
     return renderPlot({
       ...common,
-      x: { label: null, type: 'band', tickFormat: (m: string) => m.slice(2) },
-      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0]), ...targetMarks(o.target)],
+      x: { label: null, type: 'band', tickFormat: (m: string, i: number) => (i % every === 0 ? m.slice(2) : '') },
+      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0]), ...notes, ...targetMarks(o.target)],
     });
   }
   return renderPlot({
     ...common,
-    x: { label: null, type: 'utc' },
+    // ticks on months (every second or third one when they do not fit), never on days of a short trend
+    x: { label: null, type: 'utc', ticks: monthInterval(months.length, Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80))) },
     marks: [
+      ...notes,
       Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
       Plot.dot(data, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
       ...targetMarks(o.target),
+      ...notZero,
     ],
   });
 }
@@ -88,4 +127,10 @@ function targetMarks(target: TrendProps['target']) {
     Plot.ruleY([target.value], { stroke: 'currentColor', strokeDasharray: '5 4', strokeOpacity: 0.8 }),
     Plot.text([target.value], { y: (v: number) => v, text: () => target.label, frameAnchor: 'right', textAnchor: 'end', dy: -7, fill: 'currentColor' }),
   ];
+}
+
+/** Plot's tick interval for `months` monthly points and at most `fit` ticks: 'month', '2 months', '3 months'… */
+function monthInterval(months: number, fit: number): string {
+  const every = Math.max(1, Math.ceil(months / fit));
+  return every === 1 ? 'month' : `${every} months`;
 }

@@ -49,6 +49,7 @@ import { writeTargetsTable } from './targets.js';
 import { mailConfig, mailTo, monthDay } from './config-delivery.js';
 import { webhooksSchema } from './config-webhooks.js';
 import { liveSchema } from './config-live.js';
+import { annotationsConfig, writeAnnotationTable } from './config-annotations.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -307,6 +308,7 @@ export const configSchema = z
     mail: mailConfig.optional(),
     webhooks: webhooksSchema.optional(),
     live: liveSchema.optional(),
+    annotations: annotationsConfig,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -448,6 +450,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     config.dimensions.map(sqlText).map((n) => `(${n})`),
   );
   await writeTargetsTable(db, config.targets);
+  await writeAnnotationTable(db, config.annotations);
 }
 
 /**

@@ -2,7 +2,8 @@
  * A notebook's chart block: checks the block against its query result and
  * draws it with the shared result chart (charts/result-chart.ts) as inline
  * SVG (no script, no network). Labels and tick units come from the metric
- * catalogue (a rate axis reads 70%, a duration axis 1h 30m).
+ * catalogue (a rate axis reads 70%, a duration axis 1h 30m). A chart over
+ * months carries the annotation layer (releases, outages, emerging topics).
  *
  * @example
  *   renderChart({ type: 'line', data: 'monthly', x: 'month', y: 'fcr_rate' }, rows, columns, 0)
@@ -13,12 +14,19 @@ import type { ChartSpec } from './parse.js';
 import { columnLabel } from './format.js';
 import { fieldMetric } from '../models/summary.js';
 import { resultChart } from '../charts/result-chart.js';
+import type { ChartAnnotation } from '../charts/annotations.js';
 
 /** Most points a chart will draw; more means the query should aggregate. */
 export const MAX_CHART_ROWS = 5000;
 
 /** Draws `spec` over `rows`; a missing column or an unusable result is a problem naming it. */
-export function renderChart(spec: ChartSpec, rows: readonly Row[], columns: readonly string[], index: number): { svg?: string; problem?: string } {
+export function renderChart(
+  spec: ChartSpec,
+  rows: readonly Row[],
+  columns: readonly string[],
+  index: number,
+  annotations: readonly ChartAnnotation[] = [],
+): { svg?: string; problem?: string } {
   for (const key of ['x', 'y', 'color'] as const) {
     const column = spec[key];
     if (column !== undefined && !columns.includes(column)) {
@@ -51,6 +59,7 @@ export function renderChart(spec: ChartSpec, rows: readonly Row[], columns: read
       unit,
       columnLabel,
       idPrefix: `nb-chart${index}`,
+      annotations,
     });
     return { svg };
   } catch (error) {

@@ -99,6 +99,21 @@ function changeHtml(metric: string, now: Row, c: Comparison): string {
   return `<span class="nb-delta nb-${tone}" title="${escapeHtml(`${c.heading}: ${formatColumn(metric, b)}`)}">${arrow} ${escapeHtml(formatChange(metric, delta))}</span>`;
 }
 
+/** What the arrows of a comparison mean: their colour is good or bad news per the catalogue, grey when the change is too small to call. */
+export function compareLegend(): string {
+  return (
+    `<p class="nb-legend">` +
+    `<span class="nb-good">▲▼ better</span> · <span class="nb-bad">▲▼ worse</span> · ` +
+    `<span class="nb-flat">▲▼ too small to call</span> (under the notable-change threshold, or within noise for a rate) · ` +
+    `<span class="nb-flat">●</span> no change. The arrow points the way the figure moved.</p>\n`
+  );
+}
+
+/** What the marks of the summary of changes mean. */
+export function changesLegend(): string {
+  return `<p class="nb-legend"><span class="nb-good">▲▼</span> good news, <span class="nb-bad">▲▼</span> bad news (the arrow points the way the figure moved); <span class="nb-flat">●</span> a figure with no better direction.</p>\n`;
+}
+
 /** The current row's metrics against earlier rows, as cards or as a table; an earlier row with no data gets one note. */
 export function compareHtml(metrics: readonly string[], now: Row, nowHeading: string, comparisons: readonly Comparison[], layout: 'cards' | 'table', title?: string): string {
   const heading = title ? `<h4 class="nb-compare-title">${escapeHtml(title)}</h4>` : '';
@@ -112,7 +127,7 @@ export function compareHtml(metrics: readonly string[], now: Row, nowHeading: st
       const lines = against.map((c) => `<div class="nb-vs">${changeHtml(m, now, c)} <span class="nb-vs-label">vs ${escapeHtml(c.heading)}</span></div>`).join('');
       return `<div class="nb-card"><div class="nb-card-label">${escapeHtml(columnLabel(m))}</div><div class="nb-card-value">${escapeHtml(formatColumn(m, now[m]))}</div>${lines}</div>`;
     });
-    return `${heading}<div class="nb-cards">\n${cards.join('\n')}\n</div>\n${note}`;
+    return `${heading}<div class="nb-cards">\n${cards.join('\n')}\n</div>\n${against.length ? compareLegend() : ''}${note}`;
   }
   const shown = (c: Comparison) => (c.key && /^\d{4}-\d{2}$/.test(c.key) ? formatMonth(c.key, false) : c.heading);
   const head = [
@@ -124,7 +139,7 @@ export function compareHtml(metrics: readonly string[], now: Row, nowHeading: st
     const cells = against.flatMap((c) => [`<td class="num">${escapeHtml(formatColumn(m, c.row![m]))}</td>`, `<td class="num">${changeHtml(m, now, c)}</td>`]);
     return `<tr><th scope="row">${escapeHtml(columnLabel(m))}</th><td class="num nb-strong">${escapeHtml(formatColumn(m, now[m]))}</td>${cells.join('')}</tr>`;
   });
-  return `${heading}<div class="nb-table"><table class="nb-compare"><thead><tr>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>\n${note}`;
+  return `${heading}<div class="nb-table"><table class="nb-compare"><thead><tr>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>\n${against.length ? compareLegend() : ''}${note}`;
 }
 
 export const NOTEBOOK_CSS = `
@@ -165,6 +180,8 @@ blockquote { margin: 12px 0; padding: 4px 14px; border-left: 3px solid var(--lin
 .nb-good { color: var(--good); }
 .nb-bad { color: var(--bad); }
 .nb-flat, .nb-na { color: var(--muted); font-weight: 500; }
+.nb-legend { font-size: 12px; color: var(--muted); margin: -8px 0 16px; }
+.nb-legend span { font-weight: 600; }
 .nb-table { overflow-x: auto; margin: 10px 0 16px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: 4px 0 6px; }

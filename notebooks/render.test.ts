@@ -18,7 +18,12 @@ beforeAll(async () => {
     const demo = await generateDemo({ conversations: 3000, seed: 7, end: new Date('2026-07-01T00:00:00Z'), outDir: dir });
     // costs, so that the monthly report's cost and retention section has figures (the demo writes outcomes.jsonl)
     const costs = { agent_cost_per_hour: 38, platform_fees_per_month: 1500, cost_per_automated_conversation: 0.4 };
-    db = (await testWarehouse({ files: demo.files, source: 'demo', now: new Date('2026-07-01T00:00:00Z'), build: { costs } })).db;
+    // two dates a team entered, for the annotation layer of the report's monthly charts
+    const annotations = [
+      { date: '2026-03-09', label: 'Release 4.2', kind: 'release' as const },
+      { date: '2026-05-18', label: 'Chat outage', kind: 'outage' as const },
+    ];
+    db = (await testWarehouse({ files: demo.files, source: 'demo', now: new Date('2026-07-01T00:00:00Z'), build: { costs, annotations } })).db;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -132,6 +137,20 @@ describe('parameters', () => {
     const choices = await paramChoices(db, nb);
     expect(choices['month']?.slice(0, 3)).toEqual(['2026-06', '2026-05', '2026-04']);
     expect(choices['team']).toContain('Billing Specialists');
+  });
+});
+
+describe('the monthly report', () => {
+  it('draws the configured dates on its monthly charts and says what its arrows mean', async () => {
+    const { html, errors } = await renderNotebook(db, await loadNotebook(path.join(NOTEBOOKS_DIR, 'monthly-report.md')), { month: '2026-06' }, { now: DATA_END });
+    expect(errors).toEqual([]);
+    const charts = html.match(/<figure class="nb-chart">[\s\S]*?<\/figure>/g) ?? [];
+    const annotated = charts.filter((c) => c.includes('<title>2026-03-09 · release: Release 4.2</title>'));
+    // every chart over the twelve months to June carries both rules; none carries a date it does not cover
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const c of annotated) expect(c).toContain('<title>2026-05-18 · outage: Chat outage</title>');
+    expect(html).toContain('<span class="nb-flat">▲▼ too small to call</span>');
+    expect(html).toContain('<p class="nb-legend"><span class="nb-good">▲▼</span> good news');
   });
 });
 

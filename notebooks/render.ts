@@ -17,7 +17,8 @@ import { knownNames, resolveParams, type ParamValues } from './params.js';
 import { bindNamed } from './sql-params.js';
 import { runQuery, type QueryResult } from './query.js';
 import { renderChart } from './chart.js';
-import { articleHtml, compareHtml, errorBox, escapeHtml, page, tableHtml, unavailableBox, type Comparison, type PageParts } from './html.js';
+import { loadAnnotations } from '../models/annotations.js';
+import { articleHtml, changesLegend, compareHtml, errorBox, escapeHtml, page, tableHtml, unavailableBox, type Comparison, type PageParts } from './html.js';
 import { columnLabel, formatColumn, formatMonth } from './format.js';
 import { findNotableChanges } from './notable-changes-sql.js';
 import { HEADLINE_FIELDS } from '../models/summary.js';
@@ -62,6 +63,8 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
   for (const message of problems) errors.push({ block: `notebook "${notebook.id}"`, line: 1, message });
   const names = knownNames(notebook.params);
   const tables = await tableNames(db);
+  // the annotation layer of the charts over months: every configured date and emerging topic (each chart keeps its own months')
+  const annotations = await loadAnnotations(db, { from: '0001-01-01', to: '9999-12-31' });
 
   // 1. every query, in order
   const outcomes = new Map<string, Outcome>();
@@ -135,7 +138,7 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
           body += r;
           break;
         }
-        const drawn = renderChart(spec, r.rows, r.columns, ++chartIndex);
+        const drawn = renderChart(spec, r.rows, r.columns, ++chartIndex, annotations);
         if (drawn.problem) body += fail(block, drawn.problem);
         else {
           const title = spec.title ? `<h4>${escapeHtml(spec.title)}</h4>` : '';
@@ -236,7 +239,7 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
                 const tone = c.better === null ? '' : c.better ? 'nb-good ' : 'nb-bad ';
                 return `<li class="${tone}${c.delta > 0 ? 'nb-up' : 'nb-down'}">${escapeHtml(c.sentence)}</li>`;
               });
-              body += `<ul class="nb-changes">\n${items.join('\n')}\n</ul>\n`;
+              body += `<ul class="nb-changes">\n${items.join('\n')}\n</ul>\n${changesLegend()}`;
             }
           } catch (error) {
             body += fail(block, (error as Error).message.split('\n')[0]!);

@@ -242,6 +242,16 @@ const COLUMNS = {
     records: 'INTEGER',
     last_error: 'VARCHAR null',
   },
+  chart_annotations: {
+    annotation_id: 'VARCHAR',
+    day: 'VARCHAR',
+    label: 'VARCHAR',
+    kind: 'VARCHAR',
+    team: 'VARCHAR null',
+    channel: 'VARCHAR null',
+    created_by: 'VARCHAR',
+    created_at: 'TIMESTAMP WITH TIME ZONE',
+  },
 } as const;
 
 /** The TypeScript type a DuckDB column type reads as. */

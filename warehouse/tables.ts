@@ -137,6 +137,19 @@ export interface QaAudit {
   changed_at: Date;
 }
 
+/** migrations/014-annotations.sql: a date a supervisor or admin entered for the charts' annotation layer (models/annotations.ts). */
+export interface ChartAnnotations {
+  annotation_id: string;
+  /** YYYY-MM-DD */
+  day: string;
+  label: string;
+  kind: string;
+  team: string | null;
+  channel: string | null;
+  created_by: string;
+  created_at: Date;
+}
+
 /** migrations/013-review-drafts.sql: a reviewer's unfinished grading of a sample item (scorecards/drafts.ts). */
 export interface QaReviewDrafts {
   sample_id: string;
@@ -323,6 +336,7 @@ export interface Database {
   erasure_log: ErasureLog;
   sync_state: SyncState;
   alerts: Alerts;
+  chart_annotations: ChartAnnotations;
 }
 
 const instances = new WeakMap<Warehouse, Kysely<Database>>();

@@ -37,7 +37,9 @@ export type Permission =
   /** curating pain-point topics: rename, merge, split off, hide, pin a term */
   | 'curateTopics'
   /** the accounts page: add, disable, remove accounts, set passwords, end login sessions */
-  | 'manageAccounts';
+  | 'manageAccounts'
+  /** entering and removing the dated annotations of the trend charts (releases, outages, policy changes) */
+  | 'annotate';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -55,6 +57,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'curateTopics',
     'manageAccounts',
     'viewAlerts',
+    'annotate',
   ],
   supervisor: [
     'viewMetrics',
@@ -69,6 +72,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'viewLive',
     'curateTopics',
     'viewAlerts',
+    'annotate',
   ],
   reviewer: ['viewMetrics', 'viewConversations', 'grade'],
   leadership: ['viewMetrics', 'viewAllScorecards', 'viewPainPoints', 'viewPlanning', 'viewSla', 'viewAlerts'],

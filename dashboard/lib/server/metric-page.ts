@@ -17,6 +17,8 @@ import { formatTarget, readTargets, targetFor } from '../../../models/targets.js
 import { breakdownChart } from '../../../charts/breakdown.js';
 import { histogram, type Bin } from '../../../charts/histogram.js';
 import { durationTick } from '../../../charts/duration.js';
+import type { ChartAnnotation } from '../../../charts/annotations.js';
+import { NARROW_WIDTH } from './mart-page-parts.js';
 
 /** The summary field that stands for a metric on charts (a duration's median). */
 export function headlineField(m: Metric): string | null {
@@ -44,6 +46,8 @@ export interface Breakdown {
   dimension: Dimension;
   title: string;
   svg: string;
+  /** The chart rendered for a phone's width. */
+  narrow: string;
   rows: { key: string; value: string; base: number | null; href: string }[];
 }
 
@@ -52,6 +56,8 @@ export interface MetricPage {
   trendP90: string;
   breakdowns: Breakdown[];
   distribution: string;
+  /** The charts above rendered for a phone's width (NARROW_WIDTH), so their text stays readable. */
+  narrow: { trend: string; trendP90: string; distribution: string };
   total: string;
 }
 
@@ -64,12 +70,12 @@ const DIMS: { dim: Dimension; title: string; limit: number }[] = [
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
-/** A metric page for `f` (memoised: it depends on the marts only). */
-export function loadMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<MetricPage> {
-  return memo(db, `metric\u0000${m.name}\u0000${JSON.stringify(f)}`, () => computeMetricPage(db, m, f));
+/** A metric page for `f` (memoised: it depends on the marts only); `annotations` are drawn on its trends. */
+export function loadMetricPage(db: Warehouse, m: Metric, f: Filters, annotations: readonly ChartAnnotation[] = []): Promise<MetricPage> {
+  return memo(db, `metric\u0000${m.name}\u0000${JSON.stringify(f)}\u0000${JSON.stringify(annotations)}`, () => computeMetricPage(db, m, f, annotations));
 }
 
-async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<MetricPage> {
+async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotations: readonly ChartAnnotation[]): Promise<MetricPage> {
   const field = headlineField(m);
   const fmt = (v: number) => formatValue(m, v);
   const list = (extra: Partial<Filters>) => `/conversations${filterQuery({ ...f, ...extra }, { metric: m.name })}`;
@@ -97,17 +103,18 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
   // the configured target of the channel and team shown, as a rule across the months (models/targets.ts)
   const target = targetFor(await memo(db, 'targets', () => readTargets(db)), m.name, { channel: f.channel, team: f.team });
   const rule = target ? { target: { value: target.value, label: `target ${formatTarget(m, target.value)}` } } : {};
-  const trendSvg = field
-    ? trendChart(
-        monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
-        { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit, ...rule },
-      )
-    : '';
-  const trendP90 =
+  const trendSvg = (width?: number) =>
+    field
+      ? trendChart(
+          monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
+          { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit, annotations, ...rule, ...(width ? { width } : {}) },
+        )
+      : '';
+  const trendP90 = (width?: number) =>
     m.summary?.kind === 'distribution'
       ? trendChart(
           monthly.map((r) => ({ month: String(r['month']), value: num(r[`${m.name}_p90`]) })),
-          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit },
+          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit, annotations, ...(width ? { width } : {}) },
         )
       : '';
   const breakdowns: Breakdown[] = field
@@ -117,13 +124,16 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
           .sort((a, b) => (num(b['conversations']) ?? 0) - (num(a['conversations']) ?? 0))
           .slice(0, d.limit);
         const href = (key: string) => list({ [d.dim]: key } as Partial<Filters>);
+        const chart = (width?: number) =>
+          breakdownChart(
+            rows.map((r) => ({ key: String(r[d.dim]), label: shown(d.dim, String(r[d.dim])), value: num(r[field]) })),
+            { label: m.label, href, format: fmt, unit: m.unit, ...(width ? { width } : {}) },
+          );
         return {
           dimension: d.dim,
           title: d.title,
-          svg: breakdownChart(
-            rows.map((r) => ({ key: String(r[d.dim]), label: shown(d.dim, String(r[d.dim])), value: num(r[field]) })),
-            { label: m.label, href, format: fmt, unit: m.unit },
-          ),
+          svg: chart(),
+          narrow: chart(NARROW_WIDTH),
           rows: rows.map((r) => ({
             key: shown(d.dim, String(r[d.dim])),
             value: formatValue(m, r[field]),
@@ -134,10 +144,11 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters): Promise<
       })
     : [];
   return {
-    trend: trendSvg,
-    trendP90,
+    trend: trendSvg(),
+    trendP90: trendP90(),
     breakdowns,
-    distribution: histogram,
+    distribution: histogram.wide,
+    narrow: { trend: trendSvg(NARROW_WIDTH), trendP90: trendP90(NARROW_WIDTH), distribution: histogram.narrow },
     total: field ? formatValue(m, total?.[field]) : '–',
   };
 }
@@ -148,9 +159,9 @@ export async function agentNames(db: Warehouse): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.agent_id, r.name]));
 }
 
-async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<string> {
+async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<{ wide: string; narrow: string }> {
   const edges = edgesFor(m);
-  if (!edges || !m.column) return '';
+  if (!edges || !m.column) return { wide: '', narrow: '' };
   const w = filterWhere(f);
   const cases = edges
     .map((e, i) => `when ${m.column} < ${edges[i + 1] ?? 'null'} then ${i}`)
@@ -171,5 +182,6 @@ async function distribution(db: Warehouse, m: Metric, f: Filters): Promise<strin
     n: byBin.get(i) ?? 0,
   }));
   const hrefOf = new Map(bins.map((b) => [b.bin, `/conversations${filterQuery(f, { metric: m.name, min: String(b.lo), ...(b.hi === null ? {} : { max: String(b.hi) }) })}`]));
-  return histogram(bins, { label: m.label, href: (b) => hrefOf.get(b.bin) ?? '/conversations' });
+  const href = (b: Bin) => hrefOf.get(b.bin) ?? '/conversations';
+  return { wide: histogram(bins, { label: m.label, href }), narrow: histogram(bins, { label: m.label, href, width: NARROW_WIDTH }) };
 }

@@ -15,6 +15,8 @@ import { memo, monthly as monthlySummary, summary, summaryOfPeriods } from './ma
 import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
+import { loadAnnotations } from '../../../models/annotations.js';
+import { NARROW_WIDTH } from './mart-page-parts.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, tileTarget, type Tile } from './tiles.js';
 import { formatTarget, readTargets, targetFor, targetScope } from '../../../models/targets.js';
@@ -25,7 +27,7 @@ type SummaryRow = Record<string, number | string | null>;
 
 export interface Overview {
   tiles: Tile[];
-  charts: { title: string; svg: string; metric: string }[];
+  charts: { title: string; svg: string; narrow: string; metric: string }[];
   period: { from: string; to: string; previousFrom: string; previousTo: string };
 }
 
@@ -81,7 +83,11 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
 function trendPart(db: Warehouse, f: Filters) {
   const key = JSON.stringify([f.to, f.channel, f.intent, f.team, f.agent, f.month]);
   return memo(db, `overview-trends\u0000${key}`, async () => {
-    const [monthly, targets] = await Promise.all([monthlySummary(db, trendRange(f), FIELDS) as Promise<SummaryRow[]>, memo(db, 'targets', () => readTargets(db))]);
+    const [monthly, targets, annotations] = await Promise.all([
+      monthlySummary(db, trendRange(f), FIELDS) as Promise<SummaryRow[]>,
+      memo(db, 'targets', () => readTargets(db)),
+      loadAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
+    ]);
     const series = (field: string) => monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) }));
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;
     const chart = (title: string, name: string, field: string, kind: 'bar' | 'line') => {
@@ -89,7 +95,8 @@ function trendPart(db: Warehouse, f: Filters) {
       // the rule of the target over the twelve months: the one for the channel and team, not a month's own
       const t = targetFor(targets, name, { channel: f.channel, team: f.team });
       const target = t ? { target: { value: t.value, label: `target ${formatTarget(m, t.value)}` } } : {};
-      return { title, metric: name, svg: trendChart(series(field), { kind, label: m.label, href: drill(name), format: (v) => formatValue(m, v), unit: m.unit, ...target }) };
+      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations, ...target };
+      return { title, metric: name, svg: trendChart(series(field), o), narrow: trendChart(series(field), { ...o, width: NARROW_WIDTH }) };
     };
     return {
       sparks: Object.fromEntries(

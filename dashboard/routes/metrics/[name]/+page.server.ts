@@ -1,8 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { CATALOGUE } from '../../../../models/catalogue.js';
 import { requireOwnData } from '$lib/server/auth.js';
-import { filterOptions, ownFilters, ownOptions, readFilters } from '$lib/server/filters.js';
+import { loadAnnotations } from '../../../../models/annotations.js';
+import { filterOptions, ownFilters, ownOptions, readFilters, trendRange } from '$lib/server/filters.js';
 import { loadMetricPage } from '$lib/server/metric-page.js';
+import { isMartMetric, loadMartMetricPage } from '$lib/server/mart-metric-page.js';
 import { warehouse } from '$lib/server/warehouse.js';
 import type { PageServerLoad } from './$types';
 
@@ -13,7 +15,16 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   if (!m) error(404, `There is no metric "${params.name}" in the catalogue.`);
   const db = await warehouse();
   const filters = ownFilters(await readFilters(db, url), ownAgent);
-  const [page, options] = await Promise.all([loadMetricPage(db, m, filters), filterOptions(db).then((o) => ownOptions(o, ownAgent))]);
+  // releases, outages and emerging topics over the twelve months of the trends
+  const annotations = await loadAnnotations(db, { from: trendRange(filters).from, to: filters.to, team: filters.team, channel: filters.channel });
+  const [page, mart, options] = await Promise.all([
+    // a mart metric has no conversation summary to chart: its page is the mart's
+    isMartMetric(m.name)
+      ? { trend: '', trendP90: '', breakdowns: [], distribution: '', narrow: { trend: '', trendP90: '', distribution: '' }, total: '–' }
+      : loadMetricPage(db, m, filters, annotations),
+    isMartMetric(m.name) ? loadMartMetricPage(db, m.name, filters, annotations) : null,
+    filterOptions(db).then((o) => ownOptions(o, ownAgent)),
+  ]);
   return {
     metric: {
       name: m.name,
@@ -29,6 +40,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
     filters,
     options,
     ownAgent: ownAgent ?? null,
+    mart,
     ...page,
   };
 };
