@@ -34,6 +34,9 @@ function cellText(column: string, value: unknown): string {
   return formatColumn(column, value);
 }
 
+/** From this many columns a table is wide: in print even its first column wraps. */
+export const WIDE_COLUMNS = 7;
+
 export interface TableColumn {
   column: string;
   label: string;
@@ -64,7 +67,10 @@ export function tableHtml(rows: readonly Row[], columns: readonly TableColumn[],
   const empty = rows.length === 0 ? `<tr><td colspan="${columns.length}" class="nb-empty">${escapeHtml(emptyText)}</td></tr>` : '';
   const more = rows.length > limit ? `<p class="nb-note">${(rows.length - limit).toLocaleString('en-US')} more rows not shown.</p>` : '';
   const caption = title ? `<caption>${escapeHtml(title)}</caption>` : '';
-  return `<div class="nb-table"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}${empty}</tbody></table>${more}</div>\n`;
+  // seven columns or more: the first column may wrap too, so that the table fits the page (print CSS)
+  // a short table stays on one printed page; a long one breaks between rows, its header repeated
+  const classes = ['nb-table', ...(columns.length >= WIDE_COLUMNS ? ['nb-wide'] : []), ...(shown.length <= 15 ? ['nb-short'] : [])].join(' ');
+  return `<div class="${classes}"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}${empty}</tbody></table>${more}</div>\n`;
 }
 
 export interface Comparison {
@@ -169,7 +175,9 @@ caption { text-align: left; font-weight: 600; padding: 4px 0 6px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
 tbody th { font-weight: 500; }
-.num { text-align: right; white-space: nowrap; }
+.num { text-align: right; }
+td.num, .nb-delta { white-space: nowrap; }
+thead th { overflow-wrap: normal; hyphens: manual; }
 tbody td:first-child { white-space: nowrap; }
 .nb-strong { font-weight: 650; }
 .nb-empty { color: var(--muted); font-style: italic; }
@@ -192,7 +200,15 @@ tbody td:first-child { white-space: nowrap; }
   .nb-page { padding: 0; max-width: none; }
   .nb-queries { display: none; }
   h2 { break-after: avoid; }
-  .nb-chart, .nb-cards, table { break-inside: avoid; }
+  .nb-chart, .nb-cards, .nb-short, .nb-compare { break-inside: avoid; }
+  /* tables fit the page's width: smaller type, tighter cells, headings and text wrap; rows never split */
+  .nb-table { overflow: visible; }
+  table { font-size: 10.5px; }
+  th, td { padding: 4px 5px; }
+  thead th { font-size: 10px; }
+  .nb-wide tbody td:first-child { white-space: normal; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
 }
 `.trim();
 
