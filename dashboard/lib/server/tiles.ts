@@ -26,6 +26,8 @@ export interface Tile {
   href: string;
   /** Shown instead of the change when a tile has nothing to compare with (what the figure covers, its interval). */
   note?: string;
+  /** What the reader must know to read the figure (models/caveats.ts): too few values, inferred resolutions. */
+  caveat?: string;
 }
 
 /** The words a tile compares with when it shows the previous period of the same length. */
