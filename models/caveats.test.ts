@@ -14,6 +14,9 @@ describe('the caveat rule', () => {
     expect(sampleCaveat(10, 'review')).toBeNull();
     expect(sampleCaveat(0, 'review')).toBeNull();
     expect(hiddenNote('review')).toBe(`"–" where fewer than 10 reviews stand behind a figure: too few to judge (the catalogue's minimum sample).`);
+    expect(hiddenNote('conversation')).toBe(
+      `"–" where fewer than 10 conversations (for a survey score, fewer than 10 answers) stand behind a figure: too few to judge (the catalogue's minimum sample).`,
+    );
   });
 
   it('flags figures built on resolutions where a tenth or more of them are inferred', () => {

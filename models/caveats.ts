@@ -60,7 +60,8 @@ export function sampleCaveat(n: unknown, counted: keyof typeof COUNTED): Caveat 
 /** The general sentence under a table in which some figures are hidden for too few values. */
 export function hiddenNote(counted: keyof typeof COUNTED): string {
   const c = COUNTED[counted]!;
-  return `"–" where fewer than ${MIN_GROUP_SIZE} ${c.many} stand behind a figure: too few to judge (the catalogue's minimum sample).`;
+  const also = counted === 'conversation' ? ' (for a survey score, fewer than 10 answers)' : '';
+  return `"–" where fewer than ${MIN_GROUP_SIZE} ${c.many}${also} stand behind a figure: too few to judge (the catalogue's minimum sample).`;
 }
 
 /** The count column of a query result that a hidden figure rests on, by its name. */

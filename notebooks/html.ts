@@ -189,6 +189,8 @@ tbody td:first-child { white-space: nowrap; }
 .nb-error { border: 1px solid #e8b4ae; background: #fdf1ef; color: #7a231b; border-radius: 6px; padding: 10px 14px; margin: 12px 0; font-size: 14px; }
 .nb-where { color: #9a4a42; font-size: 12px; }
 .nb-inline-error { color: #b3362d; background: #fdf1ef; border-radius: 3px; padding: 0 3px; font-weight: 600; }
+.nb-caveat { border-left: 4px solid #c98a00; background: #fff8e6; padding: 8px 14px; margin: 0 0 20px; font-size: 14px; break-inside: avoid; }
+.nb-caveat-note { color: #7a5200; }
 .nb-unavailable { border: 1px dashed #c5ccd5; background: var(--bg-soft); color: var(--muted); border-radius: 6px; padding: 10px 14px; margin: 12px 0; font-size: 14px; }
 .nb-problems { border-left: 4px solid var(--bad); background: #fdf1ef; padding: 8px 14px; margin: 0 0 20px; font-size: 14px; }
 .nb-queries { margin-top: 40px; border-top: 1px solid var(--line); padding-top: 12px; font-size: 13px; color: var(--muted); }
