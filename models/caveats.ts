@@ -72,12 +72,13 @@ export function countedBy(column: string): keyof typeof COUNTED | undefined {
   return undefined;
 }
 
-export interface ResolutionCounts {
+// a type, not an interface: a query's row type (warehouse Row) must take it
+export type ResolutionCounts = {
   /** Resolved conversations. */
   resolved: number;
   /** Of them, those resolved by inference. */
   inferred: number;
-}
+};
 
 /** SQL columns over conversation_metrics giving {@link ResolutionCounts} (`resolved`, `inferred`). */
 export const RESOLUTION_COUNTS_SQL = 'count(*) filter (where resolved)::integer as resolved, count(*) filter (where resolved and inferred_resolution)::integer as inferred';

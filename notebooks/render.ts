@@ -254,7 +254,7 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
   // figures built on resolutions, in a month (or data) where many of them are inferred: one caveat, above the report
   const month = notebook.params.find((p) => p.type === 'month');
   const counts = tables.has('conversation_metrics')
-    ? await db.one<ResolutionCounts & Row>(`select ${RESOLUTION_COUNTS_SQL} from conversation_metrics where $1::varchar is null or month = $1`, [
+    ? await db.one<ResolutionCounts>(`select ${RESOLUTION_COUNTS_SQL} from conversation_metrics where $1::varchar is null or month = $1`, [
         month ? (values[month.name] ?? null) : null,
       ])
     : undefined;
