@@ -8,7 +8,7 @@
  *   saying why ("3 reviews: fewer than 10 reviews hide a score").
  * - **Inferred resolutions**: a figure of a metric built on resolutions
  *   (catalogue `usesInferredResolution`) over conversations of which a
- *   tenth or more were resolved by inference (spec "inferred resolution":
+ *   quarter or more were resolved by inference (spec "inferred resolution":
  *   the export has no status events, so a conversation counts as resolved
  *   at its last reply; `inferred_resolution` of conversation_metrics) says
  *   so: re-opens cannot be seen there, so FCR reads high and re-opens low.
@@ -29,8 +29,11 @@ export interface Caveat {
   short: string;
 }
 
+/** The metrics that an inferred resolution (which has no re-open) biases: re-opens and first contact resolution. */
+const REOPEN_FIGURES = new Set(['reopens', 'reopen_rate', 'fcr', 'fcr_rate']);
+
 /** From this share of inferred resolutions on, figures built on resolutions carry the caveat. */
-export const INFERRED_CAVEAT_SHARE = 0.1;
+export const INFERRED_CAVEAT_SHARE = 0.25;
 
 /** What a count counts: a word and its plural, and what too few of them hide. */
 export const COUNTED: Record<string, { one: string; many: string; hides: string }> = {
@@ -90,7 +93,7 @@ export function restsOnResolutions(m: Metric | string): boolean {
 
 /**
  * The caveat for figures of `metrics` over conversations with `counts`, or
- * null when none of them rests on resolutions or fewer than a tenth of the
+ * null when none of them rests on resolutions or fewer than a quarter of the
  * resolutions are inferred.
  */
 export function inferredCaveat(metrics: readonly (Metric | string)[], counts: ResolutionCounts | null | undefined): Caveat | null {
@@ -99,11 +102,13 @@ export function inferredCaveat(metrics: readonly (Metric | string)[], counts: Re
   if (resting.length === 0) return null;
   const share = (100 * counts.inferred) / counts.resolved;
   const pct = share >= 99.95 && counts.inferred < counts.resolved ? '99.9' : share.toFixed(1);
-  return {
-    kind: 'inferred',
-    text:
-      `${pct}% of these ${counts.resolved.toLocaleString('en-US')} resolutions are inferred: the export has no status events, so a conversation counts as resolved at its last reply. ` +
-      'Re-opens cannot be seen there, so first contact resolution reads high and the re-open rate low.',
-    short: `${pct}% of resolutions inferred (no status events): re-opens unseen, FCR reads high`,
-  };
+  const why = `${pct}% of these ${counts.resolved.toLocaleString('en-US')} resolutions are inferred: the export has no status events, so a conversation counts as resolved at its last reply.`;
+  // re-opens and what is built on them (FCR) are the figures an inferred resolution skews one way
+  if (resting.some((m) => REOPEN_FIGURES.has(typeof m === 'string' ? (fieldMetric(m)?.metric.name ?? m) : m.name)))
+    return {
+      kind: 'inferred',
+      text: `${why} Re-opens cannot be seen there, so first contact resolution reads high and the re-open rate low.`,
+      short: `${pct}% of resolutions inferred (no status events): re-opens unseen, FCR reads high`,
+    };
+  return { kind: 'inferred', text: `${why} Figures built on resolutions rest on that guess.`, short: `${pct}% of resolutions inferred (no status events)` };
 }

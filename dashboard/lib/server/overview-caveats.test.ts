@@ -26,6 +26,7 @@ describe('the overview tiles', () => {
     const caveat = (metric: string) => tiles.find((t) => t.metric === metric)?.caveat;
     expect(caveat('fcr_rate')).toBe('90.0% of resolutions inferred (no status events): re-opens unseen, FCR reads high');
     expect(caveat('reopen_rate')).toBe('90.0% of resolutions inferred (no status events): re-opens unseen, FCR reads high');
+    expect(caveat('full_resolution_s')).toBe('90.0% of resolutions inferred (no status events)');
     expect(caveat('conversations')).toBeUndefined();
     expect(caveat('first_response_s')).toBeUndefined();
     expect(caveat('csat_rate')).toBeUndefined();
