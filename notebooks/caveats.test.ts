@@ -72,6 +72,15 @@ describe('a report', () => {
     expect(html).not.toContain('<div class="nb-caveat"');
   });
 
+  it('says why a rate shows "–" in a row of enough conversations: too few survey answers', async () => {
+    const nb = `---\ntitle: Reasons\n---\n\n\`\`\`sql reasons\nselect * from (values ('billing', 62, 0.5, null::double), ('refund', 40, 0.7, 0.9)) t(intent, conversations, fcr_rate, csat_rate)\n\`\`\`\n\n\`\`\`table\ndata: reasons\n\`\`\`\n`;
+    const { html, errors } = await renderNotebook(w.db, parseNotebook(nb, 'reasons'));
+    expect(errors).toEqual([]);
+    expect(html).toContain(
+      `<p class="nb-note nb-caveat-note">&quot;–&quot; where fewer than 10 conversations (for a survey score, fewer than 10 answers) stand behind a figure: too few to judge (the catalogue&#39;s minimum sample).</p>`,
+    );
+  });
+
   it('with enough reviews, says nothing', async () => {
     const { html } = await renderNotebook(
       w.db,

@@ -20,7 +20,7 @@ import { renderChart } from './chart.js';
 import { articleHtml, compareHtml, errorBox, escapeHtml, page, tableHtml, unavailableBox, type Comparison, type PageParts } from './html.js';
 import { columnLabel, formatColumn, formatMonth } from './format.js';
 import { findNotableChanges } from './notable-changes-sql.js';
-import { HEADLINE_FIELDS } from '../models/summary.js';
+import { fieldMetric, HEADLINE_FIELDS } from '../models/summary.js';
 import { renderPlanningBlock } from './planning-block.js';
 import { countedBy, enoughValues, hiddenNote, inferredCaveat, RESOLUTION_COUNTS_SQL, sampleCaveat, type ResolutionCounts } from '../models/caveats.js';
 
@@ -278,7 +278,10 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
 function tableCaveat(r: QueryResult, shown: readonly string[]): string {
   const count = r.columns.find((c) => countedBy(c));
   if (!count) return '';
-  const hidden = r.rows.some((row) => typeof row[count] === 'number' && !enoughValues(row[count]) && shown.some((c) => c !== count && row[c] === null));
+  // a "–" in a row of too few, or in a catalogue metric's column (a rate or score over too few values: CSAT from few answers)
+  const hidden = r.rows.some((row) =>
+    shown.some((c) => c !== count && row[c] === null && ((typeof row[count] === 'number' && !enoughValues(row[count])) || fieldMetric(c) !== undefined)),
+  );
   return hidden ? `<p class="nb-note nb-caveat-note">${escapeHtml(hiddenNote(countedBy(count)!))}</p>\n` : '';
 }
 
