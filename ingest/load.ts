@@ -115,6 +115,8 @@ export interface LoadProgress {
 
 export interface FileResult {
   file: string;
+  /** What its records are: conversations, agents or customer outcomes. */
+  kind: RecordKind;
   format: string;
   read: number;
   loaded: number;
@@ -138,6 +140,8 @@ export interface LoadSummary {
   removed: number;
   /** Of the quarantined records: earlier copies of a conversation that a later record of the same file replaced. */
   duplicates: number;
+  /** What was loaded, in its own units: conversations, agents, customer outcomes (`loaded` adds them up). */
+  loadedByKind: Record<RecordKind, number>;
   seconds: number;
   loadId: number;
   perFile: FileResult[];
@@ -259,6 +263,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
   const kind = input.kind ?? defaultKind(input.file);
   const result: FileResult = {
     file: input.file,
+    kind,
     format: input.format ?? (kind === 'conversation' ? 'canonical' : kind),
     read: 0,
     loaded: 0,
@@ -390,6 +395,11 @@ function summarise(run: Run): LoadSummary {
     replaced: run.replaced,
     removed: run.removed,
     duplicates: run.duplicates,
+    loadedByKind: {
+      conversation: run.results.filter((r) => r.kind === 'conversation').reduce((n, r) => n + r.loaded, 0),
+      agents: run.results.filter((r) => r.kind === 'agents').reduce((n, r) => n + r.loaded, 0),
+      outcomes: run.results.filter((r) => r.kind === 'outcomes').reduce((n, r) => n + r.loaded, 0),
+    },
     seconds: Math.round(run.elapsed() * 1000) / 1000,
     loadId: run.loadId,
     perFile: run.results,

@@ -34,6 +34,9 @@ function cellText(column: string, value: unknown): string {
   return formatColumn(column, value);
 }
 
+/** From this many columns a table is wide: in print even its first column wraps. */
+export const WIDE_COLUMNS = 7;
+
 export interface TableColumn {
   column: string;
   label: string;
@@ -64,7 +67,10 @@ export function tableHtml(rows: readonly Row[], columns: readonly TableColumn[],
   const empty = rows.length === 0 ? `<tr><td colspan="${columns.length}" class="nb-empty">${escapeHtml(emptyText)}</td></tr>` : '';
   const more = rows.length > limit ? `<p class="nb-note">${(rows.length - limit).toLocaleString('en-US')} more rows not shown.</p>` : '';
   const caption = title ? `<caption>${escapeHtml(title)}</caption>` : '';
-  return `<div class="nb-table"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}${empty}</tbody></table>${more}</div>\n`;
+  // seven columns or more: the first column may wrap too, so that the table fits the page (print CSS)
+  // a short table stays on one printed page; a long one breaks between rows, its header repeated
+  const classes = ['nb-table', ...(columns.length >= WIDE_COLUMNS ? ['nb-wide'] : []), ...(shown.length <= 15 ? ['nb-short'] : [])].join(' ');
+  return `<div class="${classes}"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}${empty}</tbody></table>${more}</div>\n`;
 }
 
 export interface Comparison {
@@ -188,7 +194,9 @@ caption { text-align: left; font-weight: 600; padding: 4px 0 6px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
 tbody th { font-weight: 500; }
-.num { text-align: right; white-space: nowrap; }
+.num { text-align: right; }
+td.num, .nb-delta { white-space: nowrap; }
+thead th { overflow-wrap: normal; hyphens: manual; }
 tbody td:first-child { white-space: nowrap; }
 .nb-strong { font-weight: 650; }
 .nb-empty { color: var(--muted); font-style: italic; }
@@ -200,6 +208,8 @@ tbody td:first-child { white-space: nowrap; }
 .nb-error { border: 1px solid #e8b4ae; background: #fdf1ef; color: #7a231b; border-radius: 6px; padding: 10px 14px; margin: 12px 0; font-size: 14px; }
 .nb-where { color: #9a4a42; font-size: 12px; }
 .nb-inline-error { color: #b3362d; background: #fdf1ef; border-radius: 3px; padding: 0 3px; font-weight: 600; }
+.nb-caveat { border-left: 4px solid #c98a00; background: #fff8e6; padding: 8px 14px; margin: 0 0 20px; font-size: 14px; break-inside: avoid; }
+.nb-caveat-note { color: #7a5200; }
 .nb-unavailable { border: 1px dashed #c5ccd5; background: var(--bg-soft); color: var(--muted); border-radius: 6px; padding: 10px 14px; margin: 12px 0; font-size: 14px; }
 .nb-problems { border-left: 4px solid var(--bad); background: #fdf1ef; padding: 8px 14px; margin: 0 0 20px; font-size: 14px; }
 .nb-queries { margin-top: 40px; border-top: 1px solid var(--line); padding-top: 12px; font-size: 13px; color: var(--muted); }
@@ -211,7 +221,15 @@ tbody td:first-child { white-space: nowrap; }
   .nb-page { padding: 0; max-width: none; }
   .nb-queries { display: none; }
   h2 { break-after: avoid; }
-  .nb-chart, .nb-cards, table { break-inside: avoid; }
+  .nb-chart, .nb-cards, .nb-short, .nb-compare { break-inside: avoid; }
+  /* tables fit the page's width: smaller type, tighter cells, headings and text wrap; rows never split */
+  .nb-table { overflow: visible; }
+  table { font-size: 10.5px; }
+  th, td { padding: 4px 5px; }
+  thead th { font-size: 10px; }
+  .nb-wide tbody td:first-child { white-space: normal; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
 }
 `.trim();
 

@@ -21,9 +21,10 @@ import { loadAnnotations } from '../models/annotations.js';
 import { articleHtml, changesLegend, compareHtml, errorBox, escapeHtml, page, tableHtml, unavailableBox, type Comparison, type PageParts } from './html.js';
 import { columnLabel, formatColumn, formatMonth } from './format.js';
 import { findNotableChanges } from './notable-changes-sql.js';
-import { HEADLINE_FIELDS } from '../models/summary.js';
+import { fieldMetric, HEADLINE_FIELDS } from '../models/summary.js';
 import { renderPlanningBlock } from './planning-block.js';
 import { renderTargetsBlock } from './targets-block.js';
+import { countedBy, enoughValues, hiddenNote, inferredCaveat, RESOLUTION_COUNTS_SQL, sampleCaveat, type ResolutionCounts } from '../models/caveats.js';
 
 /** A block that could not be rendered: its label (`chart "fcr_trend"`), line and the problem. */
 export interface RenderError {
@@ -116,6 +117,8 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
   const everyResult = [...outcomes].map(([name, o]) => ({ name, row: o.state === 'ok' ? o.result.rows[0] : undefined, outcome: o }));
   let chartIndex = 0;
   let body = '';
+  /** The figures the report shows (compare metrics, table columns): which of them rest on resolutions decides its caveat. */
+  const shownFigures: string[] = [];
   for (const block of notebook.blocks) {
     if (block.problem && block.kind !== 'sql') {
       body += fail(block, block.problem);
@@ -163,7 +166,15 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
             block,
             `column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the result "${spec.data}" (its columns: ${r.columns.join(', ')})`,
           );
-        else body += tableHtml(r.rows, cols, spec.limit ?? 50, spec.title, spec.empty);
+        else {
+          shownFigures.push(...cols.map((c) => c.column));
+          body +=
+            tableHtml(r.rows, cols, spec.limit ?? 50, spec.title, spec.empty) +
+            tableCaveat(
+              r,
+              cols.map((c) => c.column),
+            );
+        }
         break;
       }
       case 'compare': {
@@ -191,7 +202,9 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
               const k = values[p] ?? null;
               return { heading, key: k, row: r.rows.find((row) => row[spec.by] === k) };
             });
+            shownFigures.push(...spec.metrics);
             body += compareHtml(spec.metrics, now, key && /^\d{4}-\d{2}$/.test(key) ? formatMonth(key, false) : 'This period', against, spec.layout ?? 'cards', spec.title);
+            body += compareCaveat(now, spec.metrics, r.columns);
           }
         }
         break;
@@ -255,16 +268,46 @@ export async function renderNotebook(db: Warehouse, notebook: Notebook, given: R
     .join('\n');
   const horizon = tables.has('conversation_metrics') ? await db.one<{ h: Date | null }>('select max(created_at) as h from conversation_metrics') : undefined;
   const through = horizon?.h instanceof Date ? horizon.h.toISOString().slice(0, 10) : undefined;
+  // figures built on resolutions, in a month (or data) where many of them are inferred: one caveat, above the report
+  const month = notebook.params.find((p) => p.type === 'month');
+  const counts = tables.has('conversation_metrics')
+    ? await db.one<ResolutionCounts>(`select ${RESOLUTION_COUNTS_SQL} from conversation_metrics where $1::varchar is null or month = $1`, [
+        month ? (values[month.name] ?? null) : null,
+      ])
+    : undefined;
+  const inferred = inferredCaveat(shownFigures, counts);
+  const caveatBox = inferred
+    ? `<div class="nb-caveat" role="note"><strong>Caveat${month && values[month.name] ? ` for ${escapeHtml(formatMonth(values[month.name]!))}` : ''}:</strong> ${escapeHtml(inferred.text)}</div>\n`
+    : '';
   const parts: PageParts = {
     title: notebook.title,
     kicker: 'Parley report',
     ...(notebook.description ? { subtitle: notebook.description } : {}),
     params: notebook.params.map((p) => [p.label ?? columnLabel(p.name), shownParam(values[p.name] ?? null, p.type)] as [string, string]),
     problems: errors.filter((e) => e.line === 1 && e.block.startsWith('notebook')).map((e) => e.message),
-    body: body + (appendix ? `<section class="nb-queries"><h4>Queries behind this report</h4>\n${appendix}\n</section>\n` : ''),
+    body: caveatBox + body + (appendix ? `<section class="nb-queries"><h4>Queries behind this report</h4>\n${appendix}\n</section>\n` : ''),
     footer: `Rendered by Parley from notebook <code>${escapeHtml(notebook.id)}</code>${through ? ` · data through ${through}` : ''} · figures as defined in the metric catalogue.`,
   };
   return { html: options.fragment ? articleHtml(parts) : page(parts), errors, params: values, title: notebook.title };
+}
+
+/** The note under a table in which some figure is hidden because too few values stand behind it (models/caveats.ts). */
+function tableCaveat(r: QueryResult, shown: readonly string[]): string {
+  const count = r.columns.find((c) => countedBy(c));
+  if (!count) return '';
+  // a "–" in a row of too few, or in a catalogue metric's column (a rate or score over too few values: CSAT from few answers)
+  const hidden = r.rows.some((row) =>
+    shown.some((c) => c !== count && row[c] === null && ((typeof row[count] === 'number' && !enoughValues(row[count])) || fieldMetric(c) !== undefined)),
+  );
+  return hidden ? `<p class="nb-note nb-caveat-note">${escapeHtml(hiddenNote(countedBy(count)!))}</p>\n` : '';
+}
+
+/** The note under a comparison whose current figure is hidden for too few values: "5 reviews: fewer than 10 reviews hide a score." */
+function compareCaveat(now: Row, metrics: readonly string[], columns: readonly string[]): string {
+  const count = [...metrics, ...columns].find((c) => countedBy(c));
+  if (!count || enoughValues(now[count]) || !metrics.some((m) => m !== count && now[m] === null)) return '';
+  const caveat = sampleCaveat(now[count], countedBy(count)!);
+  return caveat ? `<p class="nb-note nb-caveat-note">${escapeHtml(caveat.text)}</p>\n` : '';
 }
 
 /** Markdown prose with `{name}` / `{query.column}` values; raw HTML is shown as text. */

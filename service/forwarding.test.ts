@@ -115,7 +115,7 @@ describe('a command while a server holds the warehouse', () => {
   it('ingest prints the same, as text and as --json, with paths relative to the caller', async () => {
     const text = await same(['ingest', ...exports]);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/^loaded [\d,]+ of [\d,]+ records from \d+ files/);
+    expect(text.out).toMatch(/^loaded [\d,]+ conversations(, [\d,]+ agents)?( and [\d,]+ customer outcomes)? from \d+ files/);
     const json = await same(['ingest', exports[0]!, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ files: 1, quarantined: 0 });
     const missing = await same(['ingest', 'exports/no-such-file.jsonl']);

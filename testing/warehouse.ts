@@ -60,7 +60,19 @@ export interface TestWarehouse {
   close(): void;
 }
 
-const NOTHING_LOADED: LoadSummary = { files: 0, read: 0, loaded: 0, quarantined: 0, replaced: 0, removed: 0, duplicates: 0, seconds: 0, loadId: 0, perFile: [] };
+const NOTHING_LOADED: LoadSummary = {
+  files: 0,
+  read: 0,
+  loaded: 0,
+  quarantined: 0,
+  replaced: 0,
+  removed: 0,
+  duplicates: 0,
+  loadedByKind: { conversation: 0, agents: 0, outcomes: 0 },
+  seconds: 0,
+  loadId: 0,
+  perFile: [],
+};
 
 /** Opens, migrates, loads what `options` names and builds the models when asked. */
 export async function testWarehouse(options: TestWarehouseOptions = {}): Promise<TestWarehouse> {

@@ -47,7 +47,7 @@ describe('loading a non-demo export into a demo warehouse', () => {
     const { db, token } = await demoWarehouse('demo.duckdb');
     const run = await parley('ingest', exportFile('acme.jsonl', ['a1', 'a2', 'a3']), '--source', 'acme', '--db', db);
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^loaded 3 of 3 records from 1 file/);
+    expect(run.out).toMatch(/^loaded 3 conversations from 1 file/);
     expect(run.err.trim().split('\n').at(-1)).toBe(
       'note: the warehouse held demo data only, so it is no longer marked as a demo and its demo accounts are disabled ' +
         '(admin, agent, ana, ben, leadership, product, reviewer, supervisor); add your own with parley user add NAME --role admin',

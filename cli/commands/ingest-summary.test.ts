@@ -22,8 +22,10 @@ describe('parley ingest: what the summary says about duplicates and removals', (
     const r = await parley('ingest', f, '--db', path.join(dir, 'dup.duckdb'));
     expect(r.code).toBe(0);
     const out = r.out.split('\n');
-    expect(out[0]).toMatch(/^loaded 2 of 3 records from 1 file in /);
-    expect(out[1]).toBe('1 records quarantined (1 duplicate record quarantined: a later record of the same conversation in the same file was loaded); see them with:');
+    expect(out[0]).toMatch(/^loaded 2 conversations from 1 file in /);
+    expect(out[1]).toBe(
+      '1 conversation record refused and quarantined (1 duplicate record quarantined: a later record of the same conversation in the same file was loaded); see them with:',
+    );
   });
 
   it('a ticket exported later as deleted: the summary says a conversation of an earlier load was removed', async () => {
@@ -36,6 +38,6 @@ describe('parley ingest: what the summary says about duplicates and removals', (
     expect((await parley('ingest', first, '--format', 'zendesk', '--db', db)).code).toBe(0);
     const r = await parley('ingest', later, '--format', 'zendesk', '--db', db);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toMatch(/^loaded 0 of 1 records from 1 file in .*; 1 conversation of earlier loads removed \(deleted, merged or gone from a full snapshot\)$/);
+    expect(r.out.split('\n')[0]).toMatch(/^loaded 0 conversations from 1 file in .*; 1 conversation of earlier loads removed \(deleted, merged or gone from a full snapshot\)$/);
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { LoadError, loadFiles, notAFile, outOfMemory, type LoadInput } from '../../ingest/load.js';
+import { loadedText, refusedText } from '../../ingest/summary-text.js';
 import { ADAPTERS, detectFormat } from '../../ingest/adapters/index.js';
 import { AdapterError, type Format, type Prepared } from '../../ingest/adapters/types.js';
 import { CommandError, UsageError, oneOf, withWarehouse, type Command } from '../command.js';
@@ -145,7 +146,7 @@ Examples:
     } else {
       const rate = summary.read / Math.max(summary.seconds, 0.001);
       io.out.write(
-        `loaded ${count(summary.loaded)} of ${count(summary.read)} records from ${summary.files} file${summary.files === 1 ? '' : 's'} ` +
+        `${loadedText(summary)} from ${summary.files} file${summary.files === 1 ? '' : 's'} ` +
           `in ${summary.seconds.toFixed(1)} s (${count(rate)} records/s)` +
           (summary.replaced ? `; ${count(summary.replaced)} conversations replaced an earlier load` : '') +
           (summary.removed
@@ -157,9 +158,7 @@ Examples:
         const dup = summary.duplicates
           ? ` (${count(summary.duplicates)} duplicate record${summary.duplicates === 1 ? '' : 's'} quarantined: a later record of the same conversation in the same file was loaded)`
           : '';
-        io.out.write(
-          `${count(summary.quarantined)} records quarantined${dup}; see them with:\n  parley sql "select file, line, reason from quarantine where load_id = ${summary.loadId}"\n`,
-        );
+        io.out.write(`${refusedText(summary)} and quarantined${dup}; see them with:\n  parley sql "select file, line, reason from quarantine where load_id = ${summary.loadId}"\n`);
       }
     }
     for (const f of summary.perFile) {

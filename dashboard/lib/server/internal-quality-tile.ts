@@ -4,7 +4,9 @@
  * month × team / channel; refreshed by every QA write). It shows the last
  * reviewed month in the date range against the month before; the mart has
  * no intent grouping, so under an intent filter (or team and channel
- * together) the tile says so instead of showing a number.
+ * together) the tile says so instead of showing a number. A month of fewer
+ * reviews than the catalogue's minimum shows no score, and says why
+ * (models/caveats.ts, the rule the reports follow too).
  *
  * @example
  *   const tile = await internalQualityTile(db, filters); // { label: 'Internal quality score', value: '84.2', ... }
@@ -15,6 +17,7 @@ import { filterQuery, trendRange, type Filters } from './filters.js';
 import { cachedAll, martsBuilt } from './mart-query.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { change, type Tile } from './tiles.js';
+import { sampleCaveat, shownValue } from '../../../models/caveats.js';
 
 export async function internalQualityTile(db: Warehouse, f: Filters): Promise<Tile | null> {
   if (!(await martsBuilt(db, 'qa_internal_quality'))) return null;
@@ -36,13 +39,17 @@ export async function internalQualityTile(db: Warehouse, f: Filters): Promise<Ti
   const inRange = rows.filter((r) => r.month >= f.from.slice(0, 7));
   const last = inRange.at(-1);
   const before = last ? rows[rows.indexOf(last) - 1] : undefined;
+  // a month of fewer reviews than the catalogue's minimum has no score to show
+  const score = (r: { score: number | null; reviews: number } | undefined) => (r ? shownValue(r.score, Number(r.reviews)) : null);
+  const caveat = sampleCaveat(last ? Number(last.reviews) : undefined, 'review');
   return {
     ...base,
-    value: formatValue(m, last?.score),
-    second: last ? `${last.month}, ${last.reviews} review${last.reviews === 1 ? '' : 's'}` : 'no reviews in the range',
+    value: formatValue(m, score(last)),
+    second: last ? `${last.month}, ${last.reviews} review${Number(last.reviews) === 1 ? '' : 's'}` : 'no reviews in the range',
     // a 0–100 score: its change in points, against the month before the last reviewed one
-    ...change(m, last?.score, before?.score, 'points'),
+    ...change(m, score(last), score(before), 'points'),
     ...(before ? { comparedWith: before.month } : {}),
-    spark: sparkline(rows.map((r) => ({ month: r.month, value: r.score }))),
+    spark: sparkline(rows.map((r) => ({ month: r.month, value: score(r) }))),
+    ...(caveat ? { caveat: caveat.text } : {}),
   };
 }

@@ -11,7 +11,8 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
-import { memo, monthly as monthlySummary, summary, summaryOfPeriods } from './mart-query.js';
+import { cachedAll, memo, monthly as monthlySummary, summary, summaryOfPeriods } from './mart-query.js';
+import { inferredCaveat, RESOLUTION_COUNTS_SQL, type ResolutionCounts } from '../../../models/caveats.js';
 import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
@@ -38,7 +39,8 @@ export function loadOverview(db: Warehouse, f: Filters): Promise<Overview> {
 
 async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const prev = previousPeriod(f);
-  const [[now, before], trends, quality, byType, configured, retention, targets] = await Promise.all([
+  const where = filterWhere(f);
+  const [[now, before], trends, quality, byType, configured, retention, targets, [resolutions]] = await Promise.all([
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
     internalQualityTile(db, f),
@@ -46,9 +48,12 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
     costsConfigured(db),
     retentionTile(db, f),
     memo(db, 'targets', () => readTargets(db)),
+    cachedAll<ResolutionCounts>(db, `select ${RESOLUTION_COUNTS_SQL} from conversation_metrics where ${where.sql}`, where.params),
   ]);
   const tiles: Tile[] = HEADLINES.map((t) => {
     const m = t.metric;
+    // a figure built on resolutions, where many of them are inferred, says so (models/caveats.ts)
+    const caveat = inferredCaveat([m, ...(t.second ? [t.second.field] : [])], resolutions);
     return {
       metric: m.name,
       label: t.label,
@@ -58,6 +63,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
       comparedWith: PREVIOUS_PERIOD,
       spark: trends.sparks[t.field] ?? '',
       href: `/metrics/${m.name}${filterQuery(f)}`,
+      ...(caveat ? { caveat: caveat.short } : {}),
     };
   });
   if (quality) tiles.push(quality);

@@ -29,6 +29,8 @@ export interface Tile {
   note?: string;
   /** The configured target that applies to the figure (parley.config.yaml `targets`), met or missed and by how much. */
   target?: TileTarget;
+  /** What the reader must know to read the figure (models/caveats.ts): too few values, inferred resolutions. */
+  caveat?: string;
 }
 
 export interface TileTarget {
