@@ -68,7 +68,7 @@ test('chart text is at least 11 px on a phone and on a desktop', async ({ page }
 test('a supervisor enters a release on the Annotations page and it is drawn on the trend; leadership only reads them', async ({ page }) => {
   await signIn(page, 'supervisor', '/metrics/fcr_rate');
   // a day in the last month of the trend (the page's own date range, not the clock)
-  const to = await page.getByLabel('To').inputValue();
+  const to = await page.getByLabel('To', { exact: true }).inputValue();
   const day = `${to.slice(0, 7)}-01`;
   await page.goto('/annotations');
   const add = page.getByRole('form', { name: 'Add an annotation' });
