@@ -1,11 +1,13 @@
 import { loadConfig } from '../../models/config.js';
 import { buildWarehouse } from '../../models/incremental.js';
+import { outOfMemory } from '../../ingest/load.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
+import { applyMemoryLimit, memoryLimitOption } from '../memory-limit.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
-  usage: 'parley build [--full] [--config FILE] [--json]',
+  usage: 'parley build [--full] [--config FILE] [--memory-limit SIZE] [--json]',
   help: `
 Runs the models in dependency order, in one transaction. When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
@@ -18,8 +20,12 @@ the configuration, or of the agent roster, makes it a full build.
   --config FILE  time zone, business hours, holidays, schedules per team, SLA policies and retention
                  (default ./parley.config.yaml when present, else UTC with Monday–Friday 09:00–17:00,
                  text kept for ever)
+  --memory-limit SIZE
+                 the most memory DuckDB may use for the build, such as 2GB (default: DuckDB's own,
+                 80% of the machine's memory); work beyond it goes to temporary files beside the
+                 warehouse (FILE.tmp/), so a larger warehouse needs no larger machine
   --json         print the steps and their timings as JSON`,
-  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { config: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     let config;
     try {
@@ -27,8 +33,18 @@ the configuration, or of the agent roster, makes it a full build.
     } catch (error) {
       throw new CommandError((error as Error).message);
     }
+    const memoryLimit = memoryLimitOption(this, values['memory-limit']);
     const started = performance.now();
-    const result = await withWarehouse(values, io, (db) => buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now }));
+    const result = await withWarehouse(values, io, async (db) => {
+      if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
+      try {
+        return await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+      } catch (error) {
+        const oom = outOfMemory(error);
+        if (oom && memoryLimit) throw new CommandError(`${oom.replace(/, or split the export into smaller files$/, '')} (the limit is ${memoryLimit})`);
+        throw error;
+      }
+    });
     const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
