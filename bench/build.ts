@@ -17,10 +17,9 @@
  * with EXCEPT ALL both ways (bench/build-equal.ts). The code before may not know
  * `--memory-limit`: it is given only to this code's builds.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { generateDemo } from '../demo/generate.js';
 import { BENCH_CONFIG } from './config.js';
 import { compareWarehouses } from './build-equal.js';
