@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../demo/generate.js';
+import { BENCH_CONFIG } from './config.js';
 import { fmt, measure } from './measure.js';
 
 const { values } = parseArgs({
@@ -48,34 +49,6 @@ mkdirSync(dataDir, { recursive: true });
 const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
 const file = path.join(genDir, 'conversations.jsonl');
 
-/**
- * A configuration as a team would write it (parley.config.yaml; JSON is YAML):
- * the default schedule in Berlin and one for the Americas team, and three SLA
- * policies, one of them on business hours, that between them cover every
- * conversation of the demo data.
- */
-const BENCH_CONFIG = {
-  timezone: 'Europe/Berlin',
-  business_hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['08:00-12:30', '13:30-18:00']])),
-  holidays: ['2026-10-03', '2026-12-25', '2026-12-26'],
-  schedules: {
-    americas: {
-      timezone: 'America/New_York',
-      business_hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['09:00-17:00']])),
-      holidays: ['2026-11-26', '2026-12-25'],
-    },
-  },
-  team_schedules: { 'Tier 1 Americas': 'americas' },
-  sla_policies: [
-    {
-      name: 'urgent chat',
-      when: { channel: ['webchat', 'whatsapp', 'in_app'], priority: ['urgent', 'high'] },
-      targets: { first_response: '2m', next_response: '5m', resolution: '4h' },
-    },
-    { name: 'email', when: { channel: 'email' }, hours: 'business', targets: { first_response: '4h', next_response: '8h', resolution: '24h' } },
-    { name: 'standard', targets: { first_response: '15m', next_response: '30m', resolution: '2d' } },
-  ],
-};
 const configFile = path.join(dataDir, 'bench.parley.config.yaml');
 writeFileSync(configFile, JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
 const configArgs = values['without-sla'] ? [] : ['--config', configFile];

@@ -1,7 +1,7 @@
 // One unit of benchmark work, run in its own process by bench/measure.ts;
 // prints its own peak memory last.
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { main } from '../cli/main.js';
 import { sqlString } from '../ingest/adapters/sql.js';
 
 const [task, ...args] = process.argv.slice(2);
@@ -9,7 +9,16 @@ const [task, ...args] = process.argv.slice(2);
 switch (task) {
   case 'parley': {
     // the real command line, in process, so that its memory is this process's
+    const { main } = await import('../cli/main.js');
     const code = await main(args);
+    if (code !== 0) process.exit(code);
+    break;
+  }
+  case 'parley-at': {
+    // the command line of another checkout (ROOT), to time the code before a change beside it
+    const [root, ...rest] = args as [string, ...string[]];
+    const other = (await import(path.resolve(root, 'cli/main.ts'))) as typeof import('../cli/main.js');
+    const code = await other.main(rest);
     if (code !== 0) process.exit(code);
     break;
   }
@@ -28,4 +37,6 @@ switch (task) {
   default:
     throw new Error(`unknown task ${task}`);
 }
-process.stdout.write(`maxrss_kib ${process.resourceUsage().maxRSS}\n`);
+const usage = process.resourceUsage();
+process.stdout.write(`cpu_us ${usage.userCPUTime + usage.systemCPUTime}\n`);
+process.stdout.write(`maxrss_kib ${usage.maxRSS}\n`);

@@ -54,7 +54,7 @@ import { buildModels, discoverModels, renderModel, renderedModels, stepRunner, t
 import { buildHash, dataState, readBuildState, recordBuildState } from './build-state.js';
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
-import { metricSummaryRowsSql, SUMMARY_GROUPINGS } from './summary.js';
+import { metricSummaryInsertSql, SUMMARY_GROUPINGS } from './summary.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
@@ -283,8 +283,8 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
     'generated',
     `delete from metric_summary where grouping in (${list(whole)})
        or (grouping in (${list(byMonth)}) and month in (select month from _inc_months));
-     insert into metric_summary by name ${metricSummaryRowsSql(whole)};
-     insert into metric_summary by name ${metricSummaryRowsSql(byMonth, 'month in (select month from _inc_months)')}`,
+     ${metricSummaryInsertSql(whole)};
+     ${metricSummaryInsertSql(byMonth, 'month in (select month from _inc_months)')}`,
   );
 
   const months = (await db.all<{ month: string }>('select month from _inc_months where month is not null order by month')).map((r) => r.month);

@@ -53,4 +53,18 @@ describe('parley build', () => {
     const rows = await parley('sql', 'select alert_key, title from alerts', '--db', db, '--format', 'json');
     expect(JSON.parse(rows.out)).toEqual([{ alert_key: 'fcr-low:fcr_rate<0.75:2026-11', title: 'FCR rate 70.0% in November 2026: below 75.0%' }]);
   });
+
+  it('takes --memory-limit: a size, and a build that needs more says so in one line with what to do', async () => {
+    const db = path.join(dir, 'limited.duckdb');
+    expect((await parley('ingest', path.join(dir, 'first.jsonl'), '--db', db)).code).toBe(0);
+    const bad = await parley('build', '--memory-limit', 'lots', '--db', db);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--memory-limit takes a size such as 2GB or 512MB \(got "lots"\)/);
+    const tiny = await parley('build', '--memory-limit', '1MB', '--db', db);
+    expect(tiny.code).toBe(1);
+    expect(tiny.err.trim().split('\n').at(-1)).toMatch(/^parley build: DuckDB ran out of memory \(.* used\); raise --memory-limit \(the limit is 1MB\)$/);
+    const enough = await parley('build', '--memory-limit', '512MB', '--db', db);
+    expect(enough.code).toBe(0);
+    expect(enough.out).toMatch(/^built \d+ models/);
+  });
 });

@@ -2,13 +2,15 @@ import path from 'node:path';
 import { buildFromLake } from '../../lake/build.js';
 import { loadConfig } from '../../models/config.js';
 import { buildWarehouse } from '../../models/incremental.js';
+import { outOfMemory } from '../../ingest/load.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
 import { evaluateAlerts } from '../alerts-hook.js';
+import { applyMemoryLimit, memoryLimitOption } from '../memory-limit.js';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
-  usage: 'parley build [--full] [--config FILE] [--json] [--lake DIR]',
+  usage: 'parley build [--full] [--config FILE] [--memory-limit SIZE] [--json] [--lake DIR]',
   help: `
 Runs the models in dependency order, in one transaction. When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
@@ -23,11 +25,15 @@ Alerts page and sent to the webhook and by e-mail, each once.
   --config FILE  time zone, business hours, holidays, schedules per team, SLA policies, retention, targets and alerts
                  (default ./parley.config.yaml when present, else UTC with Monday–Friday 09:00–17:00,
                  text kept for ever)
+  --memory-limit SIZE
+                 the most memory DuckDB may use for the build, such as 2GB (default: DuckDB's own,
+                 80% of the machine's memory); work beyond it goes to temporary files beside the
+                 warehouse (FILE.tmp/), so a larger warehouse needs no larger machine
   --json         print the steps and their timings as JSON
   --lake DIR     build over the Parquet lake at DIR (\`parley lake export DIR\`) instead of the
                  warehouse: the same models, in memory, reading the lake's raw layer; the marts are
                  written back to DIR (only the partitions that changed)`,
-  options: { config: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' }, lake: { type: 'string' } },
+  options: { config: { type: 'string' }, full: { type: 'boolean' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean' }, lake: { type: 'string' } },
   async run({ values }, io) {
     let config;
     try {
@@ -35,6 +41,7 @@ Alerts page and sent to the webhook and by e-mail, each once.
     } catch (error) {
       throw new CommandError((error as Error).message);
     }
+    const memoryLimit = memoryLimitOption(this, values['memory-limit']);
     const started = performance.now();
     const lake = values['lake'] as string | undefined;
     if (lake !== undefined) {
@@ -54,7 +61,15 @@ Alerts page and sent to the webhook and by e-mail, each once.
     }
     let alerts = '';
     const result = await withWarehouse(values, io, async (db) => {
-      const built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+      if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
+      let built;
+      try {
+        built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+      } catch (error) {
+        const oom = outOfMemory(error);
+        if (oom && memoryLimit) throw new CommandError(`${oom.replace(/, or split the export into smaller files$/, '')} (the limit is ${memoryLimit})`);
+        throw error;
+      }
       // the alert rules of the configuration, on what was just built (stored, then sent: alerts/)
       alerts = await evaluateAlerts(db, config, io);
       return built;

@@ -28,42 +28,30 @@ human_replies as (
     -- that hold a letter or digit (at least one)
     -- (tab, line feed, form feed and carriage return become spaces: the same runs as the regex \S+, faster)
     len(list_filter(string_split(translate(text, chr(9) || chr(10) || chr(12) || chr(13), '    '), ' '), w -> w <> '')) as words,
-    greatest(len(list_filter(string_split_regex(text, '[.!?]+'), piece -> regexp_matches(piece, '[a-z0-9]'))), 1) as sentences
+    greatest(len(list_filter(string_split_regex(text, '[.!?]+'), piece -> regexp_matches(piece, '[a-z0-9]'))), 1) as sentences,
+    -- the checks on one reply, per reply: the aggregate below keeps booleans, not the texts
+    -- (a conversation's first and last two replies held as text for every conversation at once
+    -- were most of this model's memory)
+    regexp_matches(text, '\b(hi|hello|hey|good (morning|afternoon|evening)|welcome|thanks? (you )?for (reaching out|contacting|waiting|getting in touch))\b') as greets,
+    regexp_matches(text, '(anything else|something else|is (everything|it) working|does (that|this) (help|solve|answer)|did (that|this) (help|solve)|resolved (it|your)|solved (it|your)|glad i could help)') as confirms,
+    regexp_matches(text, '\b(sorry|apologi[sz]e|apologies|i understand|understand your|frustrat\w*|inconvenience|thanks? (you )?for your patience|i can imagine)\b') as empathises
   from public_messages
   where author_role = 'agent'
-),
-
-reply_aggregates as (
-  select
-    source,
-    conversation_id,
-    count(*) as human_replies,
-    arg_min(text, reply_order) as first_reply,
-    arg_max(text, reply_order, 2) as last_two_replies,
-    bool_or(
-      regexp_matches(text, '\b(sorry|apologi[sz]e|apologies|i understand|understand your|frustrat\w*|inconvenience|thanks? (you )?for your patience|i can imagine)\b')
-    ) as empathy,
-    avg(words) as mean_reply_words,
-    sum(words) / sum(sentences) as words_per_sentence
-  from human_replies
-  group by source, conversation_id
 ),
 
 reply_checks as (
   select
     source,
     conversation_id,
-    human_replies,
+    count(*) as human_replies,
     -- greeting in the first human reply; closing confirmation in one of the last two
-    regexp_matches(first_reply, '\b(hi|hello|hey|good (morning|afternoon|evening)|welcome|thanks? (you )?for (reaching out|contacting|waiting|getting in touch))\b') as greeting,
-    list_bool_or(list_transform(
-      last_two_replies,
-      reply -> regexp_matches(reply, '(anything else|something else|is (everything|it) working|does (that|this) (help|solve|answer)|did (that|this) (help|solve)|resolved (it|your)|solved (it|your)|glad i could help)')
-    )) as closing_confirmation,
-    empathy,
-    mean_reply_words,
-    words_per_sentence
-  from reply_aggregates
+    arg_min(greets, reply_order) as greeting,
+    list_bool_or(arg_max(confirms, reply_order, 2)) as closing_confirmation,
+    bool_or(empathises) as empathy,
+    avg(words) as mean_reply_words,
+    sum(words) / sum(sentences) as words_per_sentence
+  from human_replies
+  group by source, conversation_id
 ),
 
 turn_checks as (
