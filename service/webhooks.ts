@@ -33,7 +33,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { WEBHOOK_PLATFORMS, type WebhookPlatform, type WebhookSettings } from '../models/config-webhooks.js';
 import { channelSql as chatwootChannelSql, chatwootStatusSql, roleSql as chatwootRoleSql } from '../ingest/adapters/chatwoot.js';
@@ -124,30 +124,33 @@ function mappedSql(): string {
   return [pick('channel'), pick('role'), pick('status')].join(',\n  ');
 }
 
+/** The staged items' columns, in the order the appender fills them. */
+const ITEM_COLUMNS = Object.entries(JSON.parse(ITEM_SCHEMA) as Record<string, string>);
+
 /**
- * The batch's items, typed and mapped, are staged in a temporary table of the writer's connection,
- * made once: each batch fills it from one JSON list and empties it before it commits. Nothing in
- * the catalogue changes from batch to batch, so the statements below, prepared once per
- * connection, are planned once.
+ * The batch's items are staged in a temporary table of the writer's connection, made once, by an
+ * appender (no JSON to parse, no statement to plan); a view gives them typed and mapped. Each
+ * batch fills the table and empties it before it commits (inside the transaction: a batch that
+ * fails leaves nothing staged). Nothing in the catalogue changes from batch to batch, so the
+ * statements below, prepared once per connection, are planned once.
  */
-const STAGE = `create temp table if not exists _webhook_items as
-  select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${mappedSql()}
-  from (select unnest(from_json('[]'::json, '[${ITEM_SCHEMA}]'), recursive := true))`;
+const STAGE = [
+  `create temp table if not exists _webhook_raw (${ITEM_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
+  `create or replace temp view _webhook_items as
+    select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${mappedSql()}
+    from _webhook_raw`,
+];
 const CONV = `conv as (select distinct source, conversation_id from _webhook_items)`;
 
 const STATEMENTS = {
   loadId: 'select coalesce(max(load_id), 0) + 1 as id from load_log',
-  // $1 the items (JSON)
-  stage: `insert into _webhook_items
-    select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${mappedSql()}
-    from (select unnest(from_json($1::varchar::json, '[${ITEM_SCHEMA}]'), recursive := true))`,
   // the events not applied before ($1 the time, $2 the load id): the primary key turns a
   // redelivery away, and says which went in; the items of the others leave the stage
   events: `insert into webhook_events
     select platform, event_id, any_value(conversation_id), $1::varchar::timestamptz, $2::varchar::integer from _webhook_items group by platform, event_id
     on conflict do nothing returning platform, event_id`,
   // $1 the events applied (a JSON list of [platform, event_id])
-  keepApplied: `delete from _webhook_items where [platform, event_id] not in (select unnest(from_json($1::varchar::json, '[["VARCHAR"]]')))`,
+  keepApplied: `delete from _webhook_raw where [platform, event_id] not in (select unnest(from_json($1::varchar::json, '[["VARCHAR"]]')))`,
   // the conversations the batch touches: new ones are made, every one takes the batch's load id ($1)
   newConversations: `insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, metadata, load_id, file, line)
     select source, conversation_id, any_value(channel), least(min(conv_created), min("at")), coalesce(any_value(customer_id), 'unknown'),
@@ -180,25 +183,51 @@ const STATEMENTS = {
   loadLog: `insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
     select $1::varchar::integer, 'webhooks', 'webhook', null, null, null, $2::varchar::integer, (select count(distinct (source, conversation_id)) from _webhook_items), 0, 0,
       $3::varchar::timestamptz, $4::varchar::double, null`,
-  unstage: 'delete from _webhook_items',
+  unstage: 'delete from _webhook_raw',
 } as const;
 type Statement = keyof typeof STATEMENTS;
 
-/** The statements, prepared once per connection (the warehouse's connection is new after a rewrite). */
-const prepared = new WeakMap<DuckDBConnection, Map<Statement, Promise<DuckDBPreparedStatement>>>();
+/** Per connection (the warehouse's connection is new after a rewrite): its statements and its appender. */
+interface Writer {
+  statements: Map<Statement, Promise<DuckDBPreparedStatement>>;
+  appender: DuckDBAppender;
+}
+const writers = new WeakMap<DuckDBConnection, Promise<Writer>>();
 
-async function execute(db: Warehouse, name: Statement, params: DuckDBValue[]): Promise<Record<string, unknown>[]> {
-  const connection = db.connection;
-  let mine = prepared.get(connection);
-  if (!mine) {
-    await connection.run(STAGE);
-    prepared.set(connection, (mine = new Map()));
+function writerOf(connection: DuckDBConnection): Promise<Writer> {
+  let writer = writers.get(connection);
+  if (!writer) {
+    writer = (async () => {
+      for (const sql of STAGE) await connection.run(sql);
+      return { statements: new Map(), appender: await connection.createAppender('_webhook_raw', 'main', 'temp') };
+    })();
+    writers.set(connection, writer);
   }
-  let statement = mine.get(name);
+  return writer;
+}
+
+/** Stages `rows` (each with every column of ITEM_COLUMNS). */
+async function stage(connection: DuckDBConnection, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const { appender } = await writerOf(connection);
+  for (const row of rows) {
+    for (const [column, type] of ITEM_COLUMNS) {
+      const v = row[column];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (type === 'INTEGER') appender.appendInteger(Number(v));
+      else if (type === 'BOOLEAN') appender.appendBoolean(v === true);
+      else appender.appendVarchar(String(v));
+    }
+    appender.endRow();
+  }
+  appender.flushSync();
+}
+
+async function execute(connection: DuckDBConnection, name: Statement, params: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+  const { statements } = await writerOf(connection);
+  let statement = statements.get(name);
   if (!statement) {
     statement = connection.prepare(STATEMENTS[name]);
-    mine.set(name, statement);
-    statement.catch(() => mine.delete(name));
+    statements.set(name, statement);
   }
   const s = await statement;
   s.bind(params.slice(0, s.parameterCount).map(String));
@@ -215,32 +244,49 @@ export async function applyEvents(db: Warehouse, events: readonly (WebhookEvent 
   const seen = new Set<string>();
   const first = events.map((e) => !seen.has(key(e.platform, e.eventId)) && seen.add(key(e.platform, e.eventId)) !== undefined);
   const rows = events.flatMap((e, i) => (first[i] ? e.items.map((it, n) => ({ ...it, platform: e.platform, source: e.source, event_id: e.eventId, n: i * 1000 + n })) : []));
-  const connection = db.connection;
-  return db
-    .transaction(async () => {
-      const started = performance.now();
-      const at = now.toISOString();
-      const load = Number((await execute(db, 'loadId', []))[0]!['id']);
-      await execute(db, 'stage', [JSON.stringify(rows)]);
-      const inserted = await execute(db, 'events', [at, load]);
-      const applied = new Set(inserted.map((r) => key(String(r['platform']), String(r['event_id']))));
-      if (applied.size > 0) {
-        // a redelivered event changes nothing: only the items of the events just recorded stay
-        if (applied.size < seen.size) await execute(db, 'keepApplied', [JSON.stringify(inserted.map((r) => [r['platform'], r['event_id']]))]);
-        await execute(db, 'newConversations', [load]);
-        await execute(db, 'touchConversations', [load]);
-        await execute(db, 'messages', []);
-        await execute(db, 'statusEvents', []);
-        await execute(db, 'loadLog', [load, applied.size, at, (performance.now() - started) / 1000]);
-      }
-      await execute(db, 'unstage', []);
-      return events.map((e, i) => (first[i] && applied.has(key(e.platform, e.eventId)) ? 'applied' : 'duplicate'));
-    })
-    .catch((error: unknown) => {
-      // rolled back, perhaps with the stage made in it: the next batch makes and prepares afresh
-      prepared.delete(connection);
+  return db.transaction(async () => {
+    // the connection of this moment (a rewrite of the warehouse opens a new one)
+    const connection = db.connection;
+    try {
+      return await write(connection);
+    } catch (error) {
+      // rolled back, perhaps with the stage made in it, perhaps with a row the appender could
+      // not flush: the next batch makes the stage, its appender and its statements afresh
+      const writer = writers.get(connection);
+      writers.delete(connection);
+      void writer?.then(
+        (w) => {
+          try {
+            w.appender.closeSync();
+          } catch {
+            // closing flushes what it holds, which may be what failed
+          }
+        },
+        () => undefined,
+      );
       throw error;
-    });
+    }
+  });
+
+  async function write(connection: DuckDBConnection): Promise<Applied[]> {
+    const started = performance.now();
+    const at = now.toISOString();
+    const load = Number((await execute(connection, 'loadId', []))[0]!['id']);
+    await stage(connection, rows);
+    const inserted = await execute(connection, 'events', [at, load]);
+    const applied = new Set(inserted.map((r) => key(String(r['platform']), String(r['event_id']))));
+    if (applied.size > 0) {
+      // a redelivered event changes nothing: only the items of the events just recorded stay
+      if (applied.size < seen.size) await execute(connection, 'keepApplied', [JSON.stringify(inserted.map((r) => [r['platform'], r['event_id']]))]);
+      await execute(connection, 'newConversations', [load]);
+      await execute(connection, 'touchConversations', [load]);
+      await execute(connection, 'messages', []);
+      await execute(connection, 'statusEvents', []);
+      await execute(connection, 'loadLog', [load, applied.size, at, (performance.now() - started) / 1000]);
+    }
+    await execute(connection, 'unstage', []);
+    return events.map((e, i) => (first[i] && applied.has(key(e.platform, e.eventId)) ? 'applied' : 'duplicate'));
+  }
 }
 
 /** The one writer of webhook events: batches what arrives while a batch is written. */
