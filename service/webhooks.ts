@@ -33,7 +33,6 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DuckDBAppender, DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { WEBHOOK_PLATFORMS, type WebhookPlatform, type WebhookSettings } from '../models/config-webhooks.js';
 import { channelSql as chatwootChannelSql, chatwootStatusSql, roleSql as chatwootRoleSql } from '../ingest/adapters/chatwoot.js';
@@ -118,120 +117,13 @@ const MAPPINGS: Record<WebhookPlatform, { channel: string; role: string; status:
   zendesk: { channel: zendeskChannelSql('channel_raw'), role: zendeskRoleSql('author_type', 'author_id', 'requester_id'), status: zendeskStatusSql('status_raw') },
 };
 
-/** The canonical channel, role and status of an item, by its platform's adapter rules. */
-function mappedSql(): string {
-  const pick = (f: 'channel' | 'role' | 'status') => `case platform ${WEBHOOK_PLATFORMS.map((p) => `when '${p}' then ${MAPPINGS[p][f]}`).join(' ')} end as ${f}`;
-  return [pick('channel'), pick('role'), pick('status')].join(',\n  ');
-}
-
-/** The staged items' columns, in the order the appender fills them. */
-const ITEM_COLUMNS = Object.entries(JSON.parse(ITEM_SCHEMA) as Record<string, string>);
-
 /**
- * The batch's items are staged in a temporary table of the writer's connection, made once, by an
- * appender (no JSON to parse, no statement to plan); a view gives them typed and mapped. Each
- * batch fills the table and empties it before it commits (inside the transaction: a batch that
- * fails leaves nothing staged). Nothing in the catalogue changes from batch to batch, so the
- * statements below, prepared once per connection, are planned once.
+ * The canonical channel, role and status of a staged item, by its platform's adapter rules; only
+ * the platforms of the batch (a burst is mostly one platform, and a shorter statement plans faster).
  */
-const STAGE = [
-  `create temp table if not exists _webhook_raw (${ITEM_COLUMNS.map(([c, t]) => `"${c}" ${t}`).join(', ')})`,
-  `create or replace temp view _webhook_items as
-    select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${mappedSql()}
-    from _webhook_raw`,
-];
-const CONV = `conv as (select distinct source, conversation_id from _webhook_items)`;
-
-const STATEMENTS = {
-  loadId: 'select coalesce(max(load_id), 0) + 1 as id from load_log',
-  // the events not applied before ($1 the time, $2 the load id): the primary key turns a
-  // redelivery away, and says which went in; the items of the others leave the stage
-  events: `insert into webhook_events
-    select platform, event_id, any_value(conversation_id), $1::varchar::timestamptz, $2::varchar::integer from _webhook_items group by platform, event_id
-    on conflict do nothing returning platform, event_id`,
-  // $1 the events applied (a JSON list of [platform, event_id])
-  keepApplied: `delete from _webhook_raw where [platform, event_id] not in (select unnest(from_json($1::varchar::json, '[["VARCHAR"]]')))`,
-  // the conversations the batch touches: new ones are made, every one takes the batch's load id ($1)
-  newConversations: `insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, metadata, load_id, file, line)
-    select source, conversation_id, any_value(channel), least(min(conv_created), min("at")), coalesce(any_value(customer_id), 'unknown'),
-      json_object('platform', any_value(platform)), $1::varchar::integer, 'webhooks', 0
-    from _webhook_items w anti join raw_conversations c using (source, conversation_id)
-    group by source, conversation_id`,
-  touchConversations: `with ${CONV}
-    update raw_conversations c set load_id = $1::varchar::integer from conv t where c.source = t.source and c.conversation_id = t.conversation_id`,
-  // messages: once per message id (a later event may repeat a part an earlier one carried); one
-  // read of the conversations' messages gives their ids and their last seq
-  messages: `with ${CONV}, m as (
-      select source, conversation_id, max(seq) as seq, list(message_id) as ids
-      from raw_messages semi join conv using (source, conversation_id) group by all)
-    insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, author_name, body, internal, channel, attachments)
-    select w.source, w.conversation_id,
-      coalesce(m.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
-      w.message_id, w."at", w.role, w.author_id, w.author_name, w.body, w.internal, null, null
-    from (select * from _webhook_items where kind = 'message' and role is not null and coalesce(body, '') <> '' and message_id is not null
-          qualify row_number() over (partition by source, conversation_id, message_id order by n) = 1) w
-    left join m using (source, conversation_id)
-    where not coalesce(list_contains(m.ids, w.message_id), false)`,
-  statusEvents: `with ${CONV}
-    insert into raw_events (source, conversation_id, seq, event_at, type, status, agent_id, team, reason)
-    select w.source, w.conversation_id,
-      coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
-      w."at", w.kind, case when w.kind = 'status' then w.status end, w.agent_id, w.team, null
-    from (select * from _webhook_items where (kind = 'status' and status is not null) or (kind = 'assign' and (agent_id is not null or team is not null))) w
-    left join (select source, conversation_id, max(seq) as seq from raw_events semi join conv using (source, conversation_id) group by all) s using (source, conversation_id)`,
-  // $1 the load id, $2 events applied, $3 the time, $4 seconds
-  loadLog: `insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
-    select $1::varchar::integer, 'webhooks', 'webhook', null, null, null, $2::varchar::integer, (select count(distinct (source, conversation_id)) from _webhook_items), 0, 0,
-      $3::varchar::timestamptz, $4::varchar::double, null`,
-  unstage: 'delete from _webhook_raw',
-} as const;
-type Statement = keyof typeof STATEMENTS;
-
-/** Per connection (the warehouse's connection is new after a rewrite): its statements and its appender. */
-interface Writer {
-  statements: Map<Statement, Promise<DuckDBPreparedStatement>>;
-  appender: DuckDBAppender;
-}
-const writers = new WeakMap<DuckDBConnection, Promise<Writer>>();
-
-function writerOf(connection: DuckDBConnection): Promise<Writer> {
-  let writer = writers.get(connection);
-  if (!writer) {
-    writer = (async () => {
-      for (const sql of STAGE) await connection.run(sql);
-      return { statements: new Map(), appender: await connection.createAppender('_webhook_raw', 'main', 'temp') };
-    })();
-    writers.set(connection, writer);
-  }
-  return writer;
-}
-
-/** Stages `rows` (each with every column of ITEM_COLUMNS). */
-async function stage(connection: DuckDBConnection, rows: readonly Record<string, unknown>[]): Promise<void> {
-  const { appender } = await writerOf(connection);
-  for (const row of rows) {
-    for (const [column, type] of ITEM_COLUMNS) {
-      const v = row[column];
-      if (v === null || v === undefined) appender.appendNull();
-      else if (type === 'INTEGER') appender.appendInteger(Number(v));
-      else if (type === 'BOOLEAN') appender.appendBoolean(v === true);
-      else appender.appendVarchar(String(v));
-    }
-    appender.endRow();
-  }
-  appender.flushSync();
-}
-
-async function execute(connection: DuckDBConnection, name: Statement, params: DuckDBValue[]): Promise<Record<string, unknown>[]> {
-  const { statements } = await writerOf(connection);
-  let statement = statements.get(name);
-  if (!statement) {
-    statement = connection.prepare(STATEMENTS[name]);
-    statements.set(name, statement);
-  }
-  const s = await statement;
-  s.bind(params.slice(0, s.parameterCount).map(String));
-  return (await s.runAndReadAll()).getRowObjectsJS();
+function mappedSql(platforms: readonly WebhookPlatform[]): string {
+  const pick = (f: 'channel' | 'role' | 'status') => `case platform ${platforms.map((p) => `when '${p}' then ${MAPPINGS[p][f]}`).join(' ')} end as ${f}`;
+  return [pick('channel'), pick('role'), pick('status')].join(',\n  ');
 }
 
 /**
@@ -240,53 +132,64 @@ async function execute(connection: DuckDBConnection, name: Statement, params: Du
  * webhook_events already, or earlier in the same batch, is a duplicate.
  */
 export async function applyEvents(db: Warehouse, events: readonly (WebhookEvent & { source: string })[], now: Date): Promise<Applied[]> {
-  const key = (platform: string, eventId: string) => `${platform}\u0000${eventId}`;
   const seen = new Set<string>();
-  const first = events.map((e) => !seen.has(key(e.platform, e.eventId)) && seen.add(key(e.platform, e.eventId)) !== undefined);
+  const first = events.map((e) => {
+    const key = `${e.platform}\u0000${e.eventId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const rows = events.flatMap((e, i) => (first[i] ? e.items.map((it, n) => ({ ...it, platform: e.platform, source: e.source, event_id: e.eventId, n: i * 1000 + n })) : []));
   return db.transaction(async () => {
-    // the connection of this moment (a rewrite of the warehouse opens a new one)
-    const connection = db.connection;
-    try {
-      return await write(connection);
-    } catch (error) {
-      // rolled back, perhaps with the stage made in it, perhaps with a row the appender could
-      // not flush: the next batch makes the stage, its appender and its statements afresh
-      const writer = writers.get(connection);
-      writers.delete(connection);
-      void writer?.then(
-        (w) => {
-          try {
-            w.appender.closeSync();
-          } catch {
-            // closing flushes what it holds, which may be what failed
-          }
-        },
-        () => undefined,
-      );
-      throw error;
-    }
-  });
-
-  async function write(connection: DuckDBConnection): Promise<Applied[]> {
     const started = performance.now();
-    const at = now.toISOString();
-    const load = Number((await execute(connection, 'loadId', []))[0]!['id']);
-    await stage(connection, rows);
-    const inserted = await execute(connection, 'events', [at, load]);
-    const applied = new Set(inserted.map((r) => key(String(r['platform']), String(r['event_id']))));
+    // staged and mapped, without the events applied before (three round trips in all: a burst's batches are small)
+    await db.run(
+      `create or replace temp table _wh as
+       select * exclude ("at", conv_created), "at"::timestamptz as "at", conv_created::timestamptz as conv_created, ${mappedSql([...new Set(events.map((e) => e.platform))])}
+       from (select unnest(from_json($1::json, '[${ITEM_SCHEMA}]'), recursive := true)) anti join webhook_events using (platform, event_id)`,
+      [JSON.stringify(rows)],
+    );
+    const fresh = await db.all<{ platform: string; event_id: string }>('select distinct platform, event_id from _wh');
+    const applied = new Set(fresh.map((k) => `${k.platform}\u0000${k.event_id}`));
     if (applied.size > 0) {
-      // a redelivered event changes nothing: only the items of the events just recorded stay
-      if (applied.size < seen.size) await execute(connection, 'keepApplied', [JSON.stringify(inserted.map((r) => [r['platform'], r['event_id']]))]);
-      await execute(connection, 'newConversations', [load]);
-      await execute(connection, 'touchConversations', [load]);
-      await execute(connection, 'messages', []);
-      await execute(connection, 'statusEvents', []);
-      await execute(connection, 'loadLog', [load, applied.size, at, (performance.now() - started) / 1000]);
+      const load = '(select id from _wh_load)';
+      // no parameters in a run of several statements (DuckDB binds them to one): the time is a literal of a Date
+      const at = `'${now.toISOString()}'::timestamptz`;
+      await db.run(
+        `create or replace temp table _wh_load as select coalesce(max(load_id), 0) + 1 as id from load_log;
+         insert into webhook_events
+         select platform, event_id, any_value(conversation_id), ${at}, ${load} from _wh group by platform, event_id;
+         create or replace temp table _wh_conv as select source, conversation_id from _wh group by all;
+         -- the conversations the batch touches: new ones are made, every one takes the batch's load id
+         insert into raw_conversations (source, conversation_id, channel, created_at, customer_id, metadata, load_id, file, line)
+         select source, conversation_id, any_value(channel), least(min(conv_created), min("at")), coalesce(any_value(customer_id), 'unknown'),
+           json_object('platform', any_value(platform)), ${load}, 'webhooks', 0
+         from _wh w anti join raw_conversations c using (source, conversation_id)
+         group by source, conversation_id;
+         update raw_conversations c set load_id = ${load} from _wh_conv t where c.source = t.source and c.conversation_id = t.conversation_id;
+         -- messages: once per message id (a later event may repeat a part an earlier one carried)
+         insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, author_name, body, internal, channel, attachments)
+         select w.source, w.conversation_id,
+           coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
+           w.message_id, w."at", w.role, w.author_id, w.author_name, w.body, w.internal, null, null
+         from (select * from _wh where kind = 'message' and role is not null and coalesce(body, '') <> '' and message_id is not null
+               qualify row_number() over (partition by source, conversation_id, message_id order by n) = 1) w
+         anti join (select source, conversation_id, message_id from raw_messages semi join _wh_conv using (source, conversation_id)) m using (source, conversation_id, message_id)
+         left join (select source, conversation_id, max(seq) as seq from raw_messages semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id);
+         insert into raw_events (source, conversation_id, seq, event_at, type, status, agent_id, team, reason)
+         select w.source, w.conversation_id,
+           coalesce(s.seq, 0) + row_number() over (partition by w.source, w.conversation_id order by w."at", w.n),
+           w."at", w.kind, case when w.kind = 'status' then w.status end, w.agent_id, w.team, null
+         from (select * from _wh where (kind = 'status' and status is not null) or (kind = 'assign' and (agent_id is not null or team is not null))) w
+         left join (select source, conversation_id, max(seq) as seq from raw_events semi join _wh_conv using (source, conversation_id) group by all) s using (source, conversation_id);
+         insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
+         select id, 'webhooks', 'webhook', null, null, null, ${applied.size}, (select count(*) from _wh_conv), 0, 0, ${at}, ${(performance.now() - started) / 1000}, null from _wh_load;
+         drop table _wh_conv; drop table _wh_load`,
+      );
     }
-    await execute(connection, 'unstage', []);
-    return events.map((e, i) => (first[i] && applied.has(key(e.platform, e.eventId)) ? 'applied' : 'duplicate'));
-  }
+    await db.run('drop table _wh');
+    return events.map((e, i) => (first[i] && applied.has(`${e.platform}\u0000${e.eventId}`) ? 'applied' : 'duplicate'));
+  });
 }
 
 /** The one writer of webhook events: batches what arrives while a batch is written. */
