@@ -28,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
 import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
@@ -159,6 +160,10 @@ let next = 0;
 let sending = true;
 const eventTimes: number[] = [];
 let refused = 0;
+// how long a callback waits for this process's one JavaScript thread during the burst: every
+// statement of a webhook batch resumes on it, behind the live page's requests
+const lag = monitorEventLoopDelay({ resolution: 5 });
+lag.enable();
 const started = performance.now();
 const [loaded, loadedDirect] = await Promise.all([
   readLive(() => sending),
@@ -179,6 +184,7 @@ const [loaded, loadedDirect] = await Promise.all([
   })(),
 ]);
 const seconds = (performance.now() - started) / 1000;
+lag.disable();
 const stored = Number((await db.one<{ n: bigint }>("select count(*) as n from webhook_events where event_id like 'bench-%'"))!.n);
 const batches = Number((await db.one<{ n: bigint }>("select count(*) as n from load_log where file = 'webhooks'"))!.n);
 
@@ -191,6 +197,7 @@ console.log(
   `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
 );
 console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
+console.log(`event-loop delay under the load: p50 ${fmt(lag.percentile(50) / 1e6)} ms, p95 ${fmt(lag.percentile(95) / 1e6)} ms`);
 console.log(`unshared read (loadLive) p95: quiet ${fmt(p95(quietDirect))} ms over ${quietDirect.length}; under the load ${fmt(p95(loadedDirect))} ms over ${loadedDirect.length}`);
 agent.destroy();
 serving.server.closeAllConnections();

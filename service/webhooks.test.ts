@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import { TEST_NOW } from '../testing/clock.js';
 import type { WebhookPlatform, WebhookSettings } from '../models/config-webhooks.js';
-import { applyEvents, signedHeaders, webhookService } from './webhooks.js';
+import { applyEvents, GATHER_MS, signedHeaders, webhookService, webhookWriter } from './webhooks.js';
+import { oneAtATime } from './queue.js';
 import { readEvent, type WebhookEvent } from './webhook-events.js';
 import { conversation, customer } from '../testing/fixtures.js';
 import { buildWarehouse } from '../models/incremental.js';
@@ -271,4 +272,26 @@ describe('a burst', () => {
     // batched: far fewer transactions (load_log rows) than events
     expect(await count('load_log')).toBeLessThan(1000);
   }, 60_000);
+
+  it('the senders of a batch, sending again within the gathering time, make one next batch, not many', async () => {
+    w = await testWarehouse();
+    const writer = webhookWriter(w.db, oneAtATime(), () => TEST_NOW);
+    // 10 senders, 3 events each: sender s sends its next event s ms after its answer (all within
+    // GATHER_MS), so each round is one batch: 3 batches, 3 load_log rows, 30 events applied
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async (_, s) => {
+        const mine: string[] = [];
+        for (let k = 0; k < 3; k++) {
+          if (k > 0) await new Promise((resolve) => setTimeout(resolve, s));
+          const doc = zendeskComment(`gather-${s}-${k}`, 2000 + s, false, `message ${s} ${k}`);
+          const event = readEvent('zendesk', doc, Buffer.from(JSON.stringify(doc)), TEST_NOW) as WebhookEvent;
+          mine.push(await writer.submit({ ...event, source: 'zendesk' }));
+        }
+        return mine;
+      }),
+    );
+    expect(GATHER_MS).toBeGreaterThan(9);
+    expect(outcomes.flat().filter((o) => o === 'applied')).toHaveLength(30);
+    expect(await w.db.all('select "read" as events from load_log where file = \'webhooks\' order by load_id')).toEqual([{ events: 10 }, { events: 10 }, { events: 10 }]);
+  });
 });
