@@ -13,6 +13,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface Measurement {
   seconds: number;
   peakMiB: number;
+  /** CPU seconds of the child (user + system, all its threads). */
+  cpuSeconds: number;
   output: string;
 }
 
@@ -30,7 +32,13 @@ export function measure(task: string, args: string[]): Promise<Measurement> {
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) return reject(new Error(`${task} failed (exit ${code}): ${out}`));
       const match = /^maxrss_kib (\d+)$/m.exec(out);
-      resolve({ seconds, peakMiB: match ? Number(match[1]) / 1024 : NaN, output: out.replace(/^maxrss_kib \d+\n?/m, '') });
+      const cpu = /^cpu_us (\d+)$/m.exec(out);
+      resolve({
+        seconds,
+        peakMiB: match ? Number(match[1]) / 1024 : NaN,
+        cpuSeconds: cpu ? Number(cpu[1]) / 1e6 : NaN,
+        output: out.replace(/^(maxrss_kib|cpu_us) \d+\n?/gm, ''),
+      });
     });
   });
 }
