@@ -11,8 +11,14 @@
  *
  *   npm run bench:ingest                  # ~1M messages
  *   npm run bench:ingest -- --conversations 20000
+ *   npm run bench:ingest -- --runs 1          # one ingest and one baseline run instead of three
+ *   npm run bench:ingest -- --ingest-only     # ingest and baseline only: no builds
  *
- * Targets (issue 2): ingest within 2x of DuckDB's raw read; build under 5 s.
+ * Ingest and baseline run in turns, `--runs` times (default 3); the medians
+ * of wall and CPU time (user + system, all threads) are reported, and the
+ * peak memory of the highest run.
+ *
+ * Targets: ingest within 1.5x of DuckDB's raw read (issue 21; issue 2 asked 2x); build under 5 s.
  * Every build runs with a realistic metrics v2 configuration ({@link BENCH_CONFIG}:
  * two schedules, three SLA policies); `--without-sla` builds with the
  * defaults instead, to see what the v2 models cost. The full build's slowest
@@ -30,7 +36,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../demo/generate.js';
 import { BENCH_CONFIG } from './config.js';
-import { fmt, measure } from './measure.js';
+import { fmt, measure, type Measurement } from './measure.js';
+
+/** The run of median wall time; its CPU time is the median of the CPU times (they need not be the same run's). */
+function median(ms: readonly Measurement[]): Measurement {
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const seconds = mid(ms.map((m) => m.seconds));
+  const run = ms.find((m) => m.seconds === seconds)!;
+  return { ...run, cpuSeconds: mid(ms.map((m) => m.cpuSeconds)), peakMiB: Math.max(...ms.map((m) => m.peakMiB)) };
+}
 
 const { values } = parseArgs({
   options: {
@@ -40,9 +54,13 @@ const { values } = parseArgs({
     shares: { type: 'string' },
     'skip-full': { type: 'boolean' },
     'without-sla': { type: 'boolean' },
+    runs: { type: 'string' },
+    'ingest-only': { type: 'boolean' },
   },
 });
 const conversations = Number(values.conversations ?? 100_000);
+/** Ingest and baseline runs, taken in turns (the median of each is reported). */
+const runs = Math.max(1, Number(values.runs ?? 3));
 const seed = Number(values.seed ?? 7);
 const dataDir = path.resolve('bench/data');
 mkdirSync(dataDir, { recursive: true });
@@ -69,29 +87,44 @@ const removeDb = (f: string) => {
 for (const f of [db, baselineDb]) removeDb(f);
 
 if (!values['skip-ingest']) {
-  const ingest = await measure('parley', ['ingest', file, '--db', db, '--json']);
-  const summary = JSON.parse(ingest.output.trim().split('\n').pop()!) as { loaded: number; read: number };
-  const baseline = await measure('duckdb-read-json', [file, baselineDb]);
-  const build = await measure('parley', ['build', '--db', db, '--json', ...configArgs]);
+  // ingest and baseline in turns, each from an empty file, so that both see the same load on a shared machine
+  const ingests: Measurement[] = [];
+  const baselines: Measurement[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const f of [db, baselineDb]) removeDb(f);
+    ingests.push(await measure('parley', ['ingest', file, '--db', db, '--json']));
+    baselines.push(await measure('duckdb-read-json', [file, baselineDb]));
+    const [a, b] = [ingests.at(-1)!, baselines.at(-1)!];
+    process.stderr.write(
+      `run ${i + 1}/${runs}: ingest ${fmt(a.seconds, 2)} s (cpu ${fmt(a.cpuSeconds, 2)} s), baseline ${fmt(b.seconds, 2)} s (cpu ${fmt(b.cpuSeconds, 2)} s): ${fmt(a.seconds / b.seconds, 2)}x, cpu ${fmt(a.cpuSeconds / b.cpuSeconds, 2)}x\n`,
+    );
+  }
+  const ingest = median(ingests);
+  const baseline = median(baselines);
+  const summary = JSON.parse(ingests[0]!.output.trim().split('\n').pop()!) as { loaded: number; read: number };
+  const build = values['ingest-only'] ? undefined : await measure('parley', ['build', '--db', db, '--json', ...configArgs]);
   const counted = await measure('parley', ['sql', 'select count(*) as n from raw_messages', '--db', db, '--format', 'json']);
   if (messages < 0) messages = (JSON.parse(counted.output) as { n: number }[])[0]!.n;
   for (const f of [db, baselineDb]) removeDb(f);
 
   const mib = statSync(file).size / 2 ** 20;
-  const rows = [
-    ['parley ingest', ingest.seconds, ingest.peakMiB],
-    ['DuckDB read_json (baseline)', baseline.seconds, baseline.peakMiB],
-    ['parley build', build.seconds, build.peakMiB],
-  ] as const;
+  const rows: [string, number, number, number][] = [
+    [`parley ingest (median of ${runs})`, ingest.seconds, ingest.cpuSeconds, ingest.peakMiB],
+    [`DuckDB read_json (median of ${runs})`, baseline.seconds, baseline.cpuSeconds, baseline.peakMiB],
+    ...(build ? [['parley build', build.seconds, build.cpuSeconds, build.peakMiB] as [string, number, number, number]] : []),
+  ];
   process.stdout.write(
     `\nfile: ${path.relative(process.cwd(), file)} — ${fmt(mib)} MiB, ${summary.read.toLocaleString('en-US')} conversations, ${messages.toLocaleString('en-US')} messages\n\n`,
   );
-  process.stdout.write(`${'step'.padEnd(30)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
-  for (const [name, s, m] of rows) process.stdout.write(`${name.padEnd(30)} ${fmt(s, 2).padStart(8)} ${fmt(m, 0).padStart(9)}\n`);
+  process.stdout.write(`${'step'.padEnd(36)} ${'seconds'.padStart(8)} ${'cpu s'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
+  for (const [name, s, c, m] of rows) process.stdout.write(`${name.padEnd(36)} ${fmt(s, 2).padStart(8)} ${fmt(c, 2).padStart(8)} ${fmt(m, 0).padStart(9)}\n`);
   process.stdout.write(
-    `\ningest / baseline: ${fmt(ingest.seconds / baseline.seconds, 2)}x (target ≤ 2x)\n` +
-      `ingest rate: ${fmt(messages / ingest.seconds, 0)} messages/s, ${fmt(summary.read / ingest.seconds, 0)} conversations/s\n` +
-      `build: ${fmt(build.seconds, 2)} s (target < 6 s with the SLA configuration; includes process start)${values['without-sla'] ? ', without SLA policies or schedules' : ''}\n`,
+    `\ningest / baseline: ${fmt(ingest.seconds / baseline.seconds, 2)}x wall, ${fmt(ingest.cpuSeconds / baseline.cpuSeconds, 2)}x cpu (medians; target ≤ 1.5x, issue 21)\n` +
+      `ingest rate: ${fmt(messages / ingest.seconds, 0)} messages/s, ${fmt(summary.read / ingest.seconds, 0)} conversations/s\n`,
+  );
+  if (!build) process.exit(0);
+  process.stdout.write(
+    `build: ${fmt(build.seconds, 2)} s (target < 6 s with the SLA configuration; includes process start)${values['without-sla'] ? ', without SLA policies or schedules' : ''}\n`,
   );
   const steps = (JSON.parse(build.output) as { steps: { model: string; seconds: number }[] }).steps;
   process.stdout.write(

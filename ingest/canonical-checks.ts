@@ -113,10 +113,10 @@ const surveyChecks: Check[] = [
   ],
 ];
 
-/** `case` naming the first rule an element `x` of `field` breaks, as "field[i]: reason"; null when none. */
-function elementProblem(field: string, checks: Check[]): string {
+/** `case` naming the first rule an element `x` breaks; null when none. */
+function elementRule(checks: Check[]): string {
   const rules = checks.map(([ok, reason]) => `when not coalesce(${ok}, false) then ${sqlString(reason)}`).join('\n      ');
-  return `'${field}[' || (seq - 1) || ']: ' || case\n      ${rules}\n    end`;
+  return `case\n      ${rules}\n    end`;
 }
 
 /** The text rules a line breaks before its content is read. */
@@ -143,38 +143,46 @@ function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: str
 
 /** The elements of one list of the parsed records that break a rule: (file_no, line, part, seq, problem). */
 function elementProblems(part: number, field: string, checks: Check[]): string {
-  return `select file_no, line, ${part} as part, seq, problem
+  // the reason is worded ("field[i]: rule") only for the few elements that break a rule
+  return `select file_no, line, ${part} as part, seq, '${field}[' || (seq - 1) || ']: ' || rule as problem
   from (
-    select file_no, line, seq, ${elementProblem(field, checks)} as problem
+    select file_no, line, seq, ${elementRule(checks)} as rule
     from (
       select file_no, line, unnest(r.${field}) as x, generate_subscripts(r.${field}, 1) as seq
       from _ingest_docs
       where len(r.${field}) > 0
     )
   )
-  where problem is not null`;
+  where rule is not null`;
 }
 
-/** How each element of a list becomes a row of its raw table (`x` is the element, `seq` its position). */
+/**
+ * How each element of a list becomes a row of its raw table (`x` is the
+ * element, `seq` its position). Only elements of records that kept every
+ * rule are written, so their values were checked already: a timestamp
+ * matched the pattern and cast (`_ts_ok`), a number cast (`try_cast`), a
+ * scale has two numbers. Plain casts give the same values without matching
+ * and trying each one a second time.
+ */
 export const ELEMENT_COLUMNS = {
   messages: [
     'x.id',
-    '_ts(x."at")',
+    'x."at"::timestamptz',
     'x.author.role',
     'x.author.id',
     'x.author.name',
     'x.body',
     "coalesce(x.internal = 'true', false)",
     'x.channel',
-    'try_cast(x.attachments as integer)',
+    'x.attachments::integer',
   ],
-  events: ['_ts(x."at")', 'x.type', 'x.status', "nullif(x.agent_id, '')", "nullif(x.team, '')", 'x.reason'],
+  events: ['x."at"::timestamptz', 'x.type', 'x.status', "nullif(x.agent_id, '')", "nullif(x.team, '')", 'x.reason'],
   surveys: [
-    '_ts(x."at")',
+    'x."at"::timestamptz',
     'x.kind',
-    'try_cast(x.score as double)',
-    `coalesce(try_cast(x.scale[1] as double), ${defaultScale(0)})`,
-    `coalesce(try_cast(x.scale[2] as double), ${defaultScale(1)})`,
+    'x.score::double',
+    `coalesce(x.scale[1]::double, ${defaultScale(0)})`,
+    `coalesce(x.scale[2]::double, ${defaultScale(1)})`,
     'x.comment',
   ],
 } as const;

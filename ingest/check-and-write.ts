@@ -60,8 +60,17 @@ export async function checkAndWrite(db: Warehouse, loadId: number, files: readon
       )
     )?.n ?? 0;
   const earlier = await quarantineEarlierChunks(db, loadId, files, now);
-  for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
-    await db.run(`delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`);
+  // Only a key already in raw_conversations (an earlier load, or an earlier chunk of this one) has rows
+  // to replace: a message, event or survey belongs to its conversation's row (orphans are what
+  // warehouse/repair.ts removes). Asking raw_conversations first spares the scans of the
+  // three element tables, which grow with every chunk, when nothing is replaced (a first load).
+  const again = await db.one<{ n: number }>(
+    `select count(*) as n from _ingest_valid v where exists (select 1 from raw_conversations c where c.source = v.src and c.conversation_id = v.id)`,
+  );
+  if (again?.n) {
+    for (const table of ['raw_messages', 'raw_events', 'raw_surveys', 'raw_conversations']) {
+      await db.run(`delete from ${table} t using _ingest_valid v where t.source = v.src and t.conversation_id = v.id`);
+    }
   }
   await db.run(insertRawSql(loadId));
   await writeAgents(db, loadId);
