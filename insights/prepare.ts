@@ -21,7 +21,7 @@ export const BATCH_CONVERSATIONS = 4_000;
 export const MAX_MESSAGE_CHARS = 2_000;
 
 /** Distinct message texts whose analysis is remembered, at most (two generations of half this each): bounded memory. */
-export const TEXT_CACHE_SIZE = 100_000;
+export const TEXT_CACHE_SIZE = 40_000;
 
 /** What the text pass takes from one message: its sentiment, its distinct terms (first seen first) and its (word, stem) pairs, flat. */
 export interface MessageText {
