@@ -62,15 +62,23 @@ export function featureMinDf(minDf: number, conversations: number): number {
   return Math.min(minDf, Math.max(2, Math.ceil(conversations / 1000)));
 }
 
+/** DuckDB's memory limit while insights are built (the setting before is restored after). */
+export const INSIGHTS_MEMORY_LIMIT = '1GB';
+
 export interface InsightSummary {
   conversations: number;
   messages: number;
+  /** customer messages whose text was masked, scored and cut into terms afresh (the others repeat a text seen shortly before) */
+  textsAnalysed: number;
   terms: number;
   topics: number;
   emerging: number;
   intents: { trained: number; tested: number; macroF1: number | null; accuracy: number | null; predicted: number; lowConfidence: number };
   seconds: number;
-  steps: Array<{ step: string; seconds: number }>;
+  /** CPU seconds of the build (user + sys, all threads). */
+  cpuSeconds: number;
+  /** Per step: wall seconds, CPU seconds of the process (user + sys, every thread: DuckDB's too), resident memory at its end and the process's peak so far (MiB). */
+  steps: Array<{ step: string; seconds: number; cpuSeconds: number; rssMiB: number; peakRssMiB: number }>;
 }
 
 export interface BuildProgress {
@@ -94,113 +102,132 @@ export async function buildInsights(
   const { now = new Date(), ...given } = options;
   const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...given };
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const steps: InsightSummary['steps'] = [];
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const step = (name: string) => {
     const now = performance.now();
-    steps.push({ step: name, seconds: (now - t) / 1000 });
+    const used = process.cpuUsage(cpu);
+    steps.push({
+      step: name,
+      seconds: (now - t) / 1000,
+      cpuSeconds: (used.user + used.system) / 1e6,
+      rssMiB: process.memoryUsage.rss() / 2 ** 20,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    });
     t = now;
+    cpu = process.cpuUsage();
     onProgress?.({ step: name });
   };
 
-  return db.transaction(async () => {
-    const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
-    step('text and sentiment (JS)');
+  // DuckDB's memory for the build is capped (what does not fit goes to its temp directory): memory stays flat as the data grow
+  const limit = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
+  await db.run(`set memory_limit = '${INSIGHTS_MEMORY_LIMIT}'`);
+  try {
+    return await db.transaction(async () => {
+      const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
+      step('text and sentiment (JS)');
 
-    // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
-    await db.run(keptTermsSql(opts.minDf, featureMinDf(opts.minDf, prepared.conversations)));
-    const termRows = await db.all<{ term: string }>('select term from _ins_df order by term');
-    await db.run('create or replace temp table _ins_term_labels (term varchar, label varchar)');
-    const labels = await db.connection.createAppender('_ins_term_labels', 'main', 'temp');
-    try {
-      for (const { term } of termRows) {
-        labels.appendVarchar(term);
-        labels.appendVarchar(prepared.forms.label(term));
-        labels.endRow();
+      // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
+      await db.run(keptTermsSql(opts.minDf, featureMinDf(opts.minDf, prepared.conversations)));
+      const termRows = await db.all<{ term: string }>('select term from _ins_df order by term');
+      await db.run('create or replace temp table _ins_term_labels (term varchar, label varchar)');
+      const labels = await db.connection.createAppender('_ins_term_labels', 'main', 'temp');
+      try {
+        for (const { term } of termRows) {
+          labels.appendVarchar(term);
+          labels.appendVarchar(prepared.forms.label(term));
+          labels.endRow();
+        }
+        labels.flushSync();
+      } finally {
+        labels.closeSync();
       }
-      labels.flushSync();
-    } finally {
-      labels.closeSync();
-    }
-    await db.run(sentimentSql);
-    step('terms and sentiment tables (SQL)');
+      await db.run(sentimentSql);
+      step('terms and sentiment tables (SQL)');
 
-    // features: single words and two-word phrases
-    const vocabulary = (await db.all<{ term: string }>('select term from _ins_features order by term')).map((r) => r.term);
-    const intents = await classifyIntents(db, vocabulary);
-    await db.run(intentsSql);
-    await writeIntentReport(db, intents, now);
-    step('intents');
+      // features: single words and two-word phrases
+      const vocabulary = (await db.all<{ term: string }>('select term from _ins_features order by term')).map((r) => r.term);
+      const intents = await classifyIntents(db, vocabulary);
+      await db.run(intentsSql);
+      await writeIntentReport(db, intents, now);
+      step('intents');
 
-    await db.run(termsSql(opts.topTerms));
-    const topics = await buildTopics(db, { perGroup: opts.topicCandidates, minCount: opts.minCount, maxTopics: opts.maxTopics });
-    await db.run(topicsSql);
-    await buildExamples(db, opts.examplesPerTopic);
-    step('pain points');
+      await db.run(termsSql(opts.topTerms));
+      const topics = await buildTopics(db, { perGroup: opts.topicCandidates, minCount: opts.minCount, maxTopics: opts.maxTopics });
+      await db.run(topicsSql);
+      await buildExamples(db, opts.examplesPerTopic);
+      step('pain points');
 
-    const topicNames = new Map(topics.map((tp) => [String(tp.id), tp.name]));
-    const emerging: EmergingRow[] = await buildEmerging(
-      db,
-      { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, baselineMonths: opts.baselineMonths },
-      topicNames,
-      (term) => prepared.forms.label(term),
-    );
-    // insight_term_labels: one row per kept term: as customers wrote it, and in how many conversations
-    await db.run(`
+      const topicNames = new Map(topics.map((tp) => [String(tp.id), tp.name]));
+      const emerging: EmergingRow[] = await buildEmerging(
+        db,
+        { minCount: opts.minCount, minRatio: opts.minRatio, alpha: opts.alpha, baselineMonths: opts.baselineMonths },
+        topicNames,
+        (term) => prepared.forms.label(term),
+      );
+      // insight_term_labels: one row per kept term: as customers wrote it, and in how many conversations
+      await db.run(`
       create or replace table insight_term_labels as
       select l.term, l.label, d.df as conversations
       from _ins_term_labels l join _ins_df d using (term)
       order by term`);
-    // insight_conversation_terms: one row per (conversation, kept term it mentions)
-    await db.run(`
+      // insight_conversation_terms: one row per (conversation, kept term it mentions)
+      await db.run(`
       create or replace table insight_conversation_terms as
       select c.source, c.conversation_id, k.term
       from _ins_kept k join _ins_conv c using (doc)
       order by c.source, c.conversation_id, k.term`);
-    step('emerging');
+      step('emerging');
 
-    const counts = await db.one<{ predicted: number; low: number }>(
-      "select count(*) filter (where intent_source = 'model') as predicted, count(*) filter (where low_confidence) as low from insight_intents",
-    );
-    await db.run("delete from warehouse_meta where key = 'insights_built_at'");
-    await db.run("insert into warehouse_meta values ('insights_built_at', $1)", [now.toISOString().replace(/\.\d{3}Z$/, 'Z')]);
-    for (const table of [
-      '_ins_conv',
-      '_ins_text',
-      '_ins_message_scores',
-      '_ins_docs',
-      '_ins_df',
-      '_ins_kept',
-      '_ins_features',
-      '_ins_term_labels',
-      '_ins_labels',
-      '_ins_predictions',
-      '_ins_attr',
-      '_ins_candidates',
-      '_ins_topics',
-      '_ins_topic_terms',
-      '_ins_topic_docs',
-    ]) {
-      await db.run(`drop table if exists ${table}`);
-    }
-    return {
-      conversations: prepared.conversations,
-      messages: prepared.messages,
-      terms: termRows.length,
-      topics: topics.length,
-      emerging: emerging.length,
-      intents: {
-        trained: intents.trained,
-        tested: intents.evaluation?.tested ?? 0,
-        macroF1: intents.evaluation?.macroF1 ?? null,
-        accuracy: intents.evaluation?.accuracy ?? null,
-        predicted: counts?.predicted ?? 0,
-        lowConfidence: counts?.low ?? 0,
-      },
-      seconds: (performance.now() - started) / 1000,
-      steps,
-    };
-  });
+      const counts = await db.one<{ predicted: number; low: number }>(
+        "select count(*) filter (where intent_source = 'model') as predicted, count(*) filter (where low_confidence) as low from insight_intents",
+      );
+      await db.run("delete from warehouse_meta where key = 'insights_built_at'");
+      await db.run("insert into warehouse_meta values ('insights_built_at', $1)", [now.toISOString().replace(/\.\d{3}Z$/, 'Z')]);
+      for (const table of [
+        '_ins_conv',
+        '_ins_text',
+        '_ins_message_scores',
+        '_ins_docs',
+        '_ins_df',
+        '_ins_kept',
+        '_ins_features',
+        '_ins_term_labels',
+        '_ins_labels',
+        '_ins_predictions',
+        '_ins_attr',
+        '_ins_candidates',
+        '_ins_topics',
+        '_ins_topic_terms',
+        '_ins_topic_docs',
+      ]) {
+        await db.run(`drop table if exists ${table}`);
+      }
+      return {
+        conversations: prepared.conversations,
+        messages: prepared.messages,
+        textsAnalysed: prepared.analysed,
+        terms: termRows.length,
+        topics: topics.length,
+        emerging: emerging.length,
+        intents: {
+          trained: intents.trained,
+          tested: intents.evaluation?.tested ?? 0,
+          macroF1: intents.evaluation?.macroF1 ?? null,
+          accuracy: intents.evaluation?.accuracy ?? null,
+          predicted: counts?.predicted ?? 0,
+          lowConfidence: counts?.low ?? 0,
+        },
+        seconds: (performance.now() - started) / 1000,
+        cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuStarted)),
+        steps,
+      };
+    });
+  } finally {
+    if (limit) await db.run(`set memory_limit = '${limit.v.replace(/'/g, '')}'`);
+  }
 }
 
 /**

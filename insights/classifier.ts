@@ -247,6 +247,8 @@ export interface IntentModel {
 }
 
 export interface IntentTrainer {
+  /** The features' indices: those of the model to come ({@link featureIndices}). */
+  readonly vocabulary: ReadonlyMap<string, number>;
   /** Adds one labelled document; `key` picks the logistic regression's sample ({@link LR_SAMPLE}). */
   add(terms: readonly string[], label: string, key: string): void;
   finish(): IntentModel;
@@ -268,6 +270,7 @@ export function createIntentTrainer(vocabulary: Iterable<string>, expected: numb
   const fraction = expected > LR_SAMPLE ? LR_SAMPLE / expected : 1;
   const sample: Array<{ x: PackedVector; y: string }> = [];
   return {
+    vocabulary: vocab,
     add(terms, label, key) {
       nb.add(terms, label);
       if (fraction < 1 && !isHeldOut(key, LR_SAMPLE_SEED, fraction)) return;
@@ -302,14 +305,32 @@ function binaryVector(vocab: ReadonlyMap<string, number>, terms: readonly string
  * most common intent, low-confidence.
  */
 export function predictIntent(model: IntentModel, terms: readonly string[], threshold = LOW_CONFIDENCE): Prediction {
+  return predictIntentIndices(model, featureIndices(model.vocabulary, terms), threshold);
+}
+
+/**
+ * A document's known terms as vocabulary indices, each once, in the order
+ * first seen: what {@link predictIntentIndices} takes.
+ *
+ * @example
+ *   featureIndices(new Map([['card', 0], ['declin', 1]]), ['declin', 'x', 'card', 'declin']) // Int32Array [1, 0]
+ */
+export function featureIndices(vocabulary: ReadonlyMap<string, number>, terms: readonly string[]): Int32Array {
+  const seen = new Set<number>();
+  for (const term of terms) {
+    const i = vocabulary.get(term);
+    if (i !== undefined) seen.add(i);
+  }
+  return Int32Array.from(seen);
+}
+
+/** {@link predictIntent} of a document given as {@link featureIndices} (distinct, in the order first seen). */
+export function predictIntentIndices(model: IntentModel, indices: Int32Array, threshold = LOW_CONFIDENCE): Prediction {
   const { nb, lr, lrIndex } = model;
   const k = nb.classes.length;
   const scores = Float64Array.from(nb.logPrior);
-  const seen = new Set<number>();
-  for (const term of terms) {
-    const i = nb.vocabulary.get(term);
-    if (i === undefined || seen.has(i)) continue;
-    seen.add(i);
+  const seen = indices;
+  for (const i of indices) {
     const base = i * k;
     for (let j = 0; j < k; j++) scores[j]! += nb.logLikelihood[base + j]!;
   }
@@ -317,7 +338,7 @@ export function predictIntent(model: IntentModel, terms: readonly string[], thre
   for (let j = 0; j < k; j++) if (scores[j]! > max) max = scores[j]!;
   let sum = 0;
   for (let j = 0; j < k; j++) sum += scores[j] = Math.exp(scores[j]! - max);
-  const lrP = lr && seen.size ? softmaxProbabilities(lr, { idx: Int32Array.from(seen), val: new Float64Array(seen.size).fill(1 / Math.sqrt(seen.size)) }) : undefined;
+  const lrP = lr && seen.length ? softmaxProbabilities(lr, { idx: seen, val: new Float64Array(seen.length).fill(1 / Math.sqrt(seen.length)) }) : undefined;
   let best = 0;
   let bestP = -1;
   for (let j = 0; j < k; j++) {
@@ -327,7 +348,7 @@ export function predictIntent(model: IntentModel, terms: readonly string[], thre
       best = j;
     }
   }
-  if (seen.size === 0) {
+  if (seen.length === 0) {
     let top = 0;
     for (let j = 1; j < k; j++) if (nb.logPrior[j]! > nb.logPrior[top]!) top = j;
     return { intent: nb.classes[top]!, confidence: Math.exp(nb.logPrior[top]!), lowConfidence: true };

@@ -7,10 +7,13 @@
  * {@link createIntentTrainer}). Two models are trained in one streamed pass over `_ins_docs`: model A on the
  * training split only (for the held-out report), model B on every labelled
  * conversation (to label the rest). A second pass scores the held-out split
- * with A and every conversation with B, appending to `_ins_predictions`.
+ * with A and every conversation with B, appending to `_ins_predictions`; it
+ * reads the features the first pass kept as vocabulary indices
+ * (`_ins_doc_vectors`, a temp table) instead of the terms.
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import { createIntentTrainer, evaluate, isHeldOut, predictIntent, type Evaluation, type IntentModel } from './classifier.js';
+import type { DuckDBBlobValue } from '@duckdb/node-api';
+import { createIntentTrainer, evaluate, featureIndices, isHeldOut, predictIntentIndices, type Evaluation, type IntentModel } from './classifier.js';
 import { BATCH_CONVERSATIONS } from './prepare.js';
 
 export const SPLIT_SEED = 20_261_121;
@@ -75,14 +78,30 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   const labelled = (await db.one<{ n: number }>('select count(*) as n from _ins_labels'))?.n ?? 0;
   const trainA = createIntentTrainer(vocabulary, labelled * (1 - HELD_OUT_FRACTION));
   const trainB = createIntentTrainer(vocabulary, labelled);
+  // the first pass also keeps each conversation's features as vocabulary indices (a blob of int32),
+  // so that the second pass neither reads nor splits the terms again
+  await db.run('create or replace temp table _ins_doc_vectors (doc integer, has_terms boolean, held_out boolean, features blob)');
+  const vectors = await db.connection.createAppender('_ins_doc_vectors', 'main', 'temp');
   let trained = 0;
-  for await (const batch of docBatches(db, maxDoc)) {
-    for (const row of batch) {
-      if (row.label === null || row.terms.length === 0) continue;
-      trainB.add(row.terms, row.label, row.key);
-      if (!isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION)) trainA.add(row.terms, row.label, row.key);
-      trained++;
+  try {
+    for await (const batch of docBatches(db, maxDoc)) {
+      for (const row of batch) {
+        const heldOut = row.label !== null && row.terms.length > 0 && isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION);
+        const idx = featureIndices(trainB.vocabulary, row.terms);
+        vectors.appendInteger(row.doc);
+        vectors.appendBoolean(row.terms.length > 0);
+        vectors.appendBoolean(heldOut);
+        vectors.appendBlob(new Uint8Array(idx.buffer, idx.byteOffset, idx.byteLength));
+        vectors.endRow();
+        if (row.label === null || row.terms.length === 0) continue;
+        trainB.add(row.terms, row.label, row.key);
+        if (!heldOut) trainA.add(row.terms, row.label, row.key);
+        trained++;
+      }
+      vectors.flushSync();
     }
+  } finally {
+    vectors.closeSync();
   }
   if (trained === 0) return { evaluation: undefined, model: undefined, trained, confident: { share: 0, accuracy: null } };
   const modelA = trainA.finish();
@@ -93,18 +112,29 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   let confidentHits = 0;
   const appender = await db.connection.createAppender('_ins_predictions', 'main', 'temp');
   try {
-    for await (const batch of docBatches(db, maxDoc)) {
-      for (const row of batch) {
-        if (row.label !== null && row.terms.length > 0 && isHeldOut(row.key, SPLIT_SEED, HELD_OUT_FRACTION)) {
-          const p = predictIntent(modelA, row.terms);
-          pairs.push({ actual: row.label, predicted: p.intent });
+    for (let from = 1; from <= maxDoc; from += BATCH_CONVERSATIONS) {
+      const reader = await db.connection.runAndReadAll(
+        `select v.doc, v.held_out, v.features, l.intent
+         from _ins_doc_vectors v
+         left join _ins_labels l using (doc)
+         where v.doc between $1 and $2
+         order by v.doc`,
+        [from, from + BATCH_CONVERSATIONS - 1],
+      );
+      for (const [doc, heldOut, blob, label] of reader.getRows() as Array<[number, boolean, DuckDBBlobValue, string | null]>) {
+        // a copy: an Int32Array needs its own aligned buffer (the blob's bytes may be a view into a pool)
+        const idx = new Int32Array(blob.bytes.byteLength >> 2);
+        new Uint8Array(idx.buffer).set(blob.bytes);
+        if (heldOut && label !== null) {
+          const p = predictIntentIndices(modelA, idx);
+          pairs.push({ actual: label, predicted: p.intent });
           if (!p.lowConfidence) {
             confidentN++;
-            if (p.intent === row.label) confidentHits++;
+            if (p.intent === label) confidentHits++;
           }
         }
-        const p = predictIntent(modelB, row.terms);
-        appender.appendInteger(row.doc);
+        const p = predictIntentIndices(modelB, idx);
+        appender.appendInteger(doc);
         appender.appendVarchar(p.intent);
         appender.appendDouble(p.confidence);
         appender.appendBoolean(p.lowConfidence);
@@ -115,6 +145,7 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   } finally {
     appender.closeSync();
   }
+  await db.run('drop table _ins_doc_vectors');
   const evaluation = pairs.length ? evaluate(pairs) : undefined;
   return {
     evaluation,

@@ -13,16 +13,89 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { sentimentScore } from './sentiment.js';
-import { SurfaceForms, maskPii, terms } from './text.js';
+import { SurfaceForms, maskNames, maskPatterns, terms } from './text.js';
 
 /** Conversations per batch read from DuckDB. */
 export const BATCH_CONVERSATIONS = 4_000;
 /** Characters of a message that are read (long e-mails carry quoted history). */
 export const MAX_MESSAGE_CHARS = 2_000;
 
+/** Distinct message texts whose analysis is remembered, at most (two generations of half this each): bounded memory. */
+export const TEXT_CACHE_SIZE = 40_000;
+
+/** What the text pass takes from one message: its sentiment, its distinct terms (first seen first) and its (word, stem) pairs, flat. */
+export interface MessageText {
+  score: number;
+  terms: readonly string[];
+  words: readonly string[];
+}
+
+interface CacheEntry {
+  masked: string;
+  result: MessageText;
+}
+
+/**
+ * The analysis of one message, remembered per distinct text: support
+ * conversations repeat themselves ("ok thanks", "still waiting"), and a
+ * message whose text was seen gets the same score, terms and words without
+ * masking, tokenising or stemming again. The result is exactly that of
+ * `maskPii` + `sentimentScore` + `terms`: the patterns are masked per
+ * distinct text, and when the author's name is in it the message is
+ * analysed on its own. Two generations of at most `size / 2` texts each:
+ * when the young one is full it becomes the old one and the old one is
+ * dropped; a text found in the old one moves to the young one, so the
+ * frequent texts stay.
+ *
+ * @example
+ *   const c = new TextCache();
+ *   c.analyse('My card was declined', null).terms // ['card', 'card declin', 'declin']
+ */
+export class TextCache {
+  private young = new Map<string, CacheEntry>();
+  private old = new Map<string, CacheEntry>();
+  private readonly half: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(size = TEXT_CACHE_SIZE) {
+    this.half = Math.max(1, Math.floor(size / 2));
+  }
+
+  analyse(body: string, author: string | null): MessageText {
+    let entry = this.young.get(body);
+    if (entry) this.hits++;
+    else {
+      entry = this.old.get(body);
+      if (entry) this.hits++;
+      else {
+        this.misses++;
+        const masked = maskPatterns(body);
+        entry = { masked, result: analyseMasked(masked) };
+      }
+      if (this.young.size >= this.half) {
+        this.old = this.young;
+        this.young = new Map();
+      }
+      this.young.set(body, entry);
+    }
+    if (!author) return entry.result;
+    const named = maskNames(entry.masked, [author]);
+    return named === entry.masked ? entry.result : analyseMasked(named);
+  }
+}
+
+function analyseMasked(masked: string): MessageText {
+  const words: string[] = [];
+  const found = new Set(terms(masked, [], { onWord: (w, s) => words.push(w, s), masked: true }));
+  return { score: sentimentScore(masked, { masked: true }), terms: [...found], words };
+}
+
 export interface PrepareResult {
   conversations: number;
   messages: number;
+  /** messages whose text was analysed afresh (the others' text had been seen: {@link TextCache}) */
+  analysed: number;
   forms: SurfaceForms;
 }
 
@@ -58,6 +131,7 @@ export async function prepareText(db: Warehouse, onProgress?: (messages: number)
   const maxDoc = (await db.one<{ n: number | null }>('select max(doc) as n from _ins_conv'))?.n ?? 0;
 
   const forms = new SurfaceForms();
+  const texts = new TextCache();
   const scores = await db.connection.createAppender('_ins_message_scores', 'main', 'temp');
   const docs = await db.connection.createAppender('_ins_docs', 'main', 'temp');
   let messages = 0;
@@ -86,10 +160,11 @@ export async function prepareText(db: Warehouse, onProgress?: (messages: number)
         }
         scores.appendInteger(doc);
         scores.appendInteger(seq);
-        const masked = maskPii(body, author ? [author] : []);
-        scores.appendDouble(sentimentScore(masked, { masked: true }));
+        const r = texts.analyse(body, author);
+        scores.appendDouble(r.score);
         scores.endRow();
-        for (const t of terms(masked, [], { onWord: forms.add, masked: true })) bag.add(t);
+        for (const t of r.terms) bag.add(t);
+        for (let i = 0; i < r.words.length; i += 2) forms.add(r.words[i]!, r.words[i + 1]!);
         messages++;
       }
       flush(docs);
@@ -101,5 +176,5 @@ export async function prepareText(db: Warehouse, onProgress?: (messages: number)
     scores.closeSync();
     docs.closeSync();
   }
-  return { conversations, messages, forms };
+  return { conversations, messages, analysed: texts.misses, forms };
 }

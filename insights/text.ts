@@ -49,6 +49,15 @@ function digits(s: string): number {
  *   // 'Mail me at [email] or call [phone], [name]'
  */
 export function maskPii(text: string, names: readonly (string | null | undefined)[] = []): string {
+  return maskNames(maskPatterns(text), names);
+}
+
+/**
+ * The first half of {@link maskPii}: every pattern (HTML, URLs, e-mails,
+ * handles, cards, phones, references, long numbers), not the names.
+ * `maskNames(maskPatterns(t), names)` is `maskPii(t, names)`.
+ */
+export function maskPatterns(text: string): string {
   let out = text;
   // each pattern runs only when its telltale character is there: most messages have none
   if (out.includes('<') || out.includes('&')) out = out.replace(HTML_TAG_RE, ' ').replace(/&(?:amp|lt|gt|quot|nbsp|#\d+);/g, ' ');
@@ -64,6 +73,16 @@ export function maskPii(text: string, names: readonly (string | null | undefined
       })
       .replace(LONG_NUMBER_RE, '[ref]');
   }
+  return out;
+}
+
+/**
+ * The second half of {@link maskPii}: the author's own names in a text that
+ * went through {@link maskPatterns}. Returns `text` itself (the same string)
+ * when no name is in it.
+ */
+export function maskNames(text: string, names: readonly (string | null | undefined)[] = []): string {
+  let out = text;
   let parts: Set<string> | undefined;
   let lower: string | undefined;
   for (const name of names) {
