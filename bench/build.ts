@@ -17,13 +17,13 @@
  * with EXCEPT ALL both ways (bench/build-equal.ts). The code before may not know
  * `--memory-limit`: it is given only to this code's builds.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDemo } from '../demo/generate.js';
 import { BENCH_CONFIG } from './config.js';
 import { compareWarehouses } from './build-equal.js';
 import { fmt, measure, type Measurement } from './measure.js';
+import { canonicalExport, DATA_DIR } from './data-sets.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,16 +41,9 @@ const runs = Number(values.runs ?? 3);
 const memoryLimit = values['memory-limit'];
 const before = values.before ? path.resolve(values.before) : undefined;
 
-const dataDir = path.resolve('bench/data');
-mkdirSync(dataDir, { recursive: true });
-// the same folder as bench:ingest's, so that both use one generated export
-const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
-const file = path.join(genDir, 'conversations.jsonl');
-if (!existsSync(file)) {
-  process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
-  await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: `${genDir}.part` });
-  renameSync(`${genDir}.part`, genDir);
-}
+const dataDir = DATA_DIR;
+// the same export as bench:ingest's, so that both use one generated file
+const { file } = await canonicalExport(conversations, seed);
 const configFile = path.join(dataDir, 'bench.parley.config.yaml');
 writeFileSync(configFile, JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
 

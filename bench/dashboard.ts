@@ -22,21 +22,17 @@
  *
  *   npm run bench:dashboard [-- --conversations N --requests N --clients N]
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { generateDemo } from '../demo/generate.js';
 import { refreshQaMarts } from '../models/build.js';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
-import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
-import { addAccount } from '../accounts/index.js';
-import { openFor } from '../cli/command.js';
+import { startDashboard } from '../cli/commands/serve.js';
 import { fmt } from './measure.js';
+import { DATA_DIR, servedDemoCopy } from './data-sets.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: { conversations: { type: 'string' }, requests: { type: 'string' }, clients: { type: 'string' } },
 });
@@ -46,24 +42,9 @@ const CLIENTS = Number(values.clients ?? 10);
 const TARGET_P95_MS = 150;
 
 const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
-const dir = path.join(here, 'data');
-mkdirSync(dir, { recursive: true });
-const dbPath = path.join(dir, `dashboard-${CONVERSATIONS}.duckdb`);
-if (!existsSync(dbPath)) {
-  const code = await main(['demo', '--conversations', String(CONVERSATIONS), '--db', dbPath, '--no-serve'], quietIo);
-  if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
-}
-
 // the refresh run loads into the warehouse: serve a copy, so every run starts from the same data
-const servedPath = path.join(dir, `dashboard-${CONVERSATIONS}.served.duckdb`);
-for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
-copyFileSync(dbPath, servedPath);
-const db = await openFor({ db: servedPath }, quietIo, { readers: SERVER_READERS });
+const { db, path: servedPath } = await servedDemoCopy('dashboard', CONVERSATIONS, quietIo);
 const messages = (await db.one<{ n: number }>('select count(*) as n from raw_messages'))?.n ?? 0;
-// The bench's own admin: the refresh below loads non-demo data, which ends the demo accounts.
-if (!(await db.one("select 1 as x from accounts where username = 'bench'"))) {
-  await addAccount(db, { username: 'bench', password: 'bench-password', role: 'admin' });
-}
 const serving = await startDashboard(db, { port: 0, host: '127.0.0.1' }, quietIo, main);
 const base = new URL(serving.url);
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -191,7 +172,7 @@ const extra = await generateDemo({
   seed: 4242,
   end: new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000),
   months: 1,
-  outDir: path.join(dir, 'refresh-10000'),
+  outDir: path.join(DATA_DIR, 'refresh-10000'),
   source: 'demo-refresh',
 });
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });

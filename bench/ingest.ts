@@ -29,13 +29,13 @@
  * baseline runs, `--shares 1` runs only the 1% one, `--skip-full` leaves out
  * the `--full` build of the same data).
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDemo } from '../demo/generate.js';
 import { BENCH_CONFIG } from './config.js';
+import { canonicalExport, DATA_DIR } from './data-sets.js';
 import { fmt, measure, type Measurement } from './measure.js';
 
 /** The run of median wall time; its CPU time is the median of the CPU times (they need not be the same run's). */
@@ -62,23 +62,14 @@ const conversations = Number(values.conversations ?? 100_000);
 /** Ingest and baseline runs, taken in turns (the median of each is reported). */
 const runs = Math.max(1, Number(values.runs ?? 3));
 const seed = Number(values.seed ?? 7);
-const dataDir = path.resolve('bench/data');
-mkdirSync(dataDir, { recursive: true });
-const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
-const file = path.join(genDir, 'conversations.jsonl');
+const dataDir = DATA_DIR;
+const { dir: genDir, file, messages: generated } = await canonicalExport(conversations, seed);
 
 const configFile = path.join(dataDir, 'bench.parley.config.yaml');
 writeFileSync(configFile, JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
 const configArgs = values['without-sla'] ? [] : ['--config', configFile];
 
-let messages: number;
-if (!existsSync(file)) {
-  process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
-  const result = await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: genDir });
-  messages = result.messages;
-} else {
-  messages = -1;
-}
+let messages = generated ?? -1;
 const db = path.join(dataDir, 'bench-ingest.duckdb');
 const baselineDb = path.join(dataDir, 'bench-baseline.duckdb');
 const removeDb = (f: string) => {

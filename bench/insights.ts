@@ -10,26 +10,20 @@
  *   npm run bench:insights
  *   npm run bench:insights -- --conversations 50000
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDemo } from '../demo/generate.js';
 import { fmt, measure } from './measure.js';
+import { canonicalExport, DATA_DIR } from './data-sets.js';
 
 const { values } = parseArgs({ options: { conversations: { type: 'string' }, seed: { type: 'string' } } });
 const conversations = Number(values.conversations ?? 215_000);
 const seed = Number(values.seed ?? 11);
-const dataDir = path.resolve('bench/data');
-mkdirSync(dataDir, { recursive: true });
+const dataDir = DATA_DIR;
 const db = path.join(dataDir, `bench-insights-${conversations}-${seed}.duckdb`);
 
 if (!existsSync(db)) {
-  const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
-  const file = path.join(genDir, 'conversations.jsonl');
-  if (!existsSync(file)) {
-    process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
-    await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: genDir });
-  }
+  const { file } = await canonicalExport(conversations, seed);
   process.stderr.write('ingesting and building the models …\n');
   await measure('parley', ['ingest', file, '--db', db, '--json']);
   await measure('parley', ['build', '--db', db, '--json']);

@@ -13,23 +13,18 @@
  *   npm run bench:lake                          # 100,000 conversations
  *   npm run bench:lake -- --conversations 20000
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemo } from '../demo/generate.js';
 import { fmt, measure } from './measure.js';
+import { canonicalExport, DATA_DIR } from './data-sets.js';
 
 const { values } = parseArgs({ options: { conversations: { type: 'string' }, seed: { type: 'string' } } });
 const conversations = Number(values.conversations ?? 100_000);
 const seed = Number(values.seed ?? 7);
-const dataDir = path.resolve('bench/data');
-mkdirSync(dataDir, { recursive: true });
-const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
-const file = path.join(genDir, 'conversations.jsonl');
-if (!existsSync(file)) {
-  process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
-  await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: genDir });
-}
+const dataDir = DATA_DIR;
+const { file } = await canonicalExport(conversations, seed);
 const extraDir = path.join(dataDir, `lake-extra-${conversations}`);
 const extra = path.join(extraDir, 'conversations.jsonl');
 if (!existsSync(extra)) {

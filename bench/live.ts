@@ -23,23 +23,19 @@
  *
  *   npm run bench:live [-- --conversations N --events N --senders N --requests N]
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
-import { SERVER_READERS, startDashboard } from '../cli/commands/serve.js';
-import { addAccount } from '../accounts/index.js';
-import { openFor } from '../cli/command.js';
+import { startDashboard } from '../cli/commands/serve.js';
 import { parseConfig } from '../models/config.js';
 import { signedHeaders } from '../service/webhooks.js';
 import { fmt } from './measure.js';
+import { servedDemoCopy } from './data-sets.js';
 import { loadLive } from '../dashboard/lib/server/live.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: { conversations: { type: 'string' }, events: { type: 'string' }, senders: { type: 'string' }, requests: { type: 'string' } },
 });
@@ -52,21 +48,8 @@ const LIMIT_S = 180;
 const TARGET = { perSecond: 500, p95Ms: 100 };
 
 const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
-const dir = path.join(here, 'data');
-mkdirSync(dir, { recursive: true });
-const dbPath = path.join(dir, `live-${CONVERSATIONS}.duckdb`);
-if (!existsSync(dbPath)) {
-  const code = await main(['demo', '--conversations', String(CONVERSATIONS), '--db', dbPath, '--no-serve'], quietIo);
-  if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
-}
 // the webhooks write the warehouse: serve a copy, so every run starts from the same data
-const servedPath = path.join(dir, `live-${CONVERSATIONS}.served.duckdb`);
-for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
-copyFileSync(dbPath, servedPath);
-const db = await openFor({ db: servedPath }, quietIo, { readers: SERVER_READERS });
-if (!(await db.one("select 1 as x from accounts where username = 'bench'"))) {
-  await addAccount(db, { username: 'bench', password: 'bench-password', role: 'admin' });
-}
+const { db, path: servedPath } = await servedDemoCopy('live', CONVERSATIONS, quietIo);
 const SECRET = randomBytes(24).toString('hex');
 process.env['PARLEY_ZENDESK_WEBHOOK_SECRET'] = SECRET;
 const serving = await startDashboard(db, { port: 0, host: '127.0.0.1', config: parseConfig({ webhooks: { zendesk: { source: 'zendesk' } } }) }, quietIo, main);

@@ -8,10 +8,10 @@
  *   npm run bench:scorecards
  *   npm run bench:scorecards -- --conversations 20000
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { canonicalExport, DATA_DIR } from './data-sets.js';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDemo } from '../demo/generate.js';
 import { loadFiles } from '../ingest/load.js';
 import { buildModels } from '../models/build.js';
 import { parseConfig } from '../models/config.js';
@@ -25,17 +25,12 @@ const { values } = parseArgs({ options: { conversations: { type: 'string' }, see
 const conversations = Number(values.conversations ?? 100_000);
 const seed = Number(values.seed ?? 7);
 const reviews = Number(values.reviews ?? 300);
-const dataDir = path.resolve('bench/data');
-mkdirSync(dataDir, { recursive: true });
+const dataDir = DATA_DIR;
 const dbFile = path.join(dataDir, `bench-scorecards-${conversations}-${seed}.duckdb`);
 rmSync(dbFile, { force: true });
 rmSync(`${dbFile}.wal`, { force: true });
 
-const genDir = path.join(dataDir, `canonical-${conversations}-${seed}`);
-if (!existsSync(path.join(genDir, 'conversations.jsonl'))) {
-  process.stderr.write(`generating ${conversations.toLocaleString('en-US')} conversations into ${genDir} …\n`);
-  await generateDemo({ conversations, seed, end: new Date('2026-11-01T00:00:00Z'), outDir: genDir });
-}
+const { dir: genDir } = await canonicalExport(conversations, seed);
 const db = await openWarehouse(dbFile);
 await migrate(db);
 process.stderr.write('ingesting …\n');
