@@ -31,3 +31,22 @@ export function* syntheticLines(n: number, messages = 10, prefix = 'c'): Generat
     yield JSON.stringify({ id: `${prefix}${i}`, channel: 'webchat', created_at: msgs[0]!.at, customer: { id: `u${i % 500}` }, messages: msgs });
   }
 }
+
+/**
+ * October 2026 with most resolutions inferred: 18 conversations without
+ * status events (resolved by inference at the agent's reply, the data running
+ * on to 20 October, past the 24-hour window) and 2 resolved by a status
+ * event — 18 of 20 resolutions inferred. For the caveat of models/caveats.ts.
+ */
+export function mostlyInferredOctober(): Record<string, unknown>[] {
+  const inferred = Array.from({ length: 18 }, (_, i) => goodConversation(`i${i + 1}`, { events: [] }));
+  const late = goodConversation('x2', {
+    created_at: '2026-10-20T09:00:00Z',
+    messages: [
+      { id: 'm1', at: '2026-10-20T09:00:00Z', author: { role: 'customer' }, body: 'Hello' },
+      { id: 'm2', at: '2026-10-20T09:05:00Z', author: { role: 'agent', id: 'a1' }, body: 'Hi' },
+    ],
+    events: [{ at: '2026-10-20T09:10:00Z', type: 'status', status: 'resolved' }],
+  });
+  return [...inferred, goodConversation('x1'), late];
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodConversation } from '../../../testing/records.js';
+import { mostlyInferredOctober } from '../../../testing/records.js';
 import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { loadOverview } from './overview.js';
 
@@ -7,16 +7,7 @@ import { loadOverview } from './overview.js';
 // run on to 20 October, past the 24-hour window) and 2 resolved by a status event: 18 of 20 inferred.
 let w: TestWarehouse;
 beforeAll(async () => {
-  const inferred = Array.from({ length: 18 }, (_, i) => goodConversation(`i${i + 1}`, { events: [] }));
-  const late = goodConversation('x2', {
-    created_at: '2026-10-20T09:00:00Z',
-    messages: [
-      { id: 'm1', at: '2026-10-20T09:00:00Z', author: { role: 'customer' }, body: 'Hello' },
-      { id: 'm2', at: '2026-10-20T09:05:00Z', author: { role: 'agent', id: 'a1' }, body: 'Hi' },
-    ],
-    events: [{ at: '2026-10-20T09:10:00Z', type: 'status', status: 'resolved' }],
-  });
-  w = await testWarehouse({ records: [...inferred, goodConversation('x1'), late], build: true });
+  w = await testWarehouse({ records: mostlyInferredOctober(), build: true });
 });
 afterAll(() => w?.close());
 
