@@ -26,12 +26,9 @@ matched as (
     arg_min(p.ord, p.ord) as policy_ord
   from conversations c
   join config_sla_policies p
-    on (p.channels is null or list_contains(p.channels, c.channel))
-    and (p.priorities is null or list_contains(p.priorities, c.priority))
-    and (p.teams is null or list_contains(p.teams, c.owner_team))
-    and (p.intents is null or list_contains(p.intents, c.intent))
-    and (p.sources is null or list_contains(p.sources, c.source))
-    and (p.segments is null or list_contains(p.segments, c.customer_segment))
+    -- the rule of `when`: the macro models/config.ts writes with config_sla_policies
+    on sla_when_matches(p.channels, p.priorities, p.teams, p.intents, p.sources, p.segments,
+                        c.channel, c.priority, c.owner_team, c.intent, c.source, c.customer_segment)
   group by c.source, c.conversation_id
 )
 

@@ -257,12 +257,6 @@ type Policy = {
   business_hours: boolean;
   first_response_s: number | null;
   next_response_s: number | null;
-  channels: string[] | null;
-  priorities: string[] | null;
-  teams: string[] | null;
-  intents: string[] | null;
-  sources: string[] | null;
-  segments: string[] | null;
 };
 
 async function slaCountdowns(
@@ -272,7 +266,7 @@ async function slaCountdowns(
   now: Date,
   has: { hasWindows: boolean; hasTeamSchedules: boolean },
 ): Promise<{ dueSoon: SlaCountdown[]; breaches: SlaCountdown[] }> {
-  const policies = (await db.all<Policy>('select * from config_sla_policies order by ord')).map((p) => ({
+  const policies = (await db.all<Policy>('select ord, name, business_hours, first_response_s, next_response_s from config_sla_policies order by ord')).map((p) => ({
     ...p,
     first_response_s: p.first_response_s === null ? null : Number(p.first_response_s),
     next_response_s: p.next_response_s === null ? null : Number(p.next_response_s),
@@ -283,16 +277,18 @@ async function slaCountdowns(
     source: string;
     conversation_id: string;
     channel: string;
-    priority: string | null;
-    intent: string | null;
-    segment: string | null;
     team: string | null;
     started_at: Date;
     stopped_at: Date | null;
     first: boolean;
+    policy_ord: number | null;
   }>(
     `with ${recent}
-     select t.source, t.conversation_id, c.channel, c.priority, c.intent, c.customer_segment as segment, s.team, t.started_at, t.first,
+     select t.source, t.conversation_id, c.channel, s.team, t.started_at, t.first,
+       -- the first policy whose when matches (the rule the models use: macro sla_when_matches, models/config.ts)
+       (select min(p.ord) from config_sla_policies p
+        where sla_when_matches(p.channels, p.priorities, p.teams, p.intents, p.sources, p.segments,
+                               c.channel, c.priority, s.team, c.intent, t.source, c.customer_segment)) as policy_ord,
        least(t.replied_at, case when not t.first then (
          select min(e.event_at) from raw_events e
          where e.source = t.source and e.conversation_id = t.conversation_id and e.type = 'status' and e.status in ('resolved', 'closed')
@@ -306,20 +302,11 @@ async function slaCountdowns(
   const schedules = has.hasTeamSchedules
     ? new Map((await db.all<{ team: string; schedule: string }>('select team, schedule from config_team_schedules')).map((r) => [r.team, r.schedule]))
     : new Map<string, string>();
-  const matches = (list: string[] | null, v: string | null) => list === null || (v !== null && list.includes(v));
   const horizon = new Date(now.getTime() + DUE_SOON_S * 1000);
   // business windows of the schedules used, from the earliest start to the end of the countdown
   const businessStarts = new Map<string, Date>();
   const applied = turns.flatMap((t) => {
-    const p = policies.find(
-      (p) =>
-        matches(p.channels, t.channel) &&
-        matches(p.priorities, t.priority) &&
-        matches(p.teams, t.team) &&
-        matches(p.intents, t.intent) &&
-        matches(p.sources, t.source) &&
-        matches(p.segments, t.segment),
-    );
+    const p = t.policy_ord === null ? undefined : policies.find((p) => p.ord === Number(t.policy_ord));
     const target = p ? (t.first ? p.first_response_s : p.next_response_s) : null;
     if (!p || target === null) return [];
     const schedule = (t.team ? schedules.get(t.team) : undefined) ?? 'default';
