@@ -1042,7 +1042,7 @@ export function buildConversation(ctx: BuildContext, spec: ConversationSpec): Bu
     source: ctx.source,
     channel,
     created_at: isoTime(s.t0, offset),
-    customer: { id: cust.id, segment, locale: cust.locale },
+    customer: { id: cust.id, segment, locale: cust.locale, ...(cust.account ? { account: cust.account } : {}) },
   };
   if (subject !== undefined) head.subject = subject;
   if (labelled) head.intent = intent;

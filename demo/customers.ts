@@ -20,6 +20,8 @@ export interface DemoCustomer {
   phone: string;
   /** Currency symbol used in amounts. */
   currency: string;
+  /** The company of a business customer (smb, enterprise): "<last name> & Co", whose domain their e-mail has; none for a consumer. */
+  account?: string;
 }
 
 interface LocaleInfo {
@@ -98,5 +100,7 @@ export function demoCustomer(seed: number, index: number, poolSize: number): Dem
     email: `${local}@${domain}`,
     phone: info.phone(n),
     currency: info.currency,
+    // from the name already drawn (no draw of its own: every other generated value stays as it was)
+    ...(segment === 'consumer' ? {} : { account: `${lastName} & Co` }),
   };
 }

@@ -248,6 +248,9 @@ describe('the demo data set', () => {
     expect(result.messages).toBe(convs.reduce((s, c) => s + c.messages.length, 0));
     expect(new Set(convs.map((c) => c.id)).size).toBe(convs.length);
     expect(convs.every((c) => /^c\d{6}$/.test(c.id) && /^cus_\d{6}$/.test(c.customer.id))).toBe(true);
+    // a business customer belongs to their company (the account page); a consumer to none
+    expect(convs.every((c) => (c.customer.segment === 'consumer' ? c.customer.account === undefined : / & Co$/.test(c.customer.account)))).toBe(true);
+    expect(convs.some((c) => c.customer.account)).toBe(true);
     const start = Date.UTC(2025, 6, 1);
     const stamps = convs.flatMap((c) => [
       c.created_at,
