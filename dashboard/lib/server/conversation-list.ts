@@ -101,12 +101,14 @@ export interface ListOptions {
   subjects: boolean;
   /** Only this customer's conversations (the customer page). */
   customer?: { source: string; id: string };
+  /** Only the conversations of this account (`customer_account`, the account page). */
+  account?: { source: string; account: string };
 }
 
 /** The where clause, order and shown value of a list (shared by the page and the CSV). */
 function listSql(f: Filters, q: ListQuery, o: ListOptions) {
   const m: Metric | undefined = CATALOGUE.find((c) => c.name === q.metric);
-  const base = filterWhere(f, { prefix: 'cm', dates: !f.month && !o.customer });
+  const base = filterWhere(f, { prefix: 'cm', dates: !f.month && !o.customer && !o.account });
   const extra: [string, unknown][] = [];
   let rateCond = 'true';
   let valueSql = 'null';
@@ -125,6 +127,10 @@ function listSql(f: Filters, q: ListQuery, o: ListOptions) {
   if (o.customer) {
     extra.push(['cm.source = ?', o.customer.source]);
     extra.push(['cm.customer_id = ?', o.customer.id]);
+  }
+  if (o.account) {
+    extra.push(['cm.source = ?', o.account.source]);
+    extra.push(['cm.customer_account = ?', o.account.account]);
   }
   if (q.sort) order = `cm.${SORTS[q.sort]} ${q.dir ?? 'desc'} nulls last, cm.created_at desc, cm.conversation_id`;
   else order = `${order}, cm.conversation_id`;

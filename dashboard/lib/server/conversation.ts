@@ -32,6 +32,8 @@ export interface ConversationView {
   channel: string;
   createdAt: string;
   customerId: string;
+  /** The customer's account (conversation_metrics.customer_account: the account page's conversations). */
+  account: string | null;
   subject: string | null;
   intent: string | null;
   priority: string | null;
@@ -117,6 +119,7 @@ export async function loadConversation(db: Warehouse, source: string, id: string
     channel: head.channel,
     createdAt: iso(head.created_at),
     customerId: head.customer_id,
+    account: (metrics?.['customer_account'] as string | null) ?? null,
     subject: head.subject,
     intent: head.intent,
     priority: head.priority,

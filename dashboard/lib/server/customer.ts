@@ -16,9 +16,8 @@ import { listConversations, type ListQuery } from './conversation-list.js';
 import { cachedAll, martsBuilt } from './mart-query.js';
 import type { Filters } from './filters.js';
 
-interface Row {
-  segment: string | null;
-  account: string | null;
+/** The figures a customer and an account share (customer_metrics' columns, and the sums the mart does not hold). */
+export interface ContactFigures {
   conversations: number;
   first_contact_at: Date;
   last_contact_at: Date;
@@ -26,12 +25,17 @@ interface Row {
   resolved_conversations: number;
   fcr_rate: number | null;
   recontact_rate: number | null;
-  csat_latest: number | null;
+  reopens: number;
   effort_index_mean: number | null;
   sla_breaches: number;
-  reopens: number;
   sla_settled: number;
   sla_met: number;
+}
+
+interface Row extends ContactFigures {
+  segment: string | null;
+  account: string | null;
+  csat_latest: number | null;
   csat_answers: number;
 }
 
@@ -42,8 +46,30 @@ export interface CustomerFact {
   metric?: string;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+export const day = (d: Date) => d.toISOString().slice(0, 10);
 const pct = (x: number | null) => formatValue(metric('fcr_rate'), x);
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The facts of a customer's or an account's page, in order, with `csat` (the
+ * CSAT facts, which differ between the two) after the re-opens.
+ */
+export function contactFacts(r: ContactFigures, csat: readonly CustomerFact[]): CustomerFact[] {
+  return [
+    { label: 'Conversations', value: count(r.conversations), metric: 'conversations' },
+    { label: 'First contact', value: day(r.first_contact_at) },
+    { label: 'Last contact', value: day(r.last_contact_at) },
+    { label: 'Active months', value: String(r.active_months) },
+    { label: 'Resolved', value: count(r.resolved_conversations), metric: 'resolved_conversations' },
+    { label: 'FCR', value: pct(r.fcr_rate), metric: 'fcr_rate' },
+    { label: 'Repeat contacts (7 days)', value: pct(r.recontact_rate), metric: 'recontact_7d' },
+    { label: 'Re-opens', value: count(r.reopens), metric: 'reopens' },
+    ...csat,
+    { label: 'Effort (mean)', value: formatValue(metric('effort_index'), r.effort_index_mean), metric: 'effort_index' },
+    { label: 'SLA met', value: r.sla_settled ? `${r.sla_met} of ${r.sla_settled}` : '–' },
+    { label: 'SLA breaches', value: String(r.sla_breaches) },
+  ];
+}
 
 /** The customer `id` of `source`, or null when they have no conversation (or the marts are not built). */
 export async function loadCustomer(db: Warehouse, source: string, id: string, q: ListQuery, options: { subjects: boolean } = { subjects: true }) {
@@ -66,20 +92,9 @@ export async function loadCustomer(db: Warehouse, source: string, id: string, q:
   if (!row) return null;
   const unfiltered: Filters = { from: day(row.first_contact_at), to: day(row.last_contact_at) };
   const list = await listConversations(db, unfiltered, q, { subjects: options.subjects, customer: { source, id } });
-  const facts: CustomerFact[] = [
-    { label: 'Conversations', value: row.conversations.toLocaleString('en-US'), metric: 'conversations' },
-    { label: 'First contact', value: day(row.first_contact_at) },
-    { label: 'Last contact', value: day(row.last_contact_at) },
-    { label: 'Active months', value: String(row.active_months) },
-    { label: 'Resolved', value: row.resolved_conversations.toLocaleString('en-US'), metric: 'resolved_conversations' },
-    { label: 'FCR', value: pct(row.fcr_rate), metric: 'fcr_rate' },
-    { label: 'Repeat contacts (7 days)', value: pct(row.recontact_rate), metric: 'recontact_7d' },
-    { label: 'Re-opens', value: row.reopens.toLocaleString('en-US'), metric: 'reopens' },
+  const facts = contactFacts(row, [
     { label: 'Latest CSAT', value: formatValue(metric('csat_score'), row.csat_latest), metric: 'csat_score' },
     { label: 'CSAT answers', value: String(row.csat_answers) },
-    { label: 'Effort (mean)', value: formatValue(metric('effort_index'), row.effort_index_mean), metric: 'effort_index' },
-    { label: 'SLA met', value: row.sla_settled ? `${row.sla_met} of ${row.sla_settled}` : '–' },
-    { label: 'SLA breaches', value: String(row.sla_breaches) },
-  ];
+  ]);
   return { source, id, segment: row.segment, account: row.account, facts, ...list };
 }
