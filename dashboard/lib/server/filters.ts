@@ -204,6 +204,23 @@ export function filterWhere(f: Filters, options: { dates?: boolean; start?: numb
   return numbered(parts, options.start ?? 1);
 }
 
+/**
+ * The narrowing filters of `f` alone ({@link NARROWING_KEYS} but the text
+ * search, and the custom dimensions) as conditions on conversation_metrics
+ * (`prefix`), numbered from `$start`: for a mart that keeps the date range,
+ * channel, intent, team and agent itself (the QA reviews) and reaches the
+ * rest through its conversation. `true` when `f` has none.
+ *
+ * @example
+ *   narrowingWhere({ from, to, channel: 'email', tag: 'vip' }, { prefix: 'cm', start: 3 });
+ *   // { sql: 'list_contains(cm.tags, $3)', params: ['vip'] }
+ */
+export function narrowingWhere(f: Filters, options: { start?: number; prefix?: string } = {}): Where {
+  const only: Filters = { from: f.from, to: f.to, ...(f.dims ? { dims: f.dims } : {}) };
+  for (const k of NARROWING_KEYS) if (k !== 'q' && f[k] !== undefined) Object.assign(only, { [k]: f[k] });
+  return filterWhere(only, { ...options, dates: false });
+}
+
 /** Joins conditions with one `?` each (its value beside it) with `and`, numbering the placeholders `$start…`. */
 export function numbered(parts: readonly (readonly [string, unknown])[], start = 1): Where {
   const params: unknown[] = [];

@@ -37,9 +37,4 @@ describe('the internal quality score tile', () => {
     const august = await internalQualityTile(db, { from: '2026-08-01', to: '2026-08-31' });
     expect(august).toMatchObject({ value: '80.0', change: null });
   });
-
-  it('says the mart has no intent grouping instead of showing a number', async () => {
-    const tile = await internalQualityTile(db, { from: '2026-10-01', to: '2026-10-31', intent: 'billing' });
-    expect(tile).toMatchObject({ value: '–', second: 'not kept by intent', change: null, tone: null });
-  });
 });

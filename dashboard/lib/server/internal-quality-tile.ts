@@ -2,9 +2,10 @@
  * The overview's internal quality score tile, read from scorecards' mart
  * `qa_internal_quality` (mean qa_score of a month's reviews, by month and by
  * month × team / channel; refreshed by every QA write). It shows the last
- * reviewed month in the date range against the month before; the mart has
- * no intent grouping, so under an intent filter (or team and channel
- * together) the tile says so instead of showing a number. A month of fewer
+ * reviewed month in the date range against the month before. Every filter
+ * applies: a view the mart does not keep (an intent, two groups, a tag,
+ * priority, account, custom dimension, …) is computed from the reviews
+ * themselves (qa-reviews.ts). A month of fewer
  * reviews than the catalogue's minimum shows no score, and says why
  * (models/caveats.ts, the rule the reports follow too).
  *
@@ -14,7 +15,8 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { filterQuery, trendRange, type Filters } from './filters.js';
-import { cachedAll, martsBuilt } from './mart-query.js';
+import { martsBuilt } from './mart-query.js';
+import { qualityMonths, type QualityMonth } from './qa-reviews.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { change, type Tile } from './tiles.js';
 import { sampleCaveat, shownValue } from '../../../models/caveats.js';
@@ -23,24 +25,14 @@ export async function internalQualityTile(db: Warehouse, f: Filters): Promise<Ti
   if (!(await martsBuilt(db, 'qa_internal_quality'))) return null;
   const m = metric('internal_quality_score');
   const base = { metric: 'qa_score', label: m.label, href: `/agents${filterQuery({ from: f.from, to: f.to })}`, spark: '', comparedWith: 'previous month' };
-  if (f.intent || (f.team && f.channel)) {
-    return { ...base, value: '–', second: 'not kept by intent', change: null, tone: null };
-  }
-  const grouping = f.team ? 'month,team' : f.channel ? 'month,channel' : 'month';
   const trend = trendRange(f);
-  const rows = await cachedAll<{ month: string; score: number | null; reviews: number }>(
-    db,
-    `select month, internal_quality_score as score, reviews from qa_internal_quality
-     where "grouping" = $1 and month between $2 and $3
-       and ($4::varchar is null or team = $4) and ($5::varchar is null or channel = $5)
-     order by month`,
-    [grouping, trend.from.slice(0, 7), f.to.slice(0, 7), f.team ?? null, f.channel ?? null],
-  );
+  // every filter: the mart's months when it keeps the view, else the reviews' own (qa-reviews.ts)
+  const rows = await qualityMonths(db, f, trend);
   const inRange = rows.filter((r) => r.month >= f.from.slice(0, 7));
   const last = inRange.at(-1);
   const before = last ? rows[rows.indexOf(last) - 1] : undefined;
   // a month of fewer reviews than the catalogue's minimum has no score to show
-  const score = (r: { score: number | null; reviews: number } | undefined) => (r ? shownValue(r.score, Number(r.reviews)) : null);
+  const score = (r: QualityMonth | undefined) => (r ? shownValue(r.internal_quality_score, r.reviews) : null);
   const caveat = sampleCaveat(last ? Number(last.reviews) : undefined, 'review');
   return {
     ...base,

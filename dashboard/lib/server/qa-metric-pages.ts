@@ -4,7 +4,8 @@
  * qa_calibration_agreement / qa_autoqa_agreement.
  *
  * - A review belongs to the period of its conversation (created_at), as in
- *   qa_internal_quality's months; calibration reviews are not in these marts.
+ *   qa_internal_quality's months, and takes every filter through it
+ *   (qa-reviews.ts); calibration reviews are not in these marts.
  * - A statistic over fewer than MIN_GROUP_SIZE reviews shows its count and no
  *   value (spec "Grouping"): a month, a team or an agent with 3 reviews has no
  *   score on these pages.
@@ -23,7 +24,8 @@ import { histogram } from '../../../charts/histogram.js';
 import { rateTick } from '../../../charts/ticks.js';
 import type { ChartAnnotation } from '../../../charts/annotations.js';
 import { cachedAll } from './cache.js';
-import { filterQuery, numbered, trendRange, type Filters } from './filters.js';
+import { filterQuery, narrowed, trendRange, type Filters } from './filters.js';
+import { qualityMonths, reviewWhere } from './qa-reviews.js';
 import { drillTable, NARROW_WIDTH, type DrillTable, type MartMetricPage } from './mart-page-parts.js';
 
 type ScoredReview = {
@@ -48,20 +50,14 @@ const reviewsWord = (k: number) => `${k.toLocaleString('en-US')} review${k === 1
 
 /** The reviews of the period and filters (newest conversation first). */
 function scoredReviews(db: Warehouse, f: Filters): Promise<ScoredReview[]> {
-  const w = numbered([
-    ['created_at >= ?::date', f.from],
-    ['created_at < ?::date + 1', f.to],
-    ...(f.channel ? ([['channel = ?', f.channel]] as const) : []),
-    ...(f.intent ? ([['intent = ?', f.intent]] as const) : []),
-    ...(f.team ? ([['team = ?', f.team]] as const) : []),
-    ...(f.agent ? ([['agent_id = ?', f.agent]] as const) : []),
-  ]);
+  // every filter: the mart's own columns, and the rest through the conversation (qa-reviews.ts)
+  const w = reviewWhere(f);
   return cachedAll<ScoredReview>(
     db,
-    `select review_id, source, conversation_id, agent_id, agent_name, team, created_at::date::varchar as day, reviewer_id,
-       qa_score, auto_failed, rated_criteria, na_criteria, disputes
-     from qa_reviews_scored where ${w.sql}
-     order by created_at desc, review_id`,
+    `select r.review_id, r.source, r.conversation_id, r.agent_id, r.agent_name, r.team, r.created_at::date::varchar as day, r.reviewer_id,
+       r.qa_score, r.auto_failed, r.rated_criteria, r.na_criteria, r.disputes
+     from qa_reviews_scored r where ${w.sql}
+     order by r.created_at desc, r.review_id`,
     w.params,
   ).then((rows) =>
     rows.map((r) => ({
@@ -154,29 +150,7 @@ export async function loadQaScorePage(db: Warehouse, f: Filters): Promise<MartMe
 
 /** The internal quality score page: its monthly trend, by team and agent for the period, and the reviews it is the mean of. */
 export async function loadInternalQualityPage(db: Warehouse, f: Filters, annotations: readonly ChartAnnotation[] = []): Promise<MartMetricPage> {
-  // the mart's monthly grouping for the one group filtered on (agent, else team, else channel)
-  const group = f.agent
-    ? (['month,agent', 'agent', f.agent] as const)
-    : f.team
-      ? (['month,team', 'team', f.team] as const)
-      : f.channel
-        ? (['month,channel', 'channel', f.channel] as const)
-        : (['month', null, null] as const);
-  const range = trendRange(f);
-  const w = numbered([
-    ['"grouping" = ?', group[0]],
-    ['month >= ?', range.from.slice(0, 7)],
-    ['month <= ?', range.to.slice(0, 7)],
-    ...(group[1] ? ([[`${group[1]} = ?`, group[2]]] as const) : []),
-  ]);
-  const [monthly, reviews] = await Promise.all([
-    cachedAll<{ month: string; reviews: number; internal_quality_score: number | null }>(
-      db,
-      `select month, reviews, internal_quality_score from qa_internal_quality where ${w.sql} order by month`,
-      w.params,
-    ),
-    scoredReviews(db, f),
-  ]);
+  const [monthly, reviews] = await Promise.all([qualityMonths(db, f, trendRange(f)), scoredReviews(db, f)]);
   const points = monthly.map((r) => ({ month: r.month, value: n(r.reviews) >= MIN_GROUP_SIZE && r.internal_quality_score !== null ? Number(r.internal_quality_score) : null }));
   const trend = (width?: number) =>
     trendChart(points, {
@@ -227,13 +201,8 @@ export async function loadInternalQualityPage(db: Warehouse, f: Filters, annotat
       { title: `By agent (top 20, at least ${MIN_GROUP_SIZE} reviews)`, svg: byGroup('agent_id'), narrow: byGroup('agent_id', NARROW_WIDTH) },
     ],
     drill: [reviewsTable('The reviews it is the mean of (newest conversation first)', scored)],
-    // the figure and the reviews take every filter; the mart's months are kept by one group at a time
-    notes:
-      f.intent || [f.agent, f.team, f.channel].filter(Boolean).length > 1
-        ? [
-            `The monthly trend is kept by one of agent, team or channel and not by intent: it shows ${group[1] ? `this ${group[1]}` : 'every group'}; the figure and the reviews take every filter.`,
-          ]
-        : [],
+    // the figure, the months and the reviews take every filter (qa-reviews.ts)
+    notes: [],
   };
 }
 
@@ -349,8 +318,10 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
       ),
     ],
     notes:
-      f.channel || f.intent || f.team || f.agent
-        ? ['Agreement is kept per calibration session and criterion, not by channel, intent, team or agent: those filters are not applied.']
+      f.channel || f.intent || f.team || f.agent || narrowed(f)
+        ? [
+            'Agreement is kept per calibration session and criterion, not by channel, intent, team or agent, nor by any other filter of the conversations: those filters are not applied.',
+          ]
         : [],
   };
 }
