@@ -4,6 +4,9 @@
  * part; the latest version is read), with `admin` for names and
  * `conversation_contact_history` for the customer, as CSV or Parquet files
  * in a folder (`conversation_history.csv` or `conversation_history_data.csv`).
+ * The conversation's custom attributes, which Fivetran lands as columns
+ * `custom_<name>` of conversation_history, go into `metadata` under `<name>`
+ * (from the latest version; an empty value is left out).
  * See `intercom-common.ts` for how parts and authors read.
  *
  * A part of a conversation missing from conversation_history, a bad date,
@@ -16,10 +19,10 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import { WHOLE, inPart, partsFor, type Part } from '../parts.js';
 import type { Adapter, PrepareOptions, Prepared } from './types.js';
 import { AdapterError } from './types.js';
-import { findTables, prepareTables, refusedRowsInput } from './table-source.js';
+import { findTables, prepareTables, refusedRowsInput, tableColumns, type TableSpecs } from './table-source.js';
 import { timestampSql } from './mapping.js';
 import { assembleSql } from './assemble.js';
-import { sqlEscape } from './sql.js';
+import { ident, sqlEscape, sqlString } from './sql.js';
 import { has } from './detect.js';
 import { intercomCtes, intercomRoleSql, INTERCOM_AUTHORS } from './intercom-common.js';
 
@@ -52,7 +55,37 @@ const TABLES = {
 
 type Table = keyof typeof TABLES;
 
-function intercomTablesSql(t: Record<Table, string>, labels: Record<Table, string>, source: string, part: Part = WHOLE): { ctes: string; sql: string } {
+/** A custom attribute's column of conversation_history: its metadata key, its header name and the staged column that holds it. */
+interface CustomColumn {
+  key: string;
+  header: string;
+  column: string;
+}
+
+/**
+ * The `custom_<name>` columns of a conversation_history header, each staged as `_custom_<n>`.
+ *
+ * @example
+ *   customColumns(['id', 'custom_plan']); // [{ key: 'plan', header: 'custom_plan', column: '_custom_0' }]
+ */
+export function customColumns(header: readonly string[]): CustomColumn[] {
+  return header.filter((h) => /^custom_./i.test(h)).map((h, i) => ({ key: h.slice('custom_'.length), header: h, column: `_custom_${i}` }));
+}
+
+/** The custom attributes of a conversation version (alias `c`) as a JSON object, empty values left out; null without any. */
+function customAttributesSql(custom: readonly CustomColumn[]): string {
+  if (!custom.length) return 'null::json';
+  const entries = custom.map((c) => `{'k': ${sqlString(c.key)}, 'v': c.${ident(c.column)}}`).join(', ');
+  return `to_json(map_from_entries(list_filter([${entries}], e -> coalesce(e.v, '') <> '')))`;
+}
+
+function intercomTablesSql(
+  t: Record<Table, string>,
+  labels: Record<Table, string>,
+  source: string,
+  part: Part = WHOLE,
+  custom: readonly CustomColumn[] = [],
+): { ctes: string; sql: string } {
   const ts = (e: string) => timestampSql(e, 'iso');
   const dateFix = 'is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates';
   const ctes = `
@@ -112,7 +145,7 @@ convs as (
                case when ${intercomRoleSql('c.source_author_type')} = 'customer' then c.source_author_id end)) cc
        left join ${t.company_history} co on co.id = cc.company_id
        where cc.company_id is not null) as customer_account,
-    null::json as custom_attributes,
+    ${customAttributesSql(custom)} as custom_attributes,
     c.source_subject as subject,
     c.priority,
     c.state,
@@ -167,10 +200,20 @@ export const intercomTablesAdapter: Adapter = {
       );
     }
     const source = options.source ?? 'intercom';
-    return prepareTables<Table>(db, files, TABLES, { prefix: '_ic', platform: 'Intercom' }, async ({ t, labels, staged, rows }) => {
+    const header = await tableColumns(db, files['conversation_history']!);
+    const custom = customColumns(header);
+    // the custom attribute columns this export has, staged beside the known ones
+    const specs: TableSpecs<Table> = {
+      ...TABLES,
+      conversation_history: {
+        ...TABLES.conversation_history,
+        optional: { ...TABLES.conversation_history.optional, ...Object.fromEntries(custom.map((c) => [c.column, [c.header]])) },
+      },
+    };
+    return prepareTables<Table>(db, files, specs, { prefix: '_ic', platform: 'Intercom' }, async ({ t, labels, staged, rows }) => {
       // parts by conversation: a conversation and its parts are always in the same part
       const parts = partsFor(rows, options.partSize?.rows);
-      const refused = (part: Part) => `${intercomTablesSql(t, labels, source, part).ctes}
+      const refused = (part: Part) => `${intercomTablesSql(t, labels, source, part, custom).ctes}
 select _line as line, to_json(struct_pack(id, conversation_id, created_at, part_type, author_type, body))::varchar as raw, problem from checked_parts where problem is not null
 union all
 select line, raw, problem from ${t.conversation_part_history}_rej where ${inPart(part, 'line')}`;
@@ -180,7 +223,7 @@ select line, raw, problem from ${t.conversation_part_history}_rej where ${inPart
           file: files['conversation_history']!,
           format: 'intercom-tables',
           parts,
-          sql: (part) => intercomTablesSql(t, labels, source, part).sql,
+          sql: (part) => intercomTablesSql(t, labels, source, part, custom).sql,
           digest: async () => staged.conversation_history!.digest,
         },
         ...(partsFile

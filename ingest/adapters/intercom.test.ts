@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadFiles } from '../load.js';
@@ -106,18 +106,47 @@ describe('intercom Fivetran tables', () => {
     expect(await w.db.all('select conversation_id, answered_at, kind, score, comment from raw_surveys')).toEqual([
       { conversation_id: '201', answered_at: new Date('2026-01-05T10:05:00Z'), kind: 'csat', score: 2, comment: 'Took two tries, but fixed' },
     ]);
-    // tags from conversation_tag_history and tag; the account is the customer's latest company, by its latest name
+    // tags from conversation_tag_history and tag; the account is the customer's latest company, by its latest name;
+    // the custom_* columns are the custom attributes
     const rows = await w.db.all<{ conversation_id: string; priority: string | null; tags: string[] | null; customer_account: string | null; metadata: string }>(
       'select conversation_id, priority, tags, customer_account, metadata from raw_conversations order by 1',
     );
     expect(rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata) as unknown }))).toEqual([
-      { conversation_id: '201', priority: 'normal', tags: ['Export', 'billing'], customer_account: 'Beta GmbH', metadata: { platform: 'intercom', state: 'closed' } },
+      // custom_plan and custom_region of the latest version (the first said Basic); 202's are empty and left out
+      {
+        conversation_id: '201',
+        priority: 'normal',
+        tags: ['Export', 'billing'],
+        customer_account: 'Beta GmbH',
+        metadata: { platform: 'intercom', state: 'closed', plan: 'Pro', region: 'EU' },
+      },
       { conversation_id: '202', priority: 'normal', tags: null, customer_account: 'Acme Ltd', metadata: { platform: 'intercom', state: 'open' } },
     ]);
     expect((await w.quarantine()).map((r) => r.reason)).toEqual([
       'conversation_part_history.csv line 7 (part 6): conversation_id 999 refers to no conversation in conversation_history.csv; export both tables from the same sync',
       'conversation_part_history.csv line 8 (part 7): author_type "robot" is not one of user, lead, contact, admin, team, bot',
       'conversation_part_history.csv line 9 (part 8): created_at "05/01/2026 11:03" is not a timestamp such as 2020-10-28 23:59:37: export the tables again without reformatting dates',
+    ]);
+    w.close();
+  });
+
+  it('reads the custom_* columns of a Parquet conversation_history too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-intercom-parquet-'));
+    const from = fixture('intercom-tables');
+    const w = await testWarehouse({});
+    for (const f of ['admin', 'conversation_part_history', 'conversation_tag_history', 'tag', 'contact_company_history', 'company_history']) {
+      writeFileSync(path.join(dir, `${f}.csv`), readFileSync(path.join(from, `${f}.csv`)));
+    }
+    await w.db.run(
+      `copy (select * from read_csv('${path.join(from, 'conversation_history.csv')}', all_varchar = true)) to '${path.join(dir, 'conversation_history.parquet')}' (format parquet)`,
+    );
+    const prepared = await intercomTablesAdapter.prepare(w.db, [dir], {});
+    await loadFiles(w.db, prepared.inputs, { now: TEST_NOW }).finally(() => prepared.cleanup());
+    rmSync(dir, { recursive: true, force: true });
+    const rows = await w.db.all<{ conversation_id: string; metadata: string }>('select conversation_id, metadata from raw_conversations order by 1');
+    expect(rows.map((r) => [r.conversation_id, JSON.parse(r.metadata) as unknown])).toEqual([
+      ['201', { platform: 'intercom', state: 'closed', plan: 'Pro', region: 'EU' }],
+      ['202', { platform: 'intercom', state: 'open' }],
     ]);
     w.close();
   });

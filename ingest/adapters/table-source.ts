@@ -13,7 +13,7 @@ import type { Warehouse } from '../../warehouse/connection.js';
 import type { LoadInput } from '../load.js';
 import { WHOLE, type Part } from '../parts.js';
 import { AdapterError, type Prepared } from './types.js';
-import { matchColumns, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
+import { matchColumns, readHeader, scanFile, stageCsv, type CsvSpec, type StagedCsv } from './csv-source.js';
 import { ident, sqlString } from './sql.js';
 import { prepareInScratch } from './prepare.js';
 
@@ -49,6 +49,16 @@ export async function findTables(paths: readonly string[], wanted: readonly stri
     }
   }
   return found;
+}
+
+/** The column names of a CSV (its header row) or Parquet table, as the file spells them. */
+export async function tableColumns(db: Warehouse, file: string): Promise<string[]> {
+  if (!/\.parquet$/i.test(file)) return readHeader(file);
+  try {
+    return (await db.all<{ column_name: string }>(`describe select * from read_parquet(${sqlString(file)})`)).map((r) => r.column_name);
+  } catch (error) {
+    throw new AdapterError(`${path.basename(file)} cannot be read as Parquet: ${(error as Error).message.split('\n')[0]}; copy or export it again`);
+  }
 }
 
 /** Reads a CSV or Parquet table into a temp table of text columns (see `stageCsv`). */
