@@ -71,12 +71,16 @@ export async function qualityMonths(db: Warehouse, f: Filters, range: { from: st
   let rows: QualityMonth[];
   if (group) {
     const w = numbered([['"grouping" = ?', group[0]], ['month >= ?', months[0]], ['month <= ?', months[1]], ...(group[1] ? ([[`${group[1]} = ?`, group[2]]] as const) : [])]);
-    rows = await cachedAll<QualityMonth>(db, `select month, reviews, internal_quality_score from qa_internal_quality where ${w.sql} order by month`, w.params);
+    rows = await cachedAll<QualityMonth & Record<string, unknown>>(
+      db,
+      `select month, reviews, internal_quality_score from qa_internal_quality where ${w.sql} order by month`,
+      w.params,
+    );
   } else {
     // qa_internal_quality's definition over the reviews of the view: reviews without a score (all N/A) are left out
     const w = reviewWhere(f, { dates: false });
     const n = w.params.length;
-    rows = await cachedAll<QualityMonth>(
+    rows = await cachedAll<QualityMonth & Record<string, unknown>>(
       db,
       `select r.month, count(*) as reviews, avg(r.qa_score) as internal_quality_score
        from qa_reviews_scored r
