@@ -17,6 +17,9 @@ test('leadership sees cost per resolution and churn after support on the overvie
   await expect(page).toHaveURL(/channel=email/);
   await expect(cost.locator('.tile-second')).toHaveText(/^people \d[\d,]*\.\d\d$|^bot .* · people .*$/);
   await expect(churn).toContainText('all conversations (not filtered)');
+  // so does a filter the monthly marts do not keep (a tag, a priority, an account)
+  await page.goto('/?priority=urgent');
+  await expect(churn).toContainText('all conversations (not filtered)');
 });
 
 test('the cost tile opens its metric page, with the definition of agent hours', async ({ page }) => {

@@ -15,7 +15,7 @@
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { cachedAll, martsBuilt } from './mart-query.js';
-import { filterQuery, type Filters } from './filters.js';
+import { filterQuery, narrowed, type Filters } from './filters.js';
 import { change, PREVIOUS_PERIOD, type Tile } from './tiles.js';
 
 /** The summary fields the cost tile reads. */
@@ -72,7 +72,7 @@ export async function retentionTile(db: Warehouse, f: Filters): Promise<Tile | n
   const all = band('all', 'all');
   const fcr = band('fcr', 'fcr');
   const notFcr = band('fcr', 'not fcr');
-  const filtered = Boolean(f.channel || f.intent || f.team || f.agent || f.month);
+  const filtered = Boolean(f.channel || f.intent || f.team || f.agent || f.month) || narrowed(f);
   const pct = (v: number | undefined) => formatValue(m, v);
   return {
     metric: m.name,
