@@ -11,6 +11,22 @@ describe('maskPii', () => {
     expect(masked).toBe('Hi [handle], I am [name] [name] ([email]). Call [phone] or [phone]. ' + 'Card [card] was charged for order [ref], tracking [ref]. See [url]');
   });
 
+  it('masks street addresses with a house number, in English, German, Dutch, Spanish, Italian and French word order', () => {
+    expect(maskPii('Delivery address is 12 Baker Street, Berlin.')).toBe('Delivery address is [address], Berlin.');
+    expect(maskPii('Ship it to 1600 Oak Rd or 221 Elm Ave')).toBe('Ship it to [address] or [address]');
+    expect(maskPii('New address: Hauptstraße 5 / Keizersgracht 101')).toBe('New address: [address] / [address]');
+    expect(maskPii('It should be Calle Mayor 18, not Via Roma 3.')).toBe('It should be [address], not [address].');
+    expect(maskPii('Send it to 7 Rue de la Paix please')).toBe('Send it to [address] please');
+    // "Calle" would stem to "call": no street's words become a term ("name" is a stop word)
+    expect(terms('Typo in my street name, it should be Calle Mayor 18.')).toEqual(['typo', 'typo street', 'street']);
+  });
+
+  it('leaves phrases with numbers that are no address alone', () => {
+    for (const text of ['I paid via PayPal 3 times', 'I called 3 times, Way too long', 'Can we add 5 more seats to our Pro plan?', 'I ordered 2 Pixel Photo Frames']) {
+      expect(maskPii(text)).toBe(text);
+    }
+  });
+
   it('leaves ordinary numbers, amounts and error codes alone', () => {
     expect(maskPii('I paid £146.95 twice, error code 502, 3 days ago')).toBe('I paid £146.95 twice, error code 502, 3 days ago');
   });

@@ -3,7 +3,8 @@
  * stemming and phrases (bigrams, trigrams) over public customer messages.
  *
  * Personal data never becomes a term: e-mail addresses, URLs, handles,
- * card-like and phone-like numbers, order/tracking references and the
+ * card-like and phone-like numbers, order/tracking references, street
+ * addresses with a house number and the
  * author's own name are replaced by a placeholder (`[email]`, `[phone]`…)
  * before anything is tokenised, placeholders end a phrase, and a token that
  * holds a digit is never a term (except a bare three-digit code such as an
@@ -29,6 +30,22 @@ const PHONE_RE = /(?:\+|\b)\d(?:[\d ().-]{5,18})\d\b/g;
 const REF_RE = /#\s?[\p{L}\p{N}-]*\p{N}[\p{L}\p{N}-]*|\b(?=[\p{L}-]*\p{N})(?=[\p{N}-]*[\p{L}])[\p{L}\p{N}][\p{L}\p{N}-]{4,}\b/gu;
 // other long digit runs (postcodes, account and ticket numbers)
 const LONG_NUMBER_RE = /\b\p{N}{5,}\b/gu;
+// street addresses with a house number: "12 Baker Street", "1600 Oak Rd", "Hauptstraße 5", "Keizersgracht 101",
+// "Calle Mayor 18", "Via Roma 3", "7 Rue de la Paix" (a street's words are never a term: Porter stems "Calle" to "call")
+const PARTICLE = '(?:de|del|la|las|los|le|les|du|des|da|do|dos|das|di|della|dei|van|von|der|den)';
+const NAME_PART = `(?:[\\p{Lu}][\\p{L}'’.-]*|${PARTICLE}(?=(?:\\s+${PARTICLE})*\\s+[\\p{Lu}]))`;
+const STREET_BEFORE = '(?:Calle|Carrer|Avenida|Avda\\.?|Rua|Via|Viale|Piazza|Corso|Rue|Avenue|Boulevard|Plaza|Paseo|Praça|Largo|Ulica|ul\\.)';
+const STREET_AFTER = '(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Close|Crescent|Square|Sq)\\b\\.?';
+const STREET_WORD = '[\\p{Lu}][\\p{L}-]*(?:straße|strasse|str\\.|gasse|weg|platz|gracht|laan|straat|plein|allee|damm|kade)';
+const HOUSE = '\\d{1,5}[a-zA-Z]?\\b';
+const ADDRESS_RE = new RegExp(
+  [
+    `\\b${HOUSE},?\\s+(?:${NAME_PART}\\s+){1,3}${STREET_AFTER}`,
+    `(?:\\b${HOUSE},?\\s+)?\\b${STREET_BEFORE}\\s+(?:${NAME_PART}\\s+){0,3}${NAME_PART}(?:,?\\s+${HOUSE})?`,
+    `\\b${STREET_WORD}\\s+${HOUSE}`,
+  ].join('|'),
+  'gu',
+);
 
 function digits(s: string): number {
   let n = 0;
@@ -65,6 +82,7 @@ export function maskPatterns(text: string): string {
   if (out.includes('@')) out = out.replace(EMAIL_RE, '[email]').replace(HANDLE_RE, (_m, pre: string) => `${pre}[handle]`);
   if (HAS_DIGIT.test(out)) {
     out = out
+      .replace(ADDRESS_RE, (m) => (HAS_DIGIT.test(m) ? '[address]' : m))
       .replace(REF_RE, '[ref]')
       .replace(CARD_RE, (m) => (digits(m) >= 13 ? '[card]' : m))
       .replace(PHONE_RE, (m) => {
@@ -106,7 +124,7 @@ const NAME_WORD_RE = /[\p{L}\p{M}][\p{L}\p{M}'’-]*/gu;
 
 // A sentence ends at punctuation, a line break or a placeholder; phrases never cross it. The
 // placeholder is captured, so that the words just before it can be told apart (POINTER_WORDS).
-const SEGMENT_RE = /(\[(?:url|email|handle|card|phone|ref|name)\])|[.!?;:,()"“”«»\n\r\t[\]{}<>|/\\…]+/;
+const SEGMENT_RE = /(\[(?:url|email|handle|card|phone|ref|name|address)\])|[.!?;:,()"“”«»\n\r\t[\]{}<>|/\\…]+/;
 /**
  * Words that only point at the number or placeholder after them ("card ending [card]",
  * "order number 4411", "last four digits 1234"): right before a placeholder or a word with

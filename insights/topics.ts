@@ -13,7 +13,7 @@
 import type { Warehouse } from '../warehouse/connection.js';
 import { applyCuration, listCuration } from './curation.js';
 import { surfaceLabels } from './labels.js';
-import { maskPii } from './text.js';
+import { maskPii, terms } from './text.js';
 
 export const TOPIC_JACCARD = 0.25;
 /** A candidate is at least this many times as common in its month or intent as overall. */
@@ -153,18 +153,65 @@ export async function buildTopics(db: Warehouse, opts: { perGroup: number; minCo
   const phraseRows = await db.all<{ term: string; df: number }>(
     `select term, df from _ins_df where contains(term, ' ') order by df desc, length(term) - length(replace(term, ' ', '')) desc, term`,
   );
-  const nameTerms = merged.map((t) => nameCandidates(t, df, phraseRows));
+  // …written in the topic's own sense ("card in the letterbox", all delivery, does not name a topic of card
+  // payments), and no other topic's term ("book a flight" is a topic of its own, not the name of "book")
+  const owner = new Map<string, number>();
+  for (const t of merged) for (const term of t.terms) if (!owner.has(term)) owner.set(term, t.id);
+  const named = merged.map((t) => nameCandidates(t, df, phraseRows).filter((term) => term === t.seed || (owner.get(term) ?? t.id) === t.id));
+  const mixes = await intentMixes(db, named.flat());
+  const nameTerms = named.map((terms, i) => terms.filter((term) => sameSense(mixes.get(term), mixes.get(merged[i]!.seed))));
   const labels = await surfaceLabels(db, [...merged.flatMap((t) => t.terms), ...nameTerms.flat()], (term) => term);
+  // two topics never share a name: a name taken (by curation, or by a topic ranked before) is skipped
+  const used = new Set(curated.names.values());
   const topics = merged.map((t, i) => {
     const names = nameTerms[i]!.map((term) => labels.get(term) ?? term);
-    return {
-      ...t,
-      labels: t.terms.map((term) => labels.get(term) ?? term),
-      name: curated.names.get(t.id) ?? names.find((n) => n.split(' ').length <= NAME_WORDS) ?? names[names.length - 1]!,
-    };
+    const name = curated.names.get(t.id) ?? names.find((n) => n.split(' ').length <= NAME_WORDS && !used.has(n)) ?? names[names.length - 1]!;
+    used.add(name);
+    return { ...t, labels: t.terms.map((term) => labels.get(term) ?? term), name };
   });
   await writeTopicTerms(db, topics);
   return topics;
+}
+
+/** How many conversations of each intent mention each of `terms`. */
+async function intentMixes(db: Warehouse, terms: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const rows = await db.all<{ term: string; intent: string; n: number }>(
+    `select k.term, a.intent, count(*) as n
+     from _ins_kept k join _ins_attr a using (doc)
+     where k.term in (select unnest($1::varchar[])) and a.intent is not null
+     group by all`,
+    [[...new Set(terms)]],
+  );
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    let m = out.get(r.term);
+    if (!m) out.set(r.term, (m = new Map()));
+    m.set(r.intent, Number(r.n));
+  }
+  return out;
+}
+
+/** A phrase is in its topic's sense when its conversations' intents overlap those of the topic's seed by at least this share (histogram intersection). */
+export const SENSE_OVERLAP = 0.4;
+
+/**
+ * Does a phrase use its topic's seed word in the topic's sense? The overlap
+ * of the intent mixes of the phrase's and the seed's conversations (Σ over
+ * intents of the smaller share) must reach {@link SENSE_OVERLAP}. Without
+ * intents on either side nothing tells the senses apart: true.
+ *
+ * @example
+ *   // "card": 28 % delivery, 72 % billing, refund and payments; "card in the letterbox": all delivery
+ *   sameSense(new Map([['delivery', 439]]), new Map([['delivery', 439], ['billing', 415], ['refund', 388], ['payment', 302]])) // false (0.28)
+ */
+export function sameSense(phrase: ReadonlyMap<string, number> | undefined, seed: ReadonlyMap<string, number> | undefined): boolean {
+  const total = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const np = phrase ? total(phrase) : 0;
+  const ns = seed ? total(seed) : 0;
+  if (!np || !ns) return true;
+  let overlap = 0;
+  for (const [intent, n] of phrase!) overlap += Math.min(n / np, (seed!.get(intent) ?? 0) / ns);
+  return overlap >= SENSE_OVERLAP - 1e-9;
 }
 
 async function writeTopicTerms(db: Warehouse, topics: readonly Topic[]): Promise<void> {
@@ -274,10 +321,12 @@ export function nameCandidates(topic: Topic, df: ReadonlyMap<string, number>, ph
 export const MIN_EXAMPLE_CHARS = 25;
 /** Characters of an example's text. */
 export const EXAMPLE_CHARS = 280;
+/** Conversations read per example shown, so that what many customers wrote alike (greetings and amounts aside) is shown once. */
+export const EXAMPLE_POOL = 10;
 
 /**
  * insight_topic_examples: per topic up to `perTopic` conversations — those
- * mentioning the most of its terms, newest first — with the conversation's
+ * mentioning the most of its terms, newest first, each wording once — with the conversation's
  * first customer message of some length ({@link MIN_EXAMPLE_CHARS}), PII-masked (never a name, e-mail, phone,
  * handle or customer id). Runs after insight_topics exists.
  */
@@ -305,7 +354,8 @@ export async function buildExamples(db: Warehouse, perTopic: number): Promise<nu
         row_number() over (partition by h.topic_id order by h.matched desc, c.created_at desc, c.source, c.conversation_id) as rank
       from hits h
       join _ins_conv c using (doc)
-      qualify rank <= ${perTopic}
+      -- a few more than shown: the same text written by many customers is shown once
+      qualify rank <= ${perTopic * EXAMPLE_POOL}
     ),
     first_text as (
       -- the first customer message that says something (a bare "Hi" is skipped when there is more)
@@ -326,13 +376,22 @@ export async function buildExamples(db: Warehouse, perTopic: number): Promise<nu
   await db.run(`create or replace table insight_topic_examples (
     topic_id integer, rank integer, source varchar, conversation_id varchar, month varchar, intent varchar, text varchar)`);
   const appender = await db.connection.createAppender('insight_topic_examples');
+  let written = 0;
   try {
+    const seen = new Map<number, Set<string>>();
     for (const r of rows) {
       const masked = maskPii(r.body, r.author_name ? [r.author_name] : [])
         .replace(/\s+/g, ' ')
         .trim();
+      let texts = seen.get(r.topic_id);
+      if (!texts) seen.set(r.topic_id, (texts = new Set()));
+      // what the text says: its content words (greetings, amounts and references aside)
+      const says = [...new Set(terms(masked, [], { masked: true, maxN: 1 }))].sort().join(' ') || masked.toLowerCase();
+      if (texts.size >= perTopic || texts.has(says)) continue;
+      texts.add(says);
+      written++;
       appender.appendInteger(r.topic_id);
-      appender.appendInteger(r.rank);
+      appender.appendInteger(texts.size);
       appender.appendVarchar(r.source);
       appender.appendVarchar(r.conversation_id);
       appender.appendVarchar(r.month);
@@ -345,5 +404,5 @@ export async function buildExamples(db: Warehouse, perTopic: number): Promise<nu
   } finally {
     appender.closeSync();
   }
-  return rows.length;
+  return written;
 }

@@ -9,6 +9,7 @@ import { buildModels } from '../models/build.js';
 import { loadConfig } from '../models/config.js';
 import { buildInsights } from './build.js';
 import { STOP_WORDS } from './stop-words.js';
+import { tokenize } from './text.js';
 
 // Customer tweets of the public "Customer Support on Twitter" sample, read with DuckDB
 // directly (each customer tweet one conversation; its brand the first @name it addresses).
@@ -84,5 +85,20 @@ describe('on real Twitter support threads (twcs)', () => {
     }
     const all = [...byBrand.values()].flat().join(' ');
     expect(all).toMatch(/deliver|package|battery|refund|order|update|phone|service|internet|flight|bag/);
+  });
+
+  it('names topics and their terms by words the customers wrote, each topic its own name: no placeholder, no stem that is not a word', async () => {
+    const written = new Set<string>();
+    for (const r of await db.all<{ text: string }>('select text from tweets')) for (const t of tokenize(r.text)) written.add(t);
+    const topics = await db.all<{ name: string; labels: string[] }>('select name, labels from insight_topics order by topic_id');
+    if (process.env['PARLEY_SHOW_TWCS']) for (const t of topics) console.log(`topic: ${t.name} (${t.labels.slice(0, 5).join(', ')})`);
+    expect(topics.length).toBeGreaterThanOrEqual(5);
+    // two topics never share a name
+    expect(topics.length - new Set(topics.map((t) => t.name)).size).toBe(0);
+    const emerging = await db.all<{ l: string }>('select unnest(list_prepend(label, variants)) as l from insight_emerging');
+    for (const label of [...topics.flatMap((t) => [t.name, ...t.labels]), ...emerging.map((r) => r.l)]) {
+      expect(label).not.toMatch(/\[|\]/);
+      for (const word of label.split(' ')) expect(written.has(word), `"${word}" of "${label}"`).toBe(true);
+    }
   });
 });
