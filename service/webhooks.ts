@@ -20,6 +20,10 @@
  *   are written together as the next batch (one transaction, one load_log
  *   row), in the queue that commands and jobs run in, so a burst costs a
  *   few transactions and never writes beside a command.
+ * - With a journal (`parley serve` on a warehouse file: webhook-journal.ts,
+ *   journaledWriter) an event is answered once its line is on disk in the
+ *   journal, and the writer applies the journaled events behind the answers;
+ *   without one (webhookWriter) the answer waits for the commit.
  * - An event updates the conversation it belongs to in the raw layer (a new
  *   conversation is created): messages (once per message id), status and
  *   assign events, roles, statuses and channels mapped by the SQL of the
