@@ -216,5 +216,10 @@ await serving.close();
 db.close();
 for (const f of [servedPath, `${servedPath}.wal`, journalPath(servedPath)]) rmSync(f, { force: true });
 const ok = stored === eventTimes.length && eventTimes.length === EVENTS && refused === 0;
-if (!ok) console.log('FAILED: not every event was applied exactly once');
+if (!ok)
+  console.log(
+    stored === eventTimes.length && refused === 0
+      ? `STOPPED: the ${LIMIT_S} s limit came before every event was sent (${EVENTS - eventTimes.length} not sent)`
+      : 'FAILED: not every event was applied exactly once',
+  );
 process.exitCode = ok ? 0 : 1;

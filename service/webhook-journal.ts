@@ -16,7 +16,7 @@
  * before), so a torn line never runs into the next one; if even that fails
  * the journal refuses every later append (the server answers 500 and the
  * platform delivers again). A torn last line (a crash in the middle of a
- * write, never answered) is left out when the file is read.
+ * write, never answered) is left out when the file is read, and cut off.
  *
  * @example
  *   const { journal, replay } = await openJournal('/data/parley.duckdb.webhooks.jsonl');
@@ -64,8 +64,15 @@ export function readJournal(text: string): { events: QueuedEvent[]; torn: number
 /** Opens (or creates) the journal at `file`; `replay`: the events left in it. */
 export async function openJournal(file: string): Promise<{ journal: Journal; replay: QueuedEvent[]; torn: number }> {
   const created = !existsSync(file);
-  const { events: replay, torn } = created ? { events: [], torn: 0 } : readJournal(await readFile(file, 'utf8'));
+  const bytes = created ? Buffer.alloc(0) : await readFile(file);
+  const { events: replay, torn } = readJournal(bytes.toString('utf8'));
   const fh: FileHandle = await open(file, 'a', 0o600);
+  // a torn last line is cut off, so that the next line does not run on from it
+  const whole = bytes.lastIndexOf(0x0a) + 1;
+  if (whole < bytes.length) {
+    await fh.truncate(whole);
+    await fh.datasync();
+  }
   if (created) {
     // the file's name must survive a crash too, not only its lines
     const dir = await open(path.dirname(file), 'r');
