@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,5 +68,17 @@ describe('the webhook journal', () => {
     const second = await openJournal(f);
     expect(second.replay.map((e) => e.eventId)).toEqual(['a', 'c']);
     await second.journal.close();
+  });
+
+  it('is written anew with only the events still to apply, and appends after them', async () => {
+    const f = file();
+    const { journal } = await openJournal(f);
+    await journal.append([event('a'), event('b'), event('c')]);
+    await journal.compact(() => [event('c')]);
+    expect(readFileSync(f, 'utf8')).toBe(line('c'));
+    await journal.append([event('d')]);
+    expect(readFileSync(f, 'utf8')).toBe(line('c') + line('d'));
+    await journal.close();
+    expect(existsSync(`${f}.compact`)).toBe(false);
   });
 });

@@ -23,7 +23,7 @@
  *   await journal.append([event]);             // on disk now
  *   await journal.clearIf(() => everyApplied);  // empties the file if it still holds
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { WEBHOOK_PLATFORMS } from '../models/config-webhooks.js';
@@ -36,8 +36,13 @@ export interface Journal {
   readonly file: string;
   /** Writes the events as lines and forces them to disk; resolves when they are there. */
   append(events: readonly QueuedEvent[]): Promise<void>;
-  /** Empties the file if `done()` still holds once the writes before it are on disk. */
+  /** Empties the file if `done()` holds once the writes before it are on disk. */
   clearIf(done: () => boolean): Promise<void>;
+  /**
+   * Writes the journal anew with only `keep()`'s events (asked once the writes before it are on
+   * disk): under steady traffic the writer is never idle long enough to empty it.
+   */
+  compact(keep: () => readonly QueuedEvent[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,28 +71,30 @@ export async function openJournal(file: string): Promise<{ journal: Journal; rep
   const created = !existsSync(file);
   const bytes = created ? Buffer.alloc(0) : await readFile(file);
   const { events: replay, torn } = readJournal(bytes.toString('utf8'));
-  const fh: FileHandle = await open(file, 'a', 0o600);
+  let fh: FileHandle = await open(file, 'a', 0o600);
   // a torn last line is cut off, so that the next line does not run on from it
   const whole = bytes.lastIndexOf(0x0a) + 1;
   if (whole < bytes.length) {
     await fh.truncate(whole);
     await fh.datasync();
   }
-  if (created) {
-    // the file's name must survive a crash too, not only its lines
+  // the file's name must survive a crash too, not only its lines
+  const syncDir = async () => {
     const dir = await open(path.dirname(file), 'r');
     await dir.sync().finally(() => dir.close());
-  }
+  };
+  if (created) await syncDir();
   let size = (await fh.stat()).size;
   let broken: Error | undefined;
   type Waiting = { text: string; resolve: () => void; reject: (e: unknown) => void };
   let waiting: Waiting[] = [];
   let clears: { done: () => boolean; resolve: () => void }[] = [];
+  let compacts: { keep: () => readonly QueuedEvent[]; resolve: () => void }[] = [];
   let running: Promise<void> | undefined;
 
   async function loop(): Promise<void> {
     await null; // `running` is set before the loop can end
-    while (waiting.length || clears.length) {
+    while (waiting.length || clears.length || compacts.length) {
       const group = waiting;
       waiting = [];
       if (group.length) {
@@ -122,6 +129,37 @@ export async function openJournal(file: string): Promise<{ journal: Journal; rep
         }
         c.resolve();
       }
+      const compacting = compacts;
+      compacts = [];
+      for (const c of compacting) {
+        if (!broken) {
+          // the lines still to be applied, in a file of their own that then takes the journal's place
+          const text = Buffer.from(
+            c
+              .keep()
+              .map((e) => JSON.stringify(e) + '\n')
+              .join(''),
+          );
+          const fresh = `${file}.compact`;
+          try {
+            const out = await open(fresh, 'w', 0o600);
+            try {
+              await out.write(text);
+              await out.datasync();
+            } finally {
+              await out.close();
+            }
+            await rename(fresh, file);
+            await syncDir();
+            await fh.close();
+            fh = await open(file, 'a', 0o600);
+            size = text.length;
+          } catch {
+            // left as it is: longer, and replaying its applied lines changes nothing
+          }
+        }
+        c.resolve();
+      }
     }
     running = undefined;
   }
@@ -141,6 +179,12 @@ export async function openJournal(file: string): Promise<{ journal: Journal; rep
       clearIf(done) {
         return new Promise<void>((resolve) => {
           clears.push({ done, resolve });
+          kick();
+        });
+      },
+      compact(keep) {
+        return new Promise<void>((resolve) => {
+          compacts.push({ keep, resolve });
           kick();
         });
       },

@@ -284,6 +284,8 @@ const eventKey = (e: { platform: string; eventId: string }) => `${e.platform}\u0
 export const RETRY_MS = 1_000;
 /** How many committed event ids a journaled writer keeps to answer a redelivery `duplicate`. */
 export const RECENT = 100_000;
+/** After how many events committed without the journal becoming empty it is written anew with the rest. */
+export const COMPACT_EVERY = 20_000;
 
 /**
  * The writer of a server with a journal (webhook-journal.ts): an event is
@@ -292,7 +294,9 @@ export const RECENT = 100_000;
  * journaled while the one before was written; so a burst's batches grow with
  * the burst instead of the senders waiting for each commit. `replay`: the
  * journal's lines left from before (applied first; the ones applied already
- * change nothing). Once every line is committed the journal is emptied.
+ * change nothing). Once every line is committed the journal is emptied; if
+ * that does not happen for COMPACT_EVERY events (steady traffic), it is
+ * written anew with the events not yet committed.
  *
  * Duplicates: an event whose id is journaled and not yet committed, or among
  * the last RECENT committed, is answered `duplicate` and not journaled. One
@@ -310,7 +314,8 @@ export function journaledWriter(
 ): WebhookWriter {
   type Arrival = { event: QueuedEvent; resolve: (a: Applied) => void; reject: (e: unknown) => void };
   /** Journaled (or being journaled) and not yet committed. */
-  const known = new Set(replay.map(eventKey));
+  const known = new Map(replay.map((e) => [eventKey(e), e]));
+  let sinceCompact = 0;
   /** The last RECENT committed, oldest first. */
   const recent = new Set<string>();
   let arrivals: Arrival[] = [];
@@ -369,6 +374,11 @@ export function journaledWriter(
           if (recent.size <= RECENT) break;
           recent.delete(key);
         }
+        sinceCompact += batch.length;
+        if (sinceCompact >= COMPACT_EVERY && toApply.length > 0) {
+          sinceCompact = 0;
+          await journal.compact(() => [...known.values()]);
+        }
       } catch (error) {
         toApply.unshift(...batch);
         log(
@@ -378,7 +388,10 @@ export function journaledWriter(
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
-    if (toApply.length === 0) await journal.clearIf(() => committed === journaled);
+    if (toApply.length === 0) {
+      sinceCompact = 0;
+      await journal.clearIf(() => committed === journaled);
+    }
     applying = undefined;
     if (toApply.length && !closing) kickApply();
     wakeIdle();
@@ -391,7 +404,7 @@ export function journaledWriter(
       if (closing) return Promise.reject(new Error('the server is stopping'));
       const key = eventKey(event);
       if (known.has(key) || recent.has(key)) return Promise.resolve('duplicate');
-      known.add(key);
+      known.set(key, event);
       return new Promise<Applied>((resolve, reject) => {
         arrivals.push({ event, resolve, reject });
         taking ??= take();
