@@ -203,13 +203,19 @@ console.log(
 console.log(
   `  events/s ${fmt(perSecond, 0)} applied, ${fmt(eventTimes.length / answeredSeconds, 0)} answered (target ≥ ${TARGET.perSecond})   p95 per event ${fmt(eventP95)} ms, request to answer (target < ${TARGET.p95Ms})`,
 );
-console.log(`  CPU of the process (webhooks and the live page's readers) during the burst: ${fmt(cpuSeconds, 2)} s, ${fmt((cpuSeconds * 1000) / EVENTS, 2)} ms per event`);
 console.log(
-  `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
+  `  CPU of the process (senders and server${READERS ? ", and the live page's readers" : ''}) during the burst: ${fmt(cpuSeconds, 2)} s, ${fmt((cpuSeconds * 1000) / EVENTS, 2)} ms per event`,
 );
-console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
-console.log(`event-loop delay under the load: p50 ${fmt(lag.percentile(50) / 1e6)} ms, p95 ${fmt(lag.percentile(95) / 1e6)} ms`);
-console.log(`unshared read (loadLive) p95: quiet ${fmt(p95(quietDirect))} ms over ${quietDirect.length}; under the load ${fmt(p95(loadedDirect))} ms over ${loadedDirect.length}`);
+if (READERS > 0) {
+  console.log(
+    `live page (/live/data) p95: quiet ${fmt(p95(quiet.times))} ms over ${quiet.times.length}; under the webhook load ${fmt(p95(loaded.times))} ms over ${loaded.times.length} (${loaded.failed} failed)`,
+  );
+  console.log(`  ratio under load / quiet: ${fmt(p95(loaded.times) / p95(quiet.times), 2)}`);
+  console.log(`event-loop delay under the load: p50 ${fmt(lag.percentile(50) / 1e6)} ms, p95 ${fmt(lag.percentile(95) / 1e6)} ms`);
+  console.log(
+    `unshared read (loadLive) p95: quiet ${fmt(p95(quietDirect))} ms over ${quietDirect.length}; under the load ${fmt(p95(loadedDirect))} ms over ${loadedDirect.length}`,
+  );
+} else console.log(`event-loop delay under the load: p50 ${fmt(lag.percentile(50) / 1e6)} ms, p95 ${fmt(lag.percentile(95) / 1e6)} ms`);
 agent.destroy();
 serving.server.closeAllConnections();
 await serving.close();
