@@ -286,6 +286,12 @@ export const RETRY_MS = 1_000;
 export const RECENT = 100_000;
 /** After how many events committed without the journal becoming empty it is written anew with the rest. */
 export const COMPACT_EVERY = 20_000;
+/**
+ * How long a journaled writer pauses between batches while more events wait: the answers do not
+ * wait for it, the batches grow (fewer transactions), and the live page's read gets the cores
+ * between them (bench:live in turns: its p95 under the burst 0.70x, events/s 1.06x).
+ */
+export const APPLY_GAP_MS = 100;
 
 /**
  * The writer of a server with a journal (webhook-journal.ts): an event is
@@ -294,7 +300,8 @@ export const COMPACT_EVERY = 20_000;
  * journaled while the one before was written; so a burst's batches grow with
  * the burst instead of the senders waiting for each commit. `replay`: the
  * journal's lines left from before (applied first; the ones applied already
- * change nothing). Once every line is committed the journal is emptied; if
+ * change nothing); between batches it pauses APPLY_GAP_MS while more wait.
+ * Once every line is committed the journal is emptied; if
  * that does not happen for COMPACT_EVERY events (steady traffic), it is
  * written anew with the events not yet committed.
  *
@@ -379,6 +386,7 @@ export function journaledWriter(
           sinceCompact = 0;
           await journal.compact(() => [...known.values()]);
         }
+        if (APPLY_GAP_MS > 0 && toApply.length > 0 && !closing) await new Promise((resolve) => setTimeout(resolve, APPLY_GAP_MS));
       } catch (error) {
         toApply.unshift(...batch);
         log(
