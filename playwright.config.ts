@@ -35,7 +35,7 @@ export default defineConfig({
     // source would end the demo (disable the demo accounts, accounts/demo-accounts.ts). The build and
     // the server read tests/e2e/fixtures/parley.config.yaml (the defaults and a costs section).
     command: [
-      `rm -rf ${DB} ${DB}.wal ${DB.replace(/\.duckdb$/, '-uploads')}`,
+      `rm -rf ${DB} ${DB}.wal ${DB}.webhooks.jsonl ${DB.replace(/\.duckdb$/, '-uploads')}`,
       `node cli/parley.js demo --conversations 3000 --db ${DB} --no-serve`,
       `node cli/parley.js ingest tests/e2e/fixtures/hostile.jsonl --source demo --db ${DB}`,
       `node cli/parley.js build --db ${DB} --config ${CONFIG}`,

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { generateDemo } from '../demo/generate.js';
 import { main } from '../cli/main.js';
 import { SERVER_READERS } from '../cli/commands/serve.js';
+import { journalPath } from '../service/webhook-journal.js';
 import { addAccount } from '../accounts/index.js';
 import { openFor, type Io } from '../cli/command.js';
 import type { Warehouse } from '../warehouse/connection.js';
@@ -59,7 +60,8 @@ export async function servedDemoCopy(name: string, conversations: number, io: Io
     if (code !== 0) throw new Error(`parley demo failed (exit ${code})`);
   }
   const servedPath = path.join(DATA_DIR, `${name}-${conversations}.served.duckdb`);
-  for (const f of [servedPath, `${servedPath}.wal`]) rmSync(f, { force: true });
+  // a journal left by a run that was stopped would be replayed onto the fresh copy
+  for (const f of [servedPath, `${servedPath}.wal`, journalPath(servedPath)]) rmSync(f, { force: true });
   copyFileSync(dbPath, servedPath);
   const db = await openFor({ db: servedPath }, io, { readers: SERVER_READERS });
   if (!(await db.one('select 1 as x from accounts where username = $1', [BENCH_ADMIN.username]))) {

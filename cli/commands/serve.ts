@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, sizeBytes, type ParleyConfig } from '.
 import { serveCommands } from '../../service/server.js';
 import { oneAtATime } from '../../service/queue.js';
 import { webhookService } from '../../service/webhooks.js';
+import { journalPath, openJournal } from '../../service/webhook-journal.js';
 import { webhookSettings } from '../../models/config-webhooks.js';
 import { startScheduler } from '../../service/scheduler.js';
 import { jobControl } from '../../service/control.js';
@@ -88,6 +89,8 @@ export async function buildDashboard(io: Io): Promise<void> {
 export interface Serving {
   server: Server;
   url: string;
+  /** Resolves once every webhook event answered so far is committed to the warehouse. */
+  webhooksSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,7 +101,18 @@ export interface Serving {
  * @example
  *   const { url, close } = await startDashboard(db, { port: 5173, host: '127.0.0.1' }, io, main);
  */
-export async function startDashboard(db: Warehouse, o: { port: number; host: string; config?: ParleyConfig; configFile?: string }, io: Io, cli: CommandLine): Promise<Serving> {
+export async function startDashboard(
+  db: Warehouse,
+  o: {
+    port: number;
+    host: string;
+    config?: ParleyConfig;
+    configFile?: string;
+    /** false: answer webhooks after the commit, without a journal (bench:live's comparison) */ journal?: boolean;
+  },
+  io: Io,
+  cli: CommandLine,
+): Promise<Serving> {
   if (needsBuild()) await buildDashboard(io);
   // Many small queries at once: each runs on its own reader connection's thread, and
   // DuckDB's extra worker threads would only contend with them (p95 of a cold
@@ -113,7 +127,16 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   provideLiveConfig(config.live);
   // webhooks are written in the queue of the commands handed over and the jobs: one writer
   const queue = oneAtATime();
-  const webhooks = webhookService(db, { settings: webhookSettings(config.webhooks, process.env, path.dirname(path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE))), queue });
+  // an event is answered once it is on disk in the journal beside the warehouse, and written to
+  // the warehouse behind the answers; the lines a stopped server left are applied first
+  const journal = db.path === ':memory:' || o.journal === false ? undefined : await openJournal(journalPath(db.path));
+  if (journal?.replay.length) io.err.write(`applying ${journal.replay.length} webhook events left in ${journal.journal.file}\n`);
+  if (journal?.torn) io.err.write(`left out ${journal.torn} unfinished line(s) of ${journal.journal.file} (never answered)\n`);
+  const webhooks = webhookService(db, {
+    settings: webhookSettings(config.webhooks, process.env, path.dirname(path.resolve(o.configFile ?? DEFAULT_CONFIG_FILE))),
+    queue,
+    ...(journal ? { journal } : {}),
+  });
   // an upload of the Data page may be as large as uploads.max_size (adapter-node reads this on import)
   process.env['BODY_SIZE_LIMIT'] ??= String(sizeBytes(config.uploads.max_size) + 1_000_000);
   // adapter-node reads its settings from the environment when the handler is imported. Without
@@ -165,10 +188,12 @@ export async function startDashboard(db: Warehouse, o: { port: number; host: str
   return {
     server,
     url,
+    webhooksSettled: () => webhooks.writer.settled(),
     close: async () => {
       scheduler.close();
       await commands.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await webhooks.close();
     },
   };
 }
