@@ -207,21 +207,6 @@ export const DEFAULT_SCHEDULE = 'default';
 /** The keys an SLA policy's `when` may name (spec "Service-level agreements"). */
 export const SLA_WHEN_KEYS = ['channel', 'priority', 'team', 'intent', 'source', 'segment'] as const;
 
-/**
- * The one rule of a policy's `when` (spec/metrics.md "Service-level
- * agreements"), as a DuckDB macro written beside config_sla_policies: a key
- * not named (a null list) matches everything, every key named must match.
- * The first policy in order that matches applies. Used by the model
- * int_conversation_policies and by the live page's countdowns
- * (dashboard/lib/server/live.ts), so both choose the same policy.
- */
-export const SLA_WHEN_MACRO = `create or replace macro sla_when_matches(channels, priorities, teams, intents, sources, segments, channel, priority, team, intent, source, segment) as
-  (channels is null or list_contains(channels, channel))
-  and (priorities is null or list_contains(priorities, priority))
-  and (teams is null or list_contains(teams, team))
-  and (intents is null or list_contains(intents, intent))
-  and (sources is null or list_contains(sources, source))
-  and (segments is null or list_contains(segments, segment))`;
 export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
 const whenValue = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'write a value or a list of values, such as email or [webchat, whatsapp]' });
 const target = z.string().regex(/^\d+[smhd]$/, { error: 'write a target as a whole number and a unit (s, m, h or d): 2m, 4h' });
@@ -457,7 +442,6 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
       return `(${i + 1}, ${sqlText(p.name)}, ${p.hours === 'business'}, ${seconds(p.targets.first_response)}, ${seconds(p.targets.next_response)}, ${seconds(p.targets.resolution)}, ${SLA_WHEN_KEYS.map((k) => sqlList(w[k])).join(', ')})`;
     }),
   );
-  await db.run(SLA_WHEN_MACRO);
   await writeCostTable(db, config.costs);
   // the custom dimensions, for the dashboard's filters (one row per configured name)
   await db.run('create or replace table config_dimensions (name varchar not null)');

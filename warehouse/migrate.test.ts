@@ -100,6 +100,26 @@ describe('migrate', () => {
     expect(await db.one('select count(*) as n from raw_agents')).toEqual({ n: 1 });
   });
 
+  it('gives a warehouse of version 17 the SLA policy rule sla_when_matches, so the live page works before the next build', async () => {
+    const old = await openFile();
+    await migrate(old, 17, TEST_NOW);
+    close(old);
+    const db = await openFile();
+    expect(await migrate(db, undefined, TEST_NOW)).toEqual(
+      migrations()
+        .filter((m) => m.version > 17)
+        .map((m) => m.version),
+    );
+    // a key not named matches everything; every key named must match (spec/metrics.md, Service-level agreements)
+    const matches = (when: string, conversation: string) => db.one<{ m: boolean }>(`select sla_when_matches(${when}, ${conversation}) as m`).then((r) => r?.m);
+    const none = 'null::varchar[], null::varchar[], null::varchar[], null::varchar[], null::varchar[], null::varchar[]';
+    const emailBilling = "['email'], null::varchar[], ['billing'], null::varchar[], null::varchar[], null::varchar[]";
+    expect(await matches(none, "'chat', 'low', 'support', 'refund', 'zendesk', 'smb'")).toBe(true);
+    expect(await matches(emailBilling, "'email', 'low', 'billing', 'refund', 'zendesk', 'smb'")).toBe(true);
+    expect(await matches(emailBilling, "'email', 'low', 'support', 'refund', 'zendesk', 'smb'")).toBe(false);
+    expect(await matches(emailBilling, "'chat', 'low', 'billing', 'refund', 'zendesk', 'smb'")).toBe(false);
+  });
+
   it('is idempotent: a second run applies nothing and changes nothing', async () => {
     const db = await openFile();
     await migrate(db, undefined, TEST_NOW);

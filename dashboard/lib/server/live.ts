@@ -285,7 +285,7 @@ async function slaCountdowns(
   }>(
     `with ${recent}
      select t.source, t.conversation_id, c.channel, s.team, t.started_at, t.first,
-       -- the first policy whose when matches (the rule the models use: macro sla_when_matches, models/config.ts)
+       -- the first policy whose when matches (the rule the models use: macro sla_when_matches, migration 018)
        (select min(p.ord) from config_sla_policies p
         where sla_when_matches(p.channels, p.priorities, p.teams, p.intents, p.sources, p.segments,
                                c.channel, c.priority, s.team, c.intent, t.source, c.customer_segment)) as policy_ord,
