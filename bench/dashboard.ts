@@ -25,7 +25,8 @@
  * about 11M messages); `--conversations N` gives the count directly.
  * `--no-refresh` measures the quiet run only (at 10M messages a full build
  * takes minutes). `--only a,b` measures the pages whose names start with one
- * of those words.
+ * of those words. `--name NAME` serves `bench/data/NAME-N.duckdb` (made
+ * when missing) instead of `dashboard-N.duckdb`.
  *
  *   npm run bench:dashboard [-- --messages N | --conversations N] [--requests N --clients N --no-refresh]
  */
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     'no-refresh': { type: 'boolean' },
     only: { type: 'string' },
+    name: { type: 'string' },
   },
 });
 // the same rule as bench/build.ts: about ten messages a conversation
@@ -60,7 +62,7 @@ const TARGET_P95_MS = 150;
 
 const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
 // the refresh run loads into the warehouse: serve a copy, so every run starts from the same data
-const { db, path: servedPath } = await servedDemoCopy('dashboard', CONVERSATIONS, quietIo);
+const { db, path: servedPath } = await servedDemoCopy(values.name ?? 'dashboard', CONVERSATIONS, quietIo);
 // a warehouse made by older code lacks marts the pages read: build the served copy (never the kept file) as `parley demo` would
 if (await buildIsStale(db)) {
   const t = performance.now();
@@ -126,6 +128,7 @@ const page = (name: string, paths: (i: number) => string) => ({ name, paths });
 const coldOverview = cold();
 const coldMetric = cold();
 const coldDuration = cold();
+const coldBacklog = cold();
 const coldSla = cold();
 const coldAgents = cold();
 const coldScorecard = cold();
@@ -138,6 +141,10 @@ const allPages: { name: string; paths: (i: number) => string }[] = [
   page('metric (fcr_rate), cold', (i) => `/metrics/fcr_rate?${coldMetric(i)}`),
   page('metric (first_response_s)', () => '/metrics/first_response_s'),
   page('metric (first_resp.), cold', (i) => `/metrics/first_response_s?${coldDuration(i)}`),
+  page('metric (backlog)', () => '/metrics/backlog'),
+  page('metric (backlog), cold', (i) => `/metrics/backlog?${coldBacklog(i)}`),
+  page('metric (concurrency)', () => '/metrics/concurrency'),
+  page('metric (qa_score)', () => '/metrics/qa_score'),
   page('SLA', () => '/sla'),
   page('SLA, cold', (i) => `/sla?${coldSla(i)}`),
   page('agents', () => '/agents'),
