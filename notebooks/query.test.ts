@@ -68,6 +68,15 @@ describe('notebook queries read only the warehouse', () => {
     expect(r.rows).toEqual([{ n: 2, top: 1, five: 5 }]);
   });
 
+  it('leaves the data generation as it is, so the dashboard keeps its cached results', async () => {
+    const before = w.db.generation();
+    expect((await runQuery(w.db, 'select count(*) as n from raw_conversations', [])).rows).toEqual([{ n: 2 }]);
+    expect(w.db.generation()).toBe(before);
+    // a refused statement changed nothing either
+    await runQuery(w.db, 'set threads = 1', []).catch(() => undefined);
+    expect(w.db.generation()).toBe(before);
+  });
+
   it('a notebook names the cell whose query was refused, and renders the rest', async () => {
     const nb = parseNotebook(
       "---\ntitle: Peek\n---\n\n```sql peek\nselect content from read_text('/etc/hostname')\n```\n\n```sql fine\nselect count(*) as n from raw_conversations\n```\n",

@@ -32,7 +32,12 @@ function firstLine(message: string): string {
     .trim();
 }
 
-/** Runs one read-only statement with positional values `$1…`. */
+/**
+ * Runs one read-only statement with positional values `$1…`, on the main
+ * connection (its statements are checked there before they run), leaving the
+ * data generation as it is: only a SELECT runs, so a rendered report does not
+ * drop the dashboard's cached results.
+ */
 export async function runQuery(db: Warehouse, sql: string, values: readonly (string | number | boolean | null)[]): Promise<QueryResult> {
   return db.exclusive(async () => {
     let extracted;
@@ -68,7 +73,7 @@ export async function runQuery(db: Warehouse, sql: string, values: readonly (str
     } finally {
       prepared.destroySync();
     }
-  });
+  }, true);
 }
 
 /** The query's syntax tree, as DuckDB serializes it (SELECT statements only). */

@@ -48,8 +48,12 @@ export interface Warehouse {
   runKeepingCaches(sql: string, params?: Params): Promise<void>;
   /** The underlying connection, for the appender. Use only inside {@link Warehouse.exclusive}. */
   readonly connection: DuckDBConnection;
-  /** Runs `fn` while no other query of this warehouse object runs. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while no other query of this warehouse object runs. `readOnly`:
+   * `fn` only reads (a checked query on the main connection), so the data
+   * generation stays as it is and the dashboard's caches survive it.
+   */
+  exclusive<T>(fn: () => Promise<T>, readOnly?: boolean): Promise<T>;
   /**
    * The data generation: a number that grows each time the main connection
    * may have committed a change (after every exclusive section: a statement

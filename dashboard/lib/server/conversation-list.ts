@@ -144,27 +144,61 @@ function listSql(f: Filters, q: ListQuery, o: ListOptions) {
     search = `(contains(lower(coalesce(rc.subject, '')), ${k}) or exists (select 1 from raw_messages rm where rm.source = cm.source and rm.conversation_id = cm.conversation_id and contains(lower(rm.body), ${k})))`;
   }
   const where = [base.sql, more.sql, rateCond, search].join(' and ');
-  const from = `conversation_metrics cm
+  // the subjects are joined to the page's rows only; the filter reads them only for a text search
+  const from =
+    search === 'true'
+      ? 'conversation_metrics cm'
+      : `conversation_metrics cm
        left join raw_conversations rc on rc.source = cm.source and rc.conversation_id = cm.conversation_id`;
-  return { m, where, params, order, valueSql, from };
+  const columns = [...new Set([...LIST_COLUMNS, ...Object.values(SORTS), ...(m?.column ? [m.column] : [])])];
+  return { m, where, params, order, valueSql, from, columns };
 }
+
+/** The conversation_metrics columns a row of the list shows. */
+const LIST_COLUMNS = [
+  'source',
+  'conversation_id',
+  'created_at',
+  'channel',
+  'intent',
+  'team',
+  'owner_agent',
+  'customer_id',
+  'customer_account',
+  'status',
+  'priority',
+  'first_response_s',
+  'full_resolution_s',
+  'fcr',
+  'csat_score',
+  'sla_policy',
+  'sla_breached',
+];
 
 async function rowsOf(db: Warehouse, f: Filters, q: ListQuery, o: ListOptions, limit: number, offset: number) {
   const s = listSql(f, q, o);
   const n = s.params.length;
+  // the page's rows first (filter, order, limit over conversation_metrics), then their subjects and agents' names:
+  // joining every conversation of the range to its raw row before the limit cost a scan and a join of the whole table
   const rows = await cachedAll<Raw & Record<string, unknown>>(
     db,
-    `select cm.source, cm.conversation_id, cm.created_at, cm.channel, cm.intent, cm.team, cm.owner_agent,
+    `with page as (
+       select ${s.columns.map((c) => `cm.${c}`).join(', ')}, ${s.valueSql} as value
+       from ${s.from}
+       where ${s.where}
+       order by ${s.order}
+       limit $${n + 1} offset $${n + 2}
+     )
+     select cm.source, cm.conversation_id, cm.created_at, cm.channel, cm.intent, cm.team, cm.owner_agent,
             coalesce(an.name, cm.owner_agent) as agent_name, cm.customer_id, cm.customer_account as account,
             cm.status, cm.priority, ${o.subjects ? 'rc.subject' : 'null'} as subject,
             cm.first_response_s, cm.full_resolution_s, cm.fcr, cm.csat_score, cm.sla_policy, cm.sla_breached,
-            ${s.valueSql} as value
-     from ${s.from}
+            cm.value
+     from page cm
+     left join raw_conversations rc on rc.source = cm.source and rc.conversation_id = cm.conversation_id
      left join (select agent_id, arg_max(name, load_id) as name from raw_agents where name is not null group by agent_id) an
        on an.agent_id = cm.owner_agent
-     where ${s.where}
-     order by ${s.order}
-     limit $${n + 1} offset $${n + 2}`,
+     order by ${s.order}`,
     [...s.params, limit, offset],
   );
   return { s, rows };

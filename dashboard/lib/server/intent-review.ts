@@ -42,15 +42,18 @@ export async function intentReview(db: Warehouse, limit = 50) {
        where i.low_confidence and i.model_intent is not null
        order by i.model_confidence, i.source, i.conversation_id
        limit ${limit}
+     ),
+     -- the first customer message of the listed conversations only (of every conversation, it grew with the warehouse)
+     firsts as (
+       select source, conversation_id, arg_min(left(body, 400), seq) as body, arg_min(author_name, seq) as author_name
+       from raw_messages
+       semi join listed using (source, conversation_id)
+       where author_role = 'customer' and not internal
+       group by all
      )
      select s.*, m.body as text, m.author_name
      from listed s
-     left join (
-       select source, conversation_id, arg_min(left(body, 400), seq) as body, arg_min(author_name, seq) as author_name
-       from raw_messages
-       where author_role = 'customer' and not internal
-       group by all
-     ) m using (source, conversation_id)
+     left join firsts m using (source, conversation_id)
      order by s.model_confidence, s.source, s.conversation_id`,
   );
   const intents = (await db.all<{ intent: string }>('select distinct intent from insight_intents where intent is not null order by intent')).map((r) => r.intent);

@@ -28,25 +28,52 @@ export function summary(db: Warehouse, dims: readonly Dimension[], where: Where,
 }
 
 /**
- * Monthly summary rows over `f`'s date range (whole months), with `fields`.
- * When the range ends with the data (or at a month's end) and at most one of
- * channel, intent and team is filtered (and no narrowing filter: tag, status, …), the rows come straight from the
- * `metric_summary` mart (the same aggregates, precomputed by `parley build`);
- * otherwise from conversation_metrics.
+ * Monthly summary rows over `f`'s date range, with `fields`: what
+ * `summary(db, ['month'], filterWhere(f), fields)` gives, read from the
+ * `metric_summary` mart (the same aggregates, precomputed by `parley build`)
+ * wherever the mart holds the same rows, when at most one of channel, intent
+ * and team is filtered (and no agent, month or narrowing filter: tag,
+ * status, …; otherwise from conversation_metrics):
+ *
+ * - a range of whole months that ends with the data (or at a month's end):
+ *   every row from the mart;
+ * - any other range (a trend ending on a day inside a month, a range asked
+ *   for the first time): the months the range covers whole (in the
+ *   warehouse's time zone, the one `month` is computed in) from the mart, and
+ *   only the conversations of the other months (the one cut by the range's
+ *   end, a sliver cut by its start) aggregated from conversation_metrics. So
+ *   a twelve-month trend scans at most a month of conversations, not a year.
  *
  * @example
  *   await monthly(db, trendRange(filters), ['conversations', 'fcr_rate']);
  */
 export async function monthly(db: Warehouse, f: Filters, fields: readonly string[]): Promise<Row[]> {
   const dims = (['channel', 'intent', 'team'] as const).filter((d) => f[d]);
+  if (dims.length > 1 || f.agent || f.month || narrowed(f) || !(await martsBuilt(db, 'metric_summary', 'config_settings'))) {
+    return summary(db, ['month'], filterWhere(f), fields);
+  }
   const { last } = await dataDays(db);
-  const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
-  if (!whole || dims.length > 1 || f.agent || f.month || narrowed(f) || !(await martsBuilt(db, 'metric_summary'))) return summary(db, ['month'], filterWhere(f), fields);
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
   const dim = dims[0];
-  const sql = `select month, ${unique.join(', ')} from metric_summary
-    where "grouping" = $1 and month between $2 and $3${dim ? ` and ${dim} = $4` : ''} order by month`;
-  return cachedAll(db, sql, [dim ? `month,${dim}` : 'month', f.from.slice(0, 7), f.to.slice(0, 7), ...(dim ? [f[dim]] : [])]);
+  const mart = (start: number) => `"grouping" = $${start} and month between $${start + 1} and $${start + 2}${dim ? ` and ${dim} = $${start + 3}` : ''}`;
+  const martParams = [dim ? `month,${dim}` : 'month', f.from.slice(0, 7), f.to.slice(0, 7), ...(dim ? [f[dim]] : [])];
+  const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
+  if (whole) return cachedAll(db, `select month, ${unique.join(', ')} from metric_summary where ${mart(1)} order by month`, martParams);
+  // the months whose every moment (local midnight of the 1st to that of the next 1st) lies in the range
+  const n = martParams.length;
+  const fromAt = `$${n + 1}::date`;
+  const toAt = `$${n + 2}::date + 1`;
+  const covered = `select distinct month from metric_summary, (select timezone as zone from config_settings limit 1) s
+    where ${mart(1)}
+      and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d')) >= ${fromAt}
+      and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d') + interval 1 month) <= ${toAt}`;
+  const rest = filterWhere(f, { start: n + 3 });
+  const sql = `with covered as (${covered})
+    select month, ${unique.join(', ')} from metric_summary where ${mart(1)} and month in (select month from covered)
+    union all
+    select month, ${unique.join(', ')} from (${summarySql(['month'], `${rest.sql} and month not in (select month from covered)`, unique)})
+    order by month`;
+  return cachedAll(db, sql, [...martParams, f.from, f.to, ...rest.params]);
 }
 
 function isLastDay(d: string): boolean {

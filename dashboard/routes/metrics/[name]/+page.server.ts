@@ -6,6 +6,7 @@ import { filterOptions, ownFilters, ownOptions, readFilters, trendRange } from '
 import { loadMetricPage } from '$lib/server/metric-page.js';
 import { isMartMetric, loadMartMetricPage } from '$lib/server/mart-metric-page.js';
 import { warehouse } from '$lib/server/warehouse.js';
+import { memo } from '$lib/server/cache.js';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -15,8 +16,9 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   if (!m) error(404, `There is no metric "${params.name}" in the catalogue.`);
   const db = await warehouse();
   const filters = ownFilters(await readFilters(db, url), ownAgent);
-  // releases, outages and emerging topics over the twelve months of the trends
-  const annotations = await loadAnnotations(db, { from: trendRange(filters).from, to: filters.to, team: filters.team, channel: filters.channel });
+  // releases, outages and emerging topics over the twelve months of the trends (kept until the data change, as the overview keeps them)
+  const range = { from: trendRange(filters).from, to: filters.to, team: filters.team, channel: filters.channel };
+  const annotations = await memo(db, `annotations\u0000${JSON.stringify(range)}`, () => loadAnnotations(db, range));
   const [page, mart, options] = await Promise.all([
     // a mart metric has no conversation summary to chart: its page is the mart's
     isMartMetric(m.name)

@@ -1,0 +1,76 @@
+/**
+ * Reports in the dashboard are rendered once per notebook, data generation
+ * and parameter values: the next reader of the same month gets the kept
+ * report without a query, another month or a change of the data renders anew.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { agent, conversation, customer, horizon, on, status } from '../../../testing/fixtures.js';
+import { TEST_NOW } from '../../../testing/clock.js';
+import type { Warehouse } from '../../../warehouse/connection.js';
+import { renderReport, reportList } from './reports.js';
+
+let w: TestWarehouse;
+beforeAll(async () => {
+  const oct = on('2026-10-06');
+  const sep = on('2026-09-08');
+  w = await testWarehouse({
+    build: true,
+    // as the server reads: on reader connections (a read on the main one counts as a write, which ends what is kept)
+    readers: 2,
+    records: [
+      conversation('sep-1', [customer(sep('09:00')), agent(sep('09:05')), status(sep('10:00'), 'resolved')], { intent: 'billing' }),
+      conversation('oct-1', [customer(oct('09:00')), agent(oct('09:05')), status(oct('10:00'), 'resolved')], { intent: 'billing' }),
+      conversation('oct-2', [customer(oct('11:00')), agent(oct('11:30'))], { intent: 'delivery' }),
+      horizon('2026-11-20T12:00:00Z'),
+    ],
+  });
+});
+afterAll(() => w.close());
+
+/** The warehouse with every SQL text it is asked to read recorded in `seen`. */
+function recording(db: Warehouse, seen: string[]): Warehouse {
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      if (key === 'all') return (sql: string, params?: unknown[]) => (seen.push(sql), target.all(sql, params as never));
+      const v = Reflect.get(target, key, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+describe('reports in the dashboard', () => {
+  it('renders a month once per data generation and keeps it for the next reader', async () => {
+    const first: string[] = [];
+    const october = await renderReport(recording(w.db, first), 'monthly-report', { month: '2026-10' }, TEST_NOW);
+    expect(october?.title).toBeTruthy();
+    expect(october?.errors).toEqual([]);
+    // rendering reads the marts: many queries (the summary, the month's tables, the charts' months)
+    expect(first.length).toBeGreaterThan(10);
+
+    // the same month again: the kept report, read by no query but the parameters' check that the marts exist
+    const again: string[] = [];
+    const kept = await renderReport(recording(w.db, again), 'monthly-report', { month: '2026-10' }, TEST_NOW);
+    expect(kept).toEqual(october);
+    expect(again.filter((sql) => !sql.includes('information_schema'))).toEqual([]);
+
+    // another month is rendered anew, and so is the same month once the data changed (a write bumps the generation)
+    const september: string[] = [];
+    expect((await renderReport(recording(w.db, september), 'monthly-report', { month: '2026-09' }, TEST_NOW))?.html).not.toEqual(october?.html);
+    expect(september.length).toBeGreaterThan(10);
+    await w.db.run("insert into warehouse_meta values ('reports-test', 'changed')");
+    const changed: string[] = [];
+    expect(await renderReport(recording(w.db, changed), 'monthly-report', { month: '2026-10' }, TEST_NOW)).toEqual(october);
+    expect(changed.length).toBeGreaterThan(10);
+  });
+
+  it('keeps the list of reports and their choices until the data change', async () => {
+    const first: string[] = [];
+    const list = await reportList(recording(w.db, first));
+    expect(list.find((r) => r.id === 'monthly-report')?.params.find((p) => p.name === 'month')?.choices).toEqual(expect.arrayContaining(['2026-10', '2026-09']));
+    expect(first.length).toBeGreaterThan(0);
+    const again: string[] = [];
+    expect(await reportList(recording(w.db, again))).toEqual(list);
+    expect(again).toEqual([]);
+  });
+});
