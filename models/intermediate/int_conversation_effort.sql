@@ -111,11 +111,20 @@ customer_words as (
   from handover_messages
 ),
 
+-- one row per message, as customer_words: grouped so that the conditions on
+-- n_words below stay above it (a filter moved below the split would split
+-- every text a second time)
 customer_word_counts as (
   select
-    *,
-    len(words) as n_words
+    source,
+    conversation_id,
+    ord,
+    any_value(occurred_at) as occurred_at,
+    any_value(first_handover_at) as first_handover_at,
+    any_value(words) as words,
+    any_value(len(words)) as n_words
   from customer_words
+  group by source, conversation_id, ord
 ),
 
 repeats as (
