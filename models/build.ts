@@ -151,45 +151,23 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     if (existing) await db.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${m.name}`);
     await timed(m.name, m.layer, `${how} ${m.name} as\n${renderModel(m.sql)}`);
   };
-  await db.exclusive(() =>
-    withoutInsertionOrder(db, async () => {
-      await db.transaction(async () => {
-        await writeConfigTables(db, config);
-        for (const m of layer('staging')) await create(m);
-      });
-      // no intermediate model reads a mart (the layers' order), so all of them can run before the marts
-      for (const m of layer('intermediate')) await create(m);
-      await db.transaction(async () => {
-        for (const m of layer('marts')) await create(m);
-        await timed('metric_summary', 'generated', metricSummaryMartSql());
-        // what the next build compares to decide whether it may be incremental (models/incremental.ts)
-        await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
-        await db.run("delete from warehouse_meta where key = 'built_at'");
-        await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
-      });
-    }),
-  );
+  await db.exclusive(async () => {
+    await db.transaction(async () => {
+      await writeConfigTables(db, config);
+      for (const m of layer('staging')) await create(m);
+    });
+    // no intermediate model reads a mart (the layers' order), so all of them can run before the marts
+    for (const m of layer('intermediate')) await create(m);
+    await db.transaction(async () => {
+      for (const m of layer('marts')) await create(m);
+      await timed('metric_summary', 'generated', metricSummaryMartSql());
+      // what the next build compares to decide whether it may be incremental (models/incremental.ts)
+      await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
+      await db.run("delete from warehouse_meta where key = 'built_at'");
+      await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
+    });
+  });
   return steps;
-}
-
-/**
- * Runs `fn` with DuckDB's `preserve_insertion_order` off, then puts the
- * setting back. A model's table is a set of rows: every reader orders what it
- * reads (no model, mart or page relies on the order rows were written in), and
- * with the setting on DuckDB keeps the order of each `create table as` and
- * `insert … select` by buffering and ordering the rows of its threads. Off, the
- * threads write as they go. On 1M messages the CPU time is the same within
- * the machine's noise; it is meant for the builds that spill (10M messages
- * under --memory-limit 2GB: README, "The build alone").
- */
-export async function withoutInsertionOrder<T>(db: Warehouse, fn: () => Promise<T>): Promise<T> {
-  const before = await db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v");
-  await db.run('set preserve_insertion_order = false');
-  try {
-    return await fn();
-  } finally {
-    await db.run(`set preserve_insertion_order = ${before?.v === false ? 'false' : 'true'}`);
-  }
 }
 
 /**
