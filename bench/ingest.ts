@@ -13,6 +13,7 @@
  *   npm run bench:ingest -- --conversations 20000
  *   npm run bench:ingest -- --runs 1          # one ingest and one baseline run instead of three
  *   npm run bench:ingest -- --ingest-only     # ingest and baseline only: no builds
+ *   npm run bench:ingest -- --ingest-only --before /tmp/before-ingest   # and the ingest of another checkout, in the same turns
  *
  * Ingest and baseline run in turns, `--runs` times (default 3); the medians
  * of wall and CPU time (user + system, all threads) are reported, and the
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     'without-sla': { type: 'boolean' },
     runs: { type: 'string' },
     'ingest-only': { type: 'boolean' },
+    before: { type: 'string' },
   },
 });
 const conversations = Number(values.conversations ?? 100_000);
@@ -81,15 +83,28 @@ if (!values['skip-ingest']) {
   // ingest and baseline in turns, each from an empty file, so that both see the same load on a shared machine
   const ingests: Measurement[] = [];
   const baselines: Measurement[] = [];
+  // --before DIR: the same ingest by the code checked out in DIR (the code before a change), in the same turns
+  const before = values.before ? path.resolve(values.before) : undefined;
+  const befores: Measurement[] = [];
   for (let i = 0; i < runs; i++) {
     for (const f of [db, baselineDb]) removeDb(f);
     ingests.push(await measure('parley', ['ingest', file, '--db', db, '--json']));
+    if (before) {
+      removeDb(db);
+      befores.push(await measure('parley-at', [before, 'ingest', file, '--db', db, '--json']));
+    }
     baselines.push(await measure('duckdb-read-json', [file, baselineDb]));
     const [a, b] = [ingests.at(-1)!, baselines.at(-1)!];
+    const o = befores.at(-1);
     process.stderr.write(
-      `run ${i + 1}/${runs}: ingest ${fmt(a.seconds, 2)} s (cpu ${fmt(a.cpuSeconds, 2)} s), baseline ${fmt(b.seconds, 2)} s (cpu ${fmt(b.cpuSeconds, 2)} s): ${fmt(a.seconds / b.seconds, 2)}x, cpu ${fmt(a.cpuSeconds / b.cpuSeconds, 2)}x\n`,
+      `run ${i + 1}/${runs}: ingest ${fmt(a.seconds, 2)} s (cpu ${fmt(a.cpuSeconds, 2)} s), baseline ${fmt(b.seconds, 2)} s (cpu ${fmt(b.cpuSeconds, 2)} s): ${fmt(a.seconds / b.seconds, 2)}x, cpu ${fmt(a.cpuSeconds / b.cpuSeconds, 2)}x` +
+        (o
+          ? `; before ${fmt(o.seconds, 2)} s (cpu ${fmt(o.cpuSeconds, 2)} s): ${fmt(o.cpuSeconds / b.cpuSeconds, 2)}x cpu, this run's ingest/before cpu ${fmt(a.cpuSeconds / o.cpuSeconds, 2)}`
+          : '') +
+        '\n',
     );
   }
+  const beforeRun = befores.length ? median(befores) : undefined;
   const ingest = median(ingests);
   const baseline = median(baselines);
   const summary = JSON.parse(ingests[0]!.output.trim().split('\n').pop()!) as { loaded: number; read: number };
@@ -101,6 +116,7 @@ if (!values['skip-ingest']) {
   const mib = statSync(file).size / 2 ** 20;
   const rows: [string, number, number, number][] = [
     [`parley ingest (median of ${runs})`, ingest.seconds, ingest.cpuSeconds, ingest.peakMiB],
+    ...(beforeRun ? [[`ingest before (median of ${runs})`, beforeRun.seconds, beforeRun.cpuSeconds, beforeRun.peakMiB] as [string, number, number, number]] : []),
     [`DuckDB read_json (median of ${runs})`, baseline.seconds, baseline.cpuSeconds, baseline.peakMiB],
     ...(build ? [['parley build', build.seconds, build.cpuSeconds, build.peakMiB] as [string, number, number, number]] : []),
   ];
@@ -111,6 +127,9 @@ if (!values['skip-ingest']) {
   for (const [name, s, c, m] of rows) process.stdout.write(`${name.padEnd(36)} ${fmt(s, 2).padStart(8)} ${fmt(c, 2).padStart(8)} ${fmt(m, 0).padStart(9)}\n`);
   process.stdout.write(
     `\ningest / baseline: ${fmt(ingest.seconds / baseline.seconds, 2)}x wall, ${fmt(ingest.cpuSeconds / baseline.cpuSeconds, 2)}x cpu (medians; target ≤ 1.5x, issue 21)\n` +
+      (beforeRun
+        ? `before / baseline: ${fmt(beforeRun.seconds / baseline.seconds, 2)}x wall, ${fmt(beforeRun.cpuSeconds / baseline.cpuSeconds, 2)}x cpu; ingest / before: ${fmt(ingest.cpuSeconds / beforeRun.cpuSeconds, 2)}x cpu\n`
+        : '') +
       `ingest rate: ${fmt(messages / ingest.seconds, 0)} messages/s, ${fmt(summary.read / ingest.seconds, 0)} conversations/s\n`,
   );
   if (!build) process.exit(0);

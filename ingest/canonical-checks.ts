@@ -71,11 +71,14 @@ const typeIsNot = (type: EventType) => `x.type <> '${type}'`;
 /** Temp macros the checks use; `loadedAt` bounds the "absurd timestamp" rule. */
 export function checkMacros(loadedAt: Date): string {
   const latest = new Date(loadedAt.getTime() + FUTURE_TOLERANCE_MS).toISOString();
+  const pattern = sqlString(TIMESTAMP_PATTERN.slice(1, -1));
+  // _ts_ok is `_ts(s) between …`, written without the case expression under the range,
+  // which took 40% longer over a million timestamps
   return `
 create or replace temp macro _ts(s) as
-  case when regexp_full_match(s, ${sqlString(TIMESTAMP_PATTERN.slice(1, -1))}) then try_cast(s as timestamptz) end;
+  case when regexp_full_match(s, ${pattern}) then try_cast(s as timestamptz) end;
 create or replace temp macro _ts_ok(s) as
-  coalesce(_ts(s) between timestamptz '${EARLIEST.toISOString()}' and timestamptz '${latest}', false);
+  coalesce(regexp_full_match(s, ${pattern}) and try_cast(s as timestamptz) between timestamptz '${EARLIEST.toISOString()}' and timestamptz '${latest}', false);
 create or replace temp macro _filled(s) as coalesce(s, '') <> '';
 create or replace temp macro _channel_ok(s) as s is null or regexp_full_match(s, ${sqlString(CHANNEL_PATTERN.slice(1, -1))});
 `;

@@ -363,3 +363,28 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     expect(await db.all('select count(*) as n from load_log')).toEqual([{ n: 0 }]);
   });
 });
+
+describe('string compression during a load', () => {
+  const setting = async () => (await db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))!.v;
+
+  it('a load writes without FSST and gives the setting back as it was, after a load that lands and one that fails', async () => {
+    const during: string[] = [];
+    const beforeCommit = async () => void during.push(await setting());
+    await loadFiles(db, [{ file: file('a.jsonl', [goodConversation('c1')]) }], { now: TEST_NOW, beforeCommit });
+    expect(during).toEqual(['FSST']);
+    expect(await setting()).toBe('');
+
+    await db.run("set disabled_compression_methods = 'rle'");
+    const failing = loadFiles(db, [{ file: file('b.jsonl', [goodConversation('c2')]) }], {
+      now: TEST_NOW,
+      beforeCommit: async () => {
+        await beforeCommit();
+        throw new Error('refused before the commit');
+      },
+    });
+    await expect(failing).rejects.toThrow('refused before the commit');
+    expect(during).toEqual(['FSST', 'RLE,FSST']);
+    expect(await setting()).toBe('RLE');
+    expect(await conversationIds()).toEqual(['c1']);
+  });
+});

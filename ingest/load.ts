@@ -37,6 +37,7 @@ import { checkMacros } from './canonical-checks.js';
 import { checkAndWrite } from './check-and-write.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
+import { sqlString } from './adapters/sql.js';
 
 export type RecordKind = 'conversation' | 'agents' | 'outcomes';
 
@@ -197,26 +198,51 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   const unusable = (await Promise.all(inputs.filter((i) => !i.sql && !i.lines).map((i) => unreadable(i.file)))).filter((p): p is string => p !== undefined);
   if (unusable.length) throw nothingLoaded(unusable);
 
-  return db.transaction(async () => {
-    const run = await startLoad(db, inputs, options, now, elapsed);
-    try {
-      for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
-      closeAppender(run);
-    } finally {
-      run.appender?.closeSync();
-    }
-    await writeChunk(run);
-    run.removed = await applyRemovals(db, run.loadId, inputs);
-    await writeLoadLog(run);
-    await db.run(
-      'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table if exists _ingest_outcomes; drop table _ingest_written',
-    );
-    // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
-    const demoAccountsDisabled = await endDemo(db, now);
-    const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
-    await options.beforeCommit?.(summary);
-    return summary;
-  });
+  const restore = await withoutFsst(db);
+  try {
+    return await db.transaction(() => load(db, inputs, options, now, elapsed));
+  } finally {
+    await restore();
+  }
+}
+
+/**
+ * Turns FSST string compression off while the load writes, and returns how
+ * to turn it back to what it was. Choosing FSST for the raw tables' text
+ * (bodies, ids) was about a fifth of a first load's time; without it the
+ * strings are stored dictionary-compressed or plain, and the raw layer is
+ * about a tenth larger (README, benchmarks). The setting is the database's
+ * (DuckDB has no per-session one): set for the load and its commit, restored
+ * after it, also when it fails. Compression is lossless: nothing read changes.
+ */
+async function withoutFsst(db: Warehouse): Promise<() => Promise<void>> {
+  const before = (await db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))?.v ?? '';
+  const methods = before.split(',').filter((m) => m.trim());
+  if (methods.some((m) => m.trim().toLowerCase() === 'fsst')) return async () => undefined;
+  await db.run(`set disabled_compression_methods = ${sqlString([...methods, 'fsst'].join(','))}`);
+  return () => db.run(`set disabled_compression_methods = ${sqlString(before)}`);
+}
+
+/** The body of {@link loadFiles}, inside its transaction. */
+async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<LoadSummary> {
+  const run = await startLoad(db, inputs, options, now, elapsed);
+  try {
+    for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
+    closeAppender(run);
+  } finally {
+    run.appender?.closeSync();
+  }
+  await writeChunk(run);
+  run.removed = await applyRemovals(db, run.loadId, inputs);
+  await writeLoadLog(run);
+  await db.run(
+    'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table if exists _ingest_outcomes; drop table _ingest_written',
+  );
+  // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
+  const demoAccountsDisabled = await endDemo(db, now);
+  const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
+  await options.beforeCommit?.(summary);
+  return summary;
 }
 
 /** Begins a load inside its transaction: its id, the scratch tables and the checks' macros. */
