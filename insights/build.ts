@@ -22,6 +22,7 @@ import { intentsSql, keptTermsSql, sentimentSql, termsSql, topicsSql } from './t
 import { buildExamples, buildTopics } from './topics.js';
 import { LOW_CONFIDENCE } from './classifier.js';
 import { HELD_OUT_FRACTION, SPLIT_SEED } from './intents.js';
+import { INSIGHT_WORKERS, startWorkers, WORKER_MIN_MESSAGES } from './workers.js';
 
 export interface InsightOptions {
   /** A term is kept when at least this many conversations mention it. */
@@ -96,10 +97,15 @@ export interface BuildProgress {
  */
 export async function buildInsights(
   db: Warehouse,
-  options: Partial<InsightOptions> & { /** The moment of the build, kept as insights_built_at (default: now). */ now?: Date } = {},
+  options: Partial<InsightOptions> & {
+    /** The moment of the build, kept as insights_built_at (default: now). */
+    now?: Date;
+    /** Worker threads (insights/workers.ts; default {@link INSIGHT_WORKERS} from {@link WORKER_MIN_MESSAGES} customer messages on; 0: the main thread only). */
+    workers?: number;
+  } = {},
   onProgress?: (p: BuildProgress) => void,
 ): Promise<InsightSummary> {
-  const { now = new Date(), ...given } = options;
+  const { now = new Date(), workers, ...given } = options;
   const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...given };
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -121,12 +127,21 @@ export async function buildInsights(
     onProgress?.({ step: name });
   };
 
+  // a large build hands its JavaScript to worker threads (started now: they load while DuckDB selects the text)
+  const customerMessages =
+    workers === undefined ? ((await db.one<{ n: number }>("select count(*)::integer as n from raw_messages where author_role = 'customer' and not internal"))?.n ?? 0) : 0;
+  const pool = startWorkers(workers ?? (customerMessages >= WORKER_MIN_MESSAGES ? INSIGHT_WORKERS : 0));
+
   // DuckDB's memory for the build is capped (what does not fit goes to its temp directory): memory stays flat as the data grow
-  const limit = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
-  await db.run(`set memory_limit = '${INSIGHTS_MEMORY_LIMIT}'`);
+  let limit: { v: string } | undefined;
   try {
+    limit = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
+    await db.run(`set memory_limit = '${INSIGHTS_MEMORY_LIMIT}'`);
     return await db.transaction(async () => {
-      const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
+      const prepared = await prepareText(db, {
+        workers: pool,
+        onProgress: (messages) => onProgress?.({ step: 'reading customer messages', messages }),
+      });
       step('text and sentiment (JS)');
 
       // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
@@ -149,7 +164,7 @@ export async function buildInsights(
 
       // features: single words and two-word phrases
       const vocabulary = (await db.all<{ term: string }>('select term from _ins_features order by term')).map((r) => r.term);
-      const intents = await classifyIntents(db, vocabulary);
+      const intents = await classifyIntents(db, vocabulary, pool);
       await db.run(intentsSql);
       await writeIntentReport(db, intents, now);
       step('intents');
@@ -226,6 +241,7 @@ export async function buildInsights(
       };
     });
   } finally {
+    await Promise.all(pool.map((w) => w.close()));
     if (limit) await db.run(`set memory_limit = '${limit.v.replace(/'/g, '')}'`);
   }
 }
