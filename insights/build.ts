@@ -75,8 +75,10 @@ export interface InsightSummary {
   topics: number;
   emerging: number;
   intents: { trained: number; tested: number; macroF1: number | null; accuracy: number | null; predicted: number; lowConfidence: number };
+  /** worker threads of the text pass and of the intent model (insights/workers.ts; 0: all in the main thread) */
+  workers: number;
   seconds: number;
-  /** CPU seconds of the build (user + sys, all threads). */
+  /** CPU seconds of the build (user + sys, all threads: the workers' and DuckDB's too). */
   cpuSeconds: number;
   /** Per step: wall seconds, CPU seconds of the process (user + sys, every thread: DuckDB's too), resident memory at its end and the process's peak so far (MiB). */
   steps: Array<{ step: string; seconds: number; cpuSeconds: number; rssMiB: number; peakRssMiB: number }>;
@@ -130,7 +132,8 @@ export async function buildInsights(
   // a large build hands its JavaScript to worker threads (started now: they load while DuckDB selects the text)
   const customerMessages =
     workers === undefined ? ((await db.one<{ n: number }>("select count(*)::integer as n from raw_messages where author_role = 'customer' and not internal"))?.n ?? 0) : 0;
-  const pool = startWorkers(workers ?? (customerMessages >= WORKER_MIN_MESSAGES ? INSIGHT_WORKERS : 0));
+  const workerCount = workers ?? (customerMessages >= WORKER_MIN_MESSAGES ? INSIGHT_WORKERS : 0);
+  let pool = startWorkers(workerCount, 'text');
 
   // DuckDB's memory for the build is capped (what does not fit goes to its temp directory): memory stays flat as the data grow
   let limit: { v: string } | undefined;
@@ -142,6 +145,9 @@ export async function buildInsights(
         workers: pool,
         onProgress: (messages) => onProgress?.({ step: 'reading customer messages', messages }),
       });
+      // the text workers' caches go with them; fresh workers for the intent model load while DuckDB counts terms
+      await Promise.all(pool.map((w) => w.close()));
+      pool = startWorkers(workerCount, 'intents');
       step('text and sentiment (JS)');
 
       // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
@@ -235,6 +241,7 @@ export async function buildInsights(
           predicted: counts?.predicted ?? 0,
           lowConfidence: counts?.low ?? 0,
         },
+        workers: workerCount,
         seconds: (performance.now() - started) / 1000,
         cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuStarted)),
         steps,

@@ -35,7 +35,7 @@ describe('the insights build in worker threads', () => {
   it('writes the same scores, the same terms per conversation in the same order and the same surface forms as the main thread alone', async () => {
     const one = await snapshot(db, await prepareText(db));
     // 9,000 conversations are three batches of 4,000: two workers take turns, the last batch is a short one
-    const workers = startWorkers(2);
+    const workers = startWorkers(2, 'text');
     const two = await snapshot(db, await prepareText(db, { workers }).finally(() => Promise.all(workers.map((w) => w.close()))));
     expect(one.conversations).toBeGreaterThan(8_000);
     expect(two.messages).toBe(one.messages);

@@ -1,5 +1,5 @@
 /**
- * Worker threads of the insights build (insights/worker.ts): the text pass
+ * Worker threads of the insights build (insights/text-worker.ts, insights/intent-worker.ts): the text pass
  * (prepare.ts) and the intent model (intents.ts) hand them batches so that
  * every core works while the main thread reads the next batch from DuckDB
  * and appends the results. A worker answers its messages one at a time, in
@@ -25,7 +25,7 @@ export const INSIGHT_WORKERS = ((env) => (env !== undefined && /^\d+$/.test(env)
 /** Below this many customer messages the build stays in the main thread (starting a worker costs about a second). */
 export const WORKER_MIN_MESSAGES = 100_000;
 
-/** What a worker is asked, and what it answers (insights/worker.ts). */
+/** What a worker is asked (the text worker takes the first two, the intent worker the others). */
 export type WorkerRequest =
   | { type: 'text'; batch: TextBatch }
   | { type: 'text-finish' }
@@ -35,7 +35,7 @@ export type WorkerRequest =
   | { type: 'models'; a: IntentModel; b: IntentModel }
   | { type: 'predict'; batch: IndexBatch; heldOut: Uint8Array };
 
-// the worker is TypeScript: it registers the same loader as cli/parley.js before loading worker.ts
+// the worker is TypeScript: it registers the same loader as cli/parley.js before loading its module
 const WORKER_BOOT = `
 const { workerData } = require('node:worker_threads');
 import(workerData.loader)
@@ -50,14 +50,15 @@ export class InsightWorker {
   private readonly waiting: Array<{ resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
   private failed: unknown;
 
-  constructor() {
+  /** `kind` picks the worker's module: the text pass's (natural's stemmer and lexicon) or the intent model's (light). */
+  constructor(readonly kind: 'text' | 'intents') {
     // tsx/esm/api as an ES module (what `require.resolve` finds is its CommonJS twin beside it)
     const loader = pathToFileURL(
       createRequire(import.meta.url)
         .resolve('tsx/esm/api')
         .replace(/\.cjs$/, '.mjs'),
     ).href;
-    const entry = new URL('./worker.ts', import.meta.url).href;
+    const entry = new URL(kind === 'text' ? './text-worker.ts' : './intent-worker.ts', import.meta.url).href;
     this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { loader, entry } });
     this.worker.on('message', (m: unknown) => this.waiting.shift()?.resolve(m));
     const fail = (e: unknown) => {
@@ -89,9 +90,9 @@ export class InsightWorker {
   }
 }
 
-/** Starts `n` workers. */
-export function startWorkers(n: number): InsightWorker[] {
-  return Array.from({ length: n }, () => new InsightWorker());
+/** Starts `n` workers of one kind. */
+export function startWorkers(n: number, kind: 'text' | 'intents'): InsightWorker[] {
+  return Array.from({ length: n }, () => new InsightWorker(kind));
 }
 
 /**
