@@ -72,11 +72,10 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   await db.run('create or replace temp table _ins_doc_vectors (doc integer, has_terms boolean, held_out boolean, features blob)');
   const vectors = await db.connection.createAppender('_ins_doc_vectors', 'main', 'temp');
   let trained = 0;
-  type Rows = Array<[number, string, string | null, string | null]>;
+  type Rows = Array<[number, string, string | null, string | null, boolean]>;
   const train = (rows: Rows, { offsets, indices }: IndexBatch) => {
     for (let r = 0; r < rows.length; r++) {
-      const [doc, key, terms, label] = rows[r]!;
-      const hasTerms = !!terms;
+      const [doc, key, , label, hasTerms] = rows[r]!;
       const heldOut = label !== null && hasTerms && isHeldOut(key, SPLIT_SEED, HELD_OUT_FRACTION);
       const idx = indices.slice(offsets[r]!, offsets[r + 1]!);
       vectors.appendInteger(doc);
@@ -96,7 +95,13 @@ export async function classifyIntents(db: Warehouse, vocabulary: readonly string
   try {
     for (let from = 1; from <= maxDoc; from += BATCH_CONVERSATIONS) {
       const reader = await db.connection.runAndReadAll(
-        `select c.doc, c.source || '/' || c.conversation_id as key, d.terms, l.intent
+        // the features are terms of one or two words: three-word phrases are not read
+        `select
+           c.doc,
+           c.source || '/' || c.conversation_id as key,
+           array_to_string(list_filter(string_split(d.terms, chr(9)), t -> length(t) - length(replace(t, ' ', '')) <= 1), chr(9)) as terms,
+           l.intent,
+           coalesce(d.terms, '') <> '' as has_terms
          from _ins_conv c
          left join _ins_docs d using (doc)
          left join _ins_labels l using (doc)
