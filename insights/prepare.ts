@@ -15,7 +15,7 @@
 import type { Warehouse } from '../warehouse/connection.js';
 import { sentimentScore } from './sentiment.js';
 import { SurfaceForms, maskNames, maskPatterns, terms } from './text.js';
-import { InOrder, type InsightWorker } from './workers.js';
+import { InOrder, type BatchResult, type InsightWorker, type TextBatch } from './workers.js';
 
 /** Conversations per batch read from DuckDB. */
 export const BATCH_CONVERSATIONS = 4_000;
@@ -93,19 +93,7 @@ function analyseMasked(masked: string): MessageText {
   return { score: sentimentScore(masked, { masked: true }), terms: [...found], words };
 }
 
-/** One batch of customer messages, in (doc, seq) order, as columns. */
-export interface TextBatch {
-  docs: Int32Array;
-  bodies: string[];
-  authors: Array<string | null>;
-}
-
-/** What the text pass makes of a {@link TextBatch}: a score per message; per conversation (in order) its distinct terms, tab-separated. */
-export interface BatchResult {
-  scores: Float64Array;
-  docs: Int32Array;
-  terms: string[];
-}
+export type { BatchResult, TextBatch } from './workers.js';
 
 /**
  * Scores and cuts one batch into terms, counting every (word, stem) pair into

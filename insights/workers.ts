@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SoftmaxModel } from './baselines.js';
 import type { IndexBatch, IntentModel, LrSample, PredictionBatch } from './classifier.js';
-import type { BatchResult, TextBatch } from './prepare.js';
 import type { SurfaceForms } from './text.js';
 
 /**
@@ -24,6 +23,20 @@ export const INSIGHT_WORKERS = ((env) => (env !== undefined && /^\d+$/.test(env)
 );
 /** Below this many customer messages the build stays in the main thread (starting a worker costs about a second). */
 export const WORKER_MIN_MESSAGES = 100_000;
+
+/** One batch of customer messages, in (doc, seq) order, as columns. */
+export interface TextBatch {
+  docs: Int32Array;
+  bodies: string[];
+  authors: Array<string | null>;
+}
+
+/** What the text pass makes of a {@link TextBatch}: a score per message; per conversation (in order) its distinct terms, tab-separated. */
+export interface BatchResult {
+  scores: Float64Array;
+  docs: Int32Array;
+  terms: string[];
+}
 
 /** What a worker is asked (the text worker takes the first two, the intent worker the others). */
 export type WorkerRequest =
