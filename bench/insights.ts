@@ -34,23 +34,25 @@ const summary = JSON.parse(run.output.slice(run.output.indexOf('{'))) as {
   messages: number;
   textsAnalysed: number;
   conversations: number;
+  workers?: number;
   seconds: number;
   cpuSeconds: number;
   intents: { macroF1: number | null };
-  steps: Array<{ step: string; seconds: number; cpuSeconds: number; rssMiB: number; peakRssMiB: number }>;
+  steps: Array<{ step: string; seconds: number; cpuSeconds: number; mainCpuSeconds?: number | null; rssMiB: number; peakRssMiB: number }>;
 };
 process.stdout.write(
   `\nwarehouse: ${path.relative(process.cwd(), db)} — ${summary.conversations.toLocaleString('en-US')} conversations, ` +
     `${summary.messages.toLocaleString('en-US')} customer messages (${summary.textsAnalysed?.toLocaleString('en-US') ?? '–'} analysed afresh, the rest repeat a text)\n\n` +
     `parley insights build: ${fmt(run.seconds, 1)} s wall (process), ${fmt(summary.seconds, 1)} s in the build, ` +
-    `${fmt(summary.cpuSeconds, 1)} s CPU in the build (user + sys), peak ${fmt(run.peakMiB, 0)} MiB\n` +
+    `${fmt(summary.cpuSeconds, 1)} s CPU in the build (user + sys, every thread), peak ${fmt(run.peakMiB, 0)} MiB, ` +
+    `${summary.workers ?? 0} worker threads\n` +
     `rate: ${fmt(summary.messages / run.seconds, 0)} customer messages/s (wall)\n` +
     `held-out macro F1: ${summary.intents.macroF1?.toFixed(3) ?? '–'}\n\n` +
-    `  ${'step'.padEnd(34)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'RSS MiB'.padStart(8)} ${'peak MiB'.padStart(9)}\n` +
+    `  ${'step'.padEnd(34)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'main CPU'.padStart(9)} ${'RSS MiB'.padStart(8)} ${'peak MiB'.padStart(9)}\n` +
     summary.steps
       .map(
         (s) =>
-          `  ${s.step.padEnd(34)} ${fmt(s.seconds, 2).padStart(8)} ${fmt(s.cpuSeconds ?? NaN, 2).padStart(8)} ` +
+          `  ${s.step.padEnd(34)} ${fmt(s.seconds, 2).padStart(8)} ${fmt(s.cpuSeconds ?? NaN, 2).padStart(8)} ${fmt(s.mainCpuSeconds ?? NaN, 2).padStart(9)} ` +
           `${fmt(s.rssMiB ?? NaN, 0).padStart(8)} ${fmt(s.peakRssMiB ?? NaN, 0).padStart(9)}`,
       )
       .join('\n') +

@@ -13,6 +13,7 @@
  * previous build or this one, never half of it. insights/README.md is the
  * table contract.
  */
+import { readFileSync } from 'node:fs';
 import type { Warehouse } from '../warehouse/connection.js';
 import { buildEmerging, type EmergingRow } from './emerging.js';
 import { classifyIntents } from './intents.js';
@@ -22,6 +23,7 @@ import { intentsSql, keptTermsSql, sentimentSql, termsSql, topicsSql } from './t
 import { buildExamples, buildTopics } from './topics.js';
 import { LOW_CONFIDENCE } from './classifier.js';
 import { HELD_OUT_FRACTION, SPLIT_SEED } from './intents.js';
+import { INSIGHT_WORKERS, startWorkers, WORKER_MIN_MESSAGES } from './workers.js';
 
 export interface InsightOptions {
   /** A term is kept when at least this many conversations mention it. */
@@ -74,11 +76,16 @@ export interface InsightSummary {
   topics: number;
   emerging: number;
   intents: { trained: number; tested: number; macroF1: number | null; accuracy: number | null; predicted: number; lowConfidence: number };
+  /** worker threads of the text pass and of the intent model (insights/workers.ts; 0: all in the main thread) */
+  workers: number;
   seconds: number;
-  /** CPU seconds of the build (user + sys, all threads). */
+  /** CPU seconds of the build (user + sys, all threads: the workers' and DuckDB's too). */
   cpuSeconds: number;
-  /** Per step: wall seconds, CPU seconds of the process (user + sys, every thread: DuckDB's too), resident memory at its end and the process's peak so far (MiB). */
-  steps: Array<{ step: string; seconds: number; cpuSeconds: number; rssMiB: number; peakRssMiB: number }>;
+  /**
+   * Per step: wall seconds, CPU seconds of the process (user + sys, every thread: DuckDB's and the workers' too), those of the
+   * main thread alone (Linux; null elsewhere: what no other core can take over), resident memory at its end and the process's peak so far (MiB).
+   */
+  steps: Array<{ step: string; seconds: number; cpuSeconds: number; mainCpuSeconds: number | null; rssMiB: number; peakRssMiB: number }>;
 }
 
 export interface BuildProgress {
@@ -96,37 +103,59 @@ export interface BuildProgress {
  */
 export async function buildInsights(
   db: Warehouse,
-  options: Partial<InsightOptions> & { /** The moment of the build, kept as insights_built_at (default: now). */ now?: Date } = {},
+  options: Partial<InsightOptions> & {
+    /** The moment of the build, kept as insights_built_at (default: now). */
+    now?: Date;
+    /** Worker threads (insights/workers.ts; default {@link INSIGHT_WORKERS} from {@link WORKER_MIN_MESSAGES} customer messages on; 0: the main thread only). */
+    workers?: number;
+  } = {},
   onProgress?: (p: BuildProgress) => void,
 ): Promise<InsightSummary> {
-  const { now = new Date(), ...given } = options;
+  const { now = new Date(), workers, ...given } = options;
   const opts = { ...DEFAULT_INSIGHT_OPTIONS, ...given };
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const steps: InsightSummary['steps'] = [];
   let t = performance.now();
   let cpu = process.cpuUsage();
+  let mainCpu = mainThreadCpuSeconds();
   const step = (name: string) => {
     const now = performance.now();
     const used = process.cpuUsage(cpu);
+    const main = mainThreadCpuSeconds();
     steps.push({
       step: name,
       seconds: (now - t) / 1000,
       cpuSeconds: (used.user + used.system) / 1e6,
+      mainCpuSeconds: main === null || mainCpu === null ? null : main - mainCpu,
       rssMiB: process.memoryUsage.rss() / 2 ** 20,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     });
     t = now;
     cpu = process.cpuUsage();
+    mainCpu = main;
     onProgress?.({ step: name });
   };
 
+  // a large build hands its JavaScript to worker threads (started now: they load while DuckDB selects the text)
+  const customerMessages =
+    workers === undefined ? ((await db.one<{ n: number }>("select count(*)::integer as n from raw_messages where author_role = 'customer' and not internal"))?.n ?? 0) : 0;
+  const workerCount = workers ?? (customerMessages >= WORKER_MIN_MESSAGES ? INSIGHT_WORKERS : 0);
+  let pool = startWorkers(workerCount, 'text');
+
   // DuckDB's memory for the build is capped (what does not fit goes to its temp directory): memory stays flat as the data grow
-  const limit = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
-  await db.run(`set memory_limit = '${INSIGHTS_MEMORY_LIMIT}'`);
+  let limit: { v: string } | undefined;
   try {
+    limit = await db.one<{ v: string }>("select current_setting('memory_limit') as v");
+    await db.run(`set memory_limit = '${INSIGHTS_MEMORY_LIMIT}'`);
     return await db.transaction(async () => {
-      const prepared = await prepareText(db, (messages) => onProgress?.({ step: 'reading customer messages', messages }));
+      const prepared = await prepareText(db, {
+        workers: pool,
+        onProgress: (messages) => onProgress?.({ step: 'reading customer messages', messages }),
+      });
+      // the text workers' caches go with them; fresh workers for the intent model load while DuckDB counts terms
+      await Promise.all(pool.map((w) => w.close()));
+      pool = startWorkers(workerCount, 'intents');
       step('text and sentiment (JS)');
 
       // a feature in five conversations is rare in a warehouse of a thousand: the intent model's minimum grows with the data
@@ -149,7 +178,7 @@ export async function buildInsights(
 
       // features: single words and two-word phrases
       const vocabulary = (await db.all<{ term: string }>('select term from _ins_features order by term')).map((r) => r.term);
-      const intents = await classifyIntents(db, vocabulary);
+      const intents = await classifyIntents(db, vocabulary, pool);
       await db.run(intentsSql);
       await writeIntentReport(db, intents, now);
       step('intents');
@@ -220,13 +249,28 @@ export async function buildInsights(
           predicted: counts?.predicted ?? 0,
           lowConfidence: counts?.low ?? 0,
         },
+        workers: workerCount,
         seconds: (performance.now() - started) / 1000,
         cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuStarted)),
         steps,
       };
     });
   } finally {
+    await Promise.all(pool.map((w) => w.close()));
     if (limit) await db.run(`set memory_limit = '${limit.v.replace(/'/g, '')}'`);
+  }
+}
+
+/** CPU seconds (user + sys) of the main thread so far, from /proc (Linux, at 100 clock ticks a second); null where there is none. */
+function mainThreadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // after the command name in parentheses: state is field 3, utime 14, stime 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
   }
 }
 

@@ -40,6 +40,8 @@ export interface Prediction {
 export interface Trainer {
   /** Adds one labelled document (its terms; duplicates count once). */
   add(terms: readonly string[], label: string): void;
+  /** Adds one labelled document given as distinct vocabulary indices ({@link featureIndices}): the same as {@link Trainer.add} of its terms. */
+  addIndices(indices: Int32Array, label: string): void;
   /** The model; `alpha` is the Laplace smoothing. */
   finish(alpha?: number): NaiveBayesModel;
 }
@@ -62,25 +64,32 @@ export function createTrainer(vocabulary: Iterable<string>): Trainer {
   const counts: Float64Array[] = [];
   const seen = new Set<number>();
   let documents = 0;
+  const rowOf = (label: string) => {
+    let c = classIndex.get(label);
+    if (c === undefined) {
+      c = classIndex.size;
+      classIndex.set(label, c);
+      docCounts.push(0);
+      counts.push(new Float64Array(vocab.size));
+    }
+    documents++;
+    docCounts[c]!++;
+    return counts[c]!;
+  };
   return {
     add(terms, label) {
-      let c = classIndex.get(label);
-      if (c === undefined) {
-        c = classIndex.size;
-        classIndex.set(label, c);
-        docCounts.push(0);
-        counts.push(new Float64Array(vocab.size));
-      }
-      documents++;
-      docCounts[c]!++;
+      const row = rowOf(label);
       seen.clear();
-      const row = counts[c]!;
       for (const term of terms) {
         const i = vocab.get(term);
         if (i === undefined || seen.has(i)) continue;
         seen.add(i);
         row[i]!++;
       }
+    },
+    addIndices(indices, label) {
+      const row = rowOf(label);
+      for (let n = 0; n < indices.length; n++) row[indices[n]!]!++;
     },
     finish(alpha = 1) {
       // classes in alphabetical order, so that a model does not depend on input order
@@ -251,7 +260,30 @@ export interface IntentTrainer {
   readonly vocabulary: ReadonlyMap<string, number>;
   /** Adds one labelled document; `key` picks the logistic regression's sample ({@link LR_SAMPLE}). */
   add(terms: readonly string[], label: string, key: string): void;
+  /** {@link IntentTrainer.add} of a document given as its {@link featureIndices} in this trainer's vocabulary (they are not copied: do not change them). */
+  addIndices(indices: Int32Array, label: string, key: string): void;
   finish(): IntentModel;
+  /**
+   * What {@link IntentTrainer.finish} puts together, apart: the naive Bayes
+   * model and the logistic regression's training sample, to fit elsewhere (a
+   * worker thread) with {@link fitIntentLr} and join with {@link joinIntentModel}.
+   */
+  parts(): { nb: NaiveBayesModel; sample: LrSample };
+}
+
+/** The logistic regression's training documents: L2-normalised 0/1 vectors and their labels. */
+export type LrSample = Array<{ x: PackedVector; y: string }>;
+
+/** The intent model's logistic regression on its sample (undefined with fewer than two intents). */
+export function fitIntentLr(sample: LrSample, features: number): SoftmaxModel | undefined {
+  const useful = sample.filter((s) => s.x.idx.length > 0);
+  return new Set(useful.map((s) => s.y)).size >= 2 ? fitSoftmax(useful, features, { c: LR_C, iterations: LR_ITERATIONS }) : undefined;
+}
+
+/** The intent model of its two halves. */
+export function joinIntentModel(nb: NaiveBayesModel, lr: SoftmaxModel | undefined): IntentModel {
+  const lrIndex = Int32Array.from(nb.classes, (c) => (lr ? lr.classes.indexOf(c) : -1));
+  return { nb, lr, lrIndex, vocabulary: nb.vocabulary, classes: nb.classes };
 }
 
 /**
@@ -268,36 +300,30 @@ export function createIntentTrainer(vocabulary: Iterable<string>, expected: numb
   const vocab = new Map<string, number>();
   for (const term of vocabulary) if (!vocab.has(term)) vocab.set(term, vocab.size);
   const fraction = expected > LR_SAMPLE ? LR_SAMPLE / expected : 1;
-  const sample: Array<{ x: PackedVector; y: string }> = [];
+  const sample: LrSample = [];
+  const addIndices = (idx: Int32Array, label: string, key: string) => {
+    nb.addIndices(idx, label);
+    if (fraction < 1 && !isHeldOut(key, LR_SAMPLE_SEED, fraction)) return;
+    // the terms as an L2-normalised 0/1 vector
+    sample.push({ x: { idx, val: new Float64Array(idx.length).fill(idx.length ? 1 / Math.sqrt(idx.length) : 0) }, y: label });
+  };
   return {
     vocabulary: vocab,
     add(terms, label, key) {
-      nb.add(terms, label);
-      if (fraction < 1 && !isHeldOut(key, LR_SAMPLE_SEED, fraction)) return;
-      sample.push({ x: binaryVector(vocab, terms), y: label });
+      addIndices(featureIndices(vocab, terms), label, key);
     },
+    addIndices,
     finish() {
       const model = nb.finish(NB_ALPHA);
-      const useful = sample.filter((s) => s.x.idx.length > 0);
-      const lr = new Set(useful.map((s) => s.y)).size >= 2 ? fitSoftmax(useful, vocab.size, { c: LR_C, iterations: LR_ITERATIONS }) : undefined;
-      const lrIndex = Int32Array.from(model.classes, (c) => (lr ? lr.classes.indexOf(c) : -1));
-      return { nb: model, lr, lrIndex, vocabulary: model.vocabulary, classes: model.classes };
+      return joinIntentModel(model, fitIntentLr(sample, vocab.size));
+    },
+    parts() {
+      return { nb: nb.finish(NB_ALPHA), sample };
     },
   };
 }
 
 const LR_SAMPLE_SEED = 7_041;
-
-/** A document's known terms as an L2-normalised 0/1 vector. */
-function binaryVector(vocab: ReadonlyMap<string, number>, terms: readonly string[]): PackedVector {
-  const seen = new Set<number>();
-  for (const t of terms) {
-    const i = vocab.get(t);
-    if (i !== undefined) seen.add(i);
-  }
-  const idx = Int32Array.from(seen);
-  return { idx, val: new Float64Array(idx.length).fill(idx.length ? 1 / Math.sqrt(idx.length) : 0) };
-}
 
 /**
  * The intent model's prediction: the mean of the naive Bayes and the
@@ -354,4 +380,57 @@ export function predictIntentIndices(model: IntentModel, indices: Int32Array, th
     return { intent: nb.classes[top]!, confidence: Math.exp(nb.logPrior[top]!), lowConfidence: true };
   }
   return { intent: nb.classes[best]!, confidence: bestP, lowConfidence: bestP < threshold };
+}
+
+/** Documents' feature indices, concatenated: document `d` is `indices[offsets[d]]` up to `indices[offsets[d + 1]]`. */
+export interface IndexBatch {
+  offsets: Int32Array;
+  indices: Int32Array;
+}
+
+/**
+ * {@link featureIndices} of many documents, each given as its terms joined by
+ * tabs ('' or null: none), into one {@link IndexBatch}.
+ *
+ * @example
+ *   featureBatch(new Map([['card', 0], ['declin', 1]]), ['declin\tx\tcard', null])
+ *   // { offsets: Int32Array [0, 2, 2], indices: Int32Array [1, 0] }
+ */
+export function featureBatch(vocabulary: ReadonlyMap<string, number>, docs: ReadonlyArray<string | null>): IndexBatch {
+  const offsets = new Int32Array(docs.length + 1);
+  const out: number[] = [];
+  for (let d = 0; d < docs.length; d++) {
+    const joined = docs[d];
+    if (joined) {
+      const idx = featureIndices(vocabulary, joined.split('\t'));
+      for (let n = 0; n < idx.length; n++) out.push(idx[n]!);
+    }
+    offsets[d + 1] = out.length;
+  }
+  return { offsets, indices: Int32Array.from(out) };
+}
+
+/** Predictions of a batch: per document its intent as an index into the model's classes, confidence and low-confidence flag (1). */
+export interface PredictionBatch {
+  intent: Int32Array;
+  confidence: Float64Array;
+  low: Uint8Array;
+}
+
+/**
+ * {@link predictIntentIndices} of every document of `batch` for which
+ * `which(d)` holds (the others get intent −1).
+ */
+export function predictBatch(model: IntentModel, batch: IndexBatch, which: (d: number) => boolean = () => true): PredictionBatch {
+  const n = batch.offsets.length - 1;
+  const out: PredictionBatch = { intent: new Int32Array(n).fill(-1), confidence: new Float64Array(n), low: new Uint8Array(n) };
+  const classIndex = new Map(model.classes.map((c, j) => [c, j]));
+  for (let d = 0; d < n; d++) {
+    if (!which(d)) continue;
+    const p = predictIntentIndices(model, batch.indices.subarray(batch.offsets[d]!, batch.offsets[d + 1]!));
+    out.intent[d] = classIndex.get(p.intent)!;
+    out.confidence[d] = p.confidence;
+    out.low[d] = p.lowConfidence ? 1 : 0;
+  }
+  return out;
 }

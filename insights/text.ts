@@ -290,6 +290,39 @@ export class SurfaceForms {
     this.best.delete(stemmed);
   };
 
+  /**
+   * Every count, flat: stems, words and counts at the same index. What
+   * {@link SurfaceForms.merge} takes, to add up the forms counted by several
+   * workers of the text pass.
+   */
+  dump(): { stems: string[]; words: string[]; counts: number[] } {
+    const out = { stems: [] as string[], words: [] as string[], counts: [] as number[] };
+    for (const [s, m] of this.counts) {
+      for (const [w, c] of m) {
+        out.stems.push(s);
+        out.words.push(w);
+        out.counts.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** Adds the counts of another instance ({@link SurfaceForms.dump}). */
+  merge(other: { stems: readonly string[]; words: readonly string[]; counts: readonly number[] }): void {
+    for (let i = 0; i < other.stems.length; i++) {
+      const stemmed = other.stems[i]!;
+      let m = this.counts.get(stemmed);
+      if (!m) {
+        if (this.counts.size >= 500_000) continue;
+        m = new Map();
+        this.counts.set(stemmed, m);
+      }
+      const w = other.words[i]!;
+      m.set(w, (m.get(w) ?? 0) + other.counts[i]!);
+      this.best.delete(stemmed);
+    }
+  }
+
   /** The most frequent word for each stem of `term` (ties: the shorter, then alphabetical). */
   label(term: string): string {
     return term
