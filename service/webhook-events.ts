@@ -68,12 +68,20 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : typeof v === 'object' ? null : String(v));
 
-/** A timestamp as ISO: Unix seconds (or milliseconds), or a date text; null when it is neither. */
+/** The instants an ISO text of four-digit years can name (0001-01-01 to 9999-12-31 UTC): what the warehouse's timestamps take. */
+const FIRST_MS = Date.parse('0001-01-01T00:00:00Z');
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A timestamp as ISO: Unix seconds (or milliseconds), or a date text; null
+ * when it is neither, or outside the years 1–9999 (`+033658-…` is not a
+ * time the warehouse can hold, and would make the batch it is in fail).
+ */
 export function isoTime(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) : NaN;
   const ms = Number.isFinite(n) ? (n > 1e12 ? n : n * 1000) : Date.parse(String(v));
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS ? new Date(ms).toISOString() : null;
 }
 
 /** The SHA-256 of a body, as the id of an event that has none of its own. */

@@ -9,7 +9,7 @@ import type { WebhookPlatform, WebhookSettings } from '../models/config-webhooks
 import { applyEvents, GATHER_MS, signedHeaders, webhookService, webhookWriter } from './webhooks.js';
 import { oneAtATime, type Queue } from './queue.js';
 import { openJournal } from './webhook-journal.js';
-import { readEvent, type WebhookEvent } from './webhook-events.js';
+import { isoTime, readEvent, type WebhookEvent } from './webhook-events.js';
 import { conversation, customer } from '../testing/fixtures.js';
 import { buildWarehouse } from '../models/incremental.js';
 import { parseConfig } from '../models/config.js';
@@ -424,6 +424,34 @@ describe('with a journal (parley serve)', () => {
     expect(statSync(file).size).toBe(0);
     await hooks.close();
   }, 60_000);
+
+  it('an event the warehouse refuses on its own, time after time, is kept in the quarantine and the events behind it go on', async () => {
+    // a line whose time the warehouse cannot take (a journal written before isoTime refused such times)
+    const bad = queued(zendeskComment('ev-bad', 43, false, 'broken'));
+    bad.items = bad.items.map((it) => ({ ...it, at: 'not a time' }));
+    const good = queued(zendeskComment('ev-2', 42, false, 'help'));
+    const { hooks, file } = await startJournaled(oneAtATime(), `${JSON.stringify(bad)}\n${JSON.stringify(good)}\n`);
+    await hooks.writer.settled();
+    // both are in webhook_events (a redelivery of either is a duplicate); only the good one's conversation and message
+    expect(await stored()).toEqual({ events: 2, conversations: 1, messages: 1, statuses: 0 });
+    const kept = await w!.db.all<{ file: string; reason: string; raw: string }>('select file, reason, raw from quarantine');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.file).toBe('webhooks');
+    expect(kept[0]!.reason).toMatch(/^the warehouse refused this webhook event 3 times: /);
+    expect(JSON.parse(kept[0]!.raw)).toMatchObject({ platform: 'zendesk', eventId: 'ev-bad' });
+    expect(await w!.db.one('select loaded, quarantined from load_log where quarantined = 1')).toEqual({ loaded: 0, quarantined: 1 });
+    expect(statSync(file).size).toBe(0);
+    await hooks.close();
+  }, 30_000);
+
+  it('a time the warehouse cannot hold is no time: the event is dated when it arrived instead', () => {
+    expect(isoTime('2026-12-01T11:50:00Z')).toBe('2026-12-01T11:50:00.000Z');
+    expect(isoTime(1_764_589_800)).toBe('2025-12-01T11:50:00.000Z');
+    // 10^15 ms is in the year 33658, 253,402,300,800 s the first second of 10000
+    expect(isoTime(1e15)).toBeNull();
+    expect(isoTime(253_402_300_800)).toBeNull();
+    expect(isoTime('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+  });
 
   it('a batch the warehouse refuses stays in the journal and is tried again', async () => {
     let failures = 1;

@@ -197,6 +197,37 @@ export async function applyEvents(db: Warehouse, events: readonly QueuedEvent[],
   });
 }
 
+/**
+ * Keeps an event the warehouse refused on its own, time after time, in the
+ * quarantine (file `webhooks`, the reason, the event as journaled) under a
+ * load_log row of its own, and records it in webhook_events, so the events
+ * behind it go on and a redelivery of it is a duplicate. Nothing is lost:
+ * the quarantine row holds the whole event.
+ */
+export async function quarantineEvent(db: Warehouse, event: QueuedEvent, reason: string, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.transaction(async () => {
+    const id = Number((await db.one<{ id: number }>('select coalesce(max(load_id), 0) + 1 as id from load_log'))!.id);
+    await db.run(
+      `insert into load_log (load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, started_at, duration_s, problem)
+       values ($1, 'webhooks', 'webhook', $2, null, null, 1, 0, 1, 0, $3::timestamptz, 0, $4)`,
+      [id, event.source, at, reason],
+    );
+    await db.run(`insert into quarantine (load_id, file, line, reason, raw, quarantined_at) values ($1, 'webhooks', null, $2, $3, $4::timestamptz)`, [
+      id,
+      reason,
+      JSON.stringify(event),
+      at,
+    ]);
+    await db.run(`insert into webhook_events (platform, event_id, conversation_id, received_at, load_id) values ($1, $2, null, $3::timestamptz, $4) on conflict do nothing`, [
+      event.platform,
+      event.eventId,
+      at,
+      id,
+    ]);
+  });
+}
+
 /** The one writer of webhook events: batches what arrives while a batch is written. */
 export interface WebhookWriter {
   /** Resolves when the event is committed (without a journal) or on disk in the journal; its outcome. */
@@ -292,6 +323,13 @@ export const COMPACT_EVERY = 20_000;
  * between them (bench:live in turns: its p95 under the burst 0.70x, events/s 1.06x).
  */
 export const APPLY_GAP_MS = 100;
+/**
+ * After how many refusals in a row a journaled writer takes a batch apart
+ * (its events applied one at a time), and quarantines an event refused on
+ * its own (quarantineEvent): one event the warehouse cannot take must not
+ * hold up every event behind it, for ever and across restarts.
+ */
+export const REFUSALS_BEFORE_ISOLATING = 3;
 
 /**
  * The writer of a server with a journal (webhook-journal.ts): an event is
@@ -303,7 +341,9 @@ export const APPLY_GAP_MS = 100;
  * change nothing); between batches it pauses APPLY_GAP_MS while more wait.
  * Once every line is committed the journal is emptied; if
  * that does not happen for COMPACT_EVERY events (steady traffic), it is
- * written anew with the events not yet committed.
+ * written anew with the events not yet committed. A batch refused
+ * REFUSALS_BEFORE_ISOLATING times in a row is tried one event at a time, and
+ * an event refused that often on its own is quarantined (quarantineEvent).
  *
  * Duplicates: an event whose id is journaled and not yet committed, or among
  * the last RECENT committed, is answered `duplicate` and not journaled. One
@@ -366,12 +406,17 @@ export function journaledWriter(
     wakeIdle();
   }
 
+  /** Refusals in a row of the batch at the head; how many of the next events are applied one at a time. */
+  let refusals = 0;
+  let alone = 0;
   async function apply(): Promise<void> {
     await null; // `applying` is set before this can end
     while (toApply.length) {
-      const batch = toApply.splice(0, MAX_BATCH);
+      const batch = toApply.splice(0, alone > 0 ? 1 : MAX_BATCH);
       try {
         await queue.run(() => applyEvents(db, batch, clock()));
+        refusals = 0;
+        if (alone > 0) alone -= 1;
         committed += batch.length;
         for (const e of batch) {
           known.delete(eventKey(e));
@@ -388,10 +433,32 @@ export function journaledWriter(
         }
         if (APPLY_GAP_MS > 0 && toApply.length > 0 && !closing) await new Promise((resolve) => setTimeout(resolve, APPLY_GAP_MS));
       } catch (error) {
+        const reason = String((error as Error).message ?? error).split('\n')[0]!;
+        refusals += 1;
+        if (refusals >= REFUSALS_BEFORE_ISOLATING && batch.length === 1) {
+          const [event] = batch as [QueuedEvent];
+          try {
+            await queue.run(() => quarantineEvent(db, event, `the warehouse refused this webhook event ${refusals} times: ${reason}`, clock()));
+            refusals = 0;
+            if (alone > 0) alone -= 1;
+            committed += 1;
+            known.delete(eventKey(event));
+            recent.add(eventKey(event));
+            log(
+              `parley serve: the webhook event ${event.platform} ${event.eventId} was refused ${REFUSALS_BEFORE_ISOLATING} times on its own and is kept in the quarantine: ${reason}`,
+            );
+            continue;
+          } catch {
+            // the warehouse refuses that too: the event stays in the journal and is tried again
+          }
+        }
+        if (refusals >= REFUSALS_BEFORE_ISOLATING && batch.length > 1) {
+          // one of them may be what the warehouse refuses: each is tried on its own
+          alone = batch.length;
+          refusals = 0;
+        }
         toApply.unshift(...batch);
-        log(
-          `parley serve: ${batch.length} webhook events could not be written to the warehouse (they stay in the journal): ${String((error as Error).message ?? error).split('\n')[0]}`,
-        );
+        log(`parley serve: ${batch.length} webhook events could not be written to the warehouse (they stay in the journal): ${reason}`);
         if (closing) break;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
