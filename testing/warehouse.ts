@@ -142,3 +142,22 @@ function handle(db: Warehouse, load: LoadSummary): TestWarehouse {
     close: () => db.close(),
   };
 }
+
+/**
+ * `db` with every SQL text it is asked to read (`all`) recorded in `seen`:
+ * for tests that a read was made, or was not (a cache hit).
+ *
+ * @example
+ *   const seen: string[] = [];
+ *   await loadOverview(recordingReads(w.db, seen), filters);
+ *   expect(seen.some((sql) => sql.includes('conversation_metrics'))).toBe(false);
+ */
+export function recordingReads(db: Warehouse, seen: string[]): Warehouse {
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      if (key === 'all') return (sql: string, params?: unknown[]) => (seen.push(sql), target.all(sql, params as never));
+      const v = Reflect.get(target, key, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

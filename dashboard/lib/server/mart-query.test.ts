@@ -22,9 +22,8 @@
  * the 15th: August 1, September 4 (3 on webchat), October 1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, conversation, customer, horizon } from '../../../testing/fixtures.js';
-import type { Warehouse } from '../../../warehouse/connection.js';
 import { monthly, summary } from './mart-query.js';
 import { filterWhere, type Filters } from './filters.js';
 
@@ -52,17 +51,6 @@ afterAll(() => w.close());
 const range: Filters = { from: '2026-09-01', to: '2026-10-15' };
 const counts = (rows: Record<string, unknown>[]) => rows.map((r) => [r['month'], Number(r['conversations'])]);
 
-/** The warehouse with every SQL text it is asked to read recorded in `seen`. */
-function recording(db: Warehouse, seen: string[]): Warehouse {
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'all') return (sql: string, params?: unknown[]) => (seen.push(sql), target.all(sql, params as never));
-      const v = Reflect.get(target, key, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
 describe('monthly summary rows', () => {
   it('gives a range ending inside a month the rows of aggregating its conversations, reading the months it covers whole from metric_summary', async () => {
     expect(counts(await monthly(w.db, range, ['conversations']))).toEqual([
@@ -85,7 +73,7 @@ describe('monthly summary rows', () => {
     // the month it covers whole, and counts the conversations of the cut months (August's sliver, October to the 15th)
     await w.db.run(`update metric_summary set conversations = 40 where "grouping" = 'month' and month = '2026-09'`);
     const seen: string[] = [];
-    expect(counts(await monthly(recording(w.db, seen), range, ['conversations']))).toEqual([
+    expect(counts(await monthly(recordingReads(w.db, seen), range, ['conversations']))).toEqual([
       ['2026-08', 1],
       ['2026-09', 40],
       ['2026-10', 1],

@@ -4,10 +4,9 @@
  * report without a query, another month or a change of the data renders anew.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, conversation, customer, horizon, on, status } from '../../../testing/fixtures.js';
 import { TEST_NOW } from '../../../testing/clock.js';
-import type { Warehouse } from '../../../warehouse/connection.js';
 import { renderReport, reportList } from './reports.js';
 
 let w: TestWarehouse;
@@ -28,21 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-/** The warehouse with every SQL text it is asked to read recorded in `seen`. */
-function recording(db: Warehouse, seen: string[]): Warehouse {
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'all') return (sql: string, params?: unknown[]) => (seen.push(sql), target.all(sql, params as never));
-      const v = Reflect.get(target, key, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
 describe('reports in the dashboard', () => {
   it('renders a month once per data generation and keeps it for the next reader', async () => {
     const first: string[] = [];
-    const october = await renderReport(recording(w.db, first), 'monthly-report', { month: '2026-10' }, TEST_NOW);
+    const october = await renderReport(recordingReads(w.db, first), 'monthly-report', { month: '2026-10' }, TEST_NOW);
     expect(october?.title).toBeTruthy();
     expect(october?.errors).toEqual([]);
     // rendering reads the marts: many queries (the summary, the month's tables, the charts' months)
@@ -50,27 +38,27 @@ describe('reports in the dashboard', () => {
 
     // the same month again: the kept report, read by no query but the parameters' check that the marts exist
     const again: string[] = [];
-    const kept = await renderReport(recording(w.db, again), 'monthly-report', { month: '2026-10' }, TEST_NOW);
+    const kept = await renderReport(recordingReads(w.db, again), 'monthly-report', { month: '2026-10' }, TEST_NOW);
     expect(kept).toEqual(october);
     expect(again.filter((sql) => !sql.includes('information_schema'))).toEqual([]);
 
     // another month is rendered anew, and so is the same month once the data changed (a write bumps the generation)
     const september: string[] = [];
-    expect((await renderReport(recording(w.db, september), 'monthly-report', { month: '2026-09' }, TEST_NOW))?.html).not.toEqual(october?.html);
+    expect((await renderReport(recordingReads(w.db, september), 'monthly-report', { month: '2026-09' }, TEST_NOW))?.html).not.toEqual(october?.html);
     expect(september.length).toBeGreaterThan(10);
     await w.db.run("insert into warehouse_meta values ('reports-test', 'changed')");
     const changed: string[] = [];
-    expect(await renderReport(recording(w.db, changed), 'monthly-report', { month: '2026-10' }, TEST_NOW)).toEqual(october);
+    expect(await renderReport(recordingReads(w.db, changed), 'monthly-report', { month: '2026-10' }, TEST_NOW)).toEqual(october);
     expect(changed.length).toBeGreaterThan(10);
   });
 
   it('keeps the list of reports and their choices until the data change', async () => {
     const first: string[] = [];
-    const list = await reportList(recording(w.db, first));
+    const list = await reportList(recordingReads(w.db, first));
     expect(list.find((r) => r.id === 'monthly-report')?.params.find((p) => p.name === 'month')?.choices).toEqual(expect.arrayContaining(['2026-10', '2026-09']));
     expect(first.length).toBeGreaterThan(0);
     const again: string[] = [];
-    expect(await reportList(recording(w.db, again))).toEqual(list);
+    expect(await reportList(recordingReads(w.db, again))).toEqual(list);
     expect(again).toEqual([]);
   });
 });
