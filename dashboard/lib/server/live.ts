@@ -369,6 +369,11 @@ async function slaCountdowns(
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
+  // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
+  // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
+  // there is none the latest activity at or before t is the latest at or before $1 (last_before).
+  // Live at t iff first_after <= t or last_before > t - 7 days; the status at t is the latest
+  // at or before t (an ASOF join; the last of the same moment by seq).
   const rows = await db.all<{ t: Date; open: bigint }>(
     `with points as (
        select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
@@ -378,22 +383,27 @@ async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: n
        union all
        select source, conversation_id, event_at from raw_events where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
      ),
+     conversations as (
+       select source, conversation_id,
+         max(t) filter (where t <= $1::timestamptz) as last_before,
+         min(t) filter (where t > $1::timestamptz) as first_after
+       from activity group by all
+     ),
      statuses as (
-       select source, conversation_id, event_at as t, status, seq from raw_events
-       semi join (select distinct source, conversation_id from activity) using (source, conversation_id)
-       where type = 'status' and status is not null
+       select source, conversation_id, event_at as t, arg_max(status, seq) as status from raw_events
+       semi join conversations using (source, conversation_id)
+       where type = 'status' and status is not null and event_at <= $2::timestamptz
+       group by all
      ),
      per_point as (
-       select p.t, a.source, a.conversation_id
-       from points p join activity a on a.t <= p.t and a.t > p.t - interval ${RECENT_DAYS} day
-       group by all
+       select p.t, c.source, c.conversation_id
+       from points p join conversations c on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
      ),
      latest as (
-       select pp.t, pp.source, pp.conversation_id, arg_max(s.status, (s.t, s.seq)) as status
-       from per_point pp left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and s.t <= pp.t
-       group by all
+       select pp.t, s.status
+       from per_point pp asof left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and pp.t >= s.t
      )
-     select p.t, count(l.conversation_id) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
+     select p.t, count(l.t) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
      from points p left join latest l using (t)
      group by p.t order by p.t`,
     [iso(start), iso(end)],
