@@ -104,3 +104,24 @@ describe('the shared live page', () => {
     expect((await c).now).toBe('2026-12-01T12:00:01.000Z');
   });
 });
+
+describe('the queue depth at the edges of the 7 days', () => {
+  // points 04:00–12:00 of 1 December; live at t: activity in (t − 7 days, t]
+  const edges = [
+    // last activity exactly 7 days before 06:00: live at 05:45, not at 06:00
+    conversation('e1', [customer('2026-11-24T06:00:00Z')]),
+    // live until 04:45 (7 days after 24 November 05:00), not from 05:00, live again from the 08:00 message, resolved at 10:00
+    conversation('e2', [customer('2026-11-24T05:00:00Z'), customer(d('08:00')), status(d('10:00'), 'resolved')]),
+  ];
+  let e: TestWarehouse;
+  afterAll(() => e?.close());
+
+  it('counts a conversation live while its latest activity is less than 7 days old, and not once resolved', async () => {
+    e = await testWarehouse({ records: edges });
+    const live = await loadLive(e.db, { now: TEST_NOW, config: { concurrency: 2, teams: {} } });
+    const at = (hhmm: string) => live.depth.find((p) => p.at === `2026-12-01T${hhmm}:00.000Z`)!.open;
+    const points = ['04:00', '04:45', '05:00', '05:45', '06:00', '07:45', '08:00', '09:45', '10:00', '12:00'];
+    expect(points.map(at)).toEqual([2, 2, 1, 1, 0, 0, 1, 1, 0, 0]);
+    expect(live.openTotal).toBe(0);
+  });
+});

@@ -159,9 +159,6 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
   const tables = await tableNames(db);
   const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = ['config_sla_policies', 'int_business_windows', 'config_team_schedules', 'raw_agents'].map((t) => tables.has(t));
   // the independent reads side by side, each on a reader connection of its own
-  const sla = hasPolicies
-    ? slaCountdowns(db, recent, params, now, { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules })
-    : Promise.resolve({ dueSoon: [], breaches: [] });
   const depthRead = queueDepth(db, now);
   const freshRead = db.one<{ at: Date | null }>(
     `select greatest(
@@ -171,7 +168,7 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
     [iso(now)],
   );
   const rosterRead = hasAgents ? db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents') : Promise.resolve([]);
-  const conversationsRead = db.all<{
+  type Open = {
     source: string;
     conversation_id: string;
     channel: string;
@@ -182,23 +179,44 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
     owner: string | null;
     status: string | null;
     waiting_since: Date | null;
-  }>(
+  };
+  // the open conversations and the SLA's turns in one read: recent, states and turns (the full
+  // history of the recent conversations, the page's costliest part) computed once for both
+  const combinedRead = db.all<{ kind: 'open' | 'turn' } & Record<string, unknown>>(
     `with ${recent},
      last_turn as (
        -- as a struct: arg_max leaves out a null argument, and the last turn's reply is null while it waits
        select source, conversation_id, arg_max({'started_at': started_at, 'replied_at': replied_at}, started_at) as turn
        from turns group by all
-     )
-     select c.source, c.conversation_id, c.channel, c.intent, c.priority, c.customer_segment as segment, s.team, s.owner, s.status,
-       case when t.turn.replied_at is null then t.turn.started_at end as waiting_since
-     from raw_conversations c
-     semi join recent using (source, conversation_id)
-     left join states s using (source, conversation_id)
-     left join last_turn t using (source, conversation_id)
-     where c.created_at <= $1::timestamptz and coalesce(s.status, 'open') not in ('resolved', 'closed')
-     order by c.source, c.conversation_id`,
+     ),
+     open_now as (
+       select c.source, c.conversation_id, c.channel, c.intent, c.priority, c.customer_segment as segment, s.team, s.owner, s.status,
+         case when t.turn.replied_at is null then t.turn.started_at end as waiting_since
+       from raw_conversations c
+       semi join recent using (source, conversation_id)
+       left join states s using (source, conversation_id)
+       left join last_turn t using (source, conversation_id)
+       where c.created_at <= $1::timestamptz and coalesce(s.status, 'open') not in ('resolved', 'closed')
+     )${
+       hasPolicies
+         ? `,
+     sla_turns as (${SLA_TURNS})`
+         : ''
+     }
+     select 'open' as kind, * from open_now
+     ${hasPolicies ? "union all by name select 'turn' as kind, * from sla_turns" : ''}
+     order by kind, source, conversation_id`,
     params,
   );
+  const conversationsRead = combinedRead.then((rows) => rows.filter((r) => r.kind === 'open') as unknown as Open[]);
+  const sla = hasPolicies
+    ? slaCountdowns(
+        db,
+        combinedRead.then((rows) => rows.filter((r) => r.kind === 'turn') as unknown as SlaTurn[]),
+        now,
+        { hasWindows: !!hasWindows, hasTeamSchedules: !!hasTeamSchedules },
+      )
+    : Promise.resolve({ dueSoon: [], breaches: [] });
   // one await for all: a failed read rejects the page, never a promise left unhandled
   const [conversations, roster, { dueSoon, breaches }, depth, fresh] = await Promise.all([conversationsRead, rosterRead, sla, depthRead, freshRead]);
 
@@ -259,31 +277,18 @@ type Policy = {
   next_response_s: number | null;
 };
 
-async function slaCountdowns(
-  db: Warehouse,
-  recent: string,
-  params: string[],
-  now: Date,
-  has: { hasWindows: boolean; hasTeamSchedules: boolean },
-): Promise<{ dueSoon: SlaCountdown[]; breaches: SlaCountdown[] }> {
-  const policies = (await db.all<Policy>('select ord, name, business_hours, first_response_s, next_response_s from config_sla_policies order by ord')).map((p) => ({
-    ...p,
-    first_response_s: p.first_response_s === null ? null : Number(p.first_response_s),
-    next_response_s: p.next_response_s === null ? null : Number(p.next_response_s),
-  }));
-  if (policies.length === 0) return { dueSoon: [], breaches: [] };
-  // every customer turn of the window not answered (nor, after the first, resolved) before the last hour began
-  const turns = await db.all<{
-    source: string;
-    conversation_id: string;
-    channel: string;
-    team: string | null;
-    started_at: Date;
-    stopped_at: Date | null;
-    first: boolean;
-    policy_ord: number | null;
-  }>(
-    `with ${recent}
+/** Every customer turn of the window not answered (nor, after the first, resolved) before the last hour began. */
+type SlaTurn = {
+  source: string;
+  conversation_id: string;
+  channel: string;
+  team: string | null;
+  started_at: Date;
+  stopped_at: Date | null;
+  first: boolean;
+  policy_ord: number | null;
+};
+const SLA_TURNS = `
      select t.source, t.conversation_id, c.channel, s.team, t.started_at, t.first,
        -- the first policy whose when matches (the rule the models use: macro sla_when_matches, migration 018)
        (select min(p.ord) from config_sla_policies p
@@ -296,9 +301,21 @@ async function slaCountdowns(
      from turns t
      join raw_conversations c using (source, conversation_id)
      left join states s using (source, conversation_id)
-     where coalesce(least(t.replied_at, $1::timestamptz), $1::timestamptz) >= $1::timestamptz - interval ${BREACH_BACK_S} second`,
-    params,
-  );
+     where coalesce(least(t.replied_at, $1::timestamptz), $1::timestamptz) >= $1::timestamptz - interval ${BREACH_BACK_S} second`;
+
+async function slaCountdowns(
+  db: Warehouse,
+  turnsRead: Promise<SlaTurn[]>,
+  now: Date,
+  has: { hasWindows: boolean; hasTeamSchedules: boolean },
+): Promise<{ dueSoon: SlaCountdown[]; breaches: SlaCountdown[] }> {
+  const policies = (await db.all<Policy>('select ord, name, business_hours, first_response_s, next_response_s from config_sla_policies order by ord')).map((p) => ({
+    ...p,
+    first_response_s: p.first_response_s === null ? null : Number(p.first_response_s),
+    next_response_s: p.next_response_s === null ? null : Number(p.next_response_s),
+  }));
+  if (policies.length === 0) return { dueSoon: [], breaches: [] };
+  const turns = await turnsRead;
   const schedules = has.hasTeamSchedules
     ? new Map((await db.all<{ team: string; schedule: string }>('select team, schedule from config_team_schedules')).map((r) => [r.team, r.schedule]))
     : new Map<string, string>();
@@ -369,6 +386,11 @@ async function slaCountdowns(
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
+  // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
+  // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
+  // there is none the latest activity at or before t is the latest at or before $1 (last_before).
+  // Live at t iff first_after <= t or last_before > t - 7 days; the status at t is the latest
+  // at or before t (an ASOF join; the last of the same moment by seq).
   const rows = await db.all<{ t: Date; open: bigint }>(
     `with points as (
        select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
@@ -378,22 +400,27 @@ async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: n
        union all
        select source, conversation_id, event_at from raw_events where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
      ),
+     conversations as (
+       select source, conversation_id,
+         max(t) filter (where t <= $1::timestamptz) as last_before,
+         min(t) filter (where t > $1::timestamptz) as first_after
+       from activity group by all
+     ),
      statuses as (
-       select source, conversation_id, event_at as t, status, seq from raw_events
-       semi join (select distinct source, conversation_id from activity) using (source, conversation_id)
-       where type = 'status' and status is not null
+       select source, conversation_id, event_at as t, arg_max(status, seq) as status from raw_events
+       semi join conversations using (source, conversation_id)
+       where type = 'status' and status is not null and event_at <= $2::timestamptz
+       group by all
      ),
      per_point as (
-       select p.t, a.source, a.conversation_id
-       from points p join activity a on a.t <= p.t and a.t > p.t - interval ${RECENT_DAYS} day
-       group by all
+       select p.t, c.source, c.conversation_id
+       from points p join conversations c on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
      ),
      latest as (
-       select pp.t, pp.source, pp.conversation_id, arg_max(s.status, (s.t, s.seq)) as status
-       from per_point pp left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and s.t <= pp.t
-       group by all
+       select pp.t, s.status
+       from per_point pp asof left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and pp.t >= s.t
      )
-     select p.t, count(l.conversation_id) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
+     select p.t, count(l.t) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
      from points p left join latest l using (t)
      group by p.t order by p.t`,
     [iso(start), iso(end)],
