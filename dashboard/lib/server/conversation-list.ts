@@ -73,25 +73,13 @@ export interface ListedConversation {
   value: string | null;
 }
 
-interface Raw {
-  source: string;
-  conversation_id: string;
+/** A listed conversation as read: the metric columns unformatted. */
+interface Raw extends Omit<ListedConversation, 'created_at' | 'first_response' | 'resolution' | 'fcr' | 'csat' | 'sla' | 'value'> {
   created_at: Date;
-  channel: string;
-  intent: string | null;
-  team: string | null;
-  owner_agent: string | null;
-  agent_name: string | null;
-  customer_id: string;
-  account: string | null;
-  status: string;
-  priority: string | null;
-  subject: string | null;
   first_response_s: number | null;
   full_resolution_s: number | null;
   fcr: boolean | null;
   csat_score: number | null;
-  sla_policy: string | null;
   sla_breached: boolean | null;
   value: unknown;
 }
