@@ -15,7 +15,10 @@
  * linked in) builds the same warehouse with that code too, alternating with
  * this one, prints the ratios, and then compares every mart of the two builds
  * with EXCEPT ALL both ways (bench/build-equal.ts). The code before may not know
- * `--memory-limit`: it is given only to this code's builds.
+ * `--memory-limit`: it is given only to this code's builds. `--lanes` then
+ * builds once more, measuring each step's CPU time and the share of it on one
+ * core, and estimates what running independent models on two connections
+ * could gain (bench/build-lanes.ts).
  */
 import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     before: { type: 'string' },
     seed: { type: 'string' },
+    lanes: { type: 'boolean' },
   },
 });
 const messagesWanted = Number(values.messages ?? 1_000_000);
@@ -112,4 +116,8 @@ if (b && a) {
   );
   for (const x of [beforeCopy, `${beforeCopy}.wal`]) rmSync(x, { force: true });
   if (differences.length > 0) process.exitCode = 1;
+}
+if (values.lanes) {
+  const m = await measure('build-lanes', [db, configFile]);
+  process.stdout.write(`\none more build, step by step (bench/build-lanes.ts):\n${m.output}`);
 }

@@ -22,6 +22,13 @@ switch (task) {
     if (code !== 0) process.exit(code);
     break;
   }
+  case 'build-lanes': {
+    // one full build with each step's CPU time and single-thread share, and what two lanes could gain (bench/build-lanes.ts)
+    const [db, config] = args as [string, string];
+    const { profileBuild } = await import('./build-lanes.js');
+    process.stdout.write(await profileBuild(db, config));
+    break;
+  }
   case 'duckdb-read-json': {
     // DuckDB's own reader of the same file into a table: the baseline
     const [file, db] = args as [string, string];
