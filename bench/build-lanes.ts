@@ -6,7 +6,7 @@
  * `npm run bench:build -- --lanes` runs it on the bench's warehouse after the
  * timed builds; alone:
  *
- *   node --import tsx bench/build-lanes.ts WAREHOUSE.duckdb CONFIG.yaml [--cores 2]
+ *   node --import tsx bench/build-lanes.ts WAREHOUSE.duckdb CONFIG.yaml [--cores 2] [--memory-limit 2GB]
  *
  * It builds WAREHOUSE itself (as bench:build does). Per step:
  *
@@ -42,6 +42,7 @@ import { openWarehouse } from '../warehouse/connection.js';
 import { loadConfig } from '../models/config.js';
 import { buildModels, discoverModels } from '../models/build.js';
 import { metricSummaryMartSql } from '../models/summary.js';
+import { applyMemoryLimit } from '../cli/memory-limit.js';
 import { fmt } from './measure.js';
 
 interface Measured {
@@ -71,7 +72,7 @@ function threads(): Map<string, { cpu: number; runnable: boolean }> {
 }
 
 /** Runs a full build of `dbPath` and returns the report (a table per step, then the estimates). */
-export async function profileBuild(dbPath: string, configFile: string, cores = 2): Promise<string> {
+export async function profileBuild(dbPath: string, configFile: string, cores = 2, memoryLimit?: string): Promise<string> {
   const main = String(process.pid);
   const measured: Measured[] = [];
   let samples = { one: 0, more: 0 };
@@ -102,6 +103,7 @@ export async function profileBuild(dbPath: string, configFile: string, cores = 2
     before = threads();
   };
   const db = await openWarehouse(dbPath);
+  if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
   try {
     await buildModels(db, loadConfig(configFile), { onStep: (step) => record(step.model) });
     record('commit');
@@ -187,8 +189,8 @@ export async function profileBuild(dbPath: string, configFile: string, cores = 2
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { cores: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { cores: { type: 'string' }, 'memory-limit': { type: 'string' } } });
   const [dbPath, configFile] = positionals;
-  if (!dbPath || !configFile) throw new Error('usage: node --import tsx bench/build-lanes.ts WAREHOUSE.duckdb CONFIG.yaml [--cores 2]');
-  process.stdout.write(await profileBuild(dbPath, configFile, Number(values.cores ?? 2)));
+  if (!dbPath || !configFile) throw new Error('usage: node --import tsx bench/build-lanes.ts WAREHOUSE.duckdb CONFIG.yaml [--cores 2] [--memory-limit 2GB]');
+  process.stdout.write(await profileBuild(dbPath, configFile, Number(values.cores ?? 2), values['memory-limit']));
 }

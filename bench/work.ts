@@ -24,9 +24,9 @@ switch (task) {
   }
   case 'build-lanes': {
     // one full build with each step's CPU time and single-thread share, and what two lanes could gain (bench/build-lanes.ts)
-    const [db, config] = args as [string, string];
+    const [db, config, memoryLimit] = args as [string, string, string?];
     const { profileBuild } = await import('./build-lanes.js');
-    process.stdout.write(await profileBuild(db, config));
+    process.stdout.write(await profileBuild(db, config, 2, memoryLimit));
     break;
   }
   case 'duckdb-read-json': {
