@@ -6,7 +6,7 @@
  * threads from its own compiled entries.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -144,6 +144,25 @@ describe("the project's own bundle, run by plain Node", () => {
     expect(out).toMatch(/^built \d+ models in/);
     expect(out).toMatch(/"rubric_id": "messaging_default"/);
     expect(out).toContain('monthly-report');
+  }, 120_000);
+
+  it('starts with the packages every command needs, and loads the others on demand (natural, nodemailer, playwright-core, vite, …)', async () => {
+    // the modules of the bundle that cli/main.mjs imports statically, and the packages they import
+    const build = await built;
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s+(?:[^'"]*?\bfrom\s*)?["']([^"']+)["'];?$/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) walk(path.resolve(path.dirname(file), spec));
+        else if (!spec.startsWith('node:')) packages.add(spec);
+      }
+    };
+    walk(path.join(build, 'cli', 'main.mjs'));
+    expect(seen.size).toBeGreaterThan(1);
+    expect([...packages].sort()).toEqual(['@duckdb/node-api', 'kysely', 'yaml', 'zod']);
   }, 120_000);
 
   it("starts a worker thread from the bundle's compiled entry, which answers as the main thread does", async () => {
