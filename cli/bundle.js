@@ -86,6 +86,9 @@ export function changedInput(root, current) {
 export async function buildBundle({ root, dir = path.join(root, 'dist'), entries = ENTRIES }) {
   const esbuild = await import('esbuild');
   const started = Date.now();
+  // the build's folder is named after its contents, once made: a stand-in at the same depth until then
+  // (the source maps name the sources relative to it)
+  const outdir = path.join(dir, 'next');
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: entries.map((e) => ({ in: e, out: e.replace(/\.ts$/, '') })),
@@ -97,18 +100,21 @@ export async function buildBundle({ root, dir = path.join(root, 'dist'), entries
     packages: 'external',
     // the root's tsconfig for every file (dashboard/'s extends .svelte-kit/'s, which a fresh clone lacks)
     tsconfig: path.join(root, 'tsconfig.json'),
-    outdir: dir,
+    outdir,
     outExtension: { '.js': '.mjs' },
     entryNames: '[dir]/[name]',
     chunkNames: 'chunks/[name]-[hash]',
     // class and function names as in the sources (bundling renames clashes)
     keepNames: true,
+    // stack traces name the .ts sources under PARLEY_DEBUG (cli/parley.js) or node --enable-source-maps
+    sourcemap: 'linked',
+    sourcesContent: false,
     metafile: true,
     write: false,
     logLevel: 'silent',
   });
   const hash = createHash('sha256');
-  const files = result.outputFiles.map((f) => ({ rel: path.relative(dir, f.path), contents: f.contents }));
+  const files = result.outputFiles.map((f) => ({ rel: path.relative(outdir, f.path), contents: f.contents }));
   files.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   for (const f of files) hash.update(f.rel).update('\0').update(f.contents).update('\0');
   const id = hash.digest('hex').slice(0, 16);

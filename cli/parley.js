@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEntry } from './bundle.js';
 
+// PARLEY_DEBUG prints the stack of an error (cli/main.ts): with the bundle's source maps, it names the
+// .ts sources (reading the maps costs about 0.02 CPU s, so only then)
+if (process.env['PARLEY_DEBUG']) process.setSourceMapsEnabled(true);
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { main, dropOutputOnceReaderGone } = await loadEntry(root, 'cli/main.ts', process.stderr);
 dropOutputOnceReaderGone(process.stdout);
