@@ -118,6 +118,6 @@ if (b && a) {
   if (differences.length > 0) process.exitCode = 1;
 }
 if (values.lanes) {
-  const m = await measure('build-lanes', [db, configFile, ...(memoryLimit ? [memoryLimit] : [])]);
+  const m = await measure('build-lanes', [db, configFile, ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])]);
   process.stdout.write(`\none more build, step by step (bench/build-lanes.ts):\n${m.output}`);
 }

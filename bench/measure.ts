@@ -3,10 +3,17 @@
  * wall time and peak resident memory (the process's own maxRSS, which
  * includes DuckDB's native memory). Used by the bench scripts so that each
  * measurement starts cold and one does not inflate the next.
+ *
+ * `parley` runs the command as a user runs it, `node cli/parley.js …` (the
+ * CLI's bundle, cli/bundle.js), and `parley-at ROOT …` the same command of
+ * another checkout (the code before a change), as its own cli/parley.js runs
+ * it. `build-lanes` runs bench/build-lanes.ts through tsx; every other task is a piece of bench/work.js (plain JavaScript, no tsx:
+ * a baseline pays for nothing but itself). bench/report-usage.js, preloaded
+ * into each, prints the process's CPU time and peak memory.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -18,11 +25,25 @@ export interface Measurement {
   output: string;
 }
 
-/** Runs `bench/work.ts <task> ...args` in a child process. */
+/** The command line of a task: `parley`, `parley-at ROOT`, or a task of bench/work.js. */
+function commandOf(task: string, args: string[]): string[] {
+  const usage = ['--import', pathToFileURL(path.join(here, 'report-usage.js')).href];
+  if (task === 'parley') return [...usage, path.join(here, '..', 'cli', 'parley.js'), ...args];
+  if (task === 'parley-at') {
+    const [root, ...rest] = args;
+    if (!root) throw new Error('parley-at takes the root of a checkout first');
+    return [...usage, path.resolve(root, 'cli', 'parley.js'), ...rest];
+  }
+  // the build step by step: TypeScript of the models' own code, so through tsx
+  if (task === 'build-lanes') return ['--import', 'tsx', ...usage, path.join(here, 'build-lanes.ts'), ...args];
+  return [...usage, path.join(here, 'work.js'), task, ...args];
+}
+
+/** Runs a task (see the top of this file) in a child process. */
 export function measure(task: string, args: string[]): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'work.ts'), task, ...args], {
+    const child = spawn(process.execPath, commandOf(task, args), {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { entryModule } from '../warehouse/assets.js';
 import type { SoftmaxModel } from './baselines.js';
 import type { IndexBatch, IntentModel, LrSample, PredictionBatch } from './classifier.js';
 import type { SurfaceForms } from './text.js';
@@ -48,7 +49,7 @@ export type WorkerRequest =
   | { type: 'models'; a: IntentModel; b: IntentModel }
   | { type: 'predict'; batch: IndexBatch; heldOut: Uint8Array };
 
-// the worker is TypeScript: it registers the same loader as cli/parley.js before loading its module
+// from the sources the worker is TypeScript: it registers tsx's loader before loading its module
 const WORKER_BOOT = `
 const { workerData } = require('node:worker_threads');
 import(workerData.loader)
@@ -56,6 +57,15 @@ import(workerData.loader)
   .then(() => import(workerData.entry))
   .catch((e) => process.nextTick(() => { throw e; }));
 `;
+
+/** tsx/esm/api as an ES module (what `require.resolve` finds is its CommonJS twin beside it). */
+function tsxLoader(): string {
+  return pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+}
 
 /** One worker thread; {@link InsightWorker.ask} resolves with its answer to that message. */
 export class InsightWorker {
@@ -65,14 +75,9 @@ export class InsightWorker {
 
   /** `kind` picks the worker's module: the text pass's (natural's stemmer and lexicon) or the intent model's (light). */
   constructor(readonly kind: 'text' | 'intents') {
-    // tsx/esm/api as an ES module (what `require.resolve` finds is its CommonJS twin beside it)
-    const loader = pathToFileURL(
-      createRequire(import.meta.url)
-        .resolve('tsx/esm/api')
-        .replace(/\.cjs$/, '.mjs'),
-    ).href;
-    const entry = new URL(kind === 'text' ? './text-worker.ts' : './intent-worker.ts', import.meta.url).href;
-    this.worker = new Worker(WORKER_BOOT, { eval: true, workerData: { loader, entry } });
+    // the compiled worker of the CLI's bundle when this runs from it, else the TypeScript source through tsx
+    const entry = entryModule(kind === 'text' ? 'insights/text-worker.ts' : 'insights/intent-worker.ts');
+    this.worker = entry.typescript ? new Worker(WORKER_BOOT, { eval: true, workerData: { loader: tsxLoader(), entry: entry.url } }) : new Worker(new URL(entry.url));
     this.worker.on('message', (m: unknown) => this.waiting.shift()?.resolve(m));
     const fail = (e: unknown) => {
       this.failed ??= e;

@@ -14,7 +14,6 @@
  *     { to: ['ana@example.com'], subject: 'Monthly report, November 2026', text: '…', html: '<p>…</p>', attachments: [{ filename: 'report.pdf', content: pdf, contentType: 'application/pdf' }] },
  *   );
  */
-import nodemailer from 'nodemailer';
 
 export type MailTls = 'tls' | 'starttls' | 'none';
 
@@ -69,6 +68,8 @@ export function mailCredentials(settings: MailSettings, env: NodeJS.ProcessEnv =
 export async function sendMail(settings: MailSettings, message: MailMessage, env: NodeJS.ProcessEnv = process.env): Promise<MailSent> {
   if (message.to.length === 0) throw new Error('mail: no recipients');
   const auth = mailCredentials(settings, env);
+  // loaded when a mail is sent, not by every command that can send one (it costs about 0.05 CPU s to load)
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: settings.host,
     port: settings.port,

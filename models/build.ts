@@ -12,9 +12,9 @@
  *   const steps = await buildModels(db, loadConfig());
  *   // [{ model: 'stg_conversations', layer: 'staging', seconds: 0.002 }, ...]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { asset } from '../warehouse/assets.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists, tableType } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
@@ -22,16 +22,8 @@ import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
 import { metricSummaryMartSql } from './summary.js';
 
-/**
- * The models folder: beside this module, or, in the dashboard's bundle (which
- * runs QA writes, and so {@link refreshQaMarts}), PARLEY_ROOT/models: `parley
- * serve` sets PARLEY_ROOT before it loads the bundle.
- */
-function modelsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = process.env['PARLEY_ROOT'];
-  return existsSync(path.join(here, 'staging')) || !root ? here : path.join(root, 'models');
-}
+/** The models folder (also from the CLI's and the dashboard's bundles, which run {@link refreshQaMarts}). */
+const modelsDir = (): string => asset('models');
 const LAYERS = ['staging', 'intermediate', 'marts'] as const;
 export type Layer = (typeof LAYERS)[number];
 

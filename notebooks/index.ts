@@ -11,7 +11,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { asset } from '../warehouse/assets.js';
 import { parseNotebook, type Notebook, type ParamSpec } from './parse.js';
 
 export { parseNotebook } from './parse.js';
@@ -24,7 +24,7 @@ export { findNotableChanges } from './notable-changes-sql.js';
 export type { NotableChange } from './notable-changes-sql.js';
 
 /** The folder of the notebooks shipped with Parley. */
-export const NOTEBOOKS_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const NOTEBOOKS_DIR = asset('notebooks');
 
 export interface NotebookEntry {
   /** The file name without `.md`: what `renderNotebook` and URLs use. */

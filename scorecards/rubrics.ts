@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { asset } from '../warehouse/assets.js';
 import { parseRubric, RubricError, type Rubric } from './rubric-schema.js';
 
-export const RUBRICS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rubrics');
+export const RUBRICS_DIR = asset('scorecards', 'rubrics');
 export const DEFAULT_RUBRIC_FILE = path.join(RUBRICS_DIR, 'messaging-default.yaml');
 
 /** Reads and validates one rubric YAML file; throws {@link RubricError}. */

@@ -9,12 +9,12 @@
  *   const applied = await migrate(db); // [] when already current
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { asset } from './assets.js';
 import type { Warehouse } from './connection.js';
 import { tableExists } from './table-exists.js';
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = asset('warehouse', 'migrations');
 
 export interface Migration {
   version: number;

@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommandError, UsageError, requireBuilt, withWarehouse, type Command } from '../command.js';
-import { fileURLToPath } from 'node:url';
+import { asset } from '../../warehouse/assets.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../models/config.js';
 import { ADDRESS, splitAddresses, type MailConfig } from '../../models/config-delivery.js';
 
 // The renderer (marked, Plot, a DOM) loads only when a notebook command runs,
 // so that every other command starts fast.
 const renderer = () => import('../../notebooks/index.js');
-const NOTEBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../notebooks');
+const NOTEBOOKS_DIR = asset('notebooks');
 
 /** `--param month=2026-10 --param team=billing` → { month: '2026-10', team: 'billing' }. */
 export function parseParams(list: readonly string[]): Record<string, string> {

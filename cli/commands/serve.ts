@@ -9,7 +9,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../../warehouse/assets.js';
 import type { Warehouse } from '../../warehouse/connection.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, sizeBytes, type ParleyConfig } from '../../models/config.js';
 import { serveCommands } from '../../service/server.js';
@@ -22,7 +23,7 @@ import { jobControl } from '../../service/control.js';
 import { allowedHosts, hostAllowed, refusedHostLine } from '../../service/allowed-hosts.js';
 import { CommandError, UsageError, openFor, requireBuilt, type Command, type CommandLine, type Io } from '../command.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = PACKAGE_ROOT;
 const BUILD = path.join(ROOT, 'build');
 const PROTOCOL_HEADER = 'x-parley-protocol';
 /** Reader connections of a serving warehouse (besides the main one, which writes). */
@@ -144,8 +145,6 @@ export async function startDashboard(
   // itself, so it sets that header on every request (overwriting any value a client sent), and
   // SvelteKit's origin check (CSRF) compares against http://<Host>. Behind an https proxy, set ORIGIN.
   process.env['PROTOCOL_HEADER'] ??= PROTOCOL_HEADER;
-  // The bundled app finds notebooks/ (for its Reports page) from here.
-  process.env['PARLEY_ROOT'] ??= ROOT;
   const mod = (await import(pathToFileURL(path.join(BUILD, 'handler.js')).href)) as {
     handler: (req: unknown, res: unknown, next?: () => void) => void;
   };

@@ -1,9 +1,8 @@
 /**
  * Reports: the notebooks of notebooks/ (monthly report, pain points, QA
  * calibration, coaching pack) rendered inside the dashboard through
- * notebooks' own API. The folder is found from the project root that
- * `parley serve` passes in PARLEY_ROOT (the app is bundled, so it cannot
- * locate notebooks/ from its own file).
+ * notebooks' own API, from the notebooks folder of the package
+ * (notebooks/index.ts's NOTEBOOKS_DIR, found from the bundled app too).
  *
  * @example
  *   const list = await reportList(db);
@@ -18,17 +17,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Warehouse } from '../../../warehouse/connection.js';
-import { listNotebooks, loadNotebook, NOTEBOOK_CSS, paramChoices, renderNotebook, resolveParams } from '../../../notebooks/index.js';
+import { listNotebooks, loadNotebook, NOTEBOOK_CSS, NOTEBOOKS_DIR, paramChoices, renderNotebook, resolveParams } from '../../../notebooks/index.js';
 import { memo } from './cache.js';
 
-function notebooksDir(): string {
-  return path.join(process.env['PARLEY_ROOT'] ?? process.cwd(), 'notebooks');
-}
-
 export async function reportList(db: Warehouse) {
-  const entries = await listNotebooks(notebooksDir());
+  const entries = await listNotebooks(NOTEBOOKS_DIR);
   // the choices (the months with data, …) are read from the marts: kept until the data change, per notebook list
   return memo(db, `report-list\u0000${JSON.stringify(entries)}`, () => reportChoices(db, entries));
 }
@@ -53,7 +47,7 @@ const rendered = new Map<string, Promise<Rendered>>();
 
 /** A notebook rendered as an article (HTML made and escaped by notebooks/), or null for an unknown id. */
 export async function renderReport(db: Warehouse, id: string, given: Record<string, string>, now = new Date()): Promise<Rendered | null> {
-  const entries = await listNotebooks(notebooksDir());
+  const entries = await listNotebooks(NOTEBOOKS_DIR);
   const entry = entries.find((e) => e.id === id);
   if (!entry) return null;
   const text = await readFile(entry.file, 'utf8');
