@@ -27,7 +27,7 @@
  * about 11M messages); `--conversations N` gives the count directly.
  * `--no-refresh` measures the quiet run only (at 10M messages a full build
  * takes minutes). `--only a,b` measures the pages whose names start with one
- * of those words. `--name NAME` serves `bench/data/NAME-N.duckdb` (made
+ * of those words, `--cold` only the cold rows among them. `--name NAME` serves `bench/data/NAME-N.duckdb` (made
  * when missing) instead of `dashboard-N.duckdb`.
  *
  *   npm run bench:dashboard [-- --messages N | --conversations N] [--requests N --clients N --no-refresh]
@@ -54,6 +54,7 @@ const { values } = parseArgs({
     'no-refresh': { type: 'boolean' },
     only: { type: 'string' },
     name: { type: 'string' },
+    cold: { type: 'boolean' },
   },
 });
 // the same rule as bench/build.ts: about ten messages a conversation
@@ -186,7 +187,7 @@ const allPages: { name: string; paths: (i: number) => string }[] = [
   page('accounts', () => '/admin/users'),
 ];
 const only = values.only?.split(',').map((w) => w.trim().toLowerCase());
-const pages = only ? allPages.filter((p) => only.some((w) => p.name.toLowerCase().startsWith(w))) : allPages;
+const pages = (only ? allPages.filter((p) => only.some((w) => p.name.toLowerCase().startsWith(w))) : allPages).filter((p) => !values.cold || p.name.endsWith('cold'));
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 

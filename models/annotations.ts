@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Warehouse } from '../warehouse/connection.js';
 import type { ChartAnnotation } from '../charts/annotations.js';
-import { tableExists } from '../warehouse/table-exists.js';
+import { tableExists, tableNames } from '../warehouse/table-exists.js';
 import { tables } from '../warehouse/tables.js';
 import { annotationConfig, type AnnotationConfig } from './config-annotations.js';
 
@@ -36,7 +36,9 @@ export interface AnnotationScope {
 }
 
 export async function loadAnnotations(db: Warehouse, scope: AnnotationScope): Promise<ChartAnnotation[]> {
-  const [configured, entered, emerging] = await Promise.all([tableExists(db, 'config_annotations'), tableExists(db, 'chart_annotations'), tableExists(db, 'insight_emerging')]);
+  // one catalog query for the three (each costs a few ms: a trend asked for the first time asks them)
+  const tables = await tableNames(db);
+  const [configured, entered, emerging] = ['config_annotations', 'chart_annotations', 'insight_emerging'].map((t) => tables.has(t));
   const parts: string[] = [];
   // the same rule for a team's or channel's date, whether configured or entered
   const dated = (table: string) => `select day::varchar as date, label, kind from ${table}

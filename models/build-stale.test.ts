@@ -1,6 +1,6 @@
 /**
  * When `parley demo` builds again: a warehouse never built, or built before a
- * mart existed.
+ * mart existed (a model's, or a generated one: metric_summary, metric_daily).
  */
 import { TEST_NOW } from '../testing/clock.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +28,12 @@ afterAll(() => {
 
 describe('buildIsStale', () => {
   it('is true until the warehouse was built with every mart, then false', async () => {
-    await db.run('create table mart_a as select 1 as x; create table mart_b as select 2 as x');
+    await db.run('create table mart_a as select 1 as x; create table mart_b as select 2 as x; create table metric_summary as select 3 as x');
     expect(await buildIsStale(db, dir)).toBe(true); // never built
     await db.run("insert into warehouse_meta values ('built_at', '2026-10-01T00:00:00Z')");
+    // built by a Parley that made no per-day mart yet (models/daily.ts)
+    expect(await buildIsStale(db, dir)).toBe(true);
+    await db.run('create table metric_daily as select 4 as x');
     expect(await buildIsStale(db, dir)).toBe(false);
     await db.run('drop table mart_b'); // built by a Parley that had no mart_b yet
     expect(await buildIsStale(db, dir)).toBe(true);

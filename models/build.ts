@@ -21,6 +21,7 @@ import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
 import { metricSummaryMartSql } from './summary.js';
+import { DAILY_MARTS, metricDailyMartSql } from './daily.js';
 
 /** The models folder (also from the CLI's and the dashboard's bundles, which run {@link refreshQaMarts}). */
 const modelsDir = (): string => asset('models');
@@ -153,6 +154,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     await db.transaction(async () => {
       for (const m of layer('marts')) await create(m);
       await timed('metric_summary', 'generated', metricSummaryMartSql());
+      await timed('metric_daily', 'generated', metricDailyMartSql());
       // what the next build compares to decide whether it may be incremental (models/incremental.ts)
       await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
       await db.run("delete from warehouse_meta where key = 'built_at'");
@@ -238,5 +240,5 @@ export async function buildIsStale(db: Warehouse, dir = modelsDir()): Promise<bo
   const marts = readdirSync(path.join(dir, 'marts'))
     .filter((f) => f.endsWith('.sql'))
     .map((f) => f.slice(0, -4));
-  return !(await tableExists(db, ...marts));
+  return !(await tableExists(db, ...marts, 'metric_summary', ...DAILY_MARTS));
 }

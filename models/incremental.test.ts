@@ -15,6 +15,7 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { testWarehouse } from '../testing/warehouse.js';
 import { agent, assign, bot, conversation, csat, customer, escalate, horizon, on, status } from '../testing/fixtures.js';
 import { buildModels, discoverModels } from './build.js';
+import { DAILY_MARTS } from './daily.js';
 import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
 
@@ -57,6 +58,7 @@ async function marts(db: Warehouse): Promise<Record<string, string[]>> {
       .filter((m) => m.layer === 'marts')
       .map((m) => m.name),
     'metric_summary',
+    ...DAILY_MARTS,
   ];
   for (const name of names) {
     const rows = await db.all(`select * from ${name}`);

@@ -55,6 +55,7 @@ import { buildHash, dataState, readBuildState, recordBuildState } from './build-
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
 import { metricSummaryInsertSql, SUMMARY_GROUPINGS } from './summary.js';
+import { DAILY_MARTS, metricDailyRefreshSql } from './daily.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
@@ -116,7 +117,7 @@ class FullBuildNeeded extends Error {}
 async function fullBuildReason(db: Warehouse, config: ParleyConfig, models: readonly Model[]): Promise<string | undefined> {
   const state = await readBuildState(db);
   if (!state) return 'the warehouse was not built by this version of Parley before';
-  if (!(await tableExists(db, ...models.filter((m) => m.layer === 'marts').map((m) => m.name), 'metric_summary'))) return 'a mart is missing';
+  if (!(await tableExists(db, ...models.filter((m) => m.layer === 'marts').map((m) => m.name), 'metric_summary', ...DAILY_MARTS))) return 'a mart is missing';
   if (state.hash !== buildHash(renderedModels(models), config)) return 'the models or the configuration changed since the last build';
   if ((await dataState(db, 'select null::timestamptz as horizon')).roster !== state.roster) return 'the agent roster changed since the last build';
   return undefined;
@@ -286,6 +287,9 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
      ${metricSummaryInsertSql(whole)};
      ${metricSummaryInsertSql(byMonth, 'month in (select month from _inc_months)')}`,
   );
+
+  // the per-day marts: every day of the months touched (a month's costs are shared by its conversations)
+  await timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months'));
 
   const months = (await db.all<{ month: string }>('select month from _inc_months where month is not null order by month')).map((r) => r.month);
   await dropScratch(db);

@@ -13,8 +13,14 @@ describe('the summary SQL', () => {
 
   it('groups by the dimensions, naming the agent dimension after the owner', () => {
     expect(summarySql(['month', 'agent'], 'channel = $1', ['conversations'])).toBe(
-      'select\n  month,\n  owner_agent as agent,\n  count(*) as conversations\nfrom conversation_metrics left join conversation_costs using (source, conversation_id)\nwhere channel = $1\ngroup by month, owner_agent\norder by month, owner_agent',
+      'select\n  month,\n  owner_agent as agent,\n  count(*) as conversations\nfrom conversation_metrics\nwhere channel = $1\ngroup by month, owner_agent\norder by month, owner_agent',
     );
+  });
+
+  it('joins the conversations to their costs only for a field or grouping that reads a cost', () => {
+    expect(summarySql([], '', ['cost_per_resolution'])).toContain('from conversation_metrics left join conversation_costs using (source, conversation_id)');
+    expect(summarySql(['resolution_type'], '', ['conversations'])).toContain('left join conversation_costs');
+    expect(summarySql(['channel'], '', ['fcr_rate', 'first_response_s_median'])).not.toContain('conversation_costs');
   });
 });
 

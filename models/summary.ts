@@ -86,6 +86,17 @@ const STATS: Record<Summary['kind'], readonly (Stat | null)[]> = {
  */
 export const SUMMARY_SOURCE = 'conversation_metrics left join conversation_costs using (source, conversation_id)';
 
+/**
+ * What a summary of `fields` grouped by `groupings` reads: {@link SUMMARY_SOURCE}
+ * when a field or grouping needs a conversation's cost, else
+ * conversation_metrics alone (the same rows: one cost row per conversation;
+ * the join costs a hash join over every conversation, most of a small summary's time).
+ */
+export function summarySource(groupings: readonly Grouping[], fields?: readonly string[]): string {
+  const costs = groupings.includes('resolution_type') || summaryAggregates(fields).some((a) => /\b(cost|resolved_for_cost)\b/.test(a));
+  return costs ? SUMMARY_SOURCE : 'conversation_metrics';
+}
+
 const fieldName = (m: Metric, stat: Stat | null) => (stat ? `${m.name}_${stat}` : m.name);
 
 /**
@@ -198,7 +209,7 @@ export function summarySql(dims: readonly Grouping[], where = '', fields?: reado
   const select = [...keys, ...summaryAggregates(fields)].join(',\n  ');
   const cols = dims.map(groupingExpression);
   const group = dims.length ? `\ngroup by ${cols.join(', ')}\norder by ${cols.join(', ')}` : '';
-  return `select\n  ${select}\nfrom ${groupingFrom(dims, SUMMARY_SOURCE)}${where ? `\nwhere ${where}` : ''}${group}`;
+  return `select\n  ${select}\nfrom ${groupingFrom(dims, summarySource(dims, fields))}${where ? `\nwhere ${where}` : ''}${group}`;
 }
 
 /** The fields of the reply summary: reply times by the agent who replied, and next-response SLA attainment over their turns. */

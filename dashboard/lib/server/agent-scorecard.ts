@@ -10,7 +10,7 @@
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { REPLY_AGENT, replySummarySql } from '../../../models/summary.js';
-import { cachedAll, memo, summary } from './mart-query.js';
+import { cachedAll, memo, rangeSummary } from './mart-query.js';
 import { filterQuery, filterWhere, numbered, type Filters } from './filters.js';
 
 export interface AgentInfo {
@@ -71,9 +71,6 @@ export function loadAgentOperations(db: Warehouse, agent: AgentInfo, f: Filters)
 }
 
 async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
-  const range = filterWhere(f);
-  const mine = numbered([['owner_agent = ?', agent.agentId]], range.params.length + 1);
-  const team = numbered([['team = ?', agent.team]], range.params.length + 1);
   const fields = ROWS.map((r) => r.field);
   // replies: the conversation's date range (c.), the reply's agent or team (r.)
   const replyRange = filterWhere(f, { prefix: 'c' });
@@ -81,8 +78,9 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   const teamReplies = numbered([['r.reply_team = ?', agent.team]], replyRange.params.length + 1);
   const replyFields = [...new Set(REPLY_ROWS.map((r) => r.field))];
   const [[a], [t], [ra], [rt]] = await Promise.all([
-    summary(db, [], { sql: `${range.sql} and ${mine.sql}`, params: [...range.params, ...mine.params] }, fields),
-    agent.team ? summary(db, [], { sql: `${range.sql} and ${team.sql}`, params: [...range.params, ...team.params] }, fields) : Promise.resolve([] as Row[]),
+    // the agent's conversations (owner_agent) and the team's (team), over the range and the other filters
+    rangeSummary(db, null, { ...f, agent: agent.agentId }, fields),
+    agent.team ? rangeSummary(db, null, { ...f, team: agent.team }, fields) : Promise.resolve([] as Row[]),
     cachedAll(db, replySummarySql([REPLY_AGENT], `${replyRange.sql} and ${myReplies.sql}`, replyFields), [...replyRange.params, ...myReplies.params]),
     agent.team
       ? cachedAll(db, replySummarySql([], `${replyRange.sql} and ${teamReplies.sql}`, replyFields), [...replyRange.params, ...teamReplies.params])

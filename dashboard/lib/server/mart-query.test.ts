@@ -23,9 +23,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
-import { agent, conversation, customer, horizon } from '../../../testing/fixtures.js';
-import { monthly, summary } from './mart-query.js';
-import { filterWhere, type Filters } from './filters.js';
+import { agent, assign, conversation, csat, customer, horizon, status, type Item } from '../../../testing/fixtures.js';
+import { monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
+import { filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
+import { CATALOGUE } from '../../../models/catalogue.js';
+import { summaryFields, type Dimension } from '../../../models/summary.js';
 
 const reply = (id: string, at: string, options: { channel?: string } = {}) => conversation(id, [customer(at), agent(new Date(Date.parse(at) + 300_000).toISOString())], options);
 
@@ -79,5 +81,97 @@ describe('monthly summary rows', () => {
       ['2026-10', 1],
     ]);
     expect(seen.some((sql) => sql.includes('metric_summary'))).toBe(true);
+  });
+});
+
+/**
+ * A date range's figures from the per-day mart (metric_daily) against the
+ * summary over conversation_metrics, on generated conversations (a fixed
+ * seed): five days apart over two months in three channels, intents and
+ * teams, response times from a short list (ties), some never answered (nulls),
+ * some resolved, some rated; and one conversation alone on 2026-08-15.
+ */
+describe('a date range from the per-day mart', () => {
+  let g: TestWarehouse;
+  const fields = CATALOGUE.flatMap((m) => summaryFields(m));
+  beforeAll(async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const records = Array.from({ length: 240 }, (_, i) => {
+      const start = Date.parse('2026-09-01T00:00:00Z') + Math.floor(random() * 61 * 86_400) * 1000;
+      const at = (s: number) => new Date(start + s * 1000).toISOString();
+      const who = pick(['a1', 'a2', 'a3', 'a4']);
+      const items: Item[] = [customer(at(0)), assign(at(1), { agent_id: who, team: pick(['billing', 'care', 'tech']) })];
+      const answered = random() < 0.8;
+      const reply = pick([60, 60, 300, 900, 3600, 7200]);
+      if (answered) items.push(agent(at(reply), who));
+      if (answered && random() < 0.7) items.push(status(at(reply + pick([600, 600, 5400])), 'resolved'));
+      if (random() < 0.4) items.push(csat(at(reply + 7000), pick([1, 3, 4, 5])));
+      return conversation(`g${i}`, items, { channel: pick(['email', 'webchat', 'sms']), intent: pick(['billing', 'refund', 'login']) });
+    });
+    g = await testWarehouse({
+      records: [...records, conversation('lone', [customer('2026-08-15T10:00:00Z'), agent('2026-08-15T10:05:00Z')]), horizon('2026-11-20T00:00:00Z')],
+      build: true,
+    });
+  });
+  afterAll(() => g.close());
+
+  // a mean of values that are not whole numbers, and a ratio of sums of them, may differ in the last bits (the order of a floating-point sum)
+  const close = (rows: Record<string, unknown>[]) =>
+    rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) && !/_(median|p90)$/.test(k) ? Number(v.toPrecision(12)) : v])),
+    );
+  const ranges: Filters[] = [
+    { from: '2026-09-03', to: '2026-10-17' },
+    { from: '2026-09-01', to: '2026-10-31' },
+    { from: '2026-10-02', to: '2026-10-02' },
+    // one conversation; none at all
+    { from: '2026-08-15', to: '2026-08-15' },
+    { from: '2026-07-01', to: '2026-07-31' },
+  ];
+  const first = ranges[0]!;
+  const views = [...ranges, { ...first, channel: 'email' }, { ...first, intent: 'refund' }, { ...first, team: 'care' }, { ...first, agent: 'a2' }];
+
+  it('gives every summary field as the summary over conversation_metrics: a period, its breakdowns, the period before, a trend', async () => {
+    for (const f of views) {
+      for (const dim of [null, 'team', 'agent', 'resolution_type'] as const) {
+        expect(close(await rangeSummary(g.db, dim, f, fields)), `${JSON.stringify(f)} by ${dim}`).toEqual(close(await summary(g.db, dim ? [dim] : [], filterWhere(f), fields)));
+      }
+      const dims: Dimension[] = ['channel', 'intent', 'team', 'agent'];
+      const sets = await summaryBySets(g.db, dims, f, fields);
+      for (const d of [null, ...dims]) {
+        const got = sets.filter((r) => r['dimension'] === (d ?? '')).map(({ dimension: _d, key, ...r }) => ({ key, ...r }));
+        const want = (await summary(g.db, d ? [d] : [], filterWhere(f), fields)).map((r) => ({ key: d ? r[d] : null, ...Object.fromEntries(fields.map((x) => [x, r[x]])) }));
+        const order = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a['key']).localeCompare(String(b['key'])));
+        expect(close(order(got)), `${JSON.stringify(f)} sets ${d}`).toEqual(close(order(want)));
+      }
+      const [now, before] = await summaryOfPeriods(g.db, f, previousPeriod(f), fields);
+      const [n] = await summary(g.db, [], filterWhere(f), fields);
+      const [b] = await summary(g.db, [], filterWhere(previousPeriod(f)), fields);
+      expect(close([now, before])).toEqual(
+        close([
+          { period: 'now', ...n },
+          { period: 'before', ...b },
+        ]),
+      );
+      if (!f.team && !f.agent) expect(close(await monthly(g.db, trendRange(f), fields))).toEqual(close(await summary(g.db, ['month'], filterWhere(trendRange(f)), fields)));
+    }
+  });
+
+  it('reads the rates and counts of a range from metric_daily, not from the conversations', async () => {
+    const seen: string[] = [];
+    const f = { from: '2026-09-03', to: '2026-10-17' };
+    const rates = ['conversations', 'fcr_rate', 'fcr_rate_base', 'csat_rate', 'first_response_s_mean'];
+    await summaryBySets(recordingReads(g.db, seen), ['channel', 'agent'], f, rates);
+    await summaryOfPeriods(recordingReads(g.db, seen), f, previousPeriod(f), rates);
+    await rangeSummary(recordingReads(g.db, seen), null, { ...f, agent: 'a1' }, rates);
+    expect(seen.some((sql) => sql.includes('metric_daily'))).toBe(true);
+    expect(seen.filter((sql) => sql.includes('conversation_metrics'))).toEqual([]);
+    // a median is computed over the conversations, and alone (no cost is joined to them)
+    seen.length = 0;
+    await rangeSummary(recordingReads(g.db, seen), null, f, ['first_response_s_median']);
+    expect(seen.filter((sql) => sql.includes('conversation_metrics'))).toHaveLength(1);
+    expect(seen.some((sql) => sql.includes('conversation_costs'))).toBe(false);
   });
 });

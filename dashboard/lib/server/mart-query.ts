@@ -5,6 +5,12 @@
  * - `summary(db, dims, where, fields)` runs models/summary.ts's summarySql
  *   but keeps only the fields a page shows; DuckDB then drops every other
  *   aggregate (a metric page computes one metric, not forty).
+ * - A date range's additive figures (a period, its breakdowns, the months a
+ *   trend cuts) are sums over its days of the per-day mart
+ *   (models/daily.ts) when the filters are ones it keeps (at most one of
+ *   channel, intent, team and agent, no month and no narrowing filter);
+ *   only the medians and p90s are computed over the conversations, reading
+ *   conversation_metrics alone (summarySource).
  * - Results are cached until the data change (cache.ts: keyed by the
  *   warehouse's data generation, which a build, a load or a write bumps).
  *
@@ -14,7 +20,8 @@
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { cachedAll, memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
-import { DIMENSIONS, SUMMARY_SOURCE, summaryAggregates, summarySql, type Dimension } from '../../../models/summary.js';
+import { DIMENSIONS, summaryAggregates, summarySource, summarySql, type Dimension } from '../../../models/summary.js';
+import { DAILY_COLUMNS, DAILY_MARTS, dailyField, dailyGrouping, dailySummarySql, type DailyColumn, type DailyQuery } from '../../../models/daily.js';
 import { dataDays, filterWhere, narrowed, type Filters, type Where } from './filters.js';
 
 export { cachedAll, memo } from './cache.js';
@@ -67,14 +74,30 @@ export async function monthly(db: Warehouse, f: Filters, fields: readonly string
     where ${mart(1)}
       and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d')) >= ${fromAt}
       and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d') + interval 1 month) <= ${toAt}`;
-  const rest = filterWhere(f, { start: n + 3 });
-  const sql = `with covered as (${covered})
+  const head = `with covered as (${covered})
     select month, ${unique.join(', ')} from metric_summary where ${mart(1)} and month in (select month from covered)
-    union all
-    select month, ${unique.join(', ')} from (${summarySql(['month'], `${rest.sql} and month not in (select month from covered)`, unique)})
+    union all`;
+  const uncovered = 'month not in (select month from covered)';
+  const daily = await dailyQuery(db, f, 'month', unique.filter(dailyField), { month: uncovered, params: [...martParams, f.from, f.to] });
+  if (daily) {
+    // the medians and p90s of the cut months: their conversations lie within 33 days of the range's ends (every month between is covered)
+    const quantiles = unique.filter((x) => !dailyField(x));
+    const edges = `(created_at < $${daily.params.length + 1}::date or created_at >= $${daily.params.length + 2}::date)`;
+    const rest = filterWhere(f, { start: daily.params.length + 3 });
+    const q = quantiles.length ? ` left join (${summarySql(['month'], `${rest.sql} and ${uncovered} and ${edges}`, quantiles)}) q on q.month = d.key` : '';
+    const sql = `${head}
+    select d.key as month, ${unique.map((x) => (dailyField(x) ? `d.${x}` : `q.${x}`)).join(', ')} from (${daily.sql}) d${q}
+    order by month`;
+    return cachedAll(db, sql, [...daily.params, ...(quantiles.length ? [addDays(f.from, 33), addDays(f.to, -33), ...rest.params] : [])]);
+  }
+  const rest = filterWhere(f, { start: n + 3 });
+  const sql = `${head}
+    select month, ${unique.join(', ')} from (${summarySql(['month'], `${rest.sql} and ${uncovered}`, unique)})
     order by month`;
   return cachedAll(db, sql, [...martParams, f.from, f.to, ...rest.params]);
 }
+
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 function isLastDay(d: string): boolean {
   const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
@@ -87,24 +110,31 @@ export function martsBuilt(db: Warehouse, ...names: string[]): Promise<boolean> 
 }
 
 /**
- * The summary over `where` for several single-dimension groupings (and the
- * total) in one scan: GROUPING SETS over the same catalogue aggregates as
- * summarySql, keeping only `fields`. Each row says its `dimension` ('' for
+ * The summary over `f` for several single-dimension groupings (and the
+ * total): from the per-day marts (one query per grouping) when they keep
+ * each of them under `f`'s filters, else in one scan of
+ * conversation_metrics (GROUPING SETS over the same catalogue aggregates as
+ * summarySql), keeping only `fields`. Each row says its `dimension` ('' for
  * the total) and its group in `key`.
  *
  * @example
- *   const rows = await summaryBySets(db, ['channel', 'team'], w, ['fcr_rate']);
+ *   const rows = await summaryBySets(db, ['channel', 'team'], f, ['fcr_rate']);
  *   // [{ dimension: '', key: null, fcr_rate: 0.74 }, { dimension: 'channel', key: 'email', fcr_rate: 0.79 }, ...]
  */
-export function summaryBySets(db: Warehouse, dims: readonly Dimension[], where: Where, fields: readonly string[]): Promise<Row[]> {
+export async function summaryBySets(db: Warehouse, dims: readonly Dimension[], f: Filters, fields: readonly string[]): Promise<Row[]> {
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const daily = await Promise.all([null, ...dims].map((d) => dailyRows(db, f, d, unique)));
+  if (daily.every((rows) => rows !== undefined)) {
+    return daily.flatMap((rows, i) => rows!.map((r) => ({ dimension: i === 0 ? '' : dims[i - 1]!, key: i === 0 ? null : r['key'], ...fieldsOf(r, unique) })));
+  }
+  const where = filterWhere(f);
   const cols = dims.map((d) => DIMENSIONS[d]);
   const label = `case ${cols.map((c, i) => `when grouping(${c}) = 0 then '${dims[i]}'`).join(' ')} else '' end`;
   const key = `coalesce(${cols.map((c) => `case when grouping(${c}) = 0 then ${c}::varchar end`).join(', ')})`;
   const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
   const sql = `select dimension, key, ${unique.join(', ')} from (
     select ${label} as dimension, ${key} as key, ${summaryAggregates(unique).join(', ')}
-    from ${SUMMARY_SOURCE} where ${where.sql}
+    from ${summarySource(dims, unique)} where ${where.sql}
     group by grouping sets (${sets})
   )`;
   return cachedAll(db, sql, where.params);
@@ -120,10 +150,24 @@ export function summaryBySets(db: Warehouse, dims: readonly Dimension[], where: 
  */
 export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filters, fields: readonly string[]): Promise<[Row, Row]> {
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const additive = unique.filter(dailyField);
+  const [a, b] = await Promise.all([dailyQuery(db, now, null, additive), dailyQuery(db, before, null, additive)]);
+  if (a && b) {
+    const quantiles = unique.filter((x) => !dailyField(x));
+    const [[x], [y], q] = await Promise.all([
+      cachedAll(db, a.sql, a.params),
+      cachedAll(db, b.sql, b.params),
+      quantiles.length ? summaryOfPeriods(db, now, before, quantiles) : [{}, {}],
+    ]);
+    return [
+      { period: 'now', ...fieldsOf({ ...x, ...q[0] }, unique) },
+      { period: 'before', ...fieldsOf({ ...y, ...q[1] }, unique) },
+    ];
+  }
   const groups = filterWhere(now, { dates: false, start: 4 });
   const sql = `select period, ${unique.join(', ')} from (
     select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates(unique).join(', ')}
-    from ${SUMMARY_SOURCE}
+    from ${summarySource([], unique)}
     where created_at >= $1::date and created_at < $3::date + 1 and ${groups.sql}
     group by 1
   )`;
@@ -131,4 +175,68 @@ export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filt
   // A period without conversations has no group: its row (counts 0, the rest null) comes from summarySql.
   const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), unique))[0] ?? {};
   return Promise.all([rows.find((r) => r['period'] === 'now') ?? empty(now), rows.find((r) => r['period'] === 'before') ?? empty(before)]);
+}
+
+/**
+ * The summary over `f` grouped by `dim` (none: one row), with `fields`: from
+ * the per-day marts when they keep the view, else what `summary(db, dim ?
+ * [dim] : [], filterWhere(f), fields)` gives over conversation_metrics.
+ *
+ * @example
+ *   await rangeSummary(db, 'resolution_type', f, ['cost_per_resolution']); // [{ resolution_type: 'bot', cost_per_resolution: 0.61 }, ...]
+ */
+export async function rangeSummary(db: Warehouse, dim: Dimension | null, f: Filters, fields: readonly string[]): Promise<Row[]> {
+  const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
+  const rows = await dailyRows(db, f, dim, unique);
+  if (!rows) return summary(db, dim ? [dim] : [], filterWhere(f), unique);
+  // summarySql orders its groups by the dimension (nulls last)
+  const sorted = dim
+    ? [...rows].sort((x, y) => (x['key'] === null ? 1 : y['key'] === null ? -1 : String(x['key']) < String(y['key']) ? -1 : String(x['key']) > String(y['key']) ? 1 : 0))
+    : rows;
+  return sorted.map((r) => (dim ? { [dim]: r['key'], ...fieldsOf(r, unique) } : fieldsOf(r, unique)));
+}
+
+const fieldsOf = (r: Row, fields: readonly string[]): Row => Object.fromEntries(fields.map((x) => [x, r[x] ?? null]));
+
+/** The columns of conversation_metrics that the filters compare, by filter. */
+const FILTER_COLUMNS = { channel: 'channel', intent: 'intent', team: 'team', agent: 'owner_agent' } as const;
+
+/**
+ * The per-day mart's query of the additive `fields` over `f` grouped by `by`
+ * (a dimension, `month`, none), or undefined when it does not keep that
+ * view: a narrowing or month filter, more than one of channel, intent, team
+ * and agent, a grouping the mart does not hold, a field that is no sum of
+ * days, or no mart built.
+ */
+async function dailyQuery(
+  db: Warehouse,
+  f: Filters,
+  by: Dimension | 'month' | null,
+  fields: readonly string[],
+  extra: Pick<DailyQuery, 'month' | 'params'> = {},
+): Promise<{ sql: string; params: unknown[] } | undefined> {
+  const filtered = (Object.keys(FILTER_COLUMNS) as (keyof typeof FILTER_COLUMNS)[]).filter((k) => f[k] !== undefined);
+  if (f.month || narrowed(f) || filtered.length > 1 || fields.length === 0 || !fields.every(dailyField)) return undefined;
+  const byColumn = by === null || by === 'month' ? undefined : (DIMENSIONS[by] as string);
+  if (byColumn !== undefined && !(DAILY_COLUMNS as readonly string[]).includes(byColumn)) return undefined;
+  const filter: Partial<Record<DailyColumn, string>> = Object.fromEntries(filtered.map((k) => [FILTER_COLUMNS[k], f[k]!]));
+  const grouping = [...(Object.keys(filter) as DailyColumn[]), ...(byColumn ? [byColumn as DailyColumn] : [])];
+  if (dailyGrouping(grouping) === undefined || !(await martsBuilt(db, ...DAILY_MARTS))) return undefined;
+  return dailySummarySql({ from: f.from, to: f.to, grouping, filter, ...(by ? { by: (byColumn ?? 'month') as DailyColumn | 'month' } : {}), fields, ...extra });
+}
+
+/**
+ * The summary over `f` grouped by `by`, each group's as `key`: the additive
+ * fields from the per-day mart, the medians and p90s over the
+ * conversations (summarySql); undefined when the mart does not keep the view.
+ */
+async function dailyRows(db: Warehouse, f: Filters, by: Dimension | null, fields: readonly string[]): Promise<Row[] | undefined> {
+  const q = await dailyQuery(db, f, by, fields.filter(dailyField));
+  if (!q) return undefined;
+  const quantiles = fields.filter((x) => !dailyField(x));
+  const [rows, computed] = await Promise.all([cachedAll(db, q.sql, q.params), quantiles.length ? summary(db, by ? [by] : [], filterWhere(f), quantiles) : []]);
+  if (!quantiles.length) return rows;
+  const name = (v: unknown) => (v === null || v === undefined ? '\u0000' : String(v));
+  const byKey = new Map(computed.map((r) => [by ? name(r[by]) : '\u0000', r]));
+  return rows.map((r) => ({ ...r, ...fieldsOf(byKey.get(name(r['key'])) ?? {}, quantiles) }));
 }

@@ -79,7 +79,6 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
   const field = headlineField(m);
   const fmt = (v: number) => formatValue(m, v);
   const list = (extra: Partial<Filters>) => `/conversations${filterQuery({ ...f, ...extra }, { metric: m.name })}`;
-  const w = filterWhere(f);
   const trend = trendRange(f);
   const baseField = m.summary?.kind === 'rate' ? `${m.name}_base` : 'conversations';
   const fields = field ? [field, baseField, 'conversations', ...(m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])] : ['conversations'];
@@ -89,7 +88,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
     summaryBySets(
       db,
       DIMS.map((d) => d.dim),
-      w,
+      f,
       fields,
     ),
     distribution(db, m, f),

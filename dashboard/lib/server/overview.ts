@@ -11,7 +11,7 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
-import { cachedAll, memo, monthly as monthlySummary, summary, summaryOfPeriods } from './mart-query.js';
+import { cachedAll, memo, monthly as monthlySummary, rangeSummary, summaryOfPeriods } from './mart-query.js';
 import { inferredCaveat, RESOLUTION_COUNTS_SQL, type ResolutionCounts } from '../../../models/caveats.js';
 import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
@@ -44,7 +44,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
     summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
     internalQualityTile(db, f),
-    summary(db, ['resolution_type'], filterWhere(f), ['cost_per_resolution']),
+    rangeSummary(db, 'resolution_type', f, ['cost_per_resolution']),
     costsConfigured(db),
     retentionTile(db, f),
     memo(db, 'targets', () => readTargets(db)),

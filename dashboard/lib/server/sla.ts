@@ -101,14 +101,13 @@ export function loadSla(db: Warehouse, f: Filters): Promise<SlaPage> {
 }
 
 async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
-  const w = filterWhere(f);
   const achievement = metric('sla_achievement_rate');
   const list = (extra: Partial<Filters>, name: string = achievement.name) => `/conversations${filterQuery({ ...f, ...extra }, { metric: name })}`;
   const [sets, monthly, names, breaches, open, state] = await Promise.all([
     summaryBySets(
       db,
       DIMS.map((d) => d.dim),
-      w,
+      f,
       FIELDS,
     ),
     monthlySummary(db, trendRange(f), FIELDS),

@@ -1,0 +1,214 @@
+/**
+ * The per-day mart, for the summary of any date range without aggregating
+ * its conversations: `metric_daily` keeps, per day (UTC, as the dashboard's
+ * filters compare created_at) and month (a month's rows can be rebuilt
+ * alone, as metric_summary's are), for each grouping of
+ * {@link DAILY_GROUPINGS}, the additive parts of every summary field (counts,
+ * sums, a rate's numerator and base, a mean's sum and count). A range's
+ * figures are sums over its days: the summary's (models/summary.ts) over the
+ * same conversations; a mean of values that are not whole numbers, and a
+ * ratio of sums of such values (cost), may differ in its last bits (the order
+ * of a floating-point sum: DuckDB's own avg sums in an order that varies with
+ * its threads). Medians and p90s are not additive: they are not here.
+ *
+ * @example
+ *   await db.run(metricDailyMartSql());
+ *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
+ *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
+ */
+import { CATALOGUE, MIN_GROUP_SIZE, type Metric } from './catalogue.js';
+import { SUMMARY_SOURCE, summaryFields } from './summary.js';
+
+/** The per-day marts a build makes (besides metric_summary). */
+export const DAILY_MARTS = ['metric_daily'] as const;
+
+/** The columns of conversation_metrics (and resolution_type of conversation_costs) a per-day row can be grouped by. */
+export const DAILY_COLUMNS = ['channel', 'intent', 'team', 'owner_team', 'owner_agent', 'sla_policy', 'resolution_type'] as const;
+export type DailyColumn = (typeof DAILY_COLUMNS)[number];
+
+/**
+ * The groupings of `metric_daily` (besides month and day): what the range
+ * pages ask for with at most one of channel, intent, team (the filter's
+ * column) and agent filtered: the total, each breakdown of the metric and SLA
+ * pages, and the cost by resolution type under each filter.
+ */
+export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
+  [],
+  ['channel'],
+  ['intent'],
+  ['team'],
+  ['owner_team'],
+  ['owner_agent'],
+  ['sla_policy'],
+  ['resolution_type'],
+  ['channel', 'resolution_type'],
+  ['intent', 'resolution_type'],
+  ['team', 'resolution_type'],
+  ['owner_agent', 'resolution_type'],
+];
+
+interface Part {
+  /** Column of metric_daily. */
+  column: string;
+  /** The aggregate over a day's conversations. */
+  build: string;
+  /** Over no conversations the field's aggregate is 0 (a count), not null (a sum). */
+  zero: boolean;
+}
+
+interface DailyField {
+  field: string;
+  /** The field over a range, from the sums of its parts (`S(x)`: the sum of part x over the days). */
+  read: (S: (column: string) => string) => string;
+}
+
+const col = (m: Metric) => m.column ?? m.name;
+const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GROUP_SIZE} then ${value} end`;
+
+/** The additive parts of every summary field, and how each field is read from them: one list, from the catalogue. */
+function plan(): { parts: Part[]; fields: DailyField[] } {
+  const parts: Part[] = [];
+  const fields: DailyField[] = [];
+  for (const m of CATALOGUE) {
+    const s = m.summary;
+    if (!s) continue;
+    const [first, second, third] = summaryFields(m);
+    switch (s.kind) {
+      case 'total':
+        parts.push({ column: `${m.name}__total`, build: s.sql, zero: /^(count|coalesce)\(/.test(s.sql) });
+        fields.push({ field: first!, read: (S) => S(`${m.name}__total`) });
+        break;
+      case 'rate':
+        parts.push({ column: `${m.name}__num`, build: `count(*) filter (where (${s.denominator}) and (${s.numerator}))`, zero: true });
+        parts.push({ column: `${m.name}__den`, build: `count(*) filter (where ${s.denominator})`, zero: true });
+        fields.push({ field: first!, read: (S) => enough(S(`${m.name}__den`), `${S(`${m.name}__num`)}::double / ${S(`${m.name}__den`)}`) });
+        fields.push({ field: second!, read: (S) => S(`${m.name}__den`) });
+        break;
+      case 'ratio':
+        parts.push({ column: `${m.name}__num`, build: `sum(${s.numerator})`, zero: false });
+        parts.push({ column: `${m.name}__den`, build: `coalesce(sum(${s.denominator}), 0)`, zero: true });
+        fields.push({ field: first!, read: (S) => enough(S(`${m.name}__den`), `${S(`${m.name}__num`)}::double / ${S(`${m.name}__den`)}`) });
+        fields.push({ field: second!, read: (S) => S(`${m.name}__den`) });
+        break;
+      case 'distribution':
+      case 'mean': {
+        parts.push({ column: `${m.name}__n`, build: `count(${col(m)})`, zero: true });
+        parts.push({ column: `${m.name}__sum`, build: `sum(${col(m)})`, zero: false });
+        // a duration's median and p90 (first, second) are no sums of days
+        const mean = s.kind === 'mean' ? first! : third!;
+        fields.push({ field: mean, read: (S) => enough(S(`${m.name}__n`), `${S(`${m.name}__sum`)}::double / ${S(`${m.name}__n`)}`) });
+        break;
+      }
+    }
+  }
+  return { parts, fields };
+}
+
+const PLAN = plan();
+const PARTS = new Map(PLAN.parts.map((p) => [p.column, p]));
+const FIELDS = new Map(PLAN.fields.map((f) => [f.field, f]));
+
+/** Whether `field` is a summary field metric_daily answers (every one but the medians and p90s). */
+export function dailyField(field: string): boolean {
+  return FIELDS.has(field);
+}
+
+const label = (g: readonly string[]) => g.join(',');
+const sameGrouping = (a: readonly string[], b: readonly string[]) => label([...a].sort()) === label([...b].sort());
+
+/** The grouping of {@link DAILY_GROUPINGS} with exactly these columns, as its label; undefined when there is none. */
+export function dailyGrouping(columns: readonly DailyColumn[]): string | undefined {
+  const unique = [...new Set(columns)];
+  const g = DAILY_GROUPINGS.find((x) => sameGrouping(x, unique));
+  return g ? label(g) : undefined;
+}
+
+/** The per-day rows of `groupings` over the conversations `where` keeps: grouping sets over `from`, labelled by their columns. */
+function groupedRows(groupings: readonly (readonly DailyColumn[])[], from: string, select: string[], where: string): string {
+  const used = DAILY_COLUMNS.filter((c) => groupings.some((g) => g.includes(c)));
+  const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
+  const grouping = `case grouping_id(${used.join(', ')}) ${groupings.map((g) => `when ${id(g)} then '${label(g)}'`).join(' ')} end`;
+  const keys = ['month', 'day'];
+  const sets = groupings.map((g) => `(${[...keys, ...g].join(', ')})`).join(', ');
+  return `select ${grouping} as grouping, ${keys.join(', ')}, ${DAILY_COLUMNS.map((c) => (used.includes(c) ? c : `null::varchar as ${c}`)).join(', ')}, ${select.join(', ')}
+    from ${from}${where ? ` where ${where}` : ''}
+    group by grouping sets (${sets})`;
+}
+
+/** The UTC day, the one the dashboard's filters compare (its connections' TimeZone is UTC), whatever the session's time zone. */
+const DAY = "timezone('UTC', created_at)::date";
+
+/**
+ * The groupings aggregated from the conversations; each of the others is
+ * summed from the first of these that holds its columns (a count's and a
+ * sum's parts add up), which halves the build's work: each grouping set
+ * computes every part over every conversation.
+ */
+const AGGREGATED: readonly (readonly DailyColumn[])[] = DAILY_GROUPINGS.filter((g) => !DAILY_GROUPINGS.some((h) => h.length > g.length && g.every((c) => h.includes(c))));
+
+/** The rows of `metric_daily` over the conversations `where` keeps (an incremental build: the months it touched). */
+export function metricDailyRowsSql(where = ''): string {
+  const base = groupedRows(
+    AGGREGATED,
+    `(select *, ${DAY} as day from ${SUMMARY_SOURCE})`,
+    PLAN.parts.map((p) => `${p.build} as ${p.column}`),
+    where,
+  );
+  const summed = DAILY_GROUPINGS.filter((g) => !AGGREGATED.includes(g)).map((g) => {
+    const from = AGGREGATED.find((h) => g.every((c) => h.includes(c)))!;
+    const columns = DAILY_COLUMNS.map((c) => (g.includes(c) ? c : `null::varchar as ${c}`));
+    return `select '${label(g)}' as grouping, month, day, ${columns.join(', ')}, ${PLAN.parts.map((p) => `sum(${p.column}) as ${p.column}`).join(', ')}
+    from _base where grouping = '${label(from)}' group by all`;
+  });
+  return `with _base as materialized (${base})
+  select * from _base${summed.map((x) => `\n  union all by name ${x}`).join('')}`;
+}
+
+/** SQL creating `metric_daily`, ordered so that a range's rows of a grouping lie together. */
+export function metricDailyMartSql(): string {
+  return `create or replace table metric_daily as select * from (${metricDailyRowsSql()}) order by grouping, day`;
+}
+
+/** Statements recomputing the rows of `metric_daily` of the months that `months` (a table with a `month` column) holds. */
+export function metricDailyRefreshSql(months: string): string {
+  const where = `month in (select month from ${months})`;
+  return `delete from metric_daily where ${where};
+insert into metric_daily by name ${metricDailyRowsSql(where)}`;
+}
+
+export interface DailyQuery {
+  /** First and last day of the range (YYYY-MM-DD, UTC days). */
+  from: string;
+  to: string;
+  /** The grouping's columns: those filtered and the one grouped by. */
+  grouping: readonly DailyColumn[];
+  /** Values of the grouping's filtered columns. */
+  filter: Partial<Record<DailyColumn, string>>;
+  /** The column whose groups are the rows (`month`, or one of the grouping), as `key`; none: one row. */
+  by?: DailyColumn | 'month';
+  /** A condition on `month` the rows must meet besides. */
+  month?: string;
+  /** Fields {@link dailyField} answers. */
+  fields: readonly string[];
+  /** Parameters bound before this query's (its placeholders are numbered after them). */
+  params?: readonly unknown[];
+}
+
+/**
+ * SQL of the summary fields `fields` over the days from … to of the
+ * grouping (its filtered columns at their values), one row per `by` group
+ * (as `key`; without `by` one row, counts 0 and the rest null when no
+ * conversation is in it), as summarySql gives them over conversation_metrics.
+ * The grouping must be one of DAILY_GROUPINGS ({@link dailyGrouping}).
+ */
+export function dailySummarySql(q: DailyQuery): { sql: string; params: unknown[] } {
+  const params = [...(q.params ?? [])];
+  const bind = (v: unknown) => `$${params.push(v)}`;
+  const grouping = dailyGrouping(q.grouping);
+  if (grouping === undefined) throw new Error(`metric_daily has no grouping by ${q.grouping.join(', ') || 'nothing'}`);
+  const conditions = [`grouping = '${grouping}'`, `day between ${bind(q.from)}::date and ${bind(q.to)}::date`, ...Object.entries(q.filter).map(([c, v]) => `${c} = ${bind(v)}`)];
+  if (q.month) conditions.push(q.month);
+  const S = (column: string) => (PARTS.get(column)!.zero ? `coalesce(sum(${column}), 0)` : `sum(${column})`);
+  const select = [q.by ? `${q.by} as key` : 'null::varchar as key', ...q.fields.map((f) => `${FIELDS.get(f)!.read(S)} as ${f}`)];
+  return { sql: `select ${select.join(', ')} from metric_daily where ${conditions.join(' and ')}${q.by ? ' group by 1' : ''}`, params };
+}
