@@ -27,25 +27,13 @@ with explicit as (
   group by source, conversation_id
 ),
 
-replies as (
-  select
-    source,
-    conversation_id,
-    max(ord) filter (where author_role in ('agent', 'bot')) as last_reply_ord,
-    max(occurred_at) filter (where author_role in ('agent', 'bot')) as last_reply_at,
-    max(ord) filter (where author_role = 'customer') as last_customer_ord
-  from int_timeline
-  where kind = 'message' and is_public
-  group by source, conversation_id
-),
-
 inferred as (
   select
     r.source,
     r.conversation_id,
     r.last_reply_ord,
     r.last_reply_at
-  from replies r
+  from int_conversation_responses r
   cross join int_data_horizon h
   left join explicit e using (source, conversation_id)
   where not coalesce(e.has_status_events, false)
