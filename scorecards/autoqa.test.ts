@@ -33,6 +33,14 @@ const extra = [
     agent(at('12:10'), 'a1', { body: LONG }),
     customer(at('12:30'), 'hello?'),
   ]),
+  // words are runs of characters other than space, tab, line feed, form feed and carriage return
+  // (a vertical tab is none of those): 7, 2 and 1 words, one sentence each
+  conversation('spacing', [
+    customer(at('10:00'), 'my export is broken'),
+    agent(at('10:05'), 'a1', { body: 'Line one\nline two\ttab\r\nthree  four ' }),
+    agent(at('10:06'), 'a1', { body: 'a\fb' }),
+    agent(at('10:07'), 'a1', { body: 'x\vy' }),
+  ]),
 ];
 
 let w: TestWarehouse;
@@ -71,6 +79,11 @@ describe('AutoQA', () => {
     expect(row['autoqa_score']).toBeCloseTo((100 * [row['reply_length'], row['readability']].filter(Boolean).length) / 7, 10);
     const words = await w.db.one<{ mean_reply_words: number; longest_wait_s: number }>("select mean_reply_words, longest_wait_s from qa_autoqa where conversation_id = 'bad'");
     expect(words).toEqual({ mean_reply_words: (1 + LONG.split(' ').length) / 2, longest_wait_s: 7200 });
+  });
+
+  it('counts words split on every kind of white space the reply holds', async () => {
+    const row = await w.db.one("select mean_reply_words, words_per_sentence from qa_autoqa where conversation_id = 'spacing'");
+    expect(row).toEqual({ mean_reply_words: 10 / 3, words_per_sentence: 10 / 3 });
   });
 
   it('marks checks not applicable when a conversation has no human reply', async () => {

@@ -1,21 +1,20 @@
--- One row per moment that a business duration or an SLA clock of a
--- conversation starts or stops at (turn starts and their human replies, the
--- start of the resolution clock, the first and last resolutions), with
--- `business_s`: the business seconds of the conversation's schedule from the
--- calendar's start to that moment (int_business_windows). The business time
--- between two moments of a conversation is the difference of their business_s.
+-- The business seconds of a conversation's schedule (int_business_days), from
+-- the calendar's start, at the moments that business durations and SLA clocks
+-- start or stop at: one row per customer turn (`turn_number`), at the turn's
+-- start and at its next human reply (null without one), and one row per
+-- conversation (`turn_number` null), at its start (the first customer message,
+-- else created_at) and at its first and final resolutions (null when none).
+-- The business time between two moments of a conversation is the difference of
+-- their business seconds. A moment before the calendar, or on a schedule without
+-- business hours, has none (0).
 with moments as (
-  select source, conversation_id, turn_at as at from int_conversation_turns
-  union
-  select source, conversation_id, human_reply_at from int_conversation_turns where human_reply_at is not null
-  union
-  select p.source, p.conversation_id, coalesce(p.first_customer_at, c.created_at)
+  select source, conversation_id, turn_number, turn_at as started_at, human_reply_at as stopped_at, null::timestamptz as final_at
+  from int_conversation_turns
+  union all
+  select p.source, p.conversation_id, null, coalesce(p.first_customer_at, c.created_at), r.first_resolution_at, r.final_resolution_at
   from int_conversation_responses p
   join stg_conversations c using (source, conversation_id)
-  union
-  select source, conversation_id, first_resolution_at from int_conversation_resolutions where first_resolution_at is not null
-  union
-  select source, conversation_id, final_resolution_at from int_conversation_resolutions where final_resolution_at is not null
+  join int_conversation_resolutions r using (source, conversation_id)
 ),
 
 -- each day under the UTC day numbers it touches (two, or three for a 25-hour day), so that a
@@ -28,24 +27,31 @@ day_keys as (
       cast(floor((epoch(ends_at) - 0.000001) / 86400) as bigint) + 1
     )) as utc_day
   from int_business_days
+),
+
+scheduled as (
+  select m.*, s.schedule
+  from moments m
+  join int_conversation_schedules s using (source, conversation_id)
 )
 
--- the business seconds before the moment's local day, and those of the day's spans up to the moment
--- (a moment before the calendar, or on a schedule without business hours: none)
+-- at each moment, the business seconds before its local day, and those of the day's spans up to
+-- the moment; a moment with no day found (before the calendar, no business hours) has none
 select
   m.source,
   m.conversation_id,
-  m.at,
-  s.schedule,
-  coalesce(
-    d.before_s + list_sum(list_transform(d.spans, w -> greatest(least(epoch(m.at) - w.opens_s, w.seconds), 0))),
-    d.before_s,
-    0
-  ) as business_s
-from moments m
-join int_conversation_schedules s using (source, conversation_id)
-left join day_keys d
-  on d.schedule = s.schedule
-  and d.utc_day = cast(floor(epoch(m.at) / 86400) as bigint)
-  and m.at >= d.starts_at
-  and m.at < d.ends_at
+  m.turn_number,
+  coalesce(a.before_s + list_sum(list_transform(a.spans, w -> greatest(least(epoch(m.started_at) - w.opens_s, w.seconds), 0))), a.before_s, 0) as started_business_s,
+  case when m.stopped_at is not null then
+    coalesce(b.before_s + list_sum(list_transform(b.spans, w -> greatest(least(epoch(m.stopped_at) - w.opens_s, w.seconds), 0))), b.before_s, 0)
+  end as stopped_business_s,
+  case when m.final_at is not null then
+    coalesce(f.before_s + list_sum(list_transform(f.spans, w -> greatest(least(epoch(m.final_at) - w.opens_s, w.seconds), 0))), f.before_s, 0)
+  end as final_business_s
+from scheduled m
+left join day_keys a
+  on a.schedule = m.schedule and a.utc_day = cast(floor(epoch(m.started_at) / 86400) as bigint) and m.started_at >= a.starts_at and m.started_at < a.ends_at
+left join day_keys b
+  on b.schedule = m.schedule and b.utc_day = cast(floor(epoch(m.stopped_at) / 86400) as bigint) and m.stopped_at >= b.starts_at and m.stopped_at < b.ends_at
+left join day_keys f
+  on f.schedule = m.schedule and f.utc_day = cast(floor(epoch(m.final_at) / 86400) as bigint) and m.final_at >= f.starts_at and m.final_at < f.ends_at

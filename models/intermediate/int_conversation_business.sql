@@ -26,17 +26,13 @@ replies as (
 
 resolutions as (
   select
-    r.source,
-    r.conversation_id,
-    f.business_s - s.business_s as business_first_resolution_s,
-    l.business_s - s.business_s as business_full_resolution_s
-  from int_conversation_resolutions r
-  join int_conversation_responses p using (source, conversation_id)
-  join stg_conversations c using (source, conversation_id)
-  join int_business_moments s on s.source = r.source and s.conversation_id = r.conversation_id and s.at = coalesce(p.first_customer_at, c.created_at)
-  left join int_business_moments f on f.source = r.source and f.conversation_id = r.conversation_id and f.at = r.first_resolution_at
-  left join int_business_moments l on l.source = r.source and l.conversation_id = r.conversation_id and l.at = r.final_resolution_at
-  where r.first_resolution_at is not null
+    source,
+    conversation_id,
+    stopped_business_s - started_business_s as business_first_resolution_s,
+    final_business_s - started_business_s as business_full_resolution_s
+  from int_business_moments
+  -- the conversation's own moments: its start, first resolution (when resolved) and final resolution
+  where turn_number is null and stopped_business_s is not null
 )
 
 select

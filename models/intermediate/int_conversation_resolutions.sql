@@ -2,62 +2,28 @@
 -- "resolution", "inferred resolution", reopens).
 --
 -- The resolved state moves only on status events and public customer
--- messages. After any of these items the conversation is resolved exactly
--- when the item is a status to resolved/closed, so with the previous item at
--- hand (lag):
---   a resolution is a resolved/closed status whose previous item was not one
---     (resolved → closed, or resolved twice, is not a second resolution);
---   a reopen is a status to open/pending/snoozed, or a public customer
---     message, whose previous item was a resolution (each resolution is left once).
+-- messages (int_conversation_states, one row per such item of every
+-- conversation with a status event, marks the items that enter the resolved
+-- state): a resolution is a resolved/closed status whose previous item was not
+-- one (resolved → closed, or resolved twice, is not a second resolution); a
+-- reopen is a status to open/pending/snoozed, or a public customer message,
+-- whose previous item was a resolution. Each resolution is left at most once,
+-- by the item after its run of resolved/closed statuses, so the reopens are the
+-- resolutions less one when the last item leaves the conversation resolved.
 -- A conversation with no status events at all is resolved, inferred, at its
 -- last public agent or bot message when the customer has not written after it
 -- and the data reach 24 h past it.
-with state_items as (
+with explicit as (
   select
     source,
     conversation_id,
-    ord,
-    occurred_at,
-    case
-      when kind = 'event' and status in ('resolved', 'closed') then 'R'
-      when kind = 'event' then 'O'
-      else 'C'
-    end as item
-  from int_timeline
-  where (kind = 'event' and event_type = 'status')
-    or (kind = 'message' and is_public and author_role = 'customer')
-),
-
-with_previous as (
-  select
-    *,
-    lag(item) over (partition by source, conversation_id order by ord) as previous_item
-  from state_items
-),
-
-explicit as (
-  select
-    source,
-    conversation_id,
-    count(*) filter (where item in ('R', 'O')) > 0 as has_status_events,
-    min(ord) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as first_resolution_ord,
-    min(occurred_at) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as first_resolution_at,
-    max(occurred_at) filter (where item = 'R' and coalesce(previous_item, '') <> 'R') as last_resolution_at,
-    count(*) filter (where item in ('O', 'C') and previous_item = 'R') as reopens,
-    arg_max(item, ord) = 'R' as ends_resolved
-  from with_previous
-  group by source, conversation_id
-),
-
-replies as (
-  select
-    source,
-    conversation_id,
-    max(ord) filter (where author_role in ('agent', 'bot')) as last_reply_ord,
-    max(occurred_at) filter (where author_role in ('agent', 'bot')) as last_reply_at,
-    max(ord) filter (where author_role = 'customer') as last_customer_ord
-  from int_timeline
-  where kind = 'message' and is_public
+    true as has_status_events,
+    min(ord) filter (where is_resolution) as first_resolution_ord,
+    min(occurred_at) filter (where is_resolution) as first_resolution_at,
+    max(occurred_at) filter (where is_resolution) as last_resolution_at,
+    count(*) filter (where is_resolution) - (arg_max(state, ord) = 'resolved')::integer as reopens,
+    arg_max(state, ord) = 'resolved' as ends_resolved
+  from int_conversation_states
   group by source, conversation_id
 ),
 
@@ -67,7 +33,7 @@ inferred as (
     r.conversation_id,
     r.last_reply_ord,
     r.last_reply_at
-  from replies r
+  from int_conversation_responses r
   cross join int_data_horizon h
   left join explicit e using (source, conversation_id)
   where not coalesce(e.has_status_events, false)

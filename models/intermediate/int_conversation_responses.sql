@@ -3,7 +3,9 @@
 -- unanswered_turns, handoff_from_bot). The first customer turn starts at the
 -- first public customer message, so its replies give the first responses.
 -- Outbound conversations (no customer message) have no turns: their response
--- times stay null.
+-- times stay null. `last_reply_ord`, `last_reply_at`: the last public agent or
+-- bot message; `last_customer_ord`: the last public customer message (the
+-- inferred resolution of int_conversation_resolutions).
 with counts as (
   select
     source,
@@ -12,7 +14,10 @@ with counts as (
     count(*) filter (where is_public and author_role = 'agent') as human_replies,
     count(*) filter (where is_public and author_role = 'bot') as automated_replies,
     min(ord) filter (where is_public and author_role = 'bot') as first_automated_ord,
-    max(ord) filter (where is_public and author_role = 'agent') as last_human_ord
+    max(ord) filter (where is_public and author_role = 'agent') as last_human_ord,
+    max(ord) filter (where is_public and author_role in ('agent', 'bot')) as last_reply_ord,
+    max(occurred_at) filter (where is_public and author_role in ('agent', 'bot')) as last_reply_at,
+    max(ord) filter (where is_public and author_role = 'customer') as last_customer_ord
   from int_timeline
   where kind = 'message'
   group by source, conversation_id
@@ -45,7 +50,10 @@ select
   t.reply_time_s,
   coalesce(t.unanswered_turns, 0) as unanswered_turns,
   -- an automated reply, and later a human reply
-  coalesce(n.first_automated_ord < n.last_human_ord, false) as handoff_from_bot
+  coalesce(n.first_automated_ord < n.last_human_ord, false) as handoff_from_bot,
+  n.last_reply_ord,
+  n.last_reply_at,
+  n.last_customer_ord
 from stg_conversations c
 left join counts n using (source, conversation_id)
 left join turn_stats t using (source, conversation_id)

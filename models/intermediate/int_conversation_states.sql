@@ -5,51 +5,51 @@
 -- reopen); closed counts as resolved. `state` is the state after the item,
 -- `is_resolution` marks the items that enter the resolved state. Only
 -- conversations with a status event: without one the state stays open.
+--
+-- A status event always carries one of the five statuses (the load checks it), so
+-- the state after an event is its own status, and after a customer message the last
+-- status before it if that is pending or snoozed, else open; the state before an
+-- item is resolved exactly when the item before it is a resolved or closed event.
+-- So every column comes from one window over the items (one sort), none from a
+-- window over another window's result.
 with items as (
   select
-    t.source,
-    t.conversation_id,
-    t.ord,
-    t.occurred_at,
-    case when t.kind = 'event' then t.status end as status,
-    case when t.kind = 'event' then t.ord end as status_ord,
-    case when t.kind = 'message' then t.ord end as customer_ord
-  from int_timeline t
-  where ((t.kind = 'event' and t.event_type = 'status') or (t.kind = 'message' and t.is_public and t.author_role = 'customer'))
-    and exists (
-      select 1 from stg_events e
-      where e.source = t.source and e.conversation_id = t.conversation_id and e.event_type = 'status'
-    )
+    source,
+    conversation_id,
+    ord,
+    occurred_at,
+    kind,
+    case when kind = 'event' then status end as status
+  from int_timeline
+  where (kind = 'event' and event_type = 'status') or (kind = 'message' and is_public and author_role = 'customer')
 ),
 
 marked as (
   select
     *,
     last_value(status ignore nulls) over so_far as last_status,
-    last_value(status_ord ignore nulls) over so_far as last_status_ord,
-    max(customer_ord) over so_far as last_customer_ord
+    coalesce(lag(status in ('resolved', 'closed')) over by_order, false) as after_resolved,
+    lead(occurred_at) over by_order as next_at,
+    -- the conversation's status events (its items are kept only when it has one)
+    count(status) over whole as status_events
   from items
-  window so_far as (partition by source, conversation_id order by ord rows between unbounded preceding and current row)
-),
-
-states as (
-  select
-    source,
-    conversation_id,
-    ord,
-    occurred_at,
-    case
-      when last_status is null then 'open'
-      when last_status in ('resolved', 'closed') and last_customer_ord > last_status_ord then 'open'
-      when last_status = 'closed' then 'resolved'
-      else last_status
-    end as state
-  from marked
+  window
+    by_order as (partition by source, conversation_id order by ord),
+    so_far as (partition by source, conversation_id order by ord rows between unbounded preceding and current row),
+    whole as (partition by source, conversation_id order by ord rows between unbounded preceding and unbounded following)
 )
 
 select
-  *,
-  state = 'resolved' and coalesce(lag(state) over by_order, 'open') <> 'resolved' as is_resolution,
-  lead(occurred_at) over by_order as next_at
-from states
-window by_order as (partition by source, conversation_id order by ord)
+  source,
+  conversation_id,
+  ord,
+  occurred_at,
+  case
+    when kind = 'event' then case status when 'closed' then 'resolved' else status end
+    when last_status in ('pending', 'snoozed') then last_status
+    else 'open'
+  end as state,
+  kind = 'event' and status in ('resolved', 'closed') and not after_resolved as is_resolution,
+  next_at
+from marked
+where status_events > 0

@@ -52,14 +52,14 @@ next_turns as (
   where t.ord > f.first_human_reply_ord
 ),
 
+-- the clocks of every policy; the business seconds at their starts and stops are looked up below
+-- for the business-hours policies only (a calendar-time clock needs none)
 clocks as (
   select
     g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
-    g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured,
-    b.started_business_s, b.replied_business_s as stopped_business_s
+    g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured
   from int_conversation_policies g
   join first_replies f using (source, conversation_id)
-  join int_turn_business b on b.source = g.source and b.conversation_id = g.conversation_id and b.turn_number = 1
   where g.first_response_s is not null
   union all
   select
@@ -67,23 +67,31 @@ clocks as (
     g.next_response_s, n.turn_at,
     case when n.resolution_at is null or n.resolution_at >= n.human_reply_at then n.human_reply_at end,
     -- a turn closed by a resolution before any reply is not measured
-    not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at)),
-    b.started_business_s, b.replied_business_s
+    not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at))
   from int_conversation_policies g
   join next_turns n using (source, conversation_id)
-  join int_turn_business b using (source, conversation_id, turn_number)
   where g.next_response_s is not null
   union all
   select
     g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
-    g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true,
-    a.business_s, b.business_s
+    g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true
   from int_conversation_policies g
   join int_conversation_resolutions r using (source, conversation_id)
   left join first_replies f using (source, conversation_id)
-  left join int_business_moments a on a.source = g.source and a.conversation_id = g.conversation_id and a.at = coalesce(f.first_customer_at, g.created_at)
-  left join int_business_moments b on b.source = g.source and b.conversation_id = g.conversation_id and b.at = r.first_resolution_at
   where g.resolution_s is not null
+),
+
+business_clocks as (
+  select c.*, b.started_business_s, b.replied_business_s as stopped_business_s
+  from clocks c
+  join int_turn_business b using (source, conversation_id, turn_number)
+  where c.business_hours and c.target <> 'resolution'
+  union all
+  -- the conversation's own moments: its start (the first customer message, else created_at), its first resolution
+  select c.*, m.started_business_s, m.stopped_business_s
+  from clocks c
+  join int_business_moments m on m.source = c.source and m.conversation_id = c.conversation_id and m.turn_number is null
+  where c.business_hours and c.target = 'resolution'
 ),
 
 timed as (
@@ -92,38 +100,53 @@ timed as (
     started_business_s + target_s as due_business_s,
     -- a turn stopped by a resolution is not measured: its elapsed time is not needed
     case when stopped_at is not null then stopped_business_s - started_business_s end as business_elapsed_s
-  from clocks
+  from business_clocks
+),
+
+-- each window of business time under the hours (of business seconds since the calendar's start)
+-- it reaches, so that a due moment finds its window by an equal key and a range
+window_hours as (
+  select
+    schedule,
+    starts_at,
+    seconds,
+    business_before_s,
+    unnest(range(
+      cast(floor(business_before_s / 3600) as bigint),
+      cast(floor((business_before_s + seconds) / 3600) as bigint) + 1
+    )) as business_hour
+  from int_business_windows
+  where seconds > 0
 ),
 
 -- the due moment: target seconds after the start in calendar time; on business hours, in the
 -- window in which the schedule's business seconds reach due_business_s (strictly after the
 -- windows before it; none beyond the calendar, or on a schedule without business hours).
--- The windows of a schedule follow each other in business seconds, so that window is the last
--- one starting before due_business_s (an as-of join: one look-up, not a range join against
--- every window of the schedule), if due_business_s is within it.
+-- The windows of a schedule follow each other in business seconds, so at most one holds it.
 due as (
   select
     *,
     started_at + to_seconds(target_s) as due_at,
     epoch(stopped_at) - epoch(started_at) as elapsed_s
-  from timed
+  from clocks
   where not business_hours
   union all by name
   select
     t.*,
     case
       when t.target_s = 0 then t.started_at
-      when t.due_business_s <= w.business_before_s + w.seconds then greatest(
+      when w.schedule is not null then greatest(
         t.started_at,
         w.starts_at + to_microseconds(cast(round((t.due_business_s - w.business_before_s) * 1000000) as bigint))
       )
     end as due_at,
     t.business_elapsed_s as elapsed_s
   from timed t
-  asof left join (select * from int_business_windows where seconds > 0) w
+  left join window_hours w
     on w.schedule = t.schedule
+    and w.business_hour = cast(floor(t.due_business_s / 3600) as bigint)
     and t.due_business_s > w.business_before_s
-  where t.business_hours
+    and t.due_business_s <= w.business_before_s + w.seconds
 )
 
 select

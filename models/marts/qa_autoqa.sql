@@ -26,8 +26,14 @@ human_replies as (
     epoch_us(sent_at)::hugeint * 100000 + seq as reply_order,
     -- words: runs of non-space characters; sentences: the pieces between runs of . ! ?
     -- that hold a letter or digit (at least one)
-    -- (tab, line feed, form feed and carriage return become spaces: the same runs as the regex \S+, faster)
-    len(list_filter(string_split(translate(text, chr(9) || chr(10) || chr(12) || chr(13), '    '), ' '), w -> w <> '')) as words,
+    -- (tab, line feed, form feed and carriage return become spaces: the same runs as the regex \S+, faster;
+    -- most replies hold none of them, and four `contains` cost less than one `translate` of every reply)
+    len(list_filter(string_split(
+      case
+        when contains(text, chr(10)) or contains(text, chr(9)) or contains(text, chr(13)) or contains(text, chr(12))
+          then replace(replace(replace(replace(text, chr(9), ' '), chr(10), ' '), chr(12), ' '), chr(13), ' ')
+        else text
+      end, ' '), w -> w <> '')) as words,
     greatest(len(list_filter(string_split_regex(text, '[.!?]+'), piece -> regexp_matches(piece, '[a-z0-9]'))), 1) as sentences,
     -- the checks on one reply, per reply: the aggregate below keeps booleans, not the texts
     -- (a conversation's first and last two replies held as text for every conversation at once
