@@ -6,18 +6,19 @@
  *
  * Under the page's filters, as the operational figures take them: the months
  * of the date range (whole months, by the conversation's month as the marts
- * count them), the reviews of conversations in the range, and every filter
- * that narrows the conversations (channel, intent, tag, priority, account,
- * custom dimensions, status, CSAT, SLA) — a review counts in the view of its
- * conversation (qa-reviews.ts). The agent and team filters are the
- * scorecard's own. When a filter narrows the conversations, the kept marts
+ * count them), and every filter that narrows the conversations (channel,
+ * intent, tag, priority, account, custom dimensions, status, CSAT, SLA) — a
+ * review counts in the view of its conversation (qa-reviews.ts). The latest
+ * reviews take those filters but not the date range: a review saved today
+ * of a conversation from months ago is the agent's to read and dispute. The
+ * agent and team filters are the scorecard's own. When a filter narrows the conversations, the kept marts
  * cannot answer: qa_agent_scorecards, qa_agent_criteria and qa_root_causes
  * are computed with their own SQL over the view's conversations and reviews
  * (models/mart-over.ts).
  *
  * @example
  *   const qa = await loadAgentQa(db, agent, { from: '2026-10-01', to: '2026-12-31', tag: 'vip' });
- *   qa.reviews[0]?.qaScore; qa.months.at(-1)?.quality; qa.applies; // 'Months 2026-10 to 2026-12; tag vip.'
+ *   qa.reviews[0]?.qaScore; qa.months.at(-1)?.quality; qa.applies; // 'Months 2026-10 to 2026-12 (…); tag vip.'
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
@@ -46,6 +47,9 @@ export async function loadAgentQa(db: Warehouse, agent: AgentInfo, f: Filters) {
   ]);
   return {
     ...card,
+    reviewsApply: `The latest reviews of conversations of any day${filterWords(scope)
+      .map((w) => `, ${w}`)
+      .join('')}.`,
     reviews: reviews.map((r) => ({
       reviewId: r.review_id,
       source: r.source,
@@ -60,10 +64,10 @@ export async function loadAgentQa(db: Warehouse, agent: AgentInfo, f: Filters) {
   };
 }
 
-/** The agent's latest reviews (newest first) of conversations in the view. */
+/** The agent's latest reviews (newest first) of conversations in the view, whatever their day. */
 async function recentReviews(db: Warehouse, agent: AgentInfo, scope: Filters) {
   if (!(await martsBuilt(db, 'qa_reviews_scored'))) return [];
-  const w = reviewWhere({ ...scope, agent: agent.agentId });
+  const w = reviewWhere({ ...scope, agent: agent.agentId }, { dates: false });
   const ids = await cachedAll<{ review_id: string }>(
     db,
     `select r.review_id from qa_reviews_scored r where ${w.sql} order by r.reviewed_at desc, r.review_id limit ${RECENT}`,
@@ -126,7 +130,7 @@ async function cardView(db: Warehouse, agent: AgentInfo, scope: Filters, month: 
   const words = filterWords(scope);
   return {
     built: true,
-    applies: `Months ${range[0]} to ${range[1]} (reviews of conversations from ${scope.from} to ${scope.to})${words.length ? `; ${words.join(', ')}` : ''}.`,
+    applies: `months ${range[0]} to ${range[1]}, the date range's (by the conversation's month)${words.length ? `; ${words.join(', ')}` : ''}.`,
     months: months.map((m) => ({
       month: String(m['month']),
       reviews: Number(m['reviews'] ?? 0),

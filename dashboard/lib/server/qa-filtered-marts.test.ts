@@ -91,7 +91,8 @@ describe("the agent scorecard's QA section", () => {
     // clarity: 100, 0, 100, 100, 0 → 60.0, failed twice; billing adds 0 and 100 → 400 / 7 = 57.1
     expect(qa.criteria.find((c) => c.criterion === 'clarity')).toEqual({ criterion: 'clarity', rated: 5, failed: 2, score: '60.0', team: '57.1' });
     expect(qa.reviews).toHaveLength(5);
-    expect(qa.applies).toBe('Months 2026-10 to 2026-12 (reviews of conversations from 2026-10-01 to 2026-12-31).');
+    expect(qa.applies).toBe("months 2026-10 to 2026-12, the date range's (by the conversation's month).");
+    expect(qa.reviewsApply).toBe('The latest reviews of conversations of any day.');
   });
 
   it('under a tag: the months, criteria and reviews of the VIP conversations only, beside the team on the same ones', async () => {
@@ -101,14 +102,21 @@ describe("the agent scorecard's QA section", () => {
     // clarity: 100, 100, 0 → 66.7, failed once; billing adds v4's 0 → 200 / 4 = 50.0
     expect(qa.criteria.find((c) => c.criterion === 'clarity')).toEqual({ criterion: 'clarity', rated: 3, failed: 1, score: '66.7', team: '50.0' });
     expect(qa.reviews.map((r) => r.conversationId).sort()).toEqual(['v1', 'v1', 'v2']);
-    expect(qa.applies).toBe('Months 2026-10 to 2026-12 (reviews of conversations from 2026-10-01 to 2026-12-31); tag vip.');
+    expect(qa.applies).toBe("months 2026-10 to 2026-12, the date range's (by the conversation's month); tag vip.");
+    expect(qa.reviewsApply).toBe('The latest reviews of conversations of any day, tag vip.');
   });
 
-  it('under a date range: the reviews of conversations in it, and only its months', async () => {
-    const qa = await loadAgentQa(w.db, (await agentInfo(w.db, 'a1'))!, { from: '2026-10-05', to: '2026-10-31' });
-    // the months are whole (the mart's), the reviews those of v1 and v2
-    expect(qa.months.map((m) => m.month)).toEqual(['2026-10']);
-    expect(qa.reviews.map((r) => r.conversationId).sort()).toEqual(['v1', 'v1', 'v2']);
+  it("under a date range: only its months; the latest reviews whatever their conversation's day", async () => {
+    const ada = (await agentInfo(w.db, 'a1'))!;
+    // the months are whole (the mart's): October with all five reviews, though the range starts on the 5th
+    const october = await loadAgentQa(w.db, ada, { from: '2026-10-05', to: '2026-10-31' });
+    expect(october.months.map((m) => [m.month, m.reviews])).toEqual([['2026-10', 5]]);
+    // November on: a1 has neither conversations nor reviews there, but a review saved today of an
+    // October conversation is still the agent's to read and dispute
+    const later = await loadAgentQa(w.db, ada, { from: '2026-11-01', to: '2026-12-31' });
+    expect(later.months).toEqual([]);
+    expect(later.criteria).toEqual([]);
+    expect(later.reviews.map((r) => r.conversationId).sort()).toEqual(['a1-1', 'a1-1', 'v1', 'v1', 'v2']);
   });
 });
 
