@@ -276,6 +276,8 @@ export const reviewFilterSchema = z.strictObject({
   kind: z.enum(['review', 'calibration', 'benchmark']).optional(),
   source: z.string().optional(),
   conversation_id: z.string().optional(),
+  /** only these reviews (a view the caller chose, e.g. the dashboard's filters over qa_reviews_scored) */
+  review_ids: z.array(z.string()).max(10_000).optional(),
   limit: z.number().int().positive().max(10_000).default(500),
 });
 export type ReviewFilter = z.input<typeof reviewFilterSchema>;
@@ -299,7 +301,7 @@ export async function listReviews(db: Warehouse, filter: ReviewFilter = {}): Pro
   return rows.map((r) => asReview(r, byReview.get(r.review_id) ?? []));
 }
 
-/** The query of {@link listReviews} before it runs: one `=` condition per field of the filter given. */
+/** The query of {@link listReviews} before it runs: one `=` condition per field of the filter given (`in` for `review_ids`). */
 export function reviewsQuery(db: Warehouse, filter: ReviewFilter = {}) {
   const f = reviewFilterSchema.parse(filter);
   let query = tables(db).selectFrom('qa_reviews').selectAll();
@@ -307,5 +309,6 @@ export function reviewsQuery(db: Warehouse, filter: ReviewFilter = {}) {
     const value = f[key];
     if (value !== undefined) query = query.where(key, '=', value);
   }
+  if (f.review_ids) query = query.where('review_id', 'in', sql<string>`(select unnest(${textArray(f.review_ids)}))`);
   return query.orderBy('created_at', 'desc').orderBy('review_id').limit(f.limit);
 }

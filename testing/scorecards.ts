@@ -31,6 +31,8 @@ export interface FixtureOptions {
   extra?: object[];
   /** reviewer accounts to add, so samples may be assigned to them (default r1, r2) */
   reviewers?: readonly string[];
+  /** reader connections, as the server has them (reads then leave the data generation, and so the dashboard's caches, as they are) */
+  readers?: number;
 }
 
 /** Accounts with the role reviewer: samples are assigned only to accounts that grade. */
@@ -68,6 +70,7 @@ export async function scorecardWarehouse(options: FixtureOptions = {}): Promise<
     // a fixed load time, so the horizon conversation is never "in the future"
     now: new Date('2027-01-15T00:00:00Z'),
     build: true,
+    ...(options.readers ? { readers: options.readers } : {}),
   });
   await registerRubric(w.db, defaultRubric(), TEST_NOW);
   await addReviewers(w.db, options.reviewers ?? ['r1', 'r2']);

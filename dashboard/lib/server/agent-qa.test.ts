@@ -23,13 +23,13 @@ afterAll(() => w.close());
 describe('a saved review', () => {
   it('shows on the agent scorecard and the quality tile on the next load, without a build', async () => {
     const ada = (await agentInfo(w.db, 'a1'))!;
-    const before = await loadAgentQa(w.db, ada);
+    const before = await loadAgentQa(w.db, ada, OCTOBER);
     expect(before.months.find((m) => m.month === '2026-10')).toMatchObject({ reviews: 0, quality: '–' });
     expect((await internalQualityTile(w.db, OCTOBER))?.value).toBe('–');
 
     await saveReview(w.db, { source: 'canonical', conversation_id: 'a1-1', reviewer_id: 'rev1', rubric_id: 'messaging_default', grades: gradesFor({}) }, T0);
 
-    const after = await loadAgentQa(w.db, ada);
+    const after = await loadAgentQa(w.db, ada, OCTOBER);
     expect(after.months.find((m) => m.month === '2026-10')).toMatchObject({ reviews: 1, quality: '100.0' });
     expect(after.reviews).toHaveLength(1);
     // the tile sees the review at once; one review is too few for a score (models/caveats.ts)

@@ -25,6 +25,7 @@ import type { Account } from '../../../accounts/index.js';
 import { tables } from '../../../warehouse/tables.js';
 import type { Outcome } from './form-outcome.js';
 import { rubricView } from './qa-workspace.js';
+import { memo } from './cache.js';
 
 export { getCalibrationSession };
 
@@ -70,7 +71,12 @@ export async function createSessionFromForm(db: Warehouse, user: Account, form: 
 }
 
 /** A session as `user` may see it: blind while open, revealed with agreement once closed. */
-export async function calibrationSession(db: Warehouse, sessionId: string, user: Account) {
+export function calibrationSession(db: Warehouse, sessionId: string, user: Account) {
+  // kept until the data change (cache.ts): a grade, a close or a new session is a write, so the next load reads it
+  return memo(db, `calibration-session\u0000${sessionId}\u0000${user.username}`, () => sessionOf(db, sessionId, user));
+}
+
+async function sessionOf(db: Warehouse, sessionId: string, user: Account) {
   const session = await getCalibrationSession(db, sessionId);
   const visible = await sessionReviews(db, sessionId, user.username);
   const results = session.closed_at ? await calibrationResults(db, sessionId) : null;

@@ -14,6 +14,7 @@ import { fileDispute, listDisputes, resolveDispute, auditTrail, getReview, getRu
 import { can } from '../roles.js';
 import type { Account } from '../../../accounts/index.js';
 import { attempt, type Outcome } from './form-outcome.js';
+import { memo } from './cache.js';
 
 const disputeForm = z.object({
   review_id: z.string().min(1).max(100),
@@ -85,7 +86,12 @@ export function describeChanges(entries: readonly AuditEntry[], name: (criterion
 }
 
 /** The inbox: open disputes first, each with its review's criteria and the ratings a supervisor may give. */
-export async function disputesInbox(db: Warehouse, user: Account) {
+export function disputesInbox(db: Warehouse, user: Account) {
+  // kept until the data change (cache.ts): filing or answering a dispute is a write, so the next load reads it
+  return memo(db, `disputes\u0000${user.username}\u0000${user.role}\u0000${user.agentId ?? ''}`, () => inboxOf(db, user));
+}
+
+async function inboxOf(db: Warehouse, user: Account) {
   const all = user.role === 'agent' ? await listDisputes(db, { agent_id: user.agentId ?? '\u0000' }) : await listDisputes(db);
   const rubrics = new Map<string, Awaited<ReturnType<typeof getRubric>>>();
   const items = [];

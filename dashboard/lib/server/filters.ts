@@ -221,6 +221,24 @@ export function narrowingWhere(f: Filters, options: { start?: number; prefix?: s
   return filterWhere(only, { ...options, dates: false });
 }
 
+/**
+ * The filters of `f` besides the date range, month and text search, in words
+ * (for a page that says which filters it applies).
+ *
+ * @example
+ *   filterWords({ from, to, channel: 'email', tag: 'vip', dims: { plan: 'pro' } }); // ['channel email', 'tag vip', 'plan pro']
+ */
+export function filterWords(f: Filters): string[] {
+  const words: string[] = [];
+  for (const k of ['channel', 'intent', 'team', 'agent', 'tag', 'priority', 'account', 'status'] as const) if (f[k]) words.push(`${k} ${f[k]}`);
+  if (f.csat) words.push(`CSAT ${f.csat}`);
+  if (f.csat_score !== undefined) words.push(`CSAT score ${f.csat_score}`);
+  if (f.sla) words.push(`SLA ${f.sla}`);
+  if (f.sla_policy) words.push(`SLA policy ${f.sla_policy}`);
+  for (const [d, v] of Object.entries(f.dims ?? {})) words.push(`${d} ${v}`);
+  return words;
+}
+
 /** Joins conditions with one `?` each (its value beside it) with `and`, numbering the placeholders `$start…`. */
 export function numbered(parts: readonly (readonly [string, unknown])[], start = 1): Where {
   const params: unknown[] = [];

@@ -16,6 +16,7 @@ import { recordIntentCorrection } from '../../../insights/corrections.js';
 import { maskPii } from '../../../insights/text.js';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
+import { memo } from './cache.js';
 
 export type ReviewItem = {
   source: string;
@@ -28,7 +29,12 @@ export type ReviewItem = {
   text: string;
 };
 
-export async function intentReview(db: Warehouse, limit = 50) {
+export function intentReview(db: Warehouse, limit = 50) {
+  // kept until the data change (cache.ts): a correction or an insights build is a write, so the next load reads it
+  return memo(db, `intent-review\u0000${limit}`, () => reviewOf(db, limit));
+}
+
+async function reviewOf(db: Warehouse, limit: number) {
   if (!(await tableExists(db, 'insight_intents', 'insight_intent_corrections'))) return null;
   const rows = await db.all<ReviewItem & { author_name: string | null }>(
     `with latest as (

@@ -17,6 +17,7 @@ import { sparkline } from '../../../charts/sparkline.js';
 import type { EmergingRow } from '../../../insights/emerging.js';
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
+import { memo } from './cache.js';
 
 /** Months of the trend sparkline. */
 export const TREND_MONTHS = 12;
@@ -43,7 +44,12 @@ export type Topic = {
 /** An emerging item as the page shows it: insight_emerging's row (insights/emerging.ts) without its bookkeeping. */
 export type Emerging = Omit<EmergingRow, 'month' | 'item' | 'tests' | 'rank'>;
 
-export async function loadPainPoints(db: Warehouse, period: string | undefined) {
+/** The pain points page of a month, or of 'all' (kept until the data change, cache.ts: an insights build or a curation is a write). */
+export function loadPainPoints(db: Warehouse, period: string | undefined) {
+  return memo(db, `pain-points\u0000${period ?? ''}`, () => painPointsOf(db, period));
+}
+
+async function painPointsOf(db: Warehouse, period: string | undefined) {
   if (!(await tableExists(db, 'insight_topics', 'insight_topic_months', 'insight_emerging', 'insight_topic_examples'))) return null;
   const months = (await db.all<{ month: string }>('select distinct month from insight_topic_months order by month desc')).map((r) => r.month);
   const all = period === 'all';

@@ -10,7 +10,8 @@
  *   value (spec "Grouping"): a month, a team or an agent with 3 reviews has no
  *   score on these pages.
  * - Agreement is kept per scope (a calibration session, or '(reviews)') and
- *   criterion, not by date or group; alphas are not averaged across criteria.
+ *   criterion over every rating so far; a view with filters is computed from
+ *   its ratings with the marts' own SQL. Alphas are not averaged across criteria.
  *
  * @example
  *   await loadInternalQualityPage(db, { from: '2026-10-01', to: '2026-10-31' });
@@ -24,8 +25,9 @@ import { histogram } from '../../../charts/histogram.js';
 import { rateTick } from '../../../charts/ticks.js';
 import type { ChartAnnotation } from '../../../charts/annotations.js';
 import { cachedAll } from './cache.js';
-import { filterQuery, narrowed, trendRange, type Filters } from './filters.js';
-import { qualityMonths, reviewWhere } from './qa-reviews.js';
+import { filterQuery, filterWords, trendRange, type Filters } from './filters.js';
+import { everyReview, qualityMonths, ratingWhere, reviewWhere } from './qa-reviews.js';
+import { martOver } from '../../../models/mart-over.js';
 import { drillTable, NARROW_WIDTH, type DrillTable, type MartMetricPage } from './mart-page-parts.js';
 
 type ScoredReview = {
@@ -211,8 +213,19 @@ function monthEnd(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-/** The agreement page: Krippendorff's alpha and exact matches per scope and criterion, and AutoQA against reviewers. */
+/**
+ * The agreement page: Krippendorff's alpha and exact matches per scope and
+ * criterion, and AutoQA against reviewers. The marts keep every rating so
+ * far; a view with a filter or a narrower date range is computed from its
+ * ratings with the marts' own SQL (models/mart-over.ts): a rating counts in
+ * the view of its conversation ({@link ratingWhere}, {@link reviewWhere}).
+ */
 export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<MartMetricPage> {
+  const whole = await everyReview(db, f);
+  const ratings = whole ? null : ratingWhere(f);
+  const reviews = whole ? null : reviewWhere(f);
+  const calibration = ratings ? `(${martOver('qa_calibration_agreement', { qa_reviews: { alias: 'q', where: ratings.sql } })})` : 'qa_calibration_agreement';
+  const autoqaFrom = reviews ? `(${martOver('qa_autoqa_agreement', { qa_reviews_scored: { alias: 'r', where: reviews.sql } })})` : 'qa_autoqa_agreement';
   const [rows, autoqa] = await Promise.all([
     cachedAll<{
       scope: string;
@@ -228,13 +241,15 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
       db,
       `select a.scope, coalesce(s.name, case when a.scope = '(reviews)' then 'ordinary reviews' else a.scope end) as scope_name,
          a.rubric_id, a.rubric_version, a.criterion_id, a.units, a.ratings, a.alpha_ordinal, a.exact_match_share
-       from qa_calibration_agreement as a
+       from ${calibration} as a
        left join qa_calibration_sessions as s on s.session_id = a.scope
        order by a.ratings desc, a.scope, a.criterion_id`,
+      ratings?.params ?? [],
     ),
     cachedAll<{ criterion_id: string; autoqa_check: string; reviews: number; agreeing: number; agreement_share: number | null }>(
       db,
-      'select criterion_id, autoqa_check, reviews, agreeing, agreement_share from qa_autoqa_agreement order by reviews desc, criterion_id',
+      `select criterion_id, autoqa_check, reviews, agreeing, agreement_share from ${autoqaFrom} as a order by reviews desc, criterion_id`,
+      reviews?.params ?? [],
     ),
   ]);
   const alpha = (v: number | null) => (v === null ? '–' : v.toFixed(2));
@@ -317,11 +332,12 @@ export async function loadAgreementPage(db: Warehouse, f: Filters): Promise<Mart
         })),
       ),
     ],
-    notes:
-      f.channel || f.intent || f.team || f.agent || narrowed(f)
-        ? [
-            'Agreement is kept per calibration session and criterion, not by channel, intent, team or agent, nor by any other filter of the conversations: those filters are not applied.',
-          ]
-        : [],
+    notes: [
+      whole
+        ? 'Every rating so far: the date range holds every conversation and no other filter is set.'
+        : `The ratings of conversations from ${f.from} to ${f.to}${filterWords(f)
+            .map((w) => `, ${w}`)
+            .join('')} (team and agent: the reviewed agent's), computed from the reviews with the agreement marts' definitions.`,
+    ],
   };
 }

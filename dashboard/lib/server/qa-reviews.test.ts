@@ -59,7 +59,7 @@ describe('the QA figures under every filter', () => {
   it('reach the filters the review mart does not keep through its conversation', () => {
     expect(reviewWhere({ ...october, team: 'T1', tag: 'vip', dims: { plan: 'pro' } })).toEqual({
       sql:
-        'r.created_at >= $1::date and r.created_at < $2::date + 1 and r.team = $3 and exists (select 1 from conversation_metrics cm ' +
+        'r.created_at >= $1::date and r.created_at < $2::date + 1 and r.team = $3 and exists (select 1 from main.conversation_metrics cm ' +
         "where cm.source = r.source and cm.conversation_id = r.conversation_id and list_contains(cm.tags, $4) and json_extract_string(cm.metadata, '$.plan') = $5)",
       params: ['2026-10-01', '2026-10-31', 'T1', 'vip', 'pro'],
     });

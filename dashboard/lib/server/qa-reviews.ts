@@ -19,28 +19,64 @@
  */
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { cachedAll } from './cache.js';
-import { narrowingWhere, numbered, type Filters, type Where } from './filters.js';
+import { dataDays, narrowed, narrowingWhere, numbered, type Filters, type Where } from './filters.js';
 
-/** The conditions on qa_reviews_scored (alias `r`) of every filter of `f`; `dates: false` leaves the range out. */
-export function reviewWhere(f: Filters, options: { dates?: boolean } = {}): Where {
-  const own = numbered([
-    ...(options.dates === false
-      ? []
-      : ([
-          ['r.created_at >= ?::date', f.from],
-          ['r.created_at < ?::date + 1', f.to],
-        ] as const)),
-    ...(f.channel ? ([['r.channel = ?', f.channel]] as const) : []),
-    ...(f.intent ? ([['r.intent = ?', f.intent]] as const) : []),
-    ...(f.team ? ([['r.team = ?', f.team]] as const) : []),
-    ...(f.agent ? ([['r.agent_id = ?', f.agent]] as const) : []),
-  ]);
-  const narrowing = narrowingWhere(f, { prefix: 'cm', start: own.params.length + 1 });
+/** The conditions on qa_reviews_scored (alias `r`) of every filter of `f`, numbered from `$start`; `dates: false` leaves the range out. */
+export function reviewWhere(f: Filters, options: { dates?: boolean; start?: number } = {}): Where {
+  const own = numbered(
+    [
+      ...(options.dates === false
+        ? []
+        : ([
+            ['r.created_at >= ?::date', f.from],
+            ['r.created_at < ?::date + 1', f.to],
+          ] as const)),
+      ...(f.channel ? ([['r.channel = ?', f.channel]] as const) : []),
+      ...(f.intent ? ([['r.intent = ?', f.intent]] as const) : []),
+      ...(f.team ? ([['r.team = ?', f.team]] as const) : []),
+      ...(f.agent ? ([['r.agent_id = ?', f.agent]] as const) : []),
+    ],
+    options.start ?? 1,
+  );
+  const narrowing = narrowingWhere(f, { prefix: 'cm', start: (options.start ?? 1) + own.params.length });
   if (narrowing.sql === 'true') return own;
   return {
-    sql: `${own.sql} and exists (select 1 from conversation_metrics cm where cm.source = r.source and cm.conversation_id = r.conversation_id and ${narrowing.sql})`,
+    // main.: the table itself, also inside a mart computed over narrowed inputs (models/mart-over.ts)
+    sql: `${own.sql} and exists (select 1 from main.conversation_metrics cm where cm.source = r.source and cm.conversation_id = r.conversation_id and ${narrowing.sql})`,
     params: [...own.params, ...narrowing.params],
   };
+}
+
+/**
+ * The conditions on qa_reviews (alias `q`: every kind, calibration ratings
+ * too) of every filter of `f`, numbered from `$start`: the review seen as
+ * qa_reviews_scored sees it (its conversation's day, channel and intent; the
+ * reviewed agent, and that agent's team from the roster, else the
+ * conversation's — as in qa_reviews_scored.sql), under {@link reviewWhere}.
+ */
+export function ratingWhere(f: Filters, start = 1): Where {
+  const w = reviewWhere(f, { start });
+  if (w.sql === 'true') return w;
+  return {
+    sql: `q.review_id in (select r.review_id from (
+       select v.review_id, v.source, v.conversation_id, v.agent_id, coalesce(a.team, c.team) as team, c.created_at, c.channel, c.intent
+       from main.qa_reviews v
+       join main.conversation_metrics c on c.source = v.source and c.conversation_id = v.conversation_id
+       left join main.stg_agents a on a.agent_id = v.agent_id) r
+     where ${w.sql})`,
+    params: w.params,
+  };
+}
+
+/**
+ * Whether `f` asks for every review there is (no filter but a date range
+ * that holds every conversation): what an all-time QA mart (the agreement
+ * marts) keeps as it is.
+ */
+export async function everyReview(db: Warehouse, f: Filters): Promise<boolean> {
+  if (f.channel || f.intent || f.team || f.agent || narrowed(f)) return false;
+  const { first, last } = await dataDays(db);
+  return f.from <= first && f.to >= last;
 }
 
 export interface QualityMonth {

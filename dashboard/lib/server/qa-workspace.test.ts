@@ -7,7 +7,7 @@ import { TEST_NOW } from '../../../testing/clock.js';
 import { gradesFor, scorecardWarehouse } from '../../../testing/scorecards.js';
 import type { TestWarehouse } from '../../../testing/warehouse.js';
 import { createSample, saveReview } from '../../../scorecards/index.js';
-import { loadItem, nextInQueue, nextItemPath, reviewerDone, rubricView, savedByReviewer } from './qa-workspace.js';
+import { loadItem, nextInQueue, nextItemPath, reviewerDone, reviewerDrafts, reviewerQueue, rubricView, samplesOverview, savedByReviewer } from './qa-workspace.js';
 
 describe('save-and-next', () => {
   const queue = [
@@ -31,7 +31,8 @@ describe('on a warehouse', () => {
   let sampleId: string;
   let conversations: string[];
   beforeAll(async () => {
-    w = await scorecardWarehouse({ perAgent: 2, reviewers: ['r1', 'r2'] });
+    // reader connections as the server has them, so that its caches hold between writes
+    w = await scorecardWarehouse({ perAgent: 2, reviewers: ['r1', 'r2'], readers: 2 });
     const { sample } = await createSample(
       w.db,
       { name: 'Speed', cycle: '2026-10', seed: 7, rubric_id: 'messaging_default', size: 3, filter: { match: 'all', agents: ['a1', 'a2'] }, reviewers: ['r1'], created_by: 'r1' },
@@ -86,5 +87,23 @@ describe('on a warehouse', () => {
     expect(await savedByReviewer(w.db, 'r1', second.review_id)).toMatchObject({ conversationId: conversations[1], qaScore: 90 });
     expect(await savedByReviewer(w.db, 'r2', third.review_id)).toBeNull();
     expect(await savedByReviewer(w.db, 'r1', 'rev_nope')).toBeNull();
+  });
+
+  it('keeps the queue page until the data change: a load in between reads nothing, a new sample shows on the next', async () => {
+    const queue = await reviewerQueue(w.db, 'r1');
+    const overview = await samplesOverview(w.db);
+    // every item of "Speed" is graded (above): an empty queue
+    expect(queue).toEqual([]);
+    expect(await reviewerQueue(w.db, 'r1')).toBe(queue);
+    expect(await reviewerDone(w.db, 'r1')).toBe(await reviewerDone(w.db, 'r1'));
+    expect(await reviewerDrafts(w.db, 'r1')).toBe(await reviewerDrafts(w.db, 'r1'));
+    expect(await samplesOverview(w.db)).toBe(overview);
+    await createSample(
+      w.db,
+      { name: 'Later', cycle: '2026-10', seed: 8, rubric_id: 'messaging_default', size: 1, filter: { match: 'all', agents: ['a3'] }, reviewers: ['r1'], created_by: 'r1' },
+      TEST_NOW,
+    );
+    expect((await reviewerQueue(w.db, 'r1')).map((i) => i.sampleName)).toEqual(['Later']);
+    expect((await samplesOverview(w.db)).samples.map((s) => s.name).sort()).toEqual(['Later', 'Speed']);
   });
 });

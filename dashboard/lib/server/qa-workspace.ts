@@ -26,10 +26,21 @@ import {
 } from '../../../scorecards/index.js';
 import { usernamesWithRole, type Account } from '../../../accounts/index.js';
 import { loadConversationQa } from './conversation-qa.js';
+import { memo } from './cache.js';
 
 export { ScorecardError };
 
-export async function reviewerQueue(db: Warehouse, reviewer: string) {
+/**
+ * The reviewer's queue, done reviews, drafts and the samples overview are
+ * kept until the data change (cache.ts): every write — a saved review or
+ * draft, a drawn sample, an account — ends the generation, so the next page
+ * load reads them again; a page load in between reads nothing.
+ */
+export function reviewerQueue(db: Warehouse, reviewer: string) {
+  return memo(db, `qa-queue\u0000${reviewer}`, () => queueOf(db, reviewer));
+}
+
+async function queueOf(db: Warehouse, reviewer: string) {
   const items = await listQueue(db, { reviewer_id: reviewer });
   return items.map((i) => ({
     sampleId: i.sample_id,
@@ -45,7 +56,11 @@ export async function reviewerQueue(db: Warehouse, reviewer: string) {
   }));
 }
 
-export async function samplesOverview(db: Warehouse) {
+export function samplesOverview(db: Warehouse) {
+  return memo(db, 'qa-samples-overview', () => overviewOf(db));
+}
+
+async function overviewOf(db: Warehouse) {
   const [samples, rubrics, reviewers] = await Promise.all([listSamples(db), listRubrics(db), usernamesWithRole(db, ['reviewer', 'supervisor', 'admin'])]);
   return {
     samples: samples.map((s) => ({ ...s, created_at: s.created_at.toISOString().slice(0, 10) })),
@@ -233,7 +248,11 @@ export async function nextItemPath(db: Warehouse, reviewer: string, current: { s
  * scores and where to open each: the sample item when the review belongs to
  * one, else the review page.
  */
-export async function reviewerDone(db: Warehouse, reviewer: string, limit = 50) {
+export function reviewerDone(db: Warehouse, reviewer: string, limit = 50) {
+  return memo(db, `qa-done\u0000${reviewer}\u0000${limit}`, () => doneOf(db, reviewer, limit));
+}
+
+async function doneOf(db: Warehouse, reviewer: string, limit: number) {
   const [reviews, items] = await Promise.all([listReviews(db, { reviewer_id: reviewer, kind: 'review', limit }), listQueue(db, { reviewer_id: reviewer, include_done: true })]);
   const position = new Map(items.map((i) => [`${i.sample_id}\u0000${i.source}\u0000${i.conversation_id}`, { name: i.sample_name, position: i.position }]));
   return reviews.map((r) => {
@@ -252,7 +271,11 @@ export async function reviewerDone(db: Warehouse, reviewer: string, limit = 50) 
 }
 
 /** The reviewer's drafts (half-graded sample items), the latest first, each with the link that reopens it. */
-export async function reviewerDrafts(db: Warehouse, reviewer: string) {
+export function reviewerDrafts(db: Warehouse, reviewer: string) {
+  return memo(db, `qa-drafts\u0000${reviewer}`, () => draftsOf(db, reviewer));
+}
+
+async function draftsOf(db: Warehouse, reviewer: string) {
   const [drafts, items] = await Promise.all([listDrafts(db, reviewer), listQueue(db, { reviewer_id: reviewer, include_done: true })]);
   const byPosition = new Map(items.map((i) => [`${i.sample_id}\u0000${i.position}`, i]));
   return drafts.flatMap((d) => {

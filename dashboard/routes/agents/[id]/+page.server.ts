@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const filters = await readFilters(db, url);
   const [ops, qa, coaching, options] = await Promise.all([
     loadAgentOperations(db, agent, filters),
-    loadAgentQa(db, agent, filters.month),
+    loadAgentQa(db, agent, filters),
     coachingFor(db, agent.agentId),
     // an agent's menus hold no other agent's id
     filterOptions(db).then((o) => ownOptions(o, user.role === 'agent' ? agent.agentId : undefined)),
