@@ -19,7 +19,8 @@
  * starts while another rebuilds, each see a whole build. A build's files are
  * never rewritten, so a running process (`parley serve`) can still load the
  * chunks it has not loaded yet after a rebuild; the {@link KEEP} newest builds
- * are kept, older ones removed.
+ * are kept, older ones removed, but never one that a live process still runs
+ * ({@link markInUse}).
  *
  * When the bundle cannot be made (esbuild missing, a source that does not
  * compile, a read-only folder), {@link loadEntry} says so in one line and loads
@@ -160,8 +161,9 @@ export async function buildBundle({ root, dir = path.join(root, 'dist'), entries
  */
 function prune(dir, id) {
   const builds = [];
+  const used = buildsInUse(dir);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === id) continue;
+    if (!entry.isDirectory() || entry.name === id || used.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
     const mtime = fs.statSync(full).mtimeMs;
     if (entry.name.startsWith('.tmp-')) {
@@ -170,6 +172,50 @@ function prune(dir, id) {
   }
   builds.sort((a, b) => b.mtime - a.mtime);
   for (const b of builds.slice(KEEP - 1)) fs.rmSync(b.full, { recursive: true, force: true });
+}
+
+/** Where the running processes' marks are: `dist/.in-use/<id>-<pid>`, outside the builds (their times order them). */
+const IN_USE = '.in-use';
+
+/**
+ * Marks build `id` as used by this process until it exits, so that {@link prune} leaves it while the process may
+ * still load chunks of it (a `parley serve` that runs for days, while later commands rebuild). A process killed
+ * before its exit leaves its mark; the next prune finds it dead and removes the mark.
+ * @param {string} dir the bundle folder (dist/)
+ * @param {string} id
+ */
+export function markInUse(dir, id) {
+  const mark = path.join(dir, IN_USE, `${id}-${process.pid}`);
+  fs.mkdirSync(path.dirname(mark), { recursive: true });
+  fs.writeFileSync(mark, '');
+  process.once('exit', () => fs.rmSync(mark, { force: true }));
+}
+
+/**
+ * The builds a live process marked ({@link markInUse}); the marks of processes that are gone are removed.
+ * @param {string} dir
+ * @returns {Set<string>}
+ */
+function buildsInUse(dir) {
+  const used = new Set();
+  const marks = path.join(dir, IN_USE);
+  for (const name of fs.existsSync(marks) ? fs.readdirSync(marks) : []) {
+    const m = /^(.+)-(\d+)$/.exec(name);
+    if (m && alive(Number(m[2]))) used.add(m[1]);
+    else fs.rmSync(path.join(marks, name), { force: true });
+  }
+  return used;
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user
+    return /** @type {{ code?: string }} */ (error).code === 'EPERM';
+  }
 }
 
 /**
@@ -204,6 +250,7 @@ export async function loadEntry(root, entry, err, o) {
     register();
     return import(pathToFileURL(path.join(root, entry)).href);
   }
+  markInUse(path.dirname(build), path.basename(build));
   return import(pathToFileURL(path.join(build, entry.replace(/\.ts$/, '.mjs'))).href);
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTRIES, KEEP, buildBundle, changedInput, ensureBundle, readCurrent } from './bundle.js';
+import { ENTRIES, KEEP, buildBundle, changedInput, ensureBundle, markInUse, readCurrent } from './bundle.js';
 import { repoRoot } from '../testing/paths.js';
 import { analyseBatch, TextCache } from '../insights/prepare.js';
 import { SurfaceForms } from '../insights/text.js';
@@ -109,6 +109,29 @@ describe('the bundle of a project', () => {
         .filter((n) => n !== 'current.json')
         .sort(),
     ).toEqual(ids.slice(-KEEP).sort());
+  }, 60_000);
+
+  it('never removes a build that a running process uses, and forgets the marks of processes that are gone', async () => {
+    const root = project("export const value = 'v0';\n");
+    const dir = path.join(root, 'dist');
+    const first = (await buildBundle({ root, dir, entries: ['main.ts'] })).id;
+    // this test's process runs the first build (as a parley serve started before the rebuilds would)
+    markInUse(dir, first);
+    utimesSync(path.join(dir, first), new Date(0), new Date(0));
+    // a process that has exited marked another build
+    const { stdout } = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const gone = path.join(dir, '.in-use', `deadbeef-${stdout}`);
+    writeFileSync(gone, '');
+    const ids: string[] = [];
+    for (let i = 1; i <= KEEP + 1; i++) {
+      writeFileSync(path.join(root, 'b.ts'), `export const value = 'v${i}';\n`);
+      ids.push((await buildBundle({ root, dir, entries: ['main.ts'] })).id);
+      const t = new Date(Date.now() + i * 1000);
+      utimesSync(path.join(dir, ids.at(-1)!), t, t);
+    }
+    const kept = readdirSync(dir).filter((n) => !['current.json', '.in-use'].includes(n));
+    expect(kept.sort()).toEqual([first, ...ids.slice(-KEEP)].sort());
+    expect(readdirSync(path.join(dir, '.in-use'))).toEqual([`${first}-${process.pid}`]);
   }, 60_000);
 
   it('runs the sources through tsx, with one line on stderr, when they cannot be bundled', async () => {
