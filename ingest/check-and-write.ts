@@ -55,9 +55,7 @@ export async function startStaging(db: Warehouse): Promise<void> {
  * stopped left behind cannot get in its way, and ends with it.
  */
 export async function dropIngestTables(db: Warehouse): Promise<void> {
-  const tables = await db.all<{ name: string }>(
-    "select table_name as name from duckdb_tables() where database_name = 'temp' and starts_with(table_name, '_ingest_')",
-  );
+  const tables = await db.all<{ name: string }>("select table_name as name from duckdb_tables() where database_name = 'temp' and starts_with(table_name, '_ingest_')");
   if (tables.length) await db.run(tables.map((t) => `drop table if exists temp.main."${t.name}"`).join(';\n'));
 }
 
