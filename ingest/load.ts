@@ -14,10 +14,10 @@
  * Memory stays flat as the input grows: lines are checked a chunk at a time
  * (about {@link CHUNK_BYTES} of text), and an adapter's query runs in parts
  * (by a hash of the conversation key, see `parts.ts`), each part checked
- * before the next is read. The checks run outside the transaction, into temp
- * staging tables, so that each chunk's scratch is freed before the next; the
- * writes to `raw_*`, the quarantine and the load log are the one
- * transaction. How a chunk is checked, staged and written is `check-and-write.ts`.
+ * before the next is read. The checks run outside the transaction (all but
+ * the last chunk's), into temp staging tables, so that each chunk's scratch
+ * is freed before the next; the writes to `raw_*`, the quarantine and the
+ * load log are the one transaction. How a chunk is checked, staged and written is `check-and-write.ts`.
  *
  * All the inputs of one load land together or not at all: a file that is
  * missing, not a regular file, not UTF-8 text, cut off (a truncated .gz) or
@@ -233,8 +233,8 @@ async function withoutFsst(db: Warehouse): Promise<() => Promise<void>> {
 
 /**
  * The body of {@link loadFiles}: every chunk read, checked and staged, then
- * the staged rows written, the removals, the load log and the demo's end in
- * one transaction. The temp tables of the load are dropped before (what a
+ * the last chunk checked, the staged rows written, the removals, the load
+ * log and the demo's end in one transaction. The temp tables of the load are dropped before (what a
  * load that failed left) and after.
  */
 async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<LoadSummary> {
@@ -247,9 +247,11 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
     } finally {
       run.appender?.closeSync();
     }
-    await checkLines(run);
-    await db.run('drop table _ingest_lines');
     return await db.transaction(async () => {
+      // the last chunk is checked inside: its scratch is the only one the transaction holds, and
+      // a load of one chunk does not commit its parsed lines only to read them back at once
+      await checkLines(run);
+      await db.run('drop table _ingest_lines');
       run.progress({ phase: 'writing', records: run.records, seconds: run.elapsed() });
       run.replaced = (await writeStaged(db, run.loadId, run.chunks)).replaced;
       run.removed = await applyRemovals(db, run.loadId, inputs);
