@@ -256,6 +256,8 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
       run.replaced = (await writeStaged(db, run.loadId, run.chunks)).replaced;
       run.removed = await applyRemovals(db, run.loadId, inputs);
       await writeLoadLog(run);
+      // dropped inside the transaction, its own temp tables are discarded at the commit instead of committed first
+      await dropIngestTables(db);
       // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
       const demoAccountsDisabled = await endDemo(db, now);
       const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
