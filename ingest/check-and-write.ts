@@ -1,6 +1,6 @@
 /**
- * Checking and writing the chunks of a load. Each chunk is checked outside
- * the load's transaction ({@link checkChunk}): the contract's checks over
+ * Checking and writing the chunks of a load. Each chunk but the last is
+ * checked outside the load's transaction ({@link checkChunk}): the contract's checks over
  * the lines in `_ingest_lines` (as SQL, see `canonical-checks.ts`), the
  * refused records staged for the quarantine with a reason zod words, the
  * valid ones staged for the raw layer, and the chunk's scratch dropped.
