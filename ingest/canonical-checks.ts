@@ -145,14 +145,14 @@ function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: str
 }
 
 /** The elements of one list of the parsed records that break a rule: (file_no, line, part, seq, problem). */
-function elementProblems(part: number, field: string, checks: Check[]): string {
+function elementProblems(docs: string, part: number, field: string, checks: Check[]): string {
   // the reason is worded ("field[i]: rule") only for the few elements that break a rule
   return `select file_no, line, ${part} as part, seq, '${field}[' || (seq - 1) || ']: ' || rule as problem
   from (
     select file_no, line, seq, ${elementRule(checks)} as rule
     from (
       select file_no, line, unnest(r.${field}) as x, generate_subscripts(r.${field}, 1) as seq
-      from _ingest_docs
+      from ${docs}
       where len(r.${field}) > 0
     )
   )
@@ -191,24 +191,24 @@ export const ELEMENT_COLUMNS = {
 } as const;
 
 /**
- * SQL statements, run in order, that leave `_ingest_docs` (each line parsed),
+ * SQL statements, run in order, that leave `docs` (each line parsed),
  * `_ingest_conversations` (the conversation's own columns, typed, and
  * `problem`: null when the record keeps every rule, else its first broken
  * rule, its own or its first bad message, event or survey's) and
  * `_ingest_agents` and `_ingest_outcomes`. Elements are checked without being copied: the loader
- * writes them straight from `_ingest_docs` ({@link ELEMENT_COLUMNS}).
+ * writes them straight from `docs` ({@link ELEMENT_COLUMNS}), a temp table of the chunk's own.
  */
-export function checkStatements(): string[] {
+export function checkStatements(docs: string): string[] {
   return [
-    `create or replace temp table _ingest_docs as\n${typedLines('conversation', RECORD_STRUCTURE, 'r')}`,
+    `create or replace temp table ${docs} as\n${typedLines('conversation', RECORD_STRUCTURE, 'r')}`,
     `
 create or replace temp table _ingest_conversations as
 with element_problems as (
-  ${elementProblems(1, 'messages', messageChecks)}
+  ${elementProblems(docs, 1, 'messages', messageChecks)}
   union all
-  ${elementProblems(2, 'events', eventChecks)}
+  ${elementProblems(docs, 2, 'events', eventChecks)}
   union all
-  ${elementProblems(3, 'surveys', surveyChecks)}
+  ${elementProblems(docs, 3, 'surveys', surveyChecks)}
 ),
 
 first_element_problem as (
@@ -252,7 +252,7 @@ select
     when e.problem is not null then e.problem
     when len(d.r.messages) <> len(list_distinct(list_transform(d.r.messages, m -> m.id))) then 'message ids must be unique within the conversation'
   end as problem
-from _ingest_docs d
+from ${docs} d
 left join first_element_problem e using (file_no, line)`,
     `
 create or replace temp table _ingest_agents as

@@ -15,10 +15,10 @@ let big: string;
 const BIG = 20_000;
 
 /** Runs the loader in a child process; kills it with SIGKILL at the first stdout line matching `killAt`. */
-function ingestInChild(files: string[], killAt?: RegExp): Promise<{ killed: boolean; output: string }> {
+function ingestInChild(files: string[], killAt?: RegExp, chunkBytes?: number): Promise<{ killed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, ...files], {
-      env: { ...process.env, PARLEY_DB: dbPath },
+      env: { ...process.env, PARLEY_DB: dbPath, ...(chunkBytes ? { PARLEY_TEST_CHUNK_BYTES: String(chunkBytes) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -75,6 +75,14 @@ describe('crash safety', () => {
   it('SIGKILL while the raw tables are written leaves the warehouse as it was', async () => {
     const run = await ingestInChild([big], /writing \d+/);
     expect(run.killed).toBe(true);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('SIGKILL after chunks were checked and staged (outside the transaction) leaves the warehouse as it was', async () => {
+    // about 1 MiB chunks: the kill comes when the third chunk is checked, two are staged
+    const run = await ingestInChild([big], /(checking \d+\n(.|\n)*){3}/, 2 ** 20);
+    expect(run.killed).toBe(true);
+    expect(run.output).not.toMatch(/writing/);
     expect(await counts()).toEqual(before);
   });
 

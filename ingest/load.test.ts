@@ -324,6 +324,103 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     ]);
   });
 
+  it('agents and outcomes a line at a time give the same warehouse as one chunk: the last record of a key wins', async () => {
+    const results = [];
+    for (const chunkBytes of [Infinity, 1]) {
+      db.close();
+      db = (await testWarehouse()).db;
+      await loadFiles(
+        db,
+        [
+          {
+            file: file('agents.jsonl', [
+              { id: 'a1', name: 'Old' },
+              { id: 'a9', name: 'Kept' },
+            ]),
+          },
+        ],
+        { now: TEST_NOW },
+      );
+      const agents = file('agents-2.jsonl', [{ id: 'a1', name: 'Ana' }, { id: 'a2', team: 'Billing' }, { id: 'a1', name: 'Ana B', hours_per_week: 20 }, { name: 'no id' }]);
+      const at = '2026-10-04T09:00:00Z';
+      const outcomes = file('outcomes.jsonl', [
+        { customer_id: 'u1', event: 'churned', at },
+        { customer_id: 'u2', event: 'renewed', at, source: 'crm' },
+        { customer_id: 'u1', event: 'churned', at },
+        { customer_id: 'u3', event: 'nothing', at },
+      ]);
+      const summary = await loadFiles(db, [{ file: agents }, { file: outcomes }], { now: TEST_NOW, chunkBytes });
+      expect(summary).toMatchObject({ read: 8, loaded: 6, quarantined: 2 });
+      results.push({
+        agents: await db.all('select agent_id, name, team, hours_per_week, load_id from raw_agents order by all'),
+        outcomes: await db.all('select source, customer_id, event, file, line from raw_customer_outcomes order by all'),
+        quarantine: await db.all('select file, line, reason from quarantine order by all'),
+      });
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]!.agents).toMatchObject([
+      { agent_id: 'a1', name: 'Ana B', hours_per_week: 20, load_id: 2 },
+      { agent_id: 'a2', team: 'Billing' },
+      { agent_id: 'a9', name: 'Kept', load_id: 1 },
+    ]);
+    expect(results[0]!.outcomes).toMatchObject([
+      { source: 'canonical', customer_id: 'u1', line: 3 },
+      { source: 'crm', customer_id: 'u2', line: 2 },
+    ]);
+  });
+
+  it("checks every chunk but the last outside the transaction, which holds the writes, so each chunk's scratch is freed before the next", async () => {
+    const sent: string[] = [];
+    const connection = db.connection;
+    const run = connection.run.bind(connection);
+    connection.run = ((sql: string, values?: never) => {
+      sent.push(sql.replace(/\s+/g, ' ').trim());
+      return run(sql, values);
+    }) as typeof connection.run;
+    // seven lines of one length, two to a chunk: three chunks checked while reading, the fourth after it
+    const lines = Array.from({ length: 7 }, (_, i) => goodConversation(`k${i}`));
+    const chunkBytes = 2 * Buffer.byteLength(JSON.stringify(lines[0]));
+    const summary = await loadFiles(db, [{ file: file('k.jsonl', lines) }], { now: TEST_NOW, chunkBytes });
+    expect(summary).toMatchObject({ read: 7, loaded: 7 });
+    const begin = sent.indexOf('begin transaction');
+    const parses = sent.flatMap((s, i) => (/^create or replace temp table _ingest_staged_docs_\d+ as/.test(s) ? [i] : []));
+    const drops = sent.flatMap((s, i) => (s.startsWith('drop table _ingest_conversations') ? [i] : []));
+    expect(parses).toHaveLength(4);
+    expect(drops).toHaveLength(4);
+    // every chunk parsed and its scratch dropped before the next is parsed; all but the last before the transaction begins
+    for (let c = 0; c < 4; c++) expect(drops[c]!).toBeGreaterThan(parses[c]!);
+    for (let c = 1; c < 4; c++) expect(parses[c]!).toBeGreaterThan(drops[c - 1]!);
+    expect(begin).toBeGreaterThan(drops[2]!);
+    expect(parses[3]!).toBeGreaterThan(begin);
+    // inside the transaction: the last chunk's checks and the writes
+    const inside = sent.slice(begin, sent.indexOf('commit'));
+    expect(inside.filter((s) => s.includes('json_transform('))).toHaveLength(3); // its conversations, agents and outcomes
+    expect(inside.filter((s) => s.includes('insert into raw_conversations'))).toHaveLength(4);
+    // and after the load no temp table of it is left
+    expect(await db.all("select table_name from duckdb_tables() where database_name = 'temp'")).toEqual([]);
+  });
+
+  it("a load that fails before its commit leaves nothing behind, and what an interrupted load left does not get in the next one's way", async () => {
+    const lines = [goodConversation('f1'), goodConversation('f2'), goodConversation('f1', { channel: 'sms' })];
+    const failing = loadFiles(db, [{ file: file('f.jsonl', lines) }], {
+      now: TEST_NOW,
+      chunkBytes: 1,
+      beforeCommit: () => Promise.reject(new Error('refused before the commit')),
+    });
+    await expect(failing).rejects.toThrow('refused before the commit');
+    expect(await db.all('select count(*) as n from raw_conversations union all select count(*) from quarantine')).toEqual([{ n: 0 }, { n: 0 }]);
+    expect(await db.all("select table_name from duckdb_tables() where database_name = 'temp'")).toEqual([]);
+    // staging tables of a load stopped half-way, with rows that must not be written
+    await db.run(`create temp table _ingest_staged_1 as select 0 as file_no, 1 as line, 'ghost' as id, 'canonical' as src;
+      create temp table _ingest_staged_quarantine as select * from quarantine limit 0;
+      insert into _ingest_staged_quarantine values (99, 'old.jsonl', 1, 'left by a stopped load', null, now());
+      create temp table _ingest_written (x integer)`);
+    const summary = await loadFiles(db, [{ file: file('f.jsonl', lines) }], { now: TEST_NOW, chunkBytes: 1 });
+    expect(summary).toMatchObject({ read: 3, loaded: 2, quarantined: 1, duplicates: 1 });
+    expect(await conversationIds()).toEqual(['f1', 'f2']);
+    expect(await db.all('select line, reason from quarantine')).toEqual([{ line: 1, reason: 'duplicate of record at line 3 (conversation f1); the later one was loaded' }]);
+  });
+
   it('an adapter query in parts yields each row once, and every part is written', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `(${i + 1}, ${sqlString(JSON.stringify(goodConversation(`p${i}`)))}, null)`);
     const asked: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * The loader: canonical JSON Lines into the raw layer, in one transaction.
+ * The loader: canonical JSON Lines into the raw layer, written in one transaction.
  *
  * JavaScript only splits lines and hands them to DuckDB's appender (a temp
  * table of raw text); parsing, the contract's checks, de-duplication and the
@@ -11,17 +11,20 @@
  * (`check-and-write.ts`). Conversations an input proves gone are removed
  * last (`removals.ts`).
  *
- * Memory stays flat as the input grows: lines are checked and written a
- * chunk at a time (about {@link CHUNK_BYTES} of text), and an adapter's
- * query runs in parts (by a hash of the conversation key, see `parts.ts`),
- * each part checked and written before the next is read — all inside the
- * one transaction. How a chunk is checked and written is `check-and-write.ts`.
+ * Memory stays flat as the input grows: lines are checked a chunk at a time
+ * (about {@link CHUNK_BYTES} of text), and an adapter's query runs in parts
+ * (by a hash of the conversation key, see `parts.ts`), each part checked
+ * before the next is read. The checks run outside the transaction (all but
+ * the last chunk's), into temp staging tables, so that each chunk's scratch
+ * is freed before the next; the writes to `raw_*`, the quarantine and the
+ * load log are the one transaction. How a chunk is checked, staged and written is `check-and-write.ts`.
  *
  * All the inputs of one load land together or not at all: a file that is
  * missing, not a regular file, not UTF-8 text, cut off (a truncated .gz) or
  * changed while it is read stops the load with a {@link LoadError} naming
- * every such file, and the transaction is rolled back, so nothing of any of
- * the files lands. An empty file is only a note.
+ * every such file before anything is written (the files are read to the
+ * end before the transaction begins; a failure inside it rolls it back), so
+ * nothing of any of the files lands. An empty file is only a note.
  *
  * @example
  *   const summary = await loadFiles(db, [{ file: 'export.jsonl.gz' }], { source: 'acme-chat' });
@@ -34,7 +37,7 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { endDemo } from '../accounts/index.js';
 import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
-import { checkAndWrite } from './check-and-write.js';
+import { checkChunk, dropIngestTables, startStaging, writeStaged } from './check-and-write.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 import { sqlString } from './adapters/sql.js';
@@ -94,7 +97,7 @@ export interface LoadOptions {
 /** Lines of canonical text checked and written together. */
 export const CHUNK_BYTES = 256 * 2 ** 20;
 
-/** A load that could not run to the end; the transaction is rolled back. */
+/** A load that could not run to the end; nothing of it is written. */
 export class LoadError extends Error {
   constructor(message: string) {
     super(message);
@@ -183,7 +186,9 @@ interface Run {
   removed: number;
   /** Lines quarantined as earlier copies of a conversation. */
   duplicates: number;
-  /** The lines in `_ingest_lines` not yet checked and written. */
+  /** Chunks checked and staged so far. */
+  chunks: number;
+  /** The lines in `_ingest_lines` not yet checked. */
   chunk: { lines: number; bytes: number };
   /** The appender into `_ingest_lines`, while one is open. */
   appender: DuckDBAppender | undefined;
@@ -198,12 +203,15 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
   const unusable = (await Promise.all(inputs.filter((i) => !i.sql && !i.lines).map((i) => unreadable(i.file)))).filter((p): p is string => p !== undefined);
   if (unusable.length) throw nothingLoaded(unusable);
 
-  const restore = await withoutFsst(db);
-  try {
-    return await db.transaction(() => load(db, inputs, options, now, elapsed));
-  } finally {
-    await restore();
-  }
+  // one exclusive section: the staging temp tables live on the main connection, and nothing else runs on it meanwhile
+  return db.exclusive(async () => {
+    const restore = await withoutFsst(db);
+    try {
+      return await load(db, inputs, options, now, elapsed);
+    } finally {
+      await restore();
+    }
+  });
 }
 
 /**
@@ -223,30 +231,48 @@ async function withoutFsst(db: Warehouse): Promise<() => Promise<void>> {
   return () => db.run(`set disabled_compression_methods = ${sqlString(before)}`);
 }
 
-/** The body of {@link loadFiles}, inside its transaction. */
+/**
+ * The body of {@link loadFiles}: every chunk read, checked and staged, then
+ * the last chunk checked, the staged rows written, the removals, the load
+ * log and the demo's end in one transaction. The temp tables of the load are dropped before (what a
+ * load that failed left) and after.
+ */
 async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<LoadSummary> {
-  const run = await startLoad(db, inputs, options, now, elapsed);
+  await dropIngestTables(db);
   try {
-    for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
-    closeAppender(run);
+    const run = await startLoad(db, inputs, options, now, elapsed);
+    try {
+      for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
+      closeAppender(run);
+    } finally {
+      run.appender?.closeSync();
+    }
+    return await db.transaction(async () => {
+      // the last chunk is checked inside: its scratch is the only one the transaction holds, and
+      // a load of one chunk does not commit its parsed lines only to read them back at once
+      await checkLines(run);
+      await db.run('drop table _ingest_lines');
+      run.progress({ phase: 'writing', records: run.records, seconds: run.elapsed() });
+      run.replaced = (await writeStaged(db, run.loadId, run.chunks)).replaced;
+      run.removed = await applyRemovals(db, run.loadId, inputs);
+      await writeLoadLog(run);
+      // dropped inside the transaction, its own temp tables are discarded at the commit instead of committed first
+      await dropIngestTables(db);
+      // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
+      const demoAccountsDisabled = await endDemo(db, now);
+      const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
+      await options.beforeCommit?.(summary);
+      return summary;
+    });
   } finally {
-    run.appender?.closeSync();
+    // after the commit or the rollback; a table left here by a failure is dropped by the next load's start
+    await dropIngestTables(db).catch(() => undefined);
   }
-  await writeChunk(run);
-  run.removed = await applyRemovals(db, run.loadId, inputs);
-  await writeLoadLog(run);
-  await db.run(
-    'drop table _ingest_lines; drop table _ingest_files; drop table if exists _ingest_docs; drop table if exists _ingest_conversations; drop table if exists _ingest_agents; drop table if exists _ingest_outcomes; drop table _ingest_written',
-  );
-  // real data in a demo warehouse: its demo accounts go, in the same transaction (accounts/demo-accounts.ts)
-  const demoAccountsDisabled = await endDemo(db, now);
-  const summary: LoadSummary = { ...summarise(run), ...(demoAccountsDisabled ? { demoAccountsDisabled } : {}) };
-  await options.beforeCommit?.(summary);
-  return summary;
 }
 
-/** Begins a load inside its transaction: its id, the scratch tables and the checks' macros. */
+/** Begins a load: its id, the scratch and staging tables and the checks' macros (temp objects, outside the transaction). */
 async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<Run> {
+  // no other load can take the id meanwhile: the load holds the warehouse's main connection from here to its commit
   const loadId = ((await db.one<{ id: number | null }>('select max(load_id) as id from load_log'))?.id ?? 0) + 1;
   await newLinesTable(db);
   await db.run('create or replace temp table _ingest_files (file_no integer, file varchar)');
@@ -254,8 +280,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     await db.run('insert into _ingest_files values ($1, $2)', [fileNo, input.file]);
   }
   await db.run(checkMacros(now));
-  // the conversations written so far, for the duplicate rule across chunks (check-and-write.ts)
-  await db.run('create or replace temp table _ingest_written (file_no integer, src varchar, id varchar, line integer)');
+  await startStaging(db);
   return {
     db,
     loadId,
@@ -271,6 +296,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     replaced: 0,
     removed: 0,
     duplicates: 0,
+    chunks: 0,
     chunk: { lines: 0, bytes: 0 },
     appender: undefined,
   };
@@ -311,7 +337,7 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
   finishFile(result, digest, started);
 }
 
-/** An adapter's query, part by part: each part checked and written before the next runs. */
+/** An adapter's query, part by part: each part checked before the next runs. */
 async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, sql: NonNullable<LoadInput['sql']>, result: FileResult): Promise<void> {
   closeAppender(run);
   const count = typeof sql === 'string' ? 1 : Math.max(1, input.parts ?? 1);
@@ -330,13 +356,13 @@ async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: Load
     run.records += n;
     run.chunk.lines += n;
     if (count > 1) run.progress({ phase: 'reading', file: input.file, records: run.records, seconds: run.elapsed() });
-    await writeChunk(run);
+    await checkLines(run);
   }
 }
 
 /**
  * Canonical JSON lines (the file's own, or an adapter's `lines`) through the
- * appender, written a chunk of about `chunkBytes` at a time. A file that
+ * appender, checked a chunk of about `chunkBytes` at a time. A file that
  * cannot be read to the end stops the load (see the module comment).
  */
 async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, digest: FileDigest, result: FileResult): Promise<void> {
@@ -351,7 +377,7 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
       if (++run.records % PROGRESS_EVERY === 0) run.progress({ phase: 'reading', file: input.file, records: run.records, seconds: run.elapsed() });
       if (run.chunk.bytes >= run.chunkBytes) {
         closeAppender(run);
-        await writeChunk(run);
+        await checkLines(run);
       }
     }
   } catch (error) {
@@ -372,19 +398,17 @@ function closeAppender(run: Run): void {
   run.appender = undefined;
 }
 
-/** Checks and writes the lines gathered so far, then empties `_ingest_lines`. */
-async function writeChunk(run: Run): Promise<void> {
+/** Checks and stages the lines gathered so far (a chunk), then empties `_ingest_lines`. */
+async function checkLines(run: Run): Promise<void> {
   if (run.chunk.lines === 0) return;
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
-  const written = await checkAndWrite(run.db, run.loadId, run.files, run.source, run.now);
-  run.replaced += written.replaced;
-  run.duplicates += written.duplicates;
-  for (const c of written.perFile) {
+  const checked = await checkChunk(run.db, ++run.chunks, run.loadId, run.files, run.source, run.now);
+  run.duplicates += checked.duplicates;
+  for (const c of checked.perFile) {
     const r = run.results[c.file_no]!;
     r.loaded += c.loaded;
     r.quarantined += c.quarantined;
   }
-  run.progress({ phase: 'writing', records: run.records, seconds: run.elapsed() });
   await newLinesTable(run.db);
   run.chunk = { lines: 0, bytes: 0 };
 }
