@@ -420,15 +420,32 @@ async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: n
        where type = 'status' and status is not null and event_at <= $2::timestamptz
        group by all
      ),
-     per_point as (
+     -- every point is at or after $1: a conversation whose status does not change after $1 has
+     -- the status it had at $1 at every point (settled: open or not, per conversation, before
+     -- the points multiply it); only the few that change take the ASOF join at each point
+     changing as (
+       select distinct source, conversation_id from statuses where t > $1::timestamptz
+     ),
+     settled as (
+       select c.first_after, c.last_before, coalesce(i.status, 'open') not in ('resolved', 'closed') as open
+       from conversations c
+       anti join changing using (source, conversation_id)
+       left join (select source, conversation_id, arg_max(status, t) as status from statuses group by all) i using (source, conversation_id)
+     ),
+     moving as (
        select p.t, c.source, c.conversation_id
-       from points p join conversations c on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
+       from points p join (select * from conversations semi join changing using (source, conversation_id)) c
+         on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
      ),
      latest as (
-       select pp.t, s.status
-       from per_point pp asof left join statuses s on s.source = pp.source and s.conversation_id = pp.conversation_id and pp.t >= s.t
+       select m.t, coalesce(s.status, 'open') not in ('resolved', 'closed') as open
+       from moving m
+       asof left join (select * from statuses semi join changing using (source, conversation_id)) s on s.source = m.source and s.conversation_id = m.conversation_id and m.t >= s.t
+       union all
+       select p.t, s.open
+       from points p join settled s on s.first_after <= p.t or s.last_before > p.t - interval ${RECENT_DAYS} day
      )
-     select p.t, count(l.t) filter (where coalesce(l.status, 'open') not in ('resolved', 'closed')) as open
+     select p.t, count(l.t) filter (where l.open) as open
      from points p left join latest l using (t)
      group by p.t order by p.t`,
     [iso(start), iso(end)],
