@@ -37,10 +37,26 @@ export interface NotebookEntry {
   problems: string[];
 }
 
-/** Reads and parses one notebook file. */
+/** How many parsed notebooks {@link loadNotebook} keeps (the shipped ones are four). */
+const PARSED_KEPT = 32;
+const parsed = new Map<string, Notebook>();
+
+/**
+ * Reads and parses one notebook file. The parse of the same text is kept (LRU, by the text, so
+ * an edited file is parsed anew): the dashboard lists and loads the notebooks on every request
+ * of the reports pages, and parsing their YAML was most of such a warm request's CPU. The kept
+ * notebook is shared: callers read it, never change it.
+ */
 export async function loadNotebook(file: string): Promise<Notebook> {
   const text = await readFile(file, 'utf8');
-  return parseNotebook(text, path.basename(file).replace(/\.md$/, ''));
+  const id = path.basename(file).replace(/\.md$/, '');
+  const key = `${id}\u0000${text}`;
+  const kept = parsed.get(key);
+  parsed.delete(key);
+  const notebook = kept ?? parseNotebook(text, id);
+  parsed.set(key, notebook);
+  if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  return notebook;
 }
 
 /**

@@ -116,13 +116,14 @@ export async function resolveParams(
       problems.push(`unknown parameter "${name}": this notebook's parameters are ${list}`);
     }
   }
-  const ready = await tableExists(db, 'conversation_metrics');
+  // whether the marts are built matters for a default only: a report whose values are all given asks no query
+  let ready: Promise<boolean> | undefined;
   const values: ParamValues = {};
   for (const p of notebook.params) {
     const g = given[p.name];
     const problem = g === undefined || g === '' ? undefined : checkValue(p, g);
     if (problem) problems.push(problem);
-    const value = g !== undefined && g !== '' && !problem ? g : await defaultValue(db, p, ready, now);
+    const value = g !== undefined && g !== '' && !problem ? g : await defaultValue(db, p, await (ready ??= tableExists(db, 'conversation_metrics')), now);
     values[p.name] = value;
     if (p.type === 'month') {
       values[`${p.name}_previous`] = value ? shiftMonth(value, -1) : null;

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNotebook } from './parse.js';
+import { loadNotebook } from './index.js';
 
 const text = `---
 title: Test
@@ -62,5 +66,24 @@ describe('parseNotebook', () => {
   it('reports missing or invalid front matter without throwing', () => {
     expect(parseNotebook('# no front matter').problems[0]).toMatch(/no front matter/);
     expect(parseNotebook('---\ntitle: T\nparams:\n  month: { type: week }\n---\n').problems[0]).toMatch(/^front matter: params\.month\.type/);
+  });
+});
+
+describe('loadNotebook', () => {
+  it('keeps the parse of a file whose text is unchanged, and parses an edited file anew', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-load-notebook-'));
+    try {
+      const file = path.join(dir, 'kept.md');
+      writeFileSync(file, text);
+      const first = await loadNotebook(file);
+      expect(await loadNotebook(file)).toBe(first);
+      expect(first).toEqual(parseNotebook(text, 'kept'));
+      writeFileSync(file, text.replace('title: Test', 'title: Edited'));
+      const edited = await loadNotebook(file);
+      expect(edited).not.toBe(first);
+      expect(edited.title).toBe('Edited');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

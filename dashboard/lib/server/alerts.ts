@@ -10,6 +10,7 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
 import { tables } from '../../../warehouse/tables.js';
+import { memo } from './cache.js';
 
 /** The most alerts the page lists. */
 export const ALERTS_SHOWN = 200;
@@ -39,7 +40,12 @@ const KIND_LABELS: Record<string, string> = {
   sla_breaches: 'SLA breaches',
 };
 
-export async function loadAlerts(db: Warehouse): Promise<{ alerts: AlertRow[]; total: number }> {
+/** The page's rows, kept until the data change: the alert runs write through the main connection, which bumps the data generation. */
+export function loadAlerts(db: Warehouse): Promise<{ alerts: AlertRow[]; total: number }> {
+  return memo(db, 'alerts-page', () => readAlerts(db));
+}
+
+async function readAlerts(db: Warehouse): Promise<{ alerts: AlertRow[]; total: number }> {
   if (!(await tableExists(db, 'alerts'))) return { alerts: [], total: 0 };
   const [rows, count] = await Promise.all([
     tables(db).selectFrom('alerts').selectAll().orderBy('fired_at', 'desc').orderBy('alert_key').limit(ALERTS_SHOWN).execute(),

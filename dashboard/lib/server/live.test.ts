@@ -124,4 +124,27 @@ describe('the queue depth at the edges of the 7 days', () => {
     expect(points.map(at)).toEqual([2, 2, 1, 1, 0, 0, 1, 1, 0, 0]);
     expect(live.openTotal).toBe(0);
   });
+
+  it('takes the status a conversation had at the first point for every point when it does not change after it', async () => {
+    const settled = [
+      ...edges,
+      // resolved the day before, no activity since: live (activity in the 7 days), never open
+      conversation('e3', [customer('2026-11-30T10:00:00Z'), status('2026-11-30T11:00:00Z', 'resolved')]),
+      // pending since the day before: open at every point
+      conversation('e4', [customer('2026-11-30T10:00:00Z'), status('2026-11-30T11:00:00Z', 'pending')]),
+      // resolved at the first point itself: not open at it, nor after
+      conversation('e5', [customer(d('03:00')), status(d('04:00'), 'resolved')]),
+    ];
+    const s = await testWarehouse({ records: settled });
+    try {
+      const live = await loadLive(s.db, { now: TEST_NOW, config: { concurrency: 2, teams: {} } });
+      const at = (hhmm: string) => live.depth.find((p) => p.at === `2026-12-01T${hhmm}:00.000Z`)!.open;
+      const points = ['04:00', '04:45', '05:00', '05:45', '06:00', '07:45', '08:00', '09:45', '10:00', '12:00'];
+      // e1 and e2 as above, and e4 at every point
+      expect(points.map(at)).toEqual([3, 3, 2, 2, 1, 1, 2, 2, 1, 1]);
+      expect(live.openTotal).toBe(1);
+    } finally {
+      s.close();
+    }
+  });
 });

@@ -6,7 +6,8 @@ import { medianScore, scoreBins } from './qa-metric-pages.js';
 // Small marts written by hand, so every figure below can be worked out on paper.
 let db: Warehouse;
 beforeAll(async () => {
-  db = await openWarehouse(':memory:');
+  // as the server reads: on reader connections (a read on the main one counts as a write, which ends what is kept)
+  db = await openWarehouse(':memory:', { readers: 2 });
   await db.run(`
     create table backlog_daily as select day::date as day, channel, team, opened, resolved, backlog from (values
       ('2026-11-01', 'email', 'A', 5, 2, 3),
@@ -129,6 +130,24 @@ describe('the mart metric pages', () => {
     expect(page.charts[0]!.svg).toContain('<title>greeting: 0.80</title>');
     expect(page.charts[1]!.svg).not.toContain('tone');
     expect(page.notes).toEqual(['Every rating so far: the date range holds every conversation and no other filter is set.']);
+  });
+});
+
+describe('a mart metric page', () => {
+  it('is kept until the data change: the same filters again give the page drawn before, a write draws it anew', async () => {
+    const f = { from: '2026-11-01', to: '2026-11-03' };
+    const page = await loadMartMetricPage(db, 'backlog', f);
+    expect(await loadMartMetricPage(db, 'backlog', { ...f })).toBe(page);
+    expect(page.total).toBe('1 open at the end of 2026-11-03');
+    // a write through the main connection bumps the data generation
+    await db.run("update backlog_daily set backlog = 4 where day = '2026-11-03'");
+    try {
+      const changed = await loadMartMetricPage(db, 'backlog', f);
+      expect(changed).not.toBe(page);
+      expect(changed.total).toBe('4 open at the end of 2026-11-03');
+    } finally {
+      await db.run("update backlog_daily set backlog = 1 where day = '2026-11-03'");
+    }
   });
 });
 

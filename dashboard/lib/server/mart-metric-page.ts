@@ -16,6 +16,7 @@ import type { ChartAnnotation } from '../../../charts/annotations.js';
 import { loadBacklogPage, loadConcurrencyPage } from './workload-pages.js';
 import { loadAgreementPage, loadInternalQualityPage, loadQaScorePage } from './qa-metric-pages.js';
 import type { Filters } from './filters.js';
+import { memo } from './cache.js';
 import type { MartMetricPage } from './mart-page-parts.js';
 
 export type { DrillCell, DrillColumn, DrillTable, MartChart, MartMetricPage } from './mart-page-parts.js';
@@ -27,8 +28,16 @@ export function isMartMetric(name: string): name is MartMetric {
   return (MART_METRICS as readonly string[]).includes(name);
 }
 
-/** The page of a mart metric for `f`; `annotations` go on its trend charts. */
+/**
+ * The page of a mart metric for `f`; `annotations` go on its trend charts. Kept until the data
+ * change (as metric-page.ts keeps a conversation metric's page): drawing its charts is most of a
+ * warm request's CPU, and its marts (and the QA tables) change only with the data generation.
+ */
 export function loadMartMetricPage(db: Warehouse, name: MartMetric, f: Filters, annotations: readonly ChartAnnotation[] = []): Promise<MartMetricPage> {
+  return memo(db, `mart-metric\u0000${name}\u0000${JSON.stringify(f)}\u0000${JSON.stringify(annotations)}`, () => computeMartMetricPage(db, name, f, annotations));
+}
+
+function computeMartMetricPage(db: Warehouse, name: MartMetric, f: Filters, annotations: readonly ChartAnnotation[]): Promise<MartMetricPage> {
   switch (name) {
     case 'backlog':
       return loadBacklogPage(db, f, annotations);
