@@ -84,6 +84,41 @@ describe('monthly summary rows', () => {
   });
 });
 
+describe('a monthly trend under a team filter', () => {
+  it("counts the conversations of the filter's team in every month, covered or cut, not the mart's owner-team rows", async () => {
+    // owner_team is the team an assign event named; the filter's team falls back to the owner's team in the roster:
+    // the two differ for a conversation assigned to an agent alone
+    const byAgent = (id: string, at: string) =>
+      conversation(id, [
+        customer(at),
+        assign(new Date(Date.parse(at) + 60_000).toISOString(), { agent_id: 'ana' }),
+        agent(new Date(Date.parse(at) + 300_000).toISOString(), 'ana'),
+      ]);
+    const t = await testWarehouse({
+      build: true,
+      agents: [{ id: 'ana', name: 'Ana', team: 'billing' }],
+      records: [
+        byAgent('sep-1', '2026-09-10T14:00:00Z'),
+        byAgent('sep-2', '2026-09-20T14:00:00Z'),
+        // assigned to the team itself: the owner team's September row in metric_summary holds this one alone
+        conversation('sep-team', [customer('2026-09-25T14:00:00Z'), assign('2026-09-25T14:01:00Z', { team: 'billing' }), agent('2026-09-25T14:05:00Z', 'ana')]),
+        byAgent('oct-1', '2026-10-05T14:00:00Z'),
+        horizon('2026-10-25T12:00:00Z'),
+      ],
+    });
+    try {
+      const f: Filters = { from: '2026-09-01', to: '2026-10-15', team: 'billing' };
+      expect(counts(await monthly(t.db, f, ['conversations']))).toEqual([
+        ['2026-09', 3],
+        ['2026-10', 1],
+      ]);
+      expect(await monthly(t.db, f, ['conversations', 'fcr_rate'])).toEqual(await summary(t.db, ['month'], filterWhere(f), ['conversations', 'fcr_rate']));
+    } finally {
+      t.close();
+    }
+  });
+});
+
 /**
  * A date range's figures from the per-day mart (metric_daily) against the
  * summary over conversation_metrics, on generated conversations (a fixed

@@ -38,8 +38,8 @@ export function summary(db: Warehouse, dims: readonly Dimension[], where: Where,
  * Monthly summary rows over `f`'s date range, with `fields`: what
  * `summary(db, ['month'], filterWhere(f), fields)` gives, read from the
  * `metric_summary` mart (the same aggregates, precomputed by `parley build`)
- * wherever the mart holds the same rows, when at most one of channel, intent
- * and team is filtered (and no agent, month or narrowing filter: tag,
+ * wherever the mart holds the same rows, when at most one of channel and
+ * intent is filtered (and no team, agent, month or narrowing filter: tag,
  * status, …; otherwise from conversation_metrics):
  *
  * - a range of whole months that ends with the data (or at a month's end):
@@ -55,8 +55,10 @@ export function summary(db: Warehouse, dims: readonly Dimension[], where: Where,
  *   await monthly(db, trendRange(filters), ['conversations', 'fcr_rate']);
  */
 export async function monthly(db: Warehouse, f: Filters, fields: readonly string[]): Promise<Row[]> {
-  const dims = (['channel', 'intent', 'team'] as const).filter((d) => f[d]);
-  if (dims.length > 1 || f.agent || f.month || narrowed(f) || !(await martsBuilt(db, 'metric_summary', 'config_settings'))) {
+  const dims = (['channel', 'intent'] as const).filter((d) => f[d]);
+  // the team filter compares a conversation's `team` (its assigned team, else its owner's in the roster), while
+  // metric_summary's team grouping is the owner team (spec v2): the mart's team rows are not the filter's months
+  if (dims.length > 1 || f.team || f.agent || f.month || narrowed(f) || !(await martsBuilt(db, 'metric_summary', 'config_settings'))) {
     return summary(db, ['month'], filterWhere(f), fields);
   }
   const { last } = await dataDays(db);
