@@ -286,30 +286,58 @@ export const SUMMARY_GROUPINGS: readonly (readonly (Dimension | typeof TAG)[])[]
 ];
 
 /**
- * How many groupings one scan of {@link metricSummaryRowsSql} computes. Each
- * grouping's exact quantiles hold every value of the conversations until the
- * scan ends (an aggregate state DuckDB cannot spill), so the memory of a scan
- * grows with the groupings in it: all 14 in one scan held 14 copies of every
- * duration. Four per scan (four scans) keep at most four, for about the same
- * CPU time (on 1M messages: 2.4–2.6 CPU s for one scan, 2.2–2.7 for four; peak
- * RSS of the summary alone 350 → 250–280 MiB, of which ~140 is the process).
+ * How many groupings one scan of a quantile statement computes
+ * ({@link metricSummaryInsertSql}). Each grouping's exact quantiles hold every
+ * value of the conversations until the scan ends (an aggregate state DuckDB
+ * cannot spill), so the memory of a scan grows with the groupings in it: all
+ * 14 in one scan held 14 copies of every duration. Four per scan keep at most
+ * four, for about the same CPU time.
  */
 export const GROUPINGS_PER_SCAN = 4;
 
-/** SQL creating `metric_summary`: one row per group of each grouping, `grouping` naming its dimensions. */
+type MartGrouping = readonly (Dimension | typeof TAG)[];
+
+/**
+ * SQL creating `metric_summary`: one row per group of each grouping,
+ * `grouping` naming its dimensions. The table is made empty with the types of
+ * the summary's own aggregates (summarySql's), then filled.
+ */
 export function metricSummaryMartSql(): string {
-  const [first, ...rest] = scans(SUMMARY_GROUPINGS);
-  return [`create or replace table metric_summary as\n${metricSummaryRowsSql(first!)}`, metricSummaryInsertSql(rest.flat())].filter(Boolean).join(';\n');
+  const dims = martDimensions();
+  const columns = [`''::varchar as grouping`, ...dims.map((d) => `null::varchar as ${d}`), ...summaryAggregates()];
+  const create = `create or replace table metric_summary as select ${columns.join(', ')} from ${SUMMARY_SOURCE} where false limit 0`;
+  return [create, metricSummaryInsertSql(SUMMARY_GROUPINGS)].join(';\n');
+}
+
+/** The grouping columns of `metric_summary`: every dimension but `source`, and `tag`. */
+function martDimensions(): (Dimension | typeof TAG)[] {
+  return [...(Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[]), TAG];
 }
 
 /**
- * Statements inserting into `metric_summary` the rows of `groupings` over the
- * conversations `where` keeps, {@link GROUPINGS_PER_SCAN} groupings a statement
- * (none: the empty string).
+ * Statements adding to `metric_summary` the rows of `groupings` over the
+ * conversations `where` keeps (an incremental build recomputes the months it
+ * touched; none: the empty string). Two kinds of statement, so that the
+ * conversations need not be scanned once per grouping with every aggregate:
+ *
+ * - one insert of every grouping's fields that add up exactly (isAdditive:
+ *   counts, rates, means of counts): the conversations are grouped once by
+ *   all the dimensions the groupings use (on 1M messages, 100,000
+ *   conversations in about 25,000 such groups) and each grouping adds those
+ *   groups up (grouping sets over the small table);
+ * - the other fields (each duration's median, p90 and mean, the means of
+ *   scores, the ratios) aggregated over the conversations themselves,
+ *   {@link GROUPINGS_PER_SCAN} groupings a scan, written into the inserted
+ *   rows by an update.
+ *
+ * Those with `tag` read one row per conversation and tag (statements of
+ * their own). Each grouping's rows are those of summarySql
+ * (summary-mart.test.ts). On 1M messages, 2.2 → 1.6 CPU s for the whole mart.
  */
-export function metricSummaryInsertSql(groupings: readonly (readonly (Dimension | typeof TAG)[])[], where = ''): string {
-  return scans(groupings)
-    .map((gs) => `insert into metric_summary by name ${metricSummaryRowsSql(gs, where)}`)
+export function metricSummaryInsertSql(groupings: readonly MartGrouping[], where = ''): string {
+  return [groupings.filter((g) => !g.includes(TAG)), groupings.filter((g) => g.includes(TAG))]
+    .filter((gs) => gs.length > 0)
+    .flatMap((gs) => [additiveInsertSql(gs, where), ...scans(gs).map((chunk) => directUpdateSql(chunk, where))])
     .join(';\n');
 }
 
@@ -319,47 +347,103 @@ function scans<T>(groupings: readonly T[]): T[][] {
   return out;
 }
 
+/** The dimensions that some grouping of `gs` names, in the mart's column order. */
+const usedDimensions = (gs: readonly MartGrouping[]) => martDimensions().filter((d) => gs.some((g) => g.includes(d)));
+
 /**
- * The rows of `metric_summary` for `groupings`, over the conversations that
- * `where` keeps (an incremental build recomputes the months it touched).
- * One scan for all the groupings over the same rows (grouping sets; those
- * with `tag` read one row per tag, a second scan), and each duration's
- * median and p90 from one exact quantile_cont list: the same figures as one
- * query per grouping with each quantile on its own, for less work (on 1M
- * messages, a full build: 1.96 → 1.74 CPU seconds; most of what is left is
- * the quantiles' own work in the aggregate).
+ * `grouping_id(...)`'s bit per dimension that `g` leaves out, over `used`, and
+ * the label of each grouping by it (`''` alone when no dimension is used).
  */
-export function metricSummaryRowsSql(groupings: readonly (readonly (Dimension | typeof TAG)[])[] = SUMMARY_GROUPINGS, where = ''): string {
-  const dims: (Dimension | typeof TAG)[] = [...(Object.keys(DIMENSIONS).filter((d) => d !== 'source') as Dimension[]), TAG];
-  const aggregates = allAggregates();
-  const parts = [groupings.filter((g) => !g.includes(TAG)), groupings.filter((g) => g.includes(TAG))]
-    .filter((gs) => gs.length > 0)
-    .map((gs) => {
-      // the dimensions some grouping of these names: grouped or null (their grouping_id bit set)
-      const used = dims.filter((d) => gs.some((g) => g.includes(d)));
-      const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
-      const label = used.length ? `case _id ${gs.map((g) => `when ${id(g)} then '${g.join(',')}'`).join(' ')} end` : `'${gs[0]!.join(',')}'`;
-      const inner = [
-        ...(used.length ? [`grouping_id(${used.map(groupingExpression).join(', ')}) as _id`] : []),
-        ...used.map((d) => `${groupingExpression(d)} as ${d}`),
-        ...innerAggregates(aggregates),
-      ];
-      const sets = used.length ? ` group by grouping sets (${gs.map((g) => `(${g.map(groupingExpression).join(', ')})`).join(', ')})` : '';
-      const outer = [
-        `${label} as grouping`,
-        ...dims.map((d) => (used.includes(d) ? d : `null::varchar as ${d}`)),
-        ...aggregates.map((a) =>
-          a.stat === 'median' || a.stat === 'p90'
-            ? `case when _n_${a.metric.name} >= ${MIN_GROUP_SIZE} then _q_${a.metric.name}[${a.stat === 'median' ? 1 : 2}] end as ${a.field}`
-            : a.field,
-        ),
-      ];
-      return `select ${outer.join(', ')} from (select ${inner.join(', ')} from ${groupingFrom(gs[0]!, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${sets})`;
-    });
-  return parts.join('\nunion all\n');
+function groupingLabel(gs: readonly MartGrouping[], used: readonly string[], keys: readonly string[]): { id: string[]; label: string } {
+  if (used.length === 0) return { id: [], label: `'${gs[0]!.join(',')}'` };
+  const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
+  return { id: [`grouping_id(${keys.join(', ')}) as _id`], label: `case _id ${gs.map((g) => `when ${id(g)} then '${g.join(',')}'`).join(' ')} end` };
 }
 
-/** The aggregates of {@link metricSummaryRowsSql}'s inner query: each distribution's count and [median, p90] once, the others as they are. */
+const groupingSets = (gs: readonly MartGrouping[], key: (d: Dimension | typeof TAG) => string) => `grouping sets (${gs.map((g) => `(${g.map(key).join(', ')})`).join(', ')})`;
+
+/**
+ * Whether a summary field adds up exactly over groups, so that the mart may
+ * take it from per-group parts: a count (a total, a rate and its base) or the
+ * mean of a count (integer sums are exact). A mean of durations, scores or
+ * money, and a ratio (sums of any numbers), do not: floating-point sums in
+ * another order differ in the last bits, so those are aggregated over the
+ * conversations themselves, as summarySql does.
+ */
+function isAdditive(m: Metric, s: Summary): boolean {
+  return s.kind === 'total' || s.kind === 'rate' || (s.kind === 'mean' && m.unit === 'count');
+}
+
+/** The additive fields: the per-group parts (`fine`, over conversations) and each field from the sums of its parts (`fields`). */
+function additiveParts(): { fine: string[]; fields: string[] } {
+  const fine: string[] = [];
+  const fields: string[] = [];
+  for (const m of CATALOGUE) {
+    const s = m.summary;
+    if (!s || !isAdditive(m, s)) continue;
+    const n = m.name;
+    if (s.kind === 'total') {
+      fine.push(`${s.sql} as _t_${n}`);
+      fields.push(`${totalOfParts(s.sql, `_t_${n}`)} as ${n}`);
+    } else if (s.kind === 'rate') {
+      fine.push(`count(*) filter (where ${s.denominator}) as _d_${n}`, `count(*) filter (where (${s.denominator}) and (${s.numerator})) as _m_${n}`);
+      const base = `coalesce(sum(_d_${n}), 0)`;
+      fields.push(`${enough(base, `sum(_m_${n})::double / ${base}`)} as ${n}`, `${base} as ${n}_base`);
+    } else {
+      const col = m.column ?? m.name;
+      fine.push(`count(${col}) as _n_${n}`, `sum(${col}) as _s_${n}`);
+      fields.push(`${enough(`sum(_n_${n})`, `sum(_s_${n})::double / sum(_n_${n})`)} as ${n}_mean`);
+    }
+  }
+  return { fine, fields };
+}
+
+/**
+ * A total over a group as the sum of its parts' totals: a count's or a
+ * coalesced sum's is 0 over no parts (a grouping set over no rows still has
+ * its one row), a plain sum's null. Any other total is refused: it may not add up.
+ */
+function totalOfParts(sql: string, part: string): string {
+  const refused = () => new Error(`the summary total "${sql}" does not add up over groups: a total is count(…), sum(…) or coalesce(sum(…), 0)`);
+  if (/distinct/i.test(sql)) throw refused();
+  if (/^count\(/.test(sql) || /^coalesce\(sum\(.*\), 0\)$/.test(sql)) return `coalesce(sum(${part}), 0)`;
+  if (/^sum\(/.test(sql)) return `sum(${part})`;
+  throw refused();
+}
+
+/** The insert of the additive fields of `gs`, from one grouping of the conversations by every dimension they use. */
+function additiveInsertSql(gs: readonly MartGrouping[], where: string): string {
+  const used = usedDimensions(gs);
+  const { fine, fields } = additiveParts();
+  const { id, label } = groupingLabel(gs, used, used);
+  const keys = used.map((d) => `${groupingExpression(d)} as ${d}`);
+  const inner = `select ${[...keys, ...fine].join(', ')} from ${groupingFrom(gs[0]!, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${used.length ? ` group by ${used.map(groupingExpression).join(', ')}` : ''}`;
+  const rolled = `select ${[...id, ...used, ...fields].join(', ')} from (${inner})${used.length ? ` group by ${groupingSets(gs, (d) => d)}` : ''}`;
+  return `insert into metric_summary by name select ${[`${label} as grouping`, ...used, '* exclude (' + [...(id.length ? ['_id'] : []), ...used].join(', ') + ')'].join(', ')} from (${rolled})`;
+}
+
+/**
+ * The update writing the fields of `gs` that do not add up (isAdditive), from
+ * a scan of the conversations: their aggregates as summarySql has them, and
+ * each duration's median and p90 from one exact quantile_cont list.
+ */
+function directUpdateSql(gs: readonly MartGrouping[], where: string): string {
+  const used = usedDimensions(gs);
+  const { id, label } = groupingLabel(gs, used, used.map(groupingExpression));
+  const direct = allAggregates().filter((a) => !isAdditive(a.metric, a.metric.summary!));
+  const inner = [...id, ...used.map((d) => `${groupingExpression(d)} as ${d}`), ...innerAggregates(direct)];
+  const sets = used.length ? ` group by ${groupingSets(gs, groupingExpression)}` : '';
+  const outer = direct.map((a) =>
+    a.stat === 'median' || a.stat === 'p90'
+      ? `case when _n_${a.metric.name} >= ${MIN_GROUP_SIZE} then _q_${a.metric.name}[${a.stat === 'median' ? 1 : 2}] end as ${a.field}`
+      : a.field,
+  );
+  const q = `select ${[`${label} as grouping`, ...used, ...outer].join(', ')} from (select ${inner.join(', ')} from ${groupingFrom(gs[0]!, SUMMARY_SOURCE)}${where ? ` where ${where}` : ''}${sets})`;
+  const match = ['metric_summary.grouping = q.grouping', ...used.map((d) => `metric_summary.${d} is not distinct from q.${d}`)];
+  return `update metric_summary set ${direct.map((a) => `${a.field} = q.${a.field}`).join(', ')} from (${q}) q where ${match.join(' and ')}`;
+}
+
+/** The aggregates of a scan: each distribution's count and [median, p90] once, the others as they are. */
 function innerAggregates(aggregates: ReturnType<typeof allAggregates>): string[] {
   return aggregates.flatMap((a) => {
     if (a.stat === 'p90') return [];

@@ -9,7 +9,9 @@
 -- escalation whose word-set Jaccard similarity with an earlier public customer
 -- message of the conversation reaches {{re_explanation_similarity}}; messages
 -- of fewer than {{re_explanation_min_words}} distinct words are too short to judge.
-with messages as (
+-- not materialized: each reader below scans int_timeline with its own filters
+-- pushed into the scan, cheaper than keeping all 1.1M messages (on 1M messages)
+with messages as not materialized (
   select
     source,
     conversation_id,
@@ -73,12 +75,11 @@ to_resolution as (
   select
     m.source,
     m.conversation_id,
-    count(*) filter (
-      where m.is_public and m.author_role = 'customer'
-        and (r.first_resolution_ord is null or m.ord < r.first_resolution_ord)
-    ) as customer_messages_to_resolution
+    count(*) as customer_messages_to_resolution -- none: 0 (the coalesce below)
   from messages m
   join int_conversation_resolutions r using (source, conversation_id)
+  where m.is_public and m.author_role = 'customer'
+    and (r.first_resolution_ord is null or m.ord < r.first_resolution_ord)
   group by m.source, m.conversation_id
 ),
 
@@ -127,24 +128,34 @@ customer_word_counts as (
   group by source, conversation_id, ord
 ),
 
+-- the intersection counted once per pair, as the words of `later` that
+-- `earlier` holds (both lists are distinct words: list_intersect's own
+-- list_distinct and hash set cost twice as much)
 repeats as (
   select
-    later.source,
-    later.conversation_id,
-    later.ord
-  from customer_word_counts later
-  join customer_word_counts earlier
-    on later.source = earlier.source
-    and later.conversation_id = earlier.conversation_id
-    and earlier.ord < later.ord
-  where later.occurred_at > later.first_handover_at
-    and later.n_words >= {{re_explanation_min_words}}
-    and earlier.n_words >= {{re_explanation_min_words}}
-    -- Jaccard |A ∩ B| / |A ∪ B| can only reach the threshold when the sizes are close
-    and least(later.n_words, earlier.n_words) >= {{re_explanation_similarity}} * greatest(later.n_words, earlier.n_words)
-    and len(list_intersect(later.words, earlier.words))
-      / (later.n_words + earlier.n_words - len(list_intersect(later.words, earlier.words))) >= {{re_explanation_similarity}}
-  group by later.source, later.conversation_id, later.ord
+    source,
+    conversation_id,
+    ord
+  from (
+    select
+      later.source,
+      later.conversation_id,
+      later.ord,
+      later.n_words + earlier.n_words as sizes,
+      len(list_filter(later.words, w -> list_contains(earlier.words, w))) as shared
+    from customer_word_counts later
+    join customer_word_counts earlier
+      on later.source = earlier.source
+      and later.conversation_id = earlier.conversation_id
+      and earlier.ord < later.ord
+    where later.occurred_at > later.first_handover_at
+      and later.n_words >= {{re_explanation_min_words}}
+      and earlier.n_words >= {{re_explanation_min_words}}
+      -- Jaccard |A ∩ B| / |A ∪ B| can only reach the threshold when the sizes are close
+      and least(later.n_words, earlier.n_words) >= {{re_explanation_similarity}} * greatest(later.n_words, earlier.n_words)
+  )
+  where shared / (sizes - shared) >= {{re_explanation_similarity}}
+  group by source, conversation_id, ord
 ),
 
 re_explanations as (

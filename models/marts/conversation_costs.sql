@@ -113,6 +113,20 @@ month_days as (
   cross join data_days d
 ),
 
+-- the conversations of each month and of each month and channel (joined
+-- below: cheaper than two windows over every conversation)
+month_counts as (
+  select month, count(*) as month_conversations
+  from conversation_metrics
+  group by month
+),
+
+month_channel_counts as (
+  select month, channel, count(*) as month_channel_conversations
+  from conversation_metrics
+  group by month, channel
+),
+
 conversations as (
   select
     m.source,
@@ -124,10 +138,12 @@ conversations as (
     case when m.human_replies > 0 then 'people' else 'bot' end as resolution_type,
     case when m.human_replies > 0 then m.resolved else m.contained end as resolved_for_cost,
     coalesce(a.agent_minutes, 0) as active_minutes,
-    count(*) over (partition by m.month) as month_conversations,
-    count(*) over (partition by m.month, m.channel) as month_channel_conversations
+    n.month_conversations,
+    k.month_channel_conversations
   from conversation_metrics m
   left join agent_minutes a using (source, conversation_id)
+  join month_counts n on n.month is not distinct from m.month
+  join month_channel_counts k on k.month is not distinct from m.month and k.channel is not distinct from m.channel
 ),
 
 -- the owner's rostered minutes of the month over their active minutes of the month

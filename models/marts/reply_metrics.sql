@@ -12,22 +12,12 @@ with team_steps as (
     team
   from int_timeline
   where kind = 'event' and event_type = 'assign' and team is not null
-),
-
-reply_teams as (
-  select
-    t.source,
-    t.conversation_id,
-    t.turn_number,
-    arg_max(g.team, g.ord) as reply_team
-  from int_conversation_turns t
-  join team_steps g
-    on g.source = t.source
-    and g.conversation_id = t.conversation_id
-    and g.ord < t.human_reply_ord
-  group by t.source, t.conversation_id, t.turn_number
 )
 
+-- reply_team: the team of the last assign step before the reply, found by an
+-- as-of join (one sort-merge; a join to every earlier step and arg_max over
+-- them cost 15% more); a turn without a reply has none (the as-of join
+-- would match a null ord with the last step)
 select
   t.source,
   t.conversation_id,
@@ -35,14 +25,20 @@ select
   t.turn_at as turn_started_at,
   t.human_reply_at as replied_at,
   t.reply_agent,
-  g.reply_team,
+  case when t.human_reply_ord is not null then g.team end as reply_team,
   epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
   b.replied_business_s - b.started_business_s as business_reply_time_s,
   t.turn_number = 1 as first_turn,
   case k.result when 'met' then true when 'breached' then false end as sla_met
 from int_conversation_turns t
-left join reply_teams g using (source, conversation_id, turn_number)
-left join int_turn_business b using (source, conversation_id, turn_number)
+asof left join team_steps g
+  on g.source = t.source
+  and g.conversation_id = t.conversation_id
+  and t.human_reply_ord > g.ord
+left join int_turn_business b
+  on b.source = t.source
+  and b.conversation_id = t.conversation_id
+  and b.turn_number = t.turn_number
 left join int_sla_clocks k
   on k.source = t.source
   and k.conversation_id = t.conversation_id
