@@ -31,6 +31,7 @@
  *   // { files: 1, read: 1200, loaded: 1198, quarantined: 2, seconds: 0.41, ... }
  */
 import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
@@ -241,13 +242,20 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
   await dropIngestTables(db);
   try {
     const run = await startLoad(db, inputs, options, now, elapsed);
-    try {
-      for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
-      closeAppender(run);
-    } finally {
-      run.appender?.closeSync();
-    }
+    const readAll = async () => {
+      try {
+        for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
+        closeAppender(run);
+      } finally {
+        run.appender?.closeSync();
+      }
+    };
+    // files that fit one chunk are read inside the transaction too: lines appended and committed before
+    // it were parsed on both cores for no gain in time (1.1M messages: 3.7 CPU s against 2.4)
+    const oneChunk = fitsOneChunk(inputs, run.chunkBytes);
+    if (!oneChunk) await readAll();
     return await db.transaction(async () => {
+      if (oneChunk) await readAll();
       // the last chunk is checked inside: its scratch is the only one the transaction holds, and
       // a load of one chunk does not commit its parsed lines only to read them back at once
       await checkLines(run);
@@ -268,6 +276,22 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
     // after the commit or the rollback; a table left here by a failure is dropped by the next load's start
     await dropIngestTables(db).catch(() => undefined);
   }
+}
+
+/**
+ * Whether the inputs are files whose bytes together fit one chunk (an adapter's query or lines given
+ * in memory: no). A compressed file may still hold more; its later chunks are then checked in the
+ * transaction, which is correct, only without freeing their scratch.
+ */
+function fitsOneChunk(inputs: readonly LoadInput[], chunkBytes: number): boolean {
+  let bytes = 0;
+  for (const input of inputs) {
+    if (input.sql || input.lines) return false;
+    const size = statSync(input.file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) return false;
+    bytes += size;
+  }
+  return bytes <= chunkBytes;
 }
 
 /** Begins a load: its id, the scratch and staging tables and the checks' macros (temp objects, outside the transaction). */
