@@ -16,8 +16,8 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
-import { CATALOGUE, MIN_GROUP_SIZE, type Metric } from './catalogue.js';
-import { SUMMARY_SOURCE, summaryFields } from './summary.js';
+import { CATALOGUE, type Metric } from './catalogue.js';
+import { SUMMARY_SOURCE, enough, groupingIdOf, summaryFields } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
 export const DAILY_MARTS = ['metric_daily'] as const;
@@ -63,7 +63,6 @@ interface DailyField {
 }
 
 const col = (m: Metric) => m.column ?? m.name;
-const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GROUP_SIZE} then ${value} end`;
 
 /** The additive parts of every summary field, and how each field is read from them: one list, from the catalogue. */
 function plan(): { parts: Part[]; fields: DailyField[] } {
@@ -126,8 +125,7 @@ export function dailyGrouping(columns: readonly DailyColumn[]): string | undefin
 /** The per-day rows of `groupings` over the conversations `where` keeps: grouping sets over `from`, labelled by their columns. */
 function groupedRows(groupings: readonly (readonly DailyColumn[])[], from: string, select: string[], where: string): string {
   const used = DAILY_COLUMNS.filter((c) => groupings.some((g) => g.includes(c)));
-  const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
-  const grouping = `case grouping_id(${used.join(', ')}) ${groupings.map((g) => `when ${id(g)} then '${label(g)}'`).join(' ')} end`;
+  const grouping = `case grouping_id(${used.join(', ')}) ${groupings.map((g) => `when ${groupingIdOf(used, g)} then '${label(g)}'`).join(' ')} end`;
   const keys = ['month', 'day'];
   const sets = groupings.map((g) => `(${[...keys, ...g].join(', ')})`).join(', ');
   return `select ${grouping} as grouping, ${keys.join(', ')}, ${DAILY_COLUMNS.map((c) => (used.includes(c) ? c : `null::varchar as ${c}`)).join(', ')}, ${select.join(', ')}

@@ -156,7 +156,8 @@ export const HEADLINES: readonly HeadlineFigure[] = CATALOGUE.flatMap((m) => (m.
 /** The summary fields of the headline figures: ['conversations', 'first_response_s_median', …]. */
 export const HEADLINE_FIELDS: readonly string[] = HEADLINES.map((h) => h.field);
 
-const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GROUP_SIZE} then ${value} end`;
+/** `value` when the group holds at least MIN_GROUP_SIZE values (`n`), else null: the summary's rule for a rate or mean. */
+export const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GROUP_SIZE} then ${value} end`;
 
 /**
  * The aggregate select list, one line per output field; with `fields`, only
@@ -350,14 +351,18 @@ function scans<T>(groupings: readonly T[]): T[][] {
 /** The dimensions that some grouping of `gs` names, in the mart's column order. */
 const usedDimensions = (gs: readonly MartGrouping[]) => martDimensions().filter((d) => gs.some((g) => g.includes(d)));
 
+/** What `grouping_id(used…)` gives for the grouping set `g`: a bit set for each column of `used` that `g` leaves out. */
+export function groupingIdOf(used: readonly string[], g: readonly string[]): number {
+  return used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
+}
+
 /**
  * `grouping_id(...)`'s bit per dimension that `g` leaves out, over `used`, and
  * the label of each grouping by it (`''` alone when no dimension is used).
  */
 function groupingLabel(gs: readonly MartGrouping[], used: readonly string[], keys: readonly string[]): { id: string[]; label: string } {
   if (used.length === 0) return { id: [], label: `'${gs[0]!.join(',')}'` };
-  const id = (g: readonly string[]) => used.reduce((n, d, i) => n + (g.includes(d) ? 0 : 2 ** (used.length - 1 - i)), 0);
-  return { id: [`grouping_id(${keys.join(', ')}) as _id`], label: `case _id ${gs.map((g) => `when ${id(g)} then '${g.join(',')}'`).join(' ')} end` };
+  return { id: [`grouping_id(${keys.join(', ')}) as _id`], label: `case _id ${gs.map((g) => `when ${groupingIdOf(used, g)} then '${g.join(',')}'`).join(' ')} end` };
 }
 
 const groupingSets = (gs: readonly MartGrouping[], key: (d: Dimension | typeof TAG) => string) => `grouping sets (${gs.map((g) => `(${g.map(key).join(', ')})`).join(', ')})`;
