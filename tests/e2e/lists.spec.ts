@@ -37,6 +37,7 @@ test('the conversation list filters, searches, sorts and downloads what it shows
 
   // filters: status and CSAT from the menus, kept in the URL; every row shows them
   await page.goto('/conversations?from=2026-01-01');
+  await page.getByText('More filters').click();
   await page.getByLabel('Status').selectOption('resolved');
   await expect(page).toHaveURL(/status=resolved/);
   await page.getByLabel('CSAT').selectOption('dissatisfied');

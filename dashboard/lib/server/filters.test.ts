@@ -4,7 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from '../../../warehouse/connection.js';
-import { filterQuery, filterWhere, narrowed, numbered } from './filters.js';
+import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { agent, conversation, customer, horizon, on, status } from '../../../testing/fixtures.js';
+import { appliedFilters } from '../filter-words.js';
+import { filterOptions, filterQuery, filterWhere, filterWords, narrowed, numbered } from './filters.js';
 
 let db: Warehouse;
 beforeAll(async () => {
@@ -78,5 +81,42 @@ describe('the narrowing filters', () => {
     expect(narrowed({ ...any, channel: 'email' })).toBe(false);
     expect(narrowed({ ...any, tag: 'vip' })).toBe(true);
     expect(narrowed({ ...any, dims: { plan: 'pro' } })).toBe(true);
+  });
+});
+
+describe('filterOptions', () => {
+  let w: TestWarehouse;
+  const day = on('2026-10-06');
+  beforeAll(async () => {
+    w = await testWarehouse({
+      build: {
+        // "urgent" comes first in the configuration and matches no conversation
+        sla_policies: [
+          { name: 'urgent', when: { priority: 'urgent' }, targets: { first_response: '5m' } },
+          { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '10m' } },
+        ],
+      },
+      records: [
+        conversation('r1', [customer(day('09:00')), agent(day('09:05')), status(day('10:00'), 'resolved')]),
+        conversation('p1', [customer(day('11:00')), agent(day('11:05')), status(day('11:30'), 'pending')]),
+        horizon('2026-10-20T12:00:00Z'),
+      ],
+    });
+  });
+  afterAll(() => w.close());
+
+  it('offers the statuses that occur, in their order, and the configured SLA policies in the configuration order', async () => {
+    const o = await filterOptions(w.db);
+    // the horizon conversation has a customer message and no reply: open
+    expect(o.statuses).toEqual(['open', 'pending', 'resolved']);
+    expect(o.sla_policies).toEqual(['urgent', 'chat']);
+  });
+});
+
+describe('filterWords', () => {
+  it('names each filter of the view but the dates, month and search, as the filter bar lists them', () => {
+    const f = { from: '2026-10-01', to: '2026-10-31', month: '2026-10', q: 'x', status: 'open', csat_score: 0, sla: 'met', sla_policy: 'chat', dims: { plan: 'pro' } } as const;
+    expect(filterWords(f)).toEqual(['status open', 'CSAT score 0', 'SLA met', 'SLA policy chat', 'plan pro']);
+    expect(appliedFilters(f).map((a) => a.key)).toEqual(['status', 'csat_score', 'sla', 'sla_policy', 'dim.plan']);
   });
 });

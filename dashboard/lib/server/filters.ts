@@ -18,6 +18,7 @@ import type { Warehouse } from '../../../warehouse/connection.js';
 import { binder } from '../../../warehouse/params.js';
 import { memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
+import { appliedFilters } from '../filter-words.js';
 
 const day = z
   .string()
@@ -223,20 +224,14 @@ export function narrowingWhere(f: Filters, options: { start?: number; prefix?: s
 
 /**
  * The filters of `f` besides the date range, month and text search, in words
- * (for a page that says which filters it applies).
+ * (for a page that says which filters it applies; the filter bar lists the
+ * same, dashboard/lib/filter-words.ts).
  *
  * @example
  *   filterWords({ from, to, channel: 'email', tag: 'vip', dims: { plan: 'pro' } }); // ['channel email', 'tag vip', 'plan pro']
  */
 export function filterWords(f: Filters): string[] {
-  const words: string[] = [];
-  for (const k of ['channel', 'intent', 'team', 'agent', 'tag', 'priority', 'account', 'status'] as const) if (f[k]) words.push(`${k} ${f[k]}`);
-  if (f.csat) words.push(`CSAT ${f.csat}`);
-  if (f.csat_score !== undefined) words.push(`CSAT score ${f.csat_score}`);
-  if (f.sla) words.push(`SLA ${f.sla}`);
-  if (f.sla_policy) words.push(`SLA policy ${f.sla_policy}`);
-  for (const [d, v] of Object.entries(f.dims ?? {})) words.push(`${d} ${v}`);
-  return words;
+  return appliedFilters(f).map((a) => a.text);
 }
 
 /** Joins conditions with one `?` each (its value beside it) with `and`, numbering the placeholders `$start…`. */
@@ -269,6 +264,9 @@ export interface FilterOptions {
   priorities: string[];
   /** The most frequent accounts (at most {@link MAX_OPTIONS}; any other can be typed). */
   accounts: string[];
+  /** The statuses that occur, in the order of {@link STATUSES}. */
+  statuses: string[];
+  /** The configured SLA policies in the configuration's order (config_sla_policies), then any other the conversations name. */
   sla_policies: string[];
   /** The CSAT scores (0–100) that occur. */
   csat_scores: number[];
@@ -281,7 +279,7 @@ export const MAX_OPTIONS = 500;
 /** The values the filter menus offer (cached until the data change). */
 export function filterOptions(db: Warehouse): Promise<FilterOptions> {
   return memo(db, 'filter-options', async () => {
-    const custom = await customDimensions(db);
+    const [custom, configured] = await Promise.all([customDimensions(db), configuredPolicies(db)]);
     // each custom dimension's values under its own name: the names are configured ones (DIMENSION_NAME), code not input
     const dimSql = custom.map(
       (d) =>
@@ -295,6 +293,7 @@ export function filterOptions(db: Warehouse): Promise<FilterOptions> {
        union all select 'tag', tag from (select distinct unnest(tags) as tag from conversation_metrics) where tag is not null
        union all select 'priority', priority from conversation_metrics where priority is not null group by all
        union all (select 'account', v from (select customer_account as v, count(*) as n from conversation_metrics where customer_account is not null group by 1) order by n desc, v limit ${MAX_OPTIONS})
+       union all select 'status', status from conversation_metrics where status is not null group by all
        union all select 'sla_policy', sla_policy from conversation_metrics where sla_policy is not null group by all
        union all select 'csat_score', csat_score::varchar from conversation_metrics where csat_score is not null group by all
        ${dimSql.join('\n')}`,
@@ -312,13 +311,19 @@ export function filterOptions(db: Warehouse): Promise<FilterOptions> {
       tags: of('tag'),
       priorities: of('priority'),
       accounts: of('account'),
-      sla_policies: of('sla_policy'),
+      statuses: STATUSES.filter((st) => rows.some((r) => r.dim === 'status' && r.v === st)),
+      sla_policies: [...new Set([...configured, ...of('sla_policy')])],
       csat_scores: of('csat_score')
         .map(Number)
         .sort((a, b) => a - b),
       dims: custom.map((name) => ({ name, values: of(`dim.${name}`) })),
     };
   });
+}
+
+/** The SLA policies' names in the configuration's order (config_sla_policies, written by the build; none before one). */
+async function configuredPolicies(db: Warehouse): Promise<string[]> {
+  return (await tableExists(db, 'config_sla_policies')) ? (await db.all<{ name: string }>('select name from config_sla_policies order by ord')).map((r) => r.name) : [];
 }
 
 /** The filters as an agent may use them: always their own conversations (`ownAgent`), whatever the URL says. */
