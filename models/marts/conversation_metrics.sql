@@ -122,3 +122,4 @@ scored as (
 )
 
 select * from scored
+order by created_at -- in order of creation: a date range's reads skip the row groups outside it (zone maps)

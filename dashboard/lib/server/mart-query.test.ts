@@ -209,4 +209,37 @@ describe('a date range from the per-day mart', () => {
     expect(seen.filter((sql) => sql.includes('conversation_metrics'))).toHaveLength(1);
     expect(seen.some((sql) => sql.includes('conversation_costs'))).toBe(false);
   });
+
+  it('gives the period before only the fields a change needs, and reads no other column of metric_daily for it', async () => {
+    const seen: string[] = [];
+    const f = { from: '2026-09-05', to: '2026-10-18' };
+    const prev = previousPeriod(f);
+    const asked = ['conversations', 'fcr_rate', 'fcr_rate_base', 'csat_score_mean', 'first_response_s_median', 'first_response_s_p90'];
+    const changes = ['conversations', 'fcr_rate', 'first_response_s_median'];
+    const [now, before] = await summaryOfPeriods(recordingReads(g.db, seen), f, prev, asked, changes);
+    const [n] = await summary(g.db, [], filterWhere(f), asked);
+    const [b] = await summary(g.db, [], filterWhere(prev), asked);
+    expect(close([now])).toEqual(close([{ period: 'now', ...n }]));
+    expect(close([before])).toEqual(close([{ period: 'before', ...Object.fromEntries(asked.map((x) => [x, changes.includes(x) ? b![x] : null])) }]));
+    const daily = seen.filter((sql) => sql.includes('metric_daily'));
+    expect(daily).toHaveLength(2);
+    expect(daily.filter((sql) => sql.includes('csat_score__sum'))).toHaveLength(1);
+  });
+
+  it("computes the medians and p90s of a range's breakdowns in one scan of the conversations, not one per breakdown", async () => {
+    const seen: string[] = [];
+    const f = { from: '2026-09-04', to: '2026-10-16' };
+    const asked = ['conversations', 'first_response_s_median', 'first_response_s_p90', 'first_response_s_mean'];
+    const dims: Dimension[] = ['channel', 'intent', 'team', 'agent'];
+    const sets = await summaryBySets(recordingReads(g.db, seen), dims, f, asked);
+    expect(seen.filter((sql) => sql.includes('conversation_metrics'))).toHaveLength(1);
+    expect(seen.filter((sql) => sql.includes('metric_daily'))).toHaveLength(5);
+    // each group's quantiles are its own: the agents' medians are those of the summary by agent
+    const byAgent = await summary(g.db, ['agent'], filterWhere(f), asked);
+    expect(byAgent.length).toBeGreaterThan(1);
+    for (const r of byAgent) {
+      const got = sets.find((s) => s['dimension'] === 'agent' && s['key'] === r['agent']);
+      expect(got, String(r['agent'])).toEqual({ dimension: 'agent', key: r['agent'], ...Object.fromEntries(asked.map((x) => [x, r[x]])) });
+    }
+  });
 });

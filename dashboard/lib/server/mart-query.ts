@@ -113,10 +113,12 @@ export function martsBuilt(db: Warehouse, ...names: string[]): Promise<boolean> 
 
 /**
  * The summary over `f` for several single-dimension groupings (and the
- * total): from the per-day marts (one query per grouping) when they keep
- * each of them under `f`'s filters, else in one scan of
- * conversation_metrics (GROUPING SETS over the same catalogue aggregates as
- * summarySql), keeping only `fields`. Each row says its `dimension` ('' for
+ * total): the additive fields from the per-day marts (one query per
+ * grouping) when they keep each of them under `f`'s filters, and the
+ * medians and p90s (or, when the marts do not keep a grouping, every field)
+ * in one scan of conversation_metrics (GROUPING SETS over the same
+ * catalogue aggregates as summarySql, a conversation read once for every
+ * grouping), keeping only `fields`. Each row says its `dimension` ('' for
  * the total) and its group in `key`.
  *
  * @example
@@ -125,18 +127,35 @@ export function martsBuilt(db: Warehouse, ...names: string[]): Promise<boolean> 
  */
 export async function summaryBySets(db: Warehouse, dims: readonly Dimension[], f: Filters, fields: readonly string[]): Promise<Row[]> {
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
-  const daily = await Promise.all([null, ...dims].map((d) => dailyRows(db, f, d, unique)));
-  if (daily.every((rows) => rows !== undefined)) {
-    return daily.flatMap((rows, i) => rows!.map((r) => ({ dimension: i === 0 ? '' : dims[i - 1]!, key: i === 0 ? null : r['key'], ...fieldsOf(r, unique) })));
-  }
+  const additive = unique.filter(dailyField);
+  const queries = await Promise.all([null, ...dims].map((d) => dailyQuery(db, f, d, additive)));
+  if (!queries.every((q) => q !== undefined)) return summaryScanBySets(db, dims, f, unique);
+  const quantiles = unique.filter((x) => !dailyField(x));
+  const [daily, computed] = await Promise.all([
+    Promise.all(queries.map((q) => cachedAll(db, q!.sql, q!.params))),
+    quantiles.length ? summaryScanBySets(db, dims, f, quantiles) : [],
+  ]);
+  const name = (dimension: string, key: unknown) => `${dimension}\u0000${key === null || key === undefined ? '\u0000' : String(key)}`;
+  const byKey = new Map(computed.map((r) => [name(String(r['dimension']), r['key']), r]));
+  return daily.flatMap((rows, i) => {
+    const dimension = i === 0 ? '' : dims[i - 1]!;
+    return rows.map((r) => {
+      const key = i === 0 ? null : r['key'];
+      return { dimension, key, ...fieldsOf({ ...r, ...fieldsOf(byKey.get(name(dimension, key)) ?? {}, quantiles) }, unique) };
+    });
+  });
+}
+
+/** {@link summaryBySets} over conversation_metrics alone: one scan, GROUPING SETS of the total and each of `dims`. */
+function summaryScanBySets(db: Warehouse, dims: readonly Dimension[], f: Filters, fields: readonly string[]): Promise<Row[]> {
   const where = filterWhere(f);
   const cols = dims.map((d) => DIMENSIONS[d]);
   const label = `case ${cols.map((c, i) => `when grouping(${c}) = 0 then '${dims[i]}'`).join(' ')} else '' end`;
   const key = `coalesce(${cols.map((c) => `case when grouping(${c}) = 0 then ${c}::varchar end`).join(', ')})`;
   const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
-  const sql = `select dimension, key, ${unique.join(', ')} from (
-    select ${label} as dimension, ${key} as key, ${summaryAggregates(unique).join(', ')}
-    from ${summarySource(dims, unique)} where ${where.sql}
+  const sql = `select dimension, key, ${fields.join(', ')} from (
+    select ${label} as dimension, ${key} as key, ${summaryAggregates(fields).join(', ')}
+    from ${summarySource(dims, fields)} where ${where.sql}
     group by grouping sets (${sets})
   )`;
   return cachedAll(db, sql, where.params);
@@ -145,37 +164,51 @@ export async function summaryBySets(db: Warehouse, dims: readonly Dimension[], f
 /**
  * The summary of two adjacent date ranges (a period and the one before it)
  * in one scan, as rows `{ period: 'now' | 'before', ...fields }`. `now` and
- * `before` carry the same group filters; only their dates differ.
+ * `before` carry the same group filters; only their dates differ. The
+ * period before holds only `beforeFields` (what a change against it needs;
+ * the other fields are null): from the per-day mart, each field left out is
+ * a column it does not read.
  *
  * @example
- *   const [now, before] = await summaryOfPeriods(db, f, previousPeriod(f), ['fcr_rate']);
+ *   const [now, before] = await summaryOfPeriods(db, f, previousPeriod(f), ['fcr_rate', 'fcr_rate_base'], ['fcr_rate']);
  */
-export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filters, fields: readonly string[]): Promise<[Row, Row]> {
+export async function summaryOfPeriods(db: Warehouse, now: Filters, before: Filters, fields: readonly string[], beforeFields: readonly string[] = fields): Promise<[Row, Row]> {
   const unique = [...new Set(fields)].filter((x) => /^[a-z_0-9]+$/.test(x));
-  const additive = unique.filter(dailyField);
-  const [a, b] = await Promise.all([dailyQuery(db, now, null, additive), dailyQuery(db, before, null, additive)]);
-  if (a && b) {
-    const quantiles = unique.filter((x) => !dailyField(x));
+  const earlier = unique.filter((x) => beforeFields.includes(x));
+  const [x, y] = await periodRows(db, now, before, unique, earlier);
+  return [
+    { period: 'now', ...fieldsOf(x, unique) },
+    { period: 'before', ...fieldsOf(fieldsOf(y, earlier), unique) },
+  ];
+}
+
+/** The rows of {@link summaryOfPeriods}: `now` with at least `fields`, `before` with at least `earlier` (a subset of them). */
+async function periodRows(db: Warehouse, now: Filters, before: Filters, fields: readonly string[], earlier: readonly string[]): Promise<[Row, Row]> {
+  const additive = fields.filter(dailyField);
+  const additiveBefore = earlier.filter(dailyField);
+  const [a, b] = await Promise.all([dailyQuery(db, now, null, additive), additiveBefore.length ? dailyQuery(db, before, null, additiveBefore) : null]);
+  if (a && b !== undefined) {
+    const quantiles = fields.filter((x) => !dailyField(x));
     const [[x], [y], q] = await Promise.all([
       cachedAll(db, a.sql, a.params),
-      cachedAll(db, b.sql, b.params),
-      quantiles.length ? summaryOfPeriods(db, now, before, quantiles) : [{}, {}],
+      b ? cachedAll(db, b.sql, b.params) : [{}],
+      quantiles.length ? periodRows(db, now, before, quantiles, quantiles) : [{}, {}],
     ]);
     return [
-      { period: 'now', ...fieldsOf({ ...x, ...q[0] }, unique) },
-      { period: 'before', ...fieldsOf({ ...y, ...q[1] }, unique) },
+      { ...x, ...q[0] },
+      { ...y, ...q[1] },
     ];
   }
   const groups = filterWhere(now, { dates: false, start: 4 });
-  const sql = `select period, ${unique.join(', ')} from (
-    select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates(unique).join(', ')}
-    from ${summarySource([], unique)}
+  const sql = `select period, ${fields.join(', ')} from (
+    select case when created_at >= $2::date then 'now' else 'before' end as period, ${summaryAggregates(fields).join(', ')}
+    from ${summarySource([], fields)}
     where created_at >= $1::date and created_at < $3::date + 1 and ${groups.sql}
     group by 1
   )`;
   const rows = await cachedAll(db, sql, [before.from, now.from, now.to, ...groups.params]);
   // A period without conversations has no group: its row (counts 0, the rest null) comes from summarySql.
-  const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), unique))[0] ?? {};
+  const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), fields))[0] ?? {};
   return Promise.all([rows.find((r) => r['period'] === 'now') ?? empty(now), rows.find((r) => r['period'] === 'before') ?? empty(before)]);
 }
 

@@ -81,10 +81,12 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
   const list = (extra: Partial<Filters>) => `/conversations${filterQuery({ ...f, ...extra }, { metric: m.name })}`;
   const trend = trendRange(f);
   const baseField = m.summary?.kind === 'rate' ? `${m.name}_base` : 'conversations';
-  const fields = field ? [field, baseField, 'conversations', ...(m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])] : ['conversations'];
+  const fields = field ? [field, baseField, 'conversations'] : ['conversations'];
+  // the p90 is drawn on its own trend only: the breakdowns and the total show the headline field
+  const trendFields = [...fields, ...(field && m.summary?.kind === 'distribution' ? [`${m.name}_p90`] : [])];
   // the three queries run side by side on the server's reader connections
   const [monthly, sets, histogram, names] = await Promise.all([
-    monthlySummary(db, trend, fields),
+    monthlySummary(db, trend, trendFields),
     summaryBySets(
       db,
       DIMS.map((d) => d.dim),

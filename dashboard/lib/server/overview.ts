@@ -22,7 +22,7 @@ import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, tileTarget, type Tile } from './tiles.js';
 import { formatTarget, readTargets, targetFor, targetScope } from '../../../models/targets.js';
 import { COST_FIELDS, costsConfigured, costTile, retentionTile } from './business-tiles.js';
-import { SLA_TILE_FIELDS, slaTiles } from './sla-tiles.js';
+import { SLA_TILE_FIELDS, SLA_TILE_RATES, slaTiles } from './sla-tiles.js';
 
 type SummaryRow = Record<string, number | string | null>;
 
@@ -41,7 +41,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
   const prev = previousPeriod(f);
   const where = filterWhere(f);
   const [[now, before], trends, quality, byType, configured, retention, targets, [resolutions]] = await Promise.all([
-    summaryOfPeriods(db, f, prev, FIELDS) as Promise<[SummaryRow, SummaryRow]>,
+    summaryOfPeriods(db, f, prev, FIELDS, CHANGE_FIELDS) as Promise<[SummaryRow, SummaryRow]>,
     trendPart(db, f),
     internalQualityTile(db, f),
     rangeSummary(db, 'resolution_type', f, ['cost_per_resolution']),
@@ -90,7 +90,7 @@ function trendPart(db: Warehouse, f: Filters) {
   const key = JSON.stringify([f.to, f.channel, f.intent, f.team, f.agent, f.month]);
   return memo(db, `overview-trends\u0000${key}`, async () => {
     const [monthly, targets, annotations] = await Promise.all([
-      monthlySummary(db, trendRange(f), FIELDS) as Promise<SummaryRow[]>,
+      monthlySummary(db, trendRange(f), TREND_FIELDS) as Promise<SummaryRow[]>,
       memo(db, 'targets', () => readTargets(db)),
       loadAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
     ]);
@@ -105,9 +105,7 @@ function trendPart(db: Warehouse, f: Filters) {
       return { title, metric: name, svg: trendChart(series(field), o), narrow: trendChart(series(field), { ...o, width: NARROW_WIDTH }) };
     };
     return {
-      sparks: Object.fromEntries(
-        [...HEADLINES.map((t) => t.field), 'cost_per_resolution', 'sla_achievement_rate', 'sla_first_response_rate'].map((field) => [field, sparkline(series(field))]),
-      ) as Record<string, string>,
+      sparks: Object.fromEntries(TREND_FIELDS.map((field) => [field, sparkline(series(field))])) as Record<string, string>,
       charts: [
         chart('Conversations per month', 'conversations', 'conversations', 'bar'),
         chart('First response time, median', 'first_response_s', 'first_response_s_median', 'line'),
@@ -118,7 +116,11 @@ function trendPart(db: Warehouse, f: Filters) {
   });
 }
 
-/** Every summary field the tiles and charts show. */
+/** Every summary field the tiles show. */
 const FIELDS = [...HEADLINES.flatMap((t) => [t.field, ...(t.second ? [t.second.field] : [])]), ...COST_FIELDS, ...SLA_TILE_FIELDS];
+/** The fields whose change against the previous period the tiles show (not their second figures or bases). */
+const CHANGE_FIELDS = [...HEADLINES.map((t) => t.field), 'cost_per_resolution', ...SLA_TILE_RATES];
+/** The fields of the sparklines and monthly charts: a tile's change figure each (the charts' are among them). */
+const TREND_FIELDS = CHANGE_FIELDS;
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);

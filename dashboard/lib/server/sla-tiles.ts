@@ -20,6 +20,8 @@ const TILES = [
   { name: 'sla_first_response_rate', label: 'First response within SLA', base: 'first responses due' },
 ] as const;
 
+/** The rates of the SLA tiles: each tile's change and sparkline. */
+export const SLA_TILE_RATES: readonly string[] = TILES.map((t) => t.name);
 /** The summary fields the SLA tiles read (each rate and its base). */
 export const SLA_TILE_FIELDS: readonly string[] = TILES.flatMap((t) => [t.name, `${t.name}_base`]);
 
