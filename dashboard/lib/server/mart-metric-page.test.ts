@@ -74,6 +74,10 @@ describe('the mart metric pages', () => {
     const email = await loadMartMetricPage(db, 'backlog', { from: '2026-11-01', to: '2026-11-02', channel: 'email', intent: 'billing' });
     expect(email.total).toBe('1 open at the end of 2026-11-02');
     expect(email.notes).toEqual(['This figure is not kept by intent: that filter is not applied.']);
+    // the narrowing filters the bar offers are not kept by the daily mart either: the page says so, and its figure is the unfiltered one
+    const narrowed = await loadMartMetricPage(db, 'backlog', { from: '2026-11-01', to: '2026-11-02', status: 'open', sla: 'breached', dims: { plan: 'pro' } });
+    expect(narrowed.total).toBe('8 open at the end of 2026-11-02');
+    expect(narrowed.notes).toEqual(['This figure is not kept by status or SLA or plan: those filters are not applied.']);
   });
 
   it('concurrency: the mean over active agent-minutes (each day weighed by its minutes), the peak, and the agents', async () => {

@@ -5,8 +5,10 @@
  * @example
  *   drillTable('Days', [{ key: 'day', label: 'Day' }], rows); // { title, columns, rows (≤ 200), more }
  *   unusedFilters({ from, to, intent: 'billing' }, ['channel', 'team']); // ['This figure is not kept by intent: that filter is not applied.']
+ *   unusedFilters({ from, to, tag: 'vip', status: 'open' }, ['channel']); // ['This figure is not kept by tag or status: those filters are not applied.']
  */
 import type { Filters } from './filters.js';
+import { appliedFilters } from '../filter-words.js';
 
 export interface DrillColumn {
   key: string;
@@ -55,9 +57,16 @@ export function drillTable(title: string, columns: DrillColumn[], rows: Record<s
   return { title, columns, rows: rows.slice(0, DRILL_LIMIT), more: Math.max(0, rows.length - DRILL_LIMIT) };
 }
 
-/** Filters a mart does not keep, as one sentence ('This mart is not kept by intent or agent: those filters are not applied.'). */
+/**
+ * Filters a mart does not keep, as one sentence ('This figure is not kept by intent or status: those filters are not
+ * applied.'): every filter the bar can set (appliedFilters), named as the page names it, but those in `kept`.
+ */
 export function unusedFilters(f: Filters, kept: readonly (keyof Filters)[]): string[] {
-  const unused = (['channel', 'intent', 'team', 'agent'] as const).filter((k) => f[k] && !kept.includes(k));
+  const unused = appliedFilters(f)
+    .filter((a) => !(kept as readonly string[]).includes(a.key))
+    .map((a) => (a.key.startsWith('dim.') ? a.key.slice(4) : (FILTER_NAMES[a.key] ?? a.key)));
   if (!unused.length) return [];
   return [`This figure is not kept by ${unused.join(' or ')}: ${unused.length > 1 ? 'those filters are' : 'that filter is'} not applied.`];
 }
+
+const FILTER_NAMES: Record<string, string> = { csat: 'CSAT', csat_score: 'CSAT score', sla: 'SLA', sla_policy: 'SLA policy' };
