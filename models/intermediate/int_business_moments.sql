@@ -18,22 +18,10 @@ with moments as (
 ),
 
 -- each day under the UTC day numbers it touches (two, or three for a 25-hour day), so that a
--- moment finds its local day by an equal key and a range, without a time-zone conversion per moment.
--- A day's first two openings ride along as plain columns and its list of spans only when it has
--- more: a list carried through the three joins below cost more than the look-ups themselves
--- (on 1M messages), and most days open once, or twice around a lunch break
+-- moment finds its local day by an equal key and a range, without a time-zone conversion per moment
 day_keys as (
   select
-    schedule,
-    starts_at,
-    ends_at,
-    before_s,
-    len(spans) as n_spans,
-    spans[1].opens_s as opens1_s,
-    spans[1].seconds as seconds1,
-    spans[2].opens_s as opens2_s,
-    spans[2].seconds as seconds2,
-    case when len(spans) > 2 then spans end as spans,
+    *,
     unnest(range(
       cast(floor(epoch(starts_at) / 86400) as bigint),
       cast(floor((epoch(ends_at) - 0.000001) / 86400) as bigint) + 1
@@ -48,34 +36,17 @@ scheduled as (
 )
 
 -- at each moment, the business seconds before its local day, and those of the day's spans up to
--- the moment (each span's seconds up to the moment, between none and all of them; summed in the
--- order list_sum sums them); a moment with no day found (before the calendar, no business hours)
--- has none
+-- the moment; a moment with no day found (before the calendar, no business hours) has none
 select
   m.source,
   m.conversation_id,
   m.turn_number,
-  coalesce(case a.n_spans
-    when 0 then a.before_s
-    when 1 then a.before_s + greatest(least(epoch(m.started_at) - a.opens1_s, a.seconds1), 0)
-    when 2 then a.before_s + (greatest(least(epoch(m.started_at) - a.opens1_s, a.seconds1), 0) + greatest(least(epoch(m.started_at) - a.opens2_s, a.seconds2), 0))
-    else a.before_s + list_sum(list_transform(a.spans, w -> greatest(least(epoch(m.started_at) - w.opens_s, w.seconds), 0)))
-  end, 0) as started_business_s,
+  coalesce(a.before_s + list_sum(list_transform(a.spans, w -> greatest(least(epoch(m.started_at) - w.opens_s, w.seconds), 0))), a.before_s, 0) as started_business_s,
   case when m.stopped_at is not null then
-    coalesce(case b.n_spans
-      when 0 then b.before_s
-      when 1 then b.before_s + greatest(least(epoch(m.stopped_at) - b.opens1_s, b.seconds1), 0)
-      when 2 then b.before_s + (greatest(least(epoch(m.stopped_at) - b.opens1_s, b.seconds1), 0) + greatest(least(epoch(m.stopped_at) - b.opens2_s, b.seconds2), 0))
-      else b.before_s + list_sum(list_transform(b.spans, w -> greatest(least(epoch(m.stopped_at) - w.opens_s, w.seconds), 0)))
-    end, 0)
+    coalesce(b.before_s + list_sum(list_transform(b.spans, w -> greatest(least(epoch(m.stopped_at) - w.opens_s, w.seconds), 0))), b.before_s, 0)
   end as stopped_business_s,
   case when m.final_at is not null then
-    coalesce(case f.n_spans
-      when 0 then f.before_s
-      when 1 then f.before_s + greatest(least(epoch(m.final_at) - f.opens1_s, f.seconds1), 0)
-      when 2 then f.before_s + (greatest(least(epoch(m.final_at) - f.opens1_s, f.seconds1), 0) + greatest(least(epoch(m.final_at) - f.opens2_s, f.seconds2), 0))
-      else f.before_s + list_sum(list_transform(f.spans, w -> greatest(least(epoch(m.final_at) - w.opens_s, w.seconds), 0)))
-    end, 0)
+    coalesce(f.before_s + list_sum(list_transform(f.spans, w -> greatest(least(epoch(m.final_at) - w.opens_s, w.seconds), 0))), f.before_s, 0)
   end as final_business_s
 from scheduled m
 left join day_keys a
