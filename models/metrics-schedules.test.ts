@@ -20,8 +20,10 @@ describe('business time on the conversation’s schedule', () => {
         schedules: {
           apac: { timezone: 'Asia/Singapore', business_hours: weekdays('09:00-18:00'), holidays: ['2026-10-20'] },
           ny: { timezone: 'America/New_York', business_hours: weekdays('09:00-17:00') },
+          // three openings a day (UTC): 08:00–10:00, 11:00–13:00, 14:00–16:00
+          split: { timezone: 'UTC', business_hours: { mon: ['08:00-10:00', '11:00-13:00', '14:00-16:00'], tue: ['08:00-10:00', '11:00-13:00', '14:00-16:00'] } },
         },
-        team_schedules: { 'Tier 1 APAC': 'apac', NY: 'ny' },
+        team_schedules: { 'Tier 1 APAC': 'apac', NY: 'ny', Split: 'split' },
         sla_policies: [{ name: 'ny', when: { team: 'NY' }, hours: 'business', targets: { first_response: '2h' } }],
       },
       records: [
@@ -63,6 +65,14 @@ describe('business time on the conversation’s schedule', () => {
         ]),
         conversation('owner-unresolved', [customer('2026-10-06T09:00:00Z'), assign('2026-10-06T09:01:00Z', { team: 'NY' }), assign('2026-10-06T09:02:00Z', { team: 'Billing' })]),
         conversation('owner-agent-only', [customer('2026-10-06T09:00:00Z'), assign('2026-10-06T09:01:00Z', { agent_id: 'a1' }), agent('2026-10-06T09:30:00Z', 'a1')]),
+        conversation('three-openings', [
+          customer('2026-10-12T09:00:00Z'), // Monday, in the first opening
+          assign('2026-10-12T09:01:00Z', { team: 'Split' }),
+          agent('2026-10-12T14:30:00Z'), // in the third
+          customer('2026-10-12T15:30:00Z'),
+          agent('2026-10-13T08:30:00Z'), // Tuesday, in the first
+          status('2026-10-13T12:30:00Z', 'resolved'), // in the second
+        ]),
         horizon('2026-11-20T12:00:00Z'),
       ],
     });
@@ -104,6 +114,14 @@ describe('business time on the conversation’s schedule', () => {
     expect(row.first_resolution_s).toBe(66 * 3600);
     expect(row.business_first_resolution_s).toBe(7200); // Fri 16:00–17:00 + Mon 09:00–10:00
     expect(row.business_full_resolution_s).toBe(12 * 3600); // Fri 1h + Mon 8h + Tue 09:00–12:00
+  });
+
+  it('adds up a day of three openings, the gaps between them left out', async () => {
+    const row = await w.metrics('three-openings');
+    expect(row.owner_team).toBe('Split');
+    expect(row.business_first_response_s).toBe(12600); // Mon 09:00–10:00 + 11:00–13:00 + 14:00–14:30
+    expect(row.business_reply_time_s).toBe((12600 + 3600) / 2); // then Mon 15:30–16:00 + Tue 08:00–08:30
+    expect(row.business_first_resolution_s).toBe(5 * 3600 + 3 * 3600 + 1800); // Mon 5h + Tue 08:00–10:00 + 11:00–12:30
   });
 
   it('takes the owner team at the first resolution, else at the last event, and picks its schedule', async () => {

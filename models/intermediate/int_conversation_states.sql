@@ -3,7 +3,8 @@
 -- from created_at: open until the first status event, then the status each
 -- event sets; a public customer message while resolved sets it back to open (a
 -- reopen); closed counts as resolved. `state` is the state after the item,
--- `is_resolution` marks the items that enter the resolved state. Only
+-- `is_resolution` marks the items that enter the resolved state, `is_first` the conversation's
+-- first item, `next_at` when the next item comes (null for the last). Only
 -- conversations with a status event: without one the state stays open.
 --
 -- A status event always carries one of the five statuses (the load checks it), so
@@ -30,6 +31,7 @@ marked as (
     last_value(status ignore nulls) over so_far as last_status,
     coalesce(lag(status in ('resolved', 'closed')) over by_order, false) as after_resolved,
     lead(occurred_at) over by_order as next_at,
+    lag(ord) over by_order is null as is_first,
     -- the conversation's status events (its items are kept only when it has one)
     count(status) over whole as status_events
   from items
@@ -50,6 +52,7 @@ select
     else 'open'
   end as state,
   kind = 'event' and status in ('resolved', 'closed') and not after_resolved as is_resolution,
-  next_at
+  next_at,
+  is_first
 from marked
 where status_events > 0

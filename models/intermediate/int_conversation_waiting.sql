@@ -2,41 +2,35 @@
 -- is waiting"): over created_at to the last resolution, the seconds in state
 -- open (agent_work_s), open or snoozed (customer_wait_s) and pending
 -- (pending_s). Items before created_at count from created_at.
-with last_resolutions as (
+
+-- the conversations whose latest state is resolved, with their last resolution
+-- (int_conversation_resolutions' final_resolution_at: an inferred one has no states)
+with resolved as (
   select
-    source,
-    conversation_id,
-    max(occurred_at) filter (where is_resolution) as last_resolution_at,
-    arg_max(state, ord) as latest_state,
-    min(occurred_at) as first_item_at
-  from int_conversation_states
-  group by source, conversation_id
+    r.source,
+    r.conversation_id,
+    r.final_resolution_at as last_resolution_at,
+    c.created_at
+  from int_conversation_resolutions r
+  join stg_conversations c using (source, conversation_id)
+  where r.final_resolution_at is not null and not r.inferred_resolution
+),
+
+items as materialized (
+  select s.source, s.conversation_id, s.state, s.occurred_at, s.next_at, s.is_first, r.last_resolution_at, r.created_at
+  from int_conversation_states s
+  join resolved r using (source, conversation_id)
 ),
 
 spans as (
   -- from created_at to the first item: open
-  select
-    l.source,
-    l.conversation_id,
-    'open' as state,
-    c.created_at as starts_at,
-    l.first_item_at as ends_at,
-    l.last_resolution_at
-  from last_resolutions l
-  join stg_conversations c using (source, conversation_id)
-  where l.latest_state = 'resolved'
+  select source, conversation_id, 'open' as state, created_at as starts_at, occurred_at as ends_at, last_resolution_at
+  from items
+  where is_first
   union all
-  select
-    s.source,
-    s.conversation_id,
-    s.state,
-    greatest(s.occurred_at, c.created_at),
-    s.next_at,
-    l.last_resolution_at
-  from int_conversation_states s
-  join last_resolutions l using (source, conversation_id)
-  join stg_conversations c using (source, conversation_id)
-  where l.latest_state = 'resolved' and s.occurred_at < l.last_resolution_at
+  select source, conversation_id, state, greatest(occurred_at, created_at), next_at, last_resolution_at
+  from items
+  where occurred_at < last_resolution_at
 ),
 
 clipped as (

@@ -44,5 +44,6 @@ unioned as (
 
 select
   *,
-  (epoch_us(occurred_at)::hugeint * 2 + kind_rank) * 1000000 + seq as ord
+  -- (epoch_us * 2 + kind_rank) * 1000000 + seq, with one multiplication of a hugeint, not two
+  epoch_us(occurred_at)::hugeint * 2000000 + (kind_rank * 1000000 + seq::bigint) as ord
 from unioned
