@@ -2,6 +2,7 @@ import path from 'node:path';
 import { buildFromLake } from '../../lake/build.js';
 import { loadConfig } from '../../models/config.js';
 import { buildWarehouse } from '../../models/incremental.js';
+import { phaseTimer, phaseTotals } from '../../models/build.js';
 import { outOfMemory } from '../../ingest/load.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
 import { evaluateAlerts } from '../alerts-hook.js';
@@ -60,24 +61,42 @@ Alerts page and sent to the webhook and by e-mail, each once.
       return 0;
     }
     let alerts = '';
+    // the time outside the models, phase by phase (--json): what a build costs besides its SQL
+    const { add, phases } = phaseTotals();
+    const time = phaseTimer(add);
+    const cpuNow = () => {
+      const used = process.cpuUsage();
+      return (used.user + used.system) / 1e6;
+    };
+    add({ phase: 'start', seconds: started / 1000, cpu_seconds: cpuNow() });
+    let mark = { t: performance.now(), cpu: cpuNow() };
+    const since = (phase: string) => {
+      const t = performance.now();
+      const cpu = cpuNow();
+      add({ phase, seconds: (t - mark.t) / 1000, cpu_seconds: cpu - mark.cpu });
+      mark = { t, cpu };
+    };
     const result = await withWarehouse(values, io, async (db) => {
+      since('open');
       if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
       let built;
       try {
-        built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+        built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now, onPhase: add });
       } catch (error) {
         const oom = outOfMemory(error);
         if (oom && memoryLimit) throw new CommandError(`${oom.replace(/, or split the export into smaller files$/, '')} (the limit is ${memoryLimit})`);
         throw error;
       }
       // the alert rules of the configuration, on what was just built (stored, then sent: alerts/)
-      alerts = await evaluateAlerts(db, config, io);
+      alerts = await time('alerts', () => evaluateAlerts(db, config, io));
+      mark = { t: performance.now(), cpu: cpuNow() };
       return built;
     });
+    since('close');
     const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
-      io.out.write(JSON.stringify({ models: steps.length, seconds, ...how, steps }, null, 2) + '\n');
+      io.out.write(JSON.stringify({ models: steps.length, seconds, ...how, phases: phases(), steps }, null, 2) + '\n');
     } else if (result.kind === 'incremental') {
       io.out.write(
         `built incrementally in ${seconds.toFixed(2)} s: ${result.changed} conversations changed, ${result.affected} of ${result.conversations} recomputed (time zone ${config.timezone})\n`,
