@@ -13,7 +13,8 @@ export const buildCommand: Command = {
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
   usage: 'parley build [--full] [--config FILE] [--memory-limit SIZE] [--json] [--lake DIR]',
   help: `
-Runs the models in dependency order, in one transaction. When the warehouse was
+Runs the models in dependency order; the new marts take the old ones' places in
+one transaction (readers see the old marts or the new, never half). When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
 is incremental: it recomputes those conversations and what depends on them (the
 same customers' re-contact windows, windows the new data horizon closes, the
@@ -30,7 +31,8 @@ Alerts page and sent to the webhook and by e-mail, each once.
                  the most memory DuckDB may use for the build, such as 2GB (default: DuckDB's own,
                  80% of the machine's memory); work beyond it goes to temporary files beside the
                  warehouse (FILE.tmp/), so a larger warehouse needs no larger machine
-  --json         print the steps and their timings as JSON
+  --json         print the steps and their timings as JSON, and the time outside the models by
+                 phase (phases: wall and CPU seconds of start, open, catalog, swap, close, …)
   --lake DIR     build over the Parquet lake at DIR (\`parley lake export DIR\`) instead of the
                  warehouse: the same models, in memory, reading the lake's raw layer; the marts are
                  written back to DIR (only the partitions that changed)`,
