@@ -14,13 +14,17 @@
  * e.g. `git archive REF | tar -x -C /tmp/before` with node_modules
  * linked in) builds the same warehouse with that code too, alternating with
  * this one, prints the ratios, and then compares every mart of the two builds
- * with EXCEPT ALL both ways (bench/build-equal.ts). The code before may not know
+ * with EXCEPT ALL both ways (bench/build-equal.ts). Each code builds a copy of
+ * its own in the system's temporary folder (the warehouse in bench/data/ is
+ * shared: it is only read), and the last run of each prints `parley build
+ * --json`'s phases, the time outside the models. The code before may not know
  * `--memory-limit`: it is given only to this code's builds. `--lanes` then
  * builds once more, measuring each step's CPU time and the share of it on one
  * core, and estimates what running independent models on two connections
  * could gain (bench/build-lanes.ts).
  */
 import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_CONFIG } from './config.js';
@@ -60,13 +64,26 @@ if (!existsSync(db)) {
 const counted = await measure('parley', ['sql', 'select count(*) as n from raw_messages', '--db', db, '--format', 'json']);
 const messages = (JSON.parse(counted.output) as { n: number }[])[0]!.n;
 
-const args = ['build', '--full', '--db', db, '--json', '--config', configFile];
+// each variant builds its own copy (bench/data/ is shared: the warehouse there is only read), made
+// before its first build, in the system's temporary folder; the copies are compared at the end
+const copies = new Map<string, string>();
+const copyFor = (name: string) => {
+  let copy = copies.get(name);
+  if (!copy) {
+    copy = path.join(tmpdir(), `parley-bench-build-${conversations}-${process.pid}-${name}.duckdb`);
+    for (const x of [copy, `${copy}.wal`]) rmSync(x, { force: true });
+    copyFileSync(db, copy);
+    if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${copy}.wal`);
+    copies.set(name, copy);
+  }
+  return copy;
+};
+const args = (name: string) => ['build', '--full', '--db', copyFor(name), '--json', '--config', configFile];
 const variants: { name: string; run: () => Promise<Measurement> }[] = [
-  ...(before ? [{ name: 'before', run: () => measure('parley-at', [before, ...args]) }] : []),
-  { name: before ? 'after' : 'build', run: () => measure('parley', [...args, ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])]) },
+  ...(before ? [{ name: 'before', run: () => measure('parley-at', [before, ...args('before')]) }] : []),
+  { name: before ? 'after' : 'build', run: () => measure('parley', [...args(before ? 'after' : 'build'), ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])]) },
 ];
 const results = new Map<string, Measurement[]>(variants.map((v) => [v.name, []]));
-const beforeCopy = path.join(dataDir, `build-${conversations}-before.duckdb`);
 process.stdout.write(
   `\nparley build --full: ${messages.toLocaleString('en-US')} messages (${conversations.toLocaleString('en-US')} conversations)` +
     `${memoryLimit ? `, --memory-limit ${memoryLimit}` : ''}, median of ${runs}\n\n`,
@@ -76,12 +93,6 @@ for (let i = 0; i < runs; i++) {
     const m = await v.run();
     results.get(v.name)!.push(m);
     process.stderr.write(`  ${v.name} run ${i + 1}: ${fmt(m.seconds, 2)} s wall, ${fmt(m.cpuSeconds, 2)} s CPU, ${fmt(m.peakMiB, 0)} MiB\n`);
-    // the last build of the code before is kept to compare its marts with this code's
-    if (v.name === 'before' && i === runs - 1) {
-      for (const x of [beforeCopy, `${beforeCopy}.wal`]) rmSync(x, { force: true });
-      copyFileSync(db, beforeCopy);
-      if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${beforeCopy}.wal`);
-    }
   }
 }
 
@@ -103,6 +114,12 @@ const slowest = (m: Measurement) =>
     .map((x) => `${x.model} ${fmt(x.seconds, 2)}`)
     .join(', ');
 for (const [name, s] of summary) process.stdout.write(`slowest steps (${name}, last run): ${slowest(s.last)}\n`);
+// the time outside the models (parley build --json's phases; the code before may not report them)
+for (const [name, s] of summary) {
+  const { phases } = JSON.parse(s.last.output) as { phases?: { phase: string; seconds: number; cpu_seconds: number }[] };
+  if (phases)
+    process.stdout.write(`outside the models (${name}, last run; wall / CPU s): ${phases.map((p) => `${p.phase} ${fmt(p.seconds, 2)} / ${fmt(p.cpu_seconds, 2)}`).join(', ')}\n`);
+}
 const b = summary.get('before');
 const a = summary.get('after');
 if (b && a) {
@@ -110,14 +127,15 @@ if (b && a) {
     `\nafter / before: wall ${fmt(a.seconds / b.seconds, 2)}x, CPU ${fmt(a.cpu / b.cpu, 2)}x, peak ${fmt(a.peak / b.peak, 2)}x\n` +
       '(times include process start; targets: under 6 s at ~1M messages, under 20 s and near the limit at 10M with --memory-limit 2GB)\n',
   );
-  const differences = await compareWarehouses(beforeCopy, db);
+  const differences = await compareWarehouses(copyFor('before'), copyFor('after'));
   process.stdout.write(
     differences.length === 0 ? 'every mart equal before and after (EXCEPT ALL both ways)\n' : `marts that differ:\n${differences.map((d) => `  ${d}`).join('\n')}\n`,
   );
-  for (const x of [beforeCopy, `${beforeCopy}.wal`]) rmSync(x, { force: true });
   if (differences.length > 0) process.exitCode = 1;
 }
 if (values.lanes) {
-  const m = await measure('build-lanes', [db, configFile, ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])]);
+  const m = await measure('build-lanes', [copyFor('lanes'), configFile, ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])]);
   process.stdout.write(`\none more build, step by step (bench/build-lanes.ts):\n${m.output}`);
 }
+for (const copy of copies.values()) for (const x of [copy, `${copy}.wal`]) rmSync(x, { force: true, recursive: true });
+for (const copy of copies.values()) rmSync(`${copy}.tmp`, { force: true, recursive: true });

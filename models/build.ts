@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asset } from '../warehouse/assets.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { tableExists, tableType } from '../warehouse/table-exists.js';
+import { tableExists, tableType, tableTypes } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
@@ -41,6 +41,41 @@ export interface BuildStep {
   seconds: number;
 }
 
+/** Time a build spends outside the models' own SQL (catalog checks, the build state, the commit, …). */
+export interface BuildPhase {
+  phase: string;
+  /** Wall time. */
+  seconds: number;
+  /** CPU time of the whole process (user + system, every thread) meanwhile. */
+  cpu_seconds: number;
+}
+
+/** Runs `fn` as (a part of) the phase `name`, then hands its wall and CPU time to `onPhase`. */
+export function phaseTimer(onPhase?: (phase: BuildPhase) => void) {
+  return async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    try {
+      return await fn();
+    } finally {
+      const used = process.cpuUsage(cpu);
+      onPhase?.({ phase, seconds: (performance.now() - t) / 1000, cpu_seconds: (used.user + used.system) / 1e6 });
+    }
+  };
+}
+
+/** Adds up phases of the same name, in the order each first ran: {@link BuildOptions.onPhase}'s reports of one build. */
+export function phaseTotals(): { add: (phase: BuildPhase) => void; phases: () => BuildPhase[] } {
+  const totals = new Map<string, BuildPhase>();
+  return {
+    add: ({ phase, seconds, cpu_seconds }) => {
+      const p = totals.get(phase) ?? { phase, seconds: 0, cpu_seconds: 0 };
+      totals.set(phase, { phase, seconds: p.seconds + seconds, cpu_seconds: p.cpu_seconds + cpu_seconds });
+    },
+    phases: () => [...totals.values()],
+  };
+}
+
 /** Every model with its dependencies, in an order that runs each after what it reads. */
 export function discoverModels(dir = modelsDir()): Model[] {
   const models: Model[] = [];
@@ -51,12 +86,15 @@ export function discoverModels(dir = modelsDir()): Model[] {
       models.push({ name: file.slice(0, -4), layer, sql: readFileSync(path.join(dir, layer, file), 'utf8'), dependsOn: [] });
     }
   }
-  const names = new Set(models.map((m) => m.name));
-  for (const m of models) {
-    const code = m.sql.replace(/--.*$/gm, '');
-    m.dependsOn = [...names].filter((n) => n !== m.name && new RegExp(`\\b${n}\\b`).test(code));
-  }
+  const names = models.map((m) => m.name);
+  for (const m of models) m.dependsOn = namesRead(m.sql, names).filter((n) => n !== m.name);
   return topologicalOrder(models);
+}
+
+/** The names of `names` that `sql` mentions, comments left out: the models a model reads. */
+export function namesRead(sql: string, names: readonly string[]): string[] {
+  const code = sql.replace(/--.*$/gm, '');
+  return names.filter((n) => new RegExp(`\\b${n}\\b`).test(code));
 }
 
 function topologicalOrder(models: Model[]): Model[] {
@@ -88,6 +126,8 @@ export function renderModel(sql: string, constants: Record<string, string | numb
 export interface BuildOptions {
   /** Called after each model. */
   onStep?: (step: BuildStep) => void;
+  /** Called after each part of the build outside the models' SQL; a phase that runs several times is reported each time ({@link phaseTotals} adds them up). */
+  onPhase?: (phase: BuildPhase) => void;
   /** The moment of the build, kept as `built_at` (default: now). */
   now?: Date;
 }
@@ -115,51 +155,144 @@ export function stepRunner(db: Warehouse, steps: BuildStep[], onStep?: (step: Bu
   };
 }
 
+/** `sql` with each model name in `names` replaced by `to(name)` (whole words). */
+export function rename(sql: string, names: Iterable<string>, to: (name: string) => string): string {
+  let out = sql;
+  for (const n of names) out = out.replace(new RegExp(`\\b${n}\\b`, 'g'), to(n));
+  return out;
+}
+
+/** The name a mart has while a full build makes it, until the build swaps it in: `_build_<name>`. */
+export const underConstruction = (name: string) => `_build_${name}`;
+
 /**
- * Runs every model, then the generated summary mart. The marts, the summary
- * and the build state are written in one transaction (readers see the marts
- * of the last build or of this one, never half). The configuration tables and
- * staging views are committed first, and the intermediate models, temporary
- * tables that only this connection sees, created between the two
- * transactions, while this warehouse object runs nothing else: DuckDB's
- * optimiser sees no rows in a table created in the open transaction (its
- * estimate is 0), and with every intermediate at 0 it ordered the joins of
- * the models after them badly (int_conversation_business took 2.6 s in the
- * transaction and 0.25 s out of it, on 1M messages).
+ * Intermediates kept after a build, on the connection that ran it, for what
+ * reads them besides the models: the live view's business-hours countdowns
+ * (dashboard/lib/server/live.ts) read `int_business_windows`.
+ */
+const KEPT_INTERMEDIATES: readonly string[] = ['int_business_windows'];
+
+/**
+ * The order of a full build after the staging views: the models' order
+ * (discoverModels), but each mart as soon as everything it reads is built, so
+ * that the intermediates only it still needs can be dropped early.
+ */
+export function buildOrder(models: readonly Model[]): Model[] {
+  const done = new Set(models.filter((m) => m.layer === 'staging').map((m) => m.name));
+  const left = models.filter((m) => m.layer !== 'staging');
+  const out: Model[] = [];
+  while (left.length > 0) {
+    const ready = (m: Model) => m.dependsOn.every((d) => done.has(d));
+    const mart = left.findIndex((m) => m.layer === 'marts' && ready(m));
+    const [next] = left.splice(mart >= 0 ? mart : left.findIndex(ready), 1);
+    done.add(next!.name);
+    out.push(next!);
+  }
+  return out;
+}
+
+/**
+ * Runs every model, then the generated summary and daily marts, and swaps the
+ * new marts in. Readers see the marts of the last build or of this one, never
+ * half:
+ *
+ * 1. the configuration tables and staging views, in one transaction;
+ * 2. the intermediate models as temporary tables that only this connection
+ *    sees, and the marts as tables named `_build_<mart>`
+ *    ({@link underConstruction}), each committed on its own, in
+ *    {@link buildOrder}; an intermediate is dropped as soon as the last model
+ *    that reads it is built, so its memory is free for the next ones (at 11M
+ *    messages the intermediates hold about 5.6 GB, more than a 2 GB
+ *    `--memory-limit`: what was held until the end was spilled to disk);
+ * 3. one transaction drops the old marts, renames the new ones into their
+ *    places and records the build state.
+ *
+ * A build that fails or is killed leaves the old marts as they were, and
+ * `_build_*` tables that it drops (or the next build does). This warehouse
+ * object runs nothing else meanwhile. Every model runs in a transaction of
+ * its own, so DuckDB's optimiser sees the rows of the tables it reads: in the
+ * open transaction that created a table its estimate is 0, and with every
+ * intermediate at 0 it ordered the joins after them badly
+ * (int_conversation_business took 2.6 s in the transaction and 0.25 s out of
+ * it, on 1M messages).
  */
 export async function buildModels(db: Warehouse, config: ParleyConfig, options: BuildOptions = {}): Promise<BuildStep[]> {
   const { onStep, now = new Date() } = options;
   const steps: BuildStep[] = [];
   const timed = stepRunner(db, steps, onStep);
+  const time = phaseTimer(options.onPhase);
   const models = discoverModels();
-  const layer = (l: Layer) => models.filter((m) => m.layer === l);
-  const create = async (m: Model) => {
-    // staging: views; intermediate: temporary tables that live only for the build
-    // (nothing outside the models reads them, and not writing them to disk saves
-    // about a second on 1M messages); marts: tables
-    const how = { staging: 'create view', intermediate: 'create or replace temp table', marts: 'create table' }[m.layer];
-    // a model may change kind between versions: drop whichever exists
-    // (DuckDB refuses `drop view if exists` on a table, so ask the catalog)
-    const existing = await tableType(db, m.name);
-    if (existing) await db.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${m.name}`);
-    await timed(m.name, m.layer, `${how} ${m.name} as\n${renderModel(m.sql)}`);
+  const generated: Model[] = [
+    { name: 'metric_summary', sql: metricSummaryMartSql() },
+    { name: 'metric_daily', sql: metricDailyMartSql() },
+  ].map((g) => ({
+    ...g,
+    layer: 'marts',
+    dependsOn: namesRead(
+      g.sql,
+      models.map((m) => m.name),
+    ),
+  }));
+  const order = [...buildOrder(models), ...generated];
+  const marts = order.filter((m) => m.layer === 'marts').map((m) => m.name);
+  const intermediates = new Set(models.filter((m) => m.layer === 'intermediate').map((m) => m.name));
+  // the last model that reads each intermediate
+  const lastReader = new Map<string, string>();
+  for (const m of order) for (const d of m.dependsOn) if (intermediates.has(d)) lastReader.set(d, m.name);
+  // the build state reads the data horizon when the marts are swapped in
+  const keep = new Set([...KEPT_INTERMEDIATES, 'int_data_horizon']);
+  const dropUnderConstruction = async () => {
+    for (const t of await db.all<{ name: string }>("select table_name as name from duckdb_tables() where not temporary and starts_with(table_name, '_build_')"))
+      await db.run(`drop table ${t.name}`);
   };
   await db.exclusive(async () => {
-    await db.transaction(async () => {
-      await writeConfigTables(db, config);
-      for (const m of layer('staging')) await create(m);
+    // what the catalog holds, asked once: a model may change kind between versions (DuckDB refuses
+    // `drop view if exists` on a table), and an interrupted build left its marts under construction
+    const existing = await time('catalog', async () => {
+      await dropUnderConstruction();
+      return tableTypes(db);
     });
-    // no intermediate model reads a mart (the layers' order), so all of them can run before the marts
-    for (const m of layer('intermediate')) await create(m);
+    const dropOld = (name: string) => {
+      const kind = existing.get(name);
+      return kind ? db.run(`drop ${kind === 'VIEW' ? 'view' : 'table'} ${name}`) : Promise.resolve();
+    };
     await db.transaction(async () => {
-      for (const m of layer('marts')) await create(m);
-      await timed('metric_summary', 'generated', metricSummaryMartSql());
-      await timed('metric_daily', 'generated', metricDailyMartSql());
-      // what the next build compares to decide whether it may be incremental (models/incremental.ts)
-      await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
-      await db.run("delete from warehouse_meta where key = 'built_at'");
-      await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
+      await time('configuration tables', () => writeConfigTables(db, config));
+      for (const m of models.filter((x) => x.layer === 'staging')) {
+        await time('catalog', () => dropOld(m.name));
+        await timed(m.name, m.layer, `create view ${m.name} as\n${renderModel(m.sql)}`);
+      }
+      // an intermediate is a temporary table: one in the warehouse itself is an older Parley's
+      for (const name of intermediates) await time('catalog', () => dropOld(name));
     });
+    try {
+      for (const m of order) {
+        const sql = rename(renderModel(m.sql), marts, underConstruction);
+        if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp table ${m.name} as\n${sql}`);
+        // the generated marts are several statements: one transaction
+        else if (generated.includes(m)) await db.transaction(() => timed(m.name, 'generated', sql));
+        else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
+        await time('drop intermediates', async () => {
+          for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(`drop table temp.${d}`);
+        });
+      }
+      await time('swap in the marts', () =>
+        db.transaction(async () => {
+          for (const name of marts) {
+            await dropOld(name);
+            await db.run(`alter table ${underConstruction(name)} rename to ${name}`);
+          }
+          // what the next build compares to decide whether it may be incremental (models/incremental.ts)
+          await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
+          await db.run("delete from warehouse_meta where key = 'built_at'");
+          await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
+        }),
+      );
+    } catch (error) {
+      await dropUnderConstruction().catch(() => undefined);
+      throw error;
+    }
+    await time('drop intermediates', () => db.run('drop table if exists temp.int_data_horizon'));
   });
   return steps;
 }

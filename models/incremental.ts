@@ -50,7 +50,7 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { buildModels, discoverModels, renderModel, renderedModels, stepRunner, type BuildOptions, type BuildStep, type Model } from './build.js';
+import { buildModels, discoverModels, phaseTimer, rename, renderModel, renderedModels, stepRunner, type BuildOptions, type BuildStep, type Model } from './build.js';
 import { buildHash, dataState, readBuildState, recordBuildState } from './build-state.js';
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
@@ -88,17 +88,18 @@ export type BuildResult = (
  * some conversations changed since, else full (see the module comment).
  */
 export async function buildWarehouse(db: Warehouse, config: ParleyConfig, options: WarehouseBuildOptions = {}): Promise<BuildResult> {
+  const time = phaseTimer(options.onPhase);
   // retention first: the text older than the period is blanked, and the file written anew without it
-  const retention = await applyRetention(db, config, options.now);
-  const result = await buildModelsOnce(db, config, options);
-  if (blankedAnything(retention)) await db.rewrite();
+  const retention = await time('retention', () => applyRetention(db, config, options.now));
+  const result = await buildModelsOnce(db, config, options, time);
+  if (blankedAnything(retention)) await time('rewrite', () => db.rewrite());
   return retention ? { ...result, retention } : result;
 }
 
-async function buildModelsOnce(db: Warehouse, config: ParleyConfig, options: WarehouseBuildOptions): Promise<BuildResult> {
+async function buildModelsOnce(db: Warehouse, config: ParleyConfig, options: WarehouseBuildOptions, time: ReturnType<typeof phaseTimer>): Promise<BuildResult> {
   const { full, ...build } = options;
   const models = discoverModels();
-  const reason = full ? 'asked for a full build' : await fullBuildReason(db, config, models);
+  const reason = full ? 'asked for a full build' : await time('plan', () => fullBuildReason(db, config, models));
   if (!reason) {
     try {
       return await db.transaction(() => incrementalBuild(db, models, build));
@@ -125,13 +126,6 @@ async function fullBuildReason(db: Warehouse, config: ParleyConfig, models: read
 
 /** The names the incremental build gives a model's rows: `_inc_<name>`. */
 const inc = (name: string) => `_inc_${name}`;
-
-/** `sql` with each model name in `names` replaced by `to(name)`. */
-function rename(sql: string, names: Iterable<string>, to: (name: string) => string): string {
-  let out = sql;
-  for (const n of names) out = out.replace(new RegExp(`\\b${n}\\b`, 'g'), to(n));
-  return out;
-}
 
 /** The incremental build, inside the caller's transaction; `full` when the data call for a full build after all. */
 async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date() }: BuildOptions): Promise<BuildResult> {

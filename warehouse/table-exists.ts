@@ -41,6 +41,21 @@ export async function tableNames(db: TableReader): Promise<Set<string>> {
 }
 
 /**
+ * What each table and view of the warehouse is, 'BASE TABLE' or 'VIEW', for a
+ * caller that asks about many (temporary tables left out).
+ *
+ * @example
+ *   const kinds = await tableTypes(db);
+ *   if (kinds.get('x') === 'VIEW') await db.run('drop view x');
+ */
+export async function tableTypes(db: TableReader): Promise<Map<string, string>> {
+  const rows = await db.all<{ name: string; table_type: string }>(
+    "select table_name as name, table_type from information_schema.tables where table_schema = 'main' and table_type <> 'LOCAL TEMPORARY'",
+  );
+  return new Map(rows.map((r) => [r.name, r.table_type]));
+}
+
+/**
  * What `name` is: 'BASE TABLE', 'LOCAL TEMPORARY' or 'VIEW'; undefined when there is no such table.
  *
  * @example

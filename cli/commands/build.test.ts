@@ -34,7 +34,20 @@ describe('parley build', () => {
     expect(inc.out).toMatch(/^built incrementally in [\d.]+ s: 1 conversations changed, 2 of 2 recomputed \(time zone UTC\)\n$/);
     const full = await parley('build', '--full', '--db', db, '--json');
     expect(full.code).toBe(0);
-    expect(JSON.parse(full.out)).toMatchObject({ kind: 'full', reason: 'asked for a full build' });
+    const json = JSON.parse(full.out) as { phases: { phase: string; seconds: number; cpu_seconds: number }[] };
+    expect(json).toMatchObject({ kind: 'full', reason: 'asked for a full build' });
+    // the time outside the models, phase by phase, in the order they ran
+    const phases = json.phases.map((p) => p.phase);
+    expect(phases.filter((p) => ['start', 'open', 'catalog', 'configuration tables', 'swap in the marts', 'alerts', 'close'].includes(p))).toEqual([
+      'start',
+      'open',
+      'catalog',
+      'configuration tables',
+      'swap in the marts',
+      'alerts',
+      'close',
+    ]);
+    for (const p of json.phases) expect(p.seconds >= 0 && p.cpu_seconds >= 0).toBe(true);
     const rows = await parley('sql', 'select conversation_id, recontact_7d from conversation_metrics order by 1', '--db', db, '--format', 'json');
     expect(JSON.parse(rows.out)).toEqual([
       { conversation_id: 'c1', recontact_7d: true },

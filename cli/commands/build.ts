@@ -2,6 +2,7 @@ import path from 'node:path';
 import { buildFromLake } from '../../lake/build.js';
 import { loadConfig } from '../../models/config.js';
 import { buildWarehouse } from '../../models/incremental.js';
+import { phaseTimer, phaseTotals } from '../../models/build.js';
 import { outOfMemory } from '../../ingest/load.js';
 import { CommandError, withWarehouse, type Command } from '../command.js';
 import { evaluateAlerts } from '../alerts-hook.js';
@@ -12,7 +13,8 @@ export const buildCommand: Command = {
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
   usage: 'parley build [--full] [--config FILE] [--memory-limit SIZE] [--json] [--lake DIR]',
   help: `
-Runs the models in dependency order, in one transaction. When the warehouse was
+Runs the models in dependency order; the new marts take the old ones' places in
+one transaction (readers see the old marts or the new, never half). When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
 is incremental: it recomputes those conversations and what depends on them (the
 same customers' re-contact windows, windows the new data horizon closes, the
@@ -29,7 +31,8 @@ Alerts page and sent to the webhook and by e-mail, each once.
                  the most memory DuckDB may use for the build, such as 2GB (default: DuckDB's own,
                  80% of the machine's memory); work beyond it goes to temporary files beside the
                  warehouse (FILE.tmp/), so a larger warehouse needs no larger machine
-  --json         print the steps and their timings as JSON
+  --json         print the steps and their timings as JSON, and the time outside the models by
+                 phase (phases: wall and CPU seconds of start, open, catalog, swap, close, …)
   --lake DIR     build over the Parquet lake at DIR (\`parley lake export DIR\`) instead of the
                  warehouse: the same models, in memory, reading the lake's raw layer; the marts are
                  written back to DIR (only the partitions that changed)`,
@@ -60,24 +63,42 @@ Alerts page and sent to the webhook and by e-mail, each once.
       return 0;
     }
     let alerts = '';
+    // the time outside the models, phase by phase (--json): what a build costs besides its SQL
+    const { add, phases } = phaseTotals();
+    const time = phaseTimer(add);
+    const cpuNow = () => {
+      const used = process.cpuUsage();
+      return (used.user + used.system) / 1e6;
+    };
+    add({ phase: 'start', seconds: started / 1000, cpu_seconds: cpuNow() });
+    let mark = { t: performance.now(), cpu: cpuNow() };
+    const since = (phase: string) => {
+      const t = performance.now();
+      const cpu = cpuNow();
+      add({ phase, seconds: (t - mark.t) / 1000, cpu_seconds: cpu - mark.cpu });
+      mark = { t, cpu };
+    };
     const result = await withWarehouse(values, io, async (db) => {
+      since('open');
       if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
       let built;
       try {
-        built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now });
+        built = await buildWarehouse(db, config, { full: Boolean(values['full']), now: io.now, onPhase: add });
       } catch (error) {
         const oom = outOfMemory(error);
         if (oom && memoryLimit) throw new CommandError(`${oom.replace(/, or split the export into smaller files$/, '')} (the limit is ${memoryLimit})`);
         throw error;
       }
       // the alert rules of the configuration, on what was just built (stored, then sent: alerts/)
-      alerts = await evaluateAlerts(db, config, io);
+      alerts = await time('alerts', () => evaluateAlerts(db, config, io));
+      mark = { t: performance.now(), cpu: cpuNow() };
       return built;
     });
+    since('close');
     const { steps, ...how } = result;
     const seconds = (performance.now() - started) / 1000;
     if (values['json']) {
-      io.out.write(JSON.stringify({ models: steps.length, seconds, ...how, steps }, null, 2) + '\n');
+      io.out.write(JSON.stringify({ models: steps.length, seconds, ...how, phases: phases(), steps }, null, 2) + '\n');
     } else if (result.kind === 'incremental') {
       io.out.write(
         `built incrementally in ${seconds.toFixed(2)} s: ${result.changed} conversations changed, ${result.affected} of ${result.conversations} recomputed (time zone ${config.timezone})\n`,
