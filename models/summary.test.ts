@@ -81,6 +81,7 @@ describe('the additive parts of the summary fields (metric_summary and metric_da
   it('read a field from the sums of its parts, a count being 0 over none', () => {
     expect(field('fcr_rate').read((c) => `S(${c})`)).toBe('case when S(fcr_rate__den) >= 10 then S(fcr_rate__num)::double / S(fcr_rate__den) end');
     expect(field('fcr_rate').parts).toEqual(['fcr_rate__num', 'fcr_rate__den']);
+    expect(parts.find((p) => p.column === 'fcr_rate__den')).toMatchObject({ build: 'coalesce(count_if(resolved and fcr_window_closed), 0)', zero: true, exact: true });
     expect(parts.find((p) => p.column === 'customer_messages__total')).toMatchObject({ build: 'sum(customer_messages)', zero: false, exact: true });
   });
 });

