@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { discoverModels } from '../models/build.js';
+import { DAILY_MARTS } from '../models/daily.js';
 import { sqlString } from '../ingest/adapters/sql.js';
 
 /** One line per mart that differs between the warehouse files `a` and `b`; empty when all are equal. */
@@ -28,6 +29,7 @@ export async function compareWarehouses(a: string, b: string): Promise<string[]>
         .filter((m) => m.layer === 'marts')
         .map((m) => m.name),
       'metric_summary',
+      ...DAILY_MARTS,
     ];
     const out: string[] = [];
     for (const mart of marts) {

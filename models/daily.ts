@@ -16,8 +16,7 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
-import { CATALOGUE, type Metric } from './catalogue.js';
-import { SUMMARY_SOURCE, enough, groupingIdOf, summaryFields } from './summary.js';
+import { SUMMARY_SOURCE, groupingIdOf, sumOfPart, summaryParts } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
 export const DAILY_MARTS = ['metric_daily'] as const;
@@ -47,64 +46,8 @@ export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
   ['owner_agent', 'resolution_type'],
 ];
 
-interface Part {
-  /** Column of metric_daily. */
-  column: string;
-  /** The aggregate over a day's conversations. */
-  build: string;
-  /** Over no conversations the field's aggregate is 0 (a count), not null (a sum). */
-  zero: boolean;
-}
-
-interface DailyField {
-  field: string;
-  /** The field over a range, from the sums of its parts (`S(x)`: the sum of part x over the days). */
-  read: (S: (column: string) => string) => string;
-}
-
-const col = (m: Metric) => m.column ?? m.name;
-
-/** The additive parts of every summary field, and how each field is read from them: one list, from the catalogue. */
-function plan(): { parts: Part[]; fields: DailyField[] } {
-  const parts: Part[] = [];
-  const fields: DailyField[] = [];
-  for (const m of CATALOGUE) {
-    const s = m.summary;
-    if (!s) continue;
-    const [first, second, third] = summaryFields(m);
-    switch (s.kind) {
-      case 'total':
-        parts.push({ column: `${m.name}__total`, build: s.sql, zero: /^(count|coalesce)\(/.test(s.sql) });
-        fields.push({ field: first!, read: (S) => S(`${m.name}__total`) });
-        break;
-      case 'rate':
-        parts.push({ column: `${m.name}__num`, build: `count(*) filter (where (${s.denominator}) and (${s.numerator}))`, zero: true });
-        parts.push({ column: `${m.name}__den`, build: `count(*) filter (where ${s.denominator})`, zero: true });
-        fields.push({ field: first!, read: (S) => enough(S(`${m.name}__den`), `${S(`${m.name}__num`)}::double / ${S(`${m.name}__den`)}`) });
-        fields.push({ field: second!, read: (S) => S(`${m.name}__den`) });
-        break;
-      case 'ratio':
-        parts.push({ column: `${m.name}__num`, build: `sum(${s.numerator})`, zero: false });
-        parts.push({ column: `${m.name}__den`, build: `coalesce(sum(${s.denominator}), 0)`, zero: true });
-        fields.push({ field: first!, read: (S) => enough(S(`${m.name}__den`), `${S(`${m.name}__num`)}::double / ${S(`${m.name}__den`)}`) });
-        fields.push({ field: second!, read: (S) => S(`${m.name}__den`) });
-        break;
-      case 'distribution':
-      case 'mean': {
-        parts.push({ column: `${m.name}__n`, build: `count(${col(m)})`, zero: true });
-        parts.push({ column: `${m.name}__sum`, build: `sum(${col(m)})`, zero: false });
-        // a duration's median and p90 (first, second) are no sums of days
-        const mean = s.kind === 'mean' ? first! : third!;
-        fields.push({ field: mean, read: (S) => enough(S(`${m.name}__n`), `${S(`${m.name}__sum`)}::double / ${S(`${m.name}__n`)}`) });
-        break;
-      }
-    }
-  }
-  return { parts, fields };
-}
-
-const PLAN = plan();
-const PARTS = new Map(PLAN.parts.map((p) => [p.column, p]));
+/** Every part of the summary's fields (exact or not: a range's sums of days are what the dashboard reads) and the fields they give. */
+const PLAN = summaryParts();
 const FIELDS = new Map(PLAN.fields.map((f) => [f.field, f]));
 
 /** Whether `field` is a summary field metric_daily answers (every one but the medians and p90s). */
@@ -206,7 +149,6 @@ export function dailySummarySql(q: DailyQuery): { sql: string; params: unknown[]
   if (grouping === undefined) throw new Error(`metric_daily has no grouping by ${q.grouping.join(', ') || 'nothing'}`);
   const conditions = [`grouping = '${grouping}'`, `day between ${bind(q.from)}::date and ${bind(q.to)}::date`, ...Object.entries(q.filter).map(([c, v]) => `${c} = ${bind(v)}`)];
   if (q.month) conditions.push(q.month);
-  const S = (column: string) => (PARTS.get(column)!.zero ? `coalesce(sum(${column}), 0)` : `sum(${column})`);
-  const select = [q.by ? `${q.by} as key` : 'null::varchar as key', ...q.fields.map((f) => `${FIELDS.get(f)!.read(S)} as ${f}`)];
+  const select = [q.by ? `${q.by} as key` : 'null::varchar as key', ...q.fields.map((f) => `${FIELDS.get(f)!.read(sumOfPart)} as ${f}`)];
   return { sql: `select ${select.join(', ')} from metric_daily where ${conditions.join(' and ')}${q.by ? ' group by 1' : ''}`, params };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, metric } from './catalogue.js';
-import { fieldMetric, HEADLINE_FIELDS, HEADLINES, summaryAggregates, summaryFields, summarySql } from './summary.js';
+import { fieldMetric, HEADLINE_FIELDS, HEADLINES, summaryAggregates, summaryFields, summaryParts, summarySql } from './summary.js';
+import { dailyField } from './daily.js';
 
 describe('the summary SQL', () => {
   it('computes only the aggregates of the fields asked for', () => {
@@ -55,5 +56,32 @@ describe('summary fields', () => {
       expect(h.field).toBe(summaryFields(h.metric)[0]);
       if (h.second) expect(fields.has(h.second.field), h.second.field).toBe(true);
     }
+  });
+});
+
+describe('the additive parts of the summary fields (metric_summary and metric_daily)', () => {
+  const { parts, fields } = summaryParts();
+  const field = (name: string) => fields.find((f) => f.field === name)!;
+
+  it('give every field but the medians and p90s, and metric_daily answers exactly those', () => {
+    const all = CATALOGUE.flatMap(summaryFields);
+    expect(fields.map((f) => f.field)).toEqual(all.filter((f) => !/_(median|p90)$/.test(f)));
+    expect(all.filter(dailyField)).toEqual(fields.map((f) => f.field));
+  });
+
+  it('are exact for counts and sums of counts only: not for sums of durations, scores or money', () => {
+    const exact = (name: string) => field(name).exact;
+    expect(['conversations', 'fcr_rate', 'fcr_rate_base', 'reopens_mean', 'sla_next_response_turns'].filter(exact)).toHaveLength(5);
+    expect(['first_response_s_mean', 'csat_score_mean', 'effort_index_mean', 'cost_per_resolution', 'cost_per_resolution_base'].filter(exact)).toEqual([]);
+    // the count of a duration's values is exact (the summary's rule for showing its median), its sum is not
+    expect(parts.find((p) => p.column === 'first_response_s__n')).toMatchObject({ build: 'count(first_response_s)', zero: true, exact: true });
+    expect(parts.find((p) => p.column === 'first_response_s__sum')).toMatchObject({ build: 'sum(first_response_s)', zero: false, exact: false });
+  });
+
+  it('read a field from the sums of its parts, a count being 0 over none', () => {
+    expect(field('fcr_rate').read((c) => `S(${c})`)).toBe('case when S(fcr_rate__den) >= 10 then S(fcr_rate__num)::double / S(fcr_rate__den) end');
+    expect(field('fcr_rate').parts).toEqual(['fcr_rate__num', 'fcr_rate__den']);
+    expect(parts.find((p) => p.column === 'fcr_rate__den')).toMatchObject({ build: 'coalesce(count_if(resolved and fcr_window_closed), 0)', zero: true, exact: true });
+    expect(parts.find((p) => p.column === 'customer_messages__total')).toMatchObject({ build: 'sum(customer_messages)', zero: false, exact: true });
   });
 });
