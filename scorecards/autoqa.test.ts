@@ -41,6 +41,14 @@ const extra = [
     agent(at('10:06'), 'a1', { body: 'a\fb' }),
     agent(at('10:07'), 'a1', { body: 'x\vy' }),
   ]),
+  // sentences are the pieces between runs of . ! ? that hold a letter or digit: 4, none (counted as 1) and 1;
+  // words 5, 1 and 2
+  conversation('punctuation', [
+    customer(at('10:00'), 'my export is broken'),
+    agent(at('10:05'), 'a1', { body: 'Done!! Really?! ... ok. 42' }),
+    agent(at('10:06'), 'a1', { body: '?!' }),
+    agent(at('10:07'), 'a1', { body: '...and then' }),
+  ]),
 ];
 
 let w: TestWarehouse;
@@ -84,6 +92,11 @@ describe('AutoQA', () => {
   it('counts words split on every kind of white space the reply holds', async () => {
     const row = await w.db.one("select mean_reply_words, words_per_sentence from qa_autoqa where conversation_id = 'spacing'");
     expect(row).toEqual({ mean_reply_words: 10 / 3, words_per_sentence: 10 / 3 });
+  });
+
+  it('counts sentences between runs of . ! ?, only those that hold a letter or digit, at least one a reply', async () => {
+    const row = await w.db.one("select mean_reply_words, words_per_sentence from qa_autoqa where conversation_id = 'punctuation'");
+    expect(row).toEqual({ mean_reply_words: 8 / 3, words_per_sentence: 8 / 6 });
   });
 
   it('marks checks not applicable when a conversation has no human reply', async () => {

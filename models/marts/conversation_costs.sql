@@ -57,14 +57,18 @@ agent_changes as (
   group by owner_agent, minute
 ),
 
+-- one window over all agents (cheaper than one partitioned by agent), as in
+-- agent_concurrency_daily: each conversation's edges add up to 0, so the running sum
+-- enters each agent at 0, and the lead across two agents belongs to a level of 0
+-- (no share below)
 agent_levels as (
   select
     owner_agent,
     minute,
     lead(minute) over by_time - minute as lasts,
-    sum(delta) over (partition by owner_agent order by minute rows between unbounded preceding and current row) as level
+    sum(delta) over by_time as level
   from agent_changes
-  window by_time as (partition by owner_agent order by minute)
+  window by_time as (order by owner_agent, minute rows between unbounded preceding and current row)
 ),
 
 -- shared: the agent's active minutes before each edge, each minute at level k counting 1/k

@@ -15,10 +15,12 @@ with conversations as (
   cross join config_settings s
 ),
 
+-- the state after the last item: the only item with no next one (next_at is the next
+-- item's time, and every item has one), without a grouping of every item
 latest_states as (
-  select source, conversation_id, arg_max(state, ord) as status
+  select source, conversation_id, state as status
   from int_conversation_states
-  group by source, conversation_id
+  where next_at is null
 ),
 
 joined as (
