@@ -27,7 +27,7 @@ import { agent, assign, conversation, csat, customer, horizon, status, type Item
 import { monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
 import { filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { CATALOGUE } from '../../../models/catalogue.js';
-import { summaryFields, type Dimension } from '../../../models/summary.js';
+import { summaryFields, summaryParts, type Dimension } from '../../../models/summary.js';
 
 const reply = (id: string, at: string, options: { channel?: string } = {}) => conversation(id, [customer(at), agent(new Date(Date.parse(at) + 300_000).toISOString())], options);
 
@@ -192,6 +192,18 @@ describe('a date range from the per-day mart', () => {
       );
       if (!f.team && !f.agent) expect(close(await monthly(g.db, trendRange(f), fields))).toEqual(close(await summary(g.db, ['month'], filterWhere(trendRange(f)), fields)));
     }
+  });
+
+  it('stores its counts as BIGINT, not the HUGEINT of a sum of integers (costly to read back)', async () => {
+    const types = new Map(
+      (await g.db.all<{ column_name: string; data_type: string }>("select column_name, data_type from information_schema.columns where table_name = 'metric_daily'")).map((r) => [
+        r.column_name,
+        r.data_type,
+      ]),
+    );
+    const exact = summaryParts().parts.filter((p) => p.exact);
+    expect(exact.length).toBeGreaterThan(40);
+    for (const p of exact) expect(types.get(p.column), p.column).toBe('BIGINT');
   });
 
   it('reads the rates and counts of a range from metric_daily, not from the conversations', async () => {
