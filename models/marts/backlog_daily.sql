@@ -61,5 +61,6 @@ select
   team,
   opened,
   resolved,
-  sum(opened - resolved) over (partition by channel, team order by day) as backlog
+  -- a BIGINT, not the HUGEINT of a sum of integers: cheaper to read back (the backlog page sums its days)
+  (sum(opened - resolved) over (partition by channel, team order by day))::bigint as backlog
 from daily
