@@ -5,7 +5,7 @@
  * Expected values are worked out from the timestamps below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, assign, conversation, customer, on } from '../../../testing/fixtures.js';
 import { loadAgentOperations } from './agent-scorecard.js';
 
@@ -73,5 +73,35 @@ describe("the scorecard's figures credited by reply", () => {
     // without the tag the team has all 20
     const all = await loadAgentOperations(w.db, { agentId: 'a1', name: null, team: 'T1', active: null }, f);
     expect(all.rows.find((r) => r.label === 'Conversations owned')).toMatchObject({ agent: '10', team: '20' });
+  });
+
+  it('reads the reply figures of a date range from the per-day rollup, the agent and the team in one query', async () => {
+    const seen: string[] = [];
+    const a1 = { agentId: 'a1', name: null, team: 'T1', active: null };
+    const range = { from: '2026-10-02', to: '2026-10-30' };
+    const ops = await loadAgentOperations(recordingReads(w.db, seen), a1, range);
+    expect(seen.filter((sql) => sql.includes('reply_daily'))).toHaveLength(1);
+    expect(seen.filter((sql) => sql.includes('reply_metrics'))).toEqual([]);
+    expect(ops.rows.filter((r) => r.label.includes('own replies')).map((r) => [r.agent, r.team])).toEqual([
+      ['2m 00s', '2m 30s'],
+      ['3m 00s', '10m 00s'],
+      ['100.0%', '50.0%'],
+    ]);
+    // a channel is the rollup's too; another channel has none of these replies
+    seen.length = 0;
+    const email = await loadAgentOperations(recordingReads(w.db, seen), a1, { ...range, channel: 'email' });
+    expect(seen.filter((sql) => sql.includes('reply_metrics'))).toEqual([]);
+    expect(email.rows.filter((r) => r.label.includes('own replies')).map((r) => r.agent)).toEqual(['–', '–', '–']);
+  });
+
+  it('has the same reply figures over the replies when the rollup is missing (a warehouse built before it)', async () => {
+    const a1 = { agentId: 'a1', name: null, team: 'T1', active: null };
+    const range = { from: '2026-10-03', to: '2026-10-29' };
+    const rolled = await loadAgentOperations(w.db, a1, range);
+    await w.db.run('drop table reply_daily');
+    const seen: string[] = [];
+    const direct = await loadAgentOperations(recordingReads(w.db, seen), a1, range);
+    expect(seen.filter((sql) => sql.includes('reply_metrics')).length).toBe(2);
+    expect(direct).toEqual(rolled);
   });
 });

@@ -10,8 +10,9 @@
 import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { REPLY_AGENT, replySummarySql } from '../../../models/summary.js';
-import { cachedAll, memo, rangeSummary } from './mart-query.js';
-import { filterQuery, filterWhere, numbered, type Filters } from './filters.js';
+import { REPLY_DAILY_MART, replyDailyAnswers, replyDailySql, type ReplyDailyGroup } from '../../../models/reply-daily.js';
+import { cachedAll, martsBuilt, memo, rangeSummary } from './mart-query.js';
+import { filterQuery, filterWhere, narrowed, numbered, type Filters } from './filters.js';
 
 export interface AgentInfo {
   agentId: string;
@@ -72,19 +73,11 @@ export function loadAgentOperations(db: Warehouse, agent: AgentInfo, f: Filters)
 
 async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
   const fields = ROWS.map((r) => r.field);
-  // replies: the conversation's date range (c.), the reply's agent or team (r.)
-  const replyRange = filterWhere(f, { prefix: 'c' });
-  const myReplies = numbered([['r.reply_agent = ?', agent.agentId]], replyRange.params.length + 1);
-  const teamReplies = numbered([['r.reply_team = ?', agent.team]], replyRange.params.length + 1);
-  const replyFields = [...new Set(REPLY_ROWS.map((r) => r.field))];
-  const [[a], [t], [ra], [rt]] = await Promise.all([
+  const [[a], [t], [ra, rt]] = await Promise.all([
     // the agent's conversations (owner_agent) and the team's (team), over the range and the other filters
     rangeSummary(db, null, { ...f, agent: agent.agentId }, fields),
     agent.team ? rangeSummary(db, null, { ...f, team: agent.team }, fields) : Promise.resolve([] as Row[]),
-    cachedAll(db, replySummarySql([REPLY_AGENT], `${replyRange.sql} and ${myReplies.sql}`, replyFields), [...replyRange.params, ...myReplies.params]),
-    agent.team
-      ? cachedAll(db, replySummarySql([], `${replyRange.sql} and ${teamReplies.sql}`, replyFields), [...replyRange.params, ...teamReplies.params])
-      : Promise.resolve([] as Row[]),
+    replyFigures(db, agent, f),
   ]);
   const row = (r: { metric: string; field: string; label: string }, mine: Row | undefined, theirs: Row | undefined) => {
     const m = metric(r.metric);
@@ -94,6 +87,35 @@ async function computeOperations(db: Warehouse, agent: AgentInfo, f: Filters) {
     rows: [...ROWS.map((r) => row(r, a, t)), ...REPLY_ROWS.map((r) => row(r, ra, rt))],
     conversationsHref: `/conversations${filterQuery({ ...f, agent: agent.agentId })}`,
   };
+}
+
+/**
+ * The reply figures of the agent (replies they wrote) and of their team
+ * (replies written in it), of the conversations of the range and filters:
+ * both from one read of the per-day rollup (models/reply-daily.ts) when it
+ * keeps the view (the date range, a channel), else over reply_metrics joined
+ * to the conversations. `[agent's, team's]`; no team: the team's is undefined.
+ */
+async function replyFigures(db: Warehouse, agent: AgentInfo, f: Filters): Promise<[Row | undefined, Row | undefined]> {
+  const fields = [...new Set(REPLY_ROWS.map((r) => r.field))];
+  const groups: ReplyDailyGroup[] = [
+    { as: 'agent', column: 'reply_agent', value: agent.agentId },
+    ...(agent.team ? [{ as: 'team', column: 'reply_team' as const, value: agent.team }] : []),
+  ];
+  const kept = !f.intent && !narrowed(f) && replyDailyAnswers(fields);
+  if (kept && (await martsBuilt(db, REPLY_DAILY_MART))) {
+    const q = replyDailySql({ from: f.from, to: f.to, groups, fields, ...(f.channel ? { channel: f.channel } : {}) });
+    const rows = await cachedAll(db, q.sql, q.params);
+    return [rows.find((r) => r['as'] === 'agent'), rows.find((r) => r['as'] === 'team')];
+  }
+  // replies: the conversation's date range (c.), the reply's agent or team (r.)
+  const replyRange = filterWhere(f, { prefix: 'c' });
+  const of = (g: ReplyDailyGroup) => {
+    const who = numbered([[`r.${g.column} = ?`, g.value]], replyRange.params.length + 1);
+    return cachedAll(db, replySummarySql(g.column === 'reply_agent' ? [REPLY_AGENT] : [], `${replyRange.sql} and ${who.sql}`, fields), [...replyRange.params, ...who.params]);
+  };
+  const [mine, theirs] = await Promise.all(groups.map(of));
+  return [mine?.[0], theirs?.[0]];
 }
 
 /** Agents with conversations in the range and the other filters (channel, tag, priority, …; not agent), by team, for the agents index. */
