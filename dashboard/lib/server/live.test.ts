@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
+import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { TEST_NOW } from '../../../testing/clock.js';
 import { agent, assign, conversation, customer, on, status } from '../../../testing/fixtures.js';
 import { loadLive, type LivePage } from './live.js';
@@ -102,6 +102,63 @@ describe('the shared live page', () => {
     expect(c).not.toBe(a);
     expect((await a).now).toBe('2026-12-01T12:00:00.000Z');
     expect((await c).now).toBe('2026-12-01T12:00:01.000Z');
+  });
+});
+
+describe('the live page kept for the data', () => {
+  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
+  // with reader connections, as the server has them: a read leaves the data generation as it is
+  let r: TestWarehouse;
+  beforeAll(async () => {
+    r = await testWarehouse({ records, build: config, readers: 2 });
+  });
+  afterAll(() => r.close());
+  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
+  /** The page read afresh at `now`: a write's new data generation leaves no kept read. */
+  const afresh = async (db: TestWarehouse['db'], now: Date) => {
+    await db.run('checkpoint');
+    return loadLive(db, { now, config: liveConfig });
+  };
+
+  it('is, at a later moment of the same data, the page read afresh at that moment', async () => {
+    // 12:50: c3's reply of 11:50 leaves the hour of breaches; 7 days later, less 15 minutes: only
+    // the conversations with activity after 1 December 11:45 are still live (c2 and c3)
+    for (const now of [later(50), later(7 * 24 * 60 - 15), later(7 * 24 * 60 + 60)]) {
+      await loadLive(r.db, { now: TEST_NOW, config: liveConfig });
+      const kept = await loadLive(r.db, { now, config: liveConfig });
+      expect(kept).toEqual(await afresh(r.db, now));
+    }
+    const week = await loadLive(r.db, { now: later(7 * 24 * 60 - 15), config: liveConfig });
+    expect(week.byChannel).toEqual([{ key: 'webchat', open: 2 }]);
+    expect((await loadLive(r.db, { now: later(7 * 24 * 60 + 60), config: liveConfig })).openTotal).toBe(0);
+  });
+
+  it('reads the history of the live conversations once for the data, not at each moment', async () => {
+    await afresh(r.db, TEST_NOW);
+    const seen: string[] = [];
+    for (const minutes of [0, 1, 20]) await loadLive(recordingReads(r.db, seen), { now: later(minutes), config: liveConfig });
+    expect(seen.filter((sql) => sql.includes('last_turn'))).toHaveLength(0);
+    // the queue depth once per quarter hour: 12:00 and 12:15 (12:00 was read by the page afresh)
+    expect(seen.filter((sql) => sql.includes('generate_series'))).toHaveLength(1);
+  });
+
+  it('reads afresh when the data hold a message after the moment asked', async () => {
+    const f = await testWarehouse({
+      records: [conversation('c1', [customer(d('11:40'))]), conversation('f1', [customer(d('12:30'))])],
+      build: config,
+      readers: 2,
+    });
+    try {
+      const at = async (now: Date) => (await loadLive(f.db, { now, config: liveConfig })).waiting.map((x) => x.conversationId);
+      expect(await at(TEST_NOW)).toEqual(['c1']);
+      expect(await at(later(45))).toEqual(['c1', 'f1']);
+      // the read kept for 12:45 is not the page of 12:00, nor of 12:44
+      expect(await at(TEST_NOW)).toEqual(['c1']);
+      expect(await at(later(44))).toEqual(['c1', 'f1']);
+      expect(await at(later(29))).toEqual(['c1']);
+    } finally {
+      f.close();
+    }
   });
 });
 

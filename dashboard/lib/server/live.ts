@@ -121,61 +121,37 @@ export interface LiveOptions {
 export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promise<LivePage> {
   const now = options.now ?? new Date();
   const config = options.config ?? liveConfig();
-  const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
-  const params = [iso(now), iso(since)];
-  // the conversations with activity in the window, their state at `now`. `recent` is a group by
-  // (not a union): DuckDB estimates a group by from the key's distinct count, a few thousand rows,
-  // and so builds the semi joins' hash tables on `recent` and streams the raw tables past them; a
-  // union's estimate, a fifth of the raw rows, made it build them on all of raw_events and the
-  // public messages instead (3x the CPU of the read, growing with the warehouse)
-  const recent = `
-    recent as (
-      select source, conversation_id from (
-        select source, conversation_id from raw_messages where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
-        union all
-        select source, conversation_id from raw_events where event_at > $2::timestamptz and event_at <= $1::timestamptz
-      ) group by all
-    ),
-    states as (
-      select source, conversation_id,
-        arg_max(status, (event_at, seq)) filter (where type = 'status' and status is not null) as status,
-        arg_max(team, (event_at, seq)) filter (where type = 'assign' and team is not null) as team,
-        arg_max(agent_id, (event_at, seq)) filter (where type = 'assign' and agent_id is not null) as owner
-      from raw_events semi join recent using (source, conversation_id)
-      where event_at <= $1::timestamptz
-      group by all
-    ),
-    msgs as (
-      select m.source, m.conversation_id, m.sent_at, m.seq, m.author_role as role
-      from raw_messages m semi join recent using (source, conversation_id)
-      where not m.internal and m.author_role in ('customer', 'agent') and m.sent_at <= $1::timestamptz
-    ),
-    marked as (
-      select *,
-        lag(role) over c as prev,
-        min(sent_at) filter (where role = 'agent') over (c rows between 1 following and unbounded following) as replied_at
-      from msgs
-      window c as (partition by source, conversation_id order by sent_at, seq)
-    ),
-    turns as (
-      select source, conversation_id, sent_at as started_at, replied_at,
-        row_number() over (partition by source, conversation_id order by sent_at, seq) = 1 as first
-      from marked
-      where role = 'customer' and (prev is null or prev = 'agent')
-    )`;
   // which tables there are changes with a build, which bumps the data generation (cache.ts)
   const tables = await memo(db, 'live-tables', () => tableNames(db));
   const [hasPolicies, hasWindows, hasTeamSchedules, hasAgents] = ['config_sla_policies', 'int_business_windows', 'config_team_schedules', 'raw_agents'].map((t) => tables.has(t));
+  // the data's latest moments, once per data generation: no message, event or conversation after
+  // `now`, and the reads bounded at `now` keep every row (settled, see liveRows); no load after it
+  // either, and the freshness is the latest message, event or load
+  const latest = await memo(db, 'live-latest', () =>
+    db.one<Latest>(
+      `select greatest(epoch_us(max_sent), epoch_us(max_event), epoch_us(max_created)) as rows_us, epoch_us(max_load) as load_us,
+         greatest(max_sent, max_event, max_load) as fresh
+       from (select (select max(sent_at) from raw_messages) as max_sent, (select max(event_at) from raw_events) as max_event,
+               (select max(created_at) from raw_conversations) as max_created, (select max(started_at) from load_log) as max_load)`,
+    ),
+  );
+  const notAfter = (us: number | null | undefined) => us === null || us === undefined || Number(us) <= now.getTime() * 1000;
+  const settled = notAfter(latest?.rows_us);
   // the independent reads side by side, each on a reader connection of its own
   const depthRead = queueDepth(db, now);
-  const freshRead = db.one<{ at: Date | null }>(
-    `select greatest(
+  const freshRead =
+    settled && notAfter(latest?.load_us)
+      ? Promise.resolve({ at: latest?.fresh ?? null })
+      : db.one<{ at: Date | null }>(
+          `select greatest(
        (select max(sent_at) from raw_messages where sent_at <= $1::timestamptz),
        (select max(event_at) from raw_events where event_at <= $1::timestamptz),
        (select max(started_at) from load_log where started_at <= $1::timestamptz)) as at`,
-    [iso(now)],
-  );
-  const rosterRead = hasAgents ? db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents') : Promise.resolve([]);
+          [iso(now)],
+        );
+  const rosterRead = hasAgents
+    ? memo(db, 'live-roster', () => db.all<{ agent_id: string; name: string | null; team: string | null }>('select agent_id, name, team from raw_agents'))
+    : Promise.resolve([]);
   type Open = {
     source: string;
     conversation_id: string;
@@ -188,34 +164,7 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
     status: string | null;
     waiting_since: Date | null;
   };
-  // the open conversations and the SLA's turns in one read: recent, states and turns (the full
-  // history of the recent conversations, the page's costliest part) computed once for both
-  const combinedRead = db.all<{ kind: 'open' | 'turn' } & Record<string, unknown>>(
-    `with ${recent},
-     last_turn as (
-       -- as a struct: arg_max leaves out a null argument, and the last turn's reply is null while it waits
-       select source, conversation_id, arg_max({'started_at': started_at, 'replied_at': replied_at}, started_at) as turn
-       from turns group by all
-     ),
-     open_now as (
-       select c.source, c.conversation_id, c.channel, c.intent, c.priority, c.customer_segment as segment, s.team, s.owner, s.status,
-         case when t.turn.replied_at is null then t.turn.started_at end as waiting_since
-       from raw_conversations c
-       semi join recent using (source, conversation_id)
-       left join states s using (source, conversation_id)
-       left join last_turn t using (source, conversation_id)
-       where c.created_at <= $1::timestamptz and coalesce(s.status, 'open') not in ('resolved', 'closed')
-     )${
-       hasPolicies
-         ? `,
-     sla_turns as (${SLA_TURNS})`
-         : ''
-     }
-     select 'open' as kind, * from open_now
-     ${hasPolicies ? "union all by name select 'turn' as kind, * from sla_turns" : ''}
-     order by kind, source, conversation_id`,
-    params,
-  );
+  const combinedRead = liveRows(db, now, !!hasPolicies, settled);
   const conversationsRead = combinedRead.then((rows) => rows.filter((r) => r.kind === 'open') as unknown as Open[]);
   const sla = hasPolicies
     ? slaCountdowns(
@@ -277,6 +226,102 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
   };
 }
 
+/**
+ * The live page's open conversations (kind 'open') and SLA turns (kind 'turn') at `now`, each
+ * with its conversation's latest activity (`last_us`, µs) and a turn's reply (`replied_us`).
+ */
+function liveRowsSql(hasPolicies: boolean): string {
+  // the conversations with activity in the window, their state at `now`. `recent` is a group by
+  // (not a union): DuckDB estimates a group by from the key's distinct count, a few thousand rows,
+  // and so builds the semi joins' hash tables on `recent` and streams the raw tables past them; a
+  // union's estimate, a fifth of the raw rows, made it build them on all of raw_events and the
+  // public messages instead (3x the CPU of the read, growing with the warehouse)
+  const recent = `
+    recent as (
+      select source, conversation_id, epoch_us(max(t)) as last_us from (
+        select source, conversation_id, sent_at as t from raw_messages where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
+        union all
+        select source, conversation_id, event_at from raw_events where event_at > $2::timestamptz and event_at <= $1::timestamptz
+      ) group by source, conversation_id
+    ),
+    states as (
+      select source, conversation_id,
+        arg_max(status, (event_at, seq)) filter (where type = 'status' and status is not null) as status,
+        arg_max(team, (event_at, seq)) filter (where type = 'assign' and team is not null) as team,
+        arg_max(agent_id, (event_at, seq)) filter (where type = 'assign' and agent_id is not null) as owner
+      from raw_events semi join recent using (source, conversation_id)
+      where event_at <= $1::timestamptz
+      group by all
+    ),
+    msgs as (
+      select m.source, m.conversation_id, m.sent_at, m.seq, m.author_role as role
+      from raw_messages m semi join recent using (source, conversation_id)
+      where not m.internal and m.author_role in ('customer', 'agent') and m.sent_at <= $1::timestamptz
+    ),
+    marked as (
+      select *,
+        lag(role) over c as prev,
+        min(sent_at) filter (where role = 'agent') over (c rows between 1 following and unbounded following) as replied_at
+      from msgs
+      window c as (partition by source, conversation_id order by sent_at, seq)
+    ),
+    turns as (
+      select source, conversation_id, sent_at as started_at, replied_at,
+        row_number() over (partition by source, conversation_id order by sent_at, seq) = 1 as first
+      from marked
+      where role = 'customer' and (prev is null or prev = 'agent')
+    )`;
+  // the open conversations and the SLA's turns in one read: recent, states and turns (the full
+  // history of the recent conversations, the page's costliest part) computed once for both
+  return `with ${recent},
+     last_turn as (
+       -- as a struct: arg_max leaves out a null argument, and the last turn's reply is null while it waits
+       select source, conversation_id, arg_max({'started_at': started_at, 'replied_at': replied_at}, started_at) as turn
+       from turns group by all
+     ),
+     open_now as (
+       select c.source, c.conversation_id, c.channel, c.intent, c.priority, c.customer_segment as segment, s.team, s.owner, s.status,
+         case when t.turn.replied_at is null then t.turn.started_at end as waiting_since, r.last_us
+       from raw_conversations c
+       join recent r using (source, conversation_id)
+       left join states s using (source, conversation_id)
+       left join last_turn t using (source, conversation_id)
+       where c.created_at <= $1::timestamptz and coalesce(s.status, 'open') not in ('resolved', 'closed')
+     )${
+       hasPolicies
+         ? `,
+     sla_turns as (${SLA_TURNS})`
+         : ''
+     }
+     select 'open' as kind, * from open_now
+     ${hasPolicies ? "union all by name select 'turn' as kind, * from sla_turns" : ''}
+     order by kind, source, conversation_id`;
+}
+
+type LiveRow = { kind: 'open' | 'turn'; last_us: number; replied_us?: number | null } & Record<string, unknown>;
+
+/** The latest moment (µs) of the messages, events and conversations, and of the loads; the freshness figure as the page reads it. */
+type Latest = { rows_us: number | null; load_us: number | null; fresh: Date | null };
+
+/**
+ * The rows of {@link liveRowsSql} at `now`, read once per data generation when no row of the
+ * data is dated after `now` (`settled`): then the read's bounds at or before `now` keep every
+ * row, and the page at a later moment of the same data differs from the kept read (made at
+ * `at`) only in what leaves the windows — a conversation whose latest activity is no longer in
+ * the last {@link RECENT_DAYS} days, a turn replied before the last hour — the same conditions
+ * as the SQL's, on the same microseconds. A moment before the kept one is read anew.
+ */
+async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled: boolean): Promise<LiveRow[]> {
+  const read = (at: Date) => db.all<LiveRow>(liveRowsSql(hasPolicies), [iso(at), iso(new Date(at.getTime() - RECENT_DAYS * 86_400_000))]);
+  if (!settled) return read(now);
+  const kept = await memo(db, `live-rows\u0000${hasPolicies}`, async () => ({ at: now.getTime(), rows: await read(now) }));
+  if (kept.at > now.getTime()) return read(now);
+  if (kept.at === now.getTime()) return kept.rows;
+  const sinceUs = (now.getTime() - RECENT_DAYS * 86_400_000) * 1000;
+  const breachUs = (now.getTime() - BREACH_BACK_S * 1000) * 1000;
+  return kept.rows.filter((r) => Number(r.last_us) > sinceUs && (r.kind === 'open' || r.replied_us === null || Number(r.replied_us) >= breachUs));
+}
+
 type Policy = {
   ord: number;
   name: string;
@@ -297,7 +342,7 @@ type SlaTurn = {
   policy_ord: number | null;
 };
 const SLA_TURNS = `
-     select t.source, t.conversation_id, c.channel, s.team, t.started_at, t.first,
+     select t.source, t.conversation_id, c.channel, s.team, t.started_at, t.first, r.last_us, epoch_us(t.replied_at) as replied_us,
        -- the first policy whose when matches (the rule the models use: macro sla_when_matches, migration 018)
        (select min(p.ord) from config_sla_policies p
         where sla_when_matches(p.channels, p.priorities, p.teams, p.intents, p.sources, p.segments,
@@ -307,6 +352,7 @@ const SLA_TURNS = `
          where e.source = t.source and e.conversation_id = t.conversation_id and e.type = 'status' and e.status in ('resolved', 'closed')
            and e.event_at > t.started_at and e.event_at <= $1::timestamptz) end) as stopped_at
      from turns t
+     join recent r using (source, conversation_id)
      join raw_conversations c using (source, conversation_id)
      left join states s using (source, conversation_id)
      where coalesce(least(t.replied_at, $1::timestamptz), $1::timestamptz) >= $1::timestamptz - interval ${BREACH_BACK_S} second`;
@@ -317,7 +363,10 @@ async function slaCountdowns(
   now: Date,
   has: { hasWindows: boolean; hasTeamSchedules: boolean },
 ): Promise<{ dueSoon: SlaCountdown[]; breaches: SlaCountdown[] }> {
-  const policies = (await db.all<Policy>('select ord, name, business_hours, first_response_s, next_response_s from config_sla_policies order by ord')).map((p) => ({
+  // the configuration's tables change with a build, which bumps the data generation
+  const policies = (
+    await memo(db, 'live-policies', () => db.all<Policy>('select ord, name, business_hours, first_response_s, next_response_s from config_sla_policies order by ord'))
+  ).map((p) => ({
     ...p,
     first_response_s: p.first_response_s === null ? null : Number(p.first_response_s),
     next_response_s: p.next_response_s === null ? null : Number(p.next_response_s),
@@ -325,7 +374,9 @@ async function slaCountdowns(
   if (policies.length === 0) return { dueSoon: [], breaches: [] };
   const turns = await turnsRead;
   const schedules = has.hasTeamSchedules
-    ? new Map((await db.all<{ team: string; schedule: string }>('select team, schedule from config_team_schedules')).map((r) => [r.team, r.schedule]))
+    ? new Map(
+        (await memo(db, 'live-schedules', () => db.all<{ team: string; schedule: string }>('select team, schedule from config_team_schedules'))).map((r) => [r.team, r.schedule]),
+      )
     : new Map<string, string>();
   const horizon = new Date(now.getTime() + DUE_SOON_S * 1000);
   // business windows of the schedules used, from the earliest start to the end of the countdown
@@ -393,6 +444,11 @@ async function slaCountdowns(
 /** Conversations open at each quarter hour of the last {@link DEPTH_HOURS} hours (the same rule as "open now", at that moment). */
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
+  // the points and the data decide it, not `now`: kept for the quarter hour until the data change
+  return memo(db, `live-depth\u0000${end.getTime()}`, () => depthAt(db, end));
+}
+
+async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: number }[]> {
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
   // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
   // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
