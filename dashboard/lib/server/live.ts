@@ -1,7 +1,10 @@
 /**
  * The live operations page's loader (/live): what is happening now, read
  * from the raw layer (loads and webhook events, service/webhooks.ts) at the
- * moment asked, not from the marts of the last build.
+ * moment asked, not from the marts of the last build. The history of the
+ * live conversations is read once per data generation while no row is dated
+ * after the moment asked (liveRows): a write (a webhook, a load, a build)
+ * makes the next page read it again.
  *
  * - **Open now**: a conversation with activity in the last {@link RECENT_DAYS}
  *   days whose latest status (at or before `now`) is not resolved or closed
