@@ -21,7 +21,6 @@ import { enough } from './summary.js';
 /** The rollup the build makes (a mart of models/marts). */
 export const REPLY_DAILY_MART = 'reply_daily';
 
-/** The reply-summary fields the rollup answers. */
 /**
  * The reply-summary fields the rollup answers exactly: quantiles and whole
  * counts (not the mean: a floating-point sum depends on its order).
