@@ -16,7 +16,7 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
-import { SUMMARY_SOURCE, groupingIdOf, sumOfPart, summaryParts, type SummaryPart } from './summary.js';
+import { SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type SummaryPart } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
 export const DAILY_MARTS = ['metric_daily'] as const;
@@ -46,9 +46,8 @@ export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
   ['owner_agent', 'resolution_type'],
 ];
 
-/** Every part of the summary's fields (exact or not: a range's sums of days are what the dashboard reads) and the fields they give. */
-const PLAN = summaryParts();
-const FIELDS = new Map(PLAN.fields.map((f) => [f.field, f]));
+/** The summary fields by name, each with its parts: metric_daily keeps every part (exact or not: a range's sums of days are what the dashboard reads). */
+const FIELDS = new Map(SUMMARY_PARTS.fields.map((f) => [f.field, f]));
 
 /** Whether `field` is a summary field metric_daily answers (every one but the medians and p90s). */
 export function dailyField(field: string): boolean {
@@ -102,13 +101,13 @@ export function metricDailyRowsSql(where = ''): string {
   const base = groupedRows(
     AGGREGATED,
     `(select *, ${DAY} as day from ${SUMMARY_SOURCE})`,
-    PLAN.parts.map((p) => `${stored(p, p.build)} as ${p.column}`),
+    SUMMARY_PARTS.parts.map((p) => `${stored(p, p.build)} as ${p.column}`),
     where,
   );
   const summed = DAILY_GROUPINGS.filter((g) => !AGGREGATED.includes(g)).map((g) => {
     const from = AGGREGATED.find((h) => g.every((c) => h.includes(c)))!;
     const columns = DAILY_COLUMNS.map((c) => (g.includes(c) ? c : `null::varchar as ${c}`));
-    return `select '${label(g)}' as grouping, month, day, ${columns.join(', ')}, ${PLAN.parts.map((p) => `${stored(p, `sum(${p.column})`)} as ${p.column}`).join(', ')}
+    return `select '${label(g)}' as grouping, month, day, ${columns.join(', ')}, ${SUMMARY_PARTS.parts.map((p) => `${stored(p, `sum(${p.column})`)} as ${p.column}`).join(', ')}
     from _base where grouping = '${label(from)}' group by all`;
   });
   return `with _base as materialized (${base})

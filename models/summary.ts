@@ -473,19 +473,20 @@ function totalOfParts(sql: string): boolean {
   throw new Error(`the summary total "${sql}" does not add up over groups: a total is count(…), sum(…) or coalesce(sum(…), 0)`);
 }
 
-const PARTS = summaryParts();
+/** The plan of parts, made once: metric_summary's and metric_daily's (models/daily.ts). */
+export const SUMMARY_PARTS = summaryParts();
 
 /** The sum of part `column` over groups: 0 over none for a count. */
 export function sumOfPart(column: string): string {
-  const p = PARTS.parts.find((x) => x.column === column);
+  const p = SUMMARY_PARTS.parts.find((x) => x.column === column);
   if (!p) throw new Error(`no summary part ${column}`);
   return p.zero ? `coalesce(sum(${column}), 0)` : `sum(${column})`;
 }
 
 /** The fields of the summary that its exact parts give, and those parts. */
-const EXACT_FIELDS = PARTS.fields.filter((f) => f.exact);
+const EXACT_FIELDS = SUMMARY_PARTS.fields.filter((f) => f.exact);
 const EXACT = new Set(EXACT_FIELDS.map((f) => f.field));
-const EXACT_PARTS = PARTS.parts.filter((p) => EXACT_FIELDS.some((f) => f.parts.includes(p.column)));
+const EXACT_PARTS = SUMMARY_PARTS.parts.filter((p) => EXACT_FIELDS.some((f) => f.parts.includes(p.column)));
 
 /** The insert of the exact fields of `gs`, from one grouping of the conversations by every dimension they use into its exact parts. */
 function additiveInsertSql(gs: readonly MartGrouping[], where: string): string {
