@@ -8,6 +8,11 @@ import path from 'node:path';
 const PORT = Number(process.env['PARLEY_E2E_PORT'] ?? 5297);
 const DB = path.join(tmpdir(), `parley-e2e-${PORT}.duckdb`);
 const CONFIG = 'tests/e2e/fixtures/parley.config.yaml';
+// The moment the run starts for every Parley process of it (testing/e2e-clock.js): the demo's data, the
+// default date ranges and the live queue are the same whatever day the tests run on. A Wednesday in
+// the middle of a month, outside any change of summer time.
+const E2E_NOW = Date.parse('2026-11-18T10:00:00Z');
+const CLOCK = { NODE_OPTIONS: `--import=${path.resolve('testing/e2e-clock.js')}`, PARLEY_E2E_CLOCK_OFFSET_MS: String(E2E_NOW - Date.now()) };
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -44,6 +49,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/login`,
     timeout: 120_000,
     reuseExistingServer: false,
+    env: { ...(process.env as Record<string, string>), ...CLOCK },
     stdout: 'ignore',
     stderr: 'pipe',
   },

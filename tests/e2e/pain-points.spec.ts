@@ -16,6 +16,8 @@ test.beforeAll(() => {
 });
 
 test('pain points open on the latest month, and a rename survives the next insights build', async ({ page }) => {
+  // two insights builds run inside the test (about 5 s each at rest; four times that on a loaded machine)
+  test.setTimeout(120_000);
   await signIn(page, 'product', '/pain-points');
   const period = page.getByLabel('Period');
   const latest = await period.locator('option').first().getAttribute('value');
