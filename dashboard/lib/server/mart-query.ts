@@ -23,6 +23,8 @@ import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, summaryAggregates, summarySource, summarySql, type Dimension } from '../../../models/summary.js';
 import { DAILY_COLUMNS, DAILY_MARTS, dailyField, dailyGrouping, dailySummarySql, type DailyColumn, type DailyQuery } from '../../../models/daily.js';
 import { dataDays, filterWhere, narrowed, type Filters, type Where } from './filters.js';
+import { annotationsIn, readAnnotations, type AnnotationScope } from '../../../models/annotations.js';
+import type { ChartAnnotation } from '../../../charts/annotations.js';
 
 export { cachedAll, memo } from './cache.js';
 
@@ -104,6 +106,18 @@ const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) 
 function isLastDay(d: string): boolean {
   const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
   return next.getUTCDate() === 1;
+}
+
+/**
+ * The annotations a view's trends draw (models/annotations.ts): every
+ * annotation is read once per data generation and narrowed to `scope` here,
+ * so a date range asked for the first time costs no query for them.
+ *
+ * @example
+ *   await chartAnnotations(db, { from: '2025-12-01', to: '2026-11-30', channel: 'email' });
+ */
+export async function chartAnnotations(db: Warehouse, scope: AnnotationScope): Promise<ChartAnnotation[]> {
+  return annotationsIn(await memo(db, 'annotations', () => readAnnotations(db)), scope);
 }
 
 /** Whether every one of the marts `names` is built, cached like the marts themselves (see {@link tableExists}). */
