@@ -36,24 +36,52 @@ export interface AnnotationScope {
 }
 
 export async function loadAnnotations(db: Warehouse, scope: AnnotationScope): Promise<ChartAnnotation[]> {
-  // one catalog query for the three (each costs a few ms: a trend asked for the first time asks them)
+  return annotationsIn(await readAnnotations(db), scope);
+}
+
+/** An annotation with what {@link annotationsIn} picks it by: its team and channel, or the month of an emerging topic. */
+export interface ScopedAnnotation extends ChartAnnotation {
+  team: string | null;
+  channel: string | null;
+  /** YYYY-MM of an emerging topic (shown on every team's and channel's views), null for a dated one. */
+  month: string | null;
+}
+
+/**
+ * Every annotation of the warehouse, ordered by date and label, with its
+ * scope: one read, which {@link annotationsIn} narrows to any view (the
+ * dashboard keeps it until the data change, so a date range asked for the
+ * first time reads no table for its annotations).
+ */
+export async function readAnnotations(db: Warehouse): Promise<ScopedAnnotation[]> {
+  // one catalog query for the three (each costs a few ms)
   const tables = await tableNames(db);
-  const [configured, entered, emerging] = ['config_annotations', 'chart_annotations', 'insight_emerging'].map((t) => tables.has(t));
   const parts: string[] = [];
-  // the same rule for a team's or channel's date, whether configured or entered
-  const dated = (table: string) => `select day::varchar as date, label, kind from ${table}
-      where day::date between $1::date and $2::date
-        and (team is null or $3::varchar is null or team = $3)
-        and (channel is null or $4::varchar is null or channel = $4)`;
-  if (configured) parts.push(dated('config_annotations'));
-  if (entered) parts.push(dated('chart_annotations'));
-  if (emerging) {
-    parts.push(`select month || '-01' as date, 'Rising: ' || label as label, 'incident' as kind from insight_emerging
-      where rank = 1 and ratio >= ${EMERGING_RATIO} and month between substr($1, 1, 7) and substr($2, 1, 7)`);
+  for (const t of ['config_annotations', 'chart_annotations']) {
+    if (tables.has(t)) parts.push(`select day::varchar as date, label, kind, team, channel, null::varchar as month from ${t}`);
+  }
+  if (tables.has('insight_emerging')) {
+    parts.push(`select month || '-01' as date, 'Rising: ' || label as label, 'incident' as kind, null::varchar as team, null::varchar as channel, month from insight_emerging
+      where rank = 1 and ratio >= ${EMERGING_RATIO}`);
   }
   if (!parts.length) return [];
-  const params = configured || entered ? [scope.from, scope.to, scope.team ?? null, scope.channel ?? null] : [scope.from, scope.to];
-  return db.all<{ date: string; label: string; kind: string }>(`${parts.join('\nunion all\n')}\norder by date, label`, params);
+  return db.all<ScopedAnnotation & Record<string, unknown>>(`${parts.join('\nunion all\n')}\norder by date, label`);
+}
+
+/**
+ * The annotations of `all` that a view of `scope` shows, in their order: a
+ * dated one within its days, of its team and channel (one without either
+ * shows on every view, and a view without them shows every one); an emerging
+ * topic when its month is among the scope's months.
+ */
+export function annotationsIn(all: readonly ScopedAnnotation[], scope: AnnotationScope): ChartAnnotation[] {
+  const [fromMonth, toMonth] = [scope.from.slice(0, 7), scope.to.slice(0, 7)];
+  const fits = (value: string | null, wanted: string | undefined) => value === null || wanted === undefined || value === wanted;
+  return all
+    .filter((a) =>
+      a.month !== null ? a.month >= fromMonth && a.month <= toMonth : a.date >= scope.from && a.date <= scope.to && fits(a.team, scope.team) && fits(a.channel, scope.channel),
+    )
+    .map((a) => ({ date: a.date, label: a.label, kind: a.kind }));
 }
 
 /** An annotation as the Annotations page lists it: where it comes from, and its id when it was entered on the dashboard. */

@@ -136,6 +136,12 @@ export interface DailyQuery {
   filter: Partial<Record<DailyColumn, string>>;
   /** The column whose groups are the rows (`month`, or one of the grouping), as `key`; none: one row. */
   by?: DailyColumn | 'month';
+  /**
+   * A day after `from`: the rows are then two periods, keyed 'before' (the days before it) and 'now' (from it on),
+   * each holding what the query of its days alone gives (a period without days in the mart has no row).
+   * Two adjacent ranges read in one scan of the mart instead of two.
+   */
+  split?: string;
   /** A condition on `month` the rows must meet besides. */
   month?: string;
   /** Fields {@link dailyField} answers. */
@@ -158,6 +164,7 @@ export function dailySummarySql(q: DailyQuery): { sql: string; params: unknown[]
   if (grouping === undefined) throw new Error(`metric_daily has no grouping by ${q.grouping.join(', ') || 'nothing'}`);
   const conditions = [`grouping = '${grouping}'`, `day between ${bind(q.from)}::date and ${bind(q.to)}::date`, ...Object.entries(q.filter).map(([c, v]) => `${c} = ${bind(v)}`)];
   if (q.month) conditions.push(q.month);
-  const select = [q.by ? `${q.by} as key` : 'null::varchar as key', ...q.fields.map((f) => `${FIELDS.get(f)!.read(sumOfPart)} as ${f}`)];
-  return { sql: `select ${select.join(', ')} from metric_daily where ${conditions.join(' and ')}${q.by ? ' group by 1' : ''}`, params };
+  const key = q.split ? `case when day >= ${bind(q.split)}::date then 'now' else 'before' end` : q.by;
+  const select = [key ? `${key} as key` : 'null::varchar as key', ...q.fields.map((f) => `${FIELDS.get(f)!.read(sumOfPart)} as ${f}`)];
+  return { sql: `select ${select.join(', ')} from metric_daily where ${conditions.join(' and ')}${key ? ' group by 1' : ''}`, params };
 }

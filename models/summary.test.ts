@@ -18,6 +18,15 @@ describe('the summary SQL', () => {
     );
   });
 
+  it("computes a duration's median and p90 asked together from one exact quantile list, each alone from its own quantile", () => {
+    const both = summaryAggregates(['first_response_s_median', 'first_response_s_p90']);
+    expect(both).toEqual([
+      'case when count(first_response_s) >= 10 then quantile_cont(first_response_s, [0.5, 0.9])[1] end as first_response_s_median',
+      'case when count(first_response_s) >= 10 then quantile_cont(first_response_s, [0.5, 0.9])[2] end as first_response_s_p90',
+    ]);
+    expect(summaryAggregates(['first_response_s_p90'])).toEqual(['case when count(first_response_s) >= 10 then quantile_cont(first_response_s, 0.9) end as first_response_s_p90']);
+  });
+
   it('joins the conversations to their costs only for a field or grouping that reads a cost', () => {
     expect(summarySql([], '', ['cost_per_resolution'])).toContain('from conversation_metrics left join conversation_costs using (source, conversation_id)');
     expect(summarySql(['resolution_type'], '', ['conversations'])).toContain('left join conversation_costs');

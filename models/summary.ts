@@ -166,7 +166,18 @@ export const enough = (n: string, value: string) => `case when ${n} >= ${MIN_GRO
 export function summaryAggregates(fields?: readonly string[]): string[] {
   const all = allAggregates();
   const wanted = fields && new Set(fields);
-  return all.filter((a) => !wanted || wanted.has(a.field)).map((a) => `${a.sql} as ${a.field}`);
+  const asked = (field: string) => !wanted || wanted.has(field);
+  return all
+    .filter((a) => asked(a.field))
+    .map((a) => {
+      // a duration's median and p90 asked together: one exact quantile_cont list, whose state holds the values once
+      // (DuckDB computes an aggregate written twice in one select once; the list's elements are the single quantiles)
+      if ((a.stat === 'median' || a.stat === 'p90') && asked(`${a.metric.name}_median`) && asked(`${a.metric.name}_p90`)) {
+        const col = a.metric.column ?? a.metric.name;
+        return `${enough(`count(${col})`, `quantile_cont(${col}, [0.5, 0.9])[${a.stat === 'median' ? 1 : 2}]`)} as ${a.field}`;
+      }
+      return `${a.sql} as ${a.field}`;
+    });
 }
 
 function allAggregates(): { field: string; sql: string; metric: Metric; stat: Stat | null }[] {

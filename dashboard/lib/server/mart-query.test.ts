@@ -24,7 +24,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, assign, conversation, csat, customer, horizon, status, type Item } from '../../../testing/fixtures.js';
-import { monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
+import { chartAnnotations, monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
+import { loadAnnotations } from '../../../models/annotations.js';
+import { writeAnnotationTable } from '../../../models/config-annotations.js';
 import { filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { CATALOGUE } from '../../../models/catalogue.js';
 import { summaryFields, summaryParts, type Dimension } from '../../../models/summary.js';
@@ -222,7 +224,7 @@ describe('a date range from the per-day mart', () => {
     expect(seen.some((sql) => sql.includes('conversation_costs'))).toBe(false);
   });
 
-  it('gives the period before only the fields a change needs, and reads no other column of metric_daily for it', async () => {
+  it('gives the period before only the fields a change needs, reading metric_daily once for both periods', async () => {
     const seen: string[] = [];
     const f = { from: '2026-09-05', to: '2026-10-18' };
     const prev = previousPeriod(f);
@@ -233,9 +235,21 @@ describe('a date range from the per-day mart', () => {
     const [b] = await summary(g.db, [], filterWhere(prev), asked);
     expect(close([now])).toEqual(close([{ period: 'now', ...n }]));
     expect(close([before])).toEqual(close([{ period: 'before', ...Object.fromEntries(asked.map((x) => [x, changes.includes(x) ? b![x] : null])) }]));
+    // a scan of metric_daily costs the columns it reads over the whole mart, not the days it keeps: one, split at the period's start
     const daily = seen.filter((sql) => sql.includes('metric_daily'));
-    expect(daily).toHaveLength(2);
-    expect(daily.filter((sql) => sql.includes('csat_score__sum'))).toHaveLength(1);
+    expect(daily).toHaveLength(1);
+    // a period before the data's first day has no days in the mart: its row (counts 0, the rest null) as the summary gives it
+    const early = { from: '2026-08-10', to: '2026-08-20' };
+    const [n2, b2] = await summaryOfPeriods(g.db, early, previousPeriod(early), asked, changes);
+    const [wantNow] = await summary(g.db, [], filterWhere(early), asked);
+    const [wantBefore] = await summary(g.db, [], filterWhere(previousPeriod(early)), asked);
+    expect(close([n2, b2])).toEqual(
+      close([
+        { period: 'now', ...wantNow },
+        { period: 'before', ...Object.fromEntries(asked.map((x) => [x, changes.includes(x) ? wantBefore![x] : null])) },
+      ]),
+    );
+    expect(b2!['conversations']).toBe(0);
   });
 
   it("computes the medians and p90s of a range's breakdowns in one scan of the conversations, not one per breakdown", async () => {
@@ -253,5 +267,51 @@ describe('a date range from the per-day mart', () => {
       const got = sets.find((s) => s['dimension'] === 'agent' && s['key'] === r['agent']);
       expect(got, String(r['agent'])).toEqual({ dimension: 'agent', key: r['agent'], ...Object.fromEntries(asked.map((x) => [x, r[x]])) });
     }
+  });
+
+  it('gives a duration’s median and p90 asked together (one quantile list) as each asked alone', async () => {
+    for (const f of views) {
+      for (const dim of [null, 'channel', 'agent'] as const) {
+        const dims = dim ? [dim] : [];
+        const both = await summary(g.db, dims, filterWhere(f), ['first_response_s_median', 'first_response_s_p90', 'full_resolution_s_p90', 'full_resolution_s_median']);
+        const median = await summary(g.db, dims, filterWhere(f), ['first_response_s_median']);
+        const p90 = await summary(g.db, dims, filterWhere(f), ['first_response_s_p90']);
+        const r90 = await summary(g.db, dims, filterWhere(f), ['full_resolution_s_p90']);
+        expect(both.length).toBe(median.length);
+        expect(both.map((r) => [r['first_response_s_median'], r['first_response_s_p90'], r['full_resolution_s_p90']])).toEqual(
+          median.map((r, i) => [r['first_response_s_median'], p90[i]!['first_response_s_p90'], r90[i]!['full_resolution_s_p90']]),
+        );
+      }
+    }
+    expect((await summary(g.db, [], filterWhere(first), ['first_response_s_p90']))[0]!['first_response_s_p90']).toEqual(expect.any(Number));
+  });
+});
+
+describe('the annotations of a view', () => {
+  let aw: TestWarehouse;
+  // reads on reader connections, as a server makes them (a read on the main connection ends a data generation)
+  beforeAll(async () => (aw = await testWarehouse({ readers: 2 })));
+  afterAll(() => aw.close());
+
+  it('are those loadAnnotations gives for its scope, read once until the data change however many ranges are asked', async () => {
+    await writeAnnotationTable(aw.db, [
+      { date: '2026-03-09', label: 'Release 4.2', kind: 'release' },
+      { date: '2026-09-14', label: 'Chat outage', kind: 'outage', channel: 'webchat' },
+      { date: '2026-10-01', label: 'New refund policy', kind: 'policy', team: 'Billing' },
+    ]);
+    const scopes = [
+      { from: '2025-11-01', to: '2026-10-15' },
+      { from: '2025-10-01', to: '2026-09-20', channel: 'email' },
+      { from: '2025-11-01', to: '2026-10-15', channel: 'webchat', team: 'Billing' },
+      { from: '2026-09-15', to: '2026-09-30' },
+    ];
+    const seen: string[] = [];
+    for (const scope of scopes) expect(await chartAnnotations(recordingReads(aw.db, seen), scope), JSON.stringify(scope)).toEqual(await loadAnnotations(aw.db, scope));
+    expect((await chartAnnotations(aw.db, scopes[2]!)).map((a) => a.label)).toEqual(['Release 4.2', 'Chat outage', 'New refund policy']);
+    // one catalog query and one read of the annotations, for the first scope only
+    expect(seen.length).toBe(2);
+    // a write (a new annotation) is seen by the next request
+    await aw.db.run("insert into config_annotations values ('2026-09-20', 'Black Friday', 'other', null, null)");
+    expect((await chartAnnotations(aw.db, scopes[3]!)).map((a) => a.label)).toEqual(['Black Friday']);
   });
 });

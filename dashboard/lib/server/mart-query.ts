@@ -23,6 +23,8 @@ import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, summaryAggregates, summarySource, summarySql, type Dimension } from '../../../models/summary.js';
 import { DAILY_COLUMNS, DAILY_MARTS, dailyField, dailyGrouping, dailySummarySql, type DailyColumn, type DailyQuery } from '../../../models/daily.js';
 import { dataDays, filterWhere, narrowed, type Filters, type Where } from './filters.js';
+import { annotationsIn, readAnnotations, type AnnotationScope } from '../../../models/annotations.js';
+import type { ChartAnnotation } from '../../../charts/annotations.js';
 
 export { cachedAll, memo } from './cache.js';
 
@@ -104,6 +106,18 @@ const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) 
 function isLastDay(d: string): boolean {
   const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
   return next.getUTCDate() === 1;
+}
+
+/**
+ * The annotations a view's trends draw (models/annotations.ts): every
+ * annotation is read once per data generation and narrowed to `scope` here,
+ * so a date range asked for the first time costs no query for them.
+ *
+ * @example
+ *   await chartAnnotations(db, { from: '2025-12-01', to: '2026-11-30', channel: 'email' });
+ */
+export async function chartAnnotations(db: Warehouse, scope: AnnotationScope): Promise<ChartAnnotation[]> {
+  return annotationsIn(await memo(db, 'annotations', () => readAnnotations(db)), scope);
 }
 
 /** Whether every one of the marts `names` is built, cached like the marts themselves (see {@link tableExists}). */
@@ -189,9 +203,8 @@ async function periodRows(db: Warehouse, now: Filters, before: Filters, fields: 
   const [a, b] = await Promise.all([dailyQuery(db, now, null, additive), additiveBefore.length ? dailyQuery(db, before, null, additiveBefore) : null]);
   if (a && b !== undefined) {
     const quantiles = fields.filter((x) => !dailyField(x));
-    const [[x], [y], q] = await Promise.all([
-      cachedAll(db, a.sql, a.params),
-      b ? cachedAll(db, b.sql, b.params) : [{}],
+    const [[x, y], q] = await Promise.all([
+      b ? dailyPeriods(db, now, before, additive, a, b) : cachedAll(db, a.sql, a.params).then(([r]): [Row, Row] => [r ?? {}, {}]),
       quantiles.length ? periodRows(db, now, before, quantiles, quantiles) : [{}, {}],
     ]);
     return [
@@ -210,6 +223,23 @@ async function periodRows(db: Warehouse, now: Filters, before: Filters, fields: 
   // A period without conversations has no group: its row (counts 0, the rest null) comes from summarySql.
   const empty = async (f: Filters) => (await summary(db, [], filterWhere(f), fields))[0] ?? {};
   return Promise.all([rows.find((r) => r['period'] === 'now') ?? empty(now), rows.find((r) => r['period'] === 'before') ?? empty(before)]);
+}
+
+/**
+ * The per-day mart's rows of two adjacent periods (`now`'s fields, `before`'s
+ * a subset of them), from one scan of metric_daily split at `now.from`
+ * (its cost is the columns read over the whole mart, not the days kept); a
+ * period without days in the mart gets its own query (`alone`: `now`'s and
+ * `before`'s), which gives its empty row.
+ */
+async function dailyPeriods(db: Warehouse, now: Filters, before: Filters, fields: readonly string[], ...alone: { sql: string; params: unknown[] }[]): Promise<[Row, Row]> {
+  const both = await dailyQuery(db, { ...now, from: before.from }, null, fields, { split: now.from });
+  const rows = both ? await cachedAll(db, both.sql, both.params) : [];
+  const of = async (period: string, i: number): Promise<Row> => {
+    const { key: _key, ...r } = rows.find((x) => x['key'] === period) ?? (await cachedAll(db, alone[i]!.sql, alone[i]!.params))[0] ?? {};
+    return r;
+  };
+  return Promise.all([of('now', 0), of('before', 1)]);
 }
 
 /**
@@ -248,7 +278,7 @@ async function dailyQuery(
   f: Filters,
   by: Dimension | 'month' | null,
   fields: readonly string[],
-  extra: Pick<DailyQuery, 'month' | 'params'> = {},
+  extra: Pick<DailyQuery, 'month' | 'params' | 'split'> = {},
 ): Promise<{ sql: string; params: unknown[] } | undefined> {
   const filtered = (Object.keys(FILTER_COLUMNS) as (keyof typeof FILTER_COLUMNS)[]).filter((k) => f[k] !== undefined);
   if (f.month || narrowed(f) || filtered.length > 1 || fields.length === 0 || !fields.every(dailyField)) return undefined;

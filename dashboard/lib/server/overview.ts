@@ -11,12 +11,11 @@
 import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
-import { cachedAll, memo, monthly as monthlySummary, rangeSummary, summaryOfPeriods } from './mart-query.js';
+import { cachedAll, chartAnnotations, memo, monthly as monthlySummary, rangeSummary, summaryOfPeriods } from './mart-query.js';
 import { inferredCaveat, RESOLUTION_COUNTS_SQL, type ResolutionCounts } from '../../../models/caveats.js';
 import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
-import { loadAnnotations } from '../../../models/annotations.js';
 import { NARROW_WIDTH } from './mart-page-parts.js';
 import { internalQualityTile } from './internal-quality-tile.js';
 import { change, PREVIOUS_PERIOD, tileTarget, type Tile } from './tiles.js';
@@ -92,7 +91,7 @@ function trendPart(db: Warehouse, f: Filters) {
     const [monthly, targets, annotations] = await Promise.all([
       monthlySummary(db, trendRange(f), TREND_FIELDS) as Promise<SummaryRow[]>,
       memo(db, 'targets', () => readTargets(db)),
-      loadAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
+      chartAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
     ]);
     const series = (field: string) => monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) }));
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;

@@ -1,12 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { CATALOGUE } from '../../../../models/catalogue.js';
 import { requireOwnData } from '$lib/server/auth.js';
-import { loadAnnotations } from '../../../../models/annotations.js';
 import { filterOptions, ownFilters, ownOptions, readFilters, trendRange } from '$lib/server/filters.js';
 import { loadMetricPage } from '$lib/server/metric-page.js';
 import { isMartMetric, loadMartMetricPage } from '$lib/server/mart-metric-page.js';
 import { warehouse } from '$lib/server/warehouse.js';
-import { memo } from '$lib/server/cache.js';
+import { chartAnnotations } from '$lib/server/mart-query.js';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -16,9 +15,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   if (!m) error(404, `There is no metric "${params.name}" in the catalogue.`);
   const db = await warehouse();
   const filters = ownFilters(await readFilters(db, url), ownAgent);
-  // releases, outages and emerging topics over the twelve months of the trends (kept until the data change, as the overview keeps them)
-  const range = { from: trendRange(filters).from, to: filters.to, team: filters.team, channel: filters.channel };
-  const annotations = await memo(db, `annotations\u0000${JSON.stringify(range)}`, () => loadAnnotations(db, range));
+  // releases, outages and emerging topics over the twelve months of the trends (read once until the data change, as the overview reads them)
+  const annotations = await chartAnnotations(db, { from: trendRange(filters).from, to: filters.to, team: filters.team, channel: filters.channel });
   const [page, mart, options] = await Promise.all([
     // a mart metric has no conversation summary to chart: its page is the mart's
     isMartMetric(m.name)
