@@ -52,6 +52,10 @@ export function replyDailyAnswers(fields: readonly string[]): fields is readonly
   return fields.every((f) => (REPLY_DAILY_FIELDS as readonly string[]).includes(f));
 }
 
+/** The reply-time fields, each with its quantile. */
+const QUANTILES = ['reply_time_s_median', 'reply_time_s_p90'] as const;
+const QUANTILE_OF: Record<(typeof QUANTILES)[number], number> = { reply_time_s_median: 0.5, reply_time_s_p90: 0.9 };
+
 /** One query over reply_daily: a row per group (in the order of `groups`), each with `fields`. */
 export function replyDailySql(q: ReplyDailyQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [q.from, q.to];
@@ -64,21 +68,25 @@ export function replyDailySql(q: ReplyDailyQuery): { sql: string; params: unknow
   const names = q.groups.map((g) => bind(g.as));
   // the reply times and the per-row counts are aggregated apart (unnesting the lists repeats each
   // row's counts), each in one pass for every group (g0, g1, …: the row is the group's)
-  const times = q.fields.filter((f) => f.startsWith('reply_time_s'));
-  const counts = q.fields.filter((f) => !f.startsWith('reply_time_s'));
-  const aggregates = q.groups.map((_, i) => {
+  const times = q.fields.filter((f): f is (typeof QUANTILES)[number] => (QUANTILES as readonly string[]).includes(f));
+  const counts = q.fields.filter((f): f is Exclude<ReplyDailyField, (typeof QUANTILES)[number]> => !(QUANTILES as readonly string[]).includes(f));
+  const flags = q.groups.map((_, i) => `g${i}`);
+  // the median and the p90 of a group from one list quantile (one copy of the group's times, sorted once, not one for each):
+  // the same interpolation between the same order statistics, so the same values
+  const quantiles = `[${times.map((f) => QUANTILE_OF[f]).join(', ')}]`;
+  const timeColumns = q.groups.flatMap((_, i) => {
     const w = `filter (where g${i})`;
-    const n = `count(x) ${w}`;
+    return times.map((f, k) => `${enough(`count(x) ${w}`, `(quantile_cont(x, ${quantiles}) ${w})[${k + 1}]`)} as ${f}_${i}`);
+  });
+  const countColumns = q.groups.flatMap((_, i) => {
+    const w = `filter (where g${i})`;
     const measured = `coalesce(sum(sla_next_response_measured) ${w}, 0)`;
-    const all: Record<ReplyDailyField, string> = {
-      reply_time_s_median: enough(n, `quantile_cont(x, 0.5) ${w}`),
-      reply_time_s_p90: enough(n, `quantile_cont(x, 0.9) ${w}`),
+    const all: Record<(typeof counts)[number], string> = {
       sla_next_response_rate: enough(measured, `(sum(sla_next_response_met) ${w})::double / ${measured}`),
       sla_next_response_rate_base: measured,
     };
-    return all;
+    return counts.map((f) => `${all[f]} as ${f}_${i}`);
   });
-  const of = (fields: ReplyDailyField[]) => aggregates.flatMap((all, i) => fields.map((f) => `${all[f]} as ${f}_${i}`)).join(',\n    ');
   const from = [...(times.length ? ['t'] : []), ...(counts.length ? ['c'] : [])].join(', ');
   const rows = q.groups.map((_, i) => `select ${[`${names[i]} as "as"`, ...q.fields.map((f) => `${f}_${i} as ${f}`)].join(', ')}${from ? ` from ${from}` : ''}`);
   if (!rows.length) return { sql: 'select null as "as" where false', params: [] };
@@ -86,7 +94,7 @@ export function replyDailySql(q: ReplyDailyQuery): { sql: string; params: unknow
   select ${[...conditions.map((c, i) => `${c} as g${i}`), 'reply_times', 'sla_next_response_measured', 'sla_next_response_met'].join(', ')}
   from ${REPLY_DAILY_MART}
   where day between $1::date and $2::date${channel} and (${conditions.join(' or ')})
-)${times.length ? `,\nt as (\n  select\n    ${of(times)}\n  from (select *, unnest(reply_times) as x from d)\n)` : ''}${counts.length ? `,\nc as (\n  select\n    ${of(counts)}\n  from d\n)` : ''}
+)${times.length ? `,\nt as (\n  select\n    ${timeColumns.join(',\n    ')}\n  from (select ${flags.join(', ')}, unnest(reply_times) as x from d)\n)` : ''}${counts.length ? `,\nc as (\n  select\n    ${countColumns.join(',\n    ')}\n  from d\n)` : ''}
 ${rows.join('\nunion all\n')}`;
   return { sql, params };
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, assign, conversation, customer, on } from '../../../testing/fixtures.js';
-import { loadAgentOperations } from './agent-scorecard.js';
+import { listAgents, loadAgentOperations } from './agent-scorecard.js';
 
 const tue = on('2026-10-06');
 const f = { from: '2026-10-01', to: '2026-10-31' };
@@ -103,5 +103,47 @@ describe("the scorecard's figures credited by reply", () => {
     const direct = await loadAgentOperations(recordingReads(w.db, seen), a1, range);
     expect(seen.filter((sql) => sql.includes('reply_metrics')).length).toBe(2);
     expect(direct).toEqual(rolled);
+  });
+});
+
+describe('the agents index', () => {
+  let r: TestWarehouse;
+  beforeAll(async () => {
+    r = await testWarehouse({
+      records: [
+        // a1 (roster: Ana, Billing) owns three conversations over two days, a2 (Ben, Tech) one, a9 (not in the roster, team Support) two
+        ...['c1', 'c2'].map((id) => conversation(id, [assign(tue('09:00'), { agent_id: 'a1' }), customer(tue('09:00')), agent(tue('09:05'), 'a1')])),
+        conversation('c3', [assign(on('2026-10-08')('09:00'), { agent_id: 'a1' }), customer(on('2026-10-08')('09:00')), agent(on('2026-10-08')('09:05'), 'a1')]),
+        conversation('c4', [assign(tue('10:00'), { agent_id: 'a2' }), customer(tue('10:00')), agent(tue('10:05'), 'a2')], { channel: 'email' }),
+        ...['c5', 'c6'].map((id) => conversation(id, [assign(tue('11:00'), { agent_id: 'a9', team: 'Support' }), customer(tue('11:00')), agent(tue('11:05'), 'a9')])),
+      ],
+      agents: [
+        { id: 'a1', name: 'Ana', team: 'Billing' },
+        { id: 'a2', name: 'Ben', team: 'Tech' },
+      ],
+      build: true,
+    });
+  });
+  afterAll(() => r.close());
+
+  it('counts each agent from the per-day mart as the conversations count them, and falls back to them for an agent without a roster team', async () => {
+    const expected = [
+      { agent_id: 'a1', name: 'Ana', team: 'Billing', conversations: 3 },
+      { agent_id: 'a9', name: null, team: 'Support', conversations: 2 },
+      { agent_id: 'a2', name: 'Ben', team: 'Tech', conversations: 1 },
+    ];
+    // a9 has no roster team: the index counts the conversations (the team is theirs)
+    const seen: string[] = [];
+    expect(await listAgents(recordingReads(r.db, seen), f)).toEqual(expected);
+    expect(seen.some((sql) => sql.includes('from conversation_metrics cm'))).toBe(true);
+    // without a9's conversations, every agent's team is the roster's: the index is the per-day mart's alone
+    await r.db.run("delete from conversation_metrics where owner_agent = 'a9'; delete from metric_daily where owner_agent = 'a9'");
+    const daily: string[] = [];
+    const fromDaily = await listAgents(recordingReads(r.db, daily), f);
+    expect(fromDaily).toEqual(expected.filter((a) => a.agent_id !== 'a9'));
+    expect(daily.some((sql) => sql.includes('metric_daily')) && !daily.some((sql) => sql.includes('from conversation_metrics'))).toBe(true);
+    // one day of the range, and a filter the mart does not keep: the conversations count them, with the same figures
+    expect(await listAgents(r.db, { from: '2026-10-08', to: '2026-10-08' })).toEqual([{ agent_id: 'a1', name: 'Ana', team: 'Billing', conversations: 1 }]);
+    expect(await listAgents(r.db, { ...f, channel: 'email' })).toEqual([{ agent_id: 'a2', name: 'Ben', team: 'Tech', conversations: 1 }]);
   });
 });

@@ -11,6 +11,7 @@ import type { Row, Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, metric } from '../../../models/catalogue.js';
 import { REPLY_AGENT, replySummarySql } from '../../../models/summary.js';
 import { REPLY_DAILY_MART, replyDailyAnswers, replyDailySql, type ReplyDailyGroup } from '../../../models/reply-daily.js';
+import { DAILY_MARTS, dailySummarySql } from '../../../models/daily.js';
 import { cachedAll, martsBuilt, memo, rangeSummary } from './mart-query.js';
 import { filterQuery, filterWhere, narrowed, numbered, type Filters } from './filters.js';
 
@@ -118,10 +119,31 @@ async function replyFigures(db: Warehouse, agent: AgentInfo, f: Filters): Promis
   return [mine?.[0], theirs?.[0]];
 }
 
-/** Agents with conversations in the range and the other filters (channel, tag, priority, …; not agent), by team, for the agents index. */
-export async function listAgents(db: Warehouse, f: Filters) {
-  const range = filterWhere({ ...f, agent: undefined }, { prefix: 'cm' });
-  return cachedAll<{ agent_id: string; name: string | null; team: string | null; conversations: number }>(
+type ListedAgent = { agent_id: string; name: string | null; team: string | null; conversations: number };
+
+/**
+ * Agents with conversations in the range and the other filters (channel, tag, priority, …; not agent), by team, for the agents index.
+ * A date range alone (the index as it opens) is counted from the per-day mart's owner-agent rows (models/daily.ts): a sum of
+ * the range's days for each agent, not a scan of the range's conversations. Its rows have no conversation team, which
+ * names the team of an agent the roster has no team for: such an agent, or any other filter, counts the conversations.
+ */
+export async function listAgents(db: Warehouse, f: Filters): Promise<ListedAgent[]> {
+  const scope: Filters = { ...f, agent: undefined };
+  const dated = !scope.month && !scope.channel && !scope.intent && !scope.team && !narrowed(scope);
+  if (dated && (await martsBuilt(db, ...DAILY_MARTS))) {
+    const d = dailySummarySql({ from: scope.from, to: scope.to, grouping: ['owner_agent'], filter: {}, by: 'owner_agent', fields: ['conversations'] });
+    const rows = await cachedAll<ListedAgent>(
+      db,
+      `select d.key as agent_id, a.name, a.team, d.conversations
+       from (${d.sql}) d left join raw_agents a on a.agent_id = d.key
+       where d.key is not null and d.conversations > 0
+       order by a.team, agent_id`,
+      d.params,
+    );
+    if (rows.every((r) => r.team !== null)) return rows;
+  }
+  const range = filterWhere(scope, { prefix: 'cm' });
+  return cachedAll<ListedAgent>(
     db,
     `select cm.owner_agent as agent_id, any_value(a.name) as name, coalesce(any_value(a.team), any_value(cm.team)) as team, count(*) as conversations
      from conversation_metrics cm left join raw_agents a on a.agent_id = cm.owner_agent

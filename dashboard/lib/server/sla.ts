@@ -103,7 +103,7 @@ export function loadSla(db: Warehouse, f: Filters): Promise<SlaPage> {
 async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
   const achievement = metric('sla_achievement_rate');
   const list = (extra: Partial<Filters>, name: string = achievement.name) => `/conversations${filterQuery({ ...f, ...extra }, { metric: name })}`;
-  const [sets, monthly, names, breaches, open, state] = await Promise.all([
+  const [sets, monthly, names, breaches, open, counts, state] = await Promise.all([
     summaryBySets(
       db,
       DIMS.map((d) => d.dim),
@@ -114,6 +114,7 @@ async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
     agentNames(db),
     breachedConversations(db, f),
     openConversations(db, f),
+    listCounts(db, f),
     readBuildState(db),
   ]);
   const shown = (dim: Dimension, key: string) => (dim === 'agent' ? (names.get(key) ?? key) : key);
@@ -157,10 +158,10 @@ async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
     tables,
     chart,
     trend,
-    breaches: breaches.rows.map((r) => named(r, names)),
-    breachCount: breaches.count,
-    open: open.rows.map(({ dueMs, ...r }) => ({ ...named(r, names), timeToBreach: horizonMs === null ? '–' : formatDuration(Math.max(0, (dueMs - horizonMs) / 1000)) })),
-    openCount: open.count,
+    breaches: breaches.map((r) => named(r, names)),
+    breachCount: counts.breached,
+    open: open.map(({ dueMs, ...r }) => ({ ...named(r, names), timeToBreach: horizonMs === null ? '–' : formatDuration(Math.max(0, (dueMs - horizonMs) / 1000)) })),
+    openCount: counts.open,
     horizon: horizonMs === null ? null : minute(new Date(horizonMs)),
   };
 }
@@ -174,34 +175,46 @@ type ListRow = {
   owner_team: string | null;
   owner_agent: string | null;
   at: Date;
-  total: number | bigint;
 };
 
 const LIST_COLUMNS = 'source, conversation_id, sla_policy, channel, owner_team, owner_agent';
 
-/** Breached conversations in the filters, the latest first breach first. */
-async function breachedConversations(db: Warehouse, f: Filters): Promise<{ rows: SlaBreach[]; count: number }> {
+/**
+ * How many conversations of the filters are breached and how many have a
+ * target open: both counts in one scan, apart from the lists (a count over
+ * the lists' rows, `count(*) over ()`, kept every breached conversation of
+ * the range, with its columns, to count them before the first 50 were taken).
+ */
+async function listCounts(db: Warehouse, f: Filters): Promise<{ breached: number; open: number }> {
+  const w = filterWhere(f);
+  const [r] = await cachedAll<{ breached: number | bigint; open: number | bigint }>(
+    db,
+    `select count(*) filter (where sla_breached) as breached, count(sla_open_until) as open from conversation_metrics where ${w.sql}`,
+    w.params,
+  );
+  return { breached: num(r?.breached), open: num(r?.open) };
+}
+
+/** Breached conversations in the filters, the latest first breach first (the first {@link LIST_LIMIT}). */
+async function breachedConversations(db: Warehouse, f: Filters): Promise<SlaBreach[]> {
   const w = filterWhere(f);
   const rows = await cachedAll<ListRow & { sla_first_response_met: boolean | null; sla_next_response_breaches: number | null; sla_resolution_met: boolean | null }>(
     db,
-    `select ${LIST_COLUMNS}, sla_first_breach_at as at, sla_first_response_met, sla_next_response_breaches, sla_resolution_met, count(*) over () as total
+    `select ${LIST_COLUMNS}, sla_first_breach_at as at, sla_first_response_met, sla_next_response_breaches, sla_resolution_met
      from conversation_metrics
      where ${w.sql} and sla_breached
      order by sla_first_breach_at desc, source, conversation_id
      limit ${LIST_LIMIT}`,
     w.params,
   );
-  return {
-    count: num(rows[0]?.total),
-    rows: rows.map((r) => ({
-      ...listed(r),
-      targets: [
-        ...(r.sla_first_response_met === false ? ['first response'] : []),
-        ...(num(r.sla_next_response_breaches) > 0 ? [`next response (${num(r.sla_next_response_breaches)} ${num(r.sla_next_response_breaches) === 1 ? 'turn' : 'turns'})`] : []),
-        ...(r.sla_resolution_met === false ? ['resolution'] : []),
-      ],
-    })),
-  };
+  return rows.map((r) => ({
+    ...listed(r),
+    targets: [
+      ...(r.sla_first_response_met === false ? ['first response'] : []),
+      ...(num(r.sla_next_response_breaches) > 0 ? [`next response (${num(r.sla_next_response_breaches)} ${num(r.sla_next_response_breaches) === 1 ? 'turn' : 'turns'})`] : []),
+      ...(r.sla_resolution_met === false ? ['resolution'] : []),
+    ],
+  }));
 }
 
 /**
@@ -209,7 +222,7 @@ async function breachedConversations(db: Warehouse, f: Filters): Promise<{ rows:
  * falls due after the data horizon), the soonest due first. `sla_open_until`
  * is the earliest due moment of an open clock (int_conversation_sla.sql).
  */
-async function openConversations(db: Warehouse, f: Filters): Promise<{ rows: (Omit<SlaOpen, 'timeToBreach'> & { dueMs: number })[]; count: number }> {
+async function openConversations(db: Warehouse, f: Filters): Promise<(Omit<SlaOpen, 'timeToBreach'> & { dueMs: number })[]> {
   const w = filterWhere(f);
   const rows = await cachedAll<ListRow & { open_target: string }>(
     db,
@@ -218,15 +231,14 @@ async function openConversations(db: Warehouse, f: Filters): Promise<{ rows: (Om
          when sla_first_response_met is null and sla_first_response_due_at = sla_open_until then 'first response'
          when sla_resolution_met is null and sla_resolution_due_at = sla_open_until then 'resolution'
          else 'next response'
-       end as open_target,
-       count(*) over () as total
+       end as open_target
      from conversation_metrics
      where ${w.sql} and sla_open_until is not null
      order by sla_open_until, source, conversation_id
      limit ${LIST_LIMIT}`,
     w.params,
   );
-  return { count: num(rows[0]?.total), rows: rows.map((r) => ({ ...listed(r), target: r.open_target, dueMs: r.at.getTime() })) };
+  return rows.map((r) => ({ ...listed(r), target: r.open_target, dueMs: r.at.getTime() }));
 }
 
 /** The agent by name where the roster has one. */
