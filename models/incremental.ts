@@ -30,7 +30,8 @@
  * whole from the updated marts: backlog_daily and the qa_* marts (small: one
  * row per review or criterion); agent_concurrency_daily is recomputed for the
  * agent-days the affected conversations reach, from the per-conversation
- * island edges of agent_concurrency_edges. metric_summary is recomputed for the months
+ * island edges of agent_concurrency_edges, and reply_daily for the UTC days
+ * the affected conversations were created on (before and after). metric_summary is recomputed for the months
  * touched in its month groupings, and whole in the others. All of it in one
  * transaction.
  *
@@ -367,15 +368,12 @@ select * from _inc_agent_concurrency_daily semi join _inc_agent_days using (agen
  * latest days, so the mart stays about in day order until the next full build.
  */
 function replyDaysSql(replySql: string): string {
+  // subqueries, not copies: the model reads a few columns of each, and the scans read only those
+  const conversations = `(select * from conversation_metrics where ${REPLY_DAY} in (select day from _inc_reply_days))`;
+  const replies = `(select r.* from reply_metrics r semi join ${conversations} c using (source, conversation_id))`;
   return `
-create or replace temp table _inc_reply_conversations as
-select * from conversation_metrics where ${REPLY_DAY} in (select day from _inc_reply_days);
-
-create or replace temp table _inc_reply_replies as
-select * from reply_metrics semi join _inc_reply_conversations using (source, conversation_id);
-
 create or replace temp table _inc_reply_daily as
-${rename(replySql, ['conversation_metrics', 'reply_metrics'], (n) => (n === 'reply_metrics' ? '_inc_reply_replies' : '_inc_reply_conversations'))};
+${rename(replySql, ['conversation_metrics', 'reply_metrics'], (n) => (n === 'reply_metrics' ? replies : conversations))};
 
 delete from reply_daily where day in (select day from _inc_reply_days);
 insert into reply_daily by name select * from _inc_reply_daily`;
