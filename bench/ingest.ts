@@ -28,9 +28,13 @@
  * Issue 13: an incremental build of 1% at 10M messages under 5 s
  * (`--conversations 1000000`; `--skip-ingest` leaves out the ingest and
  * baseline runs, `--shares 1` runs only the 1% one, `--skip-full` leaves out
- * the `--full` build of the same data).
+ * the `--full` build of the same data). `--before DIR` runs the incremental builds of that checkout as well, from a warehouse it
+ * built itself, in turns with this one's, `--incremental-runs N` times each
+ * (from copies of the same loaded warehouse; medians, and each step's median
+ * wall time before and now). `--name NAME` names the bench's warehouses
+ * (bench-ingest-NAME.duckdb) so that two runs on one machine do not share them.
  */
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -58,6 +62,8 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'ingest-only': { type: 'boolean' },
     before: { type: 'string' },
+    name: { type: 'string' },
+    'incremental-runs': { type: 'string' },
   },
 });
 const conversations = Number(values.conversations ?? 100_000);
@@ -72,8 +78,10 @@ writeFileSync(configFile, JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
 const configArgs = values['without-sla'] ? [] : ['--config', configFile];
 
 let messages = generated ?? -1;
-const db = path.join(dataDir, 'bench-ingest.duckdb');
-const baselineDb = path.join(dataDir, 'bench-baseline.duckdb');
+// --name NAME: warehouses of this run's own (bench/data is shared by whoever runs a bench)
+const tag = values.name ? `-${values.name}` : '';
+const db = path.join(dataDir, `bench-ingest${tag}.duckdb`);
+const baselineDb = path.join(dataDir, `bench-baseline${tag}.duckdb`);
 const removeDb = (f: string) => {
   for (const x of [f, `${f}.wal`]) rmSync(x, { force: true });
 };
@@ -163,8 +171,8 @@ async function split(share: number): Promise<{ base: string; increment: string; 
   const total = conversations;
   const added = Math.round(total * share * 0.8);
   const changed = Math.round(total * share) - added;
-  const base = path.join(genDir, `base-${share}.jsonl`);
-  const increment = path.join(genDir, `increment-${share}.jsonl`);
+  const base = path.join(genDir, `base-${share}${tag}.jsonl`);
+  const increment = path.join(genDir, `increment-${share}${tag}.jsonl`);
   if (existsSync(base) && existsSync(increment)) return { base, increment, lines: added + changed };
   // written under other names and renamed when whole, so that a split cut short is not taken for one
   const baseOut = createWriteStream(`${base}.part`);
@@ -198,33 +206,83 @@ async function split(share: number): Promise<{ base: string; increment: string; 
 }
 
 process.stdout.write(`\nincremental builds (${conversations.toLocaleString('en-US')} conversations):\n\n`);
-process.stdout.write(`${'step'.padEnd(44)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
-const line = (name: string, m: { seconds: number; peakMiB: number }) =>
-  process.stdout.write(`${name.padEnd(44)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}\n`);
-const results: { share: number; incremental: number; full: number; affected: number }[] = [];
+process.stdout.write(`${'step'.padEnd(52)} ${'seconds'.padStart(8)} ${'cpu s'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
+const line = (name: string, m: { seconds: number; cpuSeconds: number; peakMiB: number }) =>
+  process.stdout.write(`${name.padEnd(52)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.cpuSeconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}\n`);
+type Steps = { model: string; seconds: number }[];
+/** Each step's median over the runs (by name, in the first run's order). */
+const medianSteps = (runs: Steps[]): Steps =>
+  runs[0]!.map(({ model }) => {
+    const xs = runs.map((r) => r.filter((x) => x.model === model).reduce((t, x) => t + x.seconds, 0)).sort((a, b) => a - b);
+    return { model, seconds: xs[Math.floor((xs.length - 1) / 2)]! };
+  });
+// --before DIR: the incremental builds of that checkout too, each from its own warehouse (built by it:
+// the build state holds its models' hash), in turns with this one's from copies of the same state
+const incBefore = values.before ? path.resolve(values.before) : undefined;
+const incRuns = Math.max(1, Number(values['incremental-runs'] ?? 1));
+const checkouts: { label: string; task: string; pre: string[]; db: string }[] = [
+  { label: 'this', task: 'parley', pre: [], db },
+  ...(incBefore ? [{ label: 'before', task: 'parley-at', pre: [incBefore], db: path.join(dataDir, `bench-ingest${tag}-before.duckdb`) }] : []),
+];
+const copyDb = (from: string, to: string) => {
+  removeDb(to);
+  copyFileSync(from, to);
+  if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
+};
+const results: { share: number; incremental: number; cpu: number; before?: number; full: number; affected: number }[] = [];
 for (const share of (values.shares ?? '1,10').split(',').map((p) => Number(p) / 100)) {
   const pct = `${share * 100}%`;
   const { base, increment, lines } = await split(share);
-  removeDb(db);
-  await measure('parley', ['ingest', base, '--db', db, '--json']);
-  line(`build, full, of the other ${100 - share * 100}%`, await measure('parley', ['build', '--db', db, '--json', ...configArgs]));
-  line(`ingest ${pct} (${lines.toLocaleString('en-US')} conversations)`, await measure('parley', ['ingest', increment, '--db', db, '--json']));
-  const inc = await measure('parley', ['build', '--db', db, '--json', ...configArgs]);
-  const how = JSON.parse(inc.output) as { kind: string; reason?: string; affected?: number; conversations?: number };
-  if (how.kind !== 'incremental') throw new Error(`the build after ${pct} was full: ${how.reason}`);
-  line(`build, incremental, ${pct} (${how.affected!.toLocaleString('en-US')} recomputed)`, inc);
-  const slowest = (how as unknown as { steps: { model: string; seconds: number }[] }).steps.sort((a, b) => b.seconds - a.seconds).slice(0, 4);
-  process.stdout.write(`${''.padEnd(4)}slowest steps: ${slowest.map((x) => `${x.model} ${fmt(x.seconds, 2)} s`).join(', ')}\n`);
+  for (const c of checkouts) {
+    removeDb(c.db);
+    await measure(c.task, [...c.pre, 'ingest', base, '--db', c.db, '--json']);
+    line(`build, full, of the other ${100 - share * 100}%${incBefore ? ` (${c.label})` : ''}`, await measure(c.task, [...c.pre, 'build', '--db', c.db, '--json', ...configArgs]));
+    line(`ingest ${pct} (${lines.toLocaleString('en-US')} conversations)`, await measure(c.task, [...c.pre, 'ingest', increment, '--db', c.db, '--json']));
+    if (incRuns > 1 || incBefore) copyDb(c.db, `${c.db}.loaded`);
+  }
+  const runs = new Map<string, { m: Measurement; steps: Steps }[]>(checkouts.map((c) => [c.label, []]));
+  let how: { kind: string; reason?: string; affected?: number; conversations?: number } = { kind: '' };
+  for (let i = 0; i < incRuns; i++) {
+    for (const c of checkouts) {
+      if (i > 0 || incBefore) copyDb(`${c.db}.loaded`, c.db);
+      const inc = await measure(c.task, [...c.pre, 'build', '--db', c.db, '--json', ...configArgs]);
+      const out = JSON.parse(inc.output) as typeof how & { steps: Steps };
+      if (out.kind !== 'incremental') throw new Error(`the build after ${pct} was full (${c.label}): ${out.reason}`);
+      if (c.label === 'this') how = out;
+      runs.get(c.label)!.push({ m: inc, steps: out.steps });
+      if (incRuns > 1) process.stderr.write(`run ${i + 1}/${incRuns} (${c.label}): ${fmt(inc.seconds, 2)} s, cpu ${fmt(inc.cpuSeconds, 2)} s\n`);
+    }
+  }
+  const medians = new Map([...runs].map(([label, rs]) => [label, { m: median(rs.map((r) => r.m)), steps: medianSteps(rs.map((r) => r.steps)) }]));
+  for (const [label, { m, steps }] of medians) {
+    line(`build, incremental, ${pct} (${how.affected!.toLocaleString('en-US')} recomputed)${incBefore ? ` (${label})` : ''}${incRuns > 1 ? `, median of ${incRuns}` : ''}`, m);
+    const slowest = [...steps].sort((a, b) => b.seconds - a.seconds).slice(0, 6);
+    process.stdout.write(`${''.padEnd(4)}slowest steps: ${slowest.map((x) => `${x.model} ${fmt(x.seconds, 2)} s`).join(', ')}\n`);
+  }
+  if (incBefore) {
+    const [a, b] = [medians.get('this')!, medians.get('before')!];
+    process.stdout.write(`${''.padEnd(4)}step by step (median wall s, before → this):\n`);
+    for (const s of b.steps) {
+      const now = a.steps.find((x) => x.model === s.model);
+      process.stdout.write(`${''.padEnd(6)}${s.model.padEnd(40)} ${fmt(s.seconds, 3).padStart(7)} → ${now ? fmt(now.seconds, 3) : '(gone)'}\n`);
+    }
+    for (const s of a.steps.filter((x) => !b.steps.some((y) => y.model === x.model)))
+      process.stdout.write(`${''.padEnd(6)}${s.model.padEnd(40)} ${'(new)'.padStart(7)} → ${fmt(s.seconds, 3)}\n`);
+  }
   const full = values['skip-full'] ? undefined : await measure('parley', ['build', '--full', '--db', db, '--json', ...configArgs]);
   if (full) line(`build --full of the same data`, full);
-  results.push({ share, incremental: inc.seconds, full: full?.seconds ?? NaN, affected: how.affected! });
+  const ours = medians.get('this')!.m;
+  results.push({ share, incremental: ours.seconds, cpu: ours.cpuSeconds, before: medians.get('before')?.m.cpuSeconds, full: full?.seconds ?? NaN, affected: how.affected! });
+  for (const c of checkouts) for (const f of [c.db, `${c.db}.loaded`]) removeDb(f);
 }
-removeDb(db);
 process.stdout.write(
   '\n' +
     results
       .map(
-        (r) => `incremental build of ${r.share * 100}%: ${fmt(r.incremental, 2)} s${Number.isNaN(r.full) ? '' : `, ${fmt(r.full / r.incremental, 1)}x faster than a full build`}`,
+        (r) =>
+          `incremental build of ${r.share * 100}%: ${fmt(r.incremental, 2)} s, ${fmt(r.cpu, 2)} cpu s` +
+          (r.before === undefined ? '' : ` (before ${fmt(r.before, 2)} cpu s: ${fmt(r.cpu / r.before, 2)}x)`) +
+          (Number.isNaN(r.full) ? '' : `, ${fmt(r.full / r.incremental, 1)}x faster than a full build`),
       )
       .join('\n') +
     '\n(target at 10M messages, --conversations 1000000: 1% under 5 s; times include process start)\n',

@@ -169,6 +169,26 @@ describe('incremental build = full build, hand-worked cases', () => {
     },
   );
 
+  it('reply_daily: the days of the new and the replaced conversations, others kept', async () => {
+    const oct21 = on('2026-10-21');
+    const first = [
+      // two replies of a1 on 10-21 (webchat, its next-response SLA of 10 minutes met once, missed once)
+      conversation('day-a', [customer(oct21('09:00')), agent(oct21('09:02')), customer(oct21('09:10')), agent(oct21('09:15')), customer(oct21('09:20')), agent(oct21('09:40'))]),
+      // replaced later by a conversation of another day (its old day loses its rows)
+      conversation('moves', [customer(on('2026-10-19')('09:00')), agent(on('2026-10-19')('09:30'), 'b2')]),
+      // a day no load touches again
+      conversation('kept', [customer(on('2026-10-15')('09:00')), agent(on('2026-10-15')('09:05'))]),
+      horizon('2026-10-22T09:00:00Z'),
+    ];
+    const then = [
+      // the same day, agent and channel as day-a: the group's reply times and SLA counts grow
+      conversation('day-b', [customer(oct21('11:00')), agent(oct21('11:01')), customer(oct21('11:05')), agent(oct21('11:30'))]),
+      conversation('moves', [customer(on('2026-10-20')('10:00')), agent(on('2026-10-20')('10:04'), 'a1')], { channel: 'email' }),
+    ];
+    const result = await compare(first, then);
+    expect(result).toMatchObject({ kind: 'incremental', changed: 2 });
+  });
+
   it('a build with nothing loaded since is incremental and changes nothing', async () => {
     const result = await compare([resolvedOn('one', '2026-10-06', 'k'), horizon('2026-10-20T09:00:00Z')], []);
     expect(result).toMatchObject({ kind: 'incremental', changed: 0, affected: 0 });

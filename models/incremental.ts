@@ -30,7 +30,8 @@
  * whole from the updated marts: backlog_daily and the qa_* marts (small: one
  * row per review or criterion); agent_concurrency_daily is recomputed for the
  * agent-days the affected conversations reach, from the per-conversation
- * island edges of agent_concurrency_edges. metric_summary is recomputed for the months
+ * island edges of agent_concurrency_edges, and reply_daily for the UTC days
+ * the affected conversations were created on (before and after). metric_summary is recomputed for the months
  * touched in its month groupings, and whole in the others. All of it in one
  * transaction.
  *
@@ -70,6 +71,12 @@ const CUSTOMER_READS: Readonly<Record<string, readonly string[]>> = { int_recont
 export const FULL_BUILD_SHARE = 0.3;
 
 const DAY_US = 86_400_000_000;
+
+/** The aggregate marts an incremental build recomputes for the days it touched (by their own functions below), not whole. */
+const BY_DAY_MARTS: readonly string[] = ['agent_concurrency_daily', 'reply_daily'];
+
+/** reply_daily's day of a conversation (models/marts/reply_daily.sql): the UTC day of its creation. */
+const REPLY_DAY = "timezone('UTC', created_at)::date";
 
 export interface WarehouseBuildOptions extends BuildOptions {
   /** Rebuild everything, whatever changed. */
@@ -206,10 +213,12 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   if (conversations >= 10_000 && affected > FULL_BUILD_SHARE * conversations)
     throw new FullBuildNeeded(`${affected} of ${conversations} conversations are affected: a full build is as quick`);
 
-  // the months the summary recomputes: the affected conversations' months before and after
+  // the months the summary recomputes, and the days of reply_daily: the affected conversations' before and after
   await db.run(
     `create or replace temp table _inc_months as
-     select distinct month from conversation_metrics semi join _inc_keys using (source, conversation_id)`,
+     select distinct month from conversation_metrics semi join _inc_keys using (source, conversation_id);
+     create or replace temp table _inc_reply_days as
+     select distinct ${REPLY_DAY} as day from conversation_metrics semi join _inc_keys using (source, conversation_id)`,
   );
 
   // 3. The per-conversation models over the affected conversations' rows.
@@ -260,12 +269,17 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   }
   const counted = await db.one<{ marts: number }>('select count(*) as marts from conversation_metrics');
   if (counted!.marts !== conversations) throw new FullBuildNeeded('conversations were removed since the last build');
-  await db.run(`insert into _inc_months select distinct month from ${inc('conversation_metrics')} except select month from _inc_months`);
+  await db.run(
+    `insert into _inc_months select distinct month from ${inc('conversation_metrics')} except select month from _inc_months;
+     insert into _inc_reply_days select distinct ${REPLY_DAY} from ${inc('conversation_metrics')} except select day from _inc_reply_days`,
+  );
 
-  // 5. The other marts, whole, from the updated marts; agent_concurrency_daily for the agent-days touched.
+  // 5. The other marts, whole, from the updated marts; agent_concurrency_daily for the agent-days touched,
+  // reply_daily for the days touched.
   await timed('agent_concurrency_daily', 'marts', agentDaysSql(renderModel(byName.get('agent_concurrency_daily')!.sql)));
+  await timed('reply_daily', 'marts', replyDaysSql(renderModel(byName.get('reply_daily')!.sql)));
   for (const m of models) {
-    if (m.layer !== 'marts' || perConversation.has(m.name) || m.name === 'agent_concurrency_daily') continue;
+    if (m.layer !== 'marts' || perConversation.has(m.name) || BY_DAY_MARTS.includes(m.name)) continue;
     await timed(m.name, 'marts', `create or replace table ${m.name} as\n${rename(renderModel(m.sql), intermediate, inc)}`);
   }
 
@@ -343,6 +357,26 @@ ${rename(dailySql, ['agent_concurrency_edges'], () => '_inc_concurrency_edges')}
 delete from agent_concurrency_daily t using _inc_agent_days d where t.agent_id = d.agent_id and t.day = d.day;
 insert into agent_concurrency_daily by name
 select * from _inc_agent_concurrency_daily semi join _inc_agent_days using (agent_id, day)`;
+}
+
+/**
+ * reply_daily for the days of `_inc_reply_days` (the UTC days of creation of
+ * the affected conversations, before and after): a row's group is a day of
+ * conversations, and only the replies of that day's conversations make it,
+ * so the mart's own SQL over those conversations and their replies gives the
+ * days' rows as over all of them. The new rows are appended: mostly the
+ * latest days, so the mart stays about in day order until the next full build.
+ */
+function replyDaysSql(replySql: string): string {
+  // subqueries, not copies: the model reads a few columns of each, and the scans read only those
+  const conversations = `(select * from conversation_metrics where ${REPLY_DAY} in (select day from _inc_reply_days))`;
+  const replies = `(select r.* from reply_metrics r semi join ${conversations} c using (source, conversation_id))`;
+  return `
+create or replace temp table _inc_reply_daily as
+${rename(replySql, ['conversation_metrics', 'reply_metrics'], (n) => (n === 'reply_metrics' ? replies : conversations))};
+
+delete from reply_daily where day in (select day from _inc_reply_days);
+insert into reply_daily by name select * from _inc_reply_daily`;
 }
 
 /** Every mart recomputed whole must read no per-conversation staging or intermediate model (it would see only the affected rows). */
