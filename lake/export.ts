@@ -197,17 +197,20 @@ async function partitionHashes(db: Warehouse, table: string, part: Partitioning,
   // (DuckDB sums in parallel, in no fixed order), and that noise is no change worth a rewrite
   const h = `hash(${columns.map((c) => (isFloat(c) ? `round(t.${ident(c.name)}, 9)` : `t.${ident(c.name)}`)).join(', ')})`;
   // the same over the other columns: when only it matches, withinNoise looks at the DOUBLEs themselves
+  // (a table without DOUBLEs, such as every raw table, is not hashed twice: its exact hash is its hash)
   const exact = columns.filter((c) => !isFloat(c));
   const e = exact.length ? `hash(${exact.map((c) => `t.${ident(c.name)}`).join(', ')})` : '0::ubigint';
+  const floats = exact.length < columns.length;
   const rows = await db.all<Record<string, string | number | null>>(
-    `select ${[...select, 'count(*) as n', `sum(${h}::hugeint)::varchar as s`, `bit_xor(${h})::varchar as x`, `sum(${e}::hugeint)::varchar as es`, `bit_xor(${e})::varchar as ex`].join(', ')}
+    `select ${[...select, 'count(*) as n', `sum(${h}::hugeint)::varchar as s`, `bit_xor(${h})::varchar as x`, ...(floats ? [`sum(${e}::hugeint)::varchar as es`, `bit_xor(${e})::varchar as ex`] : [])].join(', ')}
      from ${ident(table)} as t${exprs.length ? ` group by ${exprs.map((_, i) => `p${i}`).join(', ')}` : ''}`,
   );
   return rows
     .filter((r) => Number(r['n']) > 0)
     .map((r) => {
       const values = exprs.map((_, i) => (r[`p${i}`] ?? null) as string | null);
-      return { key: valuesKey(values), values, rows: Number(r['n']), hash: `${r['n']}:${r['s']}:${r['x']}`, exactHash: `${r['n']}:${r['es']}:${r['ex']}` };
+      const hash = `${r['n']}:${r['s']}:${r['x']}`;
+      return { key: valuesKey(values), values, rows: Number(r['n']), hash, exactHash: floats ? `${r['n']}:${r['es']}:${r['ex']}` : hash };
     });
 }
 
