@@ -77,7 +77,7 @@ process.stdout.write(
   `\nwarehouse: ${conversations.toLocaleString('en-US')} conversations, ${messages.toLocaleString('en-US')} messages; ` +
     `lake: ${Object.keys(manifest.tables).length} tables, ${partitions.toLocaleString('en-US')} partitions, ${fmt(bytes(lake) / 2 ** 20, 0)} MiB\n\n`,
 );
-const rows: [string, { seconds: number; peakMiB: number }, string][] = [
+const rows: [string, { seconds: number; cpuSeconds: number; peakMiB: number }, string][] = [
   ['ingest (for scale)', ingest, ''],
   ['build, file warehouse (full)', build, ''],
   ['lake export (first, empty folder)', first, `${first.json!.rewritten!.length} partitions written`],
@@ -86,10 +86,12 @@ const rows: [string, { seconds: number; peakMiB: number }, string][] = [
   ['build --full, file warehouse', fullAgain, 'the same data as build --lake'],
   ['build --lake (full, over Parquet)', lakeBuild, `${lakeBuild.json!.lake!.rewritten.length} mart partitions written`],
 ];
-process.stdout.write(`${'step'.padEnd(36)} ${'seconds'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
-for (const [name, m, note] of rows) process.stdout.write(`${name.padEnd(36)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}  ${note}\n`);
+process.stdout.write(`${'step'.padEnd(36)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak MiB'.padStart(9)}\n`);
+for (const [name, m, note] of rows) {
+  process.stdout.write(`${name.padEnd(36)} ${fmt(m.seconds, 2).padStart(8)} ${fmt(m.cpuSeconds, 2).padStart(8)} ${fmt(m.peakMiB, 0).padStart(9)}  ${note}\n`);
+}
 process.stdout.write(
   `\nexport after 1% more wrote: ${rewrittenByTable(after.json!.rewritten!)}\n` +
-    `first export / ingest: ${fmt(first.seconds / ingest.seconds, 2)}x; build --lake / build --full: ${fmt(lakeBuild.seconds / fullAgain.seconds, 2)}x\n`,
+    `first export / ingest: ${fmt(first.seconds / ingest.seconds, 2)}x; build --lake / build --full: ${fmt(lakeBuild.seconds / fullAgain.seconds, 2)}x (CPU ${fmt(lakeBuild.cpuSeconds / fullAgain.cpuSeconds, 2)}x)\n`,
 );
 for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });

@@ -58,7 +58,13 @@ export function lakeTableSelect(dir: string, table: LakeTable): string {
  * An in-memory warehouse whose raw layer and model inputs are views over the
  * lake's files. (Loading them into tables first was measured on 1.1M
  * messages, paired runs on a loaded machine: builds of 64.7, 72 and 71 s
- * against 67.9, 57 and 72 s with views, and a peak a fifth higher: no gain.)
+ * against 67.9, 57 and 72 s with views, and a peak a fifth higher: no gain.
+ * Again in CPU seconds, in turns: the two models that read the messages
+ * cheaper (int_timeline 0.66–0.88 against 1.38–1.70, int_conversation_effort
+ * 1.11–1.16 against 1.55–2.06), the models' total not (24.5 and 30.2 against
+ * 24.4 and 27.3), the load into the tables not counted. Over views the
+ * models cost what they cost in the file warehouse: 22.1 CPU s against 21.8
+ * and 25.6.)
  */
 export async function openLake(dir: string, now = new Date()): Promise<Warehouse> {
   const manifest = readManifest(dir);

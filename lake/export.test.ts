@@ -171,6 +171,40 @@ describe('parley lake export', () => {
     expect((await exportLake(w.db, dir, { now: TEST_NOW })).rewritten).toEqual([]);
   });
 
+  it('keeps a file whose DOUBLEs differ from the warehouse by floating-point noise only, and writes one that changed', async () => {
+    const w = await twoSources();
+    const dir = tempDir();
+    const column = (await w.db.one<{ name: string }>(
+      "select column_name as name from information_schema.columns where table_name = 'metric_summary' and data_type = 'DOUBLE' order by ordinal_position limit 1",
+    ))!.name;
+    const set = (value: string) => w.db.run(`update metric_summary set "${column}" = ${value}`);
+    // two values 1.6e-14 apart (relative), on either side of a ninth decimal's rounding: what two builds can give
+    // for one mean, DuckDB summing in another order
+    const [below, above] = ['0.1234567885 - 1e-15', '0.1234567885 + 1e-15'];
+    const rounded = await w.db.one<{ a: number; b: number }>(`select round(${below}, 9) as a, round(${above}, 9) as b`);
+    expect(rounded!.a).not.toBe(rounded!.b);
+    await set(below);
+    await exportLake(w.db, dir, { now: TEST_NOW });
+    const file = path.join(dir, 'metric_summary', 'data.parquet');
+    const before = statSync(file);
+
+    await set(above);
+    const noise = await exportLake(w.db, dir, { now: TEST_NOW });
+    expect(noise.rewritten).toEqual([]);
+    expect(statSync(file).ino).toBe(before.ino);
+    // the manifest still describes the file that is there
+    expect(readManifest(dir)!.tables['metric_summary']!.partitions[0]!.sha256).toBe(sha256(file));
+
+    // a change of a millionth is a change
+    await set('0.1234567885 * 1.000001');
+    expect((await exportLake(w.db, dir, { now: TEST_NOW })).rewritten).toEqual(['metric_summary']);
+    const values = (from: string) => w.db.all<{ v: number }>(`select distinct "${column}" as v from ${from}`);
+    expect(await values(`read_parquet('${file}')`)).toEqual(await values('metric_summary'));
+    // and so is a change of another column, the DOUBLEs the same
+    await w.db.run('update metric_summary set conversations = conversations + 1');
+    expect((await exportLake(w.db, dir, { now: TEST_NOW })).rewritten).toEqual(['metric_summary']);
+  });
+
   it('removes the partitions the warehouse no longer has', async () => {
     const w = await twoSources(false);
     const dir = tempDir();

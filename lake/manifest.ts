@@ -31,6 +31,12 @@ export interface LakePartition {
   rows: number;
   /** The content hash compared before writing: rows and an order-free sum of DuckDB hash() of each row (DOUBLEs to 9 decimals). */
   hash: string;
+  /**
+   * The same hash over the columns that are not DOUBLE: when only `hash` differs, the export compares
+   * the DOUBLEs with the file's and keeps the file if they differ by floating-point noise only (lake/export.ts).
+   * Absent in a lake written before it: the partition is written again when its hash differs.
+   */
+  exact_hash?: string;
   /** The one Parquet file of the partition, from the lake's root. */
   file: string;
   bytes: number;
