@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { TEST_NOW } from '../../../testing/clock.js';
@@ -193,28 +196,44 @@ describe('the live page after a webhook batch', () => {
     await db.run('checkpoint');
     return loadLive(db, { now, config: liveConfig });
   };
-  const fullReads = (seen: string[]) => seen.filter((sql) => sql.includes('last_turn') && !sql.includes('changed as')).length;
-  const updates = (seen: string[]) => seen.filter((sql) => sql.includes('changed as')).length;
+  // a file of its own: the dashboard's cache tells warehouses apart by their path (every ':memory:' is one)
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-live-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const warehouse = () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++n}.duckdb`) });
+  /** The reads of the conversations' rows and of the queue depth: [only the changed conversations, the whole]. */
+  const reads = (seen: string[]) =>
+    ['last_turn', 'generate_series'].map((part) => {
+      const of = seen.filter((sql) => sql.includes(part));
+      return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
+    });
 
   it('reads again only the conversations the batch touched, and is the page read afresh', async () => {
-    const b = await testWarehouse({ records, build: config, readers: 2 });
+    const b = await warehouse();
     try {
       const before = await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
       // c1 answered at 11:50 (no longer waiting, its first response stopped), c2 solved at 11:55,
-      // and a new conversation n1 whose customer wrote at 11:58
-      await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true), solved('e2', 'c2', '2026-12-01T11:55:00Z'), comment('e3', 'n1', '2026-12-01T11:58:00Z', false)]);
+      // and a new conversation n1 whose customer wrote at 12:00:30 (after the queue depth's last point)
+      await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true), solved('e2', 'c2', '2026-12-01T11:55:00Z'), comment('e3', 'n1', '2026-12-01T12:00:30Z', false)]);
       const seen: string[] = [];
       const updated = await loadLive(recordingReads(b.db, seen), { now: later(1), config: liveConfig });
-      expect([updates(seen), fullReads(seen)]).toEqual([1, 0]);
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
       expect(updated).toEqual(await afresh(b.db, later(1)));
       expect(updated.waiting.map((x) => x.conversationId)).toEqual(['c5', 'n1']);
       expect(before.waiting.map((x) => x.conversationId)).toEqual(['c5', 'c1', 'c2']);
       expect(updated.openTotal).toBe(before.openTotal);
+      expect(updated.depth.at(-1)!.open).toBe(before.depth.at(-1)!.open - 1);
       // the next batch updates the updated page: n1 answered and solved
       await batch(b.db, [comment('e4', 'n1', '2026-12-01T12:01:30Z', true), solved('e5', 'n1', '2026-12-01T12:01:40Z')]);
       seen.length = 0;
       const again = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
-      expect([updates(seen), fullReads(seen)]).toEqual([1, 0]);
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
       expect(again).toEqual(await afresh(b.db, later(2)));
       expect(again.openTotal).toBe(before.openTotal - 1);
     } finally {
@@ -223,7 +242,7 @@ describe('the live page after a webhook batch', () => {
   });
 
   it('reads the whole again when a write other than a batch came between', async () => {
-    const b = await testWarehouse({ records, build: config, readers: 2 });
+    const b = await warehouse();
     try {
       await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
       await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true)]);
@@ -233,7 +252,10 @@ describe('the live page after a webhook batch', () => {
       );
       const seen: string[] = [];
       const page = await loadLive(recordingReads(b.db, seen), { now: later(1), config: liveConfig });
-      expect([updates(seen), fullReads(seen)]).toEqual([0, 1]);
+      expect(reads(seen)).toEqual([
+        [0, 1],
+        [0, 1],
+      ]);
       expect(page.waiting.map((x) => x.conversationId)).toEqual(['c2']);
       expect(page).toEqual(await afresh(b.db, later(1)));
     } finally {

@@ -348,14 +348,9 @@ async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled:
     const generation = db.generation();
     const last = lastRows.get(db.connection);
     const since = last && last.hasPolicies === hasPolicies && last.at <= t && last.generation < generation ? last : undefined;
-    const loads = await db.one<{ load: number | null; batches: bigint; others: bigint }>(
-      `select max(load_id) as load, count(*) filter (where load_id > $1 and file = 'webhooks') as batches,
-         count(*) filter (where load_id > $1 and file <> 'webhooks') as others from load_log`,
-      [since?.load ?? 0],
-    );
-    const load = Number(loads?.load ?? 0);
+    const { load, onlyBatches } = await loadsSince(db, generation, since);
     const next: KeptRows =
-      since && Number(loads?.others) === 0 && Number(loads?.batches) === generation - since.generation
+      since && onlyBatches
         ? { hasPolicies, generation, load, at: t, rows: merged(inWindows(since.rows, now), await db.all<LiveRow>(liveRowsSql(hasPolicies, true), [...params(now), since.load])) }
         : { hasPolicies, generation, load, at: t, rows: await read(now) };
     lastRows.set(db.connection, next);
@@ -363,6 +358,21 @@ async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled:
   });
   if (kept.at > t) return read(now);
   return kept.at === t ? kept.rows : inWindows(kept.rows, now);
+}
+
+/**
+ * The latest load id, and whether every write after a read made at `since.generation` (with loads up
+ * to `since.load`) up to `generation` was a webhook batch: one `webhooks` row in load_log each, and
+ * no other load. Read before the rows it is for, so that they hold at least the loads up to it.
+ */
+async function loadsSince(db: Warehouse, generation: number, since?: { generation: number; load: number }): Promise<{ load: number; onlyBatches: boolean }> {
+  const loads = await db.one<{ load: number | null; batches: bigint; others: bigint }>(
+    `select max(load_id) as load, count(*) filter (where load_id > $1 and file = 'webhooks') as batches,
+       count(*) filter (where load_id > $1 and file <> 'webhooks') as others from load_log`,
+    [since?.load ?? 0],
+  );
+  const onlyBatches = since !== undefined && Number(loads?.others) === 0 && Number(loads?.batches) === generation - since.generation;
+  return { load: Number(loads?.load ?? 0), onlyBatches };
 }
 
 /** The rows of a read made earlier (of the same data) that a read at `now` keeps: the SQL's windows at `now`. */
@@ -514,25 +524,53 @@ async function slaCountdowns(
 /** Conversations open at each quarter hour of the last {@link DEPTH_HOURS} hours (the same rule as "open now", at that moment). */
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
-  // the points and the data decide it, not `now`: kept for the quarter hour until the data change
-  return memo(db, `live-depth\u0000${end.getTime()}`, () => depthAt(db, end));
+  // the points and the data decide it, not `now`: kept for the quarter hour until the data change,
+  // and after webhook batches only the conversations they touched are counted again (see liveRows)
+  return memo(db, `live-depth\u0000${end.getTime()}`, async () => {
+    const generation = db.generation();
+    const last = lastDepth.get(db.connection);
+    const since = last && last.end === end.getTime() && last.generation < generation ? last : undefined;
+    const loads = await loadsSince(db, generation, since);
+    const key = (r: { source: string; conversation_id: string }) => `${r.source}\u0000${r.conversation_id}`;
+    let open: Map<string, number>;
+    if (since && loads.onlyBatches) {
+      const update = await depthAt(db, end, since.load);
+      open = new Map(since.open);
+      for (const r of update) if (r.mask === null) open.delete(key(r));
+      for (const r of update) if (r.mask !== null) open.set(key(r), Number(r.mask));
+    } else open = new Map((await depthAt(db, end)).map((r) => [key(r), Number(r.mask)]));
+    lastDepth.set(db.connection, { generation, load: loads.load, end: end.getTime(), open });
+    const points = DEPTH_HOURS * 4 + 1;
+    const counts = new Array<number>(points).fill(0);
+    for (const mask of open.values()) for (let i = 0; i < points; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) counts[i]! += 1;
+    return counts.map((n, i) => ({ at: new Date(end.getTime() - (points - 1 - i) * 900_000), open: n }));
+  });
 }
 
-async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: number }[]> {
+/** The queue depth's last count of each warehouse (as lastRows): per conversation open at some point, the points as bits. */
+const lastDepth = new WeakMap<object, { generation: number; load: number; end: number; open: Map<string, number> }>();
+
+/**
+ * Per conversation open at one point at least, the points (of the {@link DEPTH_HOURS} hours to
+ * `end`) at which it is open, bit i the i-th point from the first. `changedAfter`: only the
+ * conversations of the webhook batches after that load, each once more with a null mask.
+ */
+async function depthAt(db: Warehouse, end: Date, changedAfter?: number): Promise<{ source: string; conversation_id: string; mask: bigint | null }[]> {
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
   // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
   // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
   // there is none the latest activity at or before t is the latest at or before $1 (last_before).
   // Live at t iff first_after <= t or last_before > t - 7 days; the status at t is the latest
   // at or before t (an ASOF join; the last of the same moment by seq).
-  const rows = await db.all<{ t: Date; open: bigint }>(
+  const only = changedAfter === undefined ? '' : ' semi join changed using (source, conversation_id)';
+  return db.all<{ source: string; conversation_id: string; mask: bigint | null }>(
     `with points as (
        select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
-     ),
+     ),${changedAfter === undefined ? '' : '\n     changed as (select source, conversation_id from raw_conversations where load_id > $3),'}
      activity as (
-       select source, conversation_id, sent_at as t from raw_messages where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
+       select source, conversation_id, sent_at as t from raw_messages${only} where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
        union all
-       select source, conversation_id, event_at from raw_events where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
+       select source, conversation_id, event_at from raw_events${only} where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
      ),
      conversations as (
        select source, conversation_id,
@@ -553,7 +591,7 @@ async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: numb
        select distinct source, conversation_id from statuses where t > $1::timestamptz
      ),
      settled as (
-       select c.first_after, c.last_before, coalesce(i.status, 'open') not in ('resolved', 'closed') as open
+       select c.source, c.conversation_id, c.first_after, c.last_before, coalesce(i.status, 'open') not in ('resolved', 'closed') as open
        from conversations c
        anti join changing using (source, conversation_id)
        left join (select source, conversation_id, arg_max(status, t) as status from statuses group by all) i using (source, conversation_id)
@@ -564,19 +602,17 @@ async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: numb
          on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
      ),
      latest as (
-       select m.t, coalesce(s.status, 'open') not in ('resolved', 'closed') as open
+       select m.t, m.source, m.conversation_id, coalesce(s.status, 'open') not in ('resolved', 'closed') as open
        from moving m
        asof left join (select * from statuses semi join changing using (source, conversation_id)) s on s.source = m.source and s.conversation_id = m.conversation_id and m.t >= s.t
        union all
-       select p.t, s.open
+       select p.t, s.source, s.conversation_id, s.open
        from points p join settled s on s.first_after <= p.t or s.last_before > p.t - interval ${RECENT_DAYS} day
      )
-     select p.t, count(l.t) filter (where l.open) as open
-     from points p left join latest l using (t)
-     group by p.t order by p.t`,
-    [iso(start), iso(end)],
+     select source, conversation_id, bit_or(1::bigint << (epoch(t - $1::timestamptz) / 900)::integer) as mask
+     from latest where open group by all${changedAfter === undefined ? '' : '\n     union all select source, conversation_id, null from changed'}`,
+    changedAfter === undefined ? [iso(start), iso(end)] : [iso(start), iso(end), changedAfter],
   );
-  return rows.map((r) => ({ at: ts(r.t), open: Number(r.open) }));
 }
 
 let shared: { key: string; page: Promise<LivePage> } | undefined;
