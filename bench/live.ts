@@ -25,7 +25,15 @@
  * Every event must be answered `applied` and found once in webhook_events;
  * the run stops after LIMIT_S seconds whatever is left.
  *
+ * `--first-reads N`: only the first read after a write, N times: a batch of SENDERS events
+ * (one comment each, on tickets of their own), then the unshared read (loadLive) once it is
+ * applied, its CPU time (the process's, DuckDB's threads included) against a read of the same
+ * data again. `--name NAME` serves `bench/data/NAME-CONVERSATIONS.duckdb` (made by `parley demo`
+ * when absent; a hard link to a warehouse of that size works), so that runs of two checkouts
+ * side by side, or a run beside another helper's, have copies of their own.
+ *
  *   npm run bench:live [-- --conversations N --events N --senders N --requests N --readers N --no-journal]
+ *   npm run bench:live -- --conversations 1000000 --name NAME --first-reads 8
  */
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -49,8 +57,11 @@ const { values } = parseArgs({
     requests: { type: 'string' },
     readers: { type: 'string' },
     'no-journal': { type: 'boolean' },
+    'first-reads': { type: 'string' },
+    name: { type: 'string' },
   },
 });
+const FIRST_READS = values['first-reads'] === undefined ? undefined : Number(values['first-reads']);
 const CONVERSATIONS = Number(values.conversations ?? 10_000);
 const EVENTS = Number(values.events ?? 4_000);
 const SENDERS = Number(values.senders ?? 20);
@@ -61,7 +72,7 @@ const TARGET = { perSecond: 500, p95Ms: 100 };
 
 const quietIo = { out: process.stderr, err: process.stderr, env: process.env };
 // the webhooks write the warehouse: serve a copy, so every run starts from the same data
-const { db, path: servedPath } = await servedDemoCopy('live', CONVERSATIONS, quietIo);
+const { db, path: servedPath } = await servedDemoCopy(values.name ?? 'live', CONVERSATIONS, quietIo);
 const SECRET = randomBytes(24).toString('hex');
 process.env['PARLEY_ZENDESK_WEBHOOK_SECRET'] = SECRET;
 const JOURNAL = !values['no-journal'];
@@ -126,6 +137,55 @@ async function readLive(count: number | (() => boolean)): Promise<{ times: numbe
 }
 
 await send('/live/data', { cookie }); // warm
+
+const event = (n: number, at: Date) =>
+  JSON.stringify({
+    type: 'zen:event-type:ticket.comment_added',
+    id: `bench-${n}`,
+    time: at.toISOString(),
+    detail: { id: `bench-${n % 500}`, created_at: '2026-12-01T08:00:00Z', status: 'OPEN', via: { channel: 'web' }, requester_id: `req-${n % 500}` },
+    event: {
+      comment: { id: `bench-c-${n}`, body: `bench message ${n}`, is_public: true, author: { id: n % 2 ? `req-${n % 500}` : 'agent-1', is_staff: n % 2 === 0, name: 'Bench' } },
+    },
+  });
+
+if (FIRST_READS !== undefined) {
+  /** The CPU ms and ms of one unshared read. */
+  const timed = async () => {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    await loadLive(db);
+    const used = process.cpuUsage(cpu);
+    return { cpu: (used.user + used.system) / 1000, ms: performance.now() - t };
+  };
+  const first: { cpu: number; ms: number }[] = [];
+  const again: { cpu: number; ms: number }[] = [];
+  for (let round = 0; round < FIRST_READS; round++) {
+    await Promise.all(
+      Array.from({ length: SENDERS }, async (_, i) => {
+        const body = event(round * SENDERS + i, new Date());
+        const r = await send('/webhooks/zendesk', { body, headers: signedHeaders('zendesk', body, SECRET, new Date()) });
+        if (r.status !== 200 || !r.text.includes('"applied"')) throw new Error(`a webhook event was not applied: ${r.status} ${r.text}`);
+      }),
+    );
+    await serving.webhooksSettled();
+    first.push(await timed());
+    again.push(await timed());
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const show = (xs: { cpu: number; ms: number }[]) =>
+    `median ${fmt(median(xs.map((x) => x.cpu)), 0)} CPU ms, ${fmt(median(xs.map((x) => x.ms)), 0)} ms (CPU ms ${xs.map((x) => fmt(x.cpu, 0)).join(', ')})`;
+  console.log(`warehouse: ${CONVERSATIONS.toLocaleString('en-US')} demo conversations (${values.name ?? 'live'}); ${FIRST_READS} batches of ${SENDERS} webhook events`);
+  console.log(`first read after a batch (loadLive): ${show(first)}`);
+  console.log(`the same data read again: ${show(again)}`);
+  agent.destroy();
+  serving.server.closeAllConnections();
+  await serving.close();
+  db.close();
+  for (const f of [servedPath, `${servedPath}.wal`, journalPath(servedPath)]) rmSync(f, { force: true });
+  process.exit(0);
+}
+
 const quiet = await readLive(REQUESTS);
 
 /** The unshared read, one at a time, while `going()`. */
@@ -140,17 +200,6 @@ async function direct(going: () => boolean): Promise<number[]> {
 }
 let quietDirectLeft = 20;
 const quietDirect = await direct(() => quietDirectLeft-- > 0);
-
-const event = (n: number, at: Date) =>
-  JSON.stringify({
-    type: 'zen:event-type:ticket.comment_added',
-    id: `bench-${n}`,
-    time: at.toISOString(),
-    detail: { id: `bench-${n % 500}`, created_at: '2026-12-01T08:00:00Z', status: 'OPEN', via: { channel: 'web' }, requester_id: `req-${n % 500}` },
-    event: {
-      comment: { id: `bench-c-${n}`, body: `bench message ${n}`, is_public: true, author: { id: n % 2 ? `req-${n % 500}` : 'agent-1', is_staff: n % 2 === 0, name: 'Bench' } },
-    },
-  });
 
 let next = 0;
 let sending = true;

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { TEST_NOW } from '../../../testing/clock.js';
 import { agent, assign, conversation, customer, on, status } from '../../../testing/fixtures.js';
+import { applyEvents } from '../../../service/webhooks.js';
+import { readEvent, type WebhookEvent } from '../../../service/webhook-events.js';
 import { loadLive, type LivePage } from './live.js';
 
 // now: Tuesday 2026-12-01 12:00 UTC (TEST_NOW)
@@ -158,6 +163,103 @@ describe('the live page kept for the data', () => {
       expect(await at(later(29))).toEqual(['c1']);
     } finally {
       f.close();
+    }
+  });
+});
+
+describe('the live page after a webhook batch', () => {
+  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
+  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
+  const ticket = { created_at: '2026-12-01T11:30:00Z', via: { channel: 'chat' }, requester_id: '301' };
+  const comment = (id: string, conversation: string, time: string, staff: boolean) => ({
+    type: 'zen:event-type:ticket.comment_added',
+    id,
+    time,
+    detail: { id: conversation, status: 'OPEN', ...ticket },
+    event: { comment: { id: `${id}-c`, body: 'hello', is_public: true, author: { id: staff ? 'a1' : '301', is_staff: staff, name: staff ? 'Di' : 'Ed' } } },
+  });
+  const solved = (id: string, conversation: string, time: string) => ({
+    type: 'zen:event-type:ticket.status_changed',
+    id,
+    time,
+    detail: { id: conversation, ...ticket },
+    event: { current: 'SOLVED', previous: 'OPEN' },
+  });
+  const batch = (db: TestWarehouse['db'], docs: object[]) =>
+    applyEvents(
+      db,
+      docs.map((doc) => ({ ...(readEvent('zendesk', doc, Buffer.from(''), TEST_NOW) as WebhookEvent), source: 'canonical' })),
+      TEST_NOW,
+    );
+  /** The page read afresh at `now`: a checkpoint is a write no webhook batch explains, so nothing kept is used. */
+  const afresh = async (db: TestWarehouse['db'], now: Date) => {
+    await db.run('checkpoint');
+    return loadLive(db, { now, config: liveConfig });
+  };
+  // a file of its own: the dashboard's cache tells warehouses apart by their path (every ':memory:' is one)
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-live-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const warehouse = () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++n}.duckdb`) });
+  /** The reads of the conversations' rows and of the queue depth: [only the changed conversations, the whole]. */
+  const reads = (seen: string[]) =>
+    ['last_turn', 'generate_series'].map((part) => {
+      const of = seen.filter((sql) => sql.includes(part));
+      return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
+    });
+
+  it('reads again only the conversations the batch touched, and is the page read afresh', async () => {
+    const b = await warehouse();
+    try {
+      const before = await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      // c1 answered at 11:50 (no longer waiting, its first response stopped), c2 solved at 11:55,
+      // and a new conversation n1 whose customer wrote at 12:00:30 (after the queue depth's last point)
+      await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true), solved('e2', 'c2', '2026-12-01T11:55:00Z'), comment('e3', 'n1', '2026-12-01T12:00:30Z', false)]);
+      const seen: string[] = [];
+      const updated = await loadLive(recordingReads(b.db, seen), { now: later(1), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
+      expect(updated).toEqual(await afresh(b.db, later(1)));
+      expect(updated.waiting.map((x) => x.conversationId)).toEqual(['c5', 'n1']);
+      expect(before.waiting.map((x) => x.conversationId)).toEqual(['c5', 'c1', 'c2']);
+      expect(updated.openTotal).toBe(before.openTotal);
+      expect(updated.depth.at(-1)!.open).toBe(before.depth.at(-1)!.open - 1);
+      // the next batch updates the updated page: n1 answered and solved
+      await batch(b.db, [comment('e4', 'n1', '2026-12-01T12:01:30Z', true), solved('e5', 'n1', '2026-12-01T12:01:40Z')]);
+      seen.length = 0;
+      const again = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
+      expect(again).toEqual(await afresh(b.db, later(2)));
+      expect(again.openTotal).toBe(before.openTotal - 1);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('reads the whole again when a write other than a batch came between', async () => {
+    const b = await warehouse();
+    try {
+      await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true)]);
+      // a message written by no batch (as a load would): c5's customer is answered
+      await b.db.run(
+        "insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, body, internal) values ('canonical', 'c5', 99, 'x', '2026-12-01T11:59:00Z', 'agent', 'a2', 'hi', false)",
+      );
+      const seen: string[] = [];
+      const page = await loadLive(recordingReads(b.db, seen), { now: later(1), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [0, 1],
+        [0, 1],
+      ]);
+      expect(page.waiting.map((x) => x.conversationId)).toEqual(['c2']);
+      expect(page).toEqual(await afresh(b.db, later(1)));
+    } finally {
+      b.close();
     }
   });
 });

@@ -233,18 +233,20 @@ export async function loadLive(db: Warehouse, options: LiveOptions = {}): Promis
  * The live page's open conversations (kind 'open') and SLA turns (kind 'turn') at `now`, each
  * with its conversation's latest activity (`last_us`, µs) and a turn's reply (`replied_us`).
  */
-function liveRowsSql(hasPolicies: boolean): string {
+function liveRowsSql(hasPolicies: boolean, onlyChanged = false): string {
   // the conversations with activity in the window, their state at `now`. `recent` is a group by
   // (not a union): DuckDB estimates a group by from the key's distinct count, a few thousand rows,
   // and so builds the semi joins' hash tables on `recent` and streams the raw tables past them; a
   // union's estimate, a fifth of the raw rows, made it build them on all of raw_events and the
   // public messages instead (3x the CPU of the read, growing with the warehouse)
-  const recent = `
+  // `onlyChanged`: only the conversations a webhook batch after load $3 touched (each takes its batch's load id)
+  const only = onlyChanged ? ' semi join changed using (source, conversation_id)' : '';
+  const recent = `${onlyChanged ? '\n    changed as (select source, conversation_id from raw_conversations where load_id > $3),' : ''}
     recent as (
       select source, conversation_id, epoch_us(max(t)) as last_us from (
-        select source, conversation_id, sent_at as t from raw_messages where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
+        select source, conversation_id, sent_at as t from raw_messages${only} where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
         union all
-        select source, conversation_id, event_at from raw_events where event_at > $2::timestamptz and event_at <= $1::timestamptz
+        select source, conversation_id, event_at from raw_events${only} where event_at > $2::timestamptz and event_at <= $1::timestamptz
       ) group by source, conversation_id
     ),
     states as (
@@ -298,31 +300,106 @@ function liveRowsSql(hasPolicies: boolean): string {
      }
      select 'open' as kind, * from open_now
      ${hasPolicies ? "union all by name select 'turn' as kind, * from sla_turns" : ''}
+     ${onlyChanged ? "union all by name select 'changed' as kind, source, conversation_id from changed" : ''}
      order by kind, source, conversation_id`;
 }
 
-type LiveRow = { kind: 'open' | 'turn'; last_us: number; replied_us?: number | null } & Record<string, unknown>;
+type LiveRow = { kind: 'open' | 'turn' | 'changed'; source: string; conversation_id: string; last_us: number; replied_us?: number | null } & Record<string, unknown>;
 
 /** The latest moment (µs) of the messages, events and conversations, and of the loads; the freshness figure as the page reads it. */
 type Latest = { rows_us: number | null; load_us: number | null; fresh: Date | null };
 
+/** A read of {@link liveRowsSql} at `at` (ms): the data of `generation`, every load up to `load` among them. */
+interface KeptRows {
+  hasPolicies: boolean;
+  generation: number;
+  load: number;
+  at: number;
+  rows: LiveRow[];
+}
 /**
- * The rows of {@link liveRowsSql} at `now`, read once per data generation when no row of the
+ * The last kept read of each warehouse, for the next generation's update; by its main connection,
+ * which a wrapper of the warehouse object shares (and a rewrite replaces: the next read is whole).
+ */
+const lastRows = new WeakMap<object, KeptRows>();
+
+/**
+ * The rows of {@link liveRowsSql} at `now`, kept per data generation when no row of the
  * data is dated after `now` (`settled`): then the read's bounds at or before `now` keep every
  * row, and the page at a later moment of the same data differs from the kept read (made at
  * `at`) only in what leaves the windows — a conversation whose latest activity is no longer in
  * the last {@link RECENT_DAYS} days, a turn replied before the last hour — the same conditions
- * as the SQL's, on the same microseconds. A moment before the kept one is read anew.
+ * as the SQL's, on the same microseconds (inWindows). A moment before the kept one is read anew.
+ *
+ * The first read of a new generation updates the last one when every write since was a
+ * webhook batch (one transaction, one `webhooks` row in load_log, each a generation, and every
+ * conversation it touches takes the batch's load id in raw_conversations): only those
+ * conversations are read again, and the others' rows are the last read's in the windows of
+ * `now`. Any other write since (a load, a build, a review, an erasure, a batch that wrote
+ * nothing) makes the generations and the batches disagree, and the whole is read again.
  */
 async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled: boolean): Promise<LiveRow[]> {
-  const read = (at: Date) => db.all<LiveRow>(liveRowsSql(hasPolicies), [iso(at), iso(new Date(at.getTime() - RECENT_DAYS * 86_400_000))]);
+  const params = (at: Date) => [iso(at), iso(new Date(at.getTime() - RECENT_DAYS * 86_400_000))];
+  const read = (at: Date) => db.all<LiveRow>(liveRowsSql(hasPolicies), params(at));
   if (!settled) return read(now);
-  const kept = await memo(db, `live-rows\u0000${hasPolicies}`, async () => ({ at: now.getTime(), rows: await read(now) }));
-  if (kept.at > now.getTime()) return read(now);
-  if (kept.at === now.getTime()) return kept.rows;
+  const t = now.getTime();
+  const kept = await memo(db, `live-rows\u0000${hasPolicies}`, async () => {
+    // the generation before the load id, the load id before the rows: what the rows hold is at least that
+    const generation = db.generation();
+    const last = lastRows.get(db.connection);
+    const since = last && last.hasPolicies === hasPolicies && last.at <= t && last.generation < generation ? last : undefined;
+    const { load, onlyBatches } = await loadsSince(db, generation, since);
+    const next: KeptRows =
+      since && onlyBatches
+        ? { hasPolicies, generation, load, at: t, rows: merged(inWindows(since.rows, now), await db.all<LiveRow>(liveRowsSql(hasPolicies, true), [...params(now), since.load])) }
+        : { hasPolicies, generation, load, at: t, rows: await read(now) };
+    lastRows.set(db.connection, next);
+    return next;
+  });
+  if (kept.at > t) return read(now);
+  return kept.at === t ? kept.rows : inWindows(kept.rows, now);
+}
+
+/**
+ * The latest load id, and whether every write after a read made at `since.generation` (with loads up
+ * to `since.load`) up to `generation` was a webhook batch: one `webhooks` row in load_log each, and
+ * no other load. Read before the rows it is for, so that they hold at least the loads up to it.
+ */
+async function loadsSince(db: Warehouse, generation: number, since?: { generation: number; load: number }): Promise<{ load: number; onlyBatches: boolean }> {
+  const loads = await db.one<{ load: number | null; batches: bigint; others: bigint }>(
+    `select max(load_id) as load, count(*) filter (where load_id > $1 and file = 'webhooks') as batches,
+       count(*) filter (where load_id > $1 and file <> 'webhooks') as others from load_log`,
+    [since?.load ?? 0],
+  );
+  const onlyBatches = since !== undefined && Number(loads?.others) === 0 && Number(loads?.batches) === generation - since.generation;
+  return { load: Number(loads?.load ?? 0), onlyBatches };
+}
+
+/** The rows of a read made earlier (of the same data) that a read at `now` keeps: the SQL's windows at `now`. */
+function inWindows(rows: LiveRow[], now: Date): LiveRow[] {
   const sinceUs = (now.getTime() - RECENT_DAYS * 86_400_000) * 1000;
   const breachUs = (now.getTime() - BREACH_BACK_S * 1000) * 1000;
-  return kept.rows.filter((r) => Number(r.last_us) > sinceUs && (r.kind === 'open' || r.replied_us === null || Number(r.replied_us) >= breachUs));
+  return rows.filter((r) => Number(r.last_us) > sinceUs && (r.kind === 'open' || r.replied_us === null || Number(r.replied_us) >= breachUs));
+}
+
+/**
+ * The kept rows without the changed conversations (the update's `changed` rows), and the update's
+ * rows of them, in the SQL's order (kind, source, conversation_id): both lists are in it already.
+ */
+function merged(kept: LiveRow[], update: LiveRow[]): LiveRow[] {
+  const key = (r: LiveRow) => `${r.source}\u0000${r.conversation_id}`;
+  const changed = new Set(update.filter((r) => r.kind === 'changed').map(key));
+  const fresh = update.filter((r) => r.kind !== 'changed');
+  const before = (a: LiveRow, b: LiveRow) => (a.kind !== b.kind ? a.kind < b.kind : a.source !== b.source ? a.source < b.source : a.conversation_id < b.conversation_id);
+  const out: LiveRow[] = [];
+  let i = 0;
+  for (const r of kept) {
+    if (changed.has(key(r))) continue;
+    while (i < fresh.length && before(fresh[i]!, r)) out.push(fresh[i++]!);
+    out.push(r);
+  }
+  while (i < fresh.length) out.push(fresh[i++]!);
+  return out;
 }
 
 type Policy = {
@@ -447,25 +524,53 @@ async function slaCountdowns(
 /** Conversations open at each quarter hour of the last {@link DEPTH_HOURS} hours (the same rule as "open now", at that moment). */
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
-  // the points and the data decide it, not `now`: kept for the quarter hour until the data change
-  return memo(db, `live-depth\u0000${end.getTime()}`, () => depthAt(db, end));
+  // the points and the data decide it, not `now`: kept for the quarter hour until the data change,
+  // and after webhook batches only the conversations they touched are counted again (see liveRows)
+  return memo(db, `live-depth\u0000${end.getTime()}`, async () => {
+    const generation = db.generation();
+    const last = lastDepth.get(db.connection);
+    const since = last && last.end === end.getTime() && last.generation < generation ? last : undefined;
+    const loads = await loadsSince(db, generation, since);
+    const key = (r: { source: string; conversation_id: string }) => `${r.source}\u0000${r.conversation_id}`;
+    let open: Map<string, number>;
+    if (since && loads.onlyBatches) {
+      const update = await depthAt(db, end, since.load);
+      open = new Map(since.open);
+      for (const r of update) if (r.mask === null) open.delete(key(r));
+      for (const r of update) if (r.mask !== null) open.set(key(r), Number(r.mask));
+    } else open = new Map((await depthAt(db, end)).map((r) => [key(r), Number(r.mask)]));
+    lastDepth.set(db.connection, { generation, load: loads.load, end: end.getTime(), open });
+    const points = DEPTH_HOURS * 4 + 1;
+    const counts = new Array<number>(points).fill(0);
+    for (const mask of open.values()) for (let i = 0; i < points; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) counts[i]! += 1;
+    return counts.map((n, i) => ({ at: new Date(end.getTime() - (points - 1 - i) * 900_000), open: n }));
+  });
 }
 
-async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: number }[]> {
+/** The queue depth's last count of each warehouse (as lastRows): per conversation open at some point, the points as bits. */
+const lastDepth = new WeakMap<object, { generation: number; load: number; end: number; open: Map<string, number> }>();
+
+/**
+ * Per conversation open at one point at least, the points (of the {@link DEPTH_HOURS} hours to
+ * `end`) at which it is open, bit i the i-th point from the first. `changedAfter`: only the
+ * conversations of the webhook batches after that load, each once more with a null mask.
+ */
+async function depthAt(db: Warehouse, end: Date, changedAfter?: number): Promise<{ source: string; conversation_id: string; mask: bigint | null }[]> {
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
   // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
   // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
   // there is none the latest activity at or before t is the latest at or before $1 (last_before).
   // Live at t iff first_after <= t or last_before > t - 7 days; the status at t is the latest
   // at or before t (an ASOF join; the last of the same moment by seq).
-  const rows = await db.all<{ t: Date; open: bigint }>(
+  const only = changedAfter === undefined ? '' : ' semi join changed using (source, conversation_id)';
+  return db.all<{ source: string; conversation_id: string; mask: bigint | null }>(
     `with points as (
        select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
-     ),
+     ),${changedAfter === undefined ? '' : '\n     changed as (select source, conversation_id from raw_conversations where load_id > $3),'}
      activity as (
-       select source, conversation_id, sent_at as t from raw_messages where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
+       select source, conversation_id, sent_at as t from raw_messages${only} where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
        union all
-       select source, conversation_id, event_at from raw_events where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
+       select source, conversation_id, event_at from raw_events${only} where event_at > $1::timestamptz - interval ${RECENT_DAYS} day and event_at <= $2::timestamptz
      ),
      conversations as (
        select source, conversation_id,
@@ -486,7 +591,7 @@ async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: numb
        select distinct source, conversation_id from statuses where t > $1::timestamptz
      ),
      settled as (
-       select c.first_after, c.last_before, coalesce(i.status, 'open') not in ('resolved', 'closed') as open
+       select c.source, c.conversation_id, c.first_after, c.last_before, coalesce(i.status, 'open') not in ('resolved', 'closed') as open
        from conversations c
        anti join changing using (source, conversation_id)
        left join (select source, conversation_id, arg_max(status, t) as status from statuses group by all) i using (source, conversation_id)
@@ -497,19 +602,17 @@ async function depthAt(db: Warehouse, end: Date): Promise<{ at: Date; open: numb
          on c.first_after <= p.t or c.last_before > p.t - interval ${RECENT_DAYS} day
      ),
      latest as (
-       select m.t, coalesce(s.status, 'open') not in ('resolved', 'closed') as open
+       select m.t, m.source, m.conversation_id, coalesce(s.status, 'open') not in ('resolved', 'closed') as open
        from moving m
        asof left join (select * from statuses semi join changing using (source, conversation_id)) s on s.source = m.source and s.conversation_id = m.conversation_id and m.t >= s.t
        union all
-       select p.t, s.open
+       select p.t, s.source, s.conversation_id, s.open
        from points p join settled s on s.first_after <= p.t or s.last_before > p.t - interval ${RECENT_DAYS} day
      )
-     select p.t, count(l.t) filter (where l.open) as open
-     from points p left join latest l using (t)
-     group by p.t order by p.t`,
-    [iso(start), iso(end)],
+     select source, conversation_id, bit_or(1::bigint << (epoch(t - $1::timestamptz) / 900)::integer) as mask
+     from latest where open group by all${changedAfter === undefined ? '' : '\n     union all select source, conversation_id, null from changed'}`,
+    changedAfter === undefined ? [iso(start), iso(end)] : [iso(start), iso(end), changedAfter],
   );
-  return rows.map((r) => ({ at: ts(r.t), open: Number(r.open) }));
 }
 
 let shared: { key: string; page: Promise<LivePage> } | undefined;
