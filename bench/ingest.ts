@@ -14,6 +14,7 @@
  *   npm run bench:ingest -- --runs 1          # one ingest and one baseline run instead of three
  *   npm run bench:ingest -- --ingest-only     # ingest and baseline only: no builds
  *   npm run bench:ingest -- --ingest-only --before /tmp/before-ingest   # and the ingest of another checkout, in the same turns
+ *   npm run bench:ingest -- --name NAME       # its warehouses named bench-ingest-NAME.duckdb (two benches at once)
  *
  * Ingest and baseline run in turns, `--runs` times (default 3); the medians
  * of wall and CPU time (user + system, all threads) are reported, and the
@@ -58,6 +59,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'ingest-only': { type: 'boolean' },
     before: { type: 'string' },
+    name: { type: 'string' },
   },
 });
 const conversations = Number(values.conversations ?? 100_000);
@@ -72,8 +74,10 @@ writeFileSync(configFile, JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
 const configArgs = values['without-sla'] ? [] : ['--config', configFile];
 
 let messages = generated ?? -1;
-const db = path.join(dataDir, 'bench-ingest.duckdb');
-const baselineDb = path.join(dataDir, 'bench-baseline.duckdb');
+// --name NAME: warehouses of their own (bench-ingest-NAME.duckdb), for two benches at once on one machine
+const suffix = values.name ? `-${values.name.replace(/[^\w-]/g, '_')}` : '';
+const db = path.join(dataDir, `bench-ingest${suffix}.duckdb`);
+const baselineDb = path.join(dataDir, `bench-baseline${suffix}.duckdb`);
 const removeDb = (f: string) => {
   for (const x of [f, `${f}.wal`]) rmSync(x, { force: true });
 };
