@@ -52,7 +52,7 @@ export interface LoadInput {
   kind?: RecordKind;
   /** The format name recorded in the load log (default `canonical`). */
   format?: string;
-  /** Canonical JSON lines to load instead of reading `file` as JSON Lines. */
+  /** Canonical JSON lines to load instead of reading `file` as JSON Lines; while it yields, it must not use the warehouse (a piece of the lines before may be being parsed on its connection). */
   lines?: (digest: FileDigest) => AsyncIterable<Line>;
   /**
    * Or a query that yields the canonical lines in bulk, for adapters that
