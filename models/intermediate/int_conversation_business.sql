@@ -9,9 +9,10 @@ with turns as (
     source,
     conversation_id,
     turn_number,
-    replied_business_s - started_business_s as business_wait_s
-  from int_turn_business
-  where replied_business_s is not null
+    stopped_business_s - started_business_s as business_wait_s
+  from int_business_moments
+  -- the turns' moments: each turn's start and its next human reply
+  where turn_number is not null and stopped_business_s is not null
 ),
 
 replies as (

@@ -2,8 +2,8 @@
 -- "Service-level agreements"): the first policy of config_sla_policies, in
 -- order, whose `when` matches the conversation as loaded (channel, priority,
 -- owner team, intent, source, customer segment; a key not named matches
--- everything, every key named must match), with its targets and the
--- conversation's schedule.
+-- everything, every key named must match), with its targets, the
+-- conversation's schedule and its created_at.
 with conversations as (
   select
     c.source,
@@ -32,8 +32,13 @@ matched as (
   group by c.source, c.conversation_id
 )
 
+-- what the clocks read of the conversation (the keys that matched are left out: an intermediate is a
+-- temporary table, held in memory until its last reader has run)
 select
-  c.*,
+  c.source,
+  c.conversation_id,
+  c.created_at,
+  c.schedule,
   p.name as sla_policy,
   p.business_hours,
   p.first_response_s,

@@ -76,9 +76,10 @@ clocks as (
 ),
 
 business_clocks as (
-  select c.*, b.started_business_s, b.replied_business_s as stopped_business_s
+  -- the turn's own moments: its start and its next human reply
+  select c.*, b.started_business_s, b.stopped_business_s
   from clocks c
-  join int_turn_business b using (source, conversation_id, turn_number)
+  join int_business_moments b on b.source = c.source and b.conversation_id = c.conversation_id and b.turn_number = c.turn_number
   where c.business_hours and c.target <> 'resolution'
   union all
   -- the conversation's own moments: its start (the first customer message, else created_at), its first resolution

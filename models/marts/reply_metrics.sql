@@ -27,7 +27,7 @@ select
   t.reply_agent,
   case when t.human_reply_ord is not null then g.team end as reply_team,
   epoch(t.human_reply_at) - epoch(t.turn_at) as reply_time_s,
-  b.replied_business_s - b.started_business_s as business_reply_time_s,
+  b.stopped_business_s - b.started_business_s as business_reply_time_s,
   t.turn_number = 1 as first_turn,
   case k.result when 'met' then true when 'breached' then false end as sla_met
 from int_conversation_turns t
@@ -35,7 +35,7 @@ asof left join team_steps g
   on g.source = t.source
   and g.conversation_id = t.conversation_id
   and t.human_reply_ord > g.ord
-left join int_turn_business b
+left join int_business_moments b
   on b.source = t.source
   and b.conversation_id = t.conversation_id
   and b.turn_number = t.turn_number
