@@ -180,8 +180,8 @@ describe('a date range from the per-day mart', () => {
       for (const d of [null, ...dims]) {
         const got = sets.filter((r) => r['dimension'] === (d ?? '')).map(({ dimension: _d, key, ...r }) => ({ key, ...r }));
         const want = (await summary(g.db, d ? [d] : [], filterWhere(f), fields)).map((r) => ({ key: d ? r[d] : null, ...Object.fromEntries(fields.map((x) => [x, r[x]])) }));
-        const order = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a['key']).localeCompare(String(b['key'])));
-        expect(close(order(got)), `${JSON.stringify(f)} sets ${d}`).toEqual(close(order(want)));
+        // in the order of their keys, as the summary orders its groups: a page's ties fall the same way on every request
+        expect(close(got), `${JSON.stringify(f)} sets ${d}`).toEqual(close(want));
       }
       const [now, before] = await summaryOfPeriods(g.db, f, previousPeriod(f), fields);
       const [n] = await summary(g.db, [], filterWhere(f), fields);

@@ -153,11 +153,28 @@ export async function summaryBySets(db: Warehouse, dims: readonly Dimension[], f
   const byKey = new Map(computed.map((r) => [name(String(r['dimension']), r['key']), r]));
   return daily.flatMap((rows, i) => {
     const dimension = i === 0 ? '' : dims[i - 1]!;
-    return rows.map((r) => {
-      const key = i === 0 ? null : r['key'];
-      return { dimension, key, ...fieldsOf({ ...r, ...fieldsOf(byKey.get(name(dimension, key)) ?? {}, quantiles) }, unique) };
-    });
+    return rows
+      .map((r) => {
+        const key = i === 0 ? null : r['key'];
+        return { dimension, key, ...fieldsOf({ ...r, ...fieldsOf(byKey.get(name(dimension, key)) ?? {}, quantiles) }, unique) };
+      })
+      .sort(byGroupKey);
   });
+}
+
+/**
+ * Rows of one grouping in the order of their keys (null last, as DuckDB
+ * orders them): a grouped
+ * read comes back in no fixed order, and a page that sorts the groups by a
+ * figure (and cuts them at 20) must break ties the same way on every request.
+ */
+function byGroupKey(a: Row, b: Row): number {
+  const x = a['key'] === null || a['key'] === undefined ? null : String(a['key']);
+  const y = b['key'] === null || b['key'] === undefined ? null : String(b['key']);
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y ? -1 : 1;
 }
 
 /** {@link summaryBySets} over conversation_metrics alone: one scan, GROUPING SETS of the total and each of `dims`. */
@@ -171,7 +188,7 @@ function summaryScanBySets(db: Warehouse, dims: readonly Dimension[], f: Filters
     select ${label} as dimension, ${key} as key, ${summaryAggregates(fields).join(', ')}
     from ${summarySource(dims, fields)} where ${where.sql}
     group by grouping sets (${sets})
-  )`;
+  ) order by dimension, key`;
   return cachedAll(db, sql, where.params);
 }
 
