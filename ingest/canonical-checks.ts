@@ -132,7 +132,7 @@ const LINE_PROBLEMS = `when preset_problem is not null then preset_problem
  * text that is not JSON (a JSON value that is not an object parses to a
  * struct of nulls and fails the first required field).
  */
-function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: string, alias: string, where = 'true'): string {
+function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: string, alias: string): string {
   return `select
     file_no,
     line,
@@ -141,19 +141,7 @@ function typedLines(kind: 'conversation' | 'agents' | 'outcomes', structure: str
     preset_problem,
     case when preset_problem is null and not bad_encoding and not truncated then try(json_transform(decode(raw), '${structure}')) end as ${alias}
   from _ingest_lines
-  where kind = '${kind}' and ${where}`;
-}
-
-/**
- * The statement that parses the conversation lines of `_ingest_lines` whose
- * `piece` is from `first` to `last` into `docs`: made by the first piece of
- * a chunk (`create`), added to by the next. The loader parses a chunk a piece
- * at a time while it reads the next piece (`load.ts`); {@link checkStatements}
- * then checks `docs` whole.
- */
-export function parseStatement(docs: string, first: number, last: number, create: boolean): string {
-  const lines = typedLines('conversation', RECORD_STRUCTURE, 'r', `piece between ${first} and ${last}`);
-  return create ? `create or replace temp table ${docs} as\n${lines}` : `insert into ${docs}\n${lines}`;
+  where kind = '${kind}'`;
 }
 
 /** The elements of one list of the parsed records that break a rule: (file_no, line, part, seq, problem). */
@@ -203,8 +191,7 @@ export const ELEMENT_COLUMNS = {
 } as const;
 
 /**
- * SQL statements, run in order over `docs` (each conversation line parsed,
- * by {@link parseStatement}), that leave
+ * SQL statements, run in order, that leave `docs` (each line parsed),
  * `_ingest_conversations` (the conversation's own columns, typed, and
  * `problem`: null when the record keeps every rule, else its first broken
  * rule, its own or its first bad message, event or survey's) and
@@ -213,6 +200,7 @@ export const ELEMENT_COLUMNS = {
  */
 export function checkStatements(docs: string): string[] {
   return [
+    `create or replace temp table ${docs} as\n${typedLines('conversation', RECORD_STRUCTURE, 'r')}`,
     `
 create or replace temp table _ingest_conversations as
 with element_problems as (

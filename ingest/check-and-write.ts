@@ -18,7 +18,7 @@
  * leaves the warehouse's tables as they were.
  */
 import type { Warehouse } from '../warehouse/connection.js';
-import { ELEMENT_COLUMNS, checkStatements, parseStatement } from './canonical-checks.js';
+import { ELEMENT_COLUMNS, checkStatements } from './canonical-checks.js';
 import { sqlString } from './adapters/sql.js';
 import { agentSchema, conversationSchema, explainRecord, outcomeSchema } from './canonical-schema.js';
 
@@ -60,18 +60,8 @@ export async function dropIngestTables(db: Warehouse): Promise<void> {
 }
 
 /**
- * Parses the conversation lines of pieces `first` to `last` of chunk
- * `chunk` (`_ingest_lines.piece`) into the chunk's parsed lines, which the
- * first piece of a chunk makes (`create`). The loader runs it for a piece
- * while it reads the next (`load.ts`), and for the rest before {@link checkChunk}.
- */
-export function parseLines(db: Warehouse, chunk: number, first: number, last: number, create: boolean): Promise<void> {
-  return db.run(parseStatement(docsTable(chunk), first, last, create));
-}
-
-/**
  * The contract's checks over the lines in `_ingest_lines` (chunk number
- * `chunk` of the load; its conversation lines parsed by {@link parseLines}), outside the load's transaction: the refused ones
+ * `chunk` of the load), outside the load's transaction: the refused ones
  * are staged for the quarantine, the valid ones for the raw layer; the
  * chunk's scratch tables are dropped, so that their memory is freed before
  * the next chunk (inside one transaction DuckDB would keep them all until
@@ -84,7 +74,7 @@ export function parseLines(db: Warehouse, chunk: number, first: number, last: nu
  *   // { duplicates: 0, perFile: [{ file_no: 0, loaded: 1198, quarantined: 2 }] }
  */
 export async function checkChunk(db: Warehouse, chunk: number, loadId: number, files: readonly string[], source: string, now: Date): Promise<ChunkChecked> {
-  // 1. The contract's checks, in bulk, over the lines parsed already.
+  // 1. The contract's checks, in bulk.
   for (const sql of checkStatements(docsTable(chunk))) await db.run(sql);
   await markDuplicates(db, source);
 

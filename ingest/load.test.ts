@@ -400,60 +400,6 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     expect(await db.all("select table_name from duckdb_tables() where database_name = 'temp'")).toEqual([]);
   });
 
-  it('a chunk parsed a piece at a time while the next piece is read gives the same warehouse, line numbers and reasons', async () => {
-    const p = path.join(dir, 'pieces.jsonl');
-    const text = [
-      JSON.stringify(goodConversation('q1')),
-      '',
-      '{broken',
-      '  ',
-      JSON.stringify(goodConversation('q2', { channel: 'Email' })),
-      JSON.stringify(goodConversation('q3')),
-      JSON.stringify(goodConversation('q1', { channel: 'sms' })),
-      JSON.stringify(goodConversation('q4')),
-    ].join('\r\n');
-    const bad = Buffer.concat([Buffer.from('\n{"id":"q5","subject":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
-    writeFileSync(p, Buffer.concat([Buffer.from(text), bad, Buffer.from(JSON.stringify(goodConversation('q6')))]));
-    type Quarantined = { line: number; reason: string; raw: string | null };
-    const results: (Awaited<ReturnType<typeof snapshot>> & { quarantine: Quarantined[] })[] = [];
-    // one piece; a piece a line; a piece a line in chunks of three lines
-    for (const options of [{}, { pieceBytes: 1 }, { pieceBytes: 1, chunkBytes: 3 * Buffer.byteLength(JSON.stringify(goodConversation('q1'))) }]) {
-      db.close();
-      db = (await testWarehouse()).db;
-      const sent: string[] = [];
-      const connection = db.connection;
-      const run = connection.run.bind(connection);
-      connection.run = ((sql: string, values?: never) => {
-        sent.push(sql.replace(/\s+/g, ' ').trim());
-        return run(sql, values);
-      }) as typeof connection.run;
-      const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW, ...options });
-      expect(summary).toMatchObject({ read: 8, loaded: 4, quarantined: 4, duplicates: 1 });
-      const pieces = sent.filter((s) => /^insert into _ingest_staged_docs_\d+ select/.test(s)).length;
-      if ('pieceBytes' in options) expect(pieces).toBeGreaterThan(2);
-      else expect(pieces).toBe(0);
-      results.push({ ...(await snapshot()), quarantine: await db.all<Quarantined>('select line, reason, raw from quarantine order by line') });
-    }
-    expect(results[1]).toEqual(results[0]);
-    // in chunks, the earlier copy of q1 is quarantined by a later chunk, without its text (check-and-write.ts)
-    const withoutRaw = (r: (typeof results)[number]) => ({ ...r, quarantine: r.quarantine.map((q) => ({ ...q, raw: null })) });
-    expect(withoutRaw(results[2]!)).toEqual(withoutRaw(results[0]!));
-    expect(results[0]!.quarantine.map((q) => q.line)).toEqual([1, 3, 5, 9]);
-    expect(results[0]!.conversations.map((c) => c.conversation_id)).toEqual(['q1', 'q3', 'q4', 'q6']);
-  });
-
-  it('a file cut off while pieces of it are parsed stops the load: nothing lands and nothing is left', async () => {
-    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(goodConversation(`z${i}`))).join('\n') + '\n';
-    const whole = gzipSync(lines);
-    const p = path.join(dir, 'cut.jsonl.gz');
-    writeFileSync(p, whole.subarray(0, whole.length - 20));
-    const load = loadFiles(db, [{ file: p }], { now: TEST_NOW, pieceBytes: 1 });
-    await expect(load).rejects.toThrow(/cut\.jsonl\.gz ends abruptly .*Nothing was loaded/);
-    expect(await db.all('select count(*) as n from raw_conversations union all select count(*) from quarantine')).toEqual([{ n: 0 }, { n: 0 }]);
-    expect(await db.all("select table_name from duckdb_tables() where database_name = 'temp'")).toEqual([]);
-    expect(await loadFiles(db, [{ file: file('after.jsonl', [goodConversation('a1')]) }], { now: TEST_NOW })).toMatchObject({ loaded: 1 });
-  });
-
   it("a load that fails before its commit leaves nothing behind, and what an interrupted load left does not get in the next one's way", async () => {
     const lines = [goodConversation('f1'), goodConversation('f2'), goodConversation('f1', { channel: 'sms' })];
     const failing = loadFiles(db, [{ file: file('f.jsonl', lines) }], {

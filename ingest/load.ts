@@ -38,7 +38,7 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { endDemo } from '../accounts/index.js';
 import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
-import { checkChunk, dropIngestTables, parseLines, startStaging, writeStaged } from './check-and-write.js';
+import { checkChunk, dropIngestTables, startStaging, writeStaged } from './check-and-write.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 import { sqlString } from './adapters/sql.js';
@@ -52,7 +52,7 @@ export interface LoadInput {
   kind?: RecordKind;
   /** The format name recorded in the load log (default `canonical`). */
   format?: string;
-  /** Canonical JSON lines to load instead of reading `file` as JSON Lines; while it yields, it must not use the warehouse (a piece of the lines before may be being parsed on its connection). */
+  /** Canonical JSON lines to load instead of reading `file` as JSON Lines. */
   lines?: (digest: FileDigest) => AsyncIterable<Line>;
   /**
    * Or a query that yields the canonical lines in bulk, for adapters that
@@ -87,8 +87,6 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Lines of text checked and written together (default {@link CHUNK_BYTES}). */
   chunkBytes?: number;
-  /** Lines of text parsed together while the next are read (default {@link PIECE_BYTES}). */
-  pieceBytes?: number;
   /**
    * Runs inside the load's transaction once everything is written, just
    * before the commit: what it writes lands with the load or not at all (an
@@ -99,20 +97,6 @@ export interface LoadOptions {
 
 /** Lines of canonical text checked and written together. */
 export const CHUNK_BYTES = 256 * 2 ** 20;
-
-/**
- * Lines of a chunk parsed together, by DuckDB, while JavaScript reads the
- * next ones (a piece). A chunk's scratch is one row group, which DuckDB scans
- * on one core: the parse of one piece and the read of the next take the two.
- */
-export const PIECE_BYTES = 16 * 2 ** 20;
-
-/**
- * At most this many lines in a piece: fewer than DuckDB's appender holds
- * before it writes to the table by itself (204,800 rows), so that it writes
- * only when told, never while a piece is being parsed on the same connection.
- */
-const PIECE_LINES = 100_000;
 
 /** A load that could not run to the end; nothing of it is written. */
 export class LoadError extends Error {
@@ -207,33 +191,9 @@ interface Run {
   chunks: number;
   /** The lines in `_ingest_lines` not yet checked. */
   chunk: { lines: number; bytes: number };
-  readonly pieceBytes: number;
-  /**
-   * The piece being read into `_ingest_lines`, and the parse of the one
-   * before it while that runs.
-   */
-  piece: Piece;
   /** The appender into `_ingest_lines`, while one is open. */
   appender: DuckDBAppender | undefined;
 }
-
-/** Pieces of a chunk (`_ingest_lines.piece`), counted over the load. */
-interface Piece {
-  /** The piece being read. */
-  no: number;
-  /** The chunk's first piece: its parse makes the chunk's table of parsed lines. */
-  first: number;
-  /** The first piece of the chunk not yet parsed (or being parsed). */
-  unparsed: number;
-  /** Lines and bytes read into the piece. */
-  lines: number;
-  bytes: number;
-  /** The parse of the pieces before `no`, while it runs. */
-  parsing: Promise<void> | undefined;
-}
-
-/** The first piece of a chunk. */
-const newPiece = (no: number): Piece => ({ no, first: no, unparsed: no, lines: 0, bytes: 0, parsing: undefined });
 
 /** Loads the inputs as one transaction; see the module comment. */
 export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions = {}): Promise<LoadSummary> {
@@ -285,10 +245,8 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
     const readAll = async () => {
       try {
         for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
-        await closeAppender(run);
+        closeAppender(run);
       } finally {
-        // a parse still running (the reading failed) ends before anything else uses the connection
-        await run.piece.parsing?.catch(() => undefined);
         run.appender?.closeSync();
       }
     };
@@ -364,8 +322,6 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     duplicates: 0,
     chunks: 0,
     chunk: { lines: 0, bytes: 0 },
-    pieceBytes: options.pieceBytes ?? PIECE_BYTES,
-    piece: newPiece(0),
     appender: undefined,
   };
 }
@@ -373,7 +329,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
 /** `_ingest_lines`, made anew for each chunk: dropping a table is instant, deleting its rows is not. */
 function newLinesTable(db: Warehouse): Promise<void> {
   return db.run(
-    'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean, preset_problem varchar, piece integer)',
+    'create or replace temp table _ingest_lines (file_no integer, kind varchar, line integer, raw blob, bad_encoding boolean, truncated boolean, preset_problem varchar)',
   );
 }
 
@@ -407,14 +363,14 @@ async function readInput(run: Run, fileNo: number, input: LoadInput): Promise<vo
 
 /** An adapter's query, part by part: each part checked before the next runs. */
 async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, sql: NonNullable<LoadInput['sql']>, result: FileResult): Promise<void> {
-  await closeAppender(run);
+  closeAppender(run);
   const count = typeof sql === 'string' ? 1 : Math.max(1, input.parts ?? 1);
   for (let index = 0; index < count; index++) {
     const query = typeof sql === 'string' ? sql : sql({ index, count });
     try {
       await run.db.run(
         `insert into _ingest_lines
-         select ${fileNo}, '${kind}', line, encode(raw), false, false, problem, ${run.piece.no} from (${query})`,
+         select ${fileNo}, '${kind}', line, encode(raw), false, false, problem from (${query})`,
       );
     } catch (error) {
       throw new LoadError(readFailure(input.file, error));
@@ -438,18 +394,14 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
   try {
     for await (const line of lines) {
       if (!line.truncated && isBlank(line.bytes)) continue;
-      appendLine(run.appender ?? (await openAppender(run)), fileNo, kind, line, run.piece.no);
+      appendLine(run.appender ?? (await openAppender(run)), fileNo, kind, line);
       result.read++;
       run.chunk.lines++;
       run.chunk.bytes += line.bytes.length;
-      run.piece.lines++;
-      run.piece.bytes += line.bytes.length;
       if (++run.records % PROGRESS_EVERY === 0) run.progress({ phase: 'reading', file: input.file, records: run.records, seconds: run.elapsed() });
       if (run.chunk.bytes >= run.chunkBytes) {
-        await closeAppender(run);
+        closeAppender(run);
         await checkLines(run);
-      } else if (run.piece.bytes >= run.pieceBytes || run.piece.lines >= PIECE_LINES) {
-        await parseAhead(run);
       }
     }
   } catch (error) {
@@ -458,38 +410,12 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
 }
 
 async function openAppender(run: Run): Promise<DuckDBAppender> {
-  await parsed(run);
   run.appender = await run.db.connection.createAppender('_ingest_lines', 'main', 'temp');
   return run.appender;
 }
 
-/**
- * Ends the piece being read: once the parse of the one before has ended,
- * its lines are flushed to `_ingest_lines` and parsed, without waiting,
- * while the lines that follow are read into the appender. Only the appender
- * (which holds its rows until it is flushed) works meanwhile: every other
- * use of the connection waits for the parse first ({@link parsed}).
- */
-async function parseAhead(run: Run): Promise<void> {
-  await parsed(run);
-  run.appender?.flushSync();
-  const piece = run.piece;
-  const parsing = parseLines(run.db, run.chunks + 1, piece.unparsed, piece.no, piece.unparsed === piece.first);
-  // awaited by the next piece, the check of the chunk or the end of the load (an error surfaces there)
-  parsing.catch(() => undefined);
-  run.piece = { ...piece, no: piece.no + 1, unparsed: piece.no + 1, lines: 0, bytes: 0, parsing };
-}
-
-/** Waits for the parse of the piece before, if it runs; throws its error. */
-async function parsed(run: Run): Promise<void> {
-  const parsing = run.piece.parsing;
-  run.piece.parsing = undefined;
-  await parsing;
-}
-
-/** Flushes and closes the appender, so that SQL sees every line appended (once the piece before is parsed). */
-async function closeAppender(run: Run): Promise<void> {
-  await parsed(run);
+/** Flushes and closes the appender, so that SQL sees every line appended. */
+function closeAppender(run: Run): void {
   if (!run.appender) return;
   run.appender.flushSync();
   run.appender.closeSync();
@@ -500,11 +426,6 @@ async function closeAppender(run: Run): Promise<void> {
 async function checkLines(run: Run): Promise<void> {
   if (run.chunk.lines === 0) return;
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
-  // the pieces not parsed while the chunk was read (the last, an adapter's rows)
-  await parsed(run);
-  const piece = run.piece;
-  await parseLines(run.db, run.chunks + 1, piece.unparsed, piece.no, piece.unparsed === piece.first);
-  run.piece = newPiece(piece.no + 1);
   const checked = await checkChunk(run.db, ++run.chunks, run.loadId, run.files, run.source, run.now);
   run.duplicates += checked.duplicates;
   for (const c of checked.perFile) {
@@ -579,7 +500,7 @@ function finishFile(result: FileResult, digest: FileDigest, started: number) {
   result.seconds = (performance.now() - started) / 1000;
 }
 
-function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, line: Line, piece: number) {
+function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, line: Line) {
   appender.appendInteger(fileNo);
   appender.appendVarchar(kind);
   appender.appendInteger(line.line);
@@ -588,7 +509,6 @@ function appendLine(appender: DuckDBAppender, fileNo: number, kind: RecordKind, 
   appender.appendBoolean(line.truncated);
   if (line.problem === undefined) appender.appendNull();
   else appender.appendVarchar(line.problem);
-  appender.appendInteger(piece);
   appender.endRow();
 }
 
