@@ -86,10 +86,10 @@ describe('exact shares', () => {
     ...['t1', 't2', 't3'].map((id) => conversation(id, [customer(oct9('09:00')), agent(oct9('09:00'), 'a9'), status(oct9('09:10'), 'resolved')])),
     horizon('2026-11-20T00:00:00Z'),
   ];
-  const minutes = async (t: TestWarehouse) =>
-    Object.fromEntries(
-      (await t.db.all<{ id: string; m: number }>('select conversation_id as id, active_minutes as m from conversation_costs where active_minutes > 0 order by 1')).map((r) => [r.id, r.m]),
-    );
+  const minutes = async (t: TestWarehouse) => {
+    const rows = await t.db.all<{ id: string; m: number }>('select conversation_id as id, active_minutes as m from conversation_costs where active_minutes > 0 order by 1');
+    return Object.fromEntries(rows.map((r) => [r.id, r.m]));
+  };
 
   it('are exact whatever the minutes the agent had before (not a difference of two long running sums)', async () => {
     const t = await testWarehouse({ records: shared, build: { costs } });
@@ -104,7 +104,10 @@ describe('exact shares', () => {
   });
 
   it('are the same to the last bit when the conversations are loaded in another order', async () => {
-    const [a, b] = [await testWarehouse({ records: [...records, ...shared.slice(0, -1)], build: { costs } }), await testWarehouse({ records: [...shared.slice(0, -1), ...records].reverse(), build: { costs } })];
+    const [a, b] = [
+      await testWarehouse({ records: [...records, ...shared.slice(0, -1)], build: { costs } }),
+      await testWarehouse({ records: [...shared.slice(0, -1), ...records].reverse(), build: { costs } }),
+    ];
     try {
       const m = await minutes(a);
       expect(m['t1']).toBe(10 / 3);
