@@ -11,7 +11,8 @@
 --   active conversation (the islands of agent_concurrency_edges: first human
 --   reply to first resolution or the horizon, activity in the last 30 minutes),
 --   a minute with k such conversations counting 1/k to each, so that an agent's
---   shares add up to their active minutes (agent_concurrency_daily).
+--   shares add up to their active minutes (agent_concurrency_daily): exactly, in
+--   whole units of a minute, with up to 22 at once (agent_shared below).
 --   agent_minutes is active_minutes when the roster gives the owner no
 --   hours_per_week (agent_hours_basis 'active'); when it does ('rostered'), the
 --   owner's rostered minutes of the month — hours_per_week × 60 × the days of the
