@@ -216,9 +216,10 @@ describe('prepared reads on reader connections', () => {
       ]);
       // one preparation for the four reads of the same text (a fresh one per read before)
       expect(prepare.mock.calls.filter(([text]) => text === sql)).toHaveLength(1);
-      // a build replaces the table (other rows, another column): the kept statement reads the new one
+      // a build replaces the table (other rows, another column): a new data generation, whose first read prepares again
       await db.run('create or replace table t as select range * 10 as n, range as m from range(3)');
       expect(await read(10)).toEqual({ c: 2, s: 30 });
+      expect(prepare.mock.calls.filter(([text]) => text === sql)).toHaveLength(2);
       // a parameter of another type: bound again, not refused
       expect(await db.one(sql, ['15'])).toEqual({ c: 1, s: 20 });
       // several statements in one read are not prepared alone: read as before

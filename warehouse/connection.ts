@@ -154,6 +154,8 @@ interface Lane {
   waiting: number;
   /** Its prepared statements of parameterised reads, by SQL text, least recently used first. */
   statements: Map<string, DuckDBPreparedStatement>;
+  /** The data generation they were prepared in: a later one drops them (a build's replaced tables are not held by old plans). */
+  generation: number;
 }
 
 /**
@@ -161,8 +163,10 @@ interface Lane {
  * was prepared (parsed, bound, planned) anew each time: for a dashboard
  * query of a few dozen aggregates that is 1–5 CPU ms of the 3–30 it costs,
  * paid again by every date range asked for the first time (the same text,
- * other parameters). DuckDB binds a kept statement again by itself when the
- * catalog changed since it was prepared (a build replacing a table).
+ * other parameters). They are kept for one data generation (a build, a load,
+ * a write drops them, as it drops the dashboard's cached results); DuckDB
+ * would also bind a kept statement again by itself when the catalog changed
+ * since it was prepared.
  */
 const PREPARED_PER_READER = 256;
 
@@ -219,6 +223,10 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
   // a reader's parameterised reads run its kept prepared statements (one query at a time on a lane: never two at once)
   const readOn = async <T extends Row>(lane: Lane, sql: string, params?: Params) => {
     const values = toValues(params);
+    if (lane.generation !== generation) {
+      forgetStatements(lane);
+      lane.generation = generation;
+    }
     const statement = values ? await preparedOn(lane, sql) : undefined;
     if (!statement) return read<T>(lane.connection, sql, params);
     statement.bind(values!);
@@ -226,7 +234,7 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
     return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
   };
   // reads outside a transaction go to the reader connection with the shortest queue
-  const lanes: Lane[] = readers.map((c) => ({ connection: c, queue: Promise.resolve(), waiting: 0, statements: new Map() }));
+  const lanes: Lane[] = readers.map((c) => ({ connection: c, queue: Promise.resolve(), waiting: 0, statements: new Map(), generation }));
   const all = <T extends Row>(sql: string, params?: Params): Promise<T[]> => {
     if (lanes.length === 0 || inside.getStore()) return exclusive(() => read<T>(connection, sql, params));
     const lane = lanes.reduce((a, b) => (b.waiting < a.waiting ? b : a));
