@@ -149,10 +149,7 @@ export function cutMonths(extents: readonly MonthExtent[], f: Pick<Filters, 'fro
   // the months a range covers whole are consecutive: the range outside them is its head and its tail
   const first = Math.min(...inside.map((e) => e.start));
   const last = Math.max(...inside.map((e) => e.end));
-  const spans = [
-    ...(first > start ? [{ from: iso(start), to: iso(first) }] : []),
-    ...(end > last ? [{ from: iso(last), to: iso(end) }] : []),
-  ];
+  const spans = [...(first > start ? [{ from: iso(start), to: iso(first) }] : []), ...(end > last ? [{ from: iso(last), to: iso(end) }] : [])];
   return { covered: inside.map((e) => e.month), spans };
 }
 
