@@ -28,6 +28,8 @@ afterAll(() => w.close());
 const names = async (db: Warehouse, where: string) =>
   (await db.all<{ name: string }>(`select table_name as name from duckdb_tables() where ${where} order by 1`)).map((r) => r.name);
 
+const viewNames = async (db: Warehouse) => (await db.all<{ name: string }>('select view_name as name from duckdb_views() where temporary order by 1')).map((r) => r.name);
+
 describe('buildOrder', () => {
   it('runs each model after what it reads, and a mart as soon as it can', () => {
     const models = discoverModels();
@@ -44,6 +46,28 @@ describe('buildModels', () => {
   it('drops every intermediate once the last model reading it is built, but the one the live view reads', async () => {
     expect(await names(w.db, 'temporary')).toEqual(['int_business_windows']);
     expect(await names(w.db, `not temporary and starts_with(table_name, '_build_')`)).toEqual([]);
+    expect((await w.metrics('c1'))['first_response_s']).toBe(300);
+  });
+
+  it('makes int_timeline a view that its readers compute, not a table held until its last reader', async () => {
+    const seen: { views: string[]; temporary: string[] }[] = [];
+    const watching: Warehouse = Object.create(w.db, {
+      run: {
+        value: async (sql: string, params?: readonly unknown[]) => {
+          // what the catalog holds when the first and the last model that read the timeline start
+          if (/^create or replace temp table int_conversation_turns |^create table _build_agent_concurrency_edges /.test(sql))
+            seen.push({ views: await viewNames(w.db), temporary: await names(w.db, 'temporary') });
+          return w.db.run(sql, params);
+        },
+      },
+    });
+    await buildModels(watching, parseConfig({}), { now: TEST_NOW });
+    expect(seen).toHaveLength(2);
+    for (const s of seen) {
+      expect(s.views).toContain('int_timeline');
+      expect(s.temporary).not.toContain('int_timeline');
+    }
+    expect(await viewNames(w.db)).not.toContain('int_timeline');
     expect((await w.metrics('c1'))['first_response_s']).toBe(300);
   });
 

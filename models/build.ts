@@ -173,6 +173,17 @@ export const underConstruction = (name: string) => `_build_${name}`;
 const KEPT_INTERMEDIATES: readonly string[] = ['int_business_windows'];
 
 /**
+ * Intermediates a full build makes as temporary views, not tables: each
+ * model that reads one computes it anew. `int_timeline` (every message and
+ * event, a union of the two staging views with one sum a row) was the largest
+ * temporary table, held uncompressed until `agent_concurrency_edges` (222 MiB
+ * at 1M messages, about 2.2 GB at 11M, so spilled under a 2 GB limit);
+ * scanning the raw tables again costs its seven readers less than writing
+ * and holding it.
+ */
+export const VIEW_INTERMEDIATES: readonly string[] = ['int_timeline'];
+
+/**
  * The order of a full build after the staging views: the models' order
  * (discoverModels), but each mart as soon as everything it reads is built, so
  * that the intermediates only it still needs can be dropped early.
@@ -198,7 +209,7 @@ export function buildOrder(models: readonly Model[]): Model[] {
  *
  * 1. the configuration tables and staging views, in one transaction;
  * 2. the intermediate models as temporary tables that only this connection
- *    sees, and the marts as tables named `_build_<mart>`
+ *    sees (or views: {@link VIEW_INTERMEDIATES}), and the marts as tables named `_build_<mart>`
  *    ({@link underConstruction}), each committed on its own, in
  *    {@link buildOrder}; an intermediate is dropped as soon as the last model
  *    that reads it is built, so its memory is free for the next ones (at 11M
@@ -268,12 +279,12 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     try {
       for (const m of order) {
         const sql = rename(renderModel(m.sql), marts, underConstruction);
-        if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp table ${m.name} as\n${sql}`);
+        if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp ${VIEW_INTERMEDIATES.includes(m.name) ? 'view' : 'table'} ${m.name} as\n${sql}`);
         // the generated marts are several statements: one transaction
         else if (generated.includes(m)) await db.transaction(() => timed(m.name, 'generated', sql));
         else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
         await time('drop intermediates', async () => {
-          for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(`drop table temp.${d}`);
+          for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(VIEW_INTERMEDIATES.includes(d) ? `drop view ${d}` : `drop table temp.${d}`);
         });
       }
       await time('swap in the marts', () =>
