@@ -404,28 +404,38 @@ async function changesSince(
   hasPolicies: boolean,
   since?: { mark: Mark; keys: readonly { source: string; conversation_id: string }[] },
 ): Promise<{ mark: Mark; update: 'none' | 'changed' | 'whole'; gone: [string, string] }> {
-  const distinct = new Map((since?.keys ?? []).map((k) => [`${k.source}\u0000${k.conversation_id}`, k]));
-  const keys = [...distinct.values()];
-  const row = await db.one<{ load: number | null; changed: number; counts: string; policies: string | null; gone: { source: string; conversation_id: string }[] | null }>(
+  const row = await db.one<{ load: number | null; changed: number; loads: number; counts: string; policies: string | null }>(
     `select (select max(load_id) from load_log) as load,
        (select count(*) from raw_conversations where load_id > $1) as changed,
+       (select count(*) from load_log where load_id > $1 and file <> 'webhooks') as loads,
        concat_ws('/', (select count(*) from raw_conversations), (select count(*) from raw_messages), (select count(*) from raw_events)) as counts,
        ${
          hasPolicies
            ? `(select md5(coalesce(string_agg([ord::varchar, channels::varchar, priorities::varchar, teams::varchar, intents::varchar, sources::varchar, segments::varchar]::varchar, '|' order by ord), ''))
           from config_sla_policies)`
            : "''"
-       } as policies,
-       (select list({'source': source, 'conversation_id': conversation_id}) from (
-          select unnest(from_json($2::varchar, '["VARCHAR"]')) as source, unnest(from_json($3::varchar, '["VARCHAR"]')) as conversation_id
-        ) k anti join raw_conversations c using (source, conversation_id)) as gone`,
-    [since?.mark.load ?? 0, JSON.stringify(keys.map((k) => k.source)), JSON.stringify(keys.map((k) => k.conversation_id))],
+       } as policies`,
+    [since?.mark.load ?? 0],
   );
+  // conversations go only with a load (its removals; an erasure writes the file anew, and so the
+  // connection, and the repair of an interrupted load runs when the warehouse opens): after
+  // webhook batches alone none of the kept ones can be gone, and the look-up is spared
+  let gone: { source: string; conversation_id: string }[] = [];
+  const keys = since && Number(row?.loads ?? 0) > 0 ? [...new Map(since.keys.map((k) => [`${k.source}\u0000${k.conversation_id}`, k])).values()] : [];
+  if (keys.length > 0) {
+    const found = await db.one<{ gone: { source: string; conversation_id: string }[] | null }>(
+      `select list({'source': source, 'conversation_id': conversation_id}) as gone from (
+         select unnest(from_json($1::varchar, '["VARCHAR"]')) as source, unnest(from_json($2::varchar, '["VARCHAR"]')) as conversation_id
+       ) k anti join raw_conversations c using (source, conversation_id)`,
+      [JSON.stringify(keys.map((k) => k.source)), JSON.stringify(keys.map((k) => k.conversation_id))],
+    );
+    gone = found?.gone ?? [];
+  }
+  const kept = since ? new Set(since.keys.map((k) => `${k.source}\u0000${k.conversation_id}`)).size : 0;
   const mark: Mark = { load: Number(row?.load ?? 0), counts: String(row?.counts ?? ''), policies: String(row?.policies ?? '') };
-  const gone = row?.gone ?? [];
   const changed = Number(row?.changed ?? 0) + gone.length;
   const update =
-    !since || mark.policies !== since.mark.policies || changed > Math.max(UPDATE_MIN, keys.length * UPDATE_SHARE)
+    !since || mark.policies !== since.mark.policies || changed > Math.max(UPDATE_MIN, kept * UPDATE_SHARE)
       ? 'whole'
       : changed > 0
         ? 'changed'
