@@ -1,9 +1,13 @@
 /**
  * A tile's sparkline: one value per month, no axes, the last month marked
- * with a dot. Drawn in `currentColor`: it takes the colour of its tile.
+ * with a dot. Drawn in `currentColor`: it takes the colour of its tile. When
+ * the last month is not whole (`partial`: the range ends inside it), the
+ * line to it is dashed and its dot hollow, so that a month of a few days does
+ * not read as a fall.
  *
  * @example
  *   sparkline([{ month: '2026-01', value: 0.7 }, { month: '2026-02', value: 0.72 }]);
+ *   sparkline(points, { partial: '2026-12' }); // December so far
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
@@ -23,20 +27,29 @@ export interface SparklineProps {
   width?: number;
   /** Default 32. */
   height?: number;
+  /** The month the range ends inside ('YYYY-MM'): when it is the last point, the line to it is dashed and its dot hollow. */
+  partial?: string;
 }
 
-export function sparkline(points: readonly SparkPoint[], { width = DEFAULTS.width, height = DEFAULTS.height }: SparklineProps = {}): string {
-  const data = points.filter((p) => p.value !== null).map((p) => ({ x: new Date(`${p.month}-01T00:00:00Z`), y: p.value }));
+export function sparkline(points: readonly SparkPoint[], { width = DEFAULTS.width, height = DEFAULTS.height, partial }: SparklineProps = {}): string {
+  const shown = points.filter((p) => p.value !== null);
+  const data = shown.map((p) => ({ x: new Date(`${p.month}-01T00:00:00Z`), y: p.value }));
   if (data.length < 2) return '';
+  const lastPartial = partial !== undefined && shown[shown.length - 1]!.month === partial;
+  const line = { x: 'x', y: 'y', stroke: 'currentColor', strokeWidth: DEFAULTS.lineWidth } as const;
+  const last = data.slice(-1);
   return renderPlot({
     width,
     height,
     margin: DEFAULTS.margin,
     axis: null,
     x: { type: 'utc' },
-    marks: [
-      Plot.lineY(data, { x: 'x', y: 'y', stroke: 'currentColor', strokeWidth: DEFAULTS.lineWidth }),
-      Plot.dot(data.slice(-1), { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: 'currentColor' }),
-    ],
+    marks: lastPartial
+      ? [
+          ...(data.length > 2 ? [Plot.lineY(data.slice(0, -1), line)] : []),
+          Plot.lineY(data.slice(-2), { ...line, strokeDasharray: '2,2' }),
+          Plot.dot(last, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, stroke: 'currentColor', fill: 'white' }),
+        ]
+      : [Plot.lineY(data, line), Plot.dot(last, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: 'currentColor' })],
   });
 }

@@ -15,6 +15,35 @@ describe('trendChart', () => {
     await expect(svg).toMatchFileSnapshot('__snapshots__/trend-bar.svg');
   });
 
+  it('draws a month the range ends inside lighter, with "so far" under its tick and its days in its tip', () => {
+    const values = series([410, 388, 452, 0, 501, 60]);
+    const o = { kind: 'bar' as const, label: 'Conversations', href, format: (v: number) => v.toLocaleString('en-US') };
+    const svg = trendChart(values, { ...o, partial: { month: '2026-04', through: '2026-04-03' } });
+    expect(svg).toContain('<title>2026-04 (to 2026-04-03 only): 60</title>');
+    expect(svg).toContain('<title>2026-03: 501</title>');
+    expect(svg).toContain('so far');
+    // one bar drawn lighter: the partial month's, and it still links to its conversations
+    expect(svg.match(/fill-opacity="0.35"/g)).toHaveLength(1);
+    expect(svg).toContain('<a href="/conversations?month=2026-04"');
+    // a partial month outside the trend changes nothing
+    expect(trendChart(values, { ...o, partial: { month: '2026-05', through: '2026-05-02' } })).toBe(trendChart(values, o));
+  });
+
+  it('draws a line dashed into a month the range ends inside, its dot hollow', () => {
+    const o = { kind: 'line' as const, label: 'FCR', unit: 'rate' as const, href, format: (v: number) => `${(v * 100).toFixed(1)}%` };
+    const values = series([0.61, 0.64, 0.66, 0.7, 0.685, 0.9]);
+    const svg = trendChart(values, { ...o, partial: { month: '2026-04', through: '2026-04-03' } });
+    expect(svg).toContain('<title>2026-04 (to 2026-04-03 only): 90.0%</title>');
+    expect(svg).toContain('stroke-dasharray="4,3"');
+    expect(svg).toMatch(/fill="white"/);
+    const whole = trendChart(values, o);
+    expect(whole).not.toContain('stroke-dasharray');
+    expect(whole).not.toContain('fill="white"');
+    // the month with no value: the last point drawn is whole, nothing is dashed
+    const gap = trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, null]), { ...o, partial: { month: '2026-04', through: '2026-04-03' } });
+    expect(gap).toBe(trendChart(series([0.61, 0.64, 0.66, 0.7, 0.685, null]), o));
+  });
+
   it('draws rates as a line with linked dots, ticks as percentages', async () => {
     const svg = trendChart(series([0.61, 0.64, null, 0.7, 0.685, 0.72]), { kind: 'line', label: 'FCR', unit: 'rate', href, format: (v) => `${(v * 100).toFixed(1)}%` });
     expect(svg).toContain('<title>2026-04: 72.0%</title>');

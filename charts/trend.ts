@@ -7,6 +7,12 @@
  *   trendChart(rows, { kind: 'line', label: 'First response time', unit: 'seconds', format: formatDuration, href });
  *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, target: { value: 0.8, label: 'target 80.0%' } });
  *   trendChart(rows, { kind: 'line', label: 'FCR', unit: 'rate', href, annotations: [{ date: '2026-03-09', label: 'Release 4.2', kind: 'release' }] });
+ *   trendChart(rows, { kind: 'bar', label: 'Conversations', href, partial: { month: '2026-12', through: '2026-12-01' } });
+ *
+ * A month the range ends inside (`partial`) is drawn lighter (its bar) or
+ * hollow at the end of a dashed line (its dot), its tip says the days it
+ * holds, and its tick reads "26-12" over "so far": a month of a few days must not
+ * read as a fall.
  *
  * The y axis starts at 0 (a rate of 78.0–79.5 % must not look like a swing);
  * a chart drawn with `zero: false` says "axis does not start at 0" in its corner.
@@ -18,7 +24,9 @@ import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
-const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, dotRadius: 5 } as const;
+const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, dotRadius: 5, marginBottomPartial: 42 } as const;
+/** A bar of a month the range ends inside. */
+const PARTIAL_OPACITY = 0.35;
 
 export interface TrendPoint {
   /** 'YYYY-MM'. */
@@ -48,6 +56,8 @@ export interface TrendProps {
   zero?: boolean;
   /** Dated events drawn as labelled vertical rules (releases, outages, emerging topics); those outside the months are left out. */
   annotations?: readonly ChartAnnotation[];
+  /** The month the trend's range ends inside, and its last day in the range ('YYYY-MM', 'YYYY-MM-DD'). */
+  partial?: { month: string; through: string };
 }
 
 // The same trend is drawn again and again (every request of a page shows the
@@ -67,6 +77,7 @@ export function trendChart(points: readonly TrendPoint[], o: TrendProps): string
     o.target,
     o.zero,
     o.annotations,
+    o.partial,
     data.map((d) => [d.month, d.y, d.href, o.format ? o.format(d.y) : null]),
   ]);
   const kept = drawn.get(key);
@@ -94,7 +105,9 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     marginTop,
     y,
   };
-  const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}`;
+  const partial = o.partial && months.includes(o.partial.month) ? o.partial : undefined;
+  const whole = (d: { month: string }) => d.month !== partial?.month;
+  const title = (d: { month: string; y: number }) => `${d.month}${whole(d) ? '' : ` (to ${partial!.through} only)`}: ${o.format ? o.format(d.y) : d.y}`;
   // said in words, where the y axis begins
   const notZero = zero ? [] : [Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -marginTop + 6, fill: 'currentColor', fillOpacity: 0.8 })];
   if (o.kind === 'bar') {
@@ -102,8 +115,27 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     const every = Math.ceil((months.length * 34) / (width - DEFAULTS.marginLeft));
     return renderPlot({
       ...common,
-      x: { label: null, type: 'band', tickFormat: (m: string, i: number) => (i % every === 0 ? m.slice(2) : '') },
-      marks: [Plot.barY(data, { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }), Plot.ruleY([0]), ...notes, ...targetMarks(o.target)],
+      // the second line of the partial month's tick
+      ...(partial ? { marginBottom: DEFAULTS.marginBottomPartial } : {}),
+      x: {
+        label: null,
+        type: 'band',
+        tickFormat: (m: string, i: number) => (m === partial?.month ? `${m.slice(2)}\nso far` : i % every === 0 ? m.slice(2) : ''),
+      },
+      marks: [
+        Plot.barY(data.filter(whole), { x: 'month', y: 'y', fill: THEME.accent, href: 'href', title }),
+        ...(partial
+          ? [
+              Plot.barY(
+                data.filter((d) => !whole(d)),
+                { x: 'month', y: 'y', fill: THEME.accent, fillOpacity: PARTIAL_OPACITY, href: 'href', title },
+              ),
+            ]
+          : []),
+        Plot.ruleY([0]),
+        ...notes,
+        ...targetMarks(o.target),
+      ],
     });
   }
   return renderPlot({
@@ -112,12 +144,28 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     x: { label: null, type: 'utc', ticks: monthInterval(months.length, Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80))) },
     marks: [
       ...notes,
-      Plot.lineY(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }),
-      Plot.dot(data, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
+      ...partialLine(data, partial),
+      Plot.dot(data.filter(whole), { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
+      ...(partial
+        ? [
+            Plot.dot(
+              data.filter((d) => !whole(d)),
+              { x: 'x', y: 'y', r: DEFAULTS.dotRadius, stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth, fill: 'white', href: 'href', title },
+            ),
+          ]
+        : []),
       ...targetMarks(o.target),
       ...notZero,
     ],
   });
+}
+
+/** The line through the months, dashed into a month the range ends inside (the last). */
+function partialLine(data: { month: string; x: Date; y: number }[], partial: TrendProps['partial']) {
+  const line = { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth } as const;
+  const i = partial ? data.findIndex((d) => d.month === partial.month) : -1;
+  if (i !== data.length - 1 || data.length < 2) return [Plot.lineY(data, line)];
+  return [...(data.length > 2 ? [Plot.lineY(data.slice(0, -1), line)] : []), Plot.lineY(data.slice(-2), { ...line, strokeDasharray: '4,3' })];
 }
 
 /** The target's rule (dashed, in the text colour) and its label above the rule's right end. */

@@ -77,6 +77,48 @@ describe('cost per conversation', () => {
   });
 });
 
+describe('exact shares', () => {
+  // a9 first works h alone for a week, replying every 20 minutes (10,080 active minutes), then owns
+  // t1–t3 together for 10 minutes: a third of each of those minutes goes to each
+  const week = Array.from({ length: 7 * 72 }, (_, i) => agent(new Date(Date.parse('2026-10-01T00:00:00Z') + i * 20 * 60_000).toISOString(), 'a9'));
+  const shared = [
+    conversation('h', [customer('2026-10-01T00:00:00Z'), ...week, status('2026-10-08T00:00:00Z', 'resolved')]),
+    ...['t1', 't2', 't3'].map((id) => conversation(id, [customer(oct9('09:00')), agent(oct9('09:00'), 'a9'), status(oct9('09:10'), 'resolved')])),
+    horizon('2026-11-20T00:00:00Z'),
+  ];
+  const minutes = async (t: TestWarehouse) => {
+    const rows = await t.db.all<{ id: string; m: number }>('select conversation_id as id, active_minutes as m from conversation_costs where active_minutes > 0 order by 1');
+    return Object.fromEntries(rows.map((r) => [r.id, r.m]));
+  };
+
+  it('are exact whatever the minutes the agent had before (not a difference of two long running sums)', async () => {
+    const t = await testWarehouse({ records: shared, build: { costs } });
+    try {
+      // as running sums of DOUBLEs, t1's minutes were 10,083.33… − 10,080 = 3.3333333333339397
+      expect(await minutes(t)).toEqual({ h: 10080, t1: 10 / 3, t2: 10 / 3, t3: 10 / 3 });
+      const active = await t.db.one<{ m: number }>("select sum(active_minutes)::double as m from agent_concurrency_daily where agent_id = 'a9'");
+      expect(active?.m).toBe(10090);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('are the same to the last bit when the conversations are loaded in another order', async () => {
+    const [a, b] = [
+      await testWarehouse({ records: [...records, ...shared.slice(0, -1)], build: { costs } }),
+      await testWarehouse({ records: [...shared.slice(0, -1), ...records].reverse(), build: { costs } }),
+    ];
+    try {
+      const m = await minutes(a);
+      expect(m['t1']).toBe(10 / 3);
+      expect(await minutes(b)).toEqual(m);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
+
 describe('cost_per_resolution', () => {
   it('is cost ÷ resolutions by month, channel and resolution type', async () => {
     // October: 455.8 over 10 people resolutions and 10 contained = 22.79

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DB, WarehouseLockedError, openWarehouse, resolveDbPath, type Warehouse } from './connection.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -192,6 +192,42 @@ describe('reader connections', () => {
       expect(seen).toBe(1001);
       expect((await db.one<{ n: number }>('select count(*) as n from t'))!.n).toBe(1001);
     } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('prepared reads on reader connections', () => {
+  it('prepare a parameterised read once for any values, and read a table replaced since, and the file a rewrite made', async () => {
+    const { DuckDBConnection } = await import('@duckdb/node-api');
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-prepared-'));
+    const db = await openWarehouse(path.join(dir, 'w.duckdb'), { readers: 1 });
+    const prepare = vi.spyOn(DuckDBConnection.prototype, 'prepare');
+    try {
+      await db.run('create table t as select range as n from range(10)');
+      const sql = 'select count(*) as c, sum(n) as s from t where n >= $1';
+      const read = (from: number) => db.one<{ c: number; s: number | null }>(sql, [from]);
+      expect([await read(0), await read(5), await read(9), await read(10)]).toEqual([
+        { c: 10, s: 45 },
+        { c: 5, s: 35 },
+        { c: 1, s: 9 },
+        { c: 0, s: null },
+      ]);
+      // one preparation for the four reads of the same text (a fresh one per read before)
+      expect(prepare.mock.calls.filter(([text]) => text === sql)).toHaveLength(1);
+      // a build replaces the table (other rows, another column): a new data generation, whose first read prepares again
+      await db.run('create or replace table t as select range * 10 as n, range as m from range(3)');
+      expect(await read(10)).toEqual({ c: 2, s: 30 });
+      expect(prepare.mock.calls.filter(([text]) => text === sql)).toHaveLength(2);
+      // a parameter of another type: bound again, not refused
+      expect(await db.one(sql, ['15'])).toEqual({ c: 1, s: 20 });
+      // several statements in one read are not prepared alone: read as before
+      expect(await db.all('select 1 as x; select n from t where n > $1 order by n', [0])).toEqual([{ n: 10 }, { n: 20 }]);
+      await db.rewrite();
+      expect(await read(0)).toEqual({ c: 3, s: 30 });
+    } finally {
+      prepare.mockRestore();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@
 -- whose previous item was a resolution. Each resolution is left at most once,
 -- by the item after its run of resolved/closed statuses, so the reopens are the
 -- resolutions less one when the last item leaves the conversation resolved.
+-- `latest_state`: the state after the last item (null without status events).
 -- A conversation with no status events at all is resolved, inferred, at its
 -- last public agent or bot message when the customer has not written after it
 -- and the data reach 24 h past it.
@@ -22,7 +23,8 @@ with explicit as (
     min(occurred_at) filter (where is_resolution) as first_resolution_at,
     max(occurred_at) filter (where is_resolution) as last_resolution_at,
     count(*) filter (where is_resolution) - (arg_max(state, ord) = 'resolved')::integer as reopens,
-    arg_max(state, ord) = 'resolved' as ends_resolved
+    arg_max(state, ord) = 'resolved' as ends_resolved,
+    arg_max(state, ord) as latest_state
   from int_conversation_states
   group by source, conversation_id
 ),
@@ -53,7 +55,10 @@ select
     when i.conversation_id is not null then i.last_reply_at
     when e.ends_resolved then e.last_resolution_at
   end as final_resolution_at,
-  coalesce(e.reopens, 0) as reopens
+  coalesce(e.reopens, 0) as reopens,
+  -- the state after the conversation's last status event or public customer message (null without
+  -- status events): conversation_metrics' status, from this grouping rather than a second scan of the states
+  e.latest_state
 from stg_conversations c
 left join explicit e using (source, conversation_id)
 left join inferred i using (source, conversation_id)

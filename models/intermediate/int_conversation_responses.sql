@@ -5,7 +5,9 @@
 -- Outbound conversations (no customer message) have no turns: their response
 -- times stay null. `last_reply_ord`, `last_reply_at`: the last public agent or
 -- bot message; `last_customer_ord`: the last public customer message (the
--- inferred resolution of int_conversation_resolutions).
+-- inferred resolution of int_conversation_resolutions). `customer_turns`,
+-- `longest_wait_s`: the turns, and the longest wait for a human reply among the
+-- answered ones (null without a turn), for qa_autoqa.
 with counts as (
   select
     source,
@@ -31,7 +33,9 @@ turn_stats as (
     min(human_reply_at) filter (where turn_number = 1) as first_human_reply_at,
     min(any_reply_at) filter (where turn_number = 1) as first_any_reply_at,
     avg(epoch(human_reply_at) - epoch(turn_at)) filter (where human_reply_at is not null) as reply_time_s,
-    count(*) filter (where any_reply_at is null) as unanswered_turns
+    count(*) filter (where any_reply_at is null) as unanswered_turns,
+    count(*) as customer_turns,
+    max(epoch(human_reply_at) - epoch(turn_at)) as longest_wait_s
   from int_conversation_turns
   group by source, conversation_id
 )
@@ -53,7 +57,11 @@ select
   coalesce(n.first_automated_ord < n.last_human_ord, false) as handoff_from_bot,
   n.last_reply_ord,
   n.last_reply_at,
-  n.last_customer_ord
+  n.last_customer_ord,
+  -- for qa_autoqa's silence checks (null without a customer turn), from this grouping of the turns
+  -- rather than a second one there
+  t.customer_turns,
+  t.longest_wait_s
 from stg_conversations c
 left join counts n using (source, conversation_id)
 left join turn_stats t using (source, conversation_id)

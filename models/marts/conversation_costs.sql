@@ -11,7 +11,8 @@
 --   active conversation (the islands of agent_concurrency_edges: first human
 --   reply to first resolution or the horizon, activity in the last 30 minutes),
 --   a minute with k such conversations counting 1/k to each, so that an agent's
---   shares add up to their active minutes (agent_concurrency_daily).
+--   shares add up to their active minutes (agent_concurrency_daily): exactly, in
+--   whole units of a minute, with up to 22 at once (agent_shared below).
 --   agent_minutes is active_minutes when the roster gives the owner no
 --   hours_per_week (agent_hours_basis 'active'); when it does ('rostered'), the
 --   owner's rostered minutes of the month — hours_per_week × 60 × the days of the
@@ -71,28 +72,46 @@ agent_levels as (
   window by_time as (order by owner_agent, minute rows between unbounded preceding and current row)
 ),
 
--- shared: the agent's active minutes before each edge, each minute at level k counting 1/k
--- (every island's start and end is an edge of its agent)
+-- shared: the agent's active minutes before each edge, each minute at level k counting 1/k, in
+-- whole units of 1/232792560 minute: lcm(1, …, 22), so that a stretch at any level up to 22 is a
+-- whole number of units (above 22 it is rounded down, by less than a unit). Every island's start
+-- and end is an edge of its agent. Whole numbers below 2^53 add up exactly in a DOUBLE, in any
+-- order, and an agent's units stay below it up to 38 million active minutes (73 years), so the
+-- running sum, and each conversation's share below, come out the same whatever the order of
+-- the rows, the threads or the engine. (Running sums of minutes ÷ level, and their differences,
+-- differed by up to 3e-11 relative from one build to the next, and from `build --lake`.)
 agent_shared as (
   select
     owner_agent,
     minute,
-    coalesce(sum(case when level > 0 then lasts / level else 0 end) over (
+    coalesce(sum(case when level > 0 then floor(lasts::double * 232792560 / level) else 0 end) over (
       partition by owner_agent order by minute rows between unbounded preceding and 1 preceding
     ), 0) as shared
   from agent_levels
 ),
 
--- a conversation's share of its agent's minutes: over each island, shared at its end − shared at its start,
--- so the sum over its edges of −delta × shared (one equality join: edges of fresh tables keep a plain plan)
-agent_minutes as (
+-- a conversation's share of its agent's minutes, in units: over each island, shared at its end −
+-- shared at its start, so the sum over its edges of −delta × shared (one equality join: edges of
+-- fresh tables keep a plain plan), added up as integers (as DOUBLEs, a conversation of many
+-- islands could pass 2^53 on the way)
+agent_units as (
   select
     e.source,
     e.conversation_id,
-    sum(-e.delta * a.shared) as agent_minutes
+    sum(-e.delta * a.shared::bigint)::bigint as units
   from agent_concurrency_edges e
   join agent_shared a on a.owner_agent = e.owner_agent and a.minute = e.minute
   group by e.source, e.conversation_id
+),
+
+-- in minutes: the whole minutes, then the rest of a minute, so that a whole number of minutes is exact
+agent_minutes as (
+  select
+    source,
+    conversation_id,
+    units,
+    (units // 232792560)::double + (units % 232792560)::double / 232792560 as agent_minutes
+  from agent_units
 ),
 
 -- the days of each month inside the data, in the configured time zone
@@ -142,6 +161,7 @@ conversations as (
     case when m.human_replies > 0 then 'people' else 'bot' end as resolution_type,
     case when m.human_replies > 0 then m.resolved else m.contained end as resolved_for_cost,
     coalesce(a.agent_minutes, 0) as active_minutes,
+    coalesce(a.units, 0) as active_units,
     n.month_conversations,
     k.month_channel_conversations
   from conversation_metrics m
@@ -150,17 +170,18 @@ conversations as (
   join month_channel_counts k on k.month is not distinct from m.month and k.channel is not distinct from m.channel
 ),
 
--- the owner's rostered minutes of the month over their active minutes of the month
+-- the owner's rostered minutes of the month over their active minutes of the month (summed in
+-- units: exact, in any order)
 rostered as (
   select
     c.source,
     c.conversation_id,
     g.hours_per_week * 60 * d.days / 7
-      * c.active_minutes / sum(c.active_minutes) over (partition by c.owner_agent, c.month) as agent_minutes
+      * c.active_units::double / sum(c.active_units) over (partition by c.owner_agent, c.month)::double as agent_minutes
   from conversations c
   join stg_agents g on g.agent_id = c.owner_agent and g.hours_per_week is not null
   join month_days d using (month)
-  where c.active_minutes > 0
+  where c.active_units > 0
 ),
 
 paid as (

@@ -3,7 +3,8 @@
 -- configured time zone, channel, intent, team, owner_agent; v2: owner_team,
 -- priority, segment, account, tags, metadata for the custom dimensions).
 -- status: the state after the conversation's last status event or customer
--- message (int_conversation_states; closed reads resolved), or without status
+-- message (int_conversation_resolutions' latest_state, from int_conversation_states;
+-- closed reads resolved), or without status
 -- events resolved when a resolution is inferred, else open.
 -- Durations are seconds; flags are booleans; null means "not defined for
 -- this conversation" (no customer message, not resolved, window still open).
@@ -13,14 +14,6 @@ with conversations as (
     strftime(timezone(s.timezone, c.created_at), '%Y-%m') as month
   from stg_conversations c
   cross join config_settings s
-),
-
--- the state after the last item: the only item with no next one (next_at is the next
--- item's time, and every item has one), without a grouping of every item
-latest_states as (
-  select source, conversation_id, state as status
-  from int_conversation_states
-  where next_at is null
 ),
 
 joined as (
@@ -53,7 +46,7 @@ joined as (
     b.business_first_resolution_s,
     b.business_full_resolution_s,
     r.first_resolution_at is not null as resolved,
-    coalesce(ls.status, case when r.first_resolution_at is not null then 'resolved' else 'open' end) as status,
+    coalesce(r.latest_state, case when r.first_resolution_at is not null then 'resolved' else 'open' end) as status,
     r.inferred_resolution,
     r.first_resolution_at,
     epoch(r.first_resolution_at) - epoch(coalesce(p.first_customer_at, c.created_at)) as first_resolution_s,
@@ -97,7 +90,6 @@ joined as (
   left join int_conversation_effort e using (source, conversation_id)
   left join int_conversation_sla l using (source, conversation_id)
   left join int_conversation_waiting w using (source, conversation_id)
-  left join latest_states ls using (source, conversation_id)
 ),
 
 scored as (

@@ -65,17 +65,6 @@ reply_checks as (
   group by source, conversation_id
 ),
 
-turn_checks as (
-  select
-    source,
-    conversation_id,
-    count(*) as customer_turns,
-    -- a turn still waiting at the data horizon counts as unanswered (below), not as a silence
-    max(epoch(human_reply_at) - epoch(turn_at)) as longest_wait_s
-  from int_conversation_turns
-  group by source, conversation_id
-),
-
 checks as (
   select
     m.source,
@@ -97,7 +86,9 @@ checks as (
   left join reply_checks as r
     on r.source = m.source
     and r.conversation_id = m.conversation_id
-  left join turn_checks as t
+  -- the turns' count and longest wait (a turn still waiting at the data horizon counts as
+  -- unanswered, not as a silence), grouped once in int_conversation_responses
+  left join int_conversation_responses as t
     on t.source = m.source
     and t.conversation_id = m.conversation_id
 ),

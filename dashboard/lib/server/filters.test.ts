@@ -7,7 +7,7 @@ import { openWarehouse, type Warehouse } from '../../../warehouse/connection.js'
 import { testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, conversation, customer, horizon, on, status } from '../../../testing/fixtures.js';
 import { appliedFilters } from '../filter-words.js';
-import { filterOptions, filterQuery, filterWhere, filterWords, narrowed, numbered } from './filters.js';
+import { filterOptions, filterQuery, filterWhere, filterWords, narrowed, numbered, partialMonth } from './filters.js';
 
 let db: Warehouse;
 beforeAll(async () => {
@@ -20,6 +20,17 @@ beforeAll(async () => {
     ) as t(conversation_id, created_at, month, channel, intent, team, owner_agent, first_response_s)`);
 });
 afterAll(() => db.close());
+
+describe('partialMonth', () => {
+  it('is the month of the range end unless the range ends on its last day', () => {
+    expect(partialMonth({ to: '2026-12-01' })).toEqual({ month: '2026-12', through: '2026-12-01' });
+    expect(partialMonth({ to: '2026-11-29' })).toEqual({ month: '2026-11', through: '2026-11-29' });
+    expect(partialMonth({ to: '2026-11-30' })).toBeUndefined();
+    expect(partialMonth({ to: '2026-12-31' })).toBeUndefined();
+    expect(partialMonth({ to: '2028-02-28' })).toEqual({ month: '2028-02', through: '2028-02-28' });
+    expect(partialMonth({ to: '2028-02-29' })).toBeUndefined();
+  });
+});
 
 describe('filterWhere', () => {
   it('writes the date range and every filter given as numbered conditions, and they select the right rows', async () => {

@@ -173,6 +173,20 @@ export function trendRange(f: Filters): Filters {
 }
 
 /**
+ * The month of `f.to` when the range ends inside it (before its last day): the
+ * trends' last month holds only its days to `f.to`, and charts draw it so
+ * (charts/trend.ts `partial`). Undefined when `f.to` is a month's last day.
+ *
+ * @example
+ *   partialMonth({ ...f, to: '2026-12-01' }); // { month: '2026-12', through: '2026-12-01' }
+ *   partialMonth({ ...f, to: '2026-11-30' }); // undefined
+ */
+export function partialMonth(f: Pick<Filters, 'to'>): { month: string; through: string } | undefined {
+  const next = addDays(f.to, 1);
+  return next.slice(0, 7) === f.to.slice(0, 7) ? { month: f.to.slice(0, 7), through: f.to } : undefined;
+}
+
+/**
  * Conditions on conversation_metrics (or any table with its column names),
  * numbered from `$start`. `dates: false` leaves the range out.
  */

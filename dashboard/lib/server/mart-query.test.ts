@@ -24,7 +24,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReads, testWarehouse, type TestWarehouse } from '../../../testing/warehouse.js';
 import { agent, assign, conversation, csat, customer, horizon, status, type Item } from '../../../testing/fixtures.js';
-import { chartAnnotations, monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
+import { chartAnnotations, cutMonths, monthExtents, monthly, rangeSummary, summary, summaryBySets, summaryOfPeriods } from './mart-query.js';
 import { loadAnnotations } from '../../../models/annotations.js';
 import { writeAnnotationTable } from '../../../models/config-annotations.js';
 import { filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
@@ -37,6 +37,8 @@ let w: TestWarehouse;
 beforeAll(async () => {
   w = await testWarehouse({
     build: { timezone: 'America/New_York' },
+    // reads on reader connections, as a server makes them (a read on the main connection ends a data generation)
+    readers: 2,
     records: [
       reply('aug', '2026-08-20T14:00:00Z'),
       reply('sliver', '2026-09-01T02:00:00Z'),
@@ -69,7 +71,16 @@ describe('monthly summary rows', () => {
     ]);
     // the same as the summary over conversation_metrics, every field a trend shows
     const fields = ['conversations', 'first_response_s_median', 'first_response_s_p90', 'fcr_rate', 'fcr_rate_base'];
-    for (const f of [range, { ...range, channel: 'webchat' }, { from: '2026-08-01', to: '2026-10-15' }, { from: '2026-09-02', to: '2026-09-30' }]) {
+    for (const f of [
+      range,
+      { ...range, channel: 'webchat' },
+      { from: '2026-08-01', to: '2026-10-15' },
+      { from: '2026-09-02', to: '2026-09-30' },
+      // September covered with both ends cut (to the hour at the end); no month covered
+      { from: '2026-08-15', to: '2026-10-31' },
+      { from: '2026-08-15', to: '2026-10-30', channel: 'email' },
+      { from: '2026-09-02', to: '2026-10-03', channel: 'webchat' },
+    ]) {
       expect(await monthly(w.db, f, fields)).toEqual(await summary(w.db, ['month'], filterWhere(f), fields));
     }
 
@@ -83,6 +94,37 @@ describe('monthly summary rows', () => {
       ['2026-10', 1],
     ]);
     expect(seen.some((sql) => sql.includes('metric_summary'))).toBe(true);
+  });
+});
+
+describe('the months a range covers whole', () => {
+  it("are worked out from each month's New York bounds, read once until the data change, with the spans of the range outside them", async () => {
+    const extents = await monthExtents(w.db);
+    expect(extents).toEqual([
+      { month: '2026-08', start: Date.parse('2026-08-01T04:00:00Z'), end: Date.parse('2026-09-01T04:00:00Z') },
+      { month: '2026-09', start: Date.parse('2026-09-01T04:00:00Z'), end: Date.parse('2026-10-01T04:00:00Z') },
+      { month: '2026-10', start: Date.parse('2026-10-01T04:00:00Z'), end: Date.parse('2026-11-01T04:00:00Z') },
+    ]);
+    // the range's first four hours are New York's August, and the 1st to the 15th of October (UTC) October's
+    expect(cutMonths(extents, range)).toEqual({
+      covered: ['2026-09'],
+      spans: [
+        { from: '2026-09-01T00:00:00.000Z', to: '2026-09-01T04:00:00.000Z' },
+        { from: '2026-10-01T04:00:00.000Z', to: '2026-10-16T00:00:00.000Z' },
+      ],
+    });
+    expect(cutMonths(extents, { from: '2026-09-02', to: '2026-09-30' })).toEqual({ covered: [], spans: [{ from: '2026-09-02T00:00:00.000Z', to: '2026-10-01T00:00:00.000Z' }] });
+    // a range that starts at a month's New York midnight has no head: 2026-08-01 is covered from 04:00 UTC only
+    expect(cutMonths(extents, { from: '2026-08-02', to: '2026-10-31' }).covered).toEqual(['2026-09']);
+    // asking trends of new ranges reads no month bounds again (a query of config_settings per range, before)
+    const seen: string[] = [];
+    for (const f of [
+      { from: '2026-08-03', to: '2026-10-14' },
+      { from: '2026-08-04', to: '2026-10-13' },
+    ]) {
+      await monthly(recordingReads(w.db, seen), f, ['conversations', 'first_response_s_median']);
+    }
+    expect(seen.filter((sql) => sql.includes('config_settings'))).toEqual([]);
   });
 });
 

@@ -70,38 +70,91 @@ export async function monthly(db: Warehouse, f: Filters, fields: readonly string
   const martParams = [dim ? `month,${dim}` : 'month', f.from.slice(0, 7), f.to.slice(0, 7), ...(dim ? [f[dim]] : [])];
   const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
   if (whole) return cachedAll(db, `select month, ${unique.join(', ')} from metric_summary where ${mart(1)} order by month`, martParams);
-  // the months whose every moment (local midnight of the 1st to that of the next 1st) lies in the range
-  const n = martParams.length;
-  const fromAt = `$${n + 1}::date`;
-  const toAt = `$${n + 2}::date + 1`;
-  const covered = `select distinct month from metric_summary, (select timezone as zone from config_settings limit 1) s
-    where ${mart(1)}
-      and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d')) >= ${fromAt}
-      and timezone(s.zone, strptime(month || '-01', '%Y-%m-%d') + interval 1 month) <= ${toAt}`;
-  const head = `with covered as (${covered})
-    select month, ${unique.join(', ')} from metric_summary where ${mart(1)} and month in (select month from covered)
-    union all`;
-  const uncovered = 'month not in (select month from covered)';
-  const daily = await dailyQuery(db, f, 'month', unique.filter(dailyField), { month: uncovered, params: [...martParams, f.from, f.to] });
+  const cut = cutMonths(await monthExtents(db), f);
+  // the months the range covers whole come from the mart (a month without the group's row has no conversation of
+  // it: no row either way); the other months' conversations lie in the spans of the range outside those months
+  const head = (start: number) =>
+    cut.covered.length ? `select month, ${unique.join(', ')} from metric_summary where ${mart(1)} and month in (${cut.covered.map((_, i) => `$${start + i}`).join(', ')})` : '';
+  // (no month covered: no read of the mart, whose placeholders then bind nothing)
+  const headParams = cut.covered.length ? [...martParams, ...cut.covered] : [];
+  if (cut.spans.length === 0) return cachedAll(db, `${head(martParams.length + 1)} order by month`, headParams);
+  const uncovered = cut.covered.length ? `month not in (${cut.covered.map((_, i) => `$${martParams.length + 1 + i}`).join(', ')})` : 'true';
+  const union = cut.covered.length ? `${head(martParams.length + 1)}\n    union all\n    ` : '';
+  // each span as a condition on its UTC days (metric_daily) or on created_at, its bounds numbered from `start`
+  const spans = (start: number, on: (from: string, to: string) => string) => `(${cut.spans.map((_, i) => on(`$${start + 2 * i}`, `$${start + 2 * i + 1}`)).join(' or ')})`;
+  const spanDays = cut.spans.flatMap((x) => [x.from.slice(0, 10), utcDay(x.to)]);
+  const spanInstants = cut.spans.flatMap((x) => [x.from, x.to]);
+  const inSpans = (start: number) => spans(start, (a, b) => `(created_at >= ${a}::timestamptz and created_at < ${b}::timestamptz)`);
+  const days = spans(headParams.length + 1, (a, b) => `day between ${a}::date and ${b}::date`);
+  const daily = await dailyQuery(db, f, 'month', unique.filter(dailyField), { month: `${uncovered} and ${days}`, params: [...headParams, ...spanDays] });
   if (daily) {
-    // the medians and p90s of the cut months: their conversations lie within 33 days of the range's ends (every month between is covered)
+    // the medians and p90s of the cut months, over their conversations in the spans
     const quantiles = unique.filter((x) => !dailyField(x));
-    const edges = `(created_at < $${daily.params.length + 1}::date or created_at >= $${daily.params.length + 2}::date)`;
-    const rest = filterWhere(f, { start: daily.params.length + 3 });
-    const q = quantiles.length ? ` left join (${summarySql(['month'], `${rest.sql} and ${uncovered} and ${edges}`, quantiles)}) q on q.month = d.key` : '';
-    const sql = `${head}
-    select d.key as month, ${unique.map((x) => (dailyField(x) ? `d.${x}` : `q.${x}`)).join(', ')} from (${daily.sql}) d${q}
+    const n = daily.params.length;
+    const rest = filterWhere(f, { start: n + spanInstants.length + 1 });
+    const q = quantiles.length ? ` left join (${summarySql(['month'], `${rest.sql} and ${uncovered} and ${inSpans(n + 1)}`, quantiles)}) q on q.month = d.key` : '';
+    const sql = `${union}select d.key as month, ${unique.map((x) => (dailyField(x) ? `d.${x}` : `q.${x}`)).join(', ')} from (${daily.sql}) d${q}
     order by month`;
-    return cachedAll(db, sql, [...daily.params, ...(quantiles.length ? [addDays(f.from, 33), addDays(f.to, -33), ...rest.params] : [])]);
+    return cachedAll(db, sql, [...daily.params, ...(quantiles.length ? [...spanInstants, ...rest.params] : [])]);
   }
-  const rest = filterWhere(f, { start: n + 3 });
-  const sql = `${head}
-    select month, ${unique.join(', ')} from (${summarySql(['month'], `${rest.sql} and ${uncovered}`, unique)})
+  const n = headParams.length;
+  const rest = filterWhere(f, { start: n + spanInstants.length + 1 });
+  const sql = `${union}select month, ${unique.join(', ')} from (${summarySql(['month'], `${rest.sql} and ${uncovered} and ${inSpans(n + 1)}`, unique)})
     order by month`;
-  return cachedAll(db, sql, [...martParams, f.from, f.to, ...rest.params]);
+  return cachedAll(db, sql, [...headParams, ...spanInstants, ...rest.params]);
 }
 
-const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** Each month of metric_summary with its first and next month's first moments in the warehouse's time zone (epoch ms), the span its conversations' `month` names. */
+interface MonthExtent {
+  month: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The months of metric_summary and where each begins and ends (local
+ * midnight of the 1st to that of the next 1st, in config_settings' time zone:
+ * how conversation_metrics' `month` is computed), read once per data
+ * generation: a range asked for the first time then knows the months it
+ * covers whole without a query.
+ */
+export function monthExtents(db: Warehouse): Promise<MonthExtent[]> {
+  return memo(db, 'month-extents', () =>
+    db.all<{ month: string; start: number; end: number }>(
+      `select month,
+        epoch_ms(timezone(s.zone, strptime(month || '-01', '%Y-%m-%d'))) as "start",
+        epoch_ms(timezone(s.zone, strptime(month || '-01', '%Y-%m-%d') + interval 1 month)) as "end"
+      from (select distinct month from metric_summary where "grouping" = 'month' and month is not null) m, (select timezone as zone from config_settings limit 1) s
+      order by month`,
+    ),
+  );
+}
+
+/**
+ * The months of `extents` that `f`'s range (UTC days: midnight of `from` to
+ * that after `to`) covers whole, and the spans of the range outside them
+ * (ISO instants, from inclusive, to exclusive; none when the covered months
+ * fill the range), where every conversation of the range's other months lies.
+ *
+ * @example
+ *   cutMonths(extents, { from: '2026-01-01', to: '2026-11-14' });
+ *   // { covered: ['2026-01', …, '2026-10'], spans: [{ from: '2026-11-01T00:00:00.000Z', to: '2026-11-15T00:00:00.000Z' }] }
+ */
+export function cutMonths(extents: readonly MonthExtent[], f: Pick<Filters, 'from' | 'to'>): { covered: string[]; spans: { from: string; to: string }[] } {
+  const start = Date.parse(`${f.from}T00:00:00Z`);
+  const end = Date.parse(`${f.to}T00:00:00Z`) + 86_400_000;
+  const inside = extents.filter((e) => e.month >= f.from.slice(0, 7) && e.month <= f.to.slice(0, 7) && e.start >= start && e.end <= end);
+  const iso = (t: number) => new Date(t).toISOString();
+  if (inside.length === 0) return { covered: [], spans: [{ from: iso(start), to: iso(end) }] };
+  // the months a range covers whole are consecutive: the range outside them is its head and its tail
+  const first = Math.min(...inside.map((e) => e.start));
+  const last = Math.max(...inside.map((e) => e.end));
+  const spans = [...(first > start ? [{ from: iso(start), to: iso(first) }] : []), ...(end > last ? [{ from: iso(last), to: iso(end) }] : [])];
+  return { covered: inside.map((e) => e.month), spans };
+}
+
+/** The UTC day of the last moment before the instant `to` (a span's last day). */
+const utcDay = (to: string) => new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
 
 function isLastDay(d: string): boolean {
   const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);

@@ -11,7 +11,7 @@ import type { Warehouse } from '../../../warehouse/connection.js';
 import { formatValue, type Metric } from '../../../models/catalogue.js';
 import { summaryFields, type Dimension } from '../../../models/summary.js';
 import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
-import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
+import { filterQuery, filterWhere, partialMonth, trendRange, type Filters } from './filters.js';
 import { trendChart } from '../../../charts/trend.js';
 import { formatTarget, readTargets, targetFor } from '../../../models/targets.js';
 import { breakdownChart } from '../../../charts/breakdown.js';
@@ -58,6 +58,8 @@ export interface MetricPage {
   distribution: string;
   /** The charts above rendered for a phone's width (NARROW_WIDTH), so their text stays readable. */
   narrow: { trend: string; trendP90: string; distribution: string };
+  /** The trends' last month when the range ends inside it ('YYYY-MM'): drawn as so far. */
+  partialMonth: string | null;
   total: string;
 }
 
@@ -104,18 +106,30 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
   // the configured target of the channel and team shown, as a rule across the months (models/targets.ts)
   const target = targetFor(await memo(db, 'targets', () => readTargets(db)), m.name, { channel: f.channel, team: f.team });
   const rule = target ? { target: { value: target.value, label: `target ${formatTarget(m, target.value)}` } } : {};
+  const partial = partialMonth(f);
+  const ends = partial ? { partial } : {};
   const trendSvg = (width?: number) =>
     field
       ? trendChart(
           monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) })),
-          { kind: m.summary?.kind === 'total' ? 'bar' : 'line', label: m.label, href: monthHref, format: fmt, unit: m.unit, annotations, ...rule, ...(width ? { width } : {}) },
+          {
+            kind: m.summary?.kind === 'total' ? 'bar' : 'line',
+            label: m.label,
+            href: monthHref,
+            format: fmt,
+            unit: m.unit,
+            annotations,
+            ...ends,
+            ...rule,
+            ...(width ? { width } : {}),
+          },
         )
       : '';
   const trendP90 = (width?: number) =>
     m.summary?.kind === 'distribution'
       ? trendChart(
           monthly.map((r) => ({ month: String(r['month']), value: num(r[`${m.name}_p90`]) })),
-          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit, annotations, ...(width ? { width } : {}) },
+          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit, annotations, ...ends, ...(width ? { width } : {}) },
         )
       : '';
   const breakdowns: Breakdown[] = field
@@ -147,6 +161,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
   return {
     trend: trendSvg(),
     trendP90: trendP90(),
+    partialMonth: partial?.month ?? null,
     breakdowns,
     distribution: histogram.wide,
     narrow: { trend: trendSvg(NARROW_WIDTH), trendP90: trendP90(NARROW_WIDTH), distribution: histogram.narrow },

@@ -13,7 +13,7 @@ import { formatValue, metric } from '../../../models/catalogue.js';
 import { fieldMetric, HEADLINES } from '../../../models/summary.js';
 import { cachedAll, chartAnnotations, memo, monthly as monthlySummary, rangeSummary, summaryOfPeriods } from './mart-query.js';
 import { inferredCaveat, RESOLUTION_COUNTS_SQL, type ResolutionCounts } from '../../../models/caveats.js';
-import { filterQuery, filterWhere, previousPeriod, trendRange, type Filters } from './filters.js';
+import { filterQuery, filterWhere, previousPeriod, partialMonth, trendRange, type Filters } from './filters.js';
 import { sparkline } from '../../../charts/sparkline.js';
 import { trendChart } from '../../../charts/trend.js';
 import { NARROW_WIDTH } from './mart-page-parts.js';
@@ -28,7 +28,7 @@ type SummaryRow = Record<string, number | string | null>;
 export interface Overview {
   tiles: Tile[];
   charts: { title: string; svg: string; narrow: string; metric: string }[];
-  period: { from: string; to: string; previousFrom: string; previousTo: string };
+  period: { from: string; to: string; previousFrom: string; previousTo: string; partialMonth: string | null };
 }
 
 /** The overview for `f` (memoised: it depends on the marts only). */
@@ -78,7 +78,7 @@ async function computeOverview(db: Warehouse, f: Filters): Promise<Overview> {
     const target = m && field ? tileTarget(m, now[field], targets, scope) : undefined;
     if (target) tile.target = target;
   }
-  return { tiles, charts: trends.charts, period: { from: f.from, to: f.to, previousFrom: prev.from, previousTo: prev.to } };
+  return { tiles, charts: trends.charts, period: { from: f.from, to: f.to, previousFrom: prev.from, previousTo: prev.to, partialMonth: partialMonth(f)?.month ?? null } };
 }
 
 /**
@@ -93,6 +93,7 @@ function trendPart(db: Warehouse, f: Filters) {
       memo(db, 'targets', () => readTargets(db)),
       chartAnnotations(db, { from: trendRange(f).from, to: f.to, team: f.team, channel: f.channel }),
     ]);
+    const partial = partialMonth(f);
     const series = (field: string) => monthly.map((r) => ({ month: String(r['month']), value: num(r[field]) }));
     const drill = (m: string) => (month: string) => `/conversations${filterQuery({ ...f, from: undefined, to: undefined }, { month, metric: m })}`;
     const chart = (title: string, name: string, field: string, kind: 'bar' | 'line') => {
@@ -100,11 +101,11 @@ function trendPart(db: Warehouse, f: Filters) {
       // the rule of the target over the twelve months: the one for the channel and team, not a month's own
       const t = targetFor(targets, name, { channel: f.channel, team: f.team });
       const target = t ? { target: { value: t.value, label: `target ${formatTarget(m, t.value)}` } } : {};
-      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations, ...target };
+      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations, ...(partial ? { partial } : {}), ...target };
       return { title, metric: name, svg: trendChart(series(field), o), narrow: trendChart(series(field), { ...o, width: NARROW_WIDTH }) };
     };
     return {
-      sparks: Object.fromEntries(TREND_FIELDS.map((field) => [field, sparkline(series(field))])) as Record<string, string>,
+      sparks: Object.fromEntries(TREND_FIELDS.map((field) => [field, sparkline(series(field), { partial: partial?.month })])) as Record<string, string>,
       charts: [
         chart('Conversations per month', 'conversations', 'conversations', 'bar'),
         chart('First response time, median', 'first_response_s', 'first_response_s_median', 'line'),

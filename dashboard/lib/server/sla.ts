@@ -16,7 +16,7 @@ import { formatDuration, formatValue, metric } from '../../../models/catalogue.j
 import { readBuildState } from '../../../models/build-state.js';
 import type { Dimension } from '../../../models/summary.js';
 import { cachedAll, memo, monthly as monthlySummary, summaryBySets } from './mart-query.js';
-import { filterQuery, filterWhere, trendRange, type Filters } from './filters.js';
+import { filterQuery, filterWhere, partialMonth, trendRange, type Filters } from './filters.js';
 import { agentNames } from './metric-page.js';
 import { trendChart } from '../../../charts/trend.js';
 import { breakdownChart } from '../../../charts/breakdown.js';
@@ -146,9 +146,10 @@ async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
     // the conversations list has no policy filter: a bar leads to the list of the filters' conversations
     { label: achievement.label, href: () => list({}), format: fmt, unit: 'rate' },
   );
+  const partial = partialMonth(f);
   const trend = trendChart(
     monthly.map((r) => ({ month: String(r['month']), value: typeof r['sla_achievement_rate'] === 'number' ? r['sla_achievement_rate'] : null })),
-    { kind: 'line', label: achievement.label, href: (month) => list({ from: undefined, to: undefined, month }), format: fmt, unit: 'rate' },
+    { kind: 'line', label: achievement.label, href: (month) => list({ from: undefined, to: undefined, month }), format: fmt, unit: 'rate', ...(partial ? { partial } : {}) },
   );
   const horizonUs = state?.horizonUs ?? null;
   const horizonMs = horizonUs === null ? null : Number(horizonUs / 1000n);
