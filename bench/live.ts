@@ -30,12 +30,17 @@
  * applied, its CPU time (the process's, DuckDB's threads included) against a read of the same
  * data again. `--name NAME` serves `bench/data/NAME-CONVERSATIONS.duckdb` (made by `parley demo`
  * when absent; a hard link to a warehouse of that size works), so that runs of two checkouts
- * side by side, or a run beside another helper's, have copies of their own.
+ * side by side, or a run beside another helper's, have copies of their own. `--after load`: the
+ * write before each first read is a load instead (`parley ingest` of SENDERS new conversations,
+ * a customer's message each, as a sync of a few tickets makes it); `--after build`: a build of the
+ * demo's configuration (the data unchanged: what the live page reads of it stays equal).
  *
  *   npm run bench:live [-- --conversations N --events N --senders N --requests N --readers N --no-journal]
- *   npm run bench:live -- --conversations 1000000 --name NAME --first-reads 8
+ *   npm run bench:live -- --conversations 1000000 --name NAME --first-reads 8 [--after batch|load|build]
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -48,6 +53,10 @@ import { journalPath } from '../service/webhook-journal.js';
 import { fmt } from './measure.js';
 import { servedDemoCopy } from './data-sets.js';
 import { loadLive } from '../dashboard/lib/server/live.js';
+import { loadFiles } from '../ingest/load.js';
+import { buildModels } from '../models/build.js';
+import { loadConfig } from '../models/config.js';
+import { withDemoSla } from '../demo/sla-config.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,8 +68,11 @@ const { values } = parseArgs({
     'no-journal': { type: 'boolean' },
     'first-reads': { type: 'string' },
     name: { type: 'string' },
+    after: { type: 'string' },
   },
 });
+const AFTER = values.after ?? 'batch';
+if (!['batch', 'load', 'build'].includes(AFTER)) throw new Error(`--after takes batch, load or build, not ${AFTER}`);
 const FIRST_READS = values['first-reads'] === undefined ? undefined : Number(values['first-reads']);
 const CONVERSATIONS = Number(values.conversations ?? 10_000);
 const EVENTS = Number(values.events ?? 4_000);
@@ -160,23 +172,42 @@ if (FIRST_READS !== undefined) {
   };
   const first: { cpu: number; ms: number }[] = [];
   const again: { cpu: number; ms: number }[] = [];
+  const scratch = mkdtempSync(path.join(tmpdir(), 'parley-bench-live-'));
+  // the demo's own configuration (cli/commands/demo.ts), so that a build leaves the policies as they were
+  const demoConfig = withDemoSla(loadConfig());
   for (let round = 0; round < FIRST_READS; round++) {
-    await Promise.all(
-      Array.from({ length: SENDERS }, async (_, i) => {
-        const body = event(round * SENDERS + i, new Date());
-        const r = await send('/webhooks/zendesk', { body, headers: signedHeaders('zendesk', body, SECRET, new Date()) });
-        if (r.status !== 200 || !r.text.includes('"applied"')) throw new Error(`a webhook event was not applied: ${r.status} ${r.text}`);
-      }),
-    );
-    await serving.webhooksSettled();
+    if (AFTER === 'batch') {
+      await Promise.all(
+        Array.from({ length: SENDERS }, async (_, i) => {
+          const body = event(round * SENDERS + i, new Date());
+          const r = await send('/webhooks/zendesk', { body, headers: signedHeaders('zendesk', body, SECRET, new Date()) });
+          if (r.status !== 200 || !r.text.includes('"applied"')) throw new Error(`a webhook event was not applied: ${r.status} ${r.text}`);
+        }),
+      );
+      await serving.webhooksSettled();
+    } else if (AFTER === 'load') {
+      const file = path.join(scratch, `load-${round}.jsonl`);
+      const at = new Date().toISOString();
+      const records = Array.from({ length: SENDERS }, (_, i) => ({
+        id: `bench-load-${round}-${i}`,
+        channel: 'webchat',
+        created_at: at,
+        customer: { id: `bench-load-customer-${i}` },
+        messages: [{ id: 'm1', at, author: { role: 'customer' }, body: `bench load ${round} ${i}` }],
+      }));
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      await loadFiles(db, [{ file }], { now: new Date() });
+    } else await buildModels(db, demoConfig, { now: new Date() });
     first.push(await timed());
     again.push(await timed());
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const show = (xs: { cpu: number; ms: number }[]) =>
     `median ${fmt(median(xs.map((x) => x.cpu)), 0)} CPU ms, ${fmt(median(xs.map((x) => x.ms)), 0)} ms (CPU ms ${xs.map((x) => fmt(x.cpu, 0)).join(', ')})`;
-  console.log(`warehouse: ${CONVERSATIONS.toLocaleString('en-US')} demo conversations (${values.name ?? 'live'}); ${FIRST_READS} batches of ${SENDERS} webhook events`);
-  console.log(`first read after a batch (loadLive): ${show(first)}`);
+  rmSync(scratch, { recursive: true, force: true });
+  const write = { batch: `batches of ${SENDERS} webhook events`, load: `loads of ${SENDERS} new conversations`, build: 'builds of the same configuration' }[AFTER];
+  console.log(`warehouse: ${CONVERSATIONS.toLocaleString('en-US')} demo conversations (${values.name ?? 'live'}); ${FIRST_READS} ${write}`);
+  console.log(`first read after a ${AFTER} (loadLive): ${show(first)}`);
   console.log(`the same data read again: ${show(again)}`);
   agent.destroy();
   serving.server.closeAllConnections();

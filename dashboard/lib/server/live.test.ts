@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,10 @@ import { TEST_NOW } from '../../../testing/clock.js';
 import { agent, assign, conversation, customer, on, status } from '../../../testing/fixtures.js';
 import { applyEvents } from '../../../service/webhooks.js';
 import { readEvent, type WebhookEvent } from '../../../service/webhook-events.js';
-import { loadLive, type LivePage } from './live.js';
+import { loadFiles, type LoadInput } from '../../../ingest/load.js';
+import { buildModels } from '../../../models/build.js';
+import { parseConfig } from '../../../models/config.js';
+import { UPDATE_MIN, forgetKeptReads, loadLive, type LivePage } from './live.js';
 
 // now: Tuesday 2026-12-01 12:00 UTC (TEST_NOW)
 const d = on('2026-12-01');
@@ -119,9 +122,10 @@ describe('the live page kept for the data', () => {
   });
   afterAll(() => r.close());
   const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
-  /** The page read afresh at `now`: a write's new data generation leaves no kept read. */
+  /** The page read afresh at `now`: a new data generation, and no kept read. */
   const afresh = async (db: TestWarehouse['db'], now: Date) => {
     await db.run('checkpoint');
+    forgetKeptReads(db);
     return loadLive(db, { now, config: liveConfig });
   };
 
@@ -191,9 +195,10 @@ describe('the live page after a webhook batch', () => {
       docs.map((doc) => ({ ...(readEvent('zendesk', doc, Buffer.from(''), TEST_NOW) as WebhookEvent), source: 'canonical' })),
       TEST_NOW,
     );
-  /** The page read afresh at `now`: a checkpoint is a write no webhook batch explains, so nothing kept is used. */
+  /** The page read afresh at `now`: a new data generation, and no kept read. */
   const afresh = async (db: TestWarehouse['db'], now: Date) => {
     await db.run('checkpoint');
+    forgetKeptReads(db);
     return loadLive(db, { now, config: liveConfig });
   };
   // a file of its own: the dashboard's cache tells warehouses apart by their path (every ':memory:' is one)
@@ -241,12 +246,12 @@ describe('the live page after a webhook batch', () => {
     }
   });
 
-  it('reads the whole again when a write other than a batch came between', async () => {
+  it('reads the whole again when the raw tables changed and no conversation took a later load id', async () => {
     const b = await warehouse();
     try {
       await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
-      await batch(b.db, [comment('e1', 'c1', '2026-12-01T11:50:00Z', true)]);
-      // a message written by no batch (as a load would): c5's customer is answered
+      // a message written by no load nor batch: every writer of the raw layer stamps its load id,
+      // and the row counts tell that something did not
       await b.db.run(
         "insert into raw_messages (source, conversation_id, seq, message_id, sent_at, author_role, author_id, body, internal) values ('canonical', 'c5', 99, 'x', '2026-12-01T11:59:00Z', 'agent', 'a2', 'hi', false)",
       );
@@ -256,8 +261,132 @@ describe('the live page after a webhook batch', () => {
         [0, 1],
         [0, 1],
       ]);
-      expect(page.waiting.map((x) => x.conversationId)).toEqual(['c2']);
+      expect(page.waiting.map((x) => x.conversationId)).toEqual(['c1', 'c2']);
       expect(page).toEqual(await afresh(b.db, later(1)));
+    } finally {
+      b.close();
+    }
+  });
+});
+
+describe('the live page after a load or a build', () => {
+  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
+  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
+  const afresh = async (db: TestWarehouse['db'], now: Date) => {
+    await db.run('checkpoint');
+    forgetKeptReads(db);
+    return loadLive(db, { now, config: liveConfig });
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-live-load-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const warehouse = () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++n}.duckdb`) });
+  /** A load of `more` (canonical records), as `parley ingest` makes it; `removes`: the conversations it proves gone. */
+  const load = (db: TestWarehouse['db'], more: readonly object[], removes?: string) => {
+    const file = path.join(dir, `load${++n}.jsonl`);
+    writeFileSync(file, more.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const input: LoadInput = { file, ...(removes ? { removes: () => removes } : {}) };
+    return loadFiles(db, [input], { now: later(1) });
+  };
+  const reads = (seen: string[]) =>
+    ['last_turn', 'generate_series'].map((part) => {
+      const of = seen.filter((sql) => sql.includes(part));
+      return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
+    });
+
+  it('keeps the last read after a build of the same configuration, and is the page read afresh', async () => {
+    const b = await warehouse();
+    try {
+      await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      await buildModels(b.db, parseConfig(config), { now: later(1) });
+      const seen: string[] = [];
+      const page = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
+      expect(page).toEqual(await afresh(b.db, later(2)));
+    } finally {
+      b.close();
+    }
+  });
+
+  it('reads the whole again after a build that changes which conversations a policy takes, and keeps the rows when only a target changed', async () => {
+    const b = await warehouse();
+    try {
+      await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      // the chat policy for Billing's conversations only: c3's turns (Tier 1) no longer under it
+      const narrowed = { ...config, sla_policies: [{ ...config.sla_policies[0]!, when: { channel: 'webchat', team: 'Billing' } }, config.sla_policies[1]!] };
+      await buildModels(b.db, parseConfig(narrowed), { now: later(1) });
+      const seen: string[] = [];
+      const page = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
+      // the queue depth reads no policy: it stays
+      expect(reads(seen)).toEqual([
+        [0, 1],
+        [0, 0],
+      ]);
+      expect(page).toEqual(await afresh(b.db, later(2)));
+      // a longer first response: the same turns, later due moments
+      const slower = { ...narrowed, sla_policies: [{ ...narrowed.sla_policies[0]!, targets: { first_response: '40m', next_response: '10m' } }, narrowed.sla_policies[1]!] };
+      await buildModels(b.db, parseConfig(slower), { now: later(3) });
+      seen.length = 0;
+      const slowerPage = await loadLive(recordingReads(b.db, seen), { now: later(4), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
+      expect(slowerPage).toEqual(await afresh(b.db, later(4)));
+      expect(slowerPage.dueSoon).not.toEqual(page.dueSoon);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('reads again only the conversations a small load wrote, and those it removed, and is the page read afresh', async () => {
+    const b = await warehouse();
+    try {
+      const before = await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      // c5 again with an agent's reply (no longer waiting), and a new conversation n2 waiting since 11:58
+      await load(b.db, [conversation('c5', [customer(d('11:00')), agent(d('11:20'), 'a2')], { channel: 'email' }), conversation('n2', [customer(d('11:58'))])]);
+      const seen: string[] = [];
+      const page = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
+      expect(page).toEqual(await afresh(b.db, later(2)));
+      expect(before.waiting.map((x) => x.conversationId)).toEqual(['c5', 'c1', 'c2']);
+      expect(page.waiting.map((x) => x.conversationId)).toEqual(['c1', 'c2', 'n2']);
+      // a load that proves c1 gone (as a deleted ticket): no later load id on it, found gone among the kept
+      await load(b.db, [conversation('n3', [customer(d('11:59'))])], "select 'canonical' as source, 'c1' as conversation_id");
+      seen.length = 0;
+      const removed = await loadLive(recordingReads(b.db, seen), { now: later(3), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [1, 0],
+        [1, 0],
+      ]);
+      expect(removed).toEqual(await afresh(b.db, later(3)));
+      expect(removed.waiting.map((x) => x.conversationId)).toEqual(['c2', 'n2', 'n3']);
+    } finally {
+      b.close();
+    }
+  });
+
+  it(`reads the whole again after a load of more than ${UPDATE_MIN} conversations`, async () => {
+    const b = await warehouse();
+    try {
+      await loadLive(b.db, { now: TEST_NOW, config: liveConfig });
+      await load(
+        b.db,
+        Array.from({ length: UPDATE_MIN + 1 }, (_, i) => conversation(`bulk${i}`, [customer(d('11:30'))])),
+      );
+      const seen: string[] = [];
+      const page = await loadLive(recordingReads(b.db, seen), { now: later(2), config: liveConfig });
+      expect(reads(seen)).toEqual([
+        [0, 1],
+        [0, 1],
+      ]);
+      expect(page.openTotal).toBe(UPDATE_MIN + 1 + 5);
     } finally {
       b.close();
     }

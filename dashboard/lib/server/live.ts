@@ -3,8 +3,8 @@
  * from the raw layer (loads and webhook events, service/webhooks.ts) at the
  * moment asked, not from the marts of the last build. The history of the
  * live conversations is read once per data generation while no row is dated
- * after the moment asked (liveRows): a write (a webhook, a load, a build)
- * makes the next page read it again.
+ * after the moment asked (liveRows): after a write (a webhook batch, a load, a
+ * build) the next page reads again only the conversations it changed (liveRows).
  *
  * - **Open now**: a conversation with activity in the last {@link RECENT_DAYS}
  *   days whose latest status (at or before `now`) is not resolved or closed
@@ -239,9 +239,10 @@ function liveRowsSql(hasPolicies: boolean, onlyChanged = false): string {
   // and so builds the semi joins' hash tables on `recent` and streams the raw tables past them; a
   // union's estimate, a fifth of the raw rows, made it build them on all of raw_events and the
   // public messages instead (3x the CPU of the read, growing with the warehouse)
-  // `onlyChanged`: only the conversations a webhook batch after load $3 touched (each takes its batch's load id)
+  // `onlyChanged`: only the conversations written after load $3 (each takes its write's load id) and
+  // those of the kept read that are gone ($4 and $5, see changesSince)
   const only = onlyChanged ? ' semi join changed using (source, conversation_id)' : '';
-  const recent = `${onlyChanged ? '\n    changed as (select source, conversation_id from raw_conversations where load_id > $3),' : ''}
+  const recent = `${onlyChanged ? `\n    changed as (${CHANGED}),` : ''}
     recent as (
       select source, conversation_id, epoch_us(max(t)) as last_us from (
         select source, conversation_id, sent_at as t from raw_messages${only} where sent_at > $2::timestamptz and sent_at <= $1::timestamptz
@@ -309,11 +310,24 @@ type LiveRow = { kind: 'open' | 'turn' | 'changed'; source: string; conversation
 /** The latest moment (µs) of the messages, events and conversations, and of the loads; the freshness figure as the page reads it. */
 type Latest = { rows_us: number | null; load_us: number | null; fresh: Date | null };
 
-/** A read of {@link liveRowsSql} at `at` (ms): the data of `generation`, every load up to `load` among them. */
+/**
+ * The conversations an update reads again: those written after load $3 (a load or a webhook batch
+ * stamps its load id on every conversation whose rows it writes) and those of the kept read that
+ * are gone from raw_conversations ($4 sources, $5 ids, as JSON lists: changesSince finds them).
+ */
+const CHANGED = `select source, conversation_id from raw_conversations where load_id > $3
+       union all select unnest(from_json($4::varchar, '["VARCHAR"]')), unnest(from_json($5::varchar, '["VARCHAR"]'))`;
+
+/** An update reads the whole instead when more conversations than this changed … */
+export const UPDATE_MIN = 500;
+/** … and more than this share of the conversations the kept read holds. */
+export const UPDATE_SHARE = 0.5;
+
+/** A read of {@link liveRowsSql} at `at` (ms): the data of `generation`, what {@link changesSince} found before it among them. */
 interface KeptRows {
   hasPolicies: boolean;
   generation: number;
-  load: number;
+  mark: Mark;
   at: number;
   rows: LiveRow[];
 }
@@ -323,6 +337,12 @@ interface KeptRows {
  */
 const lastRows = new WeakMap<object, KeptRows>();
 
+/** Forgets the reads kept for `db` (the rows and the queue depth): its next page is read whole. For tests, to compare with a whole read. */
+export function forgetKeptReads(db: Warehouse): void {
+  lastRows.delete(db.connection);
+  lastDepth.delete(db.connection);
+}
+
 /**
  * The rows of {@link liveRowsSql} at `now`, kept per data generation when no row of the
  * data is dated after `now` (`settled`): then the read's bounds at or before `now` keep every
@@ -331,12 +351,19 @@ const lastRows = new WeakMap<object, KeptRows>();
  * the last {@link RECENT_DAYS} days, a turn replied before the last hour — the same conditions
  * as the SQL's, on the same microseconds (inWindows). A moment before the kept one is read anew.
  *
- * The first read of a new generation updates the last one when every write since was a
- * webhook batch (one transaction, one `webhooks` row in load_log, each a generation, and every
- * conversation it touches takes the batch's load id in raw_conversations): only those
- * conversations are read again, and the others' rows are the last read's in the windows of
- * `now`. Any other write since (a load, a build, a review, an erasure, a batch that wrote
- * nothing) makes the generations and the batches disagree, and the whole is read again.
+ * The first read of a new generation updates the last one from what changed in the data it reads
+ * (changesSince), whatever the writes were (a webhook batch, a load or a sync, a build, a review):
+ * the rows read raw_conversations, raw_messages, raw_events and the matching columns of
+ * config_sla_policies, nothing of the marts. Every write of the raw layer's rows either stamps its
+ * load id on the conversations it writes (a load replaces a conversation whole under its load id;
+ * a webhook batch sets its load id on each conversation it touches) or removes conversations whole
+ * (a load's removals, an erasure, the repair of an interrupted load). So only the conversations
+ * of later loads and the kept ones now gone are read again, and the others' rows are the last
+ * read's in the windows of `now`; none of them: the last read as it is, when the raw tables hold
+ * as many rows as before (a build, a review). The whole is read again when the policies' matching
+ * columns changed (the policy a turn takes), when more conversations changed than
+ * {@link UPDATE_MIN} and {@link UPDATE_SHARE} of those kept (an update would cost about as much),
+ * and when nothing stamped or gone explains a change in the raw tables' row counts.
  */
 async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled: boolean): Promise<LiveRow[]> {
   const params = (at: Date) => [iso(at), iso(new Date(at.getTime() - RECENT_DAYS * 86_400_000))];
@@ -344,35 +371,78 @@ async function liveRows(db: Warehouse, now: Date, hasPolicies: boolean, settled:
   if (!settled) return read(now);
   const t = now.getTime();
   const kept = await memo(db, `live-rows\u0000${hasPolicies}`, async () => {
-    // the generation before the load id, the load id before the rows: what the rows hold is at least that
+    // the generation before the changes, the changes before the rows: what the rows hold is at least that
     const generation = db.generation();
     const last = lastRows.get(db.connection);
     const since = last && last.hasPolicies === hasPolicies && last.at <= t && last.generation < generation ? last : undefined;
-    const { load, onlyBatches } = await loadsSince(db, generation, since);
-    const next: KeptRows =
-      since && onlyBatches
-        ? { hasPolicies, generation, load, at: t, rows: merged(inWindows(since.rows, now), await db.all<LiveRow>(liveRowsSql(hasPolicies, true), [...params(now), since.load])) }
-        : { hasPolicies, generation, load, at: t, rows: await read(now) };
-    lastRows.set(db.connection, next);
-    return next;
+    const changes = await changesSince(db, hasPolicies, since && { mark: since.mark, keys: since.rows });
+    const next = (rows: LiveRow[]): KeptRows => ({ hasPolicies, generation, mark: changes.mark, at: t, rows });
+    let kept: KeptRows;
+    if (since && changes.update === 'none') kept = next(inWindows(since.rows, now));
+    else if (since && changes.update === 'changed')
+      kept = next(merged(inWindows(since.rows, now), await db.all<LiveRow>(liveRowsSql(hasPolicies, true), [...params(now), since.mark.load, ...changes.gone])));
+    else kept = next(await read(now));
+    lastRows.set(db.connection, kept);
+    return kept;
   });
   if (kept.at > t) return read(now);
   return kept.at === t ? kept.rows : inWindows(kept.rows, now);
 }
 
+/** What a read saw of the data before it read them: the latest load id, the raw tables' row counts, the policies' matching columns. */
+type Mark = { load: number; counts: string; policies: string };
+
 /**
- * The latest load id, and whether every write after a read made at `since.generation` (with loads up
- * to `since.load`) up to `generation` was a webhook batch: one `webhooks` row in load_log each, and
- * no other load. Read before the rows it is for, so that they hold at least the loads up to it.
+ * What changed since a read (`since.mark`, holding the conversations `since.keys`), read before the
+ * rows it is for, so that they hold at least what it saw: `none` (the last read stands: no
+ * conversation written and none gone, the raw tables as many rows as before, the same policies),
+ * `changed` (read again the conversations written after `since.mark.load` and `gone`, the kept ones
+ * no longer in raw_conversations, as the JSON lists of {@link CHANGED}) or `whole`.
  */
-async function loadsSince(db: Warehouse, generation: number, since?: { generation: number; load: number }): Promise<{ load: number; onlyBatches: boolean }> {
-  const loads = await db.one<{ load: number | null; batches: bigint; others: bigint }>(
-    `select max(load_id) as load, count(*) filter (where load_id > $1 and file = 'webhooks') as batches,
-       count(*) filter (where load_id > $1 and file <> 'webhooks') as others from load_log`,
-    [since?.load ?? 0],
+async function changesSince(
+  db: Warehouse,
+  hasPolicies: boolean,
+  since?: { mark: Mark; keys: readonly { source: string; conversation_id: string }[] },
+): Promise<{ mark: Mark; update: 'none' | 'changed' | 'whole'; gone: [string, string] }> {
+  const row = await db.one<{ load: number | null; changed: number; loads: number; counts: string; policies: string | null }>(
+    `select (select max(load_id) from load_log) as load,
+       (select count(*) from raw_conversations where load_id > $1) as changed,
+       (select count(*) from load_log where load_id > $1 and file <> 'webhooks') as loads,
+       concat_ws('/', (select count(*) from raw_conversations), (select count(*) from raw_messages), (select count(*) from raw_events)) as counts,
+       ${
+         hasPolicies
+           ? `(select md5(coalesce(string_agg([ord::varchar, channels::varchar, priorities::varchar, teams::varchar, intents::varchar, sources::varchar, segments::varchar]::varchar, '|' order by ord), ''))
+          from config_sla_policies)`
+           : "''"
+       } as policies`,
+    [since?.mark.load ?? 0],
   );
-  const onlyBatches = since !== undefined && Number(loads?.others) === 0 && Number(loads?.batches) === generation - since.generation;
-  return { load: Number(loads?.load ?? 0), onlyBatches };
+  // conversations go only with a load (its removals; an erasure writes the file anew, and so the
+  // connection, and the repair of an interrupted load runs when the warehouse opens): after
+  // webhook batches alone none of the kept ones can be gone, and the look-up is spared
+  let gone: { source: string; conversation_id: string }[] = [];
+  const keys = since && Number(row?.loads ?? 0) > 0 ? [...new Map(since.keys.map((k) => [`${k.source}\u0000${k.conversation_id}`, k])).values()] : [];
+  if (keys.length > 0) {
+    const found = await db.one<{ gone: { source: string; conversation_id: string }[] | null }>(
+      `select list({'source': source, 'conversation_id': conversation_id}) as gone from (
+         select unnest(from_json($1::varchar, '["VARCHAR"]')) as source, unnest(from_json($2::varchar, '["VARCHAR"]')) as conversation_id
+       ) k anti join raw_conversations c using (source, conversation_id)`,
+      [JSON.stringify(keys.map((k) => k.source)), JSON.stringify(keys.map((k) => k.conversation_id))],
+    );
+    gone = found?.gone ?? [];
+  }
+  const kept = since ? new Set(since.keys.map((k) => `${k.source}\u0000${k.conversation_id}`)).size : 0;
+  const mark: Mark = { load: Number(row?.load ?? 0), counts: String(row?.counts ?? ''), policies: String(row?.policies ?? '') };
+  const changed = Number(row?.changed ?? 0) + gone.length;
+  const update =
+    !since || mark.policies !== since.mark.policies || changed > Math.max(UPDATE_MIN, kept * UPDATE_SHARE)
+      ? 'whole'
+      : changed > 0
+        ? 'changed'
+        : mark.counts === since.mark.counts
+          ? 'none'
+          : 'whole';
+  return { mark, update, gone: [JSON.stringify(gone.map((k) => k.source)), JSON.stringify(gone.map((k) => k.conversation_id))] };
 }
 
 /** The rows of a read made earlier (of the same data) that a read at `now` keeps: the SQL's windows at `now`. */
@@ -525,21 +595,23 @@ async function slaCountdowns(
 async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: number }[]> {
   const end = new Date(Math.floor(now.getTime() / 900_000) * 900_000);
   // the points and the data decide it, not `now`: kept for the quarter hour until the data change,
-  // and after webhook batches only the conversations they touched are counted again (see liveRows)
+  // and after a write only the conversations it changed are counted again (see liveRows)
   return memo(db, `live-depth\u0000${end.getTime()}`, async () => {
     const generation = db.generation();
     const last = lastDepth.get(db.connection);
     const since = last && last.end === end.getTime() && last.generation < generation ? last : undefined;
-    const loads = await loadsSince(db, generation, since);
     const key = (r: { source: string; conversation_id: string }) => `${r.source}\u0000${r.conversation_id}`;
+    const keys = since ? [...since.open.keys()].map((k) => ({ source: k.slice(0, k.indexOf('\u0000')), conversation_id: k.slice(k.indexOf('\u0000') + 1) })) : [];
+    const changes = await changesSince(db, false, since && { mark: since.mark, keys });
     let open: Map<string, number>;
-    if (since && loads.onlyBatches) {
-      const update = await depthAt(db, end, since.load);
+    if (since && changes.update === 'none') open = since.open;
+    else if (since && changes.update === 'changed') {
+      const update = await depthAt(db, end, { load: since.mark.load, gone: changes.gone });
       open = new Map(since.open);
       for (const r of update) if (r.mask === null) open.delete(key(r));
       for (const r of update) if (r.mask !== null) open.set(key(r), Number(r.mask));
     } else open = new Map((await depthAt(db, end)).map((r) => [key(r), Number(r.mask)]));
-    lastDepth.set(db.connection, { generation, load: loads.load, end: end.getTime(), open });
+    lastDepth.set(db.connection, { generation, mark: changes.mark, end: end.getTime(), open });
     const points = DEPTH_HOURS * 4 + 1;
     const counts = new Array<number>(points).fill(0);
     for (const mask of open.values()) for (let i = 0; i < points; i++) if (Math.floor(mask / 2 ** i) % 2 === 1) counts[i]! += 1;
@@ -548,14 +620,18 @@ async function queueDepth(db: Warehouse, now: Date): Promise<{ at: Date; open: n
 }
 
 /** The queue depth's last count of each warehouse (as lastRows): per conversation open at some point, the points as bits. */
-const lastDepth = new WeakMap<object, { generation: number; load: number; end: number; open: Map<string, number> }>();
+const lastDepth = new WeakMap<object, { generation: number; mark: Mark; end: number; open: Map<string, number> }>();
 
 /**
  * Per conversation open at one point at least, the points (of the {@link DEPTH_HOURS} hours to
  * `end`) at which it is open, bit i the i-th point from the first. `changedAfter`: only the
- * conversations of the webhook batches after that load, each once more with a null mask.
+ * conversations written after that load and those gone ({@link CHANGED}), each once more with a null mask.
  */
-async function depthAt(db: Warehouse, end: Date, changedAfter?: number): Promise<{ source: string; conversation_id: string; mask: bigint | null }[]> {
+async function depthAt(
+  db: Warehouse,
+  end: Date,
+  changedAfter?: { load: number; gone: [string, string] },
+): Promise<{ source: string; conversation_id: string; mask: bigint | null }[]> {
   const start = new Date(end.getTime() - DEPTH_HOURS * 3_600_000);
   // Per conversation, not points × activity rows: every point t lies within 8 hours of $1 (the
   // first point), so an activity in ($1, t] is always within the last 7 days of t, and when
@@ -566,7 +642,7 @@ async function depthAt(db: Warehouse, end: Date, changedAfter?: number): Promise
   return db.all<{ source: string; conversation_id: string; mask: bigint | null }>(
     `with points as (
        select unnest(generate_series($1::timestamptz, $2::timestamptz, interval 15 minute)) as t
-     ),${changedAfter === undefined ? '' : '\n     changed as (select source, conversation_id from raw_conversations where load_id > $3),'}
+     ),${changedAfter === undefined ? '' : `\n     changed as (${CHANGED}),`}
      activity as (
        select source, conversation_id, sent_at as t from raw_messages${only} where sent_at > $1::timestamptz - interval ${RECENT_DAYS} day and sent_at <= $2::timestamptz
        union all
@@ -611,7 +687,7 @@ async function depthAt(db: Warehouse, end: Date, changedAfter?: number): Promise
      )
      select source, conversation_id, bit_or(1::bigint << (epoch(t - $1::timestamptz) / 900)::integer) as mask
      from latest where open group by all${changedAfter === undefined ? '' : '\n     union all select source, conversation_id, null from changed'}`,
-    changedAfter === undefined ? [iso(start), iso(end)] : [iso(start), iso(end), changedAfter],
+    changedAfter === undefined ? [iso(start), iso(end)] : [iso(start), iso(end), changedAfter.load, ...changedAfter.gone],
   );
 }
 
