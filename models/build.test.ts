@@ -43,8 +43,10 @@ describe('buildOrder', () => {
 });
 
 describe('buildModels', () => {
-  it('drops every intermediate once the last model reading it is built, but the one the live view reads', async () => {
-    expect(await names(w.db, 'temporary')).toEqual(['int_business_windows']);
+  it('drops every intermediate once the last model reading it is built, and keeps the one the live view reads in the warehouse', async () => {
+    expect(await names(w.db, 'temporary')).toEqual([]);
+    // a table of the warehouse, which every connection sees (a temporary one was the build connection's alone)
+    expect(await names(w.db, `not temporary and table_name = 'int_business_windows'`)).toEqual(['int_business_windows']);
     expect(await names(w.db, `not temporary and starts_with(table_name, '_build_')`)).toEqual([]);
     expect((await w.metrics('c1'))['first_response_s']).toBe(300);
   });

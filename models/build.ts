@@ -166,9 +166,13 @@ export function rename(sql: string, names: Iterable<string>, to: (name: string) 
 export const underConstruction = (name: string) => `_build_${name}`;
 
 /**
- * Intermediates kept after a build, on the connection that ran it, for what
- * reads them besides the models: the live view's business-hours countdowns
- * (dashboard/lib/server/live.ts) read `int_business_windows`.
+ * Intermediates kept after a build for what reads them besides the models:
+ * the live view's business-hours countdowns (dashboard/lib/server/live.ts)
+ * read `int_business_windows`. The build makes them as temporary tables like
+ * the others and copies them into the warehouse when it swaps the marts in:
+ * a temporary table is seen only by the connection that made it, so the
+ * server's reader connections (and any process after a restart) saw no
+ * business windows, and the live page left every business-hours countdown out.
  */
 const KEPT_INTERMEDIATES: readonly string[] = ['int_business_windows'];
 
@@ -274,7 +278,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         await timed(m.name, m.layer, `create view ${m.name} as\n${renderModel(m.sql)}`);
       }
       // an intermediate is a temporary table: one in the warehouse itself is an older Parley's
-      for (const name of intermediates) await time('catalog', () => dropOld(name));
+      // (a kept one is replaced when the marts are swapped in: readers keep it meanwhile)
+      for (const name of intermediates) if (!KEPT_INTERMEDIATES.includes(name)) await time('catalog', () => dropOld(name));
     });
     try {
       for (const m of order) {
@@ -293,6 +298,17 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
             await dropOld(name);
             await db.run(`alter table ${underConstruction(name)} rename to ${name}`);
           }
+          // named with the warehouse's catalog: `main.x` is also the temporary table x (temp.main.x)
+          const { catalog } = (await db.one<{ catalog: string }>('select current_database() as catalog'))!;
+          for (const name of KEPT_INTERMEDIATES) {
+            const kept = `"${catalog.replaceAll('"', '""')}".main.${name}`;
+            const old = await db.one<{ kind: string }>(
+              'select table_type as kind from information_schema.tables where table_catalog = $1 and table_schema = $2 and table_name = $3',
+              [catalog, 'main', name],
+            );
+            if (old) await db.run(`drop ${old.kind === 'VIEW' ? 'view' : 'table'} ${kept}`);
+            await db.run(`create table ${kept} as select * from temp.main.${name}`);
+          }
           // what the next build compares to decide whether it may be incremental (models/incremental.ts)
           await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
           await db.run("delete from warehouse_meta where key = 'built_at'");
@@ -303,7 +319,9 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       await dropUnderConstruction().catch(() => undefined);
       throw error;
     }
-    await time('drop intermediates', () => db.run('drop table if exists temp.int_data_horizon'));
+    await time('drop intermediates', async () => {
+      for (const name of ['int_data_horizon', ...KEPT_INTERMEDIATES]) await db.run(`drop table if exists temp.${name}`);
+    });
   });
   return steps;
 }

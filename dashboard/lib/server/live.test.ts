@@ -122,6 +122,16 @@ describe('the live page kept for the data', () => {
   });
   afterAll(() => r.close());
   const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
+
+  it('counts down business-hours targets through the reader connections, as the server reads them', async () => {
+    // the business windows were a temporary table of the build's connection: a reader saw none and left c5 out
+    const read = await loadLive(r.db, { now: TEST_NOW, config: liveConfig });
+    expect(read.dueSoon.map((x) => [x.conversationId, x.dueAt])).toEqual([
+      ['c1', '2026-12-01T12:10:00.000Z'],
+      ['c5', '2026-12-01T12:15:00.000Z'],
+    ]);
+  });
+
   /** The page read afresh at `now`: a new data generation, and no kept read. */
   const afresh = async (db: TestWarehouse['db'], now: Date) => {
     await db.run('checkpoint');
