@@ -38,6 +38,31 @@ const config = {
   ],
 };
 
+const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
+const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
+/** The page read afresh at `now`: a new data generation, and no kept read. */
+const afresh = async (db: TestWarehouse['db'], now: Date) => {
+  await db.run('checkpoint');
+  forgetKeptReads(db);
+  return loadLive(db, { now, config: liveConfig });
+};
+/** The reads of the conversations' rows and of the queue depth in `seen`: [only the changed conversations, the whole]. */
+const reads = (seen: string[]) =>
+  ['last_turn', 'generate_series'].map((part) => {
+    const of = seen.filter((sql) => sql.includes(part));
+    return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
+  });
+/**
+ * Warehouses of the fixture in files of their own, with reader connections as the server has them:
+ * the dashboard's cache tells warehouses apart by their path (every ':memory:' is one).
+ */
+function fileWarehouses(prefix: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let made = 0;
+  return { dir, warehouse: () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++made}.duckdb`) }) };
+}
+
 let w: TestWarehouse;
 let page: LivePage;
 beforeAll(async () => {
@@ -114,14 +139,12 @@ describe('the shared live page', () => {
 });
 
 describe('the live page kept for the data', () => {
-  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
   // with reader connections, as the server has them: a read leaves the data generation as it is
   let r: TestWarehouse;
   beforeAll(async () => {
     r = await testWarehouse({ records, build: config, readers: 2 });
   });
   afterAll(() => r.close());
-  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
 
   it('counts down business-hours targets through the reader connections, as the server reads them', async () => {
     // the business windows were a temporary table of the build's connection: a reader saw none and left c5 out
@@ -131,13 +154,6 @@ describe('the live page kept for the data', () => {
       ['c5', '2026-12-01T12:15:00.000Z'],
     ]);
   });
-
-  /** The page read afresh at `now`: a new data generation, and no kept read. */
-  const afresh = async (db: TestWarehouse['db'], now: Date) => {
-    await db.run('checkpoint');
-    forgetKeptReads(db);
-    return loadLive(db, { now, config: liveConfig });
-  };
 
   it('is, at a later moment of the same data, the page read afresh at that moment', async () => {
     // 12:50: c3's reply of 11:50 leaves the hour of breaches; 7 days later, less 15 minutes: only
@@ -182,8 +198,6 @@ describe('the live page kept for the data', () => {
 });
 
 describe('the live page after a webhook batch', () => {
-  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
-  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
   const ticket = { created_at: '2026-12-01T11:30:00Z', via: { channel: 'chat' }, requester_id: '301' };
   const comment = (id: string, conversation: string, time: string, staff: boolean) => ({
     type: 'zen:event-type:ticket.comment_added',
@@ -205,23 +219,7 @@ describe('the live page after a webhook batch', () => {
       docs.map((doc) => ({ ...(readEvent('zendesk', doc, Buffer.from(''), TEST_NOW) as WebhookEvent), source: 'canonical' })),
       TEST_NOW,
     );
-  /** The page read afresh at `now`: a new data generation, and no kept read. */
-  const afresh = async (db: TestWarehouse['db'], now: Date) => {
-    await db.run('checkpoint');
-    forgetKeptReads(db);
-    return loadLive(db, { now, config: liveConfig });
-  };
-  // a file of its own: the dashboard's cache tells warehouses apart by their path (every ':memory:' is one)
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-live-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  let n = 0;
-  const warehouse = () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++n}.duckdb`) });
-  /** The reads of the conversations' rows and of the queue depth: [only the changed conversations, the whole]. */
-  const reads = (seen: string[]) =>
-    ['last_turn', 'generate_series'].map((part) => {
-      const of = seen.filter((sql) => sql.includes(part));
-      return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
-    });
+  const { warehouse } = fileWarehouses('parley-live-');
 
   it('reads again only the conversations the batch touched, and is the page read afresh', async () => {
     const b = await warehouse();
@@ -280,17 +278,8 @@ describe('the live page after a webhook batch', () => {
 });
 
 describe('the live page after a load or a build', () => {
-  const liveConfig = { concurrency: 2, teams: { Billing: 1 } };
-  const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
-  const afresh = async (db: TestWarehouse['db'], now: Date) => {
-    await db.run('checkpoint');
-    forgetKeptReads(db);
-    return loadLive(db, { now, config: liveConfig });
-  };
-  const dir = mkdtempSync(path.join(tmpdir(), 'parley-live-load-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, warehouse } = fileWarehouses('parley-live-load-');
   let n = 0;
-  const warehouse = () => testWarehouse({ records, build: config, readers: 2, path: path.join(dir, `w${++n}.duckdb`) });
   /** A load of `more` (canonical records), as `parley ingest` makes it; `removes`: the conversations it proves gone. */
   const load = (db: TestWarehouse['db'], more: readonly object[], removes?: string) => {
     const file = path.join(dir, `load${++n}.jsonl`);
@@ -298,11 +287,6 @@ describe('the live page after a load or a build', () => {
     const input: LoadInput = { file, ...(removes ? { removes: () => removes } : {}) };
     return loadFiles(db, [input], { now: later(1) });
   };
-  const reads = (seen: string[]) =>
-    ['last_turn', 'generate_series'].map((part) => {
-      const of = seen.filter((sql) => sql.includes(part));
-      return [of.filter((sql) => sql.includes('changed as')).length, of.filter((sql) => !sql.includes('changed as')).length];
-    });
 
   it('keeps the last read after a build of the same configuration, and is the page read afresh', async () => {
     const b = await warehouse();
