@@ -177,6 +177,27 @@ export const underConstruction = (name: string) => `_build_${name}`;
 const KEPT_INTERMEDIATES: readonly string[] = ['int_business_windows'];
 
 /**
+ * Writes each of {@link KEPT_INTERMEDIATES} into the warehouse from the build's
+ * `source(name)` (a full build's temporary table, an incremental build's
+ * `_inc_` one), replacing the last build's, inside the caller's transaction.
+ * Named with the warehouse's catalog: `main.x` also names the temporary table
+ * x (`temp.main.x`), which the search path finds first.
+ */
+export async function keepIntermediates(db: Warehouse, source: (name: string) => string): Promise<void> {
+  const { catalog } = (await db.one<{ catalog: string }>('select current_database() as catalog'))!;
+  for (const name of KEPT_INTERMEDIATES) {
+    const kept = `"${catalog.replaceAll('"', '""')}".main.${name}`;
+    const old = await db.one<{ kind: string }>('select table_type as kind from information_schema.tables where table_catalog = $1 and table_schema = $2 and table_name = $3', [
+      catalog,
+      'main',
+      name,
+    ]);
+    if (old) await db.run(`drop ${old.kind === 'VIEW' ? 'view' : 'table'} ${kept}`);
+    await db.run(`create table ${kept} as select * from ${source(name)}`);
+  }
+}
+
+/**
  * Intermediates a full build makes as temporary views, not tables: each
  * model that reads one computes it anew. `int_timeline` (every message and
  * event, a union of the two staging views with one sum a row) was the largest
@@ -298,17 +319,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
             await dropOld(name);
             await db.run(`alter table ${underConstruction(name)} rename to ${name}`);
           }
-          // named with the warehouse's catalog: `main.x` is also the temporary table x (temp.main.x)
-          const { catalog } = (await db.one<{ catalog: string }>('select current_database() as catalog'))!;
-          for (const name of KEPT_INTERMEDIATES) {
-            const kept = `"${catalog.replaceAll('"', '""')}".main.${name}`;
-            const old = await db.one<{ kind: string }>(
-              'select table_type as kind from information_schema.tables where table_catalog = $1 and table_schema = $2 and table_name = $3',
-              [catalog, 'main', name],
-            );
-            if (old) await db.run(`drop ${old.kind === 'VIEW' ? 'view' : 'table'} ${kept}`);
-            await db.run(`create table ${kept} as select * from temp.main.${name}`);
-          }
+          await keepIntermediates(db, (name) => `temp.main.${name}`);
           // what the next build compares to decide whether it may be incremental (models/incremental.ts)
           await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
           await db.run("delete from warehouse_meta where key = 'built_at'");

@@ -50,7 +50,10 @@ async function load(db: Warehouse, records: readonly object[]): Promise<void> {
   await loadFiles(db, [{ file }], { now: NOW });
 }
 
-/** Every mart, rows sorted, numbers to 12 significant digits (DuckDB sums doubles in no fixed order). */
+/**
+ * Every mart, and the business windows the live view reads (models/build.ts keepIntermediates), rows
+ * sorted, numbers to 12 significant digits (DuckDB sums doubles in no fixed order).
+ */
 async function marts(db: Warehouse): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   const names = [
@@ -59,6 +62,7 @@ async function marts(db: Warehouse): Promise<Record<string, string[]>> {
       .map((m) => m.name),
     'metric_summary',
     ...DAILY_MARTS,
+    'int_business_windows',
   ];
   for (const name of names) {
     const rows = await db.all(`select * from ${name}`);

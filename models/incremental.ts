@@ -51,7 +51,19 @@
  */
 import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
-import { buildModels, discoverModels, phaseTimer, rename, renderModel, renderedModels, stepRunner, type BuildOptions, type BuildStep, type Model } from './build.js';
+import {
+  buildModels,
+  discoverModels,
+  keepIntermediates,
+  phaseTimer,
+  rename,
+  renderModel,
+  renderedModels,
+  stepRunner,
+  type BuildOptions,
+  type BuildStep,
+  type Model,
+} from './build.js';
 import { buildHash, dataState, readBuildState, recordBuildState } from './build-state.js';
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
@@ -300,6 +312,8 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   await timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months'));
 
   const months = (await db.all<{ month: string }>('select month from _inc_months where month is not null order by month')).map((r) => r.month);
+  // the business windows reach a week and more past the horizon: the live view's countdowns need the new horizon's
+  await keepIntermediates(db, inc);
   await dropScratch(db);
   await recordBuildState(db, { ...now, hash: state.hash });
   await db.run("delete from warehouse_meta where key = 'built_at'");
