@@ -19,7 +19,7 @@ describe('trendChart', () => {
     const values = series([410, 388, 452, 0, 501, 60]);
     const o = { kind: 'bar' as const, label: 'Conversations', href, format: (v: number) => v.toLocaleString('en-US') };
     const svg = trendChart(values, { ...o, partial: { month: '2026-04', through: '2026-04-03' } });
-    expect(svg).toContain('<title>2026-04 (to 2026-04-03 only): 60</title>');
+    expect(svg).toContain('<title>2026-04: 60 (to 2026-04-03 only)</title>');
     expect(svg).toContain('<title>2026-03: 501</title>');
     expect(svg).toContain('so far');
     // one bar drawn lighter: the partial month's, and it still links to its conversations
@@ -33,7 +33,7 @@ describe('trendChart', () => {
     const o = { kind: 'line' as const, label: 'FCR', unit: 'rate' as const, href, format: (v: number) => `${(v * 100).toFixed(1)}%` };
     const values = series([0.61, 0.64, 0.66, 0.7, 0.685, 0.9]);
     const svg = trendChart(values, { ...o, partial: { month: '2026-04', through: '2026-04-03' } });
-    expect(svg).toContain('<title>2026-04 (to 2026-04-03 only): 90.0%</title>');
+    expect(svg).toContain('<title>2026-04: 90.0% (to 2026-04-03 only)</title>');
     expect(svg).toContain('stroke-dasharray="4,3"');
     expect(svg).toMatch(/fill="white"/);
     const whole = trendChart(values, o);

@@ -11,7 +11,7 @@
  *
  * A month the range ends inside (`partial`) is drawn lighter (its bar) or
  * hollow at the end of a dashed line (its dot), its tip says the days it
- * holds, and its tick reads "26-12" over "so far": a month of a few days must not
+ * holds ("2026-12: 240 (to 2026-12-01 only)"), and its tick reads "26-12" over "so far": a month of a few days must not
  * read as a fall.
  *
  * The y axis starts at 0 (a rate of 78.0–79.5 % must not look like a swing);
@@ -107,7 +107,7 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
   };
   const partial = o.partial && months.includes(o.partial.month) ? o.partial : undefined;
   const whole = (d: { month: string }) => d.month !== partial?.month;
-  const title = (d: { month: string; y: number }) => `${d.month}${whole(d) ? '' : ` (to ${partial!.through} only)`}: ${o.format ? o.format(d.y) : d.y}`;
+  const title = (d: { month: string; y: number }) => `${d.month}: ${o.format ? o.format(d.y) : d.y}${whole(d) ? '' : ` (to ${partial!.through} only)`}`;
   // said in words, where the y axis begins
   const notZero = zero ? [] : [Plot.text(['axis does not start at 0'], { frameAnchor: 'top-right', dy: -marginTop + 6, fill: 'currentColor', fillOpacity: 0.8 })];
   if (o.kind === 'bar') {
