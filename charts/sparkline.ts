@@ -11,6 +11,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot } from './render.js';
+import { lineIntoLast } from './so-far.js';
 
 /** Size and margin in px; the line's width and the last dot's radius. */
 const DEFAULTS = { width: 120, height: 32, margin: 3, lineWidth: 1.5, dotRadius: 2 } as const;
@@ -44,12 +45,9 @@ export function sparkline(points: readonly SparkPoint[], { width = DEFAULTS.widt
     margin: DEFAULTS.margin,
     axis: null,
     x: { type: 'utc' },
-    marks: lastPartial
-      ? [
-          ...(data.length > 2 ? [Plot.lineY(data.slice(0, -1), line)] : []),
-          Plot.lineY(data.slice(-2), { ...line, strokeDasharray: '2,2' }),
-          Plot.dot(last, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, stroke: 'currentColor', fill: 'white' }),
-        ]
-      : [Plot.lineY(data, line), Plot.dot(last, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: 'currentColor' })],
+    marks: [
+      ...lineIntoLast(data, line, '2,2', lastPartial),
+      Plot.dot(last, { x: 'x', y: 'y', r: DEFAULTS.dotRadius, ...(lastPartial ? { stroke: 'currentColor', fill: 'white' } : { fill: 'currentColor' }) }),
+    ],
   });
 }

@@ -22,6 +22,7 @@ import { renderPlot } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
+import { lineIntoLast } from './so-far.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
 const DEFAULTS = { width: 560, height: 220, marginLeft: 72, marginRight: 20, marginTop: 20, marginTopAnnotated: 48, lineWidth: 2, dotRadius: 5, marginBottomPartial: 42 } as const;
@@ -56,8 +57,8 @@ export interface TrendProps {
   zero?: boolean;
   /** Dated events drawn as labelled vertical rules (releases, outages, emerging topics); those outside the months are left out. */
   annotations?: readonly ChartAnnotation[];
-  /** The month the trend's range ends inside, and its last day in the range ('YYYY-MM', 'YYYY-MM-DD'). */
-  partial?: { month: string; through: string };
+  /** The month the trend's range ends inside, and its last day in the range ('YYYY-MM', 'YYYY-MM-DD'); undefined: every month is whole. */
+  partial?: { month: string; through: string } | undefined;
 }
 
 // The same trend is drawn again and again (every request of a page shows the
@@ -144,7 +145,7 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
     x: { label: null, type: 'utc', ticks: monthInterval(months.length, Math.max(2, Math.floor((width - DEFAULTS.marginLeft) / 80))) },
     marks: [
       ...notes,
-      ...partialLine(data, partial),
+      ...lineIntoLast(data, { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth }, '4,3', partial !== undefined && data.at(-1)?.month === partial.month),
       Plot.dot(data.filter(whole), { x: 'x', y: 'y', r: DEFAULTS.dotRadius, fill: THEME.accent, href: 'href', title }),
       ...(partial
         ? [
@@ -158,14 +159,6 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
       ...notZero,
     ],
   });
-}
-
-/** The line through the months, dashed into a month the range ends inside (the last). */
-function partialLine(data: { month: string; x: Date; y: number }[], partial: TrendProps['partial']) {
-  const line = { x: 'x', y: 'y', stroke: THEME.accent, strokeWidth: DEFAULTS.lineWidth } as const;
-  const i = partial ? data.findIndex((d) => d.month === partial.month) : -1;
-  if (i !== data.length - 1 || data.length < 2) return [Plot.lineY(data, line)];
-  return [...(data.length > 2 ? [Plot.lineY(data.slice(0, -1), line)] : []), Plot.lineY(data.slice(-2), { ...line, strokeDasharray: '4,3' })];
 }
 
 /** The target's rule (dashed, in the text colour) and its label above the rule's right end. */

@@ -182,8 +182,12 @@ export function trendRange(f: Filters): Filters {
  *   partialMonth({ ...f, to: '2026-11-30' }); // undefined
  */
 export function partialMonth(f: Pick<Filters, 'to'>): { month: string; through: string } | undefined {
-  const next = addDays(f.to, 1);
-  return next.slice(0, 7) === f.to.slice(0, 7) ? { month: f.to.slice(0, 7), through: f.to } : undefined;
+  return isLastDayOfMonth(f.to) ? undefined : { month: f.to.slice(0, 7), through: f.to };
+}
+
+/** Whether the day `d` (YYYY-MM-DD) is the last of its month. */
+export function isLastDayOfMonth(d: string): boolean {
+  return addDays(d, 1).endsWith('-01');
 }
 
 /**

@@ -421,7 +421,9 @@ async function changesSince(
   // connection, and the repair of an interrupted load runs when the warehouse opens): after
   // webhook batches alone none of the kept ones can be gone, and the look-up is spared
   let gone: { source: string; conversation_id: string }[] = [];
-  const keys = since && Number(row?.loads ?? 0) > 0 ? [...new Map(since.keys.map((k) => [`${k.source}\u0000${k.conversation_id}`, k])).values()] : [];
+  // the kept read's conversations, each once (it holds a row per open conversation and per turn)
+  const unique = since ? [...new Map(since.keys.map((k) => [`${k.source}\u0000${k.conversation_id}`, k])).values()] : [];
+  const keys = Number(row?.loads ?? 0) > 0 ? unique : [];
   if (keys.length > 0) {
     const found = await db.one<{ gone: { source: string; conversation_id: string }[] | null }>(
       `select list({'source': source, 'conversation_id': conversation_id}) as gone from (
@@ -431,11 +433,10 @@ async function changesSince(
     );
     gone = found?.gone ?? [];
   }
-  const kept = since ? new Set(since.keys.map((k) => `${k.source}\u0000${k.conversation_id}`)).size : 0;
   const mark: Mark = { load: Number(row?.load ?? 0), counts: String(row?.counts ?? ''), policies: String(row?.policies ?? '') };
   const changed = Number(row?.changed ?? 0) + gone.length;
   const update =
-    !since || mark.policies !== since.mark.policies || changed > Math.max(UPDATE_MIN, kept * UPDATE_SHARE)
+    !since || mark.policies !== since.mark.policies || changed > Math.max(UPDATE_MIN, unique.length * UPDATE_SHARE)
       ? 'whole'
       : changed > 0
         ? 'changed'

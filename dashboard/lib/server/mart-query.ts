@@ -22,7 +22,7 @@ import { cachedAll, memo } from './cache.js';
 import { tableExists } from '../../../warehouse/table-exists.js';
 import { DIMENSIONS, summaryAggregates, summarySource, summarySql, type Dimension } from '../../../models/summary.js';
 import { DAILY_COLUMNS, DAILY_MARTS, dailyField, dailyGrouping, dailySummarySql, type DailyColumn, type DailyQuery } from '../../../models/daily.js';
-import { dataDays, filterWhere, narrowed, type Filters, type Where } from './filters.js';
+import { dataDays, filterWhere, isLastDayOfMonth, narrowed, type Filters, type Where } from './filters.js';
 import { annotationsIn, readAnnotations, type AnnotationScope } from '../../../models/annotations.js';
 import type { ChartAnnotation } from '../../../charts/annotations.js';
 
@@ -68,7 +68,7 @@ export async function monthly(db: Warehouse, f: Filters, fields: readonly string
   const dim = dims[0];
   const mart = (start: number) => `"grouping" = $${start} and month between $${start + 1} and $${start + 2}${dim ? ` and ${dim} = $${start + 3}` : ''}`;
   const martParams = [dim ? `month,${dim}` : 'month', f.from.slice(0, 7), f.to.slice(0, 7), ...(dim ? [f[dim]] : [])];
-  const whole = f.from.endsWith('-01') && (f.to >= last || isLastDay(f.to));
+  const whole = f.from.endsWith('-01') && (f.to >= last || isLastDayOfMonth(f.to));
   if (whole) return cachedAll(db, `select month, ${unique.join(', ')} from metric_summary where ${mart(1)} order by month`, martParams);
   const cut = cutMonths(await monthExtents(db), f);
   // the months the range covers whole come from the mart (a month without the group's row has no conversation of
@@ -155,11 +155,6 @@ export function cutMonths(extents: readonly MonthExtent[], f: Pick<Filters, 'fro
 
 /** The UTC day of the last moment before the instant `to` (a span's last day). */
 const utcDay = (to: string) => new Date(Date.parse(to) - 1).toISOString().slice(0, 10);
-
-function isLastDay(d: string): boolean {
-  const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
-  return next.getUTCDate() === 1;
-}
 
 /**
  * The annotations a view's trends draw (models/annotations.ts): every

@@ -107,7 +107,6 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
   const target = targetFor(await memo(db, 'targets', () => readTargets(db)), m.name, { channel: f.channel, team: f.team });
   const rule = target ? { target: { value: target.value, label: `target ${formatTarget(m, target.value)}` } } : {};
   const partial = partialMonth(f);
-  const ends = partial ? { partial } : {};
   const trendSvg = (width?: number) =>
     field
       ? trendChart(
@@ -119,7 +118,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
             format: fmt,
             unit: m.unit,
             annotations,
-            ...ends,
+            partial,
             ...rule,
             ...(width ? { width } : {}),
           },
@@ -129,7 +128,7 @@ async function computeMetricPage(db: Warehouse, m: Metric, f: Filters, annotatio
     m.summary?.kind === 'distribution'
       ? trendChart(
           monthly.map((r) => ({ month: String(r['month']), value: num(r[`${m.name}_p90`]) })),
-          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit, annotations, ...ends, ...(width ? { width } : {}) },
+          { kind: 'line', label: `${m.label}, p90`, href: monthHref, format: fmt, unit: m.unit, annotations, partial, ...(width ? { width } : {}) },
         )
       : '';
   const breakdowns: Breakdown[] = field

@@ -101,7 +101,7 @@ function trendPart(db: Warehouse, f: Filters) {
       // the rule of the target over the twelve months: the one for the channel and team, not a month's own
       const t = targetFor(targets, name, { channel: f.channel, team: f.team });
       const target = t ? { target: { value: t.value, label: `target ${formatTarget(m, t.value)}` } } : {};
-      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations, ...(partial ? { partial } : {}), ...target };
+      const o = { kind, label: m.label, href: drill(name), format: (v: number) => formatValue(m, v), unit: m.unit, annotations, partial, ...target };
       return { title, metric: name, svg: trendChart(series(field), o), narrow: trendChart(series(field), { ...o, width: NARROW_WIDTH }) };
     };
     return {

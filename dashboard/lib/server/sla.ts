@@ -149,7 +149,7 @@ async function computeSla(db: Warehouse, f: Filters): Promise<SlaPage> {
   const partial = partialMonth(f);
   const trend = trendChart(
     monthly.map((r) => ({ month: String(r['month']), value: typeof r['sla_achievement_rate'] === 'number' ? r['sla_achievement_rate'] : null })),
-    { kind: 'line', label: achievement.label, href: (month) => list({ from: undefined, to: undefined, month }), format: fmt, unit: 'rate', ...(partial ? { partial } : {}) },
+    { kind: 'line', label: achievement.label, href: (month) => list({ from: undefined, to: undefined, month }), format: fmt, unit: 'rate', partial },
   );
   const horizonUs = state?.horizonUs ?? null;
   const horizonMs = horizonUs === null ? null : Number(horizonUs / 1000n);
