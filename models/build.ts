@@ -259,8 +259,9 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
   const time = phaseTimer(options.onPhase);
   const models = discoverModels();
   const generated: Model[] = [
-    { name: 'metric_summary', sql: metricSummaryMartSql() },
+    // metric_summary sums its exact fields from metric_daily's rows: the daily mart first
     { name: 'metric_daily', sql: metricDailyMartSql() },
+    { name: 'metric_summary', sql: metricSummaryMartSql() },
   ].map((g) => ({
     ...g,
     layer: 'marts',

@@ -16,35 +16,13 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
-import { SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type SummaryPart } from './summary.js';
+import { DAILY_COLUMNS, DAILY_GROUPINGS, SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type DailyColumn, type SummaryPart } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
 export const DAILY_MARTS = ['metric_daily'] as const;
 
-/** The columns of conversation_metrics (and resolution_type of conversation_costs) a per-day row can be grouped by. */
-export const DAILY_COLUMNS = ['channel', 'intent', 'team', 'owner_team', 'owner_agent', 'sla_policy', 'resolution_type'] as const;
-export type DailyColumn = (typeof DAILY_COLUMNS)[number];
-
-/**
- * The groupings of `metric_daily` (besides month and day): what the range
- * pages ask for with at most one of channel, intent, team (the filter's
- * column) and agent filtered: the total, each breakdown of the metric and SLA
- * pages, and the cost by resolution type under each filter.
- */
-export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
-  [],
-  ['channel'],
-  ['intent'],
-  ['team'],
-  ['owner_team'],
-  ['owner_agent'],
-  ['sla_policy'],
-  ['resolution_type'],
-  ['channel', 'resolution_type'],
-  ['intent', 'resolution_type'],
-  ['team', 'resolution_type'],
-  ['owner_agent', 'resolution_type'],
-];
+/** The groupings of `metric_daily` and their columns: defined beside the summary's, which metric_summary sums from these rows. */
+export { DAILY_COLUMNS, DAILY_GROUPINGS, type DailyColumn } from './summary.js';
 
 /** The summary fields by name, each with its parts: metric_daily keeps every part (exact or not: a range's sums of days are what the dashboard reads). */
 const FIELDS = new Map(SUMMARY_PARTS.fields.map((f) => [f.field, f]));
