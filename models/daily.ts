@@ -16,6 +16,7 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
+import type { Warehouse } from '../warehouse/connection.js';
 import { DAILY_COLUMNS, DAILY_GROUPINGS, SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type DailyColumn, type SummaryPart } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
@@ -102,6 +103,44 @@ export function metricDailyRefreshSql(months: string): string {
   const where = `month in (select month from ${months})`;
   return `delete from metric_daily where ${where};
 insert into metric_daily by name ${metricDailyRowsSql(where)}`;
+}
+
+/** The rows of a row group, the part of a table that one DuckDB thread scans. */
+export const ROW_GROUP_ROWS = 122_880;
+
+/**
+ * The DuckDB threads for metric_daily's statements over `conversations`
+ * rows, with `threads` configured: no more than the row groups the scan of
+ * the conversations has. With fewer row groups than threads the scan cannot
+ * be shared out, and a second thread only splits the grouping sets' hash
+ * tables, whose 60-odd sums a row (some 30,000 groups at 1M messages) are
+ * then merged again: metric_daily cost 1.5–1.9 times the CPU time with two
+ * threads, in no less wall time (100,000 conversations, one row group).
+ */
+export function dailyThreads(conversations: number, threads: number): number {
+  return Math.max(1, Math.min(threads, Math.ceil(conversations / ROW_GROUP_ROWS)));
+}
+
+/**
+ * Runs `fn` (metric_daily's statements over the conversations of table
+ * `conversations`) with {@link dailyThreads} DuckDB threads, then sets the
+ * configured number back. The setting is the database's: the server's
+ * reader connections share it meanwhile (a fraction of a second; only when
+ * the conversations fit in fewer row groups than there are threads).
+ */
+export async function withDailyThreads<T>(db: Warehouse, conversations: string, fn: () => Promise<T>): Promise<T> {
+  const now = await db.one<{ rows: number | bigint; threads: number | bigint }>(
+    `select (select count(*) from ${conversations}) as rows, current_setting('threads')::bigint as threads`,
+  );
+  const configured = Number(now!.threads);
+  const wanted = dailyThreads(Number(now!.rows), configured);
+  if (wanted === configured) return fn();
+  await db.run(`set threads = ${wanted}`);
+  try {
+    return await fn();
+  } finally {
+    await db.run(`set threads = ${configured}`);
+  }
 }
 
 export interface DailyQuery {

@@ -68,7 +68,7 @@ import { buildHash, dataState, readBuildState, recordBuildState } from './build-
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
 import { metricSummaryInsertSql, SUMMARY_GROUPINGS } from './summary.js';
-import { DAILY_MARTS, metricDailyRefreshSql } from './daily.js';
+import { DAILY_MARTS, metricDailyRefreshSql, withDailyThreads } from './daily.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
@@ -298,7 +298,7 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   // 6. The per-day marts: every day of the months touched (a month's costs are shared by its conversations);
   // then metric_summary, whose exact fields are sums of metric_daily's rows: the months touched in its month
   // groupings, the other groupings whole.
-  await timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months'));
+  await withDailyThreads(db, 'conversation_metrics', () => timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months')));
   const byMonth = SUMMARY_GROUPINGS.filter((g) => g.includes('month'));
   const whole = SUMMARY_GROUPINGS.filter((g) => !g.includes('month'));
   const list = (gs: typeof SUMMARY_GROUPINGS) => gs.map((g) => `'${g.join(',')}'`).join(', ');
