@@ -42,6 +42,7 @@ import { openWarehouse } from '../warehouse/connection.js';
 import { loadConfig } from '../models/config.js';
 import { buildModels, discoverModels } from '../models/build.js';
 import { metricSummaryMartSql } from '../models/summary.js';
+import { metricDailyMartSql } from '../models/daily.js';
 import { applyMemoryLimit } from '../cli/memory-limit.js';
 import { fmt } from './measure.js';
 
@@ -119,13 +120,12 @@ export async function profileBuild(dbPath: string, configFile: string, cores = 2
   const rest = (m: Measured) => Math.max(m.busiest, m.one + m.more > 0 ? (m.cpu * (m.one + m.more)) / (m.one + cores * m.more) : m.cpu / cores, 1e-3);
   const cost = new Map(measured.map((m) => [m.model, { cpu: m.cpu, wall: rest(m) }]));
   const names = measured.map((m) => m.model);
-  // what each step reads: the models' own dependencies; the generated summary, the marts its SQL names; the commit, every other step; the close, the commit
+  // what each step reads: the models' own dependencies; the generated marts, what their SQL names; the commit, every other step; the close, the commit
   const deps = new Map<string, string[]>(discoverModels().map((m) => [m.name, m.dependsOn]));
-  const summarySql = metricSummaryMartSql();
-  deps.set(
-    'metric_summary',
-    [...deps.keys()].filter((n) => new RegExp(`\\b${n}\\b`).test(summarySql)),
-  );
+  // the generated marts: metric_daily first, then metric_summary, which sums metric_daily's rows
+  const named = (sql: string) => [...deps.keys()].filter((n) => new RegExp(`\\b${n}\\b`).test(sql));
+  deps.set('metric_daily', named(metricDailyMartSql()));
+  deps.set('metric_summary', named(metricSummaryMartSql()));
   deps.set(
     'commit',
     names.filter((n) => n !== 'commit' && n !== 'close'),

@@ -21,7 +21,7 @@ import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
 import { metricSummaryMartSql } from './summary.js';
-import { DAILY_MARTS, metricDailyMartSql } from './daily.js';
+import { DAILY_MARTS, metricDailyMartSql, withDailyThreads } from './daily.js';
 
 /** The models folder (also from the CLI's and the dashboard's bundles, which run {@link refreshQaMarts}). */
 const modelsDir = (): string => asset('models');
@@ -259,8 +259,9 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
   const time = phaseTimer(options.onPhase);
   const models = discoverModels();
   const generated: Model[] = [
-    { name: 'metric_summary', sql: metricSummaryMartSql() },
+    // metric_summary sums its exact fields from metric_daily's rows: the daily mart first
     { name: 'metric_daily', sql: metricDailyMartSql() },
+    { name: 'metric_summary', sql: metricSummaryMartSql() },
   ].map((g) => ({
     ...g,
     layer: 'marts',
@@ -307,8 +308,11 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         const sql = rename(renderModel(m.sql), marts, underConstruction);
         if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp ${VIEW_INTERMEDIATES.includes(m.name) ? 'view' : 'table'} ${m.name} as\n${sql}`);
         // the generated marts are several statements: one transaction
-        else if (generated.includes(m)) await db.transaction(() => timed(m.name, 'generated', sql));
-        else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
+        // (metric_daily with no more threads than the conversations have row groups: daily.ts)
+        else if (generated.includes(m)) {
+          const run = () => db.transaction(() => timed(m.name, 'generated', sql));
+          await (m.name === 'metric_daily' ? withDailyThreads(db, underConstruction('conversation_metrics'), run) : run());
+        } else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
         await time('drop intermediates', async () => {
           for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(VIEW_INTERMEDIATES.includes(d) ? `drop view ${d}` : `drop table temp.${d}`);
         });

@@ -16,35 +16,14 @@
  *   const q = dailySummarySql({ from: '2026-10-01', to: '2026-10-30', grouping: ['channel'], filter: { channel: 'email' }, fields: ['fcr_rate'] });
  *   await db.all(q.sql, q.params); // [{ key: null, fcr_rate: 0.74 }]
  */
-import { SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type SummaryPart } from './summary.js';
+import type { Warehouse } from '../warehouse/connection.js';
+import { DAILY_COLUMNS, DAILY_GROUPINGS, SUMMARY_PARTS, SUMMARY_SOURCE, groupingIdOf, sumOfPart, type DailyColumn, type SummaryPart } from './summary.js';
 
 /** The per-day marts a build makes (besides metric_summary). */
 export const DAILY_MARTS = ['metric_daily'] as const;
 
-/** The columns of conversation_metrics (and resolution_type of conversation_costs) a per-day row can be grouped by. */
-export const DAILY_COLUMNS = ['channel', 'intent', 'team', 'owner_team', 'owner_agent', 'sla_policy', 'resolution_type'] as const;
-export type DailyColumn = (typeof DAILY_COLUMNS)[number];
-
-/**
- * The groupings of `metric_daily` (besides month and day): what the range
- * pages ask for with at most one of channel, intent, team (the filter's
- * column) and agent filtered: the total, each breakdown of the metric and SLA
- * pages, and the cost by resolution type under each filter.
- */
-export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
-  [],
-  ['channel'],
-  ['intent'],
-  ['team'],
-  ['owner_team'],
-  ['owner_agent'],
-  ['sla_policy'],
-  ['resolution_type'],
-  ['channel', 'resolution_type'],
-  ['intent', 'resolution_type'],
-  ['team', 'resolution_type'],
-  ['owner_agent', 'resolution_type'],
-];
+/** The groupings of `metric_daily` and their columns: defined beside the summary's, which metric_summary sums from these rows. */
+export { DAILY_COLUMNS, DAILY_GROUPINGS, type DailyColumn } from './summary.js';
 
 /** The summary fields by name, each with its parts: metric_daily keeps every part (exact or not: a range's sums of days are what the dashboard reads). */
 const FIELDS = new Map(SUMMARY_PARTS.fields.map((f) => [f.field, f]));
@@ -124,6 +103,44 @@ export function metricDailyRefreshSql(months: string): string {
   const where = `month in (select month from ${months})`;
   return `delete from metric_daily where ${where};
 insert into metric_daily by name ${metricDailyRowsSql(where)}`;
+}
+
+/** The rows of a row group, the part of a table that one DuckDB thread scans. */
+export const ROW_GROUP_ROWS = 122_880;
+
+/**
+ * The DuckDB threads for metric_daily's statements over `conversations`
+ * rows, with `threads` configured: no more than the row groups the scan of
+ * the conversations has. With fewer row groups than threads the scan cannot
+ * be shared out, and a second thread only splits the grouping sets' hash
+ * tables, whose 60-odd sums a row (some 30,000 groups at 1M messages) are
+ * then merged again: metric_daily cost 1.5–1.9 times the CPU time with two
+ * threads, in no less wall time (100,000 conversations, one row group).
+ */
+export function dailyThreads(conversations: number, threads: number): number {
+  return Math.max(1, Math.min(threads, Math.ceil(conversations / ROW_GROUP_ROWS)));
+}
+
+/**
+ * Runs `fn` (metric_daily's statements over the conversations of table
+ * `conversations`) with {@link dailyThreads} DuckDB threads, then sets the
+ * configured number back. The setting is the database's: the server's
+ * reader connections share it meanwhile (a fraction of a second; only when
+ * the conversations fit in fewer row groups than there are threads).
+ */
+export async function withDailyThreads<T>(db: Warehouse, conversations: string, fn: () => Promise<T>): Promise<T> {
+  const now = await db.one<{ rows: number | bigint; threads: number | bigint }>(
+    `select (select count(*) from ${conversations}) as rows, current_setting('threads')::bigint as threads`,
+  );
+  const configured = Number(now!.threads);
+  const wanted = dailyThreads(Number(now!.rows), configured);
+  if (wanted === configured) return fn();
+  await db.run(`set threads = ${wanted}`);
+  try {
+    return await fn();
+  } finally {
+    await db.run(`set threads = ${configured}`);
+  }
 }
 
 export interface DailyQuery {

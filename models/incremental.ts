@@ -68,7 +68,7 @@ import { buildHash, dataState, readBuildState, recordBuildState } from './build-
 import type { ParleyConfig } from './config.js';
 import { applyRetention, blankedAnything, type RetentionResult } from './retention.js';
 import { metricSummaryInsertSql, SUMMARY_GROUPINGS } from './summary.js';
-import { DAILY_MARTS, metricDailyRefreshSql } from './daily.js';
+import { DAILY_MARTS, metricDailyRefreshSql, withDailyThreads } from './daily.js';
 
 /** Marts with one row per (source, conversation_id) that only the conversation's own rows (and the global models) decide. */
 export const PER_CONVERSATION_MARTS: readonly string[] = ['conversation_metrics', 'reply_metrics', 'qa_autoqa', 'agent_concurrency_edges'];
@@ -295,7 +295,10 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
     await timed(m.name, 'marts', `create or replace table ${m.name} as\n${rename(renderModel(m.sql), intermediate, inc)}`);
   }
 
-  // 6. metric_summary: the months touched in its month groupings, the other groupings whole.
+  // 6. The per-day marts: every day of the months touched (a month's costs are shared by its conversations);
+  // then metric_summary, whose exact fields are sums of metric_daily's rows: the months touched in its month
+  // groupings, the other groupings whole.
+  await withDailyThreads(db, 'conversation_metrics', () => timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months')));
   const byMonth = SUMMARY_GROUPINGS.filter((g) => g.includes('month'));
   const whole = SUMMARY_GROUPINGS.filter((g) => !g.includes('month'));
   const list = (gs: typeof SUMMARY_GROUPINGS) => gs.map((g) => `'${g.join(',')}'`).join(', ');
@@ -307,9 +310,6 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
      ${metricSummaryInsertSql(whole)};
      ${metricSummaryInsertSql(byMonth, 'month in (select month from _inc_months)')}`,
   );
-
-  // the per-day marts: every day of the months touched (a month's costs are shared by its conversations)
-  await timed('metric_daily', 'generated', metricDailyRefreshSql('_inc_months'));
 
   const months = (await db.all<{ month: string }>('select month from _inc_months where month is not null order by month')).map((r) => r.month);
   // the business windows reach a week and more past the horizon: the live view's countdowns need the new horizon's

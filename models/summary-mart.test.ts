@@ -1,5 +1,5 @@
 /**
- * The `metric_summary` mart (summary.ts: additive fields from per-group
+ * The `metric_summary` mart (summary.ts: exact fields summed from metric_daily's rows or per-group
  * parts, the others and the quantiles from scans of the conversations) holds,
  * for each of its groupings, exactly the rows that summarySql computes over
  * conversation_metrics directly: on a generated warehouse with costs and SLA

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, metric } from './catalogue.js';
-import { fieldMetric, HEADLINE_FIELDS, HEADLINES, summaryAggregates, summaryFields, summaryParts, summarySql } from './summary.js';
+import {
+  dailySource,
+  fieldMetric,
+  HEADLINE_FIELDS,
+  HEADLINES,
+  metricSummaryInsertSql,
+  SUMMARY_GROUPINGS,
+  summaryAggregates,
+  summaryFields,
+  summaryParts,
+  summarySql,
+} from './summary.js';
 import { dailyField } from './daily.js';
 
 describe('the summary SQL', () => {
@@ -92,5 +103,26 @@ describe('the additive parts of the summary fields (metric_summary and metric_da
     expect(field('fcr_rate').parts).toEqual(['fcr_rate__num', 'fcr_rate__den']);
     expect(parts.find((p) => p.column === 'fcr_rate__den')).toMatchObject({ build: 'coalesce(count_if(resolved and fcr_window_closed), 0)', zero: true, exact: true });
     expect(parts.find((p) => p.column === 'customer_messages__total')).toMatchObject({ build: 'sum(customer_messages)', zero: false, exact: true });
+  });
+});
+
+describe("metric_summary's exact fields from metric_daily's rows", () => {
+  it('finds the per-day grouping of every mart grouping, the summary team and agent being the owner columns', () => {
+    expect(dailySource([])).toBe('');
+    expect(dailySource(['month'])).toBe('');
+    expect(dailySource(['month', 'team'])).toBe('owner_team');
+    expect(dailySource(['agent'])).toBe('owner_agent');
+    expect(dailySource(['month', 'channel', 'resolution_type'])).toBe('channel,resolution_type');
+    for (const g of SUMMARY_GROUPINGS) expect(dailySource(g), g.join(',')).toBeDefined();
+  });
+
+  it('has none for a grouping metric_daily does not keep: those group the conversations', () => {
+    expect(dailySource(['tag'])).toBeUndefined();
+    expect(dailySource(['month', 'priority'])).toBeUndefined();
+    expect(dailySource(['channel', 'intent'])).toBeUndefined();
+    const sql = metricSummaryInsertSql([['month', 'channel'], ['tag']], '', 'daily_rows');
+    expect(sql).toContain("from daily_rows where grouping = 'channel'");
+    // the tag grouping's counts come from the conversations, not from the per-day rows
+    expect(sql.split(';\n').filter((s) => s.startsWith('insert') && s.includes('_tags(tag)') && !s.includes('daily_rows'))).toHaveLength(1);
   });
 });

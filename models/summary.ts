@@ -297,6 +297,34 @@ export const SUMMARY_GROUPINGS: readonly (readonly (Dimension | typeof TAG)[])[]
   ['month', 'sla_policy'],
 ];
 
+/** The columns of conversation_metrics (and resolution_type of conversation_costs) a per-day row can be grouped by. */
+export const DAILY_COLUMNS = ['channel', 'intent', 'team', 'owner_team', 'owner_agent', 'sla_policy', 'resolution_type'] as const;
+export type DailyColumn = (typeof DAILY_COLUMNS)[number];
+
+/**
+ * The groupings of `metric_daily` (besides month and day): what the range
+ * pages ask for with at most one of channel, intent, team (the filter's
+ * column) and agent filtered: the total, each breakdown of the metric and SLA
+ * pages, and the cost by resolution type under each filter. Each grouping
+ * of {@link SUMMARY_GROUPINGS} is one of these (its team and agent the
+ * owner's), with or without the month: metric_summary sums its exact fields
+ * from these rows ({@link metricSummaryInsertSql}).
+ */
+export const DAILY_GROUPINGS: readonly (readonly DailyColumn[])[] = [
+  [],
+  ['channel'],
+  ['intent'],
+  ['team'],
+  ['owner_team'],
+  ['owner_agent'],
+  ['sla_policy'],
+  ['resolution_type'],
+  ['channel', 'resolution_type'],
+  ['intent', 'resolution_type'],
+  ['team', 'resolution_type'],
+  ['owner_agent', 'resolution_type'],
+];
+
 /**
  * How many groupings one scan of a quantile statement computes
  * ({@link metricSummaryInsertSql}). Each grouping's exact quantiles hold every
@@ -312,7 +340,8 @@ type MartGrouping = readonly (Dimension | typeof TAG)[];
 /**
  * SQL creating `metric_summary`: one row per group of each grouping,
  * `grouping` naming its dimensions. The table is made empty with the types of
- * the summary's own aggregates (summarySql's), then filled.
+ * the summary's own aggregates (summarySql's), then filled; its exact fields
+ * are sums of `metric_daily`'s rows, which must be built first (models/daily.ts).
  */
 export function metricSummaryMartSql(): string {
   const dims = martDimensions();
@@ -328,15 +357,20 @@ function martDimensions(): (Dimension | typeof TAG)[] {
 
 /**
  * Statements adding to `metric_summary` the rows of `groupings` over the
- * conversations `where` keeps (an incremental build recomputes the months it
- * touched; none: the empty string). Two kinds of statement, so that the
- * conversations need not be scanned once per grouping with every aggregate:
+ * conversations `where` keeps (a condition on `month` alone: an incremental
+ * build recomputes the months it touched; none: the empty string). Two kinds
+ * of statement, so that the conversations need not be scanned once per
+ * grouping with every aggregate:
  *
  * - one insert of every grouping's fields that exact parts give
- *   ({@link summaryParts}: counts, rates, means of counts): the conversations are grouped once by
- *   all the dimensions the groupings use (on 1M messages, 100,000
- *   conversations in about 25,000 such groups) and each grouping adds those
- *   groups up (grouping sets over the small table);
+ *   ({@link summaryParts}: counts, rates, means of counts). A grouping that
+ *   is a grouping of `metric_daily` with or without the month
+ *   ({@link dailySource}: all of {@link SUMMARY_GROUPINGS}) sums those parts
+ *   over its days in `daily` (the same integers, added in another order), in
+ *   one aggregate over the days' rows of every such grouping: metric_daily
+ *   must be built first, over the same conversations. The others (`tag`)
+ *   group the conversations once by all the dimensions they use and add
+ *   those groups up (grouping sets over the small table);
  * - the other fields (each duration's median, p90 and mean, the means of
  *   scores, the ratios) aggregated over the conversations themselves,
  *   {@link GROUPINGS_PER_SCAN} groupings a scan, written into the inserted
@@ -344,12 +378,20 @@ function martDimensions(): (Dimension | typeof TAG)[] {
  *
  * Those with `tag` read one row per conversation and tag (statements of
  * their own). Each grouping's rows are those of summarySql
- * (summary-mart.test.ts). On 1M messages, 2.2 → 1.6 CPU s for the whole mart.
+ * (summary-mart.test.ts).
  */
-export function metricSummaryInsertSql(groupings: readonly MartGrouping[], where = ''): string {
+export function metricSummaryInsertSql(groupings: readonly MartGrouping[], where = '', daily = 'metric_daily'): string {
   return [groupings.filter((g) => !g.includes(TAG)), groupings.filter((g) => g.includes(TAG))]
     .filter((gs) => gs.length > 0)
-    .flatMap((gs) => [additiveInsertSql(gs, where), ...scans(gs).map((chunk) => directUpdateSql(chunk, where))])
+    .flatMap((gs) => {
+      const summed = gs.filter((g) => dailySource(g) !== undefined);
+      const grouped = gs.filter((g) => dailySource(g) === undefined);
+      return [
+        ...(summed.length ? [dailyInsertSql(summed, where, daily)] : []),
+        ...(grouped.length ? [additiveInsertSql(grouped, where)] : []),
+        ...scans(gs).map((chunk) => directUpdateSql(chunk, where)),
+      ];
+    })
     .join(';\n');
 }
 
@@ -498,6 +540,49 @@ export function sumOfPart(column: string): string {
 const EXACT_FIELDS = SUMMARY_PARTS.fields.filter((f) => f.exact);
 const EXACT = new Set(EXACT_FIELDS.map((f) => f.field));
 const EXACT_PARTS = SUMMARY_PARTS.parts.filter((p) => EXACT_FIELDS.some((f) => f.parts.includes(p.column)));
+
+/**
+ * The `metric_daily` grouping whose rows, summed over their days (and over
+ * the months too when `g` has no month), give the groups of summary grouping
+ * `g`: the one with exactly the columns of g's other dimensions; undefined
+ * when there is none (`tag`, `priority`, …).
+ *
+ * @example
+ *   dailySource(['month', 'team']); // 'owner_team' (the summary's team is the owner's)
+ *   dailySource(['tag']);           // undefined
+ */
+export function dailySource(g: readonly Grouping[]): string | undefined {
+  const columns: string[] = [];
+  for (const d of g) {
+    if (d === 'month') continue;
+    if (!isDimension(d)) return undefined;
+    columns.push(DIMENSIONS[d]);
+  }
+  const same = (x: readonly string[]) => x.length === columns.length && x.every((c) => columns.includes(c));
+  return DAILY_GROUPINGS.find(same)?.join(',');
+}
+
+/**
+ * The insert of the exact fields of `gs` (each with a {@link dailySource})
+ * from `daily`'s rows: each grouping's days labelled with it and keyed by its
+ * dimensions, all of them in one aggregate (the rows of 14 groupings: about
+ * 50,000 at 1M messages, into 1,000 groups). An empty row is added for the
+ * grouping of everything, whose one row a warehouse without conversations
+ * has too (its counts 0): every field is a sum of parts, and sums skip nulls.
+ */
+function dailyInsertSql(gs: readonly MartGrouping[], where: string, daily: string): string {
+  const used = usedDimensions(gs);
+  const columns = EXACT_PARTS.map((p) => p.column);
+  const days = gs.map((g) => {
+    const keys = used.map((d) => (g.includes(d) ? `${DIMENSIONS[d as Dimension]} as ${d}` : `null::varchar as ${d}`));
+    const kept = [`grouping = '${dailySource(g)!}'`, ...(where ? [`(${where})`] : [])];
+    return `select '${g.join(',')}' as grouping, ${[...keys, ...columns].join(', ')} from ${daily} where ${kept.join(' and ')}`;
+  });
+  if (gs.some((g) => g.length === 0)) days.push(`select '' as grouping`);
+  const fields = EXACT_FIELDS.map((f) => `${f.read(sumOfPart)} as ${f.field}`);
+  const keys = ['grouping', ...used];
+  return `insert into metric_summary by name select ${[...keys, ...fields].join(', ')} from (${days.join(' union all by name ')}) group by ${keys.join(', ')}`;
+}
 
 /** The insert of the exact fields of `gs`, from one grouping of the conversations by every dimension they use into its exact parts. */
 function additiveInsertSql(gs: readonly MartGrouping[], where: string): string {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from '../warehouse/connection.js';
 import { metricSummaryMartSql } from '../models/summary.js';
+import { metricDailyMartSql } from '../models/daily.js';
 import { findNotableChanges } from './notable-changes-sql.js';
 
 // A constructed month pair: 400 resolved conversations each month, half billing, half shipping,
@@ -77,6 +78,8 @@ beforeAll(async () => {
   await db.run(
     "create table conversation_costs as select source, conversation_id, 'people' as resolution_type, resolved as resolved_for_cost, null::double as cost from conversation_metrics",
   );
+  // the summary sums its counts from the per-day mart, built first as a build does
+  await db.run(metricDailyMartSql());
   await db.run(metricSummaryMartSql());
 });
 afterAll(() => db.close());
