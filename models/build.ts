@@ -130,6 +130,8 @@ export interface BuildOptions {
   onPhase?: (phase: BuildPhase) => void;
   /** The moment of the build, kept as `built_at` (default: now). */
   now?: Date;
+  /** The hash of {@link defineConversationKey} (default DuckDB's `hash`): the tests give one that conversations share. */
+  conversationKeyHash?: (source: string, id: string) => string;
 }
 
 /** Every model with its SQL rendered, as a build runs it. */
@@ -346,7 +348,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       // (a kept one is replaced when the marts are swapped in: readers keep it meanwhile)
       for (const name of intermediates) if (!KEPT_INTERMEDIATES.includes(name)) await time('catalog', () => dropOld(name));
     });
-    await time('conversation key', () => defineConversationKey(db));
+    await time('conversation key', () => defineConversationKey(db, options.conversationKeyHash));
     try {
       for (const m of order) {
         const sql = rename(renderModel(m.sql), marts, underConstruction);

@@ -149,7 +149,7 @@ async function fullBuildReason(db: Warehouse, config: ParleyConfig, models: read
 const inc = (name: string) => `_inc_${name}`;
 
 /** The incremental build, inside the caller's transaction; `full` when the data call for a full build after all. */
-async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date() }: BuildOptions): Promise<BuildResult> {
+async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date(), conversationKeyHash }: BuildOptions): Promise<BuildResult> {
   const steps: BuildStep[] = [];
   const timed = stepRunner(db, steps, onStep, 'incremental build');
   const state = (await readBuildState(db))!;
@@ -159,7 +159,7 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   const staging = models.filter((m) => m.layer === 'staging').map((m) => m.name);
   checkPlan(models, perConversation);
   // the intermediates' integer key of a conversation, over every conversation (a full build's too)
-  await defineConversationKey(db);
+  await defineConversationKey(db, conversationKeyHash);
 
   // 1. The models over all the data, and what the data say about the last build's.
   for (const name of GLOBAL_MODELS.filter((n) => byName.get(n)!.layer === 'intermediate')) {
