@@ -53,7 +53,9 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { tableExists } from '../warehouse/table-exists.js';
 import {
   buildModels,
+  defineConversationKey,
   discoverModels,
+  dropConversationKey,
   keepIntermediates,
   phaseTimer,
   rename,
@@ -147,7 +149,7 @@ async function fullBuildReason(db: Warehouse, config: ParleyConfig, models: read
 const inc = (name: string) => `_inc_${name}`;
 
 /** The incremental build, inside the caller's transaction; `full` when the data call for a full build after all. */
-async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date() }: BuildOptions): Promise<BuildResult> {
+async function incrementalBuild(db: Warehouse, models: readonly Model[], { onStep, now: builtAt = new Date(), conversationKeyHash }: BuildOptions): Promise<BuildResult> {
   const steps: BuildStep[] = [];
   const timed = stepRunner(db, steps, onStep, 'incremental build');
   const state = (await readBuildState(db))!;
@@ -156,6 +158,8 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   const intermediate = models.filter((m) => m.layer === 'intermediate').map((m) => m.name);
   const staging = models.filter((m) => m.layer === 'staging').map((m) => m.name);
   checkPlan(models, perConversation);
+  // the intermediates' integer key of a conversation, over every conversation (a full build's too)
+  await defineConversationKey(db, conversationKeyHash);
 
   // 1. The models over all the data, and what the data say about the last build's.
   for (const name of GLOBAL_MODELS.filter((n) => byName.get(n)!.layer === 'intermediate')) {
@@ -412,4 +416,5 @@ function checkPlan(models: readonly Model[], perConversation: ReadonlySet<string
 async function dropScratch(db: Warehouse): Promise<void> {
   const tables = await db.all<{ name: string }>("select table_name as name from duckdb_tables() where temporary and starts_with(table_name, '_inc_')");
   for (const t of tables) await db.run(`drop table if exists ${t.name}`);
+  await dropConversationKey(db);
 }

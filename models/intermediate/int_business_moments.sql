@@ -6,15 +6,15 @@
 -- else created_at) and at its first and final resolutions (null when none).
 -- The business time between two moments of a conversation is the difference of
 -- their business seconds. A moment before the calendar, or on a schedule without
--- business hours, has none (0).
+-- business hours, has none (0). Keyed by `conversation_key`.
 with moments as (
-  select source, conversation_id, turn_number, turn_at as started_at, human_reply_at as stopped_at, null::timestamptz as final_at
+  select conversation_key, turn_number, turn_at as started_at, human_reply_at as stopped_at, null::timestamptz as final_at
   from int_conversation_turns
   union all
-  select p.source, p.conversation_id, null, coalesce(p.first_customer_at, c.created_at), r.first_resolution_at, r.final_resolution_at
+  select p.conversation_key, null, coalesce(p.first_customer_at, c.created_at), r.first_resolution_at, r.final_resolution_at
   from int_conversation_responses p
-  join stg_conversations c using (source, conversation_id)
-  join int_conversation_resolutions r using (source, conversation_id)
+  join (select conversation_key(source, conversation_id) as conversation_key, created_at from stg_conversations) c using (conversation_key)
+  join int_conversation_resolutions r using (conversation_key)
 ),
 
 -- each day under the UTC day numbers it touches (two, or three for a 25-hour day), so that a
@@ -32,14 +32,13 @@ day_keys as (
 scheduled as (
   select m.*, s.schedule
   from moments m
-  join int_conversation_schedules s using (source, conversation_id)
+  join int_conversation_schedules s using (conversation_key)
 )
 
 -- at each moment, the business seconds before its local day, and those of the day's spans up to
 -- the moment; a moment with no day found (before the calendar, no business hours) has none
 select
-  m.source,
-  m.conversation_id,
+  m.conversation_key,
   m.turn_number,
   coalesce(a.before_s + list_sum(list_transform(a.spans, w -> greatest(least(epoch(m.started_at) - w.opens_s, w.seconds), 0))), a.before_s, 0) as started_business_s,
   case when m.stopped_at is not null then

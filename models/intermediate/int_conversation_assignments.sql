@@ -11,11 +11,10 @@
 -- team: the team of the same pair, else the owner's team in the roster.
 -- owner_team (metrics v2): the team of the same pair alone, the team in force at
 -- the first resolution (at the last event when unresolved); null when no assign
--- event named a team by then.
+-- event named a team by then. Keyed by `conversation_key`.
 with assigns as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     ord,
     occurred_at,
     agent_id,
@@ -31,7 +30,7 @@ with_previous as (
     last_value(team ignore nulls) over earlier as previous_team
   from assigns
   window earlier as (
-    partition by source, conversation_id order by ord
+    partition by conversation_key order by ord
     rows between unbounded preceding and 1 preceding
   )
 ),
@@ -48,46 +47,42 @@ steps as (
 
 assignment_facts as (
   select
-    s.source,
-    s.conversation_id,
+    s.conversation_key,
     count(*) as assignments,
     count(*) filter (where s.is_transfer) as transfers,
     min(s.occurred_at) filter (where s.is_transfer) as first_transfer_at,
     arg_max(s.agent_after, s.ord) filter (where r.first_resolution_ord is null or s.ord < r.first_resolution_ord) as assigned_agent,
     arg_max(s.team_after, s.ord) filter (where r.first_resolution_ord is null or s.ord < r.first_resolution_ord) as assigned_team
   from steps s
-  left join int_conversation_resolutions r using (source, conversation_id)
-  group by s.source, s.conversation_id
+  left join int_conversation_resolutions r using (conversation_key)
+  group by s.conversation_key
 ),
 
 escalations as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     count(*) as escalations,
     min(occurred_at) as first_escalation_at
   from int_timeline
   where kind = 'event' and event_type = 'escalate'
-  group by source, conversation_id
+  group by conversation_key
 ),
 
 top_replier as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     first(author_id order by replies desc, first_ord) as agent_id
   from (
-    select source, conversation_id, author_id, count(*) as replies, min(ord) as first_ord
+    select conversation_key, author_id, count(*) as replies, min(ord) as first_ord
     from int_timeline
     where kind = 'message' and is_public and author_role = 'agent' and author_id is not null
     group by all
   )
-  group by source, conversation_id
+  group by conversation_key
 )
 
 select
-  c.source,
-  c.conversation_id,
+  c.conversation_key,
   coalesce(a.assignments, 0) as assignments,
   coalesce(a.transfers, 0) as transfers,
   coalesce(e.escalations, 0) as escalations,
@@ -95,8 +90,8 @@ select
   coalesce(a.assigned_agent, t.agent_id) as owner_agent,
   coalesce(a.assigned_team, g.team) as team,
   a.assigned_team as owner_team
-from stg_conversations c
-left join assignment_facts a using (source, conversation_id)
-left join escalations e using (source, conversation_id)
-left join top_replier t using (source, conversation_id)
+from (select conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+left join assignment_facts a using (conversation_key)
+left join escalations e using (conversation_key)
+left join top_replier t using (conversation_key)
 left join stg_agents g on g.agent_id = coalesce(a.assigned_agent, t.agent_id)

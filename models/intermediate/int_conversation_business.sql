@@ -3,11 +3,10 @@
 -- business_reply_time_s (the mean over answered turns of each turn's wait in
 -- business time), business_first_resolution_s, business_full_resolution_s.
 -- Each is null where its calendar-time metric is null, zero when the whole
--- wait lies outside business hours.
+-- wait lies outside business hours. Keyed by `conversation_key`.
 with turns as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     turn_number,
     stopped_business_s - started_business_s as business_wait_s
   from int_business_moments
@@ -17,18 +16,16 @@ with turns as (
 
 replies as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     max(business_wait_s) filter (where turn_number = 1) as business_first_response_s,
     avg(business_wait_s) as business_reply_time_s
   from turns
-  group by source, conversation_id
+  group by conversation_key
 ),
 
 resolutions as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     stopped_business_s - started_business_s as business_first_resolution_s,
     final_business_s - started_business_s as business_full_resolution_s
   from int_business_moments
@@ -37,12 +34,11 @@ resolutions as (
 )
 
 select
-  c.source,
-  c.conversation_id,
+  c.conversation_key,
   p.business_first_response_s,
   p.business_reply_time_s,
   r.business_first_resolution_s,
   r.business_full_resolution_s
-from stg_conversations c
-left join replies p using (source, conversation_id)
-left join resolutions r using (source, conversation_id)
+from (select conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+left join replies p using (conversation_key)
+left join resolutions r using (conversation_key)

@@ -6,8 +6,8 @@
 -- conversation's schedule and its created_at.
 with conversations as (
   select
+    c.conversation_key,
     c.source,
-    c.conversation_id,
     c.channel,
     c.priority,
     c.intent,
@@ -15,28 +15,26 @@ with conversations as (
     c.created_at,
     s.owner_team,
     s.schedule
-  from stg_conversations c
-  join int_conversation_schedules s using (source, conversation_id)
+  from (select conversation_key(source, conversation_id) as conversation_key, * from stg_conversations) c
+  join int_conversation_schedules s using (conversation_key)
 ),
 
 matched as (
   select
-    c.source,
-    c.conversation_id,
+    c.conversation_key,
     arg_min(p.ord, p.ord) as policy_ord
   from conversations c
   join config_sla_policies p
     -- the rule of `when`: the macro models/config.ts writes with config_sla_policies
     on sla_when_matches(p.channels, p.priorities, p.teams, p.intents, p.sources, p.segments,
                         c.channel, c.priority, c.owner_team, c.intent, c.source, c.customer_segment)
-  group by c.source, c.conversation_id
+  group by c.conversation_key
 )
 
 -- what the clocks read of the conversation (the keys that matched are left out: an intermediate is a
 -- temporary table, held in memory until its last reader has run)
 select
-  c.source,
-  c.conversation_id,
+  c.conversation_key,
   c.created_at,
   c.schedule,
   p.name as sla_policy,
@@ -45,6 +43,6 @@ select
   p.next_response_s,
   p.resolution_s
 from conversations c
-join matched m using (source, conversation_id)
+join matched m using (conversation_key)
 join config_sla_policies p on p.ord = m.policy_ord
 

@@ -13,11 +13,11 @@
 -- `latest_state`: the state after the last item (null without status events).
 -- A conversation with no status events at all is resolved, inferred, at its
 -- last public agent or bot message when the customer has not written after it
--- and the data reach 24 h past it.
+-- and the data reach 24 h past it. Keyed by `conversation_key` (models/build.ts
+-- defineConversationKey), as every per-conversation intermediate.
 with explicit as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     true as has_status_events,
     min(ord) filter (where is_resolution) as first_resolution_ord,
     min(occurred_at) filter (where is_resolution) as first_resolution_at,
@@ -26,18 +26,17 @@ with explicit as (
     arg_max(state, ord) = 'resolved' as ends_resolved,
     arg_max(state, ord) as latest_state
   from int_conversation_states
-  group by source, conversation_id
+  group by conversation_key
 ),
 
 inferred as (
   select
-    r.source,
-    r.conversation_id,
+    r.conversation_key,
     r.last_reply_ord,
     r.last_reply_at
   from int_conversation_responses r
   cross join int_data_horizon h
-  left join explicit e using (source, conversation_id)
+  left join explicit e using (conversation_key)
   where not coalesce(e.has_status_events, false)
     and r.last_reply_ord is not null
     and coalesce(r.last_customer_ord, 0) < r.last_reply_ord
@@ -45,20 +44,19 @@ inferred as (
 )
 
 select
-  c.source,
-  c.conversation_id,
-  i.conversation_id is not null as inferred_resolution,
+  c.conversation_key,
+  i.conversation_key is not null as inferred_resolution,
   coalesce(e.first_resolution_ord, i.last_reply_ord) as first_resolution_ord,
   coalesce(e.first_resolution_at, i.last_reply_at) as first_resolution_at,
   -- the last resolution counts only while the conversation is still resolved
   case
-    when i.conversation_id is not null then i.last_reply_at
+    when i.conversation_key is not null then i.last_reply_at
     when e.ends_resolved then e.last_resolution_at
   end as final_resolution_at,
   coalesce(e.reopens, 0) as reopens,
   -- the state after the conversation's last status event or public customer message (null without
   -- status events): conversation_metrics' status, from this grouping rather than a second scan of the states
   e.latest_state
-from stg_conversations c
-left join explicit e using (source, conversation_id)
-left join inferred i using (source, conversation_id)
+from (select conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+left join explicit e using (conversation_key)
+left join inferred i using (conversation_key)

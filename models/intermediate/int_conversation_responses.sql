@@ -7,11 +7,10 @@
 -- bot message; `last_customer_ord`: the last public customer message (the
 -- inferred resolution of int_conversation_resolutions). `customer_turns`,
 -- `longest_wait_s`: the turns, and the longest wait for a human reply among the
--- answered ones (null without a turn), for qa_autoqa.
+-- answered ones (null without a turn), for qa_autoqa. Keyed by `conversation_key`.
 with counts as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     count(*) filter (where is_public and author_role = 'customer') as customer_messages,
     count(*) filter (where is_public and author_role = 'agent') as human_replies,
     count(*) filter (where is_public and author_role = 'bot') as automated_replies,
@@ -22,13 +21,12 @@ with counts as (
     max(ord) filter (where is_public and author_role = 'customer') as last_customer_ord
   from int_timeline
   where kind = 'message'
-  group by source, conversation_id
+  group by conversation_key
 ),
 
 turn_stats as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     min(turn_at) as first_customer_at,
     min(human_reply_at) filter (where turn_number = 1) as first_human_reply_at,
     min(any_reply_at) filter (where turn_number = 1) as first_any_reply_at,
@@ -37,12 +35,11 @@ turn_stats as (
     count(*) as customer_turns,
     max(epoch(human_reply_at) - epoch(turn_at)) as longest_wait_s
   from int_conversation_turns
-  group by source, conversation_id
+  group by conversation_key
 )
 
 select
-  c.source,
-  c.conversation_id,
+  c.conversation_key,
   coalesce(n.customer_messages, 0) as customer_messages,
   coalesce(n.human_replies, 0) as human_replies,
   coalesce(n.automated_replies, 0) as automated_replies,
@@ -62,6 +59,6 @@ select
   -- rather than a second one there
   t.customer_turns,
   t.longest_wait_s
-from stg_conversations c
-left join counts n using (source, conversation_id)
-left join turn_stats t using (source, conversation_id)
+from (select conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+left join counts n using (conversation_key)
+left join turn_stats t using (conversation_key)

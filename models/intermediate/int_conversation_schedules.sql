@@ -2,10 +2,9 @@
 -- "a conversation's schedule"): the schedule team_schedules gives the owner
 -- team, else the default schedule (the v1 keys, config.ts DEFAULT_SCHEDULE).
 select
-  c.source,
-  c.conversation_id,
+  c.conversation_key,
   a.owner_team,
   coalesce(t.schedule, 'default') as schedule
-from stg_conversations c
-left join int_conversation_assignments a using (source, conversation_id)
+from (select conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+left join int_conversation_assignments a using (conversation_key)
 left join config_team_schedules t on t.team = a.owner_team

@@ -4,10 +4,10 @@
 -- next-response target: those columns stay null. `sla_open_until`: the earliest due moment of a clock still open
 -- (not a metric; an incremental build re-reads the conversation once the
 -- horizon passes it).
+-- Keyed by `conversation_key`.
 with per_conversation as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     max(result) filter (where target = 'first_response') as first_response,
     max(due_at) filter (where target = 'first_response') as first_response_due_at,
     count(*) filter (where target = 'next_response' and result in ('met', 'breached')) as next_turns,
@@ -18,12 +18,11 @@ with per_conversation as (
     min(due_at) filter (where result = 'breached') as first_breach_at,
     min(due_at) filter (where result = 'open') as open_until
   from int_sla_clocks
-  group by source, conversation_id
+  group by conversation_key
 )
 
 select
-  p.source,
-  p.conversation_id,
+  p.conversation_key,
   p.sla_policy,
   case c.first_response when 'met' then true when 'breached' then false end as sla_first_response_met,
   c.first_response_due_at as sla_first_response_due_at,
@@ -41,5 +40,5 @@ select
   c.first_breach_at as sla_first_breach_at,
   c.open_until as sla_open_until
 from int_conversation_policies p
-join int_conversation_responses r using (source, conversation_id)
-left join per_conversation c using (source, conversation_id)
+join int_conversation_responses r using (conversation_key)
+left join per_conversation c using (conversation_key)

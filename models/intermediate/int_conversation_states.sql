@@ -12,11 +12,10 @@
 -- status before it if that is pending or snoozed, else open; the state before an
 -- item is resolved exactly when the item before it is a resolved or closed event.
 -- So every column comes from one window over the items (one sort), none from a
--- window over another window's result.
+-- window over another window's result. Keyed by `conversation_key` (int_timeline).
 with items as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     ord,
     occurred_at,
     kind,
@@ -36,14 +35,13 @@ marked as (
     count(status) over whole as status_events
   from items
   window
-    by_order as (partition by source, conversation_id order by ord),
-    so_far as (partition by source, conversation_id order by ord rows between unbounded preceding and current row),
-    whole as (partition by source, conversation_id order by ord rows between unbounded preceding and unbounded following)
+    by_order as (partition by conversation_key order by ord),
+    so_far as (partition by conversation_key order by ord rows between unbounded preceding and current row),
+    whole as (partition by conversation_key order by ord rows between unbounded preceding and unbounded following)
 )
 
 select
-  source,
-  conversation_id,
+  conversation_key,
   ord,
   occurred_at,
   case

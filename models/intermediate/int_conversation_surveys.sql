@@ -2,10 +2,16 @@
 -- (latest by time, then by position in the array), rescaled to 0–100 over
 -- their scales; csat_satisfied when the csat answer is in the top two points
 -- of its scale (metrics.md csat_score, csat_rate, ces_score).
+-- Keyed by `conversation_key`.
 with ranked as (
   select
-    *,
-    row_number() over (partition by source, conversation_id, kind order by answered_at desc, seq desc) as recency
+    conversation_key(source, conversation_id) as conversation_key,
+    kind,
+    score,
+    scale_min,
+    scale_max,
+    answered_at,
+    row_number() over (partition by conversation_key(source, conversation_id), kind order by answered_at desc, seq desc) as recency
   from stg_surveys
   where kind in ('csat', 'ces')
 ),
@@ -19,11 +25,10 @@ latest as (
 )
 
 select
-  source,
-  conversation_id,
+  conversation_key,
   max(scaled) filter (where kind = 'csat') as csat_score,
   max(answered_at) filter (where kind = 'csat') as csat_answered_at,
   bool_or(score >= scale_max - 1) filter (where kind = 'csat') as csat_satisfied,
   max(scaled) filter (where kind = 'ces') as ces_score
 from latest
-group by source, conversation_id
+group by conversation_key

@@ -3,11 +3,11 @@
 -- Internal notes and system notices neither start nor end a turn.
 -- Each turn carries its next human reply and its next reply of any kind
 -- (human or automated) in timeline order, and the next human reply's position
--- (`human_reply_ord`) and author (`reply_agent`).
+-- (`human_reply_ord`) and author (`reply_agent`). Keyed by `conversation_key`
+-- (int_timeline): the windows sort numbers, not the two strings.
 with public_messages as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     ord,
     occurred_at,
     author_role,
@@ -27,23 +27,22 @@ with_neighbours as (
     first_value(case when author_role in ('agent', 'bot') then occurred_at end ignore nulls) over later as next_any_reply_at
   from public_messages
   window
-    by_order as (partition by source, conversation_id order by ord),
+    by_order as (partition by conversation_key order by ord),
     later as (
-      partition by source, conversation_id order by ord
+      partition by conversation_key order by ord
       rows between 1 following and unbounded following
     )
 )
 
 select
-  source,
-  conversation_id,
+  conversation_key,
   ord,
   occurred_at as turn_at,
   next_human_reply.at as human_reply_at,
   next_human_reply.ord as human_reply_ord,
   next_human_reply.agent as reply_agent,
   next_any_reply_at as any_reply_at,
-  row_number() over (partition by source, conversation_id order by ord) as turn_number
+  row_number() over (partition by conversation_key order by ord) as turn_number
 from with_neighbours
 where author_role = 'customer'
   and coalesce(previous_role, '') <> 'customer'

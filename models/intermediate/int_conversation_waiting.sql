@@ -5,48 +5,46 @@
 
 -- the conversations whose latest state is resolved, with their last resolution
 -- (int_conversation_resolutions' final_resolution_at: an inferred one has no states)
+-- (keyed by `conversation_key`)
 with resolved as (
   select
-    r.source,
-    r.conversation_id,
+    r.conversation_key,
     r.final_resolution_at as last_resolution_at,
     c.created_at
   from int_conversation_resolutions r
-  join stg_conversations c using (source, conversation_id)
+  join (select conversation_key(source, conversation_id) as conversation_key, created_at from stg_conversations) c using (conversation_key)
   where r.final_resolution_at is not null and not r.inferred_resolution
 ),
 
 items as materialized (
-  select s.source, s.conversation_id, s.state, s.occurred_at, s.next_at, s.is_first, r.last_resolution_at, r.created_at
+  select s.conversation_key, s.state, s.occurred_at, s.next_at, s.is_first, r.last_resolution_at, r.created_at
   from int_conversation_states s
-  join resolved r using (source, conversation_id)
+  join resolved r using (conversation_key)
 ),
 
 spans as (
   -- from created_at to the first item: open
-  select source, conversation_id, 'open' as state, created_at as starts_at, occurred_at as ends_at, last_resolution_at
+  select conversation_key, 'open' as state, created_at as starts_at, occurred_at as ends_at, last_resolution_at
   from items
   where is_first
   union all
-  select source, conversation_id, state, greatest(occurred_at, created_at), next_at, last_resolution_at
+  select conversation_key, state, greatest(occurred_at, created_at), next_at, last_resolution_at
   from items
   where occurred_at < last_resolution_at
 ),
 
 clipped as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     state,
     greatest(epoch(least(coalesce(ends_at, last_resolution_at), last_resolution_at)) - epoch(starts_at), 0) as seconds
   from spans
 )
 
 select
-  source,
-  conversation_id,
+  conversation_key,
   coalesce(sum(seconds) filter (where state = 'open'), 0) as agent_work_s,
   coalesce(sum(seconds) filter (where state in ('open', 'snoozed')), 0) as customer_wait_s,
   coalesce(sum(seconds) filter (where state = 'pending'), 0) as pending_s
 from clipped
-group by source, conversation_id
+group by conversation_key

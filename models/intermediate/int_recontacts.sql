@@ -3,8 +3,10 @@
 -- one's first resolution and within 7 days of it, with the same intent when
 -- both carry one. While the 7-day window still reaches past the data horizon
 -- and no re-contact has been seen, the answer is not known yet: null.
+-- (keyed by `conversation_key`; the re-contacts are found by the strings)
 with resolved as (
   select
+    c.conversation_key,
     c.source,
     c.conversation_id,
     c.customer_id,
@@ -12,8 +14,8 @@ with resolved as (
     r.first_resolution_at,
     -- computed once here: time-zone-aware interval arithmetic is costly inside a join
     r.first_resolution_at + interval 7 day as window_ends_at
-  from stg_conversations c
-  join int_conversation_resolutions r using (source, conversation_id)
+  from (select conversation_key(source, conversation_id) as conversation_key, * from stg_conversations) c
+  join int_conversation_resolutions r using (conversation_key)
   where r.first_resolution_at is not null
 ),
 
@@ -21,8 +23,7 @@ with resolved as (
 -- the `or` would turn the hash join into a nested loop
 recontacted as (
   select distinct
-    a.source,
-    a.conversation_id
+    a.conversation_key
   from resolved a
   join stg_conversations b
     on b.source = a.source
@@ -34,13 +35,12 @@ recontacted as (
 )
 
 select
-  r.source,
-  r.conversation_id,
+  r.conversation_key,
   r.window_ends_at <= h.horizon as window_closed,
   case
-    when x.conversation_id is not null then true
+    when x.conversation_key is not null then true
     when r.window_ends_at <= h.horizon then false
   end as recontact_7d
 from resolved r
-left join recontacted x using (source, conversation_id)
+left join recontacted x using (conversation_key)
 cross join int_data_horizon h

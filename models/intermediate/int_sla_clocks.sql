@@ -9,16 +9,16 @@
 -- policy; the due moment is when elapsed time reaches the target. `result`:
 -- met, breached (stopped late, or not stopped and due at or before the data
 -- horizon), open (not stopped, due after the horizon, or never due), or null
--- for a turn closed by a resolution.
+-- for a turn closed by a resolution. Keyed by `conversation_key` (the as-of join too).
 -- every resolution moment, explicit or inferred: a next-response turn that one reaches before a reply is not measured
 with resolutions as (
-  select source, conversation_id, ord, occurred_at from int_conversation_states where is_resolution
+  select conversation_key, ord, occurred_at from int_conversation_states where is_resolution
   union all
-  select source, conversation_id, first_resolution_ord, first_resolution_at from int_conversation_resolutions where inferred_resolution
+  select conversation_key, first_resolution_ord, first_resolution_at from int_conversation_resolutions where inferred_resolution
 ),
 
 first_replies as (
-  select source, conversation_id, turn_at as first_customer_at, human_reply_ord as first_human_reply_ord, human_reply_at as first_human_reply_at
+  select conversation_key, turn_at as first_customer_at, human_reply_ord as first_human_reply_ord, human_reply_at as first_human_reply_at
   from int_conversation_turns
   where turn_number = 1
 ),
@@ -28,8 +28,7 @@ first_replies as (
 -- conversation and keeping the first cost more, on 1M messages)
 next_turns as (
   select
-    t.source,
-    t.conversation_id,
+    t.conversation_key,
     t.turn_number,
     t.turn_at,
     t.human_reply_at,
@@ -37,12 +36,11 @@ next_turns as (
   from (
     select t.*
     from int_conversation_turns t
-    join first_replies f using (source, conversation_id)
+    join first_replies f using (conversation_key)
     where t.ord > f.first_human_reply_ord
   ) t
   asof left join resolutions r
-    on r.source = t.source
-    and r.conversation_id = t.conversation_id
+    on r.conversation_key = t.conversation_key
     and r.ord > t.ord
 ),
 
@@ -50,28 +48,28 @@ next_turns as (
 -- for the business-hours policies only (a calendar-time clock needs none)
 clocks as (
   select
-    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
+    g.conversation_key, g.sla_policy, g.business_hours, g.schedule, 'first_response' as target, 1 as turn_number,
     g.first_response_s as target_s, f.first_customer_at as started_at, f.first_human_reply_at as stopped_at, true as measured
   from int_conversation_policies g
-  join first_replies f using (source, conversation_id)
+  join first_replies f using (conversation_key)
   where g.first_response_s is not null
   union all
   select
-    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'next_response', n.turn_number,
+    g.conversation_key, g.sla_policy, g.business_hours, g.schedule, 'next_response', n.turn_number,
     g.next_response_s, n.turn_at,
     case when n.resolution_at is null or n.resolution_at >= n.human_reply_at then n.human_reply_at end,
     -- a turn closed by a resolution before any reply is not measured
     not (n.resolution_at is not null and (n.human_reply_at is null or n.resolution_at < n.human_reply_at))
   from int_conversation_policies g
-  join next_turns n using (source, conversation_id)
+  join next_turns n using (conversation_key)
   where g.next_response_s is not null
   union all
   select
-    g.source, g.conversation_id, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
+    g.conversation_key, g.sla_policy, g.business_hours, g.schedule, 'resolution', null,
     g.resolution_s, coalesce(f.first_customer_at, g.created_at), r.first_resolution_at, true
   from int_conversation_policies g
-  join int_conversation_resolutions r using (source, conversation_id)
-  left join first_replies f using (source, conversation_id)
+  join int_conversation_resolutions r using (conversation_key)
+  left join first_replies f using (conversation_key)
   where g.resolution_s is not null
 ),
 
@@ -79,13 +77,13 @@ business_clocks as (
   -- the turn's own moments: its start and its next human reply
   select c.*, b.started_business_s, b.stopped_business_s
   from clocks c
-  join int_business_moments b on b.source = c.source and b.conversation_id = c.conversation_id and b.turn_number = c.turn_number
+  join int_business_moments b on b.conversation_key = c.conversation_key and b.turn_number = c.turn_number
   where c.business_hours and c.target <> 'resolution'
   union all
   -- the conversation's own moments: its start (the first customer message, else created_at), its first resolution
   select c.*, m.started_business_s, m.stopped_business_s
   from clocks c
-  join int_business_moments m on m.source = c.source and m.conversation_id = c.conversation_id and m.turn_number is null
+  join int_business_moments m on m.conversation_key = c.conversation_key and m.turn_number is null
   where c.business_hours and c.target = 'resolution'
 ),
 
@@ -145,8 +143,7 @@ due as (
 )
 
 select
-  d.source,
-  d.conversation_id,
+  d.conversation_key,
   d.sla_policy,
   d.target,
   d.turn_number,

@@ -5,11 +5,15 @@
 -- same minute), and each keeps the order of its own array. `ord` compares
 -- within a conversation only; it is not a count (no window sort is needed to
 -- make it). Bodies stay in stg_messages (joined by seq where text is
--- needed), so the timeline stays narrow.
+-- needed), so the timeline stays narrow. `conversation_key`: the build's integer
+-- key of the conversation (models/build.ts defineConversationKey), for the
+-- readers' windows, groupings and joins (source and conversation_id are read
+-- only by a reader that names them).
 with messages as (
   select
     source,
     conversation_id,
+    conversation_key(source, conversation_id) as conversation_key,
     sent_at as occurred_at,
     0 as kind_rank,
     seq,
@@ -25,6 +29,7 @@ events as (
   select
     source,
     conversation_id,
+    conversation_key(source, conversation_id) as conversation_key,
     event_at as occurred_at,
     1 as kind_rank,
     seq,

@@ -17,12 +17,13 @@ with open_spans as materialized (
   select
     m.source,
     m.conversation_id,
+    p.conversation_key,
     m.owner_agent,
     ceil(epoch(p.first_human_reply_at) / 60)::bigint as opens_minute,
     ceil(epoch(coalesce(m.first_resolution_at, h.horizon)) / 60)::bigint as closes_minute,
     row_number() over () as span
   from conversation_metrics m
-  join int_conversation_responses p using (source, conversation_id)
+  join int_conversation_responses p on p.conversation_key = conversation_key(m.source, m.conversation_id)
   cross join int_data_horizon h
   where m.owner_agent is not null
     and p.first_human_reply_at is not null
@@ -39,7 +40,7 @@ activity as (
       s.closes_minute,
       ceil(epoch(t.occurred_at) / 60)::bigint as minute
     from open_spans s
-    join int_timeline t using (source, conversation_id)
+    join int_timeline t using (conversation_key)
   )
   where minute + 30 > opens_minute
     and minute < closes_minute

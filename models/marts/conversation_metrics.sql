@@ -8,9 +8,12 @@
 -- events resolved when a resolution is inferred, else open.
 -- Durations are seconds; flags are booleans; null means "not defined for
 -- this conversation" (no customer message, not resolved, window still open).
+-- The intermediates are joined by the build's `conversation_key`
+-- (models/build.ts defineConversationKey), which the mart does not keep.
 with conversations as (
   select
     c.*,
+    conversation_key(c.source, c.conversation_id) as conversation_key,
     strftime(timezone(s.timezone, c.created_at), '%Y-%m') as month
   from stg_conversations c
   cross join config_settings s
@@ -81,15 +84,15 @@ joined as (
     w.customer_wait_s,
     w.pending_s
   from conversations c
-  left join int_conversation_responses p using (source, conversation_id)
-  left join int_conversation_business b using (source, conversation_id)
-  left join int_conversation_resolutions r using (source, conversation_id)
-  left join int_conversation_assignments a using (source, conversation_id)
-  left join int_recontacts x using (source, conversation_id)
-  left join int_conversation_surveys s using (source, conversation_id)
-  left join int_conversation_effort e using (source, conversation_id)
-  left join int_conversation_sla l using (source, conversation_id)
-  left join int_conversation_waiting w using (source, conversation_id)
+  left join int_conversation_responses p using (conversation_key)
+  left join int_conversation_business b using (conversation_key)
+  left join int_conversation_resolutions r using (conversation_key)
+  left join int_conversation_assignments a using (conversation_key)
+  left join int_recontacts x using (conversation_key)
+  left join int_conversation_surveys s using (conversation_key)
+  left join int_conversation_effort e using (conversation_key)
+  left join int_conversation_sla l using (conversation_key)
+  left join int_conversation_waiting w using (conversation_key)
 ),
 
 scored as (

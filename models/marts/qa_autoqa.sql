@@ -89,8 +89,7 @@ checks as (
   -- the turns' count and longest wait (a turn still waiting at the data horizon counts as
   -- unanswered, not as a silence), grouped once in int_conversation_responses
   left join int_conversation_responses as t
-    on t.source = m.source
-    and t.conversation_id = m.conversation_id
+    on t.conversation_key = conversation_key(m.source, m.conversation_id)
 ),
 
 scored as (

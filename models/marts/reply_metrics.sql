@@ -4,10 +4,11 @@
 -- force at the reply (the last team an assign event named before it), the
 -- wait in calendar and in business time, and the turn's first- or
 -- next-response SLA result (null: open, not measured, or no such target).
+-- The intermediates are keyed by the build's `conversation_key` (models/build.ts
+-- defineConversationKey); the strings come from stg_conversations by it.
 with team_steps as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     ord,
     team
   from int_timeline
@@ -19,8 +20,8 @@ with team_steps as (
 -- them cost 15% more); a turn without a reply has none (the as-of join
 -- would match a null ord with the last step)
 select
-  t.source,
-  t.conversation_id,
+  c.source,
+  c.conversation_id,
   t.turn_number as turn,
   t.turn_at as turn_started_at,
   t.human_reply_at as replied_at,
@@ -31,16 +32,15 @@ select
   t.turn_number = 1 as first_turn,
   case k.result when 'met' then true when 'breached' then false end as sla_met
 from int_conversation_turns t
+join (select source, conversation_id, conversation_key(source, conversation_id) as conversation_key from stg_conversations) c
+  on c.conversation_key = t.conversation_key
 asof left join team_steps g
-  on g.source = t.source
-  and g.conversation_id = t.conversation_id
+  on g.conversation_key = t.conversation_key
   and t.human_reply_ord > g.ord
 left join int_business_moments b
-  on b.source = t.source
-  and b.conversation_id = t.conversation_id
+  on b.conversation_key = t.conversation_key
   and b.turn_number = t.turn_number
 left join int_sla_clocks k
-  on k.source = t.source
-  and k.conversation_id = t.conversation_id
+  on k.conversation_key = t.conversation_key
   and k.turn_number = t.turn_number
   and k.target in ('first_response', 'next_response')
