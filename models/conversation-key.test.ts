@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.js';
 import { loadFiles } from '../ingest/load.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { testWarehouse } from '../testing/warehouse.js';
+import { martRows, testWarehouse } from '../testing/warehouse.js';
 import { agent, conversation, customer, on, status } from '../testing/fixtures.js';
-import { buildModels, defineConversationKey, discoverModels } from './build.js';
-import { DAILY_MARTS } from './daily.js';
+import { buildModels, defineConversationKey } from './build.js';
 import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
 
@@ -52,22 +51,8 @@ async function load(db: Warehouse, part: readonly object[]): Promise<void> {
   await loadFiles(db, [{ file }], { now: TEST_NOW });
 }
 
-/** Every mart, rows sorted, numbers to 12 significant digits (DuckDB sums doubles in no fixed order). */
-async function marts(db: Warehouse): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  const names = [
-    ...discoverModels()
-      .filter((m) => m.layer === 'marts')
-      .map((m) => m.name),
-    'metric_summary',
-    ...DAILY_MARTS,
-  ];
-  for (const name of names) {
-    const rows = await db.all(`select * from ${name}`);
-    out[name] = rows.map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))).sort();
-  }
-  return out;
-}
+/** Every mart (testing/warehouse.ts martRows). */
+const marts = (db: Warehouse) => martRows(db);
 
 describe('defineConversationKey', () => {
   it('keys by the hash when no two conversations share one; a conversation loaded twice is no reason not to', async () => {

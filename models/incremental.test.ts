@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.js';
 import { loadFiles } from '../ingest/load.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { testWarehouse } from '../testing/warehouse.js';
+import { martRows, testWarehouse } from '../testing/warehouse.js';
 import { agent, assign, bot, conversation, csat, customer, escalate, horizon, on, status } from '../testing/fixtures.js';
-import { buildModels, discoverModels } from './build.js';
-import { DAILY_MARTS } from './daily.js';
+import { buildModels } from './build.js';
 import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
 
@@ -50,26 +49,8 @@ async function load(db: Warehouse, records: readonly object[]): Promise<void> {
   await loadFiles(db, [{ file }], { now: NOW });
 }
 
-/**
- * Every mart, and the business windows the live view reads (models/build.ts keepIntermediates), rows
- * sorted, numbers to 12 significant digits (DuckDB sums doubles in no fixed order).
- */
-async function marts(db: Warehouse): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  const names = [
-    ...discoverModels()
-      .filter((m) => m.layer === 'marts')
-      .map((m) => m.name),
-    'metric_summary',
-    ...DAILY_MARTS,
-    'int_business_windows',
-  ];
-  for (const name of names) {
-    const rows = await db.all(`select * from ${name}`);
-    out[name] = rows.map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))).sort();
-  }
-  return out;
-}
+/** Every mart, and the business windows the live view reads (models/build.ts keepIntermediates; testing/warehouse.ts martRows). */
+const marts = (db: Warehouse) => martRows(db, ['int_business_windows']);
 
 /** Loads `first`, builds, loads `then`, builds incrementally; the same loads built in full elsewhere; both marts compared. */
 async function compare(first: readonly object[], then: readonly object[], sessionTimeZone?: string) {

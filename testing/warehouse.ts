@@ -23,7 +23,8 @@ import { openWarehouse, type Row, type Warehouse } from '../warehouse/connection
 import { migrate } from '../warehouse/migrate.js';
 import { loadFiles, type LoadSummary } from '../ingest/load.js';
 import type { Adapter, PrepareOptions } from '../ingest/adapters/types.js';
-import { buildModels } from '../models/build.js';
+import { buildModels, discoverModels } from '../models/build.js';
+import { DAILY_MARTS } from '../models/daily.js';
 import { parseConfig, type ConfigInput } from '../models/config.js';
 import { summarySql, type Dimension } from '../models/summary.js';
 
@@ -160,4 +161,25 @@ export function recordingReads(db: Warehouse, seen: string[]): Warehouse {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+}
+
+/**
+ * Every mart of `db` (and the `extra` tables), each as its rows in JSON, sorted, with non-integer numbers to 12
+ * significant digits (DuckDB sums doubles in no fixed order): two builds that should agree compare equal.
+ */
+export async function martRows(db: Warehouse, extra: readonly string[] = []): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  const names = [
+    ...discoverModels()
+      .filter((m) => m.layer === 'marts')
+      .map((m) => m.name),
+    'metric_summary',
+    ...DAILY_MARTS,
+    ...extra,
+  ];
+  for (const name of names) {
+    const rows = await db.all(`select * from ${name}`);
+    out[name] = rows.map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))).sort();
+  }
+  return out;
 }
