@@ -4,15 +4,14 @@
  * looked up by the strings; either way the marts come out the same.
  */
 import { TEST_NOW } from '../testing/clock.js';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.js';
-import { loadFiles } from '../ingest/load.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { martRows, testWarehouse } from '../testing/warehouse.js';
-import { agent, conversation, customer, on, status } from '../testing/fixtures.js';
+import { loadRecords, martRows, testWarehouse } from '../testing/warehouse.js';
+import { agent, conversation, customer, on, status, SLA_TEST_CONFIG } from '../testing/fixtures.js';
 import { buildModels, defineConversationKey } from './build.js';
 import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
@@ -20,17 +19,7 @@ import { buildWarehouse } from './incremental.js';
 /** A hash that every other conversation shares: the build must not key by it. */
 const shared = (source: string, id: string) => `(hash(${source}, ${id}) % 2)`;
 
-const config = parseConfig({
-  timezone: 'Europe/Berlin',
-  schedules: {
-    t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } },
-  },
-  team_schedules: { T1: 't1' },
-  sla_policies: [
-    { name: 'team', when: { team: 'T1' }, hours: 'business', targets: { first_response: '1h', resolution: '8h' } },
-    { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '5m', next_response: '10m', resolution: '1d' } },
-  ],
-});
+const config = parseConfig(SLA_TEST_CONFIG);
 
 let dir: string;
 let records: object[];
@@ -43,13 +32,6 @@ beforeAll(async () => {
     .map((l) => JSON.parse(l) as object);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let files = 0;
-async function load(db: Warehouse, part: readonly object[]): Promise<void> {
-  const file = path.join(dir, `part-${++files}.jsonl`);
-  writeFileSync(file, part.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  await loadFiles(db, [{ file }], { now: TEST_NOW });
-}
 
 /** Every mart (testing/warehouse.ts martRows). */
 const marts = (db: Warehouse) => martRows(db);
@@ -98,12 +80,12 @@ describe('the marts do not depend on the key', () => {
     const hashed = await testWarehouse({});
     const numbered = await testWarehouse({});
     try {
-      for (const w of [hashed, numbered]) await load(w.db, records.slice(0, 580));
+      for (const w of [hashed, numbered]) await loadRecords(w.db, records.slice(0, 580));
       await buildModels(hashed.db, config, { now: TEST_NOW });
       await buildModels(numbered.db, config, { now: TEST_NOW, conversationKeyHash: shared });
       expect(await marts(numbered.db)).toEqual(await marts(hashed.db));
 
-      for (const w of [hashed, numbered]) await load(w.db, records.slice(580));
+      for (const w of [hashed, numbered]) await loadRecords(w.db, records.slice(580));
       expect((await buildWarehouse(numbered.db, config, { now: TEST_NOW, conversationKeyHash: shared })).kind).toBe('incremental');
       await buildModels(hashed.db, config, { now: TEST_NOW });
       expect(await marts(numbered.db)).toEqual(await marts(hashed.db));

@@ -12,26 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo/generate.js';
 import { loadFiles } from '../ingest/load.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { martRows, testWarehouse } from '../testing/warehouse.js';
-import { agent, assign, bot, conversation, csat, customer, escalate, horizon, on, status } from '../testing/fixtures.js';
+import { loadRecords, martRows, testWarehouse } from '../testing/warehouse.js';
+import { agent, assign, bot, conversation, csat, customer, escalate, horizon, on, status, SLA_TEST_CONFIG } from '../testing/fixtures.js';
 import { buildModels } from './build.js';
 import { parseConfig } from './config.js';
 import { buildWarehouse } from './incremental.js';
 
 const NOW = new Date('2026-11-02T00:00:00Z');
-// with metrics v2's schedules and SLA policies, so that their clocks are built incrementally too
-const config = parseConfig({
-  timezone: 'Europe/Berlin',
-  schedules: {
-    t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } },
-  },
-  team_schedules: { T1: 't1' },
-  sla_policies: [
-    { name: 'team', when: { team: 'T1' }, hours: 'business', targets: { first_response: '1h', resolution: '8h' } },
-    { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '5m', next_response: '10m', resolution: '1d' } },
-    { name: 'slow', when: { channel: 'sms' }, targets: { first_response: '5d' } },
-  ],
-});
+const config = parseConfig(SLA_TEST_CONFIG);
 const oct6 = on('2026-10-06');
 const oct7 = on('2026-10-07');
 const oct8 = on('2026-10-08');
@@ -41,13 +29,6 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-incremental-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let files = 0;
-async function load(db: Warehouse, records: readonly object[]): Promise<void> {
-  const file = path.join(dir, `part-${++files}.jsonl`);
-  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  await loadFiles(db, [{ file }], { now: NOW });
-}
 
 /** Every mart, and the business windows the live view reads (models/build.ts keepIntermediates; testing/warehouse.ts martRows). */
 const marts = (db: Warehouse) => martRows(db, ['int_business_windows']);
@@ -59,12 +40,12 @@ async function compare(first: readonly object[], then: readonly object[], sessio
   try {
     // the session's time zone (DuckDB's TimeZone setting, the machine's by default) must not matter
     if (sessionTimeZone) for (const w of [inc, full]) await w.db.run(`set TimeZone = '${sessionTimeZone}'`);
-    await load(inc.db, first);
+    await loadRecords(inc.db, first, NOW);
     expect((await buildWarehouse(inc.db, config, { now: TEST_NOW })).kind).toBe('full');
-    await load(inc.db, then);
+    await loadRecords(inc.db, then, NOW);
     const result = await buildWarehouse(inc.db, config, { now: TEST_NOW });
-    await load(full.db, first);
-    await load(full.db, then);
+    await loadRecords(full.db, first, NOW);
+    await loadRecords(full.db, then, NOW);
     await buildModels(full.db, config, { now: TEST_NOW });
     const [a, b] = [await marts(inc.db), await marts(full.db)];
     for (const name of Object.keys(b)) expect(a[name], name).toEqual(b[name]);
@@ -184,7 +165,7 @@ describe('when the build is full', () => {
   it('--full, a changed configuration, a changed roster, a horizon that moved back', async () => {
     const w = await testWarehouse({ now: NOW });
     try {
-      await load(w.db, [resolvedOn('one', '2026-10-06', 'k'), horizon('2026-10-20T09:00:00Z')]);
+      await loadRecords(w.db, [resolvedOn('one', '2026-10-06', 'k'), horizon('2026-10-20T09:00:00Z')], NOW);
       expect(await buildWarehouse(w.db, config, { now: TEST_NOW })).toMatchObject({ kind: 'full', reason: 'the warehouse was not built by this version of Parley before' });
       expect(await buildWarehouse(w.db, config, { now: TEST_NOW, full: true })).toMatchObject({ kind: 'full', reason: 'asked for a full build' });
       expect(await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).toMatchObject({
@@ -199,7 +180,7 @@ describe('when the build is full', () => {
         kind: 'full',
         reason: 'the agent roster changed since the last build',
       });
-      await load(w.db, [horizon('2026-10-10T09:00:00Z')]);
+      await loadRecords(w.db, [horizon('2026-10-10T09:00:00Z')], NOW);
       expect((await buildWarehouse(w.db, parseConfig({ timezone: 'UTC' }), { now: TEST_NOW })).kind).toBe('full');
     } finally {
       w.close();

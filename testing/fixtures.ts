@@ -11,6 +11,7 @@
  *   //   messages: [{ id: 'm1', ... }, { id: 'm2', ... }], events: [{ at: ..., type: 'status', status: 'resolved' }], surveys: [] }
  */
 
+import type { ConfigInput } from '../models/config.js';
 import type { CanonicalConversation, CanonicalEvent, CanonicalMessage, CanonicalSurvey, ConversationStatus } from '../ingest/canonical-schema.js';
 
 /** A message before `conversation()` numbers it. */
@@ -94,3 +95,21 @@ export function conversation(id: string, items: readonly Item[], options: Conver
 
 /** A later conversation of another customer, which moves the data horizon to `at`. */
 export const horizon = (at: string, channel = 'voice'): CanonicalConversation => conversation('horizon', [customer(at)], { customer: 'horizon-customer', channel });
+
+/**
+ * A configuration with metrics v2's schedules and SLA policies (a business-hours policy of a team on another time
+ * zone, a calendar one with a next-response target, one with a first response only): the builds that must agree
+ * (incremental against full, the conversation key's two forms) build their clocks too.
+ */
+export const SLA_TEST_CONFIG: ConfigInput = {
+  timezone: 'Europe/Berlin',
+  schedules: {
+    t1: { timezone: 'Asia/Singapore', business_hours: { mon: ['09:00-18:00'], tue: ['09:00-18:00'], wed: ['09:00-18:00'], thu: ['09:00-18:00'], fri: ['09:00-18:00'] } },
+  },
+  team_schedules: { T1: 't1' },
+  sla_policies: [
+    { name: 'team', when: { team: 'T1' }, hours: 'business', targets: { first_response: '1h', resolution: '8h' } },
+    { name: 'chat', when: { channel: 'webchat' }, targets: { first_response: '5m', next_response: '10m', resolution: '1d' } },
+    { name: 'slow', when: { channel: 'sms' }, targets: { first_response: '5d' } },
+  ],
+};

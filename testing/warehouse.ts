@@ -101,11 +101,7 @@ async function loadInto(db: Warehouse, options: TestWarehouseOptions): Promise<L
   }
   const files = [...(options.files ?? [])];
   const dir = options.records || options.agents ? mkdtempSync(path.join(tmpdir(), 'parley-test-')) : undefined;
-  const write = (name: string, records: readonly object[]) => {
-    const file = path.join(dir!, name);
-    writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    files.push(file);
-  };
+  const write = (name: string, records: readonly object[]) => files.push(writeJsonl(path.join(dir!, name), records));
   try {
     if (options.records) write('conversations.jsonl', options.records);
     if (options.agents) write('agents.jsonl', options.agents);
@@ -182,4 +178,20 @@ export async function martRows(db: Warehouse, extra: readonly string[] = []): Pr
     out[name] = rows.map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))).sort();
   }
   return out;
+}
+
+/** Writes `records` to `file` as JSON lines; returns `file`. */
+function writeJsonl(file: string, records: readonly object[]): string {
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
+}
+
+/** Loads `records` into `db` through the real loader, from a JSONL file of their own, as a later export arrives. */
+export async function loadRecords(db: Warehouse, records: readonly object[], now: Date = TEST_NOW): Promise<LoadSummary> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-records-'));
+  try {
+    return await loadFiles(db, [{ file: writeJsonl(path.join(dir, 'conversations.jsonl'), records) }], { now });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
