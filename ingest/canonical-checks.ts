@@ -60,6 +60,18 @@ function structure(schema: z.ZodType): unknown {
 
 /** The shape every line is parsed into, from the schema. */
 export const RECORD_STRUCTURE = JSON.stringify(structure(conversationSchema(new Date(0))));
+
+/** {@link structure} as a DuckDB type (`STRUCT("id" VARCHAR, ...)`), for `read_json`'s `columns` (`direct-read.ts`). */
+function duckdbType(shape: unknown): string {
+  if (typeof shape === 'string') return shape;
+  if (Array.isArray(shape)) return `${duckdbType(shape[0])}[]`;
+  return `STRUCT(${Object.entries(shape as Record<string, unknown>)
+    .map(([key, field]) => `"${key}" ${duckdbType(field)}`)
+    .join(', ')})`;
+}
+
+/** The type of {@link RECORD_STRUCTURE}: `read_json` with it gives the struct `json_transform` does. */
+export const RECORD_TYPE = duckdbType(structure(conversationSchema(new Date(0))));
 const AGENT_STRUCTURE = JSON.stringify(structure(agentSchema));
 const OUTCOME_STRUCTURE = JSON.stringify(structure(outcomeSchema(new Date(0))));
 

@@ -73,10 +73,14 @@ export async function dropIngestTables(db: Warehouse): Promise<void> {
  *   const { duplicates, perFile } = await checkChunk(db, 1, loadId, ['export.jsonl'], 'acme-chat', now);
  *   // { duplicates: 0, perFile: [{ file_no: 0, loaded: 1198, quarantined: 2 }] }
  */
-export async function checkChunk(db: Warehouse, chunk: number, loadId: number, files: readonly string[], source: string, now: Date): Promise<ChunkChecked> {
+export async function checkChunk(db: Warehouse, chunk: number, loadId: number, files: readonly string[], source: string, now: Date, direct?: DirectLines): Promise<ChunkChecked> {
   // 1. The contract's checks, in bulk.
-  for (const sql of checkStatements(docsTable(chunk))) await db.run(sql);
+  const [parse, ...checks] = checkStatements(docsTable(chunk));
+  await parseLines(db, docsTable(chunk), parse!, direct?.tables ?? []);
+  for (const sql of checks) await db.run(sql);
   await markDuplicates(db, source);
+  // the refused records of files parsed by read_json: their text, for the quarantine
+  await direct?.refused();
 
   // 2. Refused records staged for the quarantine, each with a reason a person understands.
   const schema = conversationSchema(now);
@@ -125,6 +129,28 @@ export async function checkChunk(db: Warehouse, chunk: number, loadId: number, f
     ((await db.one<{ n: number }>(`select count(*) as n from _ingest_conversations where contains(problem, '${DUPLICATE}')`))?.n ?? 0) + earlier.reduce((n, e) => n + e.n, 0);
   await db.run('drop table _ingest_conversations; drop table _ingest_agents; drop table _ingest_outcomes');
   return { duplicates, perFile };
+}
+
+/** Files of the chunk parsed by `read_json` (`direct-read.ts`) instead of through `_ingest_lines`. */
+export interface DirectLines {
+  /** Their parsed lines, each file a table with the columns of the chunk's parsed lines. */
+  tables: readonly string[];
+  /** Appends the text of their refused records (problem set in `_ingest_conversations`) to `_ingest_lines`. */
+  refused: () => Promise<void>;
+}
+
+/**
+ * The chunk's parsed lines into `docs`: the lines in `_ingest_lines` parsed
+ * by `parse`, and the tables of files `read_json` parsed. One such table and
+ * no conversation line in `_ingest_lines` (a load of one canonical file)
+ * becomes `docs` by a rename, without a copy.
+ */
+async function parseLines(db: Warehouse, docs: string, parse: string, direct: readonly string[]): Promise<void> {
+  if (!direct.length) return db.run(parse);
+  const lines = (await db.one<{ n: number }>("select count(*)::integer as n from _ingest_lines where kind = 'conversation'"))?.n ?? 0;
+  if (!lines && direct.length === 1) return db.run(`alter table temp.main.${direct[0]} rename to ${docs}`);
+  await db.run(`${parse}\n${direct.map((t) => `union all select * from temp.main.${t}`).join('\n')}`);
+  await db.run(direct.map((t) => `drop table temp.main.${t}`).join(';\n'));
 }
 
 /**

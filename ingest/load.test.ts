@@ -6,7 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/connection.js';
-import { LoadError, loadFiles } from './load.js';
+import { LoadError, loadFiles, type LoadInput } from './load.js';
+import { parsePlainFile, readPlainLines, scanPlainLines } from './direct-read.js';
+import { RECORD_STRUCTURE } from './canonical-checks.js';
 import { readLines } from './line-reader.js';
 import { inPart } from './parts.js';
 import { goodConversation } from '../testing/records.js';
@@ -483,5 +485,151 @@ describe('string compression during a load', () => {
     expect(during).toEqual(['FSST', 'RLE,FSST']);
     expect(await setting()).toBe('RLE');
     expect(await conversationIds()).toEqual(['c1']);
+  });
+});
+
+describe('a canonical file parsed by read_json straight from disk (direct-read.ts)', () => {
+  const m = (fields: Record<string, unknown>) => ({ id: 'm1', at: '2026-10-04T09:00:00Z', author: { role: 'customer' }, body: 'hi', ...fields });
+  /** Records read_json reads: each must come out as json_transform makes it, and break or keep the same rules. */
+  const accepted: string[] = [
+    JSON.stringify(goodConversation('ok1')),
+    '{"id":"u1","zzz":1,"channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":"c","zz":[1]},"messages":[{"id":"m1","at":"2026-10-04T09:00:00Z","author":{"role":"agent","x":2},"body":"b","extra":{"a":1}}]}',
+    JSON.stringify(goodConversation('n1', { messages: [m({ attachments: '2', internal: 'true', body: '' })] })),
+    JSON.stringify(goodConversation('n2', { messages: [m({ attachments: 2, internal: true, id: 7 })] })),
+    '{"id":5,"channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":1.50},"messages":[{"id":1e3,"at":"2026-10-04T09:00:00Z","author":{"role":"customer"},"body":-0,"attachments":1.0}]}',
+    '{"id":"big","channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":12345678901234567890},"subject":123456789012345678901234567890,"intent":1e400,"priority":NaN,"messages":[]}',
+    '{"id":null,"channel":null,"created_at":null,"customer":null,"tags":null,"messages":null,"events":null,"surveys":null,"metadata":null}',
+    '{}',
+    JSON.stringify(goodConversation('t1', { tags: [1, { a: 1 }, null, true], subject: { a: [1, 2.5] }, metadata: [1] })),
+    JSON.stringify(goodConversation('t2', { metadata: 's' })),
+    '{"id":"md","channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":"c"},"messages":[],"events":[{"at":"2026-10-04T09:00:00Z","type":"assign","team":"t"}],"metadata":{"k":1.50,"k":2}}',
+    JSON.stringify(goodConversation('s1', { surveys: [{ at: '2026-10-04T10:00:00Z', kind: 'csat', score: 4.5, scale: [1, '5'] }] })),
+    JSON.stringify(goodConversation('s2', { surveys: [{ at: '2026-10-04T10:00:00Z', kind: 'nps', score: '9' }] })),
+    '{"id":"tc","channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":"c"},"messages":[],"events":[{"at":"2026-10-04T09:00:00Z","type":"status","status":"open"},],}',
+    '{"id":"esc\\u0000\\ud83d\\ude00 é\\n\\t\\"x","channel":"webchat","created_at":"2026-10-04T09:00:00Z","customer":{"id":"c"},"messages":[null],"events":[{"type":null}]}',
+    '{ "id" : "sp" ,\t"channel":"Web Chat", "ID":"x","Channel":"y", "created_at":"2026-10-04T09:00:00","customer":{"id":"c"},"messages":[]}',
+    JSON.stringify(goodConversation('ok1', { subject: 'the later copy' })),
+    JSON.stringify(goodConversation('dm', { messages: [m({}), m({ at: '2031-01-01T00:00:00Z' }), m({})] })),
+    JSON.stringify(goodConversation('ok2')),
+  ];
+  /** Lines read_json refuses (so the whole file goes through the line reader), though json_transform reads some of them. */
+  const refused: string[] = [
+    '{"id":"a","id":"b","channel":"webchat"}',
+    '{"customer":{"id":"x","id":"y"}}',
+    '{"messages":[{"body":"x","body":"y"}]}',
+    '{"messages":"abc"}',
+    '{"customer":"x"}',
+    '{"tags":"x"}',
+    '{"messages":[{"author":"x"}]}',
+    '{"messages":[1,2]}',
+    '{"surveys":[{"scale":"x","score":[1]}]}',
+    '{"id":"a"} {"id":"b"}',
+    '{"id":"a"}{"id":"b"}',
+    '{"id":"a"/*c*/}',
+    '{"id":"\\ud800"}',
+    '{"id":01}',
+    '{"id":"a\tb"}',
+    "{'id':'a'}",
+  ];
+
+  const warehouseRows = async (w: Warehouse) => ({
+    conversations: await w.all('select * from raw_conversations order by all'),
+    messages: await w.all('select * from raw_messages order by all'),
+    events: await w.all('select * from raw_events order by all'),
+    surveys: await w.all('select * from raw_surveys order by all'),
+    quarantine: await w.all('select load_id, file, line, reason, raw from quarantine order by all'),
+    log: await w.all('select load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, problem from load_log order by all'),
+  });
+  /** The same file loaded through the line reader (lines given: never read by read_json), into a warehouse of its own. */
+  const throughLineReader = async (p: string) => {
+    const other = (await testWarehouse()).db;
+    try {
+      const input: LoadInput = { file: p, lines: (digest) => readLines(p, digest) };
+      const summary = await loadFiles(other, [input], { now: TEST_NOW });
+      return { summary, rows: await warehouseRows(other) };
+    } finally {
+      other.close();
+    }
+  };
+  const directTables = async () => (await db.one<{ n: number }>("select count(*)::integer as n from duckdb_tables() where table_name like '_ingest_direct%'"))?.n;
+
+  it('gives every record it reads the struct json_transform gives', async () => {
+    const p = file('accepted.jsonl', accepted);
+    expect(await readPlainLines(db, '_t', 0, p)).toBe(accepted.length);
+    await db.run('create temp table _l (line integer, raw varchar)');
+    for (const [i, raw] of accepted.entries()) await db.run('insert into temp.main._l values ($1, $2)', [i + 1, raw]);
+    expect(await db.all('select raw from temp.main._l order by line')).toEqual(accepted.map((raw) => ({ raw })));
+    const rows = await db.all<{ line: number; same: boolean }>(
+      `select t.line, t.r is not distinct from try(json_transform(l.raw, ${sqlString(RECORD_STRUCTURE)})) as same
+       from temp.main._t t join temp.main._l l using (line) order by t.line`,
+    );
+    expect(rows).toEqual(accepted.map((_, i) => ({ line: i + 1, same: true })));
+  });
+
+  it.each(refused)('refuses the whole file for a line it cannot read as json_transform does: %s', async (line) => {
+    const p = file('refused.jsonl', [goodConversation('ok1'), line, goodConversation('ok2')]);
+    expect(await scanPlainLines(p)).toBeDefined();
+    expect(await readPlainLines(db, '_t', 0, p)).toBeUndefined();
+    expect(await parsePlainFile(db, '_t', 0, p)).toBeUndefined();
+    expect(await directTables()).toBe(0);
+  });
+
+  it('a file it reads loads exactly as through the line reader: rows, quarantined lines, reasons and text, the load log', async () => {
+    const p = file('accepted.jsonl', accepted);
+    const scan = await scanPlainLines(p);
+    expect(scan).toMatchObject({ lines: accepted.length });
+    const direct = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
+    const lineByLine = await throughLineReader(p);
+    expect(direct).toMatchObject({ read: accepted.length, duplicates: 1 });
+    expect(direct.quarantined).toBeGreaterThan(8);
+    expect({ ...direct, seconds: 0, perFile: direct.perFile.map((f) => ({ ...f, seconds: 0 })) }).toEqual({
+      ...lineByLine.summary,
+      seconds: 0,
+      perFile: lineByLine.summary.perFile.map((f) => ({ ...f, seconds: 0 })),
+    });
+    expect(await warehouseRows(db)).toEqual(lineByLine.rows);
+    expect((await quarantined()).map((q) => q.raw)).toEqual((await quarantined()).map((q) => accepted[q.line - 1]));
+    expect(await directTables()).toBe(0);
+  });
+
+  it('a file it refuses, or the line reader alone reads (CRLF, a blank line, a last line without a newline), loads as before', async () => {
+    const mixed = [JSON.stringify(goodConversation('ok1')), ...refused, JSON.stringify(goodConversation('ok2'))];
+    const files = [
+      file('refused.jsonl', mixed),
+      (() => {
+        const p = path.join(dir, 'crlf.jsonl');
+        writeFileSync(p, accepted.join('\r\n') + '\r\n');
+        return p;
+      })(),
+      file('blank.jsonl', [accepted[0]!, '', accepted[2]!]),
+    ];
+    for (const p of files) expect(await parsePlainFile(db, '_t', 0, p)).toBeUndefined();
+    const last = path.join(dir, 'no-newline.jsonl');
+    writeFileSync(last, accepted.join('\n'));
+    expect(await parsePlainFile(db, '_t', 0, last)).toMatchObject({ lines: accepted.length });
+    await db.run('drop table temp.main._t');
+    for (const p of [...files, last]) {
+      const w = (await testWarehouse()).db;
+      try {
+        const summary = await loadFiles(w, [{ file: p }], { now: TEST_NOW });
+        const lineByLine = await throughLineReader(p);
+        expect(summary.quarantined).toBe(lineByLine.summary.quarantined);
+        expect(await warehouseRows(w)).toEqual(lineByLine.rows);
+      } finally {
+        w.close();
+      }
+    }
+  });
+
+  it('reads nothing when insertion order is not kept (its line numbers come from the order of the scan)', async () => {
+    const p = file('accepted.jsonl', accepted);
+    await db.run('set preserve_insertion_order = false');
+    try {
+      expect(await readPlainLines(db, '_t', 0, p)).toBeUndefined();
+      const summary = await loadFiles(db, [{ file: p }], { now: TEST_NOW });
+      expect(summary.quarantined).toBe((await throughLineReader(p)).summary.quarantined);
+    } finally {
+      await db.run('set preserve_insertion_order = true');
+    }
   });
 });

@@ -38,7 +38,8 @@ import type { Warehouse } from '../warehouse/connection.js';
 import { endDemo } from '../accounts/index.js';
 import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
-import { checkChunk, dropIngestTables, startStaging, writeStaged } from './check-and-write.js';
+import { checkChunk, dropIngestTables, startStaging, writeStaged, type DirectLines } from './check-and-write.js';
+import { assertUnchanged, parsePlainFile, refusedLines, type PlainLines } from './direct-read.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 import { sqlString } from './adapters/sql.js';
@@ -193,6 +194,8 @@ interface Run {
   chunk: { lines: number; bytes: number };
   /** The appender into `_ingest_lines`, while one is open. */
   appender: DuckDBAppender | undefined;
+  /** The files of the chunk parsed by `read_json` (`direct-read.ts`), by `file_no`. */
+  directFiles: Map<number, { file: string; scan: PlainLines; table: string }>;
 }
 
 /** Loads the inputs as one transaction; see the module comment. */
@@ -253,6 +256,9 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
     // files that fit one chunk are read inside the transaction too: lines appended and committed before
     // it were parsed on both cores for no gain in time (1.1M messages: 3.7 CPU s against 2.4)
     const oneChunk = fitsOneChunk(inputs, run.chunkBytes);
+    // a file parsed by read_json is held whole: only when the load is one chunk; and before the
+    // transaction, which a statement that fails (read_json refusing the file) would abort
+    if (oneChunk) await parseDirect(run);
     if (!oneChunk) await readAll();
     return await db.transaction(async () => {
       if (oneChunk) await readAll();
@@ -323,6 +329,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     chunks: 0,
     chunk: { lines: 0, bytes: 0 },
     appender: undefined,
+    directFiles: new Map(),
   };
 }
 
@@ -390,6 +397,8 @@ async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: Load
  * cannot be read to the end stops the load (see the module comment).
  */
 async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, digest: FileDigest, result: FileResult): Promise<void> {
+  const direct = run.directFiles.get(fileNo);
+  if (direct) return readDirect(run, input, direct.scan, digest, result);
   const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
   try {
     for await (const line of lines) {
@@ -409,6 +418,68 @@ async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: 
   }
 }
 
+/**
+ * The canonical conversation files of a load of one chunk parsed by
+ * `read_json` straight from disk (`direct-read.ts`), before the
+ * transaction; a file that cannot be goes through the line reader instead.
+ */
+async function parseDirect(run: Run): Promise<void> {
+  for (const [fileNo, input] of run.inputs.entries()) {
+    if (input.sql || input.lines || (input.kind ?? defaultKind(input.file)) !== 'conversation') continue;
+    const table = `_ingest_direct_${fileNo}`;
+    const scan = await parsePlainFile(run.db, table, fileNo, input.file);
+    if (scan) run.directFiles.set(fileNo, { file: input.file, scan, table });
+  }
+}
+
+/** Counts a file {@link parseDirect} parsed as read, once it is sure to be the file the first pass read. */
+async function readDirect(run: Run, input: LoadInput, scan: PlainLines, digest: FileDigest, result: FileResult): Promise<void> {
+  try {
+    await assertUnchanged(input.file, scan);
+  } catch (error) {
+    if (error instanceof FileProblemError) throw nothingLoaded([error.message]);
+    throw error;
+  }
+  Object.assign(digest, scan.digest);
+  result.read += scan.lines;
+  run.records += scan.lines;
+  run.chunk.lines += scan.lines;
+  run.chunk.bytes += scan.digest.bytes;
+  run.progress({ phase: 'reading', file: input.file, records: run.records, seconds: run.elapsed() });
+}
+
+/** The chunk's files parsed by `read_json`, for {@link checkChunk}: their tables, and how to fetch their refused records' text. */
+function directLines(run: Run): DirectLines | undefined {
+  if (!run.directFiles.size) return undefined;
+  const files = [...run.directFiles.entries()];
+  return {
+    tables: files.map(([, f]) => f.table),
+    refused: async () => {
+      for (const [fileNo, f] of files) {
+        const rows = await run.db.all<{ line: number }>(`select line from _ingest_conversations where problem is not null and file_no = ${fileNo} order by line`);
+        if (!rows.length) continue;
+        let texts: Map<number, Buffer>;
+        try {
+          texts = await refusedLines(
+            f.file,
+            f.scan,
+            rows.map((r) => r.line),
+          );
+        } catch (error) {
+          if (error instanceof FileProblemError) throw nothingLoaded([error.message]);
+          throw error;
+        }
+        const appender = await openAppender(run);
+        try {
+          for (const [line, bytes] of texts) appendLine(appender, fileNo, 'conversation', { line, bytes, badEncoding: false, truncated: false });
+        } finally {
+          closeAppender(run);
+        }
+      }
+    },
+  };
+}
+
 async function openAppender(run: Run): Promise<DuckDBAppender> {
   run.appender = await run.db.connection.createAppender('_ingest_lines', 'main', 'temp');
   return run.appender;
@@ -426,7 +497,8 @@ function closeAppender(run: Run): void {
 async function checkLines(run: Run): Promise<void> {
   if (run.chunk.lines === 0) return;
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
-  const checked = await checkChunk(run.db, ++run.chunks, run.loadId, run.files, run.source, run.now);
+  const checked = await checkChunk(run.db, ++run.chunks, run.loadId, run.files, run.source, run.now, directLines(run));
+  run.directFiles.clear();
   run.duplicates += checked.duplicates;
   for (const c of checked.perFile) {
     const r = run.results[c.file_no]!;
