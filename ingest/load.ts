@@ -35,6 +35,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
+import { withoutCompression } from '../warehouse/compression.js';
 import { endDemo } from '../accounts/index.js';
 import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
@@ -42,7 +43,6 @@ import { checkChunk, dropIngestTables, startStaging, writeStaged, type DirectLin
 import { assertUnchanged, parsePlainFile, refusedLines, type PlainLines } from './direct-read.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
-import { sqlString } from './adapters/sql.js';
 
 export type RecordKind = 'conversation' | 'agents' | 'outcomes';
 
@@ -209,30 +209,15 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
 
   // one exclusive section: the staging temp tables live on the main connection, and nothing else runs on it meanwhile
   return db.exclusive(async () => {
-    const restore = await withoutFsst(db);
+    // FSST off while the load writes: choosing it for the raw tables' text (bodies, ids) was about a
+    // fifth of a first load's time; without it the raw layer is about a tenth larger (README, benchmarks)
+    const restore = await withoutCompression(db);
     try {
       return await load(db, inputs, options, now, elapsed);
     } finally {
       await restore();
     }
   });
-}
-
-/**
- * Turns FSST string compression off while the load writes, and returns how
- * to turn it back to what it was. Choosing FSST for the raw tables' text
- * (bodies, ids) was about a fifth of a first load's time; without it the
- * strings are stored dictionary-compressed or plain, and the raw layer is
- * about a tenth larger (README, benchmarks). The setting is the database's
- * (DuckDB has no per-session one): set for the load and its commit, restored
- * after it, also when it fails. Compression is lossless: nothing read changes.
- */
-async function withoutFsst(db: Warehouse): Promise<() => Promise<void>> {
-  const before = (await db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))?.v ?? '';
-  const methods = before.split(',').filter((m) => m.trim());
-  if (methods.some((m) => m.trim().toLowerCase() === 'fsst')) return async () => undefined;
-  await db.run(`set disabled_compression_methods = ${sqlString([...methods, 'fsst'].join(','))}`);
-  return () => db.run(`set disabled_compression_methods = ${sqlString(before)}`);
 }
 
 /**

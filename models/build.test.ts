@@ -94,4 +94,58 @@ describe('buildModels', () => {
     expect(await w.db.one("select value as at from warehouse_meta where key = 'built_at'")).toEqual({ at: new Date(TEST_NOW.getTime() + 7_200_000).toISOString() });
     expect((await w.metrics('c2'))['first_response_s']).toBe(1200);
   });
+
+  it('writes the marts without FSST and gives the setting back as it was, after a build and after one that fails', async () => {
+    const setting = async () => (await w.db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))!.v;
+    // the setting as each mart is written
+    const during: string[] = [];
+    const watching = (fail?: string): Warehouse =>
+      Object.create(w.db, {
+        run: {
+          value: async (sql: string, params?: readonly unknown[]) => {
+            if (sql.startsWith('create table _build_')) during.push(await setting());
+            if (fail && sql.startsWith(`create table ${underConstruction(fail)}`)) throw new Error('disk full');
+            return w.db.run(sql, params);
+          },
+        },
+      });
+    await buildModels(watching(), parseConfig({}), { now: TEST_NOW });
+    expect(during.length).toBeGreaterThan(10);
+    expect(new Set(during)).toEqual(new Set(['FSST']));
+    expect(await setting()).toBe('');
+
+    await w.db.run("set disabled_compression_methods = 'rle'");
+    during.length = 0;
+    try {
+      await expect(buildModels(watching('qa_autoqa'), parseConfig({}), { now: TEST_NOW })).rejects.toThrow(/^model qa_autoqa failed: disk full$/);
+      expect(new Set(during)).toEqual(new Set(['RLE,FSST']));
+      expect(await setting()).toBe('RLE');
+    } finally {
+      await w.db.run("set disabled_compression_methods = ''");
+    }
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
+  });
+
+  it('builds metric_daily and metric_summary with no more threads than the conversations have row groups, and sets them back', async () => {
+    const threads = async () => Number((await w.db.one<{ t: number | bigint }>("select current_setting('threads')::bigint as t"))!.t);
+    const configured = await threads();
+    await w.db.run('set threads = 2');
+    const during = new Map<string, number>();
+    const watching: Warehouse = Object.create(w.db, {
+      run: {
+        value: async (sql: string, params?: readonly unknown[]) => {
+          const mart = /^create or replace table _build_(metric_daily|metric_summary)\b/.exec(sql)?.[1];
+          if (mart) during.set(mart, await threads());
+          return w.db.run(sql, params);
+        },
+      },
+    });
+    try {
+      await buildModels(watching, parseConfig({}), { now: TEST_NOW });
+      expect(Object.fromEntries(during)).toEqual({ metric_daily: 1, metric_summary: 1 });
+      expect(await threads()).toBe(2);
+    } finally {
+      await w.db.run(`set threads = ${configured}`);
+    }
+  });
 });
