@@ -125,27 +125,4 @@ describe('buildModels', () => {
     }
     await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
   });
-
-  it('builds metric_daily and metric_summary with no more threads than the conversations have row groups, and sets them back', async () => {
-    const threads = async () => Number((await w.db.one<{ t: number | bigint }>("select current_setting('threads')::bigint as t"))!.t);
-    const configured = await threads();
-    await w.db.run('set threads = 2');
-    const during = new Map<string, number>();
-    const watching: Warehouse = Object.create(w.db, {
-      run: {
-        value: async (sql: string, params?: readonly unknown[]) => {
-          const mart = /^create or replace table _build_(metric_daily|metric_summary)\b/.exec(sql)?.[1];
-          if (mart) during.set(mart, await threads());
-          return w.db.run(sql, params);
-        },
-      },
-    });
-    try {
-      await buildModels(watching, parseConfig({}), { now: TEST_NOW });
-      expect(Object.fromEntries(during)).toEqual({ metric_daily: 1, metric_summary: 1 });
-      expect(await threads()).toBe(2);
-    } finally {
-      await w.db.run(`set threads = ${configured}`);
-    }
-  });
 });

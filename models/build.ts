@@ -359,10 +359,12 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       for (const m of order) {
         const sql = rename(renderModel(m.sql), marts, underConstruction);
         if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp ${VIEW_INTERMEDIATES.includes(m.name) ? 'view' : 'table'} ${m.name} as\n${sql}`);
-        // the generated marts are several statements: one transaction, with no more threads than the
-        // conversations they scan have row groups (daily.ts)
-        else if (generated.includes(m)) await withDailyThreads(db, underConstruction('conversation_metrics'), () => db.transaction(() => timed(m.name, 'generated', sql)));
-        else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
+        // the generated marts are several statements: one transaction
+        // (metric_daily with no more threads than the conversations have row groups: daily.ts)
+        else if (generated.includes(m)) {
+          const run = () => db.transaction(() => timed(m.name, 'generated', sql));
+          await (m.name === 'metric_daily' ? withDailyThreads(db, underConstruction('conversation_metrics'), run) : run());
+        } else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
         await time('drop intermediates', async () => {
           for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(VIEW_INTERMEDIATES.includes(d) ? `drop view ${d}` : `drop table temp.${d}`);
         });

@@ -109,22 +109,20 @@ insert into metric_daily by name ${metricDailyRowsSql(where)}`;
 export const ROW_GROUP_ROWS = 122_880;
 
 /**
- * The DuckDB threads for metric_daily's and metric_summary's statements over
- * `conversations` rows, with `threads` configured: no more than the row
- * groups the scan of the conversations has. With fewer row groups than
- * threads the scan cannot be shared out, and a second thread only splits the
- * grouping sets' hash tables, whose 60-odd sums a row (some 30,000 groups at
- * 1M messages) are then merged again: metric_daily cost 1.5–1.9 times the CPU
- * time with two threads, in no less wall time (100,000 conversations, one row
- * group); metric_summary's quantile scans 1.19 against 0.87 CPU s, 1.25
- * against 0.93 s wall.
+ * The DuckDB threads for metric_daily's statements over `conversations`
+ * rows, with `threads` configured: no more than the row groups the scan of
+ * the conversations has. With fewer row groups than threads the scan cannot
+ * be shared out, and a second thread only splits the grouping sets' hash
+ * tables, whose 60-odd sums a row (some 30,000 groups at 1M messages) are
+ * then merged again: metric_daily cost 1.5–1.9 times the CPU time with two
+ * threads, in no less wall time (100,000 conversations, one row group).
  */
 export function dailyThreads(conversations: number, threads: number): number {
   return Math.max(1, Math.min(threads, Math.ceil(conversations / ROW_GROUP_ROWS)));
 }
 
 /**
- * Runs `fn` (metric_daily's or metric_summary's statements over the conversations of table
+ * Runs `fn` (metric_daily's statements over the conversations of table
  * `conversations`) with {@link dailyThreads} DuckDB threads, then sets the
  * configured number back. The setting is the database's: the server's
  * reader connections share it meanwhile (a fraction of a second; only when

@@ -306,15 +306,13 @@ async function incrementalBuild(db: Warehouse, models: readonly Model[], { onSte
   const byMonth = SUMMARY_GROUPINGS.filter((g) => g.includes('month'));
   const whole = SUMMARY_GROUPINGS.filter((g) => !g.includes('month'));
   const list = (gs: typeof SUMMARY_GROUPINGS) => gs.map((g) => `'${g.join(',')}'`).join(', ');
-  await withDailyThreads(db, 'conversation_metrics', () =>
-    timed(
-      'metric_summary',
-      'generated',
-      `delete from metric_summary where grouping in (${list(whole)})
+  await timed(
+    'metric_summary',
+    'generated',
+    `delete from metric_summary where grouping in (${list(whole)})
        or (grouping in (${list(byMonth)}) and month in (select month from _inc_months));
      ${metricSummaryInsertSql(whole)};
      ${metricSummaryInsertSql(byMonth, 'month in (select month from _inc_months)')}`,
-    ),
   );
 
   const months = (await db.all<{ month: string }>('select month from _inc_months where month is not null order by month')).map((r) => r.month);
