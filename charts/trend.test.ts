@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration.js';
-import { trendChart, type TrendPoint } from './trend.js';
+import { trendChart, trendChartByPlot, type TrendPoint } from './trend.js';
 
 // Fixed data, UTC (vitest.config.ts sets TZ): the same SVG on every machine.
 const MONTHS = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04'];
@@ -127,5 +127,60 @@ describe('trendChart', () => {
 
   it('draws nothing without a value', () => {
     expect(trendChart(series([]), { kind: 'bar', label: 'Conversations', href })).toBe('');
+  });
+});
+
+describe('trend lines written without Plot', () => {
+  // a seeded generator: the same series on every run
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const month = (i: number) => `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+  const kinds = [
+    { unit: 'rate', value: () => 0.55 + random() * 0.3, format: (v: number) => `${(v * 100).toFixed(1)}% <&>` },
+    { unit: 'rate', value: () => Math.round(random() * 4) / 4, format: (v: number) => `${v}` },
+    { unit: 'seconds', value: () => 60 + random() * 7_000, format: formatDuration },
+    { unit: 'seconds', value: () => 600 + random() * 100, format: formatDuration, zero: false },
+    { unit: 'score', value: () => 70 + random() * 25, format: (v: number) => v.toFixed(1) },
+  ] as const;
+
+  it("writes Plot's markup for random series, widths, annotations, targets and partial months", () => {
+    for (let n = 0; n < 150; n++) {
+      const kind = kinds[n % kinds.length]!;
+      const length = 2 + Math.floor(random() * 12);
+      const start = Math.floor(random() * 60);
+      const months = Array.from({ length }, (_, i) => month(start + i));
+      const day = (m: string) => `${m}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+      const annotations =
+        random() < 0.5
+          ? Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => ({
+              date: day(random() < 0.8 ? months[Math.floor(random() * length)]! : month(start + length + 3)),
+              label: ['Release 4.2', 'Outage in the EU region, long', 'Policy "B" & more'][i]!,
+              kind: ['release', 'outage', 'policy'][i]!,
+            }))
+          : [];
+      const o = {
+        kind: 'line' as const,
+        label: 'A metric',
+        unit: kind.unit,
+        format: kind.format,
+        href: (m: string) => `/conversations?channel=email&month=${m}&q="x"`,
+        ...('zero' in kind ? { zero: kind.zero } : {}),
+        ...(n % 3 === 0 ? { width: 340 } : n % 7 === 0 ? { width: 900 } : {}),
+        ...(random() < 0.3 && kind.unit === 'rate' ? { target: { value: 0.8, label: 'target 80.0%' } } : {}),
+        annotations,
+        ...(random() < 0.6 ? { partial: { month: months.at(-1)!, through: `${months.at(-1)}-0${1 + Math.floor(random() * 9)}` } } : {}),
+      };
+      // four series in each frame: the first is drawn by Plot, the others (its values in other orders: the same axes) in its kept frame
+      const first = months.map((m) => ({ month: m, value: random() < 0.1 ? null : kind.value() }));
+      const values = first.flatMap((p) => (p.value === null ? [] : [p.value]));
+      for (let k = 0; k < 4; k++) {
+        const shuffled = [...values].sort(() => random() - 0.5);
+        const points = k === 0 ? first : first.map((p) => ({ month: p.month, value: p.value === null ? null : shuffled.pop()! }));
+        expect(trendChart(points, o)).toBe(trendChartByPlot(points, o));
+      }
+    }
   });
 });
