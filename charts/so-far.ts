@@ -15,3 +15,20 @@ export function lineIntoLast<T>(data: readonly T[], line: Plot.LineYOptions, das
   if (!lastIsPartial || data.length < 2) return [Plot.lineY(data, line)];
   return [...(data.length > 2 ? [Plot.lineY(data.slice(0, -1), line)] : []), Plot.lineY(data.slice(-2), { ...line, strokeDasharray: dash })];
 }
+
+/**
+ * {@link lineIntoLast}'s markup as Plot writes it, for the charts drawn without Plot
+ * (charts/sparkline.ts, charts/trend.ts): through the points at `X`, `Y`, with d3-path's three
+ * decimals, each line a `<g>` of the line mark's attributes `style`.
+ */
+export function lineIntoLastMarkup(X: readonly number[], Y: readonly number[], style: string, dash: string, lastIsPartial: boolean): string {
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  const path = (from: number, to: number) => {
+    let d = '';
+    for (let i = from; i < to; i++) d += `${i === from ? 'M' : 'L'}${r3(X[i]!)},${r3(Y[i]!)}`;
+    return d;
+  };
+  const n = X.length;
+  if (!lastIsPartial || n < 2) return `<g ${style}><path d="${path(0, n)}" /></g>`;
+  return `${n > 2 ? `<g ${style}><path d="${path(0, n - 1)}" /></g>` : ''}<g stroke-dasharray="${dash}" ${style}><path d="${path(n - 2, n)}" /></g>`;
+}

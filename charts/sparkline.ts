@@ -18,7 +18,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot, roundCoordinates } from './render.js';
-import { lineIntoLast } from './so-far.js';
+import { lineIntoLast, lineIntoLastMarkup } from './so-far.js';
 
 /** Size and margin in px; the line's width and the last dot's radius. */
 const DEFAULTS = { width: 120, height: 32, margin: 3, lineWidth: 1.5, dotRadius: 2 } as const;
@@ -119,18 +119,9 @@ function written(data: readonly Datum[], width: number, height: number, lastPart
   const y = scale(lo, hi, height - m, m);
   const X = times.map(x);
   const Y = data.map((d) => y(d.y));
-  const r3 = (v: number) => Math.round(v * 1000) / 1000;
-  const path = (from: number, to: number) => {
-    let d = '';
-    for (let i = from; i < to; i++) d += `${i === from ? 'M' : 'L'}${r3(X[i]!)},${r3(Y[i]!)}`;
-    return d;
-  };
   const n = data.length;
   const style = `stroke-linecap="round" stroke-linejoin="round" stroke-width="${DEFAULTS.lineWidth}" stroke="currentColor" fill="none" aria-label="line"`;
-  const lines =
-    !lastPartial || n < 2
-      ? `<g ${style}><path d="${path(0, n)}" /></g>`
-      : `${n > 2 ? `<g ${style}><path d="${path(0, n - 1)}" /></g>` : ''}<g stroke-dasharray="${DASH}" ${style}><path d="${path(n - 2, n)}" /></g>`;
+  const lines = lineIntoLastMarkup(X, Y, style, DASH, lastPartial);
   // a fill of currentColor is the svg's own: Plot leaves it out
   const dotStyle = lastPartial ? `stroke-width="${DEFAULTS.lineWidth}" stroke="currentColor" fill="white" ` : '';
   const dot = `<g ${dotStyle}aria-label="dot"><circle r="${DEFAULTS.dotRadius}" cy="${Y[n - 1]}" cx="${X[n - 1]}" /></g>`;

@@ -31,7 +31,7 @@ import { renderPlot, roundCoordinates } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
-import { lineIntoLast } from './so-far.js';
+import { lineIntoLast, lineIntoLastMarkup } from './so-far.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
 const DEFAULTS = {
@@ -243,17 +243,8 @@ function lineMarks(
 ): string {
   const X = data.map((d) => x(d.x.getTime()));
   const Y = data.map((d) => y(d.y));
-  const r3 = (v: number) => Math.round(v * 1000) / 1000;
-  const path = (from: number, to: number) => {
-    let d = '';
-    for (let i = from; i < to; i++) d += `${i === from ? 'M' : 'L'}${r3(X[i]!)},${r3(Y[i]!)}`;
-    return d;
-  };
-  const n = data.length;
   const style = `stroke-linecap="round" stroke-linejoin="round" stroke-width="${DEFAULTS.lineWidth}" stroke="${THEME.accent}" fill="none" aria-label="line"`;
-  const lines = !lastIsPartial
-    ? `<g ${style}><path d="${path(0, n)}" /></g>`
-    : `${n > 2 ? `<g ${style}><path d="${path(0, n - 1)}" /></g>` : ''}<g stroke-dasharray="4,3" ${style}><path d="${path(n - 2, n)}" /></g>`;
+  const lines = lineIntoLastMarkup(X, Y, style, '4,3', lastIsPartial);
   const dots = (keep: boolean) => {
     let out = '';
     data.forEach((d, i) => {
