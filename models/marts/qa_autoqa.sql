@@ -7,8 +7,7 @@
 -- (models/autoqa-limits.ts): long silence, reply length, words per sentence.
 with public_messages as (
   select
-    source,
-    conversation_id,
+    conversation_key(source, conversation_id) as conversation_key,
     seq,
     sent_at,
     author_role,
@@ -19,8 +18,7 @@ with public_messages as (
 
 human_replies as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     text,
     -- reply order without a window: the timestamp in microseconds, then the array position
     epoch_us(sent_at)::hugeint * 100000 + seq as reply_order,
@@ -52,8 +50,7 @@ human_replies as (
 
 reply_checks as (
   select
-    source,
-    conversation_id,
+    conversation_key,
     count(*) as human_replies,
     -- greeting in the first human reply; closing confirmation in one of the last two
     arg_min(greets, reply_order) as greeting,
@@ -62,7 +59,7 @@ reply_checks as (
     avg(words) as mean_reply_words,
     sum(words) / sum(sentences) as words_per_sentence
   from human_replies
-  group by source, conversation_id
+  group by conversation_key
 ),
 
 checks as (
@@ -83,9 +80,9 @@ checks as (
     case when r.human_replies > 0 then r.mean_reply_words between {{autoqa_reply_words_min}} and {{autoqa_reply_words_max}} end as reply_length,
     case when r.human_replies > 0 then r.words_per_sentence <= {{autoqa_words_per_sentence_max}} end as readability
   from conversation_metrics as m
+  -- (by the integer conversation key of the build, models/build.ts, not the two strings)
   left join reply_checks as r
-    on r.source = m.source
-    and r.conversation_id = m.conversation_id
+    on r.conversation_key = conversation_key(m.source, m.conversation_id)
   -- the turns' count and longest wait (a turn still waiting at the data horizon counts as
   -- unanswered, not as a silence), grouped once in int_conversation_responses
   left join int_conversation_responses as t
