@@ -32,3 +32,12 @@ export function lineIntoLastMarkup(X: readonly number[], Y: readonly number[], s
   if (!lastIsPartial || n < 2) return `<g ${style}><path d="${path(0, n)}" /></g>`;
   return `${n > 2 ? `<g ${style}><path d="${path(0, n - 1)}" /></g>` : ''}<g stroke-dasharray="${dash}" ${style}><path d="${path(n - 2, n)}" /></g>`;
 }
+
+/** d3's continuous scale, as Plot maps a domain onto a range: r0 × (1 − t) + r1 × t; the middle of the range for a domain of one value. */
+export function linearScale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
+  const span = d1 - d0;
+  return (v) => {
+    const t = span ? (v - d0) / span : 0.5;
+    return r0 * (1 - t) + r1 * t;
+  };
+}

@@ -18,7 +18,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { renderPlot, roundCoordinates } from './render.js';
-import { lineIntoLast, lineIntoLastMarkup } from './so-far.js';
+import { lineIntoLast, lineIntoLastMarkup, linearScale } from './so-far.js';
 
 /** Size and margin in px; the line's width and the last dot's radius. */
 const DEFAULTS = { width: 120, height: 32, margin: 3, lineWidth: 1.5, dotRadius: 2 } as const;
@@ -101,13 +101,6 @@ function opening(width: number, height: number): string {
  */
 function written(data: readonly Datum[], width: number, height: number, lastPartial: boolean): string {
   const m = DEFAULTS.margin;
-  const scale = (d0: number, d1: number, r0: number, r1: number) => {
-    const span = d1 - d0;
-    return (v: number) => {
-      const t = span ? (v - d0) / span : 0.5;
-      return r0 * (1 - t) + r1 * t;
-    };
-  };
   const times = data.map((d) => d.x.getTime());
   let lo = Infinity;
   let hi = -Infinity;
@@ -115,8 +108,8 @@ function written(data: readonly Datum[], width: number, height: number, lastPart
     if (d.y < lo) lo = d.y;
     if (d.y > hi) hi = d.y;
   }
-  const x = scale(times[0]!, times[times.length - 1]!, m, width - m);
-  const y = scale(lo, hi, height - m, m);
+  const x = linearScale(times[0]!, times[times.length - 1]!, m, width - m);
+  const y = linearScale(lo, hi, height - m, m);
   const X = times.map(x);
   const Y = data.map((d) => y(d.y));
   const n = data.length;

@@ -31,7 +31,7 @@ import { renderPlot, roundCoordinates } from './render.js';
 import { THEME } from './theme.js';
 import { unitTicks, type ValueUnit } from './ticks.js';
 import { annotationMarks, type ChartAnnotation } from './annotations.js';
-import { lineIntoLast, lineIntoLastMarkup } from './so-far.js';
+import { lineIntoLast, lineIntoLastMarkup, linearScale } from './so-far.js';
 
 /** Size and margins in px; the line's width and its dots' radius. */
 const DEFAULTS = {
@@ -195,8 +195,8 @@ function draw(data: { month: string; x: Date; y: number; href: string }[], o: Tr
   const lastIsPartial = partial !== undefined && data.at(-1)?.month === partial.month;
   const domain = xDomain(data, o.annotations ?? [], months);
   if (!domain) return byPlot();
-  const x = linear(domain[0], domain[1], DEFAULTS.marginLeft, width - DEFAULTS.marginRight);
-  const yOf = linear(ticks.domain[0], ticks.domain[1], common.height - DEFAULTS.marginBottomLine, marginTop);
+  const x = linearScale(domain[0], domain[1], DEFAULTS.marginLeft, width - DEFAULTS.marginRight);
+  const yOf = linearScale(ticks.domain[0], ticks.domain[1], common.height - DEFAULTS.marginBottomLine, marginTop);
   return framed(frame, lineMarks(data, x, yOf, whole, title, lastIsPartial), byPlot);
 }
 
@@ -212,15 +212,6 @@ function xDomain(data: readonly { x: Date }[], annotations: readonly ChartAnnota
   if (!days.every(Number.isFinite)) return undefined;
   const times = [...data.map((d) => d.x.getTime()), ...days];
   return [Math.min(...times), Math.max(...times)];
-}
-
-/** d3's continuous scale: r0 × (1 − t) + r1 × t; the middle of the range for a domain of one value. */
-function linear(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
-  const span = d1 - d0;
-  return (v) => {
-    const t = span ? (v - d0) / span : 0.5;
-    return r0 * (1 - t) + r1 * t;
-  };
 }
 
 // An attribute value as linkedom writes it in an HTML document, and text

@@ -417,14 +417,15 @@ async function parseDirect(run: Run): Promise<void> {
   }
 }
 
+/** A file read by `read_json` that changed or could not be read again stops the load, as the line reader's problems do. */
+function stopOnFileProblem(error: unknown): never {
+  if (error instanceof FileProblemError) throw nothingLoaded([error.message]);
+  throw error;
+}
+
 /** Counts a file {@link parseDirect} parsed as read, once it is sure to be the file the first pass read. */
 async function readDirect(run: Run, input: LoadInput, scan: PlainLines, digest: FileDigest, result: FileResult): Promise<void> {
-  try {
-    await assertUnchanged(input.file, scan);
-  } catch (error) {
-    if (error instanceof FileProblemError) throw nothingLoaded([error.message]);
-    throw error;
-  }
+  await assertUnchanged(input.file, scan).catch(stopOnFileProblem);
   Object.assign(digest, scan.digest);
   result.read += scan.lines;
   run.records += scan.lines;
@@ -443,17 +444,11 @@ function directLines(run: Run): DirectLines | undefined {
       for (const [fileNo, f] of files) {
         const rows = await run.db.all<{ line: number }>(`select line from _ingest_conversations where problem is not null and file_no = ${fileNo} order by line`);
         if (!rows.length) continue;
-        let texts: Map<number, Buffer>;
-        try {
-          texts = await refusedLines(
-            f.file,
-            f.scan,
-            rows.map((r) => r.line),
-          );
-        } catch (error) {
-          if (error instanceof FileProblemError) throw nothingLoaded([error.message]);
-          throw error;
-        }
+        const texts = await refusedLines(
+          f.file,
+          f.scan,
+          rows.map((r) => r.line),
+        ).catch(stopOnFileProblem);
         const appender = await openAppender(run);
         try {
           for (const [line, bytes] of texts) appendLine(appender, fileNo, 'conversation', { line, bytes, badEncoding: false, truncated: false });
