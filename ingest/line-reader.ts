@@ -102,6 +102,25 @@ function toLine(line: number, bytes: Buffer, truncated: boolean): Line {
   return { line, bytes, badEncoding: !isUtf8(bytes), truncated };
 }
 
+/** Bytes `start` to `end` of `buf` (a line), less the carriage return before the newline. */
+function withoutCr(buf: Buffer, start: number, end: number): Buffer {
+  return buf.subarray(start, end > start && buf[end - 1] === 13 ? end - 1 : end);
+}
+
+/**
+ * The lines of text that is whole lines from a file's middle (no byte order
+ * mark, not compressed), split as {@link readLines} splits them and
+ * numbered from `lineNo + 1`: a chunk of a file, `direct-read.ts`.
+ */
+export function* linesOf(buf: Buffer, lineNo: number): Generator<Line> {
+  let start = 0;
+  for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+    yield toLine(++lineNo, withoutCr(buf, start, nl), false);
+    start = nl + 1;
+  }
+  if (start < buf.length) yield toLine(++lineNo, withoutCr(buf, start, buf.length), false);
+}
+
 /**
  * Yields the lines of `file`; `digest` is filled in when the iteration ends.
  *
@@ -155,9 +174,7 @@ export async function* readLines(file: string, digest: FileDigest): AsyncGenerat
       for (;;) {
         const nl = buf.indexOf(10, start);
         if (nl < 0) break;
-        lineNo++;
-        const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        yield toLine(lineNo, buf.subarray(start, end), false);
+        yield toLine(++lineNo, withoutCr(buf, start, nl), false);
         start = nl + 1;
       }
       carry = start < buf.length ? Buffer.from(buf.subarray(start)) : Buffer.alloc(0);
@@ -172,11 +189,7 @@ export async function* readLines(file: string, digest: FileDigest): AsyncGenerat
     if (utf16) throw new EncodingError(file, utf16);
     if (carry.subarray(0, 3).equals(UTF8_BOM)) carry = carry.subarray(3);
   }
-  if (carry.length) {
-    lineNo++;
-    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    yield toLine(lineNo, carry.subarray(0, end), failure !== undefined);
-  }
+  if (carry.length) yield toLine(++lineNo, withoutCr(carry, 0, carry.length), failure !== undefined);
   digest.checksum = hash.digest('hex');
   digest.bytes = bytes;
   if (failure) {

@@ -30,17 +30,18 @@
  *   const summary = await loadFiles(db, [{ file: 'export.jsonl.gz' }], { source: 'acme-chat' });
  *   // { files: 1, read: 1200, loaded: 1198, quarantined: 2, seconds: 0.41, ... }
  */
-import { stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/connection.js';
 import { withoutCompression } from '../warehouse/compression.js';
 import { endDemo } from '../accounts/index.js';
-import { FileProblemError, readLines, type FileDigest, type Line } from './line-reader.js';
+import { FileProblemError, linesOf, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
 import { checkChunk, dropIngestTables, startStaging, writeStaged, type DirectLines } from './check-and-write.js';
-import { assertUnchanged, parsePlainFile, refusedLines, type PlainLines } from './direct-read.js';
+import { assertUnchanged, dropPlainLines, parsePlainFile, readPlainLines, refusedLines, splitPlainFile, type PlainChunk, type PlainLines, type PlainStarts } from './direct-read.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 
@@ -177,6 +178,8 @@ interface Run {
   readonly source: string;
   readonly now: Date;
   readonly chunkBytes: number;
+  /** Whether the inputs are files that together fit one chunk ({@link fitsOneChunk}). */
+  readonly oneChunk: boolean;
   readonly results: FileResult[];
   readonly elapsed: () => number;
   readonly progress: (progress: LoadProgress) => void;
@@ -194,9 +197,14 @@ interface Run {
   chunk: { lines: number; bytes: number };
   /** The appender into `_ingest_lines`, while one is open. */
   appender: DuckDBAppender | undefined;
-  /** The files of the chunk parsed by `read_json` (`direct-read.ts`), by `file_no`. */
-  directFiles: Map<number, { file: string; scan: PlainLines; table: string }>;
+  /** The files of the chunk parsed by `read_json` (`direct-read.ts`), by their table: a file, or a chunk's copy of one. */
+  directFiles: Map<string, DirectFile>;
+  /** The folder of the chunks' copies, while there is one. */
+  scratch: string | undefined;
 }
+
+/** A file (or a chunk's copy of one, `copy`) parsed by `read_json` into `table`. */
+type DirectFile = { fileNo: number; file: string; table: string } & ({ copy: false; scan: PlainLines } | { copy: true; scan: PlainStarts });
 
 /** Loads the inputs as one transaction; see the module comment. */
 export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions = {}): Promise<LoadSummary> {
@@ -228,24 +236,27 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
  */
 async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<LoadSummary> {
   await dropIngestTables(db);
+  let run: Run | undefined;
   try {
-    const run = await startLoad(db, inputs, options, now, elapsed);
+    run = await startLoad(db, inputs, options, now, elapsed);
+    const started = run;
     const readAll = async () => {
       try {
-        for (const [fileNo, input] of inputs.entries()) await readInput(run, fileNo, input);
-        closeAppender(run);
+        for (const [fileNo, input] of inputs.entries()) await readInput(started, fileNo, input);
+        closeAppender(started);
       } finally {
-        run.appender?.closeSync();
+        started.appender?.closeSync();
       }
     };
     // files that fit one chunk are read inside the transaction too: lines appended and committed before
     // it were parsed on both cores for no gain in time (1.1M messages: 3.7 CPU s against 2.4)
-    const oneChunk = fitsOneChunk(inputs, run.chunkBytes);
+    const oneChunk = run.oneChunk;
     // a file parsed by read_json is held whole: only when the load is one chunk; and before the
     // transaction, which a statement that fails (read_json refusing the file) would abort
     if (oneChunk) await parseDirect(run);
     if (!oneChunk) await readAll();
     return await db.transaction(async () => {
+      const run = started;
       if (oneChunk) await readAll();
       // the last chunk is checked inside: its scratch is the only one the transaction holds, and
       // a load of one chunk does not commit its parsed lines only to read them back at once
@@ -266,6 +277,7 @@ async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOp
   } finally {
     // after the commit or the rollback; a table left here by a failure is dropped by the next load's start
     await dropIngestTables(db).catch(() => undefined);
+    if (run?.scratch) await rm(run.scratch, { recursive: true, force: true });
   }
 }
 
@@ -304,6 +316,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     source: options.source ?? 'canonical',
     now,
     chunkBytes: options.chunkBytes ?? CHUNK_BYTES,
+    oneChunk: fitsOneChunk(inputs, options.chunkBytes ?? CHUNK_BYTES),
     results: [],
     elapsed,
     progress: options.onProgress ?? (() => undefined),
@@ -315,6 +328,7 @@ async function startLoad(db: Warehouse, inputs: readonly LoadInput[], options: L
     chunk: { lines: 0, bytes: 0 },
     appender: undefined,
     directFiles: new Map(),
+    scratch: undefined,
   };
 }
 
@@ -378,29 +392,101 @@ async function readQuery(run: Run, fileNo: number, kind: RecordKind, input: Load
 
 /**
  * Canonical JSON lines (the file's own, or an adapter's `lines`) through the
- * appender, checked a chunk of about `chunkBytes` at a time. A file that
- * cannot be read to the end stops the load (see the module comment).
+ * appender, checked a chunk of about `chunkBytes` at a time; in a load of
+ * more than one chunk, a canonical conversation file parsed by `read_json`
+ * where it can be ({@link readPlain}). A file that cannot be read to the
+ * end stops the load (see the module comment).
  */
 async function readLineInput(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, digest: FileDigest, result: FileResult): Promise<void> {
-  const direct = run.directFiles.get(fileNo);
-  if (direct) return readDirect(run, input, direct.scan, digest, result);
-  const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
+  for (const f of run.directFiles.values()) if (f.fileNo === fileNo && !f.copy) return readDirect(run, input, f.scan, digest, result);
   try {
-    for await (const line of lines) {
-      if (!line.truncated && isBlank(line.bytes)) continue;
-      appendLine(run.appender ?? (await openAppender(run)), fileNo, kind, line);
-      result.read++;
-      run.chunk.lines++;
-      run.chunk.bytes += line.bytes.length;
-      if (++run.records % PROGRESS_EVERY === 0) run.progress({ phase: 'reading', file: input.file, records: run.records, seconds: run.elapsed() });
-      if (run.chunk.bytes >= run.chunkBytes) {
-        closeAppender(run);
-        await checkLines(run);
-      }
-    }
+    if (await readPlain(run, fileNo, kind, input, digest, result)) return;
+    const lines = input.lines ? input.lines(digest) : readLines(input.file, digest);
+    for await (const line of lines) await addLine(run, fileNo, kind, input.file, line, result);
   } catch (error) {
     throw nothingLoaded([error instanceof FileProblemError ? error.message : `${input.file} could not be read to the end: ${(error as Error).message.split('\n')[0]}`]);
   }
+}
+
+/** One line through the appender (a blank one skipped); the chunk checked once it is full. */
+async function addLine(run: Run, fileNo: number, kind: RecordKind, file: string, line: Line, result: FileResult): Promise<void> {
+  if (!line.truncated && isBlank(line.bytes)) return;
+  appendLine(run.appender ?? (await openAppender(run)), fileNo, kind, line);
+  result.read++;
+  run.chunk.lines++;
+  run.chunk.bytes += line.bytes.length;
+  if (++run.records % PROGRESS_EVERY === 0) run.progress({ phase: 'reading', file, records: run.records, seconds: run.elapsed() });
+  if (run.chunk.bytes >= run.chunkBytes) {
+    closeAppender(run);
+    await checkLines(run);
+  }
+}
+
+/**
+ * In a load of more than one chunk (read before the transaction, which a
+ * refused `read_json` would abort), a canonical conversation file parsed by
+ * `read_json` (`direct-read.ts`): whole when it fits a chunk, else a chunk
+ * at a time from copies of its chunks, each copy written while DuckDB
+ * parses and checks the one before. A chunk that is not plain or that
+ * `read_json` refuses goes through the appender, its lines numbered as the
+ * file's. False when the file must go through the line reader whole.
+ */
+async function readPlain(run: Run, fileNo: number, kind: RecordKind, input: LoadInput, digest: FileDigest, result: FileResult): Promise<boolean> {
+  if (run.oneChunk || input.lines || kind !== 'conversation') return false;
+  closeAppender(run);
+  if (statSync(input.file).size <= run.chunkBytes) {
+    const table = `_ingest_direct_${fileNo}`;
+    const scan = await parsePlainFile(run.db, table, fileNo, input.file);
+    if (!scan) return false;
+    run.directFiles.set(table, { fileNo, file: input.file, scan, table, copy: false });
+    await readDirect(run, input, scan, digest, result);
+    await checkIfFull(run);
+    return true;
+  }
+  // line N is record N of the scan only in the scan's order (see readPlainLines): else no copy is worth making
+  if ((await run.db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v"))?.v !== true) return false;
+  run.scratch ??= await mkdtemp(path.join(tmpdir(), 'parley-ingest-'));
+  const chunks = splitPlainFile(input.file, run.chunkBytes, run.scratch, digest);
+  let next = chunks.next();
+  try {
+    for (;;) {
+      const step = await next;
+      // false only before any chunk: the file cannot be plain
+      if (step.done) return step.value;
+      next = chunks.next();
+      // a load that stops meanwhile still waits for this copy (below), and says why it stopped
+      next.catch(() => undefined);
+      await readChunk(run, fileNo, kind, input.file, step.value, result);
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await chunks.return(false);
+  }
+}
+
+/** A chunk's copy {@link readPlain} made: parsed by `read_json`, or its lines through the appender. */
+async function readChunk(run: Run, fileNo: number, kind: RecordKind, file: string, chunk: PlainChunk, result: FileResult): Promise<void> {
+  const table = `_ingest_direct_${fileNo}_${chunk.no}`;
+  const records = chunk.plain ? await readPlainLines(run.db, table, fileNo, chunk.path, chunk.firstLine) : undefined;
+  if (chunk.plain && records === chunk.plain.lines) {
+    run.directFiles.set(table, { fileNo, file: chunk.path, scan: chunk.plain, table, copy: true });
+    result.read += records;
+    run.records += records;
+    run.chunk.lines += records;
+    run.chunk.bytes += chunk.bytes;
+    run.progress({ phase: 'reading', file, records: run.records, seconds: run.elapsed() });
+    return checkIfFull(run);
+  }
+  if (records !== undefined) await dropPlainLines(run.db, table);
+  const text = await readFile(chunk.path);
+  await rm(chunk.path);
+  for (const line of linesOf(text, chunk.firstLine)) await addLine(run, fileNo, kind, file, line, result);
+}
+
+async function checkIfFull(run: Run): Promise<void> {
+  if (run.chunk.bytes < run.chunkBytes) return;
+  closeAppender(run);
+  await checkLines(run);
 }
 
 /**
@@ -413,7 +499,7 @@ async function parseDirect(run: Run): Promise<void> {
     if (input.sql || input.lines || (input.kind ?? defaultKind(input.file)) !== 'conversation') continue;
     const table = `_ingest_direct_${fileNo}`;
     const scan = await parsePlainFile(run.db, table, fileNo, input.file);
-    if (scan) run.directFiles.set(fileNo, { file: input.file, scan, table });
+    if (scan) run.directFiles.set(table, { fileNo, file: input.file, scan, table, copy: false });
   }
 }
 
@@ -437,16 +523,20 @@ async function readDirect(run: Run, input: LoadInput, scan: PlainLines, digest: 
 /** The chunk's files parsed by `read_json`, for {@link checkChunk}: their tables, and how to fetch their refused records' text. */
 function directLines(run: Run): DirectLines | undefined {
   if (!run.directFiles.size) return undefined;
-  const files = [...run.directFiles.entries()];
+  const files = [...run.directFiles.values()];
   return {
-    tables: files.map(([, f]) => f.table),
+    tables: files.map((f) => f.table),
     refused: async () => {
-      for (const [fileNo, f] of files) {
-        const rows = await run.db.all<{ line: number }>(`select line from _ingest_conversations where problem is not null and file_no = ${fileNo} order by line`);
+      for (const f of files) {
+        const { fileNo, scan } = f;
+        const last = scan.firstLine + scan.lines;
+        const rows = await run.db.all<{ line: number }>(
+          `select line from _ingest_conversations where problem is not null and file_no = ${fileNo} and line > ${scan.firstLine} and line <= ${last} order by line`,
+        );
         if (!rows.length) continue;
         const texts = await refusedLines(
           f.file,
-          f.scan,
+          scan,
           rows.map((r) => r.line),
         ).catch(stopOnFileProblem);
         const appender = await openAppender(run);
@@ -478,6 +568,8 @@ async function checkLines(run: Run): Promise<void> {
   if (run.chunk.lines === 0) return;
   run.progress({ phase: 'checking', records: run.records, seconds: run.elapsed() });
   const checked = await checkChunk(run.db, ++run.chunks, run.loadId, run.files, run.source, run.now, directLines(run));
+  // a chunk's copy is needed only until its refused records' text is read
+  for (const f of run.directFiles.values()) if (f.copy) await rm(f.file, { force: true });
   run.directFiles.clear();
   run.duplicates += checked.duplicates;
   for (const c of checked.perFile) {
