@@ -386,7 +386,9 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
     expect(summary).toMatchObject({ read: 7, loaded: 7 });
     const begin = sent.indexOf('begin transaction');
     // each chunk's copy parsed by read_json becomes its parsed lines by a rename (direct-read.ts)
-    const parses = sent.flatMap((s, i) => (/^(create or replace temp table _ingest_staged_docs_\d+ as|alter table temp\.main\._ingest_direct_\w+ rename to _ingest_staged_docs_\d+)/.test(s) ? [i] : []));
+    const parses = sent.flatMap((s, i) =>
+      /^(create or replace temp table _ingest_staged_docs_\d+ as|alter table temp\.main\._ingest_direct_\w+ rename to _ingest_staged_docs_\d+)/.test(s) ? [i] : [],
+    );
     const drops = sent.flatMap((s, i) => (s.startsWith('drop table _ingest_conversations') ? [i] : []));
     expect(parses).toHaveLength(4);
     expect(drops).toHaveLength(4);
@@ -661,7 +663,7 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     }
     expect(chunked.quarantined).toBeGreaterThan(40);
     // the chunks read by read_json are copies, gone after the load; the others went through the appender
-    const copies = sent.flatMap((sql) => [.../read_json\('([^']*chunk-\d+\.jsonl)'/.exec(sql)?.slice(1) ?? []]);
+    const copies = sent.flatMap((sql) => [...(/read_json\('([^']*chunk-\d+\.jsonl)'/.exec(sql)?.slice(1) ?? [])]);
     const chunks = Math.ceil(Buffer.byteLength(text) / chunkBytes);
     expect(copies.length).toBeGreaterThan(chunks / 2);
     expect(copies.length).toBeLessThan(chunks);

@@ -41,7 +41,17 @@ import { endDemo } from '../accounts/index.js';
 import { FileProblemError, linesOf, readLines, type FileDigest, type Line } from './line-reader.js';
 import { checkMacros } from './canonical-checks.js';
 import { checkChunk, dropIngestTables, startStaging, writeStaged, type DirectLines } from './check-and-write.js';
-import { assertUnchanged, dropPlainLines, parsePlainFile, readPlainLines, refusedLines, splitPlainFile, type PlainChunk, type PlainLines, type PlainStarts } from './direct-read.js';
+import {
+  assertUnchanged,
+  dropPlainLines,
+  parsePlainFile,
+  readPlainLines,
+  refusedLines,
+  splitPlainFile,
+  type PlainChunk,
+  type PlainLines,
+  type PlainStarts,
+} from './direct-read.js';
 import type { Part } from './parts.js';
 import { applyRemovals } from './removals.js';
 
