@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/connection.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 import { UsageError, type Command } from './command.js';
 
 /** The size as DuckDB takes it (2GB, 512MB, 1.5GiB), or undefined when the flag was not given. */
@@ -23,5 +24,5 @@ export function memoryLimitOption(command: Command, value: unknown): string | un
 /** Sets DuckDB's memory_limit and, for a warehouse file, its temp_directory (FILE.tmp, beside it). */
 export async function applyMemoryLimit(db: Warehouse, size: string): Promise<void> {
   await db.run(`set memory_limit = '${size}'`);
-  if (db.path !== ':memory:') await db.run(`set temp_directory = '${`${path.resolve(db.path)}.tmp`.replaceAll("'", "''")}'`);
+  if (db.path !== ':memory:') await db.run(`set temp_directory = ${sqlString(`${path.resolve(db.path)}.tmp`)}`);
 }

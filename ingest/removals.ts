@@ -17,6 +17,7 @@
  *   const removed = await applyRemovals(db, loadId, inputs); // 2
  */
 import type { Warehouse } from '../warehouse/connection.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 
 /** Removes what the inputs' `removes` queries name; returns how many conversations went. */
 export async function applyRemovals(db: Warehouse, loadId: number, inputs: readonly { removes?: () => string }[]): Promise<number> {
@@ -50,10 +51,6 @@ export async function applyRemovals(db: Warehouse, loadId: number, inputs: reado
  */
 export function snapshotRemovalsSql(source: string, present: string, scope?: string): string {
   return `select c.source, c.conversation_id from raw_conversations c
-    where c.source = ${sqlLiteral(source)}${scope ? ` and (${scope})` : ''}
+    where c.source = ${sqlString(source)}${scope ? ` and (${scope})` : ''}
       and c.conversation_id not in (select id::varchar from (${present}) where id is not null)`;
-}
-
-function sqlLiteral(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }

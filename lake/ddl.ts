@@ -16,6 +16,7 @@
  *   // CREATE TABLE hive.parley.raw_messages ( "conversation_id" varchar, ... ) WITH ( external_location = 's3://acme-lake/parley/raw_messages', ...
  */
 import type { LakeTable, Manifest } from './manifest.js';
+import { sqlString as quote } from '../warehouse/sql-literal.js';
 
 export const ENGINES = ['spark', 'trino', 'bigquery'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -123,7 +124,6 @@ export function engineType(type: string, engine: Exclude<Engine, 'bigquery'>): s
   return render(parseType(type));
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const join = (base: string, table: string) => `${base.replace(/\/+$/, '')}/${table}`;
 
 function sparkTable(name: string, t: LakeTable, o: Required<DdlOptions>): string {

@@ -42,6 +42,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Warehouse } from '../warehouse/connection.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 import { syncPlatform, syncsSchema } from './config-sync.js';
 import { targetsSchema } from './config-targets.js';
 import { alertsSchema } from './config-alerts.js';
@@ -385,8 +386,7 @@ export function targetSeconds(target: string): number {
   return Number(target.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400 }[target.slice(-1) as 's' | 'm' | 'h' | 'd'];
 }
 
-const sqlText = (v: string) => `'${v.replace(/'/g, "''")}'`;
-const sqlList = (v: string | string[] | undefined) => (v === undefined ? 'null::varchar[]' : `[${(Array.isArray(v) ? v : [v]).map(sqlText).join(', ')}]::varchar[]`);
+const sqlList = (v: string | string[] | undefined) => (v === undefined ? 'null::varchar[]' : `[${(Array.isArray(v) ? v : [v]).map(sqlString).join(', ')}]::varchar[]`);
 const insertRows = async (db: Warehouse, table: string, rows: string[]) => {
   if (rows.length) await db.run(`insert into ${table} values ${rows.join(', ')}`);
 };
@@ -410,14 +410,14 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
   const days: string[] = [];
   for (const [name, s] of Object.entries(schedules)) {
     for (const [i, day] of WEEKDAYS.entries()) {
-      for (const span of s.business_hours[day] ?? []) hours.push(`(${sqlText(name)}, ${i + 1}, ${toMinutes(span.slice(0, 5))}, ${toMinutes(span.slice(6))})`);
+      for (const span of s.business_hours[day] ?? []) hours.push(`(${sqlString(name)}, ${i + 1}, ${toMinutes(span.slice(0, 5))}, ${toMinutes(span.slice(6))})`);
     }
-    for (const h of s.holidays) days.push(`(${sqlText(name)}, ${sqlText(h)}::date)`);
+    for (const h of s.holidays) days.push(`(${sqlString(name)}, ${sqlString(h)}::date)`);
   }
   await insertRows(
     db,
     'config_schedules',
-    Object.entries(schedules).map(([name, s]) => `(${sqlText(name)}, ${sqlText(s.timezone)})`),
+    Object.entries(schedules).map(([name, s]) => `(${sqlString(name)}, ${sqlString(s.timezone)})`),
   );
   await insertRows(db, 'config_business_hours', hours);
   await insertRows(db, 'config_holidays', days);
@@ -425,7 +425,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
   await insertRows(
     db,
     'config_team_schedules',
-    Object.entries(config.team_schedules).map(([team, name]) => `(${sqlText(team)}, ${sqlText(name)})`),
+    Object.entries(config.team_schedules).map(([team, name]) => `(${sqlString(team)}, ${sqlString(name)})`),
   );
   await db.run(
     `create or replace table config_sla_policies (
@@ -439,7 +439,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
     'config_sla_policies',
     config.sla_policies.map((p, i) => {
       const w = p.when as Partial<Record<(typeof SLA_WHEN_KEYS)[number], string | string[]>>;
-      return `(${i + 1}, ${sqlText(p.name)}, ${p.hours === 'business'}, ${seconds(p.targets.first_response)}, ${seconds(p.targets.next_response)}, ${seconds(p.targets.resolution)}, ${SLA_WHEN_KEYS.map((k) => sqlList(w[k])).join(', ')})`;
+      return `(${i + 1}, ${sqlString(p.name)}, ${p.hours === 'business'}, ${seconds(p.targets.first_response)}, ${seconds(p.targets.next_response)}, ${seconds(p.targets.resolution)}, ${SLA_WHEN_KEYS.map((k) => sqlList(w[k])).join(', ')})`;
     }),
   );
   await writeCostTable(db, config.costs);
@@ -448,7 +448,7 @@ export async function writeConfigTables(db: Warehouse, config: ParleyConfig): Pr
   await insertRows(
     db,
     'config_dimensions',
-    config.dimensions.map(sqlText).map((n) => `(${n})`),
+    config.dimensions.map(sqlString).map((n) => `(${n})`),
   );
   await writeTargetsTable(db, config.targets);
   await writeAnnotationTable(db, config.annotations);

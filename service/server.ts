@@ -27,6 +27,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Params, Row, Warehouse } from '../warehouse/connection.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 import { newToken, removeDiscovery, writeDiscovery } from './discovery.js';
 import { oneAtATime, type Queue } from './queue.js';
 import { COMMAND_PATH, HeadSchema, MAX_HEAD_BYTES, NONCE_HEADER, PROOF_HEADER, bearer, encodeFrame, proof, secretsEqual, type Frame, type Head } from './protocol.js';
@@ -204,7 +205,7 @@ async function restoreSettings(db: Warehouse, before: { name: string; value: str
   for (const { name, value } of before) {
     if ((await now(name)) === value) continue;
     await db.run(`reset ${name}`);
-    if ((await now(name)) !== value) await db.run(`set ${name} = '${value.replace(/'/g, "''")}'`);
+    if ((await now(name)) !== value) await db.run(`set ${name} = ${sqlString(value)}`);
   }
 }
 

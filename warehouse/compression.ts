@@ -6,9 +6,7 @@
  * Compression is lossless: nothing read changes, only the file's size.
  */
 import type { Warehouse } from './connection.js';
-
-/** The string quotes of an SQL literal. */
-const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+import { sqlString } from './sql-literal.js';
 
 /**
  * Adds FSST to DuckDB's `disabled_compression_methods` and returns how to
@@ -24,6 +22,6 @@ export async function withoutCompression(db: Warehouse): Promise<() => Promise<v
   const before = (await db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))?.v ?? '';
   const disabled = before.split(',').filter((m) => m.trim());
   if (disabled.some((m) => m.trim().toLowerCase() === 'fsst')) return async () => undefined;
-  await db.run(`set disabled_compression_methods = ${literal([...disabled, 'fsst'].join(','))}`);
-  return () => db.run(`set disabled_compression_methods = ${literal(before)}`);
+  await db.run(`set disabled_compression_methods = ${sqlString([...disabled, 'fsst'].join(','))}`);
+  return () => db.run(`set disabled_compression_methods = ${sqlString(before)}`);
 }

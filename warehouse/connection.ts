@@ -9,6 +9,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, ty
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ident, sqlString } from './sql-literal.js';
 
 export const DEFAULT_DB = './parley.duckdb';
 
@@ -259,9 +260,9 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
         const fresh = `${dbPath}.rewrite`;
         for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
         const name = String((await read<{ name: string }>(connection, 'select current_database() as name'))[0]!.name);
-        await connection.run(`attach '${fresh.replace(/'/g, "''")}' as parley_rewrite`);
+        await connection.run(`attach ${sqlString(fresh)} as parley_rewrite`);
         try {
-          await connection.run(`copy from database "${name.replace(/"/g, '""')}" to parley_rewrite`);
+          await connection.run(`copy from database ${ident(name)} to parley_rewrite`);
         } catch (error) {
           await connection.run('detach parley_rewrite').catch(() => undefined);
           for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });

@@ -27,7 +27,7 @@ import { AdapterError } from './types.js';
 import { scanFile, type StagedCsv } from './csv-source.js';
 import { jsonReadError } from './json-source.js';
 import type { ColumnSource, Mapping } from './mapping-schema.js';
-import { ident, sqlString } from './sql.js';
+import { ident, sqlEscape, sqlString } from './sql.js';
 import { checkExpressions, runExpressions } from './expressions.js';
 
 /** Where a field is read from, resolved. */
@@ -194,9 +194,9 @@ export async function stageNested(db: Warehouse, spec: NestedSpec): Promise<Stag
     create or replace temp table ${rej} as
     select _line as line,
       ${sqlString(label)} || ' record ' || _rec || ': ' || case
-        when json_type(record, ${sqlString(arrayPath)}) is null then 'has no ${arrayName.replace(/'/g, "''")}: the mapping says its messages are there (messages: in ${spec.mappingLabel.replace(/'/g, "''")})'
-        when json_type(record, ${sqlString(arrayPath)}) <> 'ARRAY' then '${arrayName.replace(/'/g, "''")} is ' || lower(json_type(record, ${sqlString(arrayPath)})) || ', not an array of messages'
-        else 'its ${arrayName.replace(/'/g, "''")} is empty: nothing to load' end as problem,
+        when json_type(record, ${sqlString(arrayPath)}) is null then 'has no ${sqlEscape(arrayName)}: the mapping says its messages are there (messages: in ${sqlEscape(spec.mappingLabel)})'
+        when json_type(record, ${sqlString(arrayPath)}) <> 'ARRAY' then '${sqlEscape(arrayName)} is ' || lower(json_type(record, ${sqlString(arrayPath)})) || ', not an array of messages'
+        else 'its ${sqlEscape(arrayName)} is empty: nothing to load' end as problem,
       left(record::varchar, 2000) as raw
     from ${rec}
     where json_type(record, ${sqlString(arrayPath)}) is distinct from 'ARRAY' or json_array_length(record, ${sqlString(arrayPath)}) = 0`);

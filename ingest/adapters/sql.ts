@@ -1,5 +1,5 @@
 /**
- * Small SQL helpers shared by the adapters: quoting, canonical timestamps,
+ * Small SQL helpers shared by the adapters: quoting (`warehouse/sql-literal.ts`), canonical timestamps,
  * the JSON clean-up that leaves out null fields, and dropping staged tables.
  *
  * @example
@@ -8,14 +8,7 @@
 
 import type { Warehouse } from '../../warehouse/connection.js';
 
-/** `s` to go inside a SQL string literal, its quotes doubled: `'${sqlEscape(label)} line ' || _line`. */
-export const sqlEscape = (s: string) => s.replace(/'/g, "''");
-
-/** A SQL string literal. */
-export const sqlString = (s: string) => `'${sqlEscape(s)}'`;
-
-/** A quoted SQL identifier. */
-export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+export { ident, sqlEscape, sqlString } from '../../warehouse/sql-literal.js';
 
 /** A timestamp (or timestamptz) expression as a canonical UTC timestamp string. */
 export const isoSql = (expr: string) => `strftime(timezone('UTC', (${expr})::timestamptz), '%Y-%m-%dT%H:%M:%SZ')`;
