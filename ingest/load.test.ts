@@ -672,6 +672,35 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     expect(await directTables()).toBe(0);
   });
 
+  it('files that each fit a chunk in a load of more than one chunk: each parsed by read_json, and they load exactly as through the line reader', async () => {
+    const a = file('a.jsonl', accepted);
+    const b = file('b.jsonl', [...accepted.slice(0, 5), refused[0]!, ...accepted.slice(5)]);
+    const c = file('c.jsonl', accepted.slice(3, 9));
+    const chunkBytes = statSync(b).size + 1;
+    const sent: string[] = [];
+    const connection = db.connection;
+    const run = connection.run.bind(connection);
+    connection.run = ((sql: string, values?: never) => {
+      sent.push(sql);
+      return run(sql, values);
+    }) as typeof connection.run;
+    const direct = await loadFiles(db, [{ file: a }, { file: b }, { file: c }], { now: TEST_NOW, chunkBytes });
+    connection.run = run;
+    // a and c by read_json; b, which it refuses, through the line reader
+    expect(sent.filter((sql) => sql.includes('read_json(')).map((sql) => path.basename(/read_json\('([^']*)'/.exec(sql)![1]!))).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl']);
+    const other = (await testWarehouse()).db;
+    try {
+      const inputs: LoadInput[] = [a, b, c].map((p) => ({ file: p, lines: (digest) => readLines(p, digest) }));
+      const lineByLine = await loadFiles(other, inputs, { now: TEST_NOW, chunkBytes });
+      const times = (s: typeof direct) => ({ ...s, seconds: 0, perFile: s.perFile.map((f) => ({ ...f, seconds: 0 })) });
+      expect(times(direct)).toEqual(times(lineByLine));
+      expect(await warehouseRows(db)).toEqual(await warehouseRows(other));
+    } finally {
+      other.close();
+    }
+    expect(await directTables()).toBe(0);
+  });
+
   it('reads nothing when insertion order is not kept (its line numbers come from the order of the scan)', async () => {
     const p = file('accepted.jsonl', accepted);
     await db.run('set preserve_insertion_order = false');
