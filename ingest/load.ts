@@ -30,7 +30,7 @@
  *   const summary = await loadFiles(db, [{ file: 'export.jsonl.gz' }], { source: 'acme-chat' });
  *   // { files: 1, read: 1200, loaded: 1198, quarantined: 2, seconds: 0.41, ... }
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -246,6 +246,7 @@ export async function loadFiles(db: Warehouse, inputs: readonly LoadInput[], opt
  */
 async function load(db: Warehouse, inputs: readonly LoadInput[], options: LoadOptions, now: Date, elapsed: () => number): Promise<LoadSummary> {
   await dropIngestTables(db);
+  if (db.path !== ':memory:') await rm(chunksFolder(db.path), { recursive: true, force: true });
   let run: Run | undefined;
   try {
     run = await startLoad(db, inputs, options, now, elapsed);
@@ -455,7 +456,7 @@ async function readPlain(run: Run, fileNo: number, kind: RecordKind, input: Load
   }
   // line N is record N of the scan only in the scan's order (see readPlainLines): else no copy is worth making
   if ((await run.db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v"))?.v !== true) return false;
-  run.scratch ??= await mkdtemp(path.join(tmpdir(), 'parley-ingest-'));
+  run.scratch ??= await scratchFolder(run.db);
   const chunks = splitPlainFile(input.file, run.chunkBytes, run.scratch, digest);
   let next = chunks.next();
   try {
@@ -473,6 +474,19 @@ async function readPlain(run: Run, fileNo: number, kind: RecordKind, input: Load
     await chunks.return(false);
   }
 }
+
+/**
+ * The folder of a load's chunk copies: beside the warehouse file (one load at a time writes to a
+ * warehouse; every load removes what a load that was killed left there, {@link load}); for an
+ * in-memory warehouse a new folder in the system's temporary folder.
+ */
+async function scratchFolder(db: Warehouse): Promise<string> {
+  if (db.path === ':memory:') return mkdtemp(path.join(tmpdir(), 'parley-ingest-'));
+  await mkdir(chunksFolder(db.path), { recursive: true });
+  return chunksFolder(db.path);
+}
+
+const chunksFolder = (dbPath: string) => `${dbPath}.chunks`;
 
 /** A chunk's copy {@link readPlain} made: parsed by `read_json`, or its lines through the appender. */
 async function readChunk(run: Run, fileNo: number, kind: RecordKind, file: string, chunk: PlainChunk, result: FileResult): Promise<void> {
