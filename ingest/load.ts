@@ -1,8 +1,11 @@
 /**
  * The loader: canonical JSON Lines into the raw layer, written in one transaction.
  *
- * JavaScript only splits lines and hands them to DuckDB's appender (a temp
- * table of raw text); parsing, the contract's checks, de-duplication and the
+ * A canonical conversation file whose every line is plainly a JSON object
+ * is parsed by DuckDB's `read_json` straight from disk, a chunk-sized copy at
+ * a time when it is larger than a chunk (`direct-read.ts`); anything else is
+ * split into lines by JavaScript and handed to DuckDB's appender (a temp
+ * table of raw text). Parsing, the contract's checks, de-duplication and the
  * writes to `raw_*` all run as SQL. Records that break the contract go to
  * `quarantine` with file, line, reason and raw text, so that for every file
  * `read = loaded + quarantined`. A conversation seen again, in another file
