@@ -34,6 +34,18 @@ function file(name: string, lines: (string | object)[]): string {
   return p;
 }
 
+/** Every statement sent on the warehouse's main connection from now on, until `stop()`. */
+function recordStatements(w: Warehouse): { sent: string[]; stop: () => void } {
+  const sent: string[] = [];
+  const connection = w.connection;
+  const run = connection.run.bind(connection);
+  connection.run = ((sql: string, values?: never) => {
+    sent.push(sql);
+    return run(sql, values);
+  }) as typeof connection.run;
+  return { sent, stop: () => void (connection.run = run) };
+}
+
 const quarantined = () => db.all<{ line: number; reason: string; raw: string }>('select line, reason, raw from quarantine order by line');
 const conversationIds = async () => (await db.all<{ id: string }>('select conversation_id as id from raw_conversations order by 1')).map((r) => r.id);
 
@@ -372,18 +384,13 @@ describe('a load in chunks and parts (memory stays flat as the input grows)', ()
   });
 
   it("checks every chunk but the last outside the transaction, which holds the writes, so each chunk's scratch is freed before the next", async () => {
-    const sent: string[] = [];
-    const connection = db.connection;
-    const run = connection.run.bind(connection);
-    connection.run = ((sql: string, values?: never) => {
-      sent.push(sql.replace(/\s+/g, ' ').trim());
-      return run(sql, values);
-    }) as typeof connection.run;
+    const recorded = recordStatements(db);
     // seven lines of one length, two to a chunk: three chunks checked while reading, the fourth after it
     const lines = Array.from({ length: 7 }, (_, i) => goodConversation(`k${i}`));
     const chunkBytes = 2 * Buffer.byteLength(JSON.stringify(lines[0]));
     const summary = await loadFiles(db, [{ file: file('k.jsonl', lines) }], { now: TEST_NOW, chunkBytes });
     expect(summary).toMatchObject({ read: 7, loaded: 7 });
+    const sent = recorded.sent.map((sql) => sql.replace(/\s+/g, ' ').trim());
     const begin = sent.indexOf('begin transaction');
     // each chunk's copy parsed by read_json becomes its parsed lines by a rename (direct-read.ts)
     const parses = sent.flatMap((s, i) =>
@@ -544,17 +551,19 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     quarantine: await w.all('select load_id, file, line, reason, raw from quarantine order by all'),
     log: await w.all('select load_id, file, format, source, checksum, bytes, "read", loaded, quarantined, replaced, problem from load_log order by all'),
   });
-  /** The same file loaded through the line reader (lines given: never read by read_json), into a warehouse of its own. */
-  const throughLineReader = async (p: string) => {
+  /** The same files loaded through the line reader (lines given: never read by read_json), into a warehouse of its own. */
+  const throughLineReader = async (p: string | string[], chunkBytes?: number) => {
     const other = (await testWarehouse()).db;
     try {
-      const input: LoadInput = { file: p, lines: (digest) => readLines(p, digest) };
-      const summary = await loadFiles(other, [input], { now: TEST_NOW });
+      const inputs: LoadInput[] = [p].flat().map((f) => ({ file: f, lines: (digest) => readLines(f, digest) }));
+      const summary = await loadFiles(other, inputs, { now: TEST_NOW, chunkBytes });
       return { summary, rows: await warehouseRows(other) };
     } finally {
       other.close();
     }
   };
+  /** A load's summary without its timings, to compare two loads. */
+  const untimed = (s: Awaited<ReturnType<typeof loadFiles>>) => ({ ...s, seconds: 0, perFile: s.perFile.map((f) => ({ ...f, seconds: 0 })) });
   const directTables = async () => (await db.one<{ n: number }>("select count(*)::integer as n from duckdb_tables() where table_name like '_ingest_direct%'"))?.n;
 
   it('gives every record it reads the struct json_transform gives', async () => {
@@ -586,11 +595,7 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     const lineByLine = await throughLineReader(p);
     expect(direct).toMatchObject({ read: accepted.length, duplicates: 1 });
     expect(direct.quarantined).toBeGreaterThan(8);
-    expect({ ...direct, seconds: 0, perFile: direct.perFile.map((f) => ({ ...f, seconds: 0 })) }).toEqual({
-      ...lineByLine.summary,
-      seconds: 0,
-      perFile: lineByLine.summary.perFile.map((f) => ({ ...f, seconds: 0 })),
-    });
+    expect(untimed(direct)).toEqual(untimed(lineByLine.summary));
     expect(await warehouseRows(db)).toEqual(lineByLine.rows);
     expect((await quarantined()).map((q) => q.raw)).toEqual((await quarantined()).map((q) => accepted[q.line - 1]));
     expect(await directTables()).toBe(0);
@@ -626,13 +631,7 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
   });
 
   it('a file larger than a chunk: copied a chunk at a time, plain chunks parsed by read_json, the rest through the appender, and it loads exactly as through the line reader', async () => {
-    const sent: string[] = [];
-    const connection = db.connection;
-    const run = connection.run.bind(connection);
-    connection.run = ((sql: string, values?: never) => {
-      sent.push(sql);
-      return run(sql, values);
-    }) as typeof connection.run;
+    const recorded = recordStatements(db);
     // segments of whole lines: plain ones, one read_json refuses, CRLF endings, a blank line; ids repeat across chunks
     const plain = accepted.join('\n') + '\n';
     const text = [
@@ -650,20 +649,13 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     writeFileSync(p, text);
     const chunkBytes = Math.ceil(Buffer.byteLength(plain) / 2);
     const chunked = await loadFiles(db, [{ file: p }], { now: TEST_NOW, chunkBytes });
-    connection.run = run;
-    const other = (await testWarehouse()).db;
-    try {
-      const input: LoadInput = { file: p, lines: (digest) => readLines(p, digest) };
-      const lineByLine = await loadFiles(other, [input], { now: TEST_NOW, chunkBytes });
-      const times = (s: typeof chunked) => ({ ...s, seconds: 0, perFile: s.perFile.map((f) => ({ ...f, seconds: 0 })) });
-      expect(times(chunked)).toEqual(times(lineByLine));
-      expect(await warehouseRows(db)).toEqual(await warehouseRows(other));
-    } finally {
-      other.close();
-    }
+    recorded.stop();
+    const lineByLine = await throughLineReader(p, chunkBytes);
+    expect(untimed(chunked)).toEqual(untimed(lineByLine.summary));
+    expect(await warehouseRows(db)).toEqual(lineByLine.rows);
     expect(chunked.quarantined).toBeGreaterThan(40);
     // the chunks read by read_json are copies, gone after the load; the others went through the appender
-    const copies = sent.flatMap((sql) => [...(/read_json\('([^']*chunk-\d+\.jsonl)'/.exec(sql)?.slice(1) ?? [])]);
+    const copies = recorded.sent.flatMap((sql) => [...(/read_json\('([^']*chunk-\d+\.jsonl)'/.exec(sql)?.slice(1) ?? [])]);
     const chunks = Math.ceil(Buffer.byteLength(text) / chunkBytes);
     expect(copies.length).toBeGreaterThan(chunks / 2);
     expect(copies.length).toBeLessThan(chunks);
@@ -677,27 +669,14 @@ describe('a canonical file parsed by read_json straight from disk (direct-read.t
     const b = file('b.jsonl', [...accepted.slice(0, 5), refused[0]!, ...accepted.slice(5)]);
     const c = file('c.jsonl', accepted.slice(3, 9));
     const chunkBytes = statSync(b).size + 1;
-    const sent: string[] = [];
-    const connection = db.connection;
-    const run = connection.run.bind(connection);
-    connection.run = ((sql: string, values?: never) => {
-      sent.push(sql);
-      return run(sql, values);
-    }) as typeof connection.run;
+    const recorded = recordStatements(db);
     const direct = await loadFiles(db, [{ file: a }, { file: b }, { file: c }], { now: TEST_NOW, chunkBytes });
-    connection.run = run;
+    recorded.stop();
     // a and c by read_json; b, which it refuses, through the line reader
-    expect(sent.filter((sql) => sql.includes('read_json(')).map((sql) => path.basename(/read_json\('([^']*)'/.exec(sql)![1]!))).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl']);
-    const other = (await testWarehouse()).db;
-    try {
-      const inputs: LoadInput[] = [a, b, c].map((p) => ({ file: p, lines: (digest) => readLines(p, digest) }));
-      const lineByLine = await loadFiles(other, inputs, { now: TEST_NOW, chunkBytes });
-      const times = (s: typeof direct) => ({ ...s, seconds: 0, perFile: s.perFile.map((f) => ({ ...f, seconds: 0 })) });
-      expect(times(direct)).toEqual(times(lineByLine));
-      expect(await warehouseRows(db)).toEqual(await warehouseRows(other));
-    } finally {
-      other.close();
-    }
+    expect(recorded.sent.filter((sql) => sql.includes('read_json(')).map((sql) => path.basename(/read_json\('([^']*)'/.exec(sql)![1]!))).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl']);
+    const lineByLine = await throughLineReader([a, b, c], chunkBytes);
+    expect(untimed(direct)).toEqual(untimed(lineByLine.summary));
+    expect(await warehouseRows(db)).toEqual(lineByLine.rows);
     expect(await directTables()).toBe(0);
   });
 
