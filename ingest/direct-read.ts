@@ -261,8 +261,7 @@ export async function assertUnchanged(file: string, scan: PlainStarts): Promise<
  * and no table, when `read_json` refuses the file.
  */
 export async function readPlainLines(db: Warehouse, table: string, fileNo: number, file: string, firstLine = 0): Promise<number | undefined> {
-  const order = (await db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v"))?.v;
-  if (order !== true) return undefined;
+  if (!(await keepsInsertionOrder(db))) return undefined;
   try {
     await db.run(
       `create temp table ${table} as
@@ -274,6 +273,11 @@ export async function readPlainLines(db: Warehouse, table: string, fileNo: numbe
     return undefined;
   }
   return (await db.one<{ n: number }>(`select count(*)::integer as n from temp.main.${table}`))?.n ?? 0;
+}
+
+/** Whether DuckDB keeps the scan's order (`preserve_insertion_order`): only then is line N record N of a read. */
+export async function keepsInsertionOrder(db: Warehouse): Promise<boolean> {
+  return (await db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v"))?.v === true;
 }
 
 export function dropPlainLines(db: Warehouse, table: string): Promise<void> {

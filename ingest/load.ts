@@ -47,6 +47,7 @@ import { checkChunk, dropIngestTables, startStaging, writeStaged, type DirectLin
 import {
   assertUnchanged,
   dropPlainLines,
+  keepsInsertionOrder,
   parsePlainFile,
   readPlainLines,
   refusedLines,
@@ -458,7 +459,7 @@ async function readPlain(run: Run, fileNo: number, kind: RecordKind, input: Load
     return true;
   }
   // line N is record N of the scan only in the scan's order (see readPlainLines): else no copy is worth making
-  if ((await run.db.one<{ v: boolean }>("select current_setting('preserve_insertion_order') as v"))?.v !== true) return false;
+  if (!(await keepsInsertionOrder(run.db))) return false;
   run.scratch ??= await scratchFolder(run.db);
   const chunks = splitPlainFile(input.file, run.chunkBytes, run.scratch, digest);
   let next = chunks.next();
