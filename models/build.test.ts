@@ -9,7 +9,7 @@ import { TEST_NOW } from '../testing/clock.js';
 import { agent, conversation, customer, on, status } from '../testing/fixtures.js';
 import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { buildModels, buildOrder, discoverModels, underConstruction } from './build.js';
+import { buildModels, buildOrder, discoverModels, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
 import { parseConfig } from './config.js';
 
 const oct6 = on('2026-10-06');
@@ -27,6 +27,32 @@ afterAll(() => w.close());
 
 const names = async (db: Warehouse, where: string) =>
   (await db.all<{ name: string }>(`select table_name as name from duckdb_tables() where ${where} order by 1`)).map((r) => r.name);
+
+/**
+ * `db` with every statement of a build, on its main connection and on the extra one it opens, passed
+ * through `hook` first (which may throw, standing for a failure of that statement).
+ */
+const watched = (db: Warehouse, hook: (sql: string, on: 'main' | 'extra') => unknown): Warehouse =>
+  Object.create(db, {
+    run: {
+      value: async (sql: string, params?: readonly unknown[]) => {
+        await hook(sql, 'main');
+        return db.run(sql, params);
+      },
+    },
+    extraConnection: {
+      value: async () => {
+        const c = await db.extraConnection();
+        return {
+          run: async (sql: string) => {
+            await hook(sql, 'extra');
+            return c.run(sql);
+          },
+          close: () => c.close(),
+        };
+      },
+    },
+  });
 
 const viewNames = async (db: Warehouse) => (await db.all<{ name: string }>('select view_name as name from duckdb_views() where temporary order by 1')).map((r) => r.name);
 
@@ -51,37 +77,49 @@ describe('buildModels', () => {
     expect((await w.metrics('c1'))['first_response_s']).toBe(300);
   });
 
-  it('makes int_timeline a view that its readers compute, not a table held until its last reader', async () => {
-    const seen: { views: string[]; temporary: string[] }[] = [];
-    const watching: Warehouse = Object.create(w.db, {
-      run: {
-        value: async (sql: string, params?: readonly unknown[]) => {
-          // what the catalog holds when the first and the last model that read the timeline start
-          if (/^create or replace temp table int_conversation_turns |^create table _build_agent_concurrency_edges /.test(sql))
-            seen.push({ views: await viewNames(w.db), temporary: await names(w.db, 'temporary') });
-          return w.db.run(sql, params);
-        },
-      },
-    });
-    await buildModels(watching, parseConfig({}), { now: TEST_NOW });
-    expect(seen).toHaveLength(2);
-    for (const s of seen) {
-      expect(s.views).toContain('int_timeline');
-      expect(s.temporary).not.toContain('int_timeline');
-    }
+  it('makes int_timeline a view that its readers compute, on each connection of the build, not a table held until its last reader', async () => {
+    const statements: { sql: string; on: string }[] = [];
+    await buildModels(
+      watched(w.db, (sql, on) => void statements.push({ sql, on })),
+      parseConfig({}),
+      { now: TEST_NOW },
+    );
+    const views = statements.filter((s) => s.sql.startsWith('create or replace temp view int_timeline '));
+    expect(views.map((s) => s.on).sort()).toEqual(['extra', 'main']);
+    expect(statements.filter((s) => /^create (temp )?table \S*int_timeline /.test(s.sql))).toEqual([]);
+    // every reader of the timeline runs after both views exist
+    const readers = statements.filter((s) => /^create table /.test(s.sql) && /\bint_timeline\b/.test(s.sql.replace(/--.*$/gm, '')));
+    expect(readers.length).toBeGreaterThanOrEqual(5);
+    for (const r of readers) expect(statements.indexOf(r)).toBeGreaterThan(Math.max(...views.map((v) => statements.indexOf(v))));
     expect(await viewNames(w.db)).not.toContain('int_timeline');
     expect((await w.metrics('c1'))['first_response_s']).toBe(300);
+  });
+
+  it('runs models on two connections, its intermediates in a catalog both see, detached after the build', async () => {
+    const made: Record<string, string[]> = { main: [], extra: [] };
+    await buildModels(
+      watched(w.db, (sql, on) => {
+        const table = /^create table (\S+) as/.exec(sql)?.[1];
+        if (table) made[on]!.push(table);
+      }),
+      parseConfig({}),
+      { now: TEST_NOW },
+    );
+    expect(made['main']!.length).toBeGreaterThan(0);
+    expect(made['extra']!.length).toBeGreaterThan(0);
+    const all = [...made['main']!, ...made['extra']!];
+    expect(all.filter((t) => t.startsWith(`${SCRATCH}.main.int_`)).length).toBeGreaterThanOrEqual(10);
+    expect(new Set(all).size).toBe(all.length);
+    expect(await w.db.all(`select database_name from duckdb_databases() where database_name = '${SCRATCH}'`)).toEqual([]);
+    expect((await w.metrics('c2'))['first_response_s']).toBe(1200);
   });
 
   it('leaves the last build’s marts when a build fails, and removes what a killed build left', async () => {
     const before = await w.db.one<{ at: string }>("select value as at from warehouse_meta where key = 'built_at'");
     // a build killed while it made its marts leaves them under their names of the build
     await w.db.run(`create table ${underConstruction('conversation_metrics')} as select 1 as x`);
-    const failing: Warehouse = Object.create(w.db, {
-      run: {
-        value: (sql: string, params?: readonly unknown[]) =>
-          sql.startsWith(`create table ${underConstruction('qa_autoqa')}`) ? Promise.reject(new Error('disk full')) : w.db.run(sql, params),
-      },
+    const failing = watched(w.db, (sql) => {
+      if (sql.startsWith(`create table ${underConstruction('qa_autoqa')} as`)) throw new Error('disk full');
     });
     await expect(buildModels(failing, parseConfig({}), { now: new Date(TEST_NOW.getTime() + 3_600_000) })).rejects.toThrow(/^model qa_autoqa failed: disk full$/);
     expect(await w.db.one("select value as at from warehouse_meta where key = 'built_at'")).toEqual(before);
@@ -99,18 +137,14 @@ describe('buildModels', () => {
     const setting = async () => (await w.db.one<{ v: string }>("select current_setting('disabled_compression_methods') as v"))!.v;
     // the setting as each mart is written
     const during: string[] = [];
+    // (read on the main connection as its marts are written: the setting is the database's)
     const watching = (fail?: string): Warehouse =>
-      Object.create(w.db, {
-        run: {
-          value: async (sql: string, params?: readonly unknown[]) => {
-            if (sql.startsWith('create table _build_')) during.push(await setting());
-            if (fail && sql.startsWith(`create table ${underConstruction(fail)}`)) throw new Error('disk full');
-            return w.db.run(sql, params);
-          },
-        },
+      watched(w.db, async (sql, on) => {
+        if (on === 'main' && sql.startsWith('create table _build_')) during.push(await setting());
+        if (fail && sql.startsWith(`create table ${underConstruction(fail)} as`)) throw new Error('disk full');
       });
     await buildModels(watching(), parseConfig({}), { now: TEST_NOW });
-    expect(during.length).toBeGreaterThan(10);
+    expect(during.length).toBeGreaterThan(3);
     expect(new Set(during)).toEqual(new Set(['FSST']));
     expect(await setting()).toBe('');
 
@@ -124,5 +158,80 @@ describe('buildModels', () => {
       await w.db.run("set disabled_compression_methods = ''");
     }
     await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
+  });
+});
+
+describe('runInLanes', () => {
+  const model = (name: string, dependsOn: string[] = []): Model => ({ name, layer: 'marts', sql: '', dependsOn });
+  // each model "runs" until the test lets it finish: the order of events is then the test's, not the clock's
+  const harness = () => {
+    const events: string[] = [];
+    const finish = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+    const lanes: BuildLane[] = [
+      { run: async () => undefined, main: true },
+      { run: async () => undefined, main: false },
+    ];
+    const run = (m: Model, lane: BuildLane) =>
+      new Promise<void>((resolve, reject) => {
+        events.push(`${m.name}@${lane.main ? 'main' : 'extra'}`);
+        finish.set(m.name, { resolve, reject });
+      });
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    return { events, finish, lanes, run, settle };
+  };
+
+  it('starts a model once what it reads is built, on whichever lane is free, the main-only ones on the main lane', async () => {
+    const h = harness();
+    const models = [model('a'), model('b'), model('c', ['a']), model('g', ['b']), model('d', ['c', 'g'])];
+    const done = runInLanes(models, new Set(), h.lanes, h.run, (m) => (m.name === 'g' ? { main: true } : {}));
+    await h.settle();
+    expect(h.events).toEqual(['a@extra', 'b@main']);
+    h.finish.get('a')!.resolve();
+    await h.settle();
+    // c is ready: the extra lane takes it
+    expect(h.events).toEqual(['a@extra', 'b@main', 'c@extra']);
+    h.finish.get('c')!.resolve();
+    await h.settle();
+    // g is not ready yet (b runs); then it is, but main-only
+    expect(h.events).toHaveLength(3);
+    h.finish.get('b')!.resolve();
+    await h.settle();
+    expect(h.events[3]).toBe('g@main');
+    h.finish.get('g')!.resolve();
+    await h.settle();
+    expect(h.events[4]).toMatch(/^d@/);
+    h.finish.get('d')!.resolve();
+    await done;
+  });
+
+  it('runs an `alone` model with the other lane idle, and starts nothing beside it', async () => {
+    const h = harness();
+    const models = [model('a'), model('solo'), model('b')];
+    const done = runInLanes(models, new Set(), h.lanes, h.run, (m) => (m.name === 'solo' ? { alone: true } : {}));
+    await h.settle();
+    // solo waits for a to finish; b, after it in the order, may start beside a
+    expect(h.events).toEqual(['a@extra', 'b@main']);
+    h.finish.get('a')!.resolve();
+    await h.settle();
+    expect(h.events).toHaveLength(2);
+    h.finish.get('b')!.resolve();
+    await h.settle();
+    expect(h.events[2]).toMatch(/^solo@/);
+    h.finish.get('solo')!.resolve();
+    await done;
+  });
+
+  it('after a failure starts nothing more, lets the running model finish, then throws', async () => {
+    const h = harness();
+    const models = [model('a'), model('b'), model('c'), model('d', ['a'])];
+    let settled = false;
+    const done = runInLanes(models, new Set(), h.lanes, h.run).finally(() => (settled = true));
+    await h.settle();
+    h.finish.get('a')!.reject(new Error('disk full'));
+    await h.settle();
+    expect(settled).toBe(false);
+    h.finish.get('b')!.resolve();
+    await expect(done).rejects.toThrow('disk full');
+    expect(h.events).toEqual(['a@extra', 'b@main']);
   });
 });

@@ -4,7 +4,8 @@
  * A model is a `.sql` file in `staging/`, `intermediate/` or `marts/`; its
  * name is the file name. Its dependencies are the other models it names, so
  * the order is found, not written down. Staging models become views;
- * intermediate models temporary tables of the build, marts tables. `{{name}}` in a model is a
+ * intermediate models tables of the build's scratch catalog (an incremental
+ * build's: temporary tables), marts tables. `{{name}}` in a model is a
  * constant of the metric catalogue. Last, the summary mart is generated from
  * the catalogue (summary.ts).
  *
@@ -144,7 +145,7 @@ export function renderedModels(models: readonly Model[] = discoverModels()): { n
  * Runs one model's SQL and records how long it took in `steps`; a failure names
  * the model (`what` says which kind of build, as in "model x failed (incremental build)").
  */
-export function stepRunner(db: Warehouse, steps: BuildStep[], onStep?: (step: BuildStep) => void, what = '') {
+export function stepRunner(db: Pick<Warehouse, 'run'>, steps: BuildStep[], onStep?: (step: BuildStep) => void, what = '') {
   return async (model: string, layer: BuildStep['layer'], sql: string): Promise<void> => {
     const t = performance.now();
     try {
@@ -171,9 +172,11 @@ export const underConstruction = (name: string) => `_build_${name}`;
 /**
  * Intermediates kept after a build for what reads them besides the models:
  * the live view's business-hours countdowns (dashboard/lib/server/live.ts)
- * read `int_business_windows`. The build makes them as temporary tables like
- * the others and copies them into the warehouse when it swaps the marts in:
- * a temporary table is seen only by the connection that made it, so the
+ * read `int_business_windows`. The build makes them as tables of its scratch
+ * catalog like the others and copies them into the warehouse when it swaps
+ * the marts in: the scratch catalog is detached after the build, and a
+ * temporary table (as the intermediates once were) is seen only by the
+ * connection that made it, so the
  * server's reader connections (and any process after a restart) saw no
  * business windows, and the live page left every business-hours countdown out.
  */
@@ -200,6 +203,9 @@ export async function keepIntermediates(db: Warehouse, source: (name: string) =>
   }
 }
 
+/** DuckDB's hash of a conversation's two strings: {@link defineConversationKey}'s key. */
+const byHash = (source: string, id: string) => `hash(${source}, ${id})`;
+
 /**
  * The integer key of a conversation inside a build: the macro
  * `conversation_key(source, conversation_id)`, a temporary macro of the
@@ -217,7 +223,7 @@ export async function keepIntermediates(db: Warehouse, source: (name: string) =>
  * key is a number of each conversation looked up by its strings, slower and
  * the same results. `hashOf` is the hash, for the tests of that case.
  */
-export async function defineConversationKey(db: Warehouse, hashOf = (source: string, id: string) => `hash(${source}, ${id})`): Promise<'hash' | 'numbered'> {
+export async function defineConversationKey(db: Warehouse, hashOf = byHash): Promise<'hash' | 'numbered'> {
   const hash = hashOf('source', 'conversation_id');
   // one count first; only when it finds fewer hashes than rows (a conversation twice, or a shared hash) the exact look
   const { fewer } = (await db.one<{ fewer: boolean }>(`select count(distinct ${hash}) < count(*) as fewer from raw_conversations`))!;
@@ -227,7 +233,7 @@ export async function defineConversationKey(db: Warehouse, hashOf = (source: str
       `select exists (select 1 from raw_conversations group by ${hash} having min(source) <> max(source) or min(conversation_id) <> max(conversation_id)) as shared`,
     ))!.shared;
   if (!shared) {
-    await db.run(`create or replace temp macro conversation_key(source, conversation_id) as ${hashOf('source', 'conversation_id')}`);
+    await db.run(conversationKeyMacro(hashOf));
     return 'hash';
   }
   await db.run(
@@ -237,6 +243,11 @@ export async function defineConversationKey(db: Warehouse, hashOf = (source: str
        (select k.conversation_key from temp.main._conversation_keys k where k.source = s and k.conversation_id = c)`,
   );
   return 'numbered';
+}
+
+/** The statement that defines {@link defineConversationKey}'s macro by the hash, on a connection (a temporary macro is its connection's). */
+export function conversationKeyMacro(hashOf = byHash): string {
+  return `create or replace temp macro conversation_key(source, conversation_id) as ${hashOf('source', 'conversation_id')}`;
 }
 
 /** Drops what {@link defineConversationKey} made, at the end of a build. */
@@ -254,6 +265,86 @@ export async function dropConversationKey(db: Warehouse): Promise<void> {
  * and holding it.
  */
 export const VIEW_INTERMEDIATES: readonly string[] = ['int_timeline'];
+
+/**
+ * The catalog of a full build's intermediate tables: an in-memory database
+ * attached for the build and detached after it. Its tables are what
+ * temporary tables were (held in memory, spilled under the memory limit,
+ * gone with the process), but every connection of the warehouse sees them,
+ * so that two connections can run the models (see {@link runInLanes}).
+ */
+export const SCRATCH = 'parley_build';
+
+/** An intermediate's table in {@link SCRATCH}. */
+const inScratch = (name: string) => `${SCRATCH}.main.${name}`;
+
+/** A connection a full build runs models on. */
+export interface BuildLane {
+  run(sql: string): Promise<void>;
+  /** The warehouse object's own connection (transactions, the build's settings), not an extra one. */
+  main: boolean;
+  close?: () => void;
+}
+
+/**
+ * Runs `models` (in an order that runs each after what it reads) on the
+ * lanes: a free lane starts the first model whose inputs (`done`, and the
+ * models finished meanwhile) are all built, the extra lanes choosing before
+ * the main one; `placement` keeps a model to the main lane or has it run
+ * with the other lanes idle. The first failure
+ * starts nothing more, lets what runs finish, then throws.
+ *
+ * Why: at 1M messages every per-conversation table has fewer rows than one of
+ * DuckDB's row groups (122,880), and DuckDB scans a row group on one thread,
+ * so many models leave the second core idle; a second connection running a
+ * model that does not depend on the first fills it (README, *Two models at
+ * once*).
+ */
+export async function runInLanes(
+  models: readonly Model[],
+  done: Set<string>,
+  lanes: readonly BuildLane[],
+  run: (model: Model, lane: BuildLane) => Promise<void>,
+  placement: (model: Model) => { main?: boolean; alone?: boolean } = () => ({}),
+): Promise<void> {
+  const waiting = [...models];
+  const busy = lanes.map(() => false);
+  let aloneRunning = false;
+  let failure: { error: unknown } | undefined;
+  await new Promise<void>((resolve) => {
+    // the extra lanes choose first: a model kept to the main lane then finds it free
+    const choosing = [...lanes.keys()].sort((a, b) => Number(lanes[a]!.main) - Number(lanes[b]!.main));
+    const fill = () => {
+      for (const i of choosing) {
+        if (failure || aloneRunning) break;
+        if (busy[i]) continue;
+        const others = busy.some(Boolean);
+        const next = waiting.findIndex((m) => {
+          const where = placement(m);
+          return m.dependsOn.every((d) => done.has(d)) && (!where.main || lanes[i]!.main) && (!where.alone || !others);
+        });
+        if (next < 0) continue;
+        const [m] = waiting.splice(next, 1);
+        busy[i] = true;
+        aloneRunning = placement(m!).alone ?? false;
+        run(m!, lanes[i]!)
+          .then(
+            () => void done.add(m!.name),
+            (error: unknown) => void (failure ??= { error }),
+          )
+          .finally(() => {
+            busy[i] = false;
+            aloneRunning = false;
+            fill();
+          });
+      }
+      if (!busy.some(Boolean)) resolve();
+    };
+    fill();
+  });
+  if (failure) throw failure.error;
+  if (waiting.length > 0) throw new Error(`models left unbuilt, their inputs missing: ${waiting.map((m) => m.name).join(', ')}`);
+}
 
 /**
  * The order of a full build after the staging views: the models' order
@@ -280,10 +371,12 @@ export function buildOrder(models: readonly Model[]): Model[] {
  * half:
  *
  * 1. the configuration tables and staging views, in one transaction;
- * 2. the intermediate models as temporary tables that only this connection
- *    sees (or views: {@link VIEW_INTERMEDIATES}), and the marts as tables named `_build_<mart>`
- *    ({@link underConstruction}), each committed on its own, in
- *    {@link buildOrder}; an intermediate is dropped as soon as the last model
+ * 2. the intermediate models as tables of the in-memory {@link SCRATCH}
+ *    catalog (or temporary views: {@link VIEW_INTERMEDIATES}), and the marts
+ *    as tables named `_build_<mart>` ({@link underConstruction}), each
+ *    committed on its own, on two connections ({@link runInLanes}, in
+ *    {@link buildOrder}'s order among the models ready to run); an
+ *    intermediate is dropped as soon as the last model
  *    that reads it is built, so its memory is free for the next ones (at 11M
  *    messages the intermediates hold about 5.6 GB, more than a 2 GB
  *    `--memory-limit`: what was held until the end was spilled to disk);
@@ -292,7 +385,8 @@ export function buildOrder(models: readonly Model[]): Model[] {
  *
  * A build that fails or is killed leaves the old marts as they were, and
  * `_build_*` tables that it drops (or the next build does). This warehouse
- * object runs nothing else meanwhile. Every model runs in a transaction of
+ * object runs nothing else meanwhile (its extra connection runs only the
+ * build's models). Every model runs in a transaction of
  * its own, so DuckDB's optimiser sees the rows of the tables it reads: in the
  * open transaction that created a table its estimate is 0, and with every
  * intermediate at 0 it ordered the joins after them badly
@@ -309,20 +403,17 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     // metric_summary sums its exact fields from metric_daily's rows: the daily mart first
     { name: 'metric_daily', sql: metricDailyMartSql() },
     { name: 'metric_summary', sql: metricSummaryMartSql() },
-  ].map((g) => ({
+  ].map((g, _, all) => ({
     ...g,
     layer: 'marts',
     dependsOn: namesRead(
       g.sql,
-      models.map((m) => m.name),
-    ),
+      [...models, ...all].map((m) => m.name),
+    ).filter((n) => n !== g.name),
   }));
   const order = [...buildOrder(models), ...generated];
   const marts = order.filter((m) => m.layer === 'marts').map((m) => m.name);
   const intermediates = new Set(models.filter((m) => m.layer === 'intermediate').map((m) => m.name));
-  // the last model that reads each intermediate
-  const lastReader = new Map<string, string>();
-  for (const m of order) for (const d of m.dependsOn) if (intermediates.has(d)) lastReader.set(d, m.name);
   // the build state reads the data horizon when the marts are swapped in
   const keep = new Set([...KEPT_INTERMEDIATES, 'int_data_horizon']);
   const dropUnderConstruction = async () => {
@@ -346,38 +437,74 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         await time('catalog', () => dropOld(m.name));
         await timed(m.name, m.layer, `create view ${m.name} as\n${renderModel(m.sql)}`);
       }
-      // an intermediate is a temporary table: one in the warehouse itself is an older Parley's
+      // an intermediate is a table of the scratch catalog: one in the warehouse itself is an older Parley's
       // (a kept one is replaced when the marts are swapped in: readers keep it meanwhile)
       for (const name of intermediates) if (!KEPT_INTERMEDIATES.includes(name)) await time('catalog', () => dropOld(name));
     });
-    await time('conversation key', () => defineConversationKey(db, options.conversationKeyHash));
+    const key = await time('conversation key', () => defineConversationKey(db, options.conversationKeyHash));
     // the marts are written without FSST, as ingest writes the raw tables: choosing it for their string columns
     // (ids, names) cost about an eighth of writing them (the ten largest at 1M: 2.85 -> 2.52 CPU s), for a file
     // about 6% larger (README, benchmarks); the setting is set back after the build, also after one that fails
     const restoreCompression = await withoutCompression(db);
+    await db.run(`detach database if exists ${SCRATCH}; attach ':memory:' as ${SCRATCH}`);
+    const onMain: BuildLane = { run: (sql) => db.run(sql), main: true };
+    let second: BuildLane | undefined;
     try {
-      for (const m of order) {
-        const sql = rename(renderModel(m.sql), marts, underConstruction);
-        if (m.layer === 'intermediate') await timed(m.name, m.layer, `create or replace temp ${VIEW_INTERMEDIATES.includes(m.name) ? 'view' : 'table'} ${m.name} as\n${sql}`);
-        // the generated marts are several statements: one transaction
-        // (metric_daily with no more threads than the conversations have row groups: daily.ts)
-        else if (generated.includes(m)) {
-          const run = () => db.transaction(() => timed(m.name, 'generated', sql));
-          await (m.name === 'metric_daily' ? withDailyThreads(db, underConstruction('conversation_metrics'), run) : run());
-        } else await timed(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
-        await time('drop intermediates', async () => {
-          for (const [d, reader] of lastReader) if (reader === m.name && !keep.has(d)) await db.run(VIEW_INTERMEDIATES.includes(d) ? `drop view ${d}` : `drop table temp.${d}`);
-        });
+      // the second lane: a connection of its own, with the build's temporary macro (a connection's temporary
+      // objects are its own); when the key is the numbered one (its table a temporary one of the main
+      // connection, about one warehouse in 10^8) every model runs on the main connection
+      if (key === 'hash') {
+        const connection = await db.extraConnection();
+        second = { run: (sql) => connection.run(sql), main: false, close: () => connection.close() };
+        await second.run(conversationKeyMacro(options.conversationKeyHash));
       }
+      const lanes = second ? [onMain, second] : [onMain];
+      // the view intermediates read only staging views: each connection defines them once, before the models
+      for (const m of order.filter((x) => VIEW_INTERMEDIATES.includes(x.name))) {
+        const sql = `create or replace temp view ${m.name} as\n${renderModel(m.sql)}`;
+        await timed(m.name, m.layer, sql);
+        if (second) await second.run(sql);
+      }
+      // the intermediates that are tables, as the models name them: in the scratch catalog
+      const scratchTables = [...intermediates].filter((n) => !VIEW_INTERMEDIATES.includes(n));
+      const readersLeft = new Map<string, number>();
+      for (const m of order) for (const d of m.dependsOn) if (scratchTables.includes(d)) readersLeft.set(d, (readersLeft.get(d) ?? 0) + 1);
+      await runInLanes(
+        order.filter((m) => !VIEW_INTERMEDIATES.includes(m.name)),
+        new Set([...models.filter((m) => m.layer === 'staging').map((m) => m.name), ...VIEW_INTERMEDIATES]),
+        lanes,
+        async (m, lane) => {
+          const sql = rename(rename(renderModel(m.sql), marts, underConstruction), scratchTables, inScratch);
+          const run = stepRunner(lane, steps, onStep);
+          if (m.layer === 'intermediate') await run(m.name, m.layer, `create table ${inScratch(m.name)} as\n${sql}`);
+          // the generated marts are several statements: one transaction, on the main connection
+          // (metric_daily with no more threads than the conversations have row groups: daily.ts)
+          else if (generated.includes(m)) {
+            const build = () => db.transaction(() => timed(m.name, 'generated', sql));
+            await (m.name === 'metric_daily' ? withDailyThreads(db, underConstruction('conversation_metrics'), build) : build());
+          } else await run(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
+          // an intermediate is dropped once every model that reads it is built, so its memory is free for the next
+          await time('drop intermediates', async () => {
+            for (const d of m.dependsOn) {
+              if (!readersLeft.has(d)) continue;
+              const left = readersLeft.get(d)! - 1;
+              readersLeft.set(d, left);
+              if (left === 0 && !keep.has(d)) await lane.run(`drop table ${inScratch(d)}`);
+            }
+          });
+        },
+        // the generated marts on the main connection; metric_daily alone (it sets the database's threads)
+        (m) => (generated.includes(m) ? { main: true, alone: m.name === 'metric_daily' } : {}),
+      );
       await time('swap in the marts', () =>
         db.transaction(async () => {
           for (const name of marts) {
             await dropOld(name);
             await db.run(`alter table ${underConstruction(name)} rename to ${name}`);
           }
-          await keepIntermediates(db, (name) => `temp.main.${name}`);
+          await keepIntermediates(db, inScratch);
           // what the next build compares to decide whether it may be incremental (models/incremental.ts)
-          await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db)) });
+          await recordBuildState(db, { hash: buildHash(renderedModels(models), config), ...(await dataState(db, `select horizon from ${inScratch('int_data_horizon')}`)) });
           await db.run("delete from warehouse_meta where key = 'built_at'");
           await db.run("insert into warehouse_meta values ('built_at', $1)", [now.toISOString()]);
         }),
@@ -386,12 +513,14 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       await dropUnderConstruction().catch(() => undefined);
       throw error;
     } finally {
+      second?.close?.();
       await restoreCompression();
+      await time('drop intermediates', async () => {
+        await db.run(`detach database if exists ${SCRATCH}`);
+        for (const name of VIEW_INTERMEDIATES) await db.run(`drop view if exists temp.main.${name}`);
+        await dropConversationKey(db);
+      });
     }
-    await time('drop intermediates', async () => {
-      for (const name of ['int_data_horizon', ...KEPT_INTERMEDIATES]) await db.run(`drop table if exists temp.${name}`);
-      await dropConversationKey(db);
-    });
   });
   return steps;
 }

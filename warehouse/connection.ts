@@ -30,6 +30,13 @@ export class WarehouseLockedError extends Error {
   }
 }
 
+/** A connection of {@link Warehouse.extraConnection}: one statement at a time, no results. */
+export interface ExtraConnection {
+  /** Runs a statement (or several separated by `;`). */
+  run(sql: string): Promise<void>;
+  close(): void;
+}
+
 export interface Warehouse {
   readonly path: string;
   /** Runs a statement (or several separated by `;`) and discards the result. */
@@ -55,6 +62,14 @@ export interface Warehouse {
    * generation stays as it is and the dashboard's caches survive it.
    */
   exclusive<T>(fn: () => Promise<T>, readOnly?: boolean): Promise<T>;
+  /**
+   * A further connection to the same database (time zone UTC, as every
+   * connection of this object), outside this object's queue: a full build
+   * runs independent models on it beside the main connection
+   * (models/build.ts). The caller closes it, before {@link Warehouse.rewrite}
+   * or {@link Warehouse.close}.
+   */
+  extraConnection(): Promise<ExtraConnection>;
   /**
    * The data generation: a number that grows each time the main connection
    * may have committed a change (after every exclusive section: a statement
@@ -112,17 +127,20 @@ export async function openWarehouse(dbPath: string, options: OpenOptions = {}): 
   const replayedWal = dbPath !== ':memory:' && existsSync(`${file}.wal`);
   const open = async (): Promise<Opened> => {
     const instance = await createInstance(dbPath, file);
-    const connect = async () => {
-      const c = await instance.connect();
-      await c.run("set TimeZone = 'UTC'");
-      return c;
-    };
+    const connect = () => connectTo(instance);
     const connection = await connect();
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readers ?? 0); i++) readers.push(await connect());
     return { instance, connection, readers };
   };
   return wrap(file, await open(), open, replayedWal);
+}
+
+/** A connection of `instance` as this module makes every one: its time zone UTC. */
+async function connectTo(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const c = await instance.connect();
+  await c.run("set TimeZone = 'UTC'");
+  return c;
 }
 
 interface Opened {
@@ -292,6 +310,10 @@ function wrap(dbPath: string, opened: Opened, open: () => Promise<Opened>, repla
     },
     exclusive,
     rewrite,
+    async extraConnection() {
+      const c = await connectTo(instance);
+      return { run: async (sql: string) => void (await c.run(sql)), close: () => c.closeSync() };
+    },
     generation: () => generation,
     replayedWal,
     all,
