@@ -106,7 +106,8 @@ export async function profileBuild(dbPath: string, configFile: string, cores = 2
   const db = await openWarehouse(dbPath);
   if (memoryLimit) await applyMemoryLimit(db, memoryLimit);
   try {
-    await buildModels(db, loadConfig(configFile), { onStep: (step) => record(step.model) });
+    // one connection: each step's CPU is its own (a full build runs its models on two)
+    await buildModels(db, loadConfig(configFile), { onStep: (step) => record(step.model), lanes: 1 });
     record('commit');
   } finally {
     clearInterval(sampler);

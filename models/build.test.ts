@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_NOW } from '../testing/clock.js';
-import { agent, conversation, customer, on, status } from '../testing/fixtures.js';
-import { testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
+import { agent, conversation, customer, on, SLA_TEST_CONFIG, status } from '../testing/fixtures.js';
+import { martRows, testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import type { Warehouse } from '../warehouse/connection.js';
 import { buildModels, buildOrder, discoverModels, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
 import { parseConfig } from './config.js';
@@ -114,6 +114,14 @@ describe('buildModels', () => {
     expect((await w.metrics('c2'))['first_response_s']).toBe(1200);
   });
 
+  it('builds the same marts on one connection as on two', async () => {
+    await buildModels(w.db, parseConfig(SLA_TEST_CONFIG), { now: TEST_NOW, lanes: 1 });
+    const one = await martRows(w.db, ['int_business_windows']);
+    await buildModels(w.db, parseConfig(SLA_TEST_CONFIG), { now: TEST_NOW });
+    expect(await martRows(w.db, ['int_business_windows'])).toEqual(one);
+    expect(one['conversation_metrics']).toHaveLength(2);
+  });
+
   it('leaves the last build’s marts when a build fails, and removes what a killed build left', async () => {
     const before = await w.db.one<{ at: string }>("select value as at from warehouse_meta where key = 'built_at'");
     // a build killed while it made its marts leaves them under their names of the build
@@ -209,16 +217,37 @@ describe('runInLanes', () => {
     const models = [model('a'), model('solo'), model('b')];
     const done = runInLanes(models, new Set(), h.lanes, h.run, (m) => (m.name === 'solo' ? { alone: true } : {}));
     await h.settle();
-    // solo waits for a to finish; b, after it in the order, may start beside a
-    expect(h.events).toEqual(['a@extra', 'b@main']);
+    // solo, the first ready model after a, waits for a to finish; b, after it in the order, waits too
+    expect(h.events).toEqual(['a@extra']);
     h.finish.get('a')!.resolve();
     await h.settle();
     expect(h.events).toHaveLength(2);
+    expect(h.events[1]).toMatch(/^solo@/);
+    h.finish.get('solo')!.resolve();
+    await h.settle();
+    expect(h.events[2]).toMatch(/^b@/);
+    h.finish.get('b')!.resolve();
+    await done;
+  });
+
+  it('runs a model again alone when it ran out of memory beside another, and fails when it does alone', async () => {
+    const h = harness();
+    const models = [model('a'), model('b'), model('c')];
+    const oom = (e: unknown) => /Out of Memory/.test((e as Error).message);
+    const done = runInLanes(models, new Set(), h.lanes, h.run, undefined, oom);
+    await h.settle();
+    expect(h.events).toEqual(['a@extra', 'b@main']);
+    h.finish.get('a')!.reject(new Error('model a failed: Out of Memory Error: failed to allocate'));
+    await h.settle();
+    // a waits for b: nothing starts beside it, c neither (a is first in the order again)
+    expect(h.events).toHaveLength(2);
     h.finish.get('b')!.resolve();
     await h.settle();
-    expect(h.events[2]).toMatch(/^solo@/);
-    h.finish.get('solo')!.resolve();
-    await done;
+    expect(h.events).toHaveLength(3);
+    expect(h.events[2]).toMatch(/^a@/);
+    h.finish.get('a')!.reject(new Error('model a failed: Out of Memory Error: failed to allocate'));
+    await expect(done).rejects.toThrow('Out of Memory');
+    expect(h.events).toHaveLength(3);
   });
 
   it('after a failure starts nothing more, lets the running model finish, then throws', async () => {

@@ -134,6 +134,12 @@ export interface BuildOptions {
   now?: Date;
   /** The hash of {@link defineConversationKey} (default DuckDB's `hash`): the tests give one that conversations share. */
   conversationKeyHash?: (source: string, id: string) => string;
+  /**
+   * How many connections run a full build's models (default 2, this
+   * machine's cores; 1 runs them one after another: bench/build-lanes.ts
+   * times each model alone).
+   */
+  lanes?: 1 | 2;
 }
 
 /** Every model with its SQL rendered, as a build runs it. */
@@ -291,8 +297,11 @@ export interface BuildLane {
  * lanes: a free lane starts the first model whose inputs (`done`, and the
  * models finished meanwhile) are all built, the extra lanes choosing before
  * the main one; `placement` keeps a model to the main lane or has it run
- * with the other lanes idle. The first failure
- * starts nothing more, lets what runs finish, then throws.
+ * with the other lanes idle (once it is the first ready model, nothing
+ * else starts until it could). A model that fails beside another with an
+ * error `retryAlone` accepts (out of memory: two queries share one
+ * `memory_limit`) runs again alone; any other failure starts nothing more,
+ * lets what runs finish, then throws.
  *
  * Why: at 1M messages every per-conversation table has fewer rows than one of
  * DuckDB's row groups (122,880), and DuckDB scans a row group on one thread,
@@ -306,9 +315,12 @@ export async function runInLanes(
   lanes: readonly BuildLane[],
   run: (model: Model, lane: BuildLane) => Promise<void>,
   placement: (model: Model) => { main?: boolean; alone?: boolean } = () => ({}),
+  retryAlone: (error: unknown) => boolean = () => false,
 ): Promise<void> {
   const waiting = [...models];
   const busy = lanes.map(() => false);
+  const shared = lanes.map(() => false);
+  const solo = new Set(models.filter((m) => placement(m).alone).map((m) => m.name));
   let aloneRunning = false;
   let failure: { error: unknown } | undefined;
   await new Promise<void>((resolve) => {
@@ -319,18 +331,27 @@ export async function runInLanes(
         if (failure || aloneRunning) break;
         if (busy[i]) continue;
         const others = busy.some(Boolean);
-        const next = waiting.findIndex((m) => {
-          const where = placement(m);
-          return m.dependsOn.every((d) => done.has(d)) && (!where.main || lanes[i]!.main) && (!where.alone || !others);
-        });
+        // a model to run alone waits, when it is the first ready, for the lanes to empty: nothing starts meanwhile
+        const ready = (m: Model) => m.dependsOn.every((d) => done.has(d));
+        const first = waiting.find(ready);
+        const barrier = first !== undefined && solo.has(first.name);
+        const next = waiting.findIndex((m) => ready(m) && (!placement(m).main || lanes[i]!.main) && (barrier ? m === first && !others : !solo.has(m.name)));
         if (next < 0) continue;
         const [m] = waiting.splice(next, 1);
         busy[i] = true;
-        aloneRunning = placement(m!).alone ?? false;
+        aloneRunning = solo.has(m!.name);
+        // whether another model ran beside this one at any time: one running now, or one started later
+        shared[i] = others;
+        for (const j of lanes.keys()) if (j !== i && busy[j]) shared[j] = true;
         run(m!, lanes[i]!)
           .then(
             () => void done.add(m!.name),
-            (error: unknown) => void (failure ??= { error }),
+            (error: unknown) => {
+              if (shared[i] && !solo.has(m!.name) && retryAlone(error)) {
+                solo.add(m!.name);
+                waiting.unshift(m!);
+              } else failure ??= { error };
+            },
           )
           .finally(() => {
             busy[i] = false;
@@ -453,7 +474,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       // the second lane: a connection of its own, with the build's temporary macro (a connection's temporary
       // objects are its own); when the key is the numbered one (its table a temporary one of the main
       // connection, about one warehouse in 10^8) every model runs on the main connection
-      if (key === 'hash') {
+      if (key === 'hash' && (options.lanes ?? 2) > 1) {
         const connection = await db.extraConnection();
         second = { run: (sql) => connection.run(sql), main: false, close: () => connection.close() };
         await second.run(conversationKeyMacro(options.conversationKeyHash));
@@ -495,6 +516,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         },
         // the generated marts on the main connection; metric_daily alone (it sets the database's threads)
         (m) => (generated.includes(m) ? { main: true, alone: m.name === 'metric_daily' } : {}),
+        // two models at once share the memory limit: one that ran out of it beside another runs again alone
+        (error) => /Out of Memory/i.test(String((error as Error).message)),
       );
       await time('swap in the marts', () =>
         db.transaction(async () => {
