@@ -191,7 +191,7 @@ describe('runInLanes', () => {
   it('starts a model once what it reads is built, on whichever lane is free, the main-only ones on the main lane', async () => {
     const h = harness();
     const models = [model('a'), model('b'), model('c', ['a']), model('g', ['b']), model('d', ['c', 'g'])];
-    const done = runInLanes(models, new Set(), h.lanes, h.run, (m) => (m.name === 'g' ? { main: true } : {}));
+    const done = runInLanes(models, new Set(), h.lanes, h.run, { placement: (m) => (m.name === 'g' ? { main: true } : {}) });
     await h.settle();
     expect(h.events).toEqual(['a@extra', 'b@main']);
     h.finish.get('a')!.resolve();
@@ -215,7 +215,7 @@ describe('runInLanes', () => {
   it('runs an `alone` model with the other lane idle, and starts nothing beside it', async () => {
     const h = harness();
     const models = [model('a'), model('solo'), model('b')];
-    const done = runInLanes(models, new Set(), h.lanes, h.run, (m) => (m.name === 'solo' ? { alone: true } : {}));
+    const done = runInLanes(models, new Set(), h.lanes, h.run, { placement: (m) => (m.name === 'solo' ? { alone: true } : {}) });
     await h.settle();
     // solo, the first ready model after a, waits for a to finish; b, after it in the order, waits too
     expect(h.events).toEqual(['a@extra']);
@@ -234,7 +234,7 @@ describe('runInLanes', () => {
     const h = harness();
     const models = [model('a'), model('b'), model('c')];
     const oom = (e: unknown) => /Out of Memory/.test((e as Error).message);
-    const done = runInLanes(models, new Set(), h.lanes, h.run, undefined, oom);
+    const done = runInLanes(models, new Set(), h.lanes, h.run, { retryAlone: oom });
     await h.settle();
     expect(h.events).toEqual(['a@extra', 'b@main']);
     h.finish.get('a')!.reject(new Error('model a failed: Out of Memory Error: failed to allocate'));

@@ -292,6 +292,19 @@ export interface BuildLane {
   close?: () => void;
 }
 
+export interface LaneOptions {
+  /** Keeps a model to the main lane, or has it run with the other lanes idle. */
+  placement?: (model: Model) => { main?: boolean; alone?: boolean };
+  /** Whether a model that failed with `error` beside another runs again alone. */
+  retryAlone?: (error: unknown) => boolean;
+  /**
+   * Called before models start, with how many will then run at once. When
+   * it is 1, nothing else runs meanwhile, and nothing else starts until that
+   * model ends (no other model was ready): the build gives it every thread.
+   */
+  beforeStart?: (running: number) => Promise<void>;
+}
+
 /**
  * Runs `models` (in an order that runs each after what it reads) on the
  * lanes: a free lane starts the first model whose inputs (`done`, and the
@@ -314,57 +327,101 @@ export async function runInLanes(
   done: Set<string>,
   lanes: readonly BuildLane[],
   run: (model: Model, lane: BuildLane) => Promise<void>,
-  placement: (model: Model) => { main?: boolean; alone?: boolean } = () => ({}),
-  retryAlone: (error: unknown) => boolean = () => false,
+  options: LaneOptions = {},
 ): Promise<void> {
+  const { placement = (): { main?: boolean; alone?: boolean } => ({}), retryAlone = () => false, beforeStart = async () => undefined } = options;
   const waiting = [...models];
   const busy = lanes.map(() => false);
   const shared = lanes.map(() => false);
   const solo = new Set(models.filter((m) => placement(m).alone).map((m) => m.name));
   let aloneRunning = false;
   let failure: { error: unknown } | undefined;
+  // the extra lanes choose first: a model kept to the main lane then finds it free
+  const choosing = [...lanes.keys()].sort((a, b) => Number(lanes[a]!.main) - Number(lanes[b]!.main));
+  const ready = (m: Model) => m.dependsOn.every((d) => done.has(d));
+  /** The models to start now, each with its lane (marked busy, taken from `waiting`). */
+  const choose = (): [Model, number][] => {
+    const starts: [Model, number][] = [];
+    for (const i of choosing) {
+      if (failure || aloneRunning) break;
+      if (busy[i]) continue;
+      const others = busy.some(Boolean);
+      // a model to run alone waits, when it is the first ready, for the lanes to empty: nothing starts meanwhile
+      const first = waiting.find(ready);
+      const barrier = first !== undefined && solo.has(first.name);
+      const next = waiting.findIndex((m) => ready(m) && (!placement(m).main || lanes[i]!.main) && (barrier ? m === first && !others : !solo.has(m.name)));
+      if (next < 0) continue;
+      const [m] = waiting.splice(next, 1);
+      busy[i] = true;
+      aloneRunning = solo.has(m!.name);
+      // whether another model ran beside this one at any time: one running now, or one started later
+      shared[i] = others;
+      for (const j of lanes.keys()) if (j !== i && busy[j]) shared[j] = true;
+      starts.push([m!, i]);
+    }
+    return starts;
+  };
   await new Promise<void>((resolve) => {
-    // the extra lanes choose first: a model kept to the main lane then finds it free
-    const choosing = [...lanes.keys()].sort((a, b) => Number(lanes[a]!.main) - Number(lanes[b]!.main));
+    // one choice at a time (beforeStart is awaited between the choice and the starts)
+    let filling = Promise.resolve();
     const fill = () => {
-      for (const i of choosing) {
-        if (failure || aloneRunning) break;
-        if (busy[i]) continue;
-        const others = busy.some(Boolean);
-        // a model to run alone waits, when it is the first ready, for the lanes to empty: nothing starts meanwhile
-        const ready = (m: Model) => m.dependsOn.every((d) => done.has(d));
-        const first = waiting.find(ready);
-        const barrier = first !== undefined && solo.has(first.name);
-        const next = waiting.findIndex((m) => ready(m) && (!placement(m).main || lanes[i]!.main) && (barrier ? m === first && !others : !solo.has(m.name)));
-        if (next < 0) continue;
-        const [m] = waiting.splice(next, 1);
-        busy[i] = true;
-        aloneRunning = solo.has(m!.name);
-        // whether another model ran beside this one at any time: one running now, or one started later
-        shared[i] = others;
-        for (const j of lanes.keys()) if (j !== i && busy[j]) shared[j] = true;
-        run(m!, lanes[i]!)
-          .then(
-            () => void done.add(m!.name),
-            (error: unknown) => {
-              if (shared[i] && !solo.has(m!.name) && retryAlone(error)) {
-                solo.add(m!.name);
-                waiting.unshift(m!);
-              } else failure ??= { error };
-            },
-          )
-          .finally(() => {
-            busy[i] = false;
+      filling = filling.then(async () => {
+        const starts = choose();
+        if (starts.length > 0) {
+          try {
+            await beforeStart(busy.filter(Boolean).length);
+          } catch (error) {
+            failure ??= { error };
+            for (const [, i] of starts) busy[i] = false;
             aloneRunning = false;
-            fill();
-          });
-      }
-      if (!busy.some(Boolean)) resolve();
+          }
+        }
+        if (!failure)
+          for (const [m, i] of starts)
+            run(m, lanes[i]!)
+              .then(
+                () => void done.add(m.name),
+                (error: unknown) => {
+                  if (shared[i] && !solo.has(m.name) && retryAlone(error)) {
+                    solo.add(m.name);
+                    waiting.unshift(m);
+                  } else failure ??= { error };
+                },
+              )
+              .finally(() => {
+                busy[i] = false;
+                aloneRunning = false;
+                fill();
+              });
+        if (!busy.some(Boolean)) resolve();
+      });
     };
     fill();
   });
   if (failure) throw failure.error;
   if (waiting.length > 0) throw new Error(`models left unbuilt, their inputs missing: ${waiting.map((m) => m.name).join(', ')}`);
+}
+
+/**
+ * DuckDB's threads for the models of a build on `lanes` connections: the
+ * configured number shared out between the models that run at once (one
+ * each of two, on two cores), all of them for a model that runs alone. The
+ * setting is the database's, changed only while no model runs
+ * ({@link LaneOptions.beforeStart}), and set back by `restore`.
+ *
+ * Why: a DuckDB query of this build's size costs more CPU on two threads
+ * than on one (about a fifth, measured over whole builds at 1M messages),
+ * and with two models at once the second thread of each only took a core
+ * from the other.
+ */
+async function threadsPerModel(db: Warehouse, lanes: number): Promise<{ set: (running: number) => Promise<void>; restore: () => Promise<void> }> {
+  const configured = Number((await db.one<{ n: number | bigint }>("select current_setting('threads')::bigint as n"))!.n);
+  let now = configured;
+  const to = async (n: number) => {
+    if (n !== now) await db.run(`set threads = ${n}`);
+    now = n;
+  };
+  return { set: (running) => to(running > 1 ? Math.max(1, Math.floor(configured / Math.min(running, lanes))) : configured), restore: () => to(configured) };
 }
 
 /**
@@ -470,6 +527,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     await db.run(`detach database if exists ${SCRATCH}; attach ':memory:' as ${SCRATCH}`);
     const onMain: BuildLane = { run: (sql) => db.run(sql), main: true };
     let second: BuildLane | undefined;
+    let threads: Awaited<ReturnType<typeof threadsPerModel>> | undefined;
     try {
       // the second lane: a connection of its own, with the build's temporary macro (a connection's temporary
       // objects are its own); when the key is the numbered one (its table a temporary one of the main
@@ -480,6 +538,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         await second.run(conversationKeyMacro(options.conversationKeyHash));
       }
       const lanes = second ? [onMain, second] : [onMain];
+      threads = await threadsPerModel(db, lanes.length);
       // the view intermediates read only staging views: each connection defines them once, before the models
       for (const m of order.filter((x) => VIEW_INTERMEDIATES.includes(x.name))) {
         const sql = `create or replace temp view ${m.name} as\n${renderModel(m.sql)}`;
@@ -514,10 +573,13 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
             }
           });
         },
-        // the generated marts on the main connection; metric_daily alone (it sets the database's threads)
-        (m) => (generated.includes(m) ? { main: true, alone: m.name === 'metric_daily' } : {}),
-        // two models at once share the memory limit: one that ran out of it beside another runs again alone
-        (error) => /Out of Memory/i.test(String((error as Error).message)),
+        {
+          // the generated marts on the main connection; metric_daily alone (it sets the database's threads)
+          placement: (m) => (generated.includes(m) ? { main: true, alone: m.name === 'metric_daily' } : {}),
+          // two models at once share the memory limit: one that ran out of it beside another runs again alone
+          retryAlone: (error) => /Out of Memory/i.test(String((error as Error).message)),
+          beforeStart: threads.set,
+        },
       );
       await time('swap in the marts', () =>
         db.transaction(async () => {
@@ -536,6 +598,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       await dropUnderConstruction().catch(() => undefined);
       throw error;
     } finally {
+      await threads?.restore();
       second?.close?.();
       await restoreCompression();
       await time('drop intermediates', async () => {
