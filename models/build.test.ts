@@ -9,7 +9,7 @@ import { TEST_NOW } from '../testing/clock.js';
 import { agent, conversation, customer, on, SLA_TEST_CONFIG, status } from '../testing/fixtures.js';
 import { martRows, testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { buildModels, buildOrder, discoverModels, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
+import { buildLanes, buildModels, buildOrder, discoverModels, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
 import { parseConfig } from './config.js';
 
 const oct6 = on('2026-10-06');
@@ -166,6 +166,18 @@ describe('buildModels', () => {
       await w.db.run("set disabled_compression_methods = ''");
     }
     await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
+  });
+});
+
+describe('buildLanes', () => {
+  it('runs two models at once while the conversations fit in fewer row groups than there are threads', () => {
+    expect(buildLanes(100_000, 2)).toBe(2);
+    expect(buildLanes(122_880, 2)).toBe(2);
+    expect(buildLanes(122_881, 2)).toBe(1);
+    expect(buildLanes(1_000_000, 2)).toBe(1);
+    expect(buildLanes(1_000_000, 16)).toBe(2);
+    expect(buildLanes(100_000, 1)).toBe(1);
+    expect(buildLanes(0, 2)).toBe(2);
   });
 });
 

@@ -22,7 +22,7 @@ import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
 import { metricSummaryMartSql } from './summary.js';
-import { DAILY_MARTS, metricDailyMartSql, withDailyThreads } from './daily.js';
+import { DAILY_MARTS, dailyThreads, metricDailyMartSql, withDailyThreads } from './daily.js';
 import { withoutCompression } from '../warehouse/compression.js';
 
 /** The models folder (also from the CLI's and the dashboard's bundles, which run {@link refreshQaMarts}). */
@@ -135,8 +135,8 @@ export interface BuildOptions {
   /** The hash of {@link defineConversationKey} (default DuckDB's `hash`): the tests give one that conversations share. */
   conversationKeyHash?: (source: string, id: string) => string;
   /**
-   * How many connections run a full build's models (default 2, this
-   * machine's cores; 1 runs them one after another: bench/build-lanes.ts
+   * How many connections run a full build's models (default
+   * {@link buildLanes}; 1 runs them one after another: bench/build-lanes.ts
    * times each model alone).
    */
   lanes?: 1 | 2;
@@ -403,6 +403,30 @@ export async function runInLanes(
 }
 
 /**
+ * How many connections run a full build's models over `conversations`
+ * conversations with `threads` DuckDB threads: two when the conversations
+ * fit in fewer of DuckDB's row groups than there are threads, else one.
+ *
+ * Why: DuckDB scans a row group on one thread. At 1M messages (100,000
+ * conversations, one row group) every model over the conversations left a
+ * core idle, and two models at once, a thread each, took a full build from
+ * 8.90 to 8.12 s (median of 5, in turns with the one-connection build;
+ * README, *Two models at once, built*). At 11M messages (1M conversations,
+ * nine row groups) each model already keeps both cores busy, and two at
+ * once under `--memory-limit 2GB` shared the limit and spilled more: 93 s
+ * and a 3.3 GB peak against 63 s and 2.4 GB.
+ */
+export function buildLanes(conversations: number, threads: number): 1 | 2 {
+  return dailyThreads(conversations, threads) < threads ? 2 : 1;
+}
+
+/** {@link buildLanes} for the warehouse's conversations and DuckDB's threads. */
+async function lanesFor(db: Warehouse): Promise<1 | 2> {
+  const now = await db.one<{ n: number | bigint; threads: number | bigint }>("select (select count(*) from raw_conversations) as n, current_setting('threads')::bigint as threads");
+  return buildLanes(Number(now!.n), Number(now!.threads));
+}
+
+/**
  * DuckDB's threads for the models of a build on `lanes` connections: the
  * configured number shared out between the models that run at once (one
  * each of two, on two cores), all of them for a model that runs alone. The
@@ -532,7 +556,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       // the second lane: a connection of its own, with the build's temporary macro (a connection's temporary
       // objects are its own); when the key is the numbered one (its table a temporary one of the main
       // connection, about one warehouse in 10^8) every model runs on the main connection
-      if (key === 'hash' && (options.lanes ?? 2) > 1) {
+      if (key === 'hash' && (options.lanes ?? (await lanesFor(db))) > 1) {
         const connection = await db.extraConnection();
         second = { run: (sql) => connection.run(sql), main: false, close: () => connection.close() };
         await second.run(conversationKeyMacro(options.conversationKeyHash));
