@@ -224,24 +224,6 @@ describe('runInLanes', () => {
     await done;
   });
 
-  it('runs an `alone` model with the other lane idle, and starts nothing beside it', async () => {
-    const h = harness();
-    const models = [model('a'), model('solo'), model('b')];
-    const done = runInLanes(models, new Set(), h.lanes, h.run, { placement: (m) => (m.name === 'solo' ? { alone: true } : {}) });
-    await h.settle();
-    // solo, the first ready model after a, waits for a to finish; b, after it in the order, waits too
-    expect(h.events).toEqual(['a@extra']);
-    h.finish.get('a')!.resolve();
-    await h.settle();
-    expect(h.events).toHaveLength(2);
-    expect(h.events[1]).toMatch(/^solo@/);
-    h.finish.get('solo')!.resolve();
-    await h.settle();
-    expect(h.events[2]).toMatch(/^b@/);
-    h.finish.get('b')!.resolve();
-    await done;
-  });
-
   it('runs a model again alone when it ran out of memory beside another, and fails when it does alone', async () => {
     const h = harness();
     const models = [model('a'), model('b'), model('c')];

@@ -293,8 +293,8 @@ export interface BuildLane {
 }
 
 export interface LaneOptions {
-  /** Keeps a model to the main lane, or has it run with the other lanes idle. */
-  placement?: (model: Model) => { main?: boolean; alone?: boolean };
+  /** Keeps a model to the main lane. */
+  placement?: (model: Model) => { main?: boolean };
   /** Whether a model that failed with `error` beside another runs again alone. */
   retryAlone?: (error: unknown) => boolean;
   /**
@@ -309,12 +309,11 @@ export interface LaneOptions {
  * Runs `models` (in an order that runs each after what it reads) on the
  * lanes: a free lane starts the first model whose inputs (`done`, and the
  * models finished meanwhile) are all built, the extra lanes choosing before
- * the main one; `placement` keeps a model to the main lane or has it run
- * with the other lanes idle (once it is the first ready model, nothing
- * else starts until it could). A model that fails beside another with an
- * error `retryAlone` accepts (out of memory: two queries share one
- * `memory_limit`) runs again alone; any other failure starts nothing more,
- * lets what runs finish, then throws.
+ * the main one; `placement` keeps a model to the main lane. A model that
+ * fails beside another with an error `retryAlone` accepts (out of memory:
+ * two queries share one `memory_limit`) runs again alone, first of all:
+ * nothing starts until the lanes are empty and it could; any other failure
+ * starts nothing more, lets what runs finish, then throws.
  *
  * Why: at 1M messages every per-conversation table has fewer rows than one of
  * DuckDB's row groups (122,880), and DuckDB scans a row group on one thread,
@@ -329,11 +328,12 @@ export async function runInLanes(
   run: (model: Model, lane: BuildLane) => Promise<void>,
   options: LaneOptions = {},
 ): Promise<void> {
-  const { placement = (): { main?: boolean; alone?: boolean } => ({}), retryAlone = () => false, beforeStart = async () => undefined } = options;
+  const { placement = (): { main?: boolean } => ({}), retryAlone = () => false, beforeStart = async () => undefined } = options;
   const waiting = [...models];
   const busy = lanes.map(() => false);
   const shared = lanes.map(() => false);
-  const solo = new Set(models.filter((m) => placement(m).alone).map((m) => m.name));
+  // the models to run alone (again, after running out of memory beside another)
+  const solo = new Set<string>();
   let aloneRunning = false;
   let failure: { error: unknown } | undefined;
   // the extra lanes choose first: a model kept to the main lane then finds it free
@@ -598,8 +598,9 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
           });
         },
         {
-          // the generated marts on the main connection; metric_daily alone (it sets the database's threads)
-          placement: (m) => (generated.includes(m) ? { main: true, alone: m.name === 'metric_daily' } : {}),
+          // the generated marts on the main connection (their transactions); metric_daily's threads
+          // (withDailyThreads) change only when it runs alone: beside another model it has one already
+          placement: (m) => (generated.includes(m) ? { main: true } : {}),
           // two models at once share the memory limit: one that ran out of it beside another runs again alone
           retryAlone: (error) => /Out of Memory/i.test(String((error as Error).message)),
           beforeStart: threads.set,
