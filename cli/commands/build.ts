@@ -13,7 +13,9 @@ export const buildCommand: Command = {
   summary: 'run the SQL models: staging → intermediate → marts (conversation_metrics, metric_summary)',
   usage: 'parley build [--full] [--config FILE] [--memory-limit SIZE] [--json] [--lake DIR]',
   help: `
-Runs the models in dependency order; the new marts take the old ones' places in
+Runs the models in dependency order (a full build of fewer conversations than
+DuckDB's threads × 122,880 runs two at once: one alone would leave a core idle);
+the new marts take the old ones' places in
 one transaction (readers see the old marts or the new, never half). When the warehouse was
 built before and only some conversations were loaded or replaced since, the build
 is incremental: it recomputes those conversations and what depends on them (the
