@@ -38,7 +38,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { Warehouse } from '../warehouse/connection.js';
+import { isOutOfMemory, type Warehouse } from '../warehouse/connection.js';
 import { withoutCompression } from '../warehouse/compression.js';
 import { endDemo } from '../accounts/index.js';
 import { FileProblemError, linesOf, readLines, type FileDigest, type Line } from './line-reader.js';
@@ -659,8 +659,8 @@ function readFailure(file: string, error: unknown): string {
 
 /** When `error` is DuckDB running out of memory: what happened and what to do, in words; else undefined. */
 export function outOfMemory(error: unknown): string | undefined {
-  const first = (error as Error).message?.split('\n')[0] ?? '';
-  if (!/Out of Memory/i.test(first)) return undefined;
+  if (!isOutOfMemory(error)) return undefined;
+  const first = (error as Error).message.split('\n')[0]!;
   const used = /\(([^)]*used)\)/.exec(first)?.[1];
   return `DuckDB ran out of memory${used ? ` (${used})` : ''}; raise --memory-limit, or split the export into smaller files`;
 }

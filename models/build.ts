@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asset } from '../warehouse/assets.js';
-import type { Warehouse } from '../warehouse/connection.js';
+import { isOutOfMemory, type ExtraConnection, type Warehouse } from '../warehouse/connection.js';
 import { tableExists, tableType, tableTypes } from '../warehouse/table-exists.js';
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
@@ -289,7 +289,6 @@ export interface BuildLane {
   run(sql: string): Promise<void>;
   /** The warehouse object's own connection (transactions, the build's settings), not an extra one. */
   main: boolean;
-  close?: () => void;
 }
 
 export interface LaneOptions {
@@ -410,7 +409,7 @@ export async function runInLanes(
  * Why: DuckDB scans a row group on one thread. At 1M messages (100,000
  * conversations, one row group) every model over the conversations left a
  * core idle, and two models at once, a thread each, took a full build from
- * 8.90 to 8.12 s (median of 5, in turns with the one-connection build;
+ * 9.53 to 7.97 s (medians of 7, in turns with the one-connection build;
  * README, *Two models at once, built*). At 11M messages (1M conversations,
  * nine row groups) each model already keeps both cores busy, and two at
  * once under `--memory-limit 2GB` shared the limit and spilled more: 93 s
@@ -550,6 +549,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     const restoreCompression = await withoutCompression(db);
     await db.run(`detach database if exists ${SCRATCH}; attach ':memory:' as ${SCRATCH}`);
     const onMain: BuildLane = { run: (sql) => db.run(sql), main: true };
+    let extra: ExtraConnection | undefined;
     let second: BuildLane | undefined;
     let threads: Awaited<ReturnType<typeof threadsPerModel>> | undefined;
     try {
@@ -558,7 +558,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       // connection, about one warehouse in 10^8) every model runs on the main connection
       if (key === 'hash' && (options.lanes ?? (await lanesFor(db))) > 1) {
         const connection = await db.extraConnection();
-        second = { run: (sql) => connection.run(sql), main: false, close: () => connection.close() };
+        extra = connection;
+        second = { run: (sql) => connection.run(sql), main: false };
         await second.run(conversationKeyMacro(options.conversationKeyHash));
       }
       const lanes = second ? [onMain, second] : [onMain];
@@ -602,7 +603,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
           // (withDailyThreads) change only when it runs alone: beside another model it has one already
           placement: (m) => (generated.includes(m) ? { main: true } : {}),
           // two models at once share the memory limit: one that ran out of it beside another runs again alone
-          retryAlone: (error) => /Out of Memory/i.test(String((error as Error).message)),
+          retryAlone: isOutOfMemory,
           beforeStart: threads.set,
         },
       );
@@ -624,7 +625,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       throw error;
     } finally {
       await threads?.restore();
-      second?.close?.();
+      extra?.close();
       await restoreCompression();
       await time('drop intermediates', async () => {
         await db.run(`detach database if exists ${SCRATCH}`);

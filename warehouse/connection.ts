@@ -30,6 +30,11 @@ export class WarehouseLockedError extends Error {
   }
 }
 
+/** Whether `error` is DuckDB's for a query that ran out of its `memory_limit` (its first line says so). */
+export function isOutOfMemory(error: unknown): boolean {
+  return /Out of Memory/i.test((error as Error).message?.split('\n')[0] ?? '');
+}
+
 /** A connection of {@link Warehouse.extraConnection}: one statement at a time, no results. */
 export interface ExtraConnection {
   /** Runs a statement (or several separated by `;`). */
