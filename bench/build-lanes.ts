@@ -40,9 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openWarehouse } from '../warehouse/connection.js';
 import { loadConfig } from '../models/config.js';
-import { buildModels, discoverModels } from '../models/build.js';
-import { metricSummaryMartSql } from '../models/summary.js';
-import { metricDailyMartSql } from '../models/daily.js';
+import { buildModels, discoverModels, generatedModels } from '../models/build.js';
 import { applyMemoryLimit } from '../cli/memory-limit.js';
 import { fmt } from './measure.js';
 
@@ -122,11 +120,9 @@ export async function profileBuild(dbPath: string, configFile: string, cores = 2
   const cost = new Map(measured.map((m) => [m.model, { cpu: m.cpu, wall: rest(m) }]));
   const names = measured.map((m) => m.model);
   // what each step reads: the models' own dependencies; the generated marts, what their SQL names; the commit, every other step; the close, the commit
-  const deps = new Map<string, string[]>(discoverModels().map((m) => [m.name, m.dependsOn]));
-  // the generated marts: metric_daily first, then metric_summary, which sums metric_daily's rows
-  const named = (sql: string) => [...deps.keys()].filter((n) => new RegExp(`\\b${n}\\b`).test(sql));
-  deps.set('metric_daily', named(metricDailyMartSql()));
-  deps.set('metric_summary', named(metricSummaryMartSql()));
+  const models = discoverModels();
+  // the generated models (metric_daily, the summary's scans, metric_summary) as the build makes them
+  const deps = new Map<string, string[]>([...models, ...generatedModels(models)].map((m) => [m.name, m.dependsOn]));
   deps.set(
     'commit',
     names.filter((n) => n !== 'commit' && n !== 'close'),

@@ -9,7 +9,7 @@ import { TEST_NOW } from '../testing/clock.js';
 import { agent, conversation, customer, on, SLA_TEST_CONFIG, status } from '../testing/fixtures.js';
 import { martRows, testWarehouse, type TestWarehouse } from '../testing/warehouse.js';
 import type { Warehouse } from '../warehouse/connection.js';
-import { buildLanes, buildModels, buildOrder, discoverModels, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
+import { buildLanes, buildModels, buildOrder, CHECKPOINT_STEP, discoverModels, pathsToEnd, runInLanes, SCRATCH, underConstruction, type BuildLane, type Model } from './build.js';
 import { parseConfig } from './config.js';
 
 const oct6 = on('2026-10-06');
@@ -114,6 +114,34 @@ describe('buildModels', () => {
     expect((await w.metrics('c2'))['first_response_s']).toBe(1200);
   });
 
+  it('on two connections checkpoints the warehouse as a step, after the marts but the summary, with the automatic checkpoints off meanwhile', async () => {
+    const threshold = async () => (await w.db.one<{ v: string }>("select current_setting('checkpoint_threshold') as v"))!.v;
+    const before = await threshold();
+    const seen: string[] = [];
+    const during: string[] = [];
+    const phases: string[] = [];
+    const steps = await buildModels(
+      watched(w.db, async (sql) => {
+        const made = /^(checkpoint|create or replace table _build_metric_(?:daily|summary)) /.exec(`${sql} `)?.[1];
+        if (made) seen.push(made);
+        // (metric_daily's statements run on the main connection, where the hook may read)
+        if (made?.endsWith('daily')) during.push(await threshold());
+      }),
+      parseConfig({}),
+      { now: TEST_NOW, onPhase: (p) => phases.push(p.phase) },
+    );
+    expect(phases.filter((p) => p === CHECKPOINT_STEP)).toHaveLength(1);
+    expect(steps.some((s) => s.model === CHECKPOINT_STEP)).toBe(false);
+    expect(seen).toEqual(['create or replace table _build_metric_daily', 'checkpoint', 'create or replace table _build_metric_summary']);
+    expect(during).toHaveLength(1);
+    expect(during[0]).not.toBe(before);
+    expect(await threshold()).toBe(before);
+
+    phases.length = 0;
+    await buildModels(w.db, parseConfig({}), { now: TEST_NOW, lanes: 1, onPhase: (p) => phases.push(p.phase) });
+    expect(phases).not.toContain(CHECKPOINT_STEP);
+  });
+
   it('builds the same marts on one connection as on two', async () => {
     await buildModels(w.db, parseConfig(SLA_TEST_CONFIG), { now: TEST_NOW, lanes: 1 });
     const one = await martRows(w.db, ['int_business_windows']);
@@ -129,7 +157,11 @@ describe('buildModels', () => {
     const failing = watched(w.db, (sql) => {
       if (sql.startsWith(`create table ${underConstruction('qa_autoqa')} as`)) throw new Error('disk full');
     });
+    const threshold = async () => (await w.db.one<{ v: string }>("select current_setting('checkpoint_threshold') as v"))!.v;
+    const configured = await threshold();
     await expect(buildModels(failing, parseConfig({}), { now: new Date(TEST_NOW.getTime() + 3_600_000) })).rejects.toThrow(/^model qa_autoqa failed: disk full$/);
+    // the automatic checkpoints, off while two connections build, are on again
+    expect(await threshold()).toBe(configured);
     expect(await w.db.one("select value as at from warehouse_meta where key = 'built_at'")).toEqual(before);
     expect(await names(w.db, `not temporary and starts_with(table_name, '_build_')`)).toEqual([]);
     expect((await w.metrics('c2'))['first_response_s']).toBe(1200);
@@ -166,6 +198,14 @@ describe('buildModels', () => {
       await w.db.run("set disabled_compression_methods = ''");
     }
     await buildModels(w.db, parseConfig({}), { now: TEST_NOW });
+  });
+});
+
+describe('pathsToEnd', () => {
+  it('counts the most models on a path from each model to the end, itself included', () => {
+    const m = (name: string, dependsOn: string[] = []): Model => ({ name, layer: 'marts', sql: '', dependsOn });
+    const lengths = pathsToEnd([m('a'), m('b', ['a']), m('x'), m('c', ['a', 'b']), m('d', ['x'])]);
+    expect(Object.fromEntries(lengths)).toEqual({ a: 3, b: 2, x: 2, c: 1, d: 1 });
   });
 });
 
@@ -242,6 +282,45 @@ describe('runInLanes', () => {
     h.finish.get('a')!.reject(new Error('model a failed: Out of Memory Error: failed to allocate'));
     await expect(done).rejects.toThrow('Out of Memory');
     expect(h.events).toHaveLength(3);
+  });
+
+  it('starts the ready model of highest priority, of equal ones the first in order', async () => {
+    const h = harness();
+    const models = [model('a'), model('b'), model('c'), model('d')];
+    const priority = (m: Model) => ({ a: 1, b: 1, c: 3, d: 2 })[m.name]!;
+    const done = runInLanes(models, new Set(), h.lanes, h.run, { priority });
+    await h.settle();
+    expect(h.events).toEqual(['c@extra', 'd@main']);
+    h.finish.get('d')!.resolve();
+    await h.settle();
+    expect(h.events[2]).toBe('a@main');
+    for (const n of ['c', 'a']) h.finish.get(n)!.resolve();
+    await h.settle();
+    h.finish.get('b')!.resolve();
+    await done;
+    expect(h.events).toHaveLength(4);
+  });
+
+  it('starts an afterWrites model only once every model running began after the last writing model ended', async () => {
+    const h = harness();
+    // w1 and w2 write; s1 and s2 do not (a scratch catalog); k is the checkpoint, after w1 and w2
+    const models = [model('w1'), model('s1'), model('w2'), model('k', ['w1', 'w2']), model('s2', ['w2'])];
+    const done = runInLanes(models, new Set(), h.lanes, h.run, { afterWrites: (m) => m.name === 'k', writes: (m) => m.name.startsWith('w') });
+    await h.settle();
+    expect(h.events).toEqual(['w1@extra', 's1@main']);
+    h.finish.get('w1')!.resolve();
+    await h.settle();
+    expect(h.events[2]).toBe('w2@extra');
+    h.finish.get('w2')!.resolve();
+    await h.settle();
+    // k is ready, but s1 began before w2 ended: s2 starts instead
+    expect(h.events).toEqual(['w1@extra', 's1@main', 'w2@extra', 's2@extra']);
+    h.finish.get('s1')!.resolve();
+    await h.settle();
+    // s2 began after the last write: k may start beside it
+    expect(h.events[4]).toBe('k@main');
+    for (const n of ['s2', 'k']) h.finish.get(n)!.resolve();
+    await done;
   });
 
   it('after a failure starts nothing more, lets the running model finish, then throws', async () => {

@@ -21,9 +21,10 @@ import { tableExists, tableType, tableTypes } from '../warehouse/table-exists.js
 import { MODEL_CONSTANTS } from './catalogue.js';
 import { writeConfigTables, type ParleyConfig } from './config.js';
 import { buildHash, dataState, recordBuildState } from './build-state.js';
-import { metricSummaryMartSql } from './summary.js';
+import { metricSummaryMartSql, summaryScanSqls } from './summary.js';
 import { DAILY_MARTS, dailyThreads, metricDailyMartSql, withDailyThreads } from './daily.js';
 import { withoutCompression } from '../warehouse/compression.js';
+import { sqlString } from '../warehouse/sql-literal.js';
 
 /** The models folder (also from the CLI's and the dashboard's bundles, which run {@link refreshQaMarts}). */
 const modelsDir = (): string => asset('models');
@@ -302,6 +303,15 @@ export interface LaneOptions {
    * model ends (no other model was ready): the build gives it every thread.
    */
   beforeStart?: (running: number) => Promise<void>;
+  /** Among the models a lane may start, the one of highest priority starts (of equal ones, the first in order). */
+  priority?: (model: Model) => number;
+  /**
+   * Models that start only when every model running began after the last
+   * model that `writes` accepts ended: DuckDB refuses a CHECKPOINT beside a
+   * transaction that began before the last commit to the database.
+   */
+  afterWrites?: (model: Model) => boolean;
+  writes?: (model: Model) => boolean;
 }
 
 /**
@@ -327,9 +337,14 @@ export async function runInLanes(
   run: (model: Model, lane: BuildLane) => Promise<void>,
   options: LaneOptions = {},
 ): Promise<void> {
-  const { placement = (): { main?: boolean } => ({}), retryAlone = () => false, beforeStart = async () => undefined } = options;
+  const { placement = (): { main?: boolean } => ({}), retryAlone = () => false, beforeStart = async () => undefined, priority = () => 0 } = options;
+  const { afterWrites = () => false, writes = () => true } = options;
   const waiting = [...models];
   const busy = lanes.map(() => false);
+  // how many models that write had ended when each lane's model began, and how many have ended now
+  let writesEnded = 0;
+  const began = lanes.map(() => 0);
+  const afterEveryWrite = () => busy.every((b, j) => !b || began[j] === writesEnded);
   const shared = lanes.map(() => false);
   // the models to run alone (again, after running out of memory beside another)
   const solo = new Set<string>();
@@ -348,10 +363,20 @@ export async function runInLanes(
       // a model to run alone waits, when it is the first ready, for the lanes to empty: nothing starts meanwhile
       const first = waiting.find(ready);
       const barrier = first !== undefined && solo.has(first.name);
-      const next = waiting.findIndex((m) => ready(m) && (!placement(m).main || lanes[i]!.main) && (barrier ? m === first && !others : !solo.has(m.name)));
+      let next = -1;
+      for (const [k, m] of waiting.entries())
+        if (
+          ready(m) &&
+          (!placement(m).main || lanes[i]!.main) &&
+          (barrier ? m === first && !others : !solo.has(m.name)) &&
+          (!afterWrites(m) || afterEveryWrite()) &&
+          (next < 0 || priority(m) > priority(waiting[next]!))
+        )
+          next = k;
       if (next < 0) continue;
       const [m] = waiting.splice(next, 1);
       busy[i] = true;
+      began[i] = writesEnded;
       aloneRunning = solo.has(m!.name);
       // whether another model ran beside this one at any time: one running now, or one started later
       shared[i] = others;
@@ -388,6 +413,7 @@ export async function runInLanes(
                 },
               )
               .finally(() => {
+                if (writes(m)) writesEnded++;
                 busy[i] = false;
                 aloneRunning = false;
                 fill();
@@ -448,6 +474,74 @@ async function threadsPerModel(db: Warehouse, lanes: number): Promise<{ set: (ru
 }
 
 /**
+ * For each of `models` (in an order that runs each after what it reads), the
+ * most models on a path from it to the end of the build, itself included:
+ * the lanes of a full build start the model of the longest such path first
+ * ({@link LaneOptions.priority}), so that a model many others wait for does
+ * not wait behind one that nothing reads.
+ *
+ * Why: at 1M messages conversation_costs (metric_daily and the summary's
+ * scans read it) started after four marts that nothing reads, and the last
+ * models then ran on one connection while the other was idle.
+ *
+ * @example
+ *   pathsToEnd([a, b, c]); // b and c read a, c reads b: a 3, b 2, c 1
+ */
+export function pathsToEnd(models: readonly Model[]): Map<string, number> {
+  const length = new Map<string, number>();
+  for (const m of [...models].reverse()) {
+    const readers = models.filter((r) => r.dependsOn.includes(m.name));
+    length.set(m.name, 1 + Math.max(0, ...readers.map((r) => length.get(r.name) ?? 0)));
+  }
+  return length;
+}
+
+/** The build's model that checkpoints the warehouse, on two connections ({@link checkpointAsStep}): a phase, not a step. */
+export const CHECKPOINT_STEP = 'checkpoint';
+
+/**
+ * Makes the warehouse's checkpoint a part of a full build on two
+ * connections: adds {@link CHECKPOINT_STEP} to `models` (the build's, in
+ * order, changed in place) after `metric_daily`, reading every mart but
+ * `metric_summary`, which then reads it; and turns DuckDB's automatic
+ * checkpoints off until the returned function sets them back (before the
+ * marts are swapped in).
+ *
+ * Why: the marts of a warehouse of 100,000 conversations are each smaller
+ * than a row group, so DuckDB keeps them in memory and the WAL, and a
+ * checkpoint compresses and writes them all: about 0.55 s at 1M messages.
+ * An automatic one ran at whichever commit found the WAL over its
+ * threshold: beside another model, or last, with the other connection idle,
+ * or at two commits at once, one waiting for the other. Here it runs once
+ * the marts but the summary are written, beside the summary's scans, which
+ * write only to the scratch catalog. DuckDB refuses a CHECKPOINT beside a
+ * transaction that began before the last commit
+ * ({@link LaneOptions.afterWrites}); a write to the warehouse waits for it.
+ */
+async function checkpointAsStep(db: Warehouse, models: Model[]): Promise<() => Promise<void>> {
+  const summary = models.findIndex((m) => m.name === 'metric_summary');
+  const written = models.filter((m) => m.layer === 'marts' && m.name !== 'metric_summary').map((m) => m.name);
+  models[summary] = { ...models[summary]!, dependsOn: [...models[summary]!.dependsOn, CHECKPOINT_STEP] };
+  models.splice(models.findIndex((m) => m.name === 'metric_daily') + 1, 0, { name: CHECKPOINT_STEP, layer: 'marts', sql: 'checkpoint', dependsOn: written });
+  const threshold = (await db.one<{ v: string }>("select current_setting('checkpoint_threshold') as v"))!.v;
+  await db.run("set checkpoint_threshold = '1000 GiB'");
+  return () => db.run(`set checkpoint_threshold = ${sqlString(threshold)}`);
+}
+
+/**
+ * Runs the checkpoint on `lane`. One that DuckDB refuses (a transaction
+ * older than the last commit runs: none should) is left to the next commit
+ * or close.
+ */
+async function checkpointOn(lane: BuildLane): Promise<void> {
+  try {
+    await lane.run('checkpoint');
+  } catch (error) {
+    if (!/cannot checkpoint/i.test((error as Error).message)) throw error;
+  }
+}
+
+/**
  * The order of a full build after the staging views: the models' order
  * (discoverModels), but each mart as soon as everything it reads is built, so
  * that the intermediates only it still needs can be dropped early.
@@ -464,6 +558,25 @@ export function buildOrder(models: readonly Model[]): Model[] {
     out.push(next!);
   }
   return out;
+}
+
+/**
+ * The models a full build generates after the discovered `models`, each
+ * after what it reads: `metric_daily`; the scans of `metric_summary`'s
+ * fields that exact parts do not give, as intermediates
+ * (`int_summary_scan_<n>`: {@link summaryScanSqls}), which a second
+ * connection can run beside other models; `metric_summary`, which sums its
+ * exact fields from metric_daily's rows and reads the scans.
+ */
+export function generatedModels(models: readonly Model[]): Model[] {
+  const scans = summaryScanSqls().map((sql, i) => ({ name: `int_summary_scan_${i + 1}`, sql, layer: 'intermediate' as const }));
+  const all = [
+    { name: 'metric_daily', sql: metricDailyMartSql(), layer: 'marts' as const },
+    ...scans,
+    { name: 'metric_summary', sql: metricSummaryMartSql(scans.map((s) => s.name)), layer: 'marts' as const },
+  ];
+  const names = [...models, ...all].map((m) => m.name);
+  return all.map((g) => ({ ...g, dependsOn: namesRead(g.sql, names).filter((n) => n !== g.name) }));
 }
 
 /**
@@ -500,21 +613,12 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
   const timed = stepRunner(db, steps, onStep);
   const time = phaseTimer(options.onPhase);
   const models = discoverModels();
-  const generated: Model[] = [
-    // metric_summary sums its exact fields from metric_daily's rows: the daily mart first
-    { name: 'metric_daily', sql: metricDailyMartSql() },
-    { name: 'metric_summary', sql: metricSummaryMartSql() },
-  ].map((g, _, all) => ({
-    ...g,
-    layer: 'marts',
-    dependsOn: namesRead(
-      g.sql,
-      [...models, ...all].map((m) => m.name),
-    ).filter((n) => n !== g.name),
-  }));
+  const generated = generatedModels(models);
+  // by name: the checkpoint step gives metric_summary another input (checkpointAsStep)
+  const generatedMarts = new Set(generated.filter((m) => m.layer === 'marts').map((m) => m.name));
   const order = [...buildOrder(models), ...generated];
   const marts = order.filter((m) => m.layer === 'marts').map((m) => m.name);
-  const intermediates = new Set(models.filter((m) => m.layer === 'intermediate').map((m) => m.name));
+  const intermediates = new Set(order.filter((m) => m.layer === 'intermediate').map((m) => m.name));
   // the build state reads the data horizon when the marts are swapped in
   const keep = new Set([...KEPT_INTERMEDIATES, 'int_data_horizon']);
   const dropUnderConstruction = async () => {
@@ -552,6 +656,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
     let extra: ExtraConnection | undefined;
     let second: BuildLane | undefined;
     let threads: Awaited<ReturnType<typeof threadsPerModel>> | undefined;
+    let restoreCheckpoints: (() => Promise<void>) | undefined;
     try {
       // the second lane: a connection of its own, with the build's temporary macro (a connection's temporary
       // objects are its own); when the key is the numbered one (its table a temporary one of the main
@@ -574,17 +679,22 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       const scratchTables = [...intermediates].filter((n) => !VIEW_INTERMEDIATES.includes(n));
       const readersLeft = new Map<string, number>();
       for (const m of order) for (const d of m.dependsOn) if (scratchTables.includes(d)) readersLeft.set(d, (readersLeft.get(d) ?? 0) + 1);
+      const toRun = order.filter((m) => !VIEW_INTERMEDIATES.includes(m.name));
+      // on two connections the warehouse's checkpoint is a step of the build, beside the summary's scans
+      if (second) restoreCheckpoints = await checkpointAsStep(db, toRun);
+      const path = pathsToEnd(toRun);
       await runInLanes(
-        order.filter((m) => !VIEW_INTERMEDIATES.includes(m.name)),
+        toRun,
         new Set([...models.filter((m) => m.layer === 'staging').map((m) => m.name), ...VIEW_INTERMEDIATES]),
         lanes,
         async (m, lane) => {
           const sql = rename(rename(renderModel(m.sql), marts, underConstruction), scratchTables, inScratch);
           const run = stepRunner(lane, steps, onStep);
-          if (m.layer === 'intermediate') await run(m.name, m.layer, `create table ${inScratch(m.name)} as\n${sql}`);
+          if (m.name === CHECKPOINT_STEP) await time('checkpoint', () => checkpointOn(lane));
+          else if (m.layer === 'intermediate') await run(m.name, m.layer, `create table ${inScratch(m.name)} as\n${sql}`);
           // the generated marts are several statements: one transaction, on the main connection
           // (metric_daily with no more threads than the conversations have row groups: daily.ts)
-          else if (generated.includes(m)) {
+          else if (generatedMarts.has(m.name)) {
             const build = () => db.transaction(() => timed(m.name, 'generated', sql));
             await (m.name === 'metric_daily' ? withDailyThreads(db, underConstruction('conversation_metrics'), build) : build());
           } else await run(m.name, m.layer, `create table ${underConstruction(m.name)} as\n${sql}`);
@@ -601,12 +711,20 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         {
           // the generated marts on the main connection (their transactions); metric_daily's threads
           // (withDailyThreads) change only when it runs alone: beside another model it has one already
-          placement: (m) => (generated.includes(m) ? { main: true } : {}),
+          placement: (m) => (generatedMarts.has(m.name) ? { main: true } : {}),
           // two models at once share the memory limit: one that ran out of it beside another runs again alone
           retryAlone: isOutOfMemory,
           beforeStart: threads.set,
+          // on one connection the order is buildOrder's (it drops the intermediates early: memory at 11M messages)
+          priority: lanes.length > 1 ? (m) => path.get(m.name)! : undefined,
+          // the checkpoint step, once each model running began after the last mart was committed (an intermediate is the scratch catalog's)
+          afterWrites: (m) => m.name === CHECKPOINT_STEP,
+          writes: (m) => m.layer === 'marts' && m.name !== CHECKPOINT_STEP,
         },
       );
+      // the swap's commit checkpoints again when the WAL is over the threshold
+      await restoreCheckpoints?.();
+      restoreCheckpoints = undefined;
       await time('swap in the marts', () =>
         db.transaction(async () => {
           for (const name of marts) {
@@ -625,6 +743,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       throw error;
     } finally {
       await threads?.restore();
+      await restoreCheckpoints?.();
       extra?.close();
       await restoreCompression();
       await time('drop intermediates', async () => {

@@ -6,10 +6,12 @@ import {
   HEADLINE_FIELDS,
   HEADLINES,
   metricSummaryInsertSql,
+  metricSummaryMartSql,
   SUMMARY_GROUPINGS,
   summaryAggregates,
   summaryFields,
   summaryParts,
+  summaryScanSqls,
   summarySql,
 } from './summary.js';
 import { dailyField } from './daily.js';
@@ -124,5 +126,19 @@ describe("metric_summary's exact fields from metric_daily's rows", () => {
     expect(sql).toContain("from daily_rows where grouping = 'channel'");
     // the tag grouping's counts come from the conversations, not from the per-day rows
     expect(sql.split(';\n').filter((s) => s.startsWith('insert') && s.includes('_tags(tag)') && !s.includes('daily_rows'))).toHaveLength(1);
+  });
+
+  it('reads its scans from tables when a full build has computed them beside other models', () => {
+    const scans = summaryScanSqls();
+    // the groupings without tag, four a scan, then those with it
+    expect(scans.length).toBe(Math.ceil(SUMMARY_GROUPINGS.filter((g) => !g.includes('tag')).length / 4) + Math.ceil(SUMMARY_GROUPINGS.filter((g) => g.includes('tag')).length / 4));
+    const inline = metricSummaryMartSql();
+    for (const scan of scans) expect(inline).toContain(scan);
+    const names = scans.map((_, i) => `scan_${i + 1}`);
+    const read = metricSummaryMartSql(names);
+    // (the empty table's types come from the aggregates, computed over no rows)
+    expect(read.split(';\n').slice(1).join(';\n')).not.toContain('quantile_cont');
+    for (const n of names) expect(read).toContain(`from (select * from ${n}) q`);
+    expect(() => metricSummaryMartSql(names.slice(1))).toThrow(`metric_summary has ${scans.length} scans, not ${scans.length - 1}`);
   });
 });
