@@ -316,9 +316,11 @@ export interface LaneOptions {
 
 /**
  * Runs `models` (in an order that runs each after what it reads) on the
- * lanes: a free lane starts the first model whose inputs (`done`, and the
- * models finished meanwhile) are all built, the extra lanes choosing before
- * the main one; `placement` keeps a model to the main lane. A model that
+ * lanes: a free lane starts, of the models whose inputs (`done`, and the
+ * models finished meanwhile) are all built, the one of highest `priority`
+ * (of equal ones the first), the extra lanes choosing before the main one;
+ * `placement` keeps a model to the main lane, and an `afterWrites` model
+ * waits until every model running began after the last writing one ended. A model that
  * fails beside another with an error `retryAlone` accepts (out of memory:
  * two queries share one `memory_limit`) runs again alone, first of all:
  * nothing starts until the lanes are empty and it could; any other failure
@@ -616,19 +618,8 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
   const timed = stepRunner(db, steps, onStep);
   const time = phaseTimer(options.onPhase);
   const models = discoverModels();
-  // the marts and intermediates as the build makes them, on `lanes` connections
-  const plan = (lanes: number) => {
-    const generated = generatedModels(models, lanes > 1);
-    const order = [...buildOrder(models), ...generated];
-    return {
-      order,
-      // by name: the checkpoint step gives metric_summary another input (checkpointAsStep)
-      generatedMarts: new Set(generated.filter((m) => m.layer === 'marts').map((m) => m.name)),
-      marts: order.filter((m) => m.layer === 'marts').map((m) => m.name),
-      intermediates: new Set(order.filter((m) => m.layer === 'intermediate').map((m) => m.name)),
-    };
-  };
-  const intermediates = plan(1).intermediates;
+  // the intermediates among the models: one in the warehouse itself is an older Parley's
+  const discoveredIntermediates = new Set(models.filter((m) => m.layer === 'intermediate').map((m) => m.name));
   // the build state reads the data horizon when the marts are swapped in
   const keep = new Set([...KEPT_INTERMEDIATES, 'int_data_horizon']);
   const dropUnderConstruction = async () => {
@@ -654,7 +645,7 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
       }
       // an intermediate is a table of the scratch catalog: one in the warehouse itself is an older Parley's
       // (a kept one is replaced when the marts are swapped in: readers keep it meanwhile)
-      for (const name of intermediates) if (!KEPT_INTERMEDIATES.includes(name)) await time('catalog', () => dropOld(name));
+      for (const name of discoveredIntermediates) if (!KEPT_INTERMEDIATES.includes(name)) await time('catalog', () => dropOld(name));
     });
     const key = await time('conversation key', () => defineConversationKey(db, options.conversationKeyHash));
     // the marts are written without FSST, as ingest writes the raw tables: choosing it for their string columns
@@ -678,7 +669,13 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         await second.run(conversationKeyMacro(options.conversationKeyHash));
       }
       const lanes = second ? [onMain, second] : [onMain];
-      const { order, generatedMarts, marts, intermediates } = plan(lanes.length);
+      // the marts and intermediates as the build makes them, on these lanes
+      const generated = generatedModels(models, lanes.length > 1);
+      const order = [...buildOrder(models), ...generated];
+      // by name: the checkpoint gives metric_summary another input (checkpointAsStep)
+      const generatedMarts = new Set(generated.filter((m) => m.layer === 'marts').map((m) => m.name));
+      const marts = order.filter((m) => m.layer === 'marts').map((m) => m.name);
+      const intermediates = order.filter((m) => m.layer === 'intermediate').map((m) => m.name);
       threads = await threadsPerModel(db, lanes.length);
       // the view intermediates read only staging views: each connection defines them once, before the models
       for (const m of order.filter((x) => VIEW_INTERMEDIATES.includes(x.name))) {
@@ -687,11 +684,11 @@ export async function buildModels(db: Warehouse, config: ParleyConfig, options: 
         if (second) await second.run(sql);
       }
       // the intermediates that are tables, as the models name them: in the scratch catalog
-      const scratchTables = [...intermediates].filter((n) => !VIEW_INTERMEDIATES.includes(n));
+      const scratchTables = intermediates.filter((n) => !VIEW_INTERMEDIATES.includes(n));
       const readersLeft = new Map<string, number>();
       for (const m of order) for (const d of m.dependsOn) if (scratchTables.includes(d)) readersLeft.set(d, (readersLeft.get(d) ?? 0) + 1);
       const toRun = order.filter((m) => !VIEW_INTERMEDIATES.includes(m.name));
-      // on two connections the warehouse's checkpoint is a step of the build, beside the summary's scans
+      // on two connections the warehouse's checkpoint is a part of the build, beside the summary's scans
       if (second) restoreCheckpoints = await checkpointAsStep(db, toRun);
       const path = pathsToEnd(toRun);
       await runInLanes(

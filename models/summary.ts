@@ -357,8 +357,8 @@ export function metricSummaryMartSql(scanned?: readonly string[]): string {
  * their names to {@link metricSummaryMartSql}, which then only reads them.
  *
  * Why: at 1M messages the scans were 0.7 s of the summary's 0.76, the last
- * step of a build, with the second connection idle (README, *Two models at
- * once*).
+ * step of a build, with the second connection idle (README, *The summary's
+ * scans beside other models*).
  */
 export function summaryScanSqls(groupings: readonly MartGrouping[] = SUMMARY_GROUPINGS, where = ''): string[] {
   return scanGroups(groupings).map((gs) => scanSql(gs, where));
